@@ -1,0 +1,121 @@
+package dev.distillery.cli;
+
+import dev.distillery.data.Dataset;
+import dev.distillery.data.Example;
+import dev.distillery.data.OnError;
+import dev.distillery.data.ReadResult;
+import dev.distillery.data.sources.FetchReport;
+import dev.distillery.data.sources.KnownDataset;
+import dev.distillery.data.sources.Manifest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "data", mixinStandardHelpOptions = true, description = "Fetch, list and inspect data sets.",
+        subcommands = {DataCommand.Fetch.class, DataCommand.ListCached.class, DataCommand.Inspect.class})
+final class DataCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "fetch", mixinStandardHelpOptions = true,
+            description = {"Download, verify and cache known data sets: fashion-mnist, spamassassin.",
+                    "Already cached and verified sets are not downloaded again."})
+    static final class Fetch implements Callable<Integer> {
+        @Parameters(paramLabel = "NAME", arity = "1..*", description = "fashion-mnist, spamassassin, or all")
+        List<String> names;
+
+        @Override
+        public Integer call() {
+            Context ctx = Context.fromEnvironment();
+            List<KnownDataset> targets = names.contains("all") ? ctx.catalog().known()
+                    : names.stream().map(ctx.catalog()::require).toList();
+            for (KnownDataset ds : targets) {
+                System.out.println("== " + ds.name());
+                FetchReport r = ds.fetch(line -> System.out.println("  " + line));
+                System.out.println("  origin:  " + r.origin());
+                r.counts().forEach((k, v) -> System.out.printf("  %-8s %,d%n", k + ":", v));
+                if (r.skipped() > 0 || !r.notes().isEmpty()) {
+                    System.out.println("  skipped: " + r.skipped() + "; notes:");
+                    r.notes().stream().limit(10).forEach(n -> System.out.println("    " + n));
+                }
+                System.out.println("  cached in " + ds.directory());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Show known data sets, whether cached, sizes and counts.")
+    static final class ListCached implements Callable<Integer> {
+        @Override
+        public Integer call() throws IOException {
+            Context ctx = Context.fromEnvironment();
+            System.out.printf("%-14s %-8s %10s  %-40s %s%n", "name", "cached", "size", "counts", "description");
+            for (KnownDataset ds : ctx.catalog().known()) {
+                boolean cached = ds.isCached();
+                long bytes = 0;
+                String counts = "";
+                if (cached) {
+                    try (var files = Files.walk(ds.directory())) {
+                        bytes = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+                    }
+                    Object c = Manifest.read(ds.directory()).get("counts");
+                    counts = c instanceof Map<?, ?> m ? m.toString() : "";
+                }
+                System.out.printf("%-14s %-8s %10s  %-40s %s%n", ds.name(), cached ? "yes" : "no",
+                        cached ? String.format("%.1f MB", bytes / 1e6) : "-", counts, ds.description());
+            }
+            System.out.println("\ncache: " + ctx.home().datasets());
+            return 0;
+        }
+    }
+
+    @Command(name = "inspect", mixinStandardHelpOptions = true,
+            description = "Read a data set or file and show its schema, label counts and first examples.")
+    static final class Inspect implements Callable<Integer> {
+        @Parameters(paramLabel = "DATA", description = "A known data set (e.g. fashion-mnist:test) or a .jsonl/.csv/IDX file.")
+        String ref;
+
+        @Option(names = "--on-error", defaultValue = "fail", description = "fail or skip bad records. Default: ${DEFAULT-VALUE}.")
+        OnError onError;
+
+        @Option(names = "--head", defaultValue = "3", description = "Examples to show. Default: ${DEFAULT-VALUE}.")
+        int head;
+
+        @Override
+        public Integer call() {
+            Context ctx = Context.fromEnvironment();
+            ReadResult r = ctx.catalog().load(ref, onError, System.out::println);
+            Dataset d = r.dataset();
+            System.out.println("data:     " + d.name());
+            System.out.printf("examples: %,d (%,d labeled)%n", d.size(), d.labeledCount());
+            System.out.println("kind:     " + d.schema().kind() + (d.schema().kind() == dev.distillery.data.Schema.Kind.DENSE
+                    ? ", feature shape " + d.schema().featureShape() : ""));
+            System.out.println("labels:");
+            d.labelCounts().forEach((k, v) -> System.out.printf("  %-14s %,8d%n", k, v));
+            if (r.skipped() > 0) {
+                System.out.println("skipped:  " + r.skipped() + " bad records");
+                r.skipReasons().stream().limit(5).forEach(s -> System.out.println("  " + s));
+            }
+            for (Example e : d.examples().subList(0, Math.min(head, d.size()))) {
+                System.out.println("- " + e.id() + " [" + e.label().orElse("unlabeled") + "] "
+                        + (e.isText() ? oneLine(e.text()) : e.featureLength() + " features"));
+            }
+            return 0;
+        }
+
+        static String oneLine(String s) {
+            String flat = s.replaceAll("\\s+", " ").strip();
+            return flat.length() > 120 ? flat.substring(0, 120) + "…" : flat;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.distillery.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distillery.data.Example;
+import dev.distillery.data.OnError;
+import dev.distillery.data.ReadResult;
+import dev.distillery.model.Classifier;
+import dev.distillery.util.AtomicFiles;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = "Predict labels with a saved model; writes one JSON object per example (id, label, probability, top-k).",
+        footer = {"", "Examples:", "  distillery predict --model 20261123-141500-train-1a2b3c --text \"WIN a FREE cruise, click now\"",
+                "  distillery predict --model RUN --input fashion-mnist:test --output predictions.jsonl"})
+final class PredictCommand implements Callable<Integer> {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--model", required = true, paramLabel = "RUN", description = "A run id (or prefix) or a model directory.")
+    String model;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+
+    static final class Input {
+        @Option(names = "--input", paramLabel = "DATA", description = "A known data set or a .jsonl/.csv/IDX file.")
+        String data;
+
+        @Option(names = "--text", paramLabel = "TEXT", description = "A text to classify (repeatable).")
+        List<String> texts;
+    }
+
+    @Option(names = "--output", paramLabel = "FILE", description = "Write JSONL here (atomically) instead of standard output.")
+    Path output;
+
+    @Option(names = "--top-k", defaultValue = "1", paramLabel = "K", description = "Also list the K most probable labels. Default: ${DEFAULT-VALUE}.")
+    int topK;
+
+    @Option(names = "--on-error", defaultValue = "fail", description = "fail or skip bad records. Default: ${DEFAULT-VALUE}.")
+    OnError onError;
+
+    @Override
+    public Integer call() {
+        Context ctx = Context.fromEnvironment();
+        try (Classifier classifier = Classifier.load(ModelRef.resolve(ctx, model))) {
+            List<Example> examples = new ArrayList<>();
+            if (input.texts != null) {
+                for (int i = 0; i < input.texts.size(); i++) {
+                    examples.add(Example.text("text-" + (i + 1), input.texts.get(i), null, "--text"));
+                }
+            } else {
+                ReadResult read = ctx.catalog().load(input.data, onError, System.err::println);
+                if (read.skipped() > 0) {
+                    System.err.println("skipped " + read.skipped() + " bad records");
+                }
+                examples.addAll(read.dataset().examples());
+            }
+            float[][] probs = classifier.probabilities(examples, 256);
+            List<String> labels = classifier.schema().labels();
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+            PrintStream out = output == null ? System.out : new PrintStream(buffer, false, StandardCharsets.UTF_8);
+            for (int i = 0; i < examples.size(); i++) {
+                out.println(line(examples.get(i), probs[i], labels));
+            }
+            out.flush();
+            if (output != null) {
+                AtomicFiles.write(output, o -> o.write(buffer.toByteArray()));
+                System.err.printf("wrote %,d predictions to %s%n", examples.size(), output);
+            }
+        }
+        return 0;
+    }
+
+    private String line(Example e, float[] p, List<String> labels) {
+        int best = Classifier.argmax(p);
+        ObjectNode node = JSON.createObjectNode();
+        node.put("id", e.id());
+        node.put("label", labels.get(best));
+        node.put("probability", p[best]);
+        e.label().ifPresent(l -> node.put("true_label", l));
+        if (topK > 1) {
+            var arr = node.putArray("top");
+            Integer[] order = new Integer[p.length];
+            Arrays.setAll(order, j -> j);
+            Arrays.sort(order, Comparator.comparingDouble(j -> -p[j]));
+            for (int k = 0; k < Math.min(topK, p.length); k++) {
+                arr.addObject().put("label", labels.get(order[k])).put("probability", p[order[k]]);
+            }
+        }
+        try {
+            return JSON.writeValueAsString(node);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+}

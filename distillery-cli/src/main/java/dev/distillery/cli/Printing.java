@@ -1,0 +1,40 @@
+package dev.distillery.cli;
+
+import dev.distillery.train.TrainJob;
+import java.io.PrintStream;
+
+/** Console summaries shared by commands. */
+final class Printing {
+    private Printing() {}
+
+    static void outcome(PrintStream out, TrainJob.Outcome o) {
+        var data = o.data();
+        if (data.skipped() > 0) {
+            out.printf("skipped %d bad records; first reasons:%n", data.skipped());
+            data.skipReasons().stream().limit(5).forEach(r -> out.println("  " + r));
+        }
+        out.println();
+        out.println("  result                     value");
+        out.println("  -------------------------  ------------------------------");
+        row(out, "train / val / test", String.format("%,d / %,d / %,d", data.train().size(),
+                data.validation() == null ? 0 : data.validation().size(), o.test().count()));
+        row(out, "model", o.spec().model().toString());
+        row(out, "parameters", String.format("%,d (%,.1f KiB on disk)", o.parameters(), o.bytesOnDisk() / 1024.0));
+        row(out, "epochs (best)", String.format("%d (%d)%s", o.training().history().size(), o.training().bestEpoch(),
+                o.training().stoppedEarly() ? ", early stop" : ""));
+        row(out, "training speed", String.format("%,.0f examples/s, %.1f s", o.training().examplesPerSecond(),
+                o.training().trainingSeconds()));
+        row(out, "test accuracy", String.format("%.4f", o.test().accuracy()));
+        row(out, "test macro-F1", String.format("%.4f", o.test().macroF1()));
+        row(out, "latency, 1 example", String.format("p50 %.2f ms, p99 %.2f ms", o.speed().latencyP50Ms(), o.speed().latencyP99Ms()));
+        row(out, "throughput, batch " + o.speed().batchSize(), String.format("%,.0f examples/s", o.speed().throughputPerSecond()));
+        out.println();
+        out.println("run saved to " + o.run().dir());
+        out.println("  summary: " + o.run().dir().resolve("summary.md") + "   plots: " + o.run().plotsDir());
+        out.println("  next:    distillery eval --model " + o.run().id() + " --data <file>   |   distillery runs show " + o.run().id());
+    }
+
+    static void row(PrintStream out, String key, String value) {
+        out.printf("  %-25s  %s%n", key, value);
+    }
+}

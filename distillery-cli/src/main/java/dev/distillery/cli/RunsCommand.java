@@ -1,0 +1,72 @@
+package dev.distillery.cli;
+
+import dev.distillery.run.Run;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "runs", mixinStandardHelpOptions = true, description = "List and show run records.",
+        subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class})
+final class RunsCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "All runs, oldest first, with status and headline figure.")
+    static final class ListRuns implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            Context ctx = Context.fromEnvironment();
+            var runs = ctx.runs().list();
+            if (runs.isEmpty()) {
+                System.out.println("no runs yet in " + ctx.runs().root() + " (try: distillery quickstart)");
+                return 0;
+            }
+            System.out.printf("%-36s %-10s %-10s %s%n", "run", "seed", "status", "result");
+            for (Path dir : runs) {
+                Run run = ctx.runs().open(dir.toString());
+                Map<String, Object> p = run.provenance();
+                Map<String, Object> r = run.results();
+                Object acc = r.containsKey("test_accuracy") ? r.get("test_accuracy") : r.get("accuracy");
+                String result = acc instanceof Number n ? String.format("accuracy %.4f", n.doubleValue()) : "";
+                String status = String.valueOf(p.getOrDefault("status", "?"));
+                System.out.printf("%-36s %-10s %-10s %s%n", run.id(), p.getOrDefault("seed", ""),
+                        status.length() > 10 ? status.substring(0, 10) : status, result);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "A run's summary, provenance and files.")
+    static final class Show implements Callable<Integer> {
+        @Parameters(paramLabel = "RUN", description = "Run id, unique prefix or suffix (e.g. the 6-character id), or path.")
+        String id;
+
+        @Override
+        public Integer call() throws Exception {
+            Context ctx = Context.fromEnvironment();
+            Run run = ctx.runs().open(id);
+            String summary = run.summary();
+            System.out.println(summary.isEmpty() ? "(no summary: the run did not finish)" : summary);
+            Map<String, Object> p = run.provenance();
+            System.out.println("status:   " + p.get("status"));
+            System.out.println("started:  " + p.get("started") + "   finished: " + p.getOrDefault("finished", "-"));
+            System.out.println("seed:     " + p.get("seed"));
+            System.out.println("software: " + p.get("software"));
+            System.out.println("machine:  " + p.get("machine"));
+            System.out.println("inputs:   " + p.get("inputs"));
+            System.out.println("dir:      " + run.dir());
+            try (var files = java.nio.file.Files.walk(run.dir(), 2)) {
+                files.filter(f -> !f.equals(run.dir())).sorted()
+                        .forEach(f -> System.out.println("  " + run.dir().relativize(f)));
+            }
+            return 0;
+        }
+    }
+}

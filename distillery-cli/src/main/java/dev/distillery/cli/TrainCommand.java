@@ -1,0 +1,67 @@
+package dev.distillery.cli;
+
+import dev.distillery.train.TrainJob;
+import dev.distillery.train.TrainSpec;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a classifier, evaluate it on a test set and save it in a new run directory.",
+                "DATA is a known data set (fashion-mnist, fashion-mnist:test, spamassassin) or a .jsonl, .csv or IDX file."},
+        footer = {"", "Examples:",
+                "  distillery train --data fashion-mnist --test fashion-mnist:test --epochs 10",
+                "  distillery train --data spamassassin --test-fraction 0.3 --model ngram",
+                "  distillery train --data fashion-mnist --test fashion-mnist:test --labeled 1%",
+                "  distillery train --resume 20261123-141500-train-1a2b3c   # continue an interrupted run"})
+final class TrainCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "DATA", description = "Training data (required unless --resume).")
+    String data;
+
+    @Option(names = "--test", paramLabel = "DATA", description = "Test data; if absent, --test-fraction of DATA is held out.")
+    String test;
+
+    @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.2",
+            description = "Stratified share of DATA held out for testing when --test is absent. Default: ${DEFAULT-VALUE}.")
+    double testFraction;
+
+    @Option(names = "--val-fraction", paramLabel = "F", defaultValue = "0.1",
+            description = "Share of the training part held out for early stopping; 0 for none. Default: ${DEFAULT-VALUE}.")
+    double validationFraction;
+
+    @Option(names = "--labeled", paramLabel = "AMOUNT",
+            description = "Train on only this many labels (stratified): 1%%, 0.01 or 600.")
+    String labeled;
+
+    @Option(names = "--resume", paramLabel = "RUN", description = "Continue an interrupted training run from its last checkpoint.")
+    String resume;
+
+    @Mixin
+    TrainOptions options;
+
+    @Override
+    public Integer call() {
+        Context ctx = Context.fromEnvironment();
+        ConsoleProgress progress = new ConsoleProgress(System.out);
+        TrainJob job = new TrainJob(ctx.catalog(), ctx.runs(), progress);
+        TrainJob.Outcome outcome;
+        if (resume != null) {
+            outcome = job.resume(resume);
+        } else {
+            if (data == null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: --data (or --resume RUN)");
+            }
+            TrainSpec trainSpec = new TrainSpec(data, test, testFraction, validationFraction, labeled,
+                    options.modelSpec(), options.trainConfig(), options.onError);
+            outcome = job.run(trainSpec, "train", List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));
+        }
+        Printing.outcome(System.out, outcome);
+        return 0;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.distillery.data;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** Reads and writes any supported file by its name: {@code .jsonl}, {@code .csv}, or IDX. */
+public final class DataFiles {
+    private DataFiles() {}
+
+    public static ReadResult read(Path file, OnError onError) {
+        if (!Files.exists(file)) {
+            throw new DataFormatException(file.toString(), "file not found", "an existing .jsonl, .csv or IDX file");
+        }
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".jsonl") || name.endsWith(".json") || name.endsWith(".ndjson")) {
+            return JsonlFormat.read(file, onError);
+        }
+        if (name.endsWith(".csv")) {
+            return CsvFormat.read(file, onError);
+        }
+        if (isIdx(name)) {
+            return IdxFormat.read(file, labelsFileFor(file), null);
+        }
+        throw new DataFormatException(file.toString(), "unknown file type",
+                "a name ending in .jsonl, .csv, or an IDX name such as train-images-idx3-ubyte[.gz]");
+    }
+
+    static boolean isIdx(String name) {
+        return name.matches(".*idx\\d-ubyte(\\.gz)?") || name.endsWith(".idx") || name.endsWith(".idx.gz");
+    }
+
+    /**
+     * The label file that pairs with an IDX item file by the MNIST naming convention
+     * ({@code train-images-idx3-ubyte} → {@code train-labels-idx1-ubyte}), or null if there is none.
+     */
+    static Path labelsFileFor(Path items) {
+        String name = items.getFileName().toString();
+        String labels = name.replace("images", "labels").replace("idx3", "idx1");
+        if (labels.equals(name)) {
+            return null;
+        }
+        Path candidate = items.resolveSibling(labels);
+        return Files.exists(candidate) ? candidate : null;
+    }
+
+    public static void write(Dataset data, Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".csv")) {
+            CsvFormat.write(data, file);
+        } else if (name.endsWith(".jsonl")) {
+            JsonlFormat.write(data, file);
+        } else {
+            throw new IllegalArgumentException("cannot write " + file + ": use a .jsonl or .csv name");
+        }
+    }
+}

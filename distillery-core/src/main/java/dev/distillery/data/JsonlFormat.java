@@ -1,0 +1,171 @@
+package dev.distillery.data;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distillery.util.AtomicFiles;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * JSON Lines: one object per line with {@code text} or {@code features} (a flat number array),
+ * optional {@code id} (default {@code line-N}), {@code label} (string or number), {@code source},
+ * and optional {@code shape} (e.g. {@code [1,28,28]}) giving the shape of dense features.
+ * Blank lines are ignored.
+ */
+public final class JsonlFormat {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private JsonlFormat() {}
+
+    public static ReadResult read(Path file, OnError onError) {
+        RecordCollector collector = new RecordCollector(file.toString(), onError);
+        List<Long> shape = null;
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            int lineNo = 0;
+            while ((line = reader.readLine()) != null) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                String where = "line " + lineNo;
+                JsonNode node;
+                try {
+                    node = MAPPER.readTree(line);
+                } catch (JsonProcessingException e) {
+                    collector.bad(where, "malformed JSON: " + e.getOriginalMessage(), "one JSON object per line");
+                    continue;
+                }
+                if (!node.isObject()) {
+                    collector.bad(where, "found " + node.getNodeType(), "a JSON object");
+                    continue;
+                }
+                Example example = toExample(node, "line-" + lineNo, file.getFileName().toString(), where, collector);
+                if (example == null) {
+                    continue;
+                }
+                if (!collector.examples().isEmpty()
+                        && collector.examples().get(0).isText() != example.isText()) {
+                    collector.bad(where, "mixes text and features", "every record of the same kind as line 1");
+                    continue;
+                }
+                if (!example.isText() && !collector.examples().isEmpty()
+                        && collector.examples().get(0).featureLength() != example.featureLength()) {
+                    collector.bad(where, example.featureLength() + " features",
+                            collector.examples().get(0).featureLength() + " like the first record");
+                    continue;
+                }
+                if (shape == null && node.has("shape")) {
+                    shape = readShape(node.get("shape"), example.featureLength(), where, collector);
+                }
+                collector.add(example);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
+        }
+        return collector.finish(shape);
+    }
+
+    private static Example toExample(JsonNode node, String defaultId, String source, String where, RecordCollector c) {
+        String id = node.hasNonNull("id") ? node.get("id").asText() : defaultId;
+        String label = null;
+        if (node.hasNonNull("label")) {
+            JsonNode l = node.get("label");
+            if (!l.isValueNode()) {
+                c.bad(where, "label is " + l.getNodeType(), "a string or number");
+                return null;
+            }
+            label = l.asText();
+        }
+        String src = node.hasNonNull("source") ? node.get("source").asText() : source;
+        boolean hasText = node.hasNonNull("text");
+        boolean hasFeatures = node.hasNonNull("features");
+        if (hasText == hasFeatures) {
+            c.bad(where, hasText ? "both text and features" : "neither text nor features",
+                    "exactly one of \"text\" and \"features\"");
+            return null;
+        }
+        if (hasText) {
+            if (!node.get("text").isTextual()) {
+                c.bad(where, "text is " + node.get("text").getNodeType(), "a string");
+                return null;
+            }
+            return Example.text(id, node.get("text").asText(), label, src);
+        }
+        JsonNode arr = node.get("features");
+        if (!arr.isArray() || arr.isEmpty()) {
+            c.bad(where, "features is not a non-empty array", "an array of numbers");
+            return null;
+        }
+        float[] f = new float[arr.size()];
+        for (int i = 0; i < f.length; i++) {
+            JsonNode v = arr.get(i);
+            if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
+                c.bad(where, "features[" + i + "] = " + v, "a finite number");
+                return null;
+            }
+            f[i] = (float) v.asDouble();
+        }
+        return Example.denseOwned(id, f, label, src);
+    }
+
+    private static List<Long> readShape(JsonNode node, int size, String where, RecordCollector c) {
+        List<Long> shape = new ArrayList<>();
+        long product = 1;
+        for (JsonNode d : node) {
+            shape.add(d.asLong());
+            product *= d.asLong();
+        }
+        if (product != size) {
+            c.bad(where, "shape " + shape + " holds " + product + " values but features has " + size,
+                    "a shape whose product equals the feature count");
+            return null;
+        }
+        return shape;
+    }
+
+    public static void write(Dataset data, Path file) {
+        AtomicFiles.write(file, out -> {
+            Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+            boolean first = true;
+            for (Example e : data.examples()) {
+                ObjectNode node = toJson(e);
+                if (first && !e.isText()) {
+                    node.set("shape", MAPPER.valueToTree(data.schema().featureShape()));
+                }
+                first = false;
+                w.write(MAPPER.writeValueAsString(node));
+                w.write('\n');
+            }
+            w.flush();
+        });
+    }
+
+    static ObjectNode toJson(Example e) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("id", e.id());
+        if (e.isText()) {
+            node.put("text", e.text());
+        } else {
+            var arr = node.putArray("features");
+            for (float v : e.features()) {
+                arr.add(v);
+            }
+        }
+        e.label().ifPresent(l -> node.put("label", l));
+        if (!e.source().isEmpty()) {
+            node.put("source", e.source());
+        }
+        return node;
+    }
+}

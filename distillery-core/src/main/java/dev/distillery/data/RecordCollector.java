@@ -1,0 +1,49 @@
+package dev.distillery.data;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Gathers examples while a reader walks a file, applying the {@link OnError} policy to bad records
+ * in one place so every format fails or skips the same way.
+ */
+final class RecordCollector {
+    private final String file;
+    private final OnError onError;
+    private final List<Example> examples = new ArrayList<>();
+    private final List<String> reasons = new ArrayList<>();
+    private int skipped;
+
+    RecordCollector(String file, OnError onError) {
+        this.file = file;
+        this.onError = onError;
+    }
+
+    void add(Example e) {
+        examples.add(e);
+    }
+
+    /** Reports a bad record: throws under FAIL, counts it under SKIP. */
+    void bad(String where, String problem, String expected) {
+        DataFormatException error = new DataFormatException(file + ":" + where, problem, expected);
+        if (onError == OnError.FAIL) {
+            throw error;
+        }
+        skipped++;
+        if (reasons.size() < ReadResult.MAX_REASONS) {
+            reasons.add(error.getMessage());
+        }
+    }
+
+    List<Example> examples() {
+        return examples;
+    }
+
+    ReadResult finish(List<Long> denseShape) {
+        if (examples.isEmpty()) {
+            String why = skipped > 0 ? "all " + skipped + " records were bad" : "the file holds no records";
+            throw new DataFormatException(file, "empty data set: " + why, "at least one valid record");
+        }
+        return new ReadResult(Dataset.infer(file, examples, denseShape), skipped, reasons);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.distillery.data;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a data set holds: its kind (text or dense), the feature shape of dense examples, and the
+ * ordered label set. The label order fixes the class index a model predicts.
+ */
+public record Schema(Kind kind, List<Long> featureShape, List<String> labels) {
+
+    public enum Kind { TEXT, DENSE }
+
+    public Schema {
+        Objects.requireNonNull(kind, "kind");
+        featureShape = List.copyOf(featureShape);
+        labels = List.copyOf(labels);
+        if (kind == Kind.DENSE && featureShape.isEmpty()) {
+            throw new IllegalArgumentException("a dense schema needs a feature shape");
+        }
+        if (labels.stream().distinct().count() != labels.size()) {
+            throw new IllegalArgumentException("labels must be distinct, got: " + labels);
+        }
+    }
+
+    public static Schema text(List<String> labels) {
+        return new Schema(Kind.TEXT, List.of(), labels);
+    }
+
+    public static Schema dense(List<Long> shape, List<String> labels) {
+        return new Schema(Kind.DENSE, shape, labels);
+    }
+
+    public int numClasses() {
+        return labels.size();
+    }
+
+    /** Number of floats in one dense example (the product of the shape). */
+    public int featureSize() {
+        long size = 1;
+        for (long d : featureShape) {
+            size *= d;
+        }
+        return Math.toIntExact(size);
+    }
+
+    /** The class index of {@code label}, or an error that lists the labels the schema knows. */
+    public int indexOf(String label) {
+        int index = labels.indexOf(label);
+        if (index < 0) {
+            throw new IllegalArgumentException(
+                    "unknown label '" + label + "'; the schema knows " + labels);
+        }
+        return index;
+    }
+
+    public Map<String, Integer> labelIndex() {
+        Map<String, Integer> map = new HashMap<>();
+        for (int i = 0; i < labels.size(); i++) {
+            map.put(labels.get(i), i);
+        }
+        return map;
+    }
+
+    public Schema withLabels(List<String> newLabels) {
+        return new Schema(kind, featureShape, new ArrayList<>(newLabels));
+    }
+}

@@ -1,0 +1,102 @@
+package dev.distillery.data;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Deterministic, seeded splits. Stratified versions keep each label's share, so "1% of the labels"
+ * still holds every class.
+ */
+public final class Splits {
+    private Splits() {}
+
+    /** Two disjoint parts: {@code first} (the rest) and {@code second} (a fraction). */
+    public record Pair(Dataset first, Dataset second) {
+        Pair swap() {
+            return new Pair(second, first);
+        }
+    }
+
+    /**
+     * Splits off {@code fraction} of the examples, stratified by label (unlabeled examples form
+     * their own stratum). Same seed, same split.
+     */
+    public static Pair split(Dataset data, double fraction, long seed, String firstName, String secondName) {
+        if (!(fraction > 0 && fraction < 1)) {
+            throw new IllegalArgumentException("fraction must be in (0, 1), got: " + fraction);
+        }
+        List<Example> first = new ArrayList<>();
+        List<Example> second = new ArrayList<>();
+        for (List<Example> stratum : strata(data, seed).values()) {
+            int take = (int) Math.round(stratum.size() * fraction);
+            second.addAll(stratum.subList(0, take));
+            first.addAll(stratum.subList(take, stratum.size()));
+        }
+        // Restore file order inside each part so outputs are easy to compare with the input.
+        sortByPosition(data, first);
+        sortByPosition(data, second);
+        if (first.isEmpty() || second.isEmpty()) {
+            throw new IllegalArgumentException("a " + fraction + " split of " + data.size()
+                    + " examples leaves one side empty");
+        }
+        return new Pair(data.subset(data.name() + ":" + firstName, first), data.subset(data.name() + ":" + secondName, second));
+    }
+
+    /**
+     * A stratified subset of {@code count} labeled examples (at least one per class when count
+     * allows), e.g. 600 of Fashion-MNIST's 60,000 for "1% of the labels". The rest is returned
+     * as the second part.
+     */
+    public static Pair labeledSubset(Dataset data, int count, long seed) {
+        if (count <= 0 || count >= data.size()) {
+            throw new IllegalArgumentException("count must be in [1, " + (data.size() - 1) + "], got: " + count);
+        }
+        return split(data, count / (double) data.size(), seed, "rest", "labeled").swap();
+    }
+
+    /** Parses "1%", "0.01" or "600" against a data set size into a count. */
+    public static int parseAmount(String amount, int size) {
+        String s = amount.trim();
+        double value;
+        try {
+            if (s.endsWith("%")) {
+                value = Double.parseDouble(s.substring(0, s.length() - 1)) / 100.0 * size;
+            } else if (s.contains(".")) {
+                value = Double.parseDouble(s) * size;
+            } else {
+                value = Long.parseLong(s);
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("amount must look like 1%, 0.01 or 600, got: " + amount);
+        }
+        long n = Math.round(value);
+        if (n < 1 || n > size) {
+            throw new IllegalArgumentException("amount " + amount + " gives " + n + " of " + size + " examples");
+        }
+        return (int) n;
+    }
+
+    private static Map<String, List<Example>> strata(Dataset data, long seed) {
+        Map<String, List<Example>> byLabel = new LinkedHashMap<>();
+        for (Example e : data.examples()) {
+            byLabel.computeIfAbsent(e.label().orElse("\u0000unlabeled"), k -> new ArrayList<>()).add(e);
+        }
+        Random rng = new Random(seed);
+        for (List<Example> stratum : byLabel.values()) {
+            Collections.shuffle(stratum, rng);
+        }
+        return byLabel;
+    }
+
+    private static void sortByPosition(Dataset data, List<Example> part) {
+        Map<Example, Integer> position = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < data.size(); i++) {
+            position.put(data.get(i), i);
+        }
+        part.sort((a, b) -> Integer.compare(position.get(a), position.get(b)));
+    }
+}

@@ -1,0 +1,68 @@
+package dev.distillery.data.sources;
+
+import dev.distillery.data.DataFiles;
+import dev.distillery.data.Dataset;
+import dev.distillery.data.OnError;
+import dev.distillery.data.ReadResult;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Resolves what a user names as data: a known data set ({@code fashion-mnist},
+ * {@code fashion-mnist:test}, {@code spamassassin}), fetched on first use, or a file path.
+ */
+public final class DataCatalog {
+    private final List<KnownDataset> known;
+
+    public DataCatalog(Path datasetsRoot) {
+        this.known = List.of(new FashionMnist(datasetsRoot), new SpamAssassin(datasetsRoot));
+    }
+
+    public List<KnownDataset> known() {
+        return known;
+    }
+
+    public Optional<KnownDataset> find(String name) {
+        return known.stream().filter(k -> k.name().equals(name)).findFirst();
+    }
+
+    public KnownDataset require(String name) {
+        return find(name).orElseThrow(() -> new IllegalArgumentException("unknown data set '" + name
+                + "'; known: " + known.stream().map(KnownDataset::name).toList()));
+    }
+
+    /** True if {@code ref} names a known data set rather than a file. */
+    public boolean isKnown(String ref) {
+        return find(ref.split(":", 2)[0]).isPresent() && !java.nio.file.Files.exists(Path.of(ref));
+    }
+
+    /** Loads {@code ref}; known data sets are fetched first if they are not cached. */
+    public ReadResult load(String ref, OnError onError, Consumer<String> log) {
+        if (isKnown(ref)) {
+            String[] parts = ref.split(":", 2);
+            KnownDataset ds = require(parts[0]);
+            if (!ds.isCached()) {
+                log.accept(ds.name() + " is not cached yet; fetching it into " + ds.directory());
+                ds.fetch(log);
+            }
+            Dataset data = ds.load(parts.length > 1 ? parts[1] : ds.splits().get(0));
+            return new ReadResult(data, 0, List.of());
+        }
+        return DataFiles.read(Path.of(ref), onError);
+    }
+
+    /** The files a reference reads, for input checksums in provenance. */
+    public List<Path> inputFiles(String ref) {
+        if (isKnown(ref)) {
+            KnownDataset ds = require(ref.split(":", 2)[0]);
+            try (var files = java.nio.file.Files.list(ds.directory())) {
+                return files.filter(p -> !p.getFileName().toString().equals("manifest.json")).sorted().toList();
+            } catch (java.io.IOException e) {
+                return List.of();
+            }
+        }
+        return List.of(Path.of(ref));
+    }
+}

@@ -1,0 +1,70 @@
+package dev.distillery.eval;
+
+import ai.djl.ndarray.NDManager;
+import dev.distillery.data.Example;
+import dev.distillery.model.Classifier;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Measured inference cost on this machine: single-example latency (p50, p99) and batch
+ * throughput, plus the model's parameter count and bytes on disk.
+ */
+public record SpeedReport(double latencyP50Ms, double latencyP99Ms, double throughputPerSecond, int batchSize,
+        long parameters, long bytesOnDisk, int threads) {
+
+    static final int WARMUP = 20;
+
+    /**
+     * Times {@code singles} one-example forward passes and {@code batches} passes of
+     * {@code batchSize} examples drawn cyclically from {@code sample}, after a warm-up.
+     */
+    public static SpeedReport measure(Classifier model, List<Example> sample, int singles, int batchSize, int batches,
+            long bytesOnDisk) {
+        if (sample.isEmpty()) {
+            throw new IllegalArgumentException("need at least one example to time");
+        }
+        for (int i = 0; i < WARMUP; i++) {
+            forward(model, List.of(sample.get(i % sample.size())));
+        }
+        double[] ms = new double[singles];
+        for (int i = 0; i < singles; i++) {
+            List<Example> one = List.of(sample.get(i % sample.size()));
+            long t0 = System.nanoTime();
+            forward(model, one);
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        Arrays.sort(ms);
+        List<Example> batch = cycle(sample, batchSize);
+        forward(model, batch);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < batches; i++) {
+            forward(model, batch);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        int threads = Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
+        return new SpeedReport(percentile(ms, 0.50), percentile(ms, 0.99), batches * (double) batchSize / seconds,
+                batchSize, model.parameterCount(), bytesOnDisk, threads);
+    }
+
+    private static void forward(Classifier model, List<Example> batch) {
+        try (NDManager sub = model.model().getNDManager().newSubManager()) {
+            // toFloatArray forces the computation to finish before the clock stops.
+            model.logits(sub, batch).toFloatArray();
+        }
+    }
+
+    private static List<Example> cycle(List<Example> sample, int n) {
+        Example[] out = new Example[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = sample.get(i % sample.size());
+        }
+        return List.of(out);
+    }
+
+    /** Nearest-rank percentile of sorted values. */
+    static double percentile(double[] sorted, double q) {
+        int rank = (int) Math.ceil(q * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+}

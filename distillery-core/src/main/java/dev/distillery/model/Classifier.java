@@ -1,0 +1,209 @@
+package dev.distillery.model;
+
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distillery.data.Example;
+import dev.distillery.data.Schema;
+import dev.distillery.util.AtomicFiles;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A network with its spec, its label schema and its featurizer: everything needed to predict, and
+ * to save as one directory ({@code model.json} + {@code weights.params}) and load back.
+ *
+ * <p>Owns native memory through a DJL {@link Model}; close it when done.
+ */
+public final class Classifier implements AutoCloseable {
+    public static final String SPEC_FILE = "model.json";
+    public static final String WEIGHTS_FILE = "weights.params";
+    static final int FORMAT_VERSION = 1;
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final ModelSpec spec;
+    private final Schema schema;
+    private final Model model;
+    private final Featurizer featurizer;
+
+    private Classifier(ModelSpec spec, Schema schema) {
+        spec.checkCompatible(schema);
+        if (schema.numClasses() < 2) {
+            throw new IllegalArgumentException("a classifier needs at least 2 labels, the data has " + schema.labels());
+        }
+        this.spec = spec;
+        this.schema = schema;
+        this.featurizer = spec.featurizer(schema);
+        this.model = Model.newInstance("distillery-" + spec.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT));
+        this.model.setBlock(spec.build(schema));
+    }
+
+    /** A new, uninitialized classifier; a trainer initializes its weights. */
+    public static Classifier create(ModelSpec spec, Schema schema) {
+        return new Classifier(spec, schema);
+    }
+
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    public Schema schema() {
+        return schema;
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    public Block block() {
+        return model.getBlock();
+    }
+
+    public Featurizer featurizer() {
+        return featurizer;
+    }
+
+    /** Number of scalar parameters, including batch-norm running statistics. */
+    public long parameterCount() {
+        long total = 0;
+        for (Pair<String, Parameter> p : block().getParameters()) {
+            if (p.getValue().isInitialized()) {
+                total += p.getValue().getArray().getShape().size();
+            } else {
+                throw new IllegalStateException("parameter " + p.getKey() + " is not initialized yet");
+            }
+        }
+        return total;
+    }
+
+    /** Class probabilities, one row per example, in schema label order. */
+    public float[][] probabilities(List<Example> examples, int batchSize) {
+        float[][] out = new float[examples.size()][];
+        for (int start = 0; start < examples.size(); start += batchSize) {
+            List<Example> batch = examples.subList(start, Math.min(examples.size(), start + batchSize));
+            try (NDManager sub = model.getNDManager().newSubManager()) {
+                NDArray probs = logits(sub, batch).softmax(1);
+                float[] flat = probs.toFloatArray();
+                int k = schema.numClasses();
+                for (int i = 0; i < batch.size(); i++) {
+                    out[start + i] = java.util.Arrays.copyOfRange(flat, i * k, (i + 1) * k);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Raw scores for a batch, allocated in {@code manager}; inference mode (no dropout, running BN stats). */
+    public NDArray logits(NDManager manager, List<Example> batch) {
+        NDList inputs = featurizer.batch(manager, batch, false, new Random(0));
+        ParameterStore ps = new ParameterStore(manager, false);
+        return block().forward(ps, inputs, false).singletonOrThrow();
+    }
+
+    /** Index of the most probable class for each example. */
+    public int[] predict(List<Example> examples, int batchSize) {
+        float[][] probs = probabilities(examples, batchSize);
+        int[] out = new int[probs.length];
+        for (int i = 0; i < probs.length; i++) {
+            out[i] = argmax(probs[i]);
+        }
+        return out;
+    }
+
+    public static int argmax(float[] v) {
+        int best = 0;
+        for (int j = 1; j < v.length; j++) {
+            if (v[j] > v[best]) {
+                best = j;
+            }
+        }
+        return best;
+    }
+
+    /** Saves spec, schema, {@code extra} metadata and weights into {@code dir}, atomically. */
+    public void save(Path dir, Map<String, Object> extra) {
+        AtomicFiles.writeDirectory(dir, tmp -> {
+            ObjectNode doc = JSON.createObjectNode();
+            doc.put("format", FORMAT_VERSION);
+            doc.set("spec", JSON.valueToTree(spec));
+            doc.set("schema", JSON.valueToTree(schema));
+            doc.put("parameters", parameterCount());
+            doc.set("metadata", JSON.valueToTree(extra));
+            Files.writeString(tmp.resolve(SPEC_FILE), JSON.writeValueAsString(doc));
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+                    Files.newOutputStream(tmp.resolve(WEIGHTS_FILE)), 1 << 16))) {
+                block().saveParameters(out);
+            }
+        });
+    }
+
+    /** Loads a classifier saved by {@link #save}; {@code dir} may also be a run directory holding {@code model/}. */
+    public static Classifier load(Path dir) {
+        Path modelDir = Files.isRegularFile(dir.resolve(SPEC_FILE)) ? dir : dir.resolve("model");
+        Path specFile = modelDir.resolve(SPEC_FILE);
+        if (!Files.isRegularFile(specFile)) {
+            throw new IllegalArgumentException(dir + " holds no saved model (no " + SPEC_FILE + " in it or in model/)");
+        }
+        try {
+            JsonNode doc = JSON.readTree(specFile.toFile());
+            int format = doc.path("format").asInt(-1);
+            if (format != FORMAT_VERSION) {
+                throw new IllegalArgumentException(specFile + " has format " + format + "; this Distillery reads format "
+                        + FORMAT_VERSION);
+            }
+            ModelSpec spec = JSON.treeToValue(doc.get("spec"), ModelSpec.class);
+            Schema schema = JSON.treeToValue(doc.get("schema"), Schema.class);
+            Classifier c = new Classifier(spec, schema);
+            try {
+                c.block().initialize(c.model.getNDManager(), DataType.FLOAT32, c.featurizer.inputShape(1));
+                try (DataInputStream in = new DataInputStream(new BufferedInputStream(
+                        Files.newInputStream(modelDir.resolve(WEIGHTS_FILE)), 1 << 16))) {
+                    c.block().loadParameters(c.model.getNDManager(), in);
+                }
+                return c;
+            } catch (IOException | MalformedModelException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
+        } catch (MalformedModelException e) {
+            throw new IllegalArgumentException(modelDir.resolve(WEIGHTS_FILE) + " does not match " + SPEC_FILE + ": "
+                    + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the model in " + modelDir, e);
+        }
+    }
+
+    /** Bytes the saved model takes on disk. */
+    public static long sizeOnDisk(Path modelDir) {
+        try (var files = Files.list(modelDir)) {
+            return files.mapToLong(p -> p.toFile().length()).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

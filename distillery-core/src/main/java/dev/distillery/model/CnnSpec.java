@@ -1,0 +1,85 @@
+package dev.distillery.model;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.pooling.Pool;
+import dev.distillery.data.Schema;
+
+/**
+ * A small CNN for (C, H, W) images: {@code stages} blocks of two 3x3 convolutions (batch norm,
+ * ReLU) and 2x2 max pooling, doubling the channels from {@code width} each stage, then a hidden
+ * dense layer and the classifier. {@code augment} turns on random flips and shifts in training.
+ */
+public record CnnSpec(int width, int stages, int hidden, float dropout, boolean augment) implements ModelSpec {
+    public static final CnnSpec DEFAULT = new CnnSpec(32, 2, 256, 0.4f, true);
+
+    public CnnSpec {
+        if (width <= 0) {
+            throw new IllegalArgumentException("width must be > 0, got: " + width);
+        }
+        if (stages < 1 || stages > 4) {
+            throw new IllegalArgumentException("stages must be in [1, 4], got: " + stages);
+        }
+        if (hidden <= 0) {
+            throw new IllegalArgumentException("hidden must be > 0, got: " + hidden);
+        }
+        if (dropout < 0 || dropout >= 1) {
+            throw new IllegalArgumentException("dropout must be in [0, 1), got: " + dropout);
+        }
+    }
+
+    @Override
+    public ModelSpec withWidth(int newWidth) {
+        return new CnnSpec(newWidth, stages, hidden, dropout, augment);
+    }
+
+    @Override
+    public void checkCompatible(Schema schema) {
+        if (schema.kind() != Schema.Kind.DENSE || schema.featureShape().size() != 3) {
+            throw new IllegalArgumentException("a cnn needs image features shaped (channels, height, width); this data is "
+                    + (schema.kind() == Schema.Kind.TEXT ? "text (use ngram)" : "shaped " + schema.featureShape() + " (use mlp)"));
+        }
+        long side = Math.min(schema.featureShape().get(1), schema.featureShape().get(2));
+        if (side >> stages < 1) {
+            throw new IllegalArgumentException(stages + " pooling stages need images of at least " + (1 << stages)
+                    + " pixels a side, got " + side);
+        }
+    }
+
+    @Override
+    public Block build(Schema schema) {
+        SequentialBlock net = new SequentialBlock();
+        int channels = width;
+        for (int s = 0; s < stages; s++) {
+            for (int c = 0; c < 2; c++) {
+                net.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
+                                .setFilters(channels).optBias(false).build())
+                        .add(BatchNorm.builder().build())
+                        .add(Activation::relu);
+            }
+            net.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+            channels *= 2;
+        }
+        net.add(Blocks.batchFlattenBlock());
+        if (dropout > 0) {
+            net.add(Dropout.builder().optRate(dropout).build());
+        }
+        net.add(Linear.builder().setUnits(hidden).build()).add(Activation::relu);
+        if (dropout > 0) {
+            net.add(Dropout.builder().optRate(dropout).build());
+        }
+        return net.add(Linear.builder().setUnits(schema.numClasses()).build());
+    }
+
+    @Override
+    public Featurizer featurizer(Schema schema) {
+        return new DenseFeaturizer(schema, augment);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.distillery.model;
+
+import ai.djl.nn.Block;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.distillery.data.Schema;
+
+/**
+ * A declarative model description: what to build, with a size knob ({@link #width()}), never the
+ * weights. Specs are plain records that round-trip through JSON, so a saved model records exactly
+ * how to rebuild its network.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = MlpSpec.class, name = "mlp"),
+    @JsonSubTypes.Type(value = CnnSpec.class, name = "cnn"),
+    @JsonSubTypes.Type(value = NgramBagSpec.class, name = "ngram")
+})
+public sealed interface ModelSpec permits MlpSpec, CnnSpec, NgramBagSpec {
+
+    /** The main size knob: hidden units (MLP), base channels (CNN), embedding size (n-gram bag). */
+    int width();
+
+    /** The same architecture at another width. */
+    ModelSpec withWidth(int width);
+
+    /** Fails with a clear message if this spec cannot model data of {@code schema}. */
+    void checkCompatible(Schema schema);
+
+    Block build(Schema schema);
+
+    Featurizer featurizer(Schema schema);
+
+    /** A spec with default settings for a name the CLI accepts: mlp, cnn or ngram. */
+    static ModelSpec defaults(String type) {
+        return switch (type) {
+            case "mlp" -> MlpSpec.DEFAULT;
+            case "cnn" -> CnnSpec.DEFAULT;
+            case "ngram" -> NgramBagSpec.DEFAULT;
+            default -> throw new IllegalArgumentException("unknown model type '" + type + "'; use mlp, cnn or ngram");
+        };
+    }
+
+    /** The default model for a data set: a CNN for images, the n-gram bag for text, else an MLP. */
+    static ModelSpec defaultFor(Schema schema) {
+        if (schema.kind() == Schema.Kind.TEXT) {
+            return NgramBagSpec.DEFAULT;
+        }
+        return schema.featureShape().size() == 3 ? CnnSpec.DEFAULT : MlpSpec.DEFAULT;
+    }
+}

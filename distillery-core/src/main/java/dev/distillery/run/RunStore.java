@@ -1,0 +1,94 @@
+package dev.distillery.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The run directories under {@code $DISTILLERY_HOME/runs}: {@code <date>-<time>-<command>-<id>}, one
+ * per command invocation.
+ */
+public final class RunStore {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    private final Path root;
+
+    public RunStore(Path root) {
+        this.root = root;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Creates a new, empty run directory for {@code command}. */
+    public Run create(String command) {
+        String shortId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+        String id = LocalDateTime.now().format(STAMP) + "-" + command + "-" + shortId;
+        try {
+            Files.createDirectories(root);
+            return new Run(Files.createDirectory(root.resolve(id)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create a run directory under " + root, e);
+        }
+    }
+
+    /** Opens an existing run by id, unique id prefix or suffix, or path. */
+    public Run open(String idOrPath) {
+        Path asPath = Path.of(idOrPath);
+        if (Files.isDirectory(asPath) && Files.exists(asPath.resolve(Run.PROVENANCE))) {
+            return new Run(asPath.toAbsolutePath());
+        }
+        List<Path> matches = new ArrayList<>();
+        for (Path p : list()) {
+            String name = p.getFileName().toString();
+            if (name.equals(idOrPath)) {
+                return new Run(p);
+            }
+            if (name.startsWith(idOrPath) || name.endsWith(idOrPath)) {
+                matches.add(p);
+            }
+        }
+        if (matches.size() == 1) {
+            return new Run(matches.get(0));
+        }
+        if (matches.isEmpty()) {
+            throw new IllegalArgumentException("no run '" + idOrPath + "' in " + root + " (see 'distillery runs list')");
+        }
+        throw new IllegalArgumentException("'" + idOrPath + "' matches " + matches.size() + " runs: "
+                + matches.stream().map(p -> p.getFileName().toString()).toList() + "; give more of the id");
+    }
+
+    /** Run directories, oldest first. */
+    public List<Path> list() {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (var dirs = Files.list(root)) {
+            return dirs.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not list " + root, e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> readJson(Path file) {
+        try {
+            return Files.exists(file) ? JSON.readValue(file.toFile(), Map.class) : Map.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package dev.distillery.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distillery.data.Dataset;
+import dev.distillery.data.OnError;
+import dev.distillery.data.ReadResult;
+import dev.distillery.data.Splits;
+import dev.distillery.data.sources.DataCatalog;
+import dev.distillery.eval.Evaluation;
+import dev.distillery.eval.SpeedReport;
+import dev.distillery.model.Classifier;
+import dev.distillery.model.ModelSpec;
+import dev.distillery.report.Plots;
+import dev.distillery.run.Run;
+import dev.distillery.run.RunStore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The train command as a library call: read and split the data, train with checkpoints, evaluate
+ * on the test set, time inference, save the model, and record it all in a run directory.
+ */
+public final class TrainJob {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The data a job trains and tests on, after splitting, with counts of skipped records. */
+    public record Splits3(Dataset train, Dataset validation, Dataset test, int skipped, List<String> skipReasons) {}
+
+    /** The outcome of a finished job. */
+    public record Outcome(Run run, TrainSpec spec, Splits3 data, TrainResult training, Evaluation test, SpeedReport speed,
+            long parameters, long bytesOnDisk) {}
+
+    private final DataCatalog catalog;
+    private final RunStore runs;
+    private final TrainListener listener;
+
+    public TrainJob(DataCatalog catalog, RunStore runs, TrainListener listener) {
+        this.catalog = catalog;
+        this.runs = runs;
+        this.listener = listener == null ? TrainListener.NONE : listener;
+    }
+
+    /** Starts a new run of {@code spec} under {@code command} (e.g. "train", "quickstart"). */
+    public Outcome run(TrainSpec spec, String command, List<String> args) {
+        Run run = runs.create(command);
+        List<Path> inputs = new ArrayList<>(catalog.inputFiles(spec.data()));
+        if (spec.test() != null) {
+            inputs.addAll(catalog.inputFiles(spec.test()));
+        }
+        Splits3 data = prepare(spec);
+        if (spec.model() == null) {
+            spec = new TrainSpec(spec.data(), spec.test(), spec.testFraction(), spec.validationFraction(), spec.labeled(),
+                    ModelSpec.defaultFor(data.train().schema()), spec.train(), spec.onError());
+            listener.onMessage("model: " + spec.model());
+        }
+        run.writeConfig(JSON.convertValue(spec, Map.class));
+        run.start(command, args, spec.train().seed(), inputs);
+        return execute(run, spec, data);
+    }
+
+    /** Continues an interrupted run from its last checkpoint, with the configuration it recorded. */
+    public Outcome resume(String runId) {
+        Run run = runs.open(runId);
+        TrainSpec spec = JSON.convertValue(run.config(), TrainSpec.class);
+        if (spec == null || spec.model() == null) {
+            throw new IllegalArgumentException("run " + run.id() + " has no training configuration to resume");
+        }
+        return execute(run, spec, prepare(spec));
+    }
+
+    /** Reads and splits the data exactly as {@code spec} says; same spec, same splits. */
+    public Splits3 prepare(TrainSpec spec) {
+        Consumer<String> log = listener::onMessage;
+        OnError onError = spec.onError();
+        ReadResult read = catalog.load(spec.data(), onError, log);
+        int skipped = read.skipped();
+        List<String> reasons = new ArrayList<>(read.skipReasons());
+        long seed = spec.train().seed();
+        Dataset train;
+        Dataset test;
+        if (spec.test() != null) {
+            ReadResult t = catalog.load(spec.test(), onError, log);
+            skipped += t.skipped();
+            reasons.addAll(t.skipReasons());
+            train = read.dataset();
+            test = t.dataset().withSchema(train.schema());
+        } else {
+            Splits.Pair parts = Splits.split(read.dataset(), spec.testFraction(), seed, "train", "test");
+            train = parts.first();
+            test = parts.second();
+        }
+        train = train.filter(train.name(), e -> e.hasLabel());
+        if (spec.labeled() != null) {
+            int count = Splits.parseAmount(spec.labeled(), train.size());
+            if (count < train.size()) {
+                train = Splits.labeledSubset(train, count, seed).first();
+            }
+        }
+        Dataset validation = null;
+        if (spec.validationFraction() > 0) {
+            Splits.Pair parts = Splits.split(train, spec.validationFraction(), seed + 1, "train", "validation");
+            train = parts.first();
+            validation = parts.second();
+        }
+        return new Splits3(train, validation, test, skipped, reasons);
+    }
+
+    private Outcome execute(Run run, TrainSpec spec, Splits3 data) {
+        try {
+            Outcome outcome = trainAndEvaluate(run, spec, data);
+            run.finish("finished", results(outcome));
+            run.writeSummary(summary(outcome));
+            return outcome;
+        } catch (RuntimeException | Error e) {
+            run.finish("failed: " + e.getMessage(), null);
+            throw e;
+        }
+    }
+
+    private Outcome trainAndEvaluate(Run run, TrainSpec spec, Splits3 data) {
+        ModelSpec modelSpec = spec.model();
+        try (Classifier classifier = Classifier.create(modelSpec, data.train().schema())) {
+            TrainListener recording = new RecordingListener(listener, run);
+            ClassifierTrainer trainer = new ClassifierTrainer(spec.train(), recording, run.checkpointDir());
+            TrainResult result = trainer.train(classifier, data.train(), data.validation());
+            listener.onMessage("evaluating on " + data.test().size() + " test examples");
+            Dataset test = data.test().filter(data.test().name(), e -> e.hasLabel());
+            Evaluation eval = evaluate(classifier, test);
+            Map<String, Object> meta = new LinkedHashMap<>();
+            meta.put("run", run.id());
+            meta.put("trained_on", spec.data());
+            meta.put("seed", spec.train().seed());
+            meta.put("test_accuracy", eval.accuracy());
+            classifier.save(run.modelDir(), meta);
+            long bytes = Classifier.sizeOnDisk(run.modelDir());
+            listener.onMessage("timing inference");
+            SpeedReport speed = SpeedReport.measure(classifier, test.examples().subList(0, Math.min(256, test.size())),
+                    200, 256, 10, bytes);
+            Plots.trainingCurves(result.history(), run.plotsDir().resolve("loss.png"), run.plotsDir().resolve("accuracy.png"));
+            return new Outcome(run, spec, data, result, eval, speed, classifier.parameterCount(), bytes);
+        }
+    }
+
+    /** Accuracy, macro-F1 and confusion of {@code classifier} on labeled {@code data}. */
+    public static Evaluation evaluate(Classifier classifier, Dataset data) {
+        int[] predicted = classifier.predict(data.examples(), 512);
+        int[] truth = new int[data.size()];
+        for (int i = 0; i < truth.length; i++) {
+            truth[i] = classifier.schema().indexOf(data.get(i).label().orElseThrow());
+        }
+        return Evaluation.of(truth, predicted, classifier.schema().labels());
+    }
+
+    static Map<String, Object> results(Outcome o) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("test_accuracy", o.test().accuracy());
+        r.put("test_macro_f1", o.test().macroF1());
+        r.put("test_examples", o.test().count());
+        r.put("train_examples", o.data().train().size());
+        r.put("validation_examples", o.data().validation() == null ? 0 : o.data().validation().size());
+        r.put("skipped_records", o.data().skipped());
+        r.put("parameters", o.parameters());
+        r.put("bytes_on_disk", o.bytesOnDisk());
+        r.put("epochs_run", o.training().history().size());
+        r.put("best_epoch", o.training().bestEpoch());
+        r.put("stopped_early", o.training().stoppedEarly());
+        r.put("train_examples_per_s", o.training().examplesPerSecond());
+        r.put("training_seconds", o.training().trainingSeconds());
+        r.put("latency_p50_ms", o.speed().latencyP50Ms());
+        r.put("latency_p99_ms", o.speed().latencyP99Ms());
+        r.put("throughput_per_s", o.speed().throughputPerSecond());
+        r.put("throughput_batch", o.speed().batchSize());
+        r.put("confusion", o.test().confusion());
+        r.put("labels", o.test().labels());
+        return r;
+    }
+
+    static String summary(Outcome o) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# Run ").append(o.run().id()).append("\n\n");
+        sb.append("| | |\n|---|---|\n");
+        sb.append("| data | ").append(o.spec().data()).append(o.spec().test() != null ? " (test: " + o.spec().test() + ")" : "").append(" |\n");
+        sb.append("| examples | train ").append(o.data().train().size())
+                .append(", validation ").append(o.data().validation() == null ? 0 : o.data().validation().size())
+                .append(", test ").append(o.test().count()).append(" |\n");
+        if (o.data().skipped() > 0) {
+            sb.append("| skipped records | ").append(o.data().skipped()).append(" |\n");
+        }
+        sb.append("| model | ").append(o.spec().model()).append(" |\n");
+        sb.append(String.format("| parameters | %,d (%,.1f KiB on disk) |%n", o.parameters(), o.bytesOnDisk() / 1024.0));
+        sb.append(String.format("| epochs | %d run, best %d%s |%n", o.training().history().size(), o.training().bestEpoch(),
+                o.training().stoppedEarly() ? " (early stop)" : ""));
+        sb.append(String.format("| training | %.1f s, %,.0f examples/s |%n", o.training().trainingSeconds(), o.training().examplesPerSecond()));
+        sb.append(String.format("| **test accuracy** | **%.4f** |%n", o.test().accuracy()));
+        sb.append(String.format("| test macro-F1 | %.4f |%n", o.test().macroF1()));
+        sb.append(String.format("| latency (1 example) | p50 %.2f ms, p99 %.2f ms |%n", o.speed().latencyP50Ms(), o.speed().latencyP99Ms()));
+        sb.append(String.format("| throughput (batch %d) | %,.0f examples/s |%n", o.speed().batchSize(), o.speed().throughputPerSecond()));
+        sb.append("\nPlots: `plots/loss.png`, `plots/accuracy.png`. Model: `model/`.\n\n```\n");
+        sb.append(o.test().report()).append("```\n");
+        return sb.toString();
+    }
+
+    /** Forwards events and writes each finished epoch to {@code metrics.jsonl}. */
+    private record RecordingListener(TrainListener inner, Run run) implements TrainListener {
+        @Override
+        public void onEpochStart(int epoch, int totalEpochs, int batches) {
+            inner.onEpochStart(epoch, totalEpochs, batches);
+        }
+
+        @Override
+        public void onBatch(int epoch, int batch, double loss, double accuracy) {
+            inner.onBatch(epoch, batch, loss, accuracy);
+        }
+
+        @Override
+        public void onEpochEnd(EpochStats stats) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("epoch", stats.epoch());
+            m.put("train_loss", stats.trainLoss());
+            m.put("train_accuracy", stats.trainAccuracy());
+            if (!Double.isNaN(stats.valAccuracy())) {
+                m.put("val_loss", stats.valLoss());
+                m.put("val_accuracy", stats.valAccuracy());
+            }
+            m.put("learning_rate", stats.learningRate());
+            m.put("seconds", stats.seconds());
+            m.put("examples_per_s", stats.examplesPerSecond());
+            m.put("best", stats.best());
+            run.appendMetrics(m);
+            inner.onEpochEnd(stats);
+        }
+
+        @Override
+        public void onMessage(String message) {
+            inner.onMessage(message);
+        }
+    }
+}

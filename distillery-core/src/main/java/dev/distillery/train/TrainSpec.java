@@ -1,0 +1,35 @@
+package dev.distillery.train;
+
+import dev.distillery.data.OnError;
+import dev.distillery.model.ModelSpec;
+
+/**
+ * Everything a training run needs, with every default resolved: written to {@code config.json}
+ * so that the run can be reproduced or resumed.
+ *
+ * @param data               training data: a known data set name or a file
+ * @param test               test data, or null to split {@code testFraction} off {@code data}
+ * @param testFraction       share of {@code data} held out for testing when {@code test} is null
+ * @param validationFraction share of the training part held out for early stopping; 0 for none
+ * @param labeled            use only this many labels of the training part ("1%", "0.01", "600"), or null for all
+ * @param model              the network to build; null picks the default for the data (CNN for images, n-gram bag for text)
+ * @param train              optimizer, schedule, epochs, seed
+ * @param onError            what to do with bad records
+ */
+public record TrainSpec(String data, String test, double testFraction, double validationFraction, String labeled,
+        ModelSpec model, TrainConfig train, OnError onError) {
+
+    public TrainSpec {
+        if (data == null || data.isBlank()) {
+            throw new IllegalArgumentException("data must name a data set or a file");
+        }
+        if (test == null && !(testFraction > 0 && testFraction < 1)) {
+            throw new IllegalArgumentException("with no test set, testFraction must be in (0, 1), got: " + testFraction);
+        }
+        if (validationFraction < 0 || validationFraction >= 1) {
+            throw new IllegalArgumentException("validationFraction must be in [0, 1), got: " + validationFraction);
+        }
+        java.util.Objects.requireNonNull(train, "train");
+        java.util.Objects.requireNonNull(onError, "onError");
+    }
+}

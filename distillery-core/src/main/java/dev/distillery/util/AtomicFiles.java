@@ -1,0 +1,96 @@
+package dev.distillery.util;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Writes files and directories so that a reader never sees a half-written one: everything goes to a
+ * temporary sibling first and is moved into place only once complete.
+ */
+public final class AtomicFiles {
+    private AtomicFiles() {}
+
+    /** Something that writes to a stream and may fail with an I/O error. */
+    @FunctionalInterface
+    public interface StreamWriter {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /** Something that fills a directory and may fail with an I/O error. */
+    @FunctionalInterface
+    public interface DirectoryWriter {
+        void write(Path dir) throws IOException;
+    }
+
+    public static void write(Path target, StreamWriter writer) {
+        Path dir = target.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+            try {
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                    writer.write(out);
+                }
+                move(tmp, target);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + target, e);
+        }
+    }
+
+    public static void writeString(Path target, String content) {
+        write(target, out -> out.write(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /** Fills a temporary directory, then moves it to {@code target}, replacing an older one. */
+    public static void writeDirectory(Path target, DirectoryWriter writer) {
+        Path parent = target.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+            Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp");
+            try {
+                writer.write(tmp);
+                if (Files.exists(target)) {
+                    Path old = Files.createTempDirectory(parent, "." + target.getFileName() + ".old");
+                    Files.delete(old);
+                    move(target, old);
+                    move(tmp, target);
+                    deleteRecursively(old);
+                } else {
+                    move(tmp, target);
+                }
+            } finally {
+                deleteRecursively(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write directory " + target, e);
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    public static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (var walk = Files.walk(path)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

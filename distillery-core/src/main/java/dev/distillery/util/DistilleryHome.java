@@ -1,0 +1,33 @@
+package dev.distillery.util;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Where Distillery keeps data sets, caches and runs: {@code $DISTILLERY_HOME}, else
+ * {@code $XDG_CACHE_HOME/distillery}, else {@code ~/.cache/distillery}.
+ */
+public record DistilleryHome(Path root) {
+
+    public static DistilleryHome fromEnvironment() {
+        return fromEnvironment(System.getenv());
+    }
+
+    public static DistilleryHome fromEnvironment(Map<String, String> env) {
+        String explicit = env.get("DISTILLERY_HOME");
+        if (explicit != null && !explicit.isBlank()) {
+            return new DistilleryHome(Path.of(explicit).toAbsolutePath());
+        }
+        String xdg = env.get("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return new DistilleryHome(base.resolve("distillery").toAbsolutePath());
+    }
+
+    public Path datasets() {
+        return root.resolve("datasets");
+    }
+
+    public Path runs() {
+        return root.resolve("runs");
+    }
+}

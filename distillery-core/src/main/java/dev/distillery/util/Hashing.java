@@ -1,0 +1,69 @@
+package dev.distillery.util;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** Checksums for provenance and verification, and the stable string hash the text featurizer uses. */
+public final class Hashing {
+    private Hashing() {}
+
+    public static String sha256(Path file) {
+        return digest(file, "SHA-256");
+    }
+
+    public static String digest(Path file, String algorithm) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return digest(in, algorithm);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
+        }
+    }
+
+    public static String digest(InputStream in, String algorithm) throws IOException {
+        MessageDigest md = messageDigest(algorithm);
+        byte[] buf = new byte[1 << 16];
+        for (int n; (n = in.read(buf)) > 0; ) {
+            md.update(buf, 0, n);
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    public static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(messageDigest("SHA-256").digest(bytes));
+    }
+
+    public static String sha256(String s) {
+        return sha256(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static MessageDigest messageDigest(String algorithm) {
+        try {
+            return MessageDigest.getInstance(algorithm);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(algorithm + " is missing from this JVM", e);
+        }
+    }
+
+    /**
+     * 64-bit FNV-1a over the UTF-16 code units of {@code s}. Stable across JVMs and releases, unlike
+     * {@link String#hashCode()} mixing into buckets; saved text models depend on it never changing.
+     */
+    public static long fnv1a64(CharSequence s) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            h ^= (c & 0xff);
+            h *= 0x100000001b3L;
+            h ^= (c >>> 8);
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+}
