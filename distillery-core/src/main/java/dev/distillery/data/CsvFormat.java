@@ -1,7 +1,8 @@
 package dev.distillery.data;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
@@ -24,36 +25,24 @@ public final class CsvFormat {
         CsvMapper mapper = new CsvMapper();
         mapper.enable(CsvParser.Feature.WRAP_AS_ARRAY);
         RecordCollector collector = new RecordCollector(file.toString(), onError);
-        try (MappingIterator<String[]> rows = mapper.readerFor(String[].class).readValues(file.toFile())) {
-            if (!rows.hasNextValue()) {
+        try (JsonParser parser = mapper.getFactory().createParser(file.toFile())) {
+            parser.nextToken(); // WRAP_AS_ARRAY puts all rows inside one outer array
+            Row header = nextRow(parser, file);
+            if (header == null) {
                 throw new DataFormatException(file.toString(), "no header row", "a header such as id,text,label");
             }
-            Columns cols = Columns.of(rows.nextValue(), file);
-            while (true) {
-                String[] row;
-                long line;
-                try {
-                    if (!rows.hasNextValue()) {
-                        break;
-                    }
-                    row = rows.nextValue();
-                    line = rows.getCurrentLocation().getLineNr();
-                } catch (RuntimeException e) {
-                    // After a broken quote the parser cannot find the next record boundary, so this stops even under SKIP.
-                    Throwable cause = e.getCause() instanceof JsonProcessingException ? e.getCause() : e;
-                    throw new DataFormatException(file + ":line " + rows.getCurrentLocation().getLineNr(),
-                            "malformed CSV: " + cause.getMessage().lines().findFirst().orElse(""),
-                            "RFC 4180 quoting", e);
-                }
-                if (row.length == 1 && row[0].isEmpty()) {
+            Columns cols = Columns.of(header.cells(), file);
+            for (Row row; (row = nextRow(parser, file)) != null; ) {
+                String[] cells = row.cells();
+                if (cells.length == 1 && cells[0].isEmpty()) {
                     continue;
                 }
-                String where = "line " + line;
-                if (row.length != cols.width) {
-                    collector.bad(where, row.length + " columns", cols.width + " columns like the header");
+                String where = "line " + row.line();
+                if (cells.length != cols.width) {
+                    collector.bad(where, cells.length + " columns", cols.width + " columns like the header");
                     continue;
                 }
-                Example e = cols.toExample(row, "line-" + line, file.getFileName().toString(), where, collector);
+                Example e = cols.toExample(cells, "line-" + row.line(), file.getFileName().toString(), where, collector);
                 if (e != null) {
                     collector.add(e);
                 }
@@ -62,6 +51,31 @@ public final class CsvFormat {
             throw new UncheckedIOException("could not read " + file, e);
         }
         return collector.finish(null);
+    }
+
+    /** One record and the line its first cell starts on (a quoted cell may span lines). */
+    private record Row(String[] cells, long line) {}
+
+    private static Row nextRow(JsonParser parser, Path file) throws IOException {
+        try {
+            JsonToken token = parser.nextToken();
+            if (token != JsonToken.START_ARRAY) {
+                return null; // the outer array's end, or an empty file
+            }
+            List<String> cells = new ArrayList<>();
+            long line = -1;
+            while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null) {
+                if (line < 0) {
+                    line = parser.currentTokenLocation().getLineNr();
+                }
+                cells.add(parser.getText());
+            }
+            return new Row(cells.toArray(String[]::new), line);
+        } catch (JsonProcessingException e) {
+            // After a broken quote the parser cannot find the next record boundary, so this stops even under SKIP.
+            throw new DataFormatException(file + ":line " + parser.currentLocation().getLineNr(),
+                    "malformed CSV: " + e.getOriginalMessage(), "RFC 4180 quoting", e);
+        }
     }
 
     private record Columns(int width, int id, int label, int source, int text, int[] features) {

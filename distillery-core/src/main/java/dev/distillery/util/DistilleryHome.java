@@ -9,7 +9,12 @@ import java.util.Map;
  */
 public record DistilleryHome(Path root) {
 
+    /** The system property {@code distillery.home}, if set, wins over the environment (used by tests and embedders). */
     public static DistilleryHome fromEnvironment() {
+        String property = System.getProperty("distillery.home");
+        if (property != null && !property.isBlank()) {
+            return new DistilleryHome(Path.of(property).toAbsolutePath());
+        }
         return fromEnvironment(System.getenv());
     }
 

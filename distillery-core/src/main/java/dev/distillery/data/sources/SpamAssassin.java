@@ -216,6 +216,7 @@ public final class SpamAssassin implements KnownDataset {
             if (examples.isEmpty()) {
                 throw new IllegalStateException("the archive held no messages");
             }
+            examples.sort(java.util.Comparator.comparing(Example::id)); // archive order varies; ids do not
             Dataset data = Dataset.infer(NAME, examples, null);
             Map<String, Long> counts = new LinkedHashMap<>();
             counts.put("messages", (long) examples.size());

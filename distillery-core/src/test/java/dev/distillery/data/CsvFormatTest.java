@@ -1,0 +1,82 @@
+package dev.distillery.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CsvFormatTest {
+    @TempDir
+    Path dir;
+
+    private Path file(String content) throws Exception {
+        Path f = dir.resolve("data.csv");
+        Files.writeString(f, content);
+        return f;
+    }
+
+    @Test
+    void readsQuotedTextWithCommasAndNewlines() throws Exception {
+        Path f = file("id,label,text\nm1,spam,\"Buy now, \"\"cheap\"\"\nmulti-line\"\nm2,ham,hello\n");
+        Dataset d = CsvFormat.read(f, OnError.FAIL).dataset();
+        assertThat(d.size()).isEqualTo(2);
+        assertThat(d.get(0).text()).isEqualTo("Buy now, \"cheap\"\nmulti-line");
+        assertThat(d.get(1).label()).contains("ham");
+    }
+
+    @Test
+    void readsNumericFeatureColumns() throws Exception {
+        Dataset d = CsvFormat.read(file("x1,x2,label\n1.5,2,a\n3,-4e-1,b\n"), OnError.FAIL).dataset();
+        assertThat(d.schema().kind()).isEqualTo(Schema.Kind.DENSE);
+        assertThat(d.get(1).features()).containsExactly(3f, -0.4f);
+        assertThat(d.get(0).id()).startsWith("line-");
+    }
+
+    @Test
+    void wrongColumnCountNamesTheLine() throws Exception {
+        Path f = file("x1,x2,label\n1,2,a\n1,2\n");
+        assertThatThrownBy(() -> CsvFormat.read(f, OnError.FAIL)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("data.csv:line 3").hasMessageContaining("2 columns").hasMessageContaining("3 columns");
+    }
+
+    @Test
+    void nonNumericFeatureIsSkippedAndCountedUnderSkip() throws Exception {
+        ReadResult r = CsvFormat.read(file("x1,label\n1,a\nabc,a\nNaN,b\n2,b\n"), OnError.SKIP);
+        assertThat(r.dataset().size()).isEqualTo(2);
+        assertThat(r.skipped()).isEqualTo(2);
+        assertThat(r.skipReasons().get(0)).contains("line 3").contains("'abc'");
+    }
+
+    @Test
+    void lineNumbersCountFromTheRecordStartAcrossMultiLineCells() throws Exception {
+        Path f = file("id,label,text\na,x,\"one\ntwo\nthree\"\nb,y\n");
+        assertThatThrownBy(() -> CsvFormat.read(f, OnError.FAIL)).hasMessageContaining("data.csv:line 5");
+    }
+
+    @Test
+    void brokenQuoteIsAnErrorEvenUnderSkip() throws Exception {
+        Path f = file("id,label,text\na,x,\"never closed\nb,y,z\n");
+        assertThatThrownBy(() -> CsvFormat.read(f, OnError.SKIP)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("malformed CSV");
+    }
+
+    @Test
+    void headerWithoutUsableColumnsIsAnError() throws Exception {
+        assertThatThrownBy(() -> CsvFormat.read(file("id,label\n1,a\n"), OnError.FAIL))
+                .hasMessageContaining("neither a text column nor feature columns");
+    }
+
+    @Test
+    void writeThenReadRoundTripsText() throws Exception {
+        Dataset d = Dataset.infer("x", List.of(Example.text("a", "x, \"y\"\nz", "l1", ""), Example.text("b", "w", "l2", "")), null);
+        Path f = dir.resolve("out.csv");
+        CsvFormat.write(d, f);
+        Dataset back = CsvFormat.read(f, OnError.FAIL).dataset();
+        assertThat(back.get(0).text()).isEqualTo("x, \"y\"\nz");
+        assertThat(back.get(1).id()).isEqualTo("b");
+    }
+}

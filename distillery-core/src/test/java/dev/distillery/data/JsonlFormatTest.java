@@ -1,0 +1,110 @@
+package dev.distillery.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JsonlFormatTest {
+    @TempDir
+    Path dir;
+
+    private Path file(String... lines) throws Exception {
+        Path f = dir.resolve("data.jsonl");
+        Files.write(f, List.of(lines));
+        return f;
+    }
+
+    @Test
+    void readsTextRecordsWithDefaultsAndNumericLabels() throws Exception {
+        Path f = file("{\"id\":\"a\",\"text\":\"hello\",\"label\":\"ham\"}", "", "{\"text\":\"win money\",\"label\":\"spam\"}",
+                "{\"text\":\"no label\"}");
+        ReadResult r = JsonlFormat.read(f, OnError.FAIL);
+        Dataset d = r.dataset();
+        assertThat(d.size()).isEqualTo(3);
+        assertThat(d.get(1).id()).isEqualTo("line-3");
+        assertThat(d.get(2).hasLabel()).isFalse();
+        assertThat(d.schema().labels()).containsExactly("ham", "spam");
+        assertThat(r.skipped()).isZero();
+    }
+
+    @Test
+    void readsDenseFeaturesWithShape() throws Exception {
+        Path f = file("{\"features\":[0,1,2,3],\"shape\":[1,2,2],\"label\":10}", "{\"features\":[4,5,6,7],\"label\":2}");
+        Dataset d = JsonlFormat.read(f, OnError.FAIL).dataset();
+        assertThat(d.schema().featureShape()).containsExactly(1L, 2L, 2L);
+        assertThat(d.get(1).features()).containsExactly(4, 5, 6, 7);
+        // numeric labels sort numerically, not as strings
+        assertThat(d.schema().labels()).containsExactly("2", "10");
+    }
+
+    @Test
+    void malformedLineFailsNamingFileAndLine() throws Exception {
+        Path f = file("{\"text\":\"ok\",\"label\":\"a\"}", "{\"text\": \"broken", "{\"text\":\"ok\",\"label\":\"b\"}");
+        assertThatThrownBy(() -> JsonlFormat.read(f, OnError.FAIL))
+                .isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("data.jsonl:line 2")
+                .hasMessageContaining("malformed JSON");
+    }
+
+    @Test
+    void skipModeSkipsAndCountsEveryKindOfBadRecord() throws Exception {
+        Path f = file("{\"text\":\"ok\",\"label\":\"a\"}", "not json", "[1,2]", "{\"label\":\"a\"}",
+                "{\"text\":\"x\",\"features\":[1]}", "{\"features\":[1,2]}", "{\"text\":\"fine\",\"label\":\"b\"}");
+        ReadResult r = JsonlFormat.read(f, OnError.SKIP);
+        assertThat(r.dataset().size()).isEqualTo(2);
+        assertThat(r.skipped()).isEqualTo(5);
+        assertThat(r.skipReasons()).hasSize(5).allMatch(s -> s.contains("data.jsonl:line "));
+        assertThat(r.skipReasons().get(4)).contains("line 6").contains("mixes text and features");
+    }
+
+    @Test
+    void nonFiniteFeatureIsRejected() throws Exception {
+        Path f = file("{\"features\":[1, \"x\"],\"label\":\"a\"}");
+        assertThatThrownBy(() -> JsonlFormat.read(f, OnError.FAIL)).hasMessageContaining("features[1]")
+                .hasMessageContaining("a finite number");
+    }
+
+    @Test
+    void emptyFileIsAnError() throws Exception {
+        Path f = file("", "  ");
+        assertThatThrownBy(() -> JsonlFormat.read(f, OnError.FAIL)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("empty data set");
+    }
+
+    @Test
+    void allRecordsBadUnderSkipIsStillAnError() throws Exception {
+        Path f = file("nope", "nope");
+        assertThatThrownBy(() -> JsonlFormat.read(f, OnError.SKIP)).hasMessageContaining("all 2 records were bad");
+    }
+
+    @Test
+    void writeThenReadRoundTrips() throws Exception {
+        Dataset d = Dataset.infer("x", List.of(
+                Example.dense("a", new float[] {0.5f, 1f}, "cat", "s"), Example.dense("b", new float[] {0f, 0.25f}, "dog", "s")),
+                List.of(2L));
+        Path f = dir.resolve("out.jsonl");
+        JsonlFormat.write(d, f);
+        Dataset back = JsonlFormat.read(f, OnError.FAIL).dataset();
+        assertThat(back.size()).isEqualTo(2);
+        assertThat(back.get(0).features()).containsExactly(0.5f, 1f);
+        assertThat(back.get(1).label()).contains("dog");
+        assertThat(back.schema().featureShape()).containsExactly(2L);
+    }
+
+    @Test
+    void unknownLabelAgainstAnotherSchemaNamesTheExample() throws Exception {
+        Dataset train = JsonlFormat.read(file("{\"text\":\"a\",\"label\":\"ham\"}", "{\"text\":\"b\",\"label\":\"spam\"}"),
+                OnError.FAIL).dataset();
+        Path other = dir.resolve("test.jsonl");
+        Files.write(other, List.of("{\"id\":\"m7\",\"text\":\"c\",\"label\":\"eggs\"}"));
+        Dataset test = JsonlFormat.read(other, OnError.FAIL).dataset();
+        assertThatThrownBy(() -> test.withSchema(train.schema()))
+                .isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("m7").hasMessageContaining("unknown label 'eggs'").hasMessageContaining("[ham, spam]");
+    }
+}

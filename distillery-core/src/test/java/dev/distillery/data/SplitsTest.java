@@ -1,0 +1,56 @@
+package dev.distillery.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SplitsTest {
+    static Dataset data(int perClassA, int perClassB) {
+        List<Example> ex = new ArrayList<>();
+        for (int i = 0; i < perClassA; i++) {
+            ex.add(Example.text("a" + i, "t", "A", ""));
+        }
+        for (int i = 0; i < perClassB; i++) {
+            ex.add(Example.text("b" + i, "t", "B", ""));
+        }
+        return Dataset.infer("d", ex, null);
+    }
+
+    @Test
+    void splitIsStratifiedDisjointCompleteAndSeeded() {
+        Dataset d = data(900, 100);
+        Splits.Pair p = Splits.split(d, 0.3, 7, "train", "test");
+        assertThat(p.second().labelCounts()).containsEntry("A", 270).containsEntry("B", 30);
+        Set<String> ids = new HashSet<>();
+        p.first().examples().forEach(e -> ids.add(e.id()));
+        p.second().examples().forEach(e -> assertThat(ids.add(e.id())).isTrue());
+        assertThat(ids).hasSize(1000);
+        Splits.Pair again = Splits.split(d, 0.3, 7, "train", "test");
+        assertThat(again.second().examples()).isEqualTo(p.second().examples());
+        Splits.Pair other = Splits.split(d, 0.3, 8, "train", "test");
+        assertThat(other.second().examples()).isNotEqualTo(p.second().examples());
+    }
+
+    @Test
+    void labeledSubsetKeepsEveryClass() {
+        Dataset d = data(990, 10);
+        Splits.Pair p = Splits.labeledSubset(d, 100, 1);
+        assertThat(p.first().size()).isEqualTo(100);
+        assertThat(p.first().labelCounts()).containsEntry("A", 99).containsEntry("B", 1);
+        assertThat(p.second().size()).isEqualTo(900);
+    }
+
+    @Test
+    void parsesAmounts() {
+        assertThat(Splits.parseAmount("1%", 60_000)).isEqualTo(600);
+        assertThat(Splits.parseAmount("0.1", 60_000)).isEqualTo(6_000);
+        assertThat(Splits.parseAmount("600", 60_000)).isEqualTo(600);
+        assertThatThrownBy(() -> Splits.parseAmount("lots", 10)).hasMessageContaining("1%, 0.01 or 600");
+        assertThatThrownBy(() -> Splits.parseAmount("20", 10)).hasMessageContaining("gives 20 of 10");
+    }
+}
