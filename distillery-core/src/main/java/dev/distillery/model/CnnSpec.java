@@ -13,12 +13,12 @@ import ai.djl.nn.pooling.Pool;
 import dev.distillery.data.Schema;
 
 /**
- * A small CNN for (C, H, W) images: {@code stages} blocks of two 3x3 convolutions (batch norm,
+ * A small CNN for (C, H, W) images: {@code stages} blocks of a 3x3 convolution (batch norm,
  * ReLU) and 2x2 max pooling, doubling the channels from {@code width} each stage, then a hidden
- * dense layer and the classifier. {@code augment} turns on random flips and shifts in training.
+ * dense layer with dropout and the classifier. {@code augment} turns on random flips and shifts in training.
  */
 public record CnnSpec(int width, int stages, int hidden, float dropout, boolean augment) implements ModelSpec {
-    public static final CnnSpec DEFAULT = new CnnSpec(32, 2, 256, 0.4f, true);
+    public static final CnnSpec DEFAULT = new CnnSpec(32, 2, 256, 0.3f, true);
 
     public CnnSpec {
         if (width <= 0) {
@@ -58,19 +58,14 @@ public record CnnSpec(int width, int stages, int hidden, float dropout, boolean 
         SequentialBlock net = new SequentialBlock();
         int channels = width;
         for (int s = 0; s < stages; s++) {
-            for (int c = 0; c < 2; c++) {
-                net.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
-                                .setFilters(channels).optBias(false).build())
-                        .add(BatchNorm.builder().build())
-                        .add(Activation::relu);
-            }
+            net.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
+                            .setFilters(channels).optBias(false).build())
+                    .add(BatchNorm.builder().build())
+                    .add(Activation::relu);
             net.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
             channels *= 2;
         }
         net.add(Blocks.batchFlattenBlock());
-        if (dropout > 0) {
-            net.add(Dropout.builder().optRate(dropout).build());
-        }
         net.add(Linear.builder().setUnits(hidden).build()).add(Activation::relu);
         if (dropout > 0) {
             net.add(Dropout.builder().optRate(dropout).build());

@@ -1,0 +1,67 @@
+package dev.distillery;
+
+import dev.distillery.data.Dataset;
+import dev.distillery.data.Example;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/** Small synthetic problems with a known answer, for fast tests. */
+public final class TestData {
+    private TestData() {}
+
+    /** Three Gaussian blobs in 8 dimensions, well separated: a correct learner gets near 100%. */
+    public static Dataset blobs(int perClass, long seed) {
+        Random rng = new Random(seed);
+        List<Example> ex = new ArrayList<>();
+        String[] labels = {"left", "middle", "right"};
+        for (int c = 0; c < 3; c++) {
+            for (int i = 0; i < perClass; i++) {
+                float[] f = new float[8];
+                for (int j = 0; j < 8; j++) {
+                    f[j] = (float) (rng.nextGaussian() * 0.5 + (j % 3 == c ? 2.0 : 0.0));
+                }
+                ex.add(Example.dense(labels[c] + i, f, labels[c], "blobs"));
+            }
+        }
+        return Dataset.infer("blobs", ex, List.of(8L));
+    }
+
+    /** Tiny 1x8x8 "images": a bright vertical bar (class v) or horizontal bar (class h) plus noise. */
+    public static Dataset bars(int perClass, long seed) {
+        Random rng = new Random(seed);
+        List<Example> ex = new ArrayList<>();
+        for (int i = 0; i < 2 * perClass; i++) {
+            boolean vertical = i % 2 == 0;
+            float[] px = new float[64];
+            int pos = 1 + rng.nextInt(6);
+            for (int k = 0; k < 64; k++) {
+                int y = k / 8;
+                int x = k % 8;
+                px[k] = (float) (rng.nextFloat() * 0.3 + ((vertical ? x : y) == pos ? 0.7 : 0));
+            }
+            ex.add(Example.dense("bar" + i, px, vertical ? "v" : "h", "bars"));
+        }
+        return Dataset.infer("bars", ex, List.of(1L, 8L, 8L));
+    }
+
+    /** Short texts whose class is given by which vocabulary they draw from, with shared filler words. */
+    public static Dataset texts(int perClass, long seed) {
+        Random rng = new Random(seed);
+        String[] spam = {"free", "money", "winner", "click", "offer", "cheap", "viagra", "prize"};
+        String[] ham = {"meeting", "agenda", "patch", "review", "lunch", "kernel", "thanks", "schedule"};
+        String[] filler = {"the", "a", "and", "to", "you", "we", "is", "of", "for", "this"};
+        List<Example> ex = new ArrayList<>();
+        for (int i = 0; i < 2 * perClass; i++) {
+            boolean isSpam = i % 2 == 0;
+            String[] vocab = isSpam ? spam : ham;
+            StringBuilder sb = new StringBuilder();
+            for (int w = 0; w < 12; w++) {
+                sb.append(rng.nextInt(3) == 0 ? vocab[rng.nextInt(vocab.length)] : filler[rng.nextInt(filler.length)]).append(' ');
+            }
+            sb.append(vocab[rng.nextInt(vocab.length)]);
+            ex.add(Example.text("t" + i, sb.toString(), isSpam ? "spam" : "ham", "synthetic"));
+        }
+        return Dataset.infer("texts", ex, null);
+    }
+}

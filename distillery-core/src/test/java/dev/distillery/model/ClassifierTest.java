@@ -1,0 +1,98 @@
+package dev.distillery.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distillery.TestData;
+import dev.distillery.data.Dataset;
+import dev.distillery.data.Example;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClassifierTest {
+    @TempDir
+    Path dir;
+
+    private static Classifier initialized(ModelSpec spec, Dataset data) {
+        Classifier c = Classifier.create(spec, data.schema());
+        c.block().initialize(c.model().getNDManager(), DataType.FLOAT32, c.featurizer().inputShape(2));
+        return c;
+    }
+
+    @Test
+    void savedModelsLoadBackAndPredictTheSameProbabilities() {
+        for (var pair : List.of(
+                Map.entry((ModelSpec) new CnnSpec(4, 2, 8, 0.2f, true), TestData.bars(5, 1)),
+                Map.entry((ModelSpec) new MlpSpec(6, 1, 0f), TestData.blobs(5, 1)),
+                Map.entry((ModelSpec) new NgramBagSpec(4, 1000, 2, 50), TestData.texts(5, 1)))) {
+            Dataset data = pair.getValue();
+            Path modelDir = dir.resolve(pair.getKey().getClass().getSimpleName());
+            float[][] before;
+            try (Classifier c = initialized(pair.getKey(), data)) {
+                before = c.probabilities(data.examples(), 4);
+                c.save(modelDir, Map.of("note", "test"));
+            }
+            try (Classifier loaded = Classifier.load(modelDir)) {
+                assertThat(loaded.spec()).isEqualTo(pair.getKey());
+                assertThat(loaded.schema()).isEqualTo(data.schema());
+                float[][] after = loaded.probabilities(data.examples(), 3);
+                for (int i = 0; i < before.length; i++) {
+                    assertThat(after[i]).containsExactly(before[i], org.assertj.core.data.Offset.offset(1e-6f));
+                }
+            }
+            assertThat(Classifier.sizeOnDisk(modelDir)).isGreaterThan(0);
+        }
+    }
+
+    @Test
+    void specsRoundTripThroughJson() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        for (ModelSpec spec : List.of(CnnSpec.DEFAULT, MlpSpec.DEFAULT, NgramBagSpec.DEFAULT.withWidth(8))) {
+            String text = json.writeValueAsString(spec);
+            assertThat(json.readValue(text, ModelSpec.class)).isEqualTo(spec);
+        }
+    }
+
+    @Test
+    void incompatibleModelAndDataGiveAClearError() {
+        assertThatThrownBy(() -> Classifier.create(CnnSpec.DEFAULT, TestData.blobs(2, 1).schema()))
+                .hasMessageContaining("cnn needs image features").hasMessageContaining("use mlp");
+        assertThatThrownBy(() -> Classifier.create(MlpSpec.DEFAULT, TestData.texts(2, 1).schema()))
+                .hasMessageContaining("text (use ngram)");
+        assertThatThrownBy(() -> new CnnSpec(0, 2, 8, 0f, false)).hasMessageContaining("width must be > 0, got: 0");
+    }
+
+    @Test
+    void loadingSomethingThatIsNotAModelSaysSo() throws Exception {
+        Files.createDirectories(dir.resolve("empty"));
+        assertThatThrownBy(() -> Classifier.load(dir.resolve("empty"))).hasMessageContaining("holds no saved model");
+    }
+
+    @Test
+    void paddingDoesNotChangeABagOfNgrams() {
+        Dataset data = TestData.texts(3, 2);
+        try (Classifier c = initialized(new NgramBagSpec(4, 1000, 2, 50), data)) {
+            Example shortText = Example.text("s", "free money now", null, "");
+            Example longText = Example.text("l", "a much longer text with many many words in it to pad the batch", null, "");
+            float[] alone = c.probabilities(List.of(shortText), 1)[0];
+            float[] padded = c.probabilities(List.of(shortText, longText), 2)[0];
+            assertThat(padded).containsExactly(alone, org.assertj.core.data.Offset.offset(1e-6f));
+        }
+    }
+
+    @Test
+    void ngramIdsAreBoundedAndNeverThePaddingId() {
+        NgramFeaturizer f = new NgramFeaturizer(new NgramBagSpec(4, 50, 2, 5));
+        long[] ids = f.ids("One two three four five six seven");
+        assertThat(ids).hasSize(5);
+        assertThat(java.util.Arrays.stream(ids).boxed().toList()).allSatisfy(id -> assertThat(id).isBetween(1L, 49L));
+        assertThat(f.ids("Same words")).containsExactly(f.ids("same  WORDS!"));
+        assertThat(NgramFeaturizer.words("Hello, wörld 42x", 10)).containsExactly("hello", "wörld", "42x");
+    }
+}
