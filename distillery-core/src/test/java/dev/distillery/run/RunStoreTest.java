@@ -1,0 +1,45 @@
+package dev.distillery.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunStoreTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void createsOpensByPrefixOrSuffixAndListsRuns() {
+        RunStore store = new RunStore(dir);
+        Run a = store.create("train");
+        Run b = store.create("eval");
+        a.start("train", List.of("--x"), 5, List.of());
+        b.start("eval", List.of(), 0, List.of());
+        assertThat(a.id()).matches("\\d{8}-\\d{6}-train-[0-9a-f]{6}");
+        assertThat(store.list()).hasSize(2);
+        assertThat(store.open(a.id()).dir()).isEqualTo(a.dir());
+        assertThat(store.open(a.id().substring(a.id().length() - 6)).dir()).isEqualTo(a.dir());
+        assertThat(store.open(a.dir().toString()).dir()).isEqualTo(a.dir());
+        assertThatThrownBy(() -> store.open("nope")).hasMessageContaining("no run 'nope'");
+        String commonPrefix = a.id().substring(0, 4);
+        assertThatThrownBy(() -> store.open(commonPrefix)).hasMessageContaining("matches 2 runs");
+    }
+
+    @Test
+    void finishRecordsStatusAndResults() {
+        Run run = new RunStore(dir).create("train");
+        run.start("train", List.of(), 1, List.of());
+        assertThat(run.provenance()).containsEntry("status", "running").containsKeys("software", "machine", "started");
+        run.finish("finished", Map.of("test_accuracy", 0.5));
+        assertThat(run.provenance()).containsEntry("status", "finished").containsKey("finished");
+        assertThat(run.results()).containsEntry("test_accuracy", 0.5);
+        run.appendMetrics(Map.of("epoch", 1));
+        run.appendMetrics(Map.of("epoch", 2));
+        assertThat(run.dir().resolve(Run.METRICS)).content().isEqualTo("{\"epoch\":1}\n{\"epoch\":2}\n");
+    }
+}

@@ -1,0 +1,153 @@
+package dev.distillery.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.distillery.TestData;
+import dev.distillery.data.Dataset;
+import dev.distillery.data.Example;
+import dev.distillery.data.Splits;
+import dev.distillery.model.Classifier;
+import dev.distillery.model.CnnSpec;
+import dev.distillery.model.MlpSpec;
+import dev.distillery.model.NgramBagSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClassifierTrainerTest {
+    @TempDir
+    Path dir;
+
+    static TrainConfig config(int epochs, float lr) {
+        return new TrainConfig(epochs, 16, lr, TrainConfig.Optimizer.ADAM, TrainConfig.Schedule.COSINE, 0f, 0, 3);
+    }
+
+    static double accuracy(Classifier c, Dataset d) {
+        return TrainJob.evaluate(c, d).accuracy();
+    }
+
+    @Test
+    void mlpLearnsSeparableBlobs() {
+        Splits.Pair p = Splits.split(TestData.blobs(60, 1), 0.25, 1, "train", "test");
+        try (Classifier c = Classifier.create(new MlpSpec(16, 1, 0f), p.first().schema())) {
+            TrainResult r = new ClassifierTrainer(config(15, 1e-2f), null, null).train(c, p.first(), null);
+            assertThat(r.history()).hasSize(15);
+            assertThat(r.history().get(14).trainLoss()).isLessThan(r.history().get(0).trainLoss());
+            assertThat(accuracy(c, p.second())).isGreaterThan(0.95);
+        }
+    }
+
+    @Test
+    void cnnLearnsBarOrientation() {
+        Splits.Pair p = Splits.split(TestData.bars(80, 2), 0.25, 1, "train", "test");
+        try (Classifier c = Classifier.create(new CnnSpec(4, 2, 16, 0f, false), p.first().schema())) {
+            new ClassifierTrainer(config(12, 1e-2f), null, null).train(c, p.first(), null);
+            assertThat(accuracy(c, p.second())).isGreaterThan(0.9);
+        }
+    }
+
+    @Test
+    void ngramBagLearnsVocabularyClasses() {
+        Splits.Pair p = Splits.split(TestData.texts(100, 3), 0.25, 1, "train", "test");
+        try (Classifier c = Classifier.create(new NgramBagSpec(8, 4096, 2, 100), p.first().schema())) {
+            new ClassifierTrainer(config(10, 2e-2f), null, null).train(c, p.first(), null);
+            assertThat(accuracy(c, p.second())).isGreaterThan(0.9);
+        }
+    }
+
+    @Test
+    void sameSeedGivesTheSameNumbers() {
+        Dataset d = TestData.blobs(30, 4);
+        List<Double> losses = new ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            try (Classifier c = Classifier.create(new MlpSpec(8, 1, 0.2f), d.schema())) {
+                TrainResult r = new ClassifierTrainer(config(3, 1e-2f), null, null).train(c, d, null);
+                losses.add(r.history().get(2).trainLoss());
+            }
+        }
+        assertThat(losses.get(0)).isEqualTo(losses.get(1));
+    }
+
+    @Test
+    void earlyStoppingKeepsTheBestValidationEpoch() {
+        Splits.Pair p = Splits.split(TestData.blobs(40, 5), 0.3, 1, "train", "val");
+        TrainConfig cfg = new TrainConfig(40, 16, 5e-2f, TrainConfig.Optimizer.ADAM, TrainConfig.Schedule.CONSTANT, 0f, 2, 3);
+        try (Classifier c = Classifier.create(new MlpSpec(16, 1, 0f), p.first().schema())) {
+            TrainResult r = new ClassifierTrainer(cfg, null, null).train(c, p.first(), p.second());
+            assertThat(r.stoppedEarly()).isTrue();
+            assertThat(r.history().size()).isLessThan(40);
+            EpochStats best = r.history().get(r.bestEpoch() - 1);
+            assertThat(best.best()).isTrue();
+            assertThat(r.history()).allSatisfy(h -> assertThat(h.valAccuracy()).isLessThanOrEqualTo(best.valAccuracy()));
+            // the kept weights are the best epoch's, not the last epoch's
+            assertThat(ClassifierTrainer.evaluateLossAndAccuracy(c, p.second().examples())[1]).isEqualTo(best.valAccuracy());
+        }
+    }
+
+    @Test
+    void interruptedTrainingResumesFromItsCheckpoint() {
+        Dataset d = TestData.blobs(30, 6);
+        Path checkpoints = dir.resolve("ckpt");
+        try (Classifier c = Classifier.create(new MlpSpec(8, 1, 0f), d.schema())) {
+            new ClassifierTrainer(config(2, 1e-2f), null, checkpoints).train(c, d, null);
+        }
+        List<String> messages = new ArrayList<>();
+        TrainListener listener = new TrainListener() {
+            @Override
+            public void onMessage(String message) {
+                messages.add(message);
+            }
+        };
+        try (Classifier c = Classifier.create(new MlpSpec(8, 1, 0f), d.schema())) {
+            TrainResult r = new ClassifierTrainer(config(2, 1e-2f).withEpochs(4), listener, checkpoints).train(c, d, null);
+            assertThat(r.resumedFromEpoch()).isEqualTo(2);
+            assertThat(r.history()).extracting(EpochStats::epoch).containsExactly(1, 2, 3, 4);
+            assertThat(messages).anyMatch(m -> m.contains("resuming after epoch 2"));
+        }
+    }
+
+    @Test
+    void divergingLossStopsWithAClearError() {
+        List<Example> ex = new ArrayList<>();
+        for (Example e : TestData.blobs(20, 7).examples()) {
+            float[] f = e.features();
+            for (int j = 0; j < f.length; j++) {
+                f[j] *= 1e4f;
+            }
+            ex.add(Example.dense(e.id(), f, e.label().orElseThrow(), ""));
+        }
+        Dataset d = Dataset.infer("large", ex, List.of(8L));
+        TrainConfig explosive = new TrainConfig(20, 8, 1e3f, TrainConfig.Optimizer.SGD, TrainConfig.Schedule.CONSTANT, 0f, 0, 1);
+        try (Classifier c = Classifier.create(new MlpSpec(16, 2, 0f), d.schema())) {
+            assertThatThrownBy(() -> new ClassifierTrainer(explosive, null, null).train(c, d, null))
+                    .isInstanceOf(TrainingDivergedException.class).hasMessageContaining("loss became")
+                    .hasMessageContaining("lower --lr");
+        }
+    }
+
+    @Test
+    void unlabeledTrainingExampleIsRejectedByName() {
+        Dataset d = TestData.blobs(3, 1);
+        List<Example> ex = new ArrayList<>(d.examples());
+        ex.add(Example.dense("orphan", new float[8], null, "file.jsonl"));
+        Dataset withOrphan = d.subset("d", ex);
+        try (Classifier c = Classifier.create(new MlpSpec(4, 1, 0f), d.schema())) {
+            assertThatThrownBy(() -> new ClassifierTrainer(config(1, 1e-2f), null, null).train(c, withOrphan, null))
+                    .hasMessageContaining("orphan").hasMessageContaining("needs a label");
+        }
+    }
+
+    @Test
+    void scheduleShapes() {
+        TrainConfig cos = config(1, 1f);
+        assertThat(cos.learningRateAt(0, 101)).isEqualTo(1f);
+        assertThat(cos.learningRateAt(50, 101)).isCloseTo(0.5f, org.assertj.core.data.Offset.offset(1e-6f));
+        assertThat(cos.learningRateAt(100, 101)).isCloseTo(0f, org.assertj.core.data.Offset.offset(1e-6f));
+        TrainConfig step = new TrainConfig(1, 1, 1f, TrainConfig.Optimizer.SGD, TrainConfig.Schedule.STEP, 0, 0, 1);
+        assertThat(step.learningRateAt(60, 101)).isEqualTo(0.1f);
+        assertThat(step.learningRateAt(80, 101)).isEqualTo(0.01f);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.distillery.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distillery.TestData;
+import dev.distillery.data.JsonlFormat;
+import dev.distillery.data.OnError;
+import dev.distillery.data.sources.DataCatalog;
+import dev.distillery.model.MlpSpec;
+import dev.distillery.model.NgramBagSpec;
+import dev.distillery.run.Run;
+import dev.distillery.run.RunStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainJobTest {
+    @TempDir
+    Path dir;
+
+    private TrainJob job() {
+        return new TrainJob(new DataCatalog(dir.resolve("datasets")), new RunStore(dir.resolve("runs")), null);
+    }
+
+    private TrainSpec spec(Path data, String labeled) {
+        TrainConfig cfg = new TrainConfig(3, 16, 2e-2f, TrainConfig.Optimizer.ADAM, TrainConfig.Schedule.COSINE, 0f, 0, 9);
+        return new TrainSpec(data.toString(), null, 0.25, 0.2, labeled, new NgramBagSpec(8, 4096, 2, 100), cfg, OnError.FAIL);
+    }
+
+    @Test
+    void writesACompleteRunRecord() throws Exception {
+        Path data = dir.resolve("texts.jsonl");
+        JsonlFormat.write(TestData.texts(60, 1), data);
+        TrainJob.Outcome o = job().run(spec(data, null), "train", List.of("--data", data.toString()));
+        Run run = o.run();
+        for (String f : List.of(Run.CONFIG, Run.PROVENANCE, Run.METRICS, Run.RESULTS, Run.SUMMARY,
+                "model/model.json", "model/weights.params", "plots/loss.png", "plots/accuracy.png", "checkpoints/state.json")) {
+            assertThat(run.dir().resolve(f)).as(f).isRegularFile();
+        }
+        assertThat(Files.readAllLines(run.dir().resolve(Run.METRICS))).hasSize(3);
+        Map<String, Object> prov = run.provenance();
+        assertThat(prov).containsEntry("status", "finished").containsEntry("seed", 9);
+        assertThat(((Map<?, ?>) prov.get("inputs")).keySet()).map(Object::toString).contains(data.toAbsolutePath().toString());
+        assertThat(((Map<?, ?>) prov.get("software")).get("engine").toString()).startsWith("PyTorch");
+        assertThat(o.data().train().size() + o.data().validation().size() + o.test().count()).isEqualTo(120);
+        assertThat(run.results()).containsKeys("test_accuracy", "test_macro_f1", "latency_p50_ms", "throughput_per_s",
+                "parameters", "bytes_on_disk");
+        assertThat(o.test().accuracy()).isGreaterThan(0.8);
+        // the recorded configuration is complete: it reads back into the same spec
+        TrainSpec recorded = new ObjectMapper().convertValue(run.config(), TrainSpec.class);
+        assertThat(recorded).isEqualTo(o.spec());
+    }
+
+    @Test
+    void sameSpecGivesTheSameTestAccuracy() throws Exception {
+        Path data = dir.resolve("texts.jsonl");
+        JsonlFormat.write(TestData.texts(40, 2), data);
+        double first = job().run(spec(data, null), "train", List.of()).test().accuracy();
+        double second = job().run(spec(data, null), "train", List.of()).test().accuracy();
+        assertThat(second).isEqualTo(first);
+    }
+
+    @Test
+    void labeledAmountLimitsTheTrainingLabels() throws Exception {
+        Path data = dir.resolve("blobs.jsonl");
+        JsonlFormat.write(TestData.blobs(100, 3), data);
+        TrainConfig cfg = new TrainConfig(2, 16, 1e-2f, TrainConfig.Optimizer.ADAM, TrainConfig.Schedule.COSINE, 0f, 0, 1);
+        TrainSpec s = new TrainSpec(data.toString(), null, 0.2, 0, "10%", new MlpSpec(8, 1, 0f), cfg, OnError.FAIL);
+        TrainJob.Splits3 splits = job().prepare(s);
+        assertThat(splits.train().size()).isEqualTo(24);
+        assertThat(splits.train().labelCounts().values()).containsOnly(8);
+        assertThat(splits.test().size()).isEqualTo(60);
+    }
+
+    @Test
+    void resumeContinuesTheRecordedRun() throws Exception {
+        Path data = dir.resolve("texts.jsonl");
+        JsonlFormat.write(TestData.texts(30, 4), data);
+        TrainJob.Outcome first = job().run(spec(data, null), "train", List.of());
+        TrainJob.Outcome resumed = job().resume(first.run().id().substring(first.run().id().length() - 6));
+        assertThat(resumed.run().dir()).isEqualTo(first.run().dir());
+        assertThat(resumed.training().resumedFromEpoch()).isEqualTo(3);
+        assertThat(resumed.training().history()).hasSize(3);
+    }
+
+    @Test
+    void badRecordsAreCountedUnderSkip() throws Exception {
+        Path data = dir.resolve("texts.jsonl");
+        JsonlFormat.write(TestData.texts(30, 5), data);
+        Files.writeString(data, "{broken\n{\"text\":\"x\",\"label\":[1]}\n", java.nio.file.StandardOpenOption.APPEND);
+        TrainSpec failing = spec(data, null);
+        assertThatThrownBy(() -> job().run(failing, "train", List.of())).hasMessageContaining("texts.jsonl:line 61");
+        TrainSpec skipping = new TrainSpec(failing.data(), null, 0.25, 0.2, null, failing.model(), failing.train(), OnError.SKIP);
+        TrainJob.Outcome o = job().run(skipping, "train", List.of());
+        assertThat(o.data().skipped()).isEqualTo(2);
+        assertThat(o.run().results()).containsEntry("skipped_records", 2);
+    }
+}
