@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
                 "  distillery train --data fashion-mnist --test fashion-mnist:test --epochs 10",
                 "  distillery train --data spamassassin --test-fraction 0.3 --model ngram",
-                "  distillery train --data fashion-mnist --test fashion-mnist:test --labeled 1%",
+                "  distillery train --data fashion-mnist --test fashion-mnist:test --labeled 1%%",
                 "  distillery train --resume 20261123-141500-train-1a2b3c   # continue an interrupted run"})
 final class TrainCommand implements Callable<Integer> {
     @Spec

@@ -1,0 +1,141 @@
+package dev.distillery.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CliTest {
+    @TempDir
+    Path dir;
+
+    private final PrintStream originalOut = System.out;
+    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+
+    record Result(int exitCode, String out, String err) {}
+
+    @BeforeEach
+    void isolate() {
+        System.setProperty("distillery.home", dir.resolve("home").toString());
+        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(originalOut);
+        System.clearProperty("distillery.home");
+    }
+
+    private Result run(String... args) {
+        stdout.reset();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Result(code, stdout.toString(StandardCharsets.UTF_8), err.toString());
+    }
+
+    private Path spamFile(int perClass) throws Exception {
+        Random rng = new Random(1);
+        String[] spam = {"free", "money", "winner", "click", "offer", "prize"};
+        String[] ham = {"meeting", "patch", "review", "kernel", "thanks", "agenda"};
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 2 * perClass; i++) {
+            String[] v = i % 2 == 0 ? spam : ham;
+            String text = v[rng.nextInt(6)] + " the " + v[rng.nextInt(6)] + " and " + v[rng.nextInt(6)];
+            lines.add("{\"id\":\"m" + i + "\",\"text\":\"" + text + "\",\"label\":\"" + (i % 2 == 0 ? "spam" : "ham") + "\"}");
+        }
+        Path f = dir.resolve("mail.jsonl");
+        Files.write(f, lines);
+        return f;
+    }
+
+    @Test
+    void helpListsEveryStageAndExitCodes() {
+        Result r = run("--help");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("quickstart", "data", "train", "eval", "predict", "runs", "Exit codes", "bad input");
+    }
+
+    @Test
+    void missingDataFileIsBadInputNamingTheFile() {
+        Result r = run("train", "--data", dir.resolve("missing.jsonl").toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("missing.jsonl").contains("file not found");
+    }
+
+    @Test
+    void unknownOptionValueIsBadInput() {
+        Result r = run("train", "--data", "x.jsonl", "--optimizer", "magic");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("magic");
+    }
+
+    @Test
+    void malformedRecordFailsWithLineNumberThenSkipsWhenAsked() throws Exception {
+        Path f = spamFile(40);
+        Files.writeString(f, "{\"text\": oops}\n", java.nio.file.StandardOpenOption.APPEND);
+        Result failed = run("train", "--data", f.toString(), "--epochs", "1");
+        assertThat(failed.exitCode()).isEqualTo(2);
+        assertThat(failed.err()).contains("mail.jsonl:line 81").contains("malformed JSON");
+        Result skipped = run("train", "--data", f.toString(), "--epochs", "1", "--on-error", "skip", "--lr", "0.02");
+        assertThat(skipped.exitCode()).isZero();
+        assertThat(skipped.out()).contains("skipped 1 bad records");
+    }
+
+    @Test
+    void trainPredictEvalAndRunsWorkTogether() throws Exception {
+        Path f = spamFile(60);
+        Result train = run("train", "--data", f.toString(), "--epochs", "4", "--lr", "0.02", "--model", "ngram", "--width", "8");
+        assertThat(train.exitCode()).as(train.err()).isZero();
+        assertThat(train.out()).contains("test accuracy", "run saved to");
+        String runId = train.out().lines().filter(l -> l.startsWith("run saved to")).findFirst().orElseThrow()
+                .replaceAll(".*/", "");
+
+        Result predict = run("predict", "--model", runId, "--text", "free money winner offer", "--top-k", "2");
+        assertThat(predict.exitCode()).as(predict.err()).isZero();
+        assertThat(predict.out()).contains("\"label\":\"spam\"").contains("\"top\"");
+
+        Path out = dir.resolve("pred.jsonl");
+        Result predictFile = run("predict", "--model", runId, "--input", f.toString(), "--output", out.toString());
+        assertThat(predictFile.exitCode()).isZero();
+        assertThat(Files.readAllLines(out)).hasSize(120).allMatch(l -> l.contains("\"true_label\""));
+
+        Result eval = run("eval", "--model", runId, "--data", f.toString());
+        assertThat(eval.exitCode()).as(eval.err()).isZero();
+        assertThat(eval.out()).contains("macro F1", "latency p50");
+
+        Result list = run("runs", "list");
+        assertThat(list.out()).contains(runId).contains("-eval-");
+        Result show = run("runs", "show", runId);
+        assertThat(show.out()).contains("test accuracy").contains("model/weights.params").contains("seed:     42");
+    }
+
+    @Test
+    void dataInspectShowsSchemaAndCounts() throws Exception {
+        Path f = spamFile(5);
+        Result r = run("data", "inspect", f.toString(), "--head", "1");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("examples: 10 (10 labeled)").contains("spam").contains("TEXT");
+    }
+
+    @Test
+    void dataListWorksOnAnEmptyCache() {
+        Result r = run("data", "list");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("fashion-mnist").contains("spamassassin").contains("no");
+    }
+}
