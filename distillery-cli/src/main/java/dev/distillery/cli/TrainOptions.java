@@ -20,14 +20,18 @@ final class TrainOptions {
             description = "Size knob: CNN base channels (default 32), MLP hidden units (256), n-gram embedding size (32).")
     Integer width;
 
+    @Option(names = "--no-augment", description = "Turn off the CNN's random horizontal flips in training.")
+    boolean noAugment;
+
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "15", description = "Maximum epochs. Default: ${DEFAULT-VALUE}.")
     int epochs;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128", description = "Examples per step. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.001", description = "Peak learning rate. Default: ${DEFAULT-VALUE}.")
-    float learningRate;
+    @Option(names = "--lr", paramLabel = "RATE",
+            description = "Peak learning rate. Default: the model's own (0.001 for cnn and mlp, 0.01 for ngram).")
+    Float learningRate;
 
     @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam", description = "adam or sgd (momentum 0.9). Default: ${DEFAULT-VALUE}.")
     TrainConfig.Optimizer optimizer;
@@ -58,6 +62,12 @@ final class TrainOptions {
             case mlp -> MlpSpec.DEFAULT;
             case ngram -> NgramBagSpec.DEFAULT;
         };
+        if (noAugment) {
+            if (!(spec instanceof CnnSpec cnn)) {
+                throw new IllegalArgumentException("--no-augment applies to --model cnn only");
+            }
+            spec = cnn.withAugment(false);
+        }
         if (width != null) {
             if (spec == null) {
                 throw new IllegalArgumentException("--width needs an explicit --model (cnn, mlp or ngram)");
@@ -68,6 +78,6 @@ final class TrainOptions {
     }
 
     TrainConfig trainConfig() {
-        return new TrainConfig(epochs, batchSize, learningRate, optimizer, schedule, weightDecay, patience, seed);
+        return new TrainConfig(epochs, batchSize, learningRate == null ? TrainConfig.MODEL_DEFAULT : learningRate, optimizer, schedule, weightDecay, patience, seed);
     }
 }

@@ -15,7 +15,7 @@ import dev.distillery.data.Schema;
 /**
  * A small CNN for (C, H, W) images: {@code stages} blocks of a 3x3 convolution (batch norm,
  * ReLU) and 2x2 max pooling, doubling the channels from {@code width} each stage, then a hidden
- * dense layer with dropout and the classifier. {@code augment} turns on random flips and shifts in training.
+ * dense layer with dropout and the classifier. {@code augment} turns on random horizontal flips in training.
  */
 public record CnnSpec(int width, int stages, int hidden, float dropout, boolean augment) implements ModelSpec {
     public static final CnnSpec DEFAULT = new CnnSpec(32, 2, 256, 0.3f, true);
@@ -38,6 +38,10 @@ public record CnnSpec(int width, int stages, int hidden, float dropout, boolean 
     @Override
     public ModelSpec withWidth(int newWidth) {
         return new CnnSpec(newWidth, stages, hidden, dropout, augment);
+    }
+
+    public CnnSpec withAugment(boolean on) {
+        return new CnnSpec(width, stages, hidden, dropout, on);
     }
 
     @Override

@@ -10,11 +10,11 @@ import java.util.Random;
 
 /**
  * Dense features as one float array shaped like the schema. Images may be augmented in training
- * with a random horizontal flip and a random shift of up to {@link #MAX_SHIFT} pixels, which
- * Fashion-MNIST's centred, left-right symmetric items tolerate.
+ * with a random horizontal flip, which left-right symmetric items such as clothes tolerate.
+ * Random shifts were tried and left out: with the CNN's position-specific dense layer they made the
+ * model underfit (training accuracy stayed below validation accuracy over 20 epochs).
  */
 final class DenseFeaturizer implements Featurizer {
-    static final int MAX_SHIFT = 2;
 
     private final long[] shape;
     private final int size;
@@ -48,22 +48,20 @@ final class DenseFeaturizer implements Featurizer {
         return new NDList(manager.create(buf, inputShape(n)));
     }
 
+    /** Mirrors the image left-right with probability 1/2. */
     private void augmentInPlace(float[] buf, int offset, float[] scratch, Random rng) {
+        if (!rng.nextBoolean()) {
+            return;
+        }
         int channels = (int) shape[0];
         int h = (int) shape[1];
         int w = (int) shape[2];
-        boolean flip = rng.nextBoolean();
-        int dy = rng.nextInt(2 * MAX_SHIFT + 1) - MAX_SHIFT;
-        int dx = rng.nextInt(2 * MAX_SHIFT + 1) - MAX_SHIFT;
         System.arraycopy(buf, offset, scratch, 0, size);
         for (int c = 0; c < channels; c++) {
-            int plane = c * h * w;
             for (int y = 0; y < h; y++) {
-                int sy = y - dy;
+                int row = c * h * w + y * w;
                 for (int x = 0; x < w; x++) {
-                    int sx = (flip ? w - 1 - x : x) - dx;
-                    boolean inside = sy >= 0 && sy < h && sx >= 0 && sx < w;
-                    buf[offset + plane + y * w + x] = inside ? scratch[plane + sy * w + sx] : 0f;
+                    buf[offset + row + x] = scratch[row + w - 1 - x];
                 }
             }
         }

@@ -29,6 +29,11 @@ public record NgramBagSpec(int width, int buckets, int ngrams, int maxTokens) im
     }
 
     @Override
+    public float defaultLearningRate() {
+        return 1e-2f;
+    }
+
+    @Override
     public ModelSpec withWidth(int newWidth) {
         return new NgramBagSpec(newWidth, buckets, ngrams, maxTokens);
     }

@@ -70,6 +70,12 @@ public final class ClassifierTrainer {
             List<EpochStats> history) {}
 
     public TrainResult train(Classifier classifier, Dataset train, Dataset validation) {
+        TrainConfig config = this.config.hasLearningRate() ? this.config
+                : this.config.withLearningRate(classifier.spec().defaultLearningRate());
+        return new ClassifierTrainer(config, listener, checkpointDir).trainResolved(classifier, train, validation);
+    }
+
+    private TrainResult trainResolved(Classifier classifier, Dataset train, Dataset validation) {
         checkData(classifier.schema(), train, "training");
         if (validation != null) {
             checkData(classifier.schema(), validation, "validation");

@@ -5,7 +5,7 @@ package dev.distillery.train;
  *
  * @param epochs        maximum passes over the training data
  * @param batchSize     examples per gradient step
- * @param learningRate  peak learning rate
+ * @param learningRate  peak learning rate, or {@link #MODEL_DEFAULT} (NaN) for the model's own default
  * @param optimizer     ADAM or SGD (with Nesterov-free momentum 0.9)
  * @param schedule      CONSTANT, COSINE (decay to 0 over all steps) or STEP (x0.1 at 50% and 75%)
  * @param weightDecay   L2 penalty added by the optimizer
@@ -22,6 +22,9 @@ public record TrainConfig(
 
     public static final long DEFAULT_SEED = 42L;
 
+    /** Marks "use the model's default learning rate"; a training job resolves it before training. */
+    public static final float MODEL_DEFAULT = Float.NaN;
+
     public TrainConfig {
         if (epochs <= 0) {
             throw new IllegalArgumentException("epochs must be > 0, got: " + epochs);
@@ -29,7 +32,7 @@ public record TrainConfig(
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batchSize must be > 0, got: " + batchSize);
         }
-        if (!(learningRate > 0) || !Float.isFinite(learningRate)) {
+        if (!Float.isNaN(learningRate) && (!(learningRate > 0) || !Float.isFinite(learningRate))) {
             throw new IllegalArgumentException("learningRate must be a positive number, got: " + learningRate);
         }
         if (weightDecay < 0) {
@@ -43,7 +46,7 @@ public record TrainConfig(
     }
 
     public static TrainConfig defaults() {
-        return new TrainConfig(15, 128, 1e-3f, Optimizer.ADAM, Schedule.COSINE, 0f, 5, DEFAULT_SEED);
+        return new TrainConfig(15, 128, MODEL_DEFAULT, Optimizer.ADAM, Schedule.COSINE, 0f, 5, DEFAULT_SEED);
     }
 
     /** The learning rate after {@code step} of {@code totalSteps} updates. */
@@ -54,6 +57,10 @@ public record TrainConfig(
             case COSINE -> (float) (learningRate * 0.5 * (1 + Math.cos(Math.PI * progress)));
             case STEP -> learningRate * (progress < 0.5 ? 1f : progress < 0.75 ? 0.1f : 0.01f);
         };
+    }
+
+    public boolean hasLearningRate() {
+        return !Float.isNaN(learningRate);
     }
 
     public TrainConfig withEpochs(int n) {

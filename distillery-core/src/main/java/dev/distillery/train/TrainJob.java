@@ -52,14 +52,22 @@ public final class TrainJob {
             inputs.addAll(catalog.inputFiles(spec.test()));
         }
         Splits3 data = prepare(spec);
-        if (spec.model() == null) {
-            spec = new TrainSpec(spec.data(), spec.test(), spec.testFraction(), spec.validationFraction(), spec.labeled(),
-                    ModelSpec.defaultFor(data.train().schema()), spec.train(), spec.onError());
-            listener.onMessage("model: " + spec.model());
-        }
+        spec = resolveDefaults(spec, data);
         run.writeConfig(JSON.convertValue(spec, Map.class));
         run.start(command, args, spec.train().seed(), inputs);
         return execute(run, spec, data);
+    }
+
+    /** Fills in what the user left to the data: the model (by data kind) and its learning rate. */
+    private TrainSpec resolveDefaults(TrainSpec spec, Splits3 data) {
+        ModelSpec model = spec.model() != null ? spec.model() : ModelSpec.defaultFor(data.train().schema());
+        TrainConfig train = spec.train().hasLearningRate() ? spec.train()
+                : spec.train().withLearningRate(model.defaultLearningRate());
+        if (spec.model() == null) {
+            listener.onMessage("model: " + model + " (picked for " + data.train().schema().kind() + " data)");
+        }
+        return new TrainSpec(spec.data(), spec.test(), spec.testFraction(), spec.validationFraction(), spec.labeled(),
+                model, train, spec.onError());
     }
 
     /** Continues an interrupted run from its last checkpoint, with the configuration it recorded. */

@@ -57,6 +57,18 @@ class TrainJobTest {
     }
 
     @Test
+    void modelAndLearningRateLeftToTheDataAreResolvedAndRecorded() throws Exception {
+        Path data = dir.resolve("texts.jsonl");
+        JsonlFormat.write(TestData.texts(30, 7), data);
+        TrainConfig cfg = TrainConfig.defaults().withEpochs(1);
+        TrainSpec open = new TrainSpec(data.toString(), null, 0.25, 0, null, null, cfg, OnError.FAIL);
+        TrainJob.Outcome o = job().run(open, "train", List.of());
+        assertThat(o.spec().model()).isEqualTo(NgramBagSpec.DEFAULT);
+        assertThat(o.spec().train().learningRate()).isEqualTo(NgramBagSpec.DEFAULT.defaultLearningRate());
+        assertThat(o.run().config().get("train").toString()).contains("learningRate=0.01");
+    }
+
+    @Test
     void sameSpecGivesTheSameTestAccuracy() throws Exception {
         Path data = dir.resolve("texts.jsonl");
         JsonlFormat.write(TestData.texts(40, 2), data);
