@@ -1,58 +1,33 @@
 package dev.distillery.cli;
 
-import dev.distillery.data.OnError;
 import dev.distillery.model.CnnSpec;
+import dev.distillery.model.MiniLmSpec;
 import dev.distillery.model.MlpSpec;
 import dev.distillery.model.ModelSpec;
 import dev.distillery.model.NgramBagSpec;
 import dev.distillery.train.TrainConfig;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Model and optimizer options shared by {@code train} and {@code quickstart}. */
+/** The model options of {@code train}, plus the optimizer options every training command shares. */
 final class TrainOptions {
-    enum ModelType { auto, cnn, mlp, ngram }
+    enum ModelType { auto, cnn, mlp, ngram, minilm }
 
     @Option(names = "--model", paramLabel = "TYPE", defaultValue = "auto",
-            description = "Network: cnn (images), mlp (dense features), ngram (text), auto (picks by data). Default: ${DEFAULT-VALUE}.")
+            description = "Network: cnn (images), mlp (dense features), ngram (text), minilm (frozen MiniLM encoder + head, text), "
+                    + "auto (picks by data). Default: ${DEFAULT-VALUE}.")
     ModelType model;
 
     @Option(names = "--width", paramLabel = "N",
-            description = "Size knob: CNN base channels (default 32), MLP hidden units (256), n-gram embedding size (32).")
+            description = "Size knob: CNN base channels (default 32), MLP hidden units (256), n-gram embedding size (32), "
+                    + "minilm head hidden units (0 = linear).")
     Integer width;
 
     @Option(names = "--no-augment", description = "Turn off the CNN's random horizontal flips in training.")
     boolean noAugment;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "15", description = "Maximum epochs. Default: ${DEFAULT-VALUE}.")
-    int epochs;
-
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128", description = "Examples per step. Default: ${DEFAULT-VALUE}.")
-    int batchSize;
-
-    @Option(names = "--lr", paramLabel = "RATE",
-            description = "Peak learning rate. Default: the model's own (0.001 for cnn and mlp, 0.01 for ngram).")
-    Float learningRate;
-
-    @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam", description = "adam or sgd (momentum 0.9). Default: ${DEFAULT-VALUE}.")
-    TrainConfig.Optimizer optimizer;
-
-    @Option(names = "--schedule", paramLabel = "NAME", defaultValue = "cosine",
-            description = "Learning-rate schedule: constant, cosine, step. Default: ${DEFAULT-VALUE}.")
-    TrainConfig.Schedule schedule;
-
-    @Option(names = "--weight-decay", paramLabel = "W", defaultValue = "0", description = "L2 weight decay. Default: ${DEFAULT-VALUE}.")
-    float weightDecay;
-
-    @Option(names = "--patience", paramLabel = "N", defaultValue = "5",
-            description = "Stop after N epochs without a better validation accuracy; 0 disables. Default: ${DEFAULT-VALUE}.")
-    int patience;
-
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed for splits, init, order, augmentation. Default: ${DEFAULT-VALUE}.")
-    long seed;
-
-    @Option(names = "--on-error", paramLabel = "POLICY", defaultValue = "fail",
-            description = "Bad records: fail (stop with an error) or skip (skip and report the count). Default: ${DEFAULT-VALUE}.")
-    OnError onError;
+    @Mixin
+    OptimizerOptions optimizer;
 
     /** The chosen model spec, or null for auto (resolved from the data). */
     ModelSpec modelSpec() {
@@ -61,6 +36,7 @@ final class TrainOptions {
             case cnn -> CnnSpec.DEFAULT;
             case mlp -> MlpSpec.DEFAULT;
             case ngram -> NgramBagSpec.DEFAULT;
+            case minilm -> MiniLmSpec.DEFAULT;
         };
         if (noAugment) {
             if (!(spec instanceof CnnSpec cnn)) {
@@ -78,6 +54,6 @@ final class TrainOptions {
     }
 
     TrainConfig trainConfig() {
-        return new TrainConfig(epochs, batchSize, learningRate == null ? TrainConfig.MODEL_DEFAULT : learningRate, optimizer, schedule, weightDecay, patience, seed);
+        return optimizer.trainConfig();
     }
 }

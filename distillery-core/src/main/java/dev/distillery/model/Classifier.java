@@ -120,6 +120,18 @@ public final class Classifier implements AutoCloseable {
         return block().forward(ps, inputs, false).singletonOrThrow();
     }
 
+    /** Like {@link #logits} but computing every feature afresh (no embedding cache): what timing should measure. */
+    public NDArray logitsUncached(NDManager manager, List<Example> batch) {
+        NDList inputs = featurizer.uncached().batch(manager, batch, false, new Random(0));
+        ParameterStore ps = new ParameterStore(manager, false);
+        return block().forward(ps, inputs, false).singletonOrThrow();
+    }
+
+    /** Trainable plus frozen parameters: everything that runs at inference. */
+    public long totalParameterCount() {
+        return parameterCount() + spec.frozenParameters();
+    }
+
     /** Index of the most probable class for each example. */
     public int[] predict(List<Example> examples, int batchSize) {
         float[][] probs = probabilities(examples, batchSize);

@@ -18,4 +18,12 @@ public interface Featurizer {
      * may augment, drawing randomness only from {@code rng} so runs are reproducible.
      */
     NDList batch(NDManager manager, List<Example> examples, boolean training, Random rng);
+
+    /**
+     * This featurizer without any cache of precomputed features, so timing measures the real cost
+     * of a new input. Featurizers without caches return themselves.
+     */
+    default Featurizer uncached() {
+        return this;
+    }
 }

@@ -14,9 +14,10 @@ import dev.distillery.data.Schema;
 @JsonSubTypes({
     @JsonSubTypes.Type(value = MlpSpec.class, name = "mlp"),
     @JsonSubTypes.Type(value = CnnSpec.class, name = "cnn"),
-    @JsonSubTypes.Type(value = NgramBagSpec.class, name = "ngram")
+    @JsonSubTypes.Type(value = NgramBagSpec.class, name = "ngram"),
+    @JsonSubTypes.Type(value = MiniLmSpec.class, name = "minilm")
 })
-public sealed interface ModelSpec permits MlpSpec, CnnSpec, NgramBagSpec {
+public sealed interface ModelSpec permits MlpSpec, CnnSpec, NgramBagSpec, MiniLmSpec {
 
     /** The main size knob: hidden units (MLP), base channels (CNN), embedding size (n-gram bag). */
     int width();
@@ -28,6 +29,11 @@ public sealed interface ModelSpec permits MlpSpec, CnnSpec, NgramBagSpec {
      */
     default float defaultLearningRate() {
         return 1e-3f;
+    }
+
+    /** Parameters that run at inference but are not trained or saved with the model (a frozen encoder). */
+    default long frozenParameters() {
+        return 0;
     }
 
     /** The same architecture at another width. */
@@ -46,7 +52,8 @@ public sealed interface ModelSpec permits MlpSpec, CnnSpec, NgramBagSpec {
             case "mlp" -> MlpSpec.DEFAULT;
             case "cnn" -> CnnSpec.DEFAULT;
             case "ngram" -> NgramBagSpec.DEFAULT;
-            default -> throw new IllegalArgumentException("unknown model type '" + type + "'; use mlp, cnn or ngram");
+            case "minilm" -> MiniLmSpec.DEFAULT;
+            default -> throw new IllegalArgumentException("unknown model type '" + type + "'; use mlp, cnn, ngram or minilm");
         };
     }
 

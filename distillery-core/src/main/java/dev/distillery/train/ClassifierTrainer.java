@@ -5,7 +5,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
@@ -54,15 +53,22 @@ public final class ClassifierTrainer {
     private final TrainConfig config;
     private final TrainListener listener;
     private final Path checkpointDir;
+    private final Objective objective;
 
     /**
      * @param checkpointDir where to write per-epoch checkpoints and read them back on resume, or null
      *     for none
      */
     public ClassifierTrainer(TrainConfig config, TrainListener listener, Path checkpointDir) {
+        this(config, listener, checkpointDir, Objective.HARD_LABELS);
+    }
+
+    /** A trainer that minimizes {@code objective}, e.g. a distillation loss, instead of plain cross-entropy. */
+    public ClassifierTrainer(TrainConfig config, TrainListener listener, Path checkpointDir, Objective objective) {
         this.config = config;
         this.listener = listener == null ? TrainListener.NONE : listener;
         this.checkpointDir = checkpointDir;
+        this.objective = objective;
     }
 
     /** The state saved after each epoch. */
@@ -72,13 +78,13 @@ public final class ClassifierTrainer {
     public TrainResult train(Classifier classifier, Dataset train, Dataset validation) {
         TrainConfig config = this.config.hasLearningRate() ? this.config
                 : this.config.withLearningRate(classifier.spec().defaultLearningRate());
-        return new ClassifierTrainer(config, listener, checkpointDir).trainResolved(classifier, train, validation);
+        return new ClassifierTrainer(config, listener, checkpointDir, objective).trainResolved(classifier, train, validation);
     }
 
     private TrainResult trainResolved(Classifier classifier, Dataset train, Dataset validation) {
-        checkData(classifier.schema(), train, "training");
+        checkData(classifier.schema(), train, "training", objective.requiresLabels());
         if (validation != null) {
-            checkData(classifier.schema(), validation, "validation");
+            checkData(classifier.schema(), validation, "validation", true);
         }
         List<Example> examples = train.examples();
         int batchesPerEpoch = (examples.size() + config.batchSize() - 1) / config.batchSize();
@@ -87,6 +93,7 @@ public final class ClassifierTrainer {
         Tracker lr = ignoredNumUpdate -> config.learningRateAt(step.get(), totalSteps);
 
         Engine.getInstance().setRandomSeed((int) config.seed());
+        // The objective computes the loss; DJL's Loss here only satisfies the trainer's constructor.
         DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                 .optOptimizer(optimizer(lr));
         Block block = classifier.block();
@@ -146,21 +153,21 @@ public final class ClassifierTrainer {
         listener.onEpochStart(epoch, config.epochs(), batches);
         double lossSum = 0;
         long correct = 0;
+        long labeledSeen = 0;
         long start = System.nanoTime();
         float epochLr = config.learningRateAt(step.get(), totalSteps);
         for (int b = 0; b < batches; b++) {
             List<Example> batch = order.subList(b * config.batchSize(), Math.min(order.size(), (b + 1) * config.batchSize()));
             try (NDManager sub = trainer.getManager().newSubManager()) {
                 NDList inputs = classifier.featurizer().batch(sub, batch, true, augmentRng);
-                NDArray labels = sub.create(labelIndices(schema, batch));
                 float loss;
-                long hits;
+                long[] predicted;
                 try (GradientCollector gc = trainer.newGradientCollector()) {
                     NDArray logits = trainer.forward(inputs).singletonOrThrow();
-                    NDArray lossArray = trainer.getLoss().evaluate(new NDList(labels), new NDList(logits));
+                    NDArray lossArray = objective.loss(logits, batch, schema);
                     gc.backward(lossArray);
                     loss = lossArray.getFloat();
-                    hits = logits.argMax(1).toType(DataType.FLOAT32, false).eq(labels).sum().getLong();
+                    predicted = logits.argMax(1).toLongArray();
                 }
                 if (!Float.isFinite(loss)) {
                     throw new TrainingDivergedException("loss became " + loss + " at epoch " + epoch + ", batch " + (b + 1)
@@ -170,8 +177,17 @@ public final class ClassifierTrainer {
                 trainer.step();
                 step.incrementAndGet();
                 lossSum += loss * batch.size();
+                int hits = 0;
+                int labeled = 0;
+                for (int i = 0; i < predicted.length; i++) {
+                    if (batch.get(i).hasLabel()) {
+                        labeled++;
+                        hits += predicted[i] == schema.indexOf(batch.get(i).label().get()) ? 1 : 0;
+                    }
+                }
                 correct += hits;
-                listener.onBatch(epoch, b + 1, loss, hits / (double) batch.size());
+                labeledSeen += labeled;
+                listener.onBatch(epoch, b + 1, loss, labeled == 0 ? Double.NaN : hits / (double) labeled);
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -182,7 +198,8 @@ public final class ClassifierTrainer {
             valLoss = v[0];
             valAcc = v[1];
         }
-        return new EpochStats(epoch, lossSum / examples.size(), correct / (double) examples.size(), valLoss, valAcc,
+        double trainAcc = labeledSeen == 0 ? Double.NaN : correct / (double) labeledSeen;
+        return new EpochStats(epoch, lossSum / examples.size(), trainAcc, valLoss, valAcc,
                 epochLr, seconds, examples.size() / seconds, false);
     }
 
@@ -201,10 +218,11 @@ public final class ClassifierTrainer {
         return new double[] {loss / probs.length, correct / (double) probs.length};
     }
 
+    /** Class indices of labeled examples; -1 marks an unlabeled one. */
     static float[] labelIndices(Schema schema, List<Example> batch) {
         float[] out = new float[batch.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = schema.indexOf(batch.get(i).label().orElseThrow());
+            out[i] = batch.get(i).hasLabel() ? schema.indexOf(batch.get(i).label().get()) : -1;
         }
         return out;
     }
@@ -216,11 +234,14 @@ public final class ClassifierTrainer {
         };
     }
 
-    private static void checkData(Schema schema, Dataset data, String role) {
+    private static void checkData(Schema schema, Dataset data, String role, boolean labelsRequired) {
         if (data.isEmpty()) {
             throw new IllegalArgumentException("the " + role + " set " + data.name() + " is empty");
         }
         for (Example e : data.examples()) {
+            if (!e.hasLabel() && !labelsRequired) {
+                continue;
+            }
             if (!e.hasLabel()) {
                 throw new IllegalArgumentException("the " + role + " set " + data.name() + " has an unlabeled example: "
                         + e.id() + " (" + e.source() + "); every " + role + " example needs a label");

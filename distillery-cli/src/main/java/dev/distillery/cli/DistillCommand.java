@@ -1,0 +1,81 @@
+package dev.distillery.cli;
+
+import dev.distillery.distill.DistillJob;
+import dev.distillery.distill.DistillSpec;
+import dev.distillery.model.ModelSpec;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "distill", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Distill a trained teacher into a compact student and compare them side by side.",
+                "The teacher's outputs over the transfer set are computed once and cached; the transfer set may be unlabeled.",
+                "Loss = alpha * CE(labels) + (1 - alpha) * T^2 * KL(teacher_T || student_T); unlabeled examples get the KL term only."},
+        footer = {"", "Examples:",
+                "  distillery train --data fashion-mnist --test fashion-mnist:test --model cnn --width 64   # the teacher",
+                "  distillery distill --teacher <run> --student cnn --width 8 --transfer fashion-mnist --test fashion-mnist:test",
+                "  distillery train --data spamassassin --model minilm --labeled 100                       # MiniLM teacher",
+                "  distillery distill --teacher <run> --student ngram --transfer spamassassin --labeled 100 --test <file> --sweep 4,8,16"})
+final class DistillCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--teacher", required = true, paramLabel = "RUN", description = "The teacher: a run id (or prefix) or a model directory.")
+    String teacher;
+
+    @Option(names = "--student", required = true, paramLabel = "TYPE", description = "Student architecture: cnn, mlp, ngram or minilm.")
+    String student;
+
+    @Option(names = "--width", paramLabel = "N", description = "Student size knob (see 'train --help').")
+    Integer width;
+
+    @Option(names = "--transfer", required = true, paramLabel = "DATA", description = "Transfer set (labels optional).")
+    String transfer;
+
+    @Option(names = "--test", required = true, paramLabel = "DATA", description = "Labeled test data.")
+    String test;
+
+    @Option(names = "--labeled", paramLabel = "AMOUNT",
+            description = "Keep only this many transfer labels (100, 1%%); 0 for none. Default: all.")
+    String labeled;
+
+    @Option(names = "--alpha", defaultValue = "0.5", paramLabel = "A", description = "Weight of the hard-label term. Default: ${DEFAULT-VALUE}.")
+    float alpha;
+
+    @Option(names = "--temperature", defaultValue = "4", paramLabel = "T", description = "Softmax temperature. Default: ${DEFAULT-VALUE}.")
+    float temperature;
+
+    @Option(names = "--sweep", split = ",", paramLabel = "W", description = "Train one student per width, e.g. 4,8,16, and plot accuracy against parameters.")
+    List<Integer> sweep;
+
+    @Option(names = "--labels-only", description = "Also train each student on the labels alone, for comparison.")
+    boolean labelsOnly;
+
+    @Mixin
+    OptimizerOptions optimizer;
+
+    @Override
+    public Integer call() {
+        Context ctx = Context.fromEnvironment();
+        ModelSpec studentSpec = ModelSpec.defaults(student);
+        if (width != null) {
+            studentSpec = studentSpec.withWidth(width);
+        }
+        DistillSpec distill = new DistillSpec(teacher, studentSpec, transfer, test, labeled, alpha, temperature, sweep,
+                labelsOnly, optimizer.trainConfig(), optimizer.onError);
+        DistillJob job = new DistillJob(ctx.catalog(), ctx.runs(), ctx.home().root().resolve("cache").resolve("teacher-outputs"),
+                new ConsoleProgress(System.out));
+        DistillJob.Outcome o = job.run(distill, ModelRef.resolve(ctx, teacher),
+                List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));
+        System.out.println();
+        System.out.print(DistillJob.table(o));
+        System.out.println();
+        System.out.println("run saved to " + o.run().dir());
+        System.out.println("  summary: " + o.run().dir().resolve("summary.md") + "   plot: "
+                + o.run().plotsDir().resolve("accuracy-vs-parameters.png"));
+        return 0;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.distillery.distill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.distillery.TestData;
+import dev.distillery.data.Dataset;
+import dev.distillery.data.JsonlFormat;
+import dev.distillery.data.OnError;
+import dev.distillery.data.Splits;
+import dev.distillery.data.sources.DataCatalog;
+import dev.distillery.model.Classifier;
+import dev.distillery.model.MlpSpec;
+import dev.distillery.run.RunStore;
+import dev.distillery.train.ClassifierTrainer;
+import dev.distillery.train.TrainConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DistillJobTest {
+    @TempDir
+    Path dir;
+
+    static TrainConfig config(int epochs) {
+        return new TrainConfig(epochs, 16, 1e-2f, TrainConfig.Optimizer.ADAM, TrainConfig.Schedule.COSINE, 0f, 0, 5);
+    }
+
+    /** Trains a wide MLP teacher on blobs and returns its model directory; writes transfer and test files. */
+    private Path teacher(Path transferFile, Path testFile) {
+        Splits.Pair p = Splits.split(TestData.blobs(80, 11), 0.25, 3, "transfer", "test");
+        JsonlFormat.write(p.first(), transferFile);
+        JsonlFormat.write(p.second(), testFile);
+        Path modelDir = dir.resolve("teacher");
+        try (Classifier t = Classifier.create(new MlpSpec(64, 2, 0f), p.first().schema())) {
+            new ClassifierTrainer(config(15), null, null).train(t, p.first(), null);
+            t.save(modelDir, Map.of());
+        }
+        return modelDir;
+    }
+
+    @Test
+    void distillsFromAnUnlabeledTransferSetAndSavesAStudentThatLoadsBack() throws Exception {
+        Path transfer = dir.resolve("transfer.jsonl");
+        Path test = dir.resolve("test.jsonl");
+        Path teacherDir = teacher(transfer, test);
+        DistillSpec spec = new DistillSpec(teacherDir.toString(), new MlpSpec(4, 1, 0f), transfer.toString(), test.toString(),
+                "0", 0.5f, 2f, List.of(), false, config(20), OnError.FAIL);
+        List<String> messages = new ArrayList<>();
+        dev.distillery.train.TrainListener log = new dev.distillery.train.TrainListener() {
+            @Override
+            public void onMessage(String message) {
+                messages.add(message);
+            }
+        };
+        DistillJob job = new DistillJob(new DataCatalog(dir.resolve("ds")), new RunStore(dir.resolve("runs")), dir.resolve("cache"), log);
+        DistillJob.Outcome o = job.run(spec, teacherDir, List.of());
+        assertThat(o.labeledSize()).isZero();
+        ModelReport student = o.students().get(0);
+        assertThat(o.teacher().accuracy()).isGreaterThan(0.95);
+        assertThat(student.accuracy()).isGreaterThan(0.9);
+        assertThat(student.agreementWithTeacher()).isGreaterThan(0.9);
+        assertThat(student.speed().parameters()).isLessThan(o.teacher().speed().parameters() / 10);
+        assertThat(o.run().dir().resolve("plots/accuracy-vs-parameters.png")).isRegularFile();
+        assertThat(o.run().summary()).contains("teacher").contains("student / teacher");
+
+        Dataset testData = JsonlFormat.read(test, OnError.FAIL).dataset();
+        try (Classifier loaded = Classifier.load(o.run().modelDir())) {
+            double acc = dev.distillery.train.TrainJob.evaluate(loaded, testData.withSchema(loaded.schema())).accuracy();
+            assertThat(acc).isEqualTo(student.accuracy());
+        }
+
+        // A second run over the same teacher and transfer set reads the teacher outputs from the cache.
+        messages.clear();
+        job.run(spec, teacherDir, List.of());
+        assertThat(messages).anyMatch(m -> m.startsWith("teacher outputs read from cache"));
+        try (var files = Files.list(dir.resolve("cache"))) {
+            assertThat(files.toList()).hasSize(1);
+        }
+    }
+
+    @Test
+    void sweepAndLabelsOnlyBaselineReportEveryStudent() throws Exception {
+        Path transfer = dir.resolve("transfer.jsonl");
+        Path test = dir.resolve("test.jsonl");
+        Path teacherDir = teacher(transfer, test);
+        DistillSpec spec = new DistillSpec(teacherDir.toString(), new MlpSpec(4, 1, 0f), transfer.toString(), test.toString(),
+                "12", 0.5f, 2f, List.of(2, 8), true, config(10), OnError.FAIL);
+        DistillJob.Outcome o = new DistillJob(new DataCatalog(dir.resolve("ds")), new RunStore(dir.resolve("runs")),
+                dir.resolve("cache"), null).run(spec, teacherDir, List.of());
+        assertThat(o.labeledSize()).isEqualTo(12);
+        assertThat(o.students()).hasSize(2);
+        assertThat(o.labelsOnly()).hasSize(2);
+        assertThat(o.students().get(0).speed().parameters()).isLessThan(o.students().get(1).speed().parameters());
+        assertThat(o.run().dir().resolve("students/width-2/model.json")).isRegularFile();
+        assertThat(o.run().results()).containsKeys("teacher", "students", "labels_only");
+    }
+
+    @Test
+    void keepLabelsStripsAllButTheRequestedCountStratified() {
+        Dataset d = TestData.blobs(30, 1);
+        Dataset kept = DistillJob.keepLabels(d, "9", 1);
+        assertThat(kept.size()).isEqualTo(90);
+        assertThat(kept.labeledCount()).isEqualTo(9);
+        assertThat(kept.filter("l", e -> e.hasLabel()).labelCounts().values()).containsOnly(3);
+        assertThat(DistillJob.keepLabels(d, "0", 1).labeledCount()).isZero();
+        assertThat(DistillJob.keepLabels(d, null, 1).labeledCount()).isEqualTo(90);
+    }
+}
