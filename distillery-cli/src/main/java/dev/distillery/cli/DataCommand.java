@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "data", mixinStandardHelpOptions = true, description = "Fetch, list and inspect data sets.",
-        subcommands = {DataCommand.Fetch.class, DataCommand.ListCached.class, DataCommand.Inspect.class})
+        subcommands = {DataCommand.Fetch.class, DataCommand.ListCached.class, DataCommand.Inspect.class, DataCommand.Split.class})
 final class DataCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -116,6 +116,38 @@ final class DataCommand implements Runnable {
         static String oneLine(String s) {
             String flat = s.replaceAll("\\s+", " ").strip();
             return flat.length() > 120 ? flat.substring(0, 120) + "…" : flat;
+        }
+    }
+
+    @Command(name = "split", mixinStandardHelpOptions = true,
+            description = {"Write a seeded, stratified train/test split of a data set or file as two JSONL files,",
+                    "so that several commands (train a teacher, distill a student) test on the same examples."})
+    static final class Split implements Callable<Integer> {
+        @Parameters(paramLabel = "DATA", description = "A known data set or a .jsonl/.csv/IDX file.")
+        String ref;
+
+        @Option(names = "--test-fraction", defaultValue = "0.3", description = "Share held out for testing. Default: ${DEFAULT-VALUE}.")
+        double testFraction;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Seed. Default: ${DEFAULT-VALUE}.")
+        long seed;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for train.jsonl and test.jsonl.")
+        java.nio.file.Path out;
+
+        @Option(names = "--on-error", defaultValue = "fail", description = "fail or skip bad records. Default: ${DEFAULT-VALUE}.")
+        OnError onError;
+
+        @Override
+        public Integer call() {
+            Context ctx = Context.fromEnvironment();
+            ReadResult r = ctx.catalog().load(ref, onError, System.out::println);
+            var parts = dev.distillery.data.Splits.split(r.dataset(), testFraction, seed, "train", "test");
+            dev.distillery.data.DataFiles.write(parts.first(), out.resolve("train.jsonl"));
+            dev.distillery.data.DataFiles.write(parts.second(), out.resolve("test.jsonl"));
+            System.out.printf("wrote %,d training and %,d test examples to %s (seed %d%s)%n", parts.first().size(),
+                    parts.second().size(), out, seed, r.skipped() > 0 ? ", " + r.skipped() + " bad records skipped" : "");
+            return 0;
         }
     }
 }

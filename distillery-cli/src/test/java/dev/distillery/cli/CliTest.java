@@ -125,6 +125,32 @@ class CliTest {
     }
 
     @Test
+    void splitThenDistillAnNgramTeacherIntoASmallerStudent() throws Exception {
+        Path f = spamFile(80);
+        Path split = dir.resolve("split");
+        Result s = run("data", "split", f.toString(), "--test-fraction", "0.25", "--out", split.toString());
+        assertThat(s.exitCode()).as(s.err()).isZero();
+        assertThat(Files.readAllLines(split.resolve("test.jsonl"))).hasSize(40);
+        Result teacher = run("train", "--data", split.resolve("train.jsonl").toString(), "--test", split.resolve("test.jsonl").toString(),
+                "--model", "ngram", "--width", "16", "--epochs", "3");
+        assertThat(teacher.exitCode()).as(teacher.err()).isZero();
+        String teacherRun = teacher.out().lines().filter(l -> l.startsWith("run saved to")).findFirst().orElseThrow()
+                .replaceAll(".*/", "");
+        Result distill = run("distill", "--teacher", teacherRun, "--student", "ngram", "--width", "2",
+                "--transfer", split.resolve("train.jsonl").toString(), "--labeled", "0",
+                "--test", split.resolve("test.jsonl").toString(), "--epochs", "3");
+        assertThat(distill.exitCode()).as(distill.err()).isZero();
+        assertThat(distill.out()).contains("teacher", "student", "student / teacher", "run saved to");
+    }
+
+    @Test
+    void distillWithAnUnknownStudentTypeIsBadInput() {
+        Result r = run("distill", "--teacher", "x", "--student", "transformer", "--transfer", "a.jsonl", "--test", "b.jsonl");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("unknown model type 'transformer'");
+    }
+
+    @Test
     void dataInspectShowsSchemaAndCounts() throws Exception {
         Path f = spamFile(5);
         Result r = run("data", "inspect", f.toString(), "--head", "1");

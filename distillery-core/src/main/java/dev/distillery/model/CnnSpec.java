@@ -35,9 +35,11 @@ public record CnnSpec(int width, int stages, int hidden, float dropout, boolean 
         }
     }
 
+    /** Scales the whole network: channels to {@code newWidth} and the hidden layer in proportion (8x by default). */
     @Override
     public ModelSpec withWidth(int newWidth) {
-        return new CnnSpec(newWidth, stages, hidden, dropout, augment);
+        int newHidden = Math.max(1, Math.round(hidden * (newWidth / (float) width)));
+        return new CnnSpec(newWidth, stages, newHidden, dropout, augment);
     }
 
     public CnnSpec withAugment(boolean on) {
