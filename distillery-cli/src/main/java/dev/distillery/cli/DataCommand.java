@@ -2,7 +2,6 @@ package dev.distillery.cli;
 
 import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
-import dev.distillery.data.OnError;
 import dev.distillery.data.ReadResult;
 import dev.distillery.data.sources.FetchReport;
 import dev.distillery.data.sources.KnownDataset;
@@ -85,8 +84,8 @@ final class DataCommand implements Runnable {
         @Parameters(paramLabel = "DATA", description = "A known data set (e.g. fashion-mnist:test) or a .jsonl/.csv/IDX file.")
         String ref;
 
-        @Option(names = "--on-error", defaultValue = "fail", description = "fail or skip bad records. Default: ${DEFAULT-VALUE}.")
-        OnError onError;
+        @picocli.CommandLine.Mixin
+        OnErrorOption onError;
 
         @Option(names = "--head", defaultValue = "3", description = "Examples to show. Default: ${DEFAULT-VALUE}.")
         int head;
@@ -94,7 +93,7 @@ final class DataCommand implements Runnable {
         @Override
         public Integer call() {
             Context ctx = Context.fromEnvironment();
-            ReadResult r = ctx.catalog().load(ref, onError, System.out::println);
+            ReadResult r = ctx.catalog().load(ref, onError.policy, System.out::println);
             Dataset d = r.dataset();
             System.out.println("data:     " + d.name());
             System.out.printf("examples: %,d (%,d labeled)%n", d.size(), d.labeledCount());
@@ -135,13 +134,13 @@ final class DataCommand implements Runnable {
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for train.jsonl and test.jsonl.")
         java.nio.file.Path out;
 
-        @Option(names = "--on-error", defaultValue = "fail", description = "fail or skip bad records. Default: ${DEFAULT-VALUE}.")
-        OnError onError;
+        @picocli.CommandLine.Mixin
+        OnErrorOption onError;
 
         @Override
         public Integer call() {
             Context ctx = Context.fromEnvironment();
-            ReadResult r = ctx.catalog().load(ref, onError, System.out::println);
+            ReadResult r = ctx.catalog().load(ref, onError.policy, System.out::println);
             var parts = dev.distillery.data.Splits.split(r.dataset(), testFraction, seed, "train", "test");
             dev.distillery.data.DataFiles.write(parts.first(), out.resolve("train.jsonl"));
             dev.distillery.data.DataFiles.write(parts.second(), out.resolve("test.jsonl"));

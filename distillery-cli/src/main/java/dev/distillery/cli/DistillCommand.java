@@ -65,7 +65,7 @@ final class DistillCommand implements Callable<Integer> {
             studentSpec = studentSpec.withWidth(width);
         }
         DistillSpec distill = new DistillSpec(teacher, studentSpec, transfer, test, labeled, alpha, temperature, sweep,
-                labelsOnly, optimizer.trainConfig(), optimizer.onError);
+                labelsOnly, optimizer.trainConfig(), optimizer.onError.policy);
         DistillJob job = new DistillJob(ctx.catalog(), ctx.runs(), ctx.home().root().resolve("cache").resolve("teacher-outputs"),
                 new ConsoleProgress(System.out));
         DistillJob.Outcome o = job.run(distill, ModelRef.resolve(ctx, teacher),

@@ -26,21 +26,21 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "DATA", description = "Labeled data: a known data set or a file.")
     String data;
 
-    @Option(names = "--on-error", defaultValue = "fail", description = "fail or skip bad records. Default: ${DEFAULT-VALUE}.")
-    OnError onError;
+    @picocli.CommandLine.Mixin
+    OnErrorOption onError;
 
     @Override
     public Integer call() {
         Context ctx = Context.fromEnvironment();
         Path modelDir = ModelRef.resolve(ctx, model);
-        ReadResult read = ctx.catalog().load(data, onError, System.out::println);
+        ReadResult read = ctx.catalog().load(data, onError.policy, System.out::println);
         try (Classifier classifier = Classifier.load(modelDir)) {
             Dataset labeled = read.dataset().filter(read.dataset().name(), e -> e.hasLabel()).withSchema(classifier.schema());
             if (labeled.isEmpty()) {
                 throw new IllegalArgumentException(data + " has no labeled examples to evaluate on");
             }
             Run run = ctx.runs().create("eval");
-            run.writeConfig(Map.of("model", modelDir.toString(), "data", data, "on_error", onError.name()));
+            run.writeConfig(Map.of("model", modelDir.toString(), "data", data, "on_error", onError.policy.name()));
             run.start("eval", List.of("--model", model, "--data", data), 0, ctx.catalog().inputFiles(data));
             Evaluation eval = TrainJob.evaluate(classifier, labeled);
             SpeedReport speed = SpeedReport.measure(classifier, labeled.examples().subList(0, Math.min(256, labeled.size())),

@@ -33,9 +33,8 @@ final class OptimizerOptions {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed for splits, init, order, augmentation. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--on-error", paramLabel = "POLICY", defaultValue = "fail",
-            description = "Bad records: fail (stop with an error) or skip (skip and report the count). Default: ${DEFAULT-VALUE}.")
-    OnError onError;
+    @picocli.CommandLine.Mixin
+    OnErrorOption onError;
 
     TrainConfig trainConfig() {
         return new TrainConfig(epochs, batchSize, learningRate == null ? TrainConfig.MODEL_DEFAULT : learningRate, optimizer,

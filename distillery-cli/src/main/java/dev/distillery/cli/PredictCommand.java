@@ -47,8 +47,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--top-k", defaultValue = "1", paramLabel = "K", description = "Also list the K most probable labels. Default: ${DEFAULT-VALUE}.")
     int topK;
 
-    @Option(names = "--on-error", defaultValue = "fail", description = "fail or skip bad records. Default: ${DEFAULT-VALUE}.")
-    OnError onError;
+    @picocli.CommandLine.Mixin
+    OnErrorOption onError;
 
     @Override
     public Integer call() {
@@ -60,7 +60,7 @@ final class PredictCommand implements Callable<Integer> {
                     examples.add(Example.text("text-" + (i + 1), input.texts.get(i), null, "--text"));
                 }
             } else {
-                ReadResult read = ctx.catalog().load(input.data, onError, System.err::println);
+                ReadResult read = ctx.catalog().load(input.data, onError.policy, System.err::println);
                 if (read.skipped() > 0) {
                     System.err.println("skipped " + read.skipped() + " bad records");
                 }

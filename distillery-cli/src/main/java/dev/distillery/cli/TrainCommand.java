@@ -58,7 +58,7 @@ final class TrainCommand implements Callable<Integer> {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: --data (or --resume RUN)");
             }
             TrainSpec trainSpec = new TrainSpec(data, test, testFraction, validationFraction, labeled,
-                    options.modelSpec(), options.trainConfig(), options.optimizer.onError);
+                    options.modelSpec(), options.trainConfig(), options.optimizer.onError.policy);
             outcome = job.run(trainSpec, "train", List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));
         }
         Printing.outcome(System.out, outcome);

@@ -65,15 +65,9 @@ public final class DistillJob {
             inputs.addAll(catalog.inputFiles(spec.test()));
             run.writeConfig(JSON.convertValue(spec, Map.class));
             run.start("distill", args, spec.train().seed(), inputs);
-            try {
-                Outcome outcome = execute(run, spec, teacher, teacherDir, transfer, test, labeledCount);
-                run.finish("finished", results(outcome));
-                run.writeSummary(summary(outcome));
-                return outcome;
-            } catch (RuntimeException | Error e) {
-                run.finish("failed: " + e.getMessage(), null);
-                throw e;
-            }
+            Dataset transferSet = transfer;
+            return run.record(() -> execute(run, spec, teacher, teacherDir, transferSet, test, labeledCount),
+                    DistillJob::results, DistillJob::summary);
         }
     }
 

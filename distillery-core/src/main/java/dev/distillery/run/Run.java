@@ -103,6 +103,23 @@ public final class Run {
         }
     }
 
+    /**
+     * Runs {@code work}, then records its results and summary and marks the run finished; if the
+     * work fails, the failure becomes the run's status and is rethrown.
+     */
+    public <T> T record(java.util.function.Supplier<T> work, java.util.function.Function<T, Map<String, Object>> results,
+            java.util.function.Function<T, String> summary) {
+        try {
+            T outcome = work.get();
+            finish("finished", results.apply(outcome));
+            writeSummary(summary.apply(outcome));
+            return outcome;
+        } catch (RuntimeException | Error e) {
+            finish("failed: " + e.getMessage(), null);
+            throw e;
+        }
+    }
+
     /** Appends one JSON object as a line; a line is written whole with a single append. */
     public void appendMetrics(Map<String, Object> metrics) {
         try {

@@ -118,15 +118,7 @@ public final class TrainJob {
     }
 
     private Outcome execute(Run run, TrainSpec spec, Splits3 data) {
-        try {
-            Outcome outcome = trainAndEvaluate(run, spec, data);
-            run.finish("finished", results(outcome));
-            run.writeSummary(summary(outcome));
-            return outcome;
-        } catch (RuntimeException | Error e) {
-            run.finish("failed: " + e.getMessage(), null);
-            throw e;
-        }
+        return run.record(() -> trainAndEvaluate(run, spec, data), TrainJob::results, TrainJob::summary);
     }
 
     private Outcome trainAndEvaluate(Run run, TrainSpec spec, Splits3 data) {
