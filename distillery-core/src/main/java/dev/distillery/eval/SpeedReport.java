@@ -14,34 +14,46 @@ public record SpeedReport(double latencyP50Ms, double latencyP99Ms, double throu
         long parameters, long bytesOnDisk, int threads) {
 
     static final int WARMUP = 20;
+    /** Timing stops after this long per part (or the requested count), so slow models are measured in bounded time. */
+    static final double BUDGET_SECONDS = 15;
+    static final int MIN_SINGLES = 20;
 
     /**
-     * Times {@code singles} one-example forward passes and {@code batches} passes of
-     * {@code batchSize} examples drawn cyclically from {@code sample}, after a warm-up.
+     * Times up to {@code singles} one-example forward passes and up to {@code batches} passes of
+     * {@code batchSize} examples drawn cyclically from {@code sample}, after a warm-up. Each part
+     * stops early once it has run {@link #BUDGET_SECONDS} (but times at least {@link #MIN_SINGLES}
+     * single examples and one batch), so a large model is measured on fewer repetitions, not skipped.
      */
     public static SpeedReport measure(Classifier model, List<Example> sample, int singles, int batchSize, int batches,
             long bytesOnDisk) {
         if (sample.isEmpty()) {
             throw new IllegalArgumentException("need at least one example to time");
         }
-        for (int i = 0; i < WARMUP; i++) {
+        long warmupStart = System.nanoTime();
+        for (int i = 0; i < WARMUP && (System.nanoTime() - warmupStart) / 1e9 < BUDGET_SECONDS / 3; i++) {
             forward(model, List.of(sample.get(i % sample.size())));
         }
         double[] ms = new double[singles];
-        for (int i = 0; i < singles; i++) {
-            List<Example> one = List.of(sample.get(i % sample.size()));
+        int timed = 0;
+        long singlesStart = System.nanoTime();
+        while (timed < singles && (timed < MIN_SINGLES || (System.nanoTime() - singlesStart) / 1e9 < BUDGET_SECONDS)) {
+            List<Example> one = List.of(sample.get(timed % sample.size()));
             long t0 = System.nanoTime();
             forward(model, one);
-            ms[i] = (System.nanoTime() - t0) / 1e6;
+            ms[timed++] = (System.nanoTime() - t0) / 1e6;
         }
+        ms = Arrays.copyOf(ms, timed);
         Arrays.sort(ms);
         List<Example> batch = cycle(sample, batchSize);
         forward(model, batch);
         long t0 = System.nanoTime();
-        for (int i = 0; i < batches; i++) {
+        int ran = 0;
+        while (ran < batches && (ran == 0 || (System.nanoTime() - t0) / 1e9 < BUDGET_SECONDS)) {
             forward(model, batch);
+            ran++;
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        batches = ran;
         int threads = Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
         return new SpeedReport(percentile(ms, 0.50), percentile(ms, 0.99), batches * (double) batchSize / seconds,
                 batchSize, model.totalParameterCount(), bytesOnDisk, threads);
