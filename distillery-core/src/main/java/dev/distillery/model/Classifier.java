@@ -205,10 +205,20 @@ public final class Classifier implements AutoCloseable {
         }
     }
 
-    /** Bytes the saved model takes on disk. */
+    /**
+     * Bytes the saved model needs on disk to run: its directory plus any frozen part it depends on
+     * but does not store (the MiniLM encoder's ONNX file).
+     */
     public static long sizeOnDisk(Path modelDir) {
+        long frozen = 0;
+        try {
+            JsonNode spec = JSON.readTree(modelDir.resolve(SPEC_FILE).toFile()).get("spec");
+            frozen = JSON.treeToValue(spec, ModelSpec.class).frozenBytes();
+        } catch (IOException | RuntimeException e) {
+            frozen = 0; // not a readable saved model: count the files alone
+        }
         try (var files = Files.list(modelDir)) {
-            return files.mapToLong(p -> p.toFile().length()).sum();
+            return frozen + files.mapToLong(p -> p.toFile().length()).sum();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

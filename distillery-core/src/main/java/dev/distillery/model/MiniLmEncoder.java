@@ -72,6 +72,19 @@ public final class MiniLmEncoder implements AutoCloseable {
                 Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors())));
     }
 
+    /** Size of the shipped ONNX model file in bytes. */
+    public static long modelBytes() {
+        java.net.URL url = MiniLmEncoder.class.getResource(MODEL_RESOURCE);
+        if (url == null) {
+            throw new IllegalStateException(MODEL_RESOURCE + " is not on the classpath");
+        }
+        try {
+            return url.openConnection().getContentLengthLong();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not stat " + MODEL_RESOURCE, e);
+        }
+    }
+
     private static InputStream resource(String name) {
         InputStream in = MiniLmEncoder.class.getResourceAsStream(name);
         if (in == null) {

@@ -77,4 +77,10 @@ public record MiniLmSpec(int width, int maxTokens, float dropout) implements Mod
     public long frozenParameters() {
         return ENCODER_PARAMETERS;
     }
+
+    /** The ONNX encoder file, which every deployment of this model carries besides the saved head. */
+    @Override
+    public long frozenBytes() {
+        return MiniLmEncoder.modelBytes();
+    }
 }

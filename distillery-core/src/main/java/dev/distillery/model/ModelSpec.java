@@ -36,6 +36,11 @@ public sealed interface ModelSpec permits MlpSpec, CnnSpec, NgramBagSpec, MiniLm
         return 0;
     }
 
+    /** Bytes of frozen parts that must ship with the saved model to run it (a pretrained encoder's file). */
+    default long frozenBytes() {
+        return 0;
+    }
+
     /** The same architecture at another width. */
     ModelSpec withWidth(int width);
 

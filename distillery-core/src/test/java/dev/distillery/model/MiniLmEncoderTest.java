@@ -34,6 +34,24 @@ class MiniLmEncoderTest {
     }
 
     @Test
+    void aSavedMiniLmModelCountsItsEncoderInSizeAndParameters() throws Exception {
+        dev.distillery.data.Dataset d = dev.distillery.TestData.texts(3, 1);
+        Path saved = dir.resolve("m");
+        try (Classifier c = Classifier.create(MiniLmSpec.DEFAULT, d.schema())) {
+            c.block().initialize(c.model().getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, c.featurizer().inputShape(2));
+            assertThat(c.parameterCount()).isEqualTo(384 * 2 + 2);
+            assertThat(c.totalParameterCount()).isEqualTo(MiniLmSpec.ENCODER_PARAMETERS + 384 * 2 + 2);
+            c.save(saved, java.util.Map.of());
+        }
+        long files;
+        try (var list = java.nio.file.Files.list(saved)) {
+            files = list.mapToLong(p -> p.toFile().length()).sum();
+        }
+        assertThat(MiniLmEncoder.modelBytes()).isGreaterThan(80_000_000L);
+        assertThat(Classifier.sizeOnDisk(saved)).isEqualTo(files + MiniLmEncoder.modelBytes());
+    }
+
+    @Test
     void cacheStoresByContentAndSurvivesReopening() {
         EmbeddingCache cache = new EmbeddingCache(dir, "enc", 3);
         cache.putAll(List.of(EmbeddingCache.key("a"), EmbeddingCache.key("b")), List.of(new float[] {1, 2, 3}, new float[] {4, 5, 6}));
