@@ -42,13 +42,20 @@ class DistillJobTest {
         return modelDir;
     }
 
-    @Test
-    void distillsFromAnUnlabeledTransferSetAndSavesAStudentThatLoadsBack() throws Exception {
+    /** A teacher trained on blobs and a spec distilling it into a 4-unit MLP with the given label budget and options. */
+    private DistillSpec spec(String labeled, List<Integer> sweep, boolean labelsOnly, int epochs) {
         Path transfer = dir.resolve("transfer.jsonl");
         Path test = dir.resolve("test.jsonl");
         Path teacherDir = teacher(transfer, test);
-        DistillSpec spec = new DistillSpec(teacherDir.toString(), new MlpSpec(4, 1, 0f), transfer.toString(), test.toString(),
-                "0", 0.5f, 2f, List.of(), false, config(20), OnError.FAIL);
+        return new DistillSpec(teacherDir.toString(), new MlpSpec(4, 1, 0f), transfer.toString(), test.toString(),
+                labeled, 0.5f, 2f, sweep, labelsOnly, config(epochs), OnError.FAIL);
+    }
+
+    @Test
+    void distillsFromAnUnlabeledTransferSetAndSavesAStudentThatLoadsBack() throws Exception {
+        DistillSpec spec = spec("0", List.of(), false, 20);
+        Path teacherDir = Path.of(spec.teacher());
+        Path test = Path.of(spec.test());
         List<String> messages = new ArrayList<>();
         dev.distillery.train.TrainListener log = new dev.distillery.train.TrainListener() {
             @Override
@@ -84,11 +91,8 @@ class DistillJobTest {
 
     @Test
     void sweepAndLabelsOnlyBaselineReportEveryStudent() throws Exception {
-        Path transfer = dir.resolve("transfer.jsonl");
-        Path test = dir.resolve("test.jsonl");
-        Path teacherDir = teacher(transfer, test);
-        DistillSpec spec = new DistillSpec(teacherDir.toString(), new MlpSpec(4, 1, 0f), transfer.toString(), test.toString(),
-                "12", 0.5f, 2f, List.of(2, 8), true, config(10), OnError.FAIL);
+        DistillSpec spec = spec("12", List.of(2, 8), true, 10);
+        Path teacherDir = Path.of(spec.teacher());
         DistillJob.Outcome o = new DistillJob(new DataCatalog(dir.resolve("ds")), new RunStore(dir.resolve("runs")),
                 dir.resolve("cache"), null).run(spec, teacherDir, List.of());
         assertThat(o.labeledSize()).isEqualTo(12);
