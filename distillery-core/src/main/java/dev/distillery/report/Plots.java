@@ -2,7 +2,6 @@ package dev.distillery.report;
 
 import dev.distillery.train.EpochStats;
 import dev.distillery.util.AtomicFiles;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
@@ -14,7 +13,7 @@ import org.knowm.xchart.XYSeries;
 public final class Plots {
     private Plots() {}
 
-    /** Loss and accuracy per epoch, training and validation, as two stacked PNGs side by side in one file each. */
+    /** Loss and accuracy per epoch, training and validation: one PNG for each. */
     public static void trainingCurves(List<EpochStats> history, Path lossPng, Path accuracyPng) {
         double[] epochs = history.stream().mapToDouble(EpochStats::epoch).toArray();
         XYChart loss = chart("Loss per epoch", "epoch", "cross-entropy");
@@ -46,12 +45,6 @@ public final class Plots {
 
     /** Saves a chart as PNG, atomically. */
     public static void save(XYChart chart, Path png) {
-        AtomicFiles.write(png, out -> {
-            try {
-                BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
-            } catch (IOException e) {
-                throw e;
-            }
-        });
+        AtomicFiles.write(png, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
     }
 }
