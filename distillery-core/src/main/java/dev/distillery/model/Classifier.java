@@ -130,6 +130,35 @@ public final class Classifier implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The input to the last layer, one row per example: the network's own embedding of each example
+     * (inference mode). For a network that is not a plain sequence of layers, the class probabilities.
+     */
+    public float[][] embeddings(List<Example> examples, int batchSize) {
+        if (!(block() instanceof ai.djl.nn.SequentialBlock seq)) {
+            return probabilities(examples, batchSize);
+        }
+        List<Block> layers = seq.getChildren().values();
+        float[][] out = new float[examples.size()][];
+        for (int start = 0; start < examples.size(); start += batchSize) {
+            List<Example> batch = examples.subList(start, Math.min(examples.size(), start + batchSize));
+            try (NDManager sub = model.getNDManager().newSubManager()) {
+                NDList x = featurizer.batch(sub, batch, false, new Random(0));
+                ParameterStore ps = new ParameterStore(sub, false);
+                for (Block layer : layers.subList(0, layers.size() - 1)) {
+                    x = layer.forward(ps, x, false);
+                }
+                NDArray e = x.singletonOrThrow().reshape(batch.size(), -1);
+                int width = (int) e.getShape().get(1);
+                float[] flat = e.toFloatArray();
+                for (int i = 0; i < batch.size(); i++) {
+                    out[start + i] = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
+                }
+            }
+        }
+        return out;
+    }
+
     /** Raw scores for a batch, allocated in {@code manager}; inference mode (no dropout, running BN stats). */
     public NDArray logits(NDManager manager, List<Example> batch) {
         NDList inputs = featurizer.batch(manager, batch, false, new Random(0));
