@@ -6,11 +6,13 @@ import java.util.List;
 
 /**
  * Finds likely label errors from out-of-sample probabilities, after Northcutt et al., "Confident
- * Learning" (2021). Class j's threshold t_j is the mean probability of j over examples labeled j
- * (the model's typical confidence in that class). An example labeled i is counted as confidently
- * belonging to j when p_j >= t_j, taking the most probable such j; it is flagged when that j differs
- * from i. Flags are ranked by how much more the model believes the suggested class than the given
- * one (the normalized margin p_j - p_i), most certain first.
+ * Learning" (2021), with its "prune by noise rate" rule. Class j's threshold t_j is the mean
+ * probability of j over examples labeled j. An example labeled i counts toward the confident joint
+ * C[i][j] when j is its most probable class among those at or above their threshold. Each row of C is
+ * calibrated to the number of examples labeled i, which estimates how many examples labeled i truly
+ * belong to j; that many examples labeled i are flagged for each j != i, those with the largest margin
+ * p_j - p_i, and only where the model's top class is not the given one. Flags are ranked by margin, most
+ * certain first.
  */
 public final class ConfidentLearning {
     private ConfidentLearning() {}
@@ -43,19 +45,60 @@ public final class ConfidentLearning {
             throw new IllegalArgumentException(probs.length + " probability rows for " + given.length + " labels");
         }
         double[] t = thresholds(probs, given, classes);
-        List<Issue> issues = new ArrayList<>();
+        long[][] joint = new long[classes][classes];
+        int[] labeled = new int[classes];
         for (int i = 0; i < probs.length; i++) {
+            labeled[given[i]]++;
             int confident = -1;
             for (int j = 0; j < classes; j++) {
                 if (probs[i][j] >= t[j] && (confident < 0 || probs[i][j] > probs[i][confident])) {
                     confident = j;
                 }
             }
-            if (confident >= 0 && confident != given[i]) {
-                issues.add(new Issue(i, given[i], confident, probs[i][given[i]], probs[i][confident]));
+            if (confident >= 0) {
+                joint[given[i]][confident]++;
             }
         }
-        issues.sort(Comparator.comparingDouble(Issue::margin).reversed().thenComparingInt(Issue::index));
-        return issues;
+        List<Issue> issues = new ArrayList<>();
+        for (int from = 0; from < classes; from++) {
+            long rowTotal = java.util.Arrays.stream(joint[from]).sum();
+            if (rowTotal == 0) {
+                continue;
+            }
+            for (int to = 0; to < classes; to++) {
+                if (to == from || joint[from][to] == 0) {
+                    continue;
+                }
+                int toRemove = (int) Math.round(joint[from][to] / (double) rowTotal * labeled[from]);
+                List<Issue> candidates = new ArrayList<>();
+                for (int i = 0; i < probs.length; i++) {
+                    if (given[i] == from && argmax(probs[i]) != from) {
+                        candidates.add(new Issue(i, from, to, probs[i][from], probs[i][to]));
+                    }
+                }
+                candidates.sort(Comparator.comparingDouble(Issue::margin).reversed().thenComparingInt(Issue::index));
+                issues.addAll(candidates.subList(0, Math.min(toRemove, candidates.size())));
+            }
+        }
+        // An example can be among the top of two (from, to) lists; keep its most certain flag, suggesting its top class.
+        java.util.Map<Integer, Issue> unique = new java.util.LinkedHashMap<>();
+        for (Issue issue : issues) {
+            int top = argmax(probs[issue.index()]);
+            unique.putIfAbsent(issue.index(), new Issue(issue.index(), issue.given(), top, issue.givenProbability(),
+                    probs[issue.index()][top]));
+        }
+        List<Issue> out = new ArrayList<>(unique.values());
+        out.sort(Comparator.comparingDouble(Issue::margin).reversed().thenComparingInt(Issue::index));
+        return out;
+    }
+
+    private static int argmax(float[] p) {
+        int best = 0;
+        for (int j = 1; j < p.length; j++) {
+            if (p[j] > p[best]) {
+                best = j;
+            }
+        }
+        return best;
     }
 }
