@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** The compression commands: prune, quantize, lora, compress. Each works on a model a training run saved. */
+/** The compression commands: prune, quantize, factorize, lora, compress. Each works on a model a training run saved. */
 final class CompressCommands {
     private CompressCommands() {}
 
@@ -141,8 +141,23 @@ final class CompressCommands {
         }
     }
 
+    @Command(name = "factorize", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Factorize a CNN's hidden dense layer by truncated SVD at --rank (the best rank-r approximation), then",
+                    "fine-tune --epochs (default 2); reports the model before and after fine-tuning beside the original."},
+            footer = {"", "Example:", "  distillery factorize <run> --rank 64"})
+    static final class Factorize extends Base {
+        @Option(names = "--rank", required = true, paramLabel = "R", description = "Rank of the factorized layer.")
+        int rank;
+
+        @Override
+        CompressJob.Outcome run(CompressJob.Data data, List<String> args) {
+            return job.factorize(modelDir, data, rank, fineTune.config(2, 3e-4f), args);
+        }
+    }
+
     @Command(name = "compress", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Search structured-pruning levels and weight precisions (32, 8, 4 bits) for the smallest (or fastest)",
+            description = {"Search structured-pruning levels, low-rank (SVD) factorizations of the hidden dense layer and weight",
+                    "precisions (32, 8, 4 bits) for the smallest (or fastest)",
                     "model whose validation accuracy is within --max-drop points of the original. Every candidate is",
                     "measured; the frontier is written as a table and plots (accuracy against size and against latency)."},
             footer = {"", "Example:", "  distillery compress <run> --max-drop 1.0 --target size"})
@@ -158,9 +173,13 @@ final class CompressCommands {
                 description = "Structured-pruning levels to try (share of channels kept). Default: ${DEFAULT-VALUE}.")
         List<Double> keeps;
 
+        @Option(names = "--ranks", split = ",", defaultValue = "96,48", paramLabel = "R",
+                description = "Ranks to try for the hidden dense layer's SVD factorization. Default: ${DEFAULT-VALUE}.")
+        List<Integer> ranks;
+
         @Override
         CompressJob.Outcome run(CompressJob.Data data, List<String> args) {
-            return job.auto(modelDir, data, maxDrop, target, keeps, fineTune.config(2, 3e-4f), args);
+            return job.auto(modelDir, data, maxDrop, target, keeps, ranks, fineTune.config(2, 3e-4f), args);
         }
     }
 }

@@ -37,8 +37,9 @@ public final class ChannelPruner {
     private record Layers(List<Conv2d> convs, List<BatchNorm> norms, Linear hidden, Linear output) {}
 
     private static Layers layers(Classifier model) {
-        if (!(model.spec() instanceof CnnSpec)) {
-            throw new IllegalArgumentException("structured pruning works on cnn models; this model is " + model.spec());
+        if (!(model.spec() instanceof CnnSpec cnn) || cnn.hiddenRank() != null) {
+            throw new IllegalArgumentException("structured pruning works on cnn models without a factorized dense layer; "
+                    + "this model is " + model.spec());
         }
         List<Conv2d> convs = new ArrayList<>();
         List<BatchNorm> norms = new ArrayList<>();

@@ -114,6 +114,24 @@ public final class CompressJob {
         });
     }
 
+    /** Low-rank (truncated SVD) factorization of the hidden dense layer at {@code rank}, then fine-tuning. */
+    public Outcome factorize(Path modelDir, Data data, int rank, TrainConfig fineTune, List<String> args) {
+        Map<String, Object> config = config(modelDir, "rank", rank, "fine_tune", fineTune);
+        return inRun("factorize", config, fineTune.seed(), args, run -> {
+            try (Classifier model = Classifier.load(modelDir)) {
+                Variant base = measure("base", model, modelDir, data);
+                try (Classifier low = LowRank.factorize(model, rank)) {
+                    Variant before = measure("rank " + rank + ", no fine-tuning", low, null, data);
+                    listener.onMessage("factorized to " + low.spec() + "; fine-tuning");
+                    new ClassifierTrainer(fineTune, listener, null).train(low, data.train(), data.validation());
+                    low.save(run.modelDir(), Map.of("factorized_from", modelDir.toString(), "rank", rank));
+                    Variant v = measure("rank " + rank, low, run.modelDir(), data);
+                    return new Outcome(run, base, List.of(before, v), v, Map.of("flops_ratio", v.flops() / (double) base.flops()));
+                }
+            }
+        });
+    }
+
     /** Post-training quantization of the weights to {@code bits} (8 or 4), saved as a packed artifact. */
     public Outcome quantize(Path modelDir, Data data, int bits, List<String> args) {
         return inRun("quantize", config(modelDir, "bits", bits), 0, args, run -> {
@@ -171,16 +189,16 @@ public final class CompressJob {
     }
 
     /**
-     * Searches structured-pruning levels and weight precisions and returns the smallest (or fastest) variant whose
+     * Searches structured-pruning levels, low-rank factorizations and weight precisions and returns the smallest (or fastest) variant whose
      * validation accuracy is within {@code maxDropPoints} of the base's, with the whole frontier plotted.
      */
-    public Outcome auto(Path modelDir, Data data, double maxDropPoints, String target, List<Double> keeps, TrainConfig fineTune,
-            List<String> args) {
+    public Outcome auto(Path modelDir, Data data, double maxDropPoints, String target, List<Double> keeps, List<Integer> ranks,
+            TrainConfig fineTune, List<String> args) {
         if (!target.equals("size") && !target.equals("latency")) {
             throw new IllegalArgumentException("target must be size or latency, got: " + target);
         }
         Map<String, Object> config = config(modelDir, "max_drop_points", maxDropPoints, "target", target, "keeps", keeps,
-                "fine_tune", fineTune);
+                "ranks", ranks, "fine_tune", fineTune);
         return inRun("compress", config, fineTune.seed(), args, run -> {
             List<Variant> variants = new ArrayList<>();
             Variant base;
@@ -200,6 +218,17 @@ public final class CompressJob {
                         pruned.save(dir, Map.of("pruned_from", modelDir.toString(), "keep", keep));
                         variants.add(measure(name, pruned, dir, data));
                         variants.addAll(precisions(pruned, name + " + ", candidates, data));
+                    }
+                }
+                for (int rank : ranks) {
+                    try (Classifier low = LowRank.factorize(model, rank)) {
+                        String name = "rank " + rank;
+                        listener.onMessage(name + ": " + low.spec() + "; fine-tuning");
+                        new ClassifierTrainer(fineTune, listener, null).train(low, data.train(), data.validation());
+                        Path dir = candidates.resolve(slug(name));
+                        low.save(dir, Map.of("factorized_from", modelDir.toString(), "rank", rank));
+                        variants.add(measure(name, low, dir, data));
+                        variants.addAll(precisions(low, name + " + ", candidates, data));
                     }
                 }
             }
@@ -253,7 +282,7 @@ public final class CompressJob {
                 nonzero += x != 0f ? 1 : 0;
             }
         }
-        long bytes = Classifier.sizeOnDisk(savedDir);
+        long bytes = savedDir == null ? unsavedSize(model) : Classifier.sizeOnDisk(savedDir);
         List<dev.distillery.data.Example> sample = data.test().examples().subList(0, Math.min(THROUGHPUT_BATCH, data.test().size()));
         // Evaluation above already warmed the network at large batches; one more pass at the timed size levels the field
         // between the first variant measured and the rest.
@@ -261,6 +290,20 @@ public final class CompressJob {
         SpeedReport speed = SpeedReport.measure(model, sample, 200, THROUGHPUT_BATCH, 20, bytes);
         return new Variant(name, val, test, model.parameterCount(), nonzero, bytes, Flops.of(model.spec(), model.schema()),
                 speed);
+    }
+
+    private static long unsavedSize(Classifier model) {
+        try {
+            Path tmp = Files.createTempDirectory("distillery-size");
+            try {
+                model.save(tmp.resolve("m"), Map.of());
+                return Classifier.sizeOnDisk(tmp.resolve("m"));
+            } finally {
+                AtomicFiles.deleteRecursively(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private Outcome inRun(String command, Map<String, Object> config, long seed, List<String> args, Function<Run, Outcome> work) {

@@ -40,6 +40,7 @@ public final class Flops {
             w /= 2;
         }
         long flat = inChannels * h * w;
-        return total + flat * cnn.hidden() + (long) cnn.hidden() * schema.numClasses();
+        long hiddenLayer = cnn.hiddenRank() == null ? flat * cnn.hidden() : (flat + cnn.hidden()) * cnn.hiddenRank();
+        return total + hiddenLayer + (long) cnn.hidden() * schema.numClasses();
     }
 }

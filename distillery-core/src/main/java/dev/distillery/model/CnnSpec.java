@@ -22,16 +22,18 @@ import java.util.List;
  * dense layer with dropout and the classifier. {@code augment} turns on random horizontal flips in training.
  *
  * <p>{@code channels}, when present, gives each stage's channel count explicitly instead of doubling
- * from {@code width}: structured pruning keeps a different share of each layer.
+ * from {@code width}: structured pruning keeps a different share of each layer. {@code hiddenRank}, when
+ * present, factorizes the hidden dense layer into two (flattened features to {@code hiddenRank} without
+ * bias, then to {@code hidden}): what a low-rank (SVD) compression of that layer leaves.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record CnnSpec(int width, int stages, int hidden, float dropout, boolean augment, List<Integer> channels)
-        implements ModelSpec {
+public record CnnSpec(int width, int stages, int hidden, float dropout, boolean augment, List<Integer> channels,
+        Integer hiddenRank) implements ModelSpec {
     public static final CnnSpec DEFAULT = new CnnSpec(32, 2, 256, 0.3f, true);
 
     /** A CNN whose stages double the channels from {@code width}. */
     public CnnSpec(int width, int stages, int hidden, float dropout, boolean augment) {
-        this(width, stages, hidden, dropout, augment, null);
+        this(width, stages, hidden, dropout, augment, null, null);
     }
 
     @JsonCreator
@@ -55,6 +57,9 @@ public record CnnSpec(int width, int stages, int hidden, float dropout, boolean 
             }
             channels = List.copyOf(channels);
         }
+        if (hiddenRank != null && hiddenRank <= 0) {
+            throw new IllegalArgumentException("hiddenRank must be > 0, got: " + hiddenRank);
+        }
     }
 
     /** The channel count of every stage: explicit, or doubling from {@code width}. */
@@ -71,7 +76,12 @@ public record CnnSpec(int width, int stages, int hidden, float dropout, boolean 
 
     /** The same network with explicit per-stage channels and hidden units: what structured pruning leaves. */
     public CnnSpec withLayerSizes(List<Integer> newChannels, int newHidden) {
-        return new CnnSpec(newChannels.get(0), stages, newHidden, dropout, augment, newChannels);
+        return new CnnSpec(newChannels.get(0), stages, newHidden, dropout, augment, newChannels, hiddenRank);
+    }
+
+    /** The same network with its hidden dense layer factorized through {@code rank} units. */
+    public CnnSpec withHiddenRank(int rank) {
+        return new CnnSpec(width, stages, hidden, dropout, augment, channels, rank);
     }
 
     /** Scales the whole network: channels to {@code newWidth} and the hidden layer in proportion (8x by default). */
@@ -82,7 +92,7 @@ public record CnnSpec(int width, int stages, int hidden, float dropout, boolean 
     }
 
     public CnnSpec withAugment(boolean on) {
-        return new CnnSpec(width, stages, hidden, dropout, on, channels);
+        return new CnnSpec(width, stages, hidden, dropout, on, channels, hiddenRank);
     }
 
     @Override
@@ -109,6 +119,9 @@ public record CnnSpec(int width, int stages, int hidden, float dropout, boolean 
             net.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
         }
         net.add(Blocks.batchFlattenBlock());
+        if (hiddenRank != null) {
+            net.add(Linear.builder().setUnits(hiddenRank).optBias(false).build());
+        }
         net.add(Linear.builder().setUnits(hidden).build()).add(Activation::relu);
         if (dropout > 0) {
             net.add(Dropout.builder().optRate(dropout).build());
@@ -119,7 +132,8 @@ public record CnnSpec(int width, int stages, int hidden, float dropout, boolean 
     @Override
     public String toString() {
         return "CnnSpec[width=" + width + ", stages=" + stages + ", hidden=" + hidden + ", dropout=" + dropout + ", augment="
-                + augment + (channels == null ? "" : ", channels=" + channels) + "]";
+                + augment + (channels == null ? "" : ", channels=" + channels)
+                + (hiddenRank == null ? "" : ", hiddenRank=" + hiddenRank) + "]";
     }
 
     @Override

@@ -107,6 +107,50 @@ class CompressionTest {
     }
 
     @Test
+    void svdFactorsReproduceALowRankMatrixExactly() {
+        // rows 3, cols 4, rank 2: every row is a mix of two basis rows.
+        float[] a = {1, 0, 2, 0};
+        float[] b = {0, 3, 0, 1};
+        float[][] mix = {{1, 0}, {0, 1}, {2, -1}};
+        float[] w = new float[12];
+        for (int r = 0; r < 3; r++) {
+            for (int c = 0; c < 4; c++) {
+                w[r * 4 + c] = mix[r][0] * a[c] + mix[r][1] * b[c];
+            }
+        }
+        float[][] f = LowRank.factors(w, 3, 4, 2);
+        for (int r = 0; r < 3; r++) {
+            for (int c = 0; c < 4; c++) {
+                float v = f[0][r * 2] * f[1][c] + f[0][r * 2 + 1] * f[1][4 + c];
+                assertThat(v).isCloseTo(w[r * 4 + c], within(1e-5f));
+            }
+        }
+    }
+
+    @Test
+    void factorizedNetworkIsSmallerAndCloseToTheOriginalAtHighRank() {
+        try (Classifier original = Classifier.load(trainedDir);
+                Classifier nearlyFull = LowRank.factorize(original, 20);
+                Classifier small = LowRank.factorize(original, 2)) {
+            float[][] expected = logits(original, data.second().examples());
+            float[][] actual = logits(nearlyFull, data.second().examples());
+            double worst = 0;
+            for (int i = 0; i < expected.length; i++) {
+                for (int k = 0; k < expected[i].length; k++) {
+                    worst = Math.max(worst, Math.abs(expected[i][k] - actual[i][k]));
+                }
+            }
+            assertThat(worst).isLessThan(0.05);
+            assertThat(small.parameterCount()).isLessThan(original.parameterCount());
+            assertThat(Flops.of(small.spec(), small.schema())).isLessThan(Flops.of(original.spec(), original.schema()));
+            small.save(dir.resolve("small"), Map.of());
+            try (Classifier back = Classifier.load(dir.resolve("small"))) {
+                assertThat(back.spec()).isEqualTo(small.spec());
+            }
+        }
+    }
+
+    @Test
     void cnnFlopsCountConvolutionsAtTheirResolutionAndTheDenseLayers() {
         CnnSpec spec = new CnnSpec(4, 2, 16, 0f, false);
         Dataset d = TestData.bars(2, 1); // 1x8x8, 2 classes
