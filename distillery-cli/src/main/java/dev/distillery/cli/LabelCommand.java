@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "label", mixinStandardHelpOptions = true, description = "Spend labels well: find likely label errors, simulate active learning.",
-        subcommands = {LabelCommand.Issues.class, LabelCommand.Simulate.class})
+        subcommands = {LabelCommand.Next.class, LabelCommand.Import.class, LabelCommand.Issues.class, LabelCommand.Simulate.class})
 final class LabelCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -24,6 +24,76 @@ final class LabelCommand implements Runnable {
 
     static List<String> args(picocli.CommandLine.Model.CommandSpec spec) {
         return List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new));
+    }
+
+    @Command(name = "next", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Pick the next examples to label from a pool and write them for annotators: batch-NNN.csv (id,label),",
+                    "batch-NNN.jsonl, and batch-NNN.labelstudio.json with label-studio-config.xml for Label Studio.",
+                    "With answers in two or more classes, a model trained on them ranks the pool by --strategy; before that",
+                    "the pick is random. Labels already in the pool file are ignored: only imported answers count."},
+            footer = {"", "Workflow:", "  distillery label next mail.jsonl --project lab --labels ham,spam --n 50",
+                    "  (annotate lab/batch-001.csv, or import lab/batch-001.labelstudio.json into Label Studio and export JSON)",
+                    "  distillery label import lab/batch-001.csv --project lab",
+                    "  distillery label next mail.jsonl --project lab --n 50 --strategy margin"})
+    static final class Next implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "POOL", description = "The examples to label: a known data set or a file.")
+        String pool;
+
+        @Option(names = "--project", required = true, paramLabel = "DIR", description = "The labeling project directory (created on first use).")
+        java.nio.file.Path project;
+
+        @Option(names = "--labels", split = ",", paramLabel = "L",
+                description = "The label set, on first use (default: the pool's labels, if it has any).")
+        List<String> labels;
+
+        @Option(names = "--n", defaultValue = "50", paramLabel = "N", description = "Examples in the batch. Default: ${DEFAULT-VALUE}.")
+        int n;
+
+        @Option(names = "--strategy", defaultValue = "margin", paramLabel = "S",
+                description = "random, least-confidence, margin, entropy or kcenter. Default: ${DEFAULT-VALUE}.")
+        String strategy;
+
+        @Mixin
+        TrainOptions train;
+
+        @Override
+        public Integer call() {
+            Context ctx = Context.fromEnvironment();
+            var read = ctx.catalog().load(pool, train.optimizer.onError.policy, System.out::println);
+            if (read.skipped() > 0) {
+                System.out.println("skipped " + read.skipped() + " bad records in " + pool);
+            }
+            List<String> labelSet = labels != null ? labels : read.dataset().schema().labels();
+            var proj = dev.distillery.label.LabelingProject.openOrCreate(project, pool, labelSet);
+            var batch = proj.next(read.dataset(), n, Strategy.parse(strategy), train.modelSpec(), train.trainConfig(),
+                    new ConsoleProgress(System.out));
+            System.out.printf("batch %d: %d examples picked by %s (%d answers so far)%n", batch.number(), batch.ids().size(),
+                    batch.strategy().label(), proj.answers().size());
+            System.out.println("  annotate: " + batch.csv());
+            System.out.println("  or Label Studio: import " + batch.labelStudio() + " with " + project.resolve("label-studio-config.xml"));
+            System.out.println("  then:     distillery label import <answers> --project " + project);
+            return 0;
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = {"Read answers into a labeling project: a CSV with id,label, JSON lines with id and label, or a",
+                    "Label Studio JSON export of tasks imported from a batch. Rows without an answer are counted and skipped."})
+    static final class Import implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "FILE", description = "The answers file.")
+        java.nio.file.Path file;
+
+        @Option(names = "--project", required = true, paramLabel = "DIR", description = "The labeling project directory.")
+        java.nio.file.Path project;
+
+        @Override
+        public Integer call() {
+            var proj = dev.distillery.label.LabelingProject.openOrCreate(project, null, null);
+            var r = proj.importAnswers(file);
+            System.out.printf("imported %s: %d new, %d changed, %d unchanged, %d without an answer (skipped); %d answers in total%n",
+                    file, r.added(), r.changed(), r.unchanged(), r.skippedUnanswered(), proj.answers().size());
+            return 0;
+        }
     }
 
     @Command(name = "issues", mixinStandardHelpOptions = true, sortOptions = false,
