@@ -23,7 +23,7 @@ import java.util.Set;
  *   - near-dedup: {threshold: 0.8, shingle: 5, permutations: 128}
  *   - quality: {min_words: 5}
  *   - pii: {}
- *   - decontaminate: {test: test.jsonl, ngram: 13}
+ *   - decontaminate: {test: test.jsonl, ngram: 13, min_overlap: 0.5, boilerplate_docs: 3}
  * </pre>
  */
 public record CurateConfig(List<StepConfig> steps) {
@@ -38,7 +38,7 @@ public record CurateConfig(List<StepConfig> steps) {
             "quality", Set.of("min_words", "max_words", "min_mean_word_length", "max_mean_word_length", "max_symbol_ratio",
                     "min_alpha_word_ratio", "max_duplicate_line_ratio", "max_top_bigram_ratio"),
             "pii", Set.of(),
-            "decontaminate", Set.of("test", "ngram"));
+            "decontaminate", Set.of("test", "ngram", "min_overlap", "boilerplate_docs"));
 
     /** The default pipeline: every step but decontamination (which needs a test set), with default options. */
     public static CurateConfig defaults(String testFile) {

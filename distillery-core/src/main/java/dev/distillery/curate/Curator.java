@@ -47,7 +47,8 @@ public final class Curator {
                 if (test == null) {
                     throw new IllegalArgumentException("the decontaminate step needs a 'test' file");
                 }
-                yield new Decontaminate(testTexts.apply(test.toString()), (int) num(o, "ngram", 13));
+                yield new Decontaminate(testTexts.apply(test.toString()), (int) num(o, "ngram", 13), num(o, "min_overlap", 0.5),
+                        (int) num(o, "boilerplate_docs", 3));
             }
             default -> throw new IllegalArgumentException("unknown step '" + s.name() + "'");
         };

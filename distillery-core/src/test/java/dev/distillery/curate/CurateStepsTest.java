@@ -126,14 +126,20 @@ class CurateStepsTest {
     }
 
     @Test
-    void decontaminationDropsRecordsSharingALongSequenceWithTheTest() {
-        String test = "the quick brown fox jumps over the lazy dog while the cat sleeps on the warm mat";
-        Decontaminate d = new Decontaminate(List.of(test), 13);
+    void decontaminationDropsRepeatsOfTestRecordsButNotSharedBoilerplate() {
+        String footer = "unsubscribe from this mailing list at the address below and read the list rules first please";
+        String leaked = "the quick brown fox jumps over the lazy dog while the cat sleeps on the warm mat";
+        List<String> test = List.of(leaked + " " + footer, "a different test message entirely about gardens " + footer,
+                "yet another test message about the weather " + footer);
+        Decontaminate d = new Decontaminate(test, 13, 0.5, 3);
         StepReport r = new StepReport("decontaminate");
-        List<Doc> kept = d.apply(List.of(doc("leak", "Intro. The quick brown fox jumps over the lazy dog while the cat sleeps on the "
-                + "warm mat! More."), doc("clean", "the quick brown fox jumps over the lazy dog and then goes home")), r);
-        assertThat(ids(kept)).containsExactly("clean");
+        List<Doc> kept = d.apply(List.of(doc("leak", "The quick brown fox jumps over the lazy dog while the cat sleeps on the "
+                        + "warm mat! More."),
+                doc("template", "my own new message about something else that nobody has written " + footer),
+                doc("clean", "the quick brown fox jumps over the lazy dog and then goes home")), r);
+        assertThat(ids(kept)).containsExactly("template", "clean");
         assertThat(r.removed()).hasSize(1);
+        assertThat(d.overlap("The quick brown fox jumps over the lazy dog while the cat sleeps on the warm mat")).isEqualTo(1.0);
     }
 
     @Test
