@@ -14,8 +14,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "distillery", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train small, strong models from scarce data and scarce compute, on the JVM.",
-        subcommands = {QuickstartCommand.class, DataCommand.class, TrainCommand.class, EvalCommand.class,
-                DistillCommand.class, PredictCommand.class, RunsCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {QuickstartCommand.class, DataCommand.class, CurateCommand.class, TrainCommand.class, EvalCommand.class,
+                DistillCommand.class, CompressCommands.Prune.class, CompressCommands.Quantize.class, CompressCommands.Factorize.class,
+                CompressCommands.Lora.class, CompressCommands.Compress.class, LabelCommand.class, PredictCommand.class, RunsCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure (a bug, an I/O error, training diverged)", "2:bad input (options, files, records)"},
         footer = {"", "Data and runs live under $DISTILLERY_HOME (default ~/.cache/distillery)."})

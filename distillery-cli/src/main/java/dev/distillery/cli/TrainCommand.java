@@ -1,5 +1,6 @@
 package dev.distillery.cli;
 
+import dev.distillery.train.SelfTraining;
 import dev.distillery.train.TrainJob;
 import dev.distillery.train.TrainSpec;
 import java.util.List;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Spec;
                 "  distillery train --data fashion-mnist --test fashion-mnist:test --epochs 10",
                 "  distillery train --data spamassassin --test-fraction 0.3 --model ngram",
                 "  distillery train --data fashion-mnist --test fashion-mnist:test --labeled 1%%",
+                "  distillery train --data fashion-mnist --test fashion-mnist:test --labeled 1%% --unlabeled rest --epochs 150 --ssl-epochs 8",
                 "  distillery train --resume 20261123-141500-train-1a2b3c   # continue an interrupted run"})
 final class TrainCommand implements Callable<Integer> {
     @Spec
@@ -39,6 +41,23 @@ final class TrainCommand implements Callable<Integer> {
             description = "Train on only this many labels (stratified): 1%%, 0.01 or 600.")
     String labeled;
 
+    @Option(names = "--unlabeled", paramLabel = "DATA",
+            description = "Self-train on unlabeled data after the labeled round: 'rest' (the labels --labeled set aside, "
+                    + "removed) or a data set or file.")
+    String unlabeled;
+
+    @Option(names = "--ssl-rounds", paramLabel = "N", defaultValue = "2",
+            description = "With --unlabeled: student rounds, each taught by the previous model. Default: ${DEFAULT-VALUE}.")
+    int sslRounds;
+
+    @Option(names = "--ssl-threshold", paramLabel = "P", defaultValue = "0.9",
+            description = "With --unlabeled: minimum top probability for a pseudo-label. Default: ${DEFAULT-VALUE}.")
+    double sslThreshold;
+
+    @Option(names = "--ssl-epochs", paramLabel = "N",
+            description = "With --unlabeled: epochs of each student round. Default: --epochs.")
+    Integer sslEpochs;
+
     @Option(names = "--resume", paramLabel = "RUN", description = "Continue an interrupted training run from its last checkpoint.")
     String resume;
 
@@ -57,8 +76,10 @@ final class TrainCommand implements Callable<Integer> {
             if (data == null) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: --data (or --resume RUN)");
             }
+            SelfTraining ssl = unlabeled == null ? null
+                    : new SelfTraining(unlabeled, sslRounds, sslThreshold, sslEpochs != null ? sslEpochs : options.trainConfig().epochs());
             TrainSpec trainSpec = new TrainSpec(data, test, testFraction, validationFraction, labeled,
-                    options.modelSpec(), options.trainConfig(), options.optimizer.onError.policy);
+                    options.modelSpec(), options.trainConfig(), options.optimizer.onError.policy, ssl);
             outcome = job.run(trainSpec, "train", List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));
         }
         Printing.outcome(System.out, outcome);

@@ -54,7 +54,23 @@ public final class CsvFormat {
     }
 
     /** One record and the line its first cell starts on (a quoted cell may span lines). */
-    private record Row(String[] cells, long line) {}
+    public record Row(String[] cells, long line) {}
+
+    /** Every record of a CSV file, header included, with RFC 4180 quoting; for files that are not data sets. */
+    public static List<Row> rows(Path file) {
+        CsvMapper mapper = new CsvMapper();
+        mapper.enable(CsvParser.Feature.WRAP_AS_ARRAY);
+        List<Row> rows = new ArrayList<>();
+        try (JsonParser parser = mapper.getFactory().createParser(file.toFile())) {
+            parser.nextToken();
+            for (Row row; (row = nextRow(parser, file)) != null; ) {
+                rows.add(row);
+            }
+            return rows;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
+        }
+    }
 
     private static Row nextRow(JsonParser parser, Path file) throws IOException {
         try {

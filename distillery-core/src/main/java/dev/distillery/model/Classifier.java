@@ -45,6 +45,7 @@ public final class Classifier implements AutoCloseable {
     private final Schema schema;
     private final Model model;
     private final Featurizer featurizer;
+    private boolean rewired;
 
     private Classifier(ModelSpec spec, Schema schema) {
         spec.checkCompatible(schema);
@@ -83,6 +84,22 @@ public final class Classifier implements AutoCloseable {
         return featurizer;
     }
 
+    /**
+     * Swaps in a network that reuses this one's layers with additions (e.g. LoRA adapters around the dense
+     * layers). Such a network is no longer what the spec describes, so {@link #save} refuses it until
+     * {@link #restoreBlock} puts back a network the spec does describe.
+     */
+    public void replaceBlock(Block rewiredBlock) {
+        model.setBlock(rewiredBlock);
+        rewired = true;
+    }
+
+    /** Puts back a network of the spec's own shape, e.g. the original after adapters were merged into it. */
+    public void restoreBlock(Block original) {
+        model.setBlock(original);
+        rewired = false;
+    }
+
     /** Number of scalar parameters, including batch-norm running statistics. */
     public long parameterCount() {
         long total = 0;
@@ -107,6 +124,35 @@ public final class Classifier implements AutoCloseable {
                 int k = schema.numClasses();
                 for (int i = 0; i < batch.size(); i++) {
                     out[start + i] = java.util.Arrays.copyOfRange(flat, i * k, (i + 1) * k);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The input to the last layer, one row per example: the network's own embedding of each example
+     * (inference mode). For a network that is not a plain sequence of layers, the class probabilities.
+     */
+    public float[][] embeddings(List<Example> examples, int batchSize) {
+        if (!(block() instanceof ai.djl.nn.SequentialBlock seq)) {
+            return probabilities(examples, batchSize);
+        }
+        List<Block> layers = seq.getChildren().values();
+        float[][] out = new float[examples.size()][];
+        for (int start = 0; start < examples.size(); start += batchSize) {
+            List<Example> batch = examples.subList(start, Math.min(examples.size(), start + batchSize));
+            try (NDManager sub = model.getNDManager().newSubManager()) {
+                NDList x = featurizer.batch(sub, batch, false, new Random(0));
+                ParameterStore ps = new ParameterStore(sub, false);
+                for (Block layer : layers.subList(0, layers.size() - 1)) {
+                    x = layer.forward(ps, x, false);
+                }
+                NDArray e = x.singletonOrThrow().reshape(batch.size(), -1);
+                int width = (int) e.getShape().get(1);
+                float[] flat = e.toFloatArray();
+                for (int i = 0; i < batch.size(); i++) {
+                    out[start + i] = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
                 }
             }
         }
@@ -154,17 +200,35 @@ public final class Classifier implements AutoCloseable {
 
     /** Saves spec, schema, {@code extra} metadata and weights into {@code dir}, atomically. */
     public void save(Path dir, Map<String, Object> extra) {
+        save(dir, extra, 32);
+    }
+
+    /**
+     * Saves like {@link #save(Path, Map)} with weight tensors stored at {@code bits} (32: float, as
+     * trained; 8 or 4: per-channel integers, see {@link QuantizedWeights}).
+     */
+    public void save(Path dir, Map<String, Object> extra, int bits) {
+        if (rewired) {
+            throw new IllegalStateException("this model carries adapters its spec does not describe; merge them (or save the "
+                    + "adapter on its own) before saving it as a model");
+        }
         AtomicFiles.writeDirectory(dir, tmp -> {
             ObjectNode doc = JSON.createObjectNode();
             doc.put("format", FORMAT_VERSION);
             doc.set("spec", JSON.valueToTree(spec));
             doc.set("schema", JSON.valueToTree(schema));
             doc.put("parameters", parameterCount());
+            doc.put("weight_bits", bits);
             doc.set("metadata", JSON.valueToTree(extra));
             Files.writeString(tmp.resolve(SPEC_FILE), JSON.writeValueAsString(doc));
+            String file = bits == 32 ? WEIGHTS_FILE : QuantizedWeights.FILE;
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-                    Files.newOutputStream(tmp.resolve(WEIGHTS_FILE)), 1 << 16))) {
-                block().saveParameters(out);
+                    Files.newOutputStream(tmp.resolve(file)), 1 << 16))) {
+                if (bits == 32) {
+                    block().saveParameters(out);
+                } else {
+                    QuantizedWeights.write(block(), out, bits);
+                }
             }
         });
     }
@@ -188,9 +252,15 @@ public final class Classifier implements AutoCloseable {
             Classifier c = new Classifier(spec, schema);
             try {
                 c.block().initialize(c.model.getNDManager(), DataType.FLOAT32, c.featurizer.inputShape(1));
-                try (DataInputStream in = new DataInputStream(new BufferedInputStream(
-                        Files.newInputStream(modelDir.resolve(WEIGHTS_FILE)), 1 << 16))) {
-                    c.block().loadParameters(c.model.getNDManager(), in);
+                Path quantized = modelDir.resolve(QuantizedWeights.FILE);
+                boolean isQuantized = !Files.isRegularFile(modelDir.resolve(WEIGHTS_FILE)) && Files.isRegularFile(quantized);
+                Path weights = isQuantized ? quantized : modelDir.resolve(WEIGHTS_FILE);
+                try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(weights), 1 << 16))) {
+                    if (isQuantized) {
+                        QuantizedWeights.read(c.block(), in, weights.toString());
+                    } else {
+                        c.block().loadParameters(c.model.getNDManager(), in);
+                    }
                 }
                 return c;
             } catch (IOException | MalformedModelException | RuntimeException e) {
@@ -201,7 +271,7 @@ public final class Classifier implements AutoCloseable {
             throw new IllegalArgumentException(modelDir.resolve(WEIGHTS_FILE) + " does not match " + SPEC_FILE + ": "
                     + e.getMessage(), e);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not read the model in " + modelDir, e);
+            throw new UncheckedIOException("could not read the model in " + modelDir + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.distillery.model;
 
 import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
@@ -11,15 +13,30 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
 import dev.distillery.data.Schema;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A small CNN for (C, H, W) images: {@code stages} blocks of a 3x3 convolution (batch norm,
  * ReLU) and 2x2 max pooling, doubling the channels from {@code width} each stage, then a hidden
  * dense layer with dropout and the classifier. {@code augment} turns on random horizontal flips in training.
+ *
+ * <p>{@code channels}, when present, gives each stage's channel count explicitly instead of doubling
+ * from {@code width}: structured pruning keeps a different share of each layer. {@code hiddenRank}, when
+ * present, factorizes the hidden dense layer into two (flattened features to {@code hiddenRank} without
+ * bias, then to {@code hidden}): what a low-rank (SVD) compression of that layer leaves.
  */
-public record CnnSpec(int width, int stages, int hidden, float dropout, boolean augment) implements ModelSpec {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record CnnSpec(int width, int stages, int hidden, float dropout, boolean augment, List<Integer> channels,
+        Integer hiddenRank) implements ModelSpec {
     public static final CnnSpec DEFAULT = new CnnSpec(32, 2, 256, 0.3f, true);
 
+    /** A CNN whose stages double the channels from {@code width}. */
+    public CnnSpec(int width, int stages, int hidden, float dropout, boolean augment) {
+        this(width, stages, hidden, dropout, augment, null, null);
+    }
+
+    @JsonCreator
     public CnnSpec {
         if (width <= 0) {
             throw new IllegalArgumentException("width must be > 0, got: " + width);
@@ -33,6 +50,38 @@ public record CnnSpec(int width, int stages, int hidden, float dropout, boolean 
         if (dropout < 0 || dropout >= 1) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got: " + dropout);
         }
+        if (channels != null) {
+            if (channels.size() != stages || channels.stream().anyMatch(c -> c == null || c <= 0)) {
+                throw new IllegalArgumentException("channels must list " + stages + " positive counts, one per stage, got: "
+                        + channels);
+            }
+            channels = List.copyOf(channels);
+        }
+        if (hiddenRank != null && hiddenRank <= 0) {
+            throw new IllegalArgumentException("hiddenRank must be > 0, got: " + hiddenRank);
+        }
+    }
+
+    /** The channel count of every stage: explicit, or doubling from {@code width}. */
+    public List<Integer> stageChannels() {
+        if (channels != null) {
+            return channels;
+        }
+        List<Integer> out = new ArrayList<>();
+        for (int s = 0, c = width; s < stages; s++, c *= 2) {
+            out.add(c);
+        }
+        return out;
+    }
+
+    /** The same network with explicit per-stage channels and hidden units: what structured pruning leaves. */
+    public CnnSpec withLayerSizes(List<Integer> newChannels, int newHidden) {
+        return new CnnSpec(newChannels.get(0), stages, newHidden, dropout, augment, newChannels, hiddenRank);
+    }
+
+    /** The same network with its hidden dense layer factorized through {@code rank} units. */
+    public CnnSpec withHiddenRank(int rank) {
+        return new CnnSpec(width, stages, hidden, dropout, augment, channels, rank);
     }
 
     /** Scales the whole network: channels to {@code newWidth} and the hidden layer in proportion (8x by default). */
@@ -43,7 +92,7 @@ public record CnnSpec(int width, int stages, int hidden, float dropout, boolean 
     }
 
     public CnnSpec withAugment(boolean on) {
-        return new CnnSpec(width, stages, hidden, dropout, on);
+        return new CnnSpec(width, stages, hidden, dropout, on, channels, hiddenRank);
     }
 
     @Override
@@ -62,21 +111,29 @@ public record CnnSpec(int width, int stages, int hidden, float dropout, boolean 
     @Override
     public Block build(Schema schema) {
         SequentialBlock net = new SequentialBlock();
-        int channels = width;
-        for (int s = 0; s < stages; s++) {
+        for (int filters : stageChannels()) {
             net.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
-                            .setFilters(channels).optBias(false).build())
+                            .setFilters(filters).optBias(false).build())
                     .add(BatchNorm.builder().build())
                     .add(Activation::relu);
             net.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
-            channels *= 2;
         }
         net.add(Blocks.batchFlattenBlock());
+        if (hiddenRank != null) {
+            net.add(Linear.builder().setUnits(hiddenRank).optBias(false).build());
+        }
         net.add(Linear.builder().setUnits(hidden).build()).add(Activation::relu);
         if (dropout > 0) {
             net.add(Dropout.builder().optRate(dropout).build());
         }
         return net.add(Linear.builder().setUnits(schema.numClasses()).build());
+    }
+
+    @Override
+    public String toString() {
+        return "CnnSpec[width=" + width + ", stages=" + stages + ", hidden=" + hidden + ", dropout=" + dropout + ", augment="
+                + augment + (channels == null ? "" : ", channels=" + channels)
+                + (hiddenRank == null ? "" : ", hiddenRank=" + hiddenRank) + "]";
     }
 
     @Override

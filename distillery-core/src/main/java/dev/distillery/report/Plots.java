@@ -44,7 +44,7 @@ public final class Plots {
     }
 
     /** Saves a chart as PNG, atomically. */
-    public static void save(XYChart chart, Path png) {
+    public static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path png) {
         AtomicFiles.write(png, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
     }
 }

@@ -54,6 +54,7 @@ public final class ClassifierTrainer {
     private final TrainListener listener;
     private final Path checkpointDir;
     private final Objective objective;
+    private final Runnable afterStep;
 
     /**
      * @param checkpointDir where to write per-epoch checkpoints and read them back on resume, or null
@@ -65,10 +66,24 @@ public final class ClassifierTrainer {
 
     /** A trainer that minimizes {@code objective}, e.g. a distillation loss, instead of plain cross-entropy. */
     public ClassifierTrainer(TrainConfig config, TrainListener listener, Path checkpointDir, Objective objective) {
+        this(config, listener, checkpointDir, objective, () -> {});
+    }
+
+    private ClassifierTrainer(TrainConfig config, TrainListener listener, Path checkpointDir, Objective objective,
+            Runnable afterStep) {
         this.config = config;
         this.listener = listener == null ? TrainListener.NONE : listener;
         this.checkpointDir = checkpointDir;
         this.objective = objective;
+        this.afterStep = afterStep;
+    }
+
+    /**
+     * A trainer that runs {@code hook} after every optimizer step, e.g. to re-apply a pruning mask
+     * so that weights set to zero stay zero while the rest are fine-tuned.
+     */
+    public ClassifierTrainer afterEachStep(Runnable hook) {
+        return new ClassifierTrainer(config, listener, checkpointDir, objective, hook);
     }
 
     /** The state saved after each epoch. */
@@ -78,7 +93,8 @@ public final class ClassifierTrainer {
     public TrainResult train(Classifier classifier, Dataset train, Dataset validation) {
         TrainConfig config = this.config.hasLearningRate() ? this.config
                 : this.config.withLearningRate(classifier.spec().defaultLearningRate());
-        return new ClassifierTrainer(config, listener, checkpointDir, objective).trainResolved(classifier, train, validation);
+        return new ClassifierTrainer(config, listener, checkpointDir, objective, afterStep)
+                .trainResolved(classifier, train, validation);
     }
 
     private TrainResult trainResolved(Classifier classifier, Dataset train, Dataset validation) {
@@ -175,6 +191,7 @@ public final class ClassifierTrainer {
                             + "); lower --lr or check the input features for extreme values");
                 }
                 trainer.step();
+                afterStep.run();
                 step.incrementAndGet();
                 lossSum += loss * batch.size();
                 int hits = 0;

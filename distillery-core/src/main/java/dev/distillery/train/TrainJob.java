@@ -28,7 +28,8 @@ public final class TrainJob {
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** The data a job trains and tests on, after splitting, with counts of skipped records. */
-    public record Splits3(Dataset train, Dataset validation, Dataset test, int skipped, List<String> skipReasons) {}
+    public record Splits3(Dataset train, Dataset validation, Dataset test, int skipped, List<String> skipReasons,
+            Dataset unlabeled) {}
 
     /** The outcome of a finished job. */
     public record Outcome(Run run, TrainSpec spec, Splits3 data, TrainResult training, Evaluation test, SpeedReport speed,
@@ -67,7 +68,7 @@ public final class TrainJob {
             listener.onMessage("model: " + model + " (picked for " + data.train().schema().kind() + " data)");
         }
         return new TrainSpec(spec.data(), spec.test(), spec.testFraction(), spec.validationFraction(), spec.labeled(),
-                model, train, spec.onError());
+                model, train, spec.onError(), spec.selfTraining());
     }
 
     /** Continues an interrupted run from its last checkpoint, with the configuration it recorded. */
@@ -102,11 +103,18 @@ public final class TrainJob {
             test = parts.second();
         }
         train = train.filter(train.name(), e -> e.hasLabel());
+        Dataset setAside = null;
         if (spec.labeled() != null) {
             int count = Splits.parseAmount(spec.labeled(), train.size());
             if (count < train.size()) {
-                train = Splits.labeledSubset(train, count, seed).first();
+                Splits.Pair parts = Splits.labeledSubset(train, count, seed);
+                train = parts.first();
+                setAside = parts.second();
             }
+        }
+        Dataset unlabeled = null;
+        if (spec.selfTraining() != null) {
+            unlabeled = unlabeledFor(spec.selfTraining(), setAside, train, onError, log);
         }
         Dataset validation = null;
         if (spec.validationFraction() > 0) {
@@ -114,7 +122,22 @@ public final class TrainJob {
             train = parts.first();
             validation = parts.second();
         }
-        return new Splits3(train, validation, test, skipped, reasons);
+        return new Splits3(train, validation, test, skipped, reasons, unlabeled);
+    }
+
+    /** The unlabeled data self-training learns from, labels removed, under the training schema. */
+    private Dataset unlabeledFor(SelfTraining ssl, Dataset setAside, Dataset train, OnError onError, Consumer<String> log) {
+        Dataset source;
+        if (SelfTraining.REST.equals(ssl.unlabeled())) {
+            if (setAside == null || setAside.isEmpty()) {
+                throw new IllegalArgumentException("--unlabeled rest needs --labeled to set some training labels aside");
+            }
+            source = setAside;
+        } else {
+            ReadResult r = catalog.load(ssl.unlabeled(), onError, log);
+            source = r.dataset().withSchema(train.schema());
+        }
+        return source.subset(source.name() + "-unlabeled", source.examples().stream().map(e -> e.withLabel(null)).toList());
     }
 
     private Outcome execute(Run run, TrainSpec spec, Splits3 data) {
@@ -125,8 +148,14 @@ public final class TrainJob {
         ModelSpec modelSpec = spec.model();
         try (Classifier classifier = Classifier.create(modelSpec, data.train().schema())) {
             TrainListener recording = new RecordingListener(listener, run);
-            ClassifierTrainer trainer = new ClassifierTrainer(spec.train(), recording, run.checkpointDir());
-            TrainResult result = trainer.train(classifier, data.train(), data.validation());
+            TrainResult result;
+            if (spec.selfTraining() == null) {
+                ClassifierTrainer trainer = new ClassifierTrainer(spec.train(), recording, run.checkpointDir());
+                result = trainer.train(classifier, data.train(), data.validation());
+            } else {
+                result = new SelfTrainer(spec.train(), spec.selfTraining(), recording)
+                        .train(classifier, data.train(), data.unlabeled(), data.validation());
+            }
             listener.onMessage("evaluating on " + data.test().size() + " test examples");
             Dataset test = data.test().filter(data.test().name(), e -> e.hasLabel());
             Evaluation eval = evaluate(classifier, test);

@@ -15,10 +15,18 @@ import dev.distillery.model.ModelSpec;
  * @param model              the network to build; null picks the default for the data (CNN for images, n-gram bag for text)
  * @param train              optimizer, schedule, epochs, seed
  * @param onError            what to do with bad records
+ * @param selfTraining       semi-supervised self-training on unlabeled data after the labeled round, or null for none
  */
 public record TrainSpec(String data, String test, double testFraction, double validationFraction, String labeled,
-        ModelSpec model, TrainConfig train, OnError onError) {
+        ModelSpec model, TrainConfig train, OnError onError, SelfTraining selfTraining) {
 
+    /** A supervised run: no self-training. */
+    public TrainSpec(String data, String test, double testFraction, double validationFraction, String labeled, ModelSpec model,
+            TrainConfig train, OnError onError) {
+        this(data, test, testFraction, validationFraction, labeled, model, train, onError, null);
+    }
+
+    @com.fasterxml.jackson.annotation.JsonCreator
     public TrainSpec {
         if (data == null || data.isBlank()) {
             throw new IllegalArgumentException("data must name a data set or a file");

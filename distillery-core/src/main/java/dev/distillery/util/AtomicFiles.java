@@ -83,6 +83,15 @@ public final class AtomicFiles {
         }
     }
 
+    /** Total bytes of the regular files under {@code path} (a file's own size if it is one). */
+    public static long sizeOf(Path path) {
+        try (var files = Files.walk(path)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("could not measure " + path, e);
+        }
+    }
+
     public static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path)) {
             return;

@@ -57,6 +57,30 @@ class TrainJobTest {
     }
 
     @Test
+    void selfTrainingLearnsFromTheLabelsSetAsideAndRecordsEveryRound() throws Exception {
+        Path data = dir.resolve("texts.jsonl");
+        JsonlFormat.write(TestData.texts(100, 2), data);
+        TrainConfig cfg = new TrainConfig(20, 16, 2e-2f, TrainConfig.Optimizer.ADAM, TrainConfig.Schedule.COSINE, 0f, 0, 9);
+        TrainSpec ssl = new TrainSpec(data.toString(), null, 0.25, 0, "10", new NgramBagSpec(8, 4096, 2, 100), cfg, OnError.FAIL,
+                new SelfTraining(SelfTraining.REST, 2, 0.6, 10));
+        TrainJob.Outcome o = job().run(ssl, "train", List.of());
+        assertThat(o.data().train().size()).isEqualTo(10);
+        assertThat(o.data().unlabeled().size()).isEqualTo(140);
+        assertThat(o.data().unlabeled().labeledCount()).isZero();
+        // 20 epochs on the 10 labels, then 10 per student round.
+        assertThat(o.training().history()).hasSize(40);
+        TrainJob.Outcome supervised = job().run(new TrainSpec(data.toString(), null, 0.25, 0, "10",
+                new NgramBagSpec(8, 4096, 2, 100), cfg, OnError.FAIL), "train", List.of());
+        // The rest of the data, pseudo-labeled, teaches more than the 10 labels alone.
+        assertThat(o.test().accuracy()).isGreaterThan(0.9).isGreaterThanOrEqualTo(supervised.test().accuracy());
+        TrainSpec recorded = new ObjectMapper().convertValue(o.run().config(), TrainSpec.class);
+        assertThat(recorded).isEqualTo(o.spec());
+        assertThatThrownBy(() -> job().run(new TrainSpec(data.toString(), null, 0.25, 0, null, new NgramBagSpec(8, 4096, 2, 100),
+                cfg, OnError.FAIL, new SelfTraining(SelfTraining.REST, 1, 0.8, 1)), "train", List.of()))
+                .hasMessageContaining("--unlabeled rest needs --labeled");
+    }
+
+    @Test
     void modelAndLearningRateLeftToTheDataAreResolvedAndRecorded() throws Exception {
         Path data = dir.resolve("texts.jsonl");
         JsonlFormat.write(TestData.texts(30, 7), data);

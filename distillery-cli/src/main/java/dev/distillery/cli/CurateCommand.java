@@ -1,0 +1,63 @@
+package dev.distillery.cli;
+
+import dev.distillery.curate.CurateConfig;
+import dev.distillery.curate.CurateJob;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "curate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Clean a text corpus (JSON Lines with a \"text\" field and optional \"id\"; other fields pass through):",
+                "Unicode normalization, exact and MinHash near-duplicate removal, Gopher/C4-style quality rules, PII redaction",
+                "with typed placeholders, and (with --test) decontamination against a test set. Prints the funnel and writes",
+                "the kept records, a run record with removed samples per reason, and a funnel plot.",
+                "Default pipeline: normalize, exact-dedup, near-dedup (Jaccard 0.8 on word 5-grams), quality, pii."},
+        footer = {"", "Examples:", "  distillery curate mail.jsonl --out mail.clean.jsonl",
+                "  distillery curate train.jsonl --out train.clean.jsonl --test test.jsonl",
+                "  distillery curate corpus.jsonl --out clean.jsonl --config curate.yaml", "",
+                "curate.yaml:", "  steps:", "    - normalize", "    - exact-dedup",
+                "    - near-dedup: {threshold: 0.8, shingle: 5, permutations: 128}", "    - quality: {min_words: 5}", "    - pii",
+                "    - decontaminate: {test: test.jsonl, ngram: 13}"})
+final class CurateCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "IN", description = "Input JSON Lines file.")
+    Path input;
+
+    @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output JSON Lines file (written atomically).")
+    Path output;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Pipeline definition (YAML or JSON); default: the default pipeline.")
+    Path config;
+
+    @Option(names = "--test", paramLabel = "FILE", description = "With the default pipeline: decontaminate against this test file.")
+    Path test;
+
+    @Option(names = "--pairs", paramLabel = "FILE", description = "Also write the near-duplicate pairs found (JSON Lines: a, b, jaccard).")
+    Path pairs;
+
+    @Mixin
+    OnErrorOption onError;
+
+    @Override
+    public Integer call() {
+        if (config != null && test != null) {
+            throw new IllegalArgumentException("--test applies to the default pipeline; with --config, add a decontaminate step");
+        }
+        Context ctx = Context.fromEnvironment();
+        CurateConfig cfg = config != null ? CurateConfig.read(config) : CurateConfig.defaults(test == null ? null : test.toString());
+        CurateJob.Outcome o = new CurateJob(ctx.runs(), System.out::println).run(input, output, cfg, onError.policy, pairs,
+                List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));
+        System.out.println();
+        System.out.print(CurateJob.table(o));
+        System.out.println();
+        System.out.println("wrote " + o.output());
+        System.out.println("run saved to " + o.run().dir());
+        return 0;
+    }
+}

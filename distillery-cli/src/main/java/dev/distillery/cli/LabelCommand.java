@@ -1,0 +1,186 @@
+package dev.distillery.cli;
+
+import dev.distillery.label.ActiveLearningJob;
+import dev.distillery.label.ActiveLearningSimulation;
+import dev.distillery.label.LabelIssuesJob;
+import dev.distillery.label.Strategy;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "label", mixinStandardHelpOptions = true, description = "Spend labels well: find likely label errors, simulate active learning.",
+        subcommands = {LabelCommand.Next.class, LabelCommand.Import.class, LabelCommand.Issues.class, LabelCommand.Simulate.class})
+final class LabelCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static List<String> args(picocli.CommandLine.Model.CommandSpec spec) {
+        return List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new));
+    }
+
+    @Command(name = "next", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Pick the next examples to label from a pool and write them for annotators: batch-NNN.csv (id,label),",
+                    "batch-NNN.jsonl, and batch-NNN.labelstudio.json with label-studio-config.xml for Label Studio.",
+                    "With answers in two or more classes, a model trained on them ranks the pool by --strategy; before that",
+                    "the pick is random. Labels already in the pool file are ignored: only imported answers count."},
+            footer = {"", "Workflow:", "  distillery label next mail.jsonl --project lab --labels ham,spam --n 50",
+                    "  (annotate lab/batch-001.csv, or import lab/batch-001.labelstudio.json into Label Studio and export JSON)",
+                    "  distillery label import lab/batch-001.csv --project lab",
+                    "  distillery label next mail.jsonl --project lab --n 50 --strategy margin"})
+    static final class Next implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "POOL", description = "The examples to label: a known data set or a file.")
+        String pool;
+
+        @Option(names = "--project", required = true, paramLabel = "DIR", description = "The labeling project directory (created on first use).")
+        java.nio.file.Path project;
+
+        @Option(names = "--labels", split = ",", paramLabel = "L",
+                description = "The label set, on first use (default: the pool's labels, if it has any).")
+        List<String> labels;
+
+        @Option(names = "--n", defaultValue = "50", paramLabel = "N", description = "Examples in the batch. Default: ${DEFAULT-VALUE}.")
+        int n;
+
+        @Option(names = "--strategy", defaultValue = "margin", paramLabel = "S",
+                description = "random, least-confidence, margin, entropy or kcenter. Default: ${DEFAULT-VALUE}.")
+        String strategy;
+
+        @Mixin
+        TrainOptions train;
+
+        @Override
+        public Integer call() {
+            Context ctx = Context.fromEnvironment();
+            var read = ctx.catalog().load(pool, train.optimizer.onError.policy, System.out::println);
+            if (read.skipped() > 0) {
+                System.out.println("skipped " + read.skipped() + " bad records in " + pool);
+            }
+            List<String> labelSet = labels != null ? labels : read.dataset().schema().labels();
+            var proj = dev.distillery.label.LabelingProject.openOrCreate(project, pool, labelSet);
+            var batch = proj.next(read.dataset(), n, Strategy.parse(strategy), train.modelSpec(), train.trainConfig(),
+                    new ConsoleProgress(System.out));
+            System.out.printf("batch %d: %d examples picked by %s (%d answers so far)%n", batch.number(), batch.ids().size(),
+                    batch.strategy().label(), proj.answers().size());
+            System.out.println("  annotate: " + batch.csv());
+            System.out.println("  or Label Studio: import " + batch.labelStudio() + " with " + project.resolve("label-studio-config.xml"));
+            System.out.println("  then:     distillery label import <answers> --project " + project);
+            return 0;
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = {"Read answers into a labeling project: a CSV with id,label, JSON lines with id and label, or a",
+                    "Label Studio JSON export of tasks imported from a batch. Rows without an answer are counted and skipped."})
+    static final class Import implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "FILE", description = "The answers file.")
+        java.nio.file.Path file;
+
+        @Option(names = "--project", required = true, paramLabel = "DIR", description = "The labeling project directory.")
+        java.nio.file.Path project;
+
+        @Override
+        public Integer call() {
+            var proj = dev.distillery.label.LabelingProject.openOrCreate(project, null, null);
+            var r = proj.importAnswers(file);
+            System.out.printf("imported %s: %d new, %d changed, %d unchanged, %d without an answer (skipped); %d answers in total%n",
+                    file, r.added(), r.changed(), r.unchanged(), r.skippedUnanswered(), proj.answers().size());
+            return 0;
+        }
+    }
+
+    @Command(name = "issues", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Rank likely mislabeled examples (confident learning): out-of-sample probabilities by k-fold",
+                    "cross-validation, per-class confidence thresholds, and for each flagged example the suggested label.",
+                    "Writes issues.jsonl in the run directory, most certain first."},
+            footer = {"", "Examples:", "  distillery label issues my-labels.jsonl --model mlp",
+                    "  distillery label issues fashion-mnist --model cnn --width 16 --epochs 4 --inject-noise 0.1   # measure it"})
+    static final class Issues implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "DATA", description = "Labeled data: a known data set or a file.")
+        String data;
+
+        @Option(names = "--folds", defaultValue = "5", paramLabel = "K", description = "Cross-validation folds. Default: ${DEFAULT-VALUE}.")
+        int folds;
+
+        @Option(names = "--inject-noise", defaultValue = "0", paramLabel = "SHARE",
+                description = "First flip this share of labels to a random other class (seeded) and score the flags against them.")
+        double injectNoise;
+
+        @Mixin
+        TrainOptions train;
+
+        @Override
+        public Integer call() {
+            Context ctx = Context.fromEnvironment();
+            LabelIssuesJob.Outcome o = new LabelIssuesJob(ctx.catalog(), ctx.runs(), new ConsoleProgress(System.out))
+                    .run(data, train.modelSpec(), train.trainConfig(), folds, injectNoise, train.optimizer.onError.policy, args(spec));
+            System.out.println();
+            System.out.print(o.run().summary().replaceFirst("^# .*\\n\\n", ""));
+            System.out.println("run saved to " + o.run().dir());
+            return 0;
+        }
+    }
+
+    @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Simulate active learning on a labeled pool whose labels stay hidden until bought: each strategy starts",
+                    "from the same random labels; each round trains a fresh model, tests it, and buys the strategy's next batch.",
+                    "Writes the learning curves (JSON and PNG) and the labels each strategy needs to reach --target."},
+            footer = {"", "Example:", "  distillery label simulate fashion-mnist --test fashion-mnist:test --model cnn --width 8 \\",
+                    "      --initial 200 --batch 200 --budget 3000 --target 0.85"})
+    static final class Simulate implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "POOL", description = "The pool: labeled data whose labels are hidden until bought.")
+        String pool;
+
+        @Option(names = "--test", required = true, paramLabel = "DATA", description = "Labeled test data.")
+        String test;
+
+        @Option(names = "--strategies", split = ",", defaultValue = "random,least-confidence,margin,entropy,kcenter",
+                paramLabel = "S", description = "Strategies to compare. Default: ${DEFAULT-VALUE}.")
+        List<String> strategies;
+
+        @Option(names = "--initial", defaultValue = "200", paramLabel = "N", description = "Random labels to start from. Default: ${DEFAULT-VALUE}.")
+        int initial;
+
+        @Option(names = "--batch", defaultValue = "200", paramLabel = "N", description = "Labels bought per round. Default: ${DEFAULT-VALUE}.")
+        int batch;
+
+        @Option(names = "--budget", defaultValue = "3000", paramLabel = "N", description = "Stop at this many labels. Default: ${DEFAULT-VALUE}.")
+        int budget;
+
+        @Option(names = "--steps", defaultValue = "400", paramLabel = "N",
+                description = "Optimizer steps per round, at least (small sets get more epochs). Default: ${DEFAULT-VALUE}.")
+        int steps;
+
+        @Option(names = "--target", defaultValue = "0.85", paramLabel = "ACC", description = "Test accuracy to reach. Default: ${DEFAULT-VALUE}.")
+        double target;
+
+        @Mixin
+        TrainOptions train;
+
+        @Override
+        public Integer call() {
+            Context ctx = Context.fromEnvironment();
+            var settings = new ActiveLearningSimulation.Settings(initial, batch, budget, steps, target);
+            ActiveLearningJob.Outcome o = new ActiveLearningJob(ctx.catalog(), ctx.runs(), new ConsoleProgress(System.out))
+                    .run(pool, test, train.modelSpec(), train.trainConfig(), settings,
+                            strategies.stream().map(Strategy::parse).toList(), train.optimizer.onError.policy, args(spec));
+            System.out.println();
+            System.out.print(o.run().summary().replaceFirst("^# .*\\n\\n", ""));
+            System.out.println("run saved to " + o.run().dir());
+            return 0;
+        }
+    }
+}

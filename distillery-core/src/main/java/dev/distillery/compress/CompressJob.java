@@ -1,0 +1,403 @@
+package dev.distillery.compress;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distillery.data.Dataset;
+import dev.distillery.data.sources.DataCatalog;
+import dev.distillery.eval.SpeedReport;
+import dev.distillery.model.Classifier;
+import dev.distillery.report.Plots;
+import dev.distillery.run.Run;
+import dev.distillery.run.RunStore;
+import dev.distillery.train.ClassifierTrainer;
+import dev.distillery.train.TrainConfig;
+import dev.distillery.train.TrainJob;
+import dev.distillery.train.TrainListener;
+import dev.distillery.train.TrainSpec;
+import dev.distillery.util.AtomicFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The compression commands as library calls. Each starts from a saved model, makes one or more
+ * compressed variants, and measures every variant the same way on the same machine and threads:
+ * validation and test accuracy, parameters (and non-zero ones), bytes on disk, multiply-accumulates,
+ * single-example latency and batch-256 throughput. Choices (which variant is "best") use the
+ * validation split; the test set is only reported.
+ */
+public final class CompressJob {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final int THROUGHPUT_BATCH = 256;
+
+    /** The splits a model was trained and is judged on. */
+    public record Data(Dataset train, Dataset validation, Dataset test) {}
+
+    /** One measured model. */
+    public record Variant(String name, double validationAccuracy, double testAccuracy, long parameters, long nonzero,
+            long bytesOnDisk, long flops, SpeedReport speed) {}
+
+    /** What a compression run produced: the base first, then the variants, and the one chosen (or null). */
+    public record Outcome(Run run, Variant base, List<Variant> variants, Variant chosen, Map<String, Object> extra) {}
+
+    private final DataCatalog catalog;
+    private final RunStore runs;
+    private final TrainListener listener;
+
+    public CompressJob(DataCatalog catalog, RunStore runs, TrainListener listener) {
+        this.catalog = catalog;
+        this.runs = runs;
+        this.listener = listener == null ? TrainListener.NONE : listener;
+    }
+
+    /**
+     * The train, validation and test splits of the run that trained the model in {@code modelDir}, rebuilt
+     * from its recorded configuration (same data, same seed, same splits).
+     */
+    public Data dataOf(Path modelDir) {
+        Path config = modelDir.getParent() == null ? null : modelDir.getParent().resolve(Run.CONFIG);
+        if (config == null || !Files.isRegularFile(config)) {
+            throw new IllegalArgumentException(modelDir + " is not inside a training run (no " + Run.CONFIG
+                    + " next to it); compress a model that 'distillery train' saved");
+        }
+        try {
+            TrainSpec spec = JSON.readValue(config.toFile(), TrainSpec.class);
+            if (spec.validationFraction() <= 0) {
+                throw new IllegalArgumentException("the run in " + modelDir.getParent() + " kept no validation split; "
+                        + "compression needs one to choose on");
+            }
+            TrainJob.Splits3 s = new TrainJob(catalog, runs, listener).prepare(spec);
+            Dataset test = s.test().filter(s.test().name(), e -> e.hasLabel());
+            return new Data(s.train(), s.validation(), test);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + config, e);
+        }
+    }
+
+    /** Gradual magnitude pruning to {@code sparsity}, fine-tuning {@code fineTune.epochs()} epochs per step. */
+    public Outcome prune(Path modelDir, Data data, double sparsity, int steps, TrainConfig fineTune, List<String> args) {
+        Map<String, Object> config = config(modelDir, "sparsity", sparsity, "steps", steps, "fine_tune", fineTune);
+        return inRun("prune", config, fineTune.seed(), args, run -> {
+            try (Classifier model = Classifier.load(modelDir)) {
+                Variant base = measure("base", model, modelDir, data);
+                List<MagnitudePruner.Step> history = new MagnitudePruner(fineTune, steps, listener)
+                        .prune(model, data.train(), data.validation(), sparsity);
+                model.save(run.modelDir(), Map.of("pruned_from", modelDir.toString(), "sparsity", sparsity));
+                Variant pruned = measure(String.format("sparse %.0f%%", 100 * sparsity), model, run.modelDir(), data);
+                return new Outcome(run, base, List.of(pruned), pruned, Map.of("steps", history,
+                        "sparsity", WeightMasks.sparsity(model.block())));
+            }
+        });
+    }
+
+    /** Structured pruning keeping {@code keep} of each layer's channels and units, then fine-tuning. */
+    public Outcome structured(Path modelDir, Data data, double keep, TrainConfig fineTune, List<String> args) {
+        Map<String, Object> config = config(modelDir, "keep", keep, "fine_tune", fineTune);
+        return inRun("prune", config, fineTune.seed(), args, run -> {
+            try (Classifier model = Classifier.load(modelDir)) {
+                Variant base = measure("base", model, modelDir, data);
+                try (Classifier pruned = ChannelPruner.apply(model, ChannelPruner.plan(model, keep))) {
+                    listener.onMessage("pruned to " + pruned.spec() + "; fine-tuning");
+                    new ClassifierTrainer(fineTune, listener, null).train(pruned, data.train(), data.validation());
+                    pruned.save(run.modelDir(), Map.of("pruned_from", modelDir.toString(), "keep", keep));
+                    Variant v = measure(String.format("channels %.0f%%", 100 * keep), pruned, run.modelDir(), data);
+                    return new Outcome(run, base, List.of(v), v, Map.of("flops_ratio", v.flops() / (double) base.flops(),
+                            "throughput_speedup", v.speed().throughputPerSecond() / base.speed().throughputPerSecond()));
+                }
+            }
+        });
+    }
+
+    /** Low-rank (truncated SVD) factorization of the hidden dense layer at {@code rank}, then fine-tuning. */
+    public Outcome factorize(Path modelDir, Data data, int rank, TrainConfig fineTune, List<String> args) {
+        Map<String, Object> config = config(modelDir, "rank", rank, "fine_tune", fineTune);
+        return inRun("factorize", config, fineTune.seed(), args, run -> {
+            try (Classifier model = Classifier.load(modelDir)) {
+                Variant base = measure("base", model, modelDir, data);
+                try (Classifier low = LowRank.factorize(model, rank)) {
+                    Variant before = measure("rank " + rank + ", no fine-tuning", low, null, data);
+                    listener.onMessage("factorized to " + low.spec() + "; fine-tuning");
+                    new ClassifierTrainer(fineTune, listener, null).train(low, data.train(), data.validation());
+                    low.save(run.modelDir(), Map.of("factorized_from", modelDir.toString(), "rank", rank));
+                    Variant v = measure("rank " + rank, low, run.modelDir(), data);
+                    return new Outcome(run, base, List.of(before, v), v, Map.of("flops_ratio", v.flops() / (double) base.flops()));
+                }
+            }
+        });
+    }
+
+    /** Post-training quantization of the weights to {@code bits} (8 or 4), saved as a packed artifact. */
+    public Outcome quantize(Path modelDir, Data data, int bits, List<String> args) {
+        return inRun("quantize", config(modelDir, "bits", bits), 0, args, run -> {
+            try (Classifier model = Classifier.load(modelDir)) {
+                Variant base = measure("base", model, modelDir, data);
+                model.save(run.modelDir(), Map.of("quantized_from", modelDir.toString()), bits);
+                try (Classifier quantized = Classifier.load(run.modelDir())) {
+                    Variant v = measure("int" + bits, quantized, run.modelDir(), data);
+                    return new Outcome(run, base, List.of(v), v, Map.of("size_ratio", base.bytesOnDisk() / (double) v.bytesOnDisk()));
+                }
+            }
+        });
+    }
+
+    /**
+     * Adapts the model to {@code shift} with LoRA adapters of {@code rank}, and (when {@code fullToo}) fine-tunes a copy
+     * of all its weights on the same data for comparison. The adapter is saved under the run's {@code adapter/}.
+     */
+    public Outcome lora(Path modelDir, Data data, DomainShift shift, int rank, float alpha, TrainConfig train, boolean fullToo,
+            List<String> args) {
+        Data shifted = new Data(shift.apply(data.train()), shift.apply(data.validation()), shift.apply(data.test()));
+        Map<String, Object> config = config(modelDir, "shift", shift, "rank", rank, "alpha", alpha, "train", train,
+                "full_fine_tune", fullToo);
+        return inRun("lora", config, train.seed(), args, run -> {
+            List<Variant> variants = new ArrayList<>();
+            Map<String, Object> extra = new LinkedHashMap<>();
+            Variant base;
+            try (Classifier model = Classifier.load(modelDir)) {
+                base = measure("base on shifted data", model, modelDir, shifted);
+                LoraAdapter adapter = LoraAdapter.attach(model, rank, alpha, train.seed(), modelDir);
+                extra.put("trainable_parameters", adapter.trainableParameters());
+                extra.put("base_parameters", adapter.baseParameters());
+                extra.put("trainable_fraction", adapter.trainableFraction());
+                listener.onMessage(String.format("LoRA rank %d: %,d of %,d parameters trainable (%.2f%%)", rank,
+                        adapter.trainableParameters(), adapter.baseParameters(), 100 * adapter.trainableFraction()));
+                new ClassifierTrainer(train, listener, null).train(model, shifted.train(), shifted.validation());
+                Path adapterDir = run.dir().resolve("adapter");
+                adapter.save(adapterDir);
+                Classifier merged = adapter.merge();
+                merged.save(run.modelDir(), Map.of("adapted_from", modelDir.toString(), "shift", shift.name()));
+                variants.add(measure("lora rank " + rank, merged, run.modelDir(), shifted));
+                extra.put("adapter_bytes", AtomicFiles.sizeOf(adapterDir));
+            }
+            if (fullToo) {
+                try (Classifier model = Classifier.load(modelDir)) {
+                    listener.onMessage("full fine-tuning, for comparison");
+                    new ClassifierTrainer(train, listener, null).train(model, shifted.train(), shifted.validation());
+                    Path dir = run.dir().resolve("full-fine-tune");
+                    model.save(dir, Map.of("adapted_from", modelDir.toString(), "shift", shift.name()));
+                    variants.add(measure("full fine-tune", model, dir, shifted));
+                }
+            }
+            return new Outcome(run, base, variants, variants.get(0), extra);
+        });
+    }
+
+    /**
+     * Searches structured-pruning levels, low-rank factorizations and weight precisions and returns the smallest (or fastest) variant whose
+     * validation accuracy is within {@code maxDropPoints} of the base's, with the whole frontier plotted.
+     */
+    public Outcome auto(Path modelDir, Data data, double maxDropPoints, String target, List<Double> keeps, List<Integer> ranks,
+            TrainConfig fineTune, List<String> args) {
+        if (!target.equals("size") && !target.equals("latency")) {
+            throw new IllegalArgumentException("target must be size or latency, got: " + target);
+        }
+        Map<String, Object> config = config(modelDir, "max_drop_points", maxDropPoints, "target", target, "keeps", keeps,
+                "ranks", ranks, "fine_tune", fineTune);
+        return inRun("compress", config, fineTune.seed(), args, run -> {
+            List<Variant> variants = new ArrayList<>();
+            Variant base;
+            Path candidates = run.dir().resolve("candidates");
+            try (Classifier model = Classifier.load(modelDir)) {
+                base = measure("base", model, modelDir, data);
+                variants.addAll(precisions(model, "", candidates, data));
+                for (double keep : keeps) {
+                    if (keep >= 1) {
+                        continue;
+                    }
+                    try (Classifier pruned = ChannelPruner.apply(model, ChannelPruner.plan(model, keep))) {
+                        String name = String.format("channels %.0f%%", 100 * keep);
+                        listener.onMessage(name + ": " + pruned.spec() + "; fine-tuning");
+                        new ClassifierTrainer(fineTune, listener, null).train(pruned, data.train(), data.validation());
+                        Path dir = candidates.resolve(slug(name));
+                        pruned.save(dir, Map.of("pruned_from", modelDir.toString(), "keep", keep));
+                        variants.add(measure(name, pruned, dir, data));
+                        variants.addAll(precisions(pruned, name + " + ", candidates, data));
+                    }
+                }
+                for (int rank : ranks) {
+                    try (Classifier low = LowRank.factorize(model, rank)) {
+                        String name = "rank " + rank;
+                        listener.onMessage(name + ": " + low.spec() + "; fine-tuning");
+                        new ClassifierTrainer(fineTune, listener, null).train(low, data.train(), data.validation());
+                        Path dir = candidates.resolve(slug(name));
+                        low.save(dir, Map.of("factorized_from", modelDir.toString(), "rank", rank));
+                        variants.add(measure(name, low, dir, data));
+                        variants.addAll(precisions(low, name + " + ", candidates, data));
+                    }
+                }
+            }
+            double floor = base.validationAccuracy() - maxDropPoints / 100.0;
+            Comparator<Variant> order = target.equals("size") ? Comparator.comparingLong(Variant::bytesOnDisk)
+                    : Comparator.comparingDouble(v -> v.speed().latencyP50Ms());
+            Variant chosen = variants.stream().filter(v -> v.validationAccuracy() >= floor).min(order).orElse(null);
+            if (chosen != null) {
+                copyDirectory(candidates.resolve(slug(chosen.name())), run.modelDir());
+            }
+            plotFrontier(base, variants, chosen, run.plotsDir());
+            return new Outcome(run, base, variants, chosen, Map.of("validation_floor", floor, "target", target));
+        });
+    }
+
+    private List<Variant> precisions(Classifier model, String prefix, Path candidates, Data data) {
+        List<Variant> out = new ArrayList<>();
+        for (int bits : new int[] {8, 4}) {
+            String name = prefix + "int" + bits;
+            Path dir = candidates.resolve(slug(name));
+            model.save(dir, Map.of("bits", bits), bits);
+            try (Classifier q = Classifier.load(dir)) {
+                out.add(measure(name, q, dir, data));
+            }
+        }
+        return out;
+    }
+
+    static String slug(String name) {
+        return name.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("(^-|-$)", "");
+    }
+
+    private static void copyDirectory(Path from, Path to) {
+        AtomicFiles.writeDirectory(to, tmp -> {
+            try (var files = Files.list(from)) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, tmp.resolve(f.getFileName()));
+                }
+            }
+        });
+    }
+
+    /** Accuracy on validation and test, size, work and speed of {@code model} saved in {@code savedDir}. */
+    Variant measure(String name, Classifier model, Path savedDir, Data data) {
+        listener.onMessage("measuring " + name);
+        double val = TrainJob.evaluate(model, data.validation()).accuracy();
+        double test = TrainJob.evaluate(model, data.test()).accuracy();
+        long nonzero = 0;
+        for (var p : model.block().getParameters()) {
+            for (float x : p.getValue().getArray().toFloatArray()) {
+                nonzero += x != 0f ? 1 : 0;
+            }
+        }
+        long bytes = savedDir == null ? unsavedSize(model) : Classifier.sizeOnDisk(savedDir);
+        List<dev.distillery.data.Example> sample = data.test().examples().subList(0, Math.min(THROUGHPUT_BATCH, data.test().size()));
+        // Evaluation above already warmed the network at large batches; one more pass at the timed size levels the field
+        // between the first variant measured and the rest.
+        model.predict(sample, THROUGHPUT_BATCH);
+        SpeedReport speed = SpeedReport.measure(model, sample, 200, THROUGHPUT_BATCH, 20, bytes);
+        return new Variant(name, val, test, model.parameterCount(), nonzero, bytes, Flops.of(model.spec(), model.schema()),
+                speed);
+    }
+
+    private static long unsavedSize(Classifier model) {
+        try {
+            Path tmp = Files.createTempDirectory("distillery-size");
+            try {
+                model.save(tmp.resolve("m"), Map.of());
+                return Classifier.sizeOnDisk(tmp.resolve("m"));
+            } finally {
+                AtomicFiles.deleteRecursively(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Outcome inRun(String command, Map<String, Object> config, long seed, List<String> args, Function<Run, Outcome> work) {
+        Run run = runs.create(command);
+        run.writeConfig(config);
+        run.start(command, args, seed, List.of());
+        return run.record(() -> work.apply(run), CompressJob::results, CompressJob::summary);
+    }
+
+    private static Map<String, Object> config(Path modelDir, Object... pairs) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("model", modelDir.toString());
+        for (int i = 0; i < pairs.length; i += 2) {
+            c.put((String) pairs[i], pairs[i + 1] instanceof TrainConfig || pairs[i + 1] instanceof Enum<?>
+                    ? JSON.convertValue(pairs[i + 1], Object.class) : pairs[i + 1]);
+        }
+        return c;
+    }
+
+    static Map<String, Object> results(Outcome o) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("base", row(o.base(), o.base()));
+        r.put("variants", o.variants().stream().map(v -> row(v, o.base())).toList());
+        r.put("chosen", o.chosen() == null ? null : o.chosen().name());
+        r.putAll(o.extra());
+        return r;
+    }
+
+    static Map<String, Object> row(Variant v, Variant base) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("name", v.name());
+        r.put("validation_accuracy", v.validationAccuracy());
+        r.put("test_accuracy", v.testAccuracy());
+        r.put("test_drop_points", 100 * (base.testAccuracy() - v.testAccuracy()));
+        r.put("parameters", v.parameters());
+        r.put("nonzero_parameters", v.nonzero());
+        r.put("bytes_on_disk", v.bytesOnDisk());
+        r.put("size_ratio", base.bytesOnDisk() / (double) v.bytesOnDisk());
+        r.put("flops", v.flops());
+        r.put("flops_ratio", v.flops() < 0 ? null : v.flops() / (double) base.flops());
+        r.put("latency_p50_ms", v.speed().latencyP50Ms());
+        r.put("latency_p99_ms", v.speed().latencyP99Ms());
+        r.put("throughput_per_s", v.speed().throughputPerSecond());
+        r.put("throughput_batch", v.speed().batchSize());
+        r.put("throughput_speedup", v.speed().throughputPerSecond() / base.speed().throughputPerSecond());
+        r.put("threads", v.speed().threads());
+        return r;
+    }
+
+    /** The variants as an aligned table, base first, the chosen one marked. */
+    public static String table(Outcome o) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("%-24s %9s %9s %8s %12s %12s %10s %10s %9s %12s%n", "model", "val acc", "test acc", "drop pt",
+                "parameters", "non-zero", "size KiB", "MFLOPs", "p50 ms", "ex/s @256"));
+        List<Variant> all = new ArrayList<>();
+        all.add(o.base());
+        all.addAll(o.variants());
+        for (Variant v : all) {
+            String mark = v == o.chosen() && o.variants().size() > 1 ? " *" : "";
+            sb.append(String.format("%-24s %9.4f %9.4f %8.2f %,12d %,12d %,10.1f %10.2f %9.3f %,12.0f%s%n", v.name(),
+                    v.validationAccuracy(), v.testAccuracy(), 100 * (o.base().testAccuracy() - v.testAccuracy()), v.parameters(),
+                    v.nonzero(), v.bytesOnDisk() / 1024.0, v.flops() / 1e6, v.speed().latencyP50Ms(),
+                    v.speed().throughputPerSecond(), mark));
+        }
+        return sb.toString();
+    }
+
+    static String summary(Outcome o) {
+        return "# Compression " + o.run().id() + "\n\nAccuracy drop is in test-accuracy points against the base; FLOPs are "
+                + "multiply-accumulates per example; throughput at batch " + THROUGHPUT_BATCH + " on "
+                + o.base().speed().threads() + " threads.\n\n```\n" + table(o) + "```\n"
+                + (o.chosen() == null ? "" : "\nChosen: **" + o.chosen().name() + "**\n");
+    }
+
+    private static void plotFrontier(Variant base, List<Variant> variants, Variant chosen, Path plots) {
+        plot(base, variants, chosen, "size on disk (KiB, log scale)", v -> v.bytesOnDisk() / 1024.0,
+                plots.resolve("accuracy-vs-size.png"));
+        plot(base, variants, chosen, "latency p50, one example (ms, log scale)", v -> v.speed().latencyP50Ms(),
+                plots.resolve("accuracy-vs-latency.png"));
+    }
+
+    private static void plot(Variant base, List<Variant> variants, Variant chosen, String xTitle,
+            java.util.function.ToDoubleFunction<Variant> x, Path png) {
+        var chart = new org.knowm.xchart.XYChartBuilder().width(720).height(460).title("Compression frontier")
+                .xAxisTitle(xTitle).yAxisTitle("validation accuracy").build();
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setDefaultSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setMarkerSize(9);
+        chart.addSeries("base", new double[] {x.applyAsDouble(base)}, new double[] {base.validationAccuracy()});
+        chart.addSeries("variants", variants.stream().mapToDouble(x).toArray(),
+                variants.stream().mapToDouble(Variant::validationAccuracy).toArray());
+        if (chosen != null) {
+            chart.addSeries("chosen", new double[] {x.applyAsDouble(chosen)}, new double[] {chosen.validationAccuracy()});
+        }
+        Plots.save(chart, png);
+    }
+}

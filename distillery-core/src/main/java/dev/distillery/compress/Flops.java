@@ -1,0 +1,46 @@
+package dev.distillery.compress;
+
+import dev.distillery.data.Schema;
+import dev.distillery.model.CnnSpec;
+import dev.distillery.model.MlpSpec;
+import dev.distillery.model.ModelSpec;
+import java.util.List;
+
+/** Multiply-accumulate operations per example of a network's convolution and dense layers. */
+public final class Flops {
+    private Flops() {}
+
+    /** MACs for one example, or -1 where the architecture's cost is not modeled (n-gram bag, encoder). */
+    public static long of(ModelSpec spec, Schema schema) {
+        if (spec instanceof CnnSpec cnn) {
+            return cnn(cnn, schema);
+        }
+        if (spec instanceof MlpSpec mlp) {
+            long in = schema.featureSize();
+            long total = 0;
+            for (int i = 0; i < mlp.layers(); i++) {
+                total += in * mlp.width();
+                in = mlp.width();
+            }
+            return total + in * schema.numClasses();
+        }
+        return -1;
+    }
+
+    private static long cnn(CnnSpec cnn, Schema schema) {
+        List<Long> shape = schema.featureShape();
+        long inChannels = shape.get(0);
+        long h = shape.get(1);
+        long w = shape.get(2);
+        long total = 0;
+        for (int channels : cnn.stageChannels()) {
+            total += h * w * channels * inChannels * 9; // 3x3 convolution, padded: same size out
+            inChannels = channels;
+            h /= 2;
+            w /= 2;
+        }
+        long flat = inChannels * h * w;
+        long hiddenLayer = cnn.hiddenRank() == null ? flat * cnn.hidden() : (flat + cnn.hidden()) * cnn.hiddenRank();
+        return total + hiddenLayer + (long) cnn.hidden() * schema.numClasses();
+    }
+}

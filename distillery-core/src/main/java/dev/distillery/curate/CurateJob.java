@@ -1,0 +1,128 @@
+package dev.distillery.curate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distillery.data.OnError;
+import dev.distillery.report.Plots;
+import dev.distillery.run.Run;
+import dev.distillery.run.RunStore;
+import dev.distillery.util.AtomicFiles;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** The curate command as a library call: read, run the pipeline, write the kept records, record the funnel. */
+public final class CurateJob {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    public record Outcome(Run run, Path output, int read, int skipped, Curator.Result result) {}
+
+    private final RunStore runs;
+    private final Consumer<String> log;
+
+    public CurateJob(RunStore runs, Consumer<String> log) {
+        this.runs = runs;
+        this.log = log == null ? s -> {} : log;
+    }
+
+    /** Curates {@code input} into {@code output}; with {@code pairsOut}, also writes the near-duplicate pairs found. */
+    public Outcome run(Path input, Path output, CurateConfig config, OnError onError, Path pairsOut, List<String> args) {
+        DocFiles.Read read = DocFiles.read(input, onError);
+        if (read.skipped() > 0) {
+            log.accept("skipped " + read.skipped() + " bad lines in " + input);
+        }
+        List<Path> inputs = new ArrayList<>(List.of(input));
+        config.steps().stream().filter(s -> s.name().equals("decontaminate"))
+                .forEach(s -> inputs.add(Path.of(String.valueOf(s.options().get("test")))));
+        Curator curator = new Curator(config, test -> DocFiles.read(Path.of(test), OnError.FAIL).docs().stream().map(Doc::text).toList());
+        Run run = runs.create("curate");
+        Map<String, Object> cfg = new LinkedHashMap<>();
+        cfg.put("input", input.toString());
+        cfg.put("output", output.toString());
+        cfg.put("engine", "embedded");
+        cfg.put("steps", config.steps());
+        run.writeConfig(cfg);
+        run.start("curate", args, 0, inputs);
+        return run.record(() -> {
+            Curator.Result result = curator.run(read.docs(), log);
+            DocFiles.write(result.kept(), output);
+            if (pairsOut != null) {
+                writePairs(curator, pairsOut);
+            }
+            Outcome o = new Outcome(run, output, read.docs().size(), read.skipped(), result);
+            plot(o, run.plotsDir().resolve("funnel.png"));
+            return o;
+        }, CurateJob::results, CurateJob::summary);
+    }
+
+    private static void writePairs(Curator curator, Path file) {
+        NearDedup step = curator.steps().stream().filter(NearDedup.class::isInstance).map(NearDedup.class::cast).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("--pairs needs a near-dedup step in the pipeline"));
+        AtomicFiles.write(file, out -> {
+            for (NearDedup.IdPair p : step.lastPairs()) {
+                out.write(JSON.writeValueAsBytes(p));
+                out.write('\n');
+            }
+        });
+    }
+
+    static Map<String, Object> results(Outcome o) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("records_in", o.read());
+        r.put("skipped_bad_lines", o.skipped());
+        r.put("records_out", o.result().kept().size());
+        List<Map<String, Object>> steps = new ArrayList<>();
+        for (StepReport s : o.result().reports()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("step", s.step());
+            m.put("in", s.in());
+            m.put("out", s.out());
+            m.put("removed", s.removed());
+            m.put("changes", s.changes());
+            m.put("samples", s.samples());
+            steps.add(m);
+        }
+        r.put("funnel", steps);
+        r.put("output", o.output().toString());
+        return r;
+    }
+
+    /** The funnel as an aligned table: one row per step, then each removal reason and change under it. */
+    public static String table(Outcome o) {
+        StringBuilder sb = new StringBuilder(String.format("%-16s %10s %10s %10s%n", "step", "in", "out", "removed"));
+        for (StepReport s : o.result().reports()) {
+            sb.append(String.format("%-16s %,10d %,10d %,10d%n", s.step(), s.in(), s.out(), s.in() - s.out()));
+            s.removed().forEach((why, n) -> sb.append(String.format("    removed %,8d  %s%n", n, why)));
+            s.changes().forEach((what, n) -> sb.append(String.format("    %-16s %,d%n", what, n)));
+        }
+        sb.append(String.format("%,d records in (%,d bad lines skipped), %,d out%n", o.read(), o.skipped(), o.result().kept().size()));
+        return sb.toString();
+    }
+
+    static String summary(Outcome o) {
+        StringBuilder sb = new StringBuilder("# Curation " + o.run().id() + "\n\n```\n" + table(o) + "```\n\n## Samples of removed records\n");
+        for (StepReport s : o.result().reports()) {
+            s.samples().forEach((why, list) -> {
+                sb.append("\n**").append(s.step()).append(": ").append(why).append("**\n\n");
+                list.forEach(x -> sb.append("- ").append(x.replace("\n", " ")).append('\n'));
+            });
+        }
+        return sb.append("\nFunnel plot: `plots/funnel.png`.\n").toString();
+    }
+
+    static void plot(Outcome o, Path png) {
+        var chart = new org.knowm.xchart.CategoryChartBuilder().width(720).height(420).title("Curation funnel")
+                .xAxisTitle("after step").yAxisTitle("records").build();
+        chart.getStyler().setLegendVisible(false);
+        List<String> names = new ArrayList<>(List.of("input"));
+        List<Integer> counts = new ArrayList<>(List.of(o.read()));
+        for (StepReport s : o.result().reports()) {
+            names.add(s.step());
+            counts.add(s.out());
+        }
+        chart.addSeries("records", names, counts);
+        Plots.save(chart, png);
+    }
+}

@@ -1,0 +1,133 @@
+package dev.distillery.curate;
+
+import dev.distillery.util.Hashing;
+import java.util.Arrays;
+
+/**
+ * MinHash over word shingles: a document is the set of its word k-grams (hashed to 64 bits), and its
+ * signature holds, for each of {@code permutations} independent hash functions, the smallest hash of
+ * any shingle. Two signatures agree in each position with probability equal to the Jaccard
+ * similarity of the two shingle sets. Pure functions, shared by every engine.
+ */
+public final class MinHash {
+    private final int shingle;
+    private final long[] seeds;
+
+    public MinHash(int shingle, int permutations, long seed) {
+        if (shingle < 1 || permutations < 1) {
+            throw new IllegalArgumentException("shingle and permutations must be >= 1, got " + shingle + ", " + permutations);
+        }
+        this.shingle = shingle;
+        this.seeds = new long[permutations];
+        long s = seed;
+        for (int i = 0; i < permutations; i++) {
+            s = mix(s + 0x9E3779B97F4A7C15L);
+            seeds[i] = s;
+        }
+    }
+
+    public int permutations() {
+        return seeds.length;
+    }
+
+    /** The sorted, distinct 64-bit hashes of the word {@code shingle}-grams of {@code text} (lower-cased words). */
+    public long[] shingles(String text) {
+        String[] words = text.toLowerCase(java.util.Locale.ROOT).split("[^\\p{L}\\p{N}]+");
+        int start = words.length > 0 && words[0].isEmpty() ? 1 : 0;
+        int n = words.length - start;
+        if (n <= 0) {
+            return new long[0];
+        }
+        int count = Math.max(1, n - shingle + 1);
+        long[] out = new long[count];
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            sb.setLength(0);
+            for (int j = i; j < Math.min(n, i + shingle); j++) {
+                sb.append(words[start + j]).append(' ');
+            }
+            out[i] = Hashing.fnv1a64(sb);
+        }
+        Arrays.sort(out);
+        return Arrays.stream(out).distinct().toArray();
+    }
+
+    public long[] signature(long[] shingles) {
+        long[] sig = new long[seeds.length];
+        Arrays.fill(sig, Long.MAX_VALUE);
+        for (long x : shingles) {
+            for (int i = 0; i < seeds.length; i++) {
+                long h = mix(x ^ seeds[i]);
+                if (Long.compareUnsigned(h, sig[i]) < 0) {
+                    sig[i] = h;
+                }
+            }
+        }
+        return sig;
+    }
+
+    /** Exact Jaccard similarity of two sorted, distinct hash arrays. */
+    public static double jaccard(long[] a, long[] b) {
+        if (a.length == 0 && b.length == 0) {
+            return 1.0;
+        }
+        int i = 0;
+        int j = 0;
+        int common = 0;
+        while (i < a.length && j < b.length) {
+            if (a[i] == b[j]) {
+                common++;
+                i++;
+                j++;
+            } else if (a[i] < b[j]) {
+                i++;
+            } else {
+                j++;
+            }
+        }
+        return common / (double) (a.length + b.length - common);
+    }
+
+    /** SplitMix64's finalizer: a fast, well-mixing 64-bit permutation. */
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /**
+     * Bands and rows (bands x rows <= permutations) for an LSH index whose S-curve 1 - (1 - s^r)^b crosses near
+     * {@code threshold}: minimizes the false-positive area below the threshold plus the false-negative area above
+     * it, weighting misses {@code missWeight} times (a missed duplicate costs more than a pair verified in vain).
+     */
+    public static int[] bandsAndRows(double threshold, int permutations, double missWeight) {
+        double best = Double.POSITIVE_INFINITY;
+        int[] choice = {1, permutations};
+        for (int b = 1; b <= permutations; b++) {
+            for (int r = 1; b * r <= permutations; r++) {
+                double fp = integrate(threshold, 0, b, r, false);
+                double fn = integrate(threshold, 1, b, r, true);
+                double cost = fp + missWeight * fn;
+                if (cost < best) {
+                    best = cost;
+                    choice = new int[] {b, r};
+                }
+            }
+        }
+        return choice;
+    }
+
+    private static double integrate(double t, double end, int b, int r, boolean miss) {
+        int steps = 200;
+        double lo = Math.min(t, end);
+        double hi = Math.max(t, end);
+        double h = (hi - lo) / steps;
+        double sum = 0;
+        for (int i = 0; i < steps; i++) {
+            double s = lo + (i + 0.5) * h;
+            double p = 1 - Math.pow(1 - Math.pow(s, r), b);
+            sum += (miss ? 1 - p : p) * h;
+        }
+        return sum;
+    }
+}

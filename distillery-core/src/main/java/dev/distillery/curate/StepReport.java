@@ -1,0 +1,66 @@
+package dev.distillery.curate;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What one step did: records in and out, removals by reason (with a few samples each), and changes by kind. */
+public final class StepReport {
+    static final int SAMPLES_PER_REASON = 3;
+
+    private final String step;
+    private int in;
+    private int out;
+    private final Map<String, Integer> removed = new LinkedHashMap<>();
+    private final Map<String, List<String>> samples = new LinkedHashMap<>();
+    private final Map<String, Long> changes = new LinkedHashMap<>();
+
+    public StepReport(String step) {
+        this.step = step;
+    }
+
+    public synchronized void removed(Doc doc, String reason) {
+        removed.merge(reason, 1, Integer::sum);
+        List<String> s = samples.computeIfAbsent(reason, k -> new ArrayList<>());
+        if (s.size() < SAMPLES_PER_REASON) {
+            String text = doc.text().length() > 200 ? doc.text().substring(0, 200) + "…" : doc.text();
+            s.add(doc.id() + ": " + text.replaceAll("\\s+", " "));
+        }
+    }
+
+    public synchronized void changed(String kind, long count) {
+        if (count > 0) {
+            changes.merge(kind, count, Long::sum);
+        }
+    }
+
+    void counts(int recordsIn, int recordsOut) {
+        this.in = recordsIn;
+        this.out = recordsOut;
+    }
+
+    public String step() {
+        return step;
+    }
+
+    public int in() {
+        return in;
+    }
+
+    public int out() {
+        return out;
+    }
+
+    public Map<String, Integer> removed() {
+        return removed;
+    }
+
+    public Map<String, List<String>> samples() {
+        return samples;
+    }
+
+    public Map<String, Long> changes() {
+        return changes;
+    }
+}

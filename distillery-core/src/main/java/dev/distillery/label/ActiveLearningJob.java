@@ -1,0 +1,109 @@
+package dev.distillery.label;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distillery.data.Dataset;
+import dev.distillery.data.Example;
+import dev.distillery.data.OnError;
+import dev.distillery.data.ReadResult;
+import dev.distillery.data.sources.DataCatalog;
+import dev.distillery.model.ModelSpec;
+import dev.distillery.report.Plots;
+import dev.distillery.run.Run;
+import dev.distillery.run.RunStore;
+import dev.distillery.train.TrainConfig;
+import dev.distillery.train.TrainListener;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The {@code label simulate} command as a library call: learning curves per strategy, recorded and plotted. */
+public final class ActiveLearningJob {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    public record Outcome(Run run, ActiveLearningSimulation.Settings settings, Map<Strategy, List<ActiveLearningSimulation.Point>> curves) {
+        public int labelsToTarget(Strategy s) {
+            return ActiveLearningSimulation.labelsToReach(curves.get(s), settings.target());
+        }
+    }
+
+    private final DataCatalog catalog;
+    private final RunStore runs;
+    private final TrainListener listener;
+
+    public ActiveLearningJob(DataCatalog catalog, RunStore runs, TrainListener listener) {
+        this.catalog = catalog;
+        this.runs = runs;
+        this.listener = listener == null ? TrainListener.NONE : listener;
+    }
+
+    public Outcome run(String poolRef, String testRef, ModelSpec spec, TrainConfig config, ActiveLearningSimulation.Settings settings,
+            List<Strategy> strategies, OnError onError, List<String> args) {
+        Dataset pool = load(poolRef, onError).filter(poolRef, Example::hasLabel);
+        Dataset test = load(testRef, onError).withSchema(pool.schema()).filter(testRef, Example::hasLabel);
+        ModelSpec model = spec != null ? spec : ModelSpec.defaultFor(pool.schema());
+        Map<String, Object> cfg = new LinkedHashMap<>();
+        cfg.put("pool", poolRef);
+        cfg.put("test", testRef);
+        cfg.put("model", JSON.convertValue(model, Map.class));
+        cfg.put("train", JSON.convertValue(config, Map.class));
+        cfg.put("settings", JSON.convertValue(settings, Map.class));
+        cfg.put("strategies", strategies.stream().map(Strategy::label).toList());
+        Run run = runs.create("label-simulate");
+        run.writeConfig(cfg);
+        List<Path> inputs = new ArrayList<>(catalog.inputFiles(poolRef));
+        inputs.addAll(catalog.inputFiles(testRef));
+        run.start("label simulate", args, config.seed(), inputs);
+        return run.record(() -> {
+            var curves = new ActiveLearningSimulation(model, config, settings, listener).run(pool, test, strategies);
+            Outcome o = new Outcome(run, settings, curves);
+            plot(o, run.plotsDir().resolve("learning-curves.png"));
+            return o;
+        }, ActiveLearningJob::results, ActiveLearningJob::summary);
+    }
+
+    private Dataset load(String ref, OnError onError) {
+        ReadResult r = catalog.load(ref, onError, listener::onMessage);
+        if (r.skipped() > 0) {
+            listener.onMessage("skipped " + r.skipped() + " bad records in " + ref);
+        }
+        return r.dataset();
+    }
+
+    static Map<String, Object> results(Outcome o) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("target_accuracy", o.settings().target());
+        Map<String, Object> curves = new LinkedHashMap<>();
+        Map<String, Object> needed = new LinkedHashMap<>();
+        o.curves().forEach((s, points) -> {
+            curves.put(s.label(), points);
+            needed.put(s.label(), o.labelsToTarget(s));
+        });
+        r.put("labels_to_target", needed);
+        r.put("curves", curves);
+        return r;
+    }
+
+    static String summary(Outcome o) {
+        StringBuilder sb = new StringBuilder("# Active learning " + o.run().id() + "\n\n");
+        sb.append(String.format("Labels needed to reach test accuracy %.2f (first round at or above it; -1: not within the budget "
+                + "of %,d):%n%n| strategy | labels | final accuracy |%n|---|---|---|%n", o.settings().target(), o.settings().budget()));
+        o.curves().forEach((s, points) -> sb.append(String.format("| %s | %d | %.4f |%n", s.label(), o.labelsToTarget(s),
+                points.get(points.size() - 1).accuracy())));
+        sb.append("\nCurves: `plots/learning-curves.png`; points in `results.json`.\n");
+        return sb.toString();
+    }
+
+    static void plot(Outcome o, Path png) {
+        var chart = new org.knowm.xchart.XYChartBuilder().width(720).height(460).title("Active learning")
+                .xAxisTitle("labels bought").yAxisTitle("test accuracy").build();
+        o.curves().forEach((s, points) -> chart.addSeries(s.label(),
+                points.stream().mapToDouble(ActiveLearningSimulation.Point::labels).toArray(),
+                points.stream().mapToDouble(ActiveLearningSimulation.Point::accuracy).toArray()));
+        double[] xs = {o.settings().initial(), o.settings().budget()};
+        chart.addSeries("target", xs, new double[] {o.settings().target(), o.settings().target()})
+                .setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+        Plots.save(chart, png);
+    }
+}

@@ -1,0 +1,124 @@
+package dev.distillery.label;
+
+import dev.distillery.data.Dataset;
+import dev.distillery.data.Example;
+import dev.distillery.data.Splits;
+import dev.distillery.model.Classifier;
+import dev.distillery.model.ModelSpec;
+import dev.distillery.train.ClassifierTrainer;
+import dev.distillery.train.TrainConfig;
+import dev.distillery.train.TrainJob;
+import dev.distillery.train.TrainListener;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Active learning simulated on a labeled pool whose labels stay hidden until "bought": every strategy
+ * starts from the same seeded random labeled set, and each round trains a fresh model on what has been
+ * bought, tests it, and buys the next batch the strategy picks. The learning curves (test accuracy
+ * against labels bought) show how many labels each strategy needs to reach a target.
+ *
+ * <p>Each round trains for a fixed number of optimizer steps (at least {@code config.epochs()} epochs), so small
+ * labeled sets are not under-trained merely for being small.
+ */
+public final class ActiveLearningSimulation {
+
+    /** One point of a learning curve. */
+    public record Point(int labels, double accuracy) {}
+
+    /** Settings of a simulation. */
+    public record Settings(int initial, int batch, int budget, int stepsPerRound, double target) {
+        public Settings {
+            if (initial < 1 || batch < 1 || budget < initial || stepsPerRound < 1) {
+                throw new IllegalArgumentException("need initial >= 1, batch >= 1, budget >= initial, steps >= 1; got "
+                        + initial + ", " + batch + ", " + budget + ", " + stepsPerRound);
+            }
+        }
+    }
+
+    private final ModelSpec spec;
+    private final TrainConfig config;
+    private final Settings settings;
+    private final TrainListener listener;
+
+    public ActiveLearningSimulation(ModelSpec spec, TrainConfig config, Settings settings, TrainListener listener) {
+        this.spec = spec;
+        this.config = config;
+        this.settings = settings;
+        this.listener = listener == null ? TrainListener.NONE : listener;
+    }
+
+    /** The learning curve of each strategy, in the order given. */
+    public Map<Strategy, List<Point>> run(Dataset pool, Dataset test, List<Strategy> strategies) {
+        Set<String> initial = new HashSet<>();
+        Splits.labeledSubset(pool, settings.initial(), config.seed()).first().examples().forEach(e -> initial.add(e.id()));
+        Map<Strategy, List<Point>> curves = new LinkedHashMap<>();
+        for (Strategy s : strategies) {
+            curves.put(s, curve(pool, test, s, initial));
+        }
+        return curves;
+    }
+
+    private List<Point> curve(Dataset pool, Dataset test, Strategy strategy, Set<String> initial) {
+        List<Example> bought = new ArrayList<>();
+        List<Example> rest = new ArrayList<>();
+        for (Example e : pool.examples()) {
+            (initial.contains(e.id()) ? bought : rest).add(e);
+        }
+        Random rng = new Random(config.seed() * 31 + strategy.ordinal());
+        List<Point> curve = new ArrayList<>();
+        for (int round = 0; ; round++) {
+            try (Classifier model = Classifier.create(spec, pool.schema())) {
+                int epochs = Math.max(config.epochs(),
+                        (int) Math.ceil(settings.stepsPerRound() * (double) config.batchSize() / bought.size()));
+                TrainConfig c = new TrainConfig(epochs, config.batchSize(), config.learningRate(), config.optimizer(),
+                        config.schedule(), config.weightDecay(), 0, config.seed() + round);
+                new ClassifierTrainer(c, null, null).train(model, pool.subset("bought", bought), null);
+                double acc = TrainJob.evaluate(model, test).accuracy();
+                curve.add(new Point(bought.size(), acc));
+                listener.onMessage(String.format("%-16s round %2d: %,6d labels, test accuracy %.4f", strategy.label(), round,
+                        bought.size(), acc));
+                if (bought.size() >= settings.budget() || rest.isEmpty()) {
+                    return curve;
+                }
+                int n = Math.min(settings.batch(), settings.budget() - bought.size());
+                float[][] probs = strategy == Strategy.RANDOM || strategy == Strategy.KCENTER ? new float[rest.size()][]
+                        : model.probabilities(rest, 1024);
+                float[][] embeddings = null;
+                float[][] labeled = null;
+                if (strategy == Strategy.KCENTER) {
+                    embeddings = model.embeddings(rest, 1024);
+                    labeled = model.embeddings(bought, 1024);
+                }
+                int[] picked = strategy.select(probs, embeddings, labeled, n, rng);
+                Set<Integer> chosen = new HashSet<>();
+                for (int i : picked) {
+                    chosen.add(i);
+                    bought.add(rest.get(i));
+                }
+                List<Example> remaining = new ArrayList<>(rest.size() - picked.length);
+                for (int i = 0; i < rest.size(); i++) {
+                    if (!chosen.contains(i)) {
+                        remaining.add(rest.get(i));
+                    }
+                }
+                rest = remaining;
+            }
+        }
+    }
+
+    /** Labels at the first round whose accuracy reaches {@code target}, or -1 if the curve never does. */
+    public static int labelsToReach(List<Point> curve, double target) {
+        for (Point p : curve) {
+            if (p.accuracy() >= target) {
+                return p.labels();
+            }
+        }
+        return -1;
+    }
+}

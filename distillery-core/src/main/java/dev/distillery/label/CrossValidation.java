@@ -1,0 +1,78 @@
+package dev.distillery.label;
+
+import dev.distillery.data.Dataset;
+import dev.distillery.data.Example;
+import dev.distillery.model.Classifier;
+import dev.distillery.model.ModelSpec;
+import dev.distillery.train.ClassifierTrainer;
+import dev.distillery.train.TrainConfig;
+import dev.distillery.train.TrainListener;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Out-of-sample predicted probabilities by k-fold cross-validation: every example is scored by a
+ * model that never saw it, which is what confident learning needs (a model scoring its own training
+ * labels agrees with them, noise included).
+ */
+public final class CrossValidation {
+    private CrossValidation() {}
+
+    /** Fold index of every example: stratified (each class spread evenly over the folds) and seeded. */
+    public static int[] folds(Dataset data, int k, long seed) {
+        if (k < 2) {
+            throw new IllegalArgumentException("need at least 2 folds, got: " + k);
+        }
+        int[] fold = new int[data.size()];
+        List<List<Integer>> byClass = new ArrayList<>();
+        for (int c = 0; c < data.schema().numClasses(); c++) {
+            byClass.add(new ArrayList<>());
+        }
+        for (int i = 0; i < data.size(); i++) {
+            byClass.get(data.schema().indexOf(data.get(i).label().orElseThrow(() -> new IllegalArgumentException(
+                    "cross-validation needs every example labeled; " + data.name() + " has an unlabeled one")))).add(i);
+        }
+        Random rng = new Random(seed);
+        int next = 0;
+        for (List<Integer> members : byClass) {
+            Collections.shuffle(members, rng);
+            for (int i : members) {
+                fold[i] = next++ % k;
+            }
+        }
+        return fold;
+    }
+
+    /** Class probabilities of each example of {@code data} (in its order) from the model trained without its fold. */
+    public static float[][] outOfSample(Dataset data, ModelSpec spec, TrainConfig config, int k, TrainListener listener) {
+        int[] fold = folds(data, k, config.seed());
+        float[][] out = new float[data.size()][];
+        for (int f = 0; f < k; f++) {
+            List<Example> train = new ArrayList<>();
+            List<Example> held = new ArrayList<>();
+            List<Integer> heldIndex = new ArrayList<>();
+            for (int i = 0; i < data.size(); i++) {
+                if (fold[i] == f) {
+                    held.add(data.get(i));
+                    heldIndex.add(i);
+                } else {
+                    train.add(data.get(i));
+                }
+            }
+            if (listener != null) {
+                listener.onMessage(String.format("fold %d/%d: training on %,d, scoring %,d", f + 1, k, train.size(), held.size()));
+            }
+            try (Classifier model = Classifier.create(spec, data.schema())) {
+                new ClassifierTrainer(config.withSeed(config.seed() + f), listener, null)
+                        .train(model, data.subset(data.name() + "-fold" + f, train), null);
+                float[][] probs = model.probabilities(held, 512);
+                for (int j = 0; j < probs.length; j++) {
+                    out[heldIndex.get(j)] = probs[j];
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,166 @@
+package dev.distillery.label;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distillery.data.Dataset;
+import dev.distillery.data.Example;
+import dev.distillery.data.OnError;
+import dev.distillery.data.ReadResult;
+import dev.distillery.data.sources.DataCatalog;
+import dev.distillery.model.ModelSpec;
+import dev.distillery.run.Run;
+import dev.distillery.run.RunStore;
+import dev.distillery.train.TrainConfig;
+import dev.distillery.train.TrainListener;
+import dev.distillery.util.AtomicFiles;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * The {@code label issues} command as a library call: cross-validated probabilities, confident
+ * learning, and a ranked list of likely mislabeled examples written to {@code issues.jsonl}. With
+ * {@code injectNoise}, first flips that share of labels to another class at random (seeded) and
+ * scores the flags against the flips: the way to measure the detector on data with known errors.
+ */
+public final class LabelIssuesJob {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What the job found; {@code injected} is empty unless noise was injected. */
+    public record Outcome(Run run, int examples, List<ConfidentLearning.Issue> issues, Set<Integer> injected,
+            double precision, double recall) {}
+
+    private final DataCatalog catalog;
+    private final RunStore runs;
+    private final TrainListener listener;
+
+    public LabelIssuesJob(DataCatalog catalog, RunStore runs, TrainListener listener) {
+        this.catalog = catalog;
+        this.runs = runs;
+        this.listener = listener == null ? TrainListener.NONE : listener;
+    }
+
+    public Outcome run(String dataRef, ModelSpec spec, TrainConfig config, int folds, double injectNoise, OnError onError,
+            List<String> args) {
+        if (injectNoise < 0 || injectNoise >= 1) {
+            throw new IllegalArgumentException("injected noise must be in [0, 1), got: " + injectNoise);
+        }
+        ReadResult read = catalog.load(dataRef, onError, listener::onMessage);
+        if (read.skipped() > 0) {
+            listener.onMessage("skipped " + read.skipped() + " bad records in " + dataRef);
+        }
+        Dataset data = read.dataset().filter(dataRef, Example::hasLabel);
+        int unlabeled = read.dataset().size() - data.size();
+        if (unlabeled > 0) {
+            listener.onMessage(unlabeled + " unlabeled examples left out: there is no label to check");
+        }
+        spec = spec != null ? spec : ModelSpec.defaultFor(data.schema());
+        Set<Integer> injected = new HashSet<>();
+        if (injectNoise > 0) {
+            data = injectSymmetricNoise(data, injectNoise, config.seed(), injected);
+            listener.onMessage(String.format("injected label noise: %,d of %,d labels flipped to another class", injected.size(),
+                    data.size()));
+        }
+        Map<String, Object> cfg = new LinkedHashMap<>();
+        cfg.put("data", dataRef);
+        cfg.put("model", JSON.convertValue(spec, Map.class));
+        cfg.put("train", JSON.convertValue(config, Map.class));
+        cfg.put("folds", folds);
+        cfg.put("inject_noise", injectNoise);
+        Run run = runs.create("label-issues");
+        run.writeConfig(cfg);
+        run.start("label issues", args, config.seed(), catalog.inputFiles(dataRef));
+        Dataset checked = data;
+        ModelSpec model = spec;
+        return run.record(() -> find(run, checked, model, config, folds, injected), LabelIssuesJob::results,
+                LabelIssuesJob::summary);
+    }
+
+    private Outcome find(Run run, Dataset data, ModelSpec spec, TrainConfig config, int folds, Set<Integer> injected) {
+        float[][] probs = CrossValidation.outOfSample(data, spec, config, folds, listener);
+        int[] given = new int[data.size()];
+        for (int i = 0; i < given.length; i++) {
+            given[i] = data.schema().indexOf(data.get(i).label().orElseThrow());
+        }
+        List<ConfidentLearning.Issue> issues = ConfidentLearning.find(probs, given, data.schema().numClasses());
+        StringBuilder lines = new StringBuilder();
+        List<String> labels = data.schema().labels();
+        for (ConfidentLearning.Issue issue : issues) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            Example e = data.get(issue.index());
+            row.put("id", e.id());
+            row.put("given", labels.get(issue.given()));
+            row.put("suggested", labels.get(issue.suggested()));
+            row.put("given_probability", issue.givenProbability());
+            row.put("suggested_probability", issue.suggestedProbability());
+            row.put("source", e.source());
+            lines.append(json(row)).append('\n');
+        }
+        AtomicFiles.writeString(run.dir().resolve("issues.jsonl"), lines.toString());
+        double precision = Double.NaN;
+        double recall = Double.NaN;
+        if (!injected.isEmpty()) {
+            long hits = issues.stream().filter(i -> injected.contains(i.index())).count();
+            precision = issues.isEmpty() ? 0 : hits / (double) issues.size();
+            recall = hits / (double) injected.size();
+        }
+        return new Outcome(run, data.size(), issues, injected, precision, recall);
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Flips {@code share} of the labels, each to one of the other classes uniformly; records which were flipped. */
+    static Dataset injectSymmetricNoise(Dataset data, double share, long seed, Set<Integer> flipped) {
+        Random rng = new Random(seed ^ 0x5DEECE66DL);
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < data.size(); i++) {
+            order.add(i);
+        }
+        java.util.Collections.shuffle(order, rng);
+        int count = (int) Math.round(share * data.size());
+        List<Example> out = new ArrayList<>(data.examples());
+        List<String> labels = data.schema().labels();
+        for (int i : order.subList(0, count)) {
+            int given = data.schema().indexOf(data.get(i).label().orElseThrow());
+            int other = rng.nextInt(labels.size() - 1);
+            out.set(i, data.get(i).withLabel(labels.get(other >= given ? other + 1 : other)));
+            flipped.add(i);
+        }
+        return data.subset(data.name() + "-noisy", out);
+    }
+
+    static Map<String, Object> results(Outcome o) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("examples", o.examples());
+        r.put("flagged", o.issues().size());
+        r.put("injected", o.injected().size());
+        if (!o.injected().isEmpty()) {
+            r.put("precision", o.precision());
+            r.put("recall", o.recall());
+        }
+        r.put("issues_file", "issues.jsonl");
+        return r;
+    }
+
+    static String summary(Outcome o) {
+        StringBuilder sb = new StringBuilder("# Label issues " + o.run().id() + "\n\n");
+        sb.append(String.format("%,d examples checked, %,d flagged as likely mislabeled (%.2f%%).%n", o.examples(),
+                o.issues().size(), 100.0 * o.issues().size() / o.examples()));
+        if (!o.injected().isEmpty()) {
+            sb.append(String.format("%nAgainst the %,d injected flips: precision %.3f, recall %.3f.%n", o.injected().size(),
+                    o.precision(), o.recall()));
+        }
+        sb.append("\nThe ranked list is in `issues.jsonl` (most certain first).\n");
+        return sb.toString();
+    }
+}

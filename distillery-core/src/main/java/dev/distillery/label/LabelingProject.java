@@ -1,0 +1,340 @@
+package dev.distillery.label;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distillery.data.Dataset;
+import dev.distillery.data.Example;
+import dev.distillery.data.CsvFormat;
+import dev.distillery.data.Schema;
+import dev.distillery.model.Classifier;
+import dev.distillery.model.ModelSpec;
+import dev.distillery.train.ClassifierTrainer;
+import dev.distillery.train.TrainConfig;
+import dev.distillery.train.TrainListener;
+import dev.distillery.util.AtomicFiles;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Interactive active learning: a project directory holding the label set, the answers given so far
+ * ({@code answers.jsonl}: id and label) and the batches handed out. {@link #next} trains a model on
+ * the answers, picks the next batch from the still-unlabeled pool with a {@link Strategy}, and writes
+ * it for annotators as CSV, JSONL and a Label Studio import file (with a matching labeling config);
+ * {@link #importAnswers} reads answers back from CSV, JSONL or a Label Studio JSON export.
+ */
+public final class LabelingProject {
+    public static final String CONFIG = "project.json";
+    public static final String ANSWERS = "answers.jsonl";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper LINE = new ObjectMapper();
+
+    /** What the project labels: the pool reference and the label set. */
+    public record Config(String pool, List<String> labels) {}
+
+    /** One handed-out batch and the files written for it. */
+    public record Batch(int number, List<String> ids, Strategy strategy, Path csv, Path jsonl, Path labelStudio) {}
+
+    /** What an import changed. */
+    public record ImportReport(int added, int changed, int unchanged, int skippedUnanswered) {}
+
+    private final Path dir;
+    private final Config config;
+
+    private LabelingProject(Path dir, Config config) {
+        this.dir = dir;
+        this.config = config;
+    }
+
+    /** Opens the project in {@code dir}, creating it for {@code pool} and {@code labels} if it does not exist yet. */
+    public static LabelingProject openOrCreate(Path dir, String pool, List<String> labels) {
+        Path file = dir.resolve(CONFIG);
+        try {
+            if (Files.isRegularFile(file)) {
+                Config c = JSON.readValue(file.toFile(), Config.class);
+                if (pool != null && !pool.equals(c.pool())) {
+                    throw new IllegalArgumentException(dir + " is a labeling project for " + c.pool() + ", not " + pool);
+                }
+                return new LabelingProject(dir, c);
+            }
+            if (pool == null || labels == null || labels.size() < 2) {
+                throw new IllegalArgumentException("no labeling project in " + dir + "; start one with a pool and at least two labels");
+            }
+            Files.createDirectories(dir);
+            Config c = new Config(pool, List.copyOf(labels));
+            AtomicFiles.writeString(file, JSON.writeValueAsString(c));
+            return new LabelingProject(dir, c);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not open the labeling project in " + dir, e);
+        }
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** Answers so far, by example id, in the order given. */
+    public Map<String, String> answers() {
+        Map<String, String> out = new LinkedHashMap<>();
+        Path file = dir.resolve(ANSWERS);
+        if (!Files.isRegularFile(file)) {
+            return out;
+        }
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    JsonNode n = LINE.readTree(line);
+                    out.put(n.get("id").asText(), n.get("label").asText());
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
+        }
+    }
+
+    /**
+     * Picks the next {@code n} examples of {@code pool} to label. With answers in at least two classes a model of
+     * {@code spec} is trained on them and {@code strategy} ranks the rest; before that the pick is random.
+     */
+    public Batch next(Dataset pool, int n, Strategy strategy, ModelSpec spec, TrainConfig train, TrainListener listener) {
+        Map<String, String> answers = answers();
+        Schema schema = pool.schema().withLabels(config.labels());
+        List<Example> labeled = new ArrayList<>();
+        List<Example> rest = new ArrayList<>();
+        for (Example e : pool.examples()) {
+            String label = answers.get(e.id());
+            if (label != null) {
+                labeled.add(e.withLabel(label));
+            } else {
+                rest.add(e.withLabel(null));
+            }
+        }
+        if (rest.isEmpty()) {
+            throw new IllegalArgumentException("every example of " + config.pool() + " is labeled already");
+        }
+        Random rng = new Random(train.seed() + answers.size());
+        long classesAnswered = labeled.stream().map(e -> e.label().orElseThrow()).distinct().count();
+        Strategy used = classesAnswered >= 2 ? strategy : Strategy.RANDOM;
+        int[] picked;
+        if (used == Strategy.RANDOM) {
+            picked = Strategy.RANDOM.select(new float[rest.size()][], null, null, n, rng);
+        } else {
+            ModelSpec model = spec != null ? spec : ModelSpec.defaultFor(schema);
+            try (Classifier c = Classifier.create(model, schema)) {
+                new ClassifierTrainer(train, listener, null).train(c, new Dataset("answers", schema, labeled), null);
+                float[][] probs = used == Strategy.KCENTER ? new float[rest.size()][] : c.probabilities(rest, 1024);
+                float[][] emb = used == Strategy.KCENTER ? c.embeddings(rest, 1024) : null;
+                float[][] known = used == Strategy.KCENTER ? c.embeddings(labeled, 1024) : null;
+                picked = used.select(probs, emb, known, n, rng);
+            }
+        }
+        List<Example> batch = new ArrayList<>();
+        for (int i : picked) {
+            batch.add(rest.get(i));
+        }
+        return write(batch, used);
+    }
+
+    private Batch write(List<Example> batch, Strategy used) {
+        int number = 1;
+        while (Files.exists(dir.resolve(String.format("batch-%03d.csv", number)))) {
+            number++;
+        }
+        String stem = String.format("batch-%03d", number);
+        StringBuilder csv = new StringBuilder("id,label\n");
+        StringBuilder jsonl = new StringBuilder();
+        ArrayNode tasks = LINE.createArrayNode();
+        List<String> ids = new ArrayList<>();
+        for (Example e : batch) {
+            ids.add(e.id());
+            csv.append(csvCell(e.id())).append(",\n");
+            ObjectNode row = LINE.createObjectNode();
+            row.put("id", e.id());
+            ObjectNode data = LINE.createObjectNode();
+            data.put("ref_id", e.id());
+            if (e.isText()) {
+                row.put("text", e.text());
+                data.put("text", e.text());
+            } else {
+                String png = "images/" + e.id().replaceAll("[^A-Za-z0-9._-]", "_") + ".png";
+                writeImage(e, dir.resolve(png));
+                row.put("image", png);
+                data.put("image", png);
+            }
+            row.putNull("label");
+            jsonl.append(row).append('\n');
+            tasks.add(LINE.createObjectNode().set("data", data));
+        }
+        Path csvFile = dir.resolve(stem + ".csv");
+        Path jsonlFile = dir.resolve(stem + ".jsonl");
+        Path lsFile = dir.resolve(stem + ".labelstudio.json");
+        try {
+            AtomicFiles.writeString(jsonlFile, jsonl.toString());
+            AtomicFiles.writeString(lsFile, JSON.writeValueAsString(tasks));
+            AtomicFiles.writeString(dir.resolve("label-studio-config.xml"), labelStudioConfig(!batch.isEmpty() && batch.get(0).isText()));
+            AtomicFiles.writeString(csvFile, csv.toString()); // last: its presence marks the batch as written
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Batch(number, ids, used, csvFile, jsonlFile, lsFile);
+    }
+
+    private String labelStudioConfig(boolean text) {
+        StringBuilder sb = new StringBuilder("<View>\n");
+        sb.append(text ? "  <Text name=\"text\" value=\"$text\"/>\n" : "  <Image name=\"image\" value=\"$image\"/>\n");
+        sb.append("  <Choices name=\"label\" toName=\"").append(text ? "text" : "image").append("\" choice=\"single\">\n");
+        for (String l : config.labels()) {
+            sb.append("    <Choice value=\"").append(l.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;"))
+                    .append("\"/>\n");
+        }
+        return sb.append("  </Choices>\n</View>\n").toString();
+    }
+
+    private static void writeImage(Example e, Path png) {
+        float[] px = e.features();
+        int side = (int) Math.round(Math.sqrt(px.length));
+        if (side * side != px.length) {
+            return; // not a square grayscale image: annotators see the JSONL features instead
+        }
+        BufferedImage img = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
+        for (int i = 0; i < px.length; i++) {
+            int v = Math.max(0, Math.min(255, Math.round(px[i] * 255)));
+            img.getRaster().setSample(i % side, i / side, 0, v);
+        }
+        AtomicFiles.write(png, out -> javax.imageio.ImageIO.write(img, "png", out));
+    }
+
+    private static String csvCell(String s) {
+        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    /**
+     * Reads answers from {@code file}: a CSV with {@code id,label} columns, JSON lines with {@code id} and
+     * {@code label}, or a Label Studio JSON export (tasks whose data has {@code ref_id} and whose annotation
+     * has a choice). Rows without an answer are skipped and counted; an unknown label is an error naming the
+     * file and row.
+     */
+    public ImportReport importAnswers(Path file) {
+        List<String[]> rows = readAnswerRows(file);
+        Map<String, String> answers = answers();
+        int added = 0;
+        int changed = 0;
+        int unchanged = 0;
+        int skipped = 0;
+        for (int r = 0; r < rows.size(); r++) {
+            String id = rows.get(r)[0];
+            String label = rows.get(r)[1];
+            if (label == null || label.isBlank()) {
+                skipped++;
+                continue;
+            }
+            if (!config.labels().contains(label)) {
+                throw new IllegalArgumentException(file + ", " + rows.get(r)[2] + ": label '" + label + "' for " + id
+                        + " is not one of the project's labels " + config.labels());
+            }
+            String before = answers.put(id, label);
+            if (before == null) {
+                added++;
+            } else if (before.equals(label)) {
+                unchanged++;
+            } else {
+                changed++;
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        answers.forEach((id, label) -> {
+            ObjectNode n = LINE.createObjectNode();
+            n.put("id", id);
+            n.put("label", label);
+            out.append(n).append('\n');
+        });
+        AtomicFiles.writeString(dir.resolve(ANSWERS), out.toString());
+        return new ImportReport(added, changed, unchanged, skipped);
+    }
+
+    /** Rows of {id, label or null, where} from any supported answer file. */
+    static List<String[]> readAnswerRows(Path file) {
+        try {
+            String content = Files.readString(file, StandardCharsets.UTF_8);
+            String trimmed = content.stripLeading();
+            List<String[]> rows = new ArrayList<>();
+            if (trimmed.startsWith("[")) {
+                JsonNode tasks = LINE.readTree(content);
+                for (int i = 0; i < tasks.size(); i++) {
+                    JsonNode t = tasks.get(i);
+                    String id = t.path("data").path("ref_id").asText(null);
+                    if (id == null) {
+                        throw new IllegalArgumentException(file + ", task " + (i + 1) + ": no data.ref_id; export tasks "
+                                + "imported from a Distillery batch");
+                    }
+                    rows.add(new String[] {id, labelStudioChoice(t), "task " + (i + 1)});
+                }
+            } else if (trimmed.startsWith("{")) {
+                String[] lines = content.split("\n", -1);
+                for (int i = 0; i < lines.length; i++) {
+                    if (lines[i].isBlank()) {
+                        continue;
+                    }
+                    JsonNode n;
+                    try {
+                        n = LINE.readTree(lines[i]);
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        throw new IllegalArgumentException(file + ", line " + (i + 1) + ": not a JSON object: " + e.getOriginalMessage());
+                    }
+                    if (!n.hasNonNull("id")) {
+                        throw new IllegalArgumentException(file + ", line " + (i + 1) + ": expected an \"id\" field");
+                    }
+                    rows.add(new String[] {n.get("id").asText(), n.hasNonNull("label") ? n.get("label").asText() : null,
+                            "line " + (i + 1)});
+                }
+            } else {
+                List<CsvFormat.Row> csv = CsvFormat.rows(file);
+                if (csv.isEmpty() || !String.join(",", csv.get(0).cells()).trim().equalsIgnoreCase("id,label")) {
+                    throw new IllegalArgumentException(file + ", line 1: expected the header id,label (or a JSONL or Label Studio "
+                            + "JSON file)");
+                }
+                for (CsvFormat.Row row : csv.subList(1, csv.size())) {
+                    String[] cells = row.cells();
+                    if (cells.length == 1 && cells[0].isBlank()) {
+                        continue;
+                    }
+                    if (cells.length > 2) {
+                        throw new IllegalArgumentException(file + ", line " + row.line() + ": expected 2 cells (id,label), got "
+                                + cells.length);
+                    }
+                    rows.add(new String[] {cells[0], cells.length > 1 ? cells[1].trim() : null, "line " + row.line()});
+                }
+            }
+            return rows;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read answers from " + file, e);
+        }
+    }
+
+    private static String labelStudioChoice(JsonNode task) {
+        for (JsonNode annotation : task.path("annotations")) {
+            if (annotation.path("was_cancelled").asBoolean(false)) {
+                continue;
+            }
+            for (JsonNode result : annotation.path("result")) {
+                JsonNode choices = result.path("value").path("choices");
+                if (choices.isArray() && !choices.isEmpty()) {
+                    return choices.get(0).asText();
+                }
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,189 @@
+package dev.distillery.model;
+
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * Weights stored with fewer bits: every weight tensor of two or more dimensions (convolution,
+ * dense and embedding weights) as signed integers with one symmetric scale per output row
+ * (per channel), everything else (biases, batch-norm statistics) as float32. Loading dequantizes
+ * into the float network, so a quantized model runs everywhere a float one does; what shrinks is
+ * the artifact on disk (about 4x at 8 bits, 8x at 4 bits, two values packed per byte).
+ *
+ * <p>Layout: magic, version, bits, parameter count; per parameter its name, shape and either raw
+ * floats or per-row scales and packed integers.
+ */
+public final class QuantizedWeights {
+    public static final String FILE = "weights.qnt";
+    private static final int MAGIC = 0x44514E54; // "DQNT"
+    private static final int VERSION = 1;
+    private static final byte RAW = 0;
+    private static final byte QUANTIZED = 1;
+
+    private QuantizedWeights() {}
+
+    /** Whether a parameter is stored as integers. */
+    static boolean quantizable(Parameter p) {
+        return p.getType() == Parameter.Type.WEIGHT && p.getArray().getShape().dimension() >= 2;
+    }
+
+    /** Largest integer magnitude at {@code bits}: 127 for 8, 7 for 4 (symmetric, so zero stays exactly zero). */
+    static int levels(int bits) {
+        return (1 << (bits - 1)) - 1;
+    }
+
+    public static void write(Block block, DataOutputStream out, int bits) throws IOException {
+        if (bits != 8 && bits != 4) {
+            throw new IllegalArgumentException("bits must be 8 or 4, got: " + bits);
+        }
+        out.writeInt(MAGIC);
+        out.writeInt(VERSION);
+        out.writeByte(bits);
+        var params = block.getParameters();
+        out.writeInt(params.size());
+        for (Pair<String, Parameter> p : params) {
+            Parameter param = p.getValue();
+            long[] shape = param.getArray().getShape().getShape();
+            out.writeUTF(p.getKey());
+            out.writeByte(shape.length);
+            for (long d : shape) {
+                out.writeLong(d);
+            }
+            float[] values = param.getArray().toFloatArray();
+            if (!quantizable(param)) {
+                out.writeByte(RAW);
+                for (float v : values) {
+                    out.writeFloat(v);
+                }
+                continue;
+            }
+            out.writeByte(QUANTIZED);
+            int rows = (int) shape[0];
+            int rowLength = values.length / rows;
+            Rows q = quantize(values, rows, rowLength, bits);
+            for (float s : q.scales()) {
+                out.writeFloat(s);
+            }
+            out.write(pack(q.codes(), bits));
+        }
+    }
+
+    /** Reads weights written by {@link #write} into {@code block}, whose parameters must already have their shapes. */
+    public static void read(Block block, DataInputStream in, String source) throws IOException {
+        try {
+            readAll(block, in, source);
+        } catch (java.io.EOFException e) {
+            throw new IOException(source + " ends early: the file is truncated or corrupt", e);
+        }
+    }
+
+    private static void readAll(Block block, DataInputStream in, String source) throws IOException {
+        if (in.readInt() != MAGIC) {
+            throw new IOException(source + " is not a Distillery quantized weights file (bad magic number)");
+        }
+        int version = in.readInt();
+        if (version != VERSION) {
+            throw new IOException(source + " has quantized-weights version " + version + "; this Distillery reads " + VERSION);
+        }
+        int bits = in.readByte();
+        int count = in.readInt();
+        var params = block.getParameters();
+        if (count != params.size()) {
+            throw new IOException(source + " holds " + count + " parameters; the network has " + params.size());
+        }
+        for (Pair<String, Parameter> p : params) {
+            String name = in.readUTF();
+            long[] shape = new long[in.readByte()];
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = in.readLong();
+            }
+            long[] expected = p.getValue().getArray().getShape().getShape();
+            if (!name.equals(p.getKey()) || !Arrays.equals(shape, expected)) {
+                throw new IOException(source + ": parameter " + name + " " + Arrays.toString(shape) + " does not match the network's "
+                        + p.getKey() + " " + Arrays.toString(expected));
+            }
+            int size = Math.toIntExact(Arrays.stream(shape).reduce(1, (a, b) -> a * b));
+            float[] values = new float[size];
+            byte kind = in.readByte();
+            if (kind == RAW) {
+                for (int i = 0; i < size; i++) {
+                    values[i] = in.readFloat();
+                }
+            } else {
+                int rows = (int) shape[0];
+                float[] scales = new float[rows];
+                for (int r = 0; r < rows; r++) {
+                    scales[r] = in.readFloat();
+                }
+                byte[] packed = in.readNBytes(packedLength(size, bits));
+                if (packed.length != packedLength(size, bits)) {
+                    throw new IOException(source + " ends inside parameter " + name);
+                }
+                values = dequantize(new Rows(scales, unpack(packed, size, bits)), size / rows);
+            }
+            p.getValue().getArray().set(values);
+        }
+    }
+
+    /** Integer codes and one scale per row: value = code * scale. */
+    record Rows(float[] scales, byte[] codes) {}
+
+    static Rows quantize(float[] values, int rows, int rowLength, int bits) {
+        int levels = levels(bits);
+        float[] scales = new float[rows];
+        byte[] codes = new byte[values.length];
+        for (int r = 0; r < rows; r++) {
+            float max = 0;
+            for (int i = r * rowLength; i < (r + 1) * rowLength; i++) {
+                max = Math.max(max, Math.abs(values[i]));
+            }
+            float scale = max == 0 ? 1f : max / levels;
+            scales[r] = scale;
+            for (int i = r * rowLength; i < (r + 1) * rowLength; i++) {
+                codes[i] = (byte) Math.max(-levels, Math.min(levels, Math.round(values[i] / scale)));
+            }
+        }
+        return new Rows(scales, codes);
+    }
+
+    static float[] dequantize(Rows q, int rowLength) {
+        float[] out = new float[q.codes().length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = q.codes()[i] * q.scales()[i / rowLength];
+        }
+        return out;
+    }
+
+    private static int packedLength(int size, int bits) {
+        return bits == 8 ? size : (size + 1) / 2;
+    }
+
+    static byte[] pack(byte[] codes, int bits) {
+        if (bits == 8) {
+            return codes;
+        }
+        byte[] out = new byte[packedLength(codes.length, 4)];
+        for (int i = 0; i < codes.length; i++) {
+            int nibble = codes[i] & 0x0F;
+            out[i / 2] |= (byte) (i % 2 == 0 ? nibble : nibble << 4);
+        }
+        return out;
+    }
+
+    static byte[] unpack(byte[] packed, int size, int bits) {
+        if (bits == 8) {
+            return packed;
+        }
+        byte[] out = new byte[size];
+        for (int i = 0; i < size; i++) {
+            int nibble = i % 2 == 0 ? packed[i / 2] & 0x0F : (packed[i / 2] >> 4) & 0x0F;
+            out[i] = (byte) (nibble >= 8 ? nibble - 16 : nibble); // sign-extend 4 bits
+        }
+        return out;
+    }
+}

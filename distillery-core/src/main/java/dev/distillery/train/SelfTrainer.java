@@ -1,0 +1,61 @@
+package dev.distillery.train;
+
+import dev.distillery.data.Dataset;
+import dev.distillery.data.Example;
+import dev.distillery.model.Classifier;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs {@link SelfTraining}: a labeled round, then student rounds on labeled plus confident pseudo-labeled data. */
+final class SelfTrainer {
+    private final TrainConfig config;
+    private final SelfTraining ssl;
+    private final TrainListener listener;
+
+    SelfTrainer(TrainConfig config, SelfTraining ssl, TrainListener listener) {
+        this.config = config;
+        this.ssl = ssl;
+        this.listener = listener == null ? TrainListener.NONE : listener;
+    }
+
+    /** Trains {@code model} in place: it ends holding the last student's weights. History spans all rounds. */
+    TrainResult train(Classifier model, Dataset labeled, Dataset unlabeled, Dataset validation) {
+        listener.onMessage(String.format("self-training round 0: %,d labeled examples", labeled.size()));
+        TrainResult first = new ClassifierTrainer(config, listener, null).train(model, labeled, validation);
+        List<EpochStats> history = new ArrayList<>(first.history());
+        int bestEpoch = first.bestEpoch();
+        TrainConfig studentConfig = new TrainConfig(ssl.epochs(), config.batchSize(), config.learningRate(), config.optimizer(),
+                config.schedule(), config.weightDecay(), config.patience(), config.seed());
+        for (int round = 1; round <= ssl.rounds(); round++) {
+            List<Example> mixed = new ArrayList<>(labeled.examples());
+            float[][] probs = model.probabilities(unlabeled.examples(), 1024);
+            int confident = 0;
+            for (int i = 0; i < probs.length; i++) {
+                int top = Classifier.argmax(probs[i]);
+                if (probs[i][top] >= ssl.threshold()) {
+                    mixed.add(unlabeled.get(i).withLabel(model.schema().labels().get(top)));
+                    confident++;
+                }
+            }
+            listener.onMessage(String.format("self-training round %d: %,d of %,d unlabeled examples pseudo-labeled at >= %.2f",
+                    round, confident, probs.length, ssl.threshold()));
+            if (confident == 0) {
+                // A student taught nothing new would only be a worse-trained copy of the labeled round.
+                listener.onMessage("no prediction reached the threshold; keeping the current model and stopping");
+                break;
+            }
+            try (Classifier student = Classifier.create(model.spec(), model.schema())) {
+                TrainResult r = new ClassifierTrainer(studentConfig.withSeed(config.seed() + round), listener, null)
+                        .train(student, labeled.subset("labeled+pseudo", mixed), validation);
+                ClassifierTrainer.loadWeights(model.block(), model, ClassifierTrainer.weights(student.block()));
+                int offset = history.size();
+                for (EpochStats e : r.history()) {
+                    history.add(new EpochStats(offset + e.epoch(), e.trainLoss(), e.trainAccuracy(), e.valLoss(), e.valAccuracy(),
+                            e.learningRate(), e.seconds(), e.examplesPerSecond(), e.best()));
+                }
+                bestEpoch = offset + r.bestEpoch();
+            }
+        }
+        return new TrainResult(history, bestEpoch, false, 0);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.distillery.label;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.distillery.TestData;
+import dev.distillery.data.Splits;
+import dev.distillery.model.MlpSpec;
+import dev.distillery.train.TrainConfig;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ActiveLearningSimulationTest {
+
+    @Test
+    void everyStrategyBuysItsBatchesUpToTheBudgetFromTheSameStart() {
+        Splits.Pair p = Splits.split(TestData.blobs(50, 4), 0.3, 1, "pool", "test");
+        TrainConfig cfg = new TrainConfig(5, 16, 1e-2f, TrainConfig.Optimizer.ADAM, TrainConfig.Schedule.COSINE, 0f, 0, 3);
+        var settings = new ActiveLearningSimulation.Settings(6, 10, 26, 30, 0.9);
+        Map<Strategy, List<ActiveLearningSimulation.Point>> curves = new ActiveLearningSimulation(new MlpSpec(8, 1, 0f), cfg,
+                settings, null).run(p.first(), p.second(), List.of(Strategy.RANDOM, Strategy.MARGIN, Strategy.KCENTER));
+        for (List<ActiveLearningSimulation.Point> curve : curves.values()) {
+            assertThat(curve).extracting(ActiveLearningSimulation.Point::labels).containsExactly(6, 16, 26);
+        }
+        // Same initial labels, same seed: the first round is the same model for every strategy.
+        assertThat(curves.get(Strategy.MARGIN).get(0)).isEqualTo(curves.get(Strategy.RANDOM).get(0));
+        // Blobs are separable: with 26 labels any strategy is near perfect.
+        assertThat(curves.get(Strategy.MARGIN).get(2).accuracy()).isGreaterThan(0.9);
+        assertThat(ActiveLearningSimulation.labelsToReach(curves.get(Strategy.MARGIN), 0.9)).isBetween(6, 26);
+        assertThat(ActiveLearningSimulation.labelsToReach(curves.get(Strategy.MARGIN), 1.01)).isEqualTo(-1);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.distillery.label;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.distillery.TestData;
+import dev.distillery.data.Dataset;
+import dev.distillery.model.MlpSpec;
+import dev.distillery.train.TrainConfig;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ConfidentLearningTest {
+
+    @Test
+    void thresholdsAreEachClassesMeanSelfConfidenceAndOnlyConfidentDisagreementsAreFlagged() {
+        float[][] probs = {
+            {0.9f, 0.1f}, {0.7f, 0.3f}, // labeled 0: threshold for class 0 = 0.8
+            {0.2f, 0.8f}, {0.4f, 0.6f}, // labeled 1: threshold for class 1 = 0.7
+            {0.05f, 0.95f},              // labeled 0 but confidently 1: flagged
+            {0.45f, 0.55f},              // labeled 0, leans 1 but below class 1's threshold: not flagged
+        };
+        int[] given = {0, 0, 1, 1, 0, 0};
+        double[] t = ConfidentLearning.thresholds(probs, given, 2);
+        assertThat(t[0]).isCloseTo((0.9 + 0.7 + 0.05 + 0.45) / 4, org.assertj.core.api.Assertions.within(1e-6));
+        List<ConfidentLearning.Issue> issues = ConfidentLearning.find(probs, given, 2);
+        assertThat(issues).extracting(ConfidentLearning.Issue::index).containsExactly(4);
+        assertThat(issues.get(0).suggested()).isEqualTo(1);
+    }
+
+    @Test
+    void findsPlantedLabelFlipsInSeparableData() {
+        Dataset clean = TestData.blobs(60, 11);
+        Set<Integer> flipped = new HashSet<>();
+        Dataset noisy = LabelIssuesJob.injectSymmetricNoise(clean, 0.1, 3, flipped);
+        assertThat(flipped).hasSize(18);
+        TrainConfig cfg = new TrainConfig(20, 16, 1e-2f, TrainConfig.Optimizer.ADAM, TrainConfig.Schedule.COSINE, 0f, 0, 3);
+        float[][] probs = CrossValidation.outOfSample(noisy, new MlpSpec(16, 1, 0f), cfg, 4, null);
+        int[] given = new int[noisy.size()];
+        for (int i = 0; i < given.length; i++) {
+            given[i] = noisy.schema().indexOf(noisy.get(i).label().orElseThrow());
+            assertThat(given[i] != clean.schema().indexOf(clean.get(i).label().orElseThrow())).isEqualTo(flipped.contains(i));
+        }
+        List<ConfidentLearning.Issue> issues = ConfidentLearning.find(probs, given, 3);
+        long hits = issues.stream().filter(i -> flipped.contains(i.index())).count();
+        assertThat(hits / (double) issues.size()).as("precision").isGreaterThan(0.8);
+        assertThat(hits / (double) flipped.size()).as("recall").isGreaterThan(0.8);
+        for (ConfidentLearning.Issue issue : issues) {
+            if (flipped.contains(issue.index())) {
+                // The suggestion is the true class the flip hid.
+                assertThat(issue.suggested()).isEqualTo(clean.schema().indexOf(clean.get(issue.index()).label().orElseThrow()));
+            }
+        }
+    }
+
+    @Test
+    void foldsAreStratifiedAndCoverEveryExample() {
+        Dataset d = TestData.blobs(20, 1);
+        int[] fold = CrossValidation.folds(d, 4, 9);
+        int[][] perClassPerFold = new int[3][4];
+        for (int i = 0; i < fold.length; i++) {
+            perClassPerFold[d.schema().indexOf(d.get(i).label().orElseThrow())][fold[i]]++;
+        }
+        for (int[] row : perClassPerFold) {
+            assertThat(row).containsExactly(5, 5, 5, 5);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.distillery.label;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distillery.TestData;
+import dev.distillery.data.Dataset;
+import dev.distillery.data.Example;
+import dev.distillery.model.NgramBagSpec;
+import dev.distillery.train.TrainConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LabelingProjectTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    static final TrainConfig TRAIN = new TrainConfig(5, 16, 2e-2f, TrainConfig.Optimizer.ADAM, TrainConfig.Schedule.COSINE, 0f, 0, 3);
+
+    @Test
+    void labelStudioRoundTripFeedsTheNextBatch() throws Exception {
+        Dataset labeled = TestData.texts(30, 5);
+        Map<String, String> truth = new HashMap<>();
+        labeled.examples().forEach(e -> truth.put(e.id(), e.label().orElseThrow()));
+        Dataset pool = labeled.subset("pool", labeled.examples().stream().map(e -> e.withLabel(null)).toList());
+        LabelingProject project = LabelingProject.openOrCreate(dir, "pool.jsonl", labeled.schema().labels());
+
+        LabelingProject.Batch first = project.next(pool, 10, Strategy.MARGIN, new NgramBagSpec(8, 4096, 2, 100), TRAIN, null);
+        assertThat(first.strategy()).as("no answers yet: random").isEqualTo(Strategy.RANDOM);
+        assertThat(first.ids()).hasSize(10).doesNotHaveDuplicates();
+        JsonNode tasks = JSON.readTree(first.labelStudio().toFile());
+        assertThat(tasks).hasSize(10);
+        assertThat(tasks.get(0).path("data").path("text").asText()).isNotEmpty();
+        assertThat(Files.readString(dir.resolve("label-studio-config.xml"))).contains("<Choice value=\"spam\"/>");
+
+        // What Label Studio exports after annotation: each task with its data and a choices result; one task skipped.
+        ArrayNode export = JSON.createArrayNode();
+        for (int i = 0; i < tasks.size(); i++) {
+            ObjectNode task = JSON.createObjectNode();
+            task.put("id", 100 + i);
+            task.set("data", tasks.get(i).get("data"));
+            ArrayNode annotations = task.putArray("annotations");
+            if (i < 9) {
+                ObjectNode result = JSON.createObjectNode();
+                result.put("type", "choices");
+                result.put("from_name", "label");
+                result.put("to_name", "text");
+                result.putObject("value").putArray("choices").add(truth.get(tasks.get(i).path("data").path("ref_id").asText()));
+                annotations.addObject().putArray("result").add(result);
+            }
+            export.add(task);
+        }
+        Path exportFile = dir.resolve("export.json");
+        JSON.writeValue(exportFile.toFile(), export);
+        LabelingProject.ImportReport report = project.importAnswers(exportFile);
+        assertThat(report.added()).isEqualTo(9);
+        assertThat(report.skippedUnanswered()).isEqualTo(1);
+        assertThat(project.answers()).hasSize(9).allSatisfy((id, label) -> assertThat(label).isEqualTo(truth.get(id)));
+
+        LabelingProject.Batch second = project.next(pool, 10, Strategy.MARGIN, new NgramBagSpec(8, 4096, 2, 100), TRAIN, null);
+        if (project.answers().values().stream().distinct().count() >= 2) {
+            assertThat(second.strategy()).isEqualTo(Strategy.MARGIN);
+        }
+        assertThat(second.number()).isEqualTo(2);
+        assertThat(second.ids()).doesNotContainAnyElementsOf(project.answers().keySet());
+    }
+
+    @Test
+    void csvAndJsonlAnswersImportAndAWrongLabelNamesTheLine() throws Exception {
+        LabelingProject project = LabelingProject.openOrCreate(dir, "pool.jsonl", List.of("ham", "spam"));
+        Path csv = dir.resolve("answers.csv");
+        Files.writeString(csv, "id,label\na,spam\n\"b,1\",ham\nc,\n");
+        assertThat(project.importAnswers(csv)).isEqualTo(new LabelingProject.ImportReport(2, 0, 0, 1));
+        Path jsonl = dir.resolve("more.jsonl");
+        Files.writeString(jsonl, "{\"id\":\"a\",\"label\":\"ham\"}\n{\"id\":\"d\",\"label\":\"spam\"}\n");
+        assertThat(project.importAnswers(jsonl)).isEqualTo(new LabelingProject.ImportReport(1, 1, 0, 0));
+        assertThat(project.answers()).containsEntry("a", "ham").containsEntry("b,1", "ham").hasSize(3);
+        Files.writeString(csv, "id,label\ne,eggs\n");
+        assertThatThrownBy(() -> project.importAnswers(csv)).hasMessageContaining(csv + ", line 2")
+                .hasMessageContaining("'eggs'");
+    }
+}
