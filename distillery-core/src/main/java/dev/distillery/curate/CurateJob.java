@@ -79,6 +79,7 @@ public final class CurateJob {
             m.put("step", s.step());
             m.put("in", s.in());
             m.put("out", s.out());
+            m.put("seconds", s.seconds());
             m.put("removed", s.removed());
             m.put("changes", s.changes());
             m.put("samples", s.samples());

@@ -12,6 +12,7 @@ public final class StepReport {
     private final String step;
     private int in;
     private int out;
+    private double seconds;
     private final Map<String, Integer> removed = new LinkedHashMap<>();
     private final Map<String, List<String>> samples = new LinkedHashMap<>();
     private final Map<String, Long> changes = new LinkedHashMap<>();
@@ -35,9 +36,15 @@ public final class StepReport {
         }
     }
 
-    void counts(int recordsIn, int recordsOut) {
+    void counts(int recordsIn, int recordsOut, double elapsedSeconds) {
         this.in = recordsIn;
         this.out = recordsOut;
+        this.seconds = elapsedSeconds;
+    }
+
+    /** Wall-clock seconds the step took. */
+    public double seconds() {
+        return seconds;
     }
 
     public String step() {
