@@ -21,6 +21,16 @@ public final class StepReport {
         this.step = step;
     }
 
+    /** A report from counts another engine gathered (no samples). */
+    public static StepReport of(String step, long in, long out, double seconds, Map<String, Long> removed,
+            Map<String, Long> changes) {
+        StepReport r = new StepReport(step);
+        r.counts(Math.toIntExact(in), Math.toIntExact(out), seconds);
+        removed.forEach((why, n) -> r.removed.put(why, Math.toIntExact(n)));
+        r.changes.putAll(changes);
+        return r;
+    }
+
     public synchronized void removed(Doc doc, String reason) {
         removed.merge(reason, 1, Integer::sum);
         List<String> s = samples.computeIfAbsent(reason, k -> new ArrayList<>());

@@ -1,13 +1,14 @@
 package dev.distillery.spark;
 
 import dev.distillery.curate.CurateConfig;
+import dev.distillery.curate.CurateJob;
+import dev.distillery.curate.StepReport;
 import dev.distillery.curate.Doc;
 import dev.distillery.curate.DocFiles;
 import dev.distillery.data.OnError;
 import dev.distillery.run.Run;
 import dev.distillery.run.RunStore;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,16 +83,13 @@ public final class SparkCurateJob {
         }
     }
 
+    static List<StepReport> reports(List<SparkCurator.StepCounts> funnel) {
+        return funnel.stream().map(s -> StepReport.of(s.step(), s.in(), s.out(), s.seconds(), s.removed(), s.changes())).toList();
+    }
+
     static String table(List<SparkCurator.StepCounts> funnel, long in, long skipped) {
-        StringBuilder sb = new StringBuilder(String.format("%-16s %10s %10s %10s%n", "step", "in", "out", "removed"));
-        long out = in;
-        for (SparkCurator.StepCounts s : funnel) {
-            sb.append(String.format("%-16s %,10d %,10d %,10d%n", s.step(), s.in(), s.out(), s.in() - s.out()));
-            s.removed().forEach((why, n) -> sb.append(String.format("    removed %,8d  %s%n", n, why)));
-            s.changes().forEach((what, n) -> sb.append(String.format("    %-16s %,d%n", what, n)));
-            out = s.out();
-        }
-        return sb.append(String.format("%,d records in (%,d bad lines skipped), %,d out%n", in, skipped, out)).toString();
+        long out = funnel.isEmpty() ? in : funnel.get(funnel.size() - 1).out();
+        return CurateJob.table(reports(funnel), in, skipped, out);
     }
 
     static Map<String, Object> results(SparkCurator.Result r, long in, long skipped, Path output) {
@@ -99,17 +97,7 @@ public final class SparkCurateJob {
         m.put("records_in", in);
         m.put("skipped_bad_lines", skipped);
         m.put("records_out", r.funnel().isEmpty() ? in : r.funnel().get(r.funnel().size() - 1).out());
-        List<Map<String, Object>> steps = new ArrayList<>();
-        for (SparkCurator.StepCounts s : r.funnel()) {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("step", s.step());
-            x.put("in", s.in());
-            x.put("out", s.out());
-            x.put("removed", s.removed());
-            x.put("changes", s.changes());
-            steps.add(x);
-        }
-        m.put("funnel", steps);
+        m.put("funnel", CurateJob.funnel(reports(r.funnel())));
         m.put("output", output.toString());
         return m;
     }

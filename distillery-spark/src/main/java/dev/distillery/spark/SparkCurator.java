@@ -50,8 +50,8 @@ public final class SparkCurator {
     }
 
     /** One step's funnel line. */
-    public record StepCounts(String step, long in, long out, Map<String, Long> removed, Map<String, Long> changes)
-            implements Serializable {}
+    public record StepCounts(String step, long in, long out, double seconds, Map<String, Long> removed,
+            Map<String, Long> changes) implements Serializable {}
 
     public record Result(JavaRDD<SDoc> kept, List<StepCounts> funnel) {}
 
@@ -90,6 +90,7 @@ public final class SparkCurator {
         JavaRDD<SDoc> current = input;
         long in = current.count();
         for (CurateStep step : local.steps()) {
+            long t0 = System.nanoTime();
             JavaRDD<Tagged> tagged = apply(sc, step, current).persist(StorageLevel.MEMORY_AND_DISK());
             JavaRDD<SDoc> kept = tagged.filter(t -> t.doc() != null).map(Tagged::doc).persist(StorageLevel.MEMORY_AND_DISK());
             long out = kept.count();
@@ -97,7 +98,7 @@ public final class SparkCurator {
                     .mapToPair(t -> new Tuple2<>(t.removedFor(), 1L)).reduceByKey(Long::sum).collectAsMap());
             Map<String, Long> changes = new LinkedHashMap<>(tagged.flatMapToPair(t -> t.changes().entrySet().stream()
                     .map(e -> new Tuple2<>(e.getKey(), e.getValue())).iterator()).reduceByKey(Long::sum).collectAsMap());
-            funnel.add(new StepCounts(step.name(), in, out, removed, changes));
+            funnel.add(new StepCounts(step.name(), in, out, (System.nanoTime() - t0) / 1e9, removed, changes));
             tagged.unpersist(false);
             current = kept;
             in = out;
