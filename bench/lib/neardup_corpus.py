@@ -38,12 +38,15 @@ def main():
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--threshold", type=float, default=0.8)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--truth", required=True)
+    ap.add_argument("--truth", help="ground-truth file (omit with --no-truth)")
+    ap.add_argument("--no-truth", action="store_true", help="skip the ground truth (large corpora)")
+    ap.add_argument("--min-words", type=int, default=40)
+    ap.add_argument("--max-words", type=int, default=160)
     a = ap.parse_args()
     rng = random.Random(a.seed)
     docs = []
     for i in range(a.docs):
-        docs.append(("doc%06d" % i, ["w%d" % rng.randrange(30000) for _ in range(rng.randint(40, 160))]))
+        docs.append(("doc%06d" % i, ["w%d" % rng.randrange(30000) for _ in range(rng.randint(a.min_words, a.max_words))]))
     for j in range(a.variants):
         _, base = docs[rng.randrange(len(docs))]      # may pick a variant: chains of edits
         docs.append(("var%06d" % j, variant(base, rng)))
@@ -51,6 +54,9 @@ def main():
     with open(a.out, "w") as f:
         for doc_id, words in docs:
             f.write(json.dumps({"id": doc_id, "text": " ".join(words)}) + "\n")
+    if a.no_truth:
+        print(f"corpus: {len(docs)} documents (no ground truth)")
+        return
     sets = {doc_id: shingles(words) for doc_id, words in docs}
     index = defaultdict(list)
     for doc_id, s in sets.items():

@@ -82,7 +82,12 @@ def main():
             lines[i] = row
             replaced = True
     if not replaced:
-        lines.append(row)
+        # Append to the results table (the first run of table rows), not after the notes below it.
+        rows = [i for i, line in enumerate(lines) if line.startswith("| `")]
+        at = rows[0] if rows else len(lines)
+        while at + 1 < len(lines) and lines[at + 1].startswith("|"):
+            at += 1
+        lines.insert(at + 1 if rows else len(lines), row)
     with open(bench_md + ".tmp", "w") as f:
         f.write("\n".join(lines) + "\n")
     os.replace(bench_md + ".tmp", bench_md)

@@ -41,6 +41,15 @@ final class CurateCommand implements Callable<Integer> {
     @Option(names = "--pairs", paramLabel = "FILE", description = "Also write the near-duplicate pairs found (JSON Lines: a, b, jaccard).")
     Path pairs;
 
+    @Option(names = "--engine", defaultValue = "embedded", paramLabel = "NAME",
+            description = "embedded (this JVM, all cores) or spark (the distillery-spark module; output is a directory of "
+                    + "JSON Lines part files, or Parquet when OUT ends in .parquet). Default: ${DEFAULT-VALUE}.")
+    String engine;
+
+    @Option(names = "--master", defaultValue = "local[*]", paramLabel = "URL",
+            description = "With --engine spark: the Spark master (local[*], spark://host:7077, yarn, ...). Default: ${DEFAULT-VALUE}.")
+    String master;
+
     @Mixin
     OnErrorOption onError;
 
@@ -51,13 +60,42 @@ final class CurateCommand implements Callable<Integer> {
         }
         Context ctx = Context.fromEnvironment();
         CurateConfig cfg = config != null ? CurateConfig.read(config) : CurateConfig.defaults(test == null ? null : test.toString());
-        CurateJob.Outcome o = new CurateJob(ctx.runs(), System.out::println).run(input, output, cfg, onError.policy, pairs,
-                List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));
+        List<String> args = List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new));
+        if (engine.equals("spark")) {
+            if (pairs != null) {
+                throw new IllegalArgumentException("--pairs is available with the embedded engine only");
+            }
+            System.out.print(runOnSpark(cfg, ctx, args));
+            return 0;
+        }
+        if (!engine.equals("embedded")) {
+            throw new IllegalArgumentException("unknown engine '" + engine + "'; use embedded or spark");
+        }
+        CurateJob.Outcome o = new CurateJob(ctx.runs(), System.out::println).run(input, output, cfg, onError.policy, pairs, args);
         System.out.println();
         System.out.print(CurateJob.table(o));
         System.out.println();
         System.out.println("wrote " + o.output());
         System.out.println("run saved to " + o.run().dir());
         return 0;
+    }
+
+    /** The Spark engine lives in its own module, found by reflection so the default install carries no Spark. */
+    private String runOnSpark(CurateConfig cfg, Context ctx, List<String> args) {
+        try {
+            Class<?> job = Class.forName("dev.distillery.spark.SparkCurateJob");
+            return (String) job.getMethod("run", Path.class, Path.class, CurateConfig.class, String.class,
+                    dev.distillery.run.RunStore.class, List.class).invoke(null, input, output, cfg, master, ctx.runs(), args);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException("the Spark engine is not on the classpath; run through ./distillery (which builds "
+                    + "and adds the distillery-spark module when --engine spark is given) or add distillery-spark and Spark jars");
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the distillery-spark module does not match this CLI: " + e.getMessage(), e);
+        }
     }
 }

@@ -26,6 +26,13 @@ final class LabelCommand implements Runnable {
         return List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new));
     }
 
+    /** Prints a finished run's summary (without its title line) and where the run is. */
+    static void printRun(dev.distillery.run.Run run) {
+        System.out.println();
+        System.out.print(run.summary().replaceFirst("^# .*\\n\\n", ""));
+        System.out.println("run saved to " + run.dir());
+    }
+
     @Command(name = "next", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Pick the next examples to label from a pool and write them for annotators: batch-NNN.csv (id,label),",
                     "batch-NNN.jsonl, and batch-NNN.labelstudio.json with label-studio-config.xml for Label Studio.",
@@ -124,9 +131,7 @@ final class LabelCommand implements Runnable {
             Context ctx = Context.fromEnvironment();
             LabelIssuesJob.Outcome o = new LabelIssuesJob(ctx.catalog(), ctx.runs(), new ConsoleProgress(System.out))
                     .run(data, train.modelSpec(), train.trainConfig(), folds, injectNoise, train.optimizer.onError.policy, args(spec));
-            System.out.println();
-            System.out.print(o.run().summary().replaceFirst("^# .*\\n\\n", ""));
-            System.out.println("run saved to " + o.run().dir());
+            printRun(o.run());
             return 0;
         }
     }
@@ -177,9 +182,7 @@ final class LabelCommand implements Runnable {
             ActiveLearningJob.Outcome o = new ActiveLearningJob(ctx.catalog(), ctx.runs(), new ConsoleProgress(System.out))
                     .run(pool, test, train.modelSpec(), train.trainConfig(), settings,
                             strategies.stream().map(Strategy::parse).toList(), train.optimizer.onError.policy, args(spec));
-            System.out.println();
-            System.out.print(o.run().summary().replaceFirst("^# .*\\n\\n", ""));
-            System.out.println("run saved to " + o.run().dir());
+            printRun(o.run());
             return 0;
         }
     }

@@ -207,28 +207,17 @@ public final class CompressJob {
                 base = measure("base", model, modelDir, data);
                 variants.addAll(precisions(model, "", candidates, data));
                 for (double keep : keeps) {
-                    if (keep >= 1) {
-                        continue;
-                    }
-                    try (Classifier pruned = ChannelPruner.apply(model, ChannelPruner.plan(model, keep))) {
-                        String name = String.format("channels %.0f%%", 100 * keep);
-                        listener.onMessage(name + ": " + pruned.spec() + "; fine-tuning");
-                        new ClassifierTrainer(fineTune, listener, null).train(pruned, data.train(), data.validation());
-                        Path dir = candidates.resolve(slug(name));
-                        pruned.save(dir, Map.of("pruned_from", modelDir.toString(), "keep", keep));
-                        variants.add(measure(name, pruned, dir, data));
-                        variants.addAll(precisions(pruned, name + " + ", candidates, data));
+                    if (keep < 1) {
+                        try (Classifier pruned = ChannelPruner.apply(model, ChannelPruner.plan(model, keep))) {
+                            variants.addAll(candidate(String.format("channels %.0f%%", 100 * keep), pruned, fineTune, candidates,
+                                    data, Map.of("pruned_from", modelDir.toString(), "keep", keep)));
+                        }
                     }
                 }
                 for (int rank : ranks) {
                     try (Classifier low = LowRank.factorize(model, rank)) {
-                        String name = "rank " + rank;
-                        listener.onMessage(name + ": " + low.spec() + "; fine-tuning");
-                        new ClassifierTrainer(fineTune, listener, null).train(low, data.train(), data.validation());
-                        Path dir = candidates.resolve(slug(name));
-                        low.save(dir, Map.of("factorized_from", modelDir.toString(), "rank", rank));
-                        variants.add(measure(name, low, dir, data));
-                        variants.addAll(precisions(low, name + " + ", candidates, data));
+                        variants.addAll(candidate("rank " + rank, low, fineTune, candidates, data,
+                                Map.of("factorized_from", modelDir.toString(), "rank", rank)));
                     }
                 }
             }
@@ -242,6 +231,19 @@ public final class CompressJob {
             plotFrontier(base, variants, chosen, run.plotsDir());
             return new Outcome(run, base, variants, chosen, Map.of("validation_floor", floor, "target", target));
         });
+    }
+
+    /** Fine-tunes a rebuilt model, saves and measures it, then its 8- and 4-bit versions. */
+    private List<Variant> candidate(String name, Classifier model, TrainConfig fineTune, Path candidates, Data data,
+            Map<String, Object> meta) {
+        listener.onMessage(name + ": " + model.spec() + "; fine-tuning");
+        new ClassifierTrainer(fineTune, listener, null).train(model, data.train(), data.validation());
+        Path dir = candidates.resolve(slug(name));
+        model.save(dir, meta);
+        List<Variant> out = new ArrayList<>();
+        out.add(measure(name, model, dir, data));
+        out.addAll(precisions(model, name + " + ", candidates, data));
+        return out;
     }
 
     private List<Variant> precisions(Classifier model, String prefix, Path candidates, Data data) {

@@ -73,31 +73,41 @@ public final class CurateJob {
         r.put("records_in", o.read());
         r.put("skipped_bad_lines", o.skipped());
         r.put("records_out", o.result().kept().size());
+        r.put("funnel", funnel(o.result().reports()));
+        r.put("output", o.output().toString());
+        return r;
+    }
+
+    /** One map per step: in, out, seconds, removals by reason, changes by kind, samples. */
+    public static List<Map<String, Object>> funnel(List<StepReport> reports) {
         List<Map<String, Object>> steps = new ArrayList<>();
-        for (StepReport s : o.result().reports()) {
+        for (StepReport s : reports) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("step", s.step());
             m.put("in", s.in());
             m.put("out", s.out());
+            m.put("seconds", s.seconds());
             m.put("removed", s.removed());
             m.put("changes", s.changes());
             m.put("samples", s.samples());
             steps.add(m);
         }
-        r.put("funnel", steps);
-        r.put("output", o.output().toString());
-        return r;
+        return steps;
     }
 
     /** The funnel as an aligned table: one row per step, then each removal reason and change under it. */
     public static String table(Outcome o) {
+        return table(o.result().reports(), o.read(), o.skipped(), o.result().kept().size());
+    }
+
+    public static String table(List<StepReport> reports, long read, long skipped, long out) {
         StringBuilder sb = new StringBuilder(String.format("%-16s %10s %10s %10s%n", "step", "in", "out", "removed"));
-        for (StepReport s : o.result().reports()) {
+        for (StepReport s : reports) {
             sb.append(String.format("%-16s %,10d %,10d %,10d%n", s.step(), s.in(), s.out(), s.in() - s.out()));
             s.removed().forEach((why, n) -> sb.append(String.format("    removed %,8d  %s%n", n, why)));
             s.changes().forEach((what, n) -> sb.append(String.format("    %-16s %,d%n", what, n)));
         }
-        sb.append(String.format("%,d records in (%,d bad lines skipped), %,d out%n", o.read(), o.skipped(), o.result().kept().size()));
+        sb.append(String.format("%,d records in (%,d bad lines skipped), %,d out%n", read, skipped, out));
         return sb.toString();
     }
 

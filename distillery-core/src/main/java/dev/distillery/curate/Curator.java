@@ -77,11 +77,11 @@ public final class Curator {
             StepReport report = new StepReport(step.name());
             long t0 = System.nanoTime();
             List<Doc> next = step.apply(current, report);
-            report.counts(current.size(), next.size());
+            report.counts(current.size(), next.size(), (System.nanoTime() - t0) / 1e9);
             reports.add(report);
             if (log != null) {
                 log.accept(String.format("%-14s %,9d in %,9d out  (%.1f s)", step.name(), current.size(), next.size(),
-                        (System.nanoTime() - t0) / 1e9));
+                        report.seconds()));
             }
             current = next;
         }

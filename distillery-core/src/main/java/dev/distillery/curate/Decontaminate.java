@@ -14,10 +14,11 @@ import java.util.Set;
  * legal notices) are ignored: sharing a template is not leaking a test example, and on e-mail a
  * single shared 13-gram would otherwise remove most of the training set.
  */
-public final class Decontaminate implements CurateStep {
+public final class Decontaminate implements CurateStep, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     private final int n;
     private final double minOverlap;
-    private final Set<Long> testGrams = new HashSet<>();
+    private final HashSet<Long> testGrams = new HashSet<>();
 
     public Decontaminate(List<String> testTexts, int n, double minOverlap, int boilerplateDocs) {
         if (n < 1) {
@@ -44,6 +45,14 @@ public final class Decontaminate implements CurateStep {
     @Override
     public String name() {
         return "decontaminate";
+    }
+
+    public int ngram() {
+        return n;
+    }
+
+    public double minOverlap() {
+        return minOverlap;
     }
 
     static void grams(String text, int n, Set<Long> into) {

@@ -9,7 +9,8 @@ import java.util.Arrays;
  * any shingle. Two signatures agree in each position with probability equal to the Jaccard
  * similarity of the two shingle sets. Pure functions, shared by every engine.
  */
-public final class MinHash {
+public final class MinHash implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     private final int shingle;
     private final long[] seeds;
 
@@ -86,6 +87,15 @@ public final class MinHash {
             }
         }
         return common / (double) (a.length + b.length - common);
+    }
+
+    /** The LSH bucket of a signature in one band: a hash of that band's {@code rows} values. */
+    public static long bandKey(long[] signature, int band, int rows) {
+        long key = band * 0x9E3779B97F4A7C15L;
+        for (int r = band * rows; r < (band + 1) * rows; r++) {
+            key = mix(key ^ signature[r]);
+        }
+        return key;
     }
 
     /** SplitMix64's finalizer: a fast, well-mixing 64-bit permutation. */

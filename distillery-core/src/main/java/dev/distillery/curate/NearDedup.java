@@ -51,6 +51,14 @@ public final class NearDedup implements CurateStep {
         return rows;
     }
 
+    public double threshold() {
+        return threshold;
+    }
+
+    public MinHash minHash() {
+        return minHash;
+    }
+
     /** Every pair of {@code texts} at or above the threshold that the index finds, each once (a < b). */
     public List<Pair> pairs(List<String> texts) {
         long[][] shingles = texts.parallelStream().map(minHash::shingles).toArray(long[][]::new);
@@ -63,10 +71,7 @@ public final class NearDedup implements CurateStep {
                 if (shingles[i].length == 0) {
                     continue;
                 }
-                long key = band * 0x9E3779B97F4A7C15L;
-                for (int r = band * rows; r < (band + 1) * rows; r++) {
-                    key = MinHash.mix(key ^ sigs[i][r]);
-                }
+                long key = MinHash.bandKey(sigs[i], band, rows);
                 buckets.computeIfAbsent(key, k -> new ArrayList<>(2)).add(i);
             }
             for (List<Integer> bucket : buckets.values()) {

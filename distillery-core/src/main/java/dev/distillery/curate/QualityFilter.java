@@ -11,10 +11,12 @@ import java.util.Map;
  * rule removes with its own reason, so the funnel shows which rule did what. A rule set to NaN (or
  * a count limit of 0) is off.
  */
-public final class QualityFilter implements CurateStep {
+public final class QualityFilter implements CurateStep, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     /** The thresholds; see the defaults for sensible values on e-mail and web text. */
     public record Rules(int minWords, int maxWords, double minMeanWordLength, double maxMeanWordLength,
-            double maxSymbolRatio, double minAlphaWordRatio, double maxDuplicateLineRatio, double maxTopBigramRatio) {
+            double maxSymbolRatio, double minAlphaWordRatio, double maxDuplicateLineRatio, double maxTopBigramRatio)
+            implements java.io.Serializable {
         public static final Rules DEFAULT = new Rules(5, 100_000, 2.0, 12.0, 0.1, 0.6, 0.5, 0.3);
     }
 

@@ -12,12 +12,23 @@ public final class StepReport {
     private final String step;
     private int in;
     private int out;
+    private double seconds;
     private final Map<String, Integer> removed = new LinkedHashMap<>();
     private final Map<String, List<String>> samples = new LinkedHashMap<>();
     private final Map<String, Long> changes = new LinkedHashMap<>();
 
     public StepReport(String step) {
         this.step = step;
+    }
+
+    /** A report from counts another engine gathered (no samples). */
+    public static StepReport of(String step, long in, long out, double seconds, Map<String, Long> removed,
+            Map<String, Long> changes) {
+        StepReport r = new StepReport(step);
+        r.counts(Math.toIntExact(in), Math.toIntExact(out), seconds);
+        removed.forEach((why, n) -> r.removed.put(why, Math.toIntExact(n)));
+        r.changes.putAll(changes);
+        return r;
     }
 
     public synchronized void removed(Doc doc, String reason) {
@@ -35,9 +46,15 @@ public final class StepReport {
         }
     }
 
-    void counts(int recordsIn, int recordsOut) {
+    void counts(int recordsIn, int recordsOut, double elapsedSeconds) {
         this.in = recordsIn;
         this.out = recordsOut;
+        this.seconds = elapsedSeconds;
+    }
+
+    /** Wall-clock seconds the step took. */
+    public double seconds() {
+        return seconds;
     }
 
     public String step() {

@@ -1,5 +1,6 @@
 package dev.distillery.label;
 
+import dev.distillery.model.Classifier;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -72,7 +73,7 @@ public final class ConfidentLearning {
                 int toRemove = (int) Math.round(joint[from][to] / (double) rowTotal * labeled[from]);
                 List<Issue> candidates = new ArrayList<>();
                 for (int i = 0; i < probs.length; i++) {
-                    if (given[i] == from && argmax(probs[i]) != from) {
+                    if (given[i] == from && Classifier.argmax(probs[i]) != from) {
                         candidates.add(new Issue(i, from, to, probs[i][from], probs[i][to]));
                     }
                 }
@@ -83,22 +84,12 @@ public final class ConfidentLearning {
         // An example can be among the top of two (from, to) lists; keep its most certain flag, suggesting its top class.
         java.util.Map<Integer, Issue> unique = new java.util.LinkedHashMap<>();
         for (Issue issue : issues) {
-            int top = argmax(probs[issue.index()]);
+            int top = Classifier.argmax(probs[issue.index()]);
             unique.putIfAbsent(issue.index(), new Issue(issue.index(), issue.given(), top, issue.givenProbability(),
                     probs[issue.index()][top]));
         }
         List<Issue> out = new ArrayList<>(unique.values());
         out.sort(Comparator.comparingDouble(Issue::margin).reversed().thenComparingInt(Issue::index));
         return out;
-    }
-
-    private static int argmax(float[] p) {
-        int best = 0;
-        for (int j = 1; j < p.length; j++) {
-            if (p[j] > p[best]) {
-                best = j;
-            }
-        }
-        return best;
     }
 }

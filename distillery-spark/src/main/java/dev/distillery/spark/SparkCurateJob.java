@@ -1,0 +1,104 @@
+package dev.distillery.spark;
+
+import dev.distillery.curate.CurateConfig;
+import dev.distillery.curate.CurateJob;
+import dev.distillery.curate.StepReport;
+import dev.distillery.curate.Doc;
+import dev.distillery.curate.DocFiles;
+import dev.distillery.data.OnError;
+import dev.distillery.run.Run;
+import dev.distillery.run.RunStore;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * {@code distillery curate --engine spark} as a library call: reads JSON Lines, runs {@link SparkCurator}
+ * on any Spark master, writes JSON Lines part files (or Parquet when the output ends in .parquet), and
+ * records the run like the embedded engine does. The CLI reaches it by reflection, so the default
+ * installation carries no Spark.
+ */
+public final class SparkCurateJob {
+    private SparkCurateJob() {}
+
+    /** Runs the pipeline; returns the funnel as a printable table. */
+    public static String run(Path input, Path output, CurateConfig config, String master, RunStore runs, List<String> args) {
+        Run run = runs.create("curate");
+        Map<String, Object> cfg = new LinkedHashMap<>();
+        cfg.put("input", input.toString());
+        cfg.put("output", output.toString());
+        cfg.put("engine", "spark");
+        cfg.put("master", master);
+        cfg.put("steps", config.steps());
+        run.writeConfig(cfg);
+        run.start("curate", args, 0, List.of(input));
+        String[] table = new String[1];
+        run.record(() -> {
+            SparkSession spark = session(master);
+            try {
+                JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+                long[] skipped = new long[1];
+                JavaRDD<SparkCurator.SDoc> docs = SparkCurator.readJsonl(sc, input.toString(), skipped);
+                long in = docs.count();
+                SparkCurator.Result r = SparkCurator.run(sc, docs, config,
+                        test -> DocFiles.read(Path.of(test), OnError.FAIL).docs().stream().map(Doc::text).toList());
+                write(spark, r.kept(), output);
+                table[0] = table(r.funnel(), in, skipped[0]);
+                return new Object[] {r, in, skipped[0]};
+            } finally {
+                spark.stop();
+            }
+        }, o -> results((SparkCurator.Result) o[0], (long) o[1], (long) o[2], output), o -> "# Curation " + run.id()
+                + " (Spark, " + master + ")\n\n```\n" + table[0] + "```\n");
+        return table[0] + "\nrun saved to " + run.dir() + "\n";
+    }
+
+    public static SparkSession session(String master) {
+        return SparkSession.builder().appName("distillery-curate").master(master)
+                .config(new SparkConf().set("spark.ui.enabled", "false").set("spark.sql.shuffle.partitions",
+                        String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors() * 2))))
+                .getOrCreate();
+    }
+
+    static void write(SparkSession spark, JavaRDD<SparkCurator.SDoc> kept, Path output) {
+        String out = output.toString();
+        if (out.endsWith(".parquet")) {
+            StructType schema = new StructType().add("id", DataTypes.StringType).add("text", DataTypes.StringType)
+                    .add("json", DataTypes.StringType);
+            Dataset<Row> df = spark.createDataFrame(kept.map(d -> RowFactory.create(d.id(), d.text(), d.json())), schema);
+            df.write().mode("errorifexists").parquet(out);
+        } else {
+            // Spark writes a directory of part files, committed only when the job succeeds.
+            kept.map(SparkCurator.SDoc::json).saveAsTextFile(out);
+        }
+    }
+
+    static List<StepReport> reports(List<SparkCurator.StepCounts> funnel) {
+        return funnel.stream().map(s -> StepReport.of(s.step(), s.in(), s.out(), s.seconds(), s.removed(), s.changes())).toList();
+    }
+
+    static String table(List<SparkCurator.StepCounts> funnel, long in, long skipped) {
+        long out = funnel.isEmpty() ? in : funnel.get(funnel.size() - 1).out();
+        return CurateJob.table(reports(funnel), in, skipped, out);
+    }
+
+    static Map<String, Object> results(SparkCurator.Result r, long in, long skipped, Path output) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("records_in", in);
+        m.put("skipped_bad_lines", skipped);
+        m.put("records_out", r.funnel().isEmpty() ? in : r.funnel().get(r.funnel().size() - 1).out());
+        m.put("funnel", CurateJob.funnel(reports(r.funnel())));
+        m.put("output", output.toString());
+        return m;
+    }
+}
