@@ -284,7 +284,7 @@ public final class CompressJob {
                 nonzero += x != 0f ? 1 : 0;
             }
         }
-        long bytes = savedDir == null ? unsavedSize(model) : Classifier.sizeOnDisk(savedDir);
+        long bytes = savedDir == null ? model.sizeIfSaved() : Classifier.sizeOnDisk(savedDir);
         List<dev.distillery.data.Example> sample = data.test().examples().subList(0, Math.min(THROUGHPUT_BATCH, data.test().size()));
         // Evaluation above already warmed the network at large batches; one more pass at the timed size levels the field
         // between the first variant measured and the rest.
@@ -292,20 +292,6 @@ public final class CompressJob {
         SpeedReport speed = SpeedReport.measure(model, sample, 200, THROUGHPUT_BATCH, 20, bytes);
         return new Variant(name, val, test, model.parameterCount(), nonzero, bytes, Flops.of(model.spec(), model.schema()),
                 speed);
-    }
-
-    private static long unsavedSize(Classifier model) {
-        try {
-            Path tmp = Files.createTempDirectory("distillery-size");
-            try {
-                model.save(tmp.resolve("m"), Map.of());
-                return Classifier.sizeOnDisk(tmp.resolve("m"));
-            } finally {
-                AtomicFiles.deleteRecursively(tmp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private Outcome inRun(String command, Map<String, Object> config, long seed, List<String> args, Function<Run, Outcome> work) {

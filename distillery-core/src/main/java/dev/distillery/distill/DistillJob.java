@@ -19,7 +19,6 @@ import dev.distillery.train.TrainConfig;
 import dev.distillery.train.TrainJob;
 import dev.distillery.train.TrainListener;
 import dev.distillery.train.TrainResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -143,18 +142,10 @@ public final class DistillJob {
                 student.save(saveTo, Map.of("role", role, "objective", objective.toString()));
                 bytes = Classifier.sizeOnDisk(saveTo);
             } else {
-                Path tmp = Files.createTempDirectory("distillery-size");
-                try {
-                    student.save(tmp.resolve("m"), Map.of());
-                    bytes = Classifier.sizeOnDisk(tmp.resolve("m"));
-                } finally {
-                    dev.distillery.util.AtomicFiles.deleteRecursively(tmp);
-                }
+                bytes = student.sizeIfSaved();
             }
             int[] predicted = student.predict(test.examples(), 256);
             return report(role, student, test, teacherTest, bytes, r.trainingSeconds(), predicted);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -275,6 +275,21 @@ public final class Classifier implements AutoCloseable {
         }
     }
 
+    /** Bytes this model would need on disk if saved now: saved to a temporary directory, measured, deleted. */
+    public long sizeIfSaved() {
+        try {
+            Path tmp = Files.createTempDirectory("distillery-size");
+            try {
+                save(tmp.resolve("m"), Map.of());
+                return sizeOnDisk(tmp.resolve("m"));
+            } finally {
+                AtomicFiles.deleteRecursively(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
      * Bytes the saved model needs on disk to run: its directory plus any frozen part it depends on
      * but does not store (the MiniLM encoder's ONNX file).
