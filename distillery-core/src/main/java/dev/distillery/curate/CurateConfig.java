@@ -21,8 +21,10 @@ import java.util.Set;
  *   - normalize: {}
  *   - exact-dedup: {}
  *   - near-dedup: {threshold: 0.8, shingle: 5, permutations: 128}
+ *   - semantic-dedup: {threshold: 0.9}   # optional: MiniLM embeddings, cosine
  *   - quality: {min_words: 5}
  *   - pii: {}
+ *   - language: {keep: [en]}          # without keep: detect and count only
  *   - decontaminate: {test: test.jsonl, ngram: 13, min_overlap: 0.5, boilerplate_docs: 3}
  * </pre>
  */
@@ -37,14 +39,16 @@ public record CurateConfig(List<StepConfig> steps) {
             "near-dedup", Set.of("threshold", "shingle", "permutations", "seed"),
             "quality", Set.of("min_words", "max_words", "min_mean_word_length", "max_mean_word_length", "max_symbol_ratio",
                     "min_alpha_word_ratio", "max_duplicate_line_ratio", "max_top_bigram_ratio"),
+            "semantic-dedup", Set.of("threshold", "max_tokens", "seed"),
             "pii", Set.of(),
+            "language", Set.of("keep", "candidates", "max_chars"),
             "decontaminate", Set.of("test", "ngram", "min_overlap", "boilerplate_docs"));
 
-    /** The default pipeline: every step but decontamination (which needs a test set), with default options. */
+    /** The default pipeline: every step but decontamination (which needs a test set), with default options; language is counted, not filtered. */
     public static CurateConfig defaults(String testFile) {
         List<StepConfig> steps = new ArrayList<>(List.of(new StepConfig("normalize", Map.of()),
                 new StepConfig("exact-dedup", Map.of()), new StepConfig("near-dedup", Map.of()),
-                new StepConfig("quality", Map.of()), new StepConfig("pii", Map.of())));
+                new StepConfig("quality", Map.of()), new StepConfig("language", Map.of()), new StepConfig("pii", Map.of())));
         if (testFile != null) {
             steps.add(new StepConfig("decontaminate", Map.of("test", testFile)));
         }

@@ -17,7 +17,7 @@ import java.util.function.Consumer;
 public final class CurateJob {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    public record Outcome(Run run, Path output, int read, int skipped, Curator.Result result) {}
+    public record Outcome(Run run, Path output, long read, int skipped, Curator.Result result) {}
 
     private final RunStore runs;
     private final Consumer<String> log;
@@ -29,10 +29,6 @@ public final class CurateJob {
 
     /** Curates {@code input} into {@code output}; with {@code pairsOut}, also writes the near-duplicate pairs found. */
     public Outcome run(Path input, Path output, CurateConfig config, OnError onError, Path pairsOut, List<String> args) {
-        DocFiles.Read read = DocFiles.read(input, onError);
-        if (read.skipped() > 0) {
-            log.accept("skipped " + read.skipped() + " bad lines in " + input);
-        }
         List<Path> inputs = new ArrayList<>(List.of(input));
         config.steps().stream().filter(s -> s.name().equals("decontaminate"))
                 .forEach(s -> inputs.add(Path.of(String.valueOf(s.options().get("test")))));
@@ -46,12 +42,22 @@ public final class CurateJob {
         run.writeConfig(cfg);
         run.start("curate", args, 0, inputs);
         return run.record(() -> {
-            Curator.Result result = curator.run(read.docs(), log);
-            DocFiles.write(result.kept(), output);
+            DocFiles.JsonlSource source = DocFiles.source(input, onError);
+            Curator.Result[] result = new Curator.Result[1];
+            AtomicFiles.write(output, out -> result[0] = curator.run(source, d -> {
+                try {
+                    DocFiles.write(d, out);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, log));
+            if (source.skipped() > 0) {
+                log.accept("skipped " + source.skipped() + " bad lines in " + input);
+            }
             if (pairsOut != null) {
                 writePairs(curator, pairsOut);
             }
-            Outcome o = new Outcome(run, output, read.docs().size(), read.skipped(), result);
+            Outcome o = new Outcome(run, output, result[0].in(), source.skipped(), result[0]);
             plot(o, run.plotsDir().resolve("funnel.png"));
             return o;
         }, CurateJob::results, CurateJob::summary);
@@ -72,7 +78,7 @@ public final class CurateJob {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("records_in", o.read());
         r.put("skipped_bad_lines", o.skipped());
-        r.put("records_out", o.result().kept().size());
+        r.put("records_out", o.result().out());
         r.put("funnel", funnel(o.result().reports()));
         r.put("output", o.output().toString());
         return r;
@@ -97,7 +103,7 @@ public final class CurateJob {
 
     /** The funnel as an aligned table: one row per step, then each removal reason and change under it. */
     public static String table(Outcome o) {
-        return table(o.result().reports(), o.read(), o.skipped(), o.result().kept().size());
+        return table(o.result().reports(), o.read(), o.skipped(), o.result().out());
     }
 
     public static String table(List<StepReport> reports, long read, long skipped, long out) {
@@ -127,10 +133,10 @@ public final class CurateJob {
                 .xAxisTitle("after step").yAxisTitle("records").build();
         chart.getStyler().setLegendVisible(false);
         List<String> names = new ArrayList<>(List.of("input"));
-        List<Integer> counts = new ArrayList<>(List.of(o.read()));
+        List<Long> counts = new ArrayList<>(List.of(o.read()));
         for (StepReport s : o.result().reports()) {
             names.add(s.step());
-            counts.add(s.out());
+            counts.add((long) s.out());
         }
         chart.addSeries("records", names, counts);
         Plots.save(chart, png);

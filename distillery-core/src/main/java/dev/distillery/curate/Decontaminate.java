@@ -14,7 +14,7 @@ import java.util.Set;
  * legal notices) are ignored: sharing a template is not leaking a test example, and on e-mail a
  * single shared 13-gram would otherwise remove most of the training set.
  */
-public final class Decontaminate implements CurateStep, java.io.Serializable {
+public final class Decontaminate implements RecordStep, java.io.Serializable {
     private static final long serialVersionUID = 1L;
     private final int n;
     private final double minOverlap;
@@ -79,13 +79,7 @@ public final class Decontaminate implements CurateStep, java.io.Serializable {
     }
 
     @Override
-    public List<Doc> apply(List<Doc> docs, StepReport report) {
-        return docs.parallelStream().filter(d -> {
-            if (overlap(d.text()) >= minOverlap) {
-                report.removed(d, "repeats a test record (" + n + "-word overlap)");
-                return false;
-            }
-            return true;
-        }).toList();
+    public Verdict check(String text) {
+        return overlap(text) >= minOverlap ? Verdict.remove("repeats a test record (" + n + "-word overlap)") : Verdict.keep(text);
     }
 }

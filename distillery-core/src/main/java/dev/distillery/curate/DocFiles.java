@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /** JSON Lines in and out for curation: one object per line with a "text" string and an optional "id"; other fields pass through. */
 public final class DocFiles {
@@ -26,64 +27,143 @@ public final class DocFiles {
     /** The records read and how many bad lines were skipped (always 0 under {@link OnError#FAIL}, which throws instead). */
     public record Read(List<Doc> docs, int skipped) {}
 
+    /** Reads all of {@code file} into memory. */
     public static Read read(Path file, OnError onError) {
         List<Doc> docs = new ArrayList<>();
-        Set<String> ids = new HashSet<>();
-        int skipped = 0;
-        String name = file.getFileName().toString();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int lineNo = 0;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                String problem = null;
-                Doc doc = null;
-                try {
-                    JsonNode n = JSON.readTree(line);
-                    if (!(n instanceof ObjectNode obj)) {
-                        problem = "not a JSON object";
-                    } else if (!obj.path("text").isTextual()) {
-                        problem = "no \"text\" string";
-                    } else {
-                        String id = obj.hasNonNull("id") ? obj.get("id").asText() : name + "#" + lineNo;
-                        if (!ids.add(id)) {
-                            problem = "duplicate id '" + id + "'";
-                        } else {
-                            doc = new Doc(id, obj.get("text").asText(), obj);
-                        }
-                    }
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    problem = "malformed JSON: " + e.getOriginalMessage();
-                }
-                if (problem != null) {
-                    if (onError == OnError.FAIL) {
-                        throw new DataFormatException(file + ":line " + lineNo, problem,
-                                "one JSON object per line with a \"text\" string and an optional unique \"id\"");
-                    }
-                    skipped++;
-                    continue;
-                }
-                docs.add(doc);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read " + file, e);
+        JsonlSource source = new JsonlSource(file, onError);
+        source.read(4096, docs::addAll);
+        return new Read(docs, source.skipped());
+    }
+
+    /** A JSON Lines file as a {@link DocSource}, parsed in parallel chunks and never held whole. */
+    public static JsonlSource source(Path file, OnError onError) {
+        return new JsonlSource(file, onError);
+    }
+
+    /**
+     * Reads {@code file} chunk by chunk. The first read checks that ids are unique and counts bad lines;
+     * later reads skip the same lines (the file must not change in between).
+     */
+    public static final class JsonlSource implements DocSource {
+        private final Path file;
+        private final OnError onError;
+        private final String name;
+        private int skipped = -1;
+        private long records;
+
+        JsonlSource(Path file, OnError onError) {
+            this.file = file;
+            this.onError = onError;
+            this.name = file.getFileName().toString();
         }
-        return new Read(docs, skipped);
+
+        /** Bad lines skipped; known after the first read. */
+        public int skipped() {
+            return Math.max(skipped, 0);
+        }
+
+        /** Records read; known after the first read. */
+        public long records() {
+            return records;
+        }
+
+        @Override
+        public void read(int chunkSize, Consumer<List<Doc>> chunks) {
+            boolean first = skipped < 0;
+            Set<String> ids = first ? new HashSet<>() : null;
+            int bad = 0;
+            long count = 0;
+            try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                List<String> lines = new ArrayList<>(chunkSize);
+                int firstLineNo = 1;
+                int lineNo = 0;
+                String line;
+                while (true) {
+                    line = in.readLine();
+                    if (line != null) {
+                        lineNo++;
+                        lines.add(line);
+                    }
+                    if (lines.size() == chunkSize || (line == null && !lines.isEmpty())) {
+                        int base = firstLineNo;
+                        List<Parsed> parsed = java.util.stream.IntStream.range(0, lines.size()).parallel()
+                                .mapToObj(i -> parse(lines.get(i), base + i)).toList();
+                        List<Doc> docs = new ArrayList<>(parsed.size());
+                        for (Parsed p : parsed) {
+                            String problem = p.problem();
+                            if (problem == null && p.doc() == null) {
+                                continue; // blank line
+                            }
+                            if (problem == null && first && !ids.add(p.doc().id())) {
+                                problem = "duplicate id '" + p.doc().id() + "'";
+                            }
+                            if (problem != null) {
+                                if (onError == OnError.FAIL) {
+                                    throw new DataFormatException(file + ":line " + p.lineNo(), problem,
+                                            "one JSON object per line with a \"text\" string and an optional unique \"id\"");
+                                }
+                                bad++;
+                                continue;
+                            }
+                            docs.add(p.doc());
+                        }
+                        count += docs.size();
+                        chunks.accept(docs);
+                        lines.clear();
+                        firstLineNo = lineNo + 1;
+                    }
+                    if (line == null) {
+                        break;
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not read " + file, e);
+            }
+            if (first) {
+                skipped = bad;
+                records = count;
+            } else if (count != records) {
+                throw new IllegalStateException(file + " changed while it was being curated (" + records + " records, now " + count + ")");
+            }
+        }
+
+        private record Parsed(Doc doc, String problem, int lineNo) {}
+
+        private Parsed parse(String line, int lineNo) {
+            if (line.isBlank()) {
+                return new Parsed(null, null, lineNo);
+            }
+            try {
+                JsonNode n = JSON.readTree(line);
+                if (!(n instanceof ObjectNode obj)) {
+                    return new Parsed(null, "not a JSON object", lineNo);
+                }
+                if (!obj.path("text").isTextual()) {
+                    return new Parsed(null, "no \"text\" string", lineNo);
+                }
+                String id = obj.hasNonNull("id") ? obj.get("id").asText() : name + "#" + lineNo;
+                return new Parsed(new Doc(id, obj.get("text").asText(), obj), null, lineNo);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                return new Parsed(null, "malformed JSON: " + e.getOriginalMessage(), lineNo);
+            }
+        }
+    }
+
+    /** Writes one record as a JSON line. */
+    public static void write(Doc d, java.io.OutputStream out) throws IOException {
+        ObjectNode o = d.fields().deepCopy();
+        if (!o.has("id")) {
+            o.put("id", d.id());
+        }
+        out.write(JSON.writeValueAsBytes(o));
+        out.write('\n');
     }
 
     /** Writes {@code docs} as JSON Lines, atomically. */
     public static void write(List<Doc> docs, Path file) {
         AtomicFiles.write(file, out -> {
             for (Doc d : docs) {
-                ObjectNode o = d.fields().deepCopy();
-                if (!o.has("id")) {
-                    o.put("id", d.id());
-                }
-                out.write(JSON.writeValueAsBytes(o));
-                out.write('\n');
+                write(d, out);
             }
         });
     }

@@ -1,37 +1,39 @@
 package dev.distillery.curate;
 
 import dev.distillery.util.Hashing;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Exact duplicates by normalized content ({@link Normalize#key}): of each group of records with the
  * same content, the one with the smallest id is kept, so the result does not depend on input order
- * (and a distributed engine keeps the same one).
+ * (and a distributed engine keeps the same one). While it reads the corpus it holds one content
+ * hash and one id per distinct content, not the records.
  */
-public final class ExactDedup implements CurateStep {
+public final class ExactDedup implements CorpusStep {
     @Override
     public String name() {
         return "exact-dedup";
     }
 
+    /** The content key two records must share to be exact duplicates. */
+    public static String key(String text) {
+        return Hashing.sha256(Normalize.key(text));
+    }
+
     @Override
-    public List<Doc> apply(List<Doc> docs, StepReport report) {
-        String[] keys = docs.parallelStream().map(d -> Hashing.sha256(Normalize.key(d.text()))).toArray(String[]::new);
-        Map<String, String> keeper = new HashMap<>();
-        for (int i = 0; i < keys.length; i++) {
-            keeper.merge(keys[i], docs.get(i).id(), (a, b) -> a.compareTo(b) <= 0 ? a : b);
-        }
-        java.util.ArrayList<Doc> out = new java.util.ArrayList<>();
-        for (int i = 0; i < keys.length; i++) {
-            Doc d = docs.get(i);
-            if (keeper.get(keys[i]).equals(d.id())) {
-                out.add(d);
-            } else {
-                report.removed(d, "exact duplicate");
+    public Pass begin() {
+        Map<String, String> keeper = new ConcurrentHashMap<>();
+        return new Pass() {
+            @Override
+            public void observe(String id, String text) {
+                keeper.merge(key(text), id, (a, b) -> a.compareTo(b) <= 0 ? a : b);
             }
-        }
-        return out;
+
+            @Override
+            public Decision decide(StepReport report) {
+                return (id, text) -> keeper.get(key(text)).equals(id) ? null : "exact duplicate";
+            }
+        };
     }
 }

@@ -11,14 +11,14 @@ import java.util.Map;
  * Jaccard similarity (so the threshold is exact, not estimated), clusters by connected components,
  * and the smallest id of each cluster kept.
  */
-public final class NearDedup implements CurateStep {
+public final class NearDedup implements CorpusStep {
     private final double threshold;
     private final MinHash minHash;
     private final int bands;
     private final int rows;
 
-    /** Verified pairs of positions with their exact Jaccard similarity. */
-    public record Pair(int a, int b, double jaccard) {}
+    /** Verified pairs of positions with their exact similarity (Jaccard here, cosine for {@link SemanticDedup}). */
+    public record Pair(int a, int b, double similarity) {}
 
     /** A verified pair by record id (a's id sorts first). */
     public record IdPair(String a, String b, double jaccard) {}
@@ -59,30 +59,71 @@ public final class NearDedup implements CurateStep {
         return minHash;
     }
 
-    /** Every pair of {@code texts} at or above the threshold that the index finds, each once (a < b). */
-    public List<Pair> pairs(List<String> texts) {
-        long[][] shingles = texts.parallelStream().map(minHash::shingles).toArray(long[][]::new);
-        long[][] sigs = java.util.Arrays.stream(shingles).parallel().map(minHash::signature).toArray(long[][]::new);
+    @Override
+    public Pass begin() {
+        return new Pass() {
+            // Per observed record: its id, its shingle hashes (for exact verification) and its LSH band keys.
+            private final List<String> ids = new ArrayList<>();
+            private final List<long[]> shingles = new ArrayList<>();
+            private final List<long[]> bandKeys = new ArrayList<>();
+
+            @Override
+            public void observe(String id, String text) {
+                long[] sh = minHash.shingles(text);
+                long[] keys = new long[sh.length == 0 ? 0 : bands];
+                if (sh.length > 0) {
+                    long[] sig = minHash.signature(sh);
+                    for (int band = 0; band < bands; band++) {
+                        keys[band] = MinHash.bandKey(sig, band, rows);
+                    }
+                }
+                synchronized (this) {
+                    ids.add(id);
+                    shingles.add(sh);
+                    bandKeys.add(keys);
+                }
+            }
+
+            @Override
+            public synchronized Decision decide(StepReport report) {
+                List<Pair> pairs = verifiedPairs(shingles, bandKeys);
+                List<IdPair> byId = new ArrayList<>(pairs.size());
+                for (Pair p : pairs) {
+                    String x = ids.get(p.a());
+                    String y = ids.get(p.b());
+                    byId.add(x.compareTo(y) <= 0 ? new IdPair(x, y, p.similarity()) : new IdPair(y, x, p.similarity()));
+                }
+                byId.sort(java.util.Comparator.comparing(IdPair::a).thenComparing(IdPair::b));
+                lastPairs = byId;
+                report.changed("near-duplicate pairs verified", pairs.size());
+                java.util.Set<String> losers = losers(ids, pairs);
+                shingles.clear();
+                bandKeys.clear();
+                return (id, text) -> losers.contains(id) ? "near duplicate" : null;
+            }
+        };
+    }
+
+    /** Pairs of positions that share an LSH bucket and whose exact Jaccard similarity reaches the threshold, each once. */
+    private List<Pair> verifiedPairs(List<long[]> shingles, List<long[]> bandKeys) {
         java.util.Set<Long> seen = new java.util.HashSet<>();
         List<Pair> out = new ArrayList<>();
         for (int band = 0; band < bands; band++) {
             Map<Long, List<Integer>> buckets = new HashMap<>();
-            for (int i = 0; i < sigs.length; i++) {
-                if (shingles[i].length == 0) {
-                    continue;
+            for (int i = 0; i < bandKeys.size(); i++) {
+                if (bandKeys.get(i).length > 0) {
+                    buckets.computeIfAbsent(bandKeys.get(i)[band], k -> new ArrayList<>(2)).add(i);
                 }
-                long key = MinHash.bandKey(sigs[i], band, rows);
-                buckets.computeIfAbsent(key, k -> new ArrayList<>(2)).add(i);
             }
             for (List<Integer> bucket : buckets.values()) {
                 for (int x = 0; x < bucket.size(); x++) {
                     for (int y = x + 1; y < bucket.size(); y++) {
-                        int a = bucket.get(x);
-                        int b = bucket.get(y);
+                        int a = Math.min(bucket.get(x), bucket.get(y));
+                        int b = Math.max(bucket.get(x), bucket.get(y));
                         if (!seen.add(((long) a << 32) | b)) {
                             continue;
                         }
-                        double j = MinHash.jaccard(shingles[a], shingles[b]);
+                        double j = MinHash.jaccard(shingles.get(a), shingles.get(b));
                         if (j >= threshold) {
                             out.add(new Pair(a, b, j));
                         }
@@ -93,17 +134,9 @@ public final class NearDedup implements CurateStep {
         return out;
     }
 
-    @Override
-    public List<Doc> apply(List<Doc> docs, StepReport report) {
-        List<Pair> pairs = pairs(docs.stream().map(Doc::text).toList());
-        List<IdPair> byId = new ArrayList<>(pairs.size());
-        for (Pair p : pairs) {
-            String x = docs.get(p.a()).id();
-            String y = docs.get(p.b()).id();
-            byId.add(x.compareTo(y) <= 0 ? new IdPair(x, y, p.jaccard()) : new IdPair(y, x, p.jaccard()));
-        }
-        lastPairs = byId;
-        int[] parent = new int[docs.size()];
+    /** Ids of every record but the smallest id of each connected component of verified pairs. */
+    static java.util.Set<String> losers(List<String> ids, List<Pair> pairs) {
+        int[] parent = new int[ids.size()];
         for (int i = 0; i < parent.length; i++) {
             parent[i] = i;
         }
@@ -112,26 +145,23 @@ public final class NearDedup implements CurateStep {
             int rb = find(parent, p.b());
             if (ra != rb) {
                 // The root is the member with the smallest id, so it is the one kept.
-                if (docs.get(ra).id().compareTo(docs.get(rb).id()) <= 0) {
+                if (ids.get(ra).compareTo(ids.get(rb)) <= 0) {
                     parent[rb] = ra;
                 } else {
                     parent[ra] = rb;
                 }
             }
         }
-        report.changed("near-duplicate pairs verified", pairs.size());
-        List<Doc> out = new ArrayList<>();
-        for (int i = 0; i < docs.size(); i++) {
-            if (find(parent, i) == i) {
-                out.add(docs.get(i));
-            } else {
-                report.removed(docs.get(i), "near duplicate");
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (int i = 0; i < parent.length; i++) {
+            if (find(parent, i) != i) {
+                out.add(ids.get(i));
             }
         }
         return out;
     }
 
-    /** The verified pairs of the last {@link #apply}, by id: what a quality check compares with exact ground truth. */
+    /** The verified pairs of the last decided pass, by id: what a quality check compares with exact ground truth. */
     public List<IdPair> lastPairs() {
         return lastPairs;
     }

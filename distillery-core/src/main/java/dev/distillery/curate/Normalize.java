@@ -1,14 +1,16 @@
 package dev.distillery.curate;
 
 import java.text.Normalizer;
-import java.util.List;
+import java.util.Map;
 
 /**
  * Unicode NFKC normalization (compatibility characters such as full-width letters and ligatures
  * become their plain forms), control characters removed, runs of spaces and tabs collapsed, blank
  * line runs collapsed to one, ends trimmed. Records left empty are removed.
  */
-public final class Normalize implements CurateStep {
+public final class Normalize implements RecordStep, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     @Override
     public String name() {
         return "normalize";
@@ -30,18 +32,11 @@ public final class Normalize implements CurateStep {
     }
 
     @Override
-    public List<Doc> apply(List<Doc> docs, StepReport report) {
-        return docs.parallelStream().map(d -> {
-            String n = text(d.text());
-            if (n.isEmpty()) {
-                report.removed(d, "empty after normalization");
-                return null;
-            }
-            if (!n.equals(d.text())) {
-                report.changed("records normalized", 1);
-                return d.withText(n);
-            }
-            return d;
-        }).filter(java.util.Objects::nonNull).toList();
+    public Verdict check(String text) {
+        String n = text(text);
+        if (n.isEmpty()) {
+            return Verdict.remove("empty after normalization");
+        }
+        return n.equals(text) ? Verdict.keep(text) : Verdict.changed(n, Map.of("records normalized", 1L));
     }
 }

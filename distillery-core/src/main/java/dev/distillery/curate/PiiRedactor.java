@@ -1,7 +1,6 @@
 package dev.distillery.curate;
 
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,7 +12,9 @@ import java.util.regex.Pattern;
  * and the like stay) and phone numbers (international or North American formats, 9+ digits).
  * Kinds are redacted in that order, so a URL's credentials are not half-taken as an e-mail address.
  */
-public final class PiiRedactor implements CurateStep {
+public final class PiiRedactor implements RecordStep, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     public enum Kind { CREDENTIAL, EMAIL, IP, CARD, PHONE }
 
     private static final Pattern CREDENTIAL = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^\\s:/@]+:[^\\s@/]+@");
@@ -95,14 +96,13 @@ public final class PiiRedactor implements CurateStep {
     }
 
     @Override
-    public List<Doc> apply(List<Doc> docs, StepReport report) {
-        return docs.parallelStream().map(d -> {
-            Result r = redact(d.text());
-            if (r.counts().isEmpty()) {
-                return d;
-            }
-            r.counts().forEach((kind, n) -> report.changed(kind.name().toLowerCase(java.util.Locale.ROOT) + " redacted", n));
-            return d.withText(r.text());
-        }).toList();
+    public Verdict check(String text) {
+        Result r = redact(text);
+        if (r.counts().isEmpty()) {
+            return Verdict.keep(text);
+        }
+        Map<String, Long> changes = new java.util.LinkedHashMap<>();
+        r.counts().forEach((kind, n) -> changes.put(kind.name().toLowerCase(java.util.Locale.ROOT) + " redacted", (long) n));
+        return Verdict.changed(r.text(), changes);
     }
 }

@@ -1,7 +1,6 @@
 package dev.distillery.curate;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,7 +10,7 @@ import java.util.Map;
  * rule removes with its own reason, so the funnel shows which rule did what. A rule set to NaN (or
  * a count limit of 0) is off.
  */
-public final class QualityFilter implements CurateStep, java.io.Serializable {
+public final class QualityFilter implements RecordStep, java.io.Serializable {
     private static final long serialVersionUID = 1L;
     /** The thresholds; see the defaults for sensible values on e-mail and web text. */
     public record Rules(int minWords, int maxWords, double minMeanWordLength, double maxMeanWordLength,
@@ -96,14 +95,8 @@ public final class QualityFilter implements CurateStep, java.io.Serializable {
     }
 
     @Override
-    public List<Doc> apply(List<Doc> docs, StepReport report) {
-        return docs.parallelStream().filter(d -> {
-            String why = failure(d.text());
-            if (why != null) {
-                report.removed(d, why);
-                return false;
-            }
-            return true;
-        }).toList();
+    public Verdict check(String text) {
+        String why = failure(text);
+        return why == null ? Verdict.keep(text) : Verdict.remove(why);
     }
 }

@@ -169,14 +169,99 @@ class CurateStepsTest {
         Curator c = new Curator(CurateConfig.defaults(null), t -> List.of());
         List<Doc> docs = List.of(doc("1", "Contact me at a@b.com about the meeting on Tuesday afternoon please."),
                 doc("2", "contact me at a@b.com about the meeting on tuesday afternoon please."), doc("3", "short"));
-        Curator.Result r = c.run(docs, null);
+        Curator.Curated r = c.run(docs, null);
         assertThat(ids(r.kept())).containsExactly("1");
         assertThat(r.kept().get(0).text()).contains("[EMAIL]");
         assertThat(r.kept().get(0).fields().get("label").asText()).isEqualTo("x");
-        assertThat(r.reports()).extracting(StepReport::step).containsExactly("normalize", "exact-dedup", "near-dedup", "quality", "pii");
+        assertThat(r.reports()).extracting(StepReport::step).containsExactly("normalize", "exact-dedup", "near-dedup", "quality", "language",
+                "pii");
+        assertThat(r.reports().get(4).changes()).containsEntry("detected en", 1L);
         assertThat(r.reports().get(1).removed()).isEqualTo(Map.of("exact duplicate", 1));
         Path out = dir.resolve("out.jsonl");
         DocFiles.write(r.kept(), out);
         assertThat(DocFiles.read(out, OnError.FAIL).docs().get(0).fields().get("label").asText()).isEqualTo("x");
+    }
+
+    @Test
+    void languageFilterKeepsTheConfiguredLanguagesAndNamesTheOthers() {
+        LanguageFilter f = new LanguageFilter(List.of("en", "fr", "de"), List.of("en"), 1000);
+        assertThat(f.detect("The committee will publish its annual report on the state of the railways next week.")).isEqualTo("en");
+        assertThat(f.detect("Le comité publiera la semaine prochaine son rapport annuel sur l'état des chemins de fer.")).isEqualTo("fr");
+        StepReport r = new StepReport("language");
+        List<Doc> kept = f.apply(List.of(doc("en", "Please send me the invoice for last month's deliveries by Friday."),
+                doc("de", "Bitte schicken Sie mir die Rechnung für die Lieferungen des letzten Monats bis Freitag."),
+                doc("fr", "Merci de m'envoyer la facture des livraisons du mois dernier avant vendredi.")), r);
+        assertThat(ids(kept)).containsExactly("en");
+        assertThat(r.removed()).isEqualTo(Map.of("language de", 1, "language fr", 1));
+        assertThat(r.changes()).isEqualTo(Map.of("detected en", 1L));
+        assertThatThrownBy(() -> new LanguageFilter(List.of("en", "xx"), List.of(), 100)).hasMessageContaining("'xx'");
+    }
+
+    @Test
+    void streamingAFileInSmallChunksKeepsWhatTheInMemoryRunKeeps() throws Exception {
+        Random rng = new Random(5);
+        List<Doc> docs = new ArrayList<>();
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            String text = i % 7 == 3 ? docs.get(i - 3).text() : i % 7 == 5 ? docs.get(i - 5).text().replaceFirst("w\\d+", "other")
+                    : words(rng, 40) + (i % 11 == 0 ? " mail x" + i + "@example.org" : "");
+            Doc d = doc(String.format("r%03d", (i * 7) % 300), text);
+            docs.add(d);
+            lines.append(d.fields()).append('\n');
+        }
+        Path in = dir.resolve("in.jsonl");
+        Files.writeString(in, lines.toString());
+        CurateConfig config = new CurateConfig(List.of(new CurateConfig.StepConfig("normalize", Map.of()),
+                new CurateConfig.StepConfig("exact-dedup", Map.of()), new CurateConfig.StepConfig("near-dedup", Map.of()),
+                new CurateConfig.StepConfig("quality", Map.of()), new CurateConfig.StepConfig("pii", Map.of())));
+        Curator.Curated inMemory = new Curator(config, t -> List.of()).run(docs, null);
+
+        List<Doc> streamed = new ArrayList<>();
+        List<String> log = new ArrayList<>();
+        Curator.Result r = new Curator(config, t -> List.of()).chunkSize(16).run(DocFiles.source(in, OnError.FAIL), streamed::add, log::add);
+        assertThat(ids(streamed)).isEqualTo(ids(inMemory.kept()));
+        assertThat(streamed).extracting(Doc::text).isEqualTo(inMemory.kept().stream().map(Doc::text).toList());
+        assertThat(r.in()).isEqualTo(300);
+        assertThat(r.out()).isEqualTo(streamed.size()).isLessThan(300 - 2 * 40);
+        assertThat(log).anyMatch(l -> l.startsWith("pass 3/3"));
+        for (int i = 0; i < r.reports().size(); i++) {
+            assertThat(r.reports().get(i).removed()).isEqualTo(inMemory.reports().get(i).removed());
+            assertThat(r.reports().get(i).changes()).isEqualTo(inMemory.reports().get(i).changes());
+            assertThat(r.reports().get(i).out()).isEqualTo(inMemory.reports().get(i).out());
+        }
+    }
+
+    @Test
+    void aBadLineLateInTheFileLeavesNoHalfWrittenOutput() throws Exception {
+        StringBuilder lines = new StringBuilder();
+        Random rng = new Random(1);
+        for (int i = 0; i < 50; i++) {
+            lines.append(JSON.createObjectNode().put("id", "d" + i).put("text", words(rng, 20))).append('\n');
+        }
+        lines.append("{\"id\": \"late\", \"text\": 42}\n");
+        Path in = dir.resolve("late.jsonl");
+        Files.writeString(in, lines.toString());
+        Path out = dir.resolve("out.jsonl");
+        CurateJob job = new CurateJob(new dev.distillery.run.RunStore(dir.resolve("runs")), null);
+        assertThatThrownBy(() -> job.run(in, out, CurateConfig.defaults(null), OnError.FAIL, null, List.of()))
+                .hasStackTraceContaining(in + ":line 51").hasStackTraceContaining("no \"text\" string");
+        assertThat(out).doesNotExist();
+        assertThat(dir).isDirectoryNotContaining(p -> p.getFileName().toString().endsWith(".tmp"));
+    }
+
+    @Test
+    void semanticDedupRemovesRewordedCopiesButNotRelatedTopics() {
+        List<Doc> docs = List.of(
+                doc("a1", "The quarterly budget meeting has been moved to Thursday afternoon at three o'clock."),
+                doc("a2", "The quarterly budget meeting was moved to Thursday afternoon, 3 o'clock."),
+                doc("b1", "Your parcel could not be delivered because nobody was at home; we will try again tomorrow."),
+                doc("b2", "We could not deliver your parcel because nobody was home, and we will try again tomorrow."),
+                doc("c", "The quarterly budget shows that travel costs rose by twelve percent compared with last year."),
+                doc("d", "Please remember to water the plants in the office while I am on holiday next week."));
+        StepReport r = new StepReport("semantic-dedup");
+        List<Doc> kept = new SemanticDedup(0.9, 128, 1).apply(docs, r);
+        assertThat(ids(kept)).containsExactly("a1", "b1", "c", "d");
+        assertThat(r.removed()).isEqualTo(Map.of("semantic duplicate", 2));
+        assertThat(r.changes()).isEqualTo(Map.of("semantic pairs verified", 2L));
     }
 }

@@ -5,14 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distillery.curate.CurateConfig;
 import dev.distillery.curate.CurateStep;
 import dev.distillery.curate.Curator;
-import dev.distillery.curate.Decontaminate;
 import dev.distillery.curate.ExactDedup;
 import dev.distillery.curate.MinHash;
 import dev.distillery.curate.NearDedup;
-import dev.distillery.curate.Normalize;
-import dev.distillery.curate.PiiRedactor;
-import dev.distillery.curate.QualityFilter;
-import dev.distillery.util.Hashing;
+import dev.distillery.curate.RecordStep;
+import dev.distillery.curate.Verdict;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -107,17 +104,19 @@ public final class SparkCurator {
     }
 
     private static JavaRDD<Tagged> apply(JavaSparkContext sc, CurateStep step, JavaRDD<SDoc> docs) {
-        if (step instanceof Normalize) {
+        if (step instanceof RecordStep recordStep) {
+            // Broadcast once: a step may carry a large index (decontamination's test n-grams).
+            Broadcast<RecordStep> b = sc.broadcast(recordStep);
             return docs.map(d -> {
-                String n = Normalize.text(d.text());
-                if (n.isEmpty()) {
-                    return new Tagged(null, "empty after normalization", Map.of());
+                Verdict v = b.value().check(d.text());
+                if (!v.kept()) {
+                    return new Tagged(null, v.removedFor(), v.changes());
                 }
-                return n.equals(d.text()) ? Tagged.keep(d) : new Tagged(withText(d, n), null, Map.of("records normalized", 1L));
+                return new Tagged(v.text().equals(d.text()) ? d : withText(d, v.text()), null, v.changes());
             });
         }
         if (step instanceof ExactDedup) {
-            return docs.mapToPair(d -> new Tuple2<>(Hashing.sha256(Normalize.key(d.text())), d)).groupByKey().flatMap(group -> {
+            return docs.mapToPair(d -> new Tuple2<>(ExactDedup.key(d.text()), d)).groupByKey().flatMap(group -> {
                 List<SDoc> members = new ArrayList<>();
                 group._2().forEach(members::add);
                 String keeper = members.stream().map(SDoc::id).min(String::compareTo).orElseThrow();
@@ -128,31 +127,8 @@ public final class SparkCurator {
         if (step instanceof NearDedup near) {
             return nearDedup(sc, near, docs);
         }
-        if (step instanceof QualityFilter quality) {
-            return docs.map(d -> {
-                String why = quality.failure(d.text());
-                return why == null ? Tagged.keep(d) : new Tagged(null, why, Map.of());
-            });
-        }
-        if (step instanceof PiiRedactor) {
-            return docs.map(d -> {
-                PiiRedactor.Result r = PiiRedactor.redact(d.text());
-                if (r.counts().isEmpty()) {
-                    return Tagged.keep(d);
-                }
-                Map<String, Long> changes = new HashMap<>();
-                r.counts().forEach((k, n) -> changes.put(k.name().toLowerCase(java.util.Locale.ROOT) + " redacted", (long) n));
-                return new Tagged(withText(d, r.text()), null, changes);
-            });
-        }
-        if (step instanceof Decontaminate decontaminate) {
-            Broadcast<Decontaminate> b = sc.broadcast(decontaminate);
-            double minOverlap = decontaminate.minOverlap();
-            int n = decontaminate.ngram();
-            return docs.map(d -> b.value().overlap(d.text()) >= minOverlap
-                    ? new Tagged(null, "repeats a test record (" + n + "-word overlap)", Map.of()) : Tagged.keep(d));
-        }
-        throw new IllegalArgumentException("the Spark engine has no implementation of step " + step.name());
+        throw new IllegalArgumentException("step '" + step.name() + "' runs on the embedded engine only; remove it from the "
+                + "configuration or run without --engine spark");
     }
 
     private static JavaRDD<Tagged> nearDedup(JavaSparkContext sc, NearDedup near, JavaRDD<SDoc> docs) {

@@ -92,7 +92,7 @@ class SparkCuratorTest {
                 f -> DocFiles.read(Path.of(f), OnError.FAIL).docs().stream().map(Doc::text).toList();
 
         DocFiles.Read read = DocFiles.read(in, OnError.SKIP);
-        Curator.Result embedded = new Curator(config, testTexts).run(read.docs(), null);
+        Curator.Curated embedded = new Curator(config, testTexts).run(read.docs(), null);
         Map<String, String> expected = new TreeMap<>();
         embedded.kept().forEach(d -> expected.put(d.id(), d.text()));
 

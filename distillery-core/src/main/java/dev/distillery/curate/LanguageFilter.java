@@ -1,0 +1,104 @@
+package dev.distillery.curate;
+
+import com.github.pemistahl.lingua.api.IsoCode639_1;
+import com.github.pemistahl.lingua.api.Language;
+import com.github.pemistahl.lingua.api.LanguageDetector;
+import com.github.pemistahl.lingua.api.LanguageDetectorBuilder;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Language identification with Lingua (n-gram models, accurate on short text): each record's language
+ * is detected among {@code candidates} (ISO 639-1 codes) and counted in the funnel. With a {@code keep}
+ * list, records detected in another language are removed, each language its own reason. Records whose
+ * language cannot be told apart (too short, mixed) are kept and counted as "und", since an unknown
+ * language is not a foreign one. Only the first {@code maxChars} characters are read: a long message
+ * does not change language halfway, and detection time grows with length.
+ */
+public final class LanguageFilter implements RecordStep, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    /** Languages detected when none are configured: the commonest of web and e-mail text. */
+    public static final List<String> DEFAULT_CANDIDATES = List.of("en", "de", "fr", "es", "it", "pt", "nl", "ru", "zh", "ja", "ko");
+
+    private final List<String> candidates;
+    private final Set<String> keep;
+    private final int maxChars;
+    private transient volatile LanguageDetector detector;
+
+    /** {@code keep} empty: detect and count only. */
+    public LanguageFilter(List<String> candidates, List<String> keep, int maxChars) {
+        Set<String> all = new LinkedHashSet<>();
+        for (String code : candidates) {
+            all.add(code(code));
+        }
+        Set<String> kept = new LinkedHashSet<>();
+        for (String code : keep) {
+            kept.add(code(code));
+        }
+        all.addAll(kept);
+        if (all.size() < 2) {
+            throw new IllegalArgumentException("language identification needs at least 2 candidate languages, got " + all);
+        }
+        if (maxChars < 1) {
+            throw new IllegalArgumentException("max_chars must be >= 1, got: " + maxChars);
+        }
+        this.candidates = List.copyOf(all);
+        this.keep = Set.copyOf(kept);
+        this.maxChars = maxChars;
+    }
+
+    private static String code(String code) {
+        String c = code.trim().toLowerCase(Locale.ROOT);
+        try {
+            IsoCode639_1 iso = IsoCode639_1.valueOf(c.toUpperCase(Locale.ROOT));
+            if (Language.getByIsoCode639_1(iso) == Language.UNKNOWN) {
+                throw new IllegalArgumentException();
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown or unsupported ISO 639-1 language code '" + code + "'", e);
+        }
+        return c;
+    }
+
+    @Override
+    public String name() {
+        return "language";
+    }
+
+    /** The ISO 639-1 code of {@code text}'s language, or "und" if it cannot be told. */
+    public String detect(String text) {
+        String sample = text.length() > maxChars ? text.substring(0, maxChars) : text;
+        Language lang = detector().detectLanguageOf(sample);
+        return lang == Language.UNKNOWN ? "und" : lang.getIsoCode639_1().name().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public Verdict check(String text) {
+        String lang = detect(text);
+        if (!keep.isEmpty() && !lang.equals("und") && !keep.contains(lang)) {
+            return Verdict.remove("language " + lang);
+        }
+        return Verdict.changed(text, Map.of("detected " + lang, 1L));
+    }
+
+    private LanguageDetector detector() {
+        LanguageDetector d = detector;
+        if (d == null) {
+            synchronized (this) {
+                d = detector;
+                if (d == null) {
+                    List<IsoCode639_1> codes = new ArrayList<>();
+                    candidates.forEach(c -> codes.add(IsoCode639_1.valueOf(c.toUpperCase(Locale.ROOT))));
+                    // Preloaded, the models are only read afterwards, so one detector serves every thread.
+                    d = LanguageDetectorBuilder.fromIsoCodes639_1(codes.toArray(IsoCode639_1[]::new)).withPreloadedLanguageModels().build();
+                    detector = d;
+                }
+            }
+        }
+        return d;
+    }
+}
