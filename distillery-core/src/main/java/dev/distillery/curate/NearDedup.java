@@ -1,9 +1,7 @@
 package dev.distillery.curate;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Near-duplicate removal: MinHash signatures over word shingles, an LSH index of {@code bands} x
@@ -106,31 +104,13 @@ public final class NearDedup implements CorpusStep {
 
     /** Pairs of positions that share an LSH bucket and whose exact Jaccard similarity reaches the threshold, each once. */
     private List<Pair> verifiedPairs(List<long[]> shingles, List<long[]> bandKeys) {
-        java.util.Set<Long> seen = new java.util.HashSet<>();
         List<Pair> out = new ArrayList<>();
-        for (int band = 0; band < bands; band++) {
-            Map<Long, List<Integer>> buckets = new HashMap<>();
-            for (int i = 0; i < bandKeys.size(); i++) {
-                if (bandKeys.get(i).length > 0) {
-                    buckets.computeIfAbsent(bandKeys.get(i)[band], k -> new ArrayList<>(2)).add(i);
-                }
+        LshBuckets.forEachCandidate(bandKeys, bands, (a, b) -> {
+            double j = MinHash.jaccard(shingles.get(a), shingles.get(b));
+            if (j >= threshold) {
+                out.add(new Pair(a, b, j));
             }
-            for (List<Integer> bucket : buckets.values()) {
-                for (int x = 0; x < bucket.size(); x++) {
-                    for (int y = x + 1; y < bucket.size(); y++) {
-                        int a = Math.min(bucket.get(x), bucket.get(y));
-                        int b = Math.max(bucket.get(x), bucket.get(y));
-                        if (!seen.add(((long) a << 32) | b)) {
-                            continue;
-                        }
-                        double j = MinHash.jaccard(shingles.get(a), shingles.get(b));
-                        if (j >= threshold) {
-                            out.add(new Pair(a, b, j));
-                        }
-                    }
-                }
-            }
-        }
+        });
         return out;
     }
 

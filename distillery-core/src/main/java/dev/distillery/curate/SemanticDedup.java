@@ -2,10 +2,7 @@ package dev.distillery.curate;
 
 import dev.distillery.model.MiniLmEncoder;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
@@ -93,29 +90,14 @@ public final class SemanticDedup implements CorpusStep {
     }
 
     private List<NearDedup.Pair> verifiedPairs(List<float[]> vectors) {
-        long[][] keys = vectors.parallelStream().map(this::bandKeys).toArray(long[][]::new);
-        Set<Long> seen = new HashSet<>();
+        List<long[]> keys = vectors.parallelStream().map(this::bandKeys).toList();
         List<NearDedup.Pair> out = new ArrayList<>();
-        for (int band = 0; band < BANDS; band++) {
-            Map<Long, List<Integer>> buckets = new HashMap<>();
-            for (int i = 0; i < keys.length; i++) {
-                buckets.computeIfAbsent(keys[i][band], k -> new ArrayList<>(2)).add(i);
+        LshBuckets.forEachCandidate(keys, BANDS, (a, b) -> {
+            double cos = cosine(vectors.get(a), vectors.get(b));
+            if (cos >= threshold) {
+                out.add(new NearDedup.Pair(a, b, cos));
             }
-            for (List<Integer> bucket : buckets.values()) {
-                for (int x = 0; x < bucket.size(); x++) {
-                    for (int y = x + 1; y < bucket.size(); y++) {
-                        int a = Math.min(bucket.get(x), bucket.get(y));
-                        int b = Math.max(bucket.get(x), bucket.get(y));
-                        if (seen.add(((long) a << 32) | b)) {
-                            double cos = cosine(vectors.get(a), vectors.get(b));
-                            if (cos >= threshold) {
-                                out.add(new NearDedup.Pair(a, b, cos));
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        });
         return out;
     }
 
