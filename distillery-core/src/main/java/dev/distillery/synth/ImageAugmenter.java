@@ -1,0 +1,181 @@
+package dev.distillery.synth;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Image augmentation as a generator: each candidate takes a random labeled image (row-major, one channel,
+ * {@code height x width}) and applies one transform: a shifted crop (zero padding), a horizontal flip, a
+ * small affine map (rotation, scale, shear), an elastic distortion (Simard et al., 2003), or a same-class
+ * mixup with another image of its class. Same-class mixup keeps the label hard; mixing classes would need
+ * soft labels.
+ */
+public final class ImageAugmenter implements Generator<float[]> {
+    private final int height;
+    private final int width;
+
+    public ImageAugmenter(int height, int width) {
+        this.height = height;
+        this.width = width;
+    }
+
+    @Override
+    public String name() {
+        return "augment";
+    }
+
+    @Override
+    public List<Candidate<float[]>> generate(List<float[]> examples, int[] labels, int n, Random rng) {
+        if (examples.isEmpty()) {
+            throw new IllegalArgumentException("image augmentation needs at least one labeled image");
+        }
+        for (float[] x : examples) {
+            if (x.length != height * width) {
+                throw new IllegalArgumentException("expected " + height + "x" + width + " = " + height * width + " pixels, got " + x.length);
+            }
+        }
+        List<Candidate<float[]>> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int src = rng.nextInt(examples.size());
+            float[] img = examples.get(src);
+            float[] aug = switch (rng.nextInt(5)) {
+                case 0 -> shift(img, rng.nextInt(7) - 3, rng.nextInt(7) - 3);
+                case 1 -> flip(img);
+                case 2 -> affine(img, Math.toRadians(rng.nextDouble() * 30 - 15), 0.9 + rng.nextDouble() * 0.2, rng.nextDouble() * 0.3 - 0.15);
+                case 3 -> elastic(img, 34, 4, rng);
+                default -> mixup(img, sameClass(examples, labels, labels[src], rng), 0.3 + rng.nextDouble() * 0.4);
+            };
+            out.add(new Candidate<>(aug, labels[src], name()));
+        }
+        return out;
+    }
+
+    private static float[] sameClass(List<float[]> examples, int[] labels, int label, Random rng) {
+        for (int tries = 0; tries < 50; tries++) {
+            int j = rng.nextInt(examples.size());
+            if (labels[j] == label) {
+                return examples.get(j);
+            }
+        }
+        return examples.get(rng.nextInt(examples.size()));
+    }
+
+    float pixel(float[] img, double y, double x) {
+        // Bilinear interpolation; outside the image is background (0).
+        int y0 = (int) Math.floor(y);
+        int x0 = (int) Math.floor(x);
+        double dy = y - y0;
+        double dx = x - x0;
+        return (float) ((1 - dy) * ((1 - dx) * at(img, y0, x0) + dx * at(img, y0, x0 + 1))
+                + dy * ((1 - dx) * at(img, y0 + 1, x0) + dx * at(img, y0 + 1, x0 + 1)));
+    }
+
+    private float at(float[] img, int y, int x) {
+        return y < 0 || x < 0 || y >= height || x >= width ? 0f : img[y * width + x];
+    }
+
+    float[] shift(float[] img, int dy, int dx) {
+        float[] out = new float[img.length];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                out[y * width + x] = at(img, y - dy, x - dx);
+            }
+        }
+        return out;
+    }
+
+    float[] flip(float[] img) {
+        float[] out = new float[img.length];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                out[y * width + x] = img[y * width + (width - 1 - x)];
+            }
+        }
+        return out;
+    }
+
+    /** Rotation by {@code angle}, scaling by {@code scale} and horizontal shear, about the image centre. */
+    float[] affine(float[] img, double angle, double scale, double shear) {
+        double cy = (height - 1) / 2.0;
+        double cx = (width - 1) / 2.0;
+        double cos = Math.cos(angle) / scale;
+        double sin = Math.sin(angle) / scale;
+        float[] out = new float[img.length];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                // Inverse map: where in the source does this output pixel come from.
+                double u = x - cx - shear * (y - cy);
+                double v = y - cy;
+                out[y * width + x] = pixel(img, cy + sin * u + cos * v, cx + cos * u - sin * v);
+            }
+        }
+        return out;
+    }
+
+    /** Elastic distortion: a random displacement field smoothed by a Gaussian of {@code sigma}, scaled by {@code strength}. */
+    float[] elastic(float[] img, double strength, double sigma, Random rng) {
+        double[] fy = smooth(noise(rng), sigma);
+        double[] fx = smooth(noise(rng), sigma);
+        float[] out = new float[img.length];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int i = y * width + x;
+                out[i] = pixel(img, y + strength * fy[i], x + strength * fx[i]);
+            }
+        }
+        return out;
+    }
+
+    private double[] noise(Random rng) {
+        double[] f = new double[height * width];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = rng.nextDouble() * 2 - 1;
+        }
+        return f;
+    }
+
+    private double[] smooth(double[] f, double sigma) {
+        int r = (int) Math.ceil(3 * sigma);
+        double[] k = new double[2 * r + 1];
+        double sum = 0;
+        for (int i = -r; i <= r; i++) {
+            k[i + r] = Math.exp(-i * i / (2 * sigma * sigma));
+            sum += k[i + r];
+        }
+        for (int i = 0; i < k.length; i++) {
+            k[i] /= sum;
+        }
+        double[] tmp = new double[f.length];
+        double[] out = new double[f.length];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                double s = 0;
+                for (int d = -r; d <= r; d++) {
+                    int xx = Math.min(width - 1, Math.max(0, x + d));
+                    s += k[d + r] * f[y * width + xx];
+                }
+                tmp[y * width + x] = s;
+            }
+        }
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                double s = 0;
+                for (int d = -r; d <= r; d++) {
+                    int yy = Math.min(height - 1, Math.max(0, y + d));
+                    s += k[d + r] * tmp[yy * width + x];
+                }
+                out[y * width + x] = s;
+            }
+        }
+        return out;
+    }
+
+    static float[] mixup(float[] a, float[] b, double lambda) {
+        float[] out = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = (float) (lambda * a[i] + (1 - lambda) * b[i]);
+        }
+        return out;
+    }
+}

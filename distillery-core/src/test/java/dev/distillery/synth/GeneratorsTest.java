@@ -1,0 +1,67 @@
+package dev.distillery.synth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class GeneratorsTest {
+    /** A 6x6 image with a bright pixel at (row 1, column 4). */
+    static float[] dot() {
+        float[] img = new float[36];
+        img[1 * 6 + 4] = 1f;
+        return img;
+    }
+
+    @Test
+    void imageTransformsMovePixelsWhereTheyShould() {
+        ImageAugmenter a = new ImageAugmenter(6, 6);
+        assertThat(a.flip(dot())[1 * 6 + 1]).isEqualTo(1f);
+        assertThat(a.shift(dot(), 2, -1)[3 * 6 + 3]).isEqualTo(1f);
+        float[] same = a.affine(dot(), 0, 1, 0);
+        assertThat(same).containsExactly(dot(), within(1e-6f));
+        // A half-turn about the centre sends (1, 4) to (4, 1).
+        assertThat(a.affine(dot(), Math.PI, 1, 0)[4 * 6 + 1]).isCloseTo(1f, within(1e-5f));
+        float[] mixed = ImageAugmenter.mixup(dot(), a.flip(dot()), 0.25);
+        assertThat(mixed[1 * 6 + 4]).isCloseTo(0.25f, within(1e-6f));
+        assertThat(mixed[1 * 6 + 1]).isCloseTo(0.75f, within(1e-6f));
+    }
+
+    @Test
+    void imageCandidatesKeepTheirSourceLabelAndSize() {
+        ImageAugmenter a = new ImageAugmenter(6, 6);
+        float[] other = new float[36];
+        other[0] = 1f;
+        List<Candidate<float[]>> out = a.generate(List.of(dot(), other), new int[] {3, 7}, 50, new Random(1));
+        assertThat(out).hasSize(50).allSatisfy(c -> {
+            assertThat(c.example()).hasSize(36);
+            assertThat(c.label()).isIn(3, 7);
+            assertThat(c.generator()).isEqualTo("augment");
+        });
+        float total = 0;
+        for (float v : a.elastic(dot(), 1, 1, new Random(2))) {
+            total += v;
+        }
+        assertThat(total).as("a gentle elastic map moves the dot but keeps most of its mass").isBetween(0.3f, 1.5f);
+        assertThatThrownBy(() -> a.generate(List.of(new float[10]), new int[] {0}, 1, new Random(1))).hasMessageContaining("6x6");
+    }
+
+    @Test
+    void textAugmentationUsesWordNetSynonymsAndKeepsLabels() {
+        assertThat(TextAugmenter.synonyms("happy")).contains("felicitous", "glad");
+        assertThat(TextAugmenter.synonyms("xq")).isEmpty();
+        TextAugmenter eda = new TextAugmenter(0.2);
+        List<String> texts = List.of("the meeting about the quarterly budget is moved to friday afternoon",
+                "win a free holiday now by replying to this message today");
+        List<Candidate<String>> out = eda.generate(texts, new int[] {0, 1}, 40, new Random(4));
+        assertThat(out).hasSize(40).allSatisfy(c -> {
+            assertThat(c.label()).isEqualTo(c.example().contains("budget") || c.example().contains("meeting")
+                    || c.example().contains("quarterly") ? 0 : 1);
+            assertThat(c.example()).isNotBlank();
+        });
+        assertThat(out).extracting(Candidate::example).anySatisfy(t -> assertThat(texts).doesNotContain(t));
+    }
+}
