@@ -1,0 +1,211 @@
+package dev.distillery.synth;
+
+import dev.distillery.curate.QualityFilter;
+import dev.distillery.data.Dataset;
+import dev.distillery.data.Example;
+import dev.distillery.data.JsonlFormat;
+import dev.distillery.data.OnError;
+import dev.distillery.data.ReadResult;
+import dev.distillery.data.Schema;
+import dev.distillery.data.Splits;
+import dev.distillery.data.sources.DataCatalog;
+import dev.distillery.model.Classifier;
+import dev.distillery.run.Run;
+import dev.distillery.run.RunStore;
+import dev.distillery.util.AtomicFiles;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * The synth command as a library call: a generator proposes candidates from the labeled examples, the
+ * teacher, leakage and novelty checks (and, for text, quality rules) accept or reject each with a reason,
+ * and the accepted candidates are written as a labeled JSON Lines data set any command can train on.
+ */
+public final class SynthJob {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * What to synthesize and how strictly to verify it. Similarities are the Jaccard of word 5-grams for text and the
+     * cosine of pixels for images; a null {@code leakage} or {@code novelty} takes the default for the data's kind.
+     */
+    public record Spec(String data, String test, String labeled, int candidates, double minConfidence, Double leakage,
+            Double novelty, boolean verify, long seed, OnError onError) {
+        Spec resolved(Schema.Kind kind) {
+            boolean text = kind == Schema.Kind.TEXT;
+            return new Spec(data, test, labeled, candidates, minConfidence, leakage != null ? leakage : text ? 0.8 : 0.98,
+                    novelty != null ? novelty : text ? 0.9 : 0.995, verify, seed, onError);
+        }
+    }
+
+    public record Outcome(Run run, Path output, int seeds, VerifierChain.Report<?> report, int written) {}
+
+    private final DataCatalog catalog;
+    private final RunStore runs;
+    private final Consumer<String> log;
+
+    public SynthJob(DataCatalog catalog, RunStore runs, Consumer<String> log) {
+        this.catalog = catalog;
+        this.runs = runs;
+        this.log = log == null ? s -> {} : log;
+    }
+
+    public Outcome run(Spec requested, Path teacherDir, Path output, List<String> args) {
+        try (Classifier teacher = Classifier.load(teacherDir)) {
+            Schema schema = teacher.schema();
+            Spec spec = requested.resolved(schema.kind());
+            Dataset data = load(spec.data(), spec.onError(), schema);
+            Dataset labeled = data.filter("labeled", Example::hasLabel);
+            if (labeled.isEmpty()) {
+                throw new IllegalArgumentException(spec.data() + " has no labeled examples to generate from");
+            }
+            if (spec.labeled() != null) {
+                labeled = Splits.labeledSubset(labeled, Splits.parseAmount(spec.labeled(), labeled.size()), spec.seed()).first();
+            }
+            List<Example> real = new ArrayList<>(data.examples());
+            if (spec.test() != null) {
+                real.addAll(load(spec.test(), spec.onError(), schema).examples());
+            }
+            Run run = runs.create("synth");
+            Map<String, Object> cfg = JSON.convertValue(spec, Map.class);
+            cfg.put("teacher", teacherDir.toString());
+            cfg.put("output", output.toString());
+            run.writeConfig(cfg);
+            List<Path> inputs = new ArrayList<>(catalog.inputFiles(spec.data()));
+            if (spec.test() != null) {
+                inputs.addAll(catalog.inputFiles(spec.test()));
+            }
+            run.start("synth", args, spec.seed(), inputs);
+            Dataset seeds = labeled;
+            return run.record(() -> schema.kind() == Schema.Kind.TEXT
+                    ? synthesize(run, spec, teacher, seeds, real, output, texts(seeds), new TextAugmenter(0.1),
+                            SimilarityIndex.texts(5, Math.min(spec.leakage(), spec.novelty())), SimilarityIndex.texts(5, spec.novelty()),
+                            Example::text, (id, t, label) -> Example.text(id, t, label, "synth"),
+                            List.of(Verifiers.textQuality(QualityFilter.Rules.DEFAULT, 0.5)))
+                    : synthesize(run, spec, teacher, seeds, real, output, images(seeds), imageGenerator(schema),
+                            SimilarityIndex.vectors(), SimilarityIndex.vectors(), Example::features,
+                            (id, f, label) -> Example.dense(id, f, label, "synth"), List.of()),
+                    SynthJob::results, SynthJob::summary);
+        }
+    }
+
+    private interface Maker<T> {
+        Example make(String id, T example, String label);
+    }
+
+    private <T> Outcome synthesize(Run run, Spec spec, Classifier teacher, Dataset seeds, List<Example> real, Path output,
+            List<T> seedExamples, Generator<T> generator, SimilarityIndex<T> realIndex, SimilarityIndex<T> acceptedIndex,
+            java.util.function.Function<Example, T> content, Maker<T> maker, List<Verifier<T>> extra) {
+        Schema schema = teacher.schema();
+        int[] labels = seeds.examples().stream().mapToInt(e -> schema.indexOf(e.label().orElseThrow())).toArray();
+        log.accept(String.format("%s: %,d candidates from %,d labeled examples", generator.name(), spec.candidates(), seeds.size()));
+        List<Candidate<T>> candidates = generator.generate(seedExamples, labels, spec.candidates(), new Random(spec.seed()));
+        VerifierChain.Report<T> report;
+        if (spec.verify()) {
+            real.forEach(e -> realIndex.add(content.apply(e)));
+            List<Verifier<T>> checks = new ArrayList<>(extra);
+            checks.add(Verifiers.teacherAgreement(xs -> {
+                List<Example> batch = new ArrayList<>(xs.size());
+                for (int i = 0; i < xs.size(); i++) {
+                    batch.add(maker.make("candidate-" + i, xs.get(i), null));
+                }
+                return teacher.probabilities(batch, 256);
+            }, spec.minConfidence(), schema.labels()));
+            checks.add(Verifiers.notNearReal(realIndex, spec.leakage()));
+            report = new VerifierChain<>(checks, new Novelty<>(acceptedIndex, spec.novelty())).verify(candidates, 512);
+        } else {
+            report = new VerifierChain<T>(List.of(), null).verify(candidates, 512);
+        }
+        List<Example> accepted = new ArrayList<>();
+        int i = 0;
+        for (Candidate<T> c : report.accepted()) {
+            accepted.add(maker.make(String.format("synth-%06d", i++), c.example(), schema.labels().get(c.label())));
+        }
+        JsonlFormat.write(new Dataset("synthetic", schema, accepted), output);
+        writeVerdicts(run.dir().resolve("verdicts.jsonl"), report, schema);
+        report.byGenerator().forEach((g, m) -> log.accept(String.format("%s: %s of %s accepted (%.1f%%); rejected by %s", g,
+                m.get("accepted"), m.get("candidates"), 100 * (double) m.get("acceptance_rate"), byVerifier(m))));
+        return new Outcome(run, output, seeds.size(), report, accepted.size());
+    }
+
+    /** Rejections summed per verifier ("teacher", "leakage", ...), for a line a person can read. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Integer> byVerifier(Map<String, Object> generatorStats) {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        ((Map<String, Integer>) generatorStats.get("rejected")).forEach((why, n) -> out.merge(why.substring(0, why.indexOf(':')), n, Integer::sum));
+        return out;
+    }
+
+    private static <T> void writeVerdicts(Path file, VerifierChain.Report<T> report, Schema schema) {
+        AtomicFiles.write(file, out -> {
+            int i = 0;
+            for (VerifierChain.Outcome<T> o : report.outcomes()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("candidate", i++);
+                m.put("generator", o.candidate().generator());
+                m.put("label", schema.labels().get(o.candidate().label()));
+                m.put("accepted", o.accepted());
+                if (!o.accepted()) {
+                    m.put("rejected_by", o.rejectedBy());
+                    m.put("reason", o.reason());
+                }
+                out.write(JSON.writeValueAsBytes(m));
+                out.write('\n');
+            }
+        });
+    }
+
+    private static List<String> texts(Dataset d) {
+        return d.examples().stream().map(Example::text).toList();
+    }
+
+    private static List<float[]> images(Dataset d) {
+        return d.examples().stream().map(Example::features).toList();
+    }
+
+    private static ImageAugmenter imageGenerator(Schema schema) {
+        List<Long> shape = schema.featureShape();
+        if (shape.size() < 2 || (shape.size() == 3 && shape.get(0) != 1)) {
+            throw new IllegalArgumentException("image synthesis needs one-channel images (shape [H, W] or [1, H, W]), got " + shape);
+        }
+        return new ImageAugmenter(Math.toIntExact(shape.get(shape.size() - 2)), Math.toIntExact(shape.get(shape.size() - 1)));
+    }
+
+    private Dataset load(String ref, OnError onError, Schema schema) {
+        ReadResult r = catalog.load(ref, onError, log);
+        if (r.skipped() > 0) {
+            log.accept("skipped " + r.skipped() + " bad records in " + ref);
+        }
+        return r.dataset().withSchema(schema);
+    }
+
+    static Map<String, Object> results(Outcome o) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("labeled_examples", o.seeds());
+        r.put("candidates", o.report().outcomes().size());
+        r.put("accepted", o.written());
+        r.put("acceptance_rate", o.written() / (double) Math.max(1, o.report().outcomes().size()));
+        r.put("by_generator", o.report().byGenerator());
+        r.put("output", o.output().toString());
+        return r;
+    }
+
+    static String summary(Outcome o) {
+        StringBuilder sb = new StringBuilder("# Synthesis " + o.run().id() + "\n\n");
+        sb.append(String.format("%,d candidates from %,d labeled examples; %,d accepted, written to `%s`.%n%n", o.report().outcomes().size(),
+                o.seeds(), o.written(), o.output()));
+        sb.append("| generator | candidates | accepted | rate | rejected by |\n|---|---|---|---|---|\n");
+        o.report().byGenerator().forEach((g, m) -> sb.append(String.format("| %s | %s | %s | %.3f | %s |%n", g, m.get("candidates"),
+                m.get("accepted"), (double) m.get("acceptance_rate"), byVerifier(m))));
+        sb.append("\n## Rejections by reason\n\n");
+        o.report().byGenerator().forEach((g, m) -> ((Map<?, ?>) m.get("rejected")).entrySet().stream()
+                .sorted((a, b) -> Integer.compare((Integer) b.getValue(), (Integer) a.getValue()))
+                .forEach(e -> sb.append("- ").append(g).append(": ").append(e.getKey()).append(": ").append(e.getValue()).append('\n')));
+        return sb.append("\nPer-candidate verdicts: `verdicts.jsonl`.\n").toString();
+    }
+}
