@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "distillery", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train small, strong models from scarce data and scarce compute, on the JVM.",
-        subcommands = {QuickstartCommand.class, DataCommand.class, CurateCommand.class, SynthCommand.class, TrainCommand.class, EvalCommand.class,
+        subcommands = {QuickstartCommand.class, DataCommand.class, CurateCommand.class, SynthCommand.class, CollapseCommand.class, TrainCommand.class, EvalCommand.class,
                 DistillCommand.class, CompressCommands.Prune.class, CompressCommands.Quantize.class, CompressCommands.Factorize.class,
                 CompressCommands.Lora.class, CompressCommands.Compress.class, LabelCommand.class, PredictCommand.class, RunsCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
