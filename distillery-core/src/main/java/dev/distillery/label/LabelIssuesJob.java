@@ -23,7 +23,8 @@ import java.util.Set;
 
 /**
  * The {@code label issues} command as a library call: cross-validated probabilities, confident
- * learning, and a ranked list of likely mislabeled examples written to {@code issues.jsonl}. With
+ * learning, and a ranked list of likely mislabeled examples written to {@code issues.jsonl} (the
+ * out-of-sample probabilities themselves to {@code probabilities.csv}). With
  * {@code injectNoise}, first flips that share of labels to another class at random (seeded) and
  * scores the flags against the flips: the way to measure the detector on data with known errors.
  */
@@ -80,6 +81,34 @@ public final class LabelIssuesJob {
                 LabelIssuesJob::summary);
     }
 
+    /**
+     * Every example's out-of-sample probabilities, so other flagging rules can be tried without training again;
+     * with injected noise, a column says which labels were flipped.
+     */
+    static void writeProbabilities(java.nio.file.Path file, Dataset data, float[][] probs, int[] given, Set<Integer> injected) {
+        List<String> labels = data.schema().labels();
+        AtomicFiles.write(file, out -> {
+            java.io.Writer w = new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8);
+            w.write("id,given");
+            for (String l : labels) {
+                w.write(",p_" + l.replaceAll("[,\\s]+", "_"));
+            }
+            w.write(injected.isEmpty() ? "\n" : ",injected\n");
+            for (int i = 0; i < probs.length; i++) {
+                String id = data.get(i).id();
+                w.write(id.contains(",") || id.contains("\"") ? "\"" + id.replace("\"", "\"\"") + "\"" : id);
+                w.write(',');
+                w.write(Integer.toString(given[i]));
+                for (float p : probs[i]) {
+                    w.write(',');
+                    w.write(Float.toString(p));
+                }
+                w.write(injected.isEmpty() ? "\n" : (injected.contains(i) ? ",1\n" : ",0\n"));
+            }
+            w.flush();
+        });
+    }
+
     private Outcome find(Run run, Dataset data, ModelSpec spec, TrainConfig config, int folds, Set<Integer> injected) {
         float[][] probs = CrossValidation.outOfSample(data, spec, config, folds, listener);
         int[] given = new int[data.size()];
@@ -101,6 +130,7 @@ public final class LabelIssuesJob {
             lines.append(json(row)).append('\n');
         }
         AtomicFiles.writeString(run.dir().resolve("issues.jsonl"), lines.toString());
+        writeProbabilities(run.dir().resolve("probabilities.csv"), data, probs, given, injected);
         double precision = Double.NaN;
         double recall = Double.NaN;
         if (!injected.isEmpty()) {
@@ -160,7 +190,8 @@ public final class LabelIssuesJob {
             sb.append(String.format("%nAgainst the %,d injected flips: precision %.3f, recall %.3f.%n", o.injected().size(),
                     o.precision(), o.recall()));
         }
-        sb.append("\nThe ranked list is in `issues.jsonl` (most certain first).\n");
+        sb.append("\nThe ranked list is in `issues.jsonl` (most certain first); every example's out-of-sample probabilities in "
+                + "`probabilities.csv`.\n");
         return sb.toString();
     }
 }

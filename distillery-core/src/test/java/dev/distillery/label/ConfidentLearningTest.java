@@ -66,4 +66,27 @@ class ConfidentLearningTest {
             assertThat(row).containsExactly(5, 5, 5, 5);
         }
     }
+
+    @Test
+    void theJobWritesTheRankedIssuesAndEveryExamplesProbabilities(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("blobs.jsonl");
+        dev.distillery.data.JsonlFormat.write(TestData.blobs(40, 5), file);
+        TrainConfig cfg = new TrainConfig(20, 16, 1e-2f, TrainConfig.Optimizer.ADAM, TrainConfig.Schedule.COSINE, 0f, 0, 3);
+        LabelIssuesJob.Outcome o = new LabelIssuesJob(new dev.distillery.data.sources.DataCatalog(dir.resolve("ds")),
+                new dev.distillery.run.RunStore(dir.resolve("runs")), null)
+                .run(file.toString(), new MlpSpec(16, 1, 0f), cfg, 4, 0.1, dev.distillery.data.OnError.FAIL, List.of());
+        assertThat(o.injected()).hasSize(12);
+        assertThat(o.recall()).isGreaterThan(0.7);
+        assertThat(o.precision()).isGreaterThan(0.7);
+        List<String> issueLines = java.nio.file.Files.readAllLines(o.run().dir().resolve("issues.jsonl"));
+        assertThat(issueLines).hasSize(o.issues().size());
+        List<String> csv = java.nio.file.Files.readAllLines(o.run().dir().resolve("probabilities.csv"));
+        assertThat(csv.get(0)).isEqualTo("id,given,p_left,p_middle,p_right,injected");
+        assertThat(csv).hasSize(121);
+        long flagged = csv.stream().skip(1).filter(l -> l.endsWith(",1")).count();
+        assertThat(flagged).isEqualTo(12);
+        double sum = java.util.Arrays.stream(csv.get(1).split(",")).skip(2).limit(3).mapToDouble(Double::parseDouble).sum();
+        assertThat(sum).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-4));
+    }
 }
