@@ -3,7 +3,6 @@ package dev.distillery.distill;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
-import dev.distillery.data.ReadResult;
 import dev.distillery.data.Splits;
 import dev.distillery.data.sources.DataCatalog;
 import dev.distillery.eval.Evaluation;
@@ -71,11 +70,7 @@ public final class DistillJob {
     }
 
     private Dataset load(String ref, DistillSpec spec, Classifier teacher) {
-        ReadResult r = catalog.load(ref, spec.onError(), listener::onMessage);
-        if (r.skipped() > 0) {
-            listener.onMessage("skipped " + r.skipped() + " bad records in " + ref);
-        }
-        return r.dataset().withSchema(teacher.schema());
+        return catalog.loadDataset(ref, spec.onError(), listener::onMessage).withSchema(teacher.schema());
     }
 
     /** Keeps {@code amount} labels (stratified), drops the rest: those examples teach through the teacher alone. */

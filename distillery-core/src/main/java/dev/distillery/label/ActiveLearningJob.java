@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
 import dev.distillery.data.OnError;
-import dev.distillery.data.ReadResult;
 import dev.distillery.data.sources.DataCatalog;
 import dev.distillery.model.ModelSpec;
 import dev.distillery.report.Plots;
@@ -64,11 +63,7 @@ public final class ActiveLearningJob {
     }
 
     private Dataset load(String ref, OnError onError) {
-        ReadResult r = catalog.load(ref, onError, listener::onMessage);
-        if (r.skipped() > 0) {
-            listener.onMessage("skipped " + r.skipped() + " bad records in " + ref);
-        }
-        return r.dataset();
+        return catalog.loadDataset(ref, onError, listener::onMessage);
     }
 
     static Map<String, Object> results(Outcome o) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
 import dev.distillery.data.OnError;
-import dev.distillery.data.ReadResult;
 import dev.distillery.data.sources.DataCatalog;
 import dev.distillery.model.ModelSpec;
 import dev.distillery.run.Run;
@@ -50,12 +49,9 @@ public final class LabelIssuesJob {
         if (injectNoise < 0 || injectNoise >= 1) {
             throw new IllegalArgumentException("injected noise must be in [0, 1), got: " + injectNoise);
         }
-        ReadResult read = catalog.load(dataRef, onError, listener::onMessage);
-        if (read.skipped() > 0) {
-            listener.onMessage("skipped " + read.skipped() + " bad records in " + dataRef);
-        }
-        Dataset data = read.dataset().filter(dataRef, Example::hasLabel);
-        int unlabeled = read.dataset().size() - data.size();
+        Dataset all = catalog.loadDataset(dataRef, onError, listener::onMessage);
+        Dataset data = all.filter(dataRef, Example::hasLabel);
+        int unlabeled = all.size() - data.size();
         if (unlabeled > 0) {
             listener.onMessage(unlabeled + " unlabeled examples left out: there is no label to check");
         }

@@ -5,7 +5,6 @@ import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
 import dev.distillery.data.JsonlFormat;
 import dev.distillery.data.OnError;
-import dev.distillery.data.ReadResult;
 import dev.distillery.data.Schema;
 import dev.distillery.data.Splits;
 import dev.distillery.data.sources.DataCatalog;
@@ -177,11 +176,7 @@ public final class SynthJob {
     }
 
     private Dataset load(String ref, OnError onError, Schema schema) {
-        ReadResult r = catalog.load(ref, onError, log);
-        if (r.skipped() > 0) {
-            log.accept("skipped " + r.skipped() + " bad records in " + ref);
-        }
-        return r.dataset().withSchema(schema);
+        return catalog.loadDataset(ref, onError, log).withSchema(schema);
     }
 
     static Map<String, Object> results(Outcome o) {

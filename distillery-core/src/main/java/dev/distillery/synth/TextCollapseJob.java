@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
 import dev.distillery.data.OnError;
-import dev.distillery.data.ReadResult;
 import dev.distillery.data.Splits;
 import dev.distillery.data.sources.DataCatalog;
 import dev.distillery.report.Plots;
@@ -59,8 +58,7 @@ public final class TextCollapseJob {
     }
 
     public Outcome run(Spec spec, List<String> args) {
-        ReadResult r = catalog.load(spec.data(), spec.onError(), log);
-        Dataset data = r.dataset();
+        Dataset data = catalog.loadDataset(spec.data(), spec.onError(), log);
         if (data.schema().kind() != dev.distillery.data.Schema.Kind.TEXT) {
             throw new IllegalArgumentException(spec.data() + " is not a text data set; the text collapse lab needs texts");
         }

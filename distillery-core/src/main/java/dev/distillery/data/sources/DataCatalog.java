@@ -53,6 +53,15 @@ public final class DataCatalog {
         return DataFiles.read(Path.of(ref), onError);
     }
 
+    /** Loads {@code ref} and says how many bad records were skipped, so no job drops records silently. */
+    public Dataset loadDataset(String ref, OnError onError, Consumer<String> log) {
+        ReadResult r = load(ref, onError, log);
+        if (r.skipped() > 0) {
+            log.accept("skipped " + r.skipped() + " bad records in " + ref);
+        }
+        return r.dataset();
+    }
+
     /** The files a reference reads, for input checksums in provenance. */
     public List<Path> inputFiles(String ref) {
         if (isKnown(ref)) {
