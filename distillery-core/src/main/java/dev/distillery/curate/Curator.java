@@ -189,7 +189,7 @@ public final class Curator {
             }
             Doc next;
             if (steps.get(i) instanceof RecordStep step) {
-                next = tally == null ? checkQuietly(step, d) : RecordStep.apply(step, d, tally.reports()[i]);
+                next = tally == null ? RecordStep.keptAs(d, step.check(d.text())) : RecordStep.apply(step, d, tally.reports()[i]);
             } else {
                 String why = decisions[i].removedFor(d.id(), d.text());
                 if (why != null && tally != null) {
@@ -209,11 +209,6 @@ public final class Curator {
             d = next;
         }
         return d;
-    }
-
-    private static Doc checkQuietly(RecordStep step, Doc d) {
-        Verdict v = step.check(d.text());
-        return !v.kept() ? null : v.text().equals(d.text()) ? d : d.withText(v.text());
     }
 
     private static void say(Consumer<String> log, String line) {

@@ -23,8 +23,12 @@ public interface RecordStep extends CurateStep {
         v.changes().forEach(report::changed);
         if (!v.kept()) {
             report.removed(doc, v.removedFor());
-            return null;
         }
-        return v.text().equals(doc.text()) ? doc : doc.withText(v.text());
+        return keptAs(doc, v);
+    }
+
+    /** The record a verdict leaves: null if removed, the same record if its text did not change. */
+    static Doc keptAs(Doc doc, Verdict v) {
+        return !v.kept() ? null : v.text().equals(doc.text()) ? doc : doc.withText(v.text());
     }
 }

@@ -26,6 +26,7 @@ public final class BigramLanguageModel {
     private final Map<Integer, long[]> nextCumulative = new HashMap<>();
     private final Map<Long, Integer> bigram = new HashMap<>();
     private final long[] startCount;
+    private final long startTotal;
     private final long[] unigramCumulative;
 
     private BigramLanguageModel(Map<String, Integer> vocab, List<String> words, double lambda, List<int[]> sequences) {
@@ -52,6 +53,7 @@ public final class BigramLanguageModel {
             }
         }
         unigramTotal = total;
+        startTotal = Arrays.stream(startCount).sum();
         unigramCumulative = new long[v];
         long c = 0;
         for (int i = 0; i < v; i++) {
@@ -120,8 +122,7 @@ public final class BigramLanguageModel {
         double uni = (unigram[w] + 1.0) / (unigramTotal + words.size());
         double p;
         if (prev < 0) {
-            long starts = Arrays.stream(startCount).sum();
-            p = starts == 0 ? uni : lambda * startCount[w] / (double) starts + (1 - lambda) * uni;
+            p = startTotal == 0 ? uni : lambda * startCount[w] / (double) startTotal + (1 - lambda) * uni;
         } else {
             long from = unigram[prev];
             Integer c = bigram.get(((long) prev << 32) | w);
@@ -154,7 +155,6 @@ public final class BigramLanguageModel {
     /** {@code n} texts of at most {@code maxWords} words, each drawn word by word from what the model has seen. */
     public List<String> sample(int n, int maxWords, Random rng) {
         List<String> out = new ArrayList<>(n);
-        long starts = Arrays.stream(startCount).sum();
         long[] startCum = new long[startCount.length];
         long c = 0;
         for (int i = 0; i < startCount.length; i++) {
@@ -163,7 +163,7 @@ public final class BigramLanguageModel {
         }
         for (int k = 0; k < n; k++) {
             StringBuilder sb = new StringBuilder();
-            int prev = starts == 0 ? draw(unigramCumulative, rng) : draw(startCum, rng);
+            int prev = startTotal == 0 ? draw(unigramCumulative, rng) : draw(startCum, rng);
             for (int len = 0; len < maxWords && prev != 1; len++) {
                 sb.append(sb.length() == 0 ? "" : " ").append(words.get(prev));
                 int[] next = nextWords.get(prev);
