@@ -23,6 +23,14 @@ public final class CollapseLoop<D, M> {
 
         /** Quality and distance figures of a fitted model and its samples, e.g. held-out perplexity, Frechet distance. */
         Map<String, Double> measure(M model, List<D> samples);
+
+        /**
+         * Like {@link #measure(Object, List)}, also given the data the model was fitted to and what the policy kept of the
+         * samples (all of them unless it verifies).
+         */
+        default Map<String, Double> measure(M model, List<D> train, List<D> samples, List<D> kept) {
+            return measure(model, samples);
+        }
     }
 
     /** One generation's figures. */
@@ -48,8 +56,16 @@ public final class CollapseLoop<D, M> {
             M model = family.fit(train, rng);
             List<D> samples = family.sample(model, perGeneration, rng);
             List<D> kept = policy == Policy.VERIFY ? verify.apply(samples) : samples;
-            Generation gen = new Generation(g, train.size(), samples.size(), kept.size(), new LinkedHashMap<>(family.measure(model, samples)));
+            Generation gen = new Generation(g, train.size(), samples.size(), kept.size(), new LinkedHashMap<>(family.measure(model, train, samples, kept)));
             out.add(gen);
+            // Models that hold native memory (a DJL generator) are released once their generation is measured.
+            if (model instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("could not release the generation-" + g + " model", e);
+                }
+            }
             if (progress != null) {
                 progress.accept(gen);
             }

@@ -6,12 +6,9 @@ import dev.distillery.data.Example;
 import dev.distillery.data.OnError;
 import dev.distillery.data.Splits;
 import dev.distillery.data.sources.DataCatalog;
-import dev.distillery.report.Plots;
 import dev.distillery.run.Run;
 import dev.distillery.run.RunStore;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,24 +25,12 @@ import java.util.function.Consumer;
  */
 public final class TextCollapseJob {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String LAB = "Text collapse lab";
 
     public record Spec(String data, int generations, List<Policy> policies, List<Long> seeds, int maxWords, double lambda,
             OnError onError) {}
 
-    /** Per policy: per seed, the generations. */
-    public record Outcome(Run run, Spec spec, Map<Policy, List<List<CollapseLoop.Generation>>> curves, int trainTexts, int testTexts) {
-        /** Mean of {@code metric} over seeds, per generation. */
-        public double[] mean(Policy p, String metric) {
-            List<List<CollapseLoop.Generation>> runs = curves.get(p);
-            double[] m = new double[runs.get(0).size()];
-            for (List<CollapseLoop.Generation> r : runs) {
-                for (int g = 0; g < m.length; g++) {
-                    m[g] += r.get(g).metrics().get(metric) / runs.size();
-                }
-            }
-            return m;
-        }
-    }
+    public record Outcome(Run run, Spec spec, CollapseCurves curves, int trainTexts, int testTexts) {}
 
     private final DataCatalog catalog;
     private final RunStore runs;
@@ -58,7 +43,11 @@ public final class TextCollapseJob {
     }
 
     public Outcome run(Spec spec, List<String> args) {
-        Dataset data = catalog.loadDataset(spec.data(), spec.onError(), log);
+        return run(spec, catalog.loadDataset(spec.data(), spec.onError(), log), args);
+    }
+
+    /** Runs the lab on {@code data}, already loaded by the caller. */
+    public Outcome run(Spec spec, Dataset data, List<String> args) {
         if (data.schema().kind() != dev.distillery.data.Schema.Kind.TEXT) {
             throw new IllegalArgumentException(spec.data() + " is not a text data set; the text collapse lab needs texts");
         }
@@ -122,22 +111,10 @@ public final class TextCollapseJob {
             }
             curves.put(p, perSeed);
         }
-        Outcome o = new Outcome(run, spec, curves, train.size(), heldOut.size());
-        plot(o, "perplexity", "held-out perplexity", run.plotsDir().resolve("perplexity.png"));
-        plot(o, "distinct_2", "distinct 2-grams of the samples", run.plotsDir().resolve("distinct-2.png"));
+        Outcome o = new Outcome(run, spec, new CollapseCurves(curves), train.size(), heldOut.size());
+        o.curves().plot(LAB, "perplexity", "held-out perplexity", run.plotsDir().resolve("perplexity.png"));
+        o.curves().plot(LAB, "distinct_2", "distinct 2-grams of the samples", run.plotsDir().resolve("distinct-2.png"));
         return o;
-    }
-
-    static void plot(Outcome o, String metric, String title, Path png) {
-        var chart = new org.knowm.xchart.XYChartBuilder().width(720).height(460).title("Text collapse lab: " + title)
-                .xAxisTitle("generation").yAxisTitle(metric).build();
-        o.curves().keySet().forEach(p -> {
-            double[] y = o.mean(p, metric);
-            double[] x = new double[y.length];
-            Arrays.setAll(x, i -> i);
-            chart.addSeries(p.label(), x, y);
-        });
-        Plots.save(chart, png);
     }
 
     static Map<String, Object> results(Outcome o) {
@@ -145,16 +122,16 @@ public final class TextCollapseJob {
         r.put("train_texts", o.trainTexts());
         r.put("held_out_texts", o.testTexts());
         Map<String, Object> perPolicy = new LinkedHashMap<>();
-        o.curves().keySet().forEach(p -> perPolicy.put(p.label(), Map.of("perplexity", o.mean(p, "perplexity"),
-                "distinct_2", o.mean(p, "distinct_2"), "words_seen", o.mean(p, "words_seen"))));
+        o.curves().byPolicy().keySet().forEach(p -> perPolicy.put(p.label(), Map.of("perplexity", o.curves().mean(p, "perplexity"),
+                "distinct_2", o.curves().mean(p, "distinct_2"), "words_seen", o.curves().mean(p, "words_seen"))));
         r.put("mean_over_seeds", perPolicy);
-        if (o.curves().containsKey(Policy.REPLACE)) {
-            double[] ppl = o.mean(Policy.REPLACE, "perplexity");
+        if (o.curves().has(Policy.REPLACE)) {
+            double[] ppl = o.curves().mean(Policy.REPLACE, "perplexity");
             r.put("replace_degradation", ppl[ppl.length - 1] / ppl[0] - 1);
         }
-        if (o.curves().containsKey(Policy.ACCUMULATE) && o.curves().containsKey(Policy.VERIFY)) {
-            double[] acc = o.mean(Policy.ACCUMULATE, "perplexity");
-            double[] ver = o.mean(Policy.VERIFY, "perplexity");
+        if (o.curves().has(Policy.ACCUMULATE) && o.curves().has(Policy.VERIFY)) {
+            double[] acc = o.curves().mean(Policy.ACCUMULATE, "perplexity");
+            double[] ver = o.curves().mean(Policy.VERIFY, "perplexity");
             r.put("verify_vs_accumulate", acc[acc.length - 1] - ver[ver.length - 1]);
         }
         return r;
@@ -165,14 +142,14 @@ public final class TextCollapseJob {
         sb.append(String.format("Word bigram model, %,d training texts, %,d held out; mean of %d seeds.%n%n", o.trainTexts(), o.testTexts(),
                 o.spec().seeds().size()));
         sb.append("| generation |");
-        o.curves().keySet().forEach(p -> sb.append(' ').append(p.label()).append(" perplexity | ").append(p.label()).append(" distinct-2 |"));
+        o.curves().byPolicy().keySet().forEach(p -> sb.append(' ').append(p.label()).append(" perplexity | ").append(p.label()).append(" distinct-2 |"));
         sb.append("\n|---|");
-        o.curves().keySet().forEach(p -> sb.append("---|---|"));
+        o.curves().byPolicy().keySet().forEach(p -> sb.append("---|---|"));
         sb.append('\n');
         for (int g = 0; g <= o.spec().generations(); g++) {
             sb.append("| ").append(g).append(" |");
-            for (Policy p : o.curves().keySet()) {
-                sb.append(String.format(" %.1f | %.3f |", o.mean(p, "perplexity")[g], o.mean(p, "distinct_2")[g]));
+            for (Policy p : o.curves().byPolicy().keySet()) {
+                sb.append(String.format(" %.1f | %.3f |", o.curves().mean(p, "perplexity")[g], o.curves().mean(p, "distinct_2")[g]));
             }
             sb.append('\n');
         }
