@@ -1,5 +1,7 @@
 package dev.distillery.cli;
 
+import dev.distillery.synth.ChatClient;
+import dev.distillery.synth.PromptTemplate;
 import dev.distillery.synth.SynthJob;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,10 +14,14 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "synth", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Generate labeled synthetic examples and keep only the verified ones.",
-                "Images: shifted crops, flips, small affine maps, elastic distortion and",
-                "same-class mixup. Text: EDA (WordNet synonyms replaced and inserted,",
-                "word swaps, deletions). Each candidate must pass, in order: text quality",
-                "(text only); the teacher, which must predict the intended label with at",
+                "Image generators: augment (shifted crops, flips, small affine maps, elastic",
+                "distortion, same-class mixup) and cvae (a class-conditional VAE fitted to",
+                "the labeled images, then sampled). Text generators: eda (WordNet synonyms",
+                "replaced and inserted, word swaps, deletions), lm (a class-conditional neural",
+                "word language model fitted to the labeled texts, then sampled) and chat (any OpenAI-compatible",
+                "chat-completions server: --chat-url; API key, if any, in the environment",
+                "variable DISTILLERY_CHAT_API_KEY). Each candidate must pass, in order: text",
+                "quality (text only); the teacher, which must predict the intended label with at",
                 "least --min-confidence; leakage (no near-copy of a real example in DATA",
                 "or --test); novelty (no near-copy of a candidate accepted before it).",
                 "Similarity: Jaccard of word 5-grams (text), cosine of pixels (images).",
@@ -58,6 +64,24 @@ final class SynthCommand implements Callable<Integer> {
             description = "Reject candidates at least this similar to one already accepted. Default: 0.9 (text), 0.995 (images).")
     Double novelty;
 
+    @Option(names = "--generators", split = ",", paramLabel = "G",
+            description = "Generators sharing the candidates. Default: augment,cvae (images); eda, plus chat with --chat-url (text).")
+    List<String> generators;
+
+    @Option(names = "--chat-url", paramLabel = "URL",
+            description = "Base URL of an OpenAI-compatible server, e.g. http://localhost:8080 (llama.cpp), http://localhost:11434 (Ollama).")
+    java.net.URI chatUrl;
+
+    @Option(names = "--chat-model", defaultValue = "default", paramLabel = "NAME", description = "Model name sent to the server. Default: ${DEFAULT-VALUE}.")
+    String chatModel;
+
+    @Option(names = "--chat-prompt", paramLabel = "FILE",
+            description = "Prompt template file with {label} and {example} placeholders. Default: a built-in prompt.")
+    Path chatPrompt;
+
+    @Option(names = "--chat-rate", defaultValue = "5", paramLabel = "N", description = "Requests per second at most. Default: ${DEFAULT-VALUE}.")
+    double chatRate;
+
     @Option(names = "--no-verify", description = "Keep every candidate (the unverified baseline).")
     boolean noVerify;
 
@@ -72,8 +96,23 @@ final class SynthCommand implements Callable<Integer> {
         Context ctx = Context.fromEnvironment();
         Path teacherDir = ModelRef.resolve(ctx, teacher);
         SynthJob.Spec s = new SynthJob.Spec(data, test, labeled, candidates, minConfidence, leakage, novelty, !noVerify, seed,
-                onError.policy);
-        SynthJob.Outcome o = new SynthJob(ctx.catalog(), ctx.runs(), System.out::println).run(s, teacherDir, out,
+                onError.policy, generators);
+        SynthJob job = new SynthJob(ctx.catalog(), ctx.runs(), System.out::println);
+        if (chatUrl != null) {
+            // The API key comes from the environment, never from the command line, so it stays out of shell history and run records.
+            ChatClient.Settings settings = new ChatClient.Settings(chatUrl, chatModel, System.getenv("DISTILLERY_CHAT_API_KEY"),
+                    java.time.Duration.ofSeconds(60), 3, java.time.Duration.ofSeconds(1), chatRate, ctx.home().chatCache());
+            PromptTemplate prompt = null;
+            if (chatPrompt != null) {
+                try {
+                    prompt = new PromptTemplate(java.nio.file.Files.readString(chatPrompt));
+                } catch (java.io.IOException e) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "cannot read --chat-prompt " + chatPrompt + ": " + e.getMessage());
+                }
+            }
+            job = job.withChat(new ChatClient(settings), prompt);
+        }
+        SynthJob.Outcome o = job.run(s, teacherDir, out,
                 List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));
         System.out.printf("%,d of %,d candidates accepted, written to %s%n", o.written(), o.report().outcomes().size(), o.output());
         System.out.println("run saved to " + o.run().dir());

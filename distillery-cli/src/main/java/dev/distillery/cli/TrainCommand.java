@@ -58,6 +58,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "With --unlabeled: epochs of each student round. Default: --epochs.")
     Integer sslEpochs;
 
+    @Option(names = "--extra", paramLabel = "DATA",
+            description = "More labeled training examples, e.g. from `distillery synth`, added to the training part after the "
+                    + "validation and test splits (so they are never scored).")
+    String extra;
+
     @Option(names = "--resume", paramLabel = "RUN", description = "Continue an interrupted training run from its last checkpoint.")
     String resume;
 
@@ -79,7 +84,7 @@ final class TrainCommand implements Callable<Integer> {
             SelfTraining ssl = unlabeled == null ? null
                     : new SelfTraining(unlabeled, sslRounds, sslThreshold, sslEpochs != null ? sslEpochs : options.trainConfig().epochs());
             TrainSpec trainSpec = new TrainSpec(data, test, testFraction, validationFraction, labeled,
-                    options.modelSpec(), options.trainConfig(), options.optimizer.onError.policy, ssl);
+                    options.modelSpec(), options.trainConfig(), options.optimizer.onError.policy, ssl, extra);
             outcome = job.run(trainSpec, "train", List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));
         }
         Printing.outcome(System.out, outcome);

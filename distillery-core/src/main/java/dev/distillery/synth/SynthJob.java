@@ -34,11 +34,19 @@ public final class SynthJob {
      * cosine of pixels for images; a null {@code leakage} or {@code novelty} takes the default for the data's kind.
      */
     public record Spec(String data, String test, String labeled, int candidates, double minConfidence, Double leakage,
-            Double novelty, boolean verify, long seed, OnError onError) {
-        Spec resolved(Schema.Kind kind) {
+            Double novelty, boolean verify, long seed, OnError onError, List<String> generators) {
+        /** Images: augment and cvae; text: eda, and chat when a chat server is configured. */
+        public Spec(String data, String test, String labeled, int candidates, double minConfidence, Double leakage, Double novelty,
+                boolean verify, long seed, OnError onError) {
+            this(data, test, labeled, candidates, minConfidence, leakage, novelty, verify, seed, onError, null);
+        }
+
+        Spec resolved(Schema.Kind kind, boolean chat) {
             boolean text = kind == Schema.Kind.TEXT;
+            List<String> gens = generators != null && !generators.isEmpty() ? generators
+                    : text ? (chat ? List.of("eda", "chat") : List.of("eda")) : List.of("augment", "cvae");
             return new Spec(data, test, labeled, candidates, minConfidence, leakage != null ? leakage : text ? 0.8 : 0.98,
-                    novelty != null ? novelty : text ? 0.9 : 0.995, verify, seed, onError);
+                    novelty != null ? novelty : text ? 0.9 : 0.995, verify, seed, onError, gens);
         }
     }
 
@@ -47,17 +55,30 @@ public final class SynthJob {
     private final DataCatalog catalog;
     private final RunStore runs;
     private final Consumer<String> log;
+    private final ChatClient chat;
+    private final PromptTemplate prompt;
 
     public SynthJob(DataCatalog catalog, RunStore runs, Consumer<String> log) {
+        this(catalog, runs, log, null, null);
+    }
+
+    private SynthJob(DataCatalog catalog, RunStore runs, Consumer<String> log, ChatClient chat, PromptTemplate prompt) {
         this.catalog = catalog;
         this.runs = runs;
         this.log = log == null ? s -> {} : log;
+        this.chat = chat;
+        this.prompt = prompt;
+    }
+
+    /** A job whose text synthesis may also ask {@code client} (the "chat" generator), with {@code prompt} or the default one. */
+    public SynthJob withChat(ChatClient client, PromptTemplate prompt) {
+        return new SynthJob(catalog, runs, log, client, prompt == null ? ChatGenerator.DEFAULT_PROMPT : prompt);
     }
 
     public Outcome run(Spec requested, Path teacherDir, Path output, List<String> args) {
         try (Classifier teacher = Classifier.load(teacherDir)) {
             Schema schema = teacher.schema();
-            Spec spec = requested.resolved(schema.kind());
+            Spec spec = requested.resolved(schema.kind(), chat != null);
             Dataset data = load(spec.data(), spec.onError(), schema);
             Dataset labeled = data.filter("labeled", Example::hasLabel);
             if (labeled.isEmpty()) {
@@ -74,6 +95,9 @@ public final class SynthJob {
             Map<String, Object> cfg = JSON.convertValue(spec, Map.class);
             cfg.put("teacher", teacherDir.toString());
             cfg.put("output", output.toString());
+            if (chat != null) {
+                cfg.put("prompt", prompt.text()); // the server's address and model are in the chat cache's keys; the API key is never recorded
+            }
             run.writeConfig(cfg);
             List<Path> inputs = new ArrayList<>(catalog.inputFiles(spec.data()));
             if (spec.test() != null) {
@@ -82,11 +106,11 @@ public final class SynthJob {
             run.start("synth", args, spec.seed(), inputs);
             Dataset seeds = labeled;
             return run.record(() -> schema.kind() == Schema.Kind.TEXT
-                    ? synthesize(run, spec, teacher, seeds, real, output, texts(seeds), new TextAugmenter(0.1),
+                    ? synthesize(run, spec, teacher, seeds, real, output, texts(seeds), textGenerators(spec, schema),
                             SimilarityIndex.texts(5, Math.min(spec.leakage(), spec.novelty())), SimilarityIndex.texts(5, spec.novelty()),
                             Example::text, (id, t, label) -> Example.text(id, t, label, "synth"),
                             List.of(Verifiers.textQuality(QualityFilter.Rules.DEFAULT, 0.5)))
-                    : synthesize(run, spec, teacher, seeds, real, output, images(seeds), imageGenerator(schema),
+                    : synthesize(run, spec, teacher, seeds, real, output, images(seeds), imageGenerators(spec, schema),
                             SimilarityIndex.vectors(), SimilarityIndex.vectors(), Example::features,
                             (id, f, label) -> Example.dense(id, f, label, "synth"), List.of()),
                     SynthJob::results, SynthJob::summary);
@@ -98,12 +122,18 @@ public final class SynthJob {
     }
 
     private <T> Outcome synthesize(Run run, Spec spec, Classifier teacher, Dataset seeds, List<Example> real, Path output,
-            List<T> seedExamples, Generator<T> generator, SimilarityIndex<T> realIndex, SimilarityIndex<T> acceptedIndex,
+            List<T> seedExamples, List<Generator<T>> generators, SimilarityIndex<T> realIndex, SimilarityIndex<T> acceptedIndex,
             java.util.function.Function<Example, T> content, Maker<T> maker, List<Verifier<T>> extra) {
         Schema schema = teacher.schema();
         int[] labels = seeds.examples().stream().mapToInt(e -> schema.indexOf(e.label().orElseThrow())).toArray();
-        log.accept(String.format("%s: %,d candidates from %,d labeled examples", generator.name(), spec.candidates(), seeds.size()));
-        List<Candidate<T>> candidates = generator.generate(seedExamples, labels, spec.candidates(), new Random(spec.seed()));
+        Random rng = new Random(spec.seed());
+        List<Candidate<T>> candidates = new ArrayList<>();
+        for (int g = 0; g < generators.size(); g++) {
+            // The candidates are shared out evenly; the first generators take the remainder.
+            int n = spec.candidates() / generators.size() + (g < spec.candidates() % generators.size() ? 1 : 0);
+            log.accept(String.format("%s: %,d candidates from %,d labeled examples", generators.get(g).name(), n, seeds.size()));
+            candidates.addAll(generators.get(g).generate(seedExamples, labels, n, rng));
+        }
         VerifierChain.Report<T> report;
         if (spec.verify()) {
             real.forEach(e -> realIndex.add(content.apply(e)));
@@ -165,6 +195,36 @@ public final class SynthJob {
 
     private static List<float[]> images(Dataset d) {
         return d.examples().stream().map(Example::features).toList();
+    }
+
+    private List<Generator<String>> textGenerators(Spec spec, Schema schema) {
+        List<Generator<String>> out = new ArrayList<>();
+        for (String name : spec.generators()) {
+            switch (name) {
+                case "eda" -> out.add(new TextAugmenter(0.1));
+                case "lm" -> out.add(NeuralLanguageModel.generator(schema.labels().size(), NeuralLanguageModel.Settings.DEFAULT));
+                case "chat" -> {
+                    if (chat == null) {
+                        throw new IllegalArgumentException("the chat generator needs a chat-completions server (--chat-url)");
+                    }
+                    out.add(new ChatGenerator(chat, prompt, schema.labels(), 0.9, 512));
+                }
+                default -> throw new IllegalArgumentException("unknown text generator '" + name + "'; text generators are eda, lm, chat");
+            }
+        }
+        return out;
+    }
+
+    private static List<Generator<float[]>> imageGenerators(Spec spec, Schema schema) {
+        List<Generator<float[]>> out = new ArrayList<>();
+        for (String name : spec.generators()) {
+            switch (name) {
+                case "augment" -> out.add(imageGenerator(schema));
+                case "cvae" -> out.add(ConditionalVae.generator(schema.labels().size(), ConditionalVae.Settings.DEFAULT));
+                default -> throw new IllegalArgumentException("unknown image generator '" + name + "'; image generators are augment, cvae");
+            }
+        }
+        return out;
     }
 
     private static ImageAugmenter imageGenerator(Schema schema) {

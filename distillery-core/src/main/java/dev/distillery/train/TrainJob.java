@@ -3,6 +3,7 @@ package dev.distillery.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.OnError;
+import dev.distillery.data.Example;
 import dev.distillery.data.ReadResult;
 import dev.distillery.data.Splits;
 import dev.distillery.data.sources.DataCatalog;
@@ -52,6 +53,9 @@ public final class TrainJob {
         if (spec.test() != null) {
             inputs.addAll(catalog.inputFiles(spec.test()));
         }
+        if (spec.extra() != null) {
+            inputs.addAll(catalog.inputFiles(spec.extra()));
+        }
         Splits3 data = prepare(spec);
         spec = resolveDefaults(spec, data);
         run.writeConfig(JSON.convertValue(spec, Map.class));
@@ -68,7 +72,7 @@ public final class TrainJob {
             listener.onMessage("model: " + model + " (picked for " + data.train().schema().kind() + " data)");
         }
         return new TrainSpec(spec.data(), spec.test(), spec.testFraction(), spec.validationFraction(), spec.labeled(),
-                model, train, spec.onError(), spec.selfTraining());
+                model, train, spec.onError(), spec.selfTraining(), spec.extra());
     }
 
     /** Continues an interrupted run from its last checkpoint, with the configuration it recorded. */
@@ -122,7 +126,34 @@ public final class TrainJob {
             train = parts.first();
             validation = parts.second();
         }
+        if (spec.extra() != null && isEmptyFile(spec.extra())) {
+            // A synthesis whose verifiers accepted nothing writes an empty file; training on the real data alone is the honest result.
+            log.accept("no extra training examples: " + spec.extra() + " is empty");
+        } else if (spec.extra() != null) {
+            ReadResult e = catalog.load(spec.extra(), onError, log);
+            skipped += e.skipped();
+            reasons.addAll(e.skipReasons());
+            Dataset extra = e.dataset().withSchema(train.schema());
+            long unlabeledExtra = extra.size() - extra.labeledCount();
+            if (unlabeledExtra > 0) {
+                throw new IllegalArgumentException(spec.extra() + ": " + unlabeledExtra + " of " + extra.size()
+                        + " extra training examples have no label; --extra adds labeled examples (use --unlabeled for unlabeled ones)");
+            }
+            List<Example> all = new ArrayList<>(train.examples());
+            all.addAll(extra.examples());
+            log.accept(String.format("training on %,d examples + %,d extra from %s", train.size(), extra.size(), spec.extra()));
+            train = new Dataset(train.name() + "+extra", train.schema(), all);
+        }
         return new Splits3(train, validation, test, skipped, reasons, unlabeled);
+    }
+
+    private static boolean isEmptyFile(String ref) {
+        Path p = Path.of(ref);
+        try {
+            return java.nio.file.Files.isRegularFile(p) && java.nio.file.Files.size(p) == 0;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** The unlabeled data self-training learns from, labels removed, under the training schema. */

@@ -16,9 +16,17 @@ import dev.distillery.model.ModelSpec;
  * @param train              optimizer, schedule, epochs, seed
  * @param onError            what to do with bad records
  * @param selfTraining       semi-supervised self-training on unlabeled data after the labeled round, or null for none
+ * @param extra              more labeled training examples (e.g. synthetic ones) added to the training part after every
+ *                           split, so they never reach validation or test, or null for none
  */
 public record TrainSpec(String data, String test, double testFraction, double validationFraction, String labeled,
-        ModelSpec model, TrainConfig train, OnError onError, SelfTraining selfTraining) {
+        ModelSpec model, TrainConfig train, OnError onError, SelfTraining selfTraining, String extra) {
+
+    /** A run with no extra training examples. */
+    public TrainSpec(String data, String test, double testFraction, double validationFraction, String labeled, ModelSpec model,
+            TrainConfig train, OnError onError, SelfTraining selfTraining) {
+        this(data, test, testFraction, validationFraction, labeled, model, train, onError, selfTraining, null);
+    }
 
     /** A supervised run: no self-training. */
     public TrainSpec(String data, String test, double testFraction, double validationFraction, String labeled, ModelSpec model,

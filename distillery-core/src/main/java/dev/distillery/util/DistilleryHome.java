@@ -35,4 +35,9 @@ public record DistilleryHome(Path root) {
     public Path runs() {
         return root.resolve("runs");
     }
+
+    /** Answers of chat-completions servers, by request content, so a repeated synthesis asks nothing twice. */
+    public Path chatCache() {
+        return root.resolve("cache").resolve("chat");
+    }
 }

@@ -87,6 +87,24 @@ class ChatClientTest {
     }
 
     @Test
+    void theChatGeneratorFillsThePromptWithAClassAndOneOfItsExamples() {
+        script.add(new Reply(200, ok("  Cheap pills, order now  "), 0));
+        script.add(new Reply(200, ok("Lunch on Friday?"), 0));
+        ChatGenerator g = new ChatGenerator(new ChatClient(settings()), new PromptTemplate("Write a {label} like: {example}"),
+                List.of("ham", "spam"), 0.9, 128);
+        List<Candidate<String>> out = g.generate(List.of("see you at the meeting", "win a prize today"), new int[] {0, 1}, 2,
+                new java.util.Random(1));
+        assertThat(out).extracting(Candidate::example).containsExactly("Cheap pills, order now", "Lunch on Friday?");
+        assertThat(out).allSatisfy(c -> assertThat(c.generator()).isEqualTo("chat"));
+        for (int i = 0; i < 2; i++) {
+            String expected = out.get(i).label() == 0 ? "Write a ham like: see you at the meeting" : "Write a spam like: win a prize today";
+            assertThat(bodies.get(i)).contains(expected);
+        }
+        assertThatThrownBy(() -> new ChatGenerator(new ChatClient(settings()), new PromptTemplate("{lable}: {example}"), List.of("a"), 0, 8))
+                .hasMessageContaining("{lable}");
+    }
+
+    @Test
     void retriesServerErrorsAndRateLimitsThenSucceeds() {
         script.add(new Reply(503, "busy", 0));
         script.add(new Reply(429, "slow down", 0));

@@ -1,6 +1,7 @@
 package dev.distillery.synth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distillery.data.Dataset;
@@ -57,7 +58,8 @@ class SynthJobTest {
         }
         SynthJob job = new SynthJob(new DataCatalog(dir.resolve("ds")), new RunStore(dir.resolve("runs")), null);
         Path out = dir.resolve("synth.jsonl");
-        SynthJob.Outcome o = job.run(new SynthJob.Spec(dataFile.toString(), null, null, 200, 0.9, null, null, true, 3, OnError.FAIL),
+        SynthJob.Outcome o = job.run(new SynthJob.Spec(dataFile.toString(), null, null, 200, 0.9, null, null, true, 3, OnError.FAIL,
+                List.of("augment")),
                 teacherDir, out, List.of());
 
         List<VerifierChain.Outcome<?>> outcomes = new ArrayList<>(o.report().outcomes());
@@ -78,8 +80,11 @@ class SynthJobTest {
         assertThat(new ObjectMapper().readTree(verdicts.get(0)).has("accepted")).isTrue();
         assertThat(o.run().summary()).contains("| augment | 200 |");
 
-        SynthJob.Outcome all = job.run(new SynthJob.Spec(dataFile.toString(), null, null, 200, 0.9, null, null, false, 3, OnError.FAIL),
+        SynthJob.Outcome all = job.run(new SynthJob.Spec(dataFile.toString(), null, null, 200, 0.9, null, null, false, 3, OnError.FAIL,
+                List.of("augment")),
                 teacherDir, dir.resolve("all.jsonl"), List.of());
         assertThat(all.written()).isEqualTo(200);
+        assertThatThrownBy(() -> job.run(new SynthJob.Spec(dataFile.toString(), null, null, 10, 0.9, null, null, false, 3, OnError.FAIL,
+                List.of("augment", "gan")), teacherDir, dir.resolve("x.jsonl"), List.of())).hasMessageContaining("unknown image generator 'gan'");
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distillery.TestData;
+import dev.distillery.data.Example;
 import dev.distillery.data.JsonlFormat;
 import dev.distillery.data.OnError;
 import dev.distillery.data.sources.DataCatalog;
@@ -111,6 +112,26 @@ class TrainJobTest {
         assertThat(splits.train().size()).isEqualTo(24);
         assertThat(splits.train().labelCounts().values()).containsOnly(8);
         assertThat(splits.test().size()).isEqualTo(60);
+    }
+
+    @Test
+    void extraExamplesJoinOnlyTheTrainingPart() throws Exception {
+        Path data = dir.resolve("blobs.jsonl");
+        JsonlFormat.write(TestData.blobs(100, 3), data);
+        Path extra = dir.resolve("extra.jsonl");
+        JsonlFormat.write(TestData.blobs(5, 8), extra);
+        TrainConfig cfg = new TrainConfig(2, 16, 1e-2f, TrainConfig.Optimizer.ADAM, TrainConfig.Schedule.COSINE, 0f, 0, 1);
+        TrainJob.Splits3 plain = job().prepare(new TrainSpec(data.toString(), null, 0.2, 0.25, "10%", new MlpSpec(8, 1, 0f), cfg,
+                OnError.FAIL, null, null));
+        TrainJob.Splits3 more = job().prepare(new TrainSpec(data.toString(), null, 0.2, 0.25, "10%", new MlpSpec(8, 1, 0f), cfg,
+                OnError.FAIL, null, extra.toString()));
+        assertThat(more.train().size()).isEqualTo(plain.train().size() + 15);
+        assertThat(more.validation().examples()).extracting(Example::id).isEqualTo(plain.validation().examples().stream().map(Example::id).toList());
+        assertThat(more.test().examples()).extracting(Example::id).isEqualTo(plain.test().examples().stream().map(Example::id).toList());
+        Path unlabeled = dir.resolve("unlabeled.jsonl");
+        Files.writeString(unlabeled, "{\"id\":\"u1\",\"features\":[0,0,0,0,0,0,0,0]}\n");
+        assertThatThrownBy(() -> job().prepare(new TrainSpec(data.toString(), null, 0.2, 0, null, new MlpSpec(8, 1, 0f), cfg,
+                OnError.FAIL, null, unlabeled.toString()))).hasMessageContaining("1 of 1 extra training examples have no label");
     }
 
     @Test
