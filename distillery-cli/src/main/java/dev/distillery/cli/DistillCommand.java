@@ -17,6 +17,8 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
                 "  distillery train --data fashion-mnist --test fashion-mnist:test --model cnn --width 64   # the teacher",
                 "  distillery distill --teacher <run> --student cnn --width 8 --transfer fashion-mnist --test fashion-mnist:test",
+                "  distillery distill --teacher <run> --student cnn --width 10 --transfer fashion-mnist --test fashion-mnist:test \\",
+                "      --teacher-views 60000 --labels-only                                                  # + teacher-labeled views",
                 "  distillery train --data spamassassin --model minilm --labeled 100                       # MiniLM teacher",
                 "  distillery distill --teacher <run> --student ngram --transfer spamassassin --labeled 100 --test <file> --sweep 4,8,16"})
 final class DistillCommand implements Callable<Integer> {
@@ -54,6 +56,12 @@ final class DistillCommand implements Callable<Integer> {
     @Option(names = "--labels-only", description = "Also train each student on the labels alone, for comparison.")
     boolean labelsOnly;
 
+    @Option(names = "--teacher-views", defaultValue = "0", paramLabel = "N",
+            description = {"Images only: add N unlabeled views of the transfer images (shifted, flipped, rotated or elastically",
+                    "distorted; half of them mixed with a second image of any class) for the student to learn the teacher's",
+                    "outputs on. Labels-only students never see them. Default: ${DEFAULT-VALUE}."})
+    int teacherViews;
+
     @Mixin
     OptimizerOptions optimizer;
 
@@ -65,7 +73,7 @@ final class DistillCommand implements Callable<Integer> {
             studentSpec = studentSpec.withWidth(width);
         }
         DistillSpec distill = new DistillSpec(teacher, studentSpec, transfer, test, labeled, alpha, temperature, sweep,
-                labelsOnly, optimizer.trainConfig(), optimizer.onError.policy);
+                labelsOnly, teacherViews, optimizer.trainConfig(), optimizer.onError.policy);
         DistillJob job = new DistillJob(ctx.catalog(), ctx.runs(), ctx.home().root().resolve("cache").resolve("teacher-outputs"),
                 new ConsoleProgress(System.out));
         DistillJob.Outcome o = job.run(distill, ModelRef.resolve(ctx, teacher),

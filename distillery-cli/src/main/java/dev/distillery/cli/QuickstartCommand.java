@@ -50,7 +50,7 @@ final class QuickstartCommand implements Callable<Integer> {
         System.out.println("\n[2/2] student: the same CNN at width " + STUDENT_WIDTH + ", distilled from the teacher, "
                 + studentEpochs + " epochs");
         DistillSpec distill = new DistillSpec(teacher.run().id(), CnnSpec.DEFAULT.withWidth(STUDENT_WIDTH),
-                FashionMnist.NAME + ":train", FashionMnist.NAME + ":test", null, 0.5f, 4f, List.of(), false,
+                FashionMnist.NAME + ":train", FashionMnist.NAME + ":test", null, 0.5f, 4f, List.of(), false, 0,
                 TrainConfig.defaults().withEpochs(studentEpochs).withSeed(seed), OnError.FAIL);
         DistillJob.Outcome o = new DistillJob(ctx.catalog(), ctx.runs(),
                 ctx.home().root().resolve("cache").resolve("teacher-outputs"), progress)

@@ -12,6 +12,7 @@ import dev.distillery.model.ModelSpec;
 import dev.distillery.report.Plots;
 import dev.distillery.run.Run;
 import dev.distillery.run.RunStore;
+import dev.distillery.synth.ImageAugmenter;
 import dev.distillery.train.ClassifierTrainer;
 import dev.distillery.train.Objective;
 import dev.distillery.train.TrainConfig;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * The distill command as a library call: a saved teacher labels the transfer set once (cached),
@@ -58,6 +60,7 @@ public final class DistillJob {
             }
             transfer = keepLabels(transfer, spec.labeled(), spec.train().seed());
             int labeledCount = (int) transfer.labeledCount();
+            transfer = withTeacherViews(transfer, spec.teacherViews(), spec.train().seed());
             Run run = runs.create("distill");
             List<Path> inputs = new ArrayList<>(catalog.inputFiles(spec.transfer()));
             inputs.addAll(catalog.inputFiles(spec.test()));
@@ -93,10 +96,30 @@ public final class DistillJob {
         return transfer.subset(transfer.name(), out);
     }
 
+    /**
+     * Appends {@code n} unlabeled augmented views of the transfer images (see {@link ImageAugmenter#teacherViews}),
+     * ids {@code view-0, view-1, ...}: the teacher labels them like any unlabeled transfer example.
+     */
+    static Dataset withTeacherViews(Dataset transfer, int n, long seed) {
+        if (n == 0) {
+            return transfer;
+        }
+        ImageAugmenter augmenter = ImageAugmenter.forSchema(transfer.schema());
+        List<float[]> images = transfer.examples().stream().map(Example::features).toList();
+        List<float[]> views = augmenter.teacherViews(images, n, new Random(seed * 31 + 17));
+        List<Example> out = new ArrayList<>(transfer.size() + n);
+        out.addAll(transfer.examples());
+        for (int i = 0; i < n; i++) {
+            out.add(Example.dense("view-" + i, views.get(i), null, "teacher view " + i));
+        }
+        return transfer.subset(transfer.name() + " + " + n + " teacher views", out);
+    }
+
     private Outcome execute(Run run, DistillSpec spec, Classifier teacher, Path teacherDir, Dataset transfer, Dataset test,
             int labeledCount) {
-        listener.onMessage(String.format("transfer set: %,d examples (%,d labeled); test: %,d", transfer.size(),
-                labeledCount, test.size()));
+        listener.onMessage(String.format("transfer set: %,d examples (%,d labeled%s); test: %,d", transfer.size(),
+                labeledCount, spec.teacherViews() == 0 ? "" : String.format(", %,d teacher views", spec.teacherViews()),
+                test.size()));
         Map<String, float[]> teacherLogits = TeacherOutputs.compute(teacher, teacherDir, transfer, cacheDir, listener::onMessage);
         int[] teacherTest = teacher.predict(test.examples(), 256);
         ModelReport teacherReport = report("teacher", teacher, test, teacherTest, Classifier.sizeOnDisk(teacherDir), Double.NaN);
@@ -181,6 +204,7 @@ public final class DistillJob {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("transfer_examples", o.transferSize());
         r.put("labeled_examples", o.labeledSize());
+        r.put("teacher_views", o.spec().teacherViews());
         r.put("teacher", row(o.teacher(), o.teacher()));
         List<Map<String, Object>> students = new ArrayList<>();
         o.students().forEach(s -> students.add(row(s, o.teacher())));
@@ -239,7 +263,8 @@ public final class DistillJob {
 
     static String summary(Outcome o) {
         return "# Distillation " + o.run().id() + "\n\nteacher `" + o.spec().teacher() + "`, transfer `" + o.spec().transfer()
-                + "` (" + o.transferSize() + " examples, " + o.labeledSize() + " labeled), test `" + o.spec().test()
+                + "` (" + o.transferSize() + " examples, " + o.labeledSize() + " labeled, " + o.spec().teacherViews()
+                + " of them teacher views), test `" + o.spec().test()
                 + "`, alpha " + o.spec().alpha() + ", temperature " + o.spec().temperature() + "\n\n```\n" + table(o)
                 + "```\n\nParameters include a frozen encoder where the model has one. Plot: `plots/accuracy-vs-parameters.png`.\n";
     }

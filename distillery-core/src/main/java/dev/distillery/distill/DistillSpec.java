@@ -17,9 +17,11 @@ import java.util.List;
  * @param temperature    softmax temperature T for the soft targets
  * @param sweepWidths    student widths to train; empty means just {@code student}
  * @param labelsOnly     also train each student on the labels alone, for comparison
+ * @param teacherViews   add this many unlabeled augmented images (some mixing two) to the transfer set, for the
+ *                       students to learn the teacher's outputs on; images only, 0 for none
  */
 public record DistillSpec(String teacher, ModelSpec student, String transfer, String test, String labeled,
-        float alpha, float temperature, List<Integer> sweepWidths, boolean labelsOnly, TrainConfig train,
+        float alpha, float temperature, List<Integer> sweepWidths, boolean labelsOnly, int teacherViews, TrainConfig train,
         OnError onError) {
     public DistillSpec {
         sweepWidths = sweepWidths == null ? List.of() : List.copyOf(sweepWidths);
@@ -28,6 +30,9 @@ public record DistillSpec(String teacher, ModelSpec student, String transfer, St
         }
         if (!(temperature > 0)) {
             throw new IllegalArgumentException("temperature must be > 0, got: " + temperature);
+        }
+        if (teacherViews < 0) {
+            throw new IllegalArgumentException("teacher views must be >= 0, got: " + teacherViews);
         }
         java.util.Objects.requireNonNull(student, "student");
         java.util.Objects.requireNonNull(train, "train");

@@ -27,28 +27,72 @@ public final class ImageAugmenter implements Generator<float[]> {
 
     @Override
     public List<Candidate<float[]>> generate(List<float[]> examples, int[] labels, int n, Random rng) {
-        if (examples.isEmpty()) {
-            throw new IllegalArgumentException("image augmentation needs at least one labeled image");
-        }
-        for (float[] x : examples) {
-            if (x.length != height * width) {
-                throw new IllegalArgumentException("expected " + height + "x" + width + " = " + height * width + " pixels, got " + x.length);
-            }
-        }
+        checkSizes(examples);
         List<Candidate<float[]>> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             int src = rng.nextInt(examples.size());
             float[] img = examples.get(src);
-            float[] aug = switch (rng.nextInt(5)) {
-                case 0 -> shift(img, rng.nextInt(7) - 3, rng.nextInt(7) - 3);
-                case 1 -> flip(img);
-                case 2 -> affine(img, Math.toRadians(rng.nextDouble() * 30 - 15), 0.9 + rng.nextDouble() * 0.2, rng.nextDouble() * 0.3 - 0.15);
-                case 3 -> elastic(img, 34, 4, rng);
-                default -> mixup(img, sameClass(examples, labels, labels[src], rng), 0.3 + rng.nextDouble() * 0.4);
-            };
+            int kind = rng.nextInt(GEOMETRIC_KINDS + 1);
+            float[] aug = kind < GEOMETRIC_KINDS ? geometric(img, kind, rng)
+                    : mixup(img, sameClass(examples, labels, labels[src], rng), 0.3 + rng.nextDouble() * 0.4);
             out.add(new Candidate<>(aug, labels[src], name()));
         }
         return out;
+    }
+
+    /**
+     * Unlabeled views of {@code images} for a teacher to label (the distiller's transfer set): each is one
+     * geometric transform of a random image and, half of the time, mixed with a transform of a second random
+     * image of any class. Such mixtures have no hard label, but a teacher's soft output on them says how much
+     * of each class it sees, which a student cannot learn from the labels alone.
+     */
+    public List<float[]> teacherViews(List<float[]> images, int n, Random rng) {
+        checkSizes(images);
+        List<float[]> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            float[] view = geometric(images.get(rng.nextInt(images.size())), rng.nextInt(GEOMETRIC_KINDS), rng);
+            if (rng.nextBoolean()) {
+                float[] other = geometric(images.get(rng.nextInt(images.size())), rng.nextInt(GEOMETRIC_KINDS), rng);
+                view = mixup(view, other, 0.2 + rng.nextDouble() * 0.6);
+            }
+            out.add(view);
+        }
+        return out;
+    }
+
+    /** The augmenter for a data set of one-channel images, shape [H, W] or [1, H, W]. */
+    public static ImageAugmenter forSchema(dev.distillery.data.Schema schema) {
+        List<Long> shape = schema.featureShape();
+        if (schema.kind() != dev.distillery.data.Schema.Kind.DENSE || shape.size() < 2 || shape.size() > 3
+                || (shape.size() == 3 && shape.get(0) != 1)) {
+            throw new IllegalArgumentException("image augmentation needs one-channel images (shape [H, W] or [1, H, W]), got "
+                    + (schema.kind() == dev.distillery.data.Schema.Kind.TEXT ? "text" : "shape " + shape));
+        }
+        return new ImageAugmenter(Math.toIntExact(shape.get(shape.size() - 2)), Math.toIntExact(shape.get(shape.size() - 1)));
+    }
+
+    private static final int GEOMETRIC_KINDS = 4;
+
+    /** Transform {@code kind} of {@link #GEOMETRIC_KINDS}: a shifted crop, a flip, a small affine map, an elastic distortion. */
+    private float[] geometric(float[] img, int kind, Random rng) {
+        return switch (kind) {
+            case 0 -> shift(img, rng.nextInt(7) - 3, rng.nextInt(7) - 3);
+            case 1 -> flip(img);
+            case 2 -> affine(img, Math.toRadians(rng.nextDouble() * 30 - 15), 0.9 + rng.nextDouble() * 0.2, rng.nextDouble() * 0.3 - 0.15);
+            case 3 -> elastic(img, 34, 4, rng);
+            default -> throw new IllegalArgumentException("no geometric transform " + kind);
+        };
+    }
+
+    private void checkSizes(List<float[]> images) {
+        if (images.isEmpty()) {
+            throw new IllegalArgumentException("image augmentation needs at least one image");
+        }
+        for (float[] x : images) {
+            if (x.length != height * width) {
+                throw new IllegalArgumentException("expected " + height + "x" + width + " = " + height * width + " pixels, got " + x.length);
+            }
+        }
     }
 
     private static float[] sameClass(List<float[]> examples, int[] labels, int label, Random rng) {

@@ -219,20 +219,12 @@ public final class SynthJob {
         List<Generator<float[]>> out = new ArrayList<>();
         for (String name : spec.generators()) {
             switch (name) {
-                case "augment" -> out.add(imageGenerator(schema));
+                case "augment" -> out.add(ImageAugmenter.forSchema(schema));
                 case "cvae" -> out.add(ConditionalVae.generator(schema.labels().size(), ConditionalVae.Settings.DEFAULT));
                 default -> throw new IllegalArgumentException("unknown image generator '" + name + "'; image generators are augment, cvae");
             }
         }
         return out;
-    }
-
-    private static ImageAugmenter imageGenerator(Schema schema) {
-        List<Long> shape = schema.featureShape();
-        if (shape.size() < 2 || (shape.size() == 3 && shape.get(0) != 1)) {
-            throw new IllegalArgumentException("image synthesis needs one-channel images (shape [H, W] or [1, H, W]), got " + shape);
-        }
-        return new ImageAugmenter(Math.toIntExact(shape.get(shape.size() - 2)), Math.toIntExact(shape.get(shape.size() - 1)));
     }
 
     private Dataset load(String ref, OnError onError, Schema schema) {

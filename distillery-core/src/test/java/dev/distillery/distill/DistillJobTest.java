@@ -1,6 +1,7 @@
 package dev.distillery.distill;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.distillery.TestData;
 import dev.distillery.data.Dataset;
@@ -48,7 +49,7 @@ class DistillJobTest {
         Path test = dir.resolve("test.jsonl");
         Path teacherDir = teacher(transfer, test);
         return new DistillSpec(teacherDir.toString(), new MlpSpec(4, 1, 0f), transfer.toString(), test.toString(),
-                labeled, 0.5f, 2f, sweep, labelsOnly, config(epochs), OnError.FAIL);
+                labeled, 0.5f, 2f, sweep, labelsOnly, 0, config(epochs), OnError.FAIL);
     }
 
     @Test
@@ -101,6 +102,42 @@ class DistillJobTest {
         assertThat(o.students().get(0).speed().parameters()).isLessThan(o.students().get(1).speed().parameters());
         assertThat(o.run().dir().resolve("students/width-2/model.json")).isRegularFile();
         assertThat(o.run().results()).containsKeys("teacher", "students", "labels_only");
+    }
+
+    @Test
+    void teacherViewsAreUnlabeledImagesAppendedToTheTransferSetAndTaughtByTheTeacher() throws Exception {
+        Splits.Pair p = Splits.split(TestData.bars(40, 3), 0.25, 3, "transfer", "test");
+        Path transfer = dir.resolve("bars-transfer.jsonl");
+        Path test = dir.resolve("bars-test.jsonl");
+        JsonlFormat.write(p.first(), transfer);
+        JsonlFormat.write(p.second(), test);
+        Path teacherDir = dir.resolve("bars-teacher");
+        try (Classifier t = Classifier.create(new MlpSpec(32, 1, 0f), p.first().schema())) {
+            new ClassifierTrainer(config(10), null, null).train(t, p.first(), null);
+            t.save(teacherDir, Map.of());
+        }
+        DistillSpec spec = new DistillSpec(teacherDir.toString(), new MlpSpec(4, 1, 0f), transfer.toString(), test.toString(),
+                null, 0.5f, 2f, List.of(), true, 100, config(10), OnError.FAIL);
+        DistillJob.Outcome o = new DistillJob(new DataCatalog(dir.resolve("ds")), new RunStore(dir.resolve("runs")),
+                dir.resolve("cache"), null).run(spec, teacherDir, List.of());
+        assertThat(o.transferSize()).isEqualTo(p.first().size() + 100);
+        assertThat(o.labeledSize()).isEqualTo(p.first().size());
+        assertThat(o.run().results()).containsEntry("teacher_views", 100);
+        // Two classes: the 4-unit student still learns them with a third of its transfer set unlabeled views.
+        assertThat(o.teacher().accuracy()).isGreaterThan(0.9);
+        assertThat(o.students().get(0).accuracy()).isGreaterThan(0.75);
+
+        Dataset withViews = DistillJob.withTeacherViews(p.first(), 100, 7);
+        assertThat(withViews.examples().subList(0, p.first().size())).isEqualTo(p.first().examples());
+        List<dev.distillery.data.Example> views = withViews.examples().subList(p.first().size(), withViews.size());
+        assertThat(views).hasSize(100).allSatisfy(e -> {
+            assertThat(e.hasLabel()).isFalse();
+            assertThat(e.id()).startsWith("view-");
+            assertThat(e.features()).hasSize(64);
+        });
+        assertThat(DistillJob.withTeacherViews(p.first(), 0, 7)).isSameAs(p.first());
+        assertThatThrownBy(() -> DistillJob.withTeacherViews(TestData.texts(5, 1), 10, 7))
+                .hasMessageContaining("one-channel images").hasMessageContaining("text");
     }
 
     @Test

@@ -31,6 +31,43 @@ class GeneratorsTest {
     }
 
     @Test
+    void teacherViewsMixImagesOfAnyClassAndRepeatForASeed() {
+        ImageAugmenter a = new ImageAugmenter(6, 6);
+        float[] left = new float[36];
+        float[] right = new float[36];
+        for (int y = 0; y < 6; y++) {
+            left[y * 6] = 1f;      // bright first column
+            right[y * 6 + 5] = 0.5f; // dimmer last column: a mixture holds both brightness levels' mass
+        }
+        List<float[]> views = a.teacherViews(List.of(left, right), 400, new Random(5));
+        assertThat(views).hasSize(400).allSatisfy(v -> assertThat(v).hasSize(36));
+        int mixed = 0;
+        for (float[] v : views) {
+            double leftHalf = 0;
+            double rightHalf = 0;
+            for (int y = 0; y < 6; y++) {
+                for (int x = 0; x < 6; x++) {
+                    if (x < 3) {
+                        leftHalf += v[y * 6 + x];
+                    } else {
+                        rightHalf += v[y * 6 + x];
+                    }
+                }
+            }
+            mixed += leftHalf > 0.3 && rightHalf > 0.3 ? 1 : 0;
+        }
+        // About half the views are mixtures; of those, those of two different images (half) show mass on both sides
+        // unless a flip moved both columns to one side, so well over a tenth and well under all.
+        assertThat(mixed).isBetween(40, 300);
+        List<float[]> again = a.teacherViews(List.of(left, right), 400, new Random(5));
+        for (int i = 0; i < views.size(); i++) {
+            assertThat(again.get(i)).containsExactly(views.get(i));
+        }
+        assertThatThrownBy(() -> a.teacherViews(List.of(new float[35]), 1, new Random(1)))
+                .hasMessageContaining("expected 6x6 = 36 pixels, got 35");
+    }
+
+    @Test
     void imageCandidatesKeepTheirSourceLabelAndSize() {
         ImageAugmenter a = new ImageAugmenter(6, 6);
         float[] other = new float[36];
