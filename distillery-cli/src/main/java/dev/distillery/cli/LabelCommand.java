@@ -123,6 +123,11 @@ final class LabelCommand implements Runnable {
                 description = "First flip this share of labels to a random other class (seeded) and score the flags against them.")
         double injectNoise;
 
+        @Option(names = "--rule", defaultValue = "both", paramLabel = "RULE",
+                description = {"both: flag by noise rate, and only where another class is confidently above its threshold",
+                        "(fewer, surer flags); noise-rate: by noise rate alone. Default: ${DEFAULT-VALUE}."})
+        String rule;
+
         @Mixin
         TrainOptions train;
 
@@ -130,7 +135,8 @@ final class LabelCommand implements Runnable {
         public Integer call() {
             Context ctx = Context.fromEnvironment();
             LabelIssuesJob.Outcome o = new LabelIssuesJob(ctx.catalog(), ctx.runs(), new ConsoleProgress(System.out))
-                    .run(data, train.modelSpec(), train.trainConfig(), folds, injectNoise, train.optimizer.onError.policy, args(spec));
+                    .run(data, train.modelSpec(), train.trainConfig(), folds, injectNoise,
+                            dev.distillery.label.ConfidentLearning.Rule.parse(rule), train.optimizer.onError.policy, args(spec));
             printRun(o.run());
             return 0;
         }

@@ -14,9 +14,41 @@ import java.util.List;
  * belong to j; that many examples labeled i are flagged for each j != i, those with the largest margin
  * p_j - p_i, and only where the model's top class is not the given one. Flags are ranked by margin, most
  * certain first.
+ *
+ * <p>The {@link Rule#BOTH} rule (the paper's C_both, cleanlab's {@code filter_by="both"}) also requires the
+ * example to lie off the diagonal of the confident joint: some class other than the given one is at or above
+ * its threshold and the most probable of those. It drops disagreements where the model is unsure of every
+ * class, the look of inherently ambiguous examples rather than of flipped labels.
  */
 public final class ConfidentLearning {
     private ConfidentLearning() {}
+
+    /** Which examples are flagged. */
+    public enum Rule {
+        /** Prune by noise rate alone. */
+        NOISE_RATE("noise-rate"),
+        /** Prune by noise rate, and only examples off the confident joint's diagonal. */
+        BOTH("both");
+
+        private final String cliName;
+
+        Rule(String cliName) {
+            this.cliName = cliName;
+        }
+
+        public String cliName() {
+            return cliName;
+        }
+
+        public static Rule parse(String name) {
+            for (Rule r : values()) {
+                if (r.cliName.equals(name)) {
+                    return r;
+                }
+            }
+            throw new IllegalArgumentException("unknown rule '" + name + "'; expected noise-rate or both");
+        }
+    }
 
     /** One flagged example: its position, the given and suggested class, and the evidence. */
     public record Issue(int index, int given, int suggested, double givenProbability, double suggestedProbability) {
@@ -40,14 +72,20 @@ public final class ConfidentLearning {
         return t;
     }
 
-    /** The flagged examples, most certain first. */
+    /** The flagged examples by the {@link Rule#BOTH} rule, most certain first. */
     public static List<Issue> find(float[][] probs, int[] given, int classes) {
+        return find(probs, given, classes, Rule.BOTH);
+    }
+
+    /** The flagged examples by {@code rule}, most certain first. */
+    public static List<Issue> find(float[][] probs, int[] given, int classes, Rule rule) {
         if (probs.length != given.length) {
             throw new IllegalArgumentException(probs.length + " probability rows for " + given.length + " labels");
         }
         double[] t = thresholds(probs, given, classes);
         long[][] joint = new long[classes][classes];
         int[] labeled = new int[classes];
+        int[] confidentClass = new int[probs.length];
         for (int i = 0; i < probs.length; i++) {
             labeled[given[i]]++;
             int confident = -1;
@@ -56,6 +94,7 @@ public final class ConfidentLearning {
                     confident = j;
                 }
             }
+            confidentClass[i] = confident;
             if (confident >= 0) {
                 joint[given[i]][confident]++;
             }
@@ -78,7 +117,14 @@ public final class ConfidentLearning {
                     }
                 }
                 candidates.sort(Comparator.comparingDouble(Issue::margin).reversed().thenComparingInt(Issue::index));
-                issues.addAll(candidates.subList(0, Math.min(toRemove, candidates.size())));
+                // Both: the intersection of the noise-rate flags with the off-diagonal examples (selection first, so
+                // the rule flags a subset of what noise-rate flags, as cleanlab's does).
+                for (Issue issue : candidates.subList(0, Math.min(toRemove, candidates.size()))) {
+                    int c = confidentClass[issue.index()];
+                    if (rule == Rule.NOISE_RATE || (c >= 0 && c != from)) {
+                        issues.add(issue);
+                    }
+                }
             }
         }
         // An example can be among the top of two (from, to) lists; keep its most certain flag, suggesting its top class.

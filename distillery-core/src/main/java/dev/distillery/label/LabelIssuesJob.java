@@ -31,8 +31,16 @@ public final class LabelIssuesJob {
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the job found; {@code injected} is empty unless noise was injected. */
-    public record Outcome(Run run, int examples, List<ConfidentLearning.Issue> issues, Set<Integer> injected,
-            double precision, double recall) {}
+    public record Outcome(Run run, int examples, ConfidentLearning.Rule rule, List<ConfidentLearning.Issue> issues,
+            Set<Integer> injected, double precision, double recall, Map<ConfidentLearning.Rule, Score> byRule) {}
+
+    /** How one rule's flags compare with the injected flips. */
+    public record Score(int flagged, double precision, double recall) {
+        static Score of(List<ConfidentLearning.Issue> issues, Set<Integer> injected) {
+            long hits = issues.stream().filter(i -> injected.contains(i.index())).count();
+            return new Score(issues.size(), issues.isEmpty() ? 0 : hits / (double) issues.size(), hits / (double) injected.size());
+        }
+    }
 
     private final DataCatalog catalog;
     private final RunStore runs;
@@ -46,6 +54,11 @@ public final class LabelIssuesJob {
 
     public Outcome run(String dataRef, ModelSpec spec, TrainConfig config, int folds, double injectNoise, OnError onError,
             List<String> args) {
+        return run(dataRef, spec, config, folds, injectNoise, ConfidentLearning.Rule.BOTH, onError, args);
+    }
+
+    public Outcome run(String dataRef, ModelSpec spec, TrainConfig config, int folds, double injectNoise,
+            ConfidentLearning.Rule rule, OnError onError, List<String> args) {
         if (injectNoise < 0 || injectNoise >= 1) {
             throw new IllegalArgumentException("injected noise must be in [0, 1), got: " + injectNoise);
         }
@@ -68,12 +81,13 @@ public final class LabelIssuesJob {
         cfg.put("train", JSON.convertValue(config, Map.class));
         cfg.put("folds", folds);
         cfg.put("inject_noise", injectNoise);
+        cfg.put("rule", rule.cliName());
         Run run = runs.create("label-issues");
         run.writeConfig(cfg);
         run.start("label issues", args, config.seed(), catalog.inputFiles(dataRef));
         Dataset checked = data;
         ModelSpec model = spec;
-        return run.record(() -> find(run, checked, model, config, folds, injected), LabelIssuesJob::results,
+        return run.record(() -> find(run, checked, model, config, folds, injected, rule), LabelIssuesJob::results,
                 LabelIssuesJob::summary);
     }
 
@@ -105,13 +119,14 @@ public final class LabelIssuesJob {
         });
     }
 
-    private Outcome find(Run run, Dataset data, ModelSpec spec, TrainConfig config, int folds, Set<Integer> injected) {
+    private Outcome find(Run run, Dataset data, ModelSpec spec, TrainConfig config, int folds, Set<Integer> injected,
+            ConfidentLearning.Rule rule) {
         float[][] probs = CrossValidation.outOfSample(data, spec, config, folds, listener);
         int[] given = new int[data.size()];
         for (int i = 0; i < given.length; i++) {
             given[i] = data.schema().indexOf(data.get(i).label().orElseThrow());
         }
-        List<ConfidentLearning.Issue> issues = ConfidentLearning.find(probs, given, data.schema().numClasses());
+        List<ConfidentLearning.Issue> issues = ConfidentLearning.find(probs, given, data.schema().numClasses(), rule);
         StringBuilder lines = new StringBuilder();
         List<String> labels = data.schema().labels();
         for (ConfidentLearning.Issue issue : issues) {
@@ -127,14 +142,17 @@ public final class LabelIssuesJob {
         }
         AtomicFiles.writeString(run.dir().resolve("issues.jsonl"), lines.toString());
         writeProbabilities(run.dir().resolve("probabilities.csv"), data, probs, given, injected);
-        double precision = Double.NaN;
-        double recall = Double.NaN;
+        // With known flips, every rule is scored on the same probabilities, so the comparison costs no training.
+        Map<ConfidentLearning.Rule, Score> byRule = new java.util.EnumMap<>(ConfidentLearning.Rule.class);
         if (!injected.isEmpty()) {
-            long hits = issues.stream().filter(i -> injected.contains(i.index())).count();
-            precision = issues.isEmpty() ? 0 : hits / (double) issues.size();
-            recall = hits / (double) injected.size();
+            for (ConfidentLearning.Rule r : ConfidentLearning.Rule.values()) {
+                byRule.put(r, Score.of(r == rule ? issues : ConfidentLearning.find(probs, given, data.schema().numClasses(), r),
+                        injected));
+            }
         }
-        return new Outcome(run, data.size(), issues, injected, precision, recall);
+        Score chosen = byRule.get(rule);
+        return new Outcome(run, data.size(), rule, issues, injected, chosen == null ? Double.NaN : chosen.precision(),
+                chosen == null ? Double.NaN : chosen.recall(), byRule);
     }
 
     private static String json(Object value) {
@@ -170,9 +188,16 @@ public final class LabelIssuesJob {
         r.put("examples", o.examples());
         r.put("flagged", o.issues().size());
         r.put("injected", o.injected().size());
+        r.put("rule", o.rule().cliName());
         if (!o.injected().isEmpty()) {
             r.put("precision", o.precision());
             r.put("recall", o.recall());
+            o.byRule().forEach((rule, score) -> {
+                String suffix = "_" + rule.cliName().replace('-', '_');
+                r.put("flagged" + suffix, score.flagged());
+                r.put("precision" + suffix, score.precision());
+                r.put("recall" + suffix, score.recall());
+            });
         }
         r.put("issues_file", "issues.jsonl");
         return r;
@@ -182,9 +207,13 @@ public final class LabelIssuesJob {
         StringBuilder sb = new StringBuilder("# Label issues " + o.run().id() + "\n\n");
         sb.append(String.format("%,d examples checked, %,d flagged as likely mislabeled (%.2f%%).%n", o.examples(),
                 o.issues().size(), 100.0 * o.issues().size() / o.examples()));
+        sb.append("Rule: ").append(o.rule().cliName()).append(".\n");
         if (!o.injected().isEmpty()) {
-            sb.append(String.format("%nAgainst the %,d injected flips: precision %.3f, recall %.3f.%n", o.injected().size(),
+            sb.append(String.format("%nAgainst the %,d injected flips: precision %.3f, recall %.3f.%n%n", o.injected().size(),
                     o.precision(), o.recall()));
+            sb.append("| rule | flagged | precision | recall |\n|---|---|---|---|\n");
+            o.byRule().forEach((rule, score) -> sb.append(String.format("| %s | %,d | %.3f | %.3f |%n", rule.cliName(),
+                    score.flagged(), score.precision(), score.recall())));
         }
         sb.append("\nThe ranked list is in `issues.jsonl` (most certain first); every example's out-of-sample probabilities in "
                 + "`probabilities.csv`.\n");

@@ -30,6 +30,27 @@ class ConfidentLearningTest {
     }
 
     @Test
+    void bothRuleDropsDisagreementsWhereNoOtherClassIsConfident() {
+        float[][] probs = {
+            {0.9f, 0.05f, 0.05f}, {0.8f, 0.1f, 0.1f}, // labeled 0, agree
+            {0.05f, 0.9f, 0.05f}, {0.05f, 0.9f, 0.05f}, // labeled 0, confidently 1: the confident joint counts 2 of 4
+            {0.3f, 0.4f, 0.3f},                         // labeled 0, leans 1 but sure of nothing (threshold of 1 is 0.75)
+            {0.1f, 0.8f, 0.1f}, {0.1f, 0.7f, 0.2f},     // labeled 1
+            {0.1f, 0.1f, 0.8f}, {0.1f, 0.2f, 0.7f},     // labeled 2
+        };
+        int[] given = {0, 0, 0, 0, 0, 1, 1, 2, 2};
+        // Calibrated, 2 of the 4 confidently counted examples labeled 0 are 1s, so round(2 / 4 * 5) = 3 are flagged
+        // by noise rate: the two confident ones and the unsure one, in margin order.
+        assertThat(ConfidentLearning.find(probs, given, 3, ConfidentLearning.Rule.NOISE_RATE))
+                .extracting(ConfidentLearning.Issue::index).containsExactly(2, 3, 4);
+        assertThat(ConfidentLearning.find(probs, given, 3, ConfidentLearning.Rule.BOTH))
+                .extracting(ConfidentLearning.Issue::index).containsExactly(2, 3);
+        assertThat(ConfidentLearning.Rule.parse("noise-rate")).isEqualTo(ConfidentLearning.Rule.NOISE_RATE);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfidentLearning.Rule.parse("cleanest"))
+                .hasMessageContaining("expected noise-rate or both");
+    }
+
+    @Test
     void findsPlantedLabelFlipsInSeparableData() {
         Dataset clean = TestData.blobs(60, 11);
         Set<Integer> flipped = new HashSet<>();
@@ -79,6 +100,12 @@ class ConfidentLearningTest {
         assertThat(o.injected()).hasSize(12);
         assertThat(o.recall()).isGreaterThan(0.7);
         assertThat(o.precision()).isGreaterThan(0.7);
+        // Every rule is scored on the same probabilities; "both" flags a subset of what "noise-rate" flags.
+        LabelIssuesJob.Score both = o.byRule().get(ConfidentLearning.Rule.BOTH);
+        LabelIssuesJob.Score noiseRate = o.byRule().get(ConfidentLearning.Rule.NOISE_RATE);
+        assertThat(both.flagged()).isEqualTo(o.issues().size()).isLessThanOrEqualTo(noiseRate.flagged());
+        assertThat(both.recall()).isEqualTo(o.recall()).isLessThanOrEqualTo(noiseRate.recall());
+        assertThat(o.run().results()).containsEntry("rule", "both").containsKeys("precision_noise_rate", "recall_both");
         List<String> issueLines = java.nio.file.Files.readAllLines(o.run().dir().resolve("issues.jsonl"));
         assertThat(issueLines).hasSize(o.issues().size());
         List<String> csv = java.nio.file.Files.readAllLines(o.run().dir().resolve("probabilities.csv"));
