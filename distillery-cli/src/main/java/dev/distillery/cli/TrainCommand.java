@@ -18,6 +18,8 @@ import picocli.CommandLine.Spec;
                 "  distillery train --data spamassassin --test-fraction 0.3 --model ngram",
                 "  distillery train --data fashion-mnist --test fashion-mnist:test --labeled 1%%",
                 "  distillery train --data fashion-mnist --test fashion-mnist:test --labeled 1%% --unlabeled rest --epochs 150 --ssl-epochs 8",
+                "  distillery train --data fashion-mnist --test fashion-mnist:test --labeled 1%% --unlabeled rest --epochs 150 \\",
+                "      --ssl-method fixmatch --ssl-rounds 1 --ssl-epochs 5 --ssl-threshold 0.95",
                 "  distillery train --resume 20261123-141500-train-1a2b3c   # continue an interrupted run"})
 final class TrainCommand implements Callable<Integer> {
     @Spec
@@ -45,6 +47,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "Self-train on unlabeled data after the labeled round: 'rest' (the labels --labeled set aside, "
                     + "removed) or a data set or file.")
     String unlabeled;
+
+    @Option(names = "--ssl-method", paramLabel = "M", defaultValue = "self-training",
+            description = {"With --unlabeled: self-training (each round a fresh student on labels + confident pseudo-labels) or",
+                    "fixmatch (images: each round --ssl-epochs passes of FixMatch over the unlabeled data, continuing the model:",
+                    "its prediction on a weak view, if confident, is taught on a strong view). Default: ${DEFAULT-VALUE}."})
+    String sslMethod;
 
     @Option(names = "--ssl-rounds", paramLabel = "N", defaultValue = "2",
             description = "With --unlabeled: student rounds, each taught by the previous model. Default: ${DEFAULT-VALUE}.")
@@ -82,7 +90,8 @@ final class TrainCommand implements Callable<Integer> {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: --data (or --resume RUN)");
             }
             SelfTraining ssl = unlabeled == null ? null
-                    : new SelfTraining(unlabeled, sslRounds, sslThreshold, sslEpochs != null ? sslEpochs : options.trainConfig().epochs());
+                    : new SelfTraining(unlabeled, sslRounds, sslThreshold, sslEpochs != null ? sslEpochs : options.trainConfig().epochs(),
+                            SelfTraining.Method.parse(sslMethod));
             TrainSpec trainSpec = new TrainSpec(data, test, testFraction, validationFraction, labeled,
                     options.modelSpec(), options.trainConfig(), options.optimizer.onError.policy, ssl, extra);
             outcome = job.run(trainSpec, "train", List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));

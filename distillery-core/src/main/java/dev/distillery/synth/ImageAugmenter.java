@@ -60,6 +60,60 @@ public final class ImageAugmenter implements Generator<float[]> {
         return out;
     }
 
+    /** FixMatch's weak view: a horizontal flip half of the time, then a shift of up to 3 pixels each way. */
+    public float[] weakView(float[] img, Random rng) {
+        float[] out = rng.nextBoolean() ? flip(img) : img;
+        return shift(out, rng.nextInt(7) - 3, rng.nextInt(7) - 3);
+    }
+
+    /**
+     * FixMatch's strong view, RandAugment-like for one-channel images: the weak view, then two random distortions
+     * (rotation and shear, elastic, contrast, brightness, a larger shift), then a cutout of a square a third of the
+     * image's side zeroed at a random place.
+     */
+    public float[] strongView(float[] img, Random rng) {
+        float[] out = weakView(img, rng);
+        for (int k = 0; k < 2; k++) {
+            out = switch (rng.nextInt(5)) {
+                case 0 -> affine(out, Math.toRadians(rng.nextDouble() * 60 - 30), 0.85 + rng.nextDouble() * 0.3,
+                        rng.nextDouble() * 0.6 - 0.3);
+                case 1 -> elastic(out, 34, 4, rng);
+                case 2 -> scaled(out, 0.5 + rng.nextDouble(), true);
+                case 3 -> scaled(out, 0.5 + rng.nextDouble(), false);
+                default -> shift(out, rng.nextInt(11) - 5, rng.nextInt(11) - 5);
+            };
+        }
+        return cutout(out, Math.max(1, Math.min(height, width) / 3), rng);
+    }
+
+    /** Contrast about the image's mean ({@code aroundMean}) or brightness, clipped to [0, 1]. */
+    private static float[] scaled(float[] img, double factor, boolean aroundMean) {
+        double mean = 0;
+        if (aroundMean) {
+            for (float v : img) {
+                mean += v;
+            }
+            mean /= img.length;
+        }
+        float[] out = new float[img.length];
+        for (int i = 0; i < img.length; i++) {
+            out[i] = (float) Math.min(1, Math.max(0, mean + factor * (img[i] - mean)));
+        }
+        return out;
+    }
+
+    private float[] cutout(float[] img, int side, Random rng) {
+        float[] out = img.clone();
+        int y0 = rng.nextInt(height) - side / 2;
+        int x0 = rng.nextInt(width) - side / 2;
+        for (int y = Math.max(0, y0); y < Math.min(height, y0 + side); y++) {
+            for (int x = Math.max(0, x0); x < Math.min(width, x0 + side); x++) {
+                out[y * width + x] = 0f;
+            }
+        }
+        return out;
+    }
+
     /** The augmenter for a data set of one-channel images, shape [H, W] or [1, H, W]. */
     public static ImageAugmenter forSchema(dev.distillery.data.Schema schema) {
         List<Long> shape = schema.featureShape();

@@ -245,6 +245,10 @@ public final class ClassifierTrainer {
     }
 
     private Optimizer optimizer(Tracker lr) {
+        return optimizer(config, lr);
+    }
+
+    static Optimizer optimizer(TrainConfig config, Tracker lr) {
         return switch (config.optimizer()) {
             case ADAM -> Adam.builder().optLearningRateTracker(lr).optWeightDecays(config.weightDecay()).build();
             case SGD -> Optimizer.sgd().setLearningRateTracker(lr).optMomentum(0.9f).optWeightDecays(config.weightDecay()).build();

@@ -26,6 +26,15 @@ final class SelfTrainer {
         int bestEpoch = first.bestEpoch();
         TrainConfig studentConfig = new TrainConfig(ssl.epochs(), config.batchSize(), config.learningRate(), config.optimizer(),
                 config.schedule(), config.weightDecay(), config.patience(), config.seed());
+        if (ssl.method() == SelfTraining.Method.FIXMATCH) {
+            for (int round = 1; round <= ssl.rounds(); round++) {
+                listener.onMessage(String.format("FixMatch round %d: %,d labeled and %,d unlabeled examples, %d epochs", round,
+                        labeled.size(), unlabeled.size(), ssl.epochs()));
+                history.addAll(new FixMatch(studentConfig.withSeed(config.seed() + round), ssl.threshold(), listener)
+                        .train(model, labeled, unlabeled, validation, history.size()));
+            }
+            return new TrainResult(history, history.size(), false, 0);
+        }
         for (int round = 1; round <= ssl.rounds(); round++) {
             List<Example> mixed = new ArrayList<>(labeled.examples());
             float[][] probs = model.probabilities(unlabeled.examples(), 1024);

@@ -12,11 +12,45 @@ package dev.distillery.train;
  * @param threshold  minimum top probability for a pseudo-label, in (0, 1]
  * @param epochs     epochs of each student round (the labeled round uses the run's own epochs: a few hundred labels
  *                   need many more passes than tens of thousands of pseudo-labeled examples)
+ * @param method     {@code SELF_TRAINING}: each round a fresh student on labels + confident pseudo-labels;
+ *                   {@code FIXMATCH} (images): each round {@code epochs} passes of FixMatch over the unlabeled data,
+ *                   continuing the current model (weak-view pseudo-labels taught on strong views, {@link FixMatch})
  */
-public record SelfTraining(String unlabeled, int rounds, double threshold, int epochs) {
+public record SelfTraining(String unlabeled, int rounds, double threshold, int epochs, Method method) {
     public static final String REST = "rest";
 
+    /** How the unlabeled data teaches. */
+    public enum Method {
+        SELF_TRAINING("self-training"), FIXMATCH("fixmatch");
+
+        private final String cliName;
+
+        Method(String cliName) {
+            this.cliName = cliName;
+        }
+
+        public String cliName() {
+            return cliName;
+        }
+
+        public static Method parse(String name) {
+            for (Method m : values()) {
+                if (m.cliName.equals(name)) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("unknown semi-supervised method '" + name + "'; expected self-training or fixmatch");
+        }
+    }
+
+    /** Self-training (fresh students on pseudo-labels). */
+    public SelfTraining(String unlabeled, int rounds, double threshold, int epochs) {
+        this(unlabeled, rounds, threshold, epochs, Method.SELF_TRAINING);
+    }
+
+    @com.fasterxml.jackson.annotation.JsonCreator
     public SelfTraining {
+        method = method == null ? Method.SELF_TRAINING : method;
         if (unlabeled == null || unlabeled.isBlank()) {
             throw new IllegalArgumentException("unlabeled must be 'rest' or name a data set or file");
         }

@@ -68,6 +68,30 @@ class GeneratorsTest {
     }
 
     @Test
+    void fixMatchViewsStayImagesAndTheStrongOneIsCutOut() {
+        ImageAugmenter a = new ImageAugmenter(9, 9);
+        float[] white = new float[81];
+        java.util.Arrays.fill(white, 1f);
+        Random rng = new Random(3);
+        for (int i = 0; i < 50; i++) {
+            float[] weak = a.weakView(white, rng);
+            float[] strong = a.strongView(white, rng);
+            assertThat(weak).hasSize(81);
+            assertThat(strong).hasSize(81);
+            for (float v : strong) {
+                assertThat(v).isBetween(0f, 1f);
+            }
+            // A shift of at most 3 pixels each way leaves the centre lit; the strong view always loses some pixels.
+            assertThat(weak[4 * 9 + 4]).isEqualTo(1f);
+            int dark = 0;
+            for (float v : strong) {
+                dark += v == 0f ? 1 : 0;
+            }
+            assertThat(dark).isGreaterThan(0);
+        }
+    }
+
+    @Test
     void imageCandidatesKeepTheirSourceLabelAndSize() {
         ImageAugmenter a = new ImageAugmenter(6, 6);
         float[] other = new float[36];
