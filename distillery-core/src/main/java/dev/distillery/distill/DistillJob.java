@@ -141,14 +141,28 @@ public final class DistillJob {
                 if (labeledOnly.isEmpty()) {
                     throw new IllegalArgumentException("--labels-only needs labeled transfer examples; there are none");
                 }
-                listener.onMessage("student " + student + ": labels only, for comparison");
-                baseline.add(trainStudent(student, labeledOnly, test, teacherTest, Objective.HARD_LABELS, spec.train(),
+                TrainConfig baselineConfig = labelsOnlyConfig(spec, transfer.size());
+                listener.onMessage("student " + student + ": labels only, for comparison (" + baselineConfig.epochs() + " epochs)");
+                baseline.add(trainStudent(student, labeledOnly, test, teacherTest, Objective.HARD_LABELS, baselineConfig,
                         null, "labels-only"));
             }
         }
         Outcome outcome = new Outcome(run, spec, teacherReport, kd, baseline, transfer.size(), labeledCount);
         plot(outcome, run.plotsDir().resolve("accuracy-vs-parameters.png"));
         return outcome;
+    }
+
+    /**
+     * The labels-only baseline's training: teacher views enlarge the distilled student's epochs, so the baseline
+     * trains proportionally more epochs and both take the same number of optimizer steps.
+     */
+    static TrainConfig labelsOnlyConfig(DistillSpec spec, int transferWithViews) {
+        if (spec.teacherViews() == 0) {
+            return spec.train();
+        }
+        int real = transferWithViews - spec.teacherViews();
+        int epochs = (int) Math.round(spec.train().epochs() * transferWithViews / (double) real);
+        return spec.train().withEpochs(epochs);
     }
 
     private ModelReport trainStudent(ModelSpec spec, Dataset train, Dataset test, int[] teacherTest, Objective objective,

@@ -136,6 +136,9 @@ class DistillJobTest {
             assertThat(e.features()).hasSize(64);
         });
         assertThat(DistillJob.withTeacherViews(p.first(), 0, 7)).isSameAs(p.first());
+        // 100 views on 60 real images: the labels-only baseline trains 160 / 60 as many epochs, the same steps.
+        assertThat(DistillJob.labelsOnlyConfig(spec, p.first().size() + 100).epochs()).isEqualTo(Math.round(10 * 160 / 60.0));
+        assertThat(o.labelsOnly()).hasSize(1);
         assertThatThrownBy(() -> DistillJob.withTeacherViews(TestData.texts(5, 1), 10, 7))
                 .hasMessageContaining("one-channel images").hasMessageContaining("text");
     }
