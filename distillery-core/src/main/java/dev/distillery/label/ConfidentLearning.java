@@ -1,6 +1,7 @@
 package dev.distillery.label;
 
 import dev.distillery.model.Classifier;
+import dev.distillery.util.EnumNames;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -26,27 +27,16 @@ public final class ConfidentLearning {
     /** Which examples are flagged. */
     public enum Rule {
         /** Prune by noise rate alone. */
-        NOISE_RATE("noise-rate"),
+        NOISE_RATE,
         /** Prune by noise rate, and only examples off the confident joint's diagonal. */
-        BOTH("both");
-
-        private final String cliName;
-
-        Rule(String cliName) {
-            this.cliName = cliName;
-        }
+        BOTH;
 
         public String cliName() {
-            return cliName;
+            return EnumNames.of(this);
         }
 
         public static Rule parse(String name) {
-            for (Rule r : values()) {
-                if (r.cliName.equals(name)) {
-                    return r;
-                }
-            }
-            throw new IllegalArgumentException("unknown rule '" + name + "'; expected noise-rate or both");
+            return EnumNames.parse(Rule.class, name, "rule");
         }
     }
 

@@ -21,25 +21,14 @@ public record SelfTraining(String unlabeled, int rounds, double threshold, int e
 
     /** How the unlabeled data teaches. */
     public enum Method {
-        SELF_TRAINING("self-training"), FIXMATCH("fixmatch");
-
-        private final String cliName;
-
-        Method(String cliName) {
-            this.cliName = cliName;
-        }
+        SELF_TRAINING, FIXMATCH;
 
         public String cliName() {
-            return cliName;
+            return dev.distillery.util.EnumNames.of(this);
         }
 
         public static Method parse(String name) {
-            for (Method m : values()) {
-                if (m.cliName.equals(name)) {
-                    return m;
-                }
-            }
-            throw new IllegalArgumentException("unknown semi-supervised method '" + name + "'; expected self-training or fixmatch");
+            return dev.distillery.util.EnumNames.parse(Method.class, name, "semi-supervised method");
         }
     }
 
