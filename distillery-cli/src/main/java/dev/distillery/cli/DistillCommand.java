@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
                 "  distillery train --data fashion-mnist --test fashion-mnist:test --model cnn --width 64   # the teacher",
                 "  distillery distill --teacher <run> --student cnn --width 8 --transfer fashion-mnist --test fashion-mnist:test",
                 "  distillery distill --teacher <run> --student cnn --width 10 --transfer fashion-mnist --test fashion-mnist:test \\",
-                "      --teacher-views 60000 --labels-only                                                  # + teacher-labeled views",
+                "      --teacher-views 60000 --labels-only   # + teacher-labeled views",
                 "  distillery train --data spamassassin --model minilm --labeled 100                       # MiniLM teacher",
                 "  distillery distill --teacher <run> --student ngram --transfer spamassassin --labeled 100 --test <file> --sweep 4,8,16"})
 final class DistillCommand implements Callable<Integer> {
