@@ -32,7 +32,17 @@ public final class LabelIssuesJob {
 
     /** What the job found; {@code injected} is empty unless noise was injected. */
     public record Outcome(Run run, int examples, ConfidentLearning.Rule rule, List<ConfidentLearning.Issue> issues,
-            Set<Integer> injected, double precision, double recall, Map<ConfidentLearning.Rule, Score> byRule) {}
+            Set<Integer> injected, Map<ConfidentLearning.Rule, Score> byRule) {
+        /** Precision of the chosen rule's flags against the injected flips; NaN without injected noise. */
+        public double precision() {
+            return byRule.containsKey(rule) ? byRule.get(rule).precision() : Double.NaN;
+        }
+
+        /** Recall of the chosen rule's flags against the injected flips; NaN without injected noise. */
+        public double recall() {
+            return byRule.containsKey(rule) ? byRule.get(rule).recall() : Double.NaN;
+        }
+    }
 
     /** How one rule's flags compare with the injected flips. */
     public record Score(int flagged, double precision, double recall) {
@@ -150,9 +160,7 @@ public final class LabelIssuesJob {
                         injected));
             }
         }
-        Score chosen = byRule.get(rule);
-        return new Outcome(run, data.size(), rule, issues, injected, chosen == null ? Double.NaN : chosen.precision(),
-                chosen == null ? Double.NaN : chosen.recall(), byRule);
+        return new Outcome(run, data.size(), rule, issues, injected, byRule);
     }
 
     private static String json(Object value) {
