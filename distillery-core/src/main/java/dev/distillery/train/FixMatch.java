@@ -73,7 +73,7 @@ final class FixMatch {
                 listener.onEpochStart(offset + epoch, offset + config.epochs(), steps);
                 long start = System.nanoTime();
                 double lossSum = 0;
-                long masked = 0;
+                long confident = 0;
                 long seen = 0;
                 long correct = 0;
                 long labeledSeen = 0;
@@ -90,7 +90,7 @@ final class FixMatch {
                     float[] result = step(trainer, model, views, batchL, batchU, rng);
                     step.incrementAndGet();
                     lossSum += result[0];
-                    masked += (long) result[1];
+                    confident += (long) result[1];
                     seen += batchU.size();
                     correct += (long) result[2];
                     labeledSeen += batchL.size();
@@ -105,7 +105,7 @@ final class FixMatch {
                     valAcc = v[1];
                 }
                 listener.onMessage(String.format("fixmatch epoch %d: %.1f%% of unlabeled views above the %.2f threshold",
-                        offset + epoch, 100.0 * masked / seen, threshold));
+                        offset + epoch, 100.0 * confident / seen, threshold));
                 EpochStats stats = new EpochStats(offset + epoch, lossSum / steps, correct / (double) labeledSeen, valLoss, valAcc,
                         resolved.learningRateAt(step.get(), totalSteps), seconds,
                         (double) steps * (labeledBatch + 2 * unlabeledBatch) / seconds, true);
