@@ -30,26 +30,32 @@ class DistillJobTest {
         return new TrainConfig(epochs, 16, 1e-2f, TrainConfig.Optimizer.ADAM, TrainConfig.Schedule.COSINE, 0f, 0, 5);
     }
 
-    /** Trains a wide MLP teacher on blobs and returns its model directory; writes transfer and test files. */
-    private Path teacher(Path transferFile, Path testFile) {
-        Splits.Pair p = Splits.split(TestData.blobs(80, 11), 0.25, 3, "transfer", "test");
-        JsonlFormat.write(p.first(), transferFile);
-        JsonlFormat.write(p.second(), testFile);
-        Path modelDir = dir.resolve("teacher");
-        try (Classifier t = Classifier.create(new MlpSpec(64, 2, 0f), p.first().schema())) {
-            new ClassifierTrainer(config(15), null, null).train(t, p.first(), null);
-            t.save(modelDir, Map.of());
+    /**
+     * Splits {@code data} 3:1 into {@code NAME-transfer.jsonl} and {@code NAME-test.jsonl}, trains {@code spec} on the
+     * transfer part as the teacher, and returns the split; the teacher is saved in {@code NAME-teacher}.
+     */
+    private Splits.Pair teacher(String name, Dataset data, MlpSpec spec, int epochs) {
+        Splits.Pair p = Splits.split(data, 0.25, 3, "transfer", "test");
+        JsonlFormat.write(p.first(), dir.resolve(name + "-transfer.jsonl"));
+        JsonlFormat.write(p.second(), dir.resolve(name + "-test.jsonl"));
+        try (Classifier t = Classifier.create(spec, p.first().schema())) {
+            new ClassifierTrainer(config(epochs), null, null).train(t, p.first(), null);
+            t.save(dir.resolve(name + "-teacher"), Map.of());
         }
-        return modelDir;
+        return p;
     }
 
-    /** A teacher trained on blobs and a spec distilling it into a 4-unit MLP with the given label budget and options. */
+    /** A spec distilling the teacher {@code name} into a 4-unit MLP with the given label budget and options. */
+    private DistillSpec spec(String name, String labeled, List<Integer> sweep, boolean labelsOnly, int views, int epochs) {
+        return new DistillSpec(dir.resolve(name + "-teacher").toString(), new MlpSpec(4, 1, 0f),
+                dir.resolve(name + "-transfer.jsonl").toString(), dir.resolve(name + "-test.jsonl").toString(),
+                labeled, 0.5f, 2f, sweep, labelsOnly, views, config(epochs), OnError.FAIL);
+    }
+
+    /** A wide MLP teacher trained on blobs and a spec distilling it. */
     private DistillSpec spec(String labeled, List<Integer> sweep, boolean labelsOnly, int epochs) {
-        Path transfer = dir.resolve("transfer.jsonl");
-        Path test = dir.resolve("test.jsonl");
-        Path teacherDir = teacher(transfer, test);
-        return new DistillSpec(teacherDir.toString(), new MlpSpec(4, 1, 0f), transfer.toString(), test.toString(),
-                labeled, 0.5f, 2f, sweep, labelsOnly, 0, config(epochs), OnError.FAIL);
+        teacher("blobs", TestData.blobs(80, 11), new MlpSpec(64, 2, 0f), 15);
+        return spec("blobs", labeled, sweep, labelsOnly, 0, epochs);
     }
 
     @Test
@@ -106,20 +112,10 @@ class DistillJobTest {
 
     @Test
     void teacherViewsAreUnlabeledImagesAppendedToTheTransferSetAndTaughtByTheTeacher() throws Exception {
-        Splits.Pair p = Splits.split(TestData.bars(40, 3), 0.25, 3, "transfer", "test");
-        Path transfer = dir.resolve("bars-transfer.jsonl");
-        Path test = dir.resolve("bars-test.jsonl");
-        JsonlFormat.write(p.first(), transfer);
-        JsonlFormat.write(p.second(), test);
-        Path teacherDir = dir.resolve("bars-teacher");
-        try (Classifier t = Classifier.create(new MlpSpec(32, 1, 0f), p.first().schema())) {
-            new ClassifierTrainer(config(10), null, null).train(t, p.first(), null);
-            t.save(teacherDir, Map.of());
-        }
-        DistillSpec spec = new DistillSpec(teacherDir.toString(), new MlpSpec(4, 1, 0f), transfer.toString(), test.toString(),
-                null, 0.5f, 2f, List.of(), true, 100, config(10), OnError.FAIL);
+        Splits.Pair p = teacher("bars", TestData.bars(40, 3), new MlpSpec(32, 1, 0f), 10);
+        DistillSpec spec = spec("bars", null, List.of(), true, 100, 10);
         DistillJob.Outcome o = new DistillJob(new DataCatalog(dir.resolve("ds")), new RunStore(dir.resolve("runs")),
-                dir.resolve("cache"), null).run(spec, teacherDir, List.of());
+                dir.resolve("cache"), null).run(spec, Path.of(spec.teacher()), List.of());
         assertThat(o.transferSize()).isEqualTo(p.first().size() + 100);
         assertThat(o.labeledSize()).isEqualTo(p.first().size());
         assertThat(o.run().results()).containsEntry("teacher_views", 100);
