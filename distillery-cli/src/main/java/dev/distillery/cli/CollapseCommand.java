@@ -16,18 +16,19 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "collapse", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"The model-collapse lab: a generative model is fitted to real data, generates the next",
-                "generation's data, and is refitted, for N generations under each policy: replace (only the",
-                "newest synthetic data), accumulate (real + all synthetic so far), verify (accumulate, keeping",
-                "only samples that pass a check made with a model of the real data). Mean over the seeds.",
+        description = {"The model-collapse lab: a generative model is fitted to real data, generates the next generation's " +
+                        "data, and is refitted, for N generations under each policy: replace (only the newest synthetic " +
+                        "data), accumulate (real + all synthetic so far), verify (accumulate, keeping only samples that pass " +
+                        "a check made with a model of the real data).",
+                "Mean over the seeds.",
                 "",
-                "Texts: a word bigram language model on 70% of the texts; quality is the perplexity on the",
-                "held-out 30%, diversity distinct-2; verify keeps samples the real-data model finds no less",
-                "likely than 90% of the real texts, without repeats.",
-                "Images: a class-conditional VAE on --real labeled images; quality is the test accuracy of a",
-                "classifier trained only on the generation's images, distance the Frechet distance to the test",
-                "images in the feature space of a CNN trained once on the real images (the teacher); verify",
-                "keeps samples the teacher gives their intended class with >= --min-confidence.",
+                "Texts: a word bigram language model on 70%% of the texts; quality is the perplexity on the held-out " +
+                        "30%%, diversity distinct-2; verify keeps samples the real-data model finds no less likely than 90%% " +
+                        "of the real texts, without repeats.",
+                "Images: a class-conditional VAE on --real labeled images; quality is the test accuracy of a " +
+                        "classifier trained only on the generation's images, distance the Frechet distance to the test images" +
+                        " in the feature space of a CNN trained once on the real images (the teacher); verify keeps samples " +
+                        "the teacher gives their intended class with >= --min-confidence.",
                 "Writes a table, metrics.jsonl and PNG curves (and, for images, sample grids)."},
         footer = {"", "Examples:", "  distillery collapse --data spamassassin --generations 10 --seeds 42,43,44",
                 "  distillery collapse --data fashion-mnist --test fashion-mnist:test --generations 5"})

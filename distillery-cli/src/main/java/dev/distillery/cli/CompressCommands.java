@@ -75,10 +75,10 @@ final class CompressCommands {
 
     @Command(name = "prune", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Prune a trained model and fine-tune it; report accuracy, size, FLOPs and speed beside the original.",
-                    "Unstructured (default): global magnitude pruning to --sparsity along a cubic schedule of --steps steps,",
-                    "fine-tuning --epochs (default 1) after each with pruned weights held at zero.",
-                    "Structured (--structured): removes whole channels and hidden units, keeping --keep of each layer, and",
-                    "rebuilds smaller layers so the model really runs faster; then fine-tunes --epochs (default 3)."},
+                    "Unstructured (default): global magnitude pruning to --sparsity along a cubic schedule of --steps " +
+                            "steps, fine-tuning --epochs (default 1) after each with pruned weights held at zero.",
+                    "Structured (--structured): removes whole channels and hidden units, keeping --keep of each layer, " +
+                            "and rebuilds smaller layers so the model really runs faster; then fine-tunes --epochs (default 3)."},
             footer = {"", "Examples:", "  distillery prune <run> --sparsity 0.9", "  distillery prune <run> --structured --keep 0.5"})
     static final class Prune extends Base {
         @Option(names = "--sparsity", defaultValue = "0.9", paramLabel = "S", description = "Share of weights to zero. Default: ${DEFAULT-VALUE}.")
@@ -102,8 +102,8 @@ final class CompressCommands {
     }
 
     @Command(name = "quantize", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Quantize a trained model's weights to 8 (or 4) bits with one scale per output channel, save the packed",
-                    "artifact, load it back and report its real file size and accuracy beside the original.",
+            description = {"Quantize a trained model's weights to 8 (or 4) bits with one scale per output channel, save the " +
+                            "packed artifact, load it back and report its real file size and accuracy beside the original.",
                     "Activations stay float: the PyTorch engine behind DJL exposes no int8 kernels for these layers."},
             footer = {"", "Example:", "  distillery quantize <run> --bits 8"})
     static final class Quantize extends Base {
@@ -117,9 +117,10 @@ final class CompressCommands {
     }
 
     @Command(name = "lora", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Adapt a trained image model to a shifted domain with LoRA adapters on its dense layers (batch-norm",
-                    "scales and shifts train too; everything else stays frozen). The adapter is saved apart from the base;",
-                    "the merged model is saved as the run's model. --full also fine-tunes every weight, for comparison."},
+            description = {"Adapt a trained image model to a shifted domain with LoRA adapters on its dense layers (batch-norm " +
+                            "scales and shifts train too; everything else stays frozen).",
+                    "The adapter is saved apart from the base; the merged model is saved as the run's model. --full also " +
+                            "fine-tunes every weight, for comparison."},
             footer = {"", "Example:", "  distillery lora <run> --shift invert --rank 8 --full"})
     static final class Lora extends Base {
         @Option(names = "--shift", defaultValue = "invert", paramLabel = "NAME",
@@ -142,8 +143,9 @@ final class CompressCommands {
     }
 
     @Command(name = "factorize", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Factorize a CNN's hidden dense layer by truncated SVD at --rank (the best rank-r approximation), then",
-                    "fine-tune --epochs (default 2); reports the model before and after fine-tuning beside the original."},
+            description = {"Factorize a CNN's hidden dense layer by truncated SVD at --rank (the best rank-r approximation), " +
+                            "then fine-tune --epochs (default 2); reports the model before and after fine-tuning beside the " +
+                            "original."},
             footer = {"", "Example:", "  distillery factorize <run> --rank 64"})
     static final class Factorize extends Base {
         @Option(names = "--rank", required = true, paramLabel = "R", description = "Rank of the factorized layer.")
@@ -156,10 +158,11 @@ final class CompressCommands {
     }
 
     @Command(name = "compress", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Search structured-pruning levels, low-rank (SVD) factorizations of the hidden dense layer and weight",
-                    "precisions (32, 8, 4 bits) for the smallest (or fastest)",
-                    "model whose validation accuracy is within --max-drop points of the original. Every candidate is",
-                    "measured; the frontier is written as a table and plots (accuracy against size and against latency)."},
+            description = {"Search structured-pruning levels, low-rank (SVD) factorizations of the hidden dense layer and weight" +
+                            " precisions (32, 8, 4 bits) for the smallest (or fastest) model whose validation accuracy is within " +
+                            "--max-drop points of the original.",
+                    "Every candidate is measured; the frontier is written as a table and plots (accuracy against size and" +
+                            " against latency)."},
             footer = {"", "Example:", "  distillery compress <run> --max-drop 1.0 --target size"})
     static final class Compress extends Base {
         @Option(names = "--max-drop", defaultValue = "1.0", paramLabel = "POINTS",

@@ -11,14 +11,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "curate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Clean a text corpus (JSON Lines with a \"text\" field and optional \"id\"; other fields pass through):",
-                "Unicode normalization, exact and MinHash near-duplicate removal, optional semantic deduplication (MiniLM),",
-                "Gopher/C4-style quality rules, language identification, PII redaction with typed placeholders, and (with",
-                "--test) decontamination against a test set. The file is streamed in chunks: memory holds one chunk and a",
-                "compact key per record. Prints the funnel and writes the kept records, a run record with removed samples",
-                "per reason, and a funnel plot.",
-                "Default pipeline: normalize, exact-dedup, near-dedup (Jaccard 0.8 on word 5-grams), quality, language",
-                "(detected and counted; nothing removed unless the step has a keep list), pii."},
+        description = {"Clean a text corpus (JSON Lines with a \"text\" field and optional \"id\"; other fields pass " +
+                        "through):",
+                "Unicode normalization, exact and MinHash near-duplicate removal, optional semantic deduplication " +
+                        "(MiniLM), Gopher/C4-style quality rules, language identification, PII redaction with typed " +
+                        "placeholders, and (with --test) decontamination against a test set. The file is streamed in chunks: " +
+                        "memory holds one chunk and a compact key per record. Prints the funnel and writes the kept records, " +
+                        "a run record with removed samples per reason, and a funnel plot.",
+                "Default pipeline: normalize, exact-dedup, near-dedup (Jaccard 0.8 on word 5-grams), quality, " +
+                        "language (detected and counted; nothing removed unless the step has a keep list), pii."},
         footer = {"", "Examples:", "  distillery curate mail.jsonl --out mail.clean.jsonl",
                 "  distillery curate train.jsonl --out train.clean.jsonl --test test.jsonl",
                 "  distillery curate corpus.jsonl --out clean.jsonl --config curate.yaml", "",

@@ -119,8 +119,8 @@ final class DataCommand implements Runnable {
     }
 
     @Command(name = "split", mixinStandardHelpOptions = true,
-            description = {"Write a seeded, stratified train/test split of a data set or file as two JSONL files,",
-                    "so that several commands (train a teacher, distill a student) test on the same examples."})
+            description = {"Write a seeded, stratified train/test split of a data set or file as two JSONL files, so that " +
+                            "several commands (train a teacher, distill a student) test on the same examples."})
     static final class Split implements Callable<Integer> {
         @Parameters(paramLabel = "DATA", description = "A known data set or a .jsonl/.csv/IDX file.")
         String ref;

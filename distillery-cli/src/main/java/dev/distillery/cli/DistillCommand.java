@@ -57,10 +57,10 @@ final class DistillCommand implements Callable<Integer> {
     boolean labelsOnly;
 
     @Option(names = "--teacher-views", defaultValue = "0", paramLabel = "N",
-            description = {"Images only: add N unlabeled views of the transfer images (shifted, flipped, rotated or elastically",
-                    "distorted; half of them mixed with a second image of any class) for the student to learn the teacher's",
-                    "outputs on. Labels-only students never see them; they train proportionally more epochs instead, so",
-                    "both take the same optimizer steps. Default: ${DEFAULT-VALUE}."})
+            description = {"Images only: add N unlabeled views of the transfer images (shifted, flipped, rotated or elastically " +
+                            "distorted; half of them mixed with a second image of any class) for the student to learn the " +
+                            "teacher's outputs on. Labels-only students never see them; they train proportionally more epochs " +
+                            "instead, so both take the same optimizer steps. Default: ${DEFAULT-VALUE}."})
     int teacherViews;
 
     @Mixin

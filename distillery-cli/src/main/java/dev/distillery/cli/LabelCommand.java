@@ -34,10 +34,10 @@ final class LabelCommand implements Runnable {
     }
 
     @Command(name = "next", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Pick the next examples to label from a pool and write them for annotators: batch-NNN.csv (id,label),",
-                    "batch-NNN.jsonl, and batch-NNN.labelstudio.json with label-studio-config.xml for Label Studio.",
-                    "With answers in two or more classes, a model trained on them ranks the pool by --strategy; before that",
-                    "the pick is random. Labels already in the pool file are ignored: only imported answers count."},
+            description = {"Pick the next examples to label from a pool and write them for annotators: batch-NNN.csv (id,label)," +
+                            " batch-NNN.jsonl, and batch-NNN.labelstudio.json with label-studio-config.xml for Label Studio.",
+                    "With answers in two or more classes, a model trained on them ranks the pool by --strategy; before " +
+                            "that the pick is random. Labels already in the pool file are ignored: only imported answers count."},
             footer = {"", "Workflow:", "  distillery label next mail.jsonl --project lab --labels ham,spam --n 50",
                     "  (annotate lab/batch-001.csv, or import lab/batch-001.labelstudio.json into Label Studio and export JSON)",
                     "  distillery label import lab/batch-001.csv --project lab",
@@ -84,8 +84,9 @@ final class LabelCommand implements Runnable {
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true,
-            description = {"Read answers into a labeling project: a CSV with id,label, JSON lines with id and label, or a",
-                    "Label Studio JSON export of tasks imported from a batch. Rows without an answer are counted and skipped."})
+            description = {"Read answers into a labeling project: a CSV with id,label, JSON lines with id and label, or a Label " +
+                            "Studio JSON export of tasks imported from a batch.",
+                    "Rows without an answer are counted and skipped."})
     static final class Import implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "FILE", description = "The answers file.")
         java.nio.file.Path file;
@@ -104,8 +105,8 @@ final class LabelCommand implements Runnable {
     }
 
     @Command(name = "issues", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Rank likely mislabeled examples (confident learning): out-of-sample probabilities by k-fold",
-                    "cross-validation, per-class confidence thresholds, and for each flagged example the suggested label.",
+            description = {"Rank likely mislabeled examples (confident learning): out-of-sample probabilities by k-fold " +
+                            "cross-validation, per-class confidence thresholds, and for each flagged example the suggested label.",
                     "Writes issues.jsonl in the run directory, most certain first."},
             footer = {"", "Examples:", "  distillery label issues my-labels.jsonl --model mlp",
                     "  distillery label issues fashion-mnist --model cnn --width 16 --epochs 4 --inject-noise 0.1   # measure it"})
@@ -124,8 +125,8 @@ final class LabelCommand implements Runnable {
         double injectNoise;
 
         @Option(names = "--rule", defaultValue = "both", paramLabel = "RULE",
-                description = {"both: flag by noise rate, and only where another class is confidently above its threshold",
-                        "(fewer, surer flags); noise-rate: by noise rate alone. Default: ${DEFAULT-VALUE}."})
+                description = {"both: flag by noise rate, and only where another class is confidently above its threshold (fewer, " +
+                                "surer flags); noise-rate: by noise rate alone. Default: ${DEFAULT-VALUE}."})
         String rule;
 
         @Mixin
@@ -143,8 +144,9 @@ final class LabelCommand implements Runnable {
     }
 
     @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Simulate active learning on a labeled pool whose labels stay hidden until bought: each strategy starts",
-                    "from the same random labels; each round trains a fresh model, tests it, and buys the strategy's next batch.",
+            description = {"Simulate active learning on a labeled pool whose labels stay hidden until bought: each strategy " +
+                            "starts from the same random labels; each round trains a fresh model, tests it, and buys the " +
+                            "strategy's next batch.",
                     "Writes the learning curves (JSON and PNG) and the labels each strategy needs to reach --target."},
             footer = {"", "Example:", "  distillery label simulate fashion-mnist --test fashion-mnist:test --model cnn --width 8 \\",
                     "      --initial 200 --batch 200 --budget 3000 --target 0.85"})

@@ -15,9 +15,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
-        description = {"The whole job on real data, embedded: fetch Fashion-MNIST (verified), train the default CNN as a",
-                "teacher, distill it into a student with about 6% of its parameters, and compare the two on the",
-                "10,000 test images. About 5 minutes on 2 CPU cores."})
+        description = {"The whole job on real data, embedded: fetch Fashion-MNIST (verified), train the default CNN as a " +
+                        "teacher, distill it into a student with about 6%% of its parameters, and compare the two on the " +
+                        "10,000 test images.",
+                "About 5 minutes on 2 CPU cores."})
 final class QuickstartCommand implements Callable<Integer> {
     static final int STUDENT_WIDTH = 8;
 

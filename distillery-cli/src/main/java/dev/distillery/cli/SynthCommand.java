@@ -14,19 +14,18 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "synth", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Generate labeled synthetic examples and keep only the verified ones.",
-                "Image generators: augment (shifted crops, flips, small affine maps, elastic",
-                "distortion, same-class mixup) and cvae (a class-conditional VAE fitted to",
-                "the labeled images, then sampled). Text generators: eda (WordNet synonyms",
-                "replaced and inserted, word swaps, deletions), lm (a class-conditional neural",
-                "word language model fitted to the labeled texts, then sampled) and chat (any OpenAI-compatible",
-                "chat-completions server: --chat-url; API key, if any, in the environment",
-                "variable DISTILLERY_CHAT_API_KEY). Each candidate must pass, in order: text",
-                "quality (text only); the teacher, which must predict the intended label with at",
-                "least --min-confidence; leakage (no near-copy of a real example in DATA",
-                "or --test); novelty (no near-copy of a candidate accepted before it).",
+                "Image generators: augment (shifted crops, flips, small affine maps, elastic distortion, same-class " +
+                        "mixup) and cvae (a class-conditional VAE fitted to the labeled images, then sampled). Text " +
+                        "generators: eda (WordNet synonyms replaced and inserted, word swaps, deletions), lm (a " +
+                        "class-conditional neural word language model fitted to the labeled texts, then sampled) and chat " +
+                        "(any OpenAI-compatible chat-completions server: --chat-url; API key, if any, in the environment " +
+                        "variable DISTILLERY_CHAT_API_KEY). Each candidate must pass, in order: text quality (text only); the" +
+                        " teacher, which must predict the intended label with at least --min-confidence; leakage (no " +
+                        "near-copy of a real example in DATA or --test); novelty (no near-copy of a candidate accepted before" +
+                        " it).",
                 "Similarity: Jaccard of word 5-grams (text), cosine of pixels (images).",
-                "Writes the accepted examples as JSON Lines, a verdict per candidate and",
-                "the acceptance rates per generator and reason."},
+                "Writes the accepted examples as JSON Lines, a verdict per candidate and the acceptance rates per " +
+                        "generator and reason."},
         footer = {"", "Example:",
                 "  distillery synth fashion-mnist --teacher <run> --labeled 600 --candidates 6000 \\",
                 "      --test fashion-mnist:test --out synth.jsonl"})

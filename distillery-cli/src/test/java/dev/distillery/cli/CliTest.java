@@ -71,6 +71,30 @@ class CliTest {
     }
 
     @Test
+    void everyCommandsHelpRendersWithoutFormatWarnings() {
+        // picocli formats descriptions with String.format: a bare '%' (as in "1% of the labels") garbles the text
+        // and prints a warning instead of the help a user asked for.
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(warnings, true, StandardCharsets.UTF_8));
+        List<String> rendered = new ArrayList<>();
+        try {
+            CommandLine root = Main.commandLine();
+            List<CommandLine> pending = new ArrayList<>(List.of(root));
+            while (!pending.isEmpty()) {
+                CommandLine cl = pending.remove(pending.size() - 1);
+                rendered.add(cl.getCommandName());
+                cl.getUsageMessage();
+                pending.addAll(cl.getSubcommands().values());
+            }
+        } finally {
+            System.setErr(originalErr);
+        }
+        assertThat(rendered).contains("collapse", "quickstart", "train", "split", "issues");
+        assertThat(warnings.toString(StandardCharsets.UTF_8)).doesNotContain("WARN");
+    }
+
+    @Test
     void missingDataFileIsBadInputNamingTheFile() {
         Result r = run("train", "--data", dir.resolve("missing.jsonl").toString());
         assertThat(r.exitCode()).isEqualTo(2);
