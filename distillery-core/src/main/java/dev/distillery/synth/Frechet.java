@@ -1,15 +1,17 @@
 package dev.distillery.synth;
 
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.EigenDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
+import org.apache.commons.math3.linear.SingularValueDecomposition;
 import org.apache.commons.math3.stat.correlation.Covariance;
 
 /**
  * The Frechet distance between two sets of feature rows, each summarized as a Gaussian (Heusel et al.,
  * 2017, the "FID" when the features come from Inception): |mu1 - mu2|^2 + Tr(C1 + C2 - 2 (C1 C2)^(1/2)).
  * The matrix square root is taken as (C1^(1/2) C2 C1^(1/2))^(1/2), which is symmetric and has the same
- * trace, so an eigendecomposition suffices and small negative eigenvalues from rounding are clipped.
+ * trace, so the root of a symmetric positive semi-definite matrix suffices. It is taken by singular value
+ * decomposition: commons-math's EigenDecomposition fails to converge ("convergence failed") on covariances
+ * with many exactly-zero eigenvalues, which dead and duplicated ReLU features produce.
  */
 public final class Frechet {
     private Frechet() {}
@@ -47,18 +49,18 @@ public final class Frechet {
         return m;
     }
 
-    /** Square root of a symmetric positive semi-definite matrix. */
+    /** Square root of a symmetric positive semi-definite matrix: U S^(1/2) U^T from its SVD (U = V for such a matrix). */
     static RealMatrix sqrt(RealMatrix m) {
         RealMatrix sym = m.add(m.transpose()).scalarMultiply(0.5);
-        EigenDecomposition e = new EigenDecomposition(sym);
-        double[] values = e.getRealEigenvalues();
-        RealMatrix v = e.getV();
+        SingularValueDecomposition svd = new SingularValueDecomposition(sym);
+        double[] values = svd.getSingularValues();
+        RealMatrix u = svd.getU();
         int n = values.length;
         double[][] d = new double[n][n];
         for (int i = 0; i < n; i++) {
-            d[i][i] = Math.sqrt(Math.max(0, values[i]));
+            d[i][i] = Math.sqrt(values[i]);
         }
-        return v.multiply(new Array2DRowRealMatrix(d, false)).multiply(e.getVT());
+        return u.multiply(new Array2DRowRealMatrix(d, false)).multiply(u.transpose());
     }
 
     private static double trace(RealMatrix m) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.commons.math3.linear.RealMatrix;
 import org.junit.jupiter.api.Test;
 
 class CollapseTest {
@@ -77,6 +78,32 @@ class CollapseTest {
         // Independent dimensions: sum over dimensions of (m1 - m2)^2 + (s1 - s2)^2 = (1 + 4) + 0 = 5.
         assertThat(Frechet.distance(a, b)).isCloseTo(5.0, within(0.15));
         assertThat(Frechet.distance(a, a)).isCloseTo(0.0, within(1e-6));
+    }
+
+    @Test
+    void frechetHandlesDeadAndDuplicatedFeatures() {
+        // ReLU features: some never fire, some are exact multiples of others, so the covariance has many exactly-zero
+        // eigenvalues; commons-math's eigendecomposition fails to converge on this one.
+        Random rng = new Random(1);
+        double[][] a = new double[2000][128];
+        for (double[] row : a) {
+            for (int j = 1; j < row.length; j += 3) {
+                row[j] = Math.max(0, 3 * rng.nextGaussian());
+                if (j + 1 < row.length) {
+                    row[j + 1] = 2 * row[j];
+                }
+            }
+        }
+        double[][] shifted = new double[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            shifted[i] = a[i].clone();
+            shifted[i][0] += 2;     // a dead feature moved: only the mean term changes, by 2^2
+        }
+        assertThat(Frechet.distance(a, a)).isCloseTo(0.0, within(1e-6));
+        assertThat(Frechet.distance(a, shifted)).isCloseTo(4.0, within(1e-3));
+        RealMatrix c = new org.apache.commons.math3.stat.correlation.Covariance(a).getCovarianceMatrix();
+        RealMatrix root = Frechet.sqrt(c);
+        assertThat(root.multiply(root).subtract(c).getFrobeniusNorm()).isLessThan(1e-9 * c.getFrobeniusNorm());
     }
 
     @Test
