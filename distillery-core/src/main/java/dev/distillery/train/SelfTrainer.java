@@ -5,23 +5,31 @@ import dev.distillery.data.Example;
 import dev.distillery.model.Classifier;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** Runs {@link SelfTraining}: a labeled round, then student rounds on labeled plus confident pseudo-labeled data. */
 final class SelfTrainer {
     private final TrainConfig config;
     private final SelfTraining ssl;
     private final TrainListener listener;
+    private final Consumer<Classifier> afterLabeledRound;
 
-    SelfTrainer(TrainConfig config, SelfTraining ssl, TrainListener listener) {
+    /**
+     * @param afterLabeledRound sees the model when the labeled round ends, before any unlabeled data teaches it: the
+     *                          supervised-only model of the same run, so what the unlabeled data adds is measured in one run
+     */
+    SelfTrainer(TrainConfig config, SelfTraining ssl, TrainListener listener, Consumer<Classifier> afterLabeledRound) {
         this.config = config;
         this.ssl = ssl;
         this.listener = listener == null ? TrainListener.NONE : listener;
+        this.afterLabeledRound = afterLabeledRound == null ? m -> { } : afterLabeledRound;
     }
 
     /** Trains {@code model} in place: it ends holding the last student's weights. History spans all rounds. */
     TrainResult train(Classifier model, Dataset labeled, Dataset unlabeled, Dataset validation) {
         listener.onMessage(String.format("self-training round 0: %,d labeled examples", labeled.size()));
         TrainResult first = new ClassifierTrainer(config, listener, null).train(model, labeled, validation);
+        afterLabeledRound.accept(model);
         List<EpochStats> history = new ArrayList<>(first.history());
         int bestEpoch = first.bestEpoch();
         TrainConfig studentConfig = new TrainConfig(ssl.epochs(), config.batchSize(), config.learningRate(), config.optimizer(),

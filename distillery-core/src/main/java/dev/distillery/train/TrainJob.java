@@ -32,9 +32,12 @@ public final class TrainJob {
     public record Splits3(Dataset train, Dataset validation, Dataset test, int skipped, List<String> skipReasons,
             Dataset unlabeled) {}
 
-    /** The outcome of a finished job. */
+    /**
+     * The outcome of a finished job. {@code labeledRound}: with self-training, the test evaluation of the model when
+     * its labeled round ended (the supervised-only model of the same run); otherwise null.
+     */
     public record Outcome(Run run, TrainSpec spec, Splits3 data, TrainResult training, Evaluation test, SpeedReport speed,
-            long parameters, long bytesOnDisk) {}
+            long parameters, long bytesOnDisk, Evaluation labeledRound) {}
 
     private final DataCatalog catalog;
     private final RunStore runs;
@@ -179,16 +182,19 @@ public final class TrainJob {
         ModelSpec modelSpec = spec.model();
         try (Classifier classifier = Classifier.create(modelSpec, data.train().schema())) {
             TrainListener recording = new RecordingListener(listener, run);
+            Dataset test = data.test().filter(data.test().name(), e -> e.hasLabel());
             TrainResult result;
+            Evaluation[] labeledRound = {null};
             if (spec.selfTraining() == null) {
                 ClassifierTrainer trainer = new ClassifierTrainer(spec.train(), recording, run.checkpointDir());
                 result = trainer.train(classifier, data.train(), data.validation());
             } else {
-                result = new SelfTrainer(spec.train(), spec.selfTraining(), recording)
-                        .train(classifier, data.train(), data.unlabeled(), data.validation());
+                result = new SelfTrainer(spec.train(), spec.selfTraining(), recording, m -> {
+                    labeledRound[0] = evaluate(m, test);
+                    listener.onMessage(String.format("labeled round: test accuracy %.4f", labeledRound[0].accuracy()));
+                }).train(classifier, data.train(), data.unlabeled(), data.validation());
             }
             listener.onMessage("evaluating on " + data.test().size() + " test examples");
-            Dataset test = data.test().filter(data.test().name(), e -> e.hasLabel());
             Evaluation eval = evaluate(classifier, test);
             Map<String, Object> meta = new LinkedHashMap<>();
             meta.put("run", run.id());
@@ -201,7 +207,7 @@ public final class TrainJob {
             SpeedReport speed = SpeedReport.measure(classifier, test.examples().subList(0, Math.min(256, test.size())),
                     200, 256, 10, bytes);
             Plots.trainingCurves(result.history(), run.plotsDir().resolve("loss.png"), run.plotsDir().resolve("accuracy.png"));
-            return new Outcome(run, spec, data, result, eval, speed, classifier.parameterCount(), bytes);
+            return new Outcome(run, spec, data, result, eval, speed, classifier.parameterCount(), bytes, labeledRound[0]);
         }
     }
 
@@ -220,6 +226,10 @@ public final class TrainJob {
         r.put("test_accuracy", o.test().accuracy());
         r.put("test_macro_f1", o.test().macroF1());
         r.put("test_examples", o.test().count());
+        if (o.labeledRound() != null) {
+            r.put("labeled_round_test_accuracy", o.labeledRound().accuracy());
+            r.put("labeled_round_test_macro_f1", o.labeledRound().macroF1());
+        }
         r.put("train_examples", o.data().train().size());
         r.put("validation_examples", o.data().validation() == null ? 0 : o.data().validation().size());
         r.put("skipped_records", o.data().skipped());
@@ -257,6 +267,10 @@ public final class TrainJob {
         sb.append(String.format("| training | %.1f s, %,.0f examples/s |%n", o.training().trainingSeconds(), o.training().examplesPerSecond()));
         sb.append(String.format("| **test accuracy** | **%.4f** |%n", o.test().accuracy()));
         sb.append(String.format("| test macro-F1 | %.4f |%n", o.test().macroF1()));
+        if (o.labeledRound() != null) {
+            sb.append(String.format("| after the labeled round (labels alone) | accuracy %.4f, macro-F1 %.4f |%n",
+                    o.labeledRound().accuracy(), o.labeledRound().macroF1()));
+        }
         sb.append(String.format("| latency (1 example) | p50 %.2f ms, p99 %.2f ms |%n", o.speed().latencyP50Ms(), o.speed().latencyP99Ms()));
         sb.append(String.format("| throughput (batch %d) | %,.0f examples/s |%n", o.speed().batchSize(), o.speed().throughputPerSecond()));
         sb.append("\nPlots: `plots/loss.png`, `plots/accuracy.png`. Model: `model/`.\n\n```\n");

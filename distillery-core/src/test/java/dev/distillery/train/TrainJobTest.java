@@ -100,6 +100,10 @@ class TrainJobTest {
         // strong views, teach it more.
         // (Measured when written: 0.78 against 0.62.)
         assertThat(o.test().accuracy()).isGreaterThan(supervised.test().accuracy() + 0.1);
+        // The labeled round is the supervised run: same data, seed and steps, so the same model.
+        assertThat(o.labeledRound().accuracy()).isEqualTo(supervised.test().accuracy());
+        assertThat(supervised.labeledRound()).isNull();
+        assertThat(Files.readString(o.run().dir().resolve("results.json"))).contains("labeled_round_test_accuracy");
         TrainSpec recorded = new ObjectMapper().convertValue(o.run().config(), TrainSpec.class);
         assertThat(recorded).isEqualTo(o.spec());
         assertThat(o.run().config().toString()).contains("FIXMATCH");
