@@ -48,6 +48,10 @@ def main():
     bad = {k: v for k, v in metrics.items() if not isinstance(v, (int, float)) or isinstance(v, bool)}
     if bad:
         sys.exit(f"record.py: metrics must be numbers, got {bad}")
+    threads = os.environ.get("DISTILLERY_THREADS")
+    if threads and "DISTILLERY_THREADS" not in a.command:
+        # The PyTorch thread count changes floating-point summation order, hence the figures: part of the command.
+        a.command = f"DISTILLERY_THREADS={threads} {a.command}"
     doc = {
         "benchmark": a.name,
         "command": a.command,
