@@ -26,6 +26,10 @@ final class Printing {
                 o.training().trainingSeconds()));
         row(out, "test accuracy", String.format("%.4f", o.test().accuracy()));
         row(out, "test macro-F1", String.format("%.4f", o.test().macroF1()));
+        if (o.labeledRound() != null) {
+            row(out, "labels alone (round 0)", String.format("accuracy %.4f, macro-F1 %.4f", o.labeledRound().accuracy(),
+                    o.labeledRound().macroF1()));
+        }
         row(out, "latency, 1 example", String.format("p50 %.2f ms, p99 %.2f ms", o.speed().latencyP50Ms(), o.speed().latencyP99Ms()));
         row(out, "throughput, batch " + o.speed().batchSize(), String.format("%,.0f examples/s", o.speed().throughputPerSecond()));
         out.println();
