@@ -67,6 +67,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "With --unlabeled: epochs of each student round. Default: --epochs.")
     Integer sslEpochs;
 
+    @Option(names = "--ssl-lr", paramLabel = "LR",
+            description = "With --unlabeled: peak learning rate of the rounds after the labeled one (FixMatch continues a " +
+                    "trained model: a lower rate fine-tunes it instead of restarting). Default: --lr.")
+    Float sslLearningRate;
+
     @Option(names = "--extra", paramLabel = "DATA",
             description = "More labeled training examples, e.g. from `distillery synth`, added to the training part after the "
                     + "validation and test splits (so they are never scored).")
@@ -92,7 +97,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             SelfTraining ssl = unlabeled == null ? null
                     : new SelfTraining(unlabeled, sslRounds, sslThreshold, sslEpochs != null ? sslEpochs : options.trainConfig().epochs(),
-                            SelfTraining.Method.parse(sslMethod));
+                            SelfTraining.Method.parse(sslMethod), sslLearningRate);
             TrainSpec trainSpec = new TrainSpec(data, test, testFraction, validationFraction, labeled,
                     options.modelSpec(), options.trainConfig(), options.optimizer.onError.policy, ssl, extra);
             outcome = job.run(trainSpec, "train", List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));

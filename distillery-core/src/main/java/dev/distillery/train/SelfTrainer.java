@@ -32,7 +32,8 @@ final class SelfTrainer {
         afterLabeledRound.accept(model);
         List<EpochStats> history = new ArrayList<>(first.history());
         int bestEpoch = first.bestEpoch();
-        TrainConfig studentConfig = new TrainConfig(ssl.epochs(), config.batchSize(), config.learningRate(), config.optimizer(),
+        float learningRate = ssl.learningRate() != null ? ssl.learningRate() : config.learningRate();
+        TrainConfig studentConfig = new TrainConfig(ssl.epochs(), config.batchSize(), learningRate, config.optimizer(),
                 config.schedule(), config.weightDecay(), config.patience(), config.seed());
         if (ssl.method() == SelfTraining.Method.FIXMATCH) {
             for (int round = 1; round <= ssl.rounds(); round++) {

@@ -15,8 +15,9 @@ package dev.distillery.train;
  * @param method     {@code SELF_TRAINING}: each round a fresh student on labels + confident pseudo-labels;
  *                   {@code FIXMATCH} (images): each round {@code epochs} passes of FixMatch over the unlabeled data,
  *                   continuing the current model (weak-view pseudo-labels taught on strong views, {@link FixMatch})
+ * @param learningRate the peak learning rate of the rounds after the labeled one; null: the run's own
  */
-public record SelfTraining(String unlabeled, int rounds, double threshold, int epochs, Method method) {
+public record SelfTraining(String unlabeled, int rounds, double threshold, int epochs, Method method, Float learningRate) {
     public static final String REST = "rest";
 
     /** How the unlabeled data teaches. */
@@ -37,6 +38,11 @@ public record SelfTraining(String unlabeled, int rounds, double threshold, int e
         this(unlabeled, rounds, threshold, epochs, Method.SELF_TRAINING);
     }
 
+    /** The rounds after the labeled one at the run's learning rate. */
+    public SelfTraining(String unlabeled, int rounds, double threshold, int epochs, Method method) {
+        this(unlabeled, rounds, threshold, epochs, method, null);
+    }
+
     @com.fasterxml.jackson.annotation.JsonCreator
     public SelfTraining {
         method = method == null ? Method.SELF_TRAINING : method;
@@ -48,6 +54,9 @@ public record SelfTraining(String unlabeled, int rounds, double threshold, int e
         }
         if (epochs < 1) {
             throw new IllegalArgumentException("student epochs must be >= 1, got: " + epochs);
+        }
+        if (learningRate != null && !(learningRate > 0 && Float.isFinite(learningRate))) {
+            throw new IllegalArgumentException("the unlabeled rounds' learning rate must be > 0, got: " + learningRate);
         }
         if (!(threshold > 0 && threshold <= 1)) {
             throw new IllegalArgumentException("threshold must be in (0, 1], got: " + threshold);

@@ -82,6 +82,24 @@ class TrainJobTest {
     }
 
     @Test
+    void roundsAfterTheLabeledOneTrainAtTheirOwnLearningRateWhenGiven() throws Exception {
+        Path data = dir.resolve("texts.jsonl");
+        JsonlFormat.write(TestData.texts(40, 2), data);
+        TrainConfig cfg = new TrainConfig(4, 16, 2e-2f, TrainConfig.Optimizer.ADAM, TrainConfig.Schedule.COSINE, 0f, 0, 9);
+        TrainSpec spec = new TrainSpec(data.toString(), null, 0.25, 0, "10", new NgramBagSpec(8, 4096, 2, 100), cfg, OnError.FAIL,
+                new SelfTraining(SelfTraining.REST, 1, 0.5, 4, SelfTraining.Method.SELF_TRAINING, 1e-3f));
+        TrainJob.Outcome o = job().run(spec, "train", List.of());
+        List<EpochStats> history = o.training().history();
+        assertThat(history).hasSize(8);
+        // Cosine schedules: each phase starts at its own peak (two classes: every pseudo-label passes 0.5).
+        assertThat(history.get(0).learningRate()).isCloseTo(2e-2, org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(history.get(4).learningRate()).isCloseTo(1e-3, org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(new ObjectMapper().convertValue(o.run().config(), TrainSpec.class)).isEqualTo(o.spec());
+        assertThatThrownBy(() -> new SelfTraining(SelfTraining.REST, 1, 0.6, 4, SelfTraining.Method.FIXMATCH, -1f))
+                .hasMessageContaining("learning rate must be > 0");
+    }
+
+    @Test
     void fixMatchContinuesTheLabeledModelOnTheUnlabeledImagesAndRecordsItsEpochs() throws Exception {
         Path data = dir.resolve("bars.jsonl");
         JsonlFormat.write(TestData.bars(100, 4), data);
