@@ -57,37 +57,37 @@ class TrainJobTest {
         assertThat(recorded).isEqualTo(o.spec());
     }
 
+    /** {@code ssl} on planted two-class texts ({@code perClass} each): 10 labels for an n-gram bag, the rest unlabeled. */
+    private TrainSpec textSelfTraining(int perClass, int epochs, SelfTraining ssl) throws Exception {
+        Path data = dir.resolve("texts.jsonl");
+        JsonlFormat.write(TestData.texts(perClass, 2), data);
+        TrainConfig cfg = new TrainConfig(epochs, 16, 2e-2f, TrainConfig.Optimizer.ADAM, TrainConfig.Schedule.COSINE, 0f, 0, 9);
+        return new TrainSpec(data.toString(), null, 0.25, 0, "10", new NgramBagSpec(8, 4096, 2, 100), cfg, OnError.FAIL, ssl);
+    }
+
     @Test
     void selfTrainingLearnsFromTheLabelsSetAsideAndRecordsEveryRound() throws Exception {
-        Path data = dir.resolve("texts.jsonl");
-        JsonlFormat.write(TestData.texts(100, 2), data);
-        TrainConfig cfg = new TrainConfig(20, 16, 2e-2f, TrainConfig.Optimizer.ADAM, TrainConfig.Schedule.COSINE, 0f, 0, 9);
-        TrainSpec ssl = new TrainSpec(data.toString(), null, 0.25, 0, "10", new NgramBagSpec(8, 4096, 2, 100), cfg, OnError.FAIL,
-                new SelfTraining(SelfTraining.REST, 2, 0.6, 10));
+        TrainSpec ssl = textSelfTraining(100, 20, new SelfTraining(SelfTraining.REST, 2, 0.6, 10));
         TrainJob.Outcome o = job().run(ssl, "train", List.of());
         assertThat(o.data().train().size()).isEqualTo(10);
         assertThat(o.data().unlabeled().size()).isEqualTo(140);
         assertThat(o.data().unlabeled().labeledCount()).isZero();
         // 20 epochs on the 10 labels, then 10 per student round.
         assertThat(o.training().history()).hasSize(40);
-        TrainJob.Outcome supervised = job().run(new TrainSpec(data.toString(), null, 0.25, 0, "10",
-                new NgramBagSpec(8, 4096, 2, 100), cfg, OnError.FAIL), "train", List.of());
+        TrainJob.Outcome supervised = job().run(new TrainSpec(ssl.data(), null, 0.25, 0, "10", ssl.model(), ssl.train(),
+                OnError.FAIL), "train", List.of());
         // The rest of the data, pseudo-labeled, teaches more than the 10 labels alone.
         assertThat(o.test().accuracy()).isGreaterThan(0.9).isGreaterThanOrEqualTo(supervised.test().accuracy());
         TrainSpec recorded = new ObjectMapper().convertValue(o.run().config(), TrainSpec.class);
         assertThat(recorded).isEqualTo(o.spec());
-        assertThatThrownBy(() -> job().run(new TrainSpec(data.toString(), null, 0.25, 0, null, new NgramBagSpec(8, 4096, 2, 100),
-                cfg, OnError.FAIL, new SelfTraining(SelfTraining.REST, 1, 0.8, 1)), "train", List.of()))
+        assertThatThrownBy(() -> job().run(new TrainSpec(ssl.data(), null, 0.25, 0, null, ssl.model(), ssl.train(),
+                OnError.FAIL, new SelfTraining(SelfTraining.REST, 1, 0.8, 1)), "train", List.of()))
                 .hasMessageContaining("--unlabeled rest needs --labeled");
     }
 
     @Test
     void roundsAfterTheLabeledOneTrainAtTheirOwnLearningRateWhenGiven() throws Exception {
-        Path data = dir.resolve("texts.jsonl");
-        JsonlFormat.write(TestData.texts(40, 2), data);
-        TrainConfig cfg = new TrainConfig(4, 16, 2e-2f, TrainConfig.Optimizer.ADAM, TrainConfig.Schedule.COSINE, 0f, 0, 9);
-        TrainSpec spec = new TrainSpec(data.toString(), null, 0.25, 0, "10", new NgramBagSpec(8, 4096, 2, 100), cfg, OnError.FAIL,
-                new SelfTraining(SelfTraining.REST, 1, 0.5, 4, SelfTraining.Method.SELF_TRAINING, 1e-3f));
+        TrainSpec spec = textSelfTraining(40, 4, new SelfTraining(SelfTraining.REST, 1, 0.5, 4, SelfTraining.Method.SELF_TRAINING, 1e-3f));
         TrainJob.Outcome o = job().run(spec, "train", List.of());
         List<EpochStats> history = o.training().history();
         assertThat(history).hasSize(8);
