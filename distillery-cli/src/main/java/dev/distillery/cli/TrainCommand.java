@@ -49,10 +49,9 @@ final class TrainCommand implements Callable<Integer> {
     String unlabeled;
 
     @Option(names = "--ssl-method", paramLabel = "M", defaultValue = "self-training",
-            description = {"With --unlabeled: self-training (each round a fresh student on labels + confident pseudo-labels) or " +
-                            "fixmatch (images: each round --ssl-epochs passes of FixMatch over the unlabeled data, continuing the" +
-                            " model:",
-                    "its prediction on a weak view, if confident, is taught on a strong view). Default: ${DEFAULT-VALUE}."})
+            description = "With --unlabeled: self-training (each round a fresh student on labels + confident pseudo-labels) or " +
+                    "fixmatch (images: each round --ssl-epochs passes of FixMatch over the unlabeled data, continuing the " +
+                    "model: its prediction on a weak view, if confident, is taught on a strong view). Default: ${DEFAULT-VALUE}.")
     String sslMethod;
 
     @Option(names = "--ssl-rounds", paramLabel = "N", defaultValue = "2",
