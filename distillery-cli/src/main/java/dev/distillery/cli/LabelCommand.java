@@ -57,7 +57,7 @@ final class LabelCommand implements Runnable {
         int n;
 
         @Option(names = "--strategy", defaultValue = "margin", paramLabel = "S",
-                description = "random, least-confidence, margin, entropy or kcenter. Default: ${DEFAULT-VALUE}.")
+                description = "random, least-confidence, margin, entropy, kcenter or diverse-margin. Default: ${DEFAULT-VALUE}.")
         String strategy;
 
         @Mixin
@@ -160,7 +160,7 @@ final class LabelCommand implements Runnable {
         @Option(names = "--test", required = true, paramLabel = "DATA", description = "Labeled test data.")
         String test;
 
-        @Option(names = "--strategies", split = ",", defaultValue = "random,least-confidence,margin,entropy,kcenter",
+        @Option(names = "--strategies", split = ",", defaultValue = "random,least-confidence,margin,entropy,kcenter,diverse-margin",
                 paramLabel = "S", description = "Strategies to compare. Default: ${DEFAULT-VALUE}.")
         List<String> strategies;
 

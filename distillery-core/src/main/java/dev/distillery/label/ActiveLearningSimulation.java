@@ -87,11 +87,10 @@ public final class ActiveLearningSimulation {
                     return curve;
                 }
                 int n = Math.min(settings.batch(), settings.budget() - bought.size());
-                float[][] probs = strategy == Strategy.RANDOM || strategy == Strategy.KCENTER ? new float[rest.size()][]
-                        : model.probabilities(rest, 1024);
+                float[][] probs = strategy.needsProbabilities() ? model.probabilities(rest, 1024) : new float[rest.size()][];
                 float[][] embeddings = null;
                 float[][] labeled = null;
-                if (strategy == Strategy.KCENTER) {
+                if (strategy.needsEmbeddings()) {
                     embeddings = model.embeddings(rest, 1024);
                     labeled = model.embeddings(bought, 1024);
                 }

@@ -134,9 +134,9 @@ public final class LabelingProject {
             ModelSpec model = spec != null ? spec : ModelSpec.defaultFor(schema);
             try (Classifier c = Classifier.create(model, schema)) {
                 new ClassifierTrainer(train, listener, null).train(c, new Dataset("answers", schema, labeled), null);
-                float[][] probs = used == Strategy.KCENTER ? new float[rest.size()][] : c.probabilities(rest, 1024);
-                float[][] emb = used == Strategy.KCENTER ? c.embeddings(rest, 1024) : null;
-                float[][] known = used == Strategy.KCENTER ? c.embeddings(labeled, 1024) : null;
+                float[][] probs = used.needsProbabilities() ? c.probabilities(rest, 1024) : new float[rest.size()][];
+                float[][] emb = used.needsEmbeddings() ? c.embeddings(rest, 1024) : null;
+                float[][] known = used.needsEmbeddings() ? c.embeddings(labeled, 1024) : null;
                 picked = used.select(probs, emb, known, n, rng);
             }
         }

@@ -12,18 +12,35 @@ import java.util.stream.IntStream;
  * Active-learning strategies: which unlabeled examples to label next. Uncertainty strategies rank
  * the pool by the current model's probabilities; k-center greedy (the core-set strategy of Sener and
  * Savarese, 2018) picks points that cover the embedding space, each the farthest from everything
- * already labeled or picked.
+ * already labeled or picked. Diverse margin (Zhdanov, "Diverse mini-batch Active Learning", 2019) keeps
+ * the {@value #DIVERSE_PREFILTER} x n examples of smallest margin, clusters their embeddings into n groups
+ * with k-means and picks the example nearest each centre: uncertain examples that are not all alike, where
+ * plain margin may spend a whole batch on near-copies of one confusion.
  */
 public enum Strategy {
-    RANDOM, LEAST_CONFIDENCE, MARGIN, ENTROPY, KCENTER;
+    RANDOM, LEAST_CONFIDENCE, MARGIN, ENTROPY, KCENTER, DIVERSE_MARGIN;
+
+    /** Candidates per pick for {@link #DIVERSE_MARGIN}: the paper's beta, 10, taken as given rather than tuned. */
+    static final int DIVERSE_PREFILTER = 10;
+    private static final int KMEANS_ITERATIONS = 10;
 
     public static Strategy parse(String name) {
         try {
             return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown strategy '" + name
-                    + "'; use random, least-confidence, margin, entropy or kcenter");
+                    + "'; use random, least-confidence, margin, entropy, kcenter or diverse-margin");
         }
+    }
+
+    /** Whether {@link #select} reads the model's probabilities of the pool. */
+    public boolean needsProbabilities() {
+        return this != RANDOM && this != KCENTER;
+    }
+
+    /** Whether {@link #select} reads embeddings of the pool and of the labeled examples. */
+    public boolean needsEmbeddings() {
+        return this == KCENTER || this == DIVERSE_MARGIN;
     }
 
     public String label() {
@@ -48,13 +65,118 @@ public enum Strategy {
         if (this == KCENTER) {
             return kCenterGreedy(embeddings, labeled, n);
         }
-        double[] score = new double[size];
-        for (int i = 0; i < size; i++) {
+        if (this == DIVERSE_MARGIN) {
+            int[] candidates = MARGIN.mostUncertain(probs, Math.min(size, DIVERSE_PREFILTER * n));
+            return nearestToCentres(embeddings, candidates, n, rng);
+        }
+        return mostUncertain(probs, n);
+    }
+
+    /** Positions of the {@code n} most uncertain examples, ascending; ties by position so the pick is deterministic. */
+    private int[] mostUncertain(float[][] probs, int n) {
+        double[] score = new double[probs.length];
+        for (int i = 0; i < probs.length; i++) {
             score[i] = uncertainty(probs[i]);
         }
-        // Highest uncertainty first; ties by position so the pick is deterministic.
-        return IntStream.range(0, size).boxed().sorted(Comparator.comparingDouble((Integer i) -> -score[i]).thenComparingInt(i -> i))
+        return IntStream.range(0, probs.length).boxed()
+                .sorted(Comparator.comparingDouble((Integer i) -> -score[i]).thenComparingInt(i -> i))
                 .limit(n).mapToInt(Integer::intValue).sorted().toArray();
+    }
+
+    /**
+     * Clusters the candidates' embeddings into {@code n} groups (k-means++ seeding, then Lloyd iterations) and
+     * returns, for each centre, the nearest candidate not already taken: {@code n} distinct pool positions.
+     */
+    static int[] nearestToCentres(float[][] embeddings, int[] candidates, int n, Random rng) {
+        if (candidates.length <= n) {
+            return candidates.clone();
+        }
+        float[][] points = new float[candidates.length][];
+        for (int i = 0; i < candidates.length; i++) {
+            points[i] = embeddings[candidates[i]];
+        }
+        float[][] centres = kMeansPlusPlus(points, n, rng);
+        int[] assignment = new int[points.length];
+        for (int iteration = 0; iteration < KMEANS_ITERATIONS; iteration++) {
+            for (int i = 0; i < points.length; i++) {
+                assignment[i] = nearest(points[i], centres);
+            }
+            double[][] sums = new double[n][points[0].length];
+            int[] counts = new int[n];
+            for (int i = 0; i < points.length; i++) {
+                counts[assignment[i]]++;
+                for (int d = 0; d < points[i].length; d++) {
+                    sums[assignment[i]][d] += points[i][d];
+                }
+            }
+            for (int c = 0; c < n; c++) {
+                if (counts[c] > 0) { // an emptied centre stays where it was
+                    for (int d = 0; d < sums[c].length; d++) {
+                        centres[c][d] = (float) (sums[c][d] / counts[c]);
+                    }
+                }
+            }
+        }
+        boolean[] taken = new boolean[points.length];
+        int[] picked = new int[n];
+        for (int c = 0; c < n; c++) {
+            int best = -1;
+            double bestDistance = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < points.length; i++) {
+                double d = squaredDistance(points[i], centres[c]);
+                if (!taken[i] && d < bestDistance) {
+                    best = i;
+                    bestDistance = d;
+                }
+            }
+            taken[best] = true;
+            picked[c] = candidates[best];
+        }
+        Arrays.sort(picked);
+        return picked;
+    }
+
+    private static float[][] kMeansPlusPlus(float[][] points, int k, Random rng) {
+        float[][] centres = new float[k][];
+        centres[0] = points[rng.nextInt(points.length)].clone();
+        double[] nearest = new double[points.length];
+        Arrays.fill(nearest, Double.POSITIVE_INFINITY);
+        for (int c = 1; c < k; c++) {
+            double total = 0;
+            for (int i = 0; i < points.length; i++) {
+                nearest[i] = Math.min(nearest[i], squaredDistance(points[i], centres[c - 1]));
+                total += nearest[i];
+            }
+            double r = rng.nextDouble() * total;
+            int pick = 0;
+            while (pick < points.length - 1 && (r -= nearest[pick]) > 0) {
+                pick++;
+            }
+            centres[c] = points[pick].clone();
+        }
+        return centres;
+    }
+
+    private static int nearest(float[] x, float[][] centres) {
+        int best = 0;
+        double bestDistance = Double.POSITIVE_INFINITY;
+        for (int c = 0; c < centres.length; c++) {
+            double d = squaredDistance(x, centres[c]);
+            if (d < bestDistance) {
+                best = c;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    private static double squaredDistance(float[] a, float[] b) {
+        double d = 0;
+        for (int j = 0; j < a.length; j++) {
+            double diff = a[j] - b[j];
+            d += diff * diff;
+        }
+        return d;
     }
 
     /** Larger means less certain. */
@@ -63,7 +185,7 @@ public enum Strategy {
         Arrays.sort(sorted);
         return switch (this) {
             case LEAST_CONFIDENCE -> 1.0 - sorted[sorted.length - 1];
-            case MARGIN -> -(sorted[sorted.length - 1] - sorted[sorted.length - 2]);
+            case MARGIN, DIVERSE_MARGIN -> -(sorted[sorted.length - 1] - sorted[sorted.length - 2]);
             case ENTROPY -> {
                 double h = 0;
                 for (float q : p) {
@@ -98,12 +220,7 @@ public enum Strategy {
 
     private static void updateNearest(float[][] pool, float[] center, double[] nearest) {
         for (int i = 0; i < pool.length; i++) {
-            double d = 0;
-            float[] x = pool[i];
-            for (int j = 0; j < x.length; j++) {
-                double diff = x[j] - center[j];
-                d += diff * diff;
-            }
+            double d = squaredDistance(pool[i], center);
             if (d < nearest[i]) {
                 nearest[i] = d;
             }
