@@ -124,9 +124,11 @@ final class LabelCommand implements Runnable {
                 description = "First flip this share of labels to a random other class (seeded) and score the flags against them.")
         double injectNoise;
 
-        @Option(names = "--rule", defaultValue = "both", paramLabel = "RULE",
-                description = {"both: flag by noise rate, and only where another class is confidently above its threshold (fewer, " +
-                                "surer flags); noise-rate: by noise rate alone. Default: ${DEFAULT-VALUE}."})
+        @Option(names = "--rule", defaultValue = "low-margin", paramLabel = "RULE",
+                description = {"low-margin: as many flags as there are examples confidently in another class, those whose given "
+                                + "label leads least (or trails most); noise-rate: per (given, likely) class pair, as many as the "
+                                + "calibrated noise rate estimates; both: noise-rate flags where another class is confidently "
+                                + "above its threshold. Default: ${DEFAULT-VALUE}."})
         String rule;
 
         @Mixin

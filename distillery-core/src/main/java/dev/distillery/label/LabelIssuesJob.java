@@ -64,7 +64,7 @@ public final class LabelIssuesJob {
 
     public Outcome run(String dataRef, ModelSpec spec, TrainConfig config, int folds, double injectNoise, OnError onError,
             List<String> args) {
-        return run(dataRef, spec, config, folds, injectNoise, ConfidentLearning.Rule.BOTH, onError, args);
+        return run(dataRef, spec, config, folds, injectNoise, ConfidentLearning.Rule.LOW_MARGIN, onError, args);
     }
 
     public Outcome run(String dataRef, ModelSpec spec, TrainConfig config, int folds, double injectNoise,

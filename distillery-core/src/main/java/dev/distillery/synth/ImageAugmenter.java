@@ -114,11 +114,19 @@ public final class ImageAugmenter implements Generator<float[]> {
         return out;
     }
 
+    /** Whether {@code schema} holds one-channel images (shape [H, W] or [1, H, W]), the only kind augmented here. */
+    public static boolean handles(dev.distillery.data.Schema schema) {
+        if (schema.kind() != dev.distillery.data.Schema.Kind.DENSE) {
+            return false;
+        }
+        List<Long> shape = schema.featureShape();
+        return shape.size() == 2 || (shape.size() == 3 && shape.get(0) == 1);
+    }
+
     /** The augmenter for a data set of one-channel images, shape [H, W] or [1, H, W]. */
     public static ImageAugmenter forSchema(dev.distillery.data.Schema schema) {
         List<Long> shape = schema.featureShape();
-        if (schema.kind() != dev.distillery.data.Schema.Kind.DENSE || shape.size() < 2 || shape.size() > 3
-                || (shape.size() == 3 && shape.get(0) != 1)) {
+        if (!handles(schema)) {
             throw new IllegalArgumentException("image augmentation needs one-channel images (shape [H, W] or [1, H, W]), got "
                     + (schema.kind() == dev.distillery.data.Schema.Kind.TEXT ? "text" : "shape " + shape));
         }
@@ -183,7 +191,8 @@ public final class ImageAugmenter implements Generator<float[]> {
         return out;
     }
 
-    float[] flip(float[] img) {
+    /** The mirror image, left to right. */
+    public float[] flip(float[] img) {
         float[] out = new float[img.length];
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {

@@ -47,7 +47,26 @@ class ConfidentLearningTest {
                 .extracting(ConfidentLearning.Issue::index).containsExactly(2, 3);
         assertThat(ConfidentLearning.Rule.parse("noise-rate")).isEqualTo(ConfidentLearning.Rule.NOISE_RATE);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfidentLearning.Rule.parse("cleanest"))
-                .hasMessageContaining("expected noise-rate or both");
+                .hasMessageContaining("expected noise-rate or both or low-margin");
+    }
+
+    @Test
+    void lowMarginFlagsAsManyAsLieOffTheConfidentJointsDiagonalThoseOfSmallestMargin() {
+        float[][] probs = {
+            {0.9f, 0.05f, 0.05f}, {0.8f, 0.1f, 0.1f},   // labeled 0, agree
+            {0.05f, 0.9f, 0.05f}, {0.05f, 0.9f, 0.05f}, // labeled 0, confidently 1: off the diagonal
+            {0.3f, 0.4f, 0.3f},                         // labeled 0, trails class 1 by 0.1 but sure of nothing
+            {0.1f, 0.8f, 0.1f}, {0.1f, 0.7f, 0.2f},     // labeled 1
+            {0.1f, 0.1f, 0.8f}, {0.1f, 0.2f, 0.7f},     // labeled 2
+            {0.6f, 0.35f, 0.05f},                       // labeled 1, class 0 above its threshold (0.42): off the diagonal
+        };
+        int[] given = {0, 0, 0, 0, 0, 1, 1, 2, 2, 1};
+        // Three examples lie off the diagonal, so three are flagged: the smallest margins are -0.85, -0.85 (2 and 3),
+        // then -0.25 (9); the unsure example 4 (-0.1) is the fourth smallest and stays unflagged.
+        List<ConfidentLearning.Issue> issues = ConfidentLearning.find(probs, given, 3, ConfidentLearning.Rule.LOW_MARGIN);
+        assertThat(issues).extracting(ConfidentLearning.Issue::index).containsExactly(2, 3, 9);
+        assertThat(issues).extracting(ConfidentLearning.Issue::suggested).containsExactly(1, 1, 0);
+        assertThat(ConfidentLearning.find(probs, given, 3)).isEqualTo(issues);
     }
 
     @Test
@@ -72,6 +91,39 @@ class ConfidentLearningTest {
                 // The suggestion is the true class the flip hid.
                 assertThat(issue.suggested()).isEqualTo(clean.schema().indexOf(clean.get(issue.index()).label().orElseThrow()));
             }
+        }
+    }
+
+    @Test
+    void aModelTrainedOnMirrorImagesScoresEachHeldOutImageAsTheMeanOfItAndItsMirror() {
+        Dataset bars = TestData.bars(4, 3);
+        dev.distillery.synth.ImageAugmenter views = dev.distillery.synth.ImageAugmenter.forSchema(bars.schema());
+        List<dev.distillery.data.Example> mirrored = bars.examples().stream()
+                .map(e -> dev.distillery.data.Example.dense(e.id(), views.flip(e.features()), null, e.source())).toList();
+        try (dev.distillery.model.Classifier flips = dev.distillery.model.Classifier.create(
+                new dev.distillery.model.CnnSpec(4, 2, 8, 0f, true), bars.schema());
+             dev.distillery.model.Classifier noFlips = dev.distillery.model.Classifier.create(
+                new dev.distillery.model.CnnSpec(4, 2, 8, 0f, false), bars.schema())) {
+            for (dev.distillery.model.Classifier c : List.of(flips, noFlips)) {
+                c.block().initialize(c.model().getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32,
+                        c.featurizer().inputShape(1));
+            }
+            float[][] plain = flips.probabilities(bars.examples(), 512);
+            float[][] mirror = flips.probabilities(mirrored, 512);
+            float[][] scored = CrossValidation.scoreHeldOut(flips, new dev.distillery.model.CnnSpec(4, 2, 8, 0f, true),
+                    bars.examples());
+            boolean mirrorDiffers = false;
+            for (int i = 0; i < scored.length; i++) {
+                for (int c = 0; c < 2; c++) {
+                    assertThat(scored[i][c]).isCloseTo((plain[i][c] + mirror[i][c]) / 2, org.assertj.core.api.Assertions.within(1e-6f));
+                    mirrorDiffers |= Math.abs(plain[i][c] - mirror[i][c]) > 1e-4;
+                }
+            }
+            assertThat(mirrorDiffers).as("the untrained model must tell an image from its mirror, or the test proves nothing")
+                    .isTrue();
+            // Without flips in training, the mirror is a different image to the model: scored as it is.
+            assertThat(CrossValidation.scoreHeldOut(noFlips, new dev.distillery.model.CnnSpec(4, 2, 8, 0f, false),
+                    bars.examples())).isDeepEqualTo(noFlips.probabilities(bars.examples(), 512));
         }
     }
 
@@ -103,9 +155,13 @@ class ConfidentLearningTest {
         // Every rule is scored on the same probabilities; "both" flags a subset of what "noise-rate" flags.
         LabelIssuesJob.Score both = o.byRule().get(ConfidentLearning.Rule.BOTH);
         LabelIssuesJob.Score noiseRate = o.byRule().get(ConfidentLearning.Rule.NOISE_RATE);
-        assertThat(both.flagged()).isEqualTo(o.issues().size()).isLessThanOrEqualTo(noiseRate.flagged());
-        assertThat(both.recall()).isEqualTo(o.recall()).isLessThanOrEqualTo(noiseRate.recall());
-        assertThat(o.run().results()).containsEntry("rule", "both").containsKeys("precision_noise_rate", "recall_both");
+        LabelIssuesJob.Score lowMargin = o.byRule().get(ConfidentLearning.Rule.LOW_MARGIN);
+        assertThat(both.flagged()).isLessThanOrEqualTo(noiseRate.flagged());
+        assertThat(both.recall()).isLessThanOrEqualTo(noiseRate.recall());
+        assertThat(lowMargin.flagged()).isEqualTo(o.issues().size());
+        assertThat(lowMargin.recall()).isEqualTo(o.recall());
+        assertThat(o.run().results()).containsEntry("rule", "low-margin")
+                .containsKeys("precision_noise_rate", "recall_both", "precision_low_margin");
         List<String> issueLines = java.nio.file.Files.readAllLines(o.run().dir().resolve("issues.jsonl"));
         assertThat(issueLines).hasSize(o.issues().size());
         List<String> csv = java.nio.file.Files.readAllLines(o.run().dir().resolve("probabilities.csv"));
