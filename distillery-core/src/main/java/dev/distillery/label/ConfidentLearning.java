@@ -79,6 +79,9 @@ public final class ConfidentLearning {
         if (probs.length != given.length) {
             throw new IllegalArgumentException(probs.length + " probability rows for " + given.length + " labels");
         }
+        if (classes < 2) {
+            throw new IllegalArgumentException("label issues need at least 2 classes, got " + classes);
+        }
         double[] t = thresholds(probs, given, classes);
         long[][] joint = new long[classes][classes];
         int[] labeled = new int[classes];

@@ -67,6 +67,8 @@ class ConfidentLearningTest {
         assertThat(issues).extracting(ConfidentLearning.Issue::index).containsExactly(2, 3, 9);
         assertThat(issues).extracting(ConfidentLearning.Issue::suggested).containsExactly(1, 1, 0);
         assertThat(ConfidentLearning.find(probs, given, 3)).isEqualTo(issues);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfidentLearning.find(new float[][] {{1f}}, new int[] {0}, 1))
+                .hasMessageContaining("at least 2 classes");
     }
 
     @Test
