@@ -88,12 +88,8 @@ public final class ActiveLearningSimulation {
                 }
                 int n = Math.min(settings.batch(), settings.budget() - bought.size());
                 float[][] probs = strategy.needsProbabilities() ? model.probabilities(rest, 1024) : new float[rest.size()][];
-                float[][] embeddings = null;
-                float[][] labeled = null;
-                if (strategy.needsEmbeddings()) {
-                    embeddings = model.embeddings(rest, 1024);
-                    labeled = model.embeddings(bought, 1024);
-                }
+                float[][] embeddings = strategy.needsEmbeddings() ? model.embeddings(rest, 1024) : null;
+                float[][] labeled = strategy.needsLabeledEmbeddings() ? model.embeddings(bought, 1024) : null;
                 int[] picked = strategy.select(probs, embeddings, labeled, n, rng);
                 Set<Integer> chosen = new HashSet<>();
                 for (int i : picked) {

@@ -136,7 +136,7 @@ public final class LabelingProject {
                 new ClassifierTrainer(train, listener, null).train(c, new Dataset("answers", schema, labeled), null);
                 float[][] probs = used.needsProbabilities() ? c.probabilities(rest, 1024) : new float[rest.size()][];
                 float[][] emb = used.needsEmbeddings() ? c.embeddings(rest, 1024) : null;
-                float[][] known = used.needsEmbeddings() ? c.embeddings(labeled, 1024) : null;
+                float[][] known = used.needsLabeledEmbeddings() ? c.embeddings(labeled, 1024) : null;
                 picked = used.select(probs, emb, known, n, rng);
             }
         }

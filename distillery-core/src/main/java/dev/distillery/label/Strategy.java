@@ -38,9 +38,14 @@ public enum Strategy {
         return this != RANDOM && this != KCENTER;
     }
 
-    /** Whether {@link #select} reads embeddings of the pool and of the labeled examples. */
+    /** Whether {@link #select} reads embeddings of the pool. */
     public boolean needsEmbeddings() {
         return this == KCENTER || this == DIVERSE_MARGIN;
+    }
+
+    /** Whether {@link #select} also reads embeddings of the examples already labeled (k-center measures from them). */
+    public boolean needsLabeledEmbeddings() {
+        return this == KCENTER;
     }
 
     public String label() {
@@ -51,8 +56,8 @@ public enum Strategy {
      * Picks {@code n} pool positions.
      *
      * @param probs      the current model's probabilities for each pool example
-     * @param embeddings each pool example's embedding (used by {@link #KCENTER} only; may be null otherwise)
-     * @param labeled    embeddings of the examples already labeled (KCENTER only)
+     * @param embeddings each pool example's embedding (when {@link #needsEmbeddings}; may be null otherwise)
+     * @param labeled    embeddings of the examples already labeled (when {@link #needsLabeledEmbeddings})
      */
     public int[] select(float[][] probs, float[][] embeddings, float[][] labeled, int n, Random rng) {
         int size = probs.length;
@@ -142,10 +147,10 @@ public enum Strategy {
         double[] nearest = new double[points.length];
         Arrays.fill(nearest, Double.POSITIVE_INFINITY);
         for (int c = 1; c < k; c++) {
+            updateNearest(points, centres[c - 1], nearest);
             double total = 0;
-            for (int i = 0; i < points.length; i++) {
-                nearest[i] = Math.min(nearest[i], squaredDistance(points[i], centres[c - 1]));
-                total += nearest[i];
+            for (double d : nearest) {
+                total += d;
             }
             double r = rng.nextDouble() * total;
             int pick = 0;

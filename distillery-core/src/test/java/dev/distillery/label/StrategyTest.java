@@ -64,6 +64,8 @@ class StrategyTest {
         }
         assertThat(Strategy.DIVERSE_MARGIN.needsEmbeddings()).isTrue();
         assertThat(Strategy.DIVERSE_MARGIN.needsProbabilities()).isTrue();
+        assertThat(Strategy.DIVERSE_MARGIN.needsLabeledEmbeddings()).isFalse();
+        assertThat(Strategy.KCENTER.needsLabeledEmbeddings()).isTrue();
         assertThat(Strategy.parse("diverse-margin")).isEqualTo(Strategy.DIVERSE_MARGIN);
     }
 
