@@ -34,6 +34,10 @@ final class DistillCommand implements Callable<Integer> {
     @Option(names = "--width", paramLabel = "N", description = "Student size knob (see 'train --help').")
     Integer width;
 
+    @Option(names = "--dropout", paramLabel = "RATE",
+            description = "Student dropout rate (cnn and mlp). Default: the student's own (cnn 0.3, mlp 0.2).")
+    Float dropout;
+
     @Option(names = "--transfer", required = true, paramLabel = "DATA", description = "Transfer set (labels optional).")
     String transfer;
 
@@ -73,6 +77,7 @@ final class DistillCommand implements Callable<Integer> {
         if (width != null) {
             studentSpec = studentSpec.withWidth(width);
         }
+        studentSpec = TrainOptions.withDropout(studentSpec, dropout, "--student");
         DistillSpec distill = new DistillSpec(teacher, studentSpec, transfer, test, labeled, alpha, temperature, sweep,
                 labelsOnly, teacherViews, optimizer.trainConfig(), optimizer.onError.policy);
         DistillJob job = new DistillJob(ctx.catalog(), ctx.runs(), ctx.home().root().resolve("cache").resolve("teacher-outputs"),

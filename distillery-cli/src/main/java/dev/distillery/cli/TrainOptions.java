@@ -26,6 +26,10 @@ final class TrainOptions {
     @Option(names = "--no-augment", description = "Turn off the CNN's random horizontal flips in training.")
     boolean noAugment;
 
+    @Option(names = "--dropout", paramLabel = "RATE",
+            description = "Dropout rate of the hidden layer(s), cnn and mlp only. Default: the model's own (cnn 0.3, mlp 0.2).")
+    Float dropout;
+
     @Mixin
     OptimizerOptions optimizer;
 
@@ -50,7 +54,21 @@ final class TrainOptions {
             }
             spec = spec.withWidth(width);
         }
-        return spec;
+        return withDropout(spec, dropout, "--model");
+    }
+
+    /** {@code spec} with its dropout rate replaced, or as it is when {@code rate} is null. */
+    static ModelSpec withDropout(ModelSpec spec, Float rate, String modelOption) {
+        if (rate == null) {
+            return spec;
+        }
+        if (spec instanceof CnnSpec cnn) {
+            return cnn.withDropout(rate);
+        }
+        if (spec instanceof MlpSpec mlp) {
+            return mlp.withDropout(rate);
+        }
+        throw new IllegalArgumentException("--dropout applies to " + modelOption + " cnn or mlp only");
     }
 
     TrainConfig trainConfig() {

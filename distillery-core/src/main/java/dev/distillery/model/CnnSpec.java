@@ -95,6 +95,10 @@ public record CnnSpec(int width, int stages, int hidden, float dropout, boolean 
         return new CnnSpec(width, stages, hidden, dropout, on, channels, hiddenRank);
     }
 
+    public CnnSpec withDropout(float rate) {
+        return new CnnSpec(width, stages, hidden, rate, augment, channels, hiddenRank);
+    }
+
     @Override
     public void checkCompatible(Schema schema) {
         if (schema.kind() != Schema.Kind.DENSE || schema.featureShape().size() != 3) {

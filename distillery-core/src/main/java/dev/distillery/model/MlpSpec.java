@@ -32,6 +32,10 @@ public record MlpSpec(int width, int layers, float dropout) implements ModelSpec
         return new MlpSpec(newWidth, layers, dropout);
     }
 
+    public MlpSpec withDropout(float rate) {
+        return new MlpSpec(width, layers, rate);
+    }
+
     @Override
     public void checkCompatible(Schema schema) {
         if (schema.kind() != Schema.Kind.DENSE) {
