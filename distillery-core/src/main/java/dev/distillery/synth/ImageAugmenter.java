@@ -60,12 +60,7 @@ public final class ImageAugmenter implements Generator<float[]> {
         return out;
     }
 
-    /** The mirror image half of the time, else the image itself: the CNN's own training augmentation. */
-    public float[] flipHalfTheTime(float[] img, Random rng) {
-        return rng.nextBoolean() ? flip(img) : img;
-    }
-
-    /** The paper's FixMatch weak view: a horizontal flip half of the time, then a shift of up to 3 pixels each way. */
+    /** FixMatch's weak view: a horizontal flip half of the time, then a shift of up to 3 pixels each way. */
     public float[] weakView(float[] img, Random rng) {
         float[] out = rng.nextBoolean() ? flip(img) : img;
         return shift(out, rng.nextInt(7) - 3, rng.nextInt(7) - 3);
