@@ -30,6 +30,11 @@ final class Printing {
             row(out, "labels alone (round 0)", String.format("accuracy %.4f, macro-F1 %.4f", o.labeledRound().accuracy(),
                     o.labeledRound().macroF1()));
         }
+        if (o.unlabeledCheck() != null) {
+            row(out, "validation accuracy", String.format("%.4f after the labeled round, %.4f after the unlabeled rounds%s",
+                    o.unlabeledCheck().labeledRoundAccuracy(), o.unlabeledCheck().finalAccuracy(),
+                    o.unlabeledCheck().lowered() ? " (lowered)" : ""));
+        }
         row(out, "latency, 1 example", String.format("p50 %.2f ms, p99 %.2f ms", o.speed().latencyP50Ms(), o.speed().latencyP99Ms()));
         row(out, "throughput, batch " + o.speed().batchSize(), String.format("%,.0f examples/s", o.speed().throughputPerSecond()));
         out.println();

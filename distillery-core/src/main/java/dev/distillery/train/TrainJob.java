@@ -34,10 +34,29 @@ public final class TrainJob {
 
     /**
      * The outcome of a finished job. {@code labeledRound}: with self-training, the test evaluation of the model when
-     * its labeled round ended (the supervised-only model of the same run); otherwise null.
+     * its labeled round ended (the supervised-only model of the same run); otherwise null. {@code unlabeledCheck}: with
+     * self-training and a validation split, what the unlabeled rounds did to validation accuracy; otherwise null.
      */
     public record Outcome(Run run, TrainSpec spec, Splits3 data, TrainResult training, Evaluation test, SpeedReport speed,
-            long parameters, long bytesOnDisk, Evaluation labeledRound) {}
+            long parameters, long bytesOnDisk, Evaluation labeledRound, UnlabeledCheck unlabeledCheck) {}
+
+    /**
+     * Validation accuracy when the labeled round ended and when the unlabeled rounds ended. The validation examples
+     * are labeled and never trained on, so a user can see, without the test set, whether the unlabeled data helped.
+     */
+    public record UnlabeledCheck(double labeledRoundAccuracy, double finalAccuracy, int examples) {
+        /** Whether the unlabeled rounds lowered validation accuracy. */
+        public boolean lowered() {
+            return finalAccuracy < labeledRoundAccuracy;
+        }
+
+        /** The warning to print when {@link #lowered()}. */
+        public String warning() {
+            return String.format("warning: the unlabeled rounds lowered validation accuracy from %.4f to %.4f (%,d examples);"
+                    + " the labeled round alone may be the better model (train without --unlabeled, or try a higher"
+                    + " --ssl-threshold or a lower --ssl-lr)", labeledRoundAccuracy, finalAccuracy, examples);
+        }
+    }
 
     private final DataCatalog catalog;
     private final RunStore runs;
@@ -185,6 +204,8 @@ public final class TrainJob {
             Dataset test = data.test().filter(data.test().name(), e -> e.hasLabel());
             TrainResult result;
             Evaluation[] labeledRound = {null};
+            Dataset validation = data.validation() == null || data.validation().size() == 0 ? null : data.validation();
+            double[] labeledRoundValidation = {Double.NaN};
             if (spec.selfTraining() == null) {
                 ClassifierTrainer trainer = new ClassifierTrainer(spec.train(), recording, run.checkpointDir());
                 result = trainer.train(classifier, data.train(), data.validation());
@@ -192,7 +213,17 @@ public final class TrainJob {
                 result = new SelfTrainer(spec.train(), spec.selfTraining(), recording, m -> {
                     labeledRound[0] = evaluate(m, test);
                     listener.onMessage(String.format("labeled round: test accuracy %.4f", labeledRound[0].accuracy()));
+                    if (validation != null) {
+                        labeledRoundValidation[0] = evaluate(m, validation).accuracy();
+                    }
                 }).train(classifier, data.train(), data.unlabeled(), data.validation());
+            }
+            UnlabeledCheck check = null;
+            if (spec.selfTraining() != null && validation != null) {
+                check = new UnlabeledCheck(labeledRoundValidation[0], evaluate(classifier, validation).accuracy(), validation.size());
+                if (check.lowered()) {
+                    listener.onMessage(check.warning());
+                }
             }
             listener.onMessage("evaluating on " + data.test().size() + " test examples");
             Evaluation eval = evaluate(classifier, test);
@@ -207,7 +238,7 @@ public final class TrainJob {
             SpeedReport speed = SpeedReport.measure(classifier, test.examples().subList(0, Math.min(256, test.size())),
                     200, 256, 10, bytes);
             Plots.trainingCurves(result.history(), run.plotsDir().resolve("loss.png"), run.plotsDir().resolve("accuracy.png"));
-            return new Outcome(run, spec, data, result, eval, speed, classifier.parameterCount(), bytes, labeledRound[0]);
+            return new Outcome(run, spec, data, result, eval, speed, classifier.parameterCount(), bytes, labeledRound[0], check);
         }
     }
 
@@ -229,6 +260,10 @@ public final class TrainJob {
         if (o.labeledRound() != null) {
             r.put("labeled_round_test_accuracy", o.labeledRound().accuracy());
             r.put("labeled_round_test_macro_f1", o.labeledRound().macroF1());
+        }
+        if (o.unlabeledCheck() != null) {
+            r.put("labeled_round_val_accuracy", o.unlabeledCheck().labeledRoundAccuracy());
+            r.put("final_val_accuracy", o.unlabeledCheck().finalAccuracy());
         }
         r.put("train_examples", o.data().train().size());
         r.put("validation_examples", o.data().validation() == null ? 0 : o.data().validation().size());
@@ -270,6 +305,11 @@ public final class TrainJob {
         if (o.labeledRound() != null) {
             sb.append(String.format("| after the labeled round (labels alone) | accuracy %.4f, macro-F1 %.4f |%n",
                     o.labeledRound().accuracy(), o.labeledRound().macroF1()));
+        }
+        if (o.unlabeledCheck() != null) {
+            sb.append(String.format("| validation accuracy, labeled round -> after the unlabeled rounds | %.4f -> %.4f%s |%n",
+                    o.unlabeledCheck().labeledRoundAccuracy(), o.unlabeledCheck().finalAccuracy(),
+                    o.unlabeledCheck().lowered() ? " (lowered: the labeled round alone may be the better model)" : ""));
         }
         sb.append(String.format("| latency (1 example) | p50 %.2f ms, p99 %.2f ms |%n", o.speed().latencyP50Ms(), o.speed().latencyP99Ms()));
         sb.append(String.format("| throughput (batch %d) | %,.0f examples/s |%n", o.speed().batchSize(), o.speed().throughputPerSecond()));

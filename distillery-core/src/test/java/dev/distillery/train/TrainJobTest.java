@@ -122,10 +122,43 @@ class TrainJobTest {
         assertThat(o.labeledRound().accuracy()).isEqualTo(supervised.test().accuracy());
         assertThat(supervised.labeledRound()).isNull();
         assertThat(Files.readString(o.run().dir().resolve("results.json"))).contains("labeled_round_test_accuracy");
+        assertThat(o.unlabeledCheck()).as("no validation split, nothing to check on").isNull();
         TrainSpec recorded = new ObjectMapper().convertValue(o.run().config(), TrainSpec.class);
         assertThat(recorded).isEqualTo(o.spec());
         assertThat(o.run().config().toString()).contains("FIXMATCH");
         assertThatThrownBy(() -> SelfTraining.Method.parse("mixmatch")).hasMessageContaining("expected self-training or fixmatch");
+    }
+
+    @Test
+    void theUnlabeledRoundsAreCheckedOnTheValidationSplitAgainstTheLabeledRound() throws Exception {
+        Path data = dir.resolve("bars.jsonl");
+        JsonlFormat.write(TestData.bars(100, 4), data);
+        TrainConfig cfg = new TrainConfig(60, 16, 1e-2f, TrainConfig.Optimizer.ADAM, TrainConfig.Schedule.COSINE, 0f, 0, 5);
+        dev.distillery.model.CnnSpec model = new dev.distillery.model.CnnSpec(4, 1, 16, 0f, false);
+        TrainJob.Outcome o = job().run(new TrainSpec(data.toString(), null, 0.25, 0.5, "40", model, cfg, OnError.FAIL,
+                new SelfTraining(SelfTraining.REST, 1, 0.9, 3, SelfTraining.Method.FIXMATCH)), "train", List.of());
+        TrainJob.Outcome supervised = job().run(new TrainSpec(data.toString(), null, 0.25, 0.5, "40", model, cfg, OnError.FAIL),
+                "train", List.of());
+        assertThat(o.unlabeledCheck().examples()).isEqualTo(o.data().validation().size()).isPositive();
+        // The labeled round is the supervised run's model; the final figure is the saved model's.
+        try (dev.distillery.model.Classifier labelsAlone = dev.distillery.model.Classifier.load(supervised.run().modelDir());
+                dev.distillery.model.Classifier saved = dev.distillery.model.Classifier.load(o.run().modelDir())) {
+            assertThat(o.unlabeledCheck().labeledRoundAccuracy())
+                    .isEqualTo(TrainJob.evaluate(labelsAlone, o.data().validation()).accuracy());
+            assertThat(o.unlabeledCheck().finalAccuracy()).isEqualTo(TrainJob.evaluate(saved, o.data().validation()).accuracy());
+        }
+        assertThat(Files.readString(o.run().dir().resolve("results.json"))).contains("labeled_round_val_accuracy")
+                .contains("final_val_accuracy");
+        assertThat(supervised.unlabeledCheck()).isNull();
+    }
+
+    @Test
+    void theUnlabeledCheckWarnsOnlyWhenValidationAccuracyFell() {
+        TrainJob.UnlabeledCheck fell = new TrainJob.UnlabeledCheck(0.90, 0.88, 500);
+        assertThat(fell.lowered()).isTrue();
+        assertThat(fell.warning()).contains("0.9000 to 0.8800").contains("500 examples").contains("without --unlabeled");
+        assertThat(new TrainJob.UnlabeledCheck(0.88, 0.88, 500).lowered()).isFalse();
+        assertThat(new TrainJob.UnlabeledCheck(0.88, 0.90, 500).lowered()).isFalse();
     }
 
     @Test
