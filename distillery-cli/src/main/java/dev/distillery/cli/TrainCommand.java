@@ -1,5 +1,6 @@
 package dev.distillery.cli;
 
+import dev.distillery.synth.ImageAugmenter;
 import dev.distillery.train.SelfTraining;
 import dev.distillery.train.TrainJob;
 import dev.distillery.train.TrainSpec;
@@ -54,6 +55,13 @@ final class TrainCommand implements Callable<Integer> {
                     "model: its prediction on a weak view, if confident, is taught on a strong view). Default: ${DEFAULT-VALUE}.")
     String sslMethod;
 
+    @Option(names = "--ssl-views", paramLabel = "S",
+            description = "With --ssl-method fixmatch: how far the views move an image. paper (flip and a shift of up to 3 " +
+                    "pixels; strong: two distortions at full strength and a cutout a third of the side) suits data whose " +
+                    "class does not depend on position; mild (1-pixel shift, half strength, a quarter-side cutout) suits " +
+                    "centred images such as Fashion-MNIST. Default: paper.")
+    String sslViews;
+
     @Option(names = "--ssl-rounds", paramLabel = "N", defaultValue = "2",
             description = "With --unlabeled: student rounds, each taught by the previous model. Default: ${DEFAULT-VALUE}.")
     int sslRounds;
@@ -94,9 +102,14 @@ final class TrainCommand implements Callable<Integer> {
             if (data == null) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: --data (or --resume RUN)");
             }
+            SelfTraining.Method method = SelfTraining.Method.parse(sslMethod);
+            if (sslViews != null && method != SelfTraining.Method.FIXMATCH) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--ssl-views applies to --ssl-method fixmatch only");
+            }
+            ImageAugmenter.ViewStrength views = sslViews == null ? null : ImageAugmenter.ViewStrength.parse(sslViews);
             SelfTraining ssl = unlabeled == null ? null
                     : new SelfTraining(unlabeled, sslRounds, sslThreshold, sslEpochs != null ? sslEpochs : options.trainConfig().epochs(),
-                            SelfTraining.Method.parse(sslMethod), sslLearningRate);
+                            method, sslLearningRate, views);
             TrainSpec trainSpec = new TrainSpec(data, test, testFraction, validationFraction, labeled,
                     options.modelSpec(), options.trainConfig(), options.optimizer.onError.policy, ssl, extra);
             outcome = job.run(trainSpec, "train", List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));

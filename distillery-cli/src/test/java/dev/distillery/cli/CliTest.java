@@ -109,6 +109,17 @@ class CliTest {
     }
 
     @Test
+    void fixMatchViewsAreBadInputWithAnotherMethodOrAnUnknownName() {
+        Result selfTraining = run("train", "--data", "x.jsonl", "--labeled", "10", "--unlabeled", "rest", "--ssl-views", "mild");
+        assertThat(selfTraining.exitCode()).isEqualTo(2);
+        assertThat(selfTraining.err()).contains("--ssl-views applies to --ssl-method fixmatch only");
+        Result unknown = run("train", "--data", "x.jsonl", "--labeled", "10", "--unlabeled", "rest", "--ssl-method", "fixmatch",
+                "--ssl-views", "strong");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("expected paper or mild");
+    }
+
+    @Test
     void malformedRecordFailsWithLineNumberThenSkipsWhenAsked() throws Exception {
         Path f = spamFile(40);
         Files.writeString(f, "{\"text\": oops}\n", java.nio.file.StandardOpenOption.APPEND);

@@ -60,30 +60,61 @@ public final class ImageAugmenter implements Generator<float[]> {
         return out;
     }
 
-    /** FixMatch's weak view: a horizontal flip half of the time, then a shift of up to 3 pixels each way. */
-    public float[] weakView(float[] img, Random rng) {
+    /**
+     * How far FixMatch's views move an image. {@code PAPER}: the paper's weak view (flip, shift up to 3 pixels) and
+     * strong distortions at full magnitude, a cutout a third of the side; right where the class does not depend on
+     * position. {@code MILD}: shift up to 1 pixel, distortions at half magnitude, a cutout a quarter of the side; for
+     * centred images a model with a position-specific dense layer was not trained to see shifted (Fashion-MNIST: a
+     * CNN trained on mirrors scores 0.745 on the paper's weak views, against 0.929 on the images themselves).
+     */
+    public enum ViewStrength {
+        PAPER(3, 1.0, 3), MILD(1, 0.5, 4);
+
+        final int maxShift;
+        final double magnitude;
+        final int cutoutDivisor;
+
+        ViewStrength(int maxShift, double magnitude, int cutoutDivisor) {
+            this.maxShift = maxShift;
+            this.magnitude = magnitude;
+            this.cutoutDivisor = cutoutDivisor;
+        }
+
+        public String cliName() {
+            return dev.distillery.util.EnumNames.of(this);
+        }
+
+        public static ViewStrength parse(String name) {
+            return dev.distillery.util.EnumNames.parse(ViewStrength.class, name, "FixMatch view strength");
+        }
+    }
+
+    /** FixMatch's weak view: a horizontal flip half of the time, then a shift of up to {@code strength}'s pixels each way. */
+    public float[] weakView(float[] img, ViewStrength strength, Random rng) {
         float[] out = rng.nextBoolean() ? flip(img) : img;
-        return shift(out, rng.nextInt(7) - 3, rng.nextInt(7) - 3);
+        int r = strength.maxShift;
+        return shift(out, rng.nextInt(2 * r + 1) - r, rng.nextInt(2 * r + 1) - r);
     }
 
     /**
      * FixMatch's strong view, RandAugment-like for one-channel images: the weak view, then two random distortions
-     * (rotation and shear, elastic, contrast, brightness, a larger shift), then a cutout of a square a third of the
-     * image's side zeroed at a random place.
+     * (rotation and shear, elastic, contrast, brightness, a larger shift) scaled by {@code strength}'s magnitude, then
+     * a cutout of a square zeroed at a random place.
      */
-    public float[] strongView(float[] img, Random rng) {
-        float[] out = weakView(img, rng);
+    public float[] strongView(float[] img, ViewStrength strength, Random rng) {
+        float[] out = weakView(img, strength, rng);
+        double m = strength.magnitude;
         for (int k = 0; k < 2; k++) {
             out = switch (rng.nextInt(5)) {
-                case 0 -> affine(out, Math.toRadians(rng.nextDouble() * 60 - 30), 0.85 + rng.nextDouble() * 0.3,
-                        rng.nextDouble() * 0.6 - 0.3);
-                case 1 -> elastic(out, 34, 4, rng);
-                case 2 -> scaled(out, 0.5 + rng.nextDouble(), true);
-                case 3 -> scaled(out, 0.5 + rng.nextDouble(), false);
-                default -> shift(out, rng.nextInt(11) - 5, rng.nextInt(11) - 5);
+                case 0 -> affine(out, Math.toRadians((rng.nextDouble() * 60 - 30) * m), 1 + (rng.nextDouble() * 0.3 - 0.15) * m,
+                        (rng.nextDouble() * 0.6 - 0.3) * m);
+                case 1 -> elastic(out, 34 * m, 4, rng);
+                case 2 -> scaled(out, 1 + (rng.nextDouble() - 0.5) * m, true);
+                case 3 -> scaled(out, 1 + (rng.nextDouble() - 0.5) * m, false);
+                default -> shift(out, (int) Math.round((rng.nextInt(11) - 5) * m), (int) Math.round((rng.nextInt(11) - 5) * m));
             };
         }
-        return cutout(out, Math.max(1, Math.min(height, width) / 3), rng);
+        return cutout(out, Math.max(1, Math.min(height, width) / strength.cutoutDivisor), rng);
     }
 
     /** Contrast about the image's mean ({@code aroundMean}) or brightness, clipped to [0, 1]. */

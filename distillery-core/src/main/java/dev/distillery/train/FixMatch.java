@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Each step takes a batch of labeled images and {@link #UNLABELED_RATIO} times as many unlabeled ones;
  * the model's own prediction on a weak view (flip, small shift) of an unlabeled image is its pseudo-label
  * when the top probability reaches the threshold, and the model learns to predict that label on a strong
- * view (rotation, shear, elastic, contrast, cutout) of the same image:
+ * view (rotation, shear, elastic, contrast, cutout) of the same image, both as far as {@link ImageAugmenter.ViewStrength} says:
  * <pre>{@code loss = CE(labels, weak labeled views) + mean over unlabeled of [max p >= threshold] * CE(pseudo-label, strong view)}</pre>
  * All three parts go through the network in one forward pass, so batch normalization sees them together,
  * as in the paper. The pseudo-labels are recomputed at every step and carry no gradient.
@@ -40,11 +40,13 @@ final class FixMatch {
 
     private final TrainConfig config;
     private final double threshold;
+    private final ImageAugmenter.ViewStrength strength;
     private final TrainListener listener;
 
-    FixMatch(TrainConfig config, double threshold, TrainListener listener) {
+    FixMatch(TrainConfig config, double threshold, ImageAugmenter.ViewStrength strength, TrainListener listener) {
         this.config = config;
         this.threshold = threshold;
+        this.strength = strength;
         this.listener = listener == null ? TrainListener.NONE : listener;
     }
 
@@ -122,13 +124,13 @@ final class FixMatch {
         Schema schema = model.schema();
         List<Example> inputs = new ArrayList<>(batchL.size() + 2 * batchU.size());
         for (Example e : batchL) {
-            inputs.add(Example.dense(e.id(), views.weakView(e.features(), rng), e.label().orElseThrow(), e.source()));
+            inputs.add(Example.dense(e.id(), views.weakView(e.features(), strength, rng), e.label().orElseThrow(), e.source()));
         }
         for (Example e : batchU) {
-            inputs.add(Example.dense(e.id(), views.weakView(e.features(), rng), null, e.source()));
+            inputs.add(Example.dense(e.id(), views.weakView(e.features(), strength, rng), null, e.source()));
         }
         for (Example e : batchU) {
-            inputs.add(Example.dense(e.id(), views.strongView(e.features(), rng), null, e.source()));
+            inputs.add(Example.dense(e.id(), views.strongView(e.features(), strength, rng), null, e.source()));
         }
         int nl = batchL.size();
         int nu = batchU.size();

@@ -1,5 +1,7 @@
 package dev.distillery.train;
 
+import dev.distillery.synth.ImageAugmenter;
+
 /**
  * Semi-supervised self-training: after a model learns from the labels, it labels the unlabeled data;
  * its confident predictions (top probability at least {@code threshold}) become training labels for a
@@ -16,8 +18,10 @@ package dev.distillery.train;
  *                   {@code FIXMATCH} (images): each round {@code epochs} passes of FixMatch over the unlabeled data,
  *                   continuing the current model (weak-view pseudo-labels taught on strong views, {@link FixMatch})
  * @param learningRate the peak learning rate of the rounds after the labeled one; null: the run's own
+ * @param views      with {@code FIXMATCH}, how far its weak and strong views move an image; null: {@code PAPER}
  */
-public record SelfTraining(String unlabeled, int rounds, double threshold, int epochs, Method method, Float learningRate) {
+public record SelfTraining(String unlabeled, int rounds, double threshold, int epochs, Method method, Float learningRate,
+        ImageAugmenter.ViewStrength views) {
     public static final String REST = "rest";
 
     /** How the unlabeled data teaches. */
@@ -43,9 +47,15 @@ public record SelfTraining(String unlabeled, int rounds, double threshold, int e
         this(unlabeled, rounds, threshold, epochs, method, null);
     }
 
+    /** FixMatch with the paper's views. */
+    public SelfTraining(String unlabeled, int rounds, double threshold, int epochs, Method method, Float learningRate) {
+        this(unlabeled, rounds, threshold, epochs, method, learningRate, null);
+    }
+
     @com.fasterxml.jackson.annotation.JsonCreator
     public SelfTraining {
         method = method == null ? Method.SELF_TRAINING : method;
+        views = views == null ? ImageAugmenter.ViewStrength.PAPER : views;
         if (unlabeled == null || unlabeled.isBlank()) {
             throw new IllegalArgumentException("unlabeled must be 'rest' or name a data set or file");
         }

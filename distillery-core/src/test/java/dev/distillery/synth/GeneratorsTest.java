@@ -74,8 +74,8 @@ class GeneratorsTest {
         java.util.Arrays.fill(white, 1f);
         Random rng = new Random(3);
         for (int i = 0; i < 50; i++) {
-            float[] weak = a.weakView(white, rng);
-            float[] strong = a.strongView(white, rng);
+            float[] weak = a.weakView(white, ImageAugmenter.ViewStrength.PAPER, rng);
+            float[] strong = a.strongView(white, ImageAugmenter.ViewStrength.PAPER, rng);
             assertThat(weak).hasSize(81);
             assertThat(strong).hasSize(81);
             for (float v : strong) {
@@ -89,6 +89,50 @@ class GeneratorsTest {
             }
             assertThat(dark).isGreaterThan(0);
         }
+    }
+
+    @Test
+    void mildViewsMoveAnImageLessThanThePapers() {
+        ImageAugmenter a = new ImageAugmenter(9, 9);
+        float[] dot = new float[81];
+        dot[4 * 9 + 4] = 1f;
+        Random rng = new Random(11);
+        int farthestMild = 0;
+        int farthestPaper = 0;
+        double darkMild = 0;
+        double darkPaper = 0;
+        float[] white = new float[81];
+        java.util.Arrays.fill(white, 1f);
+        for (int i = 0; i < 200; i++) {
+            farthestMild = Math.max(farthestMild, distanceFromCentre(a.weakView(dot, ImageAugmenter.ViewStrength.MILD, rng)));
+            farthestPaper = Math.max(farthestPaper, distanceFromCentre(a.weakView(dot, ImageAugmenter.ViewStrength.PAPER, rng)));
+            darkMild += darkPixels(a.strongView(white, ImageAugmenter.ViewStrength.MILD, rng));
+            darkPaper += darkPixels(a.strongView(white, ImageAugmenter.ViewStrength.PAPER, rng));
+        }
+        // Shifts are whole pixels (a flip keeps the centre column), so the dot lands at most that far each way.
+        assertThat(farthestMild).isEqualTo(1);
+        assertThat(farthestPaper).isEqualTo(3);
+        // Cutout is a quarter of the side (2x2 of 9x9) instead of a third (3x3), and distortions move less off the edge.
+        assertThat(darkMild).isGreaterThan(0).isLessThan(darkPaper);
+        assertThat(ImageAugmenter.ViewStrength.parse("mild")).isEqualTo(ImageAugmenter.ViewStrength.MILD);
+        assertThatThrownBy(() -> ImageAugmenter.ViewStrength.parse("strong")).hasMessageContaining("expected paper or mild");
+    }
+
+    /** The Chebyshev distance from the centre of the brightest pixel of a 9x9 image. */
+    private static int distanceFromCentre(float[] img) {
+        int best = 0;
+        for (int i = 1; i < img.length; i++) {
+            best = img[i] > img[best] ? i : best;
+        }
+        return Math.max(Math.abs(best / 9 - 4), Math.abs(best % 9 - 4));
+    }
+
+    private static int darkPixels(float[] img) {
+        int dark = 0;
+        for (float v : img) {
+            dark += v == 0f ? 1 : 0;
+        }
+        return dark;
     }
 
     @Test

@@ -125,7 +125,7 @@ class TrainJobTest {
         assertThat(o.unlabeledCheck()).as("no validation split, nothing to check on").isNull();
         TrainSpec recorded = new ObjectMapper().convertValue(o.run().config(), TrainSpec.class);
         assertThat(recorded).isEqualTo(o.spec());
-        assertThat(o.run().config().toString()).contains("FIXMATCH");
+        assertThat(o.run().config().toString()).contains("FIXMATCH").contains("views=PAPER");
         assertThatThrownBy(() -> SelfTraining.Method.parse("mixmatch")).hasMessageContaining("expected self-training or fixmatch");
     }
 
@@ -150,6 +150,17 @@ class TrainJobTest {
         assertThat(Files.readString(o.run().dir().resolve("results.json"))).contains("labeled_round_val_accuracy")
                 .contains("final_val_accuracy");
         assertThat(supervised.unlabeledCheck()).isNull();
+    }
+
+    @Test
+    void aConfigurationRecordedBeforeFixMatchHadViewStrengthsReadsBackWithThePapersViews() throws Exception {
+        String before = "{\"unlabeled\":\"rest\",\"rounds\":1,\"threshold\":0.95,\"epochs\":2,\"method\":\"FIXMATCH\",\"learningRate\":1e-4}";
+        SelfTraining read = new ObjectMapper().readValue(before, SelfTraining.class);
+        assertThat(read.views()).isEqualTo(dev.distillery.synth.ImageAugmenter.ViewStrength.PAPER);
+        SelfTraining mild = new SelfTraining(SelfTraining.REST, 1, 0.95, 2, SelfTraining.Method.FIXMATCH, 1e-4f,
+                dev.distillery.synth.ImageAugmenter.ViewStrength.MILD);
+        ObjectMapper json = new ObjectMapper();
+        assertThat(json.readValue(json.writeValueAsString(mild), SelfTraining.class)).isEqualTo(mild);
     }
 
     @Test
