@@ -99,21 +99,30 @@ class TrainJobTest {
                 .hasMessageContaining("learning rate must be > 0");
     }
 
-    @Test
-    void fixMatchContinuesTheLabeledModelOnTheUnlabeledImagesAndRecordsItsEpochs() throws Exception {
+    /** A tiny CNN on planted bar images (100 per class), {@code labeled} of them labeled, 60 epochs; no unlabeled rounds. */
+    private TrainSpec bars(String labeled, double validationFraction) throws Exception {
         Path data = dir.resolve("bars.jsonl");
         JsonlFormat.write(TestData.bars(100, 4), data);
         TrainConfig cfg = new TrainConfig(60, 16, 1e-2f, TrainConfig.Optimizer.ADAM, TrainConfig.Schedule.COSINE, 0f, 0, 5);
-        dev.distillery.model.CnnSpec model = new dev.distillery.model.CnnSpec(4, 1, 16, 0f, false);
-        TrainSpec fixmatch = new TrainSpec(data.toString(), null, 0.25, 0, "4", model, cfg, OnError.FAIL,
-                new SelfTraining(SelfTraining.REST, 1, 0.9, 6, SelfTraining.Method.FIXMATCH));
-        TrainJob.Outcome o = job().run(fixmatch, "train", List.of());
+        return new TrainSpec(data.toString(), null, 0.25, validationFraction, labeled,
+                new dev.distillery.model.CnnSpec(4, 1, 16, 0f, false), cfg, OnError.FAIL);
+    }
+
+    /** {@code spec} followed by {@code passes} FixMatch passes over the rest of its data, threshold 0.9, the paper's views. */
+    private static TrainSpec withFixMatch(TrainSpec spec, int passes) {
+        return new TrainSpec(spec.data(), spec.test(), spec.testFraction(), spec.validationFraction(), spec.labeled(), spec.model(),
+                spec.train(), spec.onError(), new SelfTraining(SelfTraining.REST, 1, 0.9, passes, SelfTraining.Method.FIXMATCH));
+    }
+
+    @Test
+    void fixMatchContinuesTheLabeledModelOnTheUnlabeledImagesAndRecordsItsEpochs() throws Exception {
+        TrainSpec supervisedSpec = bars("4", 0);
+        TrainJob.Outcome o = job().run(withFixMatch(supervisedSpec, 6), "train", List.of());
         assertThat(o.data().train().size()).isEqualTo(4);
         assertThat(o.data().unlabeled().size()).isEqualTo(146);
         // 60 epochs on the 4 labels, then 6 FixMatch passes over the 146 unlabeled images.
         assertThat(o.training().history()).hasSize(66);
-        TrainJob.Outcome supervised = job().run(new TrainSpec(data.toString(), null, 0.25, 0, "4", model, cfg, OnError.FAIL),
-                "train", List.of());
+        TrainJob.Outcome supervised = job().run(supervisedSpec, "train", List.of());
         // Four labels teach a tiny CNN little; its confident predictions on weak views of the other images, taught on
         // strong views, teach it more.
         // (Measured when written: 0.78 against 0.62.)
@@ -131,14 +140,9 @@ class TrainJobTest {
 
     @Test
     void theUnlabeledRoundsAreCheckedOnTheValidationSplitAgainstTheLabeledRound() throws Exception {
-        Path data = dir.resolve("bars.jsonl");
-        JsonlFormat.write(TestData.bars(100, 4), data);
-        TrainConfig cfg = new TrainConfig(60, 16, 1e-2f, TrainConfig.Optimizer.ADAM, TrainConfig.Schedule.COSINE, 0f, 0, 5);
-        dev.distillery.model.CnnSpec model = new dev.distillery.model.CnnSpec(4, 1, 16, 0f, false);
-        TrainJob.Outcome o = job().run(new TrainSpec(data.toString(), null, 0.25, 0.5, "40", model, cfg, OnError.FAIL,
-                new SelfTraining(SelfTraining.REST, 1, 0.9, 3, SelfTraining.Method.FIXMATCH)), "train", List.of());
-        TrainJob.Outcome supervised = job().run(new TrainSpec(data.toString(), null, 0.25, 0.5, "40", model, cfg, OnError.FAIL),
-                "train", List.of());
+        TrainSpec supervisedSpec = bars("40", 0.5);
+        TrainJob.Outcome o = job().run(withFixMatch(supervisedSpec, 3), "train", List.of());
+        TrainJob.Outcome supervised = job().run(supervisedSpec, "train", List.of());
         assertThat(o.unlabeledCheck().examples()).isEqualTo(o.data().validation().size()).isPositive();
         // The labeled round is the supervised run's model; the final figure is the saved model's.
         try (dev.distillery.model.Classifier labelsAlone = dev.distillery.model.Classifier.load(supervised.run().modelDir());
