@@ -47,7 +47,7 @@ public record SelfTraining(String unlabeled, int rounds, double threshold, int e
         this(unlabeled, rounds, threshold, epochs, method, null);
     }
 
-    /** FixMatch with the paper's views. */
+    /** FixMatch, if that is the method, with the paper's views. */
     public SelfTraining(String unlabeled, int rounds, double threshold, int epochs, Method method, Float learningRate) {
         this(unlabeled, rounds, threshold, epochs, method, learningRate, null);
     }
