@@ -80,10 +80,6 @@ public final class ImageAugmenter implements Generator<float[]> {
             this.cutoutDivisor = cutoutDivisor;
         }
 
-        public String cliName() {
-            return dev.distillery.util.EnumNames.of(this);
-        }
-
         public static ViewStrength parse(String name) {
             return dev.distillery.util.EnumNames.parse(ViewStrength.class, name, "FixMatch view strength");
         }
