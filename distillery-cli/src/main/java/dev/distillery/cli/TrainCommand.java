@@ -62,6 +62,12 @@ final class TrainCommand implements Callable<Integer> {
                     "centred images such as Fashion-MNIST. Default: paper.")
     String sslViews;
 
+    @Option(names = "--ssl-ema", paramLabel = "DECAY",
+            description = "With --ssl-method fixmatch: score and keep the moving average of the weights, updated every step " +
+                    "with this decay (the paper uses 0.999 over a million steps; a few passes take a few hundred steps " +
+                    "each, so 0.99); 0 keeps the last step's weights. Default: 0.")
+    Float sslEma;
+
     @Option(names = "--ssl-rounds", paramLabel = "N", defaultValue = "2",
             description = "With --unlabeled: student rounds, each taught by the previous model. Default: ${DEFAULT-VALUE}.")
     int sslRounds;
@@ -106,10 +112,13 @@ final class TrainCommand implements Callable<Integer> {
             if (sslViews != null && method != SelfTraining.Method.FIXMATCH) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--ssl-views applies to --ssl-method fixmatch only");
             }
+            if (sslEma != null && method != SelfTraining.Method.FIXMATCH) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--ssl-ema applies to --ssl-method fixmatch only");
+            }
             ImageAugmenter.ViewStrength views = sslViews == null ? null : ImageAugmenter.ViewStrength.parse(sslViews);
             SelfTraining ssl = unlabeled == null ? null
                     : new SelfTraining(unlabeled, sslRounds, sslThreshold, sslEpochs != null ? sslEpochs : options.trainConfig().epochs(),
-                            method, sslLearningRate, views);
+                            method, sslLearningRate, views, sslEma);
             TrainSpec trainSpec = new TrainSpec(data, test, testFraction, validationFraction, labeled,
                     options.modelSpec(), options.trainConfig(), options.optimizer.onError.policy, ssl, extra);
             outcome = job.run(trainSpec, "train", List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));

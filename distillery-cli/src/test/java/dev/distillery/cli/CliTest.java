@@ -109,7 +109,7 @@ class CliTest {
     }
 
     @Test
-    void fixMatchViewsAreBadInputWithAnotherMethodOrAnUnknownName() {
+    void fixMatchViewsAndWeightAverageAreBadInputWithAnotherMethodOrOutOfRange() {
         Result selfTraining = run("train", "--data", "x.jsonl", "--labeled", "10", "--unlabeled", "rest", "--ssl-views", "mild");
         assertThat(selfTraining.exitCode()).isEqualTo(2);
         assertThat(selfTraining.err()).contains("--ssl-views applies to --ssl-method fixmatch only");
@@ -117,6 +117,13 @@ class CliTest {
                 "--ssl-views", "strong");
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).contains("expected paper or mild");
+        Result emaWithSelfTraining = run("train", "--data", "x.jsonl", "--labeled", "10", "--unlabeled", "rest", "--ssl-ema", "0.99");
+        assertThat(emaWithSelfTraining.exitCode()).isEqualTo(2);
+        assertThat(emaWithSelfTraining.err()).contains("--ssl-ema applies to --ssl-method fixmatch only");
+        Result emaOutOfRange = run("train", "--data", "x.jsonl", "--labeled", "10", "--unlabeled", "rest", "--ssl-method", "fixmatch",
+                "--ssl-ema", "1");
+        assertThat(emaOutOfRange.exitCode()).isEqualTo(2);
+        assertThat(emaOutOfRange.err()).contains("weight-average decay must be in [0, 1), got: 1.0");
     }
 
     @Test

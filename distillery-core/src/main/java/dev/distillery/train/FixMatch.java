@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * FixMatch (Sohn et al., 2020) for one-channel images, continuing from a model trained on the labels.
@@ -29,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * view (rotation, shear, elastic, contrast, cutout) of the same image, both as far as {@link ImageAugmenter.ViewStrength} says:
  * <pre>{@code loss = CE(labels, weak labeled views) + mean over unlabeled of [max p >= threshold] * CE(pseudo-label, strong view)}</pre>
  * All three parts go through the network in one forward pass, so batch normalization sees them together,
- * as in the paper. The pseudo-labels are recomputed at every step and carry no gradient.
+ * as in the paper. The pseudo-labels are recomputed at every step and carry no gradient. With a weight-average
+ * decay, the model is scored and ends with the moving average of its weights, as the paper evaluates.
  *
  * <p>Unlike the paper's 2^20 steps from scratch, this starts from the labeled round's model: on two cores a
  * few passes over the unlabeled set are affordable, and a warm start gives confident pseudo-labels at once.
@@ -41,12 +43,15 @@ final class FixMatch {
     private final TrainConfig config;
     private final double threshold;
     private final ImageAugmenter.ViewStrength strength;
+    private final float averageDecay;
     private final TrainListener listener;
 
-    FixMatch(TrainConfig config, double threshold, ImageAugmenter.ViewStrength strength, TrainListener listener) {
+    /** {@code averageDecay}: the decay of the weight average the model ends with ({@link WeightAverage}); 0 for the last weights. */
+    FixMatch(TrainConfig config, double threshold, ImageAugmenter.ViewStrength strength, float averageDecay, TrainListener listener) {
         this.config = config;
         this.threshold = threshold;
         this.strength = strength;
+        this.averageDecay = averageDecay;
         this.listener = listener == null ? TrainListener.NONE : listener;
     }
 
@@ -64,8 +69,10 @@ final class FixMatch {
         List<EpochStats> history = new ArrayList<>();
         DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                 .optOptimizer(ClassifierTrainer.optimizer(resolved, lr));
+        WeightAverage average = null;
         try (Trainer trainer = model.model().newTrainer(djlConfig)) {
             trainer.initialize(model.featurizer().inputShape(labeledBatch + 2 * unlabeledBatch)); // keeps trained weights
+            average = averageDecay > 0 ? new WeightAverage(model.model().getBlock(), averageDecay) : null;
             List<Example> labeledOrder = new ArrayList<>(labeled.examples());
             int nextLabeled = labeledOrder.size();
             for (int epoch = 1; epoch <= config.epochs(); epoch++) {
@@ -91,6 +98,9 @@ final class FixMatch {
                     List<Example> batchU = order.subList(b * unlabeledBatch, Math.min(order.size(), (b + 1) * unlabeledBatch));
                     float[] result = step(trainer, model, views, batchL, batchU, rng);
                     step.incrementAndGet();
+                    if (average != null) {
+                        average.update();
+                    }
                     lossSum += result[0];
                     confident += (long) result[1];
                     seen += batchU.size();
@@ -102,7 +112,7 @@ final class FixMatch {
                 double valLoss = Double.NaN;
                 double valAcc = Double.NaN;
                 if (validation != null) {
-                    double[] v = ClassifierTrainer.evaluateLossAndAccuracy(model, validation.examples());
+                    double[] v = lossAndAccuracy(model, validation, average);
                     valLoss = v[0];
                     valAcc = v[1];
                 }
@@ -114,8 +124,21 @@ final class FixMatch {
                 listener.onEpochEnd(stats);
                 history.add(stats);
             }
+            if (average != null) {
+                average.applyToBlock();
+            }
+        } finally {
+            if (average != null) {
+                average.close();
+            }
         }
         return history;
+    }
+
+    /** On the averaged weights, if there is an average: the ones the model will end with. */
+    private static double[] lossAndAccuracy(Classifier model, Dataset validation, WeightAverage average) {
+        Supplier<double[]> score = () -> ClassifierTrainer.evaluateLossAndAccuracy(model, validation.examples());
+        return average == null ? score.get() : average.withAverage(score);
     }
 
     /** One optimizer step; returns the loss, how many unlabeled images passed the threshold, and labeled hits. */

@@ -39,7 +39,8 @@ final class SelfTrainer {
             for (int round = 1; round <= ssl.rounds(); round++) {
                 listener.onMessage(String.format("FixMatch round %d: %,d labeled and %,d unlabeled examples, %d epochs", round,
                         labeled.size(), unlabeled.size(), ssl.epochs()));
-                history.addAll(new FixMatch(studentConfig.withSeed(config.seed() + round), ssl.threshold(), ssl.views(), listener)
+                history.addAll(new FixMatch(studentConfig.withSeed(config.seed() + round), ssl.threshold(), ssl.views(),
+                        ssl.averageDecay(), listener)
                         .train(model, labeled, unlabeled, validation, history.size()));
             }
             return new TrainResult(history, history.size(), false, 0);

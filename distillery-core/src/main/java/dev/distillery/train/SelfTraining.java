@@ -19,9 +19,11 @@ import dev.distillery.synth.ImageAugmenter;
  *                   continuing the current model (weak-view pseudo-labels taught on strong views, {@link FixMatch})
  * @param learningRate the peak learning rate of the rounds after the labeled one; null: the run's own
  * @param views      with {@code FIXMATCH}, how far its weak and strong views move an image; null: {@code PAPER}
+ * @param averageDecay with {@code FIXMATCH}, the decay of the moving average of the weights the model is scored
+ *                   and ends with ({@link WeightAverage}), in [0, 1); null or 0: the last step's weights
  */
 public record SelfTraining(String unlabeled, int rounds, double threshold, int epochs, Method method, Float learningRate,
-        ImageAugmenter.ViewStrength views) {
+        ImageAugmenter.ViewStrength views, Float averageDecay) {
     public static final String REST = "rest";
 
     /** How the unlabeled data teaches. */
@@ -52,10 +54,20 @@ public record SelfTraining(String unlabeled, int rounds, double threshold, int e
         this(unlabeled, rounds, threshold, epochs, method, learningRate, null);
     }
 
+    /** FixMatch, if that is the method, ending with its last step's weights. */
+    public SelfTraining(String unlabeled, int rounds, double threshold, int epochs, Method method, Float learningRate,
+            ImageAugmenter.ViewStrength views) {
+        this(unlabeled, rounds, threshold, epochs, method, learningRate, views, null);
+    }
+
     @com.fasterxml.jackson.annotation.JsonCreator
     public SelfTraining {
         method = method == null ? Method.SELF_TRAINING : method;
         views = views == null ? ImageAugmenter.ViewStrength.PAPER : views;
+        averageDecay = averageDecay == null ? 0f : averageDecay;
+        if (!(averageDecay >= 0 && averageDecay < 1)) {
+            throw new IllegalArgumentException("the weight-average decay must be in [0, 1), got: " + averageDecay);
+        }
         if (unlabeled == null || unlabeled.isBlank()) {
             throw new IllegalArgumentException("unlabeled must be 'rest' or name a data set or file");
         }

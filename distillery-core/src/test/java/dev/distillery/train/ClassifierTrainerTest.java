@@ -2,6 +2,7 @@ package dev.distillery.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.distillery.TestData;
 import dev.distillery.data.Dataset;
@@ -37,6 +38,55 @@ class ClassifierTrainerTest {
             assertThat(r.history()).hasSize(15);
             assertThat(r.history().get(14).trainLoss()).isLessThan(r.history().get(0).trainLoss());
             assertThat(accuracy(c, p.second())).isGreaterThan(0.95);
+        }
+    }
+
+    static float[] weights(Classifier c) {
+        List<Float> all = new ArrayList<>();
+        for (var p : c.block().getParameters()) {
+            for (float x : p.getValue().getArray().toFloatArray()) {
+                all.add(x);
+            }
+        }
+        float[] out = new float[all.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = all.get(i);
+        }
+        return out;
+    }
+
+    static float[] plus(float[] v, float d) {
+        float[] out = v.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] += d;
+        }
+        return out;
+    }
+
+    @Test
+    void weightAverageMovesOneMinusDecayTowardsTheWeightsAndLendsThemOnlyWhileAsked() {
+        Splits.Pair p = Splits.split(TestData.blobs(20, 1), 0.25, 1, "train", "test");
+        try (Classifier c = Classifier.create(new MlpSpec(8, 1, 0f), p.first().schema())) {
+            new ClassifierTrainer(config(1, 1e-2f), null, null).train(c, p.first(), null); // initializes the weights
+            checkAverage(c);
+        }
+        assertThatThrownBy(() -> new WeightAverage(null, 1f)).hasMessageContaining("decay must be in (0, 1)");
+    }
+
+    private static void checkAverage(Classifier c) {
+        try (WeightAverage average = new WeightAverage(c.block(), 0.9f)) {
+            float[] start = weights(c);
+            for (var param : c.block().getParameters()) {
+                try (var w = param.getValue().getArray().stopGradient()) {
+                    w.addi(1f);
+                }
+            }
+            average.update();
+            float[] expectedAverage = plus(start, 0.1f);
+            assertThat(average.withAverage(() -> weights(c))).containsExactly(expectedAverage, within(1e-5f));
+            assertThat(weights(c)).containsExactly(plus(start, 1f), within(1e-5f));
+            average.applyToBlock();
+            assertThat(weights(c)).containsExactly(expectedAverage, within(1e-5f));
         }
     }
 

@@ -157,12 +157,32 @@ class TrainJobTest {
     }
 
     @Test
+    void withAWeightAverageFixMatchScoresAndSavesTheAverageOfItsSteps() throws Exception {
+        TrainSpec last = withFixMatch(bars("40", 0.5), 3);
+        // A fast decay, so that the 9 steps' average is far from the last step's weights.
+        TrainSpec averaged = new TrainSpec(last.data(), last.test(), last.testFraction(), last.validationFraction(), last.labeled(),
+                last.model(), last.train(), last.onError(),
+                new SelfTraining(SelfTraining.REST, 1, 0.9, 3, SelfTraining.Method.FIXMATCH, null, null, 0.5f));
+        TrainJob.Outcome a = job().run(averaged, "train", List.of());
+        TrainJob.Outcome l = job().run(last, "train", List.of());
+        List<EpochStats> history = a.training().history();
+        try (dev.distillery.model.Classifier saved = dev.distillery.model.Classifier.load(a.run().modelDir());
+                dev.distillery.model.Classifier lastStep = dev.distillery.model.Classifier.load(l.run().modelDir())) {
+            assertThat(history.get(history.size() - 1).valAccuracy())
+                    .isEqualTo(TrainJob.evaluate(saved, a.data().validation()).accuracy());
+            // Both runs take the same steps (same seed and data); only the averaged one ends on the average.
+            assertThat(ClassifierTrainerTest.weights(saved)).isNotEqualTo(ClassifierTrainerTest.weights(lastStep));
+        }
+    }
+
+    @Test
     void aConfigurationRecordedBeforeFixMatchHadViewStrengthsReadsBackWithThePapersViews() throws Exception {
         String before = "{\"unlabeled\":\"rest\",\"rounds\":1,\"threshold\":0.95,\"epochs\":2,\"method\":\"FIXMATCH\",\"learningRate\":1e-4}";
         SelfTraining read = new ObjectMapper().readValue(before, SelfTraining.class);
         assertThat(read.views()).isEqualTo(dev.distillery.synth.ImageAugmenter.ViewStrength.PAPER);
+        assertThat(read.averageDecay()).isZero();
         SelfTraining mild = new SelfTraining(SelfTraining.REST, 1, 0.95, 2, SelfTraining.Method.FIXMATCH, 1e-4f,
-                dev.distillery.synth.ImageAugmenter.ViewStrength.MILD);
+                dev.distillery.synth.ImageAugmenter.ViewStrength.MILD, 0.99f);
         ObjectMapper json = new ObjectMapper();
         assertThat(json.readValue(json.writeValueAsString(mild), SelfTraining.class)).isEqualTo(mild);
     }
