@@ -109,12 +109,8 @@ final class TrainCommand implements Callable<Integer> {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: --data (or --resume RUN)");
             }
             SelfTraining.Method method = SelfTraining.Method.parse(sslMethod);
-            if (sslViews != null && method != SelfTraining.Method.FIXMATCH) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--ssl-views applies to --ssl-method fixmatch only");
-            }
-            if (sslEma != null && method != SelfTraining.Method.FIXMATCH) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--ssl-ema applies to --ssl-method fixmatch only");
-            }
+            requireFixMatch(method, sslViews, "--ssl-views");
+            requireFixMatch(method, sslEma, "--ssl-ema");
             ImageAugmenter.ViewStrength views = sslViews == null ? null : ImageAugmenter.ViewStrength.parse(sslViews);
             SelfTraining ssl = unlabeled == null ? null
                     : new SelfTraining(unlabeled, sslRounds, sslThreshold, sslEpochs != null ? sslEpochs : options.trainConfig().epochs(),
@@ -125,5 +121,11 @@ final class TrainCommand implements Callable<Integer> {
         }
         Printing.outcome(System.out, outcome);
         return 0;
+    }
+
+    private void requireFixMatch(SelfTraining.Method method, Object value, String option) {
+        if (value != null && method != SelfTraining.Method.FIXMATCH) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), option + " applies to --ssl-method fixmatch only");
+        }
     }
 }

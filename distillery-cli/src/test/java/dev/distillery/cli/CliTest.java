@@ -110,20 +110,21 @@ class CliTest {
 
     @Test
     void fixMatchViewsAndWeightAverageAreBadInputWithAnotherMethodOrOutOfRange() {
-        Result selfTraining = run("train", "--data", "x.jsonl", "--labeled", "10", "--unlabeled", "rest", "--ssl-views", "mild");
-        assertThat(selfTraining.exitCode()).isEqualTo(2);
-        assertThat(selfTraining.err()).contains("--ssl-views applies to --ssl-method fixmatch only");
-        Result unknown = run("train", "--data", "x.jsonl", "--labeled", "10", "--unlabeled", "rest", "--ssl-method", "fixmatch",
-                "--ssl-views", "strong");
-        assertThat(unknown.exitCode()).isEqualTo(2);
-        assertThat(unknown.err()).contains("expected paper or mild");
-        Result emaWithSelfTraining = run("train", "--data", "x.jsonl", "--labeled", "10", "--unlabeled", "rest", "--ssl-ema", "0.99");
-        assertThat(emaWithSelfTraining.exitCode()).isEqualTo(2);
-        assertThat(emaWithSelfTraining.err()).contains("--ssl-ema applies to --ssl-method fixmatch only");
-        Result emaOutOfRange = run("train", "--data", "x.jsonl", "--labeled", "10", "--unlabeled", "rest", "--ssl-method", "fixmatch",
-                "--ssl-ema", "1");
-        assertThat(emaOutOfRange.exitCode()).isEqualTo(2);
-        assertThat(emaOutOfRange.err()).contains("weight-average decay must be in [0, 1), got: 1.0");
+        assertBadInput("--ssl-views applies to --ssl-method fixmatch only",
+                "train", "--data", "x.jsonl", "--labeled", "10", "--unlabeled", "rest", "--ssl-views", "mild");
+        assertBadInput("expected paper or mild",
+                "train", "--data", "x.jsonl", "--labeled", "10", "--unlabeled", "rest", "--ssl-method", "fixmatch", "--ssl-views", "strong");
+        assertBadInput("--ssl-ema applies to --ssl-method fixmatch only",
+                "train", "--data", "x.jsonl", "--labeled", "10", "--unlabeled", "rest", "--ssl-ema", "0.99");
+        assertBadInput("weight-average decay must be in [0, 1), got: 1.0",
+                "train", "--data", "x.jsonl", "--labeled", "10", "--unlabeled", "rest", "--ssl-method", "fixmatch", "--ssl-ema", "1");
+    }
+
+    /** The command fails as bad input (exit 2) and says {@code message}. */
+    private void assertBadInput(String message, String... args) {
+        Result r = run(args);
+        assertThat(r.exitCode()).as(String.join(" ", args)).isEqualTo(2);
+        assertThat(r.err()).contains(message);
     }
 
     @Test
