@@ -20,7 +20,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 /**
  * FixMatch (Sohn et al., 2020) for one-channel images, continuing from a model trained on the labels.
@@ -69,10 +68,9 @@ final class FixMatch {
         List<EpochStats> history = new ArrayList<>();
         DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                 .optOptimizer(ClassifierTrainer.optimizer(resolved, lr));
-        WeightAverage average = null;
-        try (Trainer trainer = model.model().newTrainer(djlConfig)) {
+        try (Trainer trainer = model.model().newTrainer(djlConfig);
+                WeightAverage average = new WeightAverage(model.model().getBlock(), averageDecay)) {
             trainer.initialize(model.featurizer().inputShape(labeledBatch + 2 * unlabeledBatch)); // keeps trained weights
-            average = averageDecay > 0 ? new WeightAverage(model.model().getBlock(), averageDecay) : null;
             List<Example> labeledOrder = new ArrayList<>(labeled.examples());
             int nextLabeled = labeledOrder.size();
             for (int epoch = 1; epoch <= config.epochs(); epoch++) {
@@ -98,9 +96,7 @@ final class FixMatch {
                     List<Example> batchU = order.subList(b * unlabeledBatch, Math.min(order.size(), (b + 1) * unlabeledBatch));
                     float[] result = step(trainer, model, views, batchL, batchU, rng);
                     step.incrementAndGet();
-                    if (average != null) {
-                        average.update();
-                    }
+                    average.update();
                     lossSum += result[0];
                     confident += (long) result[1];
                     seen += batchU.size();
@@ -112,7 +108,8 @@ final class FixMatch {
                 double valLoss = Double.NaN;
                 double valAcc = Double.NaN;
                 if (validation != null) {
-                    double[] v = lossAndAccuracy(model, validation, average);
+                    // On the weights the model will end with.
+                    double[] v = average.withAverage(() -> ClassifierTrainer.evaluateLossAndAccuracy(model, validation.examples()));
                     valLoss = v[0];
                     valAcc = v[1];
                 }
@@ -124,21 +121,9 @@ final class FixMatch {
                 listener.onEpochEnd(stats);
                 history.add(stats);
             }
-            if (average != null) {
-                average.applyToBlock();
-            }
-        } finally {
-            if (average != null) {
-                average.close();
-            }
+            average.applyToBlock();
         }
         return history;
-    }
-
-    /** On the averaged weights, if there is an average: the ones the model will end with. */
-    private static double[] lossAndAccuracy(Classifier model, Dataset validation, WeightAverage average) {
-        Supplier<double[]> score = () -> ClassifierTrainer.evaluateLossAndAccuracy(model, validation.examples());
-        return average == null ? score.get() : average.withAverage(score);
     }
 
     /** One optimizer step; returns the loss, how many unlabeled images passed the threshold, and labeled hits. */

@@ -13,7 +13,8 @@ import java.util.function.Supplier;
  * An exponential moving average of a block's parameters, the weights FixMatch evaluates with (Sohn et al., 2020):
  * {@code average = decay * average + (1 - decay) * weights} after every optimizer step. Averaging smooths the
  * step-to-step noise that pseudo-labels add. Batch-normalization running statistics are parameters of the block
- * too and are averaged with the rest, so the averaged network is consistent.
+ * too and are averaged with the rest, so the averaged network is consistent. Decay 0 averages nothing: the block
+ * keeps its last weights, and every method leaves it as it is.
  */
 final class WeightAverage implements AutoCloseable {
     private final NDManager manager;
@@ -23,12 +24,12 @@ final class WeightAverage implements AutoCloseable {
 
     /** Starts the average at the block's current weights. */
     WeightAverage(Block block, float decay) {
-        if (!(decay > 0 && decay < 1)) {
-            throw new IllegalArgumentException("weight-average decay must be in (0, 1), got: " + decay);
+        if (!(decay >= 0 && decay < 1)) {
+            throw new IllegalArgumentException("weight-average decay must be in [0, 1), got: " + decay);
         }
         this.decay = decay;
         this.manager = NDManager.newBaseManager();
-        for (Pair<String, Parameter> p : block.getParameters()) {
+        for (Pair<String, Parameter> p : decay == 0 ? List.<Pair<String, Parameter>>of() : block.getParameters()) {
             parameters.add(p.getValue());
             try (NDArray weights = p.getValue().getArray().stopGradient()) {
                 averages.add(weights.duplicate());

@@ -70,7 +70,7 @@ class ClassifierTrainerTest {
             new ClassifierTrainer(config(1, 1e-2f), null, null).train(c, p.first(), null); // initializes the weights
             checkAverage(c);
         }
-        assertThatThrownBy(() -> new WeightAverage(null, 1f)).hasMessageContaining("decay must be in (0, 1)");
+        assertThatThrownBy(() -> new WeightAverage(null, 1f)).hasMessageContaining("decay must be in [0, 1), got: 1.0");
     }
 
     private static void checkAverage(Classifier c) {
