@@ -26,8 +26,8 @@ final class TrainOptions {
     @Option(names = "--no-augment", description = "Turn off the CNN's random horizontal flips in training.")
     boolean noAugment;
 
-    @Option(names = "--shift", paramLabel = "PIXELS",
-            description = "Also move each CNN training image by up to PIXELS pixels each way at random (0 to "
+    @Option(names = "--shift-pixels", paramLabel = "N",
+            description = "Also move each CNN training image by up to N pixels each way at random (0 to "
                     + CnnSpec.MAX_SHIFT + "). Helps small labeled sets; with many labels the default CNN underfits. "
                     + "Default: 0.")
     Integer shift;
@@ -62,7 +62,7 @@ final class TrainOptions {
         }
         if (shift != null) {
             if (!(spec instanceof CnnSpec cnn)) {
-                throw new IllegalArgumentException("--shift applies to --model cnn only");
+                throw new IllegalArgumentException("--shift-pixels applies to --model cnn only");
             }
             spec = cnn.withShift(shift);
         }

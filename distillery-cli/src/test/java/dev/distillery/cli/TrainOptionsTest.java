@@ -30,7 +30,7 @@ class TrainOptionsTest {
         assertThat(spec.trainingShift()).isEqualTo(1);
         options.model = TrainOptions.ModelType.mlp;
         assertThatThrownBy(options::modelSpec).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("--shift applies to --model cnn only");
+                .hasMessageContaining("--shift-pixels applies to --model cnn only");
     }
 
     @Test
