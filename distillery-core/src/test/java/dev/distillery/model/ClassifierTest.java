@@ -53,10 +53,24 @@ class ClassifierTest {
     @Test
     void specsRoundTripThroughJson() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        for (ModelSpec spec : List.of(CnnSpec.DEFAULT, MlpSpec.DEFAULT, NgramBagSpec.DEFAULT.withWidth(8))) {
+        for (ModelSpec spec : List.of(CnnSpec.DEFAULT, CnnSpec.DEFAULT.withShift(2), MlpSpec.DEFAULT, NgramBagSpec.DEFAULT.withWidth(8))) {
             String text = json.writeValueAsString(spec);
             assertThat(json.readValue(text, ModelSpec.class)).isEqualTo(spec);
         }
+    }
+
+    @Test
+    void aCnnWithoutShiftIsWrittenAsBeforeShiftsExistedAndKeepsItsShiftWhenResized() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        assertThat(json.writeValueAsString(CnnSpec.DEFAULT.withShift(0))).isEqualTo(json.writeValueAsString(CnnSpec.DEFAULT))
+                .doesNotContain("shift");
+        String saved = "{\"type\":\"cnn\",\"width\":32,\"stages\":2,\"hidden\":256,\"dropout\":0.3,\"augment\":true}";
+        assertThat(json.readValue(saved, ModelSpec.class)).isEqualTo(CnnSpec.DEFAULT);
+        CnnSpec shifted = (CnnSpec) CnnSpec.DEFAULT.withShift(1).withWidth(10);
+        assertThat(shifted.trainingShift()).isEqualTo(1);
+        assertThat(shifted.withDropout(0f).withAugment(false).trainingShift()).isEqualTo(1);
+        assertThatThrownBy(() -> CnnSpec.DEFAULT.withShift(CnnSpec.MAX_SHIFT + 1))
+                .hasMessageContaining("shift must be in [0, " + CnnSpec.MAX_SHIFT + "] pixels, got: " + (CnnSpec.MAX_SHIFT + 1));
     }
 
     @Test
