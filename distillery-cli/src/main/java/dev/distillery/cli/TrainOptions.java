@@ -28,7 +28,7 @@ final class TrainOptions {
 
     @Option(names = "--shift-pixels", paramLabel = "N",
             description = "Also move each CNN training image by up to N pixels each way at random (0 to "
-                    + CnnSpec.MAX_SHIFT + "). Helps small labeled sets; with many labels the default CNN underfits. "
+                    + CnnSpec.MAX_SHIFT + "). Can help small labeled sets; with many labels the default CNN underfits. "
                     + "Default: 0.")
     Integer shift;
 

@@ -14,7 +14,7 @@ import java.util.Random;
  * shift of up to {@code maxShift} pixels each way (zero padding). Shifts are off unless asked for: with all of
  * Fashion-MNIST's labels they made the CNN, whose dense layer is position-specific, underfit (training accuracy
  * stayed below validation accuracy over 20 epochs); with a few hundred labels, where the model memorizes its
- * training images, a 1-pixel shift helped.
+ * training images, a 1-pixel shift helped in a validation run.
  */
 final class DenseFeaturizer implements Featurizer {
 
