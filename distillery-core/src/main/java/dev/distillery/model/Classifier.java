@@ -55,6 +55,7 @@ public final class Classifier implements AutoCloseable {
         this.spec = spec;
         this.schema = schema;
         this.featurizer = spec.featurizer(schema);
+        TorchRuntime.engine(); // the native runtime is configured before the first model exists
         this.model = Model.newInstance("distillery-" + spec.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT));
         this.model.setBlock(spec.build(schema));
     }
@@ -145,8 +146,10 @@ public final class Classifier implements AutoCloseable {
             try (NDManager sub = model.getNDManager().newSubManager()) {
                 NDList x = featurizer.batch(sub, batch, false, new Random(0));
                 ParameterStore ps = new ParameterStore(sub, false);
-                for (Block layer : layers.subList(0, layers.size() - 1)) {
-                    x = layer.forward(ps, x, false);
+                try (TorchRuntime.Scope kernels = TorchRuntime.convolutions(block())) {
+                    for (Block layer : layers.subList(0, layers.size() - 1)) {
+                        x = layer.forward(ps, x, false);
+                    }
                 }
                 NDArray e = x.singletonOrThrow().reshape(batch.size(), -1);
                 int width = (int) e.getShape().get(1);
@@ -161,16 +164,20 @@ public final class Classifier implements AutoCloseable {
 
     /** Raw scores for a batch, allocated in {@code manager}; inference mode (no dropout, running BN stats). */
     public NDArray logits(NDManager manager, List<Example> batch) {
-        NDList inputs = featurizer.batch(manager, batch, false, new Random(0));
-        ParameterStore ps = new ParameterStore(manager, false);
-        return block().forward(ps, inputs, false).singletonOrThrow();
+        return forward(featurizer, manager, batch);
     }
 
     /** Like {@link #logits} but computing every feature afresh (no embedding cache): what timing should measure. */
     public NDArray logitsUncached(NDManager manager, List<Example> batch) {
-        NDList inputs = featurizer.uncached().batch(manager, batch, false, new Random(0));
+        return forward(featurizer.uncached(), manager, batch);
+    }
+
+    private NDArray forward(Featurizer features, NDManager manager, List<Example> batch) {
+        NDList inputs = features.batch(manager, batch, false, new Random(0));
         ParameterStore ps = new ParameterStore(manager, false);
-        return block().forward(ps, inputs, false).singletonOrThrow();
+        try (TorchRuntime.Scope kernels = TorchRuntime.convolutions(block())) {
+            return block().forward(ps, inputs, false).singletonOrThrow();
+        }
     }
 
     /** Trainable plus frozen parameters: everything that runs at inference. */

@@ -1,6 +1,7 @@
 package dev.distillery.run;
 
 import ai.djl.engine.Engine;
+import dev.distillery.model.TorchRuntime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -38,7 +39,7 @@ public final class Provenance {
         m.put("commit", commit());
         m.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
         m.put("djl", Engine.getDjlVersion());
-        Engine engine = Engine.getInstance();
+        Engine engine = TorchRuntime.engine();
         m.put("engine", engine.getEngineName() + " " + engine.getVersion());
         return m;
     }

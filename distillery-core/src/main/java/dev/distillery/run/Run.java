@@ -27,6 +27,7 @@ public final class Run {
     public static final String SUMMARY = "summary.md";
 
     private final Path dir;
+    private java.util.Set<String> recordedEpochs;
 
     Run(Path dir) {
         this.dir = dir;
@@ -46,6 +47,11 @@ public final class Run {
 
     public Path checkpointDir() {
         return dir.resolve("checkpoints");
+    }
+
+    /** The checkpoint directory of one training phase of this run ({@code checkpoints/<phase>}). */
+    public Path checkpointDir(String phase) {
+        return checkpointDir().resolve(phase);
     }
 
     public Path plotsDir() {
@@ -129,6 +135,43 @@ public final class Run {
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("could not append to " + dir.resolve(METRICS), e);
+        }
+    }
+
+    /**
+     * Appends one epoch's metrics unless the file already has a line for that {@code epoch}: a resumed run replays at
+     * most the epoch it was killed in, and each epoch keeps one line.
+     */
+    public void appendEpochMetrics(Map<String, Object> metrics) {
+        Object epoch = metrics.get("epoch");
+        if (recordedEpochs == null) {
+            recordedEpochs = new java.util.HashSet<>();
+            for (Map<String, Object> line : metrics()) {
+                recordedEpochs.add(String.valueOf(line.get("epoch")));
+            }
+        }
+        if (recordedEpochs.add(String.valueOf(epoch))) {
+            appendMetrics(metrics);
+        }
+    }
+
+    /** Every line of {@code metrics.jsonl}, in order. */
+    @SuppressWarnings("unchecked")
+    public List<Map<String, Object>> metrics() {
+        Path file = dir.resolve(METRICS);
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        try {
+            List<Map<String, Object>> lines = new java.util.ArrayList<>();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    lines.add(RunStore.JSON.readValue(line, Map.class));
+                }
+            }
+            return lines;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.distillery.synth;
 
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -19,6 +18,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.PairList;
+import dev.distillery.model.TorchRuntime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -80,7 +80,7 @@ public final class ConditionalVae implements AutoCloseable {
                 throw new IllegalArgumentException("label " + labels[i] + " of image " + i + " is outside 0.." + (classes - 1));
             }
         }
-        Engine.getInstance().setRandomSeed((int) seed);
+        TorchRuntime.engine().setRandomSeed((int) seed);
         CvaeBlock block = new CvaeBlock(pixels, settings.hidden(), settings.latent());
         Model model = Model.newInstance("cvae");
         model.setBlock(block);

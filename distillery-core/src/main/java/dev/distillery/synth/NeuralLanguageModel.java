@@ -1,7 +1,6 @@
 package dev.distillery.synth;
 
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -22,6 +21,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.PairList;
+import dev.distillery.model.TorchRuntime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -100,7 +100,7 @@ public final class NeuralLanguageModel implements AutoCloseable {
                 rows.add(row);
             }
         }
-        Engine.getInstance().setRandomSeed((int) seed);
+        TorchRuntime.engine().setRandomSeed((int) seed);
         LmBlock block = new LmBlock(words.size(), classes, settings);
         Model model = Model.newInstance("class-conditional-lm");
         model.setBlock(block);

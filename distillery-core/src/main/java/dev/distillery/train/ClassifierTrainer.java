@@ -1,55 +1,50 @@
 package dev.distillery.train;
 
 import ai.djl.MalformedModelException;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Adam;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
 import dev.distillery.data.Schema;
 import dev.distillery.model.Classifier;
-import dev.distillery.util.AtomicFiles;
+import dev.distillery.model.TorchRuntime;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Trains a {@link Classifier} on DJL with a lean loop: each batch is built and freed inside its own
- * child {@link NDManager}, and the only per-batch metrics are the loss and accuracy the progress
- * bar shows. Keeps the weights of the best validation epoch, stops early when validation stops
- * improving, and writes a checkpoint after every epoch so an interrupted run can resume.
+ * The one training loop: epochs of optimizer steps over a {@link Classifier}, with validation, early stopping on
+ * the best validation epoch, and a checkpoint after every epoch. What an epoch's steps are is a {@link Method}: plain
+ * supervised batches by default (each batch built and freed inside its own child {@link NDManager}, the only
+ * per-batch metrics being the loss and accuracy the progress bar shows), FixMatch's labeled, weak and strong views
+ * in {@link FixMatch}.
  *
- * <p>A resumed run restores the weights, the epoch counter, the schedule position and the history;
- * Adam's moment estimates start fresh, so a resumed run is close to, not bit-identical with, an
- * uninterrupted one.
+ * <p>Same seed, same numbers: every random stream is derived from the seed and the epoch (the data order, the
+ * augmentation and the engine's generator, which dropout draws from), never carried over from the epoch before.
+ * With the checkpoint restoring the weights, the optimizer's state ({@link ResumableOptimizer}) and the step
+ * counter the schedule reads, a run killed after epoch {@code k} and resumed gives the same weights, bit for bit,
+ * as a run never interrupted.
  */
 public final class ClassifierTrainer {
-    static final String CHECKPOINT_STATE = "state.json";
-    static final String CHECKPOINT_LAST = "last.params";
-    static final String CHECKPOINT_BEST = "best.params";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private final TrainConfig config;
     private final TrainListener listener;
     private final Path checkpointDir;
@@ -57,8 +52,9 @@ public final class ClassifierTrainer {
     private final Runnable afterStep;
 
     /**
-     * @param checkpointDir where to write per-epoch checkpoints and read them back on resume, or null
-     *     for none
+     * @param checkpointDir this training's own directory for per-epoch checkpoints and, once it ends, its outcome;
+     *     training again with the same directory resumes an unfinished run and returns a finished one as it was.
+     *     Null for none.
      */
     public ClassifierTrainer(TrainConfig config, TrainListener listener, Path checkpointDir) {
         this(config, listener, checkpointDir, Objective.HARD_LABELS);
@@ -86,56 +82,130 @@ public final class ClassifierTrainer {
         return new ClassifierTrainer(config, listener, checkpointDir, objective, hook);
     }
 
-    /** The state saved after each epoch. */
-    record CheckpointState(int epoch, int bestEpoch, double bestValAccuracy, int epochsWithoutImprovement,
-            List<EpochStats> history) {}
+    /** What one epoch's optimizer steps are made of; the loop around them is the trainer's. */
+    interface Method {
+        /** Optimizer steps per epoch. */
+        int steps();
 
-    public TrainResult train(Classifier classifier, Dataset train, Dataset validation) {
-        TrainConfig config = this.config.hasLearningRate() ? this.config
-                : this.config.withLearningRate(classifier.spec().defaultLearningRate());
-        return new ClassifierTrainer(config, listener, checkpointDir, objective, afterStep)
-                .trainResolved(classifier, train, validation);
+        /** Examples one epoch's steps put through the network, for the examples/s figure. */
+        long examplesPerEpoch();
+
+        /** The batch size the network is initialized with. */
+        int initialBatch();
+
+        /** Prepares epoch {@code epoch}, drawing only from {@code rng}, which is the same for the epoch in every run. */
+        void startEpoch(int epoch, Random rng);
+
+        /** Forward and backward pass of step {@code index} of the epoch, inside {@code manager}; the trainer steps. */
+        StepStats forwardBackward(Trainer trainer, NDManager manager, int index);
+
+        /** Called after every optimizer step. */
+        default void afterStep() {}
+
+        /** Validation loss and accuracy of the model as it would be kept now. */
+        default double[] validate(Classifier model, Dataset validation) {
+            return evaluateLossAndAccuracy(model, validation.examples());
+        }
+
+        /** Whether the kept weights are the best validation epoch's (and early stopping applies), or the last ones. */
+        default boolean keepsBestEpoch() {
+            return true;
+        }
+
+        /** A line to print when an epoch ends, or null. */
+        default String epochNote(int epoch) {
+            return null;
+        }
+
+        /** State beyond weights and optimizer to carry across epochs, saved with every checkpoint as JSON. */
+        default Map<String, Object> state() {
+            return Map.of();
+        }
+
+        /** Binary state to carry across epochs (e.g. a weight average), saved with every checkpoint. */
+        default Map<String, byte[]> binaryState() {
+            return Map.of();
+        }
+
+        /** Puts back what {@link #state} and {@link #binaryState} saved. */
+        default void restore(Map<String, Object> state, TrainingCheckpoint checkpoint) {}
+
+        /** Called once the last epoch has run, before the outcome is saved. */
+        default void finish() {}
     }
 
-    private TrainResult trainResolved(Classifier classifier, Dataset train, Dataset validation) {
+    /**
+     * One step's figures: its loss, the weight of that loss in the epoch's mean (the batch's examples, or 1 for a mean
+     * over steps) and, over its labeled examples, how many the model got right.
+     */
+    record StepStats(float loss, int weight, int labeledHits, int labeled) {}
+
+    public TrainResult train(Classifier classifier, Dataset train, Dataset validation) {
+        TrainConfig resolved = resolve(classifier);
         checkData(classifier.schema(), train, "training", objective.requiresLabels());
+        return new ClassifierTrainer(resolved, listener, checkpointDir, objective, afterStep)
+                .run(classifier, new Supervised(classifier, train.examples(), resolved, objective, afterStep), validation);
+    }
+
+    TrainConfig resolve(Classifier classifier) {
+        return config.hasLearningRate() ? config : config.withLearningRate(classifier.spec().defaultLearningRate());
+    }
+
+    /** Runs {@code method} for the configured epochs with checkpoints, validation and early stopping. */
+    TrainResult run(Classifier classifier, Method method, Dataset validation) {
         if (validation != null) {
             checkData(classifier.schema(), validation, "validation", true);
         }
-        List<Example> examples = train.examples();
-        int batchesPerEpoch = (examples.size() + config.batchSize() - 1) / config.batchSize();
-        long totalSteps = (long) batchesPerEpoch * config.epochs();
-        AtomicLong step = new AtomicLong();
-        Tracker lr = ignoredNumUpdate -> config.learningRateAt(step.get(), totalSteps);
-
-        Engine.getInstance().setRandomSeed((int) config.seed());
-        // The objective computes the loss; DJL's Loss here only satisfies the trainer's constructor.
-        DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                .optOptimizer(optimizer(lr));
+        TrainingCheckpoint checkpoint = new TrainingCheckpoint(checkpointDir);
         Block block = classifier.block();
-        try (Trainer trainer = classifier.model().newTrainer(djlConfig)) {
-            trainer.initialize(classifier.featurizer().inputShape(Math.min(config.batchSize(), examples.size())));
-            CheckpointState state = resume(block, classifier);
-            int startEpoch = state.epoch() + 1;
-            step.set((long) state.epoch() * batchesPerEpoch);
-            if (state.epoch() > 0) {
-                listener.onMessage("resuming after epoch " + state.epoch() + " from " + checkpointDir);
-                Engine.getInstance().setRandomSeed((int) (config.seed() + state.epoch()));
-            }
-            List<EpochStats> history = new ArrayList<>(state.history());
-            int bestEpoch = state.bestEpoch();
-            double bestAcc = state.bestValAccuracy();
-            int stale = state.epochsWithoutImprovement();
-            byte[] bestWeights = state.bestEpoch() > 0 ? readCheckpoint(CHECKPOINT_BEST) : null;
+        TorchRuntime.engine().setRandomSeed((int) config.seed());
+        if (!block.isInitialized()) {
+            block.initialize(classifier.model().getNDManager(), DataType.FLOAT32,
+                    classifier.featurizer().inputShape(method.initialBatch()));
+        }
+        if (checkpoint.finished()) {
+            loadWeights(block, classifier, checkpoint.bytes(TrainingCheckpoint.FINAL));
+            TrainResult done = checkpoint.result();
+            listener.onMessage("already trained in an earlier attempt (" + checkpoint.dir() + "); using its model");
+            return new TrainResult(done.history(), done.bestEpoch(), done.stoppedEarly(), done.history().size());
+        }
+        TrainingCheckpoint.Progress progress = checkpoint.progress();
+        byte[] bestWeights = null;
+        if (progress != null) {
+            // Restored before the trainer exists: DJL's trainer holds on to the parameter arrays it sees first.
+            loadWeights(block, classifier, checkpoint.bytes(TrainingCheckpoint.LAST));
+            bestWeights = progress.bestEpoch() > 0 && method.keepsBestEpoch() ? checkpoint.bytes(TrainingCheckpoint.BEST) : null;
+            method.restore(progress.extra(), checkpoint);
+            listener.onMessage("resuming after epoch " + progress.epoch() + " from " + checkpoint.dir());
+        } else {
+            progress = TrainingCheckpoint.Progress.fresh();
+        }
+        long totalSteps = (long) method.steps() * config.epochs();
+        AtomicLong step = new AtomicLong(progress.steps());
+        Tracker lr = ignoredNumUpdate -> config.learningRateAt(step.get(), totalSteps);
+        ResumableOptimizer optimizer = new ResumableOptimizer(config, lr);
+        if (progress.epoch() > 0) {
+            optimizer.load(checkpoint.bytes(TrainingCheckpoint.OPTIMIZER), block, classifier.model().getNDManager());
+        }
+        // The objective computes the loss; DJL's Loss here only satisfies the trainer's constructor.
+        DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(optimizer);
+        try (Trainer trainer = classifier.model().newTrainer(djlConfig);
+                TorchRuntime.Scope kernels = TorchRuntime.convolutions(block)) {
+            trainer.initialize(classifier.featurizer().inputShape(method.initialBatch())); // keeps the weights it finds
+            List<EpochStats> history = new ArrayList<>(progress.history());
+            int bestEpoch = progress.bestEpoch();
+            double bestAcc = progress.bestValAccuracy();
+            int stale = progress.epochsWithoutImprovement();
             boolean stoppedEarly = false;
-
-            for (int epoch = startEpoch; epoch <= config.epochs(); epoch++) {
-                EpochStats stats = runEpoch(trainer, classifier, examples, validation, epoch, batchesPerEpoch, step, totalSteps);
-                boolean improved = validation == null || stats.valAccuracy() > bestAcc;
+            for (int epoch = progress.epoch() + 1; epoch <= config.epochs(); epoch++) {
+                TorchRuntime.engine().setRandomSeed(epochSeed(config.seed(), epoch));
+                method.startEpoch(epoch, new Random(config.seed() * 1_000_003L + epoch));
+                EpochStats stats = runEpoch(trainer, classifier, method, validation, epoch, step, totalSteps);
+                boolean improved = !method.keepsBestEpoch() || validation == null || stats.valAccuracy() > bestAcc;
                 if (improved) {
                     bestAcc = validation == null ? Double.NaN : stats.valAccuracy();
                     bestEpoch = epoch;
-                    bestWeights = weights(block);
+                    bestWeights = method.keepsBestEpoch() ? weights(block) : null;
                     stale = 0;
                 } else {
                     stale++;
@@ -143,81 +213,169 @@ public final class ClassifierTrainer {
                 stats = new EpochStats(stats.epoch(), stats.trainLoss(), stats.trainAccuracy(), stats.valLoss(),
                         stats.valAccuracy(), stats.learningRate(), stats.seconds(), stats.examplesPerSecond(), improved);
                 history.add(stats);
+                // Metrics first, checkpoint second: a kill between the two replays this epoch, whose metrics line the
+                // run then already has (it keeps one line per epoch), rather than losing it.
                 listener.onEpochEnd(stats);
-                writeCheckpoint(block, new CheckpointState(epoch, bestEpoch, bestAcc, stale, history), improved ? bestWeights : null);
-                if (validation != null && config.patience() > 0 && stale >= config.patience() && epoch < config.epochs()) {
+                saveProgress(checkpoint, block, optimizer, method, improved ? bestWeights : null,
+                        new TrainingCheckpoint.Progress(epoch, step.get(), bestEpoch, bestAcc, stale, history, method.state()));
+                if (method.keepsBestEpoch() && validation != null && config.patience() > 0 && stale >= config.patience()
+                        && epoch < config.epochs()) {
                     listener.onMessage("early stop: validation accuracy has not improved for " + stale
                             + " epochs; keeping epoch " + bestEpoch);
                     stoppedEarly = true;
                     break;
                 }
             }
+            method.finish();
             if (bestWeights != null) {
                 loadWeights(block, classifier, bestWeights);
             }
-            return new TrainResult(history, bestEpoch, stoppedEarly, state.epoch());
+            TrainResult result = new TrainResult(history, bestEpoch, stoppedEarly, progress.epoch());
+            checkpoint.saveFinished(weights(block), result);
+            return result;
         }
     }
 
-    private EpochStats runEpoch(Trainer trainer, Classifier classifier, List<Example> examples, Dataset validation,
-            int epoch, int batches, AtomicLong step, long totalSteps) {
-        List<Example> order = new ArrayList<>(examples);
-        // Per-epoch seeds make the data order of epoch e the same whether or not the run was resumed.
-        Collections.shuffle(order, new Random(config.seed() * 1_000_003L + epoch));
-        Random augmentRng = new Random(config.seed() * 7_919L + epoch);
-        Schema schema = classifier.schema();
-        listener.onEpochStart(epoch, config.epochs(), batches);
+    /** The engine's seed for one epoch: a function of the run's seed and the epoch alone. */
+    static int epochSeed(long seed, int epoch) {
+        long h = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L;
+        h ^= h >>> 31;
+        return (int) (h ^ (h >>> 32)) & Integer.MAX_VALUE;
+    }
+
+    private static void saveProgress(TrainingCheckpoint checkpoint, Block block, ResumableOptimizer optimizer, Method method,
+            byte[] newBest, TrainingCheckpoint.Progress progress) {
+        if (!checkpoint.enabled()) {
+            return;
+        }
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put(TrainingCheckpoint.LAST, weights(block));
+        files.put(TrainingCheckpoint.OPTIMIZER, optimizer.save(block));
+        if (newBest != null) {
+            files.put(TrainingCheckpoint.BEST, newBest);
+        }
+        files.putAll(method.binaryState());
+        checkpoint.saveProgress(progress, files);
+    }
+
+    private EpochStats runEpoch(Trainer trainer, Classifier classifier, Method method, Dataset validation, int epoch,
+            AtomicLong step, long totalSteps) {
+        int steps = method.steps();
+        listener.onEpochStart(epoch, config.epochs(), steps);
         double lossSum = 0;
+        long lossWeight = 0;
         long correct = 0;
         long labeledSeen = 0;
         long start = System.nanoTime();
         float epochLr = config.learningRateAt(step.get(), totalSteps);
-        for (int b = 0; b < batches; b++) {
-            List<Example> batch = order.subList(b * config.batchSize(), Math.min(order.size(), (b + 1) * config.batchSize()));
+        for (int b = 0; b < steps; b++) {
+            StepStats s;
             try (NDManager sub = trainer.getManager().newSubManager()) {
-                NDList inputs = classifier.featurizer().batch(sub, batch, true, augmentRng);
-                float loss;
-                long[] predicted;
-                try (GradientCollector gc = trainer.newGradientCollector()) {
-                    NDArray logits = trainer.forward(inputs).singletonOrThrow();
-                    NDArray lossArray = objective.loss(logits, batch, schema);
-                    gc.backward(lossArray);
-                    loss = lossArray.getFloat();
-                    predicted = logits.argMax(1).toLongArray();
-                }
-                if (!Float.isFinite(loss)) {
-                    throw new TrainingDivergedException("loss became " + loss + " at epoch " + epoch + ", batch " + (b + 1)
+                s = method.forwardBackward(trainer, sub, b);
+                if (!Float.isFinite(s.loss())) {
+                    throw new TrainingDivergedException("loss became " + s.loss() + " at epoch " + epoch + ", batch " + (b + 1)
                             + " (learning rate " + config.learningRateAt(step.get(), totalSteps)
                             + "); lower --lr or check the input features for extreme values");
                 }
                 trainer.step();
-                afterStep.run();
-                step.incrementAndGet();
-                lossSum += loss * batch.size();
-                int hits = 0;
-                int labeled = 0;
-                for (int i = 0; i < predicted.length; i++) {
-                    if (batch.get(i).hasLabel()) {
-                        labeled++;
-                        hits += predicted[i] == schema.indexOf(batch.get(i).label().get()) ? 1 : 0;
-                    }
-                }
-                correct += hits;
-                labeledSeen += labeled;
-                listener.onBatch(epoch, b + 1, loss, labeled == 0 ? Double.NaN : hits / (double) labeled);
             }
+            method.afterStep();
+            step.incrementAndGet();
+            lossSum += s.loss() * s.weight();
+            lossWeight += s.weight();
+            correct += s.labeledHits();
+            labeledSeen += s.labeled();
+            listener.onBatch(epoch, b + 1, s.loss(), s.labeled() == 0 ? Double.NaN : s.labeledHits() / (double) s.labeled());
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double valLoss = Double.NaN;
         double valAcc = Double.NaN;
         if (validation != null) {
-            double[] v = evaluateLossAndAccuracy(classifier, validation.examples());
+            double[] v = method.validate(classifier, validation);
             valLoss = v[0];
             valAcc = v[1];
         }
+        String note = method.epochNote(epoch);
+        if (note != null) {
+            listener.onMessage(note);
+        }
         double trainAcc = labeledSeen == 0 ? Double.NaN : correct / (double) labeledSeen;
-        return new EpochStats(epoch, lossSum / examples.size(), trainAcc, valLoss, valAcc,
-                epochLr, seconds, examples.size() / seconds, false);
+        return new EpochStats(epoch, lossSum / lossWeight, trainAcc, valLoss, valAcc, epochLr, seconds,
+                method.examplesPerEpoch() / seconds, false);
+    }
+
+    /** Plain supervised training: the examples in batches, minimizing the objective. */
+    private static final class Supervised implements Method {
+        private final Classifier classifier;
+        private final List<Example> examples;
+        private final TrainConfig config;
+        private final Objective objective;
+        private final Runnable afterStep;
+        private List<Example> order;
+        private Random augmentRng;
+
+        Supervised(Classifier classifier, List<Example> examples, TrainConfig config, Objective objective, Runnable afterStep) {
+            this.classifier = classifier;
+            this.examples = examples;
+            this.config = config;
+            this.objective = objective;
+            this.afterStep = afterStep;
+        }
+
+        @Override
+        public int steps() {
+            return (examples.size() + config.batchSize() - 1) / config.batchSize();
+        }
+
+        @Override
+        public long examplesPerEpoch() {
+            return examples.size();
+        }
+
+        @Override
+        public int initialBatch() {
+            return Math.min(config.batchSize(), examples.size());
+        }
+
+        @Override
+        public void startEpoch(int epoch, Random rng) {
+            order = new ArrayList<>(examples);
+            // These per-epoch seeds predate the shared stream; kept so earlier runs' data orders stay the same.
+            Collections.shuffle(order, new Random(config.seed() * 1_000_003L + epoch));
+            augmentRng = new Random(config.seed() * 7_919L + epoch);
+        }
+
+        @Override
+        public StepStats forwardBackward(Trainer trainer, NDManager manager, int index) {
+            List<Example> batch = order.subList(index * config.batchSize(),
+                    Math.min(order.size(), (index + 1) * config.batchSize()));
+            Schema schema = classifier.schema();
+            NDList inputs = classifier.featurizer().batch(manager, batch, true, augmentRng);
+            float loss;
+            long[] predicted;
+            try (GradientCollector gc = trainer.newGradientCollector()) {
+                NDArray logits = trainer.forward(inputs).singletonOrThrow();
+                NDArray lossArray = objective.loss(logits, batch, schema);
+                gc.backward(lossArray);
+                loss = lossArray.getFloat();
+                predicted = logits.argMax(1).toLongArray();
+            }
+            int hits = 0;
+            int labeled = 0;
+            for (int i = 0; i < predicted.length; i++) {
+                if (batch.get(i).hasLabel()) {
+                    labeled++;
+                    hits += predicted[i] == schema.indexOf(batch.get(i).label().get()) ? 1 : 0;
+                }
+            }
+            // The epoch's loss is the mean over examples: the batch weighs its size (the last one may be short).
+            return new StepStats(loss, batch.size(), hits, labeled);
+        }
+
+        @Override
+        public void afterStep() {
+            afterStep.run();
+        }
     }
 
     /** Mean cross-entropy and accuracy in inference mode. */
@@ -244,17 +402,6 @@ public final class ClassifierTrainer {
         return out;
     }
 
-    private Optimizer optimizer(Tracker lr) {
-        return optimizer(config, lr);
-    }
-
-    static Optimizer optimizer(TrainConfig config, Tracker lr) {
-        return switch (config.optimizer()) {
-            case ADAM -> Adam.builder().optLearningRateTracker(lr).optWeightDecays(config.weightDecay()).build();
-            case SGD -> Optimizer.sgd().setLearningRateTracker(lr).optMomentum(0.9f).optWeightDecays(config.weightDecay()).build();
-        };
-    }
-
     private static void checkData(Schema schema, Dataset data, String role, boolean labelsRequired) {
         if (data.isEmpty()) {
             throw new IllegalArgumentException("the " + role + " set " + data.name() + " is empty");
@@ -268,41 +415,6 @@ public final class ClassifierTrainer {
                         + e.id() + " (" + e.source() + "); every " + role + " example needs a label");
             }
             schema.indexOf(e.label().get());
-        }
-    }
-
-    private CheckpointState resume(Block block, Classifier classifier) {
-        CheckpointState fresh = new CheckpointState(0, 0, Double.NEGATIVE_INFINITY, 0, List.of());
-        if (checkpointDir == null || !Files.isRegularFile(checkpointDir.resolve(CHECKPOINT_STATE))) {
-            return fresh;
-        }
-        try {
-            CheckpointState state = JSON.readValue(checkpointDir.resolve(CHECKPOINT_STATE).toFile(), CheckpointState.class);
-            loadWeights(block, classifier, readCheckpoint(CHECKPOINT_LAST));
-            return state;
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read the checkpoint in " + checkpointDir, e);
-        }
-    }
-
-    private void writeCheckpoint(Block block, CheckpointState state, byte[] newBest) {
-        if (checkpointDir == null) {
-            return;
-        }
-        byte[] last = weights(block);
-        AtomicFiles.write(checkpointDir.resolve(CHECKPOINT_LAST), out -> out.write(last));
-        if (newBest != null) {
-            AtomicFiles.write(checkpointDir.resolve(CHECKPOINT_BEST), out -> out.write(newBest));
-        }
-        // The state goes last: it only ever points at weights that are already complete on disk.
-        AtomicFiles.write(checkpointDir.resolve(CHECKPOINT_STATE), out -> JSON.writeValue(out, state));
-    }
-
-    private byte[] readCheckpoint(String name) {
-        try {
-            return Files.readAllBytes(checkpointDir.resolve(name));
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read checkpoint " + checkpointDir.resolve(name), e);
         }
     }
 

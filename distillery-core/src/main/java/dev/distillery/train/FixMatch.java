@@ -1,15 +1,12 @@
 package dev.distillery.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
-import ai.djl.training.tracker.Tracker;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
 import dev.distillery.data.Schema;
@@ -18,11 +15,12 @@ import dev.distillery.synth.ImageAugmenter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * FixMatch (Sohn et al., 2020) for one-channel images, continuing from a model trained on the labels.
+ * FixMatch (Sohn et al., 2020) for one-channel images, continuing from a model trained on the labels: a
+ * {@link ClassifierTrainer.Method}, so it runs in the one training loop with its checkpoints.
  * Each step takes a batch of labeled images and {@link #UNLABELED_RATIO} times as many unlabeled ones;
  * the model's own prediction on a weak view (flip, small shift) of an unlabeled image is its pseudo-label
  * when the top probability reaches the threshold, and the model learns to predict that label on a strong
@@ -35,100 +33,91 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Unlike the paper's 2^20 steps from scratch, this starts from the labeled round's model: on two cores a
  * few passes over the unlabeled set are affordable, and a warm start gives confident pseudo-labels at once.
  */
-final class FixMatch {
+final class FixMatch implements ClassifierTrainer.Method, AutoCloseable {
     static final int UNLABELED_RATIO = 3;
     static final float UNLABELED_WEIGHT = 1f;
+    private static final String AVERAGE_FILE = "average.params";
 
-    private final TrainConfig config;
+    private final Classifier model;
+    private final List<Example> labeled;
+    private final List<Example> unlabeled;
+    private final long seed;
     private final double threshold;
     private final ImageAugmenter.ViewStrength strength;
-    private final float averageDecay;
-    private final TrainListener listener;
+    private final ImageAugmenter views;
+    private final WeightAverage average;
+    private final int epochOffset;
+    private final int labeledBatch;
+    private final int unlabeledBatch;
+    /** The labeled examples' order (indices), reshuffled whenever a pass over them ends; it runs across epochs. */
+    private List<Integer> labeledOrder;
+    private int nextLabeled;
+    private Random rng;
+    private List<Example> unlabeledOrder;
+    private long confident;
+    private long seen;
 
-    /** {@code averageDecay}: the decay of the weight average the model ends with ({@link WeightAverage}); 0 for the last weights. */
-    FixMatch(TrainConfig config, double threshold, ImageAugmenter.ViewStrength strength, float averageDecay, TrainListener listener) {
-        this.config = config;
+    /**
+     * @param averageDecay the decay of the weight average the model ends with ({@link WeightAverage}); 0 for the last weights
+     * @param epochOffset  epochs of the run before this round, for the progress notes
+     */
+    FixMatch(Classifier model, Dataset labeled, Dataset unlabeled, TrainConfig config, double threshold,
+            ImageAugmenter.ViewStrength strength, float averageDecay, int epochOffset) {
+        this.model = model;
+        this.labeled = labeled.examples();
+        this.unlabeled = unlabeled.examples();
+        this.seed = config.seed();
         this.threshold = threshold;
         this.strength = strength;
-        this.averageDecay = averageDecay;
-        this.listener = listener == null ? TrainListener.NONE : listener;
-    }
-
-    /** Trains {@code model} in place for {@code config.epochs()} passes over {@code unlabeled}; numbers epochs after {@code offset}. */
-    List<EpochStats> train(Classifier model, Dataset labeled, Dataset unlabeled, Dataset validation, int offset) {
-        ImageAugmenter views = ImageAugmenter.forSchema(model.schema());
-        int labeledBatch = Math.min(config.batchSize(), labeled.size());
-        int unlabeledBatch = labeledBatch * UNLABELED_RATIO;
-        int steps = Math.max(1, (unlabeled.size() + unlabeledBatch - 1) / unlabeledBatch);
-        long totalSteps = (long) steps * config.epochs();
-        AtomicLong step = new AtomicLong();
-        TrainConfig resolved = config.hasLearningRate() ? config : config.withLearningRate(model.spec().defaultLearningRate());
-        Tracker lr = ignored -> resolved.learningRateAt(step.get(), totalSteps);
-        Engine.getInstance().setRandomSeed((int) config.seed());
-        List<EpochStats> history = new ArrayList<>();
-        DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                .optOptimizer(ClassifierTrainer.optimizer(resolved, lr));
-        try (Trainer trainer = model.model().newTrainer(djlConfig);
-                WeightAverage average = new WeightAverage(model.model().getBlock(), averageDecay)) {
-            trainer.initialize(model.featurizer().inputShape(labeledBatch + 2 * unlabeledBatch)); // keeps trained weights
-            List<Example> labeledOrder = new ArrayList<>(labeled.examples());
-            int nextLabeled = labeledOrder.size();
-            for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-                Random rng = new Random(config.seed() * 1_000_003L + 7919L * epoch);
-                List<Example> order = new ArrayList<>(unlabeled.examples());
-                Collections.shuffle(order, rng);
-                listener.onEpochStart(offset + epoch, offset + config.epochs(), steps);
-                long start = System.nanoTime();
-                double lossSum = 0;
-                long confident = 0;
-                long seen = 0;
-                long correct = 0;
-                long labeledSeen = 0;
-                for (int b = 0; b < steps; b++) {
-                    List<Example> batchL = new ArrayList<>(labeledBatch);
-                    while (batchL.size() < labeledBatch) {
-                        if (nextLabeled == labeledOrder.size()) {
-                            Collections.shuffle(labeledOrder, rng);
-                            nextLabeled = 0;
-                        }
-                        batchL.add(labeledOrder.get(nextLabeled++));
-                    }
-                    List<Example> batchU = order.subList(b * unlabeledBatch, Math.min(order.size(), (b + 1) * unlabeledBatch));
-                    float[] result = step(trainer, model, views, batchL, batchU, rng);
-                    step.incrementAndGet();
-                    average.update();
-                    lossSum += result[0];
-                    confident += (long) result[1];
-                    seen += batchU.size();
-                    correct += (long) result[2];
-                    labeledSeen += batchL.size();
-                    listener.onBatch(offset + epoch, b + 1, result[0], result[2] / batchL.size());
-                }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                double valLoss = Double.NaN;
-                double valAcc = Double.NaN;
-                if (validation != null) {
-                    // On the weights the model will end with.
-                    double[] v = average.withAverage(() -> ClassifierTrainer.evaluateLossAndAccuracy(model, validation.examples()));
-                    valLoss = v[0];
-                    valAcc = v[1];
-                }
-                listener.onMessage(String.format("fixmatch epoch %d: %.1f%% of unlabeled views above the %.2f threshold",
-                        offset + epoch, 100.0 * confident / seen, threshold));
-                EpochStats stats = new EpochStats(offset + epoch, lossSum / steps, correct / (double) labeledSeen, valLoss, valAcc,
-                        resolved.learningRateAt(step.get(), totalSteps), seconds,
-                        (double) steps * (labeledBatch + 2 * unlabeledBatch) / seconds, true);
-                listener.onEpochEnd(stats);
-                history.add(stats);
-            }
-            average.applyToBlock();
+        this.views = ImageAugmenter.forSchema(model.schema());
+        this.average = new WeightAverage(model.block(), averageDecay);
+        this.epochOffset = epochOffset;
+        this.labeledBatch = Math.min(config.batchSize(), this.labeled.size());
+        this.unlabeledBatch = labeledBatch * UNLABELED_RATIO;
+        this.labeledOrder = new ArrayList<>();
+        for (int i = 0; i < this.labeled.size(); i++) {
+            labeledOrder.add(i);
         }
-        return history;
+        this.nextLabeled = labeledOrder.size();
     }
 
-    /** One optimizer step; returns the loss, how many unlabeled images passed the threshold, and labeled hits. */
-    private float[] step(Trainer trainer, Classifier model, ImageAugmenter views, List<Example> batchL, List<Example> batchU,
-            Random rng) {
+    @Override
+    public int steps() {
+        return Math.max(1, (unlabeled.size() + unlabeledBatch - 1) / unlabeledBatch);
+    }
+
+    @Override
+    public long examplesPerEpoch() {
+        return (long) steps() * initialBatch();
+    }
+
+    @Override
+    public int initialBatch() {
+        return labeledBatch + 2 * unlabeledBatch;
+    }
+
+    @Override
+    public void startEpoch(int epoch, Random ignored) {
+        // FixMatch's own stream per epoch, as before the shared loop, so earlier runs keep their views.
+        rng = new Random(seed * 1_000_003L + 7919L * epoch);
+        unlabeledOrder = new ArrayList<>(unlabeled);
+        Collections.shuffle(unlabeledOrder, rng);
+        confident = 0;
+        seen = 0;
+    }
+
+    @Override
+    public ClassifierTrainer.StepStats forwardBackward(Trainer trainer, NDManager manager, int index) {
+        List<Example> batchL = new ArrayList<>(labeledBatch);
+        while (batchL.size() < labeledBatch) {
+            if (nextLabeled == labeledOrder.size()) {
+                Collections.shuffle(labeledOrder, rng);
+                nextLabeled = 0;
+            }
+            batchL.add(labeled.get(labeledOrder.get(nextLabeled++)));
+        }
+        List<Example> batchU = unlabeledOrder.subList(index * unlabeledBatch,
+                Math.min(unlabeledOrder.size(), (index + 1) * unlabeledBatch));
         Schema schema = model.schema();
         List<Example> inputs = new ArrayList<>(batchL.size() + 2 * batchU.size());
         for (Example e : batchL) {
@@ -142,36 +131,82 @@ final class FixMatch {
         }
         int nl = batchL.size();
         int nu = batchU.size();
-        float[] result;
-        try (NDManager sub = trainer.getManager().newSubManager()) {
-            NDList x = model.featurizer().batch(sub, inputs, false, rng);
-            try (GradientCollector gc = trainer.newGradientCollector()) {
-                NDArray logits = trainer.forward(x).singletonOrThrow();
-                NDArray labeledLogits = logits.get("0:" + nl);
-                NDArray weak = logits.get(nl + ":" + (nl + nu)).stopGradient();
-                NDArray strong = logits.get((nl + nu) + ":");
-                NDArray labels = sub.create(ClassifierTrainer.labelIndices(schema, batchL));
-                NDArray supervised = Objective.CROSS_ENTROPY.evaluate(new NDList(labels), new NDList(labeledLogits));
-                NDArray probs = weak.softmax(1);
-                NDArray pseudo = probs.argMax(1);
-                NDArray mask = probs.max(new int[] {1}).gte(threshold).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
-                NDArray oneHot = pseudo.oneHot(schema.numClasses()).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
-                NDArray unsupervisedPerExample = strong.logSoftmax(1).mul(oneHot).sum(new int[] {1}).neg().mul(mask);
-                NDArray loss = NDArrays.add(supervised, unsupervisedPerExample.mean().mul(UNLABELED_WEIGHT));
-                gc.backward(loss);
-                long[] predicted = labeledLogits.argMax(1).toLongArray();
-                float[] truth = ClassifierTrainer.labelIndices(schema, batchL);
-                int hits = 0;
-                for (int i = 0; i < nl; i++) {
-                    hits += predicted[i] == (long) truth[i] ? 1 : 0;
-                }
-                result = new float[] {loss.getFloat(), mask.sum().getFloat(), hits};
+        NDList x = model.featurizer().batch(manager, inputs, false, rng);
+        try (GradientCollector gc = trainer.newGradientCollector()) {
+            NDArray logits = trainer.forward(x).singletonOrThrow();
+            NDArray labeledLogits = logits.get("0:" + nl);
+            NDArray weak = logits.get(nl + ":" + (nl + nu)).stopGradient();
+            NDArray strong = logits.get((nl + nu) + ":");
+            NDArray labels = manager.create(ClassifierTrainer.labelIndices(schema, batchL));
+            NDArray supervised = Objective.CROSS_ENTROPY.evaluate(new NDList(labels), new NDList(labeledLogits));
+            NDArray probs = weak.softmax(1);
+            NDArray pseudo = probs.argMax(1);
+            NDArray mask = probs.max(new int[] {1}).gte(threshold).toType(DataType.FLOAT32, false);
+            NDArray oneHot = pseudo.oneHot(schema.numClasses()).toType(DataType.FLOAT32, false);
+            NDArray unsupervisedPerExample = strong.logSoftmax(1).mul(oneHot).sum(new int[] {1}).neg().mul(mask);
+            NDArray loss = NDArrays.add(supervised, unsupervisedPerExample.mean().mul(UNLABELED_WEIGHT));
+            gc.backward(loss);
+            long[] predicted = labeledLogits.argMax(1).toLongArray();
+            float[] truth = ClassifierTrainer.labelIndices(schema, batchL);
+            int hits = 0;
+            for (int i = 0; i < nl; i++) {
+                hits += predicted[i] == (long) truth[i] ? 1 : 0;
             }
-            if (!Float.isFinite(result[0])) {
-                throw new TrainingDivergedException("FixMatch loss became " + result[0] + "; lower --lr");
-            }
-            trainer.step();
+            confident += (long) mask.sum().getFloat();
+            seen += nu;
+            return new ClassifierTrainer.StepStats(loss.getFloat(), 1, hits, nl);
         }
-        return result;
+    }
+
+    @Override
+    public void afterStep() {
+        average.update();
+    }
+
+    /** On the weights the model will end with. */
+    @Override
+    public double[] validate(Classifier classifier, Dataset validation) {
+        return average.withAverage(() -> ClassifierTrainer.evaluateLossAndAccuracy(classifier, validation.examples()));
+    }
+
+    @Override
+    public boolean keepsBestEpoch() {
+        return false;
+    }
+
+    @Override
+    public String epochNote(int epoch) {
+        return String.format("fixmatch epoch %d: %.1f%% of unlabeled views above the %.2f threshold",
+                epochOffset + epoch, 100.0 * confident / seen, threshold);
+    }
+
+    @Override
+    public Map<String, Object> state() {
+        return Map.of("labeled_order", List.copyOf(labeledOrder), "next_labeled", nextLabeled);
+    }
+
+    @Override
+    public Map<String, byte[]> binaryState() {
+        return average.isEmpty() ? Map.of() : Map.of(AVERAGE_FILE, average.save());
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void restore(Map<String, Object> state, TrainingCheckpoint checkpoint) {
+        labeledOrder = new ArrayList<>(((List<Number>) state.get("labeled_order")).stream().map(Number::intValue).toList());
+        nextLabeled = ((Number) state.get("next_labeled")).intValue();
+        if (!average.isEmpty()) {
+            average.load(checkpoint.bytes(AVERAGE_FILE));
+        }
+    }
+
+    @Override
+    public void finish() {
+        average.applyToBlock();
+    }
+
+    @Override
+    public void close() {
+        average.close();
     }
 }

@@ -3,6 +3,7 @@ package dev.distillery.train;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
 import dev.distillery.model.Classifier;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -13,22 +14,30 @@ final class SelfTrainer {
     private final SelfTraining ssl;
     private final TrainListener listener;
     private final Consumer<Classifier> afterLabeledRound;
+    private final Path checkpoints;
 
     /**
      * @param afterLabeledRound sees the model when the labeled round ends, before any unlabeled data teaches it: the
      *                          supervised-only model of the same run, so what the unlabeled data adds is measured in one run
+     * @param checkpoints       where each round keeps its checkpoints ({@code round-0}, {@code round-1}, ...), or null
      */
-    SelfTrainer(TrainConfig config, SelfTraining ssl, TrainListener listener, Consumer<Classifier> afterLabeledRound) {
+    SelfTrainer(TrainConfig config, SelfTraining ssl, TrainListener listener, Consumer<Classifier> afterLabeledRound,
+            Path checkpoints) {
         this.config = config;
         this.ssl = ssl;
         this.listener = listener == null ? TrainListener.NONE : listener;
         this.afterLabeledRound = afterLabeledRound == null ? m -> { } : afterLabeledRound;
+        this.checkpoints = checkpoints;
+    }
+
+    private Path round(int n) {
+        return checkpoints == null ? null : checkpoints.resolve("round-" + n);
     }
 
     /** Trains {@code model} in place: it ends holding the last student's weights. History spans all rounds. */
     TrainResult train(Classifier model, Dataset labeled, Dataset unlabeled, Dataset validation) {
         listener.onMessage(String.format("self-training round 0: %,d labeled examples", labeled.size()));
-        TrainResult first = new ClassifierTrainer(config, listener, null).train(model, labeled, validation);
+        TrainResult first = new ClassifierTrainer(config, listener, round(0)).train(model, labeled, validation);
         afterLabeledRound.accept(model);
         List<EpochStats> history = new ArrayList<>(first.history());
         int bestEpoch = first.bestEpoch();
@@ -39,9 +48,13 @@ final class SelfTrainer {
             for (int round = 1; round <= ssl.rounds(); round++) {
                 listener.onMessage(String.format("FixMatch round %d: %,d labeled and %,d unlabeled examples, %d epochs", round,
                         labeled.size(), unlabeled.size(), ssl.epochs()));
-                history.addAll(new FixMatch(studentConfig.withSeed(config.seed() + round), ssl.threshold(), ssl.views(),
-                        ssl.averageDecay(), listener)
-                        .train(model, labeled, unlabeled, validation, history.size()));
+                TrainConfig roundConfig = studentConfig.withSeed(config.seed() + round);
+                try (FixMatch fixMatch = new FixMatch(model, labeled, unlabeled, roundConfig, ssl.threshold(), ssl.views(),
+                        ssl.averageDecay(), history.size())) {
+                    TrainResult r = new ClassifierTrainer(roundConfig, new EpochOffset(listener, history.size()), round(round))
+                            .run(model, fixMatch, validation);
+                    history.addAll(renumbered(r.history(), history.size()));
+                }
             }
             return new TrainResult(history, history.size(), false, 0);
         }
@@ -64,17 +77,43 @@ final class SelfTrainer {
                 break;
             }
             try (Classifier student = Classifier.create(model.spec(), model.schema())) {
-                TrainResult r = new ClassifierTrainer(studentConfig.withSeed(config.seed() + round), listener, null)
+                int offset = history.size();
+                TrainResult r = new ClassifierTrainer(studentConfig.withSeed(config.seed() + round),
+                        new EpochOffset(listener, offset), round(round))
                         .train(student, labeled.subset("labeled+pseudo", mixed), validation);
                 ClassifierTrainer.loadWeights(model.block(), model, ClassifierTrainer.weights(student.block()));
-                int offset = history.size();
-                for (EpochStats e : r.history()) {
-                    history.add(new EpochStats(offset + e.epoch(), e.trainLoss(), e.trainAccuracy(), e.valLoss(), e.valAccuracy(),
-                            e.learningRate(), e.seconds(), e.examplesPerSecond(), e.best()));
-                }
+                history.addAll(renumbered(r.history(), offset));
                 bestEpoch = offset + r.bestEpoch();
             }
         }
         return new TrainResult(history, bestEpoch, false, 0);
+    }
+
+    private static List<EpochStats> renumbered(List<EpochStats> history, int offset) {
+        return history.stream().map(e -> new EpochStats(offset + e.epoch(), e.trainLoss(), e.trainAccuracy(), e.valLoss(),
+                e.valAccuracy(), e.learningRate(), e.seconds(), e.examplesPerSecond(), e.best())).toList();
+    }
+
+    /** Numbers a later round's epochs after the rounds before it, so the run's metrics have one line per epoch. */
+    private record EpochOffset(TrainListener inner, int offset) implements TrainListener {
+        @Override
+        public void onEpochStart(int epoch, int totalEpochs, int batches) {
+            inner.onEpochStart(offset + epoch, offset + totalEpochs, batches);
+        }
+
+        @Override
+        public void onBatch(int epoch, int batch, double loss, double accuracy) {
+            inner.onBatch(offset + epoch, batch, loss, accuracy);
+        }
+
+        @Override
+        public void onEpochEnd(EpochStats e) {
+            inner.onEpochEnd(renumbered(List.of(e), offset).get(0));
+        }
+
+        @Override
+        public void onMessage(String message) {
+            inner.onMessage(message);
+        }
     }
 }

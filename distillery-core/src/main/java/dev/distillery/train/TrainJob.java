@@ -207,7 +207,7 @@ public final class TrainJob {
             Dataset validation = data.validation() == null || data.validation().size() == 0 ? null : data.validation();
             double[] labeledRoundValidation = {Double.NaN};
             if (spec.selfTraining() == null) {
-                ClassifierTrainer trainer = new ClassifierTrainer(spec.train(), recording, run.checkpointDir());
+                ClassifierTrainer trainer = new ClassifierTrainer(spec.train(), recording, run.checkpointDir("train"));
                 result = trainer.train(classifier, data.train(), data.validation());
             } else {
                 result = new SelfTrainer(spec.train(), spec.selfTraining(), recording, m -> {
@@ -216,7 +216,7 @@ public final class TrainJob {
                     if (validation != null) {
                         labeledRoundValidation[0] = evaluate(m, validation).accuracy();
                     }
-                }).train(classifier, data.train(), data.unlabeled(), data.validation());
+                }, run.checkpointDir("self-training")).train(classifier, data.train(), data.unlabeled(), data.validation());
             }
             UnlabeledCheck check = null;
             if (spec.selfTraining() != null && validation != null) {
@@ -344,7 +344,7 @@ public final class TrainJob {
             m.put("seconds", stats.seconds());
             m.put("examples_per_s", stats.examplesPerSecond());
             m.put("best", stats.best());
-            run.appendMetrics(m);
+            run.appendEpochMetrics(m);
             inner.onEpochEnd(stats);
         }
 

@@ -1,6 +1,7 @@
 package dev.distillery.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -64,6 +65,29 @@ final class WeightAverage implements AutoCloseable {
             } finally {
                 copyInto(trained);
             }
+        }
+    }
+
+    /** Whether there is nothing to average (decay 0). */
+    boolean isEmpty() {
+        return parameters.isEmpty();
+    }
+
+    /** The averages, for a checkpoint. */
+    byte[] save() {
+        return new NDList(averages).encode();
+    }
+
+    /** Puts back averages that {@link #save} wrote for the same block. */
+    void load(byte[] saved) {
+        NDList loaded = NDList.decode(manager, saved);
+        if (loaded.size() != averages.size()) {
+            throw new IllegalStateException("the checkpoint's weight average has " + loaded.size() + " arrays, the model "
+                    + averages.size());
+        }
+        for (int i = 0; i < averages.size(); i++) {
+            averages.get(i).close();
+            averages.set(i, loaded.get(i));
         }
     }
 

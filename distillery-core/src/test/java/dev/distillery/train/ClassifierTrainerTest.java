@@ -137,25 +137,85 @@ class ClassifierTrainerTest {
         }
     }
 
-    @Test
-    void interruptedTrainingResumesFromItsCheckpoint() {
-        Dataset d = TestData.blobs(30, 6);
-        Path checkpoints = dir.resolve("ckpt");
-        try (Classifier c = Classifier.create(new MlpSpec(8, 1, 0f), d.schema())) {
-            new ClassifierTrainer(config(2, 1e-2f), null, checkpoints).train(c, d, null);
-        }
-        List<String> messages = new ArrayList<>();
-        TrainListener listener = new TrainListener() {
+    /** Stops the process's training the way a kill would: as epoch {@code killAt} starts, after the checkpoint before it. */
+    static final class Interrupted extends RuntimeException {}
+
+    static TrainListener killedAt(int killAt, List<String> messages) {
+        return new TrainListener() {
+            @Override
+            public void onEpochStart(int epoch, int totalEpochs, int batches) {
+                if (epoch == killAt) {
+                    throw new Interrupted();
+                }
+            }
+
             @Override
             public void onMessage(String message) {
                 messages.add(message);
             }
         };
-        try (Classifier c = Classifier.create(new MlpSpec(8, 1, 0f), d.schema())) {
-            TrainResult r = new ClassifierTrainer(config(2, 1e-2f).withEpochs(4), listener, checkpoints).train(c, d, null);
-            assertThat(r.resumedFromEpoch()).isEqualTo(2);
-            assertThat(r.history()).extracting(EpochStats::epoch).containsExactly(1, 2, 3, 4);
-            assertThat(messages).anyMatch(m -> m.contains("resuming after epoch 2"));
+    }
+
+    @Test
+    void aResumedRunEndsWithTheUninterruptedRunsWeightsAndLosses() {
+        Dataset d = TestData.bars(40, 6);
+        CnnSpec spec = new CnnSpec(16, 2, 32, 0.3f, true); // dropout and augmentation: random streams must come back too
+        TrainConfig cfg = config(6, 1e-2f);
+        TrainResult whole;
+        float[] wholeWeights;
+        try (Classifier c = Classifier.create(spec, d.schema())) {
+            whole = new ClassifierTrainer(cfg, null, dir.resolve("whole")).train(c, d, null);
+            wholeWeights = weights(c);
+        }
+        Path checkpoints = dir.resolve("interrupted");
+        List<String> messages = new ArrayList<>();
+        try (Classifier c = Classifier.create(spec, d.schema())) {
+            assertThatThrownBy(() -> new ClassifierTrainer(cfg, killedAt(4, messages), checkpoints).train(c, d, null))
+                    .isInstanceOf(Interrupted.class);
+        }
+        try (Classifier c = Classifier.create(spec, d.schema())) { // a new process: nothing but the checkpoint carries over
+            TrainResult resumed = new ClassifierTrainer(cfg, killedAt(-1, messages), checkpoints).train(c, d, null);
+            assertThat(messages).anyMatch(m -> m.contains("resuming after epoch 3"));
+            assertThat(resumed.resumedFromEpoch()).isEqualTo(3);
+            assertThat(resumed.history()).extracting(EpochStats::epoch).containsExactly(1, 2, 3, 4, 5, 6);
+            assertThat(resumed.history()).extracting(EpochStats::trainLoss)
+                    .containsExactlyElementsOf(whole.history().stream().map(EpochStats::trainLoss).toList());
+            assertThat(weights(c)).isEqualTo(wholeWeights);
+        }
+        // Asked again, the finished training hands back its model without training.
+        try (Classifier c = Classifier.create(spec, d.schema())) {
+            TrainResult again = new ClassifierTrainer(cfg, killedAt(1, messages), checkpoints).train(c, d, null);
+            assertThat(again.history()).hasSize(6);
+            assertThat(weights(c)).isEqualTo(wholeWeights);
+        }
+    }
+
+    @Test
+    void resumingSgdWithEarlyStoppingAndValidationKeepsTheBestEpochAsTheUninterruptedRunDoes() {
+        Splits.Pair p = Splits.split(TestData.blobs(40, 5), 0.3, 1, "train", "val");
+        TrainConfig cfg = new TrainConfig(30, 16, 5e-2f, TrainConfig.Optimizer.SGD, TrainConfig.Schedule.STEP, 1e-4f, 3, 3);
+        MlpSpec spec = new MlpSpec(16, 1, 0.2f);
+        TrainResult whole;
+        float[] wholeWeights;
+        try (Classifier c = Classifier.create(spec, p.first().schema())) {
+            whole = new ClassifierTrainer(cfg, null, null).train(c, p.first(), p.second());
+            wholeWeights = weights(c);
+        }
+        Path checkpoints = dir.resolve("sgd");
+        try (Classifier c = Classifier.create(spec, p.first().schema())) {
+            assertThatThrownBy(() -> new ClassifierTrainer(cfg, killedAt(3, new ArrayList<>()), checkpoints).train(c, p.first(), p.second()))
+                    .isInstanceOf(Interrupted.class);
+        }
+        try (Classifier c = Classifier.create(spec, p.first().schema())) {
+            TrainResult resumed = new ClassifierTrainer(cfg, null, checkpoints).train(c, p.first(), p.second());
+            assertThat(whole.stoppedEarly()).as("the run this compares with stops early").isTrue();
+            assertThat(resumed.history()).extracting(EpochStats::trainLoss)
+                    .containsExactlyElementsOf(whole.history().stream().map(EpochStats::trainLoss).toList());
+            assertThat(resumed.history()).extracting(EpochStats::valAccuracy)
+                    .containsExactlyElementsOf(whole.history().stream().map(EpochStats::valAccuracy).toList());
+            assertThat(resumed.bestEpoch()).isEqualTo(whole.bestEpoch());
+            assertThat(resumed.stoppedEarly()).isEqualTo(whole.stoppedEarly());
+            assertThat(weights(c)).isEqualTo(wholeWeights);
         }
     }
 

@@ -40,7 +40,7 @@ class TrainJobTest {
         TrainJob.Outcome o = job().run(spec(data, null), "train", List.of("--data", data.toString()));
         Run run = o.run();
         for (String f : List.of(Run.CONFIG, Run.PROVENANCE, Run.METRICS, Run.RESULTS, Run.SUMMARY,
-                "model/model.json", "model/weights.params", "plots/loss.png", "plots/accuracy.png", "checkpoints/state.json")) {
+                "model/model.json", "model/weights.params", "plots/loss.png", "plots/accuracy.png", "checkpoints/train/result.json")) {
             assertThat(run.dir().resolve(f)).as(f).isRegularFile();
         }
         assertThat(Files.readAllLines(run.dir().resolve(Run.METRICS))).hasSize(3);

@@ -1,0 +1,134 @@
+package dev.distillery.model;
+
+import ai.djl.engine.Engine;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import com.sun.jna.Function;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The native PyTorch runtime under DJL, configured once before the first operation, and the one place that knows
+ * where PyTorch's CPU kernels must not be trusted.
+ *
+ * <p><b>Convolutions.</b> PyTorch 2.7.1 runs CPU convolutions through oneDNN 3.7.1, which stores activations and
+ * weights in blocks of 16 channels (8 with AVX2), padding the last block. On a 2-core AMD EPYC (Zen 5, AVX-512) its
+ * results are wrong when a convolution's output channels are not a multiple of 16, or when its input channels are
+ * neither that nor a handful (a first layer's): measured against a plain loop, the input gradient of a 3x3
+ * convolution from 20 to 32 channels was off by 18 on values of 1e4, the weight gradient by 26,484 on 1e5, and which
+ * values were wrong changed with how the two threads split the work, sometimes into NaN. That is what made training
+ * with two threads give different numbers on every run and end in NaN. With PyTorch's own convolution (oneDNN off)
+ * every case matched the plain loop and repeated bit for bit; the channel counts of the default networks (32, 64,
+ * 48, 96: multiples of 16) matched with oneDNN too, and oneDNN is about twice as fast for them. So oneDNN stays on
+ * for networks whose every convolution has safe channel counts and is switched off while a network with any other
+ * runs ({@link #convolutions}). The reproduction is {@code TorchRuntimeTest}.
+ *
+ * <p><b>Native log.</b> libtorch logs at WARNING by default, and on CPUs it does not know it warns "Could not
+ * initialize NNPACK! Reason: Unsupported hardware." on every convolution. DJL never calls libtorch's own
+ * {@code c10::initLogging()}, the function that reads {@code TORCH_CPP_LOG_LEVEL}; this class calls it, after the
+ * NNPACK check has had its one chance to speak, so the warning shows once and the level is ERROR unless the user set
+ * {@code TORCH_CPP_LOG_LEVEL} themselves.
+ */
+public final class TorchRuntime {
+    private static final Logger LOG = LoggerFactory.getLogger(TorchRuntime.class);
+    /** The channel block of oneDNN's AVX-512 kernels; counts that are multiples of it need no padding. */
+    static final int ONEDNN_BLOCK = 16;
+    /** Input channel counts up to this go to oneDNN's first-layer kernels, which pad nothing and were measured right. */
+    static final int ONEDNN_SMALL_INPUT = 8;
+
+    private TorchRuntime() {}
+
+    private static final class Holder {
+        static final Native NATIVE = new Native();
+    }
+
+    /** The DJL engine, with the native runtime configured. */
+    public static Engine engine() {
+        return Holder.NATIVE.engine;
+    }
+
+    /** Switches oneDNN back on when closed, if {@link #convolutions} switched it off. */
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Runs what follows with the convolution kernels {@code block} can trust: oneDNN when every convolution in it has
+     * safe channel counts, PyTorch's own otherwise. Scopes nest; each restores what it found. PyTorch's switch is
+     * process-wide, so networks run on one thread at a time (as every command does).
+     */
+    public static Scope convolutions(Block block) {
+        Native runtime = Holder.NATIVE;
+        boolean wanted = oneDnnSafe(block);
+        boolean before = runtime.oneDnn;
+        if (wanted == before) {
+            return () -> {};
+        }
+        runtime.setOneDnn(wanted);
+        return () -> runtime.setOneDnn(before);
+    }
+
+    /** Whether every convolution of {@code block} has channel counts oneDNN computes right. */
+    static boolean oneDnnSafe(Block block) {
+        if (block instanceof Conv2d) {
+            Parameter weight = block.getParameters().get("weight");
+            if (weight == null || !weight.isInitialized()) {
+                return true; // no kernel has run on it yet
+            }
+            long[] shape = weight.getArray().getShape().getShape(); // (out, in, kh, kw)
+            return oneDnnSafe(shape[1], shape[0]);
+        }
+        for (Block child : block.getChildren().values()) {
+            if (!oneDnnSafe(child)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The rule measured in {@code TorchRuntimeTest}: padded channel blocks are what oneDNN gets wrong. */
+    static boolean oneDnnSafe(long inputChannels, long outputChannels) {
+        return outputChannels % ONEDNN_BLOCK == 0
+                && (inputChannels % ONEDNN_BLOCK == 0 || inputChannels <= ONEDNN_SMALL_INPUT);
+    }
+
+    /** Whether oneDNN convolutions are on now (for tests). */
+    static boolean oneDnnEnabled() {
+        return Holder.NATIVE.oneDnn;
+    }
+
+    /** libtorch, libc10 and the two switches this class turns, found once. */
+    private static final class Native {
+        final Engine engine;
+        private final Function setUserEnabledMkldnn;
+        private final Pointer context;
+        boolean oneDnn = true;
+
+        Native() {
+            engine = Engine.getInstance(); // loads libtorch
+            NativeLibrary torch = NativeLibrary.getInstance("torch_cpu");
+            quietNativeLog(torch);
+            context = torch.getFunction("_ZN2at13globalContextEv").invokePointer(new Object[0]);
+            setUserEnabledMkldnn = torch.getFunction("_ZN2at7Context20setUserEnabledMkldnnEb");
+        }
+
+        void setOneDnn(boolean on) {
+            setUserEnabledMkldnn.invokeVoid(new Object[] {context, on});
+            oneDnn = on;
+        }
+
+        private static void quietNativeLog(NativeLibrary torch) {
+            // The NNPACK check logs its warning when it first fails; let it, once, at the default level.
+            boolean nnpack = (torch.getFunction("_ZN2at6native17_nnpack_availableEv").invokeInt(new Object[0]) & 0xff) != 0;
+            if (System.getenv("TORCH_CPP_LOG_LEVEL") == null) {
+                NativeLibrary.getInstance("c").getFunction("setenv").invokeInt(new Object[] {"TORCH_CPP_LOG_LEVEL", "ERROR", 0});
+            }
+            NativeLibrary.getInstance("c10").getFunction("_ZN3c1011initLoggingEv").invokeVoid(new Object[0]);
+            LOG.debug("PyTorch native runtime configured (NNPACK {})", nnpack ? "available" : "not available on this CPU");
+        }
+    }
+}
