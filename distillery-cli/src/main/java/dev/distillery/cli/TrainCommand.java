@@ -90,7 +90,8 @@ final class TrainCommand implements Callable<Integer> {
                     + "validation and test splits (so they are never scored).")
     String extra;
 
-    @Option(names = "--resume", paramLabel = "RUN", description = "Continue an interrupted training run from its last checkpoint.")
+    @Option(names = "--resume", paramLabel = "RUN", description = "Continue an interrupted training run from its checkpoints "
+            + "(the same as 'distillery resume RUN').")
     String resume;
 
     @Mixin
@@ -98,27 +99,25 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Context ctx = Context.fromEnvironment();
-        ConsoleProgress progress = new ConsoleProgress(System.out);
-        TrainJob job = new TrainJob(ctx.catalog(), ctx.runs(), progress);
-        TrainJob.Outcome outcome;
         if (resume != null) {
-            outcome = job.resume(resume);
-        } else {
-            if (data == null) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: --data (or --resume RUN)");
-            }
-            SelfTraining.Method method = SelfTraining.Method.parse(sslMethod);
-            requireFixMatch(method, sslViews, "--ssl-views");
-            requireFixMatch(method, sslEma, "--ssl-ema");
-            ImageAugmenter.ViewStrength views = sslViews == null ? null : ImageAugmenter.ViewStrength.parse(sslViews);
-            SelfTraining ssl = unlabeled == null ? null
-                    : new SelfTraining(unlabeled, sslRounds, sslThreshold, sslEpochs != null ? sslEpochs : options.trainConfig().epochs(),
-                            method, sslLearningRate, views, sslEma);
-            TrainSpec trainSpec = new TrainSpec(data, test, testFraction, validationFraction, labeled,
-                    options.modelSpec(), options.trainConfig(), options.optimizer.onError.policy, ssl, extra);
-            outcome = job.run(trainSpec, "train", List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));
+            return ResumeCommand.rerun(resume);
         }
+        if (data == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: --data (or --resume RUN)");
+        }
+        SelfTraining.Method method = SelfTraining.Method.parse(sslMethod);
+        requireFixMatch(method, sslViews, "--ssl-views");
+        requireFixMatch(method, sslEma, "--ssl-ema");
+        ImageAugmenter.ViewStrength views = sslViews == null ? null : ImageAugmenter.ViewStrength.parse(sslViews);
+        SelfTraining ssl = unlabeled == null ? null
+                : new SelfTraining(unlabeled, sslRounds, sslThreshold, sslEpochs != null ? sslEpochs : options.trainConfig().epochs(),
+                        method, sslLearningRate, views, sslEma);
+        TrainSpec trainSpec = new TrainSpec(data, test, testFraction, validationFraction, labeled,
+                options.modelSpec(), options.trainConfig(), options.optimizer.onError.policy, ssl, extra);
+        Context ctx = Context.fromEnvironment();
+        TrainJob job = new TrainJob(ctx.catalog(), ctx.runs(), new ConsoleProgress(System.out));
+        TrainJob.Outcome outcome = job.run(trainSpec, "train",
+                List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));
         Printing.outcome(System.out, outcome);
         return 0;
     }

@@ -87,7 +87,7 @@ public final class CompressJob {
             try (Classifier model = Classifier.load(modelDir)) {
                 Variant base = measure("base", model, modelDir, data);
                 List<MagnitudePruner.Step> history = new MagnitudePruner(fineTune, steps, listener)
-                        .prune(model, data.train(), data.validation(), sparsity);
+                        .prune(model, data.train(), data.validation(), sparsity, run.checkpointDir());
                 model.save(run.modelDir(), Map.of("pruned_from", modelDir.toString(), "sparsity", sparsity));
                 Variant pruned = measure(String.format("sparse %.0f%%", 100 * sparsity), model, run.modelDir(), data);
                 return new Outcome(run, base, List.of(pruned), pruned, Map.of("steps", history,
@@ -104,7 +104,7 @@ public final class CompressJob {
                 Variant base = measure("base", model, modelDir, data);
                 try (Classifier pruned = ChannelPruner.apply(model, ChannelPruner.plan(model, keep))) {
                     listener.onMessage("pruned to " + pruned.spec() + "; fine-tuning");
-                    new ClassifierTrainer(fineTune, listener, null).train(pruned, data.train(), data.validation());
+                    new ClassifierTrainer(fineTune, listener, run.checkpointDir("fine-tune")).train(pruned, data.train(), data.validation());
                     pruned.save(run.modelDir(), Map.of("pruned_from", modelDir.toString(), "keep", keep));
                     Variant v = measure(String.format("channels %.0f%%", 100 * keep), pruned, run.modelDir(), data);
                     return new Outcome(run, base, List.of(v), v, Map.of("flops_ratio", v.flops() / (double) base.flops(),
@@ -123,7 +123,7 @@ public final class CompressJob {
                 try (Classifier low = LowRank.factorize(model, rank)) {
                     Variant before = measure("rank " + rank + ", no fine-tuning", low, null, data);
                     listener.onMessage("factorized to " + low.spec() + "; fine-tuning");
-                    new ClassifierTrainer(fineTune, listener, null).train(low, data.train(), data.validation());
+                    new ClassifierTrainer(fineTune, listener, run.checkpointDir("fine-tune")).train(low, data.train(), data.validation());
                     low.save(run.modelDir(), Map.of("factorized_from", modelDir.toString(), "rank", rank));
                     Variant v = measure("rank " + rank, low, run.modelDir(), data);
                     return new Outcome(run, base, List.of(before, v), v, Map.of("flops_ratio", v.flops() / (double) base.flops()));
@@ -167,7 +167,7 @@ public final class CompressJob {
                 extra.put("trainable_fraction", adapter.trainableFraction());
                 listener.onMessage(String.format("LoRA rank %d: %,d of %,d parameters trainable (%.2f%%)", rank,
                         adapter.trainableParameters(), adapter.baseParameters(), 100 * adapter.trainableFraction()));
-                new ClassifierTrainer(train, listener, null).train(model, shifted.train(), shifted.validation());
+                new ClassifierTrainer(train, listener, run.checkpointDir("lora")).train(model, shifted.train(), shifted.validation());
                 Path adapterDir = run.dir().resolve("adapter");
                 adapter.save(adapterDir);
                 Classifier merged = adapter.merge();
@@ -178,7 +178,8 @@ public final class CompressJob {
             if (fullToo) {
                 try (Classifier model = Classifier.load(modelDir)) {
                     listener.onMessage("full fine-tuning, for comparison");
-                    new ClassifierTrainer(train, listener, null).train(model, shifted.train(), shifted.validation());
+                    new ClassifierTrainer(train, listener, run.checkpointDir("full-fine-tune"))
+                            .train(model, shifted.train(), shifted.validation());
                     Path dir = run.dir().resolve("full-fine-tune");
                     model.save(dir, Map.of("adapted_from", modelDir.toString(), "shift", shift.name()));
                     variants.add(measure("full fine-tune", model, dir, shifted));
@@ -209,14 +210,14 @@ public final class CompressJob {
                 for (double keep : keeps) {
                     if (keep < 1) {
                         try (Classifier pruned = ChannelPruner.apply(model, ChannelPruner.plan(model, keep))) {
-                            variants.addAll(candidate(String.format("channels %.0f%%", 100 * keep), pruned, fineTune, candidates,
-                                    data, Map.of("pruned_from", modelDir.toString(), "keep", keep)));
+                            variants.addAll(candidate(run, String.format("channels %.0f%%", 100 * keep), pruned, fineTune,
+                                    candidates, data, Map.of("pruned_from", modelDir.toString(), "keep", keep)));
                         }
                     }
                 }
                 for (int rank : ranks) {
                     try (Classifier low = LowRank.factorize(model, rank)) {
-                        variants.addAll(candidate("rank " + rank, low, fineTune, candidates, data,
+                        variants.addAll(candidate(run, "rank " + rank, low, fineTune, candidates, data,
                                 Map.of("factorized_from", modelDir.toString(), "rank", rank)));
                     }
                 }
@@ -234,10 +235,10 @@ public final class CompressJob {
     }
 
     /** Fine-tunes a rebuilt model, saves and measures it, then its 8- and 4-bit versions. */
-    private List<Variant> candidate(String name, Classifier model, TrainConfig fineTune, Path candidates, Data data,
+    private List<Variant> candidate(Run run, String name, Classifier model, TrainConfig fineTune, Path candidates, Data data,
             Map<String, Object> meta) {
         listener.onMessage(name + ": " + model.spec() + "; fine-tuning");
-        new ClassifierTrainer(fineTune, listener, null).train(model, data.train(), data.validation());
+        new ClassifierTrainer(fineTune, listener, run.checkpointDir(slug(name))).train(model, data.train(), data.validation());
         Path dir = candidates.resolve(slug(name));
         model.save(dir, meta);
         List<Variant> out = new ArrayList<>();

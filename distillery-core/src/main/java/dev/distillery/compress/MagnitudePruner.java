@@ -44,6 +44,15 @@ public final class MagnitudePruner {
 
     /** Prunes {@code model} in place to {@code finalSparsity}; its weights end masked. */
     public List<Step> prune(Classifier model, Dataset train, Dataset validation, double finalSparsity) {
+        return prune(model, train, validation, finalSparsity, null);
+    }
+
+    /**
+     * Like {@link #prune(Classifier, Dataset, Dataset, double)}, each step's fine-tuning keeping its checkpoints in
+     * {@code checkpoints/step-N} (null: none), so an interrupted pruning continues where it was.
+     */
+    public List<Step> prune(Classifier model, Dataset train, Dataset validation, double finalSparsity,
+            java.nio.file.Path checkpoints) {
         List<Step> out = new ArrayList<>();
         for (int i = 1; i <= steps; i++) {
             double target = scheduled(finalSparsity, i, steps);
@@ -51,7 +60,8 @@ public final class MagnitudePruner {
                     100 * target));
             try (WeightMasks masks = WeightMasks.magnitude(model.block(), target, model.model().getNDManager())) {
                 masks.apply();
-                var result = new ClassifierTrainer(fineTune, listener, null).afterEachStep(masks::apply)
+                var result = new ClassifierTrainer(fineTune, listener, checkpoints == null ? null : checkpoints.resolve("step-" + i))
+                        .afterEachStep(masks::apply)
                         .train(model, train, validation);
                 masks.apply();
                 double valAcc = result.history().isEmpty() ? Double.NaN

@@ -135,7 +135,7 @@ public final class DistillJob {
         for (ModelSpec student : students) {
             listener.onMessage("student " + student + ": distilling");
             Path dir = students.size() == 1 ? run.modelDir() : run.dir().resolve("students").resolve("width-" + student.width());
-            kd.add(trainStudent(student, transfer, test, teacherTest,
+            kd.add(trainStudent(run, student, transfer, test, teacherTest,
                     new DistillationObjective(teacherLogits, spec.alpha(), spec.temperature()), spec.train(), dir, "student"));
             if (spec.labelsOnly()) {
                 if (labeledOnly.isEmpty()) {
@@ -143,7 +143,7 @@ public final class DistillJob {
                 }
                 TrainConfig baselineConfig = labelsOnlyConfig(spec, transfer.size());
                 listener.onMessage("student " + student + ": labels only, for comparison (" + baselineConfig.epochs() + " epochs)");
-                baseline.add(trainStudent(student, labeledOnly, test, teacherTest, Objective.HARD_LABELS, baselineConfig,
+                baseline.add(trainStudent(run, student, labeledOnly, test, teacherTest, Objective.HARD_LABELS, baselineConfig,
                         null, "labels-only"));
             }
         }
@@ -165,10 +165,11 @@ public final class DistillJob {
         return spec.train().withEpochs(epochs);
     }
 
-    private ModelReport trainStudent(ModelSpec spec, Dataset train, Dataset test, int[] teacherTest, Objective objective,
+    private ModelReport trainStudent(Run run, ModelSpec spec, Dataset train, Dataset test, int[] teacherTest, Objective objective,
             TrainConfig config, Path saveTo, String role) {
         try (Classifier student = Classifier.create(spec, train.schema())) {
-            TrainResult r = new ClassifierTrainer(config, listener, null, objective).train(student, train, null);
+            Path checkpoints = run.checkpointDir(role + "-width-" + spec.width());
+            TrainResult r = new ClassifierTrainer(config, listener, checkpoints, objective).train(student, train, null);
             long bytes = -1;
             if (saveTo != null) {
                 student.save(saveTo, Map.of("role", role, "objective", objective.toString()));

@@ -55,7 +55,8 @@ public final class ActiveLearningJob {
         inputs.addAll(catalog.inputFiles(testRef));
         run.start("label simulate", args, config.seed(), inputs);
         return run.record(() -> {
-            var curves = new ActiveLearningSimulation(model, config, settings, listener).run(pool, test, strategies);
+            var curves = new ActiveLearningSimulation(model, config, settings, listener, run.checkpointDir())
+                    .run(pool, test, strategies);
             Outcome o = new Outcome(run, settings, curves);
             plot(o, run.plotsDir().resolve("learning-curves.png"));
             return o;

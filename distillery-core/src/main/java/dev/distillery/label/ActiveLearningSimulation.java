@@ -9,6 +9,7 @@ import dev.distillery.train.ClassifierTrainer;
 import dev.distillery.train.TrainConfig;
 import dev.distillery.train.TrainJob;
 import dev.distillery.train.TrainListener;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -45,12 +46,23 @@ public final class ActiveLearningSimulation {
     private final TrainConfig config;
     private final Settings settings;
     private final TrainListener listener;
+    private final Path checkpoints;
 
     public ActiveLearningSimulation(ModelSpec spec, TrainConfig config, Settings settings, TrainListener listener) {
+        this(spec, config, settings, listener, null);
+    }
+
+    /**
+     * @param checkpoints where each round's training keeps its checkpoints ({@code <strategy>-round-N}), so an
+     *     interrupted simulation continues where it was; null for none
+     */
+    public ActiveLearningSimulation(ModelSpec spec, TrainConfig config, Settings settings, TrainListener listener,
+            Path checkpoints) {
         this.spec = spec;
         this.config = config;
         this.settings = settings;
         this.listener = listener == null ? TrainListener.NONE : listener;
+        this.checkpoints = checkpoints;
     }
 
     /** The learning curve of each strategy, in the order given. */
@@ -78,7 +90,8 @@ public final class ActiveLearningSimulation {
                         (int) Math.ceil(settings.stepsPerRound() * (double) config.batchSize() / bought.size()));
                 TrainConfig c = new TrainConfig(epochs, config.batchSize(), config.learningRate(), config.optimizer(),
                         config.schedule(), config.weightDecay(), 0, config.seed() + round);
-                new ClassifierTrainer(c, null, null).train(model, pool.subset("bought", bought), null);
+                Path phase = checkpoints == null ? null : checkpoints.resolve(strategy.label() + "-round-" + round);
+                new ClassifierTrainer(c, null, phase).train(model, pool.subset("bought", bought), null);
                 double acc = TrainJob.evaluate(model, test).accuracy();
                 curve.add(new Point(bought.size(), acc));
                 listener.onMessage(String.format("%-16s round %2d: %,6d labels, test accuracy %.4f", strategy.label(), round,

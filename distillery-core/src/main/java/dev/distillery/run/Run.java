@@ -27,10 +27,22 @@ public final class Run {
     public static final String SUMMARY = "summary.md";
 
     private final Path dir;
+    /** True for a run continued after an interruption: it checks, rather than writes, what the first attempt recorded. */
+    private final boolean continued;
     private java.util.Set<String> recordedEpochs;
 
     Run(Path dir) {
+        this(dir, false);
+    }
+
+    private Run(Path dir, boolean continued) {
         this.dir = dir;
+        this.continued = continued;
+    }
+
+    /** This run, to be continued by the same command after an interruption. */
+    Run continued() {
+        return new Run(dir, true);
     }
 
     public Path dir() {
@@ -58,8 +70,28 @@ public final class Run {
         return dir.resolve("plots");
     }
 
+    /**
+     * Records the resolved configuration. A continued run must resolve to the configuration it started with, or its
+     * checkpoints would belong to another computation.
+     */
     public void writeConfig(Map<String, Object> config) {
+        if (continued) {
+            if (!sameJson(config(), config)) {
+                throw new IllegalArgumentException("run " + id() + " cannot be continued: its command now resolves to a "
+                        + "different configuration than it recorded in " + CONFIG + " (was Distillery updated?); start a new run");
+            }
+            return;
+        }
         writeJson(CONFIG, config);
+    }
+
+    /** Equal as JSON text would be: numbers compared as written, whatever Java type produced them. */
+    private static boolean sameJson(Map<String, Object> a, Map<String, Object> b) {
+        try {
+            return RunStore.JSON.readTree(RunStore.JSON.writeValueAsString(a)).equals(RunStore.JSON.readTree(RunStore.JSON.writeValueAsString(b)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot compare configurations: " + e.getOriginalMessage(), e);
+        }
     }
 
     public Map<String, Object> config() {
@@ -79,6 +111,10 @@ public final class Run {
      * SHA-256 of every input file.
      */
     public void start(String command, List<String> args, long seed, List<Path> inputs) {
+        if (continued) {
+            restart(inputs);
+            return;
+        }
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("run", id());
         p.put("command", command);
@@ -95,6 +131,27 @@ public final class Run {
             }
         }
         p.put("inputs", sums);
+        p.put("cwd", Path.of("").toAbsolutePath().toString());
+        writeJson(PROVENANCE, p);
+    }
+
+    /** Marks a continued run running again, after checking that its inputs are the files it started from. */
+    private void restart(List<Path> inputs) {
+        Map<String, Object> p = new LinkedHashMap<>(provenance());
+        Object recorded = p.get("inputs");
+        Map<?, ?> sums = recorded instanceof Map<?, ?> m ? m : Map.of();
+        for (Path in : inputs) {
+            String key = in.toAbsolutePath().toString();
+            if (Files.isRegularFile(in) && sums.containsKey(key) && !Hashing.sha256(in).equals(sums.get(key))) {
+                throw new IllegalArgumentException("run " + id() + " cannot be continued: " + key
+                        + " changed since the run started (its SHA-256 differs); start a new run");
+            }
+        }
+        List<Object> resumed = new java.util.ArrayList<>(p.get("resumed") instanceof List<?> l ? l : List.of());
+        resumed.add(Instant.now().toString());
+        p.put("resumed", resumed);
+        p.put("status", "running");
+        p.put("software", Provenance.software());
         writeJson(PROVENANCE, p);
     }
 
@@ -145,6 +202,7 @@ public final class Run {
     public void appendEpochMetrics(Map<String, Object> metrics) {
         Object epoch = metrics.get("epoch");
         if (recordedEpochs == null) {
+            dropPartialLastLine();
             recordedEpochs = new java.util.HashSet<>();
             for (Map<String, Object> line : metrics()) {
                 recordedEpochs.add(String.valueOf(line.get("epoch")));
@@ -152,6 +210,27 @@ public final class Run {
         }
         if (recordedEpochs.add(String.valueOf(epoch))) {
             appendMetrics(metrics);
+        }
+    }
+
+    /** A process killed in the middle of an append can leave half a line; the epoch it belonged to is replayed. */
+    private void dropPartialLastLine() {
+        Path file = dir.resolve(METRICS);
+        try {
+            if (!Files.exists(file)) {
+                return;
+            }
+            byte[] bytes = Files.readAllBytes(file);
+            int end = bytes.length;
+            while (end > 0 && bytes[end - 1] != '\n') {
+                end--;
+            }
+            if (end < bytes.length) {
+                byte[] whole = java.util.Arrays.copyOf(bytes, end);
+                AtomicFiles.write(file, out -> out.write(whole));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
         }
     }
 

@@ -23,17 +23,35 @@ public final class RunStore {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private final Path root;
+    /** The interrupted run the next {@link #create} continues, or null. */
+    private final Run resuming;
 
     public RunStore(Path root) {
+        this(root, null);
+    }
+
+    private RunStore(Path root, Run resuming) {
         this.root = root;
+        this.resuming = resuming;
+    }
+
+    /**
+     * This store as seen by a command that continues {@code run}: its {@link #create} hands back that run, which keeps
+     * its directory, checkpoints and finished phases, instead of a new one.
+     */
+    public RunStore resuming(Run run) {
+        return new RunStore(root, run);
     }
 
     public Path root() {
         return root;
     }
 
-    /** Creates a new, empty run directory for {@code command}. */
+    /** Creates a new, empty run directory for {@code command} (or, when resuming, continues the interrupted run). */
     public Run create(String command) {
+        if (resuming != null) {
+            return resuming.continued();
+        }
         String shortId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
         String id = LocalDateTime.now().format(STAMP) + "-" + command + "-" + shortId;
         try {

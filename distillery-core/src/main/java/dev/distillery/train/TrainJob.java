@@ -97,16 +97,6 @@ public final class TrainJob {
                 model, train, spec.onError(), spec.selfTraining(), spec.extra());
     }
 
-    /** Continues an interrupted run from its last checkpoint, with the configuration it recorded. */
-    public Outcome resume(String runId) {
-        Run run = runs.open(runId);
-        TrainSpec spec = JSON.convertValue(run.config(), TrainSpec.class);
-        if (spec == null || spec.model() == null) {
-            throw new IllegalArgumentException("run " + run.id() + " has no training configuration to resume");
-        }
-        return execute(run, spec, prepare(spec));
-    }
-
     /** Reads and splits the data exactly as {@code spec} says; same spec, same splits. */
     public Splits3 prepare(TrainSpec spec) {
         Consumer<String> log = listener::onMessage;

@@ -249,15 +249,58 @@ class TrainJobTest {
                 OnError.FAIL, null, unlabeled.toString()))).hasMessageContaining("1 of 1 extra training examples have no label");
     }
 
+    /** Interrupts a job as epoch {@code killAt} of the run starts, the way a kill after that checkpoint would. */
+    private static TrainListener killedAt(int killAt) {
+        return new TrainListener() {
+            @Override
+            public void onEpochStart(int epoch, int totalEpochs, int batches) {
+                if (epoch == killAt) {
+                    throw new ClassifierTrainerTest.Interrupted();
+                }
+            }
+        };
+    }
+
+    /** Runs {@code spec} whole, and again interrupted as run epoch {@code killAt} starts and resumed; compares the two. */
+    private void resumedEqualsUninterrupted(TrainSpec spec, int killAt) throws Exception {
+        TrainJob.Outcome whole = job().run(spec, "train", List.of());
+        RunStore runs = new RunStore(dir.resolve("runs"));
+        DataCatalog catalog = new DataCatalog(dir.resolve("datasets"));
+        assertThatThrownBy(() -> new TrainJob(catalog, runs, killedAt(killAt)).run(spec, "train", List.of()))
+                .isInstanceOf(ClassifierTrainerTest.Interrupted.class);
+        List<Run> failed = runs.list().stream().map(p -> runs.open(p.toString()))
+                .filter(r -> r.provenance().get("status").toString().startsWith("failed")).toList();
+        assertThat(failed).hasSize(1);
+        Run interrupted = failed.get(0);
+        TrainJob.Outcome resumed = new TrainJob(catalog, runs.resuming(interrupted), null).run(spec, "train", List.of());
+        assertThat(resumed.run().dir()).isEqualTo(interrupted.dir());
+        assertThat(resumed.run().provenance()).containsEntry("status", "finished").containsKey("resumed");
+        assertThat(resumed.training().history()).extracting(EpochStats::trainLoss)
+                .containsExactlyElementsOf(whole.training().history().stream().map(EpochStats::trainLoss).toList());
+        assertThat(resumed.test().accuracy()).isEqualTo(whole.test().accuracy());
+        assertThat(Files.readAllBytes(resumed.run().modelDir().resolve("weights.params")))
+                .isEqualTo(Files.readAllBytes(whole.run().modelDir().resolve("weights.params")));
+        // metrics.jsonl: one line per epoch of the run, in order, none written twice
+        assertThat(resumed.run().metrics()).extracting(m -> ((Number) m.get("epoch")).intValue())
+                .containsExactlyElementsOf(whole.run().metrics().stream().map(m -> ((Number) m.get("epoch")).intValue()).toList());
+        assertThat(resumed.run().metrics()).extracting(m -> m.get("train_loss"))
+                .containsExactlyElementsOf(whole.run().metrics().stream().map(m -> m.get("train_loss")).toList());
+    }
+
     @Test
-    void resumeContinuesTheRecordedRun() throws Exception {
-        Path data = dir.resolve("texts.jsonl");
-        JsonlFormat.write(TestData.texts(30, 4), data);
-        TrainJob.Outcome first = job().run(spec(data, null), "train", List.of());
-        TrainJob.Outcome resumed = job().resume(first.run().id().substring(first.run().id().length() - 6));
-        assertThat(resumed.run().dir()).isEqualTo(first.run().dir());
-        assertThat(resumed.training().resumedFromEpoch()).isEqualTo(3);
-        assertThat(resumed.training().history()).hasSize(3);
+    void selfTrainingInterruptedInAStudentRoundResumesToTheUninterruptedResult() throws Exception {
+        // 20 epochs on the labels, then two student rounds of 10: killed in the first student's 4th epoch
+        resumedEqualsUninterrupted(textSelfTraining(60, 20, new SelfTraining(SelfTraining.REST, 2, 0.6, 10)), 24);
+    }
+
+    @Test
+    void fixMatchInterruptedInItsSecondPassResumesToTheUninterruptedResult() throws Exception {
+        // a weight average too: it must come back from the checkpoint as well
+        TrainSpec fixMatch = withFixMatch(bars("40", 0.5), 3);
+        SelfTraining averaged = new SelfTraining(SelfTraining.REST, 1, 0.9, 3, SelfTraining.Method.FIXMATCH, null, null, 0.5f);
+        TrainSpec spec = new TrainSpec(fixMatch.data(), fixMatch.test(), fixMatch.testFraction(), fixMatch.validationFraction(),
+                fixMatch.labeled(), fixMatch.model(), fixMatch.train(), fixMatch.onError(), averaged);
+        resumedEqualsUninterrupted(spec, spec.train().epochs() + 2);
     }
 
     @Test
