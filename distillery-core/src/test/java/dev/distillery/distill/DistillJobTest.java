@@ -149,4 +149,49 @@ class DistillJobTest {
         assertThat(DistillJob.keepLabels(d, "0", 1).labeledCount()).isZero();
         assertThat(DistillJob.keepLabels(d, null, 1).labeledCount()).isEqualTo(90);
     }
+
+    @Test
+    void aSweepInterruptedInItsSecondStudentResumesToTheUninterruptedResult() throws Exception {
+        DistillSpec spec = spec("20", List.of(2, 8), true, 6);
+        Path teacherDir = Path.of(spec.teacher());
+        DataCatalog catalog = new DataCatalog(dir.resolve("ds"));
+        DistillJob.Outcome whole = new DistillJob(catalog, new RunStore(dir.resolve("whole")), dir.resolve("cache"), null)
+                .run(spec, teacherDir, List.of());
+        RunStore runs = new RunStore(dir.resolve("runs"));
+        // Killed in the 8-unit student's 3rd epoch; the 2-unit student and its baseline had finished.
+        int[] studentsStarted = {0};
+        dev.distillery.train.TrainListener kill = new dev.distillery.train.TrainListener() {
+            @Override
+            public void onEpochStart(int epoch, int totalEpochs, int batches) {
+                if (epoch == 1) {
+                    studentsStarted[0]++;
+                }
+                if (studentsStarted[0] == 3 && epoch == 3) {
+                    throw new IllegalStateException("killed");
+                }
+            }
+        };
+        assertThatThrownBy(() -> new DistillJob(catalog, runs, dir.resolve("cache"), kill).run(spec, teacherDir, List.of()))
+                .hasMessage("killed");
+        var interrupted = runs.open(runs.list().get(0).toString());
+        List<String> messages = new ArrayList<>();
+        dev.distillery.train.TrainListener log = new dev.distillery.train.TrainListener() {
+            @Override
+            public void onMessage(String message) {
+                messages.add(message);
+            }
+        };
+        DistillJob.Outcome resumed = new DistillJob(catalog, runs.resuming(interrupted), dir.resolve("cache"), log)
+                .run(spec, teacherDir, List.of());
+        assertThat(messages).anyMatch(m -> m.contains("already trained"))
+                .anyMatch(m -> m.contains("resuming after epoch 2"));
+        assertThat(resumed.students()).extracting(ModelReport::accuracy)
+                .containsExactlyElementsOf(whole.students().stream().map(ModelReport::accuracy).toList());
+        assertThat(resumed.labelsOnly()).extracting(ModelReport::accuracy)
+                .containsExactlyElementsOf(whole.labelsOnly().stream().map(ModelReport::accuracy).toList());
+        for (String width : List.of("width-2", "width-8")) {
+            assertThat(Files.readAllBytes(resumed.run().dir().resolve("students").resolve(width).resolve("weights.params")))
+                    .isEqualTo(Files.readAllBytes(whole.run().dir().resolve("students").resolve(width).resolve("weights.params")));
+        }
+    }
 }
