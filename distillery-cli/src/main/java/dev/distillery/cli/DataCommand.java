@@ -2,6 +2,7 @@ package dev.distillery.cli;
 
 import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
+import dev.distillery.curate.DuplicateGroups;
 import dev.distillery.data.ReadResult;
 import dev.distillery.data.sources.FetchReport;
 import dev.distillery.data.sources.KnownDataset;
@@ -120,7 +121,10 @@ final class DataCommand implements Runnable {
 
     @Command(name = "split", mixinStandardHelpOptions = true,
             description = {"Write a seeded, stratified train/test split of a data set or file as two JSONL files, so that " +
-                            "several commands (train a teacher, distill a student) test on the same examples."})
+                            "several commands (train a teacher, distill a student) test on the same examples.",
+                    "Exact and near duplicates (texts: the same normalized content, or word 5-gram Jaccard >= 0.8, as " +
+                            "curate's near-dedup finds them; images: identical pixels) stay on one side, so the test " +
+                            "set measures generalization, not memory; the count is printed and checked afresh."})
     static final class Split implements Callable<Integer> {
         @Parameters(paramLabel = "DATA", description = "A known data set or a .jsonl/.csv/IDX file.")
         String ref;
@@ -141,11 +145,14 @@ final class DataCommand implements Runnable {
         public Integer call() {
             Context ctx = Context.fromEnvironment();
             ReadResult r = ctx.catalog().load(ref, onError.policy, System.out::println);
-            var parts = dev.distillery.data.Splits.split(r.dataset(), testFraction, seed, "train", "test");
+            DuplicateGroups.Split split = DuplicateGroups.split(r.dataset(), testFraction, seed, "train", "test");
+            var parts = split.parts();
             dev.distillery.data.DataFiles.write(parts.first(), out.resolve("train.jsonl"));
             dev.distillery.data.DataFiles.write(parts.second(), out.resolve("test.jsonl"));
             System.out.printf("wrote %,d training and %,d test examples to %s (seed %d%s)%n", parts.first().size(),
                     parts.second().size(), out, seed, r.skipped() > 0 ? ", " + r.skipped() + " bad records skipped" : "");
+            System.out.println(split.describe() + "; test examples with a duplicate in training: "
+                    + DuplicateGroups.testExamplesDuplicatedInTraining(parts.first(), parts.second()));
             return 0;
         }
     }

@@ -32,8 +32,9 @@ public final class Curator {
         return switch (s.name()) {
             case "normalize" -> new Normalize();
             case "exact-dedup" -> new ExactDedup();
-            case "near-dedup" -> new NearDedup(num(o, "threshold", 0.8), (int) num(o, "shingle", 5), (int) num(o, "permutations", 128),
-                    (long) num(o, "seed", 42));
+            case "near-dedup" -> new NearDedup(num(o, "threshold", NearDedup.DEFAULT_THRESHOLD),
+                    (int) num(o, "shingle", NearDedup.DEFAULT_SHINGLE), (int) num(o, "permutations", NearDedup.DEFAULT_PERMUTATIONS),
+                    (long) num(o, "seed", NearDedup.DEFAULT_SEED));
             case "quality" -> {
                 QualityFilter.Rules d = QualityFilter.Rules.DEFAULT;
                 yield new QualityFilter(new QualityFilter.Rules((int) num(o, "min_words", d.minWords()),

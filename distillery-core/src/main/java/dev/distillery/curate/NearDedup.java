@@ -10,6 +10,12 @@ import java.util.List;
  * and the smallest id of each cluster kept.
  */
 public final class NearDedup implements CorpusStep {
+    /** The pipeline's default notion of a near duplicate: Jaccard >= 0.8 over word 5-grams, 128 permutations. */
+    public static final double DEFAULT_THRESHOLD = 0.8;
+    public static final int DEFAULT_SHINGLE = 5;
+    public static final int DEFAULT_PERMUTATIONS = 128;
+    public static final long DEFAULT_SEED = 42;
+
     private final double threshold;
     private final MinHash minHash;
     private final int bands;
@@ -36,9 +42,38 @@ public final class NearDedup implements CorpusStep {
         this.rows = br[1];
     }
 
+    /** Near duplicates as the default curation pipeline finds them. */
+    public static NearDedup defaults() {
+        return new NearDedup(DEFAULT_THRESHOLD, DEFAULT_SHINGLE, DEFAULT_PERMUTATIONS, DEFAULT_SEED);
+    }
+
     @Override
     public String name() {
         return "near-dedup";
+    }
+
+    /** The verified near-duplicate pairs among {@code texts}, by position, each once. */
+    public List<Pair> pairs(List<String> texts) {
+        List<long[]> shingles = new ArrayList<>(texts.size());
+        List<long[]> bandKeys = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            long[] sh = minHash.shingles(text);
+            shingles.add(sh);
+            bandKeys.add(bandKeys(sh));
+        }
+        return verifiedPairs(shingles, bandKeys);
+    }
+
+    /** A text's LSH band keys, none for a text too short to shingle. */
+    private long[] bandKeys(long[] shingles) {
+        long[] keys = new long[shingles.length == 0 ? 0 : bands];
+        if (shingles.length > 0) {
+            long[] sig = minHash.signature(shingles);
+            for (int band = 0; band < bands; band++) {
+                keys[band] = MinHash.bandKey(sig, band, rows);
+            }
+        }
+        return keys;
     }
 
     public int bands() {
@@ -68,13 +103,7 @@ public final class NearDedup implements CorpusStep {
             @Override
             public void observe(String id, String text) {
                 long[] sh = minHash.shingles(text);
-                long[] keys = new long[sh.length == 0 ? 0 : bands];
-                if (sh.length > 0) {
-                    long[] sig = minHash.signature(sh);
-                    for (int band = 0; band < bands; band++) {
-                        keys[band] = MinHash.bandKey(sig, band, rows);
-                    }
-                }
+                long[] keys = bandKeys(sh);
                 synchronized (this) {
                     ids.add(id);
                     shingles.add(sh);

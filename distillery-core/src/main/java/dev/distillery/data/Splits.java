@@ -26,15 +26,43 @@ public final class Splits {
      * their own stratum). Same seed, same split.
      */
     public static Pair split(Dataset data, double fraction, long seed, String firstName, String secondName) {
+        int[] alone = new int[data.size()];
+        for (int i = 0; i < alone.length; i++) {
+            alone[i] = i;
+        }
+        return split(data, fraction, seed, firstName, secondName, alone);
+    }
+
+    /**
+     * Like {@link #split(Dataset, double, long, String, String)}, keeping the examples that share a group number
+     * ({@code groups[i]} for example i) on the same side: a group goes where its first example's label stratum sends it,
+     * and a stratum takes groups until it has its share. With every example in its own group this is that split.
+     */
+    public static Pair split(Dataset data, double fraction, long seed, String firstName, String secondName, int[] groups) {
         if (!(fraction > 0 && fraction < 1)) {
             throw new IllegalArgumentException("fraction must be in (0, 1), got: " + fraction);
         }
+        if (groups.length != data.size()) {
+            throw new IllegalArgumentException("groups has " + groups.length + " entries for " + data.size() + " examples");
+        }
+        Map<Integer, List<Example>> members = new LinkedHashMap<>();
+        for (int i = 0; i < groups.length; i++) {
+            members.computeIfAbsent(groups[i], k -> new ArrayList<>()).add(data.get(i));
+        }
         List<Example> first = new ArrayList<>();
         List<Example> second = new ArrayList<>();
-        for (List<Example> stratum : strata(data, seed).values()) {
-            int take = (int) Math.round(stratum.size() * fraction);
-            second.addAll(stratum.subList(0, take));
-            first.addAll(stratum.subList(take, stratum.size()));
+        for (List<List<Example>> stratum : strata(members.values(), seed).values()) {
+            int size = stratum.stream().mapToInt(List::size).sum();
+            int take = (int) Math.round(size * fraction);
+            int taken = 0;
+            for (List<Example> group : stratum) {
+                if (taken < take) {
+                    second.addAll(group);
+                    taken += group.size();
+                } else {
+                    first.addAll(group);
+                }
+            }
         }
         // Restore file order inside each part so outputs are easy to compare with the input.
         sortByPosition(data, first);
@@ -80,13 +108,14 @@ public final class Splits {
         return (int) n;
     }
 
-    private static Map<String, List<Example>> strata(Dataset data, long seed) {
-        Map<String, List<Example>> byLabel = new LinkedHashMap<>();
-        for (Example e : data.examples()) {
-            byLabel.computeIfAbsent(e.label().orElse("\u0000unlabeled"), k -> new ArrayList<>()).add(e);
+    /** Groups by the label of their first example (unlabeled ones form their own stratum), each stratum shuffled. */
+    private static Map<String, List<List<Example>>> strata(java.util.Collection<List<Example>> groups, long seed) {
+        Map<String, List<List<Example>>> byLabel = new LinkedHashMap<>();
+        for (List<Example> group : groups) {
+            byLabel.computeIfAbsent(group.get(0).label().orElse("\u0000unlabeled"), k -> new ArrayList<>()).add(group);
         }
         Random rng = new Random(seed);
-        for (List<Example> stratum : byLabel.values()) {
+        for (List<List<Example>> stratum : byLabel.values()) {
             Collections.shuffle(stratum, rng);
         }
         return byLabel;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
 import dev.distillery.data.OnError;
+import dev.distillery.curate.DuplicateGroups;
 import dev.distillery.data.Splits;
 import dev.distillery.data.sources.DataCatalog;
 import dev.distillery.run.Run;
@@ -51,7 +52,7 @@ public final class TextCollapseJob {
         if (data.schema().kind() != dev.distillery.data.Schema.Kind.TEXT) {
             throw new IllegalArgumentException(spec.data() + " is not a text data set; the text collapse lab needs texts");
         }
-        Splits.Pair split = Splits.split(data, 0.3, 42, "train", "held-out");
+        Splits.Pair split = DuplicateGroups.split(data, 0.3, 42, "train", "held-out").parts();
         List<String> train = split.first().examples().stream().map(Example::text).toList();
         List<String> heldOut = split.second().examples().stream().map(Example::text).toList();
         Run run = runs.create("collapse");

@@ -1,6 +1,7 @@
 package dev.distillery.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distillery.curate.DuplicateGroups;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.OnError;
 import dev.distillery.data.Example;
@@ -30,7 +31,7 @@ public final class TrainJob {
 
     /** The data a job trains and tests on, after splitting, with counts of skipped records. */
     public record Splits3(Dataset train, Dataset validation, Dataset test, int skipped, List<String> skipReasons,
-            Dataset unlabeled) {}
+            Dataset unlabeled, int duplicatesKeptTogether, int trainTestDuplicates) {}
 
     /**
      * The outcome of a finished job. {@code labeledRound}: with self-training, the test evaluation of the model when
@@ -105,6 +106,7 @@ public final class TrainJob {
         int skipped = read.skipped();
         List<String> reasons = new ArrayList<>(read.skipReasons());
         long seed = spec.train().seed();
+        int keptTogether = 0;
         Dataset train;
         Dataset test;
         if (spec.test() != null) {
@@ -114,9 +116,11 @@ public final class TrainJob {
             train = read.dataset();
             test = t.dataset().withSchema(train.schema());
         } else {
-            Splits.Pair parts = Splits.split(read.dataset(), spec.testFraction(), seed, "train", "test");
-            train = parts.first();
-            test = parts.second();
+            DuplicateGroups.Split parts = DuplicateGroups.split(read.dataset(), spec.testFraction(), seed, "train", "test");
+            log.accept("test split: " + parts.describe());
+            keptTogether += parts.examplesInGroups();
+            train = parts.parts().first();
+            test = parts.parts().second();
         }
         train = train.filter(train.name(), e -> e.hasLabel());
         Dataset setAside = null;
@@ -134,9 +138,10 @@ public final class TrainJob {
         }
         Dataset validation = null;
         if (spec.validationFraction() > 0) {
-            Splits.Pair parts = Splits.split(train, spec.validationFraction(), seed + 1, "train", "validation");
-            train = parts.first();
-            validation = parts.second();
+            DuplicateGroups.Split parts = DuplicateGroups.split(train, spec.validationFraction(), seed + 1, "train", "validation");
+            keptTogether += parts.examplesInGroups();
+            train = parts.parts().first();
+            validation = parts.parts().second();
         }
         if (spec.extra() != null && isEmptyFile(spec.extra())) {
             // A synthesis whose verifiers accepted nothing writes an empty file; training on the real data alone is the honest result.
@@ -156,7 +161,20 @@ public final class TrainJob {
             log.accept(String.format("training on %,d examples + %,d extra from %s", train.size(), extra.size(), spec.extra()));
             train = new Dataset(train.name() + "+extra", train.schema(), all);
         }
-        return new Splits3(train, validation, test, skipped, reasons, unlabeled);
+        int leaks = DuplicateGroups.testExamplesDuplicatedInTraining(validation == null ? train
+                : train.subset("train+validation", concat(train.examples(), validation.examples())), test);
+        if (leaks > 0) {
+            log.accept(String.format("warning: %,d of %,d test examples have an exact or near duplicate in the training data; "
+                    + "test figures partly measure memory (split one file with --test-fraction, which keeps duplicates on one side)",
+                    leaks, test.size()));
+        }
+        return new Splits3(train, validation, test, skipped, reasons, unlabeled, keptTogether, leaks);
+    }
+
+    private static List<Example> concat(List<Example> a, List<Example> b) {
+        List<Example> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static boolean isEmptyFile(String ref) {
@@ -258,6 +276,8 @@ public final class TrainJob {
         r.put("train_examples", o.data().train().size());
         r.put("validation_examples", o.data().validation() == null ? 0 : o.data().validation().size());
         r.put("skipped_records", o.data().skipped());
+        r.put("duplicates_kept_together", o.data().duplicatesKeptTogether());
+        r.put("train_test_duplicates", o.data().trainTestDuplicates());
         r.put("parameters", o.parameters());
         r.put("bytes_on_disk", o.bytesOnDisk());
         r.put("epochs_run", o.training().history().size());
@@ -284,6 +304,11 @@ public final class TrainJob {
                 .append(", test ").append(o.test().count()).append(" |\n");
         if (o.data().skipped() > 0) {
             sb.append("| skipped records | ").append(o.data().skipped()).append(" |\n");
+        }
+        sb.append(String.format("| test examples duplicated in training | %,d%s |%n", o.data().trainTestDuplicates(),
+                o.data().trainTestDuplicates() > 0 ? " (test figures partly measure memory)" : ""));
+        if (o.data().duplicatesKeptTogether() > 0) {
+            sb.append(String.format("| duplicates kept on one side of each split | %,d examples |%n", o.data().duplicatesKeptTogether()));
         }
         sb.append("| model | ").append(o.spec().model()).append(" |\n");
         sb.append(String.format("| parameters | %,d (%,.1f KiB on disk) |%n", o.parameters(), o.bytesOnDisk() / 1024.0));

@@ -1,0 +1,124 @@
+package dev.distillery.curate;
+
+import dev.distillery.data.Dataset;
+import dev.distillery.data.Example;
+import dev.distillery.data.Splits;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Which examples of a data set are copies of each other, by the curation pipeline's own notions: texts with the same
+ * normalized content ({@link ExactDedup}) or a word-5-gram Jaccard similarity of at least 0.8 ({@link NearDedup}'s
+ * defaults); dense examples with identical features. A split that puts a message in training and its near copy in
+ * the test set measures memory, not generalization, so every split keeps a group on one side ({@link #split}).
+ */
+public final class DuplicateGroups {
+    private DuplicateGroups() {}
+
+    /** A split that kept each duplicate group on one side. */
+    public record Split(Splits.Pair parts, int groups, int examplesInGroups) {
+        /** A line for the console and the run record. */
+        public String describe() {
+            return groups == 0 ? "no duplicates to keep together"
+                    : String.format("%,d examples in %,d groups of exact or near duplicates kept on one side each", examplesInGroups,
+                            groups);
+        }
+    }
+
+    /** The group of each example, by position: equal numbers are duplicates (transitively). */
+    public static int[] of(Dataset data) {
+        List<Example> examples = data.examples();
+        int[] parent = new int[examples.size()];
+        for (int i = 0; i < parent.length; i++) {
+            parent[i] = i;
+        }
+        Map<Object, Integer> firstWithKey = new HashMap<>();
+        for (int i = 0; i < examples.size(); i++) {
+            Example e = examples.get(i);
+            Object key = e.isText() ? ExactDedup.key(e.text()) : new FeatureKey(e.features());
+            Integer first = firstWithKey.putIfAbsent(key, i);
+            if (first != null) {
+                union(parent, first, i);
+            }
+        }
+        if (!examples.isEmpty() && examples.get(0).isText()) {
+            List<String> texts = new ArrayList<>(examples.size());
+            examples.forEach(e -> texts.add(e.text()));
+            for (NearDedup.Pair p : NearDedup.defaults().pairs(texts)) {
+                union(parent, p.a(), p.b());
+            }
+        }
+        int[] group = new int[parent.length];
+        for (int i = 0; i < group.length; i++) {
+            group[i] = find(parent, i);
+        }
+        return group;
+    }
+
+    /** {@link Splits#split} with every duplicate group kept on one side. */
+    public static Split split(Dataset data, double fraction, long seed, String firstName, String secondName) {
+        int[] groups = of(data);
+        Map<Integer, Integer> sizes = new HashMap<>();
+        for (int g : groups) {
+            sizes.merge(g, 1, Integer::sum);
+        }
+        int multi = (int) sizes.values().stream().filter(n -> n > 1).count();
+        int inMulti = sizes.values().stream().filter(n -> n > 1).mapToInt(Integer::intValue).sum();
+        return new Split(Splits.split(data, fraction, seed, firstName, secondName, groups), multi, inMulti);
+    }
+
+    /**
+     * How many examples of {@code test} have an exact or near duplicate in {@code train}: found afresh on the two sets
+     * together, so it checks a split's grouping rather than trusting it, and it reports overlap between files a user
+     * brought.
+     */
+    public static int testExamplesDuplicatedInTraining(Dataset train, Dataset test) {
+        List<Example> both = new ArrayList<>(train.examples());
+        both.addAll(test.examples());
+        if (both.isEmpty() || both.stream().anyMatch(e -> e.isText() != both.get(0).isText())) {
+            return 0;
+        }
+        int[] groups = of(new Dataset("train+test", train.schema(), both));
+        java.util.Set<Integer> trainGroups = new java.util.HashSet<>();
+        for (int i = 0; i < train.size(); i++) {
+            trainGroups.add(groups[i]);
+        }
+        int count = 0;
+        for (int i = train.size(); i < groups.length; i++) {
+            count += trainGroups.contains(groups[i]) ? 1 : 0;
+        }
+        return count;
+    }
+
+    /** Dense features compared by value. */
+    private record FeatureKey(float[] features) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof FeatureKey k && Arrays.equals(features, k.features);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(features);
+        }
+    }
+
+    private static void union(int[] parent, int a, int b) {
+        int ra = find(parent, a);
+        int rb = find(parent, b);
+        if (ra != rb) {
+            parent[Math.max(ra, rb)] = Math.min(ra, rb);
+        }
+    }
+
+    private static int find(int[] parent, int i) {
+        while (parent[i] != i) {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        return i;
+    }
+}

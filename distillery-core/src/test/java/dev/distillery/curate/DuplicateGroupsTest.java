@@ -1,0 +1,88 @@
+package dev.distillery.curate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.distillery.TestData;
+import dev.distillery.data.Dataset;
+import dev.distillery.data.Example;
+import dev.distillery.data.Splits;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class DuplicateGroupsTest {
+
+    /** 200 distinct 60-word texts in two classes, plus for every 5th one an exact copy (different case and spaces) and a
+     * near copy (one word changed: 51 of 61 distinct word 5-grams shared, Jaccard 0.84). */
+    private static Dataset withPlantedCopies() {
+        Random rng = new Random(7);
+        List<Example> out = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            String label = i % 2 == 0 ? "a" : "b";
+            String[] words = new String[60];
+            for (int w = 0; w < words.length; w++) {
+                words[w] = "w" + rng.nextInt(5000);
+            }
+            String text = String.join(" ", words);
+            out.add(Example.text("doc" + i, text, label, "planted"));
+            if (i % 5 == 0) {
+                out.add(Example.text("doc" + i + "-exact", "  " + text.toUpperCase(java.util.Locale.ROOT) + " ", label, "planted"));
+                words[30] = "changed";
+                out.add(Example.text("doc" + i + "-near", String.join(" ", words), label, "planted"));
+            }
+        }
+        return Dataset.infer("planted", out, null);
+    }
+
+    @Test
+    void findsTheExactAndNearCopiesAndNothingElse() {
+        Dataset d = withPlantedCopies();
+        int[] groups = DuplicateGroups.of(d);
+        for (int i = 0; i < d.size(); i++) {
+            String id = d.get(i).id();
+            String original = id.replace("-exact", "").replace("-near", "");
+            int originalIndex = d.examples().stream().map(Example::id).toList().indexOf(original);
+            assertThat(groups[i]).as(id).isEqualTo(groups[originalIndex]);
+        }
+        assertThat(java.util.Arrays.stream(groups).distinct().count()).isEqualTo(200);
+    }
+
+    @Test
+    void aSplitKeepsEveryGroupOnOneSideWhereAPlainSplitLeaks() {
+        Dataset d = withPlantedCopies();
+        DuplicateGroups.Split split = DuplicateGroups.split(d, 0.3, 42, "train", "test");
+        assertThat(split.groups()).isEqualTo(40);
+        assertThat(split.examplesInGroups()).isEqualTo(120);
+        assertThat(DuplicateGroups.testExamplesDuplicatedInTraining(split.parts().first(), split.parts().second())).isZero();
+        assertThat(split.parts().second().size()).isBetween(70, 86); // about 30% of 280
+        Splits.Pair plain = Splits.split(d, 0.3, 42, "train", "test");
+        assertThat(DuplicateGroups.testExamplesDuplicatedInTraining(plain.first(), plain.second())).isPositive();
+    }
+
+    @Test
+    void withoutDuplicatesTheSplitIsThePlainOne() {
+        Dataset d = TestData.blobs(50, 3);
+        Splits.Pair plain = Splits.split(d, 0.25, 9, "train", "test");
+        Splits.Pair grouped = DuplicateGroups.split(d, 0.25, 9, "train", "test").parts();
+        assertThat(grouped.second().examples()).isEqualTo(plain.second().examples());
+        assertThat(grouped.first().examples()).isEqualTo(plain.first().examples());
+    }
+
+    @Test
+    void identicalImagesStayTogether() {
+        List<Example> ex = new ArrayList<>(TestData.bars(40, 5).examples());
+        List<Example> copies = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Example e = ex.get(i);
+            copies.add(Example.dense(e.id() + "-copy", e.features().clone(), e.label().orElseThrow(), "copy"));
+        }
+        ex.addAll(copies);
+        Dataset d = Dataset.infer("bars", ex, List.of(1L, 8L, 8L));
+        DuplicateGroups.Split split = DuplicateGroups.split(d, 0.5, 1, "train", "test");
+        assertThat(split.examplesInGroups()).isEqualTo(40);
+        assertThat(DuplicateGroups.testExamplesDuplicatedInTraining(split.parts().first(), split.parts().second())).isZero();
+        Splits.Pair plain = Splits.split(d, 0.5, 1, "train", "test");
+        assertThat(DuplicateGroups.testExamplesDuplicatedInTraining(plain.first(), plain.second())).isPositive();
+    }
+}
