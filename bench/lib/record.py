@@ -78,7 +78,7 @@ def main():
     bench_md = os.path.join(ROOT, "BENCHMARKS.md")
     with open(bench_md) as f:
         lines = f.read().splitlines()
-    row = f"| `{a.name}` | `{a.command}` | {a.figures} | {a.target} | {doc['machine']} | {doc['date'][:10]} |"
+    row = f"| `{a.name}` | `{a.command}` | {a.figures} | {a.target} | {doc['machine']} | {doc['date'][:10]} | `{doc['commit']}` |"
     pattern = re.compile(r"^\| `" + re.escape(a.name) + r"` \|")
     replaced = False
     for i, line in enumerate(lines):

@@ -27,6 +27,27 @@ public final class Flops {
         return -1;
     }
 
+    /**
+     * Floating-point operations to train on one example, or -1 where not modeled: 2 per multiply-accumulate for the
+     * forward pass, the weight gradients and the input gradients, less the first layer's input gradient, which
+     * nothing needs (the data takes no gradient).
+     */
+    public static long training(ModelSpec spec, Schema schema) {
+        long macs = of(spec, schema);
+        if (macs < 0) {
+            return -1;
+        }
+        long firstLayer;
+        if (spec instanceof CnnSpec cnn) {
+            List<Long> shape = schema.featureShape();
+            firstLayer = shape.get(1) * shape.get(2) * cnn.stageChannels().get(0) * shape.get(0) * 9;
+        } else {
+            MlpSpec mlp = (MlpSpec) spec;
+            firstLayer = (long) schema.featureSize() * (mlp.layers() > 0 ? mlp.width() : schema.numClasses());
+        }
+        return 2 * (3 * macs - firstLayer);
+    }
+
     private static long cnn(CnnSpec cnn, Schema schema) {
         List<Long> shape = schema.featureShape();
         long inChannels = shape.get(0);

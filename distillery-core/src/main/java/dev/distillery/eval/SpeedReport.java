@@ -19,6 +19,32 @@ public record SpeedReport(double latencyP50Ms, double latencyP99Ms, double throu
     static final int MIN_SINGLES = 20;
 
     /**
+     * The engine's speed on a {@code size} x {@code size} float matrix product, in GFLOP/s (2 n^3 per product): the
+     * yardstick a training loop's FLOP/s is read against on the same machine and threads. Median of 5 rounds of
+     * {@code iterations} products, after a warm-up.
+     */
+    public static double matmulGflops(int size, int iterations) {
+        dev.distillery.model.TorchRuntime.engine();
+        try (NDManager m = NDManager.newBaseManager()) {
+            var a = m.randomUniform(-1, 1, new ai.djl.ndarray.types.Shape(size, size));
+            var b = m.randomUniform(-1, 1, new ai.djl.ndarray.types.Shape(size, size));
+            for (int i = 0; i < 10; i++) {
+                a.matMul(b).close();
+            }
+            double[] rounds = new double[5];
+            for (int r = 0; r < rounds.length; r++) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < iterations; i++) {
+                    a.matMul(b).close();
+                }
+                rounds[r] = 2.0 * size * size * size * iterations / ((System.nanoTime() - t0) / 1e9) / 1e9;
+            }
+            Arrays.sort(rounds);
+            return rounds[rounds.length / 2];
+        }
+    }
+
+    /**
      * Times up to {@code singles} one-example forward passes and up to {@code batches} passes of
      * {@code batchSize} examples drawn cyclically from {@code sample}, after a warm-up. Each part
      * stops early once it has run {@link #BUDGET_SECONDS} (but times at least {@link #MIN_SINGLES}

@@ -284,6 +284,11 @@ public final class TrainJob {
         r.put("best_epoch", o.training().bestEpoch());
         r.put("stopped_early", o.training().stoppedEarly());
         r.put("train_examples_per_s", o.training().examplesPerSecond());
+        long flops = dev.distillery.compress.Flops.training(o.spec().model(), o.data().train().schema());
+        if (flops > 0) {
+            r.put("train_flops_per_example", flops);
+            r.put("train_gflops", flops * o.training().examplesPerSecond() / 1e9);
+        }
         r.put("training_seconds", o.training().trainingSeconds());
         r.put("latency_p50_ms", o.speed().latencyP50Ms());
         r.put("latency_p99_ms", o.speed().latencyP99Ms());
