@@ -11,10 +11,11 @@ public record TrainResult(List<EpochStats> history, int bestEpoch, boolean stopp
         history = List.copyOf(history);
     }
 
-    /** Mean training throughput over the epochs run in this process. */
+    /** Mean training throughput over the epochs run in this process, or over all epochs when none ran here. */
     public double examplesPerSecond() {
         return history.stream().filter(h -> h.epoch() > resumedFromEpoch)
-                .mapToDouble(EpochStats::examplesPerSecond).average().orElse(Double.NaN);
+                .mapToDouble(EpochStats::examplesPerSecond).average()
+                .orElse(history.stream().mapToDouble(EpochStats::examplesPerSecond).average().orElse(Double.NaN));
     }
 
     public double trainingSeconds() {
