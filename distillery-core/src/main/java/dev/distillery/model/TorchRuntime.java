@@ -122,13 +122,18 @@ public final class TorchRuntime {
         }
 
         private static void quietNativeLog(NativeLibrary torch) {
-            // The NNPACK check logs its warning when it first fails; let it, once, at the default level.
-            boolean nnpack = (torch.getFunction("_ZN2at6native17_nnpack_availableEv").invokeInt(new Object[0]) & 0xff) != 0;
-            if (System.getenv("TORCH_CPP_LOG_LEVEL") == null) {
-                NativeLibrary.getInstance("c").getFunction("setenv").invokeInt(new Object[] {"TORCH_CPP_LOG_LEVEL", "ERROR", 0});
+            try {
+                // The NNPACK check logs its warning when it first fails; let it, once, at the default level.
+                boolean nnpack = (torch.getFunction("_ZN2at6native17_nnpack_availableEv").invokeInt(new Object[0]) & 0xff) != 0;
+                if (System.getenv("TORCH_CPP_LOG_LEVEL") == null) {
+                    NativeLibrary.getInstance("c").getFunction("setenv").invokeInt(new Object[] {"TORCH_CPP_LOG_LEVEL", "ERROR", 0});
+                }
+                NativeLibrary.getInstance("c10").getFunction("_ZN3c1011initLoggingEv").invokeVoid(new Object[0]);
+                LOG.debug("PyTorch native runtime configured (NNPACK {})", nnpack ? "available" : "not available on this CPU");
+            } catch (UnsatisfiedLinkError e) {
+                // Another libtorch build: its log stays as verbose as it is, which costs noise, not results.
+                LOG.warn("could not configure libtorch's native log ({}); its warnings may repeat", e.getMessage());
             }
-            NativeLibrary.getInstance("c10").getFunction("_ZN3c1011initLoggingEv").invokeVoid(new Object[0]);
-            LOG.debug("PyTorch native runtime configured (NNPACK {})", nnpack ? "available" : "not available on this CPU");
         }
     }
 }
