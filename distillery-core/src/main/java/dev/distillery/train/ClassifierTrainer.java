@@ -153,6 +153,10 @@ public final class ClassifierTrainer {
 
     /** Runs {@code method} for the configured epochs with checkpoints, validation and early stopping. */
     TrainResult run(Classifier classifier, Method method, Dataset validation) {
+        if (!config.hasLearningRate()) {
+            return new ClassifierTrainer(resolve(classifier), listener, checkpointDir, objective, afterStep)
+                    .run(classifier, method, validation);
+        }
         if (validation != null) {
             checkData(classifier.schema(), validation, "validation", true);
         }
