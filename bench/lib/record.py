@@ -24,9 +24,13 @@ def machine():
 
 
 def commit():
+    """HEAD, marked -dirty when tracked files changed since, except the benchmarks' own outputs (BENCHMARKS.md and
+    bench/results/): those change as a chain of benchmarks records its figures, and no benchmark reads them."""
     try:
         sha = subprocess.check_output(["git", "-C", ROOT, "rev-parse", "--short=12", "HEAD"], text=True).strip()
-        dirty = subprocess.check_output(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"], text=True).strip()
+        status = subprocess.check_output(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"], text=True)
+        changed = [line[3:] for line in status.splitlines() if line.strip()]
+        dirty = [p for p in changed if p != "BENCHMARKS.md" and not p.startswith("bench/results/")]
         return sha + ("-dirty" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"

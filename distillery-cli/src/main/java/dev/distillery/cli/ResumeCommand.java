@@ -37,12 +37,12 @@ final class ResumeCommand implements Callable<Integer> {
         Run interrupted = Context.fromEnvironment().runs().open(runRef);
         Map<String, Object> provenance = interrupted.provenance();
         Object command = provenance.get("command");
-        if ("finished".equals(provenance.get("status"))) {
-            throw new IllegalArgumentException("run " + interrupted.id() + " finished; there is nothing to resume");
-        }
         if (!RESUMABLE.contains(String.valueOf(command))) {
             throw new IllegalArgumentException("run " + interrupted.id() + " is a '" + command + "' run, which keeps no "
                     + "checkpoints; run the command again");
+        }
+        if ("finished".equals(provenance.get("status"))) {
+            throw new IllegalArgumentException("run " + interrupted.id() + " finished; there is nothing to resume");
         }
         List<String> args = provenance.get("args") instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
         Object cwd = provenance.get("cwd");

@@ -165,6 +165,13 @@ class CliTest {
         assertThat(list.out()).contains(runId).contains("-eval-");
         Result show = run("runs", "show", runId);
         assertThat(show.out()).contains("test accuracy").contains("model/weights.params").contains("seed:     42");
+
+        // a finished run has nothing to resume, and a run of a command without checkpoints is refused by name
+        assertBadInput("finished; there is nothing to resume", "resume", runId);
+        assertBadInput("finished; there is nothing to resume", "train", "--resume", runId);
+        String evalRun = list.out().lines().filter(l -> l.contains("-eval-")).findFirst().orElseThrow().trim().split("\\s+")[0];
+        assertBadInput("is a 'eval' run, which keeps no checkpoints", "resume", evalRun);
+        assertBadInput("no run 'nosuchrun'", "resume", "nosuchrun");
     }
 
     @Test
