@@ -7,8 +7,6 @@ import dev.distillery.curate.NearDedup;
 import dev.distillery.curate.StepReport;
 import dev.distillery.data.OnError;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +23,7 @@ public final class EmbeddedNearDuplicates {
     private EmbeddedNearDuplicates() {}
 
     public static void main(String[] args) throws IOException {
-        if (args.length < 3 || args.length > 4) {
-            System.err.println("usage: EmbeddedNearDuplicates CORPUS.jsonl PAIRS.jsonl THRESHOLD [REPEATS]");
-            System.exit(2);
-        }
+        BenchmarkRuns.checkArguments(args, 3, 4, "EmbeddedNearDuplicates CORPUS.jsonl PAIRS.jsonl THRESHOLD [REPEATS]");
         Path corpus = Path.of(args[0]);
         double threshold = Double.parseDouble(args[2]);
         int repeats = args.length == 4 ? Integer.parseInt(args[3]) : 1;
@@ -40,13 +35,9 @@ public final class EmbeddedNearDuplicates {
             Curator.Result r = curator.run(DocFiles.source(corpus, OnError.FAIL), d -> { }, m -> { });
             StepReport step = r.reports().get(0);
             pairs = ((NearDedup) curator.steps().get(0)).lastPairs();
-            System.out.printf("{\"run\": %d, \"documents\": %d, \"seconds\": %.3f, \"docs_per_s\": %.1f, \"pairs\": %d}%n", run,
-                    step.in(), step.seconds(), step.in() / step.seconds(), pairs.size());
+            BenchmarkRuns.printRun(run, step.in(), step.seconds(), pairs.size(), "");
         }
-        StringBuilder out = new StringBuilder();
-        for (NearDedup.IdPair p : pairs) {
-            out.append(String.format("{\"a\":\"%s\",\"b\":\"%s\",\"jaccard\":%.6f}%n", p.a(), p.b(), p.jaccard()));
-        }
-        Files.writeString(Path.of(args[1]), out.toString(), StandardCharsets.UTF_8);
+        BenchmarkRuns.writePairs(Path.of(args[1]),
+                pairs.stream().map(p -> new BenchmarkRuns.Pair(p.a(), p.b(), p.jaccard())).toList());
     }
 }

@@ -1,8 +1,6 @@
 package dev.distillery.spark;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.ml.feature.HashingTF;
@@ -37,10 +35,7 @@ public final class MllibNearDuplicates {
     private MllibNearDuplicates() {}
 
     public static void main(String[] args) throws IOException {
-        if (args.length < 5 || args.length > 6) {
-            System.err.println("usage: MllibNearDuplicates CORPUS.jsonl PAIRS.jsonl THRESHOLD HASH_TABLES MASTER [REPEATS]");
-            System.exit(2);
-        }
+        BenchmarkRuns.checkArguments(args, 5, 6, "MllibNearDuplicates CORPUS.jsonl PAIRS.jsonl THRESHOLD HASH_TABLES MASTER [REPEATS]");
         double threshold = Double.parseDouble(args[2]);
         int tables = Integer.parseInt(args[3]);
         int repeats = args.length == 6 ? Integer.parseInt(args[5]) : 1;
@@ -53,18 +48,10 @@ public final class MllibNearDuplicates {
                 long t0 = System.nanoTime();
                 pairs = pairs(docs, threshold, tables);
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                System.out.printf("{\"run\": %d, \"documents\": %d, \"seconds\": %.3f, \"docs_per_s\": %.1f, \"pairs\": %d, "
-                        + "\"tables\": %d}%n", run, n, seconds, n / seconds, pairs.size(), tables);
+                BenchmarkRuns.printRun(run, n, seconds, pairs.size(), ", \"tables\": " + tables);
             }
-            StringBuilder out = new StringBuilder();
-            for (Row r : pairs) {
-                out.append(String.format("{\"a\":\"%s\",\"b\":\"%s\",\"jaccard\":%.6f}%n", r.getString(0), r.getString(1),
-                        1 - r.getDouble(2)));
-            }
-            Path file = Path.of(args[1]);
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, out.toString(), StandardCharsets.UTF_8);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            BenchmarkRuns.writePairs(Path.of(args[1]), pairs.stream()
+                    .map(r -> new BenchmarkRuns.Pair(r.getString(0), r.getString(1), 1 - r.getDouble(2))).toList());
         }
     }
 
