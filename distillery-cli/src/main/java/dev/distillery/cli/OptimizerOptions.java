@@ -9,8 +9,15 @@ final class OptimizerOptions {
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "15", description = "Maximum epochs. Default: ${DEFAULT-VALUE}.")
     int epochs;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128", description = "Examples per step. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128",
+            description = "Examples per step; train caps it on small data so a pass has at least 8 steps (never below 16). "
+                    + "Default: ${DEFAULT-VALUE}.")
     int batchSize;
+
+    @Option(names = "--min-steps", paramLabel = "N", defaultValue = "" + dev.distillery.train.SmallData.MIN_STEPS,
+            description = "Fewest optimizer steps of a supervised run: on small data each epoch makes several passes "
+                    + "over the examples; 0 for exactly --epochs passes. Default: ${DEFAULT-VALUE}.")
+    int minSteps;
 
     @Option(names = "--lr", paramLabel = "RATE",
             description = "Peak learning rate. Default: the model's own (0.001 for cnn and mlp, 0.01 for ngram).")
@@ -38,6 +45,6 @@ final class OptimizerOptions {
 
     TrainConfig trainConfig() {
         return new TrainConfig(epochs, batchSize, learningRate == null ? TrainConfig.MODEL_DEFAULT : learningRate, optimizer,
-                schedule, weightDecay, patience, seed);
+                schedule, weightDecay, patience, seed, minSteps);
     }
 }

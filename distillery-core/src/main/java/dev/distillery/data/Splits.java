@@ -75,15 +75,70 @@ public final class Splits {
     }
 
     /**
-     * A stratified subset of {@code count} labeled examples (at least one per class when count
-     * allows), e.g. 600 of Fashion-MNIST's 60,000 for "1% of the labels". The rest is returned
-     * as the second part.
+     * A stratified subset of exactly {@code count} examples (at least one per class when count allows), e.g. 600 of
+     * Fashion-MNIST's 60,000 for "1% of the labels". Each class gets its share rounded down, the examples still
+     * missing go to the classes with the largest remainders, and a class left with none takes one from the largest
+     * class, so rounding never adds or drops labels: 2% of 1,347 is 27, not 30. The rest is returned as the second part.
      */
     public static Pair labeledSubset(Dataset data, int count, long seed) {
         if (count <= 0 || count >= data.size()) {
             throw new IllegalArgumentException("count must be in [1, " + (data.size() - 1) + "], got: " + count);
         }
-        return split(data, count / (double) data.size(), seed, "rest", "labeled").swap();
+        List<List<Example>> strata = new ArrayList<>();
+        for (List<List<Example>> stratum : strata(data.examples().stream().map(List::of).toList(), seed).values()) {
+            strata.add(stratum.stream().map(g -> g.get(0)).toList());
+        }
+        int[] takes = allocate(strata.stream().mapToInt(List::size).toArray(), count);
+        List<Example> chosen = new ArrayList<>();
+        List<Example> rest = new ArrayList<>();
+        for (int s = 0; s < strata.size(); s++) {
+            chosen.addAll(strata.get(s).subList(0, takes[s]));
+            rest.addAll(strata.get(s).subList(takes[s], strata.get(s).size()));
+        }
+        sortByPosition(data, chosen);
+        sortByPosition(data, rest);
+        return new Pair(data.subset(data.name() + ":labeled", chosen), data.subset(data.name() + ":rest", rest));
+    }
+
+    /**
+     * Splits {@code total} over strata of the given sizes in proportion to their size, summing exactly to
+     * {@code total}: the floors of the shares first, the remaining units to the largest remainders (ties to the earlier
+     * stratum); then, when {@code total} allows, each stratum left with none takes one from the largest.
+     */
+    static int[] allocate(int[] sizes, int total) {
+        long all = java.util.Arrays.stream(sizes).asLongStream().sum();
+        int[] takes = new int[sizes.length];
+        double[] remainder = new double[sizes.length];
+        int toGive = total;
+        for (int s = 0; s < sizes.length; s++) {
+            double quota = sizes[s] * (double) total / all;
+            takes[s] = (int) Math.floor(quota);
+            remainder[s] = quota - takes[s];
+            toGive -= takes[s];
+        }
+        for (; toGive > 0; toGive--) {
+            int best = -1;
+            for (int s = 0; s < sizes.length; s++) {
+                if (takes[s] < sizes[s] && (best < 0 || remainder[s] > remainder[best])) {
+                    best = s;
+                }
+            }
+            takes[best]++;
+            remainder[best] = -1;
+        }
+        if (total >= sizes.length) {
+            for (int s = 0; s < sizes.length; s++) {
+                if (takes[s] == 0 && sizes[s] > 0) {
+                    int largest = 0;
+                    for (int t = 1; t < sizes.length; t++) {
+                        largest = takes[t] > takes[largest] ? t : largest;
+                    }
+                    takes[largest]--;
+                    takes[s]++;
+                }
+            }
+        }
+        return takes;
     }
 
     /** Parses "1%", "0.01" or "600" against a data set size into a count. */

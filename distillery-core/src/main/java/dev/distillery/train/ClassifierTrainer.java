@@ -143,6 +143,11 @@ public final class ClassifierTrainer {
     public TrainResult train(Classifier classifier, Dataset train, Dataset validation) {
         TrainConfig resolved = resolve(classifier);
         checkData(classifier.schema(), train, "training", objective.requiresLabels());
+        int passes = SmallData.passesPerEpoch(train.size(), resolved);
+        if (passes > 1) {
+            listener.onMessage(String.format("small data: %d passes over the %,d examples an epoch (at least %d optimizer steps in all)",
+                    passes, train.size(), resolved.minSteps()));
+        }
         return new ClassifierTrainer(resolved, listener, checkpointDir, objective, afterStep)
                 .run(classifier, new Supervised(classifier, train.examples(), resolved, objective, afterStep), validation);
     }
@@ -315,6 +320,8 @@ public final class ClassifierTrainer {
         private final TrainConfig config;
         private final Objective objective;
         private final Runnable afterStep;
+        /** Shuffled passes over the examples an epoch: more than one only on small data (see {@link SmallData}). */
+        private final int passes;
         private List<Example> order;
         private Random augmentRng;
 
@@ -324,16 +331,17 @@ public final class ClassifierTrainer {
             this.config = config;
             this.objective = objective;
             this.afterStep = afterStep;
+            this.passes = SmallData.passesPerEpoch(examples.size(), config);
         }
 
         @Override
         public int steps() {
-            return (examples.size() + config.batchSize() - 1) / config.batchSize();
+            return (int) ((examplesPerEpoch() + config.batchSize() - 1) / config.batchSize());
         }
 
         @Override
         public long examplesPerEpoch() {
-            return examples.size();
+            return (long) passes * examples.size();
         }
 
         @Override
@@ -343,9 +351,14 @@ public final class ClassifierTrainer {
 
         @Override
         public void startEpoch(int epoch, Random rng) {
-            order = new ArrayList<>(examples);
+            order = new ArrayList<>(passes * examples.size());
             // These per-epoch seeds predate the shared stream; kept so earlier runs' data orders stay the same.
-            Collections.shuffle(order, new Random(config.seed() * 1_000_003L + epoch));
+            Random shuffle = new Random(config.seed() * 1_000_003L + epoch);
+            for (int pass = 0; pass < passes; pass++) {
+                List<Example> one = new ArrayList<>(examples);
+                Collections.shuffle(one, shuffle);
+                order.addAll(one);
+            }
             augmentRng = new Random(config.seed() * 7_919L + epoch);
         }
 

@@ -11,10 +11,12 @@ package dev.distillery.train;
  * @param weightDecay   L2 penalty added by the optimizer
  * @param patience      epochs without a better validation accuracy before stopping; 0 turns early stopping off
  * @param seed          drives initialization, shuffling, augmentation and dropout
+ * @param minSteps      the fewest optimizer steps plain supervised training takes: on small data each epoch makes
+ *                      several passes over the examples to reach it (see {@link SmallData}); 0 for none
  */
 public record TrainConfig(
         int epochs, int batchSize, float learningRate, Optimizer optimizer, Schedule schedule,
-        float weightDecay, int patience, long seed) {
+        float weightDecay, int patience, long seed, int minSteps) {
 
     public enum Optimizer { ADAM, SGD }
 
@@ -25,7 +27,17 @@ public record TrainConfig(
     /** Marks "use the model's default learning rate"; a training job resolves it before training. */
     public static final float MODEL_DEFAULT = Float.NaN;
 
+    /** A configuration without a minimum number of steps: exactly {@code epochs} passes over the data. */
+    public TrainConfig(int epochs, int batchSize, float learningRate, Optimizer optimizer, Schedule schedule,
+            float weightDecay, int patience, long seed) {
+        this(epochs, batchSize, learningRate, optimizer, schedule, weightDecay, patience, seed, 0);
+    }
+
+    @com.fasterxml.jackson.annotation.JsonCreator
     public TrainConfig {
+        if (minSteps < 0) {
+            throw new IllegalArgumentException("minSteps must be >= 0, got: " + minSteps);
+        }
         if (epochs <= 0) {
             throw new IllegalArgumentException("epochs must be > 0, got: " + epochs);
         }
@@ -46,7 +58,7 @@ public record TrainConfig(
     }
 
     public static TrainConfig defaults() {
-        return new TrainConfig(15, 128, MODEL_DEFAULT, Optimizer.ADAM, Schedule.COSINE, 0f, 5, DEFAULT_SEED);
+        return new TrainConfig(15, 128, MODEL_DEFAULT, Optimizer.ADAM, Schedule.COSINE, 0f, 5, DEFAULT_SEED, SmallData.MIN_STEPS);
     }
 
     /** The learning rate after {@code step} of {@code totalSteps} updates. */
@@ -64,14 +76,22 @@ public record TrainConfig(
     }
 
     public TrainConfig withEpochs(int n) {
-        return new TrainConfig(n, batchSize, learningRate, optimizer, schedule, weightDecay, patience, seed);
+        return new TrainConfig(n, batchSize, learningRate, optimizer, schedule, weightDecay, patience, seed, minSteps);
     }
 
     public TrainConfig withSeed(long s) {
-        return new TrainConfig(epochs, batchSize, learningRate, optimizer, schedule, weightDecay, patience, s);
+        return new TrainConfig(epochs, batchSize, learningRate, optimizer, schedule, weightDecay, patience, s, minSteps);
     }
 
     public TrainConfig withLearningRate(float lr) {
-        return new TrainConfig(epochs, batchSize, lr, optimizer, schedule, weightDecay, patience, seed);
+        return new TrainConfig(epochs, batchSize, lr, optimizer, schedule, weightDecay, patience, seed, minSteps);
+    }
+
+    public TrainConfig withBatchSize(int b) {
+        return new TrainConfig(epochs, b, learningRate, optimizer, schedule, weightDecay, patience, seed, minSteps);
+    }
+
+    public TrainConfig withMinSteps(int n) {
+        return new TrainConfig(epochs, batchSize, learningRate, optimizer, schedule, weightDecay, patience, seed, n);
     }
 }

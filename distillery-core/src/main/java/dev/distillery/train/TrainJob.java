@@ -91,6 +91,11 @@ public final class TrainJob {
         ModelSpec model = spec.model() != null ? spec.model() : ModelSpec.defaultFor(data.train().schema());
         TrainConfig train = spec.train().hasLearningRate() ? spec.train()
                 : spec.train().withLearningRate(model.defaultLearningRate());
+        TrainConfig capped = SmallData.capBatch(train, data.train().size());
+        if (capped != train) {
+            listener.onMessage(String.format("small data: batch %d for %,d training examples", capped.batchSize(), data.train().size()));
+            train = capped;
+        }
         if (spec.model() == null) {
             listener.onMessage("model: " + model + " (picked for " + data.train().schema().kind() + " data)");
         }
@@ -137,7 +142,11 @@ public final class TrainJob {
             unlabeled = unlabeledFor(spec.selfTraining(), setAside, train, onError, log);
         }
         Dataset validation = null;
-        if (spec.validationFraction() > 0) {
+        if (spec.validationFraction() > 0 && !SmallData.holdsOut(train.size(), train.schema().numClasses(), spec.validationFraction())) {
+            log.accept(String.format("no validation hold-out: %.0f%% of %,d labeled examples is fewer than %d a class for %d classes;"
+                    + " training on all of them for the whole schedule (no early stopping)", 100 * spec.validationFraction(),
+                    train.size(), SmallData.MIN_VALIDATION_PER_CLASS, train.schema().numClasses()));
+        } else if (spec.validationFraction() > 0) {
             DuplicateGroups.Split parts = DuplicateGroups.split(train, spec.validationFraction(), seed + 1, "train", "validation");
             keptTogether += parts.examplesInGroups();
             train = parts.parts().first();

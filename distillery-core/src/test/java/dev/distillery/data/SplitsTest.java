@@ -21,6 +21,15 @@ class SplitsTest {
         return Dataset.infer("d", ex, null);
     }
 
+    /** {@code n} examples over {@code classes} labels, round robin. */
+    static Dataset balanced(int n, int classes) {
+        List<Example> ex = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ex.add(Example.text("e" + i, "t" + i, "c" + (i % classes), ""));
+        }
+        return Dataset.infer("d", ex, null);
+    }
+
     @Test
     void splitIsStratifiedDisjointCompleteAndSeeded() {
         Dataset d = data(900, 100);
@@ -43,6 +52,26 @@ class SplitsTest {
         assertThat(p.first().size()).isEqualTo(100);
         assertThat(p.first().labelCounts()).containsEntry("A", 99).containsEntry("B", 1);
         assertThat(p.second().size()).isEqualTo(900);
+    }
+
+    @Test
+    void labeledSubsetGivesExactlyTheCountAsked() {
+        Dataset d = balanced(1347, 10);
+        for (int count : new int[] {10, 20, 27, 100, 134, 1000}) {
+            Splits.Pair p = Splits.labeledSubset(d, count, 3);
+            assertThat(p.first().size()).as("count %d", count).isEqualTo(count);
+            assertThat(p.first().labelCounts()).as("count %d", count).hasSize(10);
+            assertThat(p.second().size()).isEqualTo(1347 - count);
+        }
+        assertThat(Splits.labeledSubset(d, Splits.parseAmount("2%", d.size()), 3).first().size()).isEqualTo(27);
+        assertThat(Splits.labeledSubset(d, 20, 3).first().labelCounts().values()).containsOnly(2);
+    }
+
+    @Test
+    void allocationSumsExactlyAndGivesEveryStratumOne() {
+        assertThat(Splits.allocate(new int[] {135, 135, 135}, 4)).containsExactly(2, 1, 1);
+        assertThat(Splits.allocate(new int[] {900, 50, 50}, 3)).containsExactly(1, 1, 1);
+        assertThat(Splits.allocate(new int[] {5, 1}, 6)).containsExactly(5, 1);
     }
 
     @Test

@@ -200,7 +200,8 @@ class TrainJobTest {
     void modelAndLearningRateLeftToTheDataAreResolvedAndRecorded() throws Exception {
         Path data = dir.resolve("texts.jsonl");
         JsonlFormat.write(TestData.texts(30, 7), data);
-        TrainConfig cfg = TrainConfig.defaults().withEpochs(1);
+        // One pass, no step minimum: this checks what is resolved, not what the default n-gram bag learns.
+        TrainConfig cfg = TrainConfig.defaults().withEpochs(1).withMinSteps(0);
         TrainSpec open = new TrainSpec(data.toString(), null, 0.25, 0, null, null, cfg, OnError.FAIL);
         TrainJob.Outcome o = job().run(open, "train", List.of());
         assertThat(o.spec().model()).isEqualTo(NgramBagSpec.DEFAULT);
@@ -215,6 +216,24 @@ class TrainJobTest {
         double first = job().run(spec(data, null), "train", List.of()).test().accuracy();
         double second = job().run(spec(data, null), "train", List.of()).test().accuracy();
         assertThat(second).isEqualTo(first);
+    }
+
+    @Test
+    void twoLabelsAClassTrainWithoutAHoldOutForTheMinimumSteps() throws Exception {
+        Path data = dir.resolve("blobs.jsonl");
+        JsonlFormat.write(TestData.blobs(100, 3), data);
+        TrainConfig cfg = new TrainConfig(3, 128, 1e-2f, TrainConfig.Optimizer.ADAM, TrainConfig.Schedule.COSINE, 0f, 5, 1, 60);
+        TrainJob.Outcome o = job().run(new TrainSpec(data.toString(), null, 0.2, 0.1, "6", new MlpSpec(8, 1, 0f), cfg,
+                OnError.FAIL), "train", List.of());
+        assertThat(o.data().train().size()).isEqualTo(6);
+        assertThat(o.data().train().labelCounts().values()).containsOnly(2);
+        assertThat(o.data().validation()).as("0.6 validation examples cannot judge 3 classes").isNull();
+        assertThat(o.spec().train().batchSize()).as("capped for 6 examples").isEqualTo(SmallData.MIN_BATCH);
+        // 6 examples in batches of 16: one step a pass, so 20 passes an epoch make 60 steps in 3 epochs.
+        assertThat(o.training().history()).hasSize(3);
+        assertThat(o.training().history().get(0).examplesPerSecond() * o.training().history().get(0).seconds())
+                .isCloseTo(120.0, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(o.test().count()).isEqualTo(60);
     }
 
     @Test
@@ -236,9 +255,9 @@ class TrainJobTest {
         Path extra = dir.resolve("extra.jsonl");
         JsonlFormat.write(TestData.blobs(5, 8), extra);
         TrainConfig cfg = new TrainConfig(2, 16, 1e-2f, TrainConfig.Optimizer.ADAM, TrainConfig.Schedule.COSINE, 0f, 0, 1);
-        TrainJob.Splits3 plain = job().prepare(new TrainSpec(data.toString(), null, 0.2, 0.25, "10%", new MlpSpec(8, 1, 0f), cfg,
+        TrainJob.Splits3 plain = job().prepare(new TrainSpec(data.toString(), null, 0.2, 0.25, "50%", new MlpSpec(8, 1, 0f), cfg,
                 OnError.FAIL, null, null));
-        TrainJob.Splits3 more = job().prepare(new TrainSpec(data.toString(), null, 0.2, 0.25, "10%", new MlpSpec(8, 1, 0f), cfg,
+        TrainJob.Splits3 more = job().prepare(new TrainSpec(data.toString(), null, 0.2, 0.25, "50%", new MlpSpec(8, 1, 0f), cfg,
                 OnError.FAIL, null, extra.toString()));
         assertThat(more.train().size()).isEqualTo(plain.train().size() + 15);
         assertThat(more.validation().examples()).extracting(Example::id).isEqualTo(plain.validation().examples().stream().map(Example::id).toList());
