@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** The model options of {@code train}, plus the optimizer options every training command shares. */
 final class TrainOptions {
-    enum ModelType { auto, cnn, mlp, ngram, minilm }
+    enum ModelType { auto, cnn, mlp, ngram, minilm, linear }
 
     @Option(names = "--model", paramLabel = "TYPE", defaultValue = "auto",
             description = "Network: cnn (images), mlp (dense features), ngram (text), minilm (frozen MiniLM encoder + head, text), "
@@ -20,7 +20,7 @@ final class TrainOptions {
 
     @Option(names = "--width", paramLabel = "N",
             description = "Size knob: CNN base channels (default 32), MLP hidden units (256), n-gram embedding size (32), "
-                    + "minilm head hidden units (0 = linear).")
+                    + "minilm head hidden units (0 = linear), linear: text hash buckets (262144).")
     Integer width;
 
     @Option(names = "--no-augment", description = "Turn off the CNN's random horizontal flips in training.")
@@ -47,6 +47,7 @@ final class TrainOptions {
             case mlp -> MlpSpec.DEFAULT;
             case ngram -> NgramBagSpec.DEFAULT;
             case minilm -> MiniLmSpec.DEFAULT;
+            case linear -> dev.distillery.model.LinearSpec.DEFAULT;
         };
         if (noAugment) {
             if (!(spec instanceof CnnSpec cnn)) {

@@ -15,9 +15,10 @@ import dev.distillery.data.Schema;
     @JsonSubTypes.Type(value = MlpSpec.class, name = "mlp"),
     @JsonSubTypes.Type(value = CnnSpec.class, name = "cnn"),
     @JsonSubTypes.Type(value = NgramBagSpec.class, name = "ngram"),
-    @JsonSubTypes.Type(value = MiniLmSpec.class, name = "minilm")
+    @JsonSubTypes.Type(value = MiniLmSpec.class, name = "minilm"),
+    @JsonSubTypes.Type(value = LinearSpec.class, name = "linear")
 })
-public sealed interface ModelSpec permits MlpSpec, CnnSpec, NgramBagSpec, MiniLmSpec {
+public sealed interface ModelSpec permits MlpSpec, CnnSpec, NgramBagSpec, MiniLmSpec, LinearSpec {
 
     /** The main size knob: hidden units (MLP), base channels (CNN), embedding size (n-gram bag). */
     int width();
@@ -51,14 +52,15 @@ public sealed interface ModelSpec permits MlpSpec, CnnSpec, NgramBagSpec, MiniLm
 
     Featurizer featurizer(Schema schema);
 
-    /** A spec with default settings for a name the CLI accepts: mlp, cnn or ngram. */
+    /** A spec with default settings for a name the CLI accepts: mlp, cnn, ngram, minilm or linear. */
     static ModelSpec defaults(String type) {
         return switch (type) {
             case "mlp" -> MlpSpec.DEFAULT;
             case "cnn" -> CnnSpec.DEFAULT;
             case "ngram" -> NgramBagSpec.DEFAULT;
             case "minilm" -> MiniLmSpec.DEFAULT;
-            default -> throw new IllegalArgumentException("unknown model type '" + type + "'; use mlp, cnn, ngram or minilm");
+            case "linear" -> LinearSpec.DEFAULT;
+            default -> throw new IllegalArgumentException("unknown model type '" + type + "'; use mlp, cnn, ngram, minilm or linear");
         };
     }
 

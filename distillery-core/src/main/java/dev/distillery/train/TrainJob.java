@@ -37,9 +37,11 @@ public final class TrainJob {
      * The outcome of a finished job. {@code labeledRound}: with self-training, the test evaluation of the model when
      * its labeled round ended (the supervised-only model of the same run); otherwise null. {@code unlabeledCheck}: with
      * self-training and a validation split, what the unlabeled rounds did to validation accuracy; otherwise null.
+     * {@code modelSelection}: how settings were chosen by cross-validation (a linear model's C), or null.
      */
     public record Outcome(Run run, TrainSpec spec, Splits3 data, TrainResult training, Evaluation test, SpeedReport speed,
-            long parameters, long bytesOnDisk, Evaluation labeledRound, UnlabeledCheck unlabeledCheck) {}
+            long parameters, long bytesOnDisk, Evaluation labeledRound, UnlabeledCheck unlabeledCheck,
+            Map<String, Object> modelSelection) {}
 
     /**
      * Validation accuracy when the labeled round ended and when the unlabeled rounds ended. The validation examples
@@ -86,18 +88,27 @@ public final class TrainJob {
         return execute(run, spec, data);
     }
 
-    /** Fills in what the user left to the data: the model (by data kind) and its learning rate. */
+    /** Whether {@code spec} leaves the model to {@code auto} and has few enough labels for it to cross-validate. */
+    private static boolean autoByCrossValidation(TrainSpec spec, int labels) {
+        return spec.model() == null && spec.selfTraining() == null && AutoSelect.choosesByCrossValidation(labels);
+    }
+
+    /**
+     * Fills in what the user left to the data: the batch size for small data, and with self-training the network (by data
+     * kind) and its learning rate. Without self-training a missing model stays open ({@code auto}): the job chooses it
+     * ({@link AutoSelect}) and each candidate uses its own learning rate.
+     */
     private TrainSpec resolveDefaults(TrainSpec spec, Splits3 data) {
-        ModelSpec model = spec.model() != null ? spec.model() : ModelSpec.defaultFor(data.train().schema());
-        TrainConfig train = spec.train().hasLearningRate() ? spec.train()
+        ModelSpec model = spec.model() != null || spec.selfTraining() == null ? spec.model() : ModelSpec.defaultFor(data.train().schema());
+        TrainConfig train = spec.train().hasLearningRate() || model == null ? spec.train()
                 : spec.train().withLearningRate(model.defaultLearningRate());
         TrainConfig capped = SmallData.capBatch(train, data.train().size());
         if (capped != train) {
             listener.onMessage(String.format("small data: batch %d for %,d training examples", capped.batchSize(), data.train().size()));
             train = capped;
         }
-        if (spec.model() == null) {
-            listener.onMessage("model: " + model + " (picked for " + data.train().schema().kind() + " data)");
+        if (spec.model() == null && model != null) {
+            listener.onMessage("model: " + model + " (picked for " + data.train().schema().kind() + " data, to self-train)");
         }
         return new TrainSpec(spec.data(), spec.test(), spec.testFraction(), spec.validationFraction(), spec.labeled(),
                 model, train, spec.onError(), spec.selfTraining(), spec.extra());
@@ -142,7 +153,12 @@ public final class TrainJob {
             unlabeled = unlabeledFor(spec.selfTraining(), setAside, train, onError, log);
         }
         Dataset validation = null;
-        if (spec.validationFraction() > 0 && !SmallData.holdsOut(train.size(), train.schema().numClasses(), spec.validationFraction())) {
+        if (spec.validationFraction() > 0 && spec.model() instanceof dev.distillery.model.LinearSpec) {
+            log.accept("no validation hold-out: the linear model chooses its regularization by cross-validation on all labels");
+        } else if (spec.validationFraction() > 0 && autoByCrossValidation(spec, train.size())) {
+            log.accept(String.format("no validation hold-out: with %,d labels --model auto chooses by cross-validation on all of them",
+                    train.size()));
+        } else if (spec.validationFraction() > 0 && !SmallData.holdsOut(train.size(), train.schema().numClasses(), spec.validationFraction())) {
             log.accept(String.format("no validation hold-out: %.0f%% of %,d labeled examples is fewer than %d a class for %d classes;"
                     + " training on all of them for the whole schedule (no early stopping)", 100 * spec.validationFraction(),
                     train.size(), SmallData.MIN_VALIDATION_PER_CLASS, train.schema().numClasses()));
@@ -215,15 +231,35 @@ public final class TrainJob {
     }
 
     private Outcome trainAndEvaluate(Run run, TrainSpec spec, Splits3 data) {
+        TrainListener recording = new RecordingListener(listener, run);
+        Dataset validation = data.validation() == null || data.validation().size() == 0 ? null : data.validation();
+        if (spec.model() == null && validation != null) {
+            return autoOnValidation(run, spec, data, recording, validation);
+        }
+        Map<String, Object> selection = null;
+        if (spec.model() == null) {
+            AutoSelect.Choice choice = AutoSelect.choose(data.train(), spec.train(), listener);
+            selection = choice.describe();
+            spec = withModel(spec, choice.spec());
+        }
         ModelSpec modelSpec = spec.model();
-        try (Classifier classifier = Classifier.create(modelSpec, data.train().schema())) {
-            TrainListener recording = new RecordingListener(listener, run);
-            Dataset test = data.test().filter(data.test().name(), e -> e.hasLabel());
+        Classifier classifier = Classifier.create(modelSpec, data.train().schema());
+        Dataset test = data.test().filter(data.test().name(), e -> e.hasLabel());
+        try {
             TrainResult result;
             Evaluation[] labeledRound = {null};
-            Dataset validation = data.validation() == null || data.validation().size() == 0 ? null : data.validation();
             double[] labeledRoundValidation = {Double.NaN};
-            if (spec.selfTraining() == null) {
+            if (modelSpec instanceof dev.distillery.model.LinearSpec) {
+                if (spec.selfTraining() != null) {
+                    throw new IllegalArgumentException("--unlabeled needs a network trained by steps (cnn, mlp, ngram or minilm), "
+                            + "not the linear model");
+                }
+                LinearFit.Fitted fitted = LinearFit.fit(classifier, data.train(), validation, spec.train().seed(), recording);
+                result = fitted.result();
+                if (selection == null) {
+                    selection = fitted.describe();
+                }
+            } else if (spec.selfTraining() == null) {
                 ClassifierTrainer trainer = new ClassifierTrainer(spec.train(), recording, run.checkpointDir("train"));
                 result = trainer.train(classifier, data.train(), data.validation());
             } else {
@@ -235,28 +271,83 @@ public final class TrainJob {
                     }
                 }, run.checkpointDir("self-training")).train(classifier, data.train(), data.unlabeled(), data.validation());
             }
-            UnlabeledCheck check = null;
-            if (spec.selfTraining() != null && validation != null) {
-                check = new UnlabeledCheck(labeledRoundValidation[0], evaluate(classifier, validation).accuracy(), validation.size());
-                if (check.lowered()) {
-                    listener.onMessage(check.warning());
-                }
-            }
-            listener.onMessage("evaluating on " + data.test().size() + " test examples");
-            Evaluation eval = evaluate(classifier, test);
-            Map<String, Object> meta = new LinkedHashMap<>();
-            meta.put("run", run.id());
-            meta.put("trained_on", spec.data());
-            meta.put("seed", spec.train().seed());
-            meta.put("test_accuracy", eval.accuracy());
-            classifier.save(run.modelDir(), meta);
-            long bytes = Classifier.sizeOnDisk(run.modelDir());
-            listener.onMessage("timing inference");
-            SpeedReport speed = SpeedReport.measure(classifier, test.examples().subList(0, Math.min(256, test.size())),
-                    200, 256, 10, bytes);
-            Plots.trainingCurves(result.history(), run.plotsDir().resolve("loss.png"), run.plotsDir().resolve("accuracy.png"));
-            return new Outcome(run, spec, data, result, eval, speed, classifier.parameterCount(), bytes, labeledRound[0], check);
+            return finish(run, spec, data, classifier, result, labeledRound[0], unlabeledCheck(spec, classifier, validation,
+                    labeledRoundValidation[0]), selection);
+        } finally {
+            classifier.close();
         }
+    }
+
+    private static TrainSpec withModel(TrainSpec spec, ModelSpec model) {
+        return new TrainSpec(spec.data(), spec.test(), spec.testFraction(), spec.validationFraction(), spec.labeled(),
+                model, spec.train(), spec.onError(), spec.selfTraining(), spec.extra());
+    }
+
+    /**
+     * {@code auto} with many labels: the linear model and the data kind's network each train on the training part, and
+     * the better on the validation split is kept (the linear model on a tie).
+     */
+    private Outcome autoOnValidation(Run run, TrainSpec spec, Splits3 data, TrainListener recording, Dataset validation) {
+        ModelSpec network = ModelSpec.defaultFor(data.train().schema());
+        Classifier linear = Classifier.create(dev.distillery.model.LinearSpec.DEFAULT, data.train().schema());
+        Classifier trained = null;
+        try {
+            listener.onMessage("auto: fitting the linear model, then training " + network + "; the validation split decides");
+            LinearFit.Fitted fitted = LinearFit.fit(linear, data.train(), validation, spec.train().seed(), TrainListener.NONE);
+            double linearAccuracy = fitted.result().history().get(0).valAccuracy();
+            listener.onMessage(String.format("auto: linear (C %s): validation accuracy %.4f", fitted.c(), linearAccuracy));
+            trained = Classifier.create(network, data.train().schema());
+            TrainResult result = new ClassifierTrainer(spec.train(), recording, run.checkpointDir("train"))
+                    .train(trained, data.train(), validation);
+            double networkAccuracy = result.history().get(result.bestEpoch() - 1).valAccuracy();
+            Map<String, Object> selection = new LinkedHashMap<>();
+            selection.put("rule", "auto: each candidate trained on the training part, the validation split decides");
+            selection.put("candidates", List.of(Map.of("candidate", "linear (C " + fitted.c() + ")", "val_accuracy", linearAccuracy),
+                    Map.of("candidate", network.toString(), "val_accuracy", networkAccuracy)));
+            boolean linearWins = linearAccuracy >= networkAccuracy;
+            selection.put("chosen", linearWins ? "linear" : network.toString());
+            listener.onMessage(String.format("auto: chose %s (validation accuracy %.4f against %.4f)", linearWins ? "linear" : network,
+                    Math.max(linearAccuracy, networkAccuracy), Math.min(linearAccuracy, networkAccuracy)));
+            Classifier kept = linearWins ? linear : trained;
+            return finish(run, withModel(spec, kept.spec()), data, kept, linearWins ? fitted.result() : result, null, null, selection);
+        } finally {
+            linear.close();
+            if (trained != null) {
+                trained.close();
+            }
+        }
+    }
+
+    private UnlabeledCheck unlabeledCheck(TrainSpec spec, Classifier classifier, Dataset validation, double labeledRoundAccuracy) {
+        if (spec.selfTraining() == null || validation == null) {
+            return null;
+        }
+        UnlabeledCheck check = new UnlabeledCheck(labeledRoundAccuracy, evaluate(classifier, validation).accuracy(), validation.size());
+        if (check.lowered()) {
+            listener.onMessage(check.warning());
+        }
+        return check;
+    }
+
+    /** Tests, times and saves the trained {@code classifier} and assembles the outcome. */
+    private Outcome finish(Run run, TrainSpec spec, Splits3 data, Classifier classifier, TrainResult result,
+            Evaluation labeledRound, UnlabeledCheck check, Map<String, Object> selection) {
+        Dataset test = data.test().filter(data.test().name(), e -> e.hasLabel());
+        listener.onMessage("evaluating on " + data.test().size() + " test examples");
+        Evaluation eval = evaluate(classifier, test);
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("run", run.id());
+        meta.put("trained_on", spec.data());
+        meta.put("seed", spec.train().seed());
+        meta.put("test_accuracy", eval.accuracy());
+        classifier.save(run.modelDir(), meta);
+        long bytes = Classifier.sizeOnDisk(run.modelDir());
+        listener.onMessage("timing inference");
+        SpeedReport speed = SpeedReport.measure(classifier, test.examples().subList(0, Math.min(256, test.size())),
+                200, 256, 10, bytes);
+        Plots.trainingCurves(result.history(), run.plotsDir().resolve("loss.png"), run.plotsDir().resolve("accuracy.png"));
+        return new Outcome(run, spec, data, result, eval, speed, classifier.parameterCount(), bytes, labeledRound, check,
+                selection);
     }
 
     /** Accuracy, macro-F1 and confusion of {@code classifier} on labeled {@code data}. */
@@ -281,6 +372,9 @@ public final class TrainJob {
         if (o.unlabeledCheck() != null) {
             r.put("labeled_round_val_accuracy", o.unlabeledCheck().labeledRoundAccuracy());
             r.put("final_val_accuracy", o.unlabeledCheck().finalAccuracy());
+        }
+        if (o.modelSelection() != null) {
+            r.put("model_selection", o.modelSelection());
         }
         r.put("train_examples", o.data().train().size());
         r.put("validation_examples", o.data().validation() == null ? 0 : o.data().validation().size());

@@ -10,6 +10,7 @@ import dev.distillery.data.JsonlFormat;
 import dev.distillery.data.OnError;
 import dev.distillery.data.sources.DataCatalog;
 import dev.distillery.model.MlpSpec;
+import dev.distillery.model.LinearSpec;
 import dev.distillery.model.NgramBagSpec;
 import dev.distillery.run.Run;
 import dev.distillery.run.RunStore;
@@ -197,16 +198,41 @@ class TrainJobTest {
     }
 
     @Test
-    void modelAndLearningRateLeftToTheDataAreResolvedAndRecorded() throws Exception {
+    void autoChoosesByCrossValidationAndRecordsTheTable() throws Exception {
         Path data = dir.resolve("texts.jsonl");
         JsonlFormat.write(TestData.texts(30, 7), data);
-        // One pass, no step minimum: this checks what is resolved, not what the default n-gram bag learns.
+        // One pass, no step minimum: this checks how the choice is made and recorded, not what the n-gram bag learns.
         TrainConfig cfg = TrainConfig.defaults().withEpochs(1).withMinSteps(0);
-        TrainSpec open = new TrainSpec(data.toString(), null, 0.25, 0, null, null, cfg, OnError.FAIL);
+        TrainSpec open = new TrainSpec(data.toString(), null, 0.25, 0.1, null, null, cfg, OnError.FAIL);
         TrainJob.Outcome o = job().run(open, "train", List.of());
-        assertThat(o.spec().model()).isEqualTo(NgramBagSpec.DEFAULT);
-        assertThat(o.spec().train().learningRate()).isEqualTo(NgramBagSpec.DEFAULT.defaultLearningRate());
-        assertThat(o.run().config().get("train").toString()).contains("learningRate=0.01");
+        assertThat(o.data().validation()).as("45 labels: cross-validation, no hold-out").isNull();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> table = (List<Map<String, Object>>) o.modelSelection().get("candidates");
+        assertThat(table).extracting(r -> r.get("candidate").toString()).hasSize(2).anyMatch(c -> c.startsWith("linear"))
+                .contains("ngrambag");
+        double linear = (Double) table.get(0).get("cv_accuracy");
+        double ngram = (Double) table.get(1).get("cv_accuracy");
+        assertThat(o.spec().model()).isInstanceOf(linear >= ngram ? LinearSpec.class : NgramBagSpec.class);
+        assertThat(o.run().config().get("model")).as("the run's configuration keeps the choice open").isNull();
+        assertThat(Files.readString(o.run().dir().resolve("results.json"))).contains("\"model_selection\"").contains("cv_accuracy");
+        TrainJob.Outcome again = job().run(open, "train", List.of());
+        assertThat(again.modelSelection()).isEqualTo(o.modelSelection());
+        assertThat(again.test().accuracy()).isEqualTo(o.test().accuracy());
+    }
+
+    @Test
+    void linearModelTrainsOnAllLabelsAndSaves() throws Exception {
+        Path data = dir.resolve("blobs.jsonl");
+        JsonlFormat.write(TestData.blobs(100, 3), data);
+        TrainJob.Outcome o = job().run(new TrainSpec(data.toString(), null, 0.2, 0.1, null, LinearSpec.DEFAULT, TrainConfig.defaults(),
+                OnError.FAIL), "train", List.of());
+        assertThat(o.data().validation()).isNull();
+        assertThat(o.data().train().size()).isEqualTo(240);
+        assertThat(o.test().accuracy()).isGreaterThan(0.95);
+        assertThat(o.modelSelection()).containsKeys("c", "folds", "cv_accuracy");
+        try (dev.distillery.model.Classifier saved = dev.distillery.model.Classifier.load(o.run().modelDir())) {
+            assertThat(TrainJob.evaluate(saved, o.data().test()).accuracy()).isEqualTo(o.test().accuracy());
+        }
     }
 
     @Test

@@ -1,0 +1,60 @@
+package dev.distillery.model;
+
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.distillery.data.Schema;
+
+/**
+ * The classic strong baseline as a model of the toolkit: L2-regularized logistic regression, fitted by LIBLINEAR
+ * (one-vs-rest) rather than by gradient steps. On dense features it sees each feature standardized (folded into the
+ * weights, so the network is one linear layer over the raw features); on text it sees TF-IDF features, word 1-2-grams
+ * and character 3-5-grams hashed into {@code width} buckets ({@link TfidfFeaturizer}). It trains in seconds, predicts
+ * through the same network interface as every other model, and serves as teacher, student and an {@code auto}
+ * candidate.
+ *
+ * @param width hash buckets of the text features (both views together); ignored for dense features
+ * @param c     the inverse regularization strength, or null to choose it by stratified cross-validation on the labels
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record LinearSpec(int width, Double c) implements ModelSpec {
+    public static final LinearSpec DEFAULT = new LinearSpec(1 << 18, null);
+
+    public LinearSpec {
+        if (width < 4) {
+            throw new IllegalArgumentException("width (hash buckets) must be >= 4, got: " + width);
+        }
+        if (c != null && !(c > 0 && Double.isFinite(c))) {
+            throw new IllegalArgumentException("c must be a positive number, got: " + c);
+        }
+    }
+
+    @Override
+    public ModelSpec withWidth(int newWidth) {
+        return new LinearSpec(newWidth, c);
+    }
+
+    public LinearSpec withC(Double newC) {
+        return new LinearSpec(width, newC);
+    }
+
+    @Override
+    public void checkCompatible(Schema schema) {
+        // text and dense features both work
+    }
+
+    @Override
+    public Block build(Schema schema) {
+        if (schema.kind() == Schema.Kind.TEXT) {
+            return new TfidfLinearBlock(width, schema.numClasses());
+        }
+        return new SequentialBlock().add(Blocks.batchFlattenBlock()).add(Linear.builder().setUnits(schema.numClasses()).build());
+    }
+
+    @Override
+    public Featurizer featurizer(Schema schema) {
+        return schema.kind() == Schema.Kind.TEXT ? new TfidfFeaturizer(width) : new DenseFeaturizer(schema, false);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.distillery.model;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.distillery.data.Example;
+import dev.distillery.util.Hashing;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Text to two hashed views, the features of the classic TF-IDF text classifier: word 1- and 2-grams hashed into the
+ * lower half of {@code buckets}, character 3- to 5-grams inside words (each word padded with a space) into the upper
+ * half; each feature's count becomes its sublinear term frequency 1 + ln(count). Inverse document frequencies and the
+ * per-view length normalization belong to the model ({@link TfidfLinearBlock}), which learns them from the training
+ * texts. At most {@link #MAX_CHARS} characters of a text are read, so the cost of one example is bounded.
+ *
+ * <p>A batch is one float array (batch, 2, length): row 0 the feature ids (exact in float32 below 2^24), row 1 their
+ * term frequencies; id 0 with frequency 0 pads short texts.
+ */
+public final class TfidfFeaturizer implements Featurizer {
+    public static final int MAX_CHARS = 20_000;
+    private static final int MIN_CHAR_GRAM = 3;
+    private static final int MAX_CHAR_GRAM = 5;
+
+    private final int buckets;
+
+    TfidfFeaturizer(int buckets) {
+        this.buckets = buckets;
+    }
+
+    /** One text's distinct feature ids in ascending order, with their sublinear term frequencies. */
+    public record Features(int[] ids, float[] tf) {}
+
+    /** The first id of the character view; word ids lie in [1, charStart). */
+    public int charStart() {
+        return buckets / 2;
+    }
+
+    public int buckets() {
+        return buckets;
+    }
+
+    public Features features(String text) {
+        String lower = text.length() > MAX_CHARS ? text.substring(0, MAX_CHARS) : text;
+        lower = lower.toLowerCase(Locale.ROOT);
+        List<String> words = NgramFeaturizer.words(lower, Integer.MAX_VALUE);
+        int half = charStart();
+        int[] raw = new int[16];
+        int n = 0;
+        StringBuilder gram = new StringBuilder();
+        for (int i = 0; i < words.size(); i++) {
+            raw = grow(raw, n + 2);
+            raw[n++] = 1 + Math.floorMod(Hashing.fnv1a64(words.get(i)), half - 1);
+            if (i + 1 < words.size()) {
+                gram.setLength(0);
+                gram.append(words.get(i)).append(' ').append(words.get(i + 1));
+                raw[n++] = 1 + Math.floorMod(Hashing.fnv1a64(gram), half - 1);
+            }
+            String padded = " " + words.get(i) + " ";
+            for (int len = MIN_CHAR_GRAM; len <= MAX_CHAR_GRAM; len++) {
+                for (int s = 0; s + len <= padded.length(); s++) {
+                    raw = grow(raw, n + 1);
+                    // A distinct prefix keeps "ab" as a character gram apart from the word "ab".
+                    raw[n++] = half + Math.floorMod(Hashing.fnv1a64("\u0001" + padded.substring(s, s + len)), buckets - half);
+                }
+            }
+        }
+        int[] sorted = Arrays.copyOf(raw, n);
+        Arrays.sort(sorted);
+        int[] ids = new int[n];
+        float[] tf = new float[n];
+        int distinct = 0;
+        for (int i = 0; i < n; ) {
+            int j = i;
+            while (j < n && sorted[j] == sorted[i]) {
+                j++;
+            }
+            ids[distinct] = sorted[i];
+            tf[distinct++] = (float) (1 + Math.log(j - i));
+            i = j;
+        }
+        return new Features(Arrays.copyOf(ids, distinct), Arrays.copyOf(tf, distinct));
+    }
+
+    private static int[] grow(int[] a, int needed) {
+        return needed <= a.length ? a : Arrays.copyOf(a, Math.max(needed, a.length * 2));
+    }
+
+    @Override
+    public Shape inputShape(int batchSize) {
+        return new Shape(batchSize, 2, 8);
+    }
+
+    @Override
+    public NDList batch(NDManager manager, List<Example> examples, boolean training, Random rng) {
+        Features[] rows = new Features[examples.size()];
+        int longest = 1;
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = features(examples.get(i).text());
+            longest = Math.max(longest, rows[i].ids().length);
+        }
+        float[] buf = new float[rows.length * 2 * longest];
+        for (int i = 0; i < rows.length; i++) {
+            int base = i * 2 * longest;
+            for (int j = 0; j < rows[i].ids().length; j++) {
+                buf[base + j] = rows[i].ids()[j];
+                buf[base + longest + j] = rows[i].tf()[j];
+            }
+        }
+        return new NDList(manager.create(buf, new Shape(rows.length, 2, longest)));
+    }
+}

@@ -1,0 +1,156 @@
+package dev.distillery.train;
+
+import dev.distillery.data.Dataset;
+import dev.distillery.data.Example;
+import dev.distillery.data.Schema;
+import dev.distillery.label.CrossValidation;
+import dev.distillery.model.Classifier;
+import dev.distillery.model.CnnSpec;
+import dev.distillery.model.LinearSpec;
+import dev.distillery.model.ModelSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code --model auto}: the same rule for every data set. The candidates are the linear model (its C chosen by its own
+ * cross-validation) and the network the data kind suggests (the n-gram bag for text, an MLP for dense features, for
+ * images the CNN with and without mirror flips, since flips suit clothes and not digits). With at most
+ * {@link #CV_MAX_LABELS} labels each candidate is scored by stratified k-fold cross-validation on the labels and the
+ * best is then trained on all of them; with more, each candidate trains on the training part and the validation split
+ * decides ({@link TrainJob}).
+ */
+public final class AutoSelect {
+    /** Up to this many labels, candidates are compared by cross-validation (no hold-out is spent). */
+    public static final int CV_MAX_LABELS = 2000;
+    /** Networks train once per fold: at most this many folds for them, to bound the cost. */
+    public static final int NETWORK_FOLDS = 3;
+    /**
+     * The cost bound of a network's cross-validation, in optimizer steps times trainable parameters over all folds: a
+     * measure of work, not of time, so that the same data gives the same choice on every machine. The default CNN (225k
+     * parameters) fits many times over; the n-gram bag (4.2M, most of them in a hash table updated densely each step) does
+     * not on small data, where its cost is far out of proportion to what it could add beside the linear model's TF-IDF.
+     */
+    public static final double MAX_PARAMETER_STEPS = 1e9;
+
+    /** One candidate's cross-validated accuracy. */
+    public record Score(String name, ModelSpec spec, double accuracy, int folds) {}
+
+    /** The chosen spec and the table it was chosen from. */
+    public record Choice(ModelSpec spec, List<Score> table) {
+        public Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("rule", "auto: stratified cross-validation on the labels");
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (Score s : table) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("candidate", s.name());
+                row.put("cv_accuracy", s.accuracy());
+                row.put("folds", s.folds());
+                rows.add(row);
+            }
+            m.put("candidates", rows);
+            m.put("chosen", table.stream().filter(s -> s.spec().equals(spec)).findFirst().map(Score::name).orElse(spec.toString()));
+            return m;
+        }
+    }
+
+    private AutoSelect() {}
+
+    /** Whether {@code labels} are few enough to choose by cross-validation. */
+    public static boolean choosesByCrossValidation(int labels) {
+        return labels <= CV_MAX_LABELS;
+    }
+
+    /** The networks {@code auto} considers beside the linear model, named. */
+    public static Map<String, ModelSpec> networks(Schema schema) {
+        Map<String, ModelSpec> out = new LinkedHashMap<>();
+        ModelSpec network = ModelSpec.defaultFor(schema);
+        if (network instanceof CnnSpec cnn) {
+            out.put("cnn (mirror flips)", cnn.withAugment(true));
+            out.put("cnn (no flips)", cnn.withAugment(false));
+        } else {
+            out.put(network.getClass().getSimpleName().replace("Spec", "").toLowerCase(java.util.Locale.ROOT), network);
+        }
+        return out;
+    }
+
+    /**
+     * Scores every candidate by cross-validation on {@code train} (all labeled) and picks the most accurate; ties go to
+     * the earlier candidate (the linear model first: cheapest to train and to run).
+     */
+    public static Choice choose(Dataset labeled, TrainConfig config, TrainListener listener) {
+        // Many labels and no validation split (--val-fraction 0): the choice is made on a stratified sample.
+        Dataset train = labeled.size() > CV_MAX_LABELS ? dev.distillery.data.Splits.labeledSubset(labeled, CV_MAX_LABELS,
+                config.seed()).first() : labeled;
+        int smallest = train.labelCounts().values().stream().mapToInt(Integer::intValue).min().orElse(0);
+        List<Score> table = new ArrayList<>();
+        LinearSpec linear = LinearSpec.DEFAULT;
+        if (smallest < 2) {
+            listener.onMessage("auto: fewer than 2 labels of some class, nothing to cross-validate; the linear model");
+            return new Choice(linear, List.of(new Score("linear", linear, Double.NaN, 0)));
+        }
+        int folds = Math.min(LinearFit.MAX_FOLDS, smallest);
+        Map<Double, Double> linearCv;
+        try (Classifier probe = Classifier.create(linear, train.schema())) {
+            linearCv = LinearFit.crossValidate(probe, train, folds, config.seed(), new java.util.IdentityHashMap<>());
+        }
+        double bestC = LinearFit.best(linearCv);
+        LinearSpec fitted = linear.withC(bestC);
+        table.add(new Score("linear (C " + bestC + ")", fitted, linearCv.get(bestC), folds));
+        listener.onMessage(String.format("auto: linear, %d-fold cross-validation: accuracy %.4f (C %s)", folds, linearCv.get(bestC), bestC));
+        int networkFolds = Math.min(NETWORK_FOLDS, smallest);
+        for (Map.Entry<String, ModelSpec> candidate : networks(train.schema()).entrySet()) {
+            double cost = parameterSteps(candidate.getValue(), train, networkFolds, config);
+            if (cost > MAX_PARAMETER_STEPS) {
+                listener.onMessage(String.format("auto: %s not cross-validated: %.1e parameter-steps is over the bound of %.0e",
+                        candidate.getKey(), cost, MAX_PARAMETER_STEPS));
+                continue;
+            }
+            double accuracy = crossValidateNetwork(candidate.getValue(), train, networkFolds, config);
+            table.add(new Score(candidate.getKey(), candidate.getValue(), accuracy, networkFolds));
+            listener.onMessage(String.format("auto: %s, %d-fold cross-validation: accuracy %.4f", candidate.getKey(), networkFolds, accuracy));
+        }
+        Score best = table.get(0);
+        for (Score s : table) {
+            best = s.accuracy() > best.accuracy() + 1e-12 ? s : best;
+        }
+        listener.onMessage("auto: chose " + best.name());
+        return new Choice(best.spec(), table);
+    }
+
+    /** Trainable parameters times the optimizer steps of {@code folds} trainings on all but one fold each. */
+    static double parameterSteps(ModelSpec spec, Dataset data, int folds, TrainConfig config) {
+        int examples = data.size() - data.size() / folds;
+        TrainConfig capped = SmallData.capBatch(config, examples);
+        long stepsPerPass = (examples + capped.batchSize() - 1) / capped.batchSize();
+        long steps = stepsPerPass * capped.epochs() * SmallData.passesPerEpoch(examples, capped);
+        try (Classifier probe = Classifier.create(spec, data.schema())) {
+            probe.block().initialize(probe.model().getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, probe.featurizer().inputShape(1));
+            return (double) folds * steps * probe.parameterCount();
+        }
+    }
+
+    /** Accuracy over all examples, each scored by a network trained without its fold (same config, no validation). */
+    static double crossValidateNetwork(ModelSpec spec, Dataset data, int folds, TrainConfig config) {
+        int[] fold = CrossValidation.folds(data, folds, config.seed());
+        int hits = 0;
+        for (int f = 0; f < folds; f++) {
+            List<Example> in = new ArrayList<>();
+            List<Example> out = new ArrayList<>();
+            for (int i = 0; i < data.size(); i++) {
+                (fold[i] == f ? out : in).add(data.get(i));
+            }
+            Dataset part = data.subset(data.name() + ":cv", in);
+            try (Classifier classifier = Classifier.create(spec, data.schema())) {
+                new ClassifierTrainer(SmallData.capBatch(config, in.size()), TrainListener.NONE, null).train(classifier, part, null);
+                int[] predicted = classifier.predict(out, 256);
+                for (int i = 0; i < out.size(); i++) {
+                    hits += predicted[i] == data.schema().indexOf(out.get(i).label().orElseThrow()) ? 1 : 0;
+                }
+            }
+        }
+        return hits / (double) data.size();
+    }
+}

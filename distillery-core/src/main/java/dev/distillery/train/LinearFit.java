@@ -1,0 +1,420 @@
+package dev.distillery.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import de.bwaldvogel.liblinear.Feature;
+import de.bwaldvogel.liblinear.FeatureNode;
+import de.bwaldvogel.liblinear.Linear;
+import de.bwaldvogel.liblinear.Model;
+import de.bwaldvogel.liblinear.Problem;
+import de.bwaldvogel.liblinear.SolverType;
+import dev.distillery.data.Dataset;
+import dev.distillery.data.Example;
+import dev.distillery.data.Schema;
+import dev.distillery.data.Splits;
+import dev.distillery.label.CrossValidation;
+import dev.distillery.model.Classifier;
+import dev.distillery.model.LinearSpec;
+import dev.distillery.model.TfidfFeaturizer;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Fits a {@link LinearSpec} classifier with LIBLINEAR (L2-regularized logistic regression, one-vs-rest) and writes
+ * the solution into the classifier's network, so it predicts, saves and loads like every other model. When the spec
+ * leaves the regularization open, it is chosen by stratified k-fold cross-validation on the training labels (on a
+ * stratified sample of {@link #CV_SAMPLE} when there are more), the fewest mistakes winning and ties going to the
+ * stronger regularization.
+ */
+public final class LinearFit {
+    /** The regularization values cross-validation chooses from (inverse strength: small is strong). */
+    public static final double[] C_GRID = {0.01, 0.1, 1, 10, 100};
+    /** Cross-validation reads at most this many examples; the final fit uses all of them. */
+    public static final int CV_SAMPLE = 4000;
+    public static final int MAX_FOLDS = 5;
+    /** When there is too little data to cross-validate (fewer than 2 labels of some class). */
+    public static final double FALLBACK_C = 1.0;
+    private static final double EPS = 0.01;
+
+    /** The fitted model's figures: how C was found ({@code cvAccuracy} by C, empty when fixed) and the training result. */
+    public record Fitted(TrainResult result, double c, int folds, Map<Double, Double> cvAccuracy) {
+        public Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("c", c);
+            m.put("folds", folds);
+            Map<String, Double> grid = new LinkedHashMap<>();
+            cvAccuracy.forEach((k, v) -> grid.put(String.valueOf(k), v));
+            m.put("cv_accuracy", grid);
+            return m;
+        }
+    }
+
+    private LinearFit() {}
+
+    public static Fitted fit(Classifier classifier, Dataset train, Dataset validation, long seed, TrainListener listener) {
+        if (!(classifier.spec() instanceof LinearSpec spec)) {
+            throw new IllegalArgumentException("LinearFit fits linear models, not " + classifier.spec());
+        }
+        long start = System.nanoTime();
+        Map<Example, TfidfFeaturizer.Features> cache = new java.util.IdentityHashMap<>();
+        int folds = 0;
+        Map<Double, Double> cv = new LinkedHashMap<>();
+        double c = spec.c() != null ? spec.c() : FALLBACK_C;
+        if (spec.c() == null) {
+            Dataset sample = train.size() > CV_SAMPLE ? Splits.labeledSubset(train, CV_SAMPLE, seed).first() : train;
+            folds = Math.min(MAX_FOLDS, smallestClass(sample));
+            if (folds >= 2) {
+                cv = crossValidate(classifier, sample, folds, seed, cache);
+                c = best(cv);
+                listener.onMessage(String.format("linear: C %s chosen by %d-fold cross-validation on %,d labels (accuracy by C: %s)",
+                        fmt(c), folds, sample.size(), describe(cv)));
+            } else {
+                folds = 0;
+                listener.onMessage("linear: fewer than 2 labels of some class, no cross-validation; C " + fmt(c));
+            }
+        }
+        Features features = Features.learn(classifier, train, cache);
+        Model model = solve(features.rows(train.examples()), labels(classifier.schema(), train.examples()), features.dimension(), c);
+        features.writeInto(classifier, model);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double[] trainFigures = lossAndAccuracy(classifier, train);
+        double[] valFigures = validation == null || validation.isEmpty() ? new double[] {Double.NaN, Double.NaN}
+                : lossAndAccuracy(classifier, validation);
+        EpochStats stats = new EpochStats(1, trainFigures[0], trainFigures[1], valFigures[0], valFigures[1], c, seconds,
+                train.size() / seconds, true);
+        listener.onEpochEnd(stats);
+        return new Fitted(new TrainResult(List.of(stats), 1, false, 0), c, folds, cv);
+    }
+
+    /** Mean accuracy by C over {@code folds} stratified folds of {@code data}; features are learned on each training part. */
+    static Map<Double, Double> crossValidate(Classifier classifier, Dataset data, int folds, long seed,
+            Map<Example, TfidfFeaturizer.Features> cache) {
+        int[] fold = CrossValidation.folds(data, folds, seed);
+        double[] truth = labels(classifier.schema(), data.examples());
+        Map<Double, Double> accuracy = new LinkedHashMap<>();
+        for (double c : C_GRID) {
+            accuracy.put(c, 0.0);
+        }
+        for (int f = 0; f < folds; f++) {
+            List<Example> in = new ArrayList<>();
+            List<Example> out = new ArrayList<>();
+            List<Integer> outIndex = new ArrayList<>();
+            for (int i = 0; i < data.size(); i++) {
+                if (fold[i] == f) {
+                    out.add(data.get(i));
+                    outIndex.add(i);
+                } else {
+                    in.add(data.get(i));
+                }
+            }
+            Features features = Features.learn(classifier, data.subset(data.name() + ":cv", in), cache);
+            Feature[][] inRows = features.rows(in);
+            Feature[][] outRows = features.rows(out);
+            double[] inLabels = labels(classifier.schema(), in);
+            for (double c : C_GRID) {
+                Model model = solve(inRows, inLabels, features.dimension(), c);
+                int hits = 0;
+                for (int j = 0; j < outRows.length; j++) {
+                    hits += Linear.predict(model, outRows[j]) == truth[outIndex.get(j)] ? 1 : 0;
+                }
+                accuracy.merge(c, hits / (double) data.size(), Double::sum);
+            }
+        }
+        return accuracy;
+    }
+
+    static double best(Map<Double, Double> accuracy) {
+        double bestC = C_GRID[0];
+        for (double c : C_GRID) {
+            // C_GRID ascends: a larger C must do strictly better to win, so ties keep the stronger regularization.
+            if (accuracy.get(c) > accuracy.get(bestC) + 1e-12) {
+                bestC = c;
+            }
+        }
+        return bestC;
+    }
+
+    static Model solve(Feature[][] rows, double[] y, int dimension, double c) {
+        Problem problem = new Problem();
+        problem.l = rows.length;
+        problem.n = dimension + 1;
+        problem.x = withBias(rows, dimension + 1);
+        problem.y = y;
+        problem.bias = 1;
+        Linear.disableDebugOutput();
+        Linear.resetRandom();
+        return Linear.train(problem, new de.bwaldvogel.liblinear.Parameter(SolverType.L2R_LR, c, EPS));
+    }
+
+    private static Feature[][] withBias(Feature[][] rows, int biasIndex) {
+        Feature[][] out = new Feature[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = java.util.Arrays.copyOf(rows[i], rows[i].length + 1);
+            out[i][rows[i].length] = new FeatureNode(biasIndex, 1.0);
+        }
+        return out;
+    }
+
+    private static double[] labels(Schema schema, List<Example> examples) {
+        double[] y = new double[examples.size()];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = schema.indexOf(examples.get(i).label().orElseThrow(() -> new IllegalArgumentException(
+                    "a linear model trains on labeled examples only")));
+        }
+        return y;
+    }
+
+    private static int smallestClass(Dataset data) {
+        return data.labelCounts().values().stream().mapToInt(Integer::intValue).min().orElse(0);
+    }
+
+    /** Mean log loss and accuracy of the fitted network on {@code data}. */
+    private static double[] lossAndAccuracy(Classifier classifier, Dataset data) {
+        float[][] probs = classifier.probabilities(data.examples(), 512);
+        double loss = 0;
+        int hits = 0;
+        for (int i = 0; i < probs.length; i++) {
+            int truth = classifier.schema().indexOf(data.get(i).label().orElseThrow());
+            loss -= Math.log(Math.max(probs[i][truth], 1e-12));
+            hits += Classifier.argmax(probs[i]) == truth ? 1 : 0;
+        }
+        return new double[] {loss / probs.length, hits / (double) probs.length};
+    }
+
+    private static String fmt(double c) {
+        return c >= 1 ? String.valueOf((long) c) : String.valueOf(c);
+    }
+
+    private static String describe(Map<Double, Double> accuracy) {
+        StringBuilder sb = new StringBuilder();
+        accuracy.forEach((c, a) -> sb.append(sb.length() == 0 ? "" : ", ").append(fmt(c)).append(String.format(": %.3f", a)));
+        return sb.toString();
+    }
+
+    /**
+     * The features the solver sees, learned from training examples: for text, TF-IDF with each view scaled to unit
+     * length (inverse document frequencies from the training texts, smoothed as ln((1 + n) / (1 + df)) + 1); for dense
+     * data, each feature standardized by the training mean and standard deviation. {@link #writeInto} puts the
+     * solution into the network so that it computes exactly these features' decision values.
+     */
+    interface Features {
+        int dimension();
+
+        Feature[][] rows(List<Example> examples);
+
+        void writeInto(Classifier classifier, Model model);
+
+        static Features learn(Classifier classifier, Dataset train) {
+            return learn(classifier, train, new java.util.IdentityHashMap<>());
+        }
+
+        /** {@code cache} keeps each text's term frequencies between the folds of one cross-validation. */
+        static Features learn(Classifier classifier, Dataset train, Map<Example, TfidfFeaturizer.Features> cache) {
+            return classifier.schema().kind() == Schema.Kind.TEXT
+                    ? TextFeatures.learn((TfidfFeaturizer) classifier.featurizer(), train, cache)
+                    : DenseFeatures.learn(classifier.schema(), train);
+        }
+    }
+
+    /** One decision value per class from a LIBLINEAR model: for two classes half of +-w.x, so softmax gives the logistic probability. */
+    private static double coefficient(Model model, int feature, int schemaClass, int[] position) {
+        if (position[schemaClass] < 0) {
+            return 0;
+        }
+        double w = model.getDecfunCoef(feature, position[schemaClass]);
+        return model.getNrClass() == 2 ? w / 2 : w;
+    }
+
+    /** Where each schema class sits in the model's label order, or -1 for a class the training data lacked. */
+    private static int[] positions(Model model, int classes) {
+        int[] position = new int[classes];
+        java.util.Arrays.fill(position, -1);
+        int[] labels = model.getLabels();
+        for (int p = 0; p < labels.length; p++) {
+            position[labels[p]] = p;
+        }
+        return position;
+    }
+
+    /** A class without training examples never wins: its bias sits far below the others. */
+    private static final double ABSENT_CLASS_BIAS = -30;
+
+    private record TextFeatures(TfidfFeaturizer featurizer, float[] idf, Map<Example, TfidfFeaturizer.Features> cache)
+            implements Features {
+        static TextFeatures learn(TfidfFeaturizer featurizer, Dataset train) {
+            return learn(featurizer, train, new java.util.IdentityHashMap<>());
+        }
+
+        /** With {@code cache}: the term frequencies of a text do not depend on the fold, only the IDF does. */
+        static TextFeatures learn(TfidfFeaturizer featurizer, Dataset train, Map<Example, TfidfFeaturizer.Features> cache) {
+            TextFeatures features = new TextFeatures(featurizer, null, cache);
+            int[] df = new int[featurizer.buckets()];
+            for (Example e : train.examples()) {
+                for (int id : features.termFrequencies(e).ids()) {
+                    df[id]++;
+                }
+            }
+            float[] idf = new float[featurizer.buckets()];
+            for (int id = 0; id < idf.length; id++) {
+                idf[id] = (float) (Math.log((1.0 + train.size()) / (1.0 + df[id])) + 1);
+            }
+            return new TextFeatures(featurizer, idf, cache);
+        }
+
+        private TfidfFeaturizer.Features termFrequencies(Example e) {
+            return cache.computeIfAbsent(e, x -> featurizer.features(x.text()));
+        }
+
+        @Override
+        public int dimension() {
+            return featurizer.buckets();
+        }
+
+        @Override
+        public Feature[][] rows(List<Example> examples) {
+            Feature[][] rows = new Feature[examples.size()][];
+            for (int i = 0; i < rows.length; i++) {
+                TfidfFeaturizer.Features f = termFrequencies(examples.get(i));
+                // The same float arithmetic as TfidfLinearBlock, so the network reproduces the solver's decisions.
+                float[] x = new float[f.ids().length];
+                float wordSquares = 0;
+                float charSquares = 0;
+                for (int j = 0; j < x.length; j++) {
+                    x[j] = f.tf()[j] * idf[f.ids()[j]];
+                    if (f.ids()[j] >= featurizer.charStart()) {
+                        charSquares += x[j] * x[j];
+                    } else {
+                        wordSquares += x[j] * x[j];
+                    }
+                }
+                float wordNorm = Math.max((float) Math.sqrt(wordSquares), 1e-12f);
+                float charNorm = Math.max((float) Math.sqrt(charSquares), 1e-12f);
+                rows[i] = new Feature[x.length];
+                for (int j = 0; j < x.length; j++) {
+                    float norm = f.ids()[j] >= featurizer.charStart() ? charNorm : wordNorm;
+                    rows[i][j] = new FeatureNode(f.ids()[j], x[j] / norm);
+                }
+            }
+            return rows;
+        }
+
+        @Override
+        public void writeInto(Classifier classifier, Model model) {
+            int classes = classifier.schema().numClasses();
+            initialize(classifier);
+            Block block = classifier.block();
+            int[] position = positions(model, classes);
+            float[] table = new float[featurizer.buckets() * classes];
+            // Feature index = bucket id; id 0 (padding) never occurs, and ids above the model's features had no weight.
+            for (int id = 1; id < featurizer.buckets() && id <= model.getNrFeature(); id++) {
+                for (int k = 0; k < classes; k++) {
+                    table[id * classes + k] = (float) coefficient(model, id, k, position);
+                }
+            }
+            float[] bias = new float[classes];
+            for (int k = 0; k < classes; k++) {
+                bias[k] = position[k] < 0 ? (float) ABSENT_CLASS_BIAS : (float) coefficient(model, model.getNrFeature() + 1, k, position);
+            }
+            set(block.getParameters().get("idf"), idf);
+            set(block.getParameters().get("weight"), table);
+            set(block.getParameters().get("bias"), bias);
+        }
+    }
+
+    private record DenseFeatures(float[] mean, float[] scale) implements Features {
+        static DenseFeatures learn(Schema schema, Dataset train) {
+            int d = schema.featureSize();
+            double[] sum = new double[d];
+            double[] squares = new double[d];
+            float[] row = new float[d];
+            for (Example e : train.examples()) {
+                e.copyFeaturesTo(row, 0);
+                for (int j = 0; j < d; j++) {
+                    sum[j] += row[j];
+                    squares[j] += (double) row[j] * row[j];
+                }
+            }
+            float[] mean = new float[d];
+            float[] scale = new float[d];
+            int n = Math.max(1, train.size());
+            for (int j = 0; j < d; j++) {
+                mean[j] = (float) (sum[j] / n);
+                double variance = Math.max(0, squares[j] / n - (sum[j] / n) * (sum[j] / n));
+                // A constant feature carries nothing; scale 1 leaves it at 0 after centering.
+                scale[j] = variance > 1e-12 ? (float) Math.sqrt(variance) : 1f;
+            }
+            return new DenseFeatures(mean, scale);
+        }
+
+        @Override
+        public int dimension() {
+            return mean.length;
+        }
+
+        @Override
+        public Feature[][] rows(List<Example> examples) {
+            Feature[][] rows = new Feature[examples.size()][];
+            float[] row = new float[mean.length];
+            for (int i = 0; i < rows.length; i++) {
+                examples.get(i).copyFeaturesTo(row, 0);
+                List<Feature> nodes = new ArrayList<>();
+                for (int j = 0; j < row.length; j++) {
+                    float v = (row[j] - mean[j]) / scale[j];
+                    if (v != 0f) {
+                        nodes.add(new FeatureNode(j + 1, v));
+                    }
+                }
+                rows[i] = nodes.toArray(new Feature[0]);
+            }
+            return rows;
+        }
+
+        /** Folds the standardization into the layer: w' = w / scale, b' = b - sum(w * mean / scale). */
+        @Override
+        public void writeInto(Classifier classifier, Model model) {
+            int classes = classifier.schema().numClasses();
+            int d = mean.length;
+            initialize(classifier);
+            int[] position = positions(model, classes);
+            float[] weight = new float[classes * d];
+            float[] bias = new float[classes];
+            for (int k = 0; k < classes; k++) {
+                if (position[k] < 0) {
+                    bias[k] = (float) ABSENT_CLASS_BIAS;
+                    continue;
+                }
+                double b = coefficient(model, d + 1, k, position);
+                for (int j = 0; j < d; j++) {
+                    double w = coefficient(model, j + 1, k, position) / scale[j];
+                    weight[k * d + j] = (float) w;
+                    b -= w * mean[j];
+                }
+                bias[k] = (float) b;
+            }
+            Block linear = ((SequentialBlock) classifier.block()).getChildren().get(1).getValue();
+            set(linear.getParameters().get("weight"), weight);
+            set(linear.getParameters().get("bias"), bias);
+        }
+    }
+
+    private static void initialize(Classifier classifier) {
+        if (!classifier.block().isInitialized()) {
+            classifier.block().initialize(classifier.model().getNDManager(), DataType.FLOAT32, classifier.featurizer().inputShape(1));
+        }
+    }
+
+    private static void set(Parameter parameter, float[] values) {
+        NDArray array = parameter.getArray();
+        if (array.getShape().size() != values.length) {
+            throw new IllegalStateException("parameter " + parameter.getName() + " has " + array.getShape() + ", not "
+                    + values.length + " values");
+        }
+        array.set(FloatBuffer.wrap(values));
+    }
+}

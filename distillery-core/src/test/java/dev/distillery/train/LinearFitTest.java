@@ -1,0 +1,95 @@
+package dev.distillery.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import de.bwaldvogel.liblinear.Feature;
+import de.bwaldvogel.liblinear.Linear;
+import de.bwaldvogel.liblinear.Model;
+import dev.distillery.TestData;
+import dev.distillery.data.Dataset;
+import dev.distillery.data.Example;
+import dev.distillery.data.Splits;
+import dev.distillery.model.Classifier;
+import dev.distillery.model.LinearSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LinearFitTest {
+    @TempDir
+    Path dir;
+
+    /** The network must decide exactly as the solver's own model does on examples it never saw. */
+    private static void assertNetworkMatchesSolver(Dataset data, double c) {
+        Splits.Pair parts = Splits.split(data, 0.3, 5, "train", "test");
+        try (Classifier classifier = Classifier.create(new LinearSpec(1 << 12, c), data.schema())) {
+            LinearFit.fit(classifier, parts.first(), null, 1, TrainListener.NONE);
+            LinearFit.Features features = LinearFit.Features.learn(classifier, parts.first());
+            Model solver = LinearFit.solve(features.rows(parts.first().examples()), labels(parts.first()), features.dimension(), c);
+            Feature[][] testRows = features.rows(parts.second().examples());
+            int[] network = classifier.predict(parts.second().examples(), 64);
+            for (int i = 0; i < testRows.length; i++) {
+                assertThat(network[i]).as("test example %d", i).isEqualTo((int) Linear.predict(solver, testRows[i]));
+            }
+        }
+    }
+
+    private static double[] labels(Dataset d) {
+        return d.examples().stream().mapToDouble(e -> d.schema().indexOf(e.label().orElseThrow())).toArray();
+    }
+
+    @Test
+    void denseThreeClassNetworkDecidesAsTheSolver() {
+        // Overlapping blobs (noise 0.5 around centres 2 apart in some dimensions) with a weak C: decisions are not trivial.
+        assertNetworkMatchesSolver(TestData.blobs(60, 3), 0.01);
+    }
+
+    @Test
+    void textTwoClassNetworkDecidesAsTheSolver() {
+        assertNetworkMatchesSolver(TestData.texts(60, 4), 0.1);
+    }
+
+    @Test
+    void textThreeClassNetworkDecidesAsTheSolver() {
+        List<Example> ex = new ArrayList<>(TestData.texts(40, 6).examples());
+        for (int i = 0; i < 40; i++) {
+            ex.add(Example.text("s" + i, "the sport match and the goal of the team " + (i % 7) + " score", "sport", "synthetic"));
+        }
+        assertNetworkMatchesSolver(Dataset.infer("three", ex, null), 1.0);
+    }
+
+    @Test
+    void cChosenByCrossValidationIsRecordedAndTheModelSavesAndLoads() {
+        Dataset data = TestData.texts(40, 7);
+        Splits.Pair parts = Splits.split(data, 0.3, 5, "train", "test");
+        try (Classifier classifier = Classifier.create(LinearSpec.DEFAULT, data.schema())) {
+            LinearFit.Fitted fitted = LinearFit.fit(classifier, parts.first(), parts.second(), 1, TrainListener.NONE);
+            assertThat(fitted.folds()).isEqualTo(LinearFit.MAX_FOLDS);
+            assertThat(fitted.cvAccuracy()).hasSize(LinearFit.C_GRID.length);
+            assertThat(fitted.cvAccuracy()).containsEntry(fitted.c(), fitted.cvAccuracy().values().stream().max(Double::compare).get());
+            assertThat(fitted.result().history().get(0).valAccuracy()).isGreaterThan(0.9);
+            classifier.save(dir.resolve("m"), Map.of());
+            try (Classifier loaded = Classifier.load(dir.resolve("m"))) {
+                assertThat(loaded.predict(parts.second().examples(), 16)).containsExactly(classifier.predict(parts.second().examples(), 16));
+            }
+        }
+    }
+
+    @Test
+    void twoLabelsAClassCrossValidateOnTwoFoldsAndOneLabelFallsBack() {
+        Dataset data = TestData.blobs(30, 8);
+        try (Classifier classifier = Classifier.create(LinearSpec.DEFAULT, data.schema())) {
+            LinearFit.Fitted two = LinearFit.fit(classifier, Splits.labeledSubset(data, 6, 1).first(), null, 1, TrainListener.NONE);
+            assertThat(two.folds()).isEqualTo(2);
+        }
+        try (Classifier classifier = Classifier.create(LinearSpec.DEFAULT, data.schema())) {
+            LinearFit.Fitted one = LinearFit.fit(classifier, Splits.labeledSubset(data, 3, 1).first(), null, 1, TrainListener.NONE);
+            assertThat(one.folds()).isZero();
+            assertThat(one.c()).isEqualTo(LinearFit.FALLBACK_C);
+            assertThat(one.cvAccuracy()).isEmpty();
+        }
+    }
+}
