@@ -11,13 +11,16 @@ import java.util.function.Consumer;
 
 /**
  * Resolves what a user names as data: a known data set ({@code fashion-mnist},
- * {@code fashion-mnist:test}, {@code spamassassin}), fetched on first use, or a file path.
+ * {@code fashion-mnist:test}, {@code spamassassin}, {@code digits}, {@code wine}, {@code breast-cancer}), fetched on
+ * first use, or a file path.
  */
 public final class DataCatalog {
     private final List<KnownDataset> known;
 
     public DataCatalog(Path datasetsRoot) {
-        this.known = List.of(new FashionMnist(datasetsRoot), new SpamAssassin(datasetsRoot));
+        List<KnownDataset> all = new java.util.ArrayList<>(List.of(new FashionMnist(datasetsRoot), new SpamAssassin(datasetsRoot)));
+        all.addAll(SklearnBundled.all(datasetsRoot));
+        this.known = List.copyOf(all);
     }
 
     public List<KnownDataset> known() {
