@@ -47,11 +47,10 @@ public final class CrossValidation {
         return fold;
     }
 
-    /** Class probabilities of each example of {@code data} (in its order) from the model trained without its fold. */
-    public static float[][] outOfSample(Dataset data, ModelSpec spec, TrainConfig config, int k, TrainListener listener) {
-        int[] fold = folds(data, k, config.seed());
-        float[][] out = new float[data.size()][];
-        for (int f = 0; f < k; f++) {
+    /** One fold's parts: the examples to train on, the held-out ones and their positions in the data. */
+    public record Fold(List<Example> train, List<Example> held, List<Integer> heldIndex) {
+        /** Fold {@code f} of {@code data} under the fold assignment {@code fold} (from {@link #folds}). */
+        public static Fold of(Dataset data, int[] fold, int f) {
             List<Example> train = new ArrayList<>();
             List<Example> held = new ArrayList<>();
             List<Integer> heldIndex = new ArrayList<>();
@@ -63,6 +62,19 @@ public final class CrossValidation {
                     train.add(data.get(i));
                 }
             }
+            return new Fold(train, held, heldIndex);
+        }
+    }
+
+    /** Class probabilities of each example of {@code data} (in its order) from the model trained without its fold. */
+    public static float[][] outOfSample(Dataset data, ModelSpec spec, TrainConfig config, int k, TrainListener listener) {
+        int[] fold = folds(data, k, config.seed());
+        float[][] out = new float[data.size()][];
+        for (int f = 0; f < k; f++) {
+            Fold parts = Fold.of(data, fold, f);
+            List<Example> train = parts.train();
+            List<Example> held = parts.held();
+            List<Integer> heldIndex = parts.heldIndex();
             if (listener != null) {
                 listener.onMessage(String.format("fold %d/%d: training on %,d, scoring %,d", f + 1, k, train.size(), held.size()));
             }

@@ -137,11 +137,9 @@ public final class AutoSelect {
         int[] fold = CrossValidation.folds(data, folds, config.seed());
         int hits = 0;
         for (int f = 0; f < folds; f++) {
-            List<Example> in = new ArrayList<>();
-            List<Example> out = new ArrayList<>();
-            for (int i = 0; i < data.size(); i++) {
-                (fold[i] == f ? out : in).add(data.get(i));
-            }
+            CrossValidation.Fold parts = CrossValidation.Fold.of(data, fold, f);
+            List<Example> in = parts.train();
+            List<Example> out = parts.held();
             Dataset part = data.subset(data.name() + ":cv", in);
             try (Classifier classifier = Classifier.create(spec, data.schema())) {
                 new ClassifierTrainer(SmallData.capBatch(config, in.size()), TrainListener.NONE, null).train(classifier, part, null);

@@ -102,17 +102,10 @@ public final class LinearFit {
             accuracy.put(c, 0.0);
         }
         for (int f = 0; f < folds; f++) {
-            List<Example> in = new ArrayList<>();
-            List<Example> out = new ArrayList<>();
-            List<Integer> outIndex = new ArrayList<>();
-            for (int i = 0; i < data.size(); i++) {
-                if (fold[i] == f) {
-                    out.add(data.get(i));
-                    outIndex.add(i);
-                } else {
-                    in.add(data.get(i));
-                }
-            }
+            CrossValidation.Fold parts = CrossValidation.Fold.of(data, fold, f);
+            List<Example> in = parts.train();
+            List<Example> out = parts.held();
+            List<Integer> outIndex = parts.heldIndex();
             Features features = Features.learn(classifier, data.subset(data.name() + ":cv", in), cache);
             Feature[][] inRows = features.rows(in);
             Feature[][] outRows = features.rows(out);

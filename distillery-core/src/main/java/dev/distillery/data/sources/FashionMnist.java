@@ -137,23 +137,8 @@ public final class FashionMnist implements KnownDataset {
     }
 
     private String fromDebianPackage(Path staging, Consumer<String> log) throws IOException {
-        if (!Processes.onPath("apt-get") || !Processes.onPath("dpkg-deb")) {
-            return null;
-        }
-        log.accept("downloading Debian package " + DEBIAN_PACKAGE + " with apt-get download");
-        Processes.run(staging, 600, List.of("apt-get", "download", "-q", DEBIAN_PACKAGE));
-        Path deb;
-        try (var files = Files.list(staging)) {
-            deb = files.filter(p -> p.getFileName().toString().endsWith(".deb")).findFirst()
-                    .orElseThrow(() -> new IOException("apt-get download produced no .deb"));
-        }
-        Path extracted = staging.resolve("deb");
-        Processes.run(staging, 300, List.of("dpkg-deb", "-x", deb.toString(), extracted.toString()));
-        copyIdx(extracted.resolve("usr/share/datasets/fashion-mnist"), staging);
-        String debName = deb.getFileName().toString();
-        AtomicFiles.deleteRecursively(extracted);
-        Files.delete(deb);
-        return "Debian package " + debName;
+        String deb = Processes.debianFiles(staging, DEBIAN_PACKAGE, "usr/share/datasets/fashion-mnist", from -> copyIdx(from, staging), log);
+        return deb == null ? null : "Debian package " + deb;
     }
 
     private String fromCanonicalDownload(Path staging, Consumer<String> log) throws IOException {

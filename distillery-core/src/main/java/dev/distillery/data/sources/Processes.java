@@ -46,4 +46,35 @@ final class Processes {
         }
         return text;
     }
+
+    /** What {@link #debianFiles} copies out: files under one directory of a package. */
+    interface PackageCopy {
+        void from(Path directory) throws IOException;
+    }
+
+    /**
+     * Downloads Debian package {@code pkg} into {@code staging} with {@code apt-get download} (no root needed), unpacks it
+     * with {@code dpkg-deb -x}, hands {@code copy} the package's directory {@code dir} (relative to /), then deletes the
+     * package and what was unpacked. Returns the .deb's file name, or null when apt-get or dpkg-deb is not on the PATH.
+     */
+    static String debianFiles(Path staging, String pkg, String dir, PackageCopy copy, java.util.function.Consumer<String> log)
+            throws IOException {
+        if (!onPath("apt-get") || !onPath("dpkg-deb")) {
+            return null;
+        }
+        log.accept("downloading Debian package " + pkg + " with apt-get download");
+        run(staging, 600, List.of("apt-get", "download", "-q", pkg));
+        Path deb;
+        try (var files = java.nio.file.Files.list(staging)) {
+            deb = files.filter(p -> p.getFileName().toString().endsWith(".deb")).findFirst()
+                    .orElseThrow(() -> new IOException("apt-get download produced no .deb"));
+        }
+        Path extracted = staging.resolve("deb");
+        run(staging, 300, List.of("dpkg-deb", "-x", deb.toString(), extracted.toString()));
+        copy.from(extracted.resolve(dir));
+        String name = deb.getFileName().toString();
+        dev.distillery.util.AtomicFiles.deleteRecursively(extracted);
+        java.nio.file.Files.delete(deb);
+        return name;
+    }
 }

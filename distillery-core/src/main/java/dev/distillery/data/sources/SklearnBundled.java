@@ -125,27 +125,17 @@ public final class SklearnBundled implements KnownDataset {
             Files.copy(installed, staging.resolve(spec.file()));
             return "installed Debian package " + DEBIAN_PACKAGE + " (" + installed + ")";
         }
-        if (!Processes.onPath("apt-get") || !Processes.onPath("dpkg-deb")) {
+        String deb = Processes.debianFiles(staging, DEBIAN_PACKAGE, DATA_DIR, from -> {
+            Path file = from.resolve(spec.file());
+            if (!Files.isRegularFile(file)) {
+                throw new IOException(DEBIAN_PACKAGE + " has no " + DATA_DIR + "/" + spec.file());
+            }
+            Files.copy(file, staging.resolve(spec.file()));
+        }, log);
+        if (deb == null) {
             throw new IOException("neither an installed " + DEBIAN_PACKAGE + " nor apt-get and dpkg-deb to download it");
         }
-        log.accept("downloading Debian package " + DEBIAN_PACKAGE + " with apt-get download");
-        Processes.run(staging, 600, List.of("apt-get", "download", "-q", DEBIAN_PACKAGE));
-        Path deb;
-        try (var files = Files.list(staging)) {
-            deb = files.filter(p -> p.getFileName().toString().endsWith(".deb")).findFirst()
-                    .orElseThrow(() -> new IOException("apt-get download produced no .deb"));
-        }
-        Path extracted = staging.resolve("deb");
-        Processes.run(staging, 300, List.of("dpkg-deb", "-x", deb.toString(), extracted.toString()));
-        Path file = extracted.resolve(DATA_DIR).resolve(spec.file());
-        if (!Files.isRegularFile(file)) {
-            throw new IOException(deb.getFileName() + " has no " + DATA_DIR + "/" + spec.file());
-        }
-        Files.copy(file, staging.resolve(spec.file()));
-        String name = deb.getFileName().toString();
-        AtomicFiles.deleteRecursively(extracted);
-        Files.delete(deb);
-        return "Debian package " + name;
+        return "Debian package " + deb;
     }
 
     private InputStream open(Path file) throws IOException {
