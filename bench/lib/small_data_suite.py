@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The small-data suite's harness: splits, label budgets and the classic baselines (scikit-learn from Debian's
-python3-sklearn), beside Distillery run with defaults only. Both sides read the same files.
+python3-sklearn), beside Distillery run with defaults only (`train --data LABELED --test TEST`, plus `--unlabeled REST`
+below all labels: the rest of the training split without its labels). Both sides read the same files.
 
 Usage: small_data_suite.py WORKDIR DISTILLERY [--quick]
 Writes WORKDIR/metrics.json (flat figures) and WORKDIR/table.md (one row per cell).
@@ -124,13 +125,22 @@ def main():
             labeled, rest = labeled_subset(train, count, SEED)
             lab_path = os.path.join(split_dir, f"labeled-{count}.jsonl")
             write(labeled, lab_path)
+            command = [DISTILLERY, "train", "--data", lab_path, "--test", os.path.join(split_dir, "test.jsonl"), "--seed", str(SEED)]
+            if rest:
+                # The rest of the training split, labels removed: the unlabeled data a user with few labels has.
+                unl_path = os.path.join(split_dir, f"unlabeled-{count}.jsonl")
+                write([{k: v for k, v in r.items() if k != "label"} for r in rest], unl_path)
+                command += ["--unlabeled", unl_path]
             started = time.time()
-            log = run([DISTILLERY, "train", "--data", lab_path, "--test", os.path.join(split_dir, "test.jsonl"), "--seed", str(SEED)],
-                      os.path.join(WORK, cell + ".log"))
+            log = run(command, os.path.join(WORK, cell + ".log"))
             seconds = time.time() - started
             run_dir = [l for l in log.splitlines() if l.startswith("run saved to ")][-1][len("run saved to "):]
             results = json.load(open(os.path.join(run_dir, "results.json")))
-            chosen = (results.get("model_selection") or {}).get("chosen", json.load(open(os.path.join(run_dir, "config.json"))).get("model"))
+            selection = results.get("model_selection") or {}
+            chosen = selection.get("chosen", json.load(open(os.path.join(run_dir, "config.json"))).get("model"))
+            spreading = selection.get("label_spreading")
+            if spreading is not None:
+                chosen += ", spreading " + ("used" if spreading.get("used") else "not used")
             ours = results["test_accuracy"]
             base = baselines(labeled, test, rest)
             supervised = {k: v for k, v in base.items() if k != "label_spreading"}

@@ -15,7 +15,7 @@ class TrainOptionsTest {
         assertThat(TrainOptions.withDropout(cnn, 0f, "--model"))
                 .isEqualTo(new CnnSpec(10, cnn.stages(), cnn.hidden(), 0f, cnn.augment()));
         assertThat(TrainOptions.withDropout(MlpSpec.DEFAULT, 0.5f, "--model"))
-                .isEqualTo(new MlpSpec(MlpSpec.DEFAULT.width(), MlpSpec.DEFAULT.layers(), 0.5f));
+                .isEqualTo(new MlpSpec(MlpSpec.DEFAULT.width(), MlpSpec.DEFAULT.layers(), 0.5f, true));
         assertThat(TrainOptions.withDropout(cnn, null, "--model")).isSameAs(cnn);
     }
 

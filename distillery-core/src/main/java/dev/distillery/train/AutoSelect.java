@@ -39,6 +39,11 @@ public final class AutoSelect {
 
     /** The chosen spec and the table it was chosen from. */
     public record Choice(ModelSpec spec, List<Score> table) {
+        /** The chosen candidate's cross-validated accuracy (NaN when nothing could be cross-validated). */
+        public double accuracy() {
+            return table.stream().filter(s -> s.spec().equals(spec)).findFirst().map(Score::accuracy).orElse(Double.NaN);
+        }
+
         public Map<String, Object> describe() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("rule", "auto: stratified cross-validation on the labels");

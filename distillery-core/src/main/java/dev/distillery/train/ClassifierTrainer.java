@@ -334,9 +334,15 @@ public final class ClassifierTrainer {
             this.passes = SmallData.passesPerEpoch(examples.size(), config);
         }
 
+        /**
+         * Batches an epoch. A last batch of a single example joins the one before it: batch normalization cannot
+         * compute a mean and variance from one example of a dense layer's input.
+         */
         @Override
         public int steps() {
-            return (int) ((examplesPerEpoch() + config.batchSize() - 1) / config.batchSize());
+            long n = examplesPerEpoch();
+            int steps = (int) ((n + config.batchSize() - 1) / config.batchSize());
+            return steps > 1 && n % config.batchSize() == 1 ? steps - 1 : steps;
         }
 
         @Override
@@ -364,8 +370,8 @@ public final class ClassifierTrainer {
 
         @Override
         public StepStats forwardBackward(Trainer trainer, NDManager manager, int index) {
-            List<Example> batch = order.subList(index * config.batchSize(),
-                    Math.min(order.size(), (index + 1) * config.batchSize()));
+            int end = index == steps() - 1 ? order.size() : Math.min(order.size(), (index + 1) * config.batchSize());
+            List<Example> batch = order.subList(index * config.batchSize(), end);
             Schema schema = classifier.schema();
             NDList inputs = classifier.featurizer().batch(manager, batch, true, augmentRng);
             float loss;

@@ -16,7 +16,11 @@ import dev.distillery.synth.ImageAugmenter;
  *                   need many more passes than tens of thousands of pseudo-labeled examples)
  * @param method     {@code SELF_TRAINING}: each round a fresh student on labels + confident pseudo-labels;
  *                   {@code FIXMATCH} (images): each round {@code epochs} passes of FixMatch over the unlabeled data,
- *                   continuing the current model (weak-view pseudo-labels taught on strong views, {@link FixMatch})
+ *                   continuing the current model (weak-view pseudo-labels taught on strong views, {@link FixMatch});
+ *                   {@code SPREADING} (dense features): {@link LabelSpreading} on a nearest-neighbour graph of labeled and
+ *                   unlabeled examples, checked by cross-validation, then one model trained on labels + spread labels
+ *                   (rounds, threshold and epochs do not apply); {@code AUTO}: spreading for dense features, self-training
+ *                   for text ({@link #methodFor})
  * @param learningRate the peak learning rate of the rounds after the labeled one; null: the run's own
  * @param views      with {@code FIXMATCH}, how far its weak and strong views move an image; null: {@code PAPER}
  * @param averageDecay with {@code FIXMATCH}, the decay of the moving average of the weights the model is scored
@@ -28,7 +32,9 @@ public record SelfTraining(String unlabeled, int rounds, double threshold, int e
 
     /** How the unlabeled data teaches. */
     public enum Method {
-        SELF_TRAINING, FIXMATCH;
+        SELF_TRAINING, FIXMATCH, SPREADING,
+        /** Spreading for dense features (images, numbers), self-training for text. */
+        AUTO;
 
         public String cliName() {
             return dev.distillery.util.EnumNames.of(this);
@@ -37,6 +43,14 @@ public record SelfTraining(String unlabeled, int rounds, double threshold, int e
         public static Method parse(String name) {
             return dev.distillery.util.EnumNames.parse(Method.class, name, "semi-supervised method");
         }
+    }
+
+    /** The method that runs on data of {@code schema}: {@code AUTO} resolved by the kind of features. */
+    public Method methodFor(dev.distillery.data.Schema schema) {
+        if (method != Method.AUTO) {
+            return method;
+        }
+        return schema.kind() == dev.distillery.data.Schema.Kind.DENSE ? Method.SPREADING : Method.SELF_TRAINING;
     }
 
     /** Self-training (fresh students on pseudo-labels). */

@@ -82,6 +82,12 @@ public final class TrainJob {
             inputs.addAll(catalog.inputFiles(spec.extra()));
         }
         Splits3 data = prepare(spec);
+        if (unlabeledUnused(spec, data.train().schema())) {
+            listener.onMessage("semi-supervised: --ssl-method auto has no method for text with --model auto yet; training on the "
+                    + "labels alone (--ssl-method self-training trains the n-gram network on pseudo-labels)");
+            spec = new TrainSpec(spec.data(), spec.test(), spec.testFraction(), spec.validationFraction(), spec.labeled(), spec.model(),
+                    spec.train(), spec.onError(), null, spec.extra());
+        }
         spec = resolveDefaults(spec, data);
         run.writeConfig(JSON.convertValue(spec, Map.class));
         run.start(command, args, spec.train().seed(), inputs);
@@ -89,8 +95,22 @@ public final class TrainJob {
     }
 
     /** Whether {@code spec} leaves the model to {@code auto} and has few enough labels for it to cross-validate. */
-    private static boolean autoByCrossValidation(TrainSpec spec, int labels) {
-        return spec.model() == null && spec.selfTraining() == null && AutoSelect.choosesByCrossValidation(labels);
+    private static boolean autoByCrossValidation(TrainSpec spec, Dataset train) {
+        return spec.model() == null && (spec.selfTraining() == null || spreads(spec, train.schema()) || unlabeledUnused(spec, train.schema()))
+                && AutoSelect.choosesByCrossValidation(train.size());
+    }
+
+    /**
+     * {@code --ssl-method auto} on text with the model left open: no semi-supervised method for text fits beside the
+     * linear model yet (self-training needs a network), so the labels alone train and the unlabeled data is not used.
+     */
+    private static boolean unlabeledUnused(TrainSpec spec, dev.distillery.data.Schema schema) {
+        return spec.model() == null && spec.selfTraining() != null && spec.selfTraining().method() == SelfTraining.Method.AUTO
+                && schema.kind() == dev.distillery.data.Schema.Kind.TEXT;
+    }
+
+    private static boolean spreads(TrainSpec spec, dev.distillery.data.Schema schema) {
+        return spec.selfTraining() != null && spec.selfTraining().methodFor(schema) == SelfTraining.Method.SPREADING;
     }
 
     /**
@@ -99,7 +119,8 @@ public final class TrainJob {
      * ({@link AutoSelect}) and each candidate uses its own learning rate.
      */
     private TrainSpec resolveDefaults(TrainSpec spec, Splits3 data) {
-        ModelSpec model = spec.model() != null || spec.selfTraining() == null ? spec.model() : ModelSpec.defaultFor(data.train().schema());
+        ModelSpec model = spec.model() != null || spec.selfTraining() == null || spreads(spec, data.train().schema()) ? spec.model()
+                : ModelSpec.defaultFor(data.train().schema());
         TrainConfig train = spec.train().hasLearningRate() || model == null ? spec.train()
                 : spec.train().withLearningRate(model.defaultLearningRate());
         TrainConfig capped = SmallData.capBatch(train, data.train().size());
@@ -155,7 +176,7 @@ public final class TrainJob {
         Dataset validation = null;
         if (spec.validationFraction() > 0 && spec.model() instanceof dev.distillery.model.LinearSpec) {
             log.accept("no validation hold-out: the linear model chooses its regularization by cross-validation on all labels");
-        } else if (spec.validationFraction() > 0 && autoByCrossValidation(spec, train.size())) {
+        } else if (spec.validationFraction() > 0 && autoByCrossValidation(spec, train)) {
             log.accept(String.format("no validation hold-out: with %,d labels --model auto chooses by cross-validation on all of them",
                     train.size()));
         } else if (spec.validationFraction() > 0 && !SmallData.holdsOut(train.size(), train.schema().numClasses(), spec.validationFraction())) {
@@ -233,14 +254,27 @@ public final class TrainJob {
     private Outcome trainAndEvaluate(Run run, TrainSpec spec, Splits3 data) {
         TrainListener recording = new RecordingListener(listener, run);
         Dataset validation = data.validation() == null || data.validation().size() == 0 ? null : data.validation();
-        if (spec.model() == null && validation != null) {
+        boolean spreading = spreads(spec, data.train().schema());
+        if (spec.model() == null && validation != null && !spreading) {
             return autoOnValidation(run, spec, data, recording, validation);
         }
         Map<String, Object> selection = null;
+        double labelsAloneAccuracy = Double.NaN;
         if (spec.model() == null) {
             AutoSelect.Choice choice = AutoSelect.choose(data.train(), spec.train(), listener);
-            selection = choice.describe();
+            selection = new LinkedHashMap<>(choice.describe());
+            labelsAloneAccuracy = choice.accuracy();
             spec = withModel(spec, choice.spec());
+        }
+        if (spreading) {
+            LabelSpreading.Outcome spread = LabelSpreading.pseudoLabel(data.train(), data.unlabeled(), labelsAloneAccuracy,
+                    spec.train().seed(), listener);
+            selection = selection == null ? new LinkedHashMap<>() : selection;
+            selection.put("label_spreading", spread.report());
+            data = new Splits3(spread.train(), data.validation(), data.test(), data.skipped(), data.skipReasons(), data.unlabeled(),
+                    data.duplicatesKeptTogether(), data.trainTestDuplicates());
+            spec = new TrainSpec(spec.data(), spec.test(), spec.testFraction(), spec.validationFraction(), spec.labeled(), spec.model(),
+                    spec.train(), spec.onError(), null, spec.extra());
         }
         ModelSpec modelSpec = spec.model();
         Classifier classifier = Classifier.create(modelSpec, data.train().schema());

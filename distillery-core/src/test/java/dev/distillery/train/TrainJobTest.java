@@ -221,6 +221,22 @@ class TrainJobTest {
     }
 
     @Test
+    void autoSemiSupervisedSpreadsLabelsOnDenseDataAndRecordsItsCheck() throws Exception {
+        Path data = dir.resolve("blobs.jsonl");
+        JsonlFormat.write(TestData.blobs(60, 5), data);
+        TrainSpec spec = new TrainSpec(data.toString(), null, 0.25, 0.1, "9", null, TrainConfig.defaults().withMinSteps(0),
+                OnError.FAIL, new SelfTraining(SelfTraining.REST, 1, 0.9, 1, SelfTraining.Method.AUTO));
+        TrainJob.Outcome o = job().run(spec, "train", List.of());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spreading = (Map<String, Object>) o.modelSelection().get("label_spreading");
+        assertThat(spreading).containsKeys("cv_accuracy", "labels_alone_cv_accuracy", "used");
+        int pseudo = Boolean.TRUE.equals(spreading.get("used")) ? (Integer) spreading.get("pseudo_labels") : 0;
+        assertThat(o.data().train().size()).isEqualTo(9 + pseudo);
+        assertThat(o.test().accuracy()).isGreaterThan(0.9);
+        assertThat(Files.readString(o.run().dir().resolve("results.json"))).contains("label_spreading");
+    }
+
+    @Test
     void linearModelTrainsOnAllLabelsAndSaves() throws Exception {
         Path data = dir.resolve("blobs.jsonl");
         JsonlFormat.write(TestData.blobs(100, 3), data);

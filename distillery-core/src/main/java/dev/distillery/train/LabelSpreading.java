@@ -1,0 +1,247 @@
+package dev.distillery.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.distillery.data.Dataset;
+import dev.distillery.data.Example;
+import dev.distillery.data.Schema;
+import dev.distillery.label.CrossValidation;
+import dev.distillery.model.TorchRuntime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Label spreading (Zhou et al., 2004) on a k-nearest-neighbour graph: the labels flow along the graph of labeled and
+ * unlabeled points, F = alpha S F + (1 - alpha) Y with S the symmetrically normalized adjacency, so clusters the few
+ * labels touch take their class. Where labels are few and the unlabeled points form clear clusters, this beats any model
+ * trained on the labels alone (scikit-learn's LabelSpreading is the same method; its defaults, 7 neighbours, alpha 0.2,
+ * 30 iterations, are kept).
+ *
+ * <p>Neighbours are found exactly by Euclidean distance over standardized features, with the distance matrix computed
+ * by the tensor engine in blocks of rows; ties go to the lower index, so the graph is deterministic.
+ */
+public final class LabelSpreading {
+    public static final int NEIGHBOURS = 7;
+    public static final float ALPHA = 0.2f;
+    public static final int ITERATIONS = 30;
+    private static final int BLOCK = 1024;
+
+    private final int[][] neighbours;
+
+    private LabelSpreading(int[][] neighbours) {
+        this.neighbours = neighbours;
+    }
+
+    /**
+     * What spreading did: the examples to train on (the labels, plus every unlabeled example the labels reached, with
+     * the class they spread to, when spreading passed its check) and a report for results.json.
+     */
+    public record Outcome(Dataset train, Map<String, Object> report) {}
+
+    /**
+     * Spreads the labels of {@code labeled} over a graph of it and {@code unlabeled} (dense features, standardized over
+     * both). Checked first by stratified k-fold cross-validation on the labels: each fold's labels are hidden, spread
+     * from the rest, and scored. The pseudo-labels are used only if that accuracy beats {@code supervisedAccuracy}, the
+     * cross-validated accuracy of the model trained on the labels alone (NaN: no such figure, use them); otherwise the
+     * labels alone are returned, and the report says why.
+     */
+    public static Outcome pseudoLabel(Dataset labeled, Dataset unlabeled, double supervisedAccuracy, long seed, TrainListener listener) {
+        Schema schema = labeled.schema();
+        if (schema.kind() != Schema.Kind.DENSE) {
+            throw new IllegalArgumentException("--ssl-method spreading needs dense features (images or numbers); for text use "
+                    + "--ssl-method self-training");
+        }
+        List<Example> all = new ArrayList<>(labeled.examples());
+        all.addAll(unlabeled.examples());
+        LabelSpreading graph = graph(standardized(all, schema.featureSize()));
+        int[] labels = new int[all.size()];
+        Arrays.fill(labels, -1);
+        for (int i = 0; i < labeled.size(); i++) {
+            labels[i] = schema.indexOf(labeled.get(i).label().orElseThrow());
+        }
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("method", "label spreading, " + NEIGHBOURS + "-nearest-neighbour graph, alpha " + ALPHA);
+        report.put("unlabeled_examples", unlabeled.size());
+        int folds = Math.min(LinearFit.MAX_FOLDS, labeled.labelCounts().values().stream().mapToInt(Integer::intValue).min().orElse(0));
+        double spreadAccuracy = Double.NaN;
+        if (folds >= 2) {
+            int[] fold = CrossValidation.folds(labeled, folds, seed);
+            int hits = 0;
+            for (int f = 0; f < folds; f++) {
+                int[] hidden = labels.clone();
+                for (int i = 0; i < labeled.size(); i++) {
+                    hidden[i] = fold[i] == f ? -1 : labels[i];
+                }
+                float[][] scores = graph.spread(hidden, schema.numClasses());
+                for (int i = 0; i < labeled.size(); i++) {
+                    if (fold[i] == f && reached(scores[i]) && dev.distillery.model.Classifier.argmax(scores[i]) == labels[i]) {
+                        hits++;
+                    }
+                }
+            }
+            spreadAccuracy = hits / (double) labeled.size();
+            report.put("cv_accuracy", spreadAccuracy);
+            report.put("folds", folds);
+        }
+        report.put("labels_alone_cv_accuracy", supervisedAccuracy);
+        boolean use = Double.isNaN(spreadAccuracy) || Double.isNaN(supervisedAccuracy) || spreadAccuracy > supervisedAccuracy;
+        report.put("used", use);
+        listener.onMessage(String.format("label spreading: %d-fold cross-validated accuracy %.4f against %.4f for the labels alone: %s",
+                folds, spreadAccuracy, supervisedAccuracy, use ? "using its pseudo-labels" : "not used (training on the labels alone)"));
+        if (!use) {
+            return new Outcome(labeled, report);
+        }
+        float[][] scores = graph.spread(labels, schema.numClasses());
+        List<Example> train = new ArrayList<>(labeled.examples());
+        int unreached = 0;
+        for (int i = labeled.size(); i < all.size(); i++) {
+            if (reached(scores[i])) {
+                train.add(all.get(i).withLabel(schema.labels().get(dev.distillery.model.Classifier.argmax(scores[i]))));
+            } else {
+                unreached++;
+            }
+        }
+        report.put("pseudo_labels", train.size() - labeled.size());
+        report.put("unreached", unreached);
+        listener.onMessage(String.format("label spreading: %,d pseudo-labels (%,d unlabeled examples no label reached)",
+                train.size() - labeled.size(), unreached));
+        return new Outcome(labeled.subset(labeled.name() + "+spread", train), report);
+    }
+
+    private static boolean reached(float[] scores) {
+        for (float v : scores) {
+            if (v > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Each feature centred and scaled by its standard deviation over {@code examples} (constant features left at 0). */
+    static float[][] standardized(List<Example> examples, int size) {
+        float[][] x = new float[examples.size()][size];
+        double[] sum = new double[size];
+        double[] squares = new double[size];
+        for (int i = 0; i < x.length; i++) {
+            examples.get(i).copyFeaturesTo(x[i], 0);
+            for (int j = 0; j < size; j++) {
+                sum[j] += x[i][j];
+                squares[j] += (double) x[i][j] * x[i][j];
+            }
+        }
+        for (int j = 0; j < size; j++) {
+            double mean = sum[j] / x.length;
+            double sd = Math.sqrt(Math.max(0, squares[j] / x.length - mean * mean));
+            for (float[] row : x) {
+                row[j] = sd > 1e-12 ? (float) ((row[j] - mean) / sd) : 0f;
+            }
+        }
+        return x;
+    }
+
+    /** The graph over {@code points} (one row each, already on comparable scales). */
+    public static LabelSpreading graph(float[][] points) {
+        return new LabelSpreading(nearest(points, Math.min(NEIGHBOURS, points.length - 1)));
+    }
+
+    /**
+     * Class scores of every point, normalized to sum to 1 (all zeros where no label reached): {@code labels[i]} is the
+     * class of point i or -1 for unlabeled.
+     */
+    public float[][] spread(int[] labels, int classes) {
+        int n = neighbours.length;
+        // Symmetric adjacency: i and j are linked if either is among the other's neighbours.
+        java.util.List<java.util.Set<Integer>> adjacency = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            adjacency.add(new java.util.TreeSet<>());
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j : neighbours[i]) {
+                adjacency.get(i).add(j);
+                adjacency.get(j).add(i);
+            }
+        }
+        int[][] links = new int[n][];
+        double[] scale = new double[n];
+        for (int i = 0; i < n; i++) {
+            links[i] = adjacency.get(i).stream().mapToInt(Integer::intValue).toArray();
+            scale[i] = links[i].length == 0 ? 0 : 1 / Math.sqrt(links[i].length);
+        }
+        double[][] y = new double[n][classes];
+        for (int i = 0; i < n; i++) {
+            if (labels[i] >= 0) {
+                y[i][labels[i]] = 1;
+            }
+        }
+        double[][] f = new double[n][];
+        for (int i = 0; i < n; i++) {
+            f[i] = y[i].clone();
+        }
+        for (int it = 0; it < ITERATIONS; it++) {
+            double[][] next = new double[n][classes];
+            for (int i = 0; i < n; i++) {
+                for (int j : links[i]) {
+                    double w = ALPHA * scale[i] * scale[j];
+                    for (int c = 0; c < classes; c++) {
+                        next[i][c] += w * f[j][c];
+                    }
+                }
+                for (int c = 0; c < classes; c++) {
+                    next[i][c] += (1 - ALPHA) * y[i][c];
+                }
+            }
+            f = next;
+        }
+        float[][] out = new float[n][classes];
+        for (int i = 0; i < n; i++) {
+            double sum = Arrays.stream(f[i]).sum();
+            for (int c = 0; c < classes && sum > 0; c++) {
+                out[i][c] = (float) (f[i][c] / sum);
+            }
+        }
+        return out;
+    }
+
+    /** The {@code k} nearest other points of each point, nearest first. */
+    static int[][] nearest(float[][] points, int k) {
+        int n = points.length;
+        int d = points[0].length;
+        float[] flat = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(points[i], 0, flat, i * d, d);
+        }
+        int[][] out = new int[n][];
+        try (NDManager manager = TorchRuntime.engine().newBaseManager()) {
+            NDArray all = manager.create(flat, new Shape(n, d));
+            NDArray squares = all.square().sum(new int[] {1});
+            for (int start = 0; start < n; start += BLOCK) {
+                int end = Math.min(n, start + BLOCK);
+                try (NDManager sub = manager.newSubManager()) {
+                    NDArray rows = all.get(start + ":" + end);
+                    rows.attach(sub);
+                    // |a - b|^2 = |a|^2 + |b|^2 - 2 a.b; a point's own distance is set out of reach.
+                    NDArray distance = rows.matMul(all.transpose()).mul(-2f).add(squares).add(squares.get(start + ":" + end).expandDims(1));
+                    float[] block = distance.toFloatArray();
+                    for (int i = start; i < end; i++) {
+                        block[(i - start) * n + i] = Float.POSITIVE_INFINITY;
+                    }
+                    NDArray masked = sub.create(block, new Shape(end - start, n));
+                    NDList top = masked.topK(k, 1, false, true);
+                    long[] index = top.get(1).toLongArray();
+                    for (int i = start; i < end; i++) {
+                        out[i] = new int[k];
+                        for (int j = 0; j < k; j++) {
+                            out[i][j] = (int) index[(i - start) * k + j];
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.distillery.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.distillery.TestData;
+import dev.distillery.data.Dataset;
+import dev.distillery.data.Example;
+import dev.distillery.data.Splits;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class LabelSpreadingTest {
+    @Test
+    void nearestNeighboursMatchABruteForceSearch() {
+        Random rng = new Random(3);
+        float[][] points = new float[300][5];
+        for (float[] p : points) {
+            for (int j = 0; j < p.length; j++) {
+                p[j] = (float) rng.nextGaussian();
+            }
+        }
+        int[][] found = LabelSpreading.nearest(points, 4);
+        for (int i = 0; i < points.length; i++) {
+            final int self = i;
+            Integer[] order = new Integer[points.length];
+            for (int j = 0; j < order.length; j++) {
+                order[j] = j;
+            }
+            java.util.Arrays.sort(order, (a, b) -> Double.compare(distance(points[self], points[a]), distance(points[self], points[b])));
+            List<Integer> expected = new ArrayList<>();
+            for (int j = 0; expected.size() < 4; j++) {
+                if (order[j] != self) {
+                    expected.add(order[j]);
+                }
+            }
+            assertThat(found[i]).as("point %d", i).containsExactly(expected.stream().mapToInt(Integer::intValue).toArray());
+        }
+    }
+
+    private static double distance(float[] a, float[] b) {
+        double s = 0;
+        for (int j = 0; j < a.length; j++) {
+            s += (a[j] - b[j]) * (a[j] - b[j]);
+        }
+        return s;
+    }
+
+    @Test
+    void oneLabelACurvedClusterReachesTheWholeCluster() {
+        // Two interleaved half-moons: a straight line through the two labels misclassifies the tips, the graph does not.
+        List<float[]> pts = new ArrayList<>();
+        int[] labels = new int[200];
+        for (int i = 0; i < 100; i++) {
+            double t = Math.PI * i / 99;
+            pts.add(new float[] {(float) Math.cos(t), (float) Math.sin(t)});
+            pts.add(new float[] {(float) (1 - Math.cos(t)), (float) (0.5 - Math.sin(t))});
+        }
+        java.util.Arrays.fill(labels, -1);
+        labels[100] = 0; // top moon, middle
+        labels[101] = 1; // bottom moon, middle
+        float[][] scores = LabelSpreading.graph(pts.toArray(new float[0][])).spread(labels, 2);
+        for (int i = 0; i < 200; i++) {
+            assertThat(dev.distillery.model.Classifier.argmax(scores[i])).as("point %d", i).isEqualTo(i % 2);
+        }
+    }
+
+    @Test
+    void pseudoLabelsAreUsedOnlyWhenCrossValidationSaysTheyHelp() {
+        Dataset blobs = TestData.blobs(60, 9);
+        Splits.Pair parts = Splits.labeledSubset(blobs, 9, 1);
+        Dataset unlabeled = parts.second().subset("u", parts.second().examples().stream().map(e -> e.withLabel(null)).toList());
+        LabelSpreading.Outcome used = LabelSpreading.pseudoLabel(parts.first(), unlabeled, 0.5, 1, TrainListener.NONE);
+        assertThat(used.report()).containsEntry("used", true).containsEntry("folds", 3);
+        assertThat(used.train().size()).isEqualTo(9 + (int) used.report().get("pseudo_labels"));
+        assertThat(used.train().examples()).allMatch(Example::hasLabel);
+        // The spread labels of well-separated blobs are right.
+        long right = used.train().examples().subList(9, used.train().size()).stream().filter(e -> {
+            String id = e.id();
+            return e.label().orElseThrow().equals(blobs.examples().stream().filter(b -> b.id().equals(id)).findFirst().orElseThrow().label().orElseThrow());
+        }).count();
+        assertThat(right).isGreaterThanOrEqualTo((long) (0.95 * (used.train().size() - 9)));
+        LabelSpreading.Outcome refused = LabelSpreading.pseudoLabel(parts.first(), unlabeled, 1.0, 1, TrainListener.NONE);
+        assertThat(refused.report()).containsEntry("used", false);
+        assertThat(refused.train().size()).isEqualTo(9);
+    }
+
+    @Test
+    void textIsRefusedWithTheMethodToUseInstead() {
+        Dataset texts = TestData.texts(10, 1);
+        assertThatThrownBy(() -> LabelSpreading.pseudoLabel(texts, texts, Double.NaN, 1, TrainListener.NONE))
+                .hasMessageContaining("--ssl-method self-training");
+    }
+}
