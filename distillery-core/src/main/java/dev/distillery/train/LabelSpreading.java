@@ -58,7 +58,8 @@ public final class LabelSpreading {
         }
         List<Example> all = new ArrayList<>(labeled.examples());
         all.addAll(unlabeled.examples());
-        LabelSpreading graph = graph(standardized(all, schema.featureSize()));
+        LinearFit.DenseFeatures scale = LinearFit.DenseFeatures.learn(schema, labeled.subset(labeled.name() + "+unlabeled", all));
+        LabelSpreading graph = graph(all.stream().map(scale::standardize).toArray(float[][]::new));
         int[] labels = new int[all.size()];
         Arrays.fill(labels, -1);
         for (int i = 0; i < labeled.size(); i++) {
@@ -120,28 +121,6 @@ public final class LabelSpreading {
             }
         }
         return false;
-    }
-
-    /** Each feature centred and scaled by its standard deviation over {@code examples} (constant features left at 0). */
-    static float[][] standardized(List<Example> examples, int size) {
-        float[][] x = new float[examples.size()][size];
-        double[] sum = new double[size];
-        double[] squares = new double[size];
-        for (int i = 0; i < x.length; i++) {
-            examples.get(i).copyFeaturesTo(x[i], 0);
-            for (int j = 0; j < size; j++) {
-                sum[j] += x[i][j];
-                squares[j] += (double) x[i][j] * x[i][j];
-            }
-        }
-        for (int j = 0; j < size; j++) {
-            double mean = sum[j] / x.length;
-            double sd = Math.sqrt(Math.max(0, squares[j] / x.length - mean * mean));
-            for (float[] row : x) {
-                row[j] = sd > 1e-12 ? (float) ((row[j] - mean) / sd) : 0f;
-            }
-        }
-        return x;
     }
 
     /** The graph over {@code points} (one row each, already on comparable scales). */

@@ -320,7 +320,8 @@ public final class LinearFit {
         }
     }
 
-    private record DenseFeatures(float[] mean, float[] scale) implements Features {
+    /** Standardization learned from training examples; also the scale label spreading measures distances on. */
+    record DenseFeatures(float[] mean, float[] scale) implements Features {
         static DenseFeatures learn(Schema schema, Dataset train) {
             int d = schema.featureSize();
             double[] sum = new double[d];
@@ -348,6 +349,16 @@ public final class LinearFit {
         @Override
         public int dimension() {
             return mean.length;
+        }
+
+        /** {@code example}'s features, each centred and divided by its scale. */
+        float[] standardize(Example example) {
+            float[] row = new float[mean.length];
+            example.copyFeaturesTo(row, 0);
+            for (int j = 0; j < row.length; j++) {
+                row[j] = (row[j] - mean[j]) / scale[j];
+            }
+            return row;
         }
 
         @Override

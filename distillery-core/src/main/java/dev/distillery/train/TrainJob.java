@@ -85,8 +85,7 @@ public final class TrainJob {
         if (unlabeledUnused(spec, data.train().schema())) {
             listener.onMessage("semi-supervised: --ssl-method auto has no method for text with --model auto yet; training on the "
                     + "labels alone (--ssl-method self-training trains the n-gram network on pseudo-labels)");
-            spec = new TrainSpec(spec.data(), spec.test(), spec.testFraction(), spec.validationFraction(), spec.labeled(), spec.model(),
-                    spec.train(), spec.onError(), null, spec.extra());
+            spec = spec.withoutSelfTraining();
         }
         spec = resolveDefaults(spec, data);
         run.writeConfig(JSON.convertValue(spec, Map.class));
@@ -131,8 +130,7 @@ public final class TrainJob {
         if (spec.model() == null && model != null) {
             listener.onMessage("model: " + model + " (picked for " + data.train().schema().kind() + " data, to self-train)");
         }
-        return new TrainSpec(spec.data(), spec.test(), spec.testFraction(), spec.validationFraction(), spec.labeled(),
-                model, train, spec.onError(), spec.selfTraining(), spec.extra());
+        return spec.withModel(model).withTrain(train);
     }
 
     /** Reads and splits the data exactly as {@code spec} says; same spec, same splits. */
@@ -264,7 +262,7 @@ public final class TrainJob {
             AutoSelect.Choice choice = AutoSelect.choose(data.train(), spec.train(), listener);
             selection = new LinkedHashMap<>(choice.describe());
             labelsAloneAccuracy = choice.accuracy();
-            spec = withModel(spec, choice.spec());
+            spec = spec.withModel(choice.spec());
         }
         if (spreading) {
             LabelSpreading.Outcome spread = LabelSpreading.pseudoLabel(data.train(), data.unlabeled(), labelsAloneAccuracy,
@@ -273,8 +271,7 @@ public final class TrainJob {
             selection.put("label_spreading", spread.report());
             data = new Splits3(spread.train(), data.validation(), data.test(), data.skipped(), data.skipReasons(), data.unlabeled(),
                     data.duplicatesKeptTogether(), data.trainTestDuplicates());
-            spec = new TrainSpec(spec.data(), spec.test(), spec.testFraction(), spec.validationFraction(), spec.labeled(), spec.model(),
-                    spec.train(), spec.onError(), null, spec.extra());
+            spec = spec.withoutSelfTraining();
         }
         ModelSpec modelSpec = spec.model();
         Classifier classifier = Classifier.create(modelSpec, data.train().schema());
@@ -312,11 +309,6 @@ public final class TrainJob {
         }
     }
 
-    private static TrainSpec withModel(TrainSpec spec, ModelSpec model) {
-        return new TrainSpec(spec.data(), spec.test(), spec.testFraction(), spec.validationFraction(), spec.labeled(),
-                model, spec.train(), spec.onError(), spec.selfTraining(), spec.extra());
-    }
-
     /**
      * {@code auto} with many labels: the linear model and the data kind's network each train on the training part, and
      * the better on the validation split is kept (the linear model on a tie).
@@ -343,7 +335,7 @@ public final class TrainJob {
             listener.onMessage(String.format("auto: chose %s (validation accuracy %.4f against %.4f)", linearWins ? "linear" : network,
                     Math.max(linearAccuracy, networkAccuracy), Math.min(linearAccuracy, networkAccuracy)));
             Classifier kept = linearWins ? linear : trained;
-            return finish(run, withModel(spec, kept.spec()), data, kept, linearWins ? fitted.result() : result, null, null, selection);
+            return finish(run, spec.withModel(kept.spec()), data, kept, linearWins ? fitted.result() : result, null, null, selection);
         } finally {
             linear.close();
             if (trained != null) {

@@ -48,4 +48,19 @@ public record TrainSpec(String data, String test, double testFraction, double va
         java.util.Objects.requireNonNull(train, "train");
         java.util.Objects.requireNonNull(onError, "onError");
     }
+
+    /** This spec with another model (null: left to auto). */
+    public TrainSpec withModel(ModelSpec newModel) {
+        return new TrainSpec(data, test, testFraction, validationFraction, labeled, newModel, train, onError, selfTraining, extra);
+    }
+
+    /** This spec with another training configuration. */
+    public TrainSpec withTrain(TrainConfig newTrain) {
+        return new TrainSpec(data, test, testFraction, validationFraction, labeled, model, newTrain, onError, selfTraining, extra);
+    }
+
+    /** This spec without semi-supervised learning. */
+    public TrainSpec withoutSelfTraining() {
+        return new TrainSpec(data, test, testFraction, validationFraction, labeled, model, train, onError, null, extra);
+    }
 }
