@@ -1,6 +1,7 @@
 package dev.distillery.cli;
 
 import dev.distillery.data.Dataset;
+import dev.distillery.data.InputCheck;
 import dev.distillery.data.OnError;
 import dev.distillery.data.ReadResult;
 import dev.distillery.eval.Evaluation;
@@ -35,7 +36,8 @@ final class EvalCommand implements Callable<Integer> {
         Path modelDir = ModelRef.resolve(ctx, model);
         ReadResult read = ctx.catalog().load(data, onError.policy, System.out::println);
         try (Classifier classifier = Classifier.load(modelDir)) {
-            Dataset labeled = read.dataset().filter(read.dataset().name(), e -> e.hasLabel()).withSchema(classifier.schema());
+            Dataset labeled = InputCheck.conform(read.dataset().filter(read.dataset().name(), e -> e.hasLabel()), classifier.schema(),
+                    InputCheck.Labels.MUST_BE_KNOWN);
             if (labeled.isEmpty()) {
                 throw new IllegalArgumentException(data + " has no labeled examples to evaluate on");
             }

@@ -3,6 +3,7 @@ package dev.distillery.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distillery.data.Example;
+import dev.distillery.data.InputCheck;
 import dev.distillery.data.OnError;
 import dev.distillery.data.ReadResult;
 import dev.distillery.model.Classifier;
@@ -64,8 +65,9 @@ final class PredictCommand implements Callable<Integer> {
                 if (read.skipped() > 0) {
                     System.err.println("skipped " + read.skipped() + " bad records");
                 }
-                examples.addAll(read.dataset().examples());
+                examples.addAll(InputCheck.conform(read.dataset(), classifier.schema(), InputCheck.Labels.IGNORED).examples());
             }
+            InputCheck.checkRecords(input.texts != null ? "--text" : input.data, examples, classifier.schema(), InputCheck.Labels.IGNORED);
             float[][] probs = classifier.probabilities(examples, 256);
             List<String> labels = classifier.schema().labels();
             ByteArrayOutputStream buffer = new ByteArrayOutputStream();

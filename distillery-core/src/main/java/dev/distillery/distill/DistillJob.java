@@ -1,6 +1,7 @@
 package dev.distillery.distill;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distillery.data.InputCheck;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
 import dev.distillery.data.Splits;
@@ -73,7 +74,8 @@ public final class DistillJob {
     }
 
     private Dataset load(String ref, DistillSpec spec, Classifier teacher) {
-        return catalog.loadDataset(ref, spec.onError(), listener::onMessage).withSchema(teacher.schema());
+        return InputCheck.conform(catalog.loadDataset(ref, spec.onError(), listener::onMessage), teacher.schema(),
+                InputCheck.Labels.MUST_BE_KNOWN);
     }
 
     /** Keeps {@code amount} labels (stratified), drops the rest: those examples teach through the teacher alone. */

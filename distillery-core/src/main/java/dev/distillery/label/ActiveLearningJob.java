@@ -1,6 +1,7 @@
 package dev.distillery.label;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distillery.data.InputCheck;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
 import dev.distillery.data.OnError;
@@ -40,7 +41,7 @@ public final class ActiveLearningJob {
     public Outcome run(String poolRef, String testRef, ModelSpec spec, TrainConfig config, ActiveLearningSimulation.Settings settings,
             List<Strategy> strategies, OnError onError, List<String> args) {
         Dataset pool = load(poolRef, onError).filter(poolRef, Example::hasLabel);
-        Dataset test = load(testRef, onError).withSchema(pool.schema()).filter(testRef, Example::hasLabel);
+        Dataset test = InputCheck.conform(load(testRef, onError), pool.schema(), InputCheck.Labels.MUST_BE_KNOWN).filter(testRef, Example::hasLabel);
         ModelSpec model = spec != null ? spec : ModelSpec.defaultFor(pool.schema());
         Map<String, Object> cfg = new LinkedHashMap<>();
         cfg.put("pool", poolRef);

@@ -1,6 +1,7 @@
 package dev.distillery.synth;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distillery.data.InputCheck;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
 import dev.distillery.data.OnError;
@@ -76,7 +77,7 @@ public final class ImageCollapseJob {
         }
         Dataset labeled = data.filter("labeled", Example::hasLabel);
         Dataset real = spec.realImages() >= labeled.size() ? labeled : Splits.labeledSubset(labeled, spec.realImages(), 42).first();
-        Dataset test = catalog.loadDataset(spec.test(), spec.onError(), log).withSchema(schema).filter("labeled", Example::hasLabel);
+        Dataset test = InputCheck.conform(catalog.loadDataset(spec.test(), spec.onError(), log), schema, InputCheck.Labels.MUST_BE_KNOWN).filter("labeled", Example::hasLabel);
         Run run = runs.create("collapse");
         Map<String, Object> cfg = JSON.convertValue(spec, Map.class);
         run.writeConfig(cfg);

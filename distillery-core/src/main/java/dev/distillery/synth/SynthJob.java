@@ -1,5 +1,6 @@
 package dev.distillery.synth;
 
+import dev.distillery.data.InputCheck;
 import dev.distillery.curate.QualityFilter;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
@@ -228,7 +229,7 @@ public final class SynthJob {
     }
 
     private Dataset load(String ref, OnError onError, Schema schema) {
-        return catalog.loadDataset(ref, onError, log).withSchema(schema);
+        return InputCheck.conform(catalog.loadDataset(ref, onError, log), schema, InputCheck.Labels.MUST_BE_KNOWN);
     }
 
     static Map<String, Object> results(Outcome o) {

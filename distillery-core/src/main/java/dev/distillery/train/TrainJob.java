@@ -1,6 +1,7 @@
 package dev.distillery.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distillery.data.InputCheck;
 import dev.distillery.curate.DuplicateGroups;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.OnError;
@@ -149,7 +150,7 @@ public final class TrainJob {
             skipped += t.skipped();
             reasons.addAll(t.skipReasons());
             train = read.dataset();
-            test = t.dataset().withSchema(train.schema());
+            test = InputCheck.conform(t.dataset(), train.schema(), InputCheck.Labels.MUST_BE_KNOWN);
         } else {
             DuplicateGroups.Split parts = DuplicateGroups.split(read.dataset(), spec.testFraction(), seed, "train", "test");
             log.accept("test split: " + parts.describe());
@@ -194,7 +195,7 @@ public final class TrainJob {
             ReadResult e = catalog.load(spec.extra(), onError, log);
             skipped += e.skipped();
             reasons.addAll(e.skipReasons());
-            Dataset extra = e.dataset().withSchema(train.schema());
+            Dataset extra = InputCheck.conform(e.dataset(), train.schema(), InputCheck.Labels.MUST_BE_KNOWN);
             long unlabeledExtra = extra.size() - extra.labeledCount();
             if (unlabeledExtra > 0) {
                 throw new IllegalArgumentException(spec.extra() + ": " + unlabeledExtra + " of " + extra.size()
@@ -240,7 +241,10 @@ public final class TrainJob {
             source = setAside;
         } else {
             ReadResult r = catalog.load(ssl.unlabeled(), onError, log);
-            source = r.dataset().withSchema(train.schema());
+            // Labels in an unlabeled file are not read, so they need not be ones the training data has.
+            Dataset read = r.dataset();
+            source = InputCheck.conform(read.subset(read.name(), read.examples().stream().map(e -> e.withLabel(null)).toList()),
+                    train.schema(), InputCheck.Labels.IGNORED);
         }
         return source.subset(source.name() + "-unlabeled", source.examples().stream().map(e -> e.withLabel(null)).toList());
     }

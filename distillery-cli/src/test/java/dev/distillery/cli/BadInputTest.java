@@ -1,0 +1,107 @@
+package dev.distillery.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Damaged files and mismatched inputs, as a user would feed them: one clear error and exit 2, or a counted skip. */
+class BadInputTest {
+    @TempDir
+    Path dir;
+
+    private final PrintStream originalOut = System.out;
+    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+
+    record Result(int exitCode, String out, String err) {}
+
+    @BeforeEach
+    void isolate() {
+        System.setProperty("distillery.home", dir.resolve("home").toString());
+        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(originalOut);
+        System.clearProperty("distillery.home");
+    }
+
+    private Result run(String... args) {
+        stdout.reset();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Result(code, stdout.toString(StandardCharsets.UTF_8), err.toString());
+    }
+
+    /** A CSV of {@code columns} numeric features whose first feature separates two classes. */
+    private Path denseCsv(String name, int columns, int rows) throws Exception {
+        Random rng = new Random(7);
+        List<String> lines = new ArrayList<>();
+        IntFunction<String> header = j -> "f" + j;
+        StringBuilder h = new StringBuilder();
+        for (int j = 0; j < columns; j++) {
+            h.append(header.apply(j)).append(',');
+        }
+        lines.add(h.append("label").toString());
+        for (int i = 0; i < rows; i++) {
+            StringBuilder row = new StringBuilder();
+            int label = i % 2;
+            for (int j = 0; j < columns; j++) {
+                row.append(String.format(java.util.Locale.ROOT, "%.3f,", (j == 0 ? 3 * label : 0) + rng.nextGaussian()));
+            }
+            lines.add(row.append(label == 0 ? "a" : "b").toString());
+        }
+        Path f = dir.resolve(name);
+        Files.write(f, lines);
+        return f;
+    }
+
+    private String trainedRun(Path data) {
+        Result train = run("train", "--data", data.toString(), "--model", "linear");
+        assertThat(train.exitCode()).as(train.err()).isZero();
+        return train.out().lines().filter(l -> l.startsWith("run saved to")).findFirst().orElseThrow().replaceAll(".*/", "");
+    }
+
+    @Test
+    void predictChecksEveryInputAgainstTheModel() throws Exception {
+        String model = trainedRun(denseCsv("train.csv", 4, 60));
+
+        Result ok = run("predict", "--model", model, "--input", denseCsv("same.csv", 4, 6).toString());
+        assertThat(ok.exitCode()).as(ok.err()).isZero();
+        assertThat(ok.out().lines()).hasSize(6);
+
+        Result fewer = run("predict", "--model", model, "--input", denseCsv("fewer.csv", 3, 6).toString());
+        assertThat(fewer.exitCode()).isEqualTo(2);
+        assertThat(fewer.err()).contains("fewer.csv", "record line-2", "has 3 features", "expected 4 numeric features");
+        assertThat(fewer.out()).isEmpty();
+
+        Result more = run("predict", "--model", model, "--input", denseCsv("more.csv", 5, 6).toString());
+        assertThat(more.exitCode()).isEqualTo(2);
+        assertThat(more.err()).contains("more.csv", "has 5 features").doesNotContain("Exception");
+
+        Result text = run("predict", "--model", model, "--text", "hello");
+        assertThat(text.exitCode()).isEqualTo(2);
+        assertThat(text.err()).contains("--text", "is text", "expected 4 numeric features");
+
+        Result eval = run("eval", "--model", model, "--data", denseCsv("eval-fewer.csv", 3, 6).toString());
+        assertThat(eval.exitCode()).isEqualTo(2);
+        assertThat(eval.err()).contains("eval-fewer.csv", "has 3 features");
+    }
+}

@@ -1,0 +1,55 @@
+package dev.distillery.data;
+
+import java.util.List;
+
+/**
+ * The one check of input data against the schema a model was trained on, used by every command that feeds records to
+ * a model (train's test and extra data, eval, predict, distill, label, synth). A record of the wrong kind, with the
+ * wrong number of features or, where labels are read, with a label the model does not know is bad input: one
+ * {@link DataFormatException} naming the data, the record and what the model expects, never a wrong answer or a
+ * stack trace later.
+ */
+public final class InputCheck {
+    private InputCheck() {}
+
+    /** What labels the caller reads: {@code eval} and training need known labels; {@code predict} ignores them. */
+    public enum Labels { MUST_BE_KNOWN, IGNORED }
+
+    /** {@code data} under the model's schema (its label order), after checking every record against it. */
+    public static Dataset conform(Dataset data, Schema model, Labels labels) {
+        checkRecords(data.name(), data.examples(), model, labels);
+        if (labels == Labels.IGNORED && data.examples().stream().anyMatch(e -> e.hasLabel() && !model.labels().contains(e.label().get()))) {
+            // Labels the model does not know cannot live under its schema; predict reads them only to echo them.
+            return data;
+        }
+        return data.withSchema(model);
+    }
+
+    /** Checks each of {@code examples}, read from {@code where}, against {@code model}; the first bad record throws. */
+    public static void checkRecords(String where, List<Example> examples, Schema model, Labels labels) {
+        for (Example e : examples) {
+            String record = where + ": record " + e.id() + (e.source().isEmpty() || where.endsWith(e.source()) ? "" : " (" + e.source() + ")");
+            if (e.isText() != (model.kind() == Schema.Kind.TEXT)) {
+                throw new DataFormatException(record, e.isText() ? "is text" : "has " + e.featureLength() + " numeric features",
+                        describe(model) + ", as the model was trained on");
+            }
+            if (!e.isText() && e.featureLength() != model.featureSize()) {
+                throw new DataFormatException(record, "has " + e.featureLength() + " features",
+                        describe(model) + ", as the model was trained on");
+            }
+            if (labels == Labels.MUST_BE_KNOWN && e.hasLabel() && !model.labels().contains(e.label().get())) {
+                throw new DataFormatException(record, "label '" + e.label().get() + "' is not one the model knows",
+                        "one of " + model.labels());
+            }
+        }
+    }
+
+    /** The input a schema expects, in words: "text" or "64 numeric features (shape [1, 8, 8])". */
+    public static String describe(Schema model) {
+        if (model.kind() == Schema.Kind.TEXT) {
+            return "text";
+        }
+        String shape = model.featureShape().size() > 1 ? " (shape " + model.featureShape() + ")" : "";
+        return model.featureSize() + " numeric features" + shape;
+    }
+}
