@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distillery.data.DataFormatException;
 import dev.distillery.data.OnError;
+import dev.distillery.data.Utf8Lines;
 import dev.distillery.util.AtomicFiles;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -73,21 +73,16 @@ public final class DocFiles {
             Set<String> ids = first ? new HashSet<>() : null;
             int bad = 0;
             long count = 0;
-            try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                List<String> lines = new ArrayList<>(chunkSize);
-                int firstLineNo = 1;
-                int lineNo = 0;
-                String line;
+            try (Utf8Lines in = Utf8Lines.open(file)) {
+                List<Utf8Lines.Line> lines = new ArrayList<>(chunkSize);
+                Utf8Lines.Line line;
                 while (true) {
-                    line = in.readLine();
+                    line = in.next();
                     if (line != null) {
-                        lineNo++;
                         lines.add(line);
                     }
                     if (lines.size() == chunkSize || (line == null && !lines.isEmpty())) {
-                        int base = firstLineNo;
-                        List<Parsed> parsed = java.util.stream.IntStream.range(0, lines.size()).parallel()
-                                .mapToObj(i -> parse(lines.get(i), base + i)).toList();
+                        List<Parsed> parsed = lines.parallelStream().map(this::parse).toList();
                         List<Doc> docs = new ArrayList<>(parsed.size());
                         for (Parsed p : parsed) {
                             String problem = p.problem();
@@ -110,7 +105,6 @@ public final class DocFiles {
                         count += docs.size();
                         chunks.accept(docs);
                         lines.clear();
-                        firstLineNo = lineNo + 1;
                     }
                     if (line == null) {
                         break;
@@ -129,7 +123,12 @@ public final class DocFiles {
 
         private record Parsed(Doc doc, String problem, int lineNo) {}
 
-        private Parsed parse(String line, int lineNo) {
+        private Parsed parse(Utf8Lines.Line read) {
+            int lineNo = read.number();
+            if (!read.valid()) {
+                return new Parsed(null, read.problem(), lineNo);
+            }
+            String line = read.text();
             if (line.isBlank()) {
                 return new Parsed(null, null, lineNo);
             }

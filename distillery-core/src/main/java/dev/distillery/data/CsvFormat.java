@@ -25,7 +25,8 @@ public final class CsvFormat {
         CsvMapper mapper = new CsvMapper();
         mapper.enable(CsvParser.Feature.WRAP_AS_ARRAY);
         RecordCollector collector = new RecordCollector(file.toString(), onError);
-        try (JsonParser parser = mapper.getFactory().createParser(file.toFile())) {
+        String text = decoded(file, collector);
+        try (JsonParser parser = mapper.getFactory().createParser(text)) {
             parser.nextToken(); // WRAP_AS_ARRAY puts all rows inside one outer array
             Row header = nextRow(parser, file);
             if (header == null) {
@@ -53,6 +54,29 @@ public final class CsvFormat {
         return collector.finish(null);
     }
 
+    /**
+     * The file's text through {@link Utf8Lines} (byte-order mark dropped, CRLF read as LF); a line that is not valid
+     * UTF-8 is reported to {@code collector} and left empty, so the lines after it keep their numbers.
+     */
+    private static String decoded(Path file, RecordCollector collector) {
+        StringBuilder text = new StringBuilder();
+        try (Utf8Lines lines = Utf8Lines.open(file)) {
+            for (Utf8Lines.Line line; (line = lines.next()) != null; ) {
+                if (line.valid()) {
+                    text.append(line.text());
+                } else if (collector != null && line.number() > 1) {
+                    collector.bad("line " + line.number(), line.problem(), "UTF-8 text");
+                } else {
+                    throw new DataFormatException(file + ":line " + line.number(), line.problem(), "UTF-8 text");
+                }
+                text.append('\n');
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
+        }
+        return text.toString();
+    }
+
     /** One record and the line its first cell starts on (a quoted cell may span lines). */
     public record Row(String[] cells, long line) {}
 
@@ -61,7 +85,7 @@ public final class CsvFormat {
         CsvMapper mapper = new CsvMapper();
         mapper.enable(CsvParser.Feature.WRAP_AS_ARRAY);
         List<Row> rows = new ArrayList<>();
-        try (JsonParser parser = mapper.getFactory().createParser(file.toFile())) {
+        try (JsonParser parser = mapper.getFactory().createParser(decoded(file, null))) {
             parser.nextToken();
             for (Row row; (row = nextRow(parser, file)) != null; ) {
                 rows.add(row);

@@ -5,13 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distillery.util.AtomicFiles;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,15 +28,18 @@ public final class JsonlFormat {
     public static ReadResult read(Path file, OnError onError) {
         RecordCollector collector = new RecordCollector(file.toString(), onError);
         List<Long> shape = null;
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int lineNo = 0;
-            while ((line = reader.readLine()) != null) {
-                lineNo++;
+        try (Utf8Lines lines = Utf8Lines.open(file)) {
+            for (Utf8Lines.Line read; (read = lines.next()) != null; ) {
+                int lineNo = read.number();
+                String where = "line " + lineNo;
+                if (!read.valid()) {
+                    collector.bad(where, read.problem(), "UTF-8 text");
+                    continue;
+                }
+                String line = read.text();
                 if (line.isBlank()) {
                     continue;
                 }
-                String where = "line " + lineNo;
                 JsonNode node;
                 try {
                     node = MAPPER.readTree(line);

@@ -1,0 +1,86 @@
+package dev.distillery.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.distillery.curate.DocFiles;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Files as they arrive from other tools: byte-order marks, Windows line ends, a line that is not UTF-8. */
+class DamagedFilesTest {
+    private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    /** 0xC3 starts a two-byte character; 0x28 ('(') cannot continue it. */
+    private static final byte[] INVALID = {'b', 'a', 'd', ' ', (byte) 0xC3, 0x28};
+
+    @TempDir
+    Path dir;
+
+    private Path file(String name, Object... parts) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Object p : parts) {
+            out.write(p instanceof byte[] b ? b : p.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        Path f = dir.resolve(name);
+        Files.write(f, out.toByteArray());
+        return f;
+    }
+
+    @Test
+    void jsonlWithByteOrderMarkAndCrlfReadsEveryRecord() throws Exception {
+        Path f = file("bom.jsonl", BOM, "{\"id\":\"a\",\"text\":\"one\",\"label\":\"x\"}\r\n{\"id\":\"b\",\"text\":\"two\",\"label\":\"y\"}\r\n");
+        ReadResult r = JsonlFormat.read(f, OnError.FAIL);
+        assertThat(r.dataset().examples()).extracting(Example::id).containsExactly("a", "b");
+        assertThat(r.dataset().get(0).text()).isEqualTo("one");
+        assertThat(r.skipped()).isZero();
+    }
+
+    @Test
+    void csvWithByteOrderMarkAndCrlfReadsEveryRecord() throws Exception {
+        Path f = file("bom.csv", BOM, "id,text,label\r\na,one,x\r\nb,\"two\r\nlines\",y\r\n");
+        ReadResult r = CsvFormat.read(f, OnError.FAIL);
+        assertThat(r.dataset().examples()).extracting(Example::id).containsExactly("a", "b");
+        assertThat(r.dataset().schema().labels()).containsExactly("x", "y");
+        assertThat(r.dataset().get(1).text()).isEqualTo("two\nlines");
+    }
+
+    @Test
+    void invalidUtf8NamesTheLineAndSkipsOnlyThatLine() throws Exception {
+        Path jsonl = file("bad.jsonl", "{\"id\":\"a\",\"text\":\"one\",\"label\":\"x\"}\n{\"id\":\"b\",\"text\":\"", INVALID,
+                "\",\"label\":\"x\"}\n{\"id\":\"c\",\"text\":\"three\",\"label\":\"y\"}\n");
+        assertThatThrownBy(() -> JsonlFormat.read(jsonl, OnError.FAIL)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("bad.jsonl:line 2").hasMessageContaining("invalid UTF-8 at byte");
+        ReadResult skipped = JsonlFormat.read(jsonl, OnError.SKIP);
+        assertThat(skipped.dataset().examples()).extracting(Example::id).containsExactly("a", "c");
+        assertThat(skipped.skipped()).isEqualTo(1);
+        assertThat(skipped.skipReasons().get(0)).contains("line 2", "invalid UTF-8");
+
+        Path csv = file("bad.csv", "id,text,label\na,one,x\nb,", INVALID, ",x\nc,three,y\n");
+        assertThatThrownBy(() -> CsvFormat.read(csv, OnError.FAIL)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("bad.csv:line 3").hasMessageContaining("invalid UTF-8");
+        ReadResult csvSkipped = CsvFormat.read(csv, OnError.SKIP);
+        assertThat(csvSkipped.dataset().examples()).extracting(Example::id).containsExactly("a", "c");
+        assertThat(csvSkipped.skipped()).isEqualTo(1);
+
+        Path docs = file("docs.jsonl", BOM, "{\"id\":\"a\",\"text\":\"one\"}\r\n{\"id\":\"b\",\"text\":\"", INVALID, "\"}\r\n{\"text\":\"three\"}\r\n");
+        assertThatThrownBy(() -> DocFiles.read(docs, OnError.FAIL)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("docs.jsonl:line 2").hasMessageContaining("invalid UTF-8");
+        DocFiles.Read read = DocFiles.read(docs, OnError.SKIP);
+        assertThat(read.docs()).hasSize(2);
+        assertThat(read.docs().get(0).text()).isEqualTo("one");
+        assertThat(read.skipped()).isEqualTo(1);
+    }
+
+    @Test
+    void linesLongerThanTheReadBufferAndAFinalLineWithoutBreakSurvive() throws Exception {
+        String longText = "w".repeat(200_000);
+        Path f = file("long.jsonl", "{\"text\":\"" + longText + "\",\"label\":\"x\"}\n{\"text\":\"é\",\"label\":\"y\"}");
+        ReadResult r = JsonlFormat.read(f, OnError.FAIL);
+        assertThat(r.dataset().get(0).text()).hasSize(200_000);
+        assertThat(r.dataset().get(1).text()).isEqualTo("é");
+    }
+}
