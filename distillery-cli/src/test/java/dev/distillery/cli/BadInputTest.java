@@ -104,4 +104,32 @@ class BadInputTest {
         assertThat(eval.exitCode()).isEqualTo(2);
         assertThat(eval.err()).contains("eval-fewer.csv", "has 3 features");
     }
+
+    @Test
+    void recordsWithoutLabelsAreCountedAndImagesWithoutLabelsSayWhy() throws Exception {
+        Path csv = denseCsv("some-unlabeled.csv", 4, 60);
+        List<String> lines = new ArrayList<>(Files.readAllLines(csv));
+        for (int i = 1; i <= 5; i++) {
+            lines.set(i, lines.get(i).replaceAll(",[ab]$", ","));
+        }
+        Files.write(csv, lines);
+        Result train = run("train", "--data", csv.toString(), "--model", "linear");
+        assertThat(train.exitCode()).as(train.err()).isZero();
+        assertThat(train.out()).contains("have no label and are not trained on");
+        String runDir = train.out().lines().filter(l -> l.startsWith("run saved to")).findFirst().orElseThrow().substring("run saved to ".length());
+        var results = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Path.of(runDir, "results.json").toFile());
+        assertThat(results.get("unlabeled_train_records").asInt() + results.get("unlabeled_test_records").asInt()).isEqualTo(5);
+
+        // 3 images of 2x2 pixels in IDX, no labels file beside them
+        java.nio.ByteBuffer idx = java.nio.ByteBuffer.allocate(4 + 12 + 12);
+        idx.putInt(0x00000803).putInt(3).putInt(2).putInt(2);
+        Path images = dir.resolve("train-images-idx3-ubyte");
+        Files.write(images, idx.array());
+        Result inspect = run("data", "inspect", images.toString());
+        assertThat(inspect.exitCode()).isZero();
+        assertThat(inspect.out()).contains("no record has a label");
+        Result idxTrain = run("train", "--data", images.toString());
+        assertThat(idxTrain.exitCode()).isEqualTo(2);
+        assertThat(idxTrain.err()).contains("train-images-idx3-ubyte", "none of its 3 records has a label", "labels file");
+    }
 }

@@ -1,11 +1,12 @@
 package dev.distillery.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.distillery.data.InputCheck;
 import dev.distillery.curate.DuplicateGroups;
+import dev.distillery.data.DataFormatException;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.OnError;
 import dev.distillery.data.Example;
+import dev.distillery.data.InputCheck;
 import dev.distillery.data.ReadResult;
 import dev.distillery.data.Splits;
 import dev.distillery.data.sources.DataCatalog;
@@ -32,7 +33,21 @@ public final class TrainJob {
 
     /** The data a job trains and tests on, after splitting, with counts of skipped records. */
     public record Splits3(Dataset train, Dataset validation, Dataset test, int skipped, List<String> skipReasons,
-            Dataset unlabeled, int duplicatesKeptTogether, int trainTestDuplicates) {}
+            Dataset unlabeled, int duplicatesKeptTogether, int trainTestDuplicates, Unread unread) {
+        Splits3 withTrain(Dataset newTrain) {
+            return new Splits3(newTrain, validation, test, skipped, skipReasons, unlabeled, duplicatesKeptTogether, trainTestDuplicates,
+                    unread);
+        }
+    }
+
+    /**
+     * Records that were read but not trained or tested on, counted so that nothing disappears silently: records
+     * without a label in the training data ({@code --data}) and in the test data, and empty texts among the training
+     * records (kept, since an empty message is a message, but worth a warning).
+     */
+    public record Unread(int unlabeledTrain, int unlabeledTest, int emptyTexts) {
+        static final Unread NONE = new Unread(0, 0, 0);
+    }
 
     /**
      * The outcome of a finished job. {@code labeledRound}: with self-training, the test evaluation of the model when
@@ -139,6 +154,11 @@ public final class TrainJob {
         Consumer<String> log = listener::onMessage;
         OnError onError = spec.onError();
         ReadResult read = catalog.load(spec.data(), onError, log);
+        if (read.dataset().labeledCount() == 0) {
+            throw new DataFormatException(spec.data(), "none of its " + read.dataset().size() + " records has a label",
+                    "a \"label\" on the records to train on (IDX images: a labels file beside them, e.g. train-labels-idx1-ubyte"
+                            + " for train-images-idx3-ubyte); unlabeled records go to --unlabeled");
+        }
         int skipped = read.skipped();
         List<String> reasons = new ArrayList<>(read.skipReasons());
         long seed = spec.train().seed();
@@ -158,7 +178,21 @@ public final class TrainJob {
             train = parts.parts().first();
             test = parts.parts().second();
         }
+        int unlabeledTrain = train.size() - (int) train.labeledCount();
+        if (unlabeledTrain > 0) {
+            log.accept(String.format("%,d of %,d records of %s have no label and are not trained on (give them with --unlabeled to use them)",
+                    unlabeledTrain, train.size(), spec.data()));
+        }
         train = train.filter(train.name(), e -> e.hasLabel());
+        int emptyTexts = (int) train.examples().stream().filter(e -> e.isText() && e.text().isBlank()).count();
+        if (emptyTexts > 0) {
+            log.accept(String.format("warning: %,d of %,d labeled training texts are empty or blank; they are trained on as they are",
+                    emptyTexts, train.size()));
+        }
+        int unlabeledTest = test.size() - (int) test.labeledCount();
+        if (unlabeledTest > 0) {
+            log.accept(String.format("%,d of %,d test records have no label and are not scored", unlabeledTest, test.size()));
+        }
         Dataset setAside = null;
         if (spec.labeled() != null) {
             int count = Splits.parseAmount(spec.labeled(), train.size());
@@ -213,7 +247,8 @@ public final class TrainJob {
                     + "test figures partly measure memory (split one file with --test-fraction, which keeps duplicates on one side)",
                     leaks, test.size()));
         }
-        return new Splits3(train, validation, test, skipped, reasons, unlabeled, keptTogether, leaks);
+        return new Splits3(train, validation, test, skipped, reasons, unlabeled, keptTogether, leaks,
+                new Unread(unlabeledTrain, unlabeledTest, emptyTexts));
     }
 
     private static List<Example> concat(List<Example> a, List<Example> b) {
@@ -273,8 +308,7 @@ public final class TrainJob {
                     spec.train().seed(), listener);
             selection = selection == null ? new LinkedHashMap<>() : selection;
             selection.put("label_spreading", spread.report());
-            data = new Splits3(spread.train(), data.validation(), data.test(), data.skipped(), data.skipReasons(), data.unlabeled(),
-                    data.duplicatesKeptTogether(), data.trainTestDuplicates());
+            data = data.withTrain(spread.train());
             spec = spec.withoutSelfTraining();
         }
         ModelSpec modelSpec = spec.model();
@@ -409,6 +443,9 @@ public final class TrainJob {
         r.put("train_examples", o.data().train().size());
         r.put("validation_examples", o.data().validation() == null ? 0 : o.data().validation().size());
         r.put("skipped_records", o.data().skipped());
+        r.put("unlabeled_train_records", o.data().unread().unlabeledTrain());
+        r.put("unlabeled_test_records", o.data().unread().unlabeledTest());
+        r.put("empty_train_texts", o.data().unread().emptyTexts());
         r.put("duplicates_kept_together", o.data().duplicatesKeptTogether());
         r.put("train_test_duplicates", o.data().trainTestDuplicates());
         r.put("parameters", o.parameters());
