@@ -35,6 +35,14 @@ final class ResumeCommand implements Callable<Integer> {
     /** Runs the interrupted run's command line again, continuing its directory; returns that exit code. */
     static int rerun(String runRef) {
         Run interrupted = Context.fromEnvironment().runs().open(runRef);
+        String status = interrupted.status();
+        if (status.startsWith("incomplete") || status.startsWith("unreadable")) {
+            throw new IllegalArgumentException("run " + interrupted.id() + " cannot be resumed: " + status + "; run the command again");
+        }
+        if ("running".equals(status)) {
+            throw new IllegalArgumentException("run " + interrupted.id() + " is still running (process "
+                    + interrupted.provenance().get("pid") + "); resume it once that process has stopped");
+        }
         Map<String, Object> provenance = interrupted.provenance();
         Object command = provenance.get("command");
         if (!RESUMABLE.contains(String.valueOf(command))) {

@@ -28,16 +28,22 @@ final class RunsCommand implements Runnable {
                 System.out.println("no runs yet in " + ctx.runs().root() + " (try: distillery quickstart)");
                 return 0;
             }
-            System.out.printf("%-36s %-10s %-10s %s%n", "run", "seed", "status", "result");
+            System.out.printf("%-36s %-10s %-11s %s%n", "run", "seed", "status", "result");
             for (Path dir : runs) {
-                Run run = ctx.runs().open(dir.toString());
-                Map<String, Object> p = run.provenance();
-                Map<String, Object> r = run.results();
-                Object acc = r.containsKey("test_accuracy") ? r.get("test_accuracy") : r.get("accuracy");
-                String result = acc instanceof Number n ? String.format("accuracy %.4f", n.doubleValue()) : "";
-                String status = String.valueOf(p.getOrDefault("status", "?"));
-                System.out.printf("%-36s %-10s %-10s %s%n", run.id(), p.getOrDefault("seed", ""),
-                        status.length() > 10 ? status.substring(0, 10) : status, result);
+                // One damaged run directory must not hide the others: each is read on its own, and read failures shown.
+                Run run = ctx.runs().at(dir);
+                String status = run.status();
+                Object seed = "";
+                String result = "";
+                try {
+                    seed = run.provenance().getOrDefault("seed", "");
+                    Map<String, Object> r = run.results();
+                    Object acc = r.containsKey("test_accuracy") ? r.get("test_accuracy") : r.get("accuracy");
+                    result = acc instanceof Number n ? String.format("accuracy %.4f", n.doubleValue()) : "";
+                } catch (RuntimeException e) {
+                    result = "(results unreadable)";
+                }
+                System.out.printf("%-36s %-10s %-11s %s%n", run.id(), seed, status.length() > 11 ? status.substring(0, 11) : status, result);
             }
             return 0;
         }
@@ -55,7 +61,7 @@ final class RunsCommand implements Runnable {
             String summary = run.summary();
             System.out.println(summary.isEmpty() ? "(no summary: the run did not finish)" : summary);
             Map<String, Object> p = run.provenance();
-            System.out.println("status:   " + p.get("status"));
+            System.out.println("status:   " + run.status());
             System.out.println("started:  " + p.get("started") + "   finished: " + p.getOrDefault("finished", "-"));
             System.out.println("seed:     " + p.get("seed"));
             System.out.println("software: " + p.get("software"));

@@ -132,4 +132,42 @@ class BadInputTest {
         assertThat(idxTrain.exitCode()).isEqualTo(2);
         assertThat(idxTrain.err()).contains("train-images-idx3-ubyte", "none of its 3 records has a label", "labels file");
     }
+
+    @Test
+    void badInputLeavesNoRunAndDamagedRunsDoNotBreakTheStore() throws Exception {
+        Path broken = dir.resolve("broken.jsonl");
+        Files.writeString(broken, "{\"text\": oops}\n");
+        assertThat(run("train", "--data", broken.toString()).exitCode()).isEqualTo(2);
+        assertThat(run("train", "--data", dir.resolve("missing.jsonl").toString()).exitCode()).isEqualTo(2);
+        Result none = run("runs", "list");
+        assertThat(none.exitCode()).isZero();
+        assertThat(none.out()).contains("no runs yet");
+
+        trainedRun(denseCsv("train.csv", 4, 40));
+        Path runs = dir.resolve("home").resolve("runs");
+        Path empty = Files.createDirectories(runs.resolve("20260101-000000-train-aaaaaa"));
+        Path damaged = Files.createDirectories(runs.resolve("20260101-000001-train-bbbbbb"));
+        Files.writeString(damaged.resolve("provenance.json"), "{\"status\": \"runn");
+        Result list = run("runs", "list");
+        assertThat(list.exitCode()).as(list.err()).isZero();
+        assertThat(list.out()).contains("aaaaaa", "incomplete", "bbbbbb", "unreadable", "finished");
+
+        Result resumeEmpty = run("resume", empty.getFileName().toString());
+        assertThat(resumeEmpty.exitCode()).isEqualTo(2);
+        assertThat(resumeEmpty.err()).contains("cannot be resumed", "incomplete").doesNotContain("Exception");
+        Result resumeDamaged = run("train", "--resume", damaged.toString());
+        assertThat(resumeDamaged.exitCode()).isEqualTo(2);
+        assertThat(resumeDamaged.err()).contains("cannot be resumed", "unreadable");
+    }
+
+    @Test
+    void aWriteCleansUpTheTemporaryFileAKilledWriteLeftBehind() throws Exception {
+        Path out = dir.resolve("out.jsonl");
+        Path stale = Files.writeString(dir.resolve(".out.jsonl8123456789.tmp"), "");
+        Path other = Files.writeString(dir.resolve(".other.jsonl123.tmp"), "");
+        dev.distillery.util.AtomicFiles.writeString(out, "{}\n");
+        assertThat(out).hasContent("{}");
+        assertThat(stale).doesNotExist();
+        assertThat(other).exists();
+    }
 }

@@ -51,6 +51,7 @@ class ResumeAfterKillTest {
         process.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no chance to tidy up
         Path run = onlyRun(home);
         assertThat(JSON.readTree(run.resolve("provenance.json").toFile()).get("status").asText()).isEqualTo("running");
+        assertThat(new dev.distillery.run.RunStore(run.getParent()).at(run).status()).as("a killed run's status").isEqualTo("interrupted");
         killedAfter = epochOf(state);
         assertThat(killedAfter).isBetween(2, 29);
 

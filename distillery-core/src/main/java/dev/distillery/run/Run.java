@@ -122,6 +122,7 @@ public final class Run {
         p.put("seed", seed);
         p.put("started", Instant.now().toString());
         p.put("status", "running");
+        p.putAll(process());
         p.put("software", Provenance.software());
         p.put("machine", Provenance.machine());
         Map<String, String> sums = new LinkedHashMap<>();
@@ -151,8 +152,53 @@ public final class Run {
         resumed.add(Instant.now().toString());
         p.put("resumed", resumed);
         p.put("status", "running");
+        p.putAll(process());
         p.put("software", Provenance.software());
         writeJson(PROVENANCE, p);
+    }
+
+    /** Which process runs this run, so that a run whose process died can be told from one still running. */
+    private static Map<String, Object> process() {
+        ProcessHandle self = ProcessHandle.current();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("pid", self.pid());
+        self.info().startInstant().ifPresent(t -> m.put("process_started", t.toString()));
+        m.put("host", Provenance.hostName());
+        return m;
+    }
+
+    /**
+     * The run's status as a reader should see it: the recorded one ("finished", "failed: ...", "running"), except that a
+     * run recorded as running whose process is gone (killed, or the machine restarted) is "interrupted", and a
+     * directory without a readable provenance is "incomplete" or "unreadable". Never throws.
+     */
+    public String status() {
+        Map<String, Object> p;
+        try {
+            p = provenance();
+        } catch (RuntimeException e) {
+            return "unreadable: " + PROVENANCE + " is damaged";
+        }
+        if (p.isEmpty()) {
+            return "incomplete: no " + PROVENANCE;
+        }
+        String recorded = String.valueOf(p.getOrDefault("status", "?"));
+        if (!"running".equals(recorded)) {
+            return recorded;
+        }
+        return processAlive(p) ? "running" : "interrupted";
+    }
+
+    /** Whether the process recorded in {@code p} still runs; a run started on another host is taken to be alive. */
+    private static boolean processAlive(Map<String, Object> p) {
+        if (!(p.get("pid") instanceof Number pid) || (p.get("host") != null && !p.get("host").equals(Provenance.hostName()))) {
+            return p.get("pid") != null; // old records without a pid cannot be checked; trust them only from another host
+        }
+        return ProcessHandle.of(pid.longValue()).map(h -> {
+            Object started = p.get("process_started");
+            // A pid can be reused by a later process: the start time tells them apart.
+            return h.isAlive() && (started == null || h.info().startInstant().map(t -> t.toString().equals(started)).orElse(true));
+        }).orElse(false);
     }
 
     /** Marks the run finished (or failed) in its provenance and writes its final results. */
@@ -188,6 +234,7 @@ public final class Run {
         try {
             String line = RunStore.JSON.copy().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(metrics) + "\n";
+            Files.createDirectories(dir);
             Files.writeString(dir.resolve(METRICS), line, StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {

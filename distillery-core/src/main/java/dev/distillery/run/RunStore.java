@@ -47,25 +47,34 @@ public final class RunStore {
         return root;
     }
 
-    /** Creates a new, empty run directory for {@code command} (or, when resuming, continues the interrupted run). */
+    /**
+     * A new run for {@code command} (or, when resuming, the interrupted run). Its directory is created by the first
+     * thing the run writes, which every job does only once its inputs have been read and checked: a command that fails
+     * on bad input leaves no empty run behind.
+     */
     public Run create(String command) {
         if (resuming != null) {
             return resuming.continued();
         }
-        String shortId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
-        String id = LocalDateTime.now().format(STAMP) + "-" + command + "-" + shortId;
-        try {
-            Files.createDirectories(root);
-            return new Run(Files.createDirectory(root.resolve(id)));
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not create a run directory under " + root, e);
+        while (true) {
+            String shortId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+            Path dir = root.resolve(LocalDateTime.now().format(STAMP) + "-" + command + "-" + shortId);
+            if (!Files.exists(dir)) {
+                return new Run(dir);
+            }
         }
+    }
+
+    /** The run in {@code dir}, one of {@link #list()}, whatever state its files are in. */
+    public Run at(Path dir) {
+        return new Run(dir);
     }
 
     /** Opens an existing run by id, unique id prefix or suffix, or path. */
     public Run open(String idOrPath) {
         Path asPath = Path.of(idOrPath);
-        if (Files.isDirectory(asPath) && Files.exists(asPath.resolve(Run.PROVENANCE))) {
+        boolean inStore = asPath.toAbsolutePath().getParent() != null && asPath.toAbsolutePath().getParent().equals(root.toAbsolutePath());
+        if (Files.isDirectory(asPath) && (Files.exists(asPath.resolve(Run.PROVENANCE)) || inStore)) {
             return new Run(asPath.toAbsolutePath());
         }
         List<Path> matches = new ArrayList<>();
@@ -105,6 +114,9 @@ public final class RunStore {
     static Map<String, Object> readJson(Path file) {
         try {
             return Files.exists(file) ? JSON.readValue(file.toFile(), Map.class) : Map.of();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new dev.distillery.data.DataFormatException(file.toString(), "damaged JSON: " + e.getOriginalMessage(),
+                    "the JSON document this tool wrote there");
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file, e);
         }

@@ -32,6 +32,7 @@ public final class AtomicFiles {
         Path dir = target.toAbsolutePath().getParent();
         try {
             Files.createDirectories(dir);
+            deleteStaleTemporaries(dir, target.getFileName().toString());
             Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
             try {
                 try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
@@ -43,6 +44,22 @@ public final class AtomicFiles {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + target, e);
+        }
+    }
+
+    /**
+     * Removes what an earlier write of the same file left when its process was killed before it could clean up (a
+     * hidden {@code .NAME<digits>.tmp}); two processes writing one file at once is a conflict in any case.
+     */
+    private static void deleteStaleTemporaries(Path dir, String name) throws IOException {
+        String prefix = "." + name;
+        try (var siblings = Files.newDirectoryStream(dir, p -> {
+            String n = p.getFileName().toString();
+            return n.startsWith(prefix) && n.endsWith(".tmp") && n.substring(prefix.length(), n.length() - 4).matches("\\d+");
+        })) {
+            for (Path stale : siblings) {
+                Files.deleteIfExists(stale);
+            }
         }
     }
 
