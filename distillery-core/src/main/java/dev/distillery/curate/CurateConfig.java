@@ -40,7 +40,7 @@ public record CurateConfig(List<StepConfig> steps) {
             "quality", Set.of("min_words", "max_words", "min_mean_word_length", "max_mean_word_length", "max_symbol_ratio",
                     "min_alpha_word_ratio", "max_duplicate_line_ratio", "max_top_bigram_ratio"),
             "semantic-dedup", Set.of("threshold", "max_tokens", "seed"),
-            "pii", Set.of(),
+            "pii", Set.of("fields"),
             "language", Set.of("keep", "candidates", "max_chars"),
             "decontaminate", Set.of("test", "ngram", "min_overlap", "boilerplate_docs"));
 

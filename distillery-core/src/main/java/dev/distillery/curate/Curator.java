@@ -45,7 +45,8 @@ public final class Curator {
                         num(o, "max_top_bigram_ratio", d.maxTopBigramRatio())));
             }
             case "semantic-dedup" -> new SemanticDedup(num(o, "threshold", 0.9), (int) num(o, "max_tokens", 128), (long) num(o, "seed", 42));
-            case "pii" -> new PiiRedactor();
+            // fields: "all" (the default) redacts every text field of a record; a list names the fields besides the text.
+            case "pii" -> new PiiRedactor(o.get("fields") == null || "all".equals(o.get("fields")) ? null : strings(o, "fields", List.of()));
             case "language" -> new LanguageFilter(strings(o, "candidates", LanguageFilter.DEFAULT_CANDIDATES), strings(o, "keep", List.of()),
                     (int) num(o, "max_chars", 1000));
             case "decontaminate" -> {
@@ -190,7 +191,8 @@ public final class Curator {
             }
             Doc next;
             if (steps.get(i) instanceof RecordStep step) {
-                next = tally == null ? RecordStep.keptAs(d, step.check(d.text())) : RecordStep.apply(step, d, tally.reports()[i]);
+                next = tally == null ? RecordStep.keptAs(step, d, step.check(d.text()), (kind, n) -> { })
+                        : RecordStep.apply(step, d, tally.reports()[i]);
             } else {
                 String why = decisions[i].removedFor(d.id(), d.text());
                 if (why != null && tally != null) {

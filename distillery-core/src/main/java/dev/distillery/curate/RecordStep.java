@@ -1,7 +1,10 @@
 package dev.distillery.curate;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 
 /**
  * A step that decides each record on its own text alone (normalization, quality rules, redaction,
@@ -11,6 +14,14 @@ import java.util.Objects;
 public interface RecordStep extends CurateStep {
     /** The verdict on one record's text; called from many threads at once. */
     Verdict check(String text);
+
+    /**
+     * Rewrites the other fields of a kept record in place, as this step rewrites its text, and returns the changes by
+     * kind. Redaction does (personal data hides in any field); filters and normalization leave fields alone.
+     */
+    default Map<String, Long> rewriteFields(ObjectNode record) {
+        return Map.of();
+    }
 
     @Override
     default List<Doc> apply(List<Doc> docs, StepReport report) {
@@ -24,11 +35,24 @@ public interface RecordStep extends CurateStep {
         if (!v.kept()) {
             report.removed(doc, v.removedFor());
         }
-        return keptAs(doc, v);
+        return keptAs(step, doc, v, report::changed);
     }
 
-    /** The record a verdict leaves: null if removed, the same record if its text did not change. */
-    static Doc keptAs(Doc doc, Verdict v) {
-        return !v.kept() ? null : v.text().equals(doc.text()) ? doc : doc.withText(v.text());
+    /**
+     * The record a verdict leaves: null if removed, else the record with the verdict's text and the step's rewritten
+     * fields (the same record if neither changed); field changes go to {@code changes}.
+     */
+    static Doc keptAs(RecordStep step, Doc doc, Verdict v, BiConsumer<String, Long> changes) {
+        if (!v.kept()) {
+            return null;
+        }
+        Doc kept = v.text().equals(doc.text()) ? doc : doc.withText(v.text());
+        ObjectNode fields = kept.fields().deepCopy();
+        Map<String, Long> fieldChanges = step.rewriteFields(fields);
+        if (fieldChanges.isEmpty()) {
+            return kept;
+        }
+        fieldChanges.forEach(changes);
+        return new Doc(kept.id(), kept.text(), fields);
     }
 }

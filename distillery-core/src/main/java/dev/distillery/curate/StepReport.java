@@ -35,8 +35,11 @@ public final class StepReport {
         removed.merge(reason, 1, Integer::sum);
         List<String> s = samples.computeIfAbsent(reason, k -> new ArrayList<>());
         if (s.size() < SAMPLES_PER_REASON) {
-            String text = doc.text().length() > 200 ? doc.text().substring(0, 200) + "…" : doc.text();
-            s.add(doc.id() + ": " + text.replaceAll("\\s+", " "));
+            // Whichever step removed the record, its sample goes through the same redaction as the output: reports are
+            // outputs too. Redacted before shortening, so a cut cannot split an address into parts no rule recognizes.
+            String text = PiiRedactor.redacted(doc.text()).replaceAll("\\s+", " ");
+            text = text.length() > 200 ? text.substring(0, 200) + "…" : text;
+            s.add(PiiRedactor.redacted(doc.id()) + ": " + text);
         }
     }
 

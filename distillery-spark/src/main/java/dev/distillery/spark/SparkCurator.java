@@ -112,7 +112,15 @@ public final class SparkCurator {
                 if (!v.kept()) {
                     return new Tagged(null, v.removedFor(), v.changes());
                 }
-                return new Tagged(v.text().equals(d.text()) ? d : withText(d, v.text()), null, v.changes());
+                SDoc kept = v.text().equals(d.text()) ? d : withText(d, v.text());
+                ObjectNode fields = (ObjectNode) JSON.get().readTree(kept.json());
+                Map<String, Long> fieldChanges = b.value().rewriteFields(fields);
+                if (fieldChanges.isEmpty()) {
+                    return new Tagged(kept, null, v.changes());
+                }
+                Map<String, Long> changes = new LinkedHashMap<>(v.changes());
+                fieldChanges.forEach((kind, n) -> changes.merge(kind, n, Long::sum));
+                return new Tagged(new SDoc(kept.id(), kept.text(), fields.toString()), null, changes);
             });
         }
         if (step instanceof ExactDedup) {

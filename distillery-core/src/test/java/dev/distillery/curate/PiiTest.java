@@ -1,0 +1,96 @@
+package dev.distillery.curate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distillery.data.OnError;
+import dev.distillery.run.RunStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Personal data and secrets: each kind found, look-alikes kept, and nothing unredacted in any output or report. */
+class PiiTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private static String redacted(String text) {
+        return PiiRedactor.redact(text).text();
+    }
+
+    @Test
+    void secretsAndTokensOfTheWellKnownFormatsAndRandomLookingOnesAreRedacted() {
+        assertThat(redacted("key sk-proj-4fG7hJ2kL9mN3pQ8rS1tU6vW0xY5zA2b here")).isEqualTo("key [SECRET] here");
+        assertThat(redacted("AKIAIOSFODNN7EXAMPLE")).isEqualTo("[SECRET]");
+        assertThat(redacted("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"))
+                .isEqualTo("aws_secret_access_key = [SECRET]");
+        assertThat(redacted("token ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5 ok")).isEqualTo("token [SECRET] ok");
+        assertThat(redacted("password: hunter2!x")).isEqualTo("password: [SECRET]");
+        assertThat(redacted("-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----")).isEqualTo("[SECRET]");
+        assertThat(redacted("blob Zk9xR2h3TjdQcTRWbTJLc0w4WXQ1Qm4z end")).isEqualTo("blob [SECRET] end");
+        // look-alikes: a git hash, a UUID, a long camel-case identifier, a file path
+        for (String kept : List.of("commit 3f786850e387550fdab836ed7e6dc881de23001b", "id 123e4567-e89b-12d3-a456-426614174000",
+                "class AbstractSingletonProxyFactoryBean2020", "see /usr/share/doc/python3-sklearn/changelog.Debian.gz")) {
+            assertThat(redacted(kept)).as(kept).isEqualTo(kept);
+        }
+    }
+
+    @Test
+    void ibansAndNationalIdentifiersAreRedactedOnlyWithAValidChecksum() {
+        assertThat(redacted("pay to DE89 3704 0044 0532 0130 00 today")).isEqualTo("pay to [IBAN] today");
+        assertThat(redacted("GB82WEST12345698765432")).isEqualTo("[IBAN]");
+        assertThat(redacted("DE89 3704 0044 0532 0130 01")).doesNotContain("[IBAN]"); // checksum fails
+        assertThat(redacted("SSN 078-05-1120 on file")).isEqualTo("SSN [NATIONAL_ID] on file");
+        assertThat(redacted("ref 000-12-3456")).isEqualTo("ref 000-12-3456"); // never issued
+        assertThat(redacted("DNI 12345678Z")).isEqualTo("DNI [NATIONAL_ID]");
+        assertThat(redacted("part 12345678A")).isEqualTo("part 12345678A"); // wrong check letter
+    }
+
+    @Test
+    void everyTextFieldIsRedactedUnlessTheFieldsOptionNamesFewer() {
+        ObjectNode record = JSON.createObjectNode().put("id", "r1").put("text", "hi").put("author_email", "jo@example.com");
+        record.putObject("meta").putArray("cc").add("ann@example.org");
+        assertThat(new PiiRedactor().rewriteFields(record)).containsEntry("email redacted", 2L);
+        assertThat(record.get("author_email").asText()).isEqualTo("[EMAIL]");
+        assertThat(record.at("/meta/cc/0").asText()).isEqualTo("[EMAIL]");
+
+        ObjectNode other = JSON.createObjectNode().put("a", "x@y.com").put("b", "z@y.com");
+        new PiiRedactor(List.of("a")).rewriteFields(other);
+        assertThat(other.get("a").asText()).isEqualTo("[EMAIL]");
+        assertThat(other.get("b").asText()).isEqualTo("z@y.com");
+    }
+
+    @Test
+    void noOutputOrReportOfCurateHoldsPersonalDataWhicheverStepRemovedTheRecord() throws Exception {
+        String secret = "card 4111 1111 1111 1111 and mail jo.doe@example.com";
+        StringBuilder lines = new StringBuilder();
+        String body = "Please review the quarterly figures before the meeting on Tuesday, " + secret + ", thanks a lot.";
+        lines.append(JSON.createObjectNode().put("id", "a").put("text", body).put("author_email", "boss@example.com")).append('\n');
+        lines.append(JSON.createObjectNode().put("id", "b").put("text", body)).append('\n'); // exact duplicate: removed before pii
+        lines.append(JSON.createObjectNode().put("id", "c").put("text", "short " + secret)).append('\n'); // too short: removed
+        Path in = dir.resolve("in.jsonl");
+        Files.writeString(in, lines.toString());
+        Path out = dir.resolve("out.jsonl");
+        CurateJob.Outcome o = new CurateJob(new RunStore(dir.resolve("runs")), null)
+                .run(in, out, CurateConfig.defaults(null), OnError.FAIL, null, List.of());
+        List<Path> written = new java.util.ArrayList<>(List.of(out));
+        try (var files = Files.walk(o.run().dir())) {
+            files.filter(Files::isRegularFile).filter(f -> !f.toString().endsWith(".png")).forEach(written::add);
+        }
+        assertThat(written).anyMatch(f -> f.endsWith("summary.md")).anyMatch(f -> f.endsWith("results.json"));
+        for (Path f : written) {
+            String content = Files.readString(f);
+            assertThat(content).as(f.toString()).doesNotContain("example.com", "4111");
+        }
+        String summary = Files.readString(o.run().dir().resolve("summary.md"));
+        assertThat(summary).contains("[EMAIL]", "[CARD]"); // the samples are there, redacted
+        JsonNode kept = JSON.readTree(Files.readAllLines(out).get(0));
+        assertThat(kept.get("author_email").asText()).isEqualTo("[EMAIL]");
+    }
+}
