@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
                 DistillCommand.class, CompressCommands.Prune.class, CompressCommands.Quantize.class, CompressCommands.Factorize.class,
                 CompressCommands.Lora.class, CompressCommands.Compress.class, LabelCommand.class, PredictCommand.class, RunsCommand.class, ResumeCommand.class, EngineCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", "1:failure (a bug, an I/O error, training diverged)", "2:bad input (options, files, records)"},
+        exitCodeList = {"0:success", "1:failure (a bug, an I/O error, training diverged; the trace goes to $DISTILLERY_HOME/logs)",
+                "2:bad input (options, files, records)"},
         footer = {"", "Data and runs live under $DISTILLERY_HOME (default ~/.cache/distillery)."})
 public final class Main implements Runnable {
     public static final int EXIT_BAD_INPUT = 2;
@@ -43,20 +44,64 @@ public final class Main implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** Bad input becomes one clear line and exit code 2; anything else is a failure with exit code 1. */
+    /**
+     * Bad input (a data-format error, an option or argument our own checks refuse, a file that is missing or unreadable)
+     * becomes one clear line and exit code 2. Anything else is a failure of the tool (exit code 1): its cause in one line,
+     * and the full trace written to a file under $DISTILLERY_HOME/logs whose name is printed. An
+     * IllegalArgumentException counts as bad input only when Distillery's own code threw it: one thrown inside a library
+     * means Distillery passed the library something wrong, which is a bug, not the user's mistake.
+     */
     static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         var err = cl.getErr();
-        if (e instanceof DataFormatException || e instanceof IllegalArgumentException) {
-            err.println(cl.getColorScheme().errorText("error: " + e.getMessage()));
+        if (isBadInput(e)) {
+            err.println(cl.getColorScheme().errorText("error: " + badInputMessage(e)));
             return EXIT_BAD_INPUT;
         }
-        if (e instanceof TrainingDivergedException || e instanceof UncheckedIOException || e instanceof IllegalStateException) {
-            err.println(cl.getColorScheme().errorText("failed: " + e.getMessage()));
-            return 1;
+        String where = writeTrace(e);
+        String cause = e instanceof TrainingDivergedException || e instanceof UncheckedIOException || e instanceof IllegalStateException
+                ? e.getMessage() : e.toString();
+        err.println(cl.getColorScheme().errorText("failed: " + cause + (where == null ? "" : " (full trace: " + where + ")")));
+        if (where == null) {
+            e.printStackTrace(err);
         }
-        err.println(cl.getColorScheme().errorText("failed: " + e));
-        e.printStackTrace(err);
         return 1;
+    }
+
+    static boolean isBadInput(Throwable e) {
+        if (e instanceof DataFormatException || e instanceof CommandLine.ParameterException) {
+            return true;
+        }
+        if (e instanceof IllegalArgumentException) {
+            StackTraceElement[] trace = e.getStackTrace();
+            return trace.length > 0 && trace[0].getClassName().startsWith("dev.distillery.");
+        }
+        return e instanceof UncheckedIOException u && (u.getCause() instanceof java.nio.file.NoSuchFileException
+                || u.getCause() instanceof java.nio.file.AccessDeniedException || u.getCause() instanceof java.nio.file.NotDirectoryException);
+    }
+
+    private static String badInputMessage(Exception e) {
+        if (e instanceof UncheckedIOException u && u.getCause() instanceof java.nio.file.FileSystemException f) {
+            String reason = f instanceof java.nio.file.NoSuchFileException ? "file not found"
+                    : f instanceof java.nio.file.AccessDeniedException ? "permission denied" : "not a directory";
+            return f.getFile() + ": " + reason;
+        }
+        return e.getMessage();
+    }
+
+    /** Writes {@code e}'s full stack trace to a new file under $DISTILLERY_HOME/logs; its path, or null if that failed. */
+    private static String writeTrace(Exception e) {
+        try {
+            java.nio.file.Path logs = dev.distillery.util.DistilleryHome.fromEnvironment().root().resolve("logs");
+            java.nio.file.Files.createDirectories(logs);
+            java.nio.file.Path file = logs.resolve("failure-" + java.time.LocalDateTime.now().format(
+                    java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + ProcessHandle.current().pid() + ".txt");
+            java.io.StringWriter trace = new java.io.StringWriter();
+            e.printStackTrace(new java.io.PrintWriter(trace));
+            java.nio.file.Files.writeString(file, "distillery " + Provenance.version() + " (commit " + Provenance.commit() + ")\n" + trace);
+            return file.toString();
+        } catch (java.io.IOException | RuntimeException io) {
+            return null;
+        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {

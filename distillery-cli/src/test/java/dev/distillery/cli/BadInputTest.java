@@ -170,4 +170,46 @@ class BadInputTest {
         assertThat(stale).doesNotExist();
         assertThat(other).exists();
     }
+
+    @Test
+    void curateRefusesMissingDirectoryAndEmptyInputsByName() throws Exception {
+        Path out = dir.resolve("out.jsonl");
+        Result missing = run("curate", dir.resolve("nope.jsonl").toString(), "--out", out.toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("nope.jsonl", "file not found");
+        Result directory = run("curate", dir.toString(), "--out", out.toString());
+        assertThat(directory.exitCode()).isEqualTo(2);
+        assertThat(directory.err()).contains("is a directory");
+        Path empty = Files.writeString(dir.resolve("empty.jsonl"), "\n  \n");
+        Result none = run("curate", empty.toString(), "--out", out.toString());
+        assertThat(none.exitCode()).isEqualTo(2);
+        assertThat(none.err()).contains("empty.jsonl", "holds no records");
+        assertThat(out).doesNotExist();
+        Result missingTest = run("train", "--data", denseCsv("t.csv", 4, 20).toString(), "--test", dir.resolve("gone.csv").toString());
+        assertThat(missingTest.exitCode()).isEqualTo(2);
+        assertThat(missingTest.err()).contains("gone.csv");
+    }
+
+    @Test
+    void ourOwnArgumentChecksAreBadInputButALibrarysAreAFailureWithItsTraceInAFile() throws Exception {
+        IllegalArgumentException ours = new IllegalArgumentException("--epochs must be >= 1");
+        ours.setStackTrace(new StackTraceElement[] {new StackTraceElement("dev.distillery.train.TrainConfig", "check", "TrainConfig.java", 1)});
+        IllegalArgumentException library = new IllegalArgumentException("shape (3, 4) does not match (3, 5)");
+        library.setStackTrace(new StackTraceElement[] {new StackTraceElement("ai.djl.ndarray.NDArray", "matMul", "NDArray.java", 1)});
+        assertThat(Main.isBadInput(ours)).isTrue();
+        assertThat(Main.isBadInput(library)).isFalse();
+        assertThat(Main.isBadInput(new java.io.UncheckedIOException(new java.nio.file.NoSuchFileException("x.jsonl")))).isTrue();
+
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err));
+        assertThat(Main.handle(library, cl, null)).isEqualTo(1);
+        assertThat(err.toString()).contains("failed:", "shape (3, 4)", "full trace:");
+        Path logs = dir.resolve("home").resolve("logs");
+        try (var files = Files.list(logs)) {
+            Path trace = files.findFirst().orElseThrow();
+            assertThat(Files.readString(trace)).contains("ai.djl.ndarray.NDArray.matMul");
+        }
+        assertThat(Main.handle(ours, cl, null)).isEqualTo(2);
+    }
 }

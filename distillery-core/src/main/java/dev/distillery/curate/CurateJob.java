@@ -29,6 +29,7 @@ public final class CurateJob {
 
     /** Curates {@code input} into {@code output}; with {@code pairsOut}, also writes the near-duplicate pairs found. */
     public Outcome run(Path input, Path output, CurateConfig config, OnError onError, Path pairsOut, List<String> args) {
+        DocFiles.checkInput(input);
         List<Path> inputs = new ArrayList<>(List.of(input));
         config.steps().stream().filter(s -> s.name().equals("decontaminate"))
                 .forEach(s -> inputs.add(Path.of(String.valueOf(s.options().get("test")))));

@@ -27,6 +27,33 @@ public final class DocFiles {
     /** The records read and how many bad lines were skipped (always 0 under {@link OnError#FAIL}, which throws instead). */
     public record Read(List<Doc> docs, int skipped) {}
 
+    /**
+     * Fails with one clear error unless {@code file} is a readable file holding at least one non-blank line: curating a
+     * missing file, a directory or an empty file is a mistake to report, not an empty output to write.
+     */
+    public static void checkInput(Path file) {
+        String expected = "a JSON Lines file with one {\"text\": ...} object per line";
+        if (!Files.exists(file)) {
+            throw new DataFormatException(file.toString(), "file not found", expected);
+        }
+        if (Files.isDirectory(file)) {
+            throw new DataFormatException(file.toString(), "is a directory", expected);
+        }
+        if (!Files.isReadable(file)) {
+            throw new DataFormatException(file.toString(), "is not readable (permissions)", expected);
+        }
+        try (Utf8Lines lines = Utf8Lines.open(file)) {
+            for (Utf8Lines.Line line; (line = lines.next()) != null; ) {
+                if (!line.valid() || !line.text().isBlank()) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
+        }
+        throw new DataFormatException(file.toString(), "holds no records (the file is empty or blank)", expected);
+    }
+
     /** Reads all of {@code file} into memory. */
     public static Read read(Path file, OnError onError) {
         List<Doc> docs = new ArrayList<>();

@@ -44,9 +44,17 @@ public final class Utf8Lines implements Closeable {
         this.in = in;
     }
 
+    /** Opens {@code file}; a missing file or a directory is bad input, named. */
     public static Utf8Lines open(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new DataFormatException(file.toString(), "is a directory", "a text file");
+        }
         try {
             return new Utf8Lines(Files.newInputStream(file));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new DataFormatException(file.toString(), "file not found", "an existing text file");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new DataFormatException(file.toString(), "is not readable (permissions)", "a readable text file");
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file, e);
         }

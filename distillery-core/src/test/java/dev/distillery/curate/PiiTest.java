@@ -34,9 +34,11 @@ class PiiTest {
         assertThat(redacted("password: hunter2!x")).isEqualTo("password: [SECRET]");
         assertThat(redacted("-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----")).isEqualTo("[SECRET]");
         assertThat(redacted("blob Zk9xR2h3TjdQcTRWbTJLc0w4WXQ1Qm4z end")).isEqualTo("blob [SECRET] end");
+        assertThat(redacted("PEWvlzY+XwBDVxTlLZkXgyjiOayiDRNT")).isEqualTo("[SECRET]"); // no digit, but base64 and 4.4+ bits
         // look-alikes: a git hash, a UUID, a long camel-case identifier, a file path
         for (String kept : List.of("commit 3f786850e387550fdab836ed7e6dc881de23001b", "id 123e4567-e89b-12d3-a456-426614174000",
-                "class AbstractSingletonProxyFactoryBean2020", "see /usr/share/doc/python3-sklearn/changelog.Debian.gz")) {
+                "class AbstractSingletonProxyFactoryBean2020", "XMLHttpRequestEventTargetFactoryProvider",
+                "org.apache.commons.lang3.StringUtils", "getUserAccountBalanceForYear2023Q4", "see /usr/share/doc/python3-sklearn/changelog.Debian.gz")) {
             assertThat(redacted(kept)).as(kept).isEqualTo(kept);
         }
     }
