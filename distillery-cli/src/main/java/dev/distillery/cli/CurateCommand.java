@@ -90,8 +90,8 @@ final class CurateCommand implements Callable<Integer> {
     private String runOnSpark(CurateConfig cfg, Context ctx, List<String> args) {
         try {
             Class<?> job = Class.forName("dev.distillery.spark.SparkCurateJob");
-            return (String) job.getMethod("run", Path.class, Path.class, CurateConfig.class, String.class,
-                    dev.distillery.run.RunStore.class, List.class).invoke(null, input, output, cfg, master, ctx.runs(), args);
+            return (String) job.getMethod("run", Path.class, Path.class, CurateConfig.class, String.class, dev.distillery.data.OnError.class,
+                    dev.distillery.run.RunStore.class, List.class).invoke(null, input, output, cfg, master, onError.policy, ctx.runs(), args);
         } catch (ClassNotFoundException e) {
             throw new IllegalArgumentException("the Spark engine is not on the classpath; run through ./distillery (which builds "
                     + "and adds the distillery-spark module when --engine spark is given) or add distillery-spark and Spark jars");

@@ -97,7 +97,8 @@ public final class DocFiles {
         @Override
         public void read(int chunkSize, Consumer<List<Doc>> chunks) {
             boolean first = skipped < 0;
-            Set<String> ids = first ? new HashSet<>() : null;
+            // Every read drops the same duplicates (a later read must see the records the first one counted).
+            Set<String> ids = new HashSet<>();
             int bad = 0;
             long count = 0;
             try (Utf8Lines in = Utf8Lines.open(file)) {
@@ -116,13 +117,12 @@ public final class DocFiles {
                             if (problem == null && p.doc() == null) {
                                 continue; // blank line
                             }
-                            if (problem == null && first && !ids.add(p.doc().id())) {
+                            if (problem == null && !ids.add(p.doc().id())) {
                                 problem = "duplicate id '" + p.doc().id() + "'";
                             }
                             if (problem != null) {
                                 if (onError == OnError.FAIL) {
-                                    throw new DataFormatException(file + ":line " + p.lineNo(), problem,
-                                            "one JSON object per line with a \"text\" string and an optional unique \"id\"");
+                                    throw new DataFormatException(file + ":line " + p.lineNo(), problem, EXPECTED);
                                 }
                                 bad++;
                                 continue;
@@ -148,30 +148,43 @@ public final class DocFiles {
             }
         }
 
-        private record Parsed(Doc doc, String problem, int lineNo) {}
-
         private Parsed parse(Utf8Lines.Line read) {
-            int lineNo = read.number();
-            if (!read.valid()) {
-                return new Parsed(null, read.problem(), lineNo);
+            return DocFiles.parse(name, read);
+        }
+    }
+
+    /** What one line holds: a record, a problem, or (both null) nothing, for a blank line. */
+    public record Parsed(Doc doc, String problem, int lineNo) {}
+
+    /** What each reader says a record should look like, in its errors. */
+    public static final String EXPECTED = "one JSON object per line with a \"text\" string and an optional unique \"id\"";
+
+    /**
+     * The one rule, for both engines, that turns a line of {@code fileName} into a record: a JSON object with a "text"
+     * string; its "id", or {@code fileName#line} when it has none. Ids must also be unique in the file, which only a
+     * reader of the whole file can check: the first record with an id is kept, the later ones are bad lines.
+     */
+    public static Parsed parse(String fileName, Utf8Lines.Line read) {
+        int lineNo = read.number();
+        if (!read.valid()) {
+            return new Parsed(null, read.problem(), lineNo);
+        }
+        String line = read.text();
+        if (line.isBlank()) {
+            return new Parsed(null, null, lineNo);
+        }
+        try {
+            JsonNode n = JSON.readTree(line);
+            if (!(n instanceof ObjectNode obj)) {
+                return new Parsed(null, "not a JSON object", lineNo);
             }
-            String line = read.text();
-            if (line.isBlank()) {
-                return new Parsed(null, null, lineNo);
+            if (!obj.path("text").isTextual()) {
+                return new Parsed(null, "no \"text\" string", lineNo);
             }
-            try {
-                JsonNode n = JSON.readTree(line);
-                if (!(n instanceof ObjectNode obj)) {
-                    return new Parsed(null, "not a JSON object", lineNo);
-                }
-                if (!obj.path("text").isTextual()) {
-                    return new Parsed(null, "no \"text\" string", lineNo);
-                }
-                String id = obj.hasNonNull("id") ? obj.get("id").asText() : name + "#" + lineNo;
-                return new Parsed(new Doc(id, obj.get("text").asText(), obj), null, lineNo);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                return new Parsed(null, "malformed JSON: " + e.getOriginalMessage(), lineNo);
-            }
+            String id = obj.hasNonNull("id") ? obj.get("id").asText() : fileName + "#" + lineNo;
+            return new Parsed(new Doc(id, obj.get("text").asText(), obj), null, lineNo);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return new Parsed(null, "malformed JSON: " + e.getOriginalMessage(), lineNo);
         }
     }
 

@@ -110,6 +110,19 @@ public final class Utf8Lines implements Closeable {
         return decode(start, length);
     }
 
+    /**
+     * One line's bytes (without its line break) decoded as {@link #next} decodes them, for readers that split lines
+     * themselves (Spark's): a byte-order mark on line 1 and a trailing CR are dropped.
+     */
+    public static Line decode(byte[] line, int length, int number) {
+        Utf8Lines decoder = new Utf8Lines(InputStream.nullInputStream());
+        decoder.number = number;
+        int start = number == 1 && length >= 3 && Arrays.equals(line, 0, 3, BOM, 0, 3) ? 3 : 0;
+        int end = length > start && line[length - 1] == '\r' ? length - 1 : length;
+        decoder.buffer = line;
+        return decoder.decode(start, end);
+    }
+
     private Line decode(int start, int end) {
         ByteBuffer bytes = ByteBuffer.wrap(buffer, start, end - start);
         CharBuffer chars = CharBuffer.allocate(end - start);

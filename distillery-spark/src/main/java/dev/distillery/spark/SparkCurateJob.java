@@ -32,13 +32,16 @@ public final class SparkCurateJob {
     private SparkCurateJob() {}
 
     /** Runs the pipeline; returns the funnel as a printable table. */
-    public static String run(Path input, Path output, CurateConfig config, String master, RunStore runs, List<String> args) {
+    public static String run(Path input, Path output, CurateConfig config, String master, OnError onError, RunStore runs,
+            List<String> args) {
+        DocFiles.checkInput(input);
         Run run = runs.create("curate");
         Map<String, Object> cfg = new LinkedHashMap<>();
         cfg.put("input", input.toString());
         cfg.put("output", output.toString());
         cfg.put("engine", "spark");
         cfg.put("master", master);
+        cfg.put("on_error", onError.name());
         cfg.put("steps", config.steps());
         run.writeConfig(cfg);
         run.start("curate", args, 0, List.of(input));
@@ -48,7 +51,7 @@ public final class SparkCurateJob {
             try {
                 JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
                 long[] skipped = new long[1];
-                JavaRDD<SparkCurator.SDoc> docs = SparkCurator.readJsonl(sc, input.toString(), skipped);
+                JavaRDD<SparkCurator.SDoc> docs = SparkCurator.readJsonl(sc, input.toString(), onError, skipped);
                 long in = docs.count();
                 SparkCurator.Result r = SparkCurator.run(sc, docs, config,
                         test -> DocFiles.read(Path.of(test), OnError.FAIL).docs().stream().map(Doc::text).toList());

@@ -10,6 +10,10 @@ import dev.distillery.curate.MinHash;
 import dev.distillery.curate.NearDedup;
 import dev.distillery.curate.RecordStep;
 import dev.distillery.curate.Verdict;
+import dev.distillery.curate.DocFiles;
+import dev.distillery.data.DataFormatException;
+import dev.distillery.data.OnError;
+import dev.distillery.data.Utf8Lines;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapred.TextInputFormat;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -52,33 +59,52 @@ public final class SparkCurator {
 
     public record Result(JavaRDD<SDoc> kept, List<StepCounts> funnel) {}
 
-    /** Reads JSON Lines into records; bad lines are counted in {@code skipped} (index 0) and dropped, never silently. */
-    public static JavaRDD<SDoc> readJsonl(JavaSparkContext sc, String path, long[] skipped) {
-        var bad = sc.sc().longAccumulator("bad lines");
-        JavaRDD<SDoc> docs = sc.textFile(path).zipWithIndex().mapPartitions(it -> {
-            ObjectMapper json = new ObjectMapper();
-            List<SDoc> out = new ArrayList<>();
-            while (it.hasNext()) {
-                Tuple2<String, Long> line = it.next();
-                if (line._1().isBlank()) {
-                    continue;
-                }
-                try {
-                    if (json.readTree(line._1()) instanceof ObjectNode o && o.path("text").isTextual()) {
-                        String id = o.hasNonNull("id") ? o.get("id").asText() : "line-" + (line._2() + 1);
-                        out.add(new SDoc(id, o.get("text").asText(), o.toString()));
-                        continue;
-                    }
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    // counted below
-                }
-                bad.add(1);
-            }
-            return out.iterator();
-        }).persist(StorageLevel.MEMORY_AND_DISK());
-        docs.count();
-        skipped[0] = bad.value();
-        return docs;
+    /** One line of the input: its number and either a record or the problem that makes it a bad line. */
+    private record Line(long number, SDoc doc, String problem) implements Serializable {}
+
+    /**
+     * Reads JSON Lines into records by the same rules as the embedded engine ({@link DocFiles#parse}: strict UTF-8 per
+     * line, a byte-order mark and CRLF accepted, ids defaulting to {@code file#line}, the first record of an id kept and
+     * later ones bad). Under {@link OnError#FAIL} the first bad line, in file order, is the error the embedded engine
+     * gives; under SKIP bad lines are dropped and counted in {@code skipped} (index 0), never silently.
+     */
+    public static JavaRDD<SDoc> readJsonl(JavaSparkContext sc, String path, OnError onError, long[] skipped) {
+        String name = java.nio.file.Path.of(path).getFileName().toString();
+        // Bytes, not Hadoop's decoded text (which replaces invalid UTF-8 silently); Text objects are reused, so copied.
+        JavaRDD<Line> lines = sc.hadoopFile(path, TextInputFormat.class, LongWritable.class, Text.class)
+                .map(t -> java.util.Arrays.copyOf(t._2().getBytes(), t._2().getLength()))
+                .zipWithIndex()
+                .map(t -> {
+                    int number = Math.toIntExact(t._2() + 1);
+                    DocFiles.Parsed p = DocFiles.parse(name, Utf8Lines.decode(t._1(), t._1().length, number));
+                    return p.doc() == null ? new Line(number, null, p.problem())
+                            : new Line(number, new SDoc(p.doc().id(), p.doc().text(), p.doc().fields().toString()), null);
+                })
+                .filter(l -> l.doc() != null || l.problem() != null); // blank lines
+        JavaPairRDD<String, Line> records = lines.filter(l -> l.doc() != null).mapToPair(l -> new Tuple2<>(l.doc().id(), l));
+        JavaPairRDD<String, Long> firstLine = records.mapValues(Line::number).reduceByKey(Math::min);
+        JavaRDD<Line> checked = lines.filter(l -> l.doc() == null).union(records.join(firstLine).values()
+                .map(t -> t._1().number() == t._2() ? t._1() : new Line(t._1().number(), null, "duplicate id '" + t._1().doc().id() + "'")))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<Line> bad = checked.filter(l -> l.problem() != null);
+        skipped[0] = bad.count();
+        if (skipped[0] > 0 && onError == OnError.FAIL) {
+            Line first = bad.min(new FirstLine());
+            checked.unpersist(false);
+            throw new DataFormatException(path + ":line " + first.number(), first.problem(), DocFiles.EXPECTED);
+        }
+        // Back in file order, so later steps see the records as the embedded engine does.
+        return checked.filter(l -> l.doc() != null).sortBy(Line::number, true, checked.getNumPartitions()).map(Line::doc)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+    }
+
+    private static final class FirstLine implements java.util.Comparator<Line>, Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public int compare(Line a, Line b) {
+            return Long.compare(a.number(), b.number());
+        }
     }
 
     public static Result run(JavaSparkContext sc, JavaRDD<SDoc> input, CurateConfig config, Function<String, List<String>> testTexts) {

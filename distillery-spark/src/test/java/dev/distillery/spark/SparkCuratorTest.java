@@ -97,7 +97,7 @@ class SparkCuratorTest {
         embedded.kept().forEach(d -> expected.put(d.id(), d.text()));
 
         long[] skipped = new long[1];
-        SparkCurator.Result distributed = SparkCurator.run(sc, SparkCurator.readJsonl(sc, in.toString(), skipped), config, testTexts);
+        SparkCurator.Result distributed = SparkCurator.run(sc, SparkCurator.readJsonl(sc, in.toString(), OnError.SKIP, skipped), config, testTexts);
         Map<String, String> actual = new TreeMap<>();
         distributed.kept().collect().forEach(d -> actual.put(d.id(), d.text()));
 
@@ -116,5 +116,56 @@ class SparkCuratorTest {
         }
         assertThat(embedded.reports()).allSatisfy(r -> assertThat(r.in() - r.out() + r.changes().size()).as(r.step()).isPositive());
         assertThat(expected.size()).isLessThan(380);
+    }
+
+    /**
+     * Missing ids, duplicate ids, exact and near duplicates, a byte-order mark, CRLF line ends and bad lines of every kind
+     * (malformed JSON, no text, invalid UTF-8): both engines keep the same ids with the same texts and count the same
+     * bad lines, and under --on-error fail both name the same first bad line.
+     */
+    @Test
+    void bothEnginesReadDamagedInputByTheSameRules() throws Exception {
+        Random rng = new Random(11);
+        List<String> texts = corpus(rng, 120);
+        ObjectMapper json = new ObjectMapper();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        bytes.write(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
+        for (int i = 0; i < texts.size(); i++) {
+            ObjectNode o = json.createObjectNode().put("text", texts.get(i));
+            if (i % 3 != 0) {
+                o.put("id", "d" + (i % 50)); // ids repeat from record 50 on; every third record has none
+            }
+            bytes.write((o + (i % 2 == 0 ? "\r\n" : "\n")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (i == 30) {
+                bytes.write("{\"id\": \"x\"}\n\n{broken\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                bytes.write(new byte[] {'{', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xC3, 0x28, '"', '}', '\n'});
+            }
+        }
+        Path in = dir.resolve("damaged.jsonl");
+        Files.write(in, bytes.toByteArray());
+        CurateConfig config = new CurateConfig(List.of(new CurateConfig.StepConfig("normalize", Map.of()),
+                new CurateConfig.StepConfig("exact-dedup", Map.of()), new CurateConfig.StepConfig("near-dedup", Map.of()),
+                new CurateConfig.StepConfig("pii", Map.of())));
+
+        DocFiles.Read read = DocFiles.read(in, OnError.SKIP);
+        Curator.Curated embedded = new Curator(config, f -> List.of()).run(read.docs(), null);
+        Map<String, String> expected = new TreeMap<>();
+        embedded.kept().forEach(d -> expected.put(d.id(), d.text()));
+        long[] skipped = new long[1];
+        SparkCurator.Result distributed = SparkCurator.run(sc, SparkCurator.readJsonl(sc, in.toString(), OnError.SKIP, skipped), config, f -> List.of());
+        Map<String, String> actual = new TreeMap<>();
+        distributed.kept().collect().forEach(d -> actual.put(d.id(), d.text()));
+
+        assertThat(read.docs()).extracting(Doc::id).contains("damaged.jsonl#1", "d1").doesNotHaveDuplicates();
+        assertThat(read.docs().get(0).text()).isEqualTo(texts.get(0)); // the byte-order mark is not part of the first record
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        long duplicateIds = java.util.stream.IntStream.range(0, texts.size()).filter(i -> i % 3 != 0 && !seen.add("d" + (i % 50))).count();
+        assertThat(skipped[0]).isEqualTo(read.skipped()).isEqualTo(3 + duplicateIds);
+        assertThat(actual).isEqualTo(expected);
+        assertThat(distributed.funnel().get(distributed.funnel().size() - 1).out()).isEqualTo(embedded.reports().get(embedded.reports().size() - 1).out());
+
+        String embeddedError = org.assertj.core.api.Assertions.catchThrowable(() -> DocFiles.read(in, OnError.FAIL)).getMessage();
+        String sparkError = org.assertj.core.api.Assertions.catchThrowable(() -> SparkCurator.readJsonl(sc, in.toString(), OnError.FAIL, new long[1])).getMessage();
+        assertThat(sparkError).isEqualTo(embeddedError).contains("line 32");
     }
 }
