@@ -4,13 +4,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** Reads and writes any supported file by its name: {@code .jsonl}, {@code .csv}, or IDX. */
+/** Reads and writes any supported file by its name: {@code .jsonl}, {@code .csv}, IDX, or e-mail ({@link MailFormat}). */
 public final class DataFiles {
     private DataFiles() {}
 
     public static ReadResult read(Path file, OnError onError) {
         if (!Files.exists(file)) {
-            throw new DataFormatException(file.toString(), "file not found", "an existing .jsonl, .csv or IDX file");
+            throw new DataFormatException(file.toString(), "file not found", "an existing .jsonl, .csv, IDX or e-mail file");
+        }
+        if (MailFormat.handles(file)) {
+            return MailFormat.read(file, onError);
         }
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".jsonl") || name.endsWith(".json") || name.endsWith(".ndjson")) {
@@ -23,7 +26,7 @@ public final class DataFiles {
             return IdxFormat.read(file, labelsFileFor(file), null);
         }
         throw new DataFormatException(file.toString(), "unknown file type",
-                "a name ending in .jsonl, .csv, or an IDX name such as train-images-idx3-ubyte[.gz]");
+                "a name ending in .jsonl, .csv, .eml or .mbox, an IDX name such as train-images-idx3-ubyte[.gz], or a directory of mail");
     }
 
     static boolean isIdx(String name) {

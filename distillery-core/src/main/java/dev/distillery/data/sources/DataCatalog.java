@@ -53,7 +53,9 @@ public final class DataCatalog {
             Dataset data = ds.load(parts.length > 1 ? parts[1] : ds.splits().get(0));
             return new ReadResult(data, 0, List.of());
         }
-        return DataFiles.read(Path.of(ref), onError);
+        ReadResult read = DataFiles.read(Path.of(ref), onError);
+        read.warnings().forEach(w -> log.accept("warning: " + w));
+        return read;
     }
 
     /** Loads {@code ref} and says how many bad records were skipped, so no job drops records silently. */

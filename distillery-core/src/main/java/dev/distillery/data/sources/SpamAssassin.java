@@ -203,7 +203,7 @@ public final class SpamAssassin implements KnownDataset {
                 notes.add(archivePath + ": MD5 " + actual + " differs from its name (kept; the corpus ships it so)");
             }
             try {
-                String text = EmailText.extract(raw);
+                String text = dev.distillery.data.EmailText.extract(raw);
                 String label = group.startsWith("spam") ? "spam" : "ham";
                 examples.add(Example.text(group + "/" + file, text, label, archivePath));
             } catch (IOException | RuntimeException e) {

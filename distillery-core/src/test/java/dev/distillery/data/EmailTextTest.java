@@ -1,4 +1,4 @@
-package dev.distillery.data.sources;
+package dev.distillery.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,163 @@
+package dev.distillery.data;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * E-mail as a text data set, read through {@link EmailText} (the parser the SpamAssassin corpus goes through):
+ * <ul>
+ * <li>a {@code .eml} file: one message;</li>
+ * <li>an mbox file ({@code .mbox}): one message per "From " separator line;</li>
+ * <li>a maildir (a directory with {@code cur} or {@code new}): every file in {@code cur} and {@code new};</li>
+ * <li>any other directory: every {@code .eml} file, maildir and mbox under it, labeled by the name of the subdirectory
+ * of {@code dir} they are in ({@code mail/spam/1.eml} is "spam"; files directly in {@code dir} have no label).</li>
+ * </ul>
+ * Ids are the path relative to what was read ({@code spam/1.eml}, {@code box.mbox#3}). A message that cannot be parsed
+ * is a bad record (skipped and counted under {@code --on-error skip}); a text part whose encoding is broken is kept
+ * raw and counted in the warnings.
+ */
+public final class MailFormat {
+    private MailFormat() {}
+
+    /** Whether {@code file} is something this reader reads: a .eml or .mbox file, or a directory. */
+    static boolean handles(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return Files.isDirectory(file) || name.endsWith(".eml") || name.endsWith(".mbox");
+    }
+
+    public static ReadResult read(Path path, OnError onError) {
+        RecordCollector collector = new RecordCollector(path.toString(), onError);
+        int[] undecodable = {0};
+        List<String> warnings = new ArrayList<>();
+        try {
+            if (Files.isDirectory(path)) {
+                readDirectory(path, collector, undecodable, warnings);
+            } else {
+                readFile(path, path.getFileName().toString(), null, collector, undecodable, warnings);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + path, e);
+        }
+        if (undecodable[0] > 0) {
+            warnings.add(0, String.format("%s: %,d text parts of %,d messages did not decode (broken base64) and were kept raw",
+                    path, undecodable[0], collector.examples().size()));
+        }
+        ReadResult r = collector.finish(null);
+        return new ReadResult(r.dataset(), r.skipped(), r.skipReasons(), warnings);
+    }
+
+    private static void readDirectory(Path dir, RecordCollector collector, int[] undecodable, List<String> warnings) throws IOException {
+        if (isMaildir(dir)) {
+            readMaildir(dir, "", null, collector, undecodable, warnings);
+            return;
+        }
+        List<Path> entries;
+        try (Stream<Path> s = Files.list(dir)) {
+            entries = s.sorted().toList();
+        }
+        for (Path entry : entries) {
+            String name = entry.getFileName().toString();
+            if (name.startsWith(".")) {
+                continue;
+            }
+            if (Files.isDirectory(entry)) {
+                readLabeled(entry, name + "/", name, collector, undecodable, warnings);
+            } else if (isMail(entry)) {
+                readFile(entry, name, null, collector, undecodable, warnings);
+            }
+        }
+    }
+
+    /** Everything under {@code dir}, with {@code label}. */
+    private static void readLabeled(Path dir, String prefix, String label, RecordCollector collector, int[] undecodable,
+            List<String> warnings) throws IOException {
+        if (isMaildir(dir)) {
+            readMaildir(dir, prefix, label, collector, undecodable, warnings);
+            return;
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(dir)) {
+            files = s.filter(Files::isRegularFile).filter(MailFormat::isMail).sorted().toList();
+        }
+        for (Path f : files) {
+            readFile(f, prefix + dir.relativize(f), label, collector, undecodable, warnings);
+        }
+    }
+
+    private static void readMaildir(Path dir, String prefix, String label, RecordCollector collector, int[] undecodable,
+            List<String> warnings) throws IOException {
+        for (String sub : List.of("cur", "new")) {
+            Path part = dir.resolve(sub);
+            if (!Files.isDirectory(part)) {
+                continue;
+            }
+            List<Path> files;
+            try (Stream<Path> s = Files.list(part)) {
+                files = s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).sorted().toList();
+            }
+            for (Path f : files) {
+                message(Files.readAllBytes(f), prefix + sub + "/" + f.getFileName(), label, f.toString(), collector, undecodable);
+            }
+        }
+    }
+
+    private static void readFile(Path file, String id, String label, RecordCollector collector, int[] undecodable,
+            List<String> warnings) throws IOException {
+        byte[] raw = Files.readAllBytes(file);
+        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".mbox")) {
+            List<byte[]> messages = splitMbox(raw);
+            for (int i = 0; i < messages.size(); i++) {
+                message(messages.get(i), id + "#" + (i + 1), label, file.toString(), collector, undecodable);
+            }
+        } else {
+            message(raw, id, label, file.toString(), collector, undecodable);
+        }
+    }
+
+    private static void message(byte[] raw, String id, String label, String source, RecordCollector collector, int[] undecodable) {
+        try {
+            EmailText.Parsed parsed = EmailText.parse(raw);
+            undecodable[0] += parsed.undecodableParts();
+            collector.add(Example.text(id, parsed.text(), label, source));
+        } catch (IOException | RuntimeException e) {
+            collector.bad(id, "not a readable e-mail message: " + e.getMessage(), "an RFC 5322 message");
+        }
+    }
+
+    /** The messages of an mbox: each starts at a line beginning "From " (at the start of the file or after a line break). */
+    static List<byte[]> splitMbox(byte[] raw) {
+        List<byte[]> out = new ArrayList<>();
+        int start = -1;
+        for (int i = 0; i < raw.length; i++) {
+            boolean lineStart = i == 0 || raw[i - 1] == '\n';
+            if (lineStart && i + 5 <= raw.length && raw[i] == 'F' && raw[i + 1] == 'r' && raw[i + 2] == 'o' && raw[i + 3] == 'm'
+                    && raw[i + 4] == ' ') {
+                if (start >= 0) {
+                    out.add(java.util.Arrays.copyOfRange(raw, start, i));
+                }
+                start = i;
+            }
+        }
+        if (start >= 0) {
+            out.add(java.util.Arrays.copyOfRange(raw, start, raw.length));
+        } else if (raw.length > 0) {
+            out.add(raw); // no separator: a single message
+        }
+        return out;
+    }
+
+    private static boolean isMaildir(Path dir) {
+        return Files.isDirectory(dir.resolve("cur")) || Files.isDirectory(dir.resolve("new"));
+    }
+
+    private static boolean isMail(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".eml") || name.endsWith(".mbox");
+    }
+}

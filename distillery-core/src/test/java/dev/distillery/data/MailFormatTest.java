@@ -1,0 +1,67 @@
+package dev.distillery.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** E-mail read as a data set: .eml files, label directories, mbox and maildir, damaged messages counted. */
+class MailFormatTest {
+    @TempDir
+    Path dir;
+
+    private static String mail(String subject, String body) {
+        return "From: a@example.com\r\nSubject: " + subject + "\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + body + "\r\n";
+    }
+
+    private Path write(String relative, String content) throws Exception {
+        Path f = dir.resolve(relative);
+        Files.createDirectories(f.getParent());
+        Files.writeString(f, content, StandardCharsets.UTF_8);
+        return f;
+    }
+
+    @Test
+    void labelDirectoriesOfEmlFilesBecomeALabeledTextDataSet() throws Exception {
+        write("mail/spam/1.eml", mail("WIN money", "click here for a free prize"));
+        write("mail/spam/2.eml", mail("cheap pills", "order now"));
+        write("mail/ham/3.eml", mail("meeting", "see you at ten"));
+        write("mail/ham/nested/4.eml", "Just a note without any headers at all.\nSecond line of the body.\n");
+        write("mail/loose.eml", mail("no label", "sits at the top"));
+        ReadResult r = DataFiles.read(dir.resolve("mail"), OnError.FAIL);
+        Dataset d = r.dataset();
+        assertThat(d.schema().kind()).isEqualTo(Schema.Kind.TEXT);
+        assertThat(d.schema().labels()).containsExactly("ham", "spam");
+        assertThat(d.examples()).extracting(Example::id).containsExactly("ham/3.eml", "ham/nested/4.eml", "loose.eml", "spam/1.eml", "spam/2.eml");
+        assertThat(d.get(0).text()).contains("meeting", "see you at ten");
+        // without headers the whole message is the body; a mail parser alone would have taken it for broken headers
+        assertThat(d.get(1).text()).isEqualTo("Just a note without any headers at all.\nSecond line of the body.");
+        assertThat(d.get(2).hasLabel()).isFalse();
+        assertThat(r.warnings()).isEmpty();
+    }
+
+    @Test
+    void mboxAndMaildirAreReadMessageByMessageAndBrokenBase64IsKeptRawAndCounted() throws Exception {
+        String broken = "From: b@example.com\r\nSubject: garbled\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Transfer-Encoding: base64\r\n\r\n" + "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==\r\n";
+        String good64 = "From: b@example.com\r\nSubject: fine\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                + java.util.Base64.getMimeEncoder().encodeToString("a proper message body".getBytes(StandardCharsets.UTF_8)) + "\r\n";
+        write("box.mbox", "From a@example.com Mon Jan  1 00:00:00 2024\n" + mail("one", "first")
+                + "From b@example.com Mon Jan  1 00:00:01 2024\n" + broken + "From c@example.com Mon Jan  1 00:00:02 2024\n" + good64);
+        ReadResult box = DataFiles.read(dir.resolve("box.mbox"), OnError.FAIL);
+        assertThat(box.dataset().examples()).extracting(Example::id).containsExactly("box.mbox#1", "box.mbox#2", "box.mbox#3");
+        assertThat(box.dataset().get(0).text()).isEqualTo("one\n\nfirst");
+        assertThat(box.dataset().get(1).text()).contains("garbled", "iVBORw0KGgo"); // raw, not binary garbage
+        assertThat(box.dataset().get(2).text()).contains("a proper message body");
+        assertThat(box.warnings()).singleElement().asString().contains("1 text parts", "kept raw");
+
+        write("maildir/cur/1700000000.1.host:2,S", mail("read", "already seen"));
+        write("maildir/new/1700000001.2.host", mail("unread", "fresh"));
+        Files.createDirectories(dir.resolve("maildir/tmp"));
+        ReadResult md = DataFiles.read(dir.resolve("maildir"), OnError.FAIL);
+        assertThat(md.dataset().examples()).extracting(Example::id).containsExactly("cur/1700000000.1.host:2,S", "new/1700000001.2.host");
+    }
+}
