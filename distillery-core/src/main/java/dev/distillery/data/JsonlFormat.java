@@ -79,6 +79,10 @@ public final class JsonlFormat {
 
     private static Example toExample(JsonNode node, String defaultId, String source, String where, RecordCollector c) {
         String id = node.hasNonNull("id") ? node.get("id").asText() : defaultId;
+        if (node.hasNonNull("id") && (!node.get("id").isValueNode() || id.isEmpty())) {
+            c.bad(where, "id is " + (id.isEmpty() ? "empty" : node.get("id").getNodeType().toString()), "a non-empty string or number, or no id");
+            return null;
+        }
         String label = null;
         if (node.hasNonNull("label")) {
             JsonNode l = node.get("label");
