@@ -212,4 +212,20 @@ class BadInputTest {
         }
         assertThat(Main.handle(ours, cl, null)).isEqualTo(2);
     }
+
+    @Test
+    void emptyTextsAreTrainedOnWithAWarningAndCounted() throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String text = i % 10 == 0 ? "  " : (i % 2 == 0 ? "free money prize offer " : "meeting agenda review notes ") + i;
+            lines.add("{\"text\": \"" + text + "\", \"label\": \"" + (i % 2 == 0 ? "spam" : "ham") + "\"}");
+        }
+        Path f = Files.write(dir.resolve("texts.jsonl"), lines);
+        Result train = run("train", "--data", f.toString(), "--model", "linear", "--test-fraction", "0.25");
+        assertThat(train.exitCode()).as(train.err()).isZero();
+        assertThat(train.out()).contains("labeled training texts are empty or blank");
+        String runDir = train.out().lines().filter(l -> l.startsWith("run saved to")).findFirst().orElseThrow().substring("run saved to ".length());
+        var results = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Path.of(runDir, "results.json").toFile());
+        assertThat(results.get("empty_train_texts").asInt()).isPositive();
+    }
 }
