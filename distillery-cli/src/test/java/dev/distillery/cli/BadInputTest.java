@@ -2,54 +2,19 @@ package dev.distillery.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.IntFunction;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** Damaged files and mismatched inputs, as a user would feed them: one clear error and exit 2, or a counted skip. */
-class BadInputTest {
-    @TempDir
-    Path dir;
-
-    private final PrintStream originalOut = System.out;
-    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-
-    record Result(int exitCode, String out, String err) {}
-
-    @BeforeEach
-    void isolate() {
-        System.setProperty("distillery.home", dir.resolve("home").toString());
-        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(originalOut);
-        System.clearProperty("distillery.home");
-    }
-
-    private Result run(String... args) {
-        stdout.reset();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Result(code, stdout.toString(StandardCharsets.UTF_8), err.toString());
-    }
-
+class BadInputTest extends CliTestBase {
     /** A CSV of {@code columns} numeric features whose first feature separates two classes. */
     private Path denseCsv(String name, int columns, int rows) throws Exception {
         Random rng = new Random(7);

@@ -4,50 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-class CliTest {
-    @TempDir
-    Path dir;
-
-    private final PrintStream originalOut = System.out;
-    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-
-    record Result(int exitCode, String out, String err) {}
-
-    @BeforeEach
-    void isolate() {
-        System.setProperty("distillery.home", dir.resolve("home").toString());
-        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(originalOut);
-        System.clearProperty("distillery.home");
-    }
-
-    private Result run(String... args) {
-        stdout.reset();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Result(code, stdout.toString(StandardCharsets.UTF_8), err.toString());
-    }
-
+class CliTest extends CliTestBase {
     private Path spamFile(int perClass) throws Exception {
         Random rng = new Random(1);
         String[] spam = {"free", "money", "winner", "click", "offer", "prize"};
