@@ -147,7 +147,8 @@ public final class Curator {
             }
         });
         say(log, String.format("pass %d/%d: %,d records read, %,d kept", passes, passes, read[0], written[0]));
-        int threads = java.util.concurrent.ForkJoinPool.getCommonPoolParallelism();
+        // Thread time over the threads that did the work: the common pool's workers and the calling thread.
+        int threads = java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + 1;
         List<StepReport> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             double seconds = (observeNanos[i] + c.nanos.get(i) / threads) / 1e9;

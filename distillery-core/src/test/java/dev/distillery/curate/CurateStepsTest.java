@@ -187,6 +187,13 @@ class CurateStepsTest {
         LanguageFilter f = new LanguageFilter(List.of("en", "fr", "de"), List.of("en"), 1000);
         assertThat(f.detect("The committee will publish its annual report on the state of the railways next week.")).isEqualTo("en");
         assertThat(f.detect("Le comité publiera la semaine prochaine son rapport annuel sur l'état des chemins de fer.")).isEqualTo("fr");
+        // 120 characters and more go to the fast (trigram) detector
+        String longFrench = "Le comité publiera la semaine prochaine son rapport annuel sur l'état des chemins de fer, "
+                + "avec les chiffres de fréquentation de toutes les lignes régionales.";
+        assertThat(longFrench.length()).isGreaterThanOrEqualTo(LanguageFilter.LOW_ACCURACY_FROM);
+        assertThat(f.detect(longFrench)).isEqualTo("fr");
+        assertThat(f.detect("The committee will publish its annual report on the state of the railways next week, with the "
+                + "passenger figures of every regional line and the plans for the coming winter timetable.")).isEqualTo("en");
         StepReport r = new StepReport("language");
         List<Doc> kept = f.apply(List.of(doc("en", "Please send me the invoice for last month's deliveries by Friday."),
                 doc("de", "Bitte schicken Sie mir die Rechnung für die Lieferungen des letzten Monats bis Freitag."),
