@@ -11,13 +11,13 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.PairList;
+import dev.distillery.train.TrainingStep;
 import dev.distillery.model.TorchRuntime;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,24 +101,17 @@ public final class ConditionalVae implements AutoCloseable {
                     System.arraycopy(images.get(i), 0, x, b * pixels, pixels);
                     y[b * classes + labels[i]] = 1f;
                 }
-                try (NDManager sub = trainer.getManager().newSubManager()) {
+                int at = step;
+                float value = TrainingStep.run(trainer, sub -> {
                     NDArray xs = sub.create(x, new Shape(batch, pixels));
                     NDArray ys = sub.create(y, new Shape(batch, classes));
-                    try (GradientCollector gc = trainer.newGradientCollector()) {
-                        NDList out = trainer.forward(new NDList(xs, ys));
-                        NDArray loss = negativeElbo(xs, out.get(0), out.get(1), out.get(2));
-                        gc.backward(loss);
-                        float value = loss.getFloat();
-                        if (!Float.isFinite(value)) {
-                            throw new IllegalStateException("the VAE loss became " + value + " at step " + step + "; lower the learning rate");
-                        }
-                        // The loss of the last tenth of training, where it has settled, is what the model reports.
-                        if (step >= settings.steps() * 9 / 10) {
-                            lossSum += value;
-                            lossCount++;
-                        }
-                    }
-                    trainer.step();
+                    NDList out = trainer.forward(new NDList(xs, ys));
+                    return negativeElbo(xs, out.get(0), out.get(1), out.get(2));
+                }, () -> "VAE step " + (at + 1) + " (learning rate " + settings.learningRate() + ")");
+                // The loss of the last tenth of training, where it has settled, is what the model reports.
+                if (step >= settings.steps() * 9 / 10) {
+                    lossSum += value;
+                    lossCount++;
                 }
             }
         }

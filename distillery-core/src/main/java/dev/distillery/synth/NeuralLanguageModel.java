@@ -13,7 +13,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.initializer.NormalInitializer;
@@ -21,6 +20,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.PairList;
+import dev.distillery.train.TrainingStep;
 import dev.distillery.model.TorchRuntime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -131,20 +131,11 @@ public final class NeuralLanguageModel implements AutoCloseable {
             cls[i] = part.get(i)[context];
             target[i] = part.get(i)[context + 1];
         }
-        try (NDManager sub = trainer.getManager().newSubManager()) {
+        TrainingStep.run(trainer, sub -> {
             NDList inputs = new NDList(sub.create(ctx, new Shape(n, context)), sub.create(cls, new Shape(n, 1)));
-            try (GradientCollector gc = trainer.newGradientCollector()) {
-                NDArray logits = trainer.forward(inputs).singletonOrThrow();
-                NDArray loss = trainer.getLoss().evaluate(new NDList(sub.create(target)), new NDList(logits));
-                gc.backward(loss);
-                float value = loss.getFloat();
-                if (!Float.isFinite(value)) {
-                    throw new IllegalStateException("the language model's loss became " + value + " in epoch " + (epoch + 1)
-                            + "; lower the learning rate");
-                }
-            }
-            trainer.step();
-        }
+            NDArray logits = trainer.forward(inputs).singletonOrThrow();
+            return trainer.getLoss().evaluate(new NDList(sub.create(target)), new NDList(logits));
+        }, () -> "language model epoch " + (epoch + 1));
     }
 
     static int[] encode(String text, Map<String, Integer> ids, int maxWords) {

@@ -281,11 +281,9 @@ public final class ClassifierTrainer {
             StepStats s;
             try (NDManager sub = trainer.getManager().newSubManager()) {
                 s = method.forwardBackward(trainer, sub, b);
-                if (!Float.isFinite(s.loss())) {
-                    throw new TrainingDivergedException("loss became " + s.loss() + " at epoch " + epoch + ", batch " + (b + 1)
-                            + " (learning rate " + config.learningRateAt(step.get(), totalSteps)
-                            + "); lower --lr or check the input features for extreme values");
-                }
+                int batch = b + 1;
+                TrainingStep.checkFinite(s.loss(), () -> "epoch " + epoch + ", batch " + batch + " (learning rate "
+                        + config.learningRateAt(step.get(), totalSteps) + ")");
                 trainer.step();
             }
             method.afterStep();
