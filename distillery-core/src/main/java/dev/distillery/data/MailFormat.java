@@ -44,6 +44,10 @@ public final class MailFormat {
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + path, e);
         }
+        if (Files.isDirectory(path) && collector.examples().isEmpty() && collector.skipped() == 0) {
+            throw new DataFormatException(path.toString(), "is a directory without e-mail in it",
+                    "a data file (.jsonl, .csv, IDX), or a directory of .eml files, mbox files or a maildir");
+        }
         if (undecodable[0] > 0) {
             warnings.add(0, String.format("%s: %,d text parts of %,d messages did not decode (broken base64) and were kept raw",
                     path, undecodable[0], collector.examples().size()));

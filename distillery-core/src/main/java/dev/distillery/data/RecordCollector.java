@@ -39,6 +39,10 @@ final class RecordCollector {
         return examples;
     }
 
+    int skipped() {
+        return skipped;
+    }
+
     ReadResult finish(List<Long> denseShape) {
         if (examples.isEmpty()) {
             String why = skipped > 0 ? "all " + skipped + " records were bad" : "the file holds no records";

@@ -61,6 +61,10 @@ class MailFormatTest {
         write("maildir/cur/1700000000.1.host:2,S", mail("read", "already seen"));
         write("maildir/new/1700000001.2.host", mail("unread", "fresh"));
         Files.createDirectories(dir.resolve("maildir/tmp"));
+        Files.createDirectories(dir.resolve("not-mail"));
+        Files.writeString(dir.resolve("not-mail/data.jsonl"), "{\"text\": \"x\"}\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DataFiles.read(dir.resolve("not-mail"), OnError.FAIL))
+                .isInstanceOf(DataFormatException.class).hasMessageContaining("is a directory without e-mail");
         ReadResult md = DataFiles.read(dir.resolve("maildir"), OnError.FAIL);
         assertThat(md.dataset().examples()).extracting(Example::id).containsExactly("cur/1700000000.1.host:2,S", "new/1700000001.2.host");
     }
