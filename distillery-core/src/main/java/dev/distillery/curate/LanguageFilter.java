@@ -81,7 +81,7 @@ public final class LanguageFilter implements RecordStep, java.io.Serializable {
     /** The ISO 639-1 code of {@code text}'s language, or "und" if it cannot be told. */
     public String detect(String text) {
         String sample = text.length() > maxChars ? text.substring(0, maxChars) : text;
-        Language lang = (sample.length() >= LOW_ACCURACY_FROM ? fastDetector() : detector()).detectLanguageOf(sample);
+        Language lang = detector(sample.length() >= LOW_ACCURACY_FROM).detectLanguageOf(sample);
         return lang == Language.UNKNOWN ? "und" : lang.getIsoCode639_1().name().toLowerCase(Locale.ROOT);
     }
 
@@ -94,28 +94,19 @@ public final class LanguageFilter implements RecordStep, java.io.Serializable {
         return Verdict.changed(text, Map.of("detected " + lang, 1L));
     }
 
-    private LanguageDetector detector() {
-        LanguageDetector d = detector;
+    /** The low-accuracy (fast) or the high-accuracy detector, each built once, on first need. */
+    private LanguageDetector detector(boolean fast) {
+        LanguageDetector d = fast ? fastDetector : detector;
         if (d == null) {
             synchronized (this) {
-                d = detector;
+                d = fast ? fastDetector : detector;
                 if (d == null) {
-                    d = builder().build();
-                    detector = d;
-                }
-            }
-        }
-        return d;
-    }
-
-    private LanguageDetector fastDetector() {
-        LanguageDetector d = fastDetector;
-        if (d == null) {
-            synchronized (this) {
-                d = fastDetector;
-                if (d == null) {
-                    d = builder().withLowAccuracyMode().build();
-                    fastDetector = d;
+                    d = fast ? builder().withLowAccuracyMode().build() : builder().build();
+                    if (fast) {
+                        fastDetector = d;
+                    } else {
+                        detector = d;
+                    }
                 }
             }
         }
