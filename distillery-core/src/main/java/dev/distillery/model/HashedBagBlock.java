@@ -1,8 +1,10 @@
 package dev.distillery.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -15,7 +17,9 @@ import ai.djl.util.PairList;
 
 /**
  * Mean of the embeddings of the ids in each row, ignoring the padding id 0: input (batch, length)
- * int64, output (batch, dim).
+ * int64, output (batch, dim). The input may also come in length-sorted chunks ({@link NgramFeaturizer#batch}): each
+ * chunk a (rows, its own length) tensor, then the position of every example of the batch in the chunks' order; the
+ * output is then gathered back into the batch's order, so the rest of the network sees the same batch.
  */
 final class HashedBagBlock extends AbstractBlock {
     private static final byte VERSION = 1;
@@ -34,18 +38,30 @@ final class HashedBagBlock extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray ids = inputs.singletonOrThrow();
+        if (inputs.size() == 1) {
+            return new NDList(bag(ps, inputs.head(), training));
+        }
+        NDList bags = new NDList(inputs.size() - 1);
+        for (int i = 0; i < inputs.size() - 1; i++) {
+            bags.add(bag(ps, inputs.get(i), training));
+        }
+        NDArray positions = inputs.get(inputs.size() - 1);
+        return new NDList(NDArrays.concat(bags, 0).get(new NDIndex("{}", positions)));
+    }
+
+    private NDArray bag(ParameterStore ps, NDArray ids, boolean training) {
         NDArray weights = ps.getValue(table, ids.getDevice(), training);
         NDArray vectors = Embedding.embedding(ids, weights, SparseFormat.DENSE).singletonOrThrow();
         NDArray mask = ids.neq(0).toType(DataType.FLOAT32, false).expandDims(2);
         NDArray sum = vectors.mul(mask).sum(new int[] {1});
         NDArray count = mask.sum(new int[] {1}).maximum(1f);
-        return new NDList(sum.div(count));
+        return sum.div(count);
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0), dim)};
+        // One tensor: its rows; chunks: the positions, one per example.
+        return new Shape[] {new Shape(inputShapes[inputShapes.length - 1].get(0), dim)};
     }
 
     @Override

@@ -101,6 +101,28 @@ class ClassifierTest {
     }
 
     @Test
+    void lengthSortedChunksGiveEachTextTheSameBagAsOnePaddedBatch() {
+        Dataset data = TestData.texts(3, 2);
+        java.util.Random rng = new java.util.Random(3);
+        List<Example> texts = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            StringBuilder sb = new StringBuilder();
+            for (int w = 0, n = 1 + rng.nextInt(i % 7 == 0 ? 60 : 8); w < n; w++) {
+                sb.append("w").append(rng.nextInt(40)).append(' ');
+            }
+            texts.add(Example.text("t" + i, sb.toString(), null, ""));
+        }
+        try (Classifier c = initialized(new NgramBagSpec(4, 1000, 2, 50), data)) {
+            float[][] chunked = c.probabilities(texts, 100); // >= 2 chunks: sorted by length, gathered back
+            float[][] single = c.probabilities(texts, 10);   // small batches: one padded tensor each
+            assertThat(NgramFeaturizer.CHUNK * 2).isLessThanOrEqualTo(100);
+            for (int i = 0; i < texts.size(); i++) {
+                assertThat(chunked[i]).as("text %d", i).containsExactly(single[i], org.assertj.core.data.Offset.offset(1e-6f));
+            }
+        }
+    }
+
+    @Test
     void ngramIdsAreBoundedAndNeverThePaddingId() {
         NgramFeaturizer f = new NgramFeaturizer(new NgramBagSpec(4, 50, 2, 5));
         long[] ids = f.ids("One two three four five six seven");
