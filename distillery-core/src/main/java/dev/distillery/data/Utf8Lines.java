@@ -31,8 +31,7 @@ public final class Utf8Lines implements Closeable {
     }
 
     private final InputStream in;
-    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final CharsetDecoder decoder = newDecoder();
     private final byte[] chunk = new byte[1 << 16];
     private int chunkPos;
     private int chunkEnd;
@@ -115,15 +114,21 @@ public final class Utf8Lines implements Closeable {
      * themselves (Spark's): a byte-order mark on line 1 and a trailing CR are dropped.
      */
     public static Line decode(byte[] line, int length, int number) {
-        Utf8Lines decoder = new Utf8Lines(InputStream.nullInputStream());
-        decoder.number = number;
         int start = number == 1 && length >= 3 && Arrays.equals(line, 0, 3, BOM, 0, 3) ? 3 : 0;
         int end = length > start && line[length - 1] == '\r' ? length - 1 : length;
-        decoder.buffer = line;
-        return decoder.decode(start, end);
+        return decode(newDecoder(), line, start, end, number);
+    }
+
+    private static CharsetDecoder newDecoder() {
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
     }
 
     private Line decode(int start, int end) {
+        return decode(decoder, buffer, start, end, number);
+    }
+
+    private static Line decode(CharsetDecoder decoder, byte[] buffer, int start, int end, int number) {
         ByteBuffer bytes = ByteBuffer.wrap(buffer, start, end - start);
         CharBuffer chars = CharBuffer.allocate(end - start);
         decoder.reset();

@@ -189,10 +189,16 @@ public final class Run {
         return processAlive(p) ? "running" : "interrupted";
     }
 
-    /** Whether the process recorded in {@code p} still runs; a run started on another host is taken to be alive. */
+    /**
+     * Whether the process recorded in {@code p} still runs. A run started on another host cannot be checked from here
+     * and is taken to be alive; a record without a pid (written before pids were recorded) is taken to be dead.
+     */
     private static boolean processAlive(Map<String, Object> p) {
-        if (!(p.get("pid") instanceof Number pid) || (p.get("host") != null && !p.get("host").equals(Provenance.hostName()))) {
-            return p.get("pid") != null; // old records without a pid cannot be checked; trust them only from another host
+        if (!(p.get("pid") instanceof Number pid)) {
+            return false;
+        }
+        if (p.get("host") != null && !p.get("host").equals(Provenance.hostName())) {
+            return true;
         }
         return ProcessHandle.of(pid.longValue()).map(h -> {
             Object started = p.get("process_started");
