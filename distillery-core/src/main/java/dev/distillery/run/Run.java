@@ -127,8 +127,9 @@ public final class Run {
         p.put("machine", Provenance.machine());
         Map<String, String> sums = new LinkedHashMap<>();
         for (Path in : inputs) {
-            if (Files.isRegularFile(in)) {
-                sums.put(in.toAbsolutePath().toString(), Hashing.sha256(in));
+            String sum = checksum(in);
+            if (sum != null) {
+                sums.put(in.toAbsolutePath().toString(), sum);
             }
         }
         p.put("inputs", sums);
@@ -143,7 +144,7 @@ public final class Run {
         Map<?, ?> sums = recorded instanceof Map<?, ?> m ? m : Map.of();
         for (Path in : inputs) {
             String key = in.toAbsolutePath().toString();
-            if (Files.isRegularFile(in) && sums.containsKey(key) && !Hashing.sha256(in).equals(sums.get(key))) {
+            if (sums.containsKey(key) && !String.valueOf(sums.get(key)).equals(checksum(in))) {
                 throw new IllegalArgumentException("run " + id() + " cannot be continued: " + key
                         + " changed since the run started (its SHA-256 differs); start a new run");
             }
@@ -155,6 +156,14 @@ public final class Run {
         p.putAll(process());
         p.put("software", Provenance.software());
         writeJson(PROVENANCE, p);
+    }
+
+    /** The SHA-256 of an input file, or of a directory's content (mail); null for what does not exist. */
+    private static String checksum(Path in) {
+        if (Files.isRegularFile(in)) {
+            return Hashing.sha256(in);
+        }
+        return Files.isDirectory(in) ? Hashing.sha256Tree(in) : null;
     }
 
     /** Which process runs this run, so that a run whose process died can be told from one still running. */

@@ -18,6 +18,22 @@ public final class Hashing {
         return digest(file, "SHA-256");
     }
 
+    /**
+     * The SHA-256 of a directory's content: of every regular file under it, in path order, its relative path and its
+     * own SHA-256, so a renamed, added, removed or changed file changes it (a directory of mail read as one input).
+     */
+    public static String sha256Tree(Path dir) {
+        StringBuilder listing = new StringBuilder();
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                listing.append(dir.relativize(f)).append('\t').append(sha256(f)).append('\n');
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + dir, e);
+        }
+        return sha256(listing.toString());
+    }
+
     public static String digest(Path file, String algorithm) {
         try (InputStream in = Files.newInputStream(file)) {
             return digest(in, algorithm);
