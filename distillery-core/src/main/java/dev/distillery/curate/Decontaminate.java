@@ -56,7 +56,7 @@ public final class Decontaminate implements RecordStep, java.io.Serializable {
     }
 
     static void grams(String text, int n, Set<Long> into) {
-        String[] w = Normalize.key(text).split("[^\\p{L}\\p{N}]+");
+        String[] w = dev.distillery.util.Patterns.WORD_BREAK.split(Normalize.key(text));
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i + n <= w.length; i++) {
             sb.setLength(0);

@@ -33,7 +33,7 @@ public final class MinHash implements java.io.Serializable {
 
     /** The sorted, distinct 64-bit hashes of the word {@code shingle}-grams of {@code text} (lower-cased words). */
     public long[] shingles(String text) {
-        String[] words = text.toLowerCase(java.util.Locale.ROOT).split("[^\\p{L}\\p{N}]+");
+        String[] words = dev.distillery.util.Patterns.WORD_BREAK.split(text.toLowerCase(java.util.Locale.ROOT));
         int start = words.length > 0 && words[0].isEmpty() ? 1 : 0;
         int n = words.length - start;
         if (n <= 0) {

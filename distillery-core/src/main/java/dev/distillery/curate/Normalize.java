@@ -2,6 +2,7 @@ package dev.distillery.curate;
 
 import java.text.Normalizer;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Unicode NFKC normalization (compatibility characters such as full-width letters and ligatures
@@ -16,19 +17,25 @@ public final class Normalize implements RecordStep, java.io.Serializable {
         return "normalize";
     }
 
+    // Compiled once: String.replaceAll compiles its pattern on every call, and this runs for every record.
+    private static final Pattern CONTROL = Pattern.compile("[\\p{Cc}&&[^\\n\\t]]");
+    private static final Pattern SPACES = Pattern.compile("[\\t\\x{00A0}\\p{Zs}]+");
+    private static final Pattern SPACED_BREAK = Pattern.compile(" *\\n *");
+    private static final Pattern BLANK_LINES = Pattern.compile("\\n{3,}");
+
     /** The normalized form of {@code text}. */
     public static String text(String text) {
         String s = Normalizer.normalize(text, Normalizer.Form.NFKC);
         s = s.replace("\r\n", "\n").replace('\r', '\n');
-        s = s.replaceAll("[\\p{Cc}&&[^\\n\\t]]", "");
-        s = s.replaceAll("[\\t\\x{00A0}\\p{Zs}]+", " ");
-        s = s.replaceAll(" *\\n *", "\n").replaceAll("\\n{3,}", "\n\n");
+        s = CONTROL.matcher(s).replaceAll("");
+        s = SPACES.matcher(s).replaceAll(" ");
+        s = BLANK_LINES.matcher(SPACED_BREAK.matcher(s).replaceAll("\n")).replaceAll("\n\n");
         return s.strip();
     }
 
     /** The key exact deduplication compares: normalized, lower-cased, all whitespace as single spaces. */
     public static String key(String text) {
-        return text(text).toLowerCase(java.util.Locale.ROOT).replaceAll("\\s+", " ");
+        return dev.distillery.util.Patterns.WHITESPACE.matcher(text(text).toLowerCase(java.util.Locale.ROOT)).replaceAll(" ");
     }
 
     @Override

@@ -32,7 +32,7 @@ public final class QualityFilter implements RecordStep, java.io.Serializable {
 
     /** Why {@code text} fails, or null if it passes every rule. */
     public String failure(String text) {
-        String[] words = text.trim().isEmpty() ? new String[0] : text.trim().split("\\s+");
+        String[] words = text.trim().isEmpty() ? new String[0] : dev.distillery.util.Patterns.WHITESPACE.split(text.trim());
         int n = words.length;
         if (rules.minWords() > 0 && n < rules.minWords()) {
             return "fewer than " + rules.minWords() + " words";

@@ -92,7 +92,7 @@ public final class Verifiers {
     /** Words of a text for n-gram statistics: lower-cased runs of letters and digits. */
     static List<String> words(String text) {
         List<String> out = new ArrayList<>();
-        for (String w : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
+        for (String w : dev.distillery.util.Patterns.WORD_BREAK.split(text.toLowerCase(Locale.ROOT))) {
             if (!w.isEmpty()) {
                 out.add(w);
             }
