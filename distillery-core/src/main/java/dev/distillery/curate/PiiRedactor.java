@@ -234,6 +234,11 @@ public final class PiiRedactor implements RecordStep, java.io.Serializable {
      * the curator handles), limited to the configured field names when there are any; the counts by kind.
      */
     @Override
+    public boolean rewritesFields() {
+        return fields == null || !fields.isEmpty();
+    }
+
+    @Override
     public Map<String, Long> rewriteFields(com.fasterxml.jackson.databind.node.ObjectNode record) {
         Map<String, Long> changes = new java.util.LinkedHashMap<>();
         var names = new java.util.ArrayList<String>();

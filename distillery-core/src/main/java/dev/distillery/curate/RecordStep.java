@@ -23,6 +23,11 @@ public interface RecordStep extends CurateStep {
         return Map.of();
     }
 
+    /** Whether {@link #rewriteFields} can change anything: only then is a record's JSON copied (or, on Spark, parsed). */
+    default boolean rewritesFields() {
+        return false;
+    }
+
     @Override
     default List<Doc> apply(List<Doc> docs, StepReport report) {
         return docs.parallelStream().map(d -> apply(this, d, report)).filter(Objects::nonNull).toList();
@@ -47,6 +52,9 @@ public interface RecordStep extends CurateStep {
             return null;
         }
         Doc kept = v.text().equals(doc.text()) ? doc : doc.withText(v.text());
+        if (!step.rewritesFields()) {
+            return kept;
+        }
         ObjectNode fields = kept.fields().deepCopy();
         Map<String, Long> fieldChanges = step.rewriteFields(fields);
         if (fieldChanges.isEmpty()) {

@@ -276,12 +276,11 @@ public final class TrainJob {
             source = setAside;
         } else {
             ReadResult r = catalog.load(ssl.unlabeled(), onError, log);
+            source = r.dataset();
             // Labels in an unlabeled file are not read, so they need not be ones the training data has.
-            Dataset read = r.dataset();
-            source = InputCheck.conform(read.subset(read.name(), read.examples().stream().map(e -> e.withLabel(null)).toList()),
-                    train.schema(), InputCheck.Labels.IGNORED);
+            InputCheck.checkRecords(source.name(), source.examples(), train.schema(), InputCheck.Labels.IGNORED);
         }
-        return source.subset(source.name() + "-unlabeled", source.examples().stream().map(e -> e.withLabel(null)).toList());
+        return new Dataset(source.name() + "-unlabeled", train.schema(), source.examples().stream().map(e -> e.withLabel(null)).toList());
     }
 
     private Outcome execute(Run run, TrainSpec spec, Splits3 data) {

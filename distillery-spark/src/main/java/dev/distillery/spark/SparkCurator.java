@@ -93,9 +93,8 @@ public final class SparkCurator {
             checked.unpersist(false);
             throw new DataFormatException(path + ":line " + first.number(), first.problem(), DocFiles.EXPECTED);
         }
-        // Back in file order, so later steps see the records as the embedded engine does.
-        return checked.filter(l -> l.doc() != null).sortBy(Line::number, true, checked.getNumPartitions()).map(Line::doc)
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        // Record order does not matter to any step (duplicates keep the smallest id of their group), so no sort.
+        return checked.filter(l -> l.doc() != null).map(Line::doc).persist(StorageLevel.MEMORY_AND_DISK());
     }
 
     private static final class FirstLine implements java.util.Comparator<Line>, Serializable {
@@ -139,6 +138,9 @@ public final class SparkCurator {
                     return new Tagged(null, v.removedFor(), v.changes());
                 }
                 SDoc kept = v.text().equals(d.text()) ? d : withText(d, v.text());
+                if (!b.value().rewritesFields()) {
+                    return new Tagged(kept, null, v.changes());
+                }
                 ObjectNode fields = (ObjectNode) JSON.get().readTree(kept.json());
                 Map<String, Long> fieldChanges = b.value().rewriteFields(fields);
                 if (fieldChanges.isEmpty()) {
