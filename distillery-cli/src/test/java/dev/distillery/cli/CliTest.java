@@ -14,21 +14,6 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 class CliTest extends CliTestBase {
-    private Path spamFile(int perClass) throws Exception {
-        Random rng = new Random(1);
-        String[] spam = {"free", "money", "winner", "click", "offer", "prize"};
-        String[] ham = {"meeting", "patch", "review", "kernel", "thanks", "agenda"};
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < 2 * perClass; i++) {
-            String[] v = i % 2 == 0 ? spam : ham;
-            String text = v[rng.nextInt(6)] + " the " + v[rng.nextInt(6)] + " and " + v[rng.nextInt(6)];
-            lines.add("{\"id\":\"m" + i + "\",\"text\":\"" + text + "\",\"label\":\"" + (i % 2 == 0 ? "spam" : "ham") + "\"}");
-        }
-        Path f = dir.resolve("mail.jsonl");
-        Files.write(f, lines);
-        return f;
-    }
-
     @Test
     void helpListsEveryStageAndExitCodes() {
         Result r = run("--help");

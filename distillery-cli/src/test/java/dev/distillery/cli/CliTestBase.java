@@ -6,6 +6,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,5 +44,21 @@ abstract class CliTestBase {
         cl.setErr(new PrintWriter(err));
         int code = cl.execute(args);
         return new Result(code, stdout.toString(StandardCharsets.UTF_8), err.toString());
+    }
+
+    /** A JSONL file of short spam and ham texts, {@code perClass} of each, told apart by their words. */
+    Path spamFile(int perClass) throws Exception {
+        Random rng = new Random(1);
+        String[] spam = {"free", "money", "winner", "click", "offer", "prize"};
+        String[] ham = {"meeting", "patch", "review", "kernel", "thanks", "agenda"};
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 2 * perClass; i++) {
+            String[] v = i % 2 == 0 ? spam : ham;
+            String text = v[rng.nextInt(6)] + " the " + v[rng.nextInt(6)] + " and " + v[rng.nextInt(6)];
+            lines.add("{\"id\":\"m" + i + "\",\"text\":\"" + text + "\",\"label\":\"" + (i % 2 == 0 ? "spam" : "ham") + "\"}");
+        }
+        Path f = dir.resolve("mail.jsonl");
+        Files.write(f, lines);
+        return f;
     }
 }

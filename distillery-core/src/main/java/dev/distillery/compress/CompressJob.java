@@ -73,6 +73,11 @@ public final class CompressJob {
                         + "compression needs one to choose on");
             }
             TrainJob.Splits3 s = new TrainJob(catalog, runs, listener).prepare(spec);
+            if (s.validation() == null) {
+                throw new IllegalArgumentException("the run in " + modelDir.getParent() + " held out no validation split (it trained on "
+                        + "all its " + s.train().size() + " labeled examples: too few to hold some out, or its model chose by "
+                        + "cross-validation); compression measures and chooses on one: compress a model trained with one");
+            }
             Dataset test = s.test().filter(s.test().name(), e -> e.hasLabel());
             return new Data(s.train(), s.validation(), test);
         } catch (IOException e) {

@@ -80,7 +80,7 @@ public record SpeedReport(double latencyP50Ms, double latencyP99Ms, double throu
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         batches = ran;
-        int threads = Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
+        int threads = dev.distillery.model.TorchRuntime.threads();
         return new SpeedReport(percentile(ms, 0.50), percentile(ms, 0.99), batches * (double) batchSize / seconds,
                 batchSize, model.totalParameterCount(), bytesOnDisk, threads);
     }

@@ -69,7 +69,7 @@ public final class MiniLmEncoder implements AutoCloseable {
     /** The process-wide encoder for {@code maxTokens}, using the engine's thread setting. */
     public static MiniLmEncoder shared(int maxTokens) {
         return SHARED.computeIfAbsent(maxTokens, m -> new MiniLmEncoder(m,
-                Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors())));
+                TorchRuntime.threads()));
     }
 
     /** Size of the shipped ONNX model file in bytes. */

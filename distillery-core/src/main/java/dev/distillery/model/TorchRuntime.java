@@ -45,6 +45,11 @@ public final class TorchRuntime {
         static final Native NATIVE = new Native();
     }
 
+    /** The compute threads this process uses (the launcher's DISTILLERY_THREADS), for every engine: DJL and ONNX Runtime. */
+    public static int threads() {
+        return Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
+    }
+
     /** The DJL engine, with the native runtime configured. */
     public static Engine engine() {
         return Holder.NATIVE.engine;

@@ -1,0 +1,122 @@
+package dev.distillery.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+
+class ExportCommandTest extends CliTestBase {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private String runIdOf(Result r) {
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        return r.out().lines().filter(l -> l.startsWith("run saved to")).reduce((a, b) -> b).orElseThrow().replaceAll(".*/", "");
+    }
+
+    private Path exportDirOf(Result r) {
+        String line = r.out().lines().filter(l -> l.startsWith("wrote model.onnx")).findFirst().orElseThrow();
+        return Path.of(line.substring(line.lastIndexOf(" to ") + 4));
+    }
+
+    @Test
+    void exportsAnNgramModelCheckedOnItsOwnTestSplitAndRefusesBadRequests() throws Exception {
+        Path f = spamFile(100);
+        String train = runIdOf(run("train", "--data", f.toString(), "--model", "ngram", "--width", "8", "--epochs", "3"));
+
+        Result export = run("export", train);
+        assertThat(export.exitCode()).as(export.err() + export.out()).isZero();
+        assertThat(export.out()).contains("argmax agreement 1.0000: passed");
+        Path out = exportDirOf(export);
+        for (String file : List.of("model.onnx", "featurizer.json", "labels.json", "parity.json", "MODEL_CARD.md")) {
+            assertThat(out.resolve(file)).isRegularFile();
+        }
+        JsonNode parity = JSON.readTree(out.resolve("parity.json").toFile());
+        assertThat(parity.get("passed").asBoolean()).isTrue();
+        // the run's own test split, rebuilt from its config: as many examples as the run tested on
+        int tested = JSON.readTree(dir.resolve("home/runs").resolve(train).resolve("results.json").toFile()).get("test_examples").asInt();
+        assertThat(parity.get("examples").asInt()).isEqualTo(tested).isBetween(35, 45);
+        assertThat(parity.get("max_abs_diff").asDouble()).isLessThanOrEqualTo(1e-4);
+        assertThat(JSON.readTree(out.resolve("labels.json").toFile()).get("labels").toString()).isEqualTo("[\"ham\",\"spam\"]");
+        assertThat(Files.readString(out.resolve("MODEL_CARD.md"))).contains("float32, as trained", "ham, spam");
+
+        // the documented recipe, implemented here from its words alone, gives the ids of every test vector
+        JsonNode card = JSON.readTree(out.resolve("featurizer.json").toFile());
+        JsonNode recipe = card.get("recipe");
+        assertThat(card.get("test_vectors")).hasSizeGreaterThanOrEqualTo(5);
+        for (JsonNode v : card.get("test_vectors")) {
+            List<Long> expected = new ArrayList<>();
+            v.get("ids").forEach(id -> expected.add(id.asLong()));
+            assertThat(recipeIds(v.get("text").asText(), recipe.get("ngrams").asInt(), recipe.get("buckets").asInt(),
+                    recipe.get("max_tokens").asInt())).as(v.get("text").asText()).isEqualTo(expected);
+            assertThat(v.get("logits")).hasSize(2);
+        }
+
+        // refused: an output directory holding a user's files, an unknown format
+        Path busy = dir.resolve("busy");
+        Files.createDirectories(busy);
+        Files.writeString(busy.resolve("thesis.tex"), "years of work");
+        Result refused = run("export", train, "--out", busy.toString());
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).contains("already holds other files (thesis.tex)");
+        assertThat(busy.resolve("thesis.tex")).hasContent("years of work");
+        Result format = run("export", train, "--format", "tflite");
+        assertThat(format.exitCode()).isEqualTo(2);
+        assertThat(format.err()).contains("the only format is onnx");
+
+        // a quantized model exports dequantized, and says so
+        String quantized = runIdOf(run("quantize", train));
+        Result q = run("export", quantized, "--out", dir.resolve("q").toString());
+        assertThat(q.exitCode()).as(q.err()).isZero();
+        assertThat(Files.readString(dir.resolve("q").resolve("MODEL_CARD.md"))).contains("8-bit integers", "dequantized to float32");
+    }
+
+    @Test
+    void aTfidfLinearModelIsRefusedWithTheReasonAndNoRunIsLeft() throws Exception {
+        Path f = spamFile(20);
+        String train = runIdOf(run("train", "--data", f.toString(), "--model", "linear"));
+        Result quantize = run("quantize", train); // was a NullPointerException: the run keeps no validation split
+        assertThat(quantize.exitCode()).isEqualTo(2);
+        assertThat(quantize.err()).contains("held out no validation split");
+        Result r = run("export", train);
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("TF-IDF").contains("n-gram student");
+        assertThat(run("runs", "list").out()).doesNotContain("-export-");
+    }
+
+    /** featurizer.json's text recipe, step by step, as someone reimplementing it from the document would write it. */
+    private static List<Long> recipeIds(String text, int ngrams, int buckets, int maxTokens) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        List<String> words = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        for (char c : (lower + " ").toCharArray()) {
+            if (Character.isLetterOrDigit(c)) {
+                word.append(c);
+            } else if (word.length() > 0) {
+                if (words.size() < maxTokens) {
+                    words.add(word.toString());
+                }
+                word.setLength(0);
+            }
+        }
+        List<Long> ids = new ArrayList<>();
+        for (int n = 1; n <= ngrams; n++) {
+            for (int i = 0; i + n <= words.size() && ids.size() < maxTokens; i++) {
+                byte[] utf16le = String.join(" ", words.subList(i, i + n)).getBytes(StandardCharsets.UTF_16LE);
+                long h = 0xcbf29ce484222325L;
+                for (byte b : utf16le) {
+                    h ^= (b & 0xff);
+                    h *= 0x100000001b3L;
+                }
+                ids.add(1 + Math.floorMod(h, (long) buckets - 1));
+            }
+        }
+        return ids;
+    }
+}

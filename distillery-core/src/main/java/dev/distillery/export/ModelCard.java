@@ -1,0 +1,72 @@
+package dev.distillery.export;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distillery.model.Classifier;
+import dev.distillery.run.Run;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * {@code MODEL_CARD.md} of an export: what the model is, what it takes and returns, how it was checked, and what it
+ * was measured at where the run that made it recorded that. Only facts Distillery holds; the intended use and its
+ * limits beyond these are for the model's owner to add.
+ */
+final class ModelCard {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ModelCard() {}
+
+    static String markdown(Classifier model, Path modelDir, int weightBits, ExportJob.Outcome o) {
+        StringBuilder md = new StringBuilder();
+        md.append("# Model card\n\n");
+        md.append("| | |\n|---|---|\n");
+        md.append("| architecture | `").append(model.spec()).append("` |\n");
+        md.append("| labels (output order) | ").append(String.join(", ", model.schema().labels())).append(" |\n");
+        md.append(String.format("| parameters | %,d |%n", model.parameterCount()));
+        md.append("| weights | ").append(weightBits == 32 ? "float32, as trained"
+                : "trained at float32, stored by Distillery as " + weightBits + "-bit integers per output channel; written "
+                        + "here dequantized to float32 (the values Distillery computes with)").append(" |\n");
+        md.append("| ONNX | opset ").append(OnnxGraph.OPSET).append(", IR version ").append(OnnxGraph.IR_VERSION)
+                .append(String.format(", %,d bytes, sha256 `%s` |%n", o.onnxBytes(), o.sha256()));
+        md.append("| made by | run `").append(modelDir.toAbsolutePath().getParent().getFileName()).append("` |\n");
+        sourceMetrics(modelDir, md);
+        md.append("\n## Inputs and outputs\n\n");
+        md.append("Input `").append(OnnxExporter.INPUT).append("`: ").append(model.schema().kind() == dev.distillery.data.Schema.Kind.TEXT
+                ? "int64 n-gram bucket ids (batch, length), 0 for padding; compute them as `featurizer.json` says and check "
+                        + "your implementation against its test vectors."
+                : "float32 features shaped (batch, " + String.join(", ", model.schema().featureShape().stream().map(String::valueOf).toList())
+                        + "), as `featurizer.json` says.").append("\n\n");
+        md.append("Outputs: `").append(OnnxExporter.LOGITS).append("` (raw scores) and `").append(OnnxExporter.PROBABILITIES)
+                .append("` (softmax), both (batch, ").append(model.schema().numClasses()).append(") in label order. Batch "
+                        + "normalization is folded into the layer next to it; dropout is gone (inference form).\n\n");
+        md.append("## Parity check\n\n");
+        md.append(String.format("ONNX Runtime against Distillery's own engine on %,d examples of %s: largest logit difference "
+                + "%.3g (limit %.0e), predicted class agreeing on %.2f%% of the examples.%n", o.parity().examples(), o.parityData(),
+                o.parity().maxAbsDiff(), Parity.MAX_ABS_DIFF, 100 * o.parity().argmaxAgreement()));
+        md.append("\n## Limits\n\nThe model was measured only on the data named above; it knows only the labels listed, "
+                + "and gives one of them for any input, including inputs unlike anything it was trained on.\n");
+        return md.toString();
+    }
+
+    /** The test figures the run that made the model recorded, when it is a training run. */
+    private static void sourceMetrics(Path modelDir, StringBuilder md) {
+        Path results = modelDir.toAbsolutePath().getParent().resolve(Run.RESULTS);
+        if (!Files.isRegularFile(results)) {
+            return;
+        }
+        try {
+            JsonNode r = JSON.readTree(results.toFile());
+            if (r.path("test_accuracy").isNumber()) {
+                md.append(String.format("| test accuracy (made-by run) | %.4f on %,d examples |%n", r.get("test_accuracy").asDouble(),
+                        r.path("test_examples").asInt()));
+            }
+            if (r.path("test_macro_f1").isNumber()) {
+                md.append(String.format("| test macro-F1 (made-by run) | %.4f |%n", r.get("test_macro_f1").asDouble()));
+            }
+        } catch (IOException e) {
+            md.append("| test figures | unreadable (").append(results).append(") |\n");
+        }
+    }
+}

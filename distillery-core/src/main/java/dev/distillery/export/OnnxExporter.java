@@ -1,0 +1,261 @@
+package dev.distillery.export;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import dev.distillery.export.onnx.OnnxProto.ModelProto;
+import dev.distillery.export.onnx.OnnxProto.TensorProto;
+import dev.distillery.model.Classifier;
+import dev.distillery.model.CnnSpec;
+import dev.distillery.model.LinearSpec;
+import dev.distillery.model.MlpSpec;
+import dev.distillery.model.ModelSpec;
+import dev.distillery.model.NgramBagSpec;
+import dev.distillery.data.Schema;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes a trained classifier as an ONNX graph in inference form: dropout gone, batch normalization folded into the
+ * convolution or dense layer next to it, one input ({@link #INPUT}) and two outputs, {@link #LOGITS} and
+ * {@link #PROBABILITIES}. The graph is built from the model's spec, which says the exact order of layers, with the
+ * weights read from the network's own parameters; any mismatch between the two fails here rather than in a runtime.
+ *
+ * <p>Families: MLP, CNN, the hashed n-gram bag and the linear model on dense features. Text featurization (words,
+ * n-grams, hashing) stays outside the graph: the n-gram graph takes the bucket ids ({@link FeaturizerCard} says how to
+ * compute them). Weights quantized to int8 or int4 are written dequantized, as float32: the values the model computes
+ * with in Distillery, so parity holds exactly as for float models.
+ */
+public final class OnnxExporter {
+    public static final String INPUT = "input";
+    public static final String LOGITS = "logits";
+    public static final String PROBABILITIES = "probabilities";
+    /** DJL's BatchNorm epsilon, which every spec uses (the builder's default). */
+    static final double BN_EPSILON = 1e-5;
+
+    private OnnxExporter() {}
+
+    /** Whether {@code spec} can be exported, and if not, why. Null means it can. */
+    public static String unsupportedReason(ModelSpec spec, Schema schema) {
+        if (spec instanceof MlpSpec || spec instanceof CnnSpec || spec instanceof NgramBagSpec) {
+            return null;
+        }
+        if (spec instanceof LinearSpec) {
+            return schema.kind() == Schema.Kind.TEXT
+                    ? "the linear model on TF-IDF text features cannot be exported yet (its features are computed outside "
+                            + "any network); export an n-gram student distilled from it instead"
+                    : null;
+        }
+        return "a " + spec.getClass().getSimpleName() + " model (a pretrained encoder with a head) cannot be exported; "
+                + "distill it into an mlp, cnn or ngram student and export that";
+    }
+
+    /** The ONNX model of {@code classifier}; fails with the reason when its family cannot be exported. */
+    public static ModelProto export(Classifier classifier, String producerVersion) {
+        ModelSpec spec = classifier.spec();
+        Schema schema = classifier.schema();
+        String reason = unsupportedReason(spec, schema);
+        if (reason != null) {
+            throw new IllegalArgumentException(reason);
+        }
+        if (!(classifier.block() instanceof SequentialBlock seq)) {
+            throw new IllegalStateException("expected a sequential network for " + spec + ", got " + classifier.block().getClass());
+        }
+        Layers layers = new Layers(seq);
+        OnnxGraph g = new OnnxGraph("distillery_" + spec.getClass().getSimpleName().replace("Spec", "").toLowerCase(java.util.Locale.ROOT));
+        String logits;
+        if (spec instanceof NgramBagSpec) {
+            logits = ngram(g, layers);
+        } else {
+            long[] shape = schema.featureShape().stream().mapToLong(Long::longValue).toArray();
+            g.input(INPUT, TensorProto.DataType.FLOAT, shape);
+            String x = INPUT;
+            if (spec instanceof CnnSpec cnn) {
+                for (int stage = 0; stage < cnn.stages(); stage++) {
+                    x = convBnRelu(g, x, layers.next(Conv2d.class), layers.next(BatchNorm.class));
+                    x = g.node("MaxPool", new String[] {x}, OnnxGraph.ints("kernel_shape", 2, 2), OnnxGraph.ints("strides", 2, 2));
+                }
+                x = flatten(g, x);
+                if (cnn.hiddenRank() != null) {
+                    x = gemm(g, x, layers.next(Linear.class), null);
+                }
+                x = relu(g, gemm(g, x, layers.next(Linear.class), null));
+            } else if (spec instanceof MlpSpec mlp) {
+                x = flatten(g, x);
+                BatchNorm inputNorm = Boolean.TRUE.equals(mlp.inputNorm()) ? layers.next(BatchNorm.class) : null;
+                for (int i = 0; i < mlp.layers(); i++) {
+                    x = relu(g, gemm(g, x, layers.next(Linear.class), inputNorm));
+                    inputNorm = null;
+                }
+                logits = gemm(g, x, layers.next(Linear.class), inputNorm);
+                return finish(g, layers, logits, schema, producerVersion, spec);
+            } else {
+                x = flatten(g, x); // the linear model on dense features
+            }
+            logits = gemm(g, x, layers.next(Linear.class), null);
+        }
+        return finish(g, layers, logits, schema, producerVersion, spec);
+    }
+
+    private static ModelProto finish(OnnxGraph g, Layers layers, String logits, Schema schema, String producerVersion,
+            ModelSpec spec) {
+        layers.checkAllUsed();
+        g.node("Identity", LOGITS, new String[] {logits});
+        g.node("Softmax", PROBABILITIES, new String[] {logits}, OnnxGraph.integer("axis", 1));
+        g.output(LOGITS, schema.numClasses());
+        g.output(PROBABILITIES, schema.numClasses());
+        return g.model(producerVersion, "Distillery " + spec + "; labels in output order: " + schema.labels());
+    }
+
+    /**
+     * The n-gram bag: the mean of the embedding rows of the nonzero ids of each text (id 0 pads), then the classifier.
+     * Input: int64 ids (batch, length).
+     */
+    private static String ngram(OnnxGraph g, Layers layers) {
+        g.input(INPUT, TensorProto.DataType.INT64, "length");
+        Block bag = layers.nextBag();
+        NDArray table = param(bag, "table");
+        String weights = g.floats("table", table.toFloatArray(), table.getShape().getShape());
+        String vectors = g.node("Gather", new String[] {weights, INPUT}, OnnxGraph.integer("axis", 0));
+        String isPad = g.node("Equal", new String[] {INPUT, g.longs("zero", new long[] {0})});
+        String mask = g.node("Cast", new String[] {g.node("Not", new String[] {isPad})},
+                OnnxGraph.integer("to", TensorProto.DataType.FLOAT.getNumber()));
+        String mask3 = g.node("Unsqueeze", new String[] {mask, g.longs("axis2", new long[] {2}, 1)});
+        String sum = g.node("ReduceSum", new String[] {g.node("Mul", new String[] {vectors, mask3}), g.longs("axis1", new long[] {1}, 1)},
+                OnnxGraph.integer("keepdims", 0));
+        String count = g.node("ReduceSum", new String[] {mask, g.longs("axis1", new long[] {1}, 1)}, OnnxGraph.integer("keepdims", 1));
+        String atLeastOne = g.node("Max", new String[] {count, g.floats("one", new float[] {1f})});
+        String mean = g.node("Div", new String[] {sum, atLeastOne});
+        return gemm(g, mean, layers.next(Linear.class), null);
+    }
+
+    /** A bias-free 3x3 convolution with its batch norm folded in (per output channel scale and shift), then ReLU. */
+    private static String convBnRelu(OnnxGraph g, String x, Conv2d conv, BatchNorm bn) {
+        NDArray w = param(conv, "weight");
+        long[] shape = w.getShape().getShape(); // (out, in, kh, kw)
+        float[] weights = w.toFloatArray();
+        float[] bias = conv.getParameters().contains("bias") && conv.getParameters().get("bias").isInitialized()
+                ? param(conv, "bias").toFloatArray() : new float[(int) shape[0]];
+        double[][] fold = fold(bn);
+        int perChannel = weights.length / (int) shape[0];
+        float[] foldedW = new float[weights.length];
+        float[] foldedB = new float[(int) shape[0]];
+        for (int o = 0; o < shape[0]; o++) {
+            for (int k = 0; k < perChannel; k++) {
+                foldedW[o * perChannel + k] = (float) (weights[o * perChannel + k] * fold[0][o]);
+            }
+            foldedB[o] = (float) (bias[o] * fold[0][o] + fold[1][o]);
+        }
+        String out = g.node("Conv", new String[] {x, g.floats("conv_w", foldedW, shape), g.floats("conv_b", foldedB, shape[0])},
+                OnnxGraph.ints("kernel_shape", shape[2], shape[3]),
+                OnnxGraph.ints("pads", shape[2] / 2, shape[3] / 2, shape[2] / 2, shape[3] / 2),
+                OnnxGraph.ints("strides", 1, 1));
+        return relu(g, out);
+    }
+
+    /**
+     * A dense layer as Gemm(x, W^T) + b. With {@code inputNorm}, the batch norm that precedes it on its input features
+     * is folded in: W' = W diag(s), b' = b + W (beta - s mean), where s = gamma / sqrt(var + eps).
+     */
+    private static String gemm(OnnxGraph g, String x, Linear linear, BatchNorm inputNorm) {
+        NDArray w = param(linear, "weight");
+        long[] shape = w.getShape().getShape(); // (units, in)
+        int units = (int) shape[0];
+        int in = (int) shape[1];
+        float[] weights = w.toFloatArray();
+        boolean hasBias = linear.getParameters().contains("bias");
+        float[] bias = hasBias ? param(linear, "bias").toFloatArray() : null;
+        if (inputNorm != null) {
+            double[][] fold = fold(inputNorm);
+            float[] newBias = new float[units];
+            for (int o = 0; o < units; o++) {
+                double b = hasBias ? bias[o] : 0;
+                for (int i = 0; i < in; i++) {
+                    b += weights[o * in + i] * fold[1][i];
+                    weights[o * in + i] = (float) (weights[o * in + i] * fold[0][i]);
+                }
+                newBias[o] = (float) b;
+            }
+            bias = newBias;
+        }
+        List<String> inputs = new ArrayList<>(List.of(x, g.floats("dense_w", weights, units, in)));
+        if (bias != null) {
+            inputs.add(g.floats("dense_b", bias, units));
+        }
+        return g.node("Gemm", inputs.toArray(String[]::new), OnnxGraph.integer("transB", 1));
+    }
+
+    /** Per-channel scale s = gamma / sqrt(var + eps) and shift beta - s * mean of a batch norm in inference. */
+    private static double[][] fold(BatchNorm bn) {
+        float[] gamma = param(bn, "gamma").toFloatArray();
+        float[] beta = param(bn, "beta").toFloatArray();
+        float[] mean = param(bn, "runningMean").toFloatArray();
+        float[] var = param(bn, "runningVar").toFloatArray();
+        double[] scale = new double[gamma.length];
+        double[] shift = new double[gamma.length];
+        for (int c = 0; c < gamma.length; c++) {
+            scale[c] = gamma[c] / Math.sqrt(var[c] + BN_EPSILON);
+            shift[c] = beta[c] - scale[c] * mean[c];
+        }
+        return new double[][] {scale, shift};
+    }
+
+    private static String flatten(OnnxGraph g, String x) {
+        return g.node("Flatten", new String[] {x}, OnnxGraph.integer("axis", 1));
+    }
+
+    private static String relu(OnnxGraph g, String x) {
+        return g.node("Relu", new String[] {x});
+    }
+
+    private static NDArray param(Block block, String name) {
+        Parameter p = block.getParameters().get(name);
+        if (p == null || !p.isInitialized()) {
+            throw new IllegalStateException(block.getClass().getSimpleName() + " has no initialized parameter '" + name + "'");
+        }
+        return p.getArray();
+    }
+
+    /** The network's layers that carry parameters, taken in order; what the spec expects next must come next. */
+    private static final class Layers {
+        private final List<Block> withParameters = new ArrayList<>();
+        private int position;
+
+        Layers(SequentialBlock seq) {
+            for (Block child : seq.getChildren().values()) {
+                if (!child.getParameters().isEmpty()) {
+                    withParameters.add(child);
+                }
+            }
+        }
+
+        <T extends Block> T next(Class<T> type) {
+            if (position >= withParameters.size() || !type.isInstance(withParameters.get(position))) {
+                throw new IllegalStateException("the network does not match its spec: expected a " + type.getSimpleName()
+                        + " as layer " + position + " with parameters, found "
+                        + (position < withParameters.size() ? withParameters.get(position).getClass().getSimpleName() : "none"));
+            }
+            return type.cast(withParameters.get(position++));
+        }
+
+        Block nextBag() {
+            Block b = withParameters.get(position);
+            if (!b.getParameters().contains("table")) {
+                throw new IllegalStateException("the n-gram network does not start with its embedding table");
+            }
+            position++;
+            return b;
+        }
+
+        void checkAllUsed() {
+            if (position != withParameters.size()) {
+                throw new IllegalStateException("the network has " + (withParameters.size() - position)
+                        + " layers with parameters its spec does not describe");
+            }
+        }
+    }
+}
