@@ -32,7 +32,7 @@ public final class FeaturizerCard {
     private FeaturizerCard() {}
 
     /** The made-up examples whose graph outputs become test vectors. */
-    static List<Example> testInputs(Schema schema) {
+    public static List<Example> testInputs(Schema schema) {
         List<Example> out = new ArrayList<>();
         if (schema.kind() == Schema.Kind.TEXT) {
             for (int i = 0; i < TEXTS.size(); i++) {

@@ -1,0 +1,118 @@
+package dev.distillery.cli;
+
+import dev.distillery.export.ExportJob;
+import dev.distillery.model.TorchRuntime;
+import dev.distillery.serve.ModelRegistry;
+import dev.distillery.serve.ModelServer;
+import dev.distillery.serve.ServeMetrics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serve models over HTTP with dynamic batching until stopped (Ctrl-C or SIGTERM drains requests in flight).",
+                "POST /v1/models/NAME/predict {\"instances\": [{\"features\": [...]} | {\"text\": \"...\"}]}; "
+                        + "GET /v1/models, /health, /metrics (Prometheus).",
+                "Binds 127.0.0.1 unless --host says otherwise; any other address needs a bearer token."})
+final class ServeCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "[NAME[@VERSION]=]MODEL",
+            description = "A run id, run directory, model directory or `distillery export` directory; optionally named "
+                    + "(default: its directory name) and versioned (default: 1). A name given twice needs two versions; "
+                    + "requests go to the last one unless they name a version (/v1/models/NAME/versions/V/predict).")
+    List<String> models;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "Port (0: any free one; default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--runtime", defaultValue = "djl", description = "djl (Distillery's engine) or onnx (ONNX Runtime, "
+            + "exporting saved models in memory, checked first; export directories always run in ONNX Runtime). Default: ${DEFAULT-VALUE}.")
+    String runtime;
+
+    @Option(names = "--token", description = "Bearer token every request but /health must carry (default: $DISTILLERY_TOKEN).")
+    String token;
+
+    @Option(names = "--max-batch", defaultValue = "64", description = "Most instances per model call (default: ${DEFAULT-VALUE}).")
+    int maxBatch;
+
+    @Option(names = "--max-wait-ms", defaultValue = "2", description = "Longest wait for more requests to batch (default: ${DEFAULT-VALUE}).")
+    double maxWaitMs;
+
+    @Option(names = "--queue", defaultValue = "256", description = "Requests that may wait per model; beyond, 503 (default: ${DEFAULT-VALUE}).")
+    int queue;
+
+    @Option(names = "--timeout-ms", defaultValue = "5000", description = "A request's deadline; past it, 504 (default: ${DEFAULT-VALUE}).")
+    long timeoutMs;
+
+    @Option(names = "--max-request-bytes", defaultValue = "8000000", description = "Largest request body (default: ${DEFAULT-VALUE}).")
+    long maxRequestBytes;
+
+    @Option(names = "--max-instances", defaultValue = "1024", description = "Most instances per request (default: ${DEFAULT-VALUE}).")
+    int maxInstances;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (!runtime.equals("djl") && !runtime.equals("onnx")) {
+            throw new IllegalArgumentException("unknown --runtime '" + runtime + "'; use djl or onnx");
+        }
+        String bearer = token != null ? token : System.getenv("DISTILLERY_TOKEN");
+        Context ctx = Context.fromEnvironment();
+        ServeMetrics metrics = new ServeMetrics();
+        ModelRegistry registry = new ModelRegistry(metrics, new ModelRegistry.Batching(maxBatch, Math.round(maxWaitMs * 1000), queue));
+        ModelServer server;
+        try {
+            for (String spec : models) {
+                add(ctx, registry, spec);
+            }
+            server = ModelServer.start(registry, metrics, new ModelServer.Settings(host, port, bearer, timeoutMs, maxRequestBytes,
+                    maxInstances));
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("draining requests in flight, then stopping");
+            server.close();
+            stopped.countDown();
+        }, "distillery-serve-shutdown"));
+        for (var m : server.describe()) {
+            System.out.printf("model %s version %s (%s) from %s%n", m.get("name"), m.get("version"), m.get("runtime"), m.get("source"));
+        }
+        System.out.printf("serving on http://%s:%d (POST /v1/models/NAME/predict; GET /v1/models, /health, /metrics)%s%n", host,
+                server.port(), bearer == null ? "" : "; bearer token required");
+        stopped.await();
+        return 0;
+    }
+
+    private void add(Context ctx, ModelRegistry registry, String spec) {
+        String name = null;
+        String version = "1";
+        String ref = spec;
+        int eq = spec.indexOf('=');
+        if (eq > 0) {
+            name = spec.substring(0, eq);
+            ref = spec.substring(eq + 1);
+            int at = name.indexOf('@');
+            if (at > 0) {
+                version = name.substring(at + 1);
+                name = name.substring(0, at);
+            }
+        }
+        Path p = Path.of(ref);
+        boolean export = Files.isRegularFile(p.resolve(ExportJob.ONNX_FILE)) && Files.isRegularFile(p.resolve("featurizer.json"));
+        Path dir = export ? p : ModelRef.resolve(ctx, ref);
+        if (name == null) {
+            Path named = export || !dir.getFileName().toString().equals("model") ? dir : dir.toAbsolutePath().getParent();
+            name = named.getFileName().toString();
+        }
+        registry.add(name, version, dir.toString(), ModelRegistry.load(dir, runtime.equals("onnx"), TorchRuntime.threads()));
+    }
+}

@@ -1,0 +1,302 @@
+package dev.distillery.serve;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distillery.data.Example;
+import dev.distillery.data.InputCheck;
+import dev.distillery.data.Schema;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code distillery serve}: the models of a {@link ModelRegistry} over HTTP (Javalin on Jetty).
+ *
+ * <ul>
+ *   <li>{@code POST /v1/models/{name}/predict} (or {@code .../versions/{version}/predict}) with
+ *       {@code {"instances": [{"features": [...]}, {"text": "..."}]}} answers {@code {"model", "version", "predictions":
+ *       [{"label", "probabilities": {label: p}}]}};
+ *   <li>{@code GET /v1/models}, {@code GET /health}, {@code GET /metrics} (Prometheus text).
+ * </ul>
+ *
+ * Requests are batched per model ({@link Batcher}); a full queue answers 503 with Retry-After, a request that takes
+ * longer than its timeout 504. Bad requests get a 4xx with {@code {"error": reason}}; nothing a client sends stops the
+ * server. It binds 127.0.0.1 unless told otherwise and then requires a bearer token. {@link #close} drains: it refuses
+ * new predictions, waits for those in flight, then stops.
+ */
+public final class ModelServer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * @param token           bearer token every request but {@code /health} must carry; required off loopback
+     * @param timeoutMillis   a prediction request's deadline, from arrival to answer
+     * @param maxRequestBytes the largest request body accepted
+     * @param maxInstances    the most instances one request may carry
+     */
+    public record Settings(String host, int port, String token, long timeoutMillis, long maxRequestBytes, int maxInstances) {
+        public Settings {
+            if (timeoutMillis < 1 || maxRequestBytes < 1 || maxInstances < 1) {
+                throw new IllegalArgumentException("timeout, request size and instances per request must be positive");
+            }
+        }
+    }
+
+    /** An answer other than 200, with the reason a client reads. */
+    static final class ApiError extends RuntimeException {
+        final int status;
+
+        ApiError(int status, String reason) {
+            super(reason);
+            this.status = status;
+        }
+    }
+
+    private final ModelRegistry models;
+    private final ServeMetrics metrics;
+    private final Settings settings;
+    private final Javalin app;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean draining;
+
+    private ModelServer(ModelRegistry models, ServeMetrics metrics, Settings settings) {
+        this.models = models;
+        this.metrics = metrics;
+        this.settings = settings;
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.http.maxRequestSize = settings.maxRequestBytes();
+            config.routes.before(this::authorize);
+            config.routes.get("/health", this::health);
+            config.routes.get("/metrics", ctx -> ctx.contentType(ServeMetrics.CONTENT_TYPE).result(metrics.scrape()));
+            config.routes.get("/v1/models", this::listModels);
+            config.routes.post("/v1/models/{name}/predict", ctx -> predict(ctx, ctx.pathParam("name"), null));
+            config.routes.post("/v1/models/{name}/versions/{version}/predict",
+                    ctx -> predict(ctx, ctx.pathParam("name"), ctx.pathParam("version")));
+            config.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
+            config.routes.exception(Exception.class, (e, ctx) -> error(ctx, 500, "internal error: " + e));
+        });
+    }
+
+    /** Starts serving {@code models}; fails before binding if the address is not loopback and there is no token. */
+    public static ModelServer start(ModelRegistry models, ServeMetrics metrics, Settings settings) {
+        if (!isLoopback(settings.host()) && (settings.token() == null || settings.token().isBlank())) {
+            throw new IllegalArgumentException("serving on " + settings.host() + " (not loopback) needs a bearer token: set "
+                    + "--token or DISTILLERY_TOKEN");
+        }
+        ModelServer server = new ModelServer(models, metrics, settings);
+        server.app.start(settings.host(), settings.port());
+        return server;
+    }
+
+    static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("unknown host '" + host + "'");
+        }
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    private void authorize(Context ctx) {
+        if (settings.token() == null || ctx.path().equals("/health")) {
+            return;
+        }
+        String given = ctx.header("Authorization");
+        byte[] expected = ("Bearer " + settings.token()).getBytes(StandardCharsets.UTF_8);
+        if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expected)) { // constant time
+            ctx.header("WWW-Authenticate", "Bearer");
+            throw new ApiError(401, "missing or wrong bearer token (Authorization: Bearer TOKEN)");
+        }
+    }
+
+    private void health(Context ctx) {
+        ObjectNode body = JSON.createObjectNode().put("status", draining ? "draining" : "ok").put("models", models.all().size());
+        json(ctx, draining ? 503 : 200, body);
+    }
+
+    private void listModels(Context ctx) {
+        ArrayNode list = JSON.createArrayNode();
+        for (ModelRegistry.Entry e : models.all()) {
+            Schema schema = e.predictor().schema();
+            ObjectNode m = list.addObject().put("name", e.name()).put("version", e.version())
+                    .put("runtime", e.predictor().runtime()).put("model", e.predictor().description())
+                    .put("input", InputCheck.describe(schema)).put("source", e.source());
+            schema.labels().forEach(m.putArray("labels")::add);
+        }
+        ObjectNode body = JSON.createObjectNode();
+        body.set("models", list);
+        json(ctx, 200, body);
+    }
+
+    private void predict(Context ctx, String name, String version) {
+        long arrived = System.nanoTime();
+        if (draining) {
+            throw new ApiError(503, "the server is shutting down");
+        }
+        ModelRegistry.Entry entry = models.find(name, version).orElseThrow(() -> new ApiError(404, "no model '" + name + "'"
+                + (version == null ? "" : " version '" + version + "'") + "; GET /v1/models lists them"));
+        List<Example> instances = parse(ctx.bodyAsBytes(), entry.predictor().schema());
+        long deadline = arrived + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMillis());
+        CompletableFuture<float[][]> result;
+        try {
+            result = entry.batcher().submit(instances, deadline);
+        } catch (Batcher.QueueFullException e) {
+            ctx.header("Retry-After", "1");
+            count(entry, 503, arrived);
+            throw new ApiError(503, e.getMessage() + "; retry later");
+        }
+        inFlight.incrementAndGet();
+        ctx.future(() -> result.orTimeout(settings.timeoutMillis(), TimeUnit.MILLISECONDS).handle((probs, failure) -> {
+            try {
+                if (failure == null) {
+                    json(ctx, 200, answer(entry, probs));
+                    count(entry, 200, arrived);
+                } else {
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                    int status = cause instanceof TimeoutException ? 504 : cause instanceof Batcher.QueueFullException ? 503 : 500;
+                    error(ctx, status, status == 504 ? "no answer within " + settings.timeoutMillis() + " ms" : cause.getMessage());
+                    count(entry, status, arrived);
+                }
+                return null;
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        }));
+    }
+
+    private void count(ModelRegistry.Entry entry, int status, long arrivedNanos) {
+        metrics.requests.labelValues(entry.name(), entry.version(), Integer.toString(status)).inc();
+        metrics.latency.labelValues(entry.name(), entry.version()).observe((System.nanoTime() - arrivedNanos) / 1e9);
+    }
+
+    private ObjectNode answer(ModelRegistry.Entry entry, float[][] probs) {
+        List<String> labels = entry.predictor().schema().labels();
+        ObjectNode body = JSON.createObjectNode().put("model", entry.name()).put("version", entry.version());
+        ArrayNode predictions = body.putArray("predictions");
+        for (float[] row : probs) {
+            int best = dev.distillery.model.Classifier.argmax(row);
+            ObjectNode p = predictions.addObject().put("label", labels.get(best));
+            ObjectNode byLabel = p.putObject("probabilities");
+            for (int j = 0; j < row.length; j++) {
+                byLabel.put(labels.get(j), row[j]);
+            }
+        }
+        return body;
+    }
+
+    /** The request's instances as examples for a model of {@code schema}, or a 400 naming what is wrong. */
+    List<Example> parse(byte[] body, Schema schema) {
+        JsonNode doc;
+        try {
+            doc = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new ApiError(400, "the body is not valid JSON: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw new ApiError(400, "could not read the body: " + e.getMessage());
+        }
+        if (doc == null || !doc.path("instances").isArray()) {
+            throw new ApiError(400, "expected a JSON object with an \"instances\" array");
+        }
+        JsonNode instances = doc.get("instances");
+        if (instances.isEmpty()) {
+            throw new ApiError(400, "\"instances\" is empty: send at least one");
+        }
+        if (instances.size() > settings.maxInstances()) {
+            throw new ApiError(413, "\"instances\" has " + instances.size() + " entries; at most " + settings.maxInstances()
+                    + " per request");
+        }
+        List<Example> out = new ArrayList<>(instances.size());
+        for (int i = 0; i < instances.size(); i++) {
+            JsonNode inst = instances.get(i);
+            String where = "instance " + i + ": ";
+            if (schema.kind() == Schema.Kind.TEXT) {
+                if (!inst.path("text").isTextual()) {
+                    throw new ApiError(400, where + "expected {\"text\": \"...\"} (this model reads text)");
+                }
+                out.add(Example.text("instance-" + i, inst.get("text").asText(), null, "request"));
+            } else {
+                if (!inst.path("features").isArray()) {
+                    throw new ApiError(400, where + "expected {\"features\": [...]} with " + InputCheck.describe(schema));
+                }
+                List<Float> values = new ArrayList<>();
+                flatten(inst.get("features"), values, where);
+                if (values.size() != schema.featureSize()) {
+                    throw new ApiError(400, where + "has " + values.size() + " features; expected " + InputCheck.describe(schema));
+                }
+                float[] f = new float[values.size()];
+                for (int k = 0; k < f.length; k++) {
+                    f[k] = values.get(k);
+                }
+                out.add(Example.dense("instance-" + i, f, null, "request"));
+            }
+        }
+        return out;
+    }
+
+    /** Numbers of a possibly nested array (an image as rows of pixels), row-major. */
+    private static void flatten(JsonNode node, List<Float> into, String where) {
+        for (JsonNode v : node) {
+            if (v.isArray()) {
+                flatten(v, into, where);
+            } else if (v.isNumber() && Double.isFinite(v.asDouble())) {
+                into.add((float) v.asDouble());
+            } else {
+                throw new ApiError(400, where + "features must be finite numbers, got " + v);
+            }
+        }
+    }
+
+    private static void json(Context ctx, int status, JsonNode body) {
+        ctx.status(status).contentType("application/json").result(body.toString());
+    }
+
+    private void error(Context ctx, int status, String reason) {
+        metrics.errors.labelValues(ctx.path().startsWith("/v1/models/") ? "predict" : ctx.path(), Integer.toString(status)).inc();
+        json(ctx, status, JSON.createObjectNode().put("error", reason == null ? "error " + status : reason));
+    }
+
+    /** Graceful stop: refuse new predictions, let those in flight finish (at most 10 s), then stop and free the models. */
+    @Override
+    public void close() {
+        draining = true;
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (inFlight.get() > 0 && System.nanoTime() < until) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        models.close();
+        app.stop();
+    }
+
+    /** For the CLI's listing: every model served, as name, version and runtime. */
+    public List<Map<String, String>> describe() {
+        List<Map<String, String>> out = new ArrayList<>();
+        for (ModelRegistry.Entry e : models.all()) {
+            out.add(Map.of("name", e.name(), "version", e.version(), "runtime", e.predictor().runtime(), "source", e.source()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.distillery.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.distillery.TestData;
+import dev.distillery.data.Dataset;
+import dev.distillery.model.Classifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelRegistryTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theOnnxRuntimeAnswersLikeDjlAndADamagedExportIsRefused() throws Exception {
+        Dataset data = TestData.blobs(5, 1);
+        Path modelDir = dir.resolve("model");
+        try (Classifier c = ModelServerTest.model(data)) {
+            c.save(modelDir, Map.of());
+        }
+        float[][] djl;
+        float[][] onnx;
+        try (Predictor d = ModelRegistry.load(modelDir, false, 1); Predictor o = ModelRegistry.load(modelDir, true, 1)) {
+            assertThat(d.runtime()).isEqualTo("djl");
+            assertThat(o.runtime()).isEqualTo("onnx");
+            djl = d.probabilities(data.examples());
+            onnx = o.probabilities(data.examples());
+        }
+        for (int i = 0; i < djl.length; i++) {
+            assertThat(onnx[i]).containsExactly(djl[i], org.assertj.core.data.Offset.offset(1e-5f));
+        }
+
+        // an export directory: served as written, after its test vectors check out
+        Path export = dir.resolve("export");
+        var job = new dev.distillery.export.ExportJob(new dev.distillery.data.sources.DataCatalog(dir.resolve("datasets")),
+                new dev.distillery.run.RunStore(dir.resolve("runs")), s -> { }, 1);
+        Path dataFile = dir.resolve("blobs.jsonl");
+        dev.distillery.data.JsonlFormat.write(data, dataFile);
+        job.export(modelDir, dataFile.toString(), export, java.util.List.of());
+        try (Predictor fromExport = ModelRegistry.load(export, false, 1)) {
+            assertThat(fromExport.runtime()).isEqualTo("onnx");
+            assertThat(fromExport.probabilities(data.examples())[0]).containsExactly(djl[0], org.assertj.core.data.Offset.offset(1e-5f));
+        }
+        Path card = export.resolve("featurizer.json");
+        Files.writeString(card, Files.readString(card).replaceFirst("\"logits\" : \\[ (-?)", "\"logits\" : [ $17"));
+        assertThatThrownBy(() -> ModelRegistry.load(export, false, 1)).hasMessageContaining("does not give the logits");
+    }
+}

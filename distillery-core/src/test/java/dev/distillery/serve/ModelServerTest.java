@@ -1,0 +1,267 @@
+package dev.distillery.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distillery.TestData;
+import dev.distillery.data.Dataset;
+import dev.distillery.data.Example;
+import dev.distillery.data.Schema;
+import dev.distillery.model.Classifier;
+import dev.distillery.model.MlpSpec;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ModelServerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private ModelServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    static Classifier model(Dataset data) {
+        Classifier c = Classifier.create(new MlpSpec(8, 1, 0f, true), data.schema());
+        c.block().initialize(c.model().getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, c.featurizer().inputShape(2));
+        return c;
+    }
+
+    /** A predictor that waits for {@code gate} before answering, and records the size of every call. */
+    static final class Gated implements Predictor {
+        final CountDownLatch gate;
+        final List<Integer> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+        final Schema schema = TestData.blobs(2, 1).schema();
+
+        Gated(CountDownLatch gate) {
+            this.gate = gate;
+        }
+
+        public Schema schema() {
+            return schema;
+        }
+
+        public String runtime() {
+            return "test";
+        }
+
+        public String description() {
+            return "gated";
+        }
+
+        public float[][] probabilities(List<Example> batch) {
+            calls.add(batch.size());
+            try {
+                gate.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            float[][] out = new float[batch.size()][3];
+            for (float[] row : out) {
+                java.util.Arrays.fill(row, 1f / 3);
+            }
+            return out;
+        }
+
+        public void close() {}
+    }
+
+    private ModelRegistry registry;
+
+    private ModelServer start(Predictor p, ModelRegistry.Batching batching, ModelServer.Settings settings) {
+        ServeMetrics metrics = new ServeMetrics();
+        registry = new ModelRegistry(metrics, batching);
+        registry.add("blobs", "1", "test", p);
+        server = ModelServer.start(registry, metrics, settings);
+        return server;
+    }
+
+    private static ModelServer.Settings loopback(String token, long timeoutMillis) {
+        return new ModelServer.Settings("127.0.0.1", 0, token, timeoutMillis, 20_000, 16);
+    }
+
+    private HttpResponse<String> post(String path, String body, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String instances(Dataset data, int n) {
+        StringBuilder sb = new StringBuilder("{\"instances\": [");
+        for (int i = 0; i < n; i++) {
+            sb.append(i > 0 ? "," : "").append("{\"features\": ").append(java.util.Arrays.toString(data.examples().get(i).features())).append('}');
+        }
+        return sb.append("]}").toString();
+    }
+
+    @Test
+    void predictsOneOrManyInstancesAsTheModelDoesAndReportsModelsHealthAndMetrics() throws Exception {
+        Dataset data = TestData.blobs(4, 1);
+        Classifier c = model(data);
+        float[][] expected = c.probabilities(data.examples().subList(0, 3), 3);
+        start(new DjlPredictor(c), new ModelRegistry.Batching(64, 1000, 16), loopback(null, 5000));
+
+        HttpResponse<String> one = post("/v1/models/blobs/predict", instances(data, 1), null);
+        assertThat(one.statusCode()).as(one.body()).isEqualTo(200);
+        JsonNode p = JSON.readTree(one.body());
+        assertThat(p.get("model").asText()).isEqualTo("blobs");
+        assertThat(p.get("version").asText()).isEqualTo("1");
+        JsonNode probs = p.get("predictions").get(0).get("probabilities");
+        for (int j = 0; j < 3; j++) {
+            assertThat(probs.get(data.schema().labels().get(j)).asDouble()).isCloseTo(expected[0][j], org.assertj.core.data.Offset.offset(1e-6));
+        }
+        assertThat(p.get("predictions").get(0).get("label").asText())
+                .isEqualTo(data.schema().labels().get(Classifier.argmax(expected[0])));
+
+        HttpResponse<String> many = post("/v1/models/blobs/versions/1/predict", instances(data, 3), null);
+        assertThat(JSON.readTree(many.body()).get("predictions")).hasSize(3);
+
+        JsonNode models = JSON.readTree(get("/v1/models").body()).get("models");
+        assertThat(models).hasSize(1);
+        assertThat(models.get(0).get("name").asText()).isEqualTo("blobs");
+        assertThat(models.get(0).get("labels").toString()).isEqualTo("[\"left\",\"middle\",\"right\"]");
+        assertThat(models.get(0).get("input").asText()).isEqualTo("8 numeric features");
+        assertThat(get("/health").body()).contains("\"status\":\"ok\"");
+        String metrics = get("/metrics").body();
+        assertThat(metrics).contains("distillery_requests_total{model=\"blobs\",status=\"200\",version=\"1\"} 2.0")
+                .contains("distillery_batch_size_count{model=\"blobs\",version=\"1\"} 2").contains("distillery_request_duration_seconds_bucket");
+    }
+
+    @Test
+    void badRequestsGetAReasonAndTheServerKeepsServing() throws Exception {
+        Dataset data = TestData.blobs(4, 2);
+        start(new DjlPredictor(model(data)), new ModelRegistry.Batching(64, 0, 16), loopback(null, 5000));
+        String[][] cases = {
+                {"{\"instances\": [", "400", "not valid JSON"},
+                {"{\"inputs\": []}", "400", "\"instances\" array"},
+                {"{\"instances\": []}", "400", "is empty"},
+                {"{\"instances\": [{\"features\": [1, 2, 3]}]}", "400", "has 3 features; expected 8 numeric features"},
+                {"{\"instances\": [{\"text\": \"hello\"}]}", "400", "expected {\"features\": [...]}"},
+                {"{\"instances\": [{\"features\": [1, 2, 3, 4, 5, 6, 7, \"x\"]}]}", "400", "finite numbers"},
+                {instances(data, 8).replace("]}", "]}").replace("{\"instances\": [", "{\"instances\": [" + "{\"features\": [0,0,0,0,0,0,0,0]},".repeat(9)), "413", "at most 16"},
+                {"{\"instances\": [{\"features\": [" + "0.123456789,".repeat(3000) + "0]}]}", "413", ""},
+        };
+        for (String[] c : cases) {
+            HttpResponse<String> r = post("/v1/models/blobs/predict", c[0], null);
+            assertThat(r.statusCode()).as(c[0].substring(0, Math.min(60, c[0].length()))).isEqualTo(Integer.parseInt(c[1]));
+            assertThat(JSON.readTree(r.body()).get("error").asText()).contains(c[2]);
+        }
+        assertThat(post("/v1/models/nosuch/predict", instances(data, 1), null).statusCode()).isEqualTo(404);
+        assertThat(post("/v1/models/blobs/versions/9/predict", instances(data, 1), null).body()).contains("version '9'");
+        HttpResponse<String> path = get("/v1/nowhere");
+        assertThat(path.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(path.body()).get("error").asText()).contains("/v1/nowhere not found");
+        assertThat(post("/v1/models/blobs/predict", instances(data, 2), null).statusCode()).isEqualTo(200);
+        assertThat(get("/metrics").body()).contains("distillery_errors_total{endpoint=\"predict\",status=\"400\"} 6.0");
+    }
+
+    @Test
+    void aFullQueueAnswers503WithRetryAfterAndAWaitTooLongAnswers504() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        Gated slow = new Gated(gate);
+        start(slow, new ModelRegistry.Batching(1, 0, 1), loopback(null, 400));
+        Dataset data = TestData.blobs(2, 3);
+        CompletableFuture<HttpResponse<String>> first = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + server.port() + "/v1/models/blobs/predict")).POST(HttpRequest.BodyPublishers.ofString(instances(data, 1))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        while (slow.calls.isEmpty()) {
+            Thread.sleep(5); // the worker holds the first request
+        }
+        CompletableFuture<HttpResponse<String>> second = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + server.port() + "/v1/models/blobs/predict")).POST(HttpRequest.BodyPublishers.ofString(instances(data, 1))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        while (registry.find("blobs", null).orElseThrow().batcher().queued() == 0) {
+            Thread.sleep(5); // the second waits in the one-place queue
+        }
+        HttpResponse<String> refused = post("/v1/models/blobs/predict", instances(data, 1), null);
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+        assertThat(JSON.readTree(refused.body()).get("error").asText()).contains("retry later");
+        assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(504);
+        assertThat(JSON.readTree(first.get().body()).get("error").asText()).contains("no answer within 400 ms");
+        gate.countDown();
+        assertThat(second.get(10, TimeUnit.SECONDS).statusCode()).isIn(200, 504);
+        assertThat(post("/v1/models/blobs/predict", instances(data, 1), null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void concurrentRequestsShareOneModelCallUpToTheBatchLimit() throws Exception {
+        CountDownLatch open = new CountDownLatch(0);
+        Gated recording = new Gated(open);
+        ServeMetrics metrics = new ServeMetrics();
+        Dataset data = TestData.blobs(3, 4);
+        try (Batcher b = new Batcher("t", "1", recording, 8, 300_000, 64, metrics)) {
+            List<CompletableFuture<float[][]>> results = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            for (int i = 0; i < 5; i++) {
+                results.add(b.submit(data.examples().subList(0, 1), deadline));
+            }
+            results.add(b.submit(data.examples().subList(0, 4), deadline)); // 5 + 4 > 8: waits for the next call
+            for (CompletableFuture<float[][]> r : results) {
+                r.get(10, TimeUnit.SECONDS);
+            }
+            assertThat(results.get(5).get()).hasNumberOfRows(4);
+        }
+        assertThat(recording.calls).containsExactly(5, 4);
+    }
+
+    @Test
+    void offLoopbackNeedsATokenAndATokenIsEnforced() throws Exception {
+        Dataset data = TestData.blobs(2, 5);
+        ServeMetrics metrics = new ServeMetrics();
+        assertThatThrownBy(() -> ModelServer.start(new ModelRegistry(metrics, new ModelRegistry.Batching(4, 0, 4)), metrics,
+                new ModelServer.Settings("0.0.0.0", 0, null, 1000, 1000, 4))).hasMessageContaining("needs a bearer token");
+        start(new DjlPredictor(model(data)), new ModelRegistry.Batching(64, 0, 16), loopback("s3cret", 5000));
+        assertThat(post("/v1/models/blobs/predict", instances(data, 1), null).statusCode()).isEqualTo(401);
+        assertThat(post("/v1/models/blobs/predict", instances(data, 1), "wrong").statusCode()).isEqualTo(401);
+        assertThat(get("/v1/models").statusCode()).isEqualTo(401);
+        assertThat(post("/v1/models/blobs/predict", instances(data, 1), "s3cret").statusCode()).isEqualTo(200);
+        assertThat(get("/health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shutdownFinishesRequestsInFlight() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        Gated slow = new Gated(gate);
+        start(slow, new ModelRegistry.Batching(4, 0, 4), loopback(null, 10_000));
+        Dataset data = TestData.blobs(2, 6);
+        CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + server.port() + "/v1/models/blobs/predict")).POST(HttpRequest.BodyPublishers.ofString(instances(data, 1))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        while (slow.calls.isEmpty()) {
+            Thread.sleep(5);
+        }
+        ModelServer closing = server;
+        server = null;
+        Thread stopper = new Thread(closing::close);
+        stopper.start();
+        Thread.sleep(200);
+        assertThat(stopper.isAlive()).as("close waits for the request in flight").isTrue();
+        gate.countDown();
+        assertThat(inFlight.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        stopper.join(15_000);
+        assertThat(stopper.isAlive()).isFalse();
+    }
+}
