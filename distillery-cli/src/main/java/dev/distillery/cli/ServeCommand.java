@@ -32,8 +32,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "Port (0: any free one; default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--runtime", defaultValue = "djl", description = "djl (Distillery's engine) or onnx (ONNX Runtime, "
-            + "exporting saved models in memory, checked first; export directories always run in ONNX Runtime). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--runtime", defaultValue = "auto", description = "onnx (ONNX Runtime on the model exported in memory, "
+            + "checked against it first), djl (Distillery's own engine), or auto: onnx for every family that exports, djl for "
+            + "the rest. Export directories always run in ONNX Runtime. Default: ${DEFAULT-VALUE}.")
     String runtime;
 
     @Option(names = "--token", description = "Bearer token every request but /health must carry (default: $DISTILLERY_TOKEN).")
@@ -42,7 +43,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-batch", defaultValue = "64", description = "Most instances per model call (default: ${DEFAULT-VALUE}).")
     int maxBatch;
 
-    @Option(names = "--max-wait-ms", defaultValue = "2", description = "Longest wait for more requests to batch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-wait-ms", defaultValue = "0", description = "Longest wait for more requests to fill a batch; 0 (the default) runs at once with whatever waits, so batches grow only with the load.")
     double maxWaitMs;
 
     @Option(names = "--queue", defaultValue = "256", description = "Requests that may wait per model; beyond, 503 (default: ${DEFAULT-VALUE}).")
@@ -59,9 +60,12 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (!runtime.equals("djl") && !runtime.equals("onnx")) {
-            throw new IllegalArgumentException("unknown --runtime '" + runtime + "'; use djl or onnx");
-        }
+        ModelRegistry.Runtime engine = switch (runtime) {
+            case "auto" -> ModelRegistry.Runtime.AUTO;
+            case "djl" -> ModelRegistry.Runtime.DJL;
+            case "onnx" -> ModelRegistry.Runtime.ONNX;
+            default -> throw new IllegalArgumentException("unknown --runtime '" + runtime + "'; use auto, onnx or djl");
+        };
         String bearer = token != null ? token : System.getenv("DISTILLERY_TOKEN");
         Context ctx = Context.fromEnvironment();
         ServeMetrics metrics = new ServeMetrics();
@@ -69,7 +73,7 @@ final class ServeCommand implements Callable<Integer> {
         ModelServer server;
         try {
             for (String spec : models) {
-                add(ctx, registry, spec);
+                add(ctx, registry, spec, engine);
             }
             server = ModelServer.start(registry, metrics, new ModelServer.Settings(host, port, bearer, timeoutMs, maxRequestBytes,
                     maxInstances));
@@ -92,7 +96,7 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void add(Context ctx, ModelRegistry registry, String spec) {
+    private void add(Context ctx, ModelRegistry registry, String spec, ModelRegistry.Runtime engine) {
         String name = null;
         String version = "1";
         String ref = spec;
@@ -113,6 +117,6 @@ final class ServeCommand implements Callable<Integer> {
             Path named = export || !dir.getFileName().toString().equals("model") ? dir : dir.toAbsolutePath().getParent();
             name = named.getFileName().toString();
         }
-        registry.add(name, version, dir.toString(), ModelRegistry.load(dir, runtime.equals("onnx"), TorchRuntime.threads()));
+        registry.add(name, version, dir.toString(), ModelRegistry.load(dir, engine, TorchRuntime.threads()));
     }
 }

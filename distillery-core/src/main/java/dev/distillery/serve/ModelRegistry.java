@@ -95,19 +95,27 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     /**
-     * Loads what {@code path} holds: a saved model (or a run directory with one), run by DJL, or with {@code onnx}
-     * exported in memory and checked first; or a directory written by {@code distillery export}, run by ONNX Runtime.
+     * Which engine computes a saved model: ONNX Runtime on the model exported in memory (checked against the model
+     * first), DJL, or AUTO: ONNX Runtime for every family that exports, DJL for the rest. ONNX Runtime answered the
+     * Fashion-MNIST student 2-5x faster per call than DJL in bench/serve-load, whose small batches pay DJL's per-call
+     * costs and, at channel counts oneDNN gets wrong here, PyTorch's slower convolution.
      */
-    public static Predictor load(Path path, boolean onnx, int threads) {
+    public enum Runtime { AUTO, DJL, ONNX }
+
+    /**
+     * Loads what {@code path} holds: a saved model (or a run directory with one), run as {@code runtime} says; or a
+     * directory written by {@code distillery export}, always run by ONNX Runtime.
+     */
+    public static Predictor load(Path path, Runtime runtime, int threads) {
         if (Files.isRegularFile(path.resolve(ExportJob.ONNX_FILE)) && Files.isRegularFile(path.resolve("featurizer.json"))) {
             return loadExport(path, threads);
         }
         Classifier classifier = Classifier.load(path);
-        if (!onnx) {
+        String reason = OnnxExporter.unsupportedReason(classifier.spec(), classifier.schema());
+        if (runtime == Runtime.DJL || (runtime == Runtime.AUTO && reason != null)) {
             return new DjlPredictor(classifier);
         }
         try (classifier) {
-            String reason = OnnxExporter.unsupportedReason(classifier.spec(), classifier.schema());
             if (reason != null) {
                 throw new IllegalArgumentException(path + ": " + reason + " (serve it with --runtime djl)");
             }

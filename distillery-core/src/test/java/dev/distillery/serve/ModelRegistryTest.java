@@ -25,7 +25,7 @@ class ModelRegistryTest {
         }
         float[][] djl;
         float[][] onnx;
-        try (Predictor d = ModelRegistry.load(modelDir, false, 1); Predictor o = ModelRegistry.load(modelDir, true, 1)) {
+        try (Predictor d = ModelRegistry.load(modelDir, ModelRegistry.Runtime.DJL, 1); Predictor o = ModelRegistry.load(modelDir, ModelRegistry.Runtime.AUTO, 1)) {
             assertThat(d.runtime()).isEqualTo("djl");
             assertThat(o.runtime()).isEqualTo("onnx");
             djl = d.probabilities(data.examples());
@@ -42,12 +42,12 @@ class ModelRegistryTest {
         Path dataFile = dir.resolve("blobs.jsonl");
         dev.distillery.data.JsonlFormat.write(data, dataFile);
         job.export(modelDir, dataFile.toString(), export, java.util.List.of());
-        try (Predictor fromExport = ModelRegistry.load(export, false, 1)) {
+        try (Predictor fromExport = ModelRegistry.load(export, ModelRegistry.Runtime.DJL, 1)) {
             assertThat(fromExport.runtime()).isEqualTo("onnx");
             assertThat(fromExport.probabilities(data.examples())[0]).containsExactly(djl[0], org.assertj.core.data.Offset.offset(1e-5f));
         }
         Path card = export.resolve("featurizer.json");
         Files.writeString(card, Files.readString(card).replaceFirst("\"logits\" : \\[ (-?)", "\"logits\" : [ $17"));
-        assertThatThrownBy(() -> ModelRegistry.load(export, false, 1)).hasMessageContaining("does not give the logits");
+        assertThatThrownBy(() -> ModelRegistry.load(export, ModelRegistry.Runtime.DJL, 1)).hasMessageContaining("does not give the logits");
     }
 }
