@@ -2,9 +2,11 @@ package dev.distillery.cli;
 
 import dev.distillery.export.ExportJob;
 import dev.distillery.model.TorchRuntime;
+import dev.distillery.serve.LabelStudioBackend;
 import dev.distillery.serve.ModelRegistry;
 import dev.distillery.serve.ModelServer;
 import dev.distillery.serve.ServeMetrics;
+import dev.distillery.serve.TrainRunRetrainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,6 +60,16 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-instances", defaultValue = "1024", description = "Most instances per request (default: ${DEFAULT-VALUE}).")
     int maxInstances;
 
+    @Option(names = "--label-studio", paramLabel = "NAME", description = "Also be a Label Studio ML backend (POST /setup, "
+            + "/predict, /webhook) for the served model NAME: predictions with scores, annotations stored under "
+            + "$DISTILLERY_HOME/label-studio/NAME, and retraining in the background that switches to the new version only "
+            + "when it beats the current one on the training run's test data.")
+    String labelStudio;
+
+    @Option(names = "--retrain-every", defaultValue = "20", paramLabel = "N", description = "With --label-studio: retrain "
+            + "after every N new annotations (default: ${DEFAULT-VALUE}).")
+    int retrainEvery;
+
     @Override
     public Integer call() throws InterruptedException {
         ModelRegistry.Runtime engine = switch (runtime) {
@@ -75,8 +87,9 @@ final class ServeCommand implements Callable<Integer> {
             for (String spec : models) {
                 add(ctx, registry, spec, engine);
             }
+            LabelStudioBackend backend = labelStudio == null ? null : labelStudioBackend(ctx, registry, engine);
             server = ModelServer.start(registry, metrics, new ModelServer.Settings(host, port, bearer, timeoutMs, maxRequestBytes,
-                    maxInstances));
+                    maxInstances), backend);
         } catch (RuntimeException e) {
             registry.close();
             throw e;
@@ -90,10 +103,23 @@ final class ServeCommand implements Callable<Integer> {
         for (var m : server.describe()) {
             System.out.printf("model %s version %s (%s) from %s%n", m.get("name"), m.get("version"), m.get("runtime"), m.get("source"));
         }
-        System.out.printf("serving on http://%s:%d (POST /v1/models/NAME/predict; GET /v1/models, /health, /metrics)%s%n", host,
-                server.port(), bearer == null ? "" : "; bearer token required");
+        System.out.printf("serving on http://%s:%d (POST /v1/models/NAME/predict; GET /v1/models, /health, /metrics)%s%s%n", host,
+                server.port(), bearer == null ? "" : "; bearer token required",
+                labelStudio == null ? "" : "; Label Studio ML backend for " + labelStudio + " at the same address");
         stopped.await();
         return 0;
+    }
+
+    private LabelStudioBackend labelStudioBackend(Context ctx, ModelRegistry registry, ModelRegistry.Runtime engine) {
+        ModelRegistry.Entry entry = registry.find(labelStudio, null).orElseThrow(() -> new IllegalArgumentException(
+                "--label-studio " + labelStudio + ": no served model of that name"));
+        TrainRunRetrainer retrainer = new TrainRunRetrainer(ctx.catalog(), ctx.runs(), Path.of(entry.source()), engine,
+                TorchRuntime.threads());
+        if (retrainer.unavailableReason() != null) {
+            System.out.println("label studio: predictions only, no retraining: " + retrainer.unavailableReason());
+        }
+        return new LabelStudioBackend(registry, labelStudio, ctx.home().root().resolve("label-studio").resolve(labelStudio),
+                retrainer, retrainEvery, timeoutMs);
     }
 
     private void add(Context ctx, ModelRegistry registry, String spec, ModelRegistry.Runtime engine) {

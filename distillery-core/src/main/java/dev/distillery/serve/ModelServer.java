@@ -70,13 +70,15 @@ public final class ModelServer implements AutoCloseable {
     private final ServeMetrics metrics;
     private final Settings settings;
     private final Javalin app;
+    private final LabelStudioBackend labelStudio;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
 
-    private ModelServer(ModelRegistry models, ServeMetrics metrics, Settings settings) {
+    private ModelServer(ModelRegistry models, ServeMetrics metrics, Settings settings, LabelStudioBackend labelStudio) {
         this.models = models;
         this.metrics = metrics;
         this.settings = settings;
+        this.labelStudio = labelStudio;
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = settings.maxRequestBytes();
@@ -87,6 +89,12 @@ public final class ModelServer implements AutoCloseable {
             config.routes.post("/v1/models/{name}/predict", ctx -> predict(ctx, ctx.pathParam("name"), null));
             config.routes.post("/v1/models/{name}/versions/{version}/predict",
                     ctx -> predict(ctx, ctx.pathParam("name"), ctx.pathParam("version")));
+            if (labelStudio != null) {
+                config.routes.post("/setup", labelStudio::setup);
+                config.routes.post("/predict", labelStudio::predict);
+                config.routes.post("/webhook", labelStudio::webhook);
+                config.routes.get("/v1/label-studio/status", labelStudio::status);
+            }
             config.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> error(ctx, 500, "internal error: " + e));
@@ -95,11 +103,16 @@ public final class ModelServer implements AutoCloseable {
 
     /** Starts serving {@code models}; fails before binding if the address is not loopback and there is no token. */
     public static ModelServer start(ModelRegistry models, ServeMetrics metrics, Settings settings) {
+        return start(models, metrics, settings, null);
+    }
+
+    /** Starts serving {@code models}, with Label Studio's ML backend endpoints when {@code labelStudio} is given. */
+    public static ModelServer start(ModelRegistry models, ServeMetrics metrics, Settings settings, LabelStudioBackend labelStudio) {
         if (!isLoopback(settings.host()) && (settings.token() == null || settings.token().isBlank())) {
             throw new IllegalArgumentException("serving on " + settings.host() + " (not loopback) needs a bearer token: set "
                     + "--token or DISTILLERY_TOKEN");
         }
-        ModelServer server = new ModelServer(models, metrics, settings);
+        ModelServer server = new ModelServer(models, metrics, settings, labelStudio);
         server.app.start(settings.host(), settings.port());
         return server;
     }
@@ -129,7 +142,8 @@ public final class ModelServer implements AutoCloseable {
     }
 
     private void health(Context ctx) {
-        ObjectNode body = JSON.createObjectNode().put("status", draining ? "draining" : "ok").put("models", models.all().size());
+        // "UP" is what Label Studio's backend check reads; the same endpoint serves both
+        ObjectNode body = JSON.createObjectNode().put("status", draining ? "DRAINING" : "UP").put("models", models.all().size());
         json(ctx, draining ? 503 : 200, body);
     }
 
@@ -203,17 +217,25 @@ public final class ModelServer implements AutoCloseable {
         return body;
     }
 
-    /** The request's instances as examples for a model of {@code schema}, or a 400 naming what is wrong. */
-    List<Example> parse(byte[] body, Schema schema) {
-        JsonNode doc;
+    /** A request body as JSON, or a 400 saying why it is not. */
+    static JsonNode readJson(byte[] body) {
         try {
-            doc = JSON.readTree(body);
+            JsonNode doc = JSON.readTree(body);
+            if (doc == null || !doc.isObject()) {
+                throw new ApiError(400, "expected a JSON object");
+            }
+            return doc;
         } catch (JsonProcessingException e) {
             throw new ApiError(400, "the body is not valid JSON: " + e.getOriginalMessage());
         } catch (java.io.IOException e) {
             throw new ApiError(400, "could not read the body: " + e.getMessage());
         }
-        if (doc == null || !doc.path("instances").isArray()) {
+    }
+
+    /** The request's instances as examples for a model of {@code schema}, or a 400 naming what is wrong. */
+    List<Example> parse(byte[] body, Schema schema) {
+        JsonNode doc = readJson(body);
+        if (!doc.path("instances").isArray()) {
             throw new ApiError(400, "expected a JSON object with an \"instances\" array");
         }
         JsonNode instances = doc.get("instances");
@@ -265,7 +287,7 @@ public final class ModelServer implements AutoCloseable {
         }
     }
 
-    private static void json(Context ctx, int status, JsonNode body) {
+    static void json(Context ctx, int status, JsonNode body) {
         ctx.status(status).contentType("application/json").result(body.toString());
     }
 
@@ -286,6 +308,9 @@ public final class ModelServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 break;
             }
+        }
+        if (labelStudio != null) {
+            labelStudio.close();
         }
         models.close();
         app.stop();

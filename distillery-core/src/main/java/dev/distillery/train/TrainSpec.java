@@ -63,4 +63,9 @@ public record TrainSpec(String data, String test, double testFraction, double va
     public TrainSpec withoutSelfTraining() {
         return new TrainSpec(data, test, testFraction, validationFraction, labeled, model, train, onError, null, extra);
     }
+
+    /** This spec with {@code file} as its extra labeled training examples (null: none). */
+    public TrainSpec withExtra(String file) {
+        return new TrainSpec(data, test, testFraction, validationFraction, labeled, model, train, onError, selfTraining, file);
+    }
 }

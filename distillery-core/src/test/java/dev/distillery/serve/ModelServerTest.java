@@ -143,7 +143,7 @@ class ModelServerTest {
         assertThat(models.get(0).get("name").asText()).isEqualTo("blobs");
         assertThat(models.get(0).get("labels").toString()).isEqualTo("[\"left\",\"middle\",\"right\"]");
         assertThat(models.get(0).get("input").asText()).isEqualTo("8 numeric features");
-        assertThat(get("/health").body()).contains("\"status\":\"ok\"");
+        assertThat(get("/health").body()).contains("\"status\":\"UP\"");
         String metrics = get("/metrics").body();
         assertThat(metrics).contains("distillery_requests_total{model=\"blobs\",status=\"200\",version=\"1\"} 2.0")
                 .contains("distillery_batch_size_count{model=\"blobs\",version=\"1\"} 2").contains("distillery_request_duration_seconds_bucket");
@@ -156,6 +156,7 @@ class ModelServerTest {
         String[][] cases = {
                 {"{\"instances\": [", "400", "not valid JSON"},
                 {"{\"inputs\": []}", "400", "\"instances\" array"},
+                {"[1, 2]", "400", "expected a JSON object"},
                 {"{\"instances\": []}", "400", "is empty"},
                 {"{\"instances\": [{\"features\": [1, 2, 3]}]}", "400", "has 3 features; expected 8 numeric features"},
                 {"{\"instances\": [{\"text\": \"hello\"}]}", "400", "expected {\"features\": [...]}"},
@@ -174,7 +175,7 @@ class ModelServerTest {
         assertThat(path.statusCode()).isEqualTo(404);
         assertThat(JSON.readTree(path.body()).get("error").asText()).contains("/v1/nowhere not found");
         assertThat(post("/v1/models/blobs/predict", instances(data, 2), null).statusCode()).isEqualTo(200);
-        assertThat(get("/metrics").body()).contains("distillery_errors_total{endpoint=\"predict\",status=\"400\"} 6.0");
+        assertThat(get("/metrics").body()).contains("distillery_errors_total{endpoint=\"predict\",status=\"400\"} 7.0");
     }
 
     @Test
