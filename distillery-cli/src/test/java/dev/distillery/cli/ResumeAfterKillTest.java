@@ -71,6 +71,58 @@ class ResumeAfterKillTest {
                 .isEqualTo(JSON.readTree(whole.resolve("results.json").toFile()).get("test_accuracy"));
     }
 
+    @Test
+    void aRecipeKilledMidStageResumesThatStageAndEndsLikeAnUninterruptedRecipe() throws Exception {
+        Path data = images(dir.resolve("images.jsonl"));
+        Path recipe = dir.resolve("bars.yaml");
+        Files.writeString(recipe, """
+                stages:
+                  model:
+                    command: train
+                    with: {data: "%s", model: cnn, width: 8, epochs: 30, batch-size: 32, seed: 7}
+                  check:
+                    command: eval
+                    with: {model: "${stages.model.run}", data: "%s"}
+                """.formatted(data, data));
+        Path wholeHome = dir.resolve("whole-recipe");
+        assertThat(cli(wholeHome, List.of("run", recipe.toString())).waitFor()).isZero();
+
+        Path home = dir.resolve("killed-recipe");
+        Process process = cli(home, List.of("run", recipe.toString()));
+        Path state = null;
+        int epoch = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (epoch < 2 && process.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            state = state != null ? state : find(home, "state.json");
+            epoch = state == null ? 0 : epochOf(state);
+        }
+        assertThat(process.isAlive()).as("the recipe was still training when a checkpoint appeared").isTrue();
+        process.destroyForcibly().waitFor(); // SIGKILL, mid-stage
+
+        Process again = cli(home, List.of("run", recipe.toString()));
+        assertThat(again.waitFor()).as("re-run exit code").isZero();
+        String log;
+        try (Stream<Path> logs = Files.list(home)) {
+            Path newest = logs.filter(p -> p.getFileName().toString().startsWith("log-")).max(java.util.Comparator.naturalOrder()).orElseThrow();
+            log = Files.readString(newest);
+        }
+        assertThat(log).contains("stage model: resume");
+        Path resumed = trainRun(home);
+        assertThat(Files.readAllBytes(resumed.resolve("model/weights.params"))).as("weights of the resumed stage")
+                .isEqualTo(Files.readAllBytes(trainRun(wholeHome).resolve("model/weights.params")));
+        assertThat(metrics(resumed)).extracting(m -> m.get("train_loss").asDouble())
+                .containsExactlyElementsOf(metrics(trainRun(wholeHome)).stream().map(m -> m.get("train_loss").asDouble()).toList());
+    }
+
+    private static Path trainRun(Path home) throws IOException {
+        try (Stream<Path> runs = Files.list(home.resolve("runs"))) {
+            List<Path> train = runs.filter(p -> p.getFileName().toString().contains("-train-")).toList();
+            assertThat(train).as("one train run: resumed, not started again").hasSize(1);
+            return train.get(0);
+        }
+    }
+
     /** The CLI in a new JVM with this build's classpath and the build's thread settings, in its own home. */
     private Process cli(Path home, List<String> args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -57,27 +57,30 @@ public final class CompressJob {
     }
 
     /**
-     * The train, validation and test splits of the run that trained the model in {@code modelDir}, rebuilt
-     * from its recorded configuration (same data, same seed, same splits).
+     * The train, validation and test splits of the run that made the model in {@code modelDir}, rebuilt from its recorded
+     * configuration (same data, same seed, same splits). A training run that held out no validation split (too few
+     * labels, or a model chosen by cross-validation) gives none; a distillation run gives its test data only (its student
+     * learned from the teacher on the transfer set, with no hold-out). {@link #quantize} needs only test data; the
+     * commands that fine-tune or choose need a validation split and say so.
      */
     public Data dataOf(Path modelDir) {
         Path config = modelDir.getParent() == null ? null : modelDir.getParent().resolve(Run.CONFIG);
         if (config == null || !Files.isRegularFile(config)) {
             throw new IllegalArgumentException(modelDir + " is not inside a training run (no " + Run.CONFIG
-                    + " next to it); compress a model that 'distillery train' saved");
+                    + " next to it); compress a model that 'distillery train' or 'distillery distill' saved");
         }
         try {
-            TrainSpec spec = JSON.readValue(config.toFile(), TrainSpec.class);
-            if (spec.validationFraction() <= 0) {
-                throw new IllegalArgumentException("the run in " + modelDir.getParent() + " kept no validation split; "
-                        + "compression needs one to choose on");
+            com.fasterxml.jackson.databind.JsonNode c = JSON.readTree(config.toFile());
+            if (c.path("teacher").isTextual() && c.path("transfer").isTextual() && c.path("test").isTextual()) {
+                try (Classifier model = Classifier.load(modelDir)) {
+                    Dataset test = dev.distillery.data.InputCheck.conform(catalog.loadDataset(c.get("test").asText(),
+                            dev.distillery.data.OnError.SKIP, listener::onMessage), model.schema(),
+                            dev.distillery.data.InputCheck.Labels.MUST_BE_KNOWN);
+                    return new Data(null, null, test.filter(test.name(), e -> e.hasLabel()));
+                }
             }
+            TrainSpec spec = JSON.treeToValue(c, TrainSpec.class);
             TrainJob.Splits3 s = new TrainJob(catalog, runs, listener).prepare(spec);
-            if (s.validation() == null) {
-                throw new IllegalArgumentException("the run in " + modelDir.getParent() + " held out no validation split (it trained on "
-                        + "all its " + s.train().size() + " labeled examples: too few to hold some out, or its model chose by "
-                        + "cross-validation); compression measures and chooses on one: compress a model trained with one");
-            }
             Dataset test = s.test().filter(s.test().name(), e -> e.hasLabel());
             return new Data(s.train(), s.validation(), test);
         } catch (IOException e) {
@@ -85,8 +88,18 @@ public final class CompressJob {
         }
     }
 
+    /** Fails with the reason when {@code data} has no validation split to fine-tune against and choose on. */
+    private static void requireValidation(Data data, Path modelDir) {
+        if (data.validation() == null || data.train() == null) {
+            throw new IllegalArgumentException("the run in " + modelDir.getParent() + " held out no validation split (a training run "
+                    + "with too few labels to hold some out or whose model chose by cross-validation, or a distillation run); "
+                    + "this command fine-tunes and chooses on one: use a model trained with one (quantize needs none)");
+        }
+    }
+
     /** Gradual magnitude pruning to {@code sparsity}, fine-tuning {@code fineTune.epochs()} epochs per step. */
     public Outcome prune(Path modelDir, Data data, double sparsity, int steps, TrainConfig fineTune, List<String> args) {
+        requireValidation(data, modelDir);
         Map<String, Object> config = config(modelDir, "sparsity", sparsity, "steps", steps, "fine_tune", fineTune);
         return inRun("prune", config, fineTune.seed(), args, run -> {
             try (Classifier model = Classifier.load(modelDir)) {
@@ -103,6 +116,7 @@ public final class CompressJob {
 
     /** Structured pruning keeping {@code keep} of each layer's channels and units, then fine-tuning. */
     public Outcome structured(Path modelDir, Data data, double keep, TrainConfig fineTune, List<String> args) {
+        requireValidation(data, modelDir);
         Map<String, Object> config = config(modelDir, "keep", keep, "fine_tune", fineTune);
         return inRun("prune", config, fineTune.seed(), args, run -> {
             try (Classifier model = Classifier.load(modelDir)) {
@@ -121,6 +135,7 @@ public final class CompressJob {
 
     /** Low-rank (truncated SVD) factorization of the hidden dense layer at {@code rank}, then fine-tuning. */
     public Outcome factorize(Path modelDir, Data data, int rank, TrainConfig fineTune, List<String> args) {
+        requireValidation(data, modelDir);
         Map<String, Object> config = config(modelDir, "rank", rank, "fine_tune", fineTune);
         return inRun("factorize", config, fineTune.seed(), args, run -> {
             try (Classifier model = Classifier.load(modelDir)) {
@@ -157,6 +172,7 @@ public final class CompressJob {
      */
     public Outcome lora(Path modelDir, Data data, DomainShift shift, int rank, float alpha, TrainConfig train, boolean fullToo,
             List<String> args) {
+        requireValidation(data, modelDir);
         Data shifted = new Data(shift.apply(data.train()), shift.apply(data.validation()), shift.apply(data.test()));
         Map<String, Object> config = config(modelDir, "shift", shift, "rank", rank, "alpha", alpha, "train", train,
                 "full_fine_tune", fullToo);
@@ -200,6 +216,7 @@ public final class CompressJob {
      */
     public Outcome auto(Path modelDir, Data data, double maxDropPoints, String target, List<Double> keeps, List<Integer> ranks,
             TrainConfig fineTune, List<String> args) {
+        requireValidation(data, modelDir);
         if (!target.equals("size") && !target.equals("latency")) {
             throw new IllegalArgumentException("target must be size or latency, got: " + target);
         }
@@ -282,7 +299,7 @@ public final class CompressJob {
     /** Accuracy on validation and test, size, work and speed of {@code model} saved in {@code savedDir}. */
     Variant measure(String name, Classifier model, Path savedDir, Data data) {
         listener.onMessage("measuring " + name);
-        double val = TrainJob.evaluate(model, data.validation()).accuracy();
+        double val = data.validation() == null ? Double.NaN : TrainJob.evaluate(model, data.validation()).accuracy();
         double test = TrainJob.evaluate(model, data.test()).accuracy();
         long nonzero = 0;
         for (var p : model.block().getParameters()) {

@@ -1,0 +1,106 @@
+package dev.distillery.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RecipeTest extends CliTestBase {
+    private static final String RECIPE = """
+            name: tiny
+            stages:
+              split:
+                command: data split
+                args: ["%s"]
+                with: {test-fraction: 0.25, out: "${recipe.work}/split"}
+              teacher:
+                command: train
+                with:
+                  data: "${stages.split.out}/train.jsonl"
+                  test: "${stages.split.out}/test.jsonl"
+                  model: ngram
+                  width: 8
+                  epochs: 2
+              small:
+                command: quantize
+                args: ["${stages.teacher.run}"]
+              check:
+                command: eval
+                with: {model: "${stages.small.run}", data: "${stages.split.out}/test.jsonl"}
+            """;
+
+    /** What each stage did in the run whose output is {@code out}: stage name to run / cached / resume / not run. */
+    private static Map<String, String> actions(String out) {
+        Map<String, String> m = new LinkedHashMap<>();
+        boolean table = false;
+        for (String line : out.lines().toList()) {
+            if (line.startsWith("recipe tiny:")) {
+                table = true;
+            } else if (table && line.startsWith("  ")) {
+                String[] parts = line.trim().split("\\s+");
+                m.put(parts[0], parts[1].equals("not") ? "not run" : parts[1]);
+            }
+        }
+        return m;
+    }
+
+    @Test
+    void runsOnceCachesThenRerunsExactlyWhatChangedAndWhatDependsOnIt() throws Exception {
+        Path data = spamFile(60);
+        Path recipe = dir.resolve("tiny.yaml");
+        Files.writeString(recipe, RECIPE.formatted(data));
+
+        Result first = run("run", recipe.toString());
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(actions(first.out())).containsExactly(Map.entry("split", "run"), Map.entry("teacher", "run"),
+                Map.entry("small", "run"), Map.entry("check", "run"));
+        Path report = dir.resolve("home/recipes/tiny/report.html");
+        String html = Files.readString(report);
+        assertThat(html).contains("teacher", "quantize", "test_accuracy").doesNotContain("http://", "https://", "<script src");
+
+        assertThat(actions(run("run", recipe.toString()).out())).containsOnlyKeys("split", "teacher", "small", "check")
+                .allSatisfy((k, v) -> assertThat(v).isEqualTo("cached"));
+
+        Files.writeString(recipe, RECIPE.formatted(data).replace("epochs: 2", "epochs: 3"));
+        assertThat(actions(run("run", recipe.toString()).out())).containsExactly(Map.entry("split", "cached"),
+                Map.entry("teacher", "run"), Map.entry("small", "run"), Map.entry("check", "run"));
+
+        assertThat(actions(run("run", recipe.toString(), "--from", "small").out())).containsExactly(Map.entry("split", "cached"),
+                Map.entry("teacher", "cached"), Map.entry("small", "run"), Map.entry("check", "run"));
+
+        Result plan = run("run", recipe.toString(), "--plan");
+        assertThat(plan.exitCode()).isZero();
+        assertThat(plan.out()).contains("split").contains("cached");
+    }
+
+    @Test
+    void aTypoIsOneErrorWithItsLineAndAFailedStageLeavesTheOthersCached() throws Exception {
+        Path data = spamFile(40);
+        Path recipe = dir.resolve("tiny.yaml");
+        Files.writeString(recipe, RECIPE.formatted(data).replace("width: 8", "widht: 8"));
+        Result typo = run("run", recipe.toString());
+        assertThat(typo.exitCode()).isEqualTo(2);
+        assertThat(typo.err()).contains("tiny.yaml:7 (stage teacher)").contains("--widht");
+        assertThat(dir.resolve("home/runs")).doesNotExist(); // nothing ran
+
+        Files.writeString(recipe, RECIPE.formatted(data).replace("data: \"${stages.split.out}/test.jsonl\"", "data: missing.jsonl"));
+        Result failed = run("run", recipe.toString());
+        assertThat(failed.exitCode()).isEqualTo(2);
+        assertThat(failed.out()).contains("stage check failed");
+        assertThat(Files.readString(dir.resolve("home/recipes/tiny/report.html"))).contains("stage check failed").contains("missing.jsonl");
+        assertThat(actions(run("run", recipe.toString()).out())).containsEntry("split", "cached").containsEntry("teacher", "cached")
+                .containsEntry("small", "cached").containsEntry("check", "run");
+
+        Path lock = dir.resolve("home/recipes/tiny/lock");
+        try (FileChannel held = FileChannel.open(lock, StandardOpenOption.WRITE); var l = held.lock()) {
+            Result busy = run("run", recipe.toString());
+            assertThat(busy.exitCode()).isEqualTo(2);
+            assertThat(busy.err()).contains("another run of recipe tiny is in progress");
+        }
+    }
+}

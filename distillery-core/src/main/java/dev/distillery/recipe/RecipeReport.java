@@ -1,0 +1,131 @@
+package dev.distillery.recipe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distillery.run.Run;
+import dev.distillery.run.RunStore;
+import dev.distillery.util.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * {@code report.html} of a recipe run: one self-contained file (styles and plots inline, no network) with the DAG, each
+ * stage's action, status, estimated beside actual time and memory, its key results and summary, its plots, and the
+ * model card of any export. Summaries come from the runs, which already hold only redacted samples. Plots larger
+ * than {@link #MAX_PLOT_BYTES} are linked instead of embedded, so the file stays a few MB at most.
+ */
+final class RecipeReport {
+    static final int MAX_PLOT_BYTES = 400_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> KEY_RESULTS = List.of("test_accuracy", "test_macro_f1", "accuracy", "macro_f1", "parameters",
+            "bytes_on_disk", "latency_p50_ms", "max_abs_diff", "argmax_agreement", "kept", "removed", "accepted");
+
+    private RecipeReport() {}
+
+    static void write(RecipeRunner.Outcome o, RunStore runs) {
+        StringBuilder h = new StringBuilder();
+        h.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>Recipe ").append(esc(o.recipe().name())).append("</title>")
+                .append("<style>body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse}"
+                        + "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}"
+                        + "pre{background:#f6f6f6;padding:8px;overflow-x:auto;font-size:12px}.failed{color:#b00}"
+                        + ".cached{color:#666}img{max-width:520px;margin:4px}</style></head><body>");
+        h.append("<h1>Recipe ").append(esc(o.recipe().name())).append("</h1><p>").append(esc(o.recipe().file().toString()))
+                .append(" &middot; ").append(java.time.Instant.now()).append(o.failedStage() == null ? " &middot; all stages finished"
+                        : " &middot; <span class=\"failed\">stage " + esc(o.failedStage()) + " failed: "
+                                + esc(o.states().get(o.failedStage()).status()) + "</span>").append("</p>");
+        h.append("<h2>Stages</h2><table><tr><th>stage</th><th>after</th><th>command</th><th>this run</th><th>status</th>"
+                + "<th>estimate s</th><th>actual s</th><th>est. peak MiB</th><th>peak MiB</th><th>results</th></tr>");
+        for (Recipe.Stage s : o.dag().order()) {
+            StageState st = o.states().get(s.name());
+            String action = o.actions().getOrDefault(s.name(), "?");
+            h.append("<tr class=\"").append(action.equals("cached") ? "cached" : st != null && !st.finished() ? "failed" : "").append("\"><td>")
+                    .append(esc(s.name())).append("</td><td>").append(esc(String.join(", ", o.dag().dependsOn().get(s.name()))))
+                    .append("</td><td><code>").append(esc(s.commandLine())).append("</code></td><td>").append(esc(action))
+                    .append("</td><td>").append(st == null ? "" : esc(st.status())).append("</td><td>")
+                    .append(st == null || st.estimateSeconds() < 0 ? "n/a" : String.format("%.1f", st.estimateSeconds())).append("</td><td>")
+                    .append(st == null || action.equals("cached") || action.equals("not run") ? "" : String.format("%.1f", st.seconds()))
+                    .append("</td><td>").append(st == null || st.estimatePeakMb() <= 0 ? "n/a" : String.format("%.0f", st.estimatePeakMb()))
+                    .append("</td><td>").append(st == null || st.peakRssMb() <= 0 ? "" : String.format("%.0f", st.peakRssMb()))
+                    .append("</td><td>").append(st == null || st.run() == null ? "" : keyResults(Path.of(st.run()))).append("</td></tr>");
+        }
+        h.append("</table>");
+        for (Recipe.Stage s : o.dag().order()) {
+            StageState st = o.states().get(s.name());
+            if (st == null || st.run() == null || !Files.isDirectory(Path.of(st.run()))) {
+                continue;
+            }
+            Path dir = Path.of(st.run());
+            h.append("<h2>").append(esc(s.name())).append(": <code>").append(esc(s.commandLine())).append("</code></h2><p>run <code>")
+                    .append(esc(dir.toString())).append("</code></p>");
+            String summary = read(dir.resolve(Run.SUMMARY));
+            if (summary != null) {
+                h.append("<pre>").append(esc(summary)).append("</pre>");
+            }
+            plots(dir.resolve("plots"), h);
+            for (Path card : List.of(dir.resolve("export/MODEL_CARD.md"))) {
+                String text = read(card);
+                if (text != null) {
+                    h.append("<h3>Model card</h3><pre>").append(esc(text)).append("</pre>");
+                }
+            }
+        }
+        h.append("</body></html>\n");
+        AtomicFiles.writeString(o.report(), h.toString());
+    }
+
+    private static void plots(Path dir, StringBuilder h) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path png : files.filter(p -> p.toString().endsWith(".png")).sorted().toList()) {
+                long size = Files.size(png);
+                if (size <= MAX_PLOT_BYTES) {
+                    h.append("<img alt=\"").append(esc(png.getFileName().toString())).append("\" src=\"data:image/png;base64,")
+                            .append(Base64.getEncoder().encodeToString(Files.readAllBytes(png))).append("\">");
+                } else {
+                    h.append("<p>plot too large to embed: <code>").append(esc(png.toString())).append("</code></p>");
+                }
+            }
+        } catch (IOException e) {
+            h.append("<p>plots unreadable: ").append(esc(e.getMessage())).append("</p>");
+        }
+    }
+
+    private static String keyResults(Path runDir) {
+        try {
+            Path f = runDir.resolve(Run.RESULTS);
+            if (!Files.isRegularFile(f)) {
+                return "";
+            }
+            JsonNode r = JSON.readTree(f.toFile());
+            StringBuilder sb = new StringBuilder();
+            for (String k : KEY_RESULTS) {
+                if (r.path(k).isNumber()) {
+                    double v = r.get(k).asDouble();
+                    sb.append(esc(k)).append(" ").append(v == Math.rint(v) && Math.abs(v) > 1 ? String.format("%,.0f", v) : String.format("%.4g", v))
+                            .append("<br>");
+                }
+            }
+            return sb.toString();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String read(Path f) {
+        try {
+            return Files.isRegularFile(f) ? Files.readString(f) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}
