@@ -25,18 +25,6 @@ final class PeakMemory {
 
     /** Peak resident MiB since the last {@link #reset}, or 0 when it cannot be known. */
     static double peakMb() {
-        if (!resetWorked) {
-            return 0;
-        }
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-        return 0;
+        return resetWorked ? dev.distillery.run.Run.peakResidentKib() / 1024.0 : 0;
     }
 }

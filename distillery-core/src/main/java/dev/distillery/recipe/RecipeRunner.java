@@ -352,7 +352,7 @@ public final class RecipeRunner {
             double scale = before.inputBytes() > 0 && id.inputBytes() > 0 ? id.inputBytes() / (double) before.inputBytes() : 1;
             return new double[] {before.seconds() * scale, before.peakRssMb()};
         }
-        return RunHistory.estimate(runs, s.commandLine(), id.inputBytes());
+        return RunHistory.estimate(runs, argv(s, reference -> "<run>"), id.inputBytes());
     }
 
     static Map<String, StageState> readState(Path dir) {

@@ -17,9 +17,17 @@ final class RunHistory {
 
     private RunHistory() {}
 
-    /** {seconds, peak MiB (unknown from the store: -1)} for {@code command} with {@code inputBytes} of input. */
-    static double[] estimate(RunStore runs, String command, long inputBytes) {
+    /**
+     * {seconds, peak MiB (unknown from the store: -1)} for the command line {@code argv} with {@code inputBytes} of input:
+     * among the recent finished runs of the same command, the one whose recorded command line shares the most
+     * arguments with {@code argv} (run directories count as alike), the most recent on a tie.
+     */
+    static double[] estimate(RunStore runs, List<String> argv, long inputBytes) {
+        String command = argv.get(0).equals("data") || argv.get(0).equals("label") ? String.join(" ", argv.subList(0, 2)) : argv.get(0);
+        List<String> wanted = normalize(argv);
         List<Path> all = runs.list();
+        Map<String, Object> best = null;
+        int bestScore = -1;
         for (int i = all.size() - 1, seen = 0; i >= 0 && seen < LOOK_BACK; i--, seen++) {
             Map<String, Object> p;
             try {
@@ -31,13 +39,27 @@ final class RunHistory {
                     || p.get("started") == null || p.get("finished") == null) {
                 continue;
             }
-            double seconds = Duration.between(Instant.parse(String.valueOf(p.get("started"))),
-                    Instant.parse(String.valueOf(p.get("finished")))).toMillis() / 1000.0;
-            long theirBytes = inputBytes(p);
-            double scale = theirBytes > 0 && inputBytes > 0 ? inputBytes / (double) theirBytes : 1;
-            return new double[] {seconds * scale, -1};
+            List<String> theirs = p.get("args") instanceof List<?> l ? normalize(l.stream().map(String::valueOf).toList()) : List.of();
+            int score = (int) wanted.stream().filter(theirs::contains).count();
+            if (score > bestScore) {
+                best = p;
+                bestScore = score;
+            }
         }
-        return new double[] {-1, -1};
+        if (best == null) {
+            return new double[] {-1, -1};
+        }
+        double seconds = Duration.between(Instant.parse(String.valueOf(best.get("started"))),
+                Instant.parse(String.valueOf(best.get("finished")))).toMillis() / 1000.0;
+        long theirBytes = inputBytes(best);
+        double scale = theirBytes > 0 && inputBytes > 0 ? inputBytes / (double) theirBytes : 1;
+        Object peak = best.get("peak_rss_mib");
+        return new double[] {seconds * scale, peak instanceof Number n ? n.doubleValue() : -1};
+    }
+
+    /** Arguments with run directories replaced by one token: which run a stage refers to does not change its cost. */
+    private static List<String> normalize(List<String> args) {
+        return args.stream().map(a -> a.matches(".*/runs/\\d{8}-\\d{6}-[a-z-]+-[0-9a-f]{6}(/model)?") ? "<run>" : a).toList();
     }
 
     private static long inputBytes(Map<String, Object> provenance) {

@@ -166,6 +166,23 @@ public final class Run {
         return Files.isDirectory(in) ? Hashing.sha256Tree(in) : null;
     }
 
+    /**
+     * The process's peak resident memory in KiB (Linux's VmHWM), or 0 where it cannot be read: what a run cost in
+     * memory, and what `distillery run --plan` estimates from. A recipe resets the mark before each stage.
+     */
+    public static long peakResidentKib() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return 0;
+    }
+
     /** Which process runs this run, so that a run whose process died can be told from one still running. */
     private static Map<String, Object> process() {
         ProcessHandle self = ProcessHandle.current();
@@ -221,6 +238,10 @@ public final class Run {
         Map<String, Object> p = new LinkedHashMap<>(provenance());
         p.put("status", status);
         p.put("finished", Instant.now().toString());
+        long peak = peakResidentKib();
+        if (peak > 0) {
+            p.put("peak_rss_mib", peak / 1024);
+        }
         writeJson(PROVENANCE, p);
         if (results != null) {
             writeJson(RESULTS, results);
