@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -101,6 +102,20 @@ class RecipeTest extends CliTestBase {
             Result busy = run("run", recipe.toString());
             assertThat(busy.exitCode()).isEqualTo(2);
             assertThat(busy.err()).contains("another run of recipe tiny is in progress");
+        }
+    }
+
+    @Test
+    void everyShippedRecipeChecksOut() throws Exception {
+        Path root = Path.of("").toAbsolutePath().getParent().resolve("recipes");
+        try (var files = Files.list(root)) {
+            List<Path> recipes = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+            assertThat(recipes).extracting(p -> p.getFileName().toString()).contains("fashion-mnist.yaml", "spamassassin.yaml", "template.yaml");
+            for (Path recipe : recipes) {
+                Result plan = run("run", recipe.toString(), "--plan"); // parses, resolves references, checks every stage's options
+                assertThat(plan.exitCode()).as(recipe + ": " + plan.err()).isZero();
+                assertThat(plan.out()).contains("stages");
+            }
         }
     }
 }
