@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,9 +50,9 @@ final class PicocliStages implements StageCommands {
     public Executed run(List<String> argv) {
         PrintStream console = System.out;
         ByteArrayOutputStream copy = new ByteArrayOutputStream();
-        StringWriter err = new StringWriter();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
         CommandLine cl = Main.commandLine();
-        cl.setErr(new PrintWriter(new TeeWriter(err, new PrintWriter(System.err, true)), true));
+        cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(new Tee(System.err, err), StandardCharsets.UTF_8), true));
         int code;
         System.setOut(new PrintStream(new Tee(console, copy), true, StandardCharsets.UTF_8));
         try {
@@ -65,7 +64,7 @@ final class PicocliStages implements StageCommands {
         String out = copy.toString(StandardCharsets.UTF_8);
         Path runDir = out.lines().filter(l -> l.startsWith("run saved to ")).reduce((a, b) -> b)
                 .map(l -> Path.of(l.substring("run saved to ".length()).trim())).orElse(null);
-        String error = err.toString().lines().filter(l -> l.startsWith("error: ") || l.startsWith("failed: ")).reduce((a, b) -> b)
+        String error = err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("error: ") || l.startsWith("failed: ")).reduce((a, b) -> b)
                 .orElse(code == 0 ? null : "exit code " + code);
         return new Executed(code, runDir, error);
     }
@@ -106,33 +105,6 @@ final class PicocliStages implements StageCommands {
         public void flush() throws java.io.IOException {
             a.flush();
             b.flush();
-        }
-    }
-
-    private static final class TeeWriter extends java.io.Writer {
-        private final java.io.Writer a;
-        private final java.io.Writer b;
-
-        TeeWriter(java.io.Writer a, java.io.Writer b) {
-            this.a = a;
-            this.b = b;
-        }
-
-        @Override
-        public void write(char[] buf, int off, int len) throws java.io.IOException {
-            a.write(buf, off, len);
-            b.write(buf, off, len);
-        }
-
-        @Override
-        public void flush() throws java.io.IOException {
-            a.flush();
-            b.flush();
-        }
-
-        @Override
-        public void close() throws java.io.IOException {
-            flush();
         }
     }
 }

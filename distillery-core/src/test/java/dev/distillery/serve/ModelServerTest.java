@@ -103,6 +103,11 @@ class ModelServerTest {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    private CompletableFuture<HttpResponse<String>> postAsync(String body) {
+        return http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/models/blobs/predict"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<String> get(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -184,15 +189,11 @@ class ModelServerTest {
         Gated slow = new Gated(gate);
         start(slow, new ModelRegistry.Batching(1, 0, 1), loopback(null, 400));
         Dataset data = TestData.blobs(2, 3);
-        CompletableFuture<HttpResponse<String>> first = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + server.port() + "/v1/models/blobs/predict")).POST(HttpRequest.BodyPublishers.ofString(instances(data, 1))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> first = postAsync(instances(data, 1));
         while (slow.calls.isEmpty()) {
             Thread.sleep(5); // the worker holds the first request
         }
-        CompletableFuture<HttpResponse<String>> second = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + server.port() + "/v1/models/blobs/predict")).POST(HttpRequest.BodyPublishers.ofString(instances(data, 1))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> second = postAsync(instances(data, 1));
         while (registry.find("blobs", null).orElseThrow().batcher().queued() == 0) {
             Thread.sleep(5); // the second waits in the one-place queue
         }
@@ -248,9 +249,7 @@ class ModelServerTest {
         Gated slow = new Gated(gate);
         start(slow, new ModelRegistry.Batching(4, 0, 4), loopback(null, 10_000));
         Dataset data = TestData.blobs(2, 6);
-        CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + server.port() + "/v1/models/blobs/predict")).POST(HttpRequest.BodyPublishers.ofString(instances(data, 1))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> inFlight = postAsync(instances(data, 1));
         while (slow.calls.isEmpty()) {
             Thread.sleep(5);
         }
