@@ -40,6 +40,12 @@ public final class TeacherOutputs {
             }
         }
         log.accept("computing teacher outputs for " + transfer.size() + " examples");
+        Map<String, float[]> out = dev.distillery.util.CacheFill.time(() -> logits(teacher, transfer));
+        write(file, transfer, out, teacher.schema().numClasses());
+        return out;
+    }
+
+    private static Map<String, float[]> logits(Classifier teacher, Dataset transfer) {
         Map<String, float[]> out = new LinkedHashMap<>();
         int batch = 256;
         for (int start = 0; start < transfer.size(); start += batch) {
@@ -52,7 +58,6 @@ public final class TeacherOutputs {
                 }
             }
         }
-        write(file, transfer, out, teacher.schema().numClasses());
         return out;
     }
 

@@ -69,7 +69,7 @@ final class EncoderFeaturizer implements Featurizer {
             }
         }
         if (!missingTexts.isEmpty()) {
-            float[][] fresh = encoder.encode(missingTexts, 32);
+            float[][] fresh = dev.distillery.util.CacheFill.time(() -> encoder.encode(missingTexts, 32));
             cache.putAll(missingKeys, List.of(fresh));
             for (int j = 0; j < fresh.length; j++) {
                 out[missingAt.get(j)] = fresh[j];

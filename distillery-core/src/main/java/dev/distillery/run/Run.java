@@ -26,6 +26,9 @@ public final class Run {
     public static final String RESULTS = "results.json";
     public static final String SUMMARY = "summary.md";
 
+    /** The process's cache-fill seconds when this run started here (-1: not started in this process). */
+    private double cacheFillAtStart = -1;
+
     private final Path dir;
     /** True for a run continued after an interruption: it checks, rather than writes, what the first attempt recorded. */
     private final boolean continued;
@@ -111,6 +114,7 @@ public final class Run {
      * SHA-256 of every input file.
      */
     public void start(String command, List<String> args, long seed, List<Path> inputs) {
+        cacheFillAtStart = dev.distillery.util.CacheFill.seconds();
         if (continued) {
             restart(inputs);
             return;
@@ -238,6 +242,9 @@ public final class Run {
         Map<String, Object> p = new LinkedHashMap<>(provenance());
         p.put("status", status);
         p.put("finished", Instant.now().toString());
+        if (cacheFillAtStart >= 0) {
+            p.put("cache_fill_seconds", dev.distillery.util.CacheFill.seconds() - cacheFillAtStart);
+        }
         long peak = peakResidentKib();
         if (peak > 0) {
             p.put("peak_rss_mib", peak / 1024);
