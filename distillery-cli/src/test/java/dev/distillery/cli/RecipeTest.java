@@ -62,7 +62,8 @@ class RecipeTest extends CliTestBase {
                 Map.entry("small", "run"), Map.entry("check", "run"));
         Path report = dir.resolve("home/recipes/tiny/report.html");
         String html = Files.readString(report);
-        assertThat(html).contains("teacher", "quantize", "test_accuracy").doesNotContain("http://", "https://", "<script src");
+        assertThat(html).contains("teacher", "quantize", "test_accuracy", "Lineage").contains(dir.resolve("home/recipes/tiny/work/split/train.jsonl").toString())
+                .doesNotContain("http://", "https://", "<script src");
 
         assertThat(actions(run("run", recipe.toString()).out())).containsOnlyKeys("split", "teacher", "small", "check")
                 .allSatisfy((k, v) -> assertThat(v).isEqualTo("cached"));

@@ -53,6 +53,7 @@ final class RecipeReport {
                     .append("</td><td>").append(st == null || st.run() == null ? "" : keyResults(Path.of(st.run()))).append("</td></tr>");
         }
         h.append("</table>");
+        lineage(o, h);
         for (Recipe.Stage s : o.dag().order()) {
             StageState st = o.states().get(s.name());
             if (st == null || st.run() == null || !Files.isDirectory(Path.of(st.run()))) {
@@ -75,6 +76,37 @@ final class RecipeReport {
         }
         h.append("</body></html>\n");
         AtomicFiles.writeString(o.report(), h.toString());
+    }
+
+    /**
+     * Where every result came from: each stage's input files with their checksums as its run recorded them, the stages
+     * it took outputs from, and the checksum of the model it saved; read bottom-up, the chain from the final model back
+     * to the raw input.
+     */
+    private static void lineage(RecipeRunner.Outcome o, StringBuilder h) {
+        h.append("<h2>Lineage</h2><table><tr><th>stage</th><th>from stages</th><th>input files (sha256)</th>"
+                + "<th>saved model (sha256 of model/)</th></tr>");
+        for (Recipe.Stage s : o.dag().order()) {
+            StageState st = o.states().get(s.name());
+            if (st == null || st.run() == null || !Files.isDirectory(Path.of(st.run()))) {
+                continue;
+            }
+            Path run = Path.of(st.run());
+            StringBuilder inputs = new StringBuilder();
+            try {
+                JsonNode prov = JSON.readTree(run.resolve(Run.PROVENANCE).toFile());
+                prov.path("inputs").fields().forEachRemaining(e -> inputs.append(esc(e.getKey())).append(" <code>")
+                        .append(esc(e.getValue().asText().substring(0, Math.min(12, e.getValue().asText().length()))))
+                        .append("</code><br>"));
+            } catch (IOException | RuntimeException e) {
+                inputs.append("provenance unreadable");
+            }
+            Path model = run.resolve("model");
+            String modelSum = Files.isDirectory(model) ? dev.distillery.util.Hashing.sha256Tree(model).substring(0, 12) : "";
+            h.append("<tr><td>").append(esc(s.name())).append("</td><td>").append(esc(String.join(", ", o.dag().dependsOn().get(s.name()))))
+                    .append("</td><td>").append(inputs).append("</td><td><code>").append(modelSum).append("</code></td></tr>");
+        }
+        h.append("</table>");
     }
 
     private static void plots(Path dir, StringBuilder h) {
