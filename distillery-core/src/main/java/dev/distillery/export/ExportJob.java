@@ -13,9 +13,8 @@ import dev.distillery.model.NgramFeaturizer;
 import dev.distillery.run.Provenance;
 import dev.distillery.run.Run;
 import dev.distillery.run.RunStore;
-import dev.distillery.train.TrainJob;
+import dev.distillery.compress.CompressJob;
 import dev.distillery.train.TrainListener;
-import dev.distillery.train.TrainSpec;
 import dev.distillery.util.AtomicFiles;
 import dev.distillery.util.Hashing;
 import java.io.IOException;
@@ -183,11 +182,11 @@ public final class ExportJob {
             if (c.path("test").isTextual()) {
                 return load(c.get("test").asText());
             }
-            if (c.path("model").isObject() && c.path("data").isTextual()) {
-                TrainSpec spec = JSON.treeToValue(c, TrainSpec.class);
-                Dataset test = new TrainJob(catalog, runs, TrainListener.NONE).prepare(spec).test();
-                return new ParityData("the test split of " + spec.data() + " (as run " + config.getParent().getFileName() + " cut it)",
-                        test, catalog.inputFiles(spec.data()));
+            if (c.path("model").isObject() && c.path("data").isTextual()) { // a training run that cut its own test split
+                Dataset test = new CompressJob(catalog, runs, TrainListener.NONE).dataOf(modelDir).test();
+                String data = c.get("data").asText();
+                return new ParityData("the test split of " + data + " (as run " + config.getParent().getFileName() + " cut it)",
+                        test, catalog.inputFiles(data));
             }
             if (c.path("model").isTextual()) {
                 Path source = Path.of(c.get("model").asText());

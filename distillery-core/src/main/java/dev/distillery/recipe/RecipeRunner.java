@@ -337,7 +337,7 @@ public final class RecipeRunner {
                 return catalog.inputFiles(token);
             }
             Path p = Path.of(token);
-            return Files.exists(p) && !Files.isDirectory(p.resolve(".git")) ? List.of(p) : List.of();
+            return Files.exists(p) ? List.of(p) : List.of();
         } catch (RuntimeException e) {
             return List.of(); // not a path (a number, a word)
         }

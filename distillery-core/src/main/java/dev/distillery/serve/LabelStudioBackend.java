@@ -175,17 +175,10 @@ public final class LabelStudioBackend {
             return Example.text(id, data.get(config.dataKey()).asText(), null, "label-studio");
         }
         JsonNode f = data.path("features").isArray() ? data.get("features") : data.path(config.dataKey());
-        if (!f.isArray() || f.size() != schema.featureSize()) {
+        if (!f.isArray()) {
             throw new ModelServer.ApiError(400, where + ": expected data.features with " + schema.featureSize() + " numbers");
         }
-        float[] v = new float[f.size()];
-        for (int k = 0; k < v.length; k++) {
-            if (!f.get(k).isNumber()) {
-                throw new ModelServer.ApiError(400, where + ": data.features[" + k + "] is not a number");
-            }
-            v[k] = (float) f.get(k).asDouble();
-        }
-        return Example.dense(id, v, null, "label-studio");
+        return Example.dense(id, ModelServer.features(f, schema, where + ": data.features "), null, "label-studio");
     }
 
     void webhook(Context ctx) {

@@ -259,19 +259,28 @@ public final class ModelServer implements AutoCloseable {
                 if (!inst.path("features").isArray()) {
                     throw new ApiError(400, where + "expected {\"features\": [...]} with " + InputCheck.describe(schema));
                 }
-                List<Float> values = new ArrayList<>();
-                flatten(inst.get("features"), values, where);
-                if (values.size() != schema.featureSize()) {
-                    throw new ApiError(400, where + "has " + values.size() + " features; expected " + InputCheck.describe(schema));
-                }
-                float[] f = new float[values.size()];
-                for (int k = 0; k < f.length; k++) {
-                    f[k] = values.get(k);
-                }
-                out.add(Example.dense("instance-" + i, f, null, "request"));
+                out.add(Example.dense("instance-" + i, features(inst.get("features"), schema, where), null, "request"));
             }
         }
         return out;
+    }
+
+    /**
+     * The features of one input as a model of {@code schema} takes them: a JSON array of finite numbers, possibly nested
+     * (an image as rows of pixels, read row-major), of the schema's size; else a 400 that begins with {@code where}.
+     * The one rule for every endpoint that takes features (predict, Label Studio).
+     */
+    static float[] features(JsonNode array, Schema schema, String where) {
+        List<Float> values = new ArrayList<>();
+        flatten(array, values, where);
+        if (values.size() != schema.featureSize()) {
+            throw new ApiError(400, where + "has " + values.size() + " features; expected " + InputCheck.describe(schema));
+        }
+        float[] f = new float[values.size()];
+        for (int k = 0; k < f.length; k++) {
+            f[k] = values.get(k);
+        }
+        return f;
     }
 
     /** Numbers of a possibly nested array (an image as rows of pixels), row-major. */
