@@ -1,6 +1,6 @@
 package dev.distillery.cli;
 
-import dev.distillery.synth.ImageAugmenter;
+import dev.distillery.transform.ImageTransforms;
 import dev.distillery.train.SelfTraining;
 import dev.distillery.train.TrainJob;
 import dev.distillery.train.TrainSpec;
@@ -111,7 +111,7 @@ final class TrainCommand implements Callable<Integer> {
         SelfTraining.Method method = SelfTraining.Method.parse(sslMethod);
         requireFixMatch(method, sslViews, "--ssl-views");
         requireFixMatch(method, sslEma, "--ssl-ema");
-        ImageAugmenter.ViewStrength views = sslViews == null ? null : ImageAugmenter.ViewStrength.parse(sslViews);
+        ImageTransforms.ViewStrength views = sslViews == null ? null : ImageTransforms.ViewStrength.parse(sslViews);
         SelfTraining ssl = unlabeled == null ? null
                 : new SelfTraining(unlabeled, sslRounds, sslThreshold, sslEpochs != null ? sslEpochs : options.trainConfig().epochs(),
                         method, sslLearningRate, views, sslEma);

@@ -5,6 +5,7 @@ import dev.distillery.data.Dataset;
 import dev.distillery.data.sources.DataCatalog;
 import dev.distillery.eval.SpeedReport;
 import dev.distillery.model.Classifier;
+import dev.distillery.model.Flops;
 import dev.distillery.report.Plots;
 import dev.distillery.run.Run;
 import dev.distillery.run.RunStore;

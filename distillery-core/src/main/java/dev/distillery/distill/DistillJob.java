@@ -13,7 +13,7 @@ import dev.distillery.model.ModelSpec;
 import dev.distillery.report.Plots;
 import dev.distillery.run.Run;
 import dev.distillery.run.RunStore;
-import dev.distillery.synth.ImageAugmenter;
+import dev.distillery.transform.ImageTransforms;
 import dev.distillery.train.ClassifierTrainer;
 import dev.distillery.train.Objective;
 import dev.distillery.train.TrainConfig;
@@ -99,14 +99,14 @@ public final class DistillJob {
     }
 
     /**
-     * Appends {@code n} unlabeled augmented views of the transfer images (see {@link ImageAugmenter#teacherViews}),
+     * Appends {@code n} unlabeled augmented views of the transfer images (see {@link ImageTransforms#teacherViews}),
      * ids {@code view-0, view-1, ...}: the teacher labels them like any unlabeled transfer example.
      */
     static Dataset withTeacherViews(Dataset transfer, int n, long seed) {
         if (n == 0) {
             return transfer;
         }
-        ImageAugmenter augmenter = ImageAugmenter.forSchema(transfer.schema());
+        ImageTransforms augmenter = ImageTransforms.forSchema(transfer.schema());
         List<float[]> images = transfer.examples().stream().map(Example::features).toList();
         List<float[]> views = augmenter.teacherViews(images, n, new Random(seed * 31 + 17));
         List<Example> out = new ArrayList<>(transfer.size() + n);

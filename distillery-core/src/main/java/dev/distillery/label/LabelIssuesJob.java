@@ -8,6 +8,7 @@ import dev.distillery.data.sources.DataCatalog;
 import dev.distillery.model.ModelSpec;
 import dev.distillery.run.Run;
 import dev.distillery.run.RunStore;
+import dev.distillery.train.CrossValidation;
 import dev.distillery.train.TrainConfig;
 import dev.distillery.train.TrainListener;
 import dev.distillery.util.AtomicFiles;

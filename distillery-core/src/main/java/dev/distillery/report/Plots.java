@@ -1,9 +1,7 @@
 package dev.distillery.report;
 
-import dev.distillery.train.EpochStats;
 import dev.distillery.util.AtomicFiles;
 import java.nio.file.Path;
-import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -13,23 +11,19 @@ import org.knowm.xchart.XYSeries;
 public final class Plots {
     private Plots() {}
 
-    /** Loss and accuracy per epoch, training and validation: one PNG for each. */
-    public static void trainingCurves(List<EpochStats> history, Path lossPng, Path accuracyPng) {
-        double[] epochs = history.stream().mapToDouble(EpochStats::epoch).toArray();
-        XYChart loss = chart("Loss per epoch", "epoch", "cross-entropy");
-        series(loss, "train", epochs, history.stream().mapToDouble(EpochStats::trainLoss).toArray());
-        double[] valLoss = history.stream().mapToDouble(EpochStats::valLoss).toArray();
-        if (!Double.isNaN(valLoss[0])) {
-            series(loss, "validation", epochs, valLoss);
-        }
-        XYChart acc = chart("Accuracy per epoch", "epoch", "accuracy");
-        series(acc, "train", epochs, history.stream().mapToDouble(EpochStats::trainAccuracy).toArray());
-        double[] valAcc = history.stream().mapToDouble(EpochStats::valAccuracy).toArray();
-        if (!Double.isNaN(valAcc[0])) {
-            series(acc, "validation", epochs, valAcc);
-        }
-        save(loss, lossPng);
-        save(acc, accuracyPng);
+    /**
+     * A line chart of named series over one x axis, saved as PNG; a series that is all NaN (a figure the run did not
+     * have, such as validation loss without a validation set) is left out.
+     */
+    public static void lines(Path png, String title, String xTitle, String yTitle, double[] x,
+            java.util.Map<String, double[]> series) {
+        XYChart chart = chart(title, xTitle, yTitle);
+        series.forEach((name, y) -> {
+            if (java.util.Arrays.stream(y).anyMatch(v -> !Double.isNaN(v))) {
+                series(chart, name, x, y);
+            }
+        });
+        save(chart, png);
     }
 
     static XYChart chart(String title, String x, String y) {

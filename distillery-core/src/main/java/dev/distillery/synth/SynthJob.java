@@ -220,7 +220,7 @@ public final class SynthJob {
         List<Generator<float[]>> out = new ArrayList<>();
         for (String name : spec.generators()) {
             switch (name) {
-                case "augment" -> out.add(ImageAugmenter.forSchema(schema));
+                case "augment" -> out.add(AugmentGenerator.forSchema(schema));
                 case "cvae" -> out.add(ConditionalVae.generator(schema.labels().size(), ConditionalVae.Settings.DEFAULT));
                 default -> throw new IllegalArgumentException("unknown image generator '" + name + "'; image generators are augment, cvae");
             }

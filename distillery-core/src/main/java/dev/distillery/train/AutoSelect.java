@@ -3,7 +3,6 @@ package dev.distillery.train;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
 import dev.distillery.data.Schema;
-import dev.distillery.label.CrossValidation;
 import dev.distillery.model.Classifier;
 import dev.distillery.model.CnnSpec;
 import dev.distillery.model.LinearSpec;

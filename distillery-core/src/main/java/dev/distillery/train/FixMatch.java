@@ -11,7 +11,7 @@ import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
 import dev.distillery.data.Schema;
 import dev.distillery.model.Classifier;
-import dev.distillery.synth.ImageAugmenter;
+import dev.distillery.transform.ImageTransforms;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -24,7 +24,7 @@ import java.util.Random;
  * Each step takes a batch of labeled images and {@link #UNLABELED_RATIO} times as many unlabeled ones;
  * the model's own prediction on a weak view (flip, small shift) of an unlabeled image is its pseudo-label
  * when the top probability reaches the threshold, and the model learns to predict that label on a strong
- * view (rotation, shear, elastic, contrast, cutout) of the same image, both as far as {@link ImageAugmenter.ViewStrength} says:
+ * view (rotation, shear, elastic, contrast, cutout) of the same image, both as far as {@link ImageTransforms.ViewStrength} says:
  * <pre>{@code loss = CE(labels, weak labeled views) + mean over unlabeled of [max p >= threshold] * CE(pseudo-label, strong view)}</pre>
  * All three parts go through the network in one forward pass, so batch normalization sees them together,
  * as in the paper. The pseudo-labels are recomputed at every step and carry no gradient. With a weight-average
@@ -43,8 +43,8 @@ final class FixMatch implements ClassifierTrainer.Method, AutoCloseable {
     private final List<Example> unlabeled;
     private final long seed;
     private final double threshold;
-    private final ImageAugmenter.ViewStrength strength;
-    private final ImageAugmenter views;
+    private final ImageTransforms.ViewStrength strength;
+    private final ImageTransforms views;
     private final WeightAverage average;
     private final int epochOffset;
     private final int labeledBatch;
@@ -62,14 +62,14 @@ final class FixMatch implements ClassifierTrainer.Method, AutoCloseable {
      * @param epochOffset  epochs of the run before this round, for the progress notes
      */
     FixMatch(Classifier model, Dataset labeled, Dataset unlabeled, TrainConfig config, double threshold,
-            ImageAugmenter.ViewStrength strength, float averageDecay, int epochOffset) {
+            ImageTransforms.ViewStrength strength, float averageDecay, int epochOffset) {
         this.model = model;
         this.labeled = labeled.examples();
         this.unlabeled = unlabeled.examples();
         this.seed = config.seed();
         this.threshold = threshold;
         this.strength = strength;
-        this.views = ImageAugmenter.forSchema(model.schema());
+        this.views = ImageTransforms.forSchema(model.schema());
         this.average = new WeightAverage(model.block(), averageDecay);
         this.epochOffset = epochOffset;
         this.labeledBatch = Math.min(config.batchSize(), this.labeled.size());

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
 import dev.distillery.data.Schema;
-import dev.distillery.label.CrossValidation;
 import dev.distillery.model.TorchRuntime;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -15,7 +15,6 @@ import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
 import dev.distillery.data.Schema;
 import dev.distillery.data.Splits;
-import dev.distillery.label.CrossValidation;
 import dev.distillery.model.Classifier;
 import dev.distillery.model.LinearSpec;
 import dev.distillery.model.TfidfFeaturizer;

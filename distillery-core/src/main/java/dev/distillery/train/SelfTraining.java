@@ -1,6 +1,6 @@
 package dev.distillery.train;
 
-import dev.distillery.synth.ImageAugmenter;
+import dev.distillery.transform.ImageTransforms;
 
 /**
  * Semi-supervised self-training: after a model learns from the labels, it labels the unlabeled data;
@@ -27,7 +27,7 @@ import dev.distillery.synth.ImageAugmenter;
  *                   and ends with ({@link WeightAverage}), in [0, 1); null or 0: the last step's weights
  */
 public record SelfTraining(String unlabeled, int rounds, double threshold, int epochs, Method method, Float learningRate,
-        ImageAugmenter.ViewStrength views, Float averageDecay) {
+        ImageTransforms.ViewStrength views, Float averageDecay) {
     public static final String REST = "rest";
 
     /** How the unlabeled data teaches. */
@@ -70,14 +70,14 @@ public record SelfTraining(String unlabeled, int rounds, double threshold, int e
 
     /** FixMatch, if that is the method, ending with its last step's weights. */
     public SelfTraining(String unlabeled, int rounds, double threshold, int epochs, Method method, Float learningRate,
-            ImageAugmenter.ViewStrength views) {
+            ImageTransforms.ViewStrength views) {
         this(unlabeled, rounds, threshold, epochs, method, learningRate, views, null);
     }
 
     @com.fasterxml.jackson.annotation.JsonCreator
     public SelfTraining {
         method = method == null ? Method.SELF_TRAINING : method;
-        views = views == null ? ImageAugmenter.ViewStrength.PAPER : views;
+        views = views == null ? ImageTransforms.ViewStrength.PAPER : views;
         averageDecay = averageDecay == null ? 0f : averageDecay;
         if (!(averageDecay >= 0 && averageDecay < 1)) {
             throw new IllegalArgumentException("the weight-average decay must be in [0, 1), got: " + averageDecay);

@@ -408,7 +408,7 @@ public final class TrainJob {
         listener.onMessage("timing inference");
         SpeedReport speed = SpeedReport.measure(classifier, test.examples().subList(0, Math.min(256, test.size())),
                 200, 256, 10, bytes);
-        Plots.trainingCurves(result.history(), run.plotsDir().resolve("loss.png"), run.plotsDir().resolve("accuracy.png"));
+        plotCurves(result.history(), run.plotsDir());
         return new Outcome(run, spec, data, result, eval, speed, classifier.parameterCount(), bytes, labeledRound, check,
                 selection);
     }
@@ -453,7 +453,7 @@ public final class TrainJob {
         r.put("best_epoch", o.training().bestEpoch());
         r.put("stopped_early", o.training().stoppedEarly());
         r.put("train_examples_per_s", o.training().examplesPerSecond());
-        long flops = dev.distillery.compress.Flops.training(o.spec().model(), o.data().train().schema());
+        long flops = dev.distillery.model.Flops.training(o.spec().model(), o.data().train().schema());
         if (flops > 0) {
             r.put("train_flops_per_example", flops);
             r.put("train_gflops", flops * o.training().examplesPerSecond() / 1e9);
@@ -541,5 +541,18 @@ public final class TrainJob {
         public void onMessage(String message) {
             inner.onMessage(message);
         }
+    }
+
+    /** Loss and accuracy per epoch, training and validation: {@code loss.png} and {@code accuracy.png}. */
+    private static void plotCurves(List<EpochStats> history, Path plots) {
+        double[] epochs = history.stream().mapToDouble(EpochStats::epoch).toArray();
+        Map<String, double[]> loss = new LinkedHashMap<>();
+        loss.put("train", history.stream().mapToDouble(EpochStats::trainLoss).toArray());
+        loss.put("validation", history.stream().mapToDouble(EpochStats::valLoss).toArray());
+        Plots.lines(plots.resolve("loss.png"), "Loss per epoch", "epoch", "cross-entropy", epochs, loss);
+        Map<String, double[]> accuracy = new LinkedHashMap<>();
+        accuracy.put("train", history.stream().mapToDouble(EpochStats::trainAccuracy).toArray());
+        accuracy.put("validation", history.stream().mapToDouble(EpochStats::valAccuracy).toArray());
+        Plots.lines(plots.resolve("accuracy.png"), "Accuracy per epoch", "epoch", "accuracy", epochs, accuracy);
     }
 }

@@ -11,6 +11,7 @@ import dev.distillery.data.Example;
 import dev.distillery.data.Splits;
 import dev.distillery.model.Classifier;
 import dev.distillery.model.CnnSpec;
+import dev.distillery.model.Flops;
 import dev.distillery.model.QuantizedWeights;
 import dev.distillery.train.ClassifierTrainer;
 import dev.distillery.train.TrainConfig;

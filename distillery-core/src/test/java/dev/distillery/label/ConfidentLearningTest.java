@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.distillery.TestData;
 import dev.distillery.data.Dataset;
 import dev.distillery.model.MlpSpec;
+import dev.distillery.train.CrossValidation;
 import dev.distillery.train.TrainConfig;
 import java.util.HashSet;
 import java.util.List;
@@ -99,7 +100,7 @@ class ConfidentLearningTest {
     @Test
     void aModelTrainedOnMirrorImagesScoresEachHeldOutImageAsTheMeanOfItAndItsMirror() {
         Dataset bars = TestData.bars(4, 3);
-        dev.distillery.synth.ImageAugmenter views = dev.distillery.synth.ImageAugmenter.forSchema(bars.schema());
+        dev.distillery.transform.ImageTransforms views = dev.distillery.transform.ImageTransforms.forSchema(bars.schema());
         List<dev.distillery.data.Example> mirrored = bars.examples().stream()
                 .map(e -> dev.distillery.data.Example.dense(e.id(), views.flip(e.features()), null, e.source())).toList();
         try (dev.distillery.model.Classifier flips = dev.distillery.model.Classifier.create(

@@ -180,10 +180,10 @@ class TrainJobTest {
     void aConfigurationRecordedBeforeFixMatchHadViewStrengthsReadsBackWithThePapersViews() throws Exception {
         String before = "{\"unlabeled\":\"rest\",\"rounds\":1,\"threshold\":0.95,\"epochs\":2,\"method\":\"FIXMATCH\",\"learningRate\":1e-4}";
         SelfTraining read = new ObjectMapper().readValue(before, SelfTraining.class);
-        assertThat(read.views()).isEqualTo(dev.distillery.synth.ImageAugmenter.ViewStrength.PAPER);
+        assertThat(read.views()).isEqualTo(dev.distillery.transform.ImageTransforms.ViewStrength.PAPER);
         assertThat(read.averageDecay()).isZero();
         SelfTraining mild = new SelfTraining(SelfTraining.REST, 1, 0.95, 2, SelfTraining.Method.FIXMATCH, 1e-4f,
-                dev.distillery.synth.ImageAugmenter.ViewStrength.MILD, 0.99f);
+                dev.distillery.transform.ImageTransforms.ViewStrength.MILD, 0.99f);
         ObjectMapper json = new ObjectMapper();
         assertThat(json.readValue(json.writeValueAsString(mild), SelfTraining.class)).isEqualTo(mild);
     }

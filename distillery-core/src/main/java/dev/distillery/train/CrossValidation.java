@@ -1,14 +1,11 @@
-package dev.distillery.label;
+package dev.distillery.train;
 
 import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
 import dev.distillery.model.Classifier;
 import dev.distillery.model.CnnSpec;
 import dev.distillery.model.ModelSpec;
-import dev.distillery.synth.ImageAugmenter;
-import dev.distillery.train.ClassifierTrainer;
-import dev.distillery.train.TrainConfig;
-import dev.distillery.train.TrainListener;
+import dev.distillery.transform.ImageTransforms;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -95,12 +92,12 @@ public final class CrossValidation {
      * are the same item, so each held-out image is scored as the mean of both views' probabilities: a steadier
      * estimate than either alone, at the cost of one more forward pass.
      */
-    static float[][] scoreHeldOut(Classifier model, ModelSpec spec, List<Example> held) {
+    public static float[][] scoreHeldOut(Classifier model, ModelSpec spec, List<Example> held) {
         float[][] probs = model.probabilities(held, 512);
-        if (!(spec instanceof CnnSpec cnn && cnn.augment() && ImageAugmenter.handles(model.schema()))) {
+        if (!(spec instanceof CnnSpec cnn && cnn.augment() && ImageTransforms.handles(model.schema()))) {
             return probs;
         }
-        ImageAugmenter views = ImageAugmenter.forSchema(model.schema());
+        ImageTransforms views = ImageTransforms.forSchema(model.schema());
         List<Example> mirrored = new ArrayList<>(held.size());
         for (Example e : held) {
             mirrored.add(Example.dense(e.id(), views.flip(e.features()), e.label().orElse(null), e.source()));

@@ -1,9 +1,6 @@
-package dev.distillery.compress;
+package dev.distillery.model;
 
 import dev.distillery.data.Schema;
-import dev.distillery.model.CnnSpec;
-import dev.distillery.model.MlpSpec;
-import dev.distillery.model.ModelSpec;
 import java.util.List;
 
 /** Multiply-accumulate operations per example of a network's convolution and dense layers. */

@@ -1,43 +1,35 @@
-package dev.distillery.synth;
+package dev.distillery.transform;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 /**
- * Image augmentation as a generator: each candidate takes a random labeled image (row-major, one channel,
- * {@code height x width}) and applies one transform: a shifted crop (zero padding), a horizontal flip, a
- * small affine map (rotation, scale, shear), an elastic distortion (Simard et al., 2003), or a same-class
- * mixup with another image of its class. Same-class mixup keeps the label hard; mixing classes would need
- * soft labels.
+ * Image transforms for one-channel images (row-major, {@code height x width}): a shifted crop (zero padding), a
+ * horizontal flip, a small affine map (rotation, scale, shear), an elastic distortion (Simard et al., 2003), and
+ * mixup. Their own package because training (augmentation, FixMatch views), synthesis (augmentation candidates),
+ * distillation (teacher views) and label-issue cross-validation all use them, and none of those should depend on
+ * another for it.
  */
-public final class ImageAugmenter implements Generator<float[]> {
+public final class ImageTransforms {
     private final int height;
     private final int width;
 
-    public ImageAugmenter(int height, int width) {
+    public ImageTransforms(int height, int width) {
         this.height = height;
         this.width = width;
     }
 
-    @Override
-    public String name() {
-        return "augment";
-    }
-
-    @Override
-    public List<Candidate<float[]>> generate(List<float[]> examples, int[] labels, int n, Random rng) {
+    /**
+     * One labeled augmentation of image {@code src}: a geometric transform, or a same-class mixup with another image
+     * of its class (same-class mixup keeps the label hard; mixing classes would need soft labels).
+     */
+    public float[] augmentLabeled(List<float[]> examples, int[] labels, int src, Random rng) {
         checkSizes(examples);
-        List<Candidate<float[]>> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            int src = rng.nextInt(examples.size());
-            float[] img = examples.get(src);
-            int kind = rng.nextInt(GEOMETRIC_KINDS + 1);
-            float[] aug = kind < GEOMETRIC_KINDS ? geometric(img, kind, rng)
-                    : mixup(img, sameClass(examples, labels, labels[src], rng), 0.3 + rng.nextDouble() * 0.4);
-            out.add(new Candidate<>(aug, labels[src], name()));
-        }
-        return out;
+        float[] img = examples.get(src);
+        int kind = rng.nextInt(GEOMETRIC_KINDS + 1);
+        return kind < GEOMETRIC_KINDS ? geometric(img, kind, rng)
+                : mixup(img, sameClass(examples, labels, labels[src], rng), 0.3 + rng.nextDouble() * 0.4);
     }
 
     /**
@@ -151,13 +143,13 @@ public final class ImageAugmenter implements Generator<float[]> {
     }
 
     /** The augmenter for a data set of one-channel images, shape [H, W] or [1, H, W]. */
-    public static ImageAugmenter forSchema(dev.distillery.data.Schema schema) {
+    public static ImageTransforms forSchema(dev.distillery.data.Schema schema) {
         List<Long> shape = schema.featureShape();
         if (!handles(schema)) {
             throw new IllegalArgumentException("image augmentation needs one-channel images (shape [H, W] or [1, H, W]), got "
                     + (schema.kind() == dev.distillery.data.Schema.Kind.TEXT ? "text" : "shape " + shape));
         }
-        return new ImageAugmenter(Math.toIntExact(shape.get(shape.size() - 2)), Math.toIntExact(shape.get(shape.size() - 1)));
+        return new ImageTransforms(Math.toIntExact(shape.get(shape.size() - 2)), Math.toIntExact(shape.get(shape.size() - 1)));
     }
 
     private static final int GEOMETRIC_KINDS = 4;
