@@ -1,5 +1,6 @@
 package dev.distillery.compress;
 
+import dev.distillery.eval.Evaluation;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.sources.DataCatalog;
@@ -9,6 +10,8 @@ import dev.distillery.model.Flops;
 import dev.distillery.report.Plots;
 import dev.distillery.run.Run;
 import dev.distillery.run.RunStore;
+import dev.distillery.run.Stage;
+import dev.distillery.run.StageRunner;
 import dev.distillery.train.ClassifierTrainer;
 import dev.distillery.train.TrainConfig;
 import dev.distillery.train.TrainJob;
@@ -300,8 +303,8 @@ public final class CompressJob {
     /** Accuracy on validation and test, size, work and speed of {@code model} saved in {@code savedDir}. */
     Variant measure(String name, Classifier model, Path savedDir, Data data) {
         listener.onMessage("measuring " + name);
-        double val = data.validation() == null ? Double.NaN : TrainJob.evaluate(model, data.validation()).accuracy();
-        double test = TrainJob.evaluate(model, data.test()).accuracy();
+        double val = data.validation() == null ? Double.NaN : Evaluation.of(model, data.validation()).accuracy();
+        double test = Evaluation.of(model, data.test()).accuracy();
         long nonzero = 0;
         for (var p : model.block().getParameters()) {
             for (float x : p.getValue().getArray().toFloatArray()) {
@@ -319,10 +322,13 @@ public final class CompressJob {
     }
 
     private Outcome inRun(String command, Map<String, Object> config, long seed, List<String> args, Function<Run, Outcome> work) {
-        Run run = runs.create(command);
-        run.writeConfig(config);
-        run.start(command, args, seed, List.of());
-        return run.record(() -> work.apply(run), CompressJob::results, CompressJob::summary);
+        // The source model is the input: its run's provenance names the data it was trained and tested on.
+        Path source = Path.of(String.valueOf(config.get("model")));
+        return new StageRunner(runs).run(Stage.<Map<String, Object>, Outcome>named(command, config)
+                .seeded(seed)
+                .reads(List.of(source))
+                .does(work)
+                .reports(CompressJob::results, CompressJob::summary), args);
     }
 
     private static Map<String, Object> config(Path modelDir, Object... pairs) {

@@ -30,6 +30,14 @@ import java.util.Set;
  */
 public record CurateConfig(List<StepConfig> steps) {
 
+    /** What a curation of {@code input} reads: the input and each decontamination step's test file. */
+    public List<Path> inputs(Path input) {
+        List<Path> inputs = new ArrayList<>(List.of(input));
+        steps.stream().filter(s -> s.name().equals("decontaminate"))
+                .forEach(s -> inputs.add(Path.of(String.valueOf(s.options().get("test")))));
+        return inputs;
+    }
+
     /** One step: its name and options. */
     public record StepConfig(String name, Map<String, Object> options) {}
 

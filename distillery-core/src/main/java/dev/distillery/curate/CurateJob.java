@@ -5,6 +5,8 @@ import dev.distillery.data.OnError;
 import dev.distillery.report.Plots;
 import dev.distillery.run.Run;
 import dev.distillery.run.RunStore;
+import dev.distillery.run.Stage;
+import dev.distillery.run.StageRunner;
 import dev.distillery.util.AtomicFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,41 +29,46 @@ public final class CurateJob {
         this.log = log == null ? s -> {} : log;
     }
 
+    /**
+     * The recorded configuration of a curation, either engine.
+     *
+     * @param master the Spark master, or null for the embedded engine
+     */
+    public record Settings(String input, String output, String engine, String master, String onError,
+            List<CurateConfig.StepConfig> steps) {}
+
     /** Curates {@code input} into {@code output}; with {@code pairsOut}, also writes the near-duplicate pairs found. */
     public Outcome run(Path input, Path output, CurateConfig config, OnError onError, Path pairsOut, List<String> args) {
         DocFiles.checkInput(input);
-        List<Path> inputs = new ArrayList<>(List.of(input));
-        config.steps().stream().filter(s -> s.name().equals("decontaminate"))
-                .forEach(s -> inputs.add(Path.of(String.valueOf(s.options().get("test")))));
         Curator curator = new Curator(config, test -> DocFiles.read(Path.of(test), OnError.FAIL).docs().stream().map(Doc::text).toList());
-        Run run = runs.create("curate");
-        Map<String, Object> cfg = new LinkedHashMap<>();
-        cfg.put("input", input.toString());
-        cfg.put("output", output.toString());
-        cfg.put("engine", "embedded");
-        cfg.put("steps", config.steps());
-        run.writeConfig(cfg);
-        run.start("curate", args, 0, inputs);
-        return run.record(() -> {
-            DocFiles.JsonlSource source = DocFiles.source(input, onError);
-            Curator.Result[] result = new Curator.Result[1];
-            AtomicFiles.write(output, out -> result[0] = curator.run(source, d -> {
-                try {
-                    DocFiles.write(d, out);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }, log));
-            if (source.skipped() > 0) {
-                log.accept("skipped " + source.skipped() + " bad lines in " + input);
+        Settings settings = new Settings(input.toString(), output.toString(), "embedded", null, onError.name(), config.steps());
+        return new StageRunner(runs).run(Stage.<Settings, Outcome>named("curate", settings)
+                .reads(config.inputs(input))
+                .does(run -> curate(run, curator, input, output, onError, pairsOut))
+                .reports(CurateJob::results, CurateJob::summary)
+                .writes((run, o) -> pairsOut == null ? Map.of("data", output) : Map.of("data", output, "pairs", pairsOut)),
+                args);
+    }
+
+    private Outcome curate(Run run, Curator curator, Path input, Path output, OnError onError, Path pairsOut) {
+        DocFiles.JsonlSource source = DocFiles.source(input, onError);
+        Curator.Result[] result = new Curator.Result[1];
+        AtomicFiles.write(output, out -> result[0] = curator.run(source, d -> {
+            try {
+                DocFiles.write(d, out);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-            if (pairsOut != null) {
-                writePairs(curator, pairsOut);
-            }
-            Outcome o = new Outcome(run, output, result[0].in(), source.skipped(), result[0]);
-            plot(o, run.plotsDir().resolve("funnel.png"));
-            return o;
-        }, CurateJob::results, CurateJob::summary);
+        }, log));
+        if (source.skipped() > 0) {
+            log.accept("skipped " + source.skipped() + " bad lines in " + input);
+        }
+        if (pairsOut != null) {
+            writePairs(curator, pairsOut);
+        }
+        Outcome o = new Outcome(run, output, result[0].in(), source.skipped(), result[0]);
+        plot(o, run.plotsDir().resolve("funnel.png"));
+        return o;
     }
 
     private static void writePairs(Curator curator, Path file) {

@@ -13,11 +13,12 @@ import dev.distillery.model.ModelSpec;
 import dev.distillery.report.Plots;
 import dev.distillery.run.Run;
 import dev.distillery.run.RunStore;
+import dev.distillery.run.Stage;
+import dev.distillery.run.StageRunner;
 import dev.distillery.transform.ImageTransforms;
 import dev.distillery.train.ClassifierTrainer;
 import dev.distillery.train.Objective;
 import dev.distillery.train.TrainConfig;
-import dev.distillery.train.TrainJob;
 import dev.distillery.train.TrainListener;
 import dev.distillery.train.TrainResult;
 import java.nio.file.Path;
@@ -62,14 +63,16 @@ public final class DistillJob {
             transfer = keepLabels(transfer, spec.labeled(), spec.train().seed());
             int labeledCount = (int) transfer.labeledCount();
             transfer = withTeacherViews(transfer, spec.teacherViews(), spec.train().seed());
-            Run run = runs.create("distill");
-            List<Path> inputs = new ArrayList<>(catalog.inputFiles(spec.transfer()));
+            // The teacher is an input like the data: a changed teacher makes a different student.
+            List<Path> inputs = new ArrayList<>(List.of(teacherDir));
+            inputs.addAll(catalog.inputFiles(spec.transfer()));
             inputs.addAll(catalog.inputFiles(spec.test()));
-            run.writeConfig(JSON.convertValue(spec, Map.class));
-            run.start("distill", args, spec.train().seed(), inputs);
             Dataset transferSet = transfer;
-            return run.record(() -> execute(run, spec, teacher, teacherDir, transferSet, test, labeledCount),
-                    DistillJob::results, DistillJob::summary);
+            return new StageRunner(runs).run(Stage.<DistillSpec, Outcome>named("distill", spec)
+                    .seeded(spec.train().seed())
+                    .reads(inputs)
+                    .does(run -> execute(run, spec, teacher, teacherDir, transferSet, test, labeledCount))
+                    .reports(DistillJob::results, DistillJob::summary), args);
         }
     }
 

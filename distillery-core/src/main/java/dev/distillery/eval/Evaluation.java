@@ -9,6 +9,16 @@ import java.util.List;
  */
 public record Evaluation(List<String> labels, int[][] confusion, int count) {
 
+    /** The evaluation of {@code classifier} on the labeled examples of {@code data}. */
+    public static Evaluation of(dev.distillery.model.Classifier classifier, dev.distillery.data.Dataset data) {
+        int[] predicted = classifier.predict(data.examples(), 512);
+        int[] truth = new int[data.size()];
+        for (int i = 0; i < truth.length; i++) {
+            truth[i] = classifier.schema().indexOf(data.get(i).label().orElseThrow());
+        }
+        return of(truth, predicted, classifier.schema().labels());
+    }
+
     public static Evaluation of(int[] truth, int[] predicted, List<String> labels) {
         if (truth.length != predicted.length) {
             throw new IllegalArgumentException("truth has " + truth.length + " entries, predictions " + predicted.length);

@@ -1,5 +1,6 @@
 package dev.distillery.export;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -13,6 +14,8 @@ import dev.distillery.model.NgramFeaturizer;
 import dev.distillery.run.Provenance;
 import dev.distillery.run.Run;
 import dev.distillery.run.RunStore;
+import dev.distillery.run.Stage;
+import dev.distillery.run.StageRunner;
 import dev.distillery.compress.CompressJob;
 import dev.distillery.train.TrainListener;
 import dev.distillery.util.AtomicFiles;
@@ -96,21 +99,23 @@ public final class ExportJob {
             if (data.isEmpty()) {
                 throw new IllegalArgumentException(parityRef + " has no records to check the export on");
             }
-            Run run = runs.create("export");
-            Path target = out != null ? out : run.dir().resolve("export");
-            Map<String, Object> config = new LinkedHashMap<>();
-            config.put("model", modelDir.toString());
-            config.put("format", "onnx");
-            config.put("opset", OnnxGraph.OPSET);
-            config.put("parity_data", parityRef);
-            config.put("out", target.toString());
-            run.writeConfig(config);
             List<Path> inputs = new ArrayList<>(List.of(modelDir));
             inputs.addAll(parityData.files());
-            run.start("export", args, 0, inputs);
-            return run.record(() -> write(model, modelDir, data, parityRef, target, run), Outcome::results, Outcome::summary);
+            Settings settings = new Settings(modelDir.toString(), "onnx", OnnxGraph.OPSET, parityRef, out == null ? null : out.toString());
+            return new StageRunner(runs).run(Stage.<Settings, Outcome>named("export", settings)
+                    .reads(inputs)
+                    .does(run -> write(model, modelDir, data, parityRef, out != null ? out : run.dir().resolve("export"), run))
+                    .reports(Outcome::results, Outcome::summary)
+                    .writes((run, o) -> Map.of("export", o.out())), args);
         }
     }
+
+    /**
+     * The recorded configuration of an export.
+     *
+     * @param out where the export goes; null for the run directory's {@code export/}
+     */
+    public record Settings(String model, String format, int opset, @JsonProperty("parity_data") String parityData, String out) {}
 
     private Outcome write(Classifier model, Path modelDir, Dataset data, String parityRef, Path target, Run run) {
         byte[] onnx = OnnxExporter.export(model, Provenance.version()).toByteArray();

@@ -10,6 +10,8 @@ import dev.distillery.model.ModelSpec;
 import dev.distillery.report.Plots;
 import dev.distillery.run.Run;
 import dev.distillery.run.RunStore;
+import dev.distillery.run.Stage;
+import dev.distillery.run.StageRunner;
 import dev.distillery.train.TrainConfig;
 import dev.distillery.train.TrainListener;
 import java.nio.file.Path;
@@ -43,26 +45,25 @@ public final class ActiveLearningJob {
         Dataset pool = load(poolRef, onError).filter(poolRef, Example::hasLabel);
         Dataset test = InputCheck.conform(load(testRef, onError), pool.schema(), InputCheck.Labels.MUST_BE_KNOWN).filter(testRef, Example::hasLabel);
         ModelSpec model = spec != null ? spec : ModelSpec.defaultFor(pool.schema());
-        Map<String, Object> cfg = new LinkedHashMap<>();
-        cfg.put("pool", poolRef);
-        cfg.put("test", testRef);
-        cfg.put("model", JSON.convertValue(model, Map.class));
-        cfg.put("train", JSON.convertValue(config, Map.class));
-        cfg.put("settings", JSON.convertValue(settings, Map.class));
-        cfg.put("strategies", strategies.stream().map(Strategy::label).toList());
-        Run run = runs.create("label-simulate");
-        run.writeConfig(cfg);
+        Settings recorded = new Settings(poolRef, testRef, model, config, settings, strategies.stream().map(Strategy::label).toList());
         List<Path> inputs = new ArrayList<>(catalog.inputFiles(poolRef));
         inputs.addAll(catalog.inputFiles(testRef));
-        run.start("label simulate", args, config.seed(), inputs);
-        return run.record(() -> {
-            var curves = new ActiveLearningSimulation(model, config, settings, listener, run.checkpointDir())
-                    .run(pool, test, strategies);
-            Outcome o = new Outcome(run, settings, curves);
-            plot(o, run.plotsDir().resolve("learning-curves.png"));
-            return o;
-        }, ActiveLearningJob::results, ActiveLearningJob::summary);
+        return new StageRunner(runs).run(Stage.<Settings, Outcome>named("label simulate", recorded)
+                .seeded(config.seed())
+                .reads(inputs)
+                .does(run -> {
+                    var curves = new ActiveLearningSimulation(model, config, settings, listener, run.checkpointDir())
+                            .run(pool, test, strategies);
+                    Outcome o = new Outcome(run, settings, curves);
+                    plot(o, run.plotsDir().resolve("learning-curves.png"));
+                    return o;
+                })
+                .reports(ActiveLearningJob::results, ActiveLearningJob::summary), args);
     }
+
+    /** The recorded configuration of a simulation. */
+    public record Settings(String pool, String test, ModelSpec model, TrainConfig train,
+            ActiveLearningSimulation.Settings settings, List<String> strategies) {}
 
     private Dataset load(String ref, OnError onError) {
         return catalog.loadDataset(ref, onError, listener::onMessage);

@@ -1,5 +1,6 @@
 package dev.distillery.label;
 
+import dev.distillery.eval.Evaluation;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
 import dev.distillery.data.Splits;
@@ -7,7 +8,6 @@ import dev.distillery.model.Classifier;
 import dev.distillery.model.ModelSpec;
 import dev.distillery.train.ClassifierTrainer;
 import dev.distillery.train.TrainConfig;
-import dev.distillery.train.TrainJob;
 import dev.distillery.train.TrainListener;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -92,7 +92,7 @@ public final class ActiveLearningSimulation {
                         config.schedule(), config.weightDecay(), 0, config.seed() + round);
                 Path phase = checkpoints == null ? null : checkpoints.resolve(strategy.label() + "-round-" + round);
                 new ClassifierTrainer(c, null, phase).train(model, pool.subset("bought", bought), null);
-                double acc = TrainJob.evaluate(model, test).accuracy();
+                double acc = Evaluation.of(model, test).accuracy();
                 curve.add(new Point(bought.size(), acc));
                 listener.onMessage(String.format("%-16s round %2d: %,6d labels, test accuracy %.4f", strategy.label(), round,
                         bought.size(), acc));

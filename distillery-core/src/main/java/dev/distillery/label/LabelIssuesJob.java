@@ -1,5 +1,6 @@
 package dev.distillery.label;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
@@ -8,6 +9,8 @@ import dev.distillery.data.sources.DataCatalog;
 import dev.distillery.model.ModelSpec;
 import dev.distillery.run.Run;
 import dev.distillery.run.RunStore;
+import dev.distillery.run.Stage;
+import dev.distillery.run.StageRunner;
 import dev.distillery.train.CrossValidation;
 import dev.distillery.train.TrainConfig;
 import dev.distillery.train.TrainListener;
@@ -86,21 +89,21 @@ public final class LabelIssuesJob {
             listener.onMessage(String.format("injected label noise: %,d of %,d labels flipped to another class", injected.size(),
                     data.size()));
         }
-        Map<String, Object> cfg = new LinkedHashMap<>();
-        cfg.put("data", dataRef);
-        cfg.put("model", JSON.convertValue(spec, Map.class));
-        cfg.put("train", JSON.convertValue(config, Map.class));
-        cfg.put("folds", folds);
-        cfg.put("inject_noise", injectNoise);
-        cfg.put("rule", rule.cliName());
-        Run run = runs.create("label-issues");
-        run.writeConfig(cfg);
-        run.start("label issues", args, config.seed(), catalog.inputFiles(dataRef));
         Dataset checked = data;
         ModelSpec model = spec;
-        return run.record(() -> find(run, checked, model, config, folds, injected, rule), LabelIssuesJob::results,
-                LabelIssuesJob::summary);
+        Settings settings = new Settings(dataRef, model, config, folds, injectNoise, rule.cliName());
+        return new StageRunner(runs).run(Stage.<Settings, Outcome>named("label issues", settings)
+                .seeded(config.seed())
+                .reads(catalog.inputFiles(dataRef))
+                .does(run -> find(run, checked, model, config, folds, injected, rule))
+                .reports(LabelIssuesJob::results, LabelIssuesJob::summary)
+                .writes((run, o) -> Map.of("issues", run.dir().resolve("issues.jsonl"), "probabilities",
+                        run.dir().resolve("probabilities.csv"))), args);
     }
+
+    /** The recorded configuration of a label-issues run. */
+    public record Settings(String data, ModelSpec model, TrainConfig train, int folds,
+            @JsonProperty("inject_noise") double injectNoise, String rule) {}
 
     /**
      * Every example's out-of-sample probabilities, so other flagging rules can be tried without training again;

@@ -237,8 +237,11 @@ public final class Run {
         }).orElse(false);
     }
 
-    /** Marks the run finished (or failed) in its provenance and writes its final results. */
-    public void finish(String status, Map<String, Object> results) {
+    /**
+     * Marks the run finished (or failed) in its provenance, with what it wrote (each output's path and SHA-256: a
+     * later stage's input can be traced to the run that made it), and writes its final results.
+     */
+    void finish(String status, Map<String, Object> results, Map<String, Path> outputs) {
         Map<String, Object> p = new LinkedHashMap<>(provenance());
         p.put("status", status);
         p.put("finished", Instant.now().toString());
@@ -249,26 +252,19 @@ public final class Run {
         if (peak > 0) {
             p.put("peak_rss_mib", peak / 1024);
         }
+        if (!outputs.isEmpty()) {
+            Map<String, Object> written = new LinkedHashMap<>();
+            outputs.forEach((name, path) -> {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("path", path.toAbsolutePath().toString());
+                o.put("sha256", checksum(path));
+                written.put(name, o);
+            });
+            p.put("outputs", written);
+        }
         writeJson(PROVENANCE, p);
         if (results != null) {
             writeJson(RESULTS, results);
-        }
-    }
-
-    /**
-     * Runs {@code work}, then records its results and summary and marks the run finished; if the
-     * work fails, the failure becomes the run's status and is rethrown.
-     */
-    public <T> T record(java.util.function.Supplier<T> work, java.util.function.Function<T, Map<String, Object>> results,
-            java.util.function.Function<T, String> summary) {
-        try {
-            T outcome = work.get();
-            finish("finished", results.apply(outcome));
-            writeSummary(summary.apply(outcome));
-            return outcome;
-        } catch (RuntimeException | Error e) {
-            finish("failed: " + e.getMessage(), null);
-            throw e;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.distillery.synth;
 
+import dev.distillery.eval.Evaluation;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distillery.data.InputCheck;
 import dev.distillery.data.Dataset;
@@ -14,9 +15,10 @@ import dev.distillery.model.MlpSpec;
 import dev.distillery.model.ModelSpec;
 import dev.distillery.run.Run;
 import dev.distillery.run.RunStore;
+import dev.distillery.run.Stage;
+import dev.distillery.run.StageRunner;
 import dev.distillery.train.ClassifierTrainer;
 import dev.distillery.train.TrainConfig;
-import dev.distillery.train.TrainJob;
 import dev.distillery.util.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -78,13 +80,13 @@ public final class ImageCollapseJob {
         Dataset labeled = data.filter("labeled", Example::hasLabel);
         Dataset real = spec.realImages() >= labeled.size() ? labeled : Splits.labeledSubset(labeled, spec.realImages(), 42).first();
         Dataset test = InputCheck.conform(catalog.loadDataset(spec.test(), spec.onError(), log), schema, InputCheck.Labels.MUST_BE_KNOWN).filter("labeled", Example::hasLabel);
-        Run run = runs.create("collapse");
-        Map<String, Object> cfg = JSON.convertValue(spec, Map.class);
-        run.writeConfig(cfg);
         List<Path> inputs = new ArrayList<>(catalog.inputFiles(spec.data()));
         inputs.addAll(catalog.inputFiles(spec.test()));
-        run.start("collapse", args, spec.seeds().get(0), inputs);
-        return run.record(() -> execute(run, spec, real, test), ImageCollapseJob::results, ImageCollapseJob::summary);
+        return new StageRunner(runs).run(Stage.<Spec, Outcome>named("collapse", spec)
+                .seeded(spec.seeds().get(0))
+                .reads(inputs)
+                .does(run -> execute(run, spec, real, test))
+                .reports(ImageCollapseJob::results, ImageCollapseJob::summary), args);
     }
 
     private Outcome execute(Run run, Spec spec, Dataset realSet, Dataset test) {
@@ -94,7 +96,7 @@ public final class ImageCollapseJob {
         log.accept(String.format("%,d real training images, %,d test images; teacher: a CNN trained on the real images for %d epochs",
                 real.size(), test.size(), spec.teacherEpochs()));
         try (Classifier teacher = train(CnnSpec.DEFAULT, schema, real, spec.teacherEpochs(), 42)) {
-            double teacherAccuracy = TrainJob.evaluate(teacher, test).accuracy();
+            double teacherAccuracy = Evaluation.of(teacher, test).accuracy();
             log.accept(String.format("teacher test accuracy %.4f", teacherAccuracy));
             double[][] reference = toDouble(teacher.embeddings(test.examples().subList(0, Math.min(FRECHET_REFERENCE, test.size())), 512));
             List<List<Image>> shown = new ArrayList<>();
@@ -143,7 +145,7 @@ public final class ImageCollapseJob {
                     }
                     // The MLP this lab's figures were measured with: no input normalization (pixels share one scale).
                     try (Classifier c = train(new MlpSpec(256, 2, 0.2f), schema, images, spec.classifierEpochs(), 42)) {
-                        return TrainJob.evaluate(c, test).accuracy();
+                        return Evaluation.of(c, test).accuracy();
                     }
                 }
             });

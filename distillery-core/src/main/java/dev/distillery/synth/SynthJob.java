@@ -12,6 +12,8 @@ import dev.distillery.data.sources.DataCatalog;
 import dev.distillery.model.Classifier;
 import dev.distillery.run.Run;
 import dev.distillery.run.RunStore;
+import dev.distillery.run.Stage;
+import dev.distillery.run.StageRunner;
 import dev.distillery.util.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
@@ -92,29 +94,33 @@ public final class SynthJob {
             if (spec.test() != null) {
                 real.addAll(load(spec.test(), spec.onError(), schema).examples());
             }
-            Run run = runs.create("synth");
             Map<String, Object> cfg = JSON.convertValue(spec, Map.class);
             cfg.put("teacher", teacherDir.toString());
             cfg.put("output", output.toString());
             if (chat != null) {
                 cfg.put("prompt", prompt.text()); // the server's address and model are in the chat cache's keys; the API key is never recorded
             }
-            run.writeConfig(cfg);
-            List<Path> inputs = new ArrayList<>(catalog.inputFiles(spec.data()));
+            // The teacher verifies every candidate, so it is an input like the data.
+            List<Path> inputs = new ArrayList<>(List.of(teacherDir));
+            inputs.addAll(catalog.inputFiles(spec.data()));
             if (spec.test() != null) {
                 inputs.addAll(catalog.inputFiles(spec.test()));
             }
-            run.start("synth", args, spec.seed(), inputs);
             Dataset seeds = labeled;
-            return run.record(() -> schema.kind() == Schema.Kind.TEXT
-                    ? synthesize(run, spec, teacher, seeds, real, output, texts(seeds), textGenerators(spec, schema),
-                            SimilarityIndex.texts(5, Math.min(spec.leakage(), spec.novelty())), SimilarityIndex.texts(5, spec.novelty()),
-                            Example::text, (id, t, label) -> Example.text(id, t, label, "synth"),
-                            List.of(Verifiers.textQuality(QualityFilter.Rules.DEFAULT, 0.5)))
-                    : synthesize(run, spec, teacher, seeds, real, output, images(seeds), imageGenerators(spec, schema),
-                            SimilarityIndex.vectors(), SimilarityIndex.vectors(), Example::features,
-                            (id, f, label) -> Example.dense(id, f, label, "synth"), List.of()),
-                    SynthJob::results, SynthJob::summary);
+            return new StageRunner(runs).run(Stage.<Map<String, Object>, Outcome>named("synth", cfg)
+                    .seeded(spec.seed())
+                    .reads(inputs)
+                    .does(run -> schema.kind() == Schema.Kind.TEXT
+                            ? synthesize(run, spec, teacher, seeds, real, output, texts(seeds), textGenerators(spec, schema),
+                                    SimilarityIndex.texts(5, Math.min(spec.leakage(), spec.novelty())),
+                                    SimilarityIndex.texts(5, spec.novelty()), Example::text,
+                                    (id, t, label) -> Example.text(id, t, label, "synth"),
+                                    List.of(Verifiers.textQuality(QualityFilter.Rules.DEFAULT, 0.5)))
+                            : synthesize(run, spec, teacher, seeds, real, output, images(seeds), imageGenerators(spec, schema),
+                                    SimilarityIndex.vectors(), SimilarityIndex.vectors(), Example::features,
+                                    (id, f, label) -> Example.dense(id, f, label, "synth"), List.of()))
+                    .reports(SynthJob::results, SynthJob::summary)
+                    .writes((run, o) -> Map.of("data", output)), args);
         }
     }
 

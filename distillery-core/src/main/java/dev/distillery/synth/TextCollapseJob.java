@@ -9,6 +9,8 @@ import dev.distillery.data.Splits;
 import dev.distillery.data.sources.DataCatalog;
 import dev.distillery.run.Run;
 import dev.distillery.run.RunStore;
+import dev.distillery.run.Stage;
+import dev.distillery.run.StageRunner;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -55,10 +57,11 @@ public final class TextCollapseJob {
         Splits.Pair split = DuplicateGroups.split(data, 0.3, 42, "train", "held-out").parts();
         List<String> train = split.first().examples().stream().map(Example::text).toList();
         List<String> heldOut = split.second().examples().stream().map(Example::text).toList();
-        Run run = runs.create("collapse");
-        run.writeConfig(JSON.convertValue(spec, Map.class));
-        run.start("collapse", args, spec.seeds().get(0), catalog.inputFiles(spec.data()));
-        return run.record(() -> execute(run, spec, train, heldOut), TextCollapseJob::results, TextCollapseJob::summary);
+        return new StageRunner(runs).run(Stage.<Spec, Outcome>named("collapse", spec)
+                .seeded(spec.seeds().get(0))
+                .reads(catalog.inputFiles(spec.data()))
+                .does(run -> execute(run, spec, train, heldOut))
+                .reports(TextCollapseJob::results, TextCollapseJob::summary), args);
     }
 
     private Outcome execute(Run run, Spec spec, List<String> train, List<String> heldOut) {

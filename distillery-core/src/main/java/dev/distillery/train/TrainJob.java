@@ -17,6 +17,8 @@ import dev.distillery.model.ModelSpec;
 import dev.distillery.report.Plots;
 import dev.distillery.run.Run;
 import dev.distillery.run.RunStore;
+import dev.distillery.run.Stage;
+import dev.distillery.run.StageRunner;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -89,7 +91,6 @@ public final class TrainJob {
 
     /** Starts a new run of {@code spec} under {@code command} (e.g. "train", "quickstart"). */
     public Outcome run(TrainSpec spec, String command, List<String> args) {
-        Run run = runs.create(command);
         List<Path> inputs = new ArrayList<>(catalog.inputFiles(spec.data()));
         if (spec.test() != null) {
             inputs.addAll(catalog.inputFiles(spec.test()));
@@ -103,10 +104,12 @@ public final class TrainJob {
                     + "labels alone (--ssl-method self-training trains the n-gram network on pseudo-labels)");
             spec = spec.withoutSelfTraining();
         }
-        spec = resolveDefaults(spec, data);
-        run.writeConfig(JSON.convertValue(spec, Map.class));
-        run.start(command, args, spec.train().seed(), inputs);
-        return execute(run, spec, data);
+        TrainSpec resolved = resolveDefaults(spec, data);
+        return new StageRunner(runs).run(Stage.<TrainSpec, Outcome>named(command, resolved)
+                .seeded(resolved.train().seed())
+                .reads(inputs)
+                .does(run -> trainAndEvaluate(run, resolved, data))
+                .reports(TrainJob::results, TrainJob::summary), args);
     }
 
     /** Whether {@code spec} leaves the model to {@code auto} and has few enough labels for it to cross-validate. */
@@ -283,10 +286,6 @@ public final class TrainJob {
         return new Dataset(source.name() + "-unlabeled", train.schema(), source.examples().stream().map(e -> e.withLabel(null)).toList());
     }
 
-    private Outcome execute(Run run, TrainSpec spec, Splits3 data) {
-        return run.record(() -> trainAndEvaluate(run, spec, data), TrainJob::results, TrainJob::summary);
-    }
-
     private Outcome trainAndEvaluate(Run run, TrainSpec spec, Splits3 data) {
         TrainListener recording = new RecordingListener(listener, run);
         Dataset validation = data.validation() == null || data.validation().size() == 0 ? null : data.validation();
@@ -332,10 +331,10 @@ public final class TrainJob {
                 result = trainer.train(classifier, data.train(), data.validation());
             } else {
                 result = new SelfTrainer(spec.train(), spec.selfTraining(), recording, m -> {
-                    labeledRound[0] = evaluate(m, test);
+                    labeledRound[0] = Evaluation.of(m, test);
                     listener.onMessage(String.format("labeled round: test accuracy %.4f", labeledRound[0].accuracy()));
                     if (validation != null) {
-                        labeledRoundValidation[0] = evaluate(m, validation).accuracy();
+                        labeledRoundValidation[0] = Evaluation.of(m, validation).accuracy();
                     }
                 }, run.checkpointDir("self-training")).train(classifier, data.train(), data.unlabeled(), data.validation());
             }
@@ -385,7 +384,7 @@ public final class TrainJob {
         if (spec.selfTraining() == null || validation == null) {
             return null;
         }
-        UnlabeledCheck check = new UnlabeledCheck(labeledRoundAccuracy, evaluate(classifier, validation).accuracy(), validation.size());
+        UnlabeledCheck check = new UnlabeledCheck(labeledRoundAccuracy, Evaluation.of(classifier, validation).accuracy(), validation.size());
         if (check.lowered()) {
             listener.onMessage(check.warning());
         }
@@ -397,7 +396,7 @@ public final class TrainJob {
             Evaluation labeledRound, UnlabeledCheck check, Map<String, Object> selection) {
         Dataset test = data.test().filter(data.test().name(), e -> e.hasLabel());
         listener.onMessage("evaluating on " + data.test().size() + " test examples");
-        Evaluation eval = evaluate(classifier, test);
+        Evaluation eval = Evaluation.of(classifier, test);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("run", run.id());
         meta.put("trained_on", spec.data());
@@ -411,16 +410,6 @@ public final class TrainJob {
         plotCurves(result.history(), run.plotsDir());
         return new Outcome(run, spec, data, result, eval, speed, classifier.parameterCount(), bytes, labeledRound, check,
                 selection);
-    }
-
-    /** Accuracy, macro-F1 and confusion of {@code classifier} on labeled {@code data}. */
-    public static Evaluation evaluate(Classifier classifier, Dataset data) {
-        int[] predicted = classifier.predict(data.examples(), 512);
-        int[] truth = new int[data.size()];
-        for (int i = 0; i < truth.length; i++) {
-            truth[i] = classifier.schema().indexOf(data.get(i).label().orElseThrow());
-        }
-        return Evaluation.of(truth, predicted, classifier.schema().labels());
     }
 
     static Map<String, Object> results(Outcome o) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.distillery.eval.Evaluation;
 import ai.djl.nn.Parameter;
 import dev.distillery.TestData;
 import dev.distillery.data.Dataset;
@@ -15,7 +16,6 @@ import dev.distillery.model.Flops;
 import dev.distillery.model.QuantizedWeights;
 import dev.distillery.train.ClassifierTrainer;
 import dev.distillery.train.TrainConfig;
-import dev.distillery.train.TrainJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -52,7 +52,7 @@ class CompressionTest {
     }
 
     static double accuracy(Classifier c, Dataset d) {
-        return TrainJob.evaluate(c, d).accuracy();
+        return Evaluation.of(c, d).accuracy();
     }
 
     static float[][] logits(Classifier c, List<Example> examples) {

@@ -3,6 +3,7 @@ package dev.distillery.distill;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.distillery.eval.Evaluation;
 import dev.distillery.TestData;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.JsonlFormat;
@@ -83,7 +84,7 @@ class DistillJobTest {
 
         Dataset testData = JsonlFormat.read(test, OnError.FAIL).dataset();
         try (Classifier loaded = Classifier.load(o.run().modelDir())) {
-            double acc = dev.distillery.train.TrainJob.evaluate(loaded, testData.withSchema(loaded.schema())).accuracy();
+            double acc = Evaluation.of(loaded, testData.withSchema(loaded.schema())).accuracy();
             assertThat(acc).isEqualTo(student.accuracy());
         }
 

@@ -35,7 +35,7 @@ class RunStoreTest {
         Run run = new RunStore(dir).create("train");
         run.start("train", List.of(), 1, List.of());
         assertThat(run.provenance()).containsEntry("status", "running").containsKeys("software", "machine", "started");
-        run.finish("finished", Map.of("test_accuracy", 0.5));
+        run.finish("finished", Map.of("test_accuracy", 0.5), Map.of());
         assertThat(run.provenance()).containsEntry("status", "finished").containsKey("finished");
         assertThat(run.results()).containsEntry("test_accuracy", 0.5);
         run.appendMetrics(Map.of("epoch", 1));

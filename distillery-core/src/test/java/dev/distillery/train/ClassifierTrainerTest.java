@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.distillery.eval.Evaluation;
 import dev.distillery.TestData;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
@@ -27,7 +28,7 @@ class ClassifierTrainerTest {
     }
 
     static double accuracy(Classifier c, Dataset d) {
-        return TrainJob.evaluate(c, d).accuracy();
+        return Evaluation.of(c, d).accuracy();
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.distillery.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.distillery.eval.Evaluation;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distillery.TestData;
 import dev.distillery.data.Example;
@@ -149,8 +150,8 @@ class TrainJobTest {
         try (dev.distillery.model.Classifier labelsAlone = dev.distillery.model.Classifier.load(supervised.run().modelDir());
                 dev.distillery.model.Classifier saved = dev.distillery.model.Classifier.load(o.run().modelDir())) {
             assertThat(o.unlabeledCheck().labeledRoundAccuracy())
-                    .isEqualTo(TrainJob.evaluate(labelsAlone, o.data().validation()).accuracy());
-            assertThat(o.unlabeledCheck().finalAccuracy()).isEqualTo(TrainJob.evaluate(saved, o.data().validation()).accuracy());
+                    .isEqualTo(Evaluation.of(labelsAlone, o.data().validation()).accuracy());
+            assertThat(o.unlabeledCheck().finalAccuracy()).isEqualTo(Evaluation.of(saved, o.data().validation()).accuracy());
         }
         assertThat(Files.readString(o.run().dir().resolve("results.json"))).contains("labeled_round_val_accuracy")
                 .contains("final_val_accuracy");
@@ -170,7 +171,7 @@ class TrainJobTest {
         try (dev.distillery.model.Classifier saved = dev.distillery.model.Classifier.load(a.run().modelDir());
                 dev.distillery.model.Classifier lastStep = dev.distillery.model.Classifier.load(l.run().modelDir())) {
             assertThat(history.get(history.size() - 1).valAccuracy())
-                    .isEqualTo(TrainJob.evaluate(saved, a.data().validation()).accuracy());
+                    .isEqualTo(Evaluation.of(saved, a.data().validation()).accuracy());
             // Both runs take the same steps (same seed and data); only the averaged one ends on the average.
             assertThat(ClassifierTrainerTest.weights(saved)).isNotEqualTo(ClassifierTrainerTest.weights(lastStep));
         }
@@ -247,7 +248,7 @@ class TrainJobTest {
         assertThat(o.test().accuracy()).isGreaterThan(0.95);
         assertThat(o.modelSelection()).containsKeys("c", "folds", "cv_accuracy");
         try (dev.distillery.model.Classifier saved = dev.distillery.model.Classifier.load(o.run().modelDir())) {
-            assertThat(TrainJob.evaluate(saved, o.data().test()).accuracy()).isEqualTo(o.test().accuracy());
+            assertThat(Evaluation.of(saved, o.data().test()).accuracy()).isEqualTo(o.test().accuracy());
         }
     }
 

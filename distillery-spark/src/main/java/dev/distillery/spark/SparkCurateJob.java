@@ -8,6 +8,8 @@ import dev.distillery.curate.DocFiles;
 import dev.distillery.data.OnError;
 import dev.distillery.run.Run;
 import dev.distillery.run.RunStore;
+import dev.distillery.run.Stage;
+import dev.distillery.run.StageRunner;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,35 +37,34 @@ public final class SparkCurateJob {
     public static String run(Path input, Path output, CurateConfig config, String master, OnError onError, RunStore runs,
             List<String> args) {
         DocFiles.checkInput(input);
-        Run run = runs.create("curate");
-        Map<String, Object> cfg = new LinkedHashMap<>();
-        cfg.put("input", input.toString());
-        cfg.put("output", output.toString());
-        cfg.put("engine", "spark");
-        cfg.put("master", master);
-        cfg.put("on_error", onError.name());
-        cfg.put("steps", config.steps());
-        run.writeConfig(cfg);
-        run.start("curate", args, 0, List.of(input));
-        String[] table = new String[1];
-        run.record(() -> {
-            SparkSession spark = session(master);
-            try {
-                JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-                long[] skipped = new long[1];
-                JavaRDD<SparkCurator.SDoc> docs = SparkCurator.readJsonl(sc, input.toString(), onError, skipped);
-                long in = docs.count();
-                SparkCurator.Result r = SparkCurator.run(sc, docs, config,
-                        test -> DocFiles.read(Path.of(test), OnError.FAIL).docs().stream().map(Doc::text).toList());
-                write(spark, r.kept(), output);
-                table[0] = table(r.funnel(), in, skipped[0]);
-                return new Object[] {r, in, skipped[0]};
-            } finally {
-                spark.stop();
-            }
-        }, o -> results((SparkCurator.Result) o[0], (long) o[1], (long) o[2], output), o -> "# Curation " + run.id()
-                + " (Spark, " + master + ")\n\n```\n" + table[0] + "```\n");
-        return table[0] + "\nrun saved to " + run.dir() + "\n";
+        CurateJob.Settings settings = new CurateJob.Settings(input.toString(), output.toString(), "spark", master, onError.name(),
+                config.steps());
+        Curated c = new StageRunner(runs).run(Stage.<CurateJob.Settings, Curated>named("curate", settings)
+                .reads(config.inputs(input))
+                .does(run -> curate(run, input, output, config, master, onError))
+                .reports(o -> results(o.result(), o.in(), o.skipped(), output),
+                        o -> "# Curation " + o.run().id() + " (Spark, " + master + ")\n\n```\n" + o.table() + "```\n")
+                .writes((run, o) -> Map.of("data", output)), args);
+        return c.table() + "\nrun saved to " + c.run().dir() + "\n";
+    }
+
+    /** What a Spark curation returns: the funnel, the records read and the bad lines skipped, and the printed table. */
+    private record Curated(Run run, SparkCurator.Result result, long in, long skipped, String table) {}
+
+    private static Curated curate(Run run, Path input, Path output, CurateConfig config, String master, OnError onError) {
+        SparkSession spark = session(master);
+        try {
+            JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            long[] skipped = new long[1];
+            JavaRDD<SparkCurator.SDoc> docs = SparkCurator.readJsonl(sc, input.toString(), onError, skipped);
+            long in = docs.count();
+            SparkCurator.Result r = SparkCurator.run(sc, docs, config,
+                    test -> DocFiles.read(Path.of(test), OnError.FAIL).docs().stream().map(Doc::text).toList());
+            write(spark, r.kept(), output);
+            return new Curated(run, r, in, skipped[0], table(r.funnel(), in, skipped[0]));
+        } finally {
+            spark.stop();
+        }
     }
 
     public static SparkSession session(String master) {

@@ -1,0 +1,79 @@
+package dev.distillery.eval;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.distillery.data.Dataset;
+import dev.distillery.data.InputCheck;
+import dev.distillery.data.OnError;
+import dev.distillery.data.ReadResult;
+import dev.distillery.data.sources.DataCatalog;
+import dev.distillery.model.Classifier;
+import dev.distillery.run.Run;
+import dev.distillery.run.RunStore;
+import dev.distillery.run.Stage;
+import dev.distillery.run.StageRunner;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** The eval command as a library call: a saved model's accuracy, macro-F1, confusion, latency and throughput on labeled data. */
+public final class EvalJob {
+    /** Latency and throughput are timed on at most this many examples, in batches of this size. */
+    private static final int TIMED = 256;
+
+    public record Outcome(Run run, Path model, String data, Evaluation evaluation, SpeedReport speed, int skipped) {}
+
+    /** The recorded configuration of an evaluation. */
+    public record Settings(String model, String data, @JsonProperty("on_error") String onError) {}
+
+    private final DataCatalog catalog;
+    private final RunStore runs;
+    private final Consumer<String> log;
+
+    public EvalJob(DataCatalog catalog, RunStore runs, Consumer<String> log) {
+        this.catalog = catalog;
+        this.runs = runs;
+        this.log = log == null ? s -> {} : log;
+    }
+
+    public Outcome run(Path modelDir, String dataRef, OnError onError, List<String> args) {
+        ReadResult read = catalog.load(dataRef, onError, log);
+        try (Classifier classifier = Classifier.load(modelDir)) {
+            Dataset labeled = InputCheck.conform(read.dataset().filter(read.dataset().name(), e -> e.hasLabel()), classifier.schema(),
+                    InputCheck.Labels.MUST_BE_KNOWN);
+            if (labeled.isEmpty()) {
+                throw new IllegalArgumentException(dataRef + " has no labeled examples to evaluate on");
+            }
+            return new StageRunner(runs).run(Stage.<Settings, Outcome>named("eval", new Settings(modelDir.toString(), dataRef, onError.name()))
+                    .reads(catalog.inputFiles(dataRef))
+                    .does(run -> {
+                        Evaluation eval = Evaluation.of(classifier, labeled);
+                        SpeedReport speed = SpeedReport.measure(classifier, labeled.examples().subList(0, Math.min(TIMED, labeled.size())),
+                                200, TIMED, 10, Classifier.sizeOnDisk(modelDir));
+                        return new Outcome(run, modelDir, dataRef, eval, speed, read.skipped());
+                    })
+                    .reports(EvalJob::results, EvalJob::summary), args);
+        }
+    }
+
+    static Map<String, Object> results(Outcome o) {
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("accuracy", o.evaluation().accuracy());
+        results.put("macro_f1", o.evaluation().macroF1());
+        results.put("examples", o.evaluation().count());
+        results.put("skipped_records", o.skipped());
+        results.put("parameters", o.speed().parameters());
+        results.put("bytes_on_disk", o.speed().bytesOnDisk());
+        results.put("latency_p50_ms", o.speed().latencyP50Ms());
+        results.put("latency_p99_ms", o.speed().latencyP99Ms());
+        results.put("throughput_per_s", o.speed().throughputPerSecond());
+        results.put("confusion", o.evaluation().confusion());
+        results.put("labels", o.evaluation().labels());
+        return results;
+    }
+
+    static String summary(Outcome o) {
+        return "# Evaluation " + o.run().id() + "\n\nmodel `" + o.model() + "` on `" + o.data() + "`\n\n```\n" + o.evaluation().report() + "```\n";
+    }
+}
