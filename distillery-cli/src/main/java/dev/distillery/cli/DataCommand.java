@@ -2,7 +2,7 @@ package dev.distillery.cli;
 
 import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
-import dev.distillery.curate.DuplicateGroups;
+import dev.distillery.curate.SplitJob;
 import dev.distillery.data.ReadResult;
 import dev.distillery.data.sources.FetchReport;
 import dev.distillery.data.sources.KnownDataset;
@@ -148,15 +148,13 @@ final class DataCommand implements Runnable {
         @Override
         public Integer call() {
             Context ctx = Context.fromEnvironment();
-            ReadResult r = ctx.catalog().load(ref, onError.policy, System.out::println);
-            DuplicateGroups.Split split = DuplicateGroups.split(r.dataset(), testFraction, seed, "train", "test");
-            var parts = split.parts();
-            dev.distillery.data.DataFiles.write(parts.first(), out.resolve("train.jsonl"));
-            dev.distillery.data.DataFiles.write(parts.second(), out.resolve("test.jsonl"));
-            System.out.printf("wrote %,d training and %,d test examples to %s (seed %d%s)%n", parts.first().size(),
-                    parts.second().size(), out, seed, r.skipped() > 0 ? ", " + r.skipped() + " bad records skipped" : "");
-            System.out.println(split.describe() + "; test examples with a duplicate in training: "
-                    + DuplicateGroups.testExamplesDuplicatedInTraining(parts.first(), parts.second()));
+            SplitJob.Outcome o = new SplitJob(ctx.catalog(), ctx.runs(), System.out::println)
+                    .run(ref, testFraction, seed, out, onError.policy, List.of(ref, "--test-fraction", Double.toString(testFraction),
+                            "--seed", Long.toString(seed), "--out", out.toString()));
+            System.out.printf("wrote %,d training and %,d test examples to %s (seed %d%s)%n", o.train(), o.test(), out, seed,
+                    o.skipped() > 0 ? ", " + o.skipped() + " bad records skipped" : "");
+            System.out.println(o.description() + "; test examples with a duplicate in training: " + o.testDuplicatedInTraining());
+            System.out.println("run saved to " + o.run().dir());
             return 0;
         }
     }

@@ -31,8 +31,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         Context ctx = Context.fromEnvironment();
         Recipe r = RecipeParser.parse(recipe);
-        RecipeRunner runner = new RecipeRunner(ctx.runs(), ctx.catalog(), ctx.home().root().resolve("recipes"), new PicocliStages(),
-                System.out::println);
+        RecipeRunner runner = runner(ctx);
         if (plan) {
             RecipeRunner.Outcome p = runner.plan(r, from);
             System.out.printf("recipe %s: %d stages%n", r.name(), r.stages().size());
@@ -46,6 +45,15 @@ final class RunCommand implements Callable<Integer> {
             }
             return 0;
         }
+        return execute(runner, r, from).exitCode();
+    }
+
+    static RecipeRunner runner(Context ctx) {
+        return new RecipeRunner(ctx.runs(), ctx.catalog(), ctx.home().root().resolve("recipes"), new PicocliStages(), System.out::println);
+    }
+
+    /** Runs {@code r} and prints each stage's action and status, the report, and a failed stage. */
+    static RecipeRunner.Outcome execute(RecipeRunner runner, Recipe r, String from) {
         RecipeRunner.Outcome o = runner.run(r, from);
         System.out.printf("%nrecipe %s:%n", r.name());
         for (Recipe.Stage s : o.dag().order()) {
@@ -58,6 +66,6 @@ final class RunCommand implements Callable<Integer> {
         if (o.failedStage() != null) {
             System.out.println("stage " + o.failedStage() + " failed; the stages before it are cached for the next run");
         }
-        return o.exitCode();
+        return o;
     }
 }

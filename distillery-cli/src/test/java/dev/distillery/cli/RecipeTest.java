@@ -33,6 +33,7 @@ class RecipeTest extends CliTestBase {
               check:
                 command: eval
                 with: {model: "${stages.small.run}", data: "${stages.split.out}/test.jsonl"}
+            intended_use: sorting a test mailbox; not for deleting mail unseen
             """;
 
     /** What each stage did in the run whose output is {@code out}: stage name to run / cached / resume / not run. */
@@ -64,6 +65,12 @@ class RecipeTest extends CliTestBase {
         String html = Files.readString(report);
         assertThat(html).contains("teacher", "quantize", "test_accuracy", "Lineage").contains(dir.resolve("home/recipes/tiny/work/split/train.jsonl").toString())
                 .doesNotContain("http://", "https://", "<script src");
+        // The final model's card: the quantized model, its intended use, the raw data it descends from with its checksum,
+        // and the figures the eval stage measured on it.
+        String card = html.substring(html.indexOf("<h2>Final model</h2>"), html.indexOf("<h2>Lineage</h2>"));
+        assertThat(card).contains("stage small", "sorting a test mailbox; not for deleting mail unseen",
+                "split (data split) &rarr; teacher (train) &rarr; small (quantize)", data.toString(),
+                dev.distillery.util.Hashing.sha256(data), "(stage check on ");
 
         assertThat(actions(run("run", recipe.toString()).out())).containsOnlyKeys("split", "teacher", "small", "check")
                 .allSatisfy((k, v) -> assertThat(v).isEqualTo("cached"));
@@ -111,7 +118,7 @@ class RecipeTest extends CliTestBase {
         Path root = Path.of("").toAbsolutePath().getParent().resolve("recipes");
         try (var files = Files.list(root)) {
             List<Path> recipes = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
-            assertThat(recipes).extracting(p -> p.getFileName().toString()).contains("fashion-mnist.yaml", "spamassassin.yaml", "template.yaml");
+            assertThat(recipes).extracting(p -> p.getFileName().toString()).contains("fashion-mnist.yaml", "quickstart.yaml", "spamassassin.yaml", "template.yaml");
             for (Path recipe : recipes) {
                 Result plan = run("run", recipe.toString(), "--plan"); // parses, resolves references, checks every stage's options
                 assertThat(plan.exitCode()).as(recipe + ": " + plan.err()).isZero();

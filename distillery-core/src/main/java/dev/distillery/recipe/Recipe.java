@@ -11,8 +11,9 @@ import java.util.Map;
  * @param name   the recipe's name: where its cache and reports live
  * @param file   the YAML file it was read from
  * @param stages in the file's order
+ * @param intendedUse what the final model is for and not for, in the author's words (the report's model card); may be null
  */
-public record Recipe(String name, Path file, List<Stage> stages) {
+public record Recipe(String name, Path file, List<Stage> stages, String intendedUse) {
 
     /**
      * One stage.

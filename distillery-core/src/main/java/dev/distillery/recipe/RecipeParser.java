@@ -38,7 +38,7 @@ import java.util.Set;
  * </pre>
  */
 public final class RecipeParser {
-    private static final Set<String> TOP_KEYS = Set.of("name", "stages");
+    private static final Set<String> TOP_KEYS = Set.of("name", "stages", "intended_use");
     private static final Set<String> STAGE_KEYS = Set.of("command", "args", "with", "after");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -127,7 +127,11 @@ public final class RecipeParser {
             stages.add(new Recipe.Stage(stageName, command, List.copyOf(args), options, List.copyOf(after),
                     lines.getOrDefault(pointer, 1), Map.copyOf(keyLines)));
         }
-        Recipe recipe = new Recipe(name, file, List.copyOf(stages));
+        JsonNode use = root.path("intended_use");
+        if (!use.isMissingNode() && !use.isTextual()) {
+            throw new DataFormatException(at(file, lines, "/intended_use"), "intended_use is not text", "intended_use: what the model is for, and not for");
+        }
+        Recipe recipe = new Recipe(name, file, List.copyOf(stages), use.isTextual() ? use.asText().trim() : null);
         Dag.of(recipe); // references and cycles, checked before anything runs
         return recipe;
     }

@@ -53,6 +53,7 @@ final class RecipeReport {
                     .append("</td><td>").append(st == null || st.run() == null ? "" : keyResults(Path.of(st.run()))).append("</td></tr>");
         }
         h.append("</table>");
+        modelCard(o, runs, h);
         lineage(o, h);
         for (Recipe.Stage s : o.dag().order()) {
             StageState st = o.states().get(s.name());
@@ -76,6 +77,127 @@ final class RecipeReport {
         }
         h.append("</body></html>\n");
         AtomicFiles.writeString(o.report(), h.toString());
+    }
+
+    /**
+     * The card of the recipe's final model (the last stage, in order, that saved one): what it is for (the recipe's
+     * {@code intended_use}), its checksum, the data it descends from with checksums, the chain of stages, and its
+     * measured accuracy, size and latency (from an eval stage of that model if there is one, else from its own run).
+     */
+    private static void modelCard(RecipeRunner.Outcome o, RunStore runs, StringBuilder h) {
+        Recipe.Stage last = null;
+        for (Recipe.Stage s : o.dag().order()) {
+            StageState st = o.states().get(s.name());
+            if (st != null && st.finished() && st.run() != null && Files.isDirectory(Path.of(st.run()).resolve("model"))) {
+                last = s;
+            }
+        }
+        h.append("<h2>Final model</h2>");
+        if (last == null) {
+            h.append("<p>No stage saved a model.</p>");
+            return;
+        }
+        Path run = Path.of(o.states().get(last.name()).run());
+        Path model = run.resolve("model");
+        h.append("<table><tr><th>model</th><td><code>").append(esc(model.toString())).append("</code> (stage ").append(esc(last.name()))
+                .append(")</td></tr><tr><th>sha256 of model/</th><td><code>").append(dev.distillery.util.Hashing.sha256Tree(model))
+                .append("</code></td></tr><tr><th>intended use</th><td>").append(o.recipe().intendedUse() == null
+                        ? "not stated: add <code>intended_use:</code> to the recipe" : esc(o.recipe().intendedUse()))
+                .append("</td></tr>");
+        java.util.List<String> chain = new java.util.ArrayList<>();
+        java.util.Map<String, String> data = new java.util.TreeMap<>();
+        for (Recipe.Stage s : o.dag().order()) {
+            if (s == last || ancestors(o.dag(), last.name()).contains(s.name())) {
+                chain.add(s.name() + " (" + s.commandLine() + ")");
+                StageState st = o.states().get(s.name());
+                if (st != null && st.run() != null) {
+                    provenanceInputs(Path.of(st.run())).forEach((file, sum) -> {
+                        if (!Path.of(file).startsWith(runs.root())) { // a run's own output is traced through its stage
+                            data.put(file, sum);
+                        }
+                    });
+                }
+            }
+        }
+        h.append("<tr><th>made by</th><td>").append(String.join(" &rarr; ", chain.stream().map(RecipeReport::esc).toList())).append("</td></tr>");
+        h.append("<tr><th>data (sha256)</th><td>");
+        data.forEach((file, sum) -> h.append(esc(file)).append(" <code>").append(esc(sum)).append("</code><br>"));
+        h.append("</td></tr>");
+        Measured m = measured(o, run, model);
+        h.append("<tr><th>measured</th><td>").append(m == null ? "no accuracy recorded for this model" : esc(m.describe())).append("</td></tr></table>");
+    }
+
+    /** Accuracy, macro-F1, bytes on disk and p50 latency of one model, and where they were measured. */
+    record Measured(double accuracy, double macroF1, double bytes, double latencyP50Ms, String where) {
+        String describe() {
+            return String.format("accuracy %.4f, macro-F1 %.4f, %,.0f bytes on disk, latency p50 %.2f ms (%s)", accuracy, macroF1, bytes,
+                    latencyP50Ms, where);
+        }
+    }
+
+    private static Measured measured(RecipeRunner.Outcome o, Path run, Path model) {
+        for (Recipe.Stage s : o.dag().order()) {
+            StageState st = o.states().get(s.name());
+            if (s.commandLine().equals("eval") && st != null && st.finished() && st.run() != null) {
+                JsonNode cfg = readJson(Path.of(st.run()).resolve(Run.CONFIG));
+                if (cfg != null && Path.of(cfg.path("model").asText()).normalize().equals(model.normalize())) {
+                    JsonNode r = readJson(Path.of(st.run()).resolve(Run.RESULTS));
+                    return r == null ? null : new Measured(r.path("accuracy").asDouble(), r.path("macro_f1").asDouble(),
+                            r.path("bytes_on_disk").asDouble(), r.path("latency_p50_ms").asDouble(), "stage " + s.name() + " on "
+                                    + cfg.path("data").asText());
+                }
+            }
+        }
+        JsonNode r = readJson(run.resolve(Run.RESULTS));
+        if (r == null) {
+            return null;
+        }
+        if (r.has("test_accuracy") && r.has("bytes_on_disk")) { // train
+            return new Measured(r.get("test_accuracy").asDouble(), r.path("test_macro_f1").asDouble(Double.NaN),
+                    r.get("bytes_on_disk").asDouble(), r.path("latency_p50_ms").asDouble(Double.NaN), "its run's test set");
+        }
+        if (r.path("students").isArray() && !r.get("students").isEmpty()) { // distill
+            JsonNode s = r.get("students").get(0);
+            return new Measured(s.path("accuracy").asDouble(), s.path("macro_f1").asDouble(Double.NaN), s.path("bytes_on_disk").asDouble(),
+                    s.path("latency_p50_ms").asDouble(Double.NaN), "its run's test set");
+        }
+        for (JsonNode v : r.path("variants")) { // prune, quantize, factorize, lora, compress: the variant saved as model/
+            if (v.path("name").asText().equals(r.path("chosen").asText())) {
+                return new Measured(v.path("test_accuracy").asDouble(), Double.NaN, v.path("bytes_on_disk").asDouble(),
+                        v.path("latency_p50_ms").asDouble(Double.NaN), "its run's test set");
+            }
+        }
+        return null;
+    }
+
+    private static java.util.Set<String> ancestors(Dag dag, String stage) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        java.util.Deque<String> todo = new java.util.ArrayDeque<>(dag.dependsOn().get(stage));
+        while (!todo.isEmpty()) {
+            String s = todo.pop();
+            if (seen.add(s)) {
+                todo.addAll(dag.dependsOn().get(s));
+            }
+        }
+        return seen;
+    }
+
+    /** The input files a run recorded, with their SHA-256. */
+    private static java.util.Map<String, String> provenanceInputs(Path run) {
+        java.util.Map<String, String> inputs = new java.util.LinkedHashMap<>();
+        JsonNode prov = readJson(run.resolve(Run.PROVENANCE));
+        if (prov != null) {
+            prov.path("inputs").fields().forEachRemaining(e -> inputs.put(e.getKey(), e.getValue().asText()));
+        }
+        return inputs;
+    }
+
+    private static JsonNode readJson(Path f) {
+        try {
+            return Files.isRegularFile(f) ? JSON.readTree(f.toFile()) : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /**
