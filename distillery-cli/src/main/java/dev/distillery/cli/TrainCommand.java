@@ -93,6 +93,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "validation and test splits (so they are never scored).")
     String extra;
 
+    @Option(names = "--corrections", paramLabel = "FILE",
+            description = "Label corrections applied to --data as it is read (JSON lines {\"id\", \"action\": relabel|keep|remove, "
+                    + "\"label\"}), as the review of `label issues` in `distillery ui` writes them; what changed is counted.")
+    String corrections;
+
     @Option(names = "--resume", paramLabel = "RUN", description = "Continue an interrupted training run from its checkpoints "
             + "(the same as 'distillery resume RUN').")
     String resume;
@@ -116,7 +121,7 @@ final class TrainCommand implements Callable<Integer> {
                 : new SelfTraining(unlabeled, sslRounds, sslThreshold, sslEpochs != null ? sslEpochs : options.trainConfig().epochs(),
                         method, sslLearningRate, views, sslEma);
         TrainSpec trainSpec = new TrainSpec(data, test, testFraction, validationFraction, labeled,
-                options.modelSpec(), options.trainConfig(), options.optimizer.onError.policy, ssl, extra);
+                options.modelSpec(), options.trainConfig(), options.optimizer.onError.policy, ssl, extra, corrections);
         Context ctx = Context.fromEnvironment();
         TrainJob job = new TrainJob(ctx.catalog(), ctx.runs(), new ConsoleProgress(System.out));
         TrainJob.Outcome outcome = job.run(trainSpec, "train",

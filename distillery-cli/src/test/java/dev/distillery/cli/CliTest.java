@@ -18,7 +18,26 @@ class CliTest extends CliTestBase {
     void helpListsEveryStageAndExitCodes() {
         Result r = run("--help");
         assertThat(r.exitCode()).isZero();
-        assertThat(r.out()).contains("quickstart", "data", "train", "eval", "predict", "runs", "Exit codes", "bad input");
+        assertThat(r.out()).contains("quickstart", "data", "train", "eval", "predict", "runs", "ui", "Exit codes", "bad input");
+    }
+
+    @Test
+    void trainAppliesLabelCorrectionsCountsThemAndRecordsTheFileAsAnInput() throws Exception {
+        Path data = spamFile(20);
+        Path corrections = dir.resolve("corrections.jsonl");
+        Files.writeString(corrections, "{\"id\":\"m0\",\"action\":\"relabel\",\"label\":\"ham\"}\n"
+                + "{\"id\":\"m1\",\"action\":\"remove\"}\n{\"id\":\"m2\",\"action\":\"keep\"}\n");
+        Result r = run("train", "--data", data.toString(), "--test-fraction", "0.25", "--model", "ngram", "--epochs", "1",
+                "--corrections", corrections.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("corrections: 1 relabeled, 1 removed, 1 confirmed as given");
+        Path runDir = Path.of(r.out().lines().filter(l -> l.startsWith("run saved to ")).findFirst().orElseThrow().substring(13));
+        assertThat(Files.readString(runDir.resolve("provenance.json"))).contains(corrections.toAbsolutePath().toString());
+
+        Files.writeString(corrections, "{\"id\":\"nobody\",\"action\":\"keep\"}\n");
+        Result wrong = run("train", "--data", data.toString(), "--test-fraction", "0.25", "--corrections", corrections.toString());
+        assertThat(wrong.exitCode()).isEqualTo(2);
+        assertThat(wrong.err()).contains(corrections.toString(), "nobody");
     }
 
     @Test

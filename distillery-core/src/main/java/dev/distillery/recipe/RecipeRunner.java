@@ -118,9 +118,11 @@ public final class RecipeRunner {
         Map<String, String> keys = new LinkedHashMap<>();
         String failed = null;
         int exit = 0;
+        writePlan(dir, recipe, plan.dag(), actions);
         for (Recipe.Stage s : plan.dag().order()) {
             if (failed != null) {
                 actions.put(s.name(), "not run");
+                writePlan(dir, recipe, plan.dag(), actions);
                 continue;
             }
             StageState before = state.get(s.name());
@@ -128,6 +130,7 @@ public final class RecipeRunner {
             keys.put(s.name(), id.key());
             String action = action(s, id, before, forced);
             actions.put(s.name(), action);
+            writePlan(dir, recipe, plan.dag(), actions);
             StageState estimate = plan.states().get(s.name());
             if (action.equals("cached")) {
                 log.accept(String.format("stage %s: cached (run %s)", s.name(), before.run()));
@@ -364,6 +367,28 @@ public final class RecipeRunner {
             return JSON.readValue(f.toFile(), new TypeReference<LinkedHashMap<String, StageState>>() {});
         } catch (IOException e) {
             throw new IllegalArgumentException(f + " is damaged (" + e.getMessage() + "); delete it to run every stage again");
+        }
+    }
+
+    /**
+     * {@code plan.json}: the DAG of the run in progress (each stage's command, the stages it waits for, and what this run
+     * does with it: run, cached, resume, not run), beside {@code state.json}, for readers such as the dashboard.
+     */
+    private static void writePlan(Path dir, Recipe recipe, Dag dag, Map<String, String> actions) {
+        List<Map<String, Object>> stages = new ArrayList<>();
+        for (Recipe.Stage s : dag.order()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", s.name());
+            m.put("command", s.commandLine());
+            m.put("after", List.copyOf(dag.dependsOn().get(s.name())));
+            m.put("action", actions.getOrDefault(s.name(), "?"));
+            stages.add(m);
+        }
+        try {
+            AtomicFiles.writeString(dir.resolve("plan.json"), JSON.writeValueAsString(Map.of("recipe", recipe.file().toAbsolutePath().toString(),
+                    "stages", stages)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -186,6 +186,10 @@ public final class SynthJob {
                 m.put("generator", o.candidate().generator());
                 m.put("label", schema.labels().get(o.candidate().label()));
                 m.put("accepted", o.accepted());
+                if (o.candidate().example() instanceof String text) {
+                    // Generators rewrite training texts, which may hold personal data: the verdicts show them redacted.
+                    m.put("text", dev.distillery.curate.PiiRedactor.redacted(text));
+                }
                 if (!o.accepted()) {
                     m.put("rejected_by", o.rejectedBy());
                     m.put("reason", o.reason());

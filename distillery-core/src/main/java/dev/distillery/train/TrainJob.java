@@ -2,6 +2,7 @@ package dev.distillery.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distillery.curate.DuplicateGroups;
+import dev.distillery.data.Corrections;
 import dev.distillery.data.DataFormatException;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.OnError;
@@ -98,6 +99,9 @@ public final class TrainJob {
         if (spec.extra() != null) {
             inputs.addAll(catalog.inputFiles(spec.extra()));
         }
+        if (spec.corrections() != null) {
+            inputs.add(Path.of(spec.corrections()));
+        }
         Splits3 data = prepare(spec);
         if (unlabeledUnused(spec, data.train().schema())) {
             listener.onMessage("semi-supervised: --ssl-method auto has no method for text with --model auto yet; training on the "
@@ -157,6 +161,11 @@ public final class TrainJob {
         Consumer<String> log = listener::onMessage;
         OnError onError = spec.onError();
         ReadResult read = catalog.load(spec.data(), onError, log);
+        if (spec.corrections() != null) {
+            Corrections.Applied applied = Corrections.read(Path.of(spec.corrections())).apply(read.dataset());
+            log.accept(applied.describe());
+            read = new ReadResult(applied.data(), read.skipped(), read.skipReasons(), read.warnings());
+        }
         if (read.dataset().labeledCount() == 0) {
             throw new DataFormatException(spec.data(), "none of its " + read.dataset().size() + " records has a label",
                     "a \"label\" on the records to train on (IDX images: a labels file beside them, e.g. train-labels-idx1-ubyte"

@@ -18,9 +18,17 @@ import dev.distillery.model.ModelSpec;
  * @param selfTraining       semi-supervised self-training on unlabeled data after the labeled round, or null for none
  * @param extra              more labeled training examples (e.g. synthetic ones) added to the training part after every
  *                           split, so they never reach validation or test, or null for none
+ * @param corrections        a label-corrections file ({@link dev.distillery.data.Corrections}) applied to {@code data} as it
+ *                           is read, before any split; null for none
  */
 public record TrainSpec(String data, String test, double testFraction, double validationFraction, String labeled,
-        ModelSpec model, TrainConfig train, OnError onError, SelfTraining selfTraining, String extra) {
+        ModelSpec model, TrainConfig train, OnError onError, SelfTraining selfTraining, String extra, String corrections) {
+
+    /** A run without label corrections. */
+    public TrainSpec(String data, String test, double testFraction, double validationFraction, String labeled, ModelSpec model,
+            TrainConfig train, OnError onError, SelfTraining selfTraining, String extra) {
+        this(data, test, testFraction, validationFraction, labeled, model, train, onError, selfTraining, extra, null);
+    }
 
     /** A run with no extra training examples. */
     public TrainSpec(String data, String test, double testFraction, double validationFraction, String labeled, ModelSpec model,
@@ -51,21 +59,26 @@ public record TrainSpec(String data, String test, double testFraction, double va
 
     /** This spec with another model (null: left to auto). */
     public TrainSpec withModel(ModelSpec newModel) {
-        return new TrainSpec(data, test, testFraction, validationFraction, labeled, newModel, train, onError, selfTraining, extra);
+        return new TrainSpec(data, test, testFraction, validationFraction, labeled, newModel, train, onError, selfTraining, extra, corrections);
     }
 
     /** This spec with another training configuration. */
     public TrainSpec withTrain(TrainConfig newTrain) {
-        return new TrainSpec(data, test, testFraction, validationFraction, labeled, model, newTrain, onError, selfTraining, extra);
+        return new TrainSpec(data, test, testFraction, validationFraction, labeled, model, newTrain, onError, selfTraining, extra, corrections);
     }
 
     /** This spec without semi-supervised learning. */
     public TrainSpec withoutSelfTraining() {
-        return new TrainSpec(data, test, testFraction, validationFraction, labeled, model, train, onError, null, extra);
+        return new TrainSpec(data, test, testFraction, validationFraction, labeled, model, train, onError, null, extra, corrections);
     }
 
     /** This spec with {@code file} as its extra labeled training examples (null: none). */
     public TrainSpec withExtra(String file) {
-        return new TrainSpec(data, test, testFraction, validationFraction, labeled, model, train, onError, selfTraining, file);
+        return new TrainSpec(data, test, testFraction, validationFraction, labeled, model, train, onError, selfTraining, file, corrections);
+    }
+
+    /** This spec with the label corrections in {@code file} applied to its training data (null: none). */
+    public TrainSpec withCorrections(String file) {
+        return new TrainSpec(data, test, testFraction, validationFraction, labeled, model, train, onError, selfTraining, extra, file);
     }
 }
