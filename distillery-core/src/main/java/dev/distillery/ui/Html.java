@@ -75,6 +75,6 @@ final class Html {
             return v == null ? "" : esc(v);
         }
         double d = n.doubleValue();
-        return d == Math.rint(d) && Math.abs(d) >= 1 ? String.format("%,.0f", d) : String.format("%.4g", d);
+        return d == Math.rint(d) && (Math.abs(d) >= 1 || d == 0) ? String.format("%,.0f", d) : String.format("%.4g", d);
     }
 }

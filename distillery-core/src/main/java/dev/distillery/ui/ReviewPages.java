@@ -330,9 +330,17 @@ final class ReviewPages {
         if (side * side != px.length) {
             return esc(px.length + " features");
         }
+        // Pixels come as 0..1, 0..16 (scikit-learn's digits) or 0..255: stretch each image's range to the grays.
+        float lo = Float.POSITIVE_INFINITY;
+        float hi = Float.NEGATIVE_INFINITY;
+        for (float v : px) {
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        float range = hi > lo ? hi - lo : 1;
         BufferedImage img = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
         for (int i = 0; i < px.length; i++) {
-            img.getRaster().setSample(i % side, i / side, 0, Math.max(0, Math.min(255, Math.round(px[i] * 255))));
+            img.getRaster().setSample(i % side, i / side, 0, Math.round((px[i] - lo) / range * 255));
         }
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         try {

@@ -135,6 +135,7 @@ final class RunPages {
         Run run = UiServer.run(runs, ctx.pathParam("id"));
         StringBuilder b = new StringBuilder("<p>status <span class=\"status\">" + esc(run.status()) + "</span></p>");
         Map<String, Object> results = safe(run::results);
+        b.append(curves(List.of(run), "curves"));
         b.append("<h2>Results</h2>").append(keyValueTable("results", flatten("", results)));
         String command = String.valueOf(safe(run::provenance).getOrDefault("command", ""));
         if (command.equals("label issues")) {
@@ -143,7 +144,6 @@ final class RunPages {
         if (command.equals("curate") || command.equals("synth")) {
             b.append("<p><a href=\"/runs/").append(esc(run.id())).append("/removed\">Review what was removed or rejected</a></p>");
         }
-        b.append(curves(List.of(run), "curves"));
         b.append("<h2>Configuration</h2><pre>").append(esc(pretty(safe(run::config)))).append("</pre>");
         b.append("<h2>Provenance</h2><pre>").append(esc(pretty(safe(run::provenance)))).append("</pre>");
         b.append("<h2>Plots</h2>");
@@ -240,6 +240,7 @@ final class RunPages {
         StringBuilder b = new StringBuilder();
         Map<String, Map<String, double[]>> byCurve = new LinkedHashMap<>();
         int longest = 0;
+        boolean epochs = true;
         for (Run r : chosen) {
             List<Map<String, Object>> lines;
             try {
@@ -248,6 +249,7 @@ final class RunPages {
                 continue;
             }
             longest = Math.max(longest, lines.size());
+            epochs &= lines.stream().allMatch(l -> l.get("epoch") instanceof Number);
             for (String curve : CURVES) {
                 if (lines.stream().anyMatch(l -> l.get(curve) instanceof Number)) {
                     double[] y = lines.stream().mapToDouble(l -> l.get(curve) instanceof Number n ? n.doubleValue() : Double.NaN).toArray();
@@ -274,7 +276,7 @@ final class RunPages {
                 System.arraycopy(y, 0, p, 0, y.length);
                 padded.put(name, p);
             });
-            b.append(Html.chart(idPrefix + "-" + i++, e.getKey(), "step (metrics line)", x, padded));
+            b.append(Html.chart(idPrefix + "-" + i++, e.getKey(), epochs ? "epoch" : "metrics line", x, padded));
         }
         return b.toString();
     }
