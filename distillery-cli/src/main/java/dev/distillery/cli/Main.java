@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         description = "Train small, strong models from scarce data and scarce compute, on the JVM.",
         subcommands = {QuickstartCommand.class, DataCommand.class, CurateCommand.class, SynthCommand.class, CollapseCommand.class, TrainCommand.class, EvalCommand.class,
                 DistillCommand.class, CompressCommands.Prune.class, CompressCommands.Quantize.class, CompressCommands.Factorize.class,
-                CompressCommands.Lora.class, CompressCommands.Compress.class, LabelCommand.class, PredictCommand.class, ExportCommand.class, ServeCommand.class, UiCommand.class, RunCommand.class, RunsCommand.class, ResumeCommand.class, EngineCommand.class, CommandLine.HelpCommand.class},
+                CompressCommands.Lora.class, CompressCommands.Compress.class, LabelCommand.class, PredictCommand.class, ExportCommand.class, ServeCommand.class, UiCommand.class, FederateCommand.class, RunCommand.class, RunsCommand.class, ResumeCommand.class, EngineCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure (a bug, an I/O error, training diverged; the trace goes to $DISTILLERY_HOME/logs)",
                 "2:bad input (options, files, records)"},

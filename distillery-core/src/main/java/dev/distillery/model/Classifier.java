@@ -65,6 +65,18 @@ public final class Classifier implements AutoCloseable {
         return new Classifier(spec, schema);
     }
 
+    /**
+     * Initializes the weights now, as a trainer would with {@code seed}, unless they are already; for a starting point
+     * that several copies share (federated clients). A trainer keeps weights it finds.
+     */
+    public Classifier initializeWeights(long seed) {
+        if (!block().isInitialized()) {
+            TorchRuntime.engine().setRandomSeed((int) seed);
+            block().initialize(model.getNDManager(), DataType.FLOAT32, featurizer.inputShape(1));
+        }
+        return this;
+    }
+
     public ModelSpec spec() {
         return spec;
     }

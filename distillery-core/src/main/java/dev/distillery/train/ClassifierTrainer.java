@@ -399,8 +399,8 @@ public final class ClassifierTrainer {
         }
     }
 
-    /** Mean cross-entropy and accuracy in inference mode. */
-    static double[] evaluateLossAndAccuracy(Classifier classifier, List<Example> examples) {
+    /** Mean cross-entropy and accuracy of {@code classifier} on labeled {@code examples}, in inference mode. */
+    public static double[] evaluateLossAndAccuracy(Classifier classifier, List<Example> examples) {
         float[][] probs = classifier.probabilities(examples, 512);
         double loss = 0;
         long correct = 0;

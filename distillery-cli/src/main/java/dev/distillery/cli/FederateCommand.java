@@ -1,0 +1,96 @@
+package dev.distillery.cli;
+
+import dev.distillery.federated.FederateJob;
+import dev.distillery.federated.FederatedTraining;
+import dev.distillery.federated.Partition;
+import dev.distillery.model.LinearSpec;
+import dev.distillery.model.ModelSpec;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "federate", mixinStandardHelpOptions = true,
+        description = {"Federated training, simulated: the data split over clients that never share it, rounds of FedAvg or "
+                + "FedProx (a fraction of the clients train the global model for a few local epochs on their part; the "
+                + "coordinator averages their updates, weighted by example counts), optionally through secure aggregation "
+                + "(pairwise masks: the coordinator sees only the sum) and with client-level differential privacy. The same "
+                + "run trains the references: centralized (pooled data, as many epochs as the clients trained in all) and "
+                + "local-only (each client alone).",
+                "--epochs is not used here: --rounds and --local-epochs set the training."},
+        footer = {"", "Example:", "  distillery federate --data fashion-mnist:train --test fashion-mnist:test --clients 10 "
+                + "--split dirichlet:0.3 --rounds 20 --local-epochs 1 --secure-agg"})
+final class FederateCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", required = true, paramLabel = "DATA", description = "Labeled training data, split over the clients.")
+    String data;
+
+    @Option(names = "--test", required = true, paramLabel = "DATA", description = "Labeled test data the global model is scored on.")
+    String test;
+
+    @Option(names = "--clients", defaultValue = "10", paramLabel = "N", description = "Clients (ignored by by:FIELD). Default: ${DEFAULT-VALUE}.")
+    int clients;
+
+    @Option(names = "--split", defaultValue = "dirichlet:0.3", paramLabel = "HOW",
+            description = "dirichlet:ALPHA (label skew; smaller is more skewed), shards:K (K label-sorted shards a client) or "
+                    + "by:source (one client per record source: natural silos). Default: ${DEFAULT-VALUE}.")
+    String split;
+
+    @Option(names = "--rounds", defaultValue = "20", paramLabel = "R", description = "Rounds. Default: ${DEFAULT-VALUE}.")
+    int rounds;
+
+    @Option(names = "--local-epochs", defaultValue = "1", paramLabel = "E", description = "Epochs each client trains a round. Default: ${DEFAULT-VALUE}.")
+    int localEpochs;
+
+    @Option(names = "--fraction", defaultValue = "1.0", paramLabel = "F", description = "Share of the clients in each round. Default: ${DEFAULT-VALUE}.")
+    double fraction;
+
+    @Option(names = "--algorithm", defaultValue = "fedavg", paramLabel = "A", description = "fedavg or fedprox. Default: ${DEFAULT-VALUE}.")
+    String algorithm;
+
+    @Option(names = "--mu", defaultValue = "0.01", paramLabel = "MU", description = "FedProx's proximal weight. Default: ${DEFAULT-VALUE}.")
+    double mu;
+
+    @Option(names = "--secure-agg", description = "Aggregate through pairwise-masked secure aggregation.")
+    boolean secure;
+
+    @Option(names = "--client-dropout", defaultValue = "0", paramLabel = "P",
+            description = "Chance that a chosen client disappears mid-round (secure aggregation recovers its masks). Default: ${DEFAULT-VALUE}.")
+    double dropout;
+
+    @Option(names = "--dp-clip", defaultValue = "0", paramLabel = "C",
+            description = "Differential privacy: clip each client's update to this norm (0: no DP). Default: ${DEFAULT-VALUE}.")
+    double clip;
+
+    @Option(names = "--dp-noise", defaultValue = "1.0", paramLabel = "Z",
+            description = "Differential privacy: noise multiplier (noise sd on the sum = Z * C). Default: ${DEFAULT-VALUE}.")
+    double noise;
+
+    @Option(names = "--dp-delta", defaultValue = "1e-5", paramLabel = "D", description = "The delta epsilon is reported at. Default: ${DEFAULT-VALUE}.")
+    double delta;
+
+    @Mixin
+    TrainOptions options;
+
+    @Override
+    public Integer call() {
+        ModelSpec model = options.modelSpec();
+        if (model instanceof LinearSpec) {
+            throw new IllegalArgumentException("--model linear is fitted in one solve, not by gradient rounds: choose cnn, mlp, ngram or minilm");
+        }
+        FederatedTraining.Settings federation = new FederatedTraining.Settings(clients, Partition.parse(split), rounds, localEpochs, fraction,
+                algorithm, algorithm.equals("fedprox") ? mu : 0, secure, dropout, clip, noise, delta, options.trainConfig().seed());
+        Context ctx = Context.fromEnvironment();
+        FederateJob.Outcome o = new FederateJob(ctx.catalog(), ctx.runs(), new ConsoleProgress(System.out)).run(data, test, model,
+                options.trainConfig(), federation, options.optimizer.onError.policy,
+                List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));
+        System.out.println();
+        System.out.print(o.run().summary());
+        System.out.println("run saved to " + o.run().dir());
+        return 0;
+    }
+}

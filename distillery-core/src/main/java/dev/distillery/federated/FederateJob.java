@@ -1,0 +1,134 @@
+package dev.distillery.federated;
+
+import dev.distillery.data.Dataset;
+import dev.distillery.data.Example;
+import dev.distillery.data.InputCheck;
+import dev.distillery.data.OnError;
+import dev.distillery.data.sources.DataCatalog;
+import dev.distillery.model.ModelSpec;
+import dev.distillery.report.Plots;
+import dev.distillery.run.Run;
+import dev.distillery.run.RunStore;
+import dev.distillery.run.Stage;
+import dev.distillery.run.StageRunner;
+import dev.distillery.train.TrainConfig;
+import dev.distillery.train.TrainListener;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code distillery federate} as a library call: the simulation of {@link FederatedTraining}, recorded as a run. */
+public final class FederateJob {
+    /** The recorded configuration. */
+    public record Settings(String data, String test, ModelSpec model, TrainConfig local, FederatedTraining.Settings federation) {}
+
+    public record Outcome(Run run, Settings settings, FederatedTraining.Outcome result) {}
+
+    private final DataCatalog catalog;
+    private final RunStore runs;
+    private final TrainListener listener;
+
+    public FederateJob(DataCatalog catalog, RunStore runs, TrainListener listener) {
+        this.catalog = catalog;
+        this.runs = runs;
+        this.listener = listener == null ? TrainListener.NONE : listener;
+    }
+
+    public Outcome run(String dataRef, String testRef, ModelSpec spec, TrainConfig local, FederatedTraining.Settings federation, OnError onError,
+            List<String> args) {
+        Dataset train = catalog.loadDataset(dataRef, onError, listener::onMessage).filter(dataRef, Example::hasLabel);
+        Dataset test = InputCheck.conform(catalog.loadDataset(testRef, onError, listener::onMessage), train.schema(), InputCheck.Labels.MUST_BE_KNOWN)
+                .filter(testRef, Example::hasLabel);
+        ModelSpec model = spec != null ? spec : ModelSpec.defaultFor(train.schema());
+        Settings settings = new Settings(dataRef, testRef, model, local, federation);
+        List<Path> inputs = new ArrayList<>(catalog.inputFiles(dataRef));
+        inputs.addAll(catalog.inputFiles(testRef));
+        return new StageRunner(runs).run(Stage.<Settings, Outcome>named("federate", settings)
+                .seeded(federation.seed())
+                .reads(inputs)
+                .does(run -> {
+                    FederatedTraining.Outcome o = new FederatedTraining(model, local, federation, listener).run(train, test, round -> {
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("round", round.round());
+                        m.put("test_accuracy", round.testAccuracy());
+                        m.put("test_loss", round.testLoss());
+                        m.put("clients", round.clients());
+                        m.put("dropped", round.dropped());
+                        m.put("secure_agg_max_abs_diff", round.secureAggMaxAbsDiff());
+                        m.put("bytes_up", round.bytesUp());
+                        m.put("bytes_down", round.bytesDown());
+                        run.appendMetrics(m);
+                        listener.onMessage(String.format("round %3d  test accuracy %.4f  loss %.4f  clients %d%s", round.round(),
+                                round.testAccuracy(), round.testLoss(), round.clients().size() - round.dropped().size(),
+                                round.dropped().isEmpty() ? "" : " (" + round.dropped().size() + " dropped out)"));
+                    });
+                    Outcome out = new Outcome(run, settings, o);
+                    plot(out, run.plotsDir().resolve("accuracy-per-round.png"));
+                    return out;
+                })
+                .reports(FederateJob::results, FederateJob::summary), args);
+    }
+
+    static Map<String, Object> results(Outcome o) {
+        FederatedTraining.Outcome r = o.result();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("fedavg_accuracy", r.fedavgAccuracy());
+        m.put("centralized_accuracy", r.centralizedAccuracy());
+        m.put("local_only_accuracy", r.localOnlyAccuracy());
+        m.put("ratio_to_centralized", r.ratioToCentralized());
+        if (o.settings().federation().secure()) {
+            m.put("secure_agg_max_abs_diff", r.secureAggMaxAbsDiff());
+        }
+        m.put("bytes_per_round", r.bytesPerRound());
+        m.put("bytes_per_client_round", r.bytesPerClientRound());
+        if (o.settings().federation().privacy()) {
+            m.put("epsilon", r.epsilon());
+            m.put("delta", o.settings().federation().delta());
+        }
+        m.put("clients", r.clientSizes().size());
+        m.put("client_examples", r.clientSizes());
+        m.put("local_only_accuracies", r.localAccuracies());
+        m.put("centralized_epochs", r.centralizedEpochs());
+        return m;
+    }
+
+    static String summary(Outcome o) {
+        FederatedTraining.Outcome r = o.result();
+        FederatedTraining.Settings f = o.settings().federation();
+        StringBuilder sb = new StringBuilder("# Federated training " + o.run().id() + "\n\n");
+        sb.append(String.format("%s, %d clients (%s, examples %s), %d rounds of %d local epochs, fraction %.2f%s%s%n%n", f.algorithm(),
+                r.clientSizes().size(), f.split(), r.clientSizes(), f.rounds(), f.localEpochs(), f.fraction(),
+                f.secure() ? ", secure aggregation" : "", f.privacy() ? String.format(", DP clip %.3g noise %.3g", f.clip(), f.noise()) : ""));
+        sb.append("| training | test accuracy |\n|---|---|\n");
+        sb.append(String.format("| federated (%s) | %.4f |%n| centralized (%d epochs on the pooled data) | %.4f |%n| local only (mean over clients) | %.4f |%n",
+                f.algorithm(), r.fedavgAccuracy(), r.centralizedEpochs(), r.centralizedAccuracy(), r.localOnlyAccuracy()));
+        sb.append(String.format("%nfederated / centralized: %.3f. Bytes per round %,.0f (per client %,.0f).%n", r.ratioToCentralized(),
+                r.bytesPerRound(), r.bytesPerClientRound()));
+        if (f.secure()) {
+            sb.append(String.format("Secure aggregation: largest difference from the plain average over all rounds %.2e.%n", r.secureAggMaxAbsDiff()));
+        }
+        if (f.privacy()) {
+            sb.append(String.format("Differential privacy (client level): epsilon %.3f at delta %.1e (RDP accountant, sampled Gaussian).%n",
+                    r.epsilon(), f.delta()));
+        }
+        return sb.append("\nPlot: `plots/accuracy-per-round.png`; per round: `metrics.jsonl`.\n").toString();
+    }
+
+    static void plot(Outcome o, Path png) {
+        List<FederatedTraining.Round> rounds = o.result().rounds();
+        double[] x = rounds.stream().mapToDouble(FederatedTraining.Round::round).toArray();
+        Map<String, double[]> series = new LinkedHashMap<>();
+        series.put(o.settings().federation().algorithm(), rounds.stream().mapToDouble(FederatedTraining.Round::testAccuracy).toArray());
+        series.put("centralized", constant(x.length, o.result().centralizedAccuracy()));
+        series.put("local only (mean)", constant(x.length, o.result().localOnlyAccuracy()));
+        Plots.lines(png, "Test accuracy per round", "round", "accuracy", x, series);
+    }
+
+    private static double[] constant(int n, double v) {
+        double[] a = new double[n];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+}
