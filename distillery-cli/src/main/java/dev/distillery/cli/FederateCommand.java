@@ -20,16 +20,18 @@ import picocli.CommandLine.Spec;
                 + "run trains the references: centralized (pooled data, as many epochs as the clients trained in all) and "
                 + "local-only (each client alone).",
                 "--epochs is not used here: --rounds and --local-epochs set the training."},
-        footer = {"", "Example:", "  distillery federate --data fashion-mnist:train --test fashion-mnist:test --clients 10 "
+        subcommands = {FederateCommand.CoordinatorCommand.class, FederateCommand.JoinCommand.class},
+        footer = {"", "Across processes: 'distillery federate coordinator --test DATA --clients N' and, in each silo, "
+                + "'distillery federate join --coordinator URL --data MY-SILO.jsonl'.", "", "Example:", "  distillery federate --data fashion-mnist:train --test fashion-mnist:test --clients 10 "
                 + "--split dirichlet:0.3 --rounds 20 --local-epochs 1 --secure-agg"})
 final class FederateCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "DATA", description = "Labeled training data, split over the clients.")
+    @Option(names = "--data", paramLabel = "DATA", description = "Labeled training data, split over the clients (required).")
     String data;
 
-    @Option(names = "--test", required = true, paramLabel = "DATA", description = "Labeled test data the global model is scored on.")
+    @Option(names = "--test", paramLabel = "DATA", description = "Labeled test data the global model is scored on (required).")
     String test;
 
     @Option(names = "--clients", defaultValue = "10", paramLabel = "N", description = "Clients (ignored by by:FIELD). Default: ${DEFAULT-VALUE}.")
@@ -78,10 +80,11 @@ final class FederateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelSpec model = options.modelSpec();
-        if (model instanceof LinearSpec) {
-            throw new IllegalArgumentException("--model linear is fitted in one solve, not by gradient rounds: choose cnn, mlp, ngram or minilm");
+        if (data == null || test == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required options: --data and --test "
+                    + "(or a subcommand: coordinator, join)");
         }
+        ModelSpec model = federatedModel(options);
         FederatedTraining.Settings federation = new FederatedTraining.Settings(clients, Partition.parse(split), rounds, localEpochs, fraction,
                 algorithm, algorithm.equals("fedprox") ? mu : 0, secure, dropout, clip, noise, delta, options.trainConfig().seed());
         Context ctx = Context.fromEnvironment();
@@ -92,5 +95,104 @@ final class FederateCommand implements Callable<Integer> {
         System.out.print(o.run().summary());
         System.out.println("run saved to " + o.run().dir());
         return 0;
+    }
+
+    static ModelSpec federatedModel(TrainOptions options) {
+        ModelSpec model = options.modelSpec();
+        if (model instanceof LinearSpec) {
+            throw new IllegalArgumentException("--model linear is fitted in one solve, not by gradient rounds: choose cnn, mlp, ngram or minilm");
+        }
+        return model;
+    }
+
+    @Command(name = "coordinator", mixinStandardHelpOptions = true,
+            description = {"Coordinate federated training across processes: clients join over HTTP, each round they fetch the global "
+                    + "model, train on their own data and send back their update, masked for secure aggregation (the coordinator "
+                    + "sees only the sum). A round waits --round-timeout seconds; clients that do not answer are dropped from it "
+                    + "(their masks removed with the secrets the others reveal) and from later rounds until they poll again.",
+                    "Binds 127.0.0.1 unless --host says otherwise. The global model is saved as the run's model."})
+    static final class CoordinatorCommand implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--test", required = true, paramLabel = "DATA", description = "Labeled test data: the model's input contract and its score.")
+        String test;
+
+        @Option(names = "--clients", required = true, paramLabel = "N", description = "Clients to wait for before the first round.")
+        int clients;
+
+        @Option(names = "--rounds", defaultValue = "20", paramLabel = "R", description = "Rounds. Default: ${DEFAULT-VALUE}.")
+        int rounds;
+
+        @Option(names = "--local-epochs", defaultValue = "1", paramLabel = "E", description = "Epochs each client trains a round. Default: ${DEFAULT-VALUE}.")
+        int localEpochs;
+
+        @Option(names = "--fraction", defaultValue = "1.0", paramLabel = "F", description = "Share of the live clients in each round. Default: ${DEFAULT-VALUE}.")
+        double fraction;
+
+        @Option(names = "--no-secure-agg", description = "Send plain updates instead of masked ones.")
+        boolean plain;
+
+        @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind. Default: ${DEFAULT-VALUE}.")
+        String host;
+
+        @Option(names = "--port", defaultValue = "0", description = "Port (0: a free one, printed). Default: ${DEFAULT-VALUE}.")
+        int port;
+
+        @Option(names = "--round-timeout", defaultValue = "120", paramLabel = "S",
+                description = "Seconds a round waits for updates, then for revealed secrets. Default: ${DEFAULT-VALUE}.")
+        double roundTimeout;
+
+        @Option(names = "--join-timeout", defaultValue = "600", paramLabel = "S", description = "Seconds to wait for every client to join. Default: ${DEFAULT-VALUE}.")
+        double joinTimeout;
+
+        @Mixin
+        TrainOptions options;
+
+        @Override
+        public Integer call() {
+            Context ctx = Context.fromEnvironment();
+            var settings = new dev.distillery.federated.Coordinator.Settings(host, port, clients, rounds, localEpochs, fraction, !plain,
+                    roundTimeout, joinTimeout, options.trainConfig().seed());
+            FederateJob.Coordinated c = new FederateJob(ctx.catalog(), ctx.runs(), new ConsoleProgress(System.out)).coordinate(test,
+                    federatedModel(options), options.trainConfig(), settings, options.optimizer.onError.policy,
+                    p -> System.out.println("coordinator listening on http://" + host + ":" + p + "/ for " + clients + " clients"),
+                    List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));
+            System.out.print(c.run().summary());
+            System.out.println("run saved to " + c.run().dir());
+            return 0;
+        }
+    }
+
+    @Command(name = "join", mixinStandardHelpOptions = true,
+            description = {"Take part in federated training as one silo: join the coordinator, and for every round train its global "
+                    + "model on --data, which never leaves this process, and send back the update (masked unless the coordinator "
+                    + "says otherwise). Ends when the coordinator's last round does, with the final global model saved in this run."})
+    static final class JoinCommand implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--coordinator", required = true, paramLabel = "URL", description = "The coordinator's address, e.g. http://127.0.0.1:8765/.")
+        java.net.URI coordinator;
+
+        @Option(names = "--data", required = true, paramLabel = "DATA", description = "This silo's labeled data.")
+        String data;
+
+        @Option(names = "--name", paramLabel = "NAME", description = "A name for this client in the coordinator's log. Default: the data's file name.")
+        String name;
+
+        @picocli.CommandLine.Mixin
+        OnErrorOption onError;
+
+        @Override
+        public Integer call() {
+            Context ctx = Context.fromEnvironment();
+            FederateJob.Joined j = new FederateJob(ctx.catalog(), ctx.runs(), new ConsoleProgress(System.out)).join(data, coordinator,
+                    name != null ? name : java.nio.file.Path.of(data).getFileName().toString(), onError.policy,
+                    List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));
+            System.out.print(j.run().summary());
+            System.out.println("run saved to " + j.run().dir());
+            return 0;
+        }
     }
 }

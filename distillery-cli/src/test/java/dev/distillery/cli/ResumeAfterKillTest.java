@@ -123,17 +123,8 @@ class ResumeAfterKillTest {
         }
     }
 
-    /** The CLI in a new JVM with this build's classpath and the build's thread settings, in its own home. */
     private Process cli(Path home, List<String> args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx2g", "-cp", System.getProperty("java.class.path"), "-Ddistillery.home=" + home,
-                "-Dai.djl.offline=true", "-Djava.awt.headless=true",
-                "-Dai.djl.pytorch.num_threads=" + System.getProperty("ai.djl.pytorch.num_threads", "2"),
-                "-Dai.djl.pytorch.num_interop_threads=1", "dev.distillery.cli.Main"));
-        command.addAll(args);
-        Files.createDirectories(home);
-        return new ProcessBuilder(command).directory(Path.of("").toAbsolutePath().toFile())
-                .redirectErrorStream(true).redirectOutput(home.resolve("log-" + System.nanoTime() + ".txt").toFile()).start();
+        return CliProcess.start(home, args);
     }
 
     private static Path onlyRun(Path home) throws IOException {

@@ -5,6 +5,7 @@ import dev.distillery.data.Example;
 import dev.distillery.data.InputCheck;
 import dev.distillery.data.OnError;
 import dev.distillery.data.sources.DataCatalog;
+import dev.distillery.model.Classifier;
 import dev.distillery.model.ModelSpec;
 import dev.distillery.report.Plots;
 import dev.distillery.run.Run;
@@ -69,6 +70,110 @@ public final class FederateJob {
                     return out;
                 })
                 .reports(FederateJob::results, FederateJob::summary), args);
+    }
+
+    /** The recorded configuration of a coordinator. */
+    public record CoordinatorSettings(String test, ModelSpec model, TrainConfig local, Coordinator.Settings federation) {}
+
+    public record Coordinated(Run run, Coordinator.Result result) {}
+
+    /**
+     * Runs a coordinator until every round is done: {@code onListening} gets its port once clients can join. The global
+     * model is saved as the run's model, for eval, predict and export.
+     */
+    public Coordinated coordinate(String testRef, ModelSpec spec, TrainConfig local, Coordinator.Settings federation, OnError onError,
+            java.util.function.IntConsumer onListening, List<String> args) {
+        Dataset test = catalog.loadDataset(testRef, onError, listener::onMessage).filter(testRef, Example::hasLabel);
+        ModelSpec model = spec != null ? spec : ModelSpec.defaultFor(test.schema());
+        return new StageRunner(runs).run(Stage.<CoordinatorSettings, Coordinated>named("federate coordinator",
+                        new CoordinatorSettings(testRef, model, local, federation))
+                .seeded(federation.seed())
+                .reads(catalog.inputFiles(testRef))
+                .does(run -> {
+                    try (Coordinator c = new Coordinator(model, local, test, federation).start()) {
+                        onListening.accept(c.port());
+                        Coordinator.Result r = c.run(round -> {
+                            Map<String, Object> m = new LinkedHashMap<>();
+                            m.put("round", round.round());
+                            m.put("attempts", round.attempts());
+                            m.put("test_accuracy", round.testAccuracy());
+                            m.put("test_loss", round.testLoss());
+                            m.put("clients", round.participants());
+                            m.put("dropped", round.dropped());
+                            m.put("bytes_up", round.bytesUp());
+                            m.put("bytes_down", round.bytesDown());
+                            run.appendMetrics(m);
+                            listener.onMessage(String.format("round %3d  test accuracy %.4f  loss %.4f  clients %d%s%s", round.round(),
+                                    round.testAccuracy(), round.testLoss(), round.participants().size() - round.dropped().size(),
+                                    round.dropped().isEmpty() ? "" : " (dropped out: " + round.dropped() + ")",
+                                    round.attempts() > 1 ? " after " + round.attempts() + " attempts" : ""));
+                        }, listener::onMessage);
+                        try (Classifier global = c.model(r.global())) {
+                            global.save(run.modelDir(), Map.of("federated_rounds", r.rounds().size(), "clients", r.clientNames().size()));
+                        }
+                        return new Coordinated(run, r);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted", e);
+                    }
+                })
+                .reports(FederateJob::coordinatorResults, c -> "# Federated coordinator " + c.run().id() + "\n\n"
+                        + c.result().rounds().size() + " rounds with clients " + c.result().clientNames().values() + "; final test accuracy "
+                        + String.format("%.4f", last(c).testAccuracy()) + ".\n\nPer round: `metrics.jsonl`. Model: `model/`.\n"), args);
+    }
+
+    private static Coordinator.Round last(Coordinated c) {
+        return c.result().rounds().get(c.result().rounds().size() - 1);
+    }
+
+    static Map<String, Object> coordinatorResults(Coordinated c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("test_accuracy", last(c).testAccuracy());
+        m.put("test_loss", last(c).testLoss());
+        m.put("rounds", c.result().rounds().size());
+        m.put("clients", c.result().clientNames().size());
+        m.put("rounds_with_dropouts", c.result().rounds().stream().filter(r -> !r.dropped().isEmpty()).count());
+        m.put("bytes_per_round", c.result().rounds().stream().mapToLong(r -> r.bytesUp() + r.bytesDown()).average().orElse(0));
+        return m;
+    }
+
+    /** The recorded configuration of a client. */
+    public record JoinSettings(String data, String coordinator, String name) {}
+
+    public record Joined(Run run, FederatedClient.Outcome outcome) {}
+
+    /** Joins the coordinator at {@code coordinator} with the local data {@code dataRef} and takes part until the last round. */
+    public Joined join(String dataRef, java.net.URI coordinator, String name, OnError onError, List<String> args) {
+        Dataset data = catalog.loadDataset(dataRef, onError, listener::onMessage).filter(dataRef, Example::hasLabel);
+        return new StageRunner(runs).run(Stage.<JoinSettings, Joined>named("federate join", new JoinSettings(dataRef, coordinator.toString(), name))
+                .reads(catalog.inputFiles(dataRef))
+                .does(run -> {
+                    try {
+                        FederatedClient.Outcome o = new FederatedClient(coordinator, name).run(data, listener::onMessage);
+                        try (Classifier global = Classifier.create(o.spec(), o.schema())) {
+                            ModelWeights.of(global.initializeWeights(0)).unflat(o.finalWeights()).into(global);
+                            global.save(run.modelDir(), Map.of("federated_client", o.client()));
+                        }
+                        return new Joined(run, o);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException("federation with " + coordinator + " failed: " + e.getMessage(), e);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted", e);
+                    }
+                })
+                .reports(j -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("client", j.outcome().client());
+                    m.put("examples", data.size());
+                    m.put("rounds_trained", j.outcome().roundsTrained());
+                    m.put("reveals", j.outcome().reveals());
+                    m.put("bytes_sent", j.outcome().bytesSent());
+                    m.put("bytes_received", j.outcome().bytesReceived());
+                    return m;
+                }, j -> "# Federated client " + j.run().id() + "\n\nclient " + j.outcome().client() + " of " + coordinator + ": trained "
+                        + j.outcome().roundsTrained() + " rounds on " + data.size() + " local examples, sent " + j.outcome().bytesSent()
+                        + " bytes (updates and keys only). The final global model: `model/`.\n"), args);
     }
 
     static Map<String, Object> results(Outcome o) {

@@ -61,12 +61,25 @@ public final class SecureAggregation {
         private final KeyPair keys;
 
         public Party(int id) {
+            this(id, generate());
+        }
+
+        private Party(int id, KeyPair keys) {
             this.id = id;
+            this.keys = keys;
+        }
+
+        private static KeyPair generate() {
             try {
-                this.keys = KeyPairGenerator.getInstance("X25519").generateKeyPair();
+                return KeyPairGenerator.getInstance("X25519").generateKeyPair();
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("X25519 is not available in this JDK", e);
             }
+        }
+
+        /** The same keys under the id the coordinator assigned, which decides the sign of each pairwise mask. */
+        public Party withId(int newId) {
+            return new Party(newId, keys);
         }
 
         public int id() {
