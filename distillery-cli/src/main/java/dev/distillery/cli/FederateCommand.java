@@ -39,7 +39,7 @@ final class FederateCommand implements Callable<Integer> {
 
     @Option(names = "--split", defaultValue = "dirichlet:0.3", paramLabel = "HOW",
             description = "dirichlet:ALPHA (label skew; smaller is more skewed), shards:K (K label-sorted shards a client) or "
-                    + "by:source (one client per record source: natural silos). Default: ${DEFAULT-VALUE}.")
+                    + "by:source or by:folder (one client per record source, or per directory of the sources, e.g. mail folders: natural silos). Default: ${DEFAULT-VALUE}.")
     String split;
 
     @Option(names = "--rounds", defaultValue = "20", paramLabel = "R", description = "Rounds. Default: ${DEFAULT-VALUE}.")

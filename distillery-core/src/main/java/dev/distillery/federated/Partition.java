@@ -12,8 +12,8 @@ import java.util.Random;
 /**
  * How labeled data is spread over simulated clients, from IID to strongly skewed: {@code dirichlet:ALPHA} (each class's
  * examples divided among the clients in Dirichlet(alpha) proportions: 0.3 leaves most clients with a few classes),
- * {@code shards:K} (sorted by label, cut into shards, K shards a client), or {@code by:FIELD} (natural silos: one client
- * per value of a record field, e.g. the mail folder a message came from).
+ * {@code shards:K} (sorted by label, cut into shards, K shards a client), or {@code by:source} / {@code by:folder} (natural
+ * silos: one client per record source, or per directory of the sources, e.g. the mail folder a message came from).
  */
 public record Partition(String kind, double alpha, int shards, String field) {
 
@@ -106,14 +106,21 @@ public record Partition(String kind, double alpha, int shards, String field) {
         return parts;
     }
 
-    /** One client per value of the field (the records' {@code source}), in order of first appearance. */
+    /**
+     * One client per value of the field, in order of first appearance: {@code source} (each record's source, a JSONL
+     * "source" value) or {@code folder} (the directory part of the source: the mail folder or archive directory a message
+     * came from, as for SpamAssassin).
+     */
     private List<List<Example>> byField(List<Example> labeled) {
-        if (!field.equals("source")) {
-            throw new IllegalArgumentException("split by:" + field + ": the field to split by is 'source' (each record's source: a "
-                    + "JSONL \"source\" value, the archive or folder a message came from)");
+        if (!field.equals("source") && !field.equals("folder")) {
+            throw new IllegalArgumentException("split by:" + field + ": the fields to split by are 'source' (each record's "
+                    + "source) and 'folder' (the directory part of the source)");
         }
         Map<String, List<Example>> silos = new LinkedHashMap<>();
-        labeled.forEach(e -> silos.computeIfAbsent(e.source(), k -> new ArrayList<>()).add(e));
+        for (Example e : labeled) {
+            String key = field.equals("source") ? e.source() : e.source().contains("/") ? e.source().substring(0, e.source().lastIndexOf('/')) : "";
+            silos.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
+        }
         return new ArrayList<>(silos.values());
     }
 
