@@ -38,7 +38,7 @@ public final class SplitJob {
 
     public Outcome run(String ref, double testFraction, long seed, Path out, OnError onError, List<String> args) {
         ReadResult r = catalog.load(ref, onError, log);
-        return new StageRunner(runs).run(Stage.<Settings, Outcome>named("split", new Settings(ref, testFraction, seed, out.toString(),
+        return new StageRunner(runs).run(Stage.<Settings, Outcome>named("data split", new Settings(ref, testFraction, seed, out.toString(),
                         onError.name()))
                 .seeded(seed)
                 .reads(catalog.inputFiles(ref))
