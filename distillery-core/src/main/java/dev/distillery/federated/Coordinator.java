@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distillery.data.Dataset;
 import dev.distillery.model.Classifier;
 import dev.distillery.model.ModelSpec;
-import dev.distillery.train.ClassifierTrainer;
 import dev.distillery.train.TrainConfig;
 import io.javalin.Javalin;
 import io.javalin.http.BadRequestResponse;
@@ -171,11 +170,11 @@ public final class Coordinator implements AutoCloseable {
                         }
                     }
                     phase = "aggregating";
-                    step = settings.secure() ? unmaskedMean(missing) : plainMean();
+                    step = settings.secure() ? unmaskedMean(missing) : FederatedTraining.weightedMean(plain, plainWeights);
                 }
             }
             global = global.plus(step);
-            double[] lossAcc = evaluate(global);
+            double[] lossAcc = FederatedTraining.evaluate(spec, global, test);
             Round done;
             synchronized (lock) {
                 done = new Round(r, attempts, chosen, missing, lossAcc[1], lossAcc[0], bytesUp - up0, bytesDown - down0);
@@ -234,34 +233,7 @@ public final class Coordinator implements AutoCloseable {
                 SecureAggregation.unmaskDropped(sum, e.getKey(), d, e.getValue().get(d), tag);
             }
         }
-        float[] decoded = SecureAggregation.decode(sum);
-        float total = decoded[decoded.length - 1];
-        float[] mean = new float[decoded.length - 1];
-        for (int i = 0; i < mean.length; i++) {
-            mean[i] = decoded[i] / total;
-        }
-        return mean;
-    }
-
-    private float[] plainMean() {
-        double total = plainWeights.values().stream().mapToDouble(d -> d).sum();
-        float[] mean = null;
-        for (Map.Entry<Integer, float[]> e : plain.entrySet()) {
-            float[] u = e.getValue();
-            mean = mean == null ? new float[u.length] : mean;
-            double w = plainWeights.get(e.getKey()) / total;
-            for (int i = 0; i < u.length; i++) {
-                mean[i] += (float) (w * u[i]);
-            }
-        }
-        return mean;
-    }
-
-    private double[] evaluate(ModelWeights weights) {
-        try (Classifier model = Classifier.create(spec, test.schema())) {
-            weights.into(model);
-            return ClassifierTrainer.evaluateLossAndAccuracy(model, test.examples());
-        }
+        return FederatedTraining.meanOfMaskedSum(sum);
     }
 
     /** The global model with {@code weights}, for saving. */

@@ -121,7 +121,7 @@ public final class FederatedTraining {
                 maxDiff = Math.max(maxDiff, diff);
             }
             global = global.plus(step);
-            double[] lossAcc = evaluate(global, train, test);
+            double[] lossAcc = evaluate(spec, global, test);
             int size = global.size();
             int senders = chosen.size() - dropped.size();
             long up = (long) senders * (settings.secure() ? 8L * (size + 1) + 32 : 4L * size + 8);
@@ -182,7 +182,8 @@ public final class FederatedTraining {
         }
     }
 
-    private static float[] weightedMean(Map<Integer, float[]> updates, Map<Integer, Double> weights) {
+    /** The mean of the clients' updates, weighted (by example counts, or equally under DP). */
+    static float[] weightedMean(Map<Integer, float[]> updates, Map<Integer, Double> weights) {
         double total = weights.values().stream().mapToDouble(d -> d).sum();
         float[] mean = null;
         for (Map.Entry<Integer, float[]> e : updates.entrySet()) {
@@ -232,6 +233,11 @@ public final class FederatedTraining {
                 SecureAggregation.unmaskDropped(sum, s, d, parties.get(s).secretWith(publicKeys.get(d)), round);
             }
         }
+        return meanOfMaskedSum(sum);
+    }
+
+    /** The unmasked sum of (weight * update, weight) vectors, decoded and divided by the summed weight. */
+    static float[] meanOfMaskedSum(long[] sum) {
         float[] decoded = SecureAggregation.decode(sum);
         float total = decoded[decoded.length - 1];
         float[] mean = new float[decoded.length - 1];
@@ -261,8 +267,9 @@ public final class FederatedTraining {
         }
     }
 
-    private double[] evaluate(ModelWeights weights, Dataset train, Dataset test) {
-        try (Classifier model = Classifier.create(spec, train.schema())) {
+    /** Test loss and accuracy of the model {@code spec} with {@code weights}. */
+    static double[] evaluate(ModelSpec spec, ModelWeights weights, Dataset test) {
+        try (Classifier model = Classifier.create(spec, test.schema())) {
             weights.into(model);
             return ClassifierTrainer.evaluateLossAndAccuracy(model, test.examples());
         }
