@@ -42,14 +42,8 @@ final class FederateCommand implements Callable<Integer> {
                     + "by:source or by:folder (one client per record source, or per directory of the sources, e.g. mail folders: natural silos). Default: ${DEFAULT-VALUE}.")
     String split;
 
-    @Option(names = "--rounds", defaultValue = "20", paramLabel = "R", description = "Rounds. Default: ${DEFAULT-VALUE}.")
-    int rounds;
-
-    @Option(names = "--local-epochs", defaultValue = "1", paramLabel = "E", description = "Epochs each client trains a round. Default: ${DEFAULT-VALUE}.")
-    int localEpochs;
-
-    @Option(names = "--fraction", defaultValue = "1.0", paramLabel = "F", description = "Share of the clients in each round. Default: ${DEFAULT-VALUE}.")
-    double fraction;
+    @Mixin
+    Rounds schedule;
 
     @Option(names = "--algorithm", defaultValue = "fedavg", paramLabel = "A", description = "fedavg or fedprox. Default: ${DEFAULT-VALUE}.")
     String algorithm;
@@ -85,7 +79,7 @@ final class FederateCommand implements Callable<Integer> {
                     + "(or a subcommand: coordinator, join)");
         }
         ModelSpec model = federatedModel(options);
-        FederatedTraining.Settings federation = new FederatedTraining.Settings(clients, Partition.parse(split), rounds, localEpochs, fraction,
+        FederatedTraining.Settings federation = new FederatedTraining.Settings(clients, Partition.parse(split), schedule.rounds, schedule.localEpochs, schedule.fraction,
                 algorithm, algorithm.equals("fedprox") ? mu : 0, secure, dropout, clip, noise, delta, options.trainConfig().seed());
         Context ctx = Context.fromEnvironment();
         FederateJob.Outcome o = new FederateJob(ctx.catalog(), ctx.runs(), new ConsoleProgress(System.out)).run(data, test, model,
@@ -95,6 +89,19 @@ final class FederateCommand implements Callable<Integer> {
         System.out.print(o.run().summary());
         System.out.println("run saved to " + o.run().dir());
         return 0;
+    }
+
+    /** How long a federation trains, the same in the simulation and across processes. */
+    static final class Rounds {
+        @Option(names = "--rounds", defaultValue = "20", paramLabel = "R", description = "Rounds. Default: ${DEFAULT-VALUE}.")
+        int rounds;
+
+        @Option(names = "--local-epochs", defaultValue = "1", paramLabel = "E", description = "Epochs each client trains a round. Default: ${DEFAULT-VALUE}.")
+        int localEpochs;
+
+        @Option(names = "--fraction", defaultValue = "1.0", paramLabel = "F",
+                description = "Share of the (live) clients in each round. Default: ${DEFAULT-VALUE}.")
+        double fraction;
     }
 
     static ModelSpec federatedModel(TrainOptions options) {
@@ -121,14 +128,8 @@ final class FederateCommand implements Callable<Integer> {
         @Option(names = "--clients", required = true, paramLabel = "N", description = "Clients to wait for before the first round.")
         int clients;
 
-        @Option(names = "--rounds", defaultValue = "20", paramLabel = "R", description = "Rounds. Default: ${DEFAULT-VALUE}.")
-        int rounds;
-
-        @Option(names = "--local-epochs", defaultValue = "1", paramLabel = "E", description = "Epochs each client trains a round. Default: ${DEFAULT-VALUE}.")
-        int localEpochs;
-
-        @Option(names = "--fraction", defaultValue = "1.0", paramLabel = "F", description = "Share of the live clients in each round. Default: ${DEFAULT-VALUE}.")
-        double fraction;
+        @Mixin
+        Rounds schedule;
 
         @Option(names = "--no-secure-agg", description = "Send plain updates instead of masked ones.")
         boolean plain;
@@ -152,7 +153,7 @@ final class FederateCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             Context ctx = Context.fromEnvironment();
-            var settings = new dev.distillery.federated.Coordinator.Settings(host, port, clients, rounds, localEpochs, fraction, !plain,
+            var settings = new dev.distillery.federated.Coordinator.Settings(host, port, clients, schedule.rounds, schedule.localEpochs, schedule.fraction, !plain,
                     roundTimeout, joinTimeout, options.trainConfig().seed());
             FederateJob.Coordinated c = new FederateJob(ctx.catalog(), ctx.runs(), new ConsoleProgress(System.out)).coordinate(test,
                     federatedModel(options), options.trainConfig(), settings, options.optimizer.onError.policy,
