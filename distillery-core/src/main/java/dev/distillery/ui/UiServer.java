@@ -128,7 +128,9 @@ public final class UiServer implements AutoCloseable {
             ctx.header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
                     + "connect-src 'self'; frame-ancestors 'none'; form-action 'self'");
         }
-        String body = ctx.result();
+        // Only the dashboard's own pages carry forms; a run's files and a recipe's report are served as they are.
+        boolean ownPage = !ctx.path().contains("/files/") && !ctx.path().endsWith("/report") && !ctx.path().startsWith("/ui/");
+        String body = ownPage ? ctx.result() : null;
         if (body != null && body.contains("@CSRF@")) {
             ctx.result(body.replace("@CSRF@", csrfSecret));
         }
