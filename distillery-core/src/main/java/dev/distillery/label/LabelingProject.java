@@ -15,7 +15,6 @@ import dev.distillery.train.ClassifierTrainer;
 import dev.distillery.train.TrainConfig;
 import dev.distillery.train.TrainListener;
 import dev.distillery.util.AtomicFiles;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -203,17 +202,10 @@ public final class LabelingProject {
     }
 
     private static void writeImage(Example e, Path png) {
-        float[] px = e.features();
-        int side = (int) Math.round(Math.sqrt(px.length));
-        if (side * side != px.length) {
-            return; // not a square grayscale image: annotators see the JSONL features instead
+        byte[] bytes = dev.distillery.transform.ImageTransforms.png(e.features());
+        if (bytes != null) { // otherwise not a square grayscale image: annotators see the JSONL features instead
+            AtomicFiles.write(png, out -> out.write(bytes));
         }
-        BufferedImage img = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
-        for (int i = 0; i < px.length; i++) {
-            int v = Math.max(0, Math.min(255, Math.round(px[i] * 255)));
-            img.getRaster().setSample(i % side, i / side, 0, v);
-        }
-        AtomicFiles.write(png, out -> javax.imageio.ImageIO.write(img, "png", out));
     }
 
     private static String csvCell(String s) {

@@ -304,4 +304,33 @@ public final class ImageTransforms {
         }
         return out;
     }
+
+    /**
+     * A square one-channel image as PNG bytes for a person to look at, or null when {@code px} is not square. Pixels
+     * come as 0..1, 0..16 (scikit-learn's digits) or 0..255, so each image's own range is stretched to the grays.
+     */
+    public static byte[] png(float[] px) {
+        int side = (int) Math.round(Math.sqrt(px.length));
+        if (side * side != px.length) {
+            return null;
+        }
+        float lo = Float.POSITIVE_INFINITY;
+        float hi = Float.NEGATIVE_INFINITY;
+        for (float v : px) {
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        float range = hi > lo ? hi - lo : 1;
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(side, side, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        for (int i = 0; i < px.length; i++) {
+            img.getRaster().setSample(i % side, i / side, 0, Math.round((px[i] - lo) / range * 255));
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            javax.imageio.ImageIO.write(img, "png", out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
 }

@@ -16,8 +16,6 @@ import dev.distillery.util.AtomicFiles;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -325,30 +323,9 @@ final class ReviewPages {
             String t = PiiRedactor.redacted(e.text());
             return "<div class=\"text\">" + esc(t.length() > 400 ? t.substring(0, 400) + "…" : t) + "</div>";
         }
-        float[] px = e.features();
-        int side = (int) Math.round(Math.sqrt(px.length));
-        if (side * side != px.length) {
-            return esc(px.length + " features");
-        }
-        // Pixels come as 0..1, 0..16 (scikit-learn's digits) or 0..255: stretch each image's range to the grays.
-        float lo = Float.POSITIVE_INFINITY;
-        float hi = Float.NEGATIVE_INFINITY;
-        for (float v : px) {
-            lo = Math.min(lo, v);
-            hi = Math.max(hi, v);
-        }
-        float range = hi > lo ? hi - lo : 1;
-        BufferedImage img = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
-        for (int i = 0; i < px.length; i++) {
-            img.getRaster().setSample(i % side, i / side, 0, Math.round((px[i] - lo) / range * 255));
-        }
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        try {
-            javax.imageio.ImageIO.write(img, "png", png);
-        } catch (IOException e2) {
-            throw new UncheckedIOException(e2);
-        }
-        return "<img class=\"thumb\" alt=\"" + esc(e.id()) + "\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(png.toByteArray()) + "\">";
+        byte[] png = dev.distillery.transform.ImageTransforms.png(e.features());
+        return png == null ? esc(e.features().length + " features") : "<img class=\"thumb\" alt=\"" + esc(e.id())
+                + "\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(png) + "\">";
     }
 
     private static String option(String value, String text, String current) {
