@@ -31,13 +31,18 @@ public final class Coordinator implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How long a client's poll for work is held open before it is told to ask again. */
     private static final long POLL_MS = 15_000;
+    private static final long LAST_REPLY_GRACE_MS = 500;
 
     /**
      * @param roundTimeoutSeconds how long a round waits for updates, and then for revealed secrets
      * @param joinTimeoutSeconds  how long to wait for all clients to join
      */
     public record Settings(String host, int port, int clients, int rounds, int localEpochs, double fraction, boolean secure,
-            double roundTimeoutSeconds, double joinTimeoutSeconds, long seed) {}
+            double roundTimeoutSeconds, double joinTimeoutSeconds, long seed, String serverOptimizer, double serverLr) {
+        public Settings {
+            new ServerOptimizer(serverOptimizer, serverLr); // validates both
+        }
+    }
 
     /** One round as the coordinator saw it. */
     public record Round(int round, int attempts, List<Integer> participants, List<Integer> dropped, double testAccuracy, double testLoss,
@@ -57,6 +62,8 @@ public final class Coordinator implements AutoCloseable {
     private final Map<Integer, Long> lastSeen = new HashMap<>();
     /** When each client last missed a round's deadline: it is left out until it polls again. */
     private final Map<Integer, Long> missedAt = new HashMap<>();
+    /** Clients that were handed the final model: the coordinator stops only when every live one has been. */
+    private final java.util.Set<Integer> toldDone = new java.util.HashSet<>();
     private String phase = "joining";
     private int round;
     private int tag; // the mask stream of the current attempt: a retried round never reuses masks
@@ -101,6 +108,7 @@ public final class Coordinator implements AutoCloseable {
         try (Classifier init = Classifier.create(spec, test.schema()).initializeWeights(settings.seed())) {
             global = ModelWeights.of(init);
         }
+        ServerOptimizer server = new ServerOptimizer(settings.serverOptimizer(), settings.serverLr());
         synchronized (lock) {
             long until = System.currentTimeMillis() + (long) (settings.joinTimeoutSeconds() * 1000);
             while (keys.size() < settings.clients()) {
@@ -173,7 +181,7 @@ public final class Coordinator implements AutoCloseable {
                     step = settings.secure() ? unmaskedMean(missing) : FederatedTraining.weightedMean(plain, plainWeights);
                 }
             }
-            global = global.plus(step);
+            global = global.plus(server.step(step));
             double[] lossAcc = FederatedTraining.evaluate(spec, global, test);
             Round done;
             synchronized (lock) {
@@ -186,7 +194,12 @@ public final class Coordinator implements AutoCloseable {
             globalMessage = Wire.floats(global.flat());
             phase = "done";
             lock.notifyAll();
+            // Stopping the server at once would cut off clients still finishing their last round: they would see a
+            // refused connection instead of the final model. Live clients get up to one round timeout to collect it.
+            List<Integer> live = keys.keySet().stream().filter(c -> lastSeen.getOrDefault(c, 0L) > missedAt.getOrDefault(c, -1L)).toList();
+            awaitLocked(() -> toldDone.containsAll(live));
         }
+        Thread.sleep(LAST_REPLY_GRACE_MS); // the last "done" replies are written after their handlers return
         return new Result(rounds, global, Map.copyOf(names));
     }
 
@@ -311,6 +324,12 @@ public final class Coordinator implements AutoCloseable {
             }
         }
         respond(ctx, reply);
+        if (reply.path("done").asBoolean()) {
+            synchronized (lock) {
+                toldDone.add(id);
+                lock.notifyAll();
+            }
+        }
     }
 
     private void update(Context ctx) throws Exception {

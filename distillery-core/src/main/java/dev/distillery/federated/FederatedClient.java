@@ -159,7 +159,12 @@ public final class FederatedClient {
     }
 
     private JsonNode send(HttpRequest request) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r;
+        try {
+            r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.ConnectException e) {
+            throw new IOException("the coordinator at " + coordinator + " does not answer (stopped, or not started yet?)", e);
+        }
         received += r.body().length();
         if (r.statusCode() == 409) {
             throw new Late(r.body());
