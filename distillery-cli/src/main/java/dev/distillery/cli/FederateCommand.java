@@ -80,7 +80,8 @@ final class FederateCommand implements Callable<Integer> {
         }
         ModelSpec model = federatedModel(options);
         FederatedTraining.Settings federation = new FederatedTraining.Settings(clients, Partition.parse(split), schedule.rounds, schedule.localEpochs, schedule.fraction,
-                algorithm, algorithm.equals("fedprox") ? mu : 0, secure, dropout, clip, noise, delta, options.trainConfig().seed());
+                algorithm, algorithm.equals("fedprox") ? mu : 0, secure, dropout, clip, noise, delta, options.trainConfig().seed(),
+                schedule.serverOptimizer, schedule.serverLr());
         Context ctx = Context.fromEnvironment();
         FederateJob.Outcome o = new FederateJob(ctx.catalog(), ctx.runs(), new ConsoleProgress(System.out)).run(data, test, model,
                 options.trainConfig(), federation, options.optimizer.onError.policy,
@@ -102,6 +103,18 @@ final class FederateCommand implements Callable<Integer> {
         @Option(names = "--fraction", defaultValue = "1.0", paramLabel = "F",
                 description = "Share of the (live) clients in each round. Default: ${DEFAULT-VALUE}.")
         double fraction;
+
+        @Option(names = "--server-optimizer", defaultValue = "avg", paramLabel = "NAME",
+                description = "How the coordinator applies the mean update: avg (FedAvg), momentum (FedAvgM) or adam (FedAdam: "
+                        + "steadier when each client holds few classes). Default: ${DEFAULT-VALUE}.")
+        String serverOptimizer;
+
+        @Option(names = "--server-lr", paramLabel = "RATE", description = "The coordinator's step size. Default: 1 for avg and momentum, 0.01 for adam.")
+        Double serverLr;
+
+        double serverLr() {
+            return serverLr != null ? serverLr : dev.distillery.federated.ServerOptimizer.defaultLr(serverOptimizer);
+        }
     }
 
     static ModelSpec federatedModel(TrainOptions options) {
@@ -154,7 +167,7 @@ final class FederateCommand implements Callable<Integer> {
         public Integer call() {
             Context ctx = Context.fromEnvironment();
             var settings = new dev.distillery.federated.Coordinator.Settings(host, port, clients, schedule.rounds, schedule.localEpochs, schedule.fraction, !plain,
-                    roundTimeout, joinTimeout, options.trainConfig().seed());
+                    roundTimeout, joinTimeout, options.trainConfig().seed(), schedule.serverOptimizer, schedule.serverLr());
             FederateJob.Coordinated c = new FederateJob(ctx.catalog(), ctx.runs(), new ConsoleProgress(System.out)).coordinate(test,
                     federatedModel(options), options.trainConfig(), settings, options.optimizer.onError.policy,
                     p -> System.out.println("coordinator listening on http://" + host + ":" + p + "/ for " + clients + " clients"),

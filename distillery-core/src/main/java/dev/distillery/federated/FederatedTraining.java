@@ -31,8 +31,9 @@ public final class FederatedTraining {
      * @param noise       with DP: the noise multiplier (standard deviation of the noise on the sum, over {@code clip})
      */
     public record Settings(int clients, Partition split, int rounds, int localEpochs, double fraction, String algorithm, double mu,
-            boolean secure, double dropout, double clip, double noise, double delta, long seed) {
+            boolean secure, double dropout, double clip, double noise, double delta, long seed, String serverOptimizer, double serverLr) {
         public Settings {
+            new ServerOptimizer(serverOptimizer, serverLr); // validates both
             if (rounds < 1 || localEpochs < 1 || !(fraction > 0 && fraction <= 1)) {
                 throw new IllegalArgumentException("need rounds >= 1, local epochs >= 1 and a fraction in (0, 1]");
             }
@@ -78,12 +79,18 @@ public final class FederatedTraining {
         List<Dataset> parts = settings.split().split(train, settings.clients(), settings.seed());
         List<Integer> sizes = parts.stream().map(Dataset::size).toList();
         listener.onMessage(String.format("%d clients (%s): %s examples", parts.size(), settings.split(), sizes));
+        long singleClass = parts.stream().filter(p -> p.examples().stream().map(e -> e.label().orElse("")).distinct().count() == 1).count();
+        if (singleClass * 2 >= parts.size() && settings.serverOptimizer().equals(ServerOptimizer.AVG)) {
+            listener.onMessage(String.format("%d of %d clients hold one class only: the plain average of their updates tends to swing "
+                    + "between the classes; the adam server optimizer (FedAdam) with plain SGD on the clients copes better", singleClass, parts.size()));
+        }
         Random rng = new Random(settings.seed());
         ModelWeights global;
         try (Classifier init = Classifier.create(spec, train.schema()).initializeWeights(settings.seed())) {
             global = ModelWeights.of(init);
         }
         List<Round> rounds = new ArrayList<>();
+        ServerOptimizer server = new ServerOptimizer(settings.serverOptimizer(), settings.serverLr());
         double maxDiff = 0;
         long clientEpochs = 0;
         for (int r = 1; r <= settings.rounds(); r++) {
@@ -120,7 +127,7 @@ public final class FederatedTraining {
                 step = secure;
                 maxDiff = Math.max(maxDiff, diff);
             }
-            global = global.plus(step);
+            global = global.plus(server.step(step));
             double[] lossAcc = evaluate(spec, global, test);
             int size = global.size();
             int senders = chosen.size() - dropped.size();

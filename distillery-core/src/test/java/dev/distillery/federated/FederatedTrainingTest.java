@@ -16,7 +16,7 @@ class FederatedTrainingTest {
         Dataset train = TestData.blobs(120, 1);
         Dataset test = TestData.blobs(60, 2);
         // shards:1 with 6 clients: each client holds examples of one class only, so alone it can learn nothing useful
-        var settings = new FederatedTraining.Settings(6, Partition.parse("shards:1"), 10, 5, 1.0, "fedavg", 0, true, 0.2, 0, 0, 1e-5, 42);
+        var settings = new FederatedTraining.Settings(6, Partition.parse("shards:1"), 10, 5, 1.0, "fedavg", 0, true, 0.2, 0, 0, 1e-5, 42, "avg", 1.0);
         List<FederatedTraining.Round> rounds = new ArrayList<>();
         FederatedTraining.Outcome o = new FederatedTraining(new MlpSpec(16, 1, 0f), TrainConfig.defaults().withBatchSize(16).withLearningRate(0.01f), settings, null)
                 .run(train, test, rounds::add);
