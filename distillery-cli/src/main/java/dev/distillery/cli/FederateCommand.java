@@ -119,8 +119,9 @@ final class FederateCommand implements Callable<Integer> {
 
     static ModelSpec federatedModel(TrainOptions options) {
         ModelSpec model = options.modelSpec();
-        if (model instanceof LinearSpec) {
-            throw new IllegalArgumentException("--model linear is fitted in one solve, not by gradient rounds: choose cnn, mlp, ngram or minilm");
+        if (model instanceof LinearSpec || model instanceof dev.distillery.model.SvmSpec) {
+            throw new IllegalArgumentException("--model " + (model instanceof LinearSpec ? "linear" : "svm")
+                    + " is fitted in one solve, not by gradient rounds: choose cnn, mlp, ngram or minilm");
         }
         return model;
     }

@@ -11,11 +11,12 @@ import picocli.CommandLine.Option;
 
 /** The model options of {@code train}, plus the optimizer options every training command shares. */
 final class TrainOptions {
-    enum ModelType { auto, cnn, mlp, ngram, minilm, linear }
+    enum ModelType { auto, cnn, mlp, ngram, minilm, linear, svm }
 
     @Option(names = "--model", paramLabel = "TYPE", defaultValue = "auto",
-            description = "Network: cnn (images), mlp (dense features), ngram (text), minilm (frozen MiniLM encoder + head, text), "
-                    + "auto (picks by data). Default: ${DEFAULT-VALUE}.")
+            description = "Model: cnn (images), mlp (dense features), ngram (text), minilm (frozen MiniLM encoder + head, text), "
+                    + "linear (logistic regression by LIBLINEAR, dense or text), svm (RBF-kernel SVM by LIBSVM, dense features or "
+                    + "small images), auto (compares them by cross-validation on the labels). Default: ${DEFAULT-VALUE}.")
     ModelType model;
 
     @Option(names = "--width", paramLabel = "N",
@@ -48,6 +49,7 @@ final class TrainOptions {
             case ngram -> NgramBagSpec.DEFAULT;
             case minilm -> MiniLmSpec.DEFAULT;
             case linear -> dev.distillery.model.LinearSpec.DEFAULT;
+            case svm -> dev.distillery.model.SvmSpec.DEFAULT;
         };
         if (noAugment) {
             if (!(spec instanceof CnnSpec cnn)) {

@@ -50,6 +50,10 @@ public final class OnnxExporter {
                             + "any network); export an n-gram student distilled from it instead"
                     : null;
         }
+        if (spec instanceof dev.distillery.model.SvmSpec) {
+            return "the svm model (an RBF kernel over stored support vectors) cannot be exported yet; distill it into an mlp "
+                    + "student and export that";
+        }
         return "a " + spec.getClass().getSimpleName() + " model (a pretrained encoder with a head) cannot be exported; "
                 + "distill it into an mlp, cnn or ngram student and export that";
     }

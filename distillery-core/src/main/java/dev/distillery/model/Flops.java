@@ -21,6 +21,10 @@ public final class Flops {
             }
             return total + in * schema.numClasses();
         }
+        if (spec instanceof SvmSpec svm) {
+            // distances to every stored support vector, then one coefficient per support vector and class
+            return (long) svm.capacity() * (schema.featureSize() + schema.numClasses());
+        }
         return -1;
     }
 
@@ -31,8 +35,8 @@ public final class Flops {
      */
     public static long training(ModelSpec spec, Schema schema) {
         long macs = of(spec, schema);
-        if (macs < 0) {
-            return -1;
+        if (macs < 0 || spec instanceof SvmSpec) {
+            return -1; // the svm is solved, not trained by gradient steps
         }
         long firstLayer;
         if (spec instanceof CnnSpec cnn) {

@@ -16,9 +16,10 @@ import dev.distillery.data.Schema;
     @JsonSubTypes.Type(value = CnnSpec.class, name = "cnn"),
     @JsonSubTypes.Type(value = NgramBagSpec.class, name = "ngram"),
     @JsonSubTypes.Type(value = MiniLmSpec.class, name = "minilm"),
-    @JsonSubTypes.Type(value = LinearSpec.class, name = "linear")
+    @JsonSubTypes.Type(value = LinearSpec.class, name = "linear"),
+    @JsonSubTypes.Type(value = SvmSpec.class, name = "svm")
 })
-public sealed interface ModelSpec permits MlpSpec, CnnSpec, NgramBagSpec, MiniLmSpec, LinearSpec {
+public sealed interface ModelSpec permits MlpSpec, CnnSpec, NgramBagSpec, MiniLmSpec, LinearSpec, SvmSpec {
 
     /** The main size knob: hidden units (MLP), base channels (CNN), embedding size (n-gram bag). */
     int width();
@@ -52,7 +53,7 @@ public sealed interface ModelSpec permits MlpSpec, CnnSpec, NgramBagSpec, MiniLm
 
     Featurizer featurizer(Schema schema);
 
-    /** A spec with default settings for a name the CLI accepts: mlp, cnn, ngram, minilm or linear. */
+    /** A spec with default settings for a name the CLI accepts: mlp, cnn, ngram, minilm, linear or svm. */
     static ModelSpec defaults(String type) {
         return switch (type) {
             case "mlp" -> MlpSpec.DEFAULT;
@@ -60,7 +61,8 @@ public sealed interface ModelSpec permits MlpSpec, CnnSpec, NgramBagSpec, MiniLm
             case "ngram" -> NgramBagSpec.DEFAULT;
             case "minilm" -> MiniLmSpec.DEFAULT;
             case "linear" -> LinearSpec.DEFAULT;
-            default -> throw new IllegalArgumentException("unknown model type '" + type + "'; use mlp, cnn, ngram, minilm or linear");
+            case "svm" -> SvmSpec.DEFAULT;
+            default -> throw new IllegalArgumentException("unknown model type '" + type + "'; use mlp, cnn, ngram, minilm, linear or svm");
         };
     }
 

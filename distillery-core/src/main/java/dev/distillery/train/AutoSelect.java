@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * {@code --model auto}: the same rule for every data set. The candidates are the linear model (its C chosen by its own
- * cross-validation) and the network the data kind suggests (the n-gram bag for text, an MLP for dense features, for
+ * cross-validation), for dense features and images the RBF-kernel svm (C and gamma by its own cross-validation), and the network the data kind suggests (the n-gram bag for text, an MLP for dense features, for
  * images the CNN with and without mirror flips, since flips suit clothes and not digits). With at most
  * {@link #CV_MAX_LABELS} labels each candidate is scored by stratified k-fold cross-validation on the labels and the
  * best is then trained on all of them; with more, each candidate trains on the training part and the validation split
@@ -104,6 +104,13 @@ public final class AutoSelect {
         LinearSpec fitted = linear.withC(bestC);
         table.add(new Score("linear (C " + bestC + ")", fitted, linearCv.get(bestC), folds));
         listener.onMessage(String.format("auto: linear, %d-fold cross-validation: accuracy %.4f (C %s)", folds, linearCv.get(bestC), bestC));
+        if (train.schema().kind() == dev.distillery.data.Schema.Kind.DENSE) {
+            SvmFit.Search svm = SvmFit.crossValidate(train.schema(), train, folds, config.seed(), SvmFit.C_GRID,
+                    SvmFit.gammaGrid(train.schema().featureSize()));
+            String name = String.format("svm (C %s, gamma %.4g)", svm.c(), svm.gamma());
+            table.add(new Score(name, dev.distillery.model.SvmSpec.DEFAULT.withSettings(svm.c(), svm.gamma()), svm.accuracy(), folds));
+            listener.onMessage(String.format("auto: %s, %d-fold cross-validation: accuracy %.4f", name, folds, svm.accuracy()));
+        }
         int networkFolds = Math.min(NETWORK_FOLDS, smallest);
         for (Map.Entry<String, ModelSpec> candidate : networks(train.schema()).entrySet()) {
             double cost = parameterSteps(candidate.getValue(), train, networkFolds, config);

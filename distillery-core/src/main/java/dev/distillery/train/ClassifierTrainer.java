@@ -141,6 +141,10 @@ public final class ClassifierTrainer {
     record StepStats(float loss, int weight, int labeledHits, int labeled) {}
 
     public TrainResult train(Classifier classifier, Dataset train, Dataset validation) {
+        if (classifier.spec() instanceof dev.distillery.model.SvmSpec) {
+            throw new IllegalArgumentException("the svm model is solved by LIBSVM, not trained by gradient steps: use it with train "
+                    + "(--model svm or auto), and for distillation, self-training or federation take an mlp");
+        }
         TrainConfig resolved = resolve(classifier);
         checkData(classifier.schema(), train, "training", objective.requiresLabels());
         int passes = SmallData.passesPerEpoch(train.size(), resolved);

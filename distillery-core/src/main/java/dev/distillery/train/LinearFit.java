@@ -167,7 +167,7 @@ public final class LinearFit {
     }
 
     /** Mean log loss and accuracy of the fitted network on {@code data}. */
-    private static double[] lossAndAccuracy(Classifier classifier, Dataset data) {
+    static double[] lossAndAccuracy(Classifier classifier, Dataset data) {
         float[][] probs = classifier.probabilities(data.examples(), 512);
         double loss = 0;
         int hits = 0;
@@ -406,7 +406,7 @@ public final class LinearFit {
         }
     }
 
-    private static void initialize(Classifier classifier) {
+    static void initialize(Classifier classifier) {
         if (!classifier.block().isInitialized()) {
             classifier.block().initialize(classifier.model().getNDManager(), DataType.FLOAT32, classifier.featurizer().inputShape(1));
         }

@@ -219,8 +219,10 @@ public final class TrainJob {
             unlabeled = unlabeledFor(spec.selfTraining(), setAside, train, onError, log);
         }
         Dataset validation = null;
-        if (spec.validationFraction() > 0 && spec.model() instanceof dev.distillery.model.LinearSpec) {
-            log.accept("no validation hold-out: the linear model chooses its regularization by cross-validation on all labels");
+        if (spec.validationFraction() > 0 && (spec.model() instanceof dev.distillery.model.LinearSpec
+                || spec.model() instanceof dev.distillery.model.SvmSpec)) {
+            log.accept("no validation hold-out: the " + (spec.model() instanceof dev.distillery.model.SvmSpec ? "svm" : "linear")
+                    + " model chooses its regularization by cross-validation on all labels");
         } else if (spec.validationFraction() > 0 && autoByCrossValidation(spec, train)) {
             log.accept(String.format("no validation hold-out: with %,d labels --model auto chooses by cross-validation on all of them",
                     train.size()));
@@ -318,6 +320,9 @@ public final class TrainJob {
             data = data.withTrain(spread.train());
             spec = spec.withoutSelfTraining();
         }
+        if (spec.model() instanceof dev.distillery.model.SvmSpec svmSpec && svmSpec.capacity() < data.train().size()) {
+            spec = spec.withModel(svmSpec.withCapacity(data.train().size())); // every training example may become a support vector
+        }
         ModelSpec modelSpec = spec.model();
         Classifier classifier = Classifier.create(modelSpec, data.train().schema());
         Dataset test = data.test().filter(data.test().name(), e -> e.hasLabel());
@@ -325,7 +330,17 @@ public final class TrainJob {
             TrainResult result;
             Evaluation[] labeledRound = {null};
             double[] labeledRoundValidation = {Double.NaN};
-            if (modelSpec instanceof dev.distillery.model.LinearSpec) {
+            if (modelSpec instanceof dev.distillery.model.SvmSpec) {
+                if (spec.selfTraining() != null) {
+                    throw new IllegalArgumentException("--unlabeled needs a network trained by steps (cnn, mlp, ngram or minilm), "
+                            + "not the svm model");
+                }
+                SvmFit.Fitted fitted = SvmFit.fit(classifier, data.train(), validation, spec.train().seed(), recording);
+                result = fitted.result();
+                if (selection == null) {
+                    selection = fitted.describe();
+                }
+            } else if (modelSpec instanceof dev.distillery.model.LinearSpec) {
                 if (spec.selfTraining() != null) {
                     throw new IllegalArgumentException("--unlabeled needs a network trained by steps (cnn, mlp, ngram or minilm), "
                             + "not the linear model");

@@ -1,0 +1,366 @@
+package dev.distillery.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+import dev.distillery.data.Dataset;
+import dev.distillery.data.Example;
+import dev.distillery.data.Schema;
+import dev.distillery.model.Classifier;
+import dev.distillery.model.SvmSpec;
+import dev.distillery.model.TorchRuntime;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import libsvm.svm;
+import libsvm.svm_model;
+import libsvm.svm_node;
+import libsvm.svm_parameter;
+import libsvm.svm_problem;
+
+/**
+ * Fits an {@link SvmSpec} classifier with LIBSVM: one RBF-kernel C-SVM per class against the rest, on features
+ * standardized with the training mean and deviation, and writes the support vectors, their coefficients and the
+ * standardization into the classifier's network. When the spec leaves C and gamma open they are chosen by stratified
+ * k-fold cross-validation on the labels (fewest mistakes; ties to the smaller C, then the smaller gamma, the smoother
+ * model). The decision values become logits times a scale chosen on the same folds' held-out decision values (least log
+ * loss), so the probabilities that self-training, distillation and calibration read are not arbitrary.
+ */
+public final class SvmFit {
+    /** Inverse regularization strengths cross-validation chooses from. */
+    public static final double[] C_GRID = {0.1, 1, 10, 100};
+    /** Kernel widths, as multiples of 1 / features (scikit-learn's "scale" on standardized features is 1 / features). */
+    public static final double[] GAMMA_FACTORS = {0.1, 1, 10};
+    /** Scales from decision values to logits that the held-out log loss chooses from. */
+    static final double[] LOGIT_SCALES = {0.25, 0.5, 1, 2, 4, 8, 16};
+    private static final double ABSENT_CLASS_BIAS = -30;
+
+    /** How the fit went: C and gamma, how they were found, and the training result. */
+    public record Fitted(TrainResult result, double c, double gamma, double logitScale, int folds, Map<String, Double> cvAccuracy,
+            int supportVectors) {
+        public Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("c", c);
+            m.put("gamma", gamma);
+            m.put("logit_scale", logitScale);
+            m.put("folds", folds);
+            m.put("support_vectors", supportVectors);
+            m.put("cv_accuracy", cvAccuracy);
+            return m;
+        }
+    }
+
+    /** The cross-validation's verdict: the best setting, every setting's accuracy, and the best one's held-out decisions. */
+    public record Search(double c, double gamma, double accuracy, Map<String, Double> table, double[][] heldOutDecisions) {}
+
+    private SvmFit() {}
+
+    public static Fitted fit(Classifier classifier, Dataset train, Dataset validation, long seed, TrainListener listener) {
+        if (!(classifier.spec() instanceof SvmSpec spec)) {
+            throw new IllegalArgumentException("SvmFit fits svm models, not " + classifier.spec());
+        }
+        if (spec.capacity() < train.size()) {
+            throw new IllegalArgumentException("the svm network holds " + spec.capacity() + " support vectors, the training data has "
+                    + train.size() + " examples");
+        }
+        long start = System.nanoTime();
+        Schema schema = classifier.schema();
+        int d = schema.featureSize();
+        double c = spec.c() != null ? spec.c() : 1.0;
+        double gamma = spec.gamma() != null ? spec.gamma() : 1.0 / d;
+        double logitScale = 1;
+        int folds = 0;
+        Map<String, Double> table = Map.of();
+        int smallest = train.labelCounts().values().stream().mapToInt(Integer::intValue).min().orElse(0);
+        if (smallest >= 2) {
+            folds = Math.min(LinearFit.MAX_FOLDS, smallest);
+            double[] cs = spec.c() != null ? new double[] {spec.c()} : C_GRID;
+            double[] gammas = spec.gamma() != null ? new double[] {spec.gamma()} : gammaGrid(d);
+            Search search = crossValidate(schema, train, folds, seed, cs, gammas);
+            c = search.c();
+            gamma = search.gamma();
+            table = search.table();
+            logitScale = logitScale(schema, train, search.heldOutDecisions());
+            if (cs.length * gammas.length > 1) {
+                listener.onMessage(String.format("svm: C %s, gamma %.4g chosen by %d-fold cross-validation on %,d labels (accuracy %.4f)",
+                        fmt(c), gamma, folds, train.size(), search.accuracy()));
+            }
+        } else {
+            listener.onMessage(String.format("svm: fewer than 2 labels of some class, no cross-validation; C %s, gamma %.4g", fmt(c), gamma));
+        }
+        LinearFit.DenseFeatures scaling = LinearFit.DenseFeatures.learn(schema, train);
+        svm_node[][] rows = rows(scaling, train.examples());
+        Ovr ovr = Ovr.train(schema, train.examples(), rows, c, gamma);
+        int supportVectors = ovr.writeInto(classifier, scaling, rows, gamma, logitScale);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double[] trainFigures = LinearFit.lossAndAccuracy(classifier, train);
+        double[] valFigures = validation == null || validation.isEmpty() ? new double[] {Double.NaN, Double.NaN}
+                : LinearFit.lossAndAccuracy(classifier, validation);
+        EpochStats stats = new EpochStats(1, trainFigures[0], trainFigures[1], valFigures[0], valFigures[1], c, seconds, train.size() / seconds,
+                true);
+        listener.onEpochEnd(stats);
+        return new Fitted(new TrainResult(List.of(stats), 1, false, 0), c, gamma, logitScale, folds, table, supportVectors);
+    }
+
+    static double[] gammaGrid(int features) {
+        double[] out = new double[GAMMA_FACTORS.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = GAMMA_FACTORS[i] / features;
+        }
+        return out;
+    }
+
+    /** Every (C, gamma) scored by {@code folds}-fold cross-validation; the standardization is learned on each training part. */
+    public static Search crossValidate(Schema schema, Dataset data, int folds, long seed, double[] cs, double[] gammas) {
+        int[] fold = CrossValidation.folds(data, folds, seed);
+        int classes = schema.numClasses();
+        int settings = cs.length * gammas.length;
+        double[][][] decisions = new double[settings][data.size()][classes];
+        List<CrossValidation.Fold> parts = new ArrayList<>();
+        List<svm_node[][]> inRows = new ArrayList<>();
+        List<svm_node[][]> outRows = new ArrayList<>();
+        for (int f = 0; f < folds; f++) {
+            CrossValidation.Fold part = CrossValidation.Fold.of(data, fold, f);
+            LinearFit.DenseFeatures scaling = LinearFit.DenseFeatures.learn(schema, data.subset(data.name() + ":cv", part.train()));
+            parts.add(part);
+            inRows.add(rows(scaling, part.train()));
+            outRows.add(rows(scaling, part.held()));
+        }
+        // Each setting's folds are independent fits: they run in parallel, and each writes only its own slot.
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(TorchRuntime.threads(), settings)));
+        try {
+            List<Future<?>> jobs = new ArrayList<>();
+            for (int s = 0; s < settings; s++) {
+                double c = cs[s / gammas.length];
+                double gamma = gammas[s % gammas.length];
+                double[][] into = decisions[s];
+                jobs.add(pool.submit(() -> {
+                    for (int f = 0; f < folds; f++) {
+                        Ovr ovr = Ovr.train(schema, parts.get(f).train(), inRows.get(f), c, gamma);
+                        List<Integer> heldIndex = parts.get(f).heldIndex();
+                        for (int j = 0; j < heldIndex.size(); j++) {
+                            into[heldIndex.get(j)] = ovr.decisions(outRows.get(f)[j]);
+                        }
+                    }
+                }));
+            }
+            for (Future<?> job : jobs) {
+                job.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("svm cross-validation failed: " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        Map<String, Double> table = new LinkedHashMap<>();
+        int best = 0;
+        double bestAccuracy = -1;
+        for (int s = 0; s < settings; s++) {
+            int hits = 0;
+            for (int i = 0; i < data.size(); i++) {
+                hits += Classifier.argmax(toFloats(decisions[s][i])) == schema.indexOf(data.get(i).label().orElseThrow()) ? 1 : 0;
+            }
+            double accuracy = hits / (double) data.size();
+            table.put(String.format("C %s, gamma %.4g", fmt(cs[s / gammas.length]), gammas[s % gammas.length]), accuracy);
+            // Settings ascend in C, then gamma: a later one must do strictly better, so ties keep the smoother model.
+            if (accuracy > bestAccuracy + 1e-12) {
+                bestAccuracy = accuracy;
+                best = s;
+            }
+        }
+        return new Search(cs[best / gammas.length], gammas[best % gammas.length], bestAccuracy, table, decisions[best]);
+    }
+
+    /** The scale from decision values to logits with the least held-out log loss. */
+    static double logitScale(Schema schema, Dataset data, double[][] decisions) {
+        double bestScale = 1;
+        double bestLoss = Double.POSITIVE_INFINITY;
+        for (double a : LOGIT_SCALES) {
+            double loss = 0;
+            for (int i = 0; i < decisions.length; i++) {
+                int truth = schema.indexOf(data.get(i).label().orElseThrow());
+                double max = Double.NEGATIVE_INFINITY;
+                for (double v : decisions[i]) {
+                    max = Math.max(max, a * v);
+                }
+                double sum = 0;
+                for (double v : decisions[i]) {
+                    sum += Math.exp(a * v - max);
+                }
+                loss -= a * decisions[i][truth] - max - Math.log(sum);
+            }
+            if (loss < bestLoss) {
+                bestLoss = loss;
+                bestScale = a;
+            }
+        }
+        return bestScale;
+    }
+
+    private static svm_node[][] rows(LinearFit.DenseFeatures scaling, List<Example> examples) {
+        svm_node[][] out = new svm_node[examples.size()][];
+        for (int i = 0; i < out.length; i++) {
+            float[] z = scaling.standardize(examples.get(i));
+            out[i] = new svm_node[z.length];
+            for (int j = 0; j < z.length; j++) {
+                svm_node node = new svm_node();
+                node.index = j + 1;
+                node.value = z[j];
+                out[i][j] = node;
+            }
+        }
+        return out;
+    }
+
+    private static float[] toFloats(double[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
+    }
+
+    private static String fmt(double c) {
+        return c >= 1 ? String.valueOf((long) c) : String.valueOf(c);
+    }
+
+    /**
+     * One binary SVM per class (its examples against the rest), or one for two classes. {@code models[k]} is null for a
+     * class without training examples; {@code signs[k]} turns LIBSVM's decision value (positive for its first label)
+     * into "class k".
+     */
+    private record Ovr(svm_model[] models, double[] signs, boolean[] present, int classes) {
+        static {
+            svm.svm_set_print_string_function(s -> { }); // LIBSVM prints its progress to stdout by default
+        }
+
+        static Ovr train(Schema schema, List<Example> examples, svm_node[][] rows, double c, double gamma) {
+            int classes = schema.numClasses();
+            int[] label = new int[examples.size()];
+            boolean[] present = new boolean[classes];
+            for (int i = 0; i < label.length; i++) {
+                label[i] = schema.indexOf(examples.get(i).label().orElseThrow(() -> new IllegalArgumentException(
+                        "an svm model trains on labeled examples only")));
+                present[label[i]] = true;
+            }
+            svm_model[] models = new svm_model[classes];
+            double[] signs = new double[classes];
+            int fits = classes == 2 ? 1 : classes;
+            for (int k = 0; k < fits; k++) {
+                if (!present[k]) {
+                    continue;
+                }
+                svm_problem problem = new svm_problem();
+                problem.l = rows.length;
+                problem.x = rows;
+                problem.y = new double[rows.length];
+                boolean negative = false;
+                for (int i = 0; i < rows.length; i++) {
+                    problem.y[i] = label[i] == k ? 1 : -1;
+                    negative |= label[i] != k;
+                }
+                if (!negative) {
+                    continue; // every example is of class k: nothing to separate; its bias decides below
+                }
+                models[k] = svm.svm_train(problem, parameter(c, gamma));
+                signs[k] = models[k].label[0] == 1 ? 1 : -1;
+            }
+            return new Ovr(models, signs, present, classes);
+        }
+
+        private static svm_parameter parameter(double c, double gamma) {
+            svm_parameter p = new svm_parameter();
+            p.svm_type = svm_parameter.C_SVC;
+            p.kernel_type = svm_parameter.RBF;
+            p.gamma = gamma;
+            p.C = c;
+            p.eps = 1e-3;
+            p.cache_size = 100;
+            p.shrinking = 1;
+            p.probability = 0;
+            p.nr_weight = 0;
+            p.weight_label = new int[0];
+            p.weight = new double[0];
+            return p;
+        }
+
+        /** One decision value per class: for two classes +-half of the one SVM's, like the linear model's logits. */
+        double[] decisions(svm_node[] x) {
+            double[] out = new double[classes];
+            double[] value = new double[1];
+            for (int k = 0; k < classes; k++) {
+                if (models[k] != null) {
+                    svm.svm_predict_values(models[k], x, value);
+                    out[k] = signs[k] * value[0];
+                } else {
+                    out[k] = present[k] ? 0 : ABSENT_CLASS_BIAS;
+                }
+            }
+            if (classes == 2 && models[0] != null) {
+                out[1] = -out[0] / 2;
+                out[0] = out[0] / 2;
+            }
+            return out;
+        }
+
+        /** Writes the network: support vector rows at their training positions; returns how many rows are in use. */
+        int writeInto(Classifier classifier, LinearFit.DenseFeatures scaling, svm_node[][] rows, double gamma, double logitScale) {
+            int capacity = ((SvmSpec) classifier.spec()).capacity();
+            int d = scaling.dimension();
+            float[] sv = new float[capacity * d];
+            float[] coef = new float[capacity * classes];
+            float[] bias = new float[classes];
+            boolean[] used = new boolean[capacity];
+            for (int k = 0; k < classes; k++) {
+                boolean mirrored = classes == 2 && k == 1;
+                svm_model m = mirrored ? models[0] : models[k];
+                if (m == null) {
+                    bias[k] = (float) (present[k] ? 0 : ABSENT_CLASS_BIAS);
+                    continue;
+                }
+                double sign = signs[mirrored ? 0 : k] * (classes == 2 ? (mirrored ? -0.5 : 0.5) : 1);
+                for (int i = 0; i < m.l; i++) {
+                    int row = m.sv_indices[i] - 1; // 1-based positions in the training rows
+                    used[row] = true;
+                    coef[row * classes + k] += (float) (logitScale * sign * m.sv_coef[0][i]);
+                }
+                bias[k] = (float) (-logitScale * sign * m.rho[0]);
+            }
+            int inUse = 0;
+            for (int row = 0; row < capacity; row++) {
+                if (used[row]) {
+                    inUse++;
+                    for (int j = 0; j < d; j++) {
+                        sv[row * d + j] = (float) rows[row][j].value;
+                    }
+                }
+            }
+            LinearFit.initialize(classifier);
+            var params = classifier.block().getParameters();
+            set(params.get("mean"), scaling.mean());
+            set(params.get("scale"), scaling.scale());
+            set(params.get("support_vectors"), sv);
+            set(params.get("coefficients"), coef);
+            set(params.get("bias"), bias);
+            set(params.get("gamma"), new float[] {(float) gamma});
+            return inUse;
+        }
+
+        private static void set(Parameter parameter, float[] values) {
+            NDArray array = parameter.getArray();
+            if (array.getShape().size() != values.length) {
+                throw new IllegalStateException("parameter " + parameter.getName() + " has " + array.getShape() + ", not " + values.length
+                        + " values");
+            }
+            array.set(FloatBuffer.wrap(values));
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.distillery.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.distillery.TestData;
+import dev.distillery.data.Dataset;
+import dev.distillery.data.Example;
+import dev.distillery.data.Splits;
+import dev.distillery.model.Classifier;
+import dev.distillery.model.LinearSpec;
+import dev.distillery.model.SvmSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import libsvm.svm;
+import libsvm.svm_model;
+import libsvm.svm_node;
+import libsvm.svm_parameter;
+import libsvm.svm_problem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SvmFitTest {
+    @TempDir
+    Path dir;
+
+    /** Points in 2-D, their class the ring they lie on (radius about 1, 2 or 3): no straight line separates them. */
+    static Dataset rings(int perClass, int classes, long seed) {
+        Random rng = new Random(seed);
+        List<Example> ex = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            for (int i = 0; i < perClass; i++) {
+                double angle = rng.nextDouble() * 2 * Math.PI;
+                double radius = c + 1 + rng.nextGaussian() * 0.15;
+                ex.add(Example.dense("r" + c + "-" + i, new float[] {(float) (radius * Math.cos(angle)), (float) (radius * Math.sin(angle))},
+                        "ring" + c, "rings"));
+            }
+        }
+        return Dataset.infer("rings", ex, List.of(2L));
+    }
+
+    private static double accuracy(Classifier classifier, Dataset data) {
+        int[] predicted = classifier.predict(data.examples(), 64);
+        int hits = 0;
+        for (int i = 0; i < predicted.length; i++) {
+            hits += predicted[i] == data.schema().indexOf(data.get(i).label().orElseThrow()) ? 1 : 0;
+        }
+        return hits / (double) predicted.length;
+    }
+
+    @Test
+    void theKernelSeparatesRingsThatTheLinearModelCannotAndSurvivesSaveAndLoad() throws Exception {
+        Splits.Pair parts = Splits.split(rings(60, 3, 1), 0.3, 5, "train", "test");
+        try (Classifier svmModel = Classifier.create(SvmSpec.DEFAULT.withCapacity(parts.first().size()), parts.first().schema());
+                Classifier linear = Classifier.create(LinearSpec.DEFAULT, parts.first().schema())) {
+            SvmFit.Fitted fitted = SvmFit.fit(svmModel, parts.first(), null, 7, TrainListener.NONE);
+            LinearFit.fit(linear, parts.first(), null, 7, TrainListener.NONE);
+            assertThat(fitted.folds()).isEqualTo(5);
+            assertThat(fitted.cvAccuracy()).hasSize(SvmFit.C_GRID.length * SvmFit.GAMMA_FACTORS.length);
+            assertThat(fitted.supportVectors()).isPositive().isLessThanOrEqualTo(parts.first().size());
+            assertThat(accuracy(svmModel, parts.second())).isGreaterThan(0.9);
+            assertThat(accuracy(linear, parts.second())).isLessThan(0.6);
+            svmModel.save(dir.resolve("m"), Map.of());
+            try (Classifier loaded = Classifier.load(dir.resolve("m"))) {
+                assertThat(loaded.spec()).isEqualTo(svmModel.spec());
+                float[][] before = svmModel.probabilities(parts.second().examples(), 16);
+                float[][] after = loaded.probabilities(parts.second().examples(), 16);
+                for (int i = 0; i < before.length; i++) {
+                    assertThat(after[i]).containsExactly(before[i], org.assertj.core.api.Assertions.within(1e-6f));
+                }
+            }
+        }
+    }
+
+    @Test
+    void theNetworkDecidesAsLibsvmOnExamplesItNeverSaw() {
+        // Two overlapping blobs classes: decisions near the boundary are not trivial.
+        Dataset blobs = TestData.blobs(60, 3);
+        Dataset two = blobs.subset("two", blobs.examples().stream().filter(e -> !e.label().orElseThrow().equals("right")).toList());
+        two = Dataset.infer("two", two.examples(), List.of(8L));
+        Splits.Pair parts = Splits.split(two, 0.3, 5, "train", "test");
+        double c = 1;
+        double gamma = 0.5;
+        try (Classifier classifier = Classifier.create(new SvmSpec(parts.first().size(), c, gamma), parts.first().schema())) {
+            SvmFit.fit(classifier, parts.first(), null, 1, TrainListener.NONE);
+            LinearFit.DenseFeatures scaling = LinearFit.DenseFeatures.learn(parts.first().schema(), parts.first());
+            svm_problem problem = new svm_problem();
+            problem.l = parts.first().size();
+            problem.x = new svm_node[problem.l][];
+            problem.y = new double[problem.l];
+            for (int i = 0; i < problem.l; i++) {
+                problem.x[i] = nodes(scaling.standardize(parts.first().get(i)));
+                problem.y[i] = parts.first().schema().indexOf(parts.first().get(i).label().orElseThrow());
+            }
+            svm_parameter p = new svm_parameter();
+            p.svm_type = svm_parameter.C_SVC;
+            p.kernel_type = svm_parameter.RBF;
+            p.C = c;
+            p.gamma = gamma;
+            p.eps = 1e-3;
+            p.cache_size = 100;
+            p.shrinking = 1;
+            p.weight_label = new int[0];
+            p.weight = new double[0];
+            svm_model reference = svm.svm_train(problem, p);
+            int[] network = classifier.predict(parts.second().examples(), 16);
+            for (int i = 0; i < network.length; i++) {
+                int expected = (int) svm.svm_predict(reference, nodes(scaling.standardize(parts.second().get(i))));
+                assertThat(network[i]).as("test example %d", i).isEqualTo(expected);
+            }
+        }
+    }
+
+    private static svm_node[] nodes(float[] z) {
+        svm_node[] out = new svm_node[z.length];
+        for (int j = 0; j < z.length; j++) {
+            out[j] = new svm_node();
+            out[j].index = j + 1;
+            out[j].value = z[j];
+        }
+        return out;
+    }
+
+    @Test
+    void autoChoosesTheKernelWhereOnlyItFitsAndTheSameSeedGivesTheSameChoice() {
+        Dataset data = rings(30, 2, 4);
+        AutoSelect.Choice a = AutoSelect.choose(data, TrainConfig.defaults(), TrainListener.NONE);
+        AutoSelect.Choice b = AutoSelect.choose(data, TrainConfig.defaults(), TrainListener.NONE);
+        assertThat(a.spec()).isInstanceOf(SvmSpec.class).isEqualTo(b.spec());
+        assertThat(a.table()).extracting(AutoSelect.Score::name).anyMatch(n -> n.startsWith("linear")).anyMatch(n -> n.startsWith("svm"));
+    }
+}
