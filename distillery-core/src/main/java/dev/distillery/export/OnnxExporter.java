@@ -51,8 +51,7 @@ public final class OnnxExporter {
                     : null;
         }
         if (spec instanceof dev.distillery.model.SvmSpec) {
-            return "the svm model (an RBF kernel over stored support vectors) cannot be exported yet; distill it into an mlp "
-                    + "student and export that";
+            return null;
         }
         return "a " + spec.getClass().getSimpleName() + " model (a pretrained encoder with a head) cannot be exported; "
                 + "distill it into an mlp, cnn or ngram student and export that";
@@ -65,6 +64,10 @@ public final class OnnxExporter {
         String reason = unsupportedReason(spec, schema);
         if (reason != null) {
             throw new IllegalArgumentException(reason);
+        }
+        if (spec instanceof dev.distillery.model.SvmSpec) {
+            OnnxGraph g = new OnnxGraph("distillery_svm");
+            return finish(g, null, svm(g, classifier.block(), schema), schema, producerVersion, spec);
         }
         if (!(classifier.block() instanceof SequentialBlock seq)) {
             throw new IllegalStateException("expected a sequential network for " + spec + ", got " + classifier.block().getClass());
@@ -107,7 +110,9 @@ public final class OnnxExporter {
 
     private static ModelProto finish(OnnxGraph g, Layers layers, String logits, Schema schema, String producerVersion,
             ModelSpec spec) {
-        layers.checkAllUsed();
+        if (layers != null) {
+            layers.checkAllUsed();
+        }
         g.node("Identity", LOGITS, new String[] {logits});
         g.node("Softmax", PROBABILITIES, new String[] {logits}, OnnxGraph.integer("axis", 1));
         g.output(LOGITS, schema.numClasses());
@@ -135,6 +140,58 @@ public final class OnnxExporter {
         String atLeastOne = g.node("Max", new String[] {count, g.floats("one", new float[] {1f})});
         String mean = g.node("Div", new String[] {sum, atLeastOne});
         return gemm(g, mean, layers.next(Linear.class), null);
+    }
+
+    /**
+     * The RBF-kernel SVM: standardize, squared distances to the support vectors as |z|^2 - 2 z.sv + |sv|^2 (one Gemm
+     * with the support vectors' squared norms as its C), exp(-gamma d), then the coefficients and biases. Rows of the
+     * network that hold no support vector (all coefficients zero) are left out.
+     */
+    private static String svm(OnnxGraph g, Block block, Schema schema) {
+        long[] shape = schema.featureShape().stream().mapToLong(Long::longValue).toArray();
+        g.input(INPUT, TensorProto.DataType.FLOAT, shape);
+        float[] mean = param(block, "mean").toFloatArray();
+        float[] scale = param(block, "scale").toFloatArray();
+        NDArray svArray = param(block, "support_vectors");
+        float[] sv = svArray.toFloatArray();
+        float[] coef = param(block, "coefficients").toFloatArray();
+        float[] bias = param(block, "bias").toFloatArray();
+        float gamma = param(block, "gamma").toFloatArray()[0];
+        int d = mean.length;
+        int classes = bias.length;
+        int rows = (int) svArray.getShape().get(0);
+        List<Integer> used = new ArrayList<>();
+        for (int r = 0; r < rows; r++) {
+            for (int k = 0; k < classes; k++) {
+                if (coef[r * classes + k] != 0f) {
+                    used.add(r);
+                    break;
+                }
+            }
+        }
+        int n = Math.max(1, used.size()); // one zero row keeps the shapes valid for a model without support vectors
+        float[] keptSv = new float[n * d];
+        float[] keptCoef = new float[n * classes];
+        float[] norms = new float[n];
+        for (int i = 0; i < used.size(); i++) {
+            int r = used.get(i);
+            System.arraycopy(sv, r * d, keptSv, i * d, d);
+            System.arraycopy(coef, r * classes, keptCoef, i * classes, classes);
+            float squares = 0;
+            for (int j = 0; j < d; j++) {
+                squares += sv[r * d + j] * sv[r * d + j];
+            }
+            norms[i] = squares;
+        }
+        String z = g.node("Div", new String[] {g.node("Sub", new String[] {flatten(g, INPUT), g.floats("mean", mean, 1, d)}),
+                g.floats("scale", scale, 1, d)});
+        String zNorms = g.node("ReduceSum", new String[] {g.node("Mul", new String[] {z, z}), g.longs("axis1", new long[] {1}, 1)},
+                OnnxGraph.integer("keepdims", 1));
+        String cross = g.node("Gemm", new String[] {z, g.floats("support_vectors", keptSv, n, d), g.floats("sv_norms", norms, 1, n)},
+                OnnxGraph.integer("transB", 1), OnnxGraph.real("alpha", -2f));
+        String distances = g.node("Max", new String[] {g.node("Add", new String[] {cross, zNorms}), g.floats("zero", new float[] {0f})});
+        String kernel = g.node("Exp", new String[] {g.node("Mul", new String[] {distances, g.floats("minus_gamma", new float[] {-gamma})})});
+        return g.node("Gemm", new String[] {kernel, g.floats("coefficients", keptCoef, n, classes), g.floats("bias", bias, 1, classes)});
     }
 
     /** A bias-free 3x3 convolution with its batch norm folded in (per output channel scale and shift), then ReLU. */

@@ -79,6 +79,23 @@ class OnnxExportTest {
     }
 
     @Test
+    void aFittedSvmComputesTheSameLogitsInOnnxRuntimeWithItsUnusedRowsLeftOut() {
+        Dataset data = TestData.blobs(20, 9);
+        // capacity above the training size: the extra rows hold no support vector and must not change the logits
+        try (Classifier c = Classifier.create(new dev.distillery.model.SvmSpec(data.size() + 7, 1.0, 0.2), data.schema())) {
+            dev.distillery.train.SvmFit.Fitted fitted = dev.distillery.train.SvmFit.fit(c, data, null, 1,
+                    dev.distillery.train.TrainListener.NONE);
+            Parity p = exportAndCompare(c, data);
+            assertThat(p.maxAbsDiff()).isLessThanOrEqualTo(Parity.MAX_ABS_DIFF);
+            assertThat(p.argmaxAgreement()).isEqualTo(1.0);
+            var stored = OnnxExporter.export(c, "test").getGraph().getInitializerList().stream()
+                    .filter(t -> t.getName().startsWith("support_vectors")).findFirst().orElseThrow();
+            assertThat(stored.getDims(0)).as("support-vector rows in the graph").isEqualTo(fitted.supportVectors());
+            assertThat(fitted.supportVectors()).isLessThanOrEqualTo(data.size());
+        }
+    }
+
+    @Test
     void theParityCheckFailsWhenTheGraphDiffersFromTheModel() {
         Dataset data = TestData.blobs(10, 7);
         try (Classifier c = randomized(new MlpSpec(6, 1, 0f, true), data, 3)) {
