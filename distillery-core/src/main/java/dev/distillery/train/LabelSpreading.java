@@ -50,6 +50,27 @@ public final class LabelSpreading {
      * labels alone are returned, and the report says why.
      */
     public static Outcome pseudoLabel(Dataset labeled, Dataset unlabeled, double supervisedAccuracy, long seed, TrainListener listener) {
+        return pseudoLabel(labeled, unlabeled, supervisedAccuracy, null, seed, listener);
+    }
+
+    /** How the model the labels will train scores one fold: hits on {@code held} after training on {@code train}. */
+    @FunctionalInterface
+    public interface FoldScorer {
+        int hits(Dataset train, List<Example> held);
+    }
+
+    /**
+     * As above, but the check compares what will really be trained: with {@code model} given, each fold trains that
+     * model twice, on the other folds' labels alone and on them plus the pseudo-labels spread from them, and the
+     * pseudo-labels are used only if the second scores more hits over all folds. Spreading can help a model even where
+     * spreading alone classifies no better than the model (the pseudo-labels add the shape of the unlabeled data).
+     */
+    public static Outcome pseudoLabel(Dataset labeled, Dataset unlabeled, FoldScorer model, long seed, TrainListener listener) {
+        return pseudoLabel(labeled, unlabeled, Double.NaN, model, seed, listener);
+    }
+
+    private static Outcome pseudoLabel(Dataset labeled, Dataset unlabeled, double supervisedAccuracy, FoldScorer model, long seed,
+            TrainListener listener) {
         Schema schema = labeled.schema();
         if (schema.kind() != Schema.Kind.DENSE) {
             throw new IllegalArgumentException("--ssl-method spreading needs dense features (images or numbers); for text use "
@@ -69,30 +90,58 @@ public final class LabelSpreading {
         report.put("unlabeled_examples", unlabeled.size());
         int folds = Math.min(LinearFit.MAX_FOLDS, labeled.labelCounts().values().stream().mapToInt(Integer::intValue).min().orElse(0));
         double spreadAccuracy = Double.NaN;
+        double withPseudoLabels = Double.NaN;
         if (folds >= 2) {
             int[] fold = CrossValidation.folds(labeled, folds, seed);
             int hits = 0;
+            int modelAlone = 0;
+            int modelWith = 0;
             for (int f = 0; f < folds; f++) {
                 int[] hidden = labels.clone();
                 for (int i = 0; i < labeled.size(); i++) {
                     hidden[i] = fold[i] == f ? -1 : labels[i];
                 }
                 float[][] scores = graph.spread(hidden, schema.numClasses());
+                List<Example> rest = new ArrayList<>();
+                List<Example> held = new ArrayList<>();
                 for (int i = 0; i < labeled.size(); i++) {
-                    if (fold[i] == f && reached(scores[i]) && dev.distillery.model.Classifier.argmax(scores[i]) == labels[i]) {
-                        hits++;
+                    if (fold[i] != f) {
+                        rest.add(labeled.get(i));
+                    } else {
+                        held.add(labeled.get(i));
+                        if (reached(scores[i]) && dev.distillery.model.Classifier.argmax(scores[i]) == labels[i]) {
+                            hits++;
+                        }
                     }
+                }
+                if (model != null) {
+                    List<Example> spread = new ArrayList<>(rest);
+                    for (int i = labeled.size(); i < all.size(); i++) {
+                        if (reached(scores[i])) {
+                            spread.add(all.get(i).withLabel(schema.labels().get(dev.distillery.model.Classifier.argmax(scores[i]))));
+                        }
+                    }
+                    modelAlone += model.hits(labeled.subset(labeled.name() + ":cv", rest), held);
+                    modelWith += model.hits(labeled.subset(labeled.name() + ":cv+spread", spread), held);
                 }
             }
             spreadAccuracy = hits / (double) labeled.size();
             report.put("cv_accuracy", spreadAccuracy);
             report.put("folds", folds);
+            if (model != null) {
+                supervisedAccuracy = modelAlone / (double) labeled.size();
+                withPseudoLabels = modelWith / (double) labeled.size();
+                report.put("model_with_pseudo_labels_cv_accuracy", withPseudoLabels);
+            }
         }
         report.put("labels_alone_cv_accuracy", supervisedAccuracy);
-        boolean use = Double.isNaN(spreadAccuracy) || Double.isNaN(supervisedAccuracy) || spreadAccuracy > supervisedAccuracy;
+        // With the model's own check, its accuracy with the pseudo-labels is what competes; else spreading's own.
+        double candidate = model != null ? withPseudoLabels : spreadAccuracy;
+        boolean use = Double.isNaN(candidate) || Double.isNaN(supervisedAccuracy) || candidate > supervisedAccuracy;
         report.put("used", use);
-        listener.onMessage(String.format("label spreading: %d-fold cross-validated accuracy %.4f against %.4f for the labels alone: %s",
-                folds, spreadAccuracy, supervisedAccuracy, use ? "using its pseudo-labels" : "not used (training on the labels alone)"));
+        listener.onMessage(String.format("label spreading: %d-fold cross-validated accuracy %.4f %sagainst %.4f for the labels alone: %s",
+                folds, candidate, model != null ? String.format("for the model trained with its pseudo-labels (spreading alone %.4f) ",
+                        spreadAccuracy) : "", supervisedAccuracy, use ? "using its pseudo-labels" : "not used (training on the labels alone)"));
         if (!use) {
             return new Outcome(labeled, report);
         }

@@ -27,8 +27,7 @@ import libsvm.svm_problem;
  * Fits an {@link SvmSpec} classifier with LIBSVM: one RBF-kernel C-SVM per class against the rest, on features
  * standardized with the training mean and deviation, and writes the support vectors, their coefficients and the
  * standardization into the classifier's network. When the spec leaves C and gamma open they are chosen by stratified
- * k-fold cross-validation on the labels (fewest mistakes; ties to the smaller C, then the smaller gamma, the smoother
- * model). The decision values become logits times a scale chosen on the same folds' held-out decision values (least log
+ * k-fold cross-validation on the labels (fewest mistakes; among equals the least held-out hinge loss). The decision values become logits times a scale chosen on the same folds' held-out decision values (least log
  * loss), so the probabilities that self-training, distillation and calibration read are not arbitrary.
  */
 public final class SvmFit {
@@ -163,16 +162,26 @@ public final class SvmFit {
         Map<String, Double> table = new LinkedHashMap<>();
         int best = 0;
         double bestAccuracy = -1;
+        double bestHinge = Double.POSITIVE_INFINITY;
+        double binary = classes == 2 ? 2 : 1; // two classes carry +-half of the one SVM's decision value
         for (int s = 0; s < settings; s++) {
             int hits = 0;
+            double hinge = 0;
             for (int i = 0; i < data.size(); i++) {
-                hits += Classifier.argmax(toFloats(decisions[s][i])) == schema.indexOf(data.get(i).label().orElseThrow()) ? 1 : 0;
+                int truth = schema.indexOf(data.get(i).label().orElseThrow());
+                hits += Classifier.argmax(toFloats(decisions[s][i])) == truth ? 1 : 0;
+                for (int k = 0; k < classes; k++) {
+                    hinge += Math.max(0, 1 - (k == truth ? 1 : -1) * binary * decisions[s][i][k]);
+                }
             }
             double accuracy = hits / (double) data.size();
             table.put(String.format("C %s, gamma %.4g", fmt(cs[s / gammas.length]), gammas[s % gammas.length]), accuracy);
-            // Settings ascend in C, then gamma: a later one must do strictly better, so ties keep the smoother model.
-            if (accuracy > bestAccuracy + 1e-12) {
-                bestAccuracy = accuracy;
+            // With few labels many settings make the same number of mistakes; among those, the held-out hinge loss
+            // (how far on the right side the held-out examples fall) separates a model that fits from one that is
+            // regularized into near-constant decisions. Exact ties keep the earlier, smoother setting.
+            if (accuracy > bestAccuracy + 1e-12 || (accuracy > bestAccuracy - 1e-12 && hinge < bestHinge - 1e-9)) {
+                bestAccuracy = Math.max(bestAccuracy, accuracy);
+                bestHinge = hinge;
                 best = s;
             }
         }

@@ -305,16 +305,14 @@ public final class TrainJob {
             return autoOnValidation(run, spec, data, recording, validation);
         }
         Map<String, Object> selection = null;
-        double labelsAloneAccuracy = Double.NaN;
         if (spec.model() == null) {
             AutoSelect.Choice choice = AutoSelect.choose(data.train(), spec.train(), listener);
             selection = new LinkedHashMap<>(choice.describe());
-            labelsAloneAccuracy = choice.accuracy();
             spec = spec.withModel(choice.spec());
         }
         if (spreading) {
-            LabelSpreading.Outcome spread = LabelSpreading.pseudoLabel(data.train(), data.unlabeled(), labelsAloneAccuracy,
-                    spec.train().seed(), listener);
+            LabelSpreading.Outcome spread = LabelSpreading.pseudoLabel(data.train(), data.unlabeled(),
+                    foldScorer(spec.model(), spec.train()), spec.train().seed(), listener);
             selection = selection == null ? new LinkedHashMap<>() : selection;
             selection.put("label_spreading", spread.report());
             data = data.withTrain(spread.train());
@@ -367,6 +365,28 @@ public final class TrainJob {
         } finally {
             classifier.close();
         }
+    }
+
+    /** Scores one cross-validation fold with {@code model} fitted or trained on the fold's training part, quietly. */
+    static LabelSpreading.FoldScorer foldScorer(ModelSpec model, TrainConfig config) {
+        return (train, held) -> {
+            ModelSpec sized = model instanceof dev.distillery.model.SvmSpec svm ? svm.withCapacity(train.size()) : model;
+            try (Classifier classifier = Classifier.create(sized, train.schema())) {
+                if (sized instanceof dev.distillery.model.SvmSpec) {
+                    SvmFit.fit(classifier, train, null, config.seed(), TrainListener.NONE);
+                } else if (sized instanceof dev.distillery.model.LinearSpec) {
+                    LinearFit.fit(classifier, train, null, config.seed(), TrainListener.NONE);
+                } else {
+                    new ClassifierTrainer(SmallData.capBatch(config, train.size()), TrainListener.NONE, null).train(classifier, train, null);
+                }
+                int[] predicted = classifier.predict(held, 256);
+                int hits = 0;
+                for (int i = 0; i < held.size(); i++) {
+                    hits += predicted[i] == train.schema().indexOf(held.get(i).label().orElseThrow()) ? 1 : 0;
+                }
+                return hits;
+            }
+        };
     }
 
     /**

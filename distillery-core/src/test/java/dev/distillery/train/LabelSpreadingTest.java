@@ -88,6 +88,27 @@ class LabelSpreadingTest {
     }
 
     @Test
+    void withTheModelsOwnCheckEachFoldTrainsTheModelWithAndWithoutThePseudoLabels() {
+        Dataset blobs = TestData.blobs(60, 9);
+        Splits.Pair parts = Splits.labeledSubset(blobs, 9, 1);
+        Dataset unlabeled = parts.second().subset("u", parts.second().examples().stream().map(e -> e.withLabel(null)).toList());
+        List<Integer> trainSizes = new ArrayList<>();
+        // A stand-in model that is right on a held-out example only when it trained on more than its fold's labels.
+        LabelSpreading.FoldScorer needsMoreThanLabels = (train, held) -> {
+            trainSizes.add(train.size());
+            return train.size() > 9 ? held.size() : 0;
+        };
+        LabelSpreading.Outcome used = LabelSpreading.pseudoLabel(parts.first(), unlabeled, needsMoreThanLabels, 1, TrainListener.NONE);
+        assertThat(used.report()).containsEntry("used", true).containsEntry("labels_alone_cv_accuracy", 0.0)
+                .containsEntry("model_with_pseudo_labels_cv_accuracy", 1.0);
+        assertThat(trainSizes).hasSize(6).contains(6).anyMatch(n -> n > 100); // 3 folds: 6 of 9 labels, then with pseudo-labels
+        LabelSpreading.FoldScorer hurtByThem = (train, held) -> train.size() > 9 ? 0 : held.size();
+        LabelSpreading.Outcome refused = LabelSpreading.pseudoLabel(parts.first(), unlabeled, hurtByThem, 1, TrainListener.NONE);
+        assertThat(refused.report()).containsEntry("used", false);
+        assertThat(refused.train().size()).isEqualTo(9);
+    }
+
+    @Test
     void textIsRefusedWithTheMethodToUseInstead() {
         Dataset texts = TestData.texts(10, 1);
         assertThatThrownBy(() -> LabelSpreading.pseudoLabel(texts, texts, Double.NaN, 1, TrainListener.NONE))
