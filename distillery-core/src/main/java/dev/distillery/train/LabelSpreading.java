@@ -60,16 +60,13 @@ public final class LabelSpreading {
     }
 
     /**
-     * As above, but the check compares what will really be trained: with {@code model} given, each fold trains that
+     * As above, but where {@code model} is given the check compares what will really be trained: each fold trains that
      * model twice, on the other folds' labels alone and on them plus the pseudo-labels spread from them, and the
-     * pseudo-labels are used only if the second scores more hits over all folds. Spreading can help a model even where
-     * spreading alone classifies no better than the model (the pseudo-labels add the shape of the unlabeled data).
+     * pseudo-labels are used only if the second scores more hits over all folds ({@code supervisedAccuracy} is then not
+     * used). Spreading can help a model even where spreading alone classifies no better than the model: the
+     * pseudo-labels add the shape of the unlabeled data.
      */
-    public static Outcome pseudoLabel(Dataset labeled, Dataset unlabeled, FoldScorer model, long seed, TrainListener listener) {
-        return pseudoLabel(labeled, unlabeled, Double.NaN, model, seed, listener);
-    }
-
-    private static Outcome pseudoLabel(Dataset labeled, Dataset unlabeled, double supervisedAccuracy, FoldScorer model, long seed,
+    public static Outcome pseudoLabel(Dataset labeled, Dataset unlabeled, double supervisedAccuracy, FoldScorer model, long seed,
             TrainListener listener) {
         Schema schema = labeled.schema();
         if (schema.kind() != Schema.Kind.DENSE) {

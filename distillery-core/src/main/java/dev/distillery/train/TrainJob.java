@@ -305,14 +305,17 @@ public final class TrainJob {
             return autoOnValidation(run, spec, data, recording, validation);
         }
         Map<String, Object> selection = null;
+        double labelsAloneAccuracy = Double.NaN;
         if (spec.model() == null) {
             AutoSelect.Choice choice = AutoSelect.choose(data.train(), spec.train(), listener);
             selection = new LinkedHashMap<>(choice.describe());
+            labelsAloneAccuracy = choice.accuracy();
             spec = spec.withModel(choice.spec());
         }
         if (spreading) {
-            LabelSpreading.Outcome spread = LabelSpreading.pseudoLabel(data.train(), data.unlabeled(),
-                    foldScorer(spec.model(), spec.train()), spec.train().seed(), listener);
+            LabelSpreading.Outcome spread = LabelSpreading.pseudoLabel(data.train(), data.unlabeled(), labelsAloneAccuracy,
+                    checkWithModel(spec.model(), data, spec.train()) ? foldScorer(spec.model(), spec.train()) : null,
+                    spec.train().seed(), listener);
             selection = selection == null ? new LinkedHashMap<>() : selection;
             selection.put("label_spreading", spread.report());
             data = data.withTrain(spread.train());
@@ -365,6 +368,23 @@ public final class TrainJob {
         } finally {
             classifier.close();
         }
+    }
+
+    /**
+     * Whether label spreading may check its pseudo-labels by training {@code model} twice per fold on the labels plus the
+     * unlabeled data: always for the solved models (linear, svm), for a network while its cost stays within
+     * {@link AutoSelect#MAX_PARAMETER_STEPS}. Beyond it (a CNN on tens of thousands of unlabeled images) spreading is
+     * checked on its own accuracy, at no training cost.
+     */
+    static boolean checkWithModel(ModelSpec model, Splits3 data, TrainConfig config) {
+        if (model instanceof dev.distillery.model.SvmSpec || model instanceof dev.distillery.model.LinearSpec) {
+            return true;
+        }
+        Dataset both = data.train().subset(data.train().name() + "+unlabeled", java.util.stream.Stream.concat(
+                data.train().examples().stream(), data.unlabeled().examples().stream()).toList());
+        int folds = Math.max(2, Math.min(LinearFit.MAX_FOLDS, data.train().labelCounts().values().stream().mapToInt(Integer::intValue).min()
+                .orElse(2)));
+        return 2 * AutoSelect.parameterSteps(model, both, folds, config) <= AutoSelect.MAX_PARAMETER_STEPS;
     }
 
     /** Scores one cross-validation fold with {@code model} fitted or trained on the fold's training part, quietly. */

@@ -98,12 +98,12 @@ class LabelSpreadingTest {
             trainSizes.add(train.size());
             return train.size() > 9 ? held.size() : 0;
         };
-        LabelSpreading.Outcome used = LabelSpreading.pseudoLabel(parts.first(), unlabeled, needsMoreThanLabels, 1, TrainListener.NONE);
+        LabelSpreading.Outcome used = LabelSpreading.pseudoLabel(parts.first(), unlabeled, Double.NaN, needsMoreThanLabels, 1, TrainListener.NONE);
         assertThat(used.report()).containsEntry("used", true).containsEntry("labels_alone_cv_accuracy", 0.0)
                 .containsEntry("model_with_pseudo_labels_cv_accuracy", 1.0);
         assertThat(trainSizes).hasSize(6).contains(6).anyMatch(n -> n > 100); // 3 folds: 6 of 9 labels, then with pseudo-labels
         LabelSpreading.FoldScorer hurtByThem = (train, held) -> train.size() > 9 ? 0 : held.size();
-        LabelSpreading.Outcome refused = LabelSpreading.pseudoLabel(parts.first(), unlabeled, hurtByThem, 1, TrainListener.NONE);
+        LabelSpreading.Outcome refused = LabelSpreading.pseudoLabel(parts.first(), unlabeled, Double.NaN, hurtByThem, 1, TrainListener.NONE);
         assertThat(refused.report()).containsEntry("used", false);
         assertThat(refused.train().size()).isEqualTo(9);
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.distillery.eval.Evaluation;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distillery.TestData;
+import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
 import dev.distillery.data.JsonlFormat;
 import dev.distillery.data.OnError;
@@ -376,5 +377,21 @@ class TrainJobTest {
         TrainJob.Outcome o = job().run(skipping, "train", List.of());
         assertThat(o.data().skipped()).isEqualTo(2);
         assertThat(o.run().results()).containsEntry("skipped_records", 2);
+    }
+
+    @Test
+    void spreadingIsCheckedWithTheModelOnlyWhereTrainingItPerFoldIsAffordable() {
+        Dataset labeled = TestData.bars(10, 1);
+        java.util.function.IntFunction<TrainJob.Splits3> withUnlabeled = n -> {
+            Dataset pool = TestData.bars(n / 2, 2);
+            Dataset unlabeled = pool.subset("u", pool.examples().stream().map(e -> e.withLabel(null)).toList());
+            return new TrainJob.Splits3(labeled, null, labeled, 0, java.util.List.of(), unlabeled, 0, 0, null);
+        };
+        TrainConfig config = TrainConfig.defaults();
+        assertThat(TrainJob.checkWithModel(dev.distillery.model.SvmSpec.DEFAULT, withUnlabeled.apply(20_000), config)).isTrue();
+        assertThat(TrainJob.checkWithModel(dev.distillery.model.LinearSpec.DEFAULT, withUnlabeled.apply(20_000), config)).isTrue();
+        assertThat(TrainJob.checkWithModel(dev.distillery.model.MlpSpec.DEFAULT, withUnlabeled.apply(40), config)).isTrue();
+        // the default CNN twice per fold on tens of thousands of images is over the cost bound: spreading's own check
+        assertThat(TrainJob.checkWithModel(dev.distillery.model.CnnSpec.DEFAULT, withUnlabeled.apply(20_000), config)).isFalse();
     }
 }
