@@ -42,7 +42,7 @@ public final class LinearFit {
     private static final double EPS = 0.01;
 
     /** The fitted model's figures: how C was found ({@code cvAccuracy} by C, empty when fixed) and the training result. */
-    public record Fitted(TrainResult result, double c, int folds, Map<Double, Double> cvAccuracy) {
+    public record Fitted(TrainResult result, double c, int folds, Map<Double, Double> cvAccuracy) implements TrainJob.Solved {
         public Map<String, Object> describe() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("c", c);

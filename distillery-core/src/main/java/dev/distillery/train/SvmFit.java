@@ -41,7 +41,7 @@ public final class SvmFit {
 
     /** How the fit went: C and gamma, how they were found, and the training result. */
     public record Fitted(TrainResult result, double c, double gamma, double logitScale, int folds, Map<String, Double> cvAccuracy,
-            int supportVectors) {
+            int supportVectors) implements TrainJob.Solved {
         public Map<String, Object> describe() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("c", c);
@@ -217,16 +217,37 @@ public final class SvmFit {
     private static svm_node[][] rows(LinearFit.DenseFeatures scaling, List<Example> examples) {
         svm_node[][] out = new svm_node[examples.size()][];
         for (int i = 0; i < out.length; i++) {
-            float[] z = scaling.standardize(examples.get(i));
-            out[i] = new svm_node[z.length];
-            for (int j = 0; j < z.length; j++) {
-                svm_node node = new svm_node();
-                node.index = j + 1;
-                node.value = z[j];
-                out[i][j] = node;
-            }
+            out[i] = nodes(scaling.standardize(examples.get(i)));
         }
         return out;
+    }
+
+    /** One example's standardized features as LIBSVM's 1-based nodes. */
+    static svm_node[] nodes(float[] z) {
+        svm_node[] out = new svm_node[z.length];
+        for (int j = 0; j < z.length; j++) {
+            out[j] = new svm_node();
+            out[j].index = j + 1;
+            out[j].value = z[j];
+        }
+        return out;
+    }
+
+    /** A C-SVM with the RBF kernel, LIBSVM's default tolerance and shrinking, no probability model. */
+    static svm_parameter parameter(double c, double gamma) {
+        svm_parameter p = new svm_parameter();
+        p.svm_type = svm_parameter.C_SVC;
+        p.kernel_type = svm_parameter.RBF;
+        p.gamma = gamma;
+        p.C = c;
+        p.eps = 1e-3;
+        p.cache_size = 100;
+        p.shrinking = 1;
+        p.probability = 0;
+        p.nr_weight = 0;
+        p.weight_label = new int[0];
+        p.weight = new double[0];
+        return p;
     }
 
     private static float[] toFloats(double[] values) {
@@ -283,22 +304,6 @@ public final class SvmFit {
                 signs[k] = models[k].label[0] == 1 ? 1 : -1;
             }
             return new Ovr(models, signs, present, classes);
-        }
-
-        private static svm_parameter parameter(double c, double gamma) {
-            svm_parameter p = new svm_parameter();
-            p.svm_type = svm_parameter.C_SVC;
-            p.kernel_type = svm_parameter.RBF;
-            p.gamma = gamma;
-            p.C = c;
-            p.eps = 1e-3;
-            p.cache_size = 100;
-            p.shrinking = 1;
-            p.probability = 0;
-            p.nr_weight = 0;
-            p.weight_label = new int[0];
-            p.weight = new double[0];
-            return p;
         }
 
         /** One decision value per class: for two classes +-half of the one SVM's, like the linear model's logits. */

@@ -331,22 +331,12 @@ public final class TrainJob {
             TrainResult result;
             Evaluation[] labeledRound = {null};
             double[] labeledRoundValidation = {Double.NaN};
-            if (modelSpec instanceof dev.distillery.model.SvmSpec) {
+            if (isSolved(modelSpec)) {
                 if (spec.selfTraining() != null) {
                     throw new IllegalArgumentException("--unlabeled needs a network trained by steps (cnn, mlp, ngram or minilm), "
-                            + "not the svm model");
+                            + "not the " + (modelSpec instanceof dev.distillery.model.SvmSpec ? "svm" : "linear") + " model");
                 }
-                SvmFit.Fitted fitted = SvmFit.fit(classifier, data.train(), validation, spec.train().seed(), recording);
-                result = fitted.result();
-                if (selection == null) {
-                    selection = fitted.describe();
-                }
-            } else if (modelSpec instanceof dev.distillery.model.LinearSpec) {
-                if (spec.selfTraining() != null) {
-                    throw new IllegalArgumentException("--unlabeled needs a network trained by steps (cnn, mlp, ngram or minilm), "
-                            + "not the linear model");
-                }
-                LinearFit.Fitted fitted = LinearFit.fit(classifier, data.train(), validation, spec.train().seed(), recording);
+                Solved fitted = solve(classifier, data.train(), validation, spec.train().seed(), recording);
                 result = fitted.result();
                 if (selection == null) {
                     selection = fitted.describe();
@@ -370,6 +360,24 @@ public final class TrainJob {
         }
     }
 
+    /** A model fitted by a solver in one go (LIBLINEAR, LIBSVM), not trained by gradient steps. */
+    static boolean isSolved(ModelSpec model) {
+        return model instanceof dev.distillery.model.SvmSpec || model instanceof dev.distillery.model.LinearSpec;
+    }
+
+    /** The outcome of a solver's fit: the one-epoch training result and how its settings were chosen. */
+    interface Solved {
+        TrainResult result();
+
+        Map<String, Object> describe();
+    }
+
+    /** Fits a solved model ({@link #isSolved}) with its solver. */
+    static Solved solve(Classifier classifier, Dataset train, Dataset validation, long seed, TrainListener listener) {
+        return classifier.spec() instanceof dev.distillery.model.SvmSpec ? SvmFit.fit(classifier, train, validation, seed, listener)
+                : LinearFit.fit(classifier, train, validation, seed, listener);
+    }
+
     /**
      * Whether label spreading may check its pseudo-labels by training {@code model} twice per fold on the labels plus the
      * unlabeled data: always for the solved models (linear, svm), for a network while its cost stays within
@@ -377,7 +385,7 @@ public final class TrainJob {
      * checked on its own accuracy, at no training cost.
      */
     static boolean checkWithModel(ModelSpec model, Splits3 data, TrainConfig config) {
-        if (model instanceof dev.distillery.model.SvmSpec || model instanceof dev.distillery.model.LinearSpec) {
+        if (isSolved(model)) {
             return true;
         }
         Dataset both = data.train().subset(data.train().name() + "+unlabeled", java.util.stream.Stream.concat(
@@ -392,10 +400,8 @@ public final class TrainJob {
         return (train, held) -> {
             ModelSpec sized = model instanceof dev.distillery.model.SvmSpec svm ? svm.withCapacity(train.size()) : model;
             try (Classifier classifier = Classifier.create(sized, train.schema())) {
-                if (sized instanceof dev.distillery.model.SvmSpec) {
-                    SvmFit.fit(classifier, train, null, config.seed(), TrainListener.NONE);
-                } else if (sized instanceof dev.distillery.model.LinearSpec) {
-                    LinearFit.fit(classifier, train, null, config.seed(), TrainListener.NONE);
+                if (isSolved(sized)) {
+                    solve(classifier, train, null, config.seed(), TrainListener.NONE);
                 } else {
                     new ClassifierTrainer(SmallData.capBatch(config, train.size()), TrainListener.NONE, null).train(classifier, train, null);
                 }

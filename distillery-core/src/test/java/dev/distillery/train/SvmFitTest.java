@@ -17,7 +17,6 @@ import java.util.Random;
 import libsvm.svm;
 import libsvm.svm_model;
 import libsvm.svm_node;
-import libsvm.svm_parameter;
 import libsvm.svm_problem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,36 +90,16 @@ class SvmFitTest {
             problem.x = new svm_node[problem.l][];
             problem.y = new double[problem.l];
             for (int i = 0; i < problem.l; i++) {
-                problem.x[i] = nodes(scaling.standardize(parts.first().get(i)));
+                problem.x[i] = SvmFit.nodes(scaling.standardize(parts.first().get(i)));
                 problem.y[i] = parts.first().schema().indexOf(parts.first().get(i).label().orElseThrow());
             }
-            svm_parameter p = new svm_parameter();
-            p.svm_type = svm_parameter.C_SVC;
-            p.kernel_type = svm_parameter.RBF;
-            p.C = c;
-            p.gamma = gamma;
-            p.eps = 1e-3;
-            p.cache_size = 100;
-            p.shrinking = 1;
-            p.weight_label = new int[0];
-            p.weight = new double[0];
-            svm_model reference = svm.svm_train(problem, p);
+            svm_model reference = svm.svm_train(problem, SvmFit.parameter(c, gamma));
             int[] network = classifier.predict(parts.second().examples(), 16);
             for (int i = 0; i < network.length; i++) {
-                int expected = (int) svm.svm_predict(reference, nodes(scaling.standardize(parts.second().get(i))));
+                int expected = (int) svm.svm_predict(reference, SvmFit.nodes(scaling.standardize(parts.second().get(i))));
                 assertThat(network[i]).as("test example %d", i).isEqualTo(expected);
             }
         }
-    }
-
-    private static svm_node[] nodes(float[] z) {
-        svm_node[] out = new svm_node[z.length];
-        for (int j = 0; j < z.length; j++) {
-            out[j] = new svm_node();
-            out[j].index = j + 1;
-            out[j].value = z[j];
-        }
-        return out;
     }
 
     @Test
