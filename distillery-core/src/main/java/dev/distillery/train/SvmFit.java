@@ -35,6 +35,31 @@ public final class SvmFit {
     public static final double[] C_GRID = {0.1, 1, 10, 100};
     /** Kernel widths, as multiples of 1 / features (scikit-learn's "scale" on standardized features is 1 / features). */
     public static final double[] GAMMA_FACTORS = {0.1, 1, 10};
+    /**
+     * The work of a cross-validation grid in kernel evaluations times features: settings x folds x binary fits x (fold
+     * training size)^2 x features. A measure, not a time, so that the same data gets the same treatment on every
+     * machine; {@code auto} leaves the svm out above {@link AutoSelect#MAX_KERNEL_WORK}.
+     */
+    public static double gridWork(Schema schema, int examples, int folds) {
+        double n = examples - examples / (double) folds;
+        int fits = schema.numClasses() == 2 ? 1 : schema.numClasses();
+        return (double) C_GRID.length * GAMMA_FACTORS.length * folds * fits * n * n * schema.featureSize();
+    }
+
+    /**
+     * The work of one fit with its settings fixed, as {@link #fit} does it (the logit scale's cross-validation, then
+     * the final fit), on {@code examples}; in {@link #gridWork}'s units.
+     */
+    public static double fitWork(Schema schema, int examples) {
+        int fits = schema.numClasses() == 2 ? 1 : schema.numClasses();
+        return (LinearFit.MAX_FOLDS + 1.0) * fits * (double) examples * examples * schema.featureSize();
+    }
+
+    /** The most training examples one fit may take within {@code work}. */
+    public static int affordableExamples(Schema schema, double work) {
+        return (int) Math.floor(Math.sqrt(work / fitWork(schema, 1)));
+    }
+
     /** Scales from decision values to logits that the held-out log loss chooses from. */
     static final double[] LOGIT_SCALES = {0.25, 0.5, 1, 2, 4, 8, 16};
     private static final double ABSENT_CLASS_BIAS = -30;
@@ -80,6 +105,10 @@ public final class SvmFit {
             folds = Math.min(LinearFit.MAX_FOLDS, smallest);
             double[] cs = spec.c() != null ? new double[] {spec.c()} : C_GRID;
             double[] gammas = spec.gamma() != null ? new double[] {spec.gamma()} : gammaGrid(d);
+            if (cs.length * gammas.length > 1) {
+                listener.onMessage(String.format("svm: choosing C and gamma among %d settings by %d-fold cross-validation on %,d labels",
+                        cs.length * gammas.length, folds, train.size()));
+            }
             Search search = crossValidate(schema, train, folds, seed, cs, gammas);
             c = search.c();
             gamma = search.gamma();

@@ -318,7 +318,7 @@ public final class TrainJob {
                     spec.train().seed(), listener);
             selection = selection == null ? new LinkedHashMap<>() : selection;
             selection.put("label_spreading", spread.report());
-            data = data.withTrain(spread.train());
+            data = data.withTrain(capForKernel(spec.model(), data.train(), spread, spec.train().seed()));
             spec = spec.withoutSelfTraining();
         }
         if (spec.model() instanceof dev.distillery.model.SvmSpec svmSpec && svmSpec.capacity() < data.train().size()) {
@@ -360,6 +360,29 @@ public final class TrainJob {
         }
     }
 
+    /**
+     * The svm's kernel grows with the square of its training set: where the labels plus their pseudo-labels are more than
+     * one fit can afford ({@link AutoSelect#MAX_KERNEL_WORK}), every label is kept and a seeded random sample of the
+     * pseudo-labels fills the rest, and the report says how many. Other models take all of them.
+     */
+    private Dataset capForKernel(ModelSpec model, Dataset labeled, LabelSpreading.Outcome spread, long seed) {
+        Dataset train = spread.train();
+        int affordable = SvmFit.affordableExamples(train.schema(), AutoSelect.MAX_KERNEL_WORK);
+        if (!(model instanceof dev.distillery.model.SvmSpec) || train.size() <= affordable) {
+            return train;
+        }
+        java.util.Set<String> labeledIds = new java.util.HashSet<>();
+        labeled.examples().forEach(e -> labeledIds.add(e.id()));
+        List<Example> pseudo = new java.util.ArrayList<>(train.examples().stream().filter(e -> !labeledIds.contains(e.id())).toList());
+        java.util.Collections.shuffle(pseudo, new java.util.Random(seed));
+        List<Example> kept = new java.util.ArrayList<>(labeled.examples());
+        kept.addAll(pseudo.subList(0, Math.max(0, Math.min(pseudo.size(), affordable - labeled.size()))));
+        spread.report().put("pseudo_labels_kept_for_svm", kept.size() - labeled.size());
+        listener.onMessage(String.format("svm: training on the %,d labels and %,d of the %,d pseudo-labels (the kernel's cost grows with "
+                + "the square of the examples)", labeled.size(), kept.size() - labeled.size(), pseudo.size()));
+        return train.subset(train.name() + ":sample", kept);
+    }
+
     /** A model fitted by a solver in one go (LIBLINEAR, LIBSVM), not trained by gradient steps. */
     static boolean isSolved(ModelSpec model) {
         return model instanceof dev.distillery.model.SvmSpec || model instanceof dev.distillery.model.LinearSpec;
@@ -380,18 +403,22 @@ public final class TrainJob {
 
     /**
      * Whether label spreading may check its pseudo-labels by training {@code model} twice per fold on the labels plus the
-     * unlabeled data: always for the solved models (linear, svm), for a network while its cost stays within
-     * {@link AutoSelect#MAX_PARAMETER_STEPS}. Beyond it (a CNN on tens of thousands of unlabeled images) spreading is
+     * unlabeled data: always for the linear model, for the svm while its kernel work stays within
+     * {@link AutoSelect#MAX_KERNEL_WORK}, for a network while its cost stays within {@link AutoSelect#MAX_PARAMETER_STEPS}. Beyond it (a CNN on tens of thousands of unlabeled images) spreading is
      * checked on its own accuracy, at no training cost.
      */
     static boolean checkWithModel(ModelSpec model, Splits3 data, TrainConfig config) {
+        int examples = data.train().size() + data.unlabeled().size();
+        int folds = Math.max(2, Math.min(LinearFit.MAX_FOLDS, data.train().labelCounts().values().stream().mapToInt(Integer::intValue).min()
+                .orElse(2)));
+        if (model instanceof dev.distillery.model.SvmSpec) {
+            return 2.0 * folds * SvmFit.fitWork(data.train().schema(), examples) <= AutoSelect.MAX_KERNEL_WORK;
+        }
         if (isSolved(model)) {
             return true;
         }
         Dataset both = data.train().subset(data.train().name() + "+unlabeled", java.util.stream.Stream.concat(
                 data.train().examples().stream(), data.unlabeled().examples().stream()).toList());
-        int folds = Math.max(2, Math.min(LinearFit.MAX_FOLDS, data.train().labelCounts().values().stream().mapToInt(Integer::intValue).min()
-                .orElse(2)));
         return 2 * AutoSelect.parameterSteps(model, both, folds, config) <= AutoSelect.MAX_PARAMETER_STEPS;
     }
 

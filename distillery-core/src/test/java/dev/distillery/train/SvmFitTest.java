@@ -110,4 +110,19 @@ class SvmFitTest {
         assertThat(a.spec()).isInstanceOf(SvmSpec.class).isEqualTo(b.spec());
         assertThat(a.table()).extracting(AutoSelect.Score::name).anyMatch(n -> n.startsWith("linear")).anyMatch(n -> n.startsWith("svm"));
     }
+
+    @Test
+    void autoLeavesTheSvmOutWhereItsGridWouldCostTooMuch() {
+        var labels = java.util.stream.IntStream.range(0, 10).mapToObj(i -> "c" + i).toList();
+        var images = dev.distillery.data.Schema.dense(List.of(1L, 28L, 28L), labels);
+        var digits = dev.distillery.data.Schema.dense(List.of(64L), labels);
+        assertThat(SvmFit.gridWork(digits, 1346, 5)).isLessThan(AutoSelect.MAX_KERNEL_WORK);
+        assertThat(SvmFit.gridWork(images, 600, 5)).isLessThan(AutoSelect.MAX_KERNEL_WORK);
+        assertThat(SvmFit.gridWork(images, 2000, 5)).isGreaterThan(AutoSelect.MAX_KERNEL_WORK);
+        assertThat(SvmFit.gridWork(images, 1200, 5)).isGreaterThan(3.5 * SvmFit.gridWork(images, 600, 5)); // quadratic in the labels
+        int affordable = SvmFit.affordableExamples(images, AutoSelect.MAX_KERNEL_WORK);
+        assertThat(SvmFit.fitWork(images, affordable)).isLessThanOrEqualTo(AutoSelect.MAX_KERNEL_WORK);
+        assertThat(SvmFit.fitWork(images, affordable + 1)).isGreaterThan(AutoSelect.MAX_KERNEL_WORK);
+        assertThat(affordable).isBetween(1000, 3000); // Fashion-MNIST with spread pseudo-labels: a sample, not 60,000
+    }
 }
