@@ -110,4 +110,32 @@ public final class CrossValidation {
         }
         return probs;
     }
+
+    /** {@code task} for 0..n-1 on the engine's threads ({@code DISTILLERY_THREADS}), results in index order: independent fits of folds or settings. */
+    public static <T> T[] inParallel(int n, java.util.function.IntFunction<T> task, java.util.function.IntFunction<T[]> array) {
+        T[] out = array.apply(n);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, Math.min(dev.distillery.model.TorchRuntime.threads(), n)));
+        try {
+            List<java.util.concurrent.Future<T>> jobs = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                jobs.add(pool.submit(() -> task.apply(index)));
+            }
+            for (int i = 0; i < n; i++) {
+                out[i] = jobs.get(i).get();
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

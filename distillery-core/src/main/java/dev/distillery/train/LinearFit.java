@@ -91,32 +91,49 @@ public final class LinearFit {
         return new Fitted(new TrainResult(List.of(stats), 1, false, 0), c, folds, cv);
     }
 
-    /** Mean accuracy by C over {@code folds} stratified folds of {@code data}; features are learned on each training part. */
+    /**
+     * Mean accuracy by C over {@code folds} stratified folds of {@code data}; features are learned on each training part.
+     * The folds are independent solves and run in parallel on the engine's threads; each fold's hits are added up in fold
+     * order afterwards, so the figures do not depend on the threads.
+     */
     static Map<Double, Double> crossValidate(Classifier classifier, Dataset data, int folds, long seed,
             Map<Example, TfidfFeaturizer.Features> cache) {
         int[] fold = CrossValidation.folds(data, folds, seed);
         double[] truth = labels(classifier.schema(), data.examples());
-        Map<Double, Double> accuracy = new LinkedHashMap<>();
-        for (double c : C_GRID) {
-            accuracy.put(c, 0.0);
+        if (classifier.schema().kind() == Schema.Kind.TEXT) {
+            // Every text's term frequencies once, before the folds share the cache (reads only from here on).
+            TfidfFeaturizer featurizer = (TfidfFeaturizer) classifier.featurizer();
+            List<Example> missing = data.examples().stream().filter(e -> !cache.containsKey(e)).toList();
+            TfidfFeaturizer.Features[] computed = CrossValidation.inParallel(missing.size(), i -> featurizer.features(missing.get(i).text()),
+                    TfidfFeaturizer.Features[]::new);
+            for (int i = 0; i < computed.length; i++) {
+                cache.put(missing.get(i), computed[i]);
+            }
         }
-        for (int f = 0; f < folds; f++) {
+        int[][] hits = CrossValidation.inParallel(folds, f -> {
             CrossValidation.Fold parts = CrossValidation.Fold.of(data, fold, f);
             List<Example> in = parts.train();
-            List<Example> out = parts.held();
             List<Integer> outIndex = parts.heldIndex();
             Features features = Features.learn(classifier, data.subset(data.name() + ":cv", in), cache);
             Feature[][] inRows = features.rows(in);
-            Feature[][] outRows = features.rows(out);
+            Feature[][] outRows = features.rows(parts.held());
             double[] inLabels = labels(classifier.schema(), in);
-            for (double c : C_GRID) {
-                Model model = solve(inRows, inLabels, features.dimension(), c);
-                int hits = 0;
+            int[] byC = new int[C_GRID.length];
+            for (int k = 0; k < C_GRID.length; k++) {
+                Model model = solve(inRows, inLabels, features.dimension(), C_GRID[k]);
                 for (int j = 0; j < outRows.length; j++) {
-                    hits += Linear.predict(model, outRows[j]) == truth[outIndex.get(j)] ? 1 : 0;
+                    byC[k] += Linear.predict(model, outRows[j]) == truth[outIndex.get(j)] ? 1 : 0;
                 }
-                accuracy.merge(c, hits / (double) data.size(), Double::sum);
             }
+            return byC;
+        }, int[][]::new);
+        Map<Double, Double> accuracy = new LinkedHashMap<>();
+        for (int k = 0; k < C_GRID.length; k++) {
+            int total = 0;
+            for (int f = 0; f < folds; f++) {
+                total += hits[f][k];
+            }
+            accuracy.put(C_GRID[k], total / (double) data.size());
         }
         return accuracy;
     }

@@ -7,16 +7,11 @@ import dev.distillery.data.Example;
 import dev.distillery.data.Schema;
 import dev.distillery.model.Classifier;
 import dev.distillery.model.SvmSpec;
-import dev.distillery.model.TorchRuntime;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import libsvm.svm;
 import libsvm.svm_model;
 import libsvm.svm_node;
@@ -159,35 +154,19 @@ public final class SvmFit {
             inRows.add(rows(scaling, part.train()));
             outRows.add(rows(scaling, part.held()));
         }
-        // Each setting's folds are independent fits: they run in parallel, and each writes only its own slot.
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(TorchRuntime.threads(), settings)));
-        try {
-            List<Future<?>> jobs = new ArrayList<>();
-            for (int s = 0; s < settings; s++) {
-                double c = cs[s / gammas.length];
-                double gamma = gammas[s % gammas.length];
-                double[][] into = decisions[s];
-                jobs.add(pool.submit(() -> {
-                    for (int f = 0; f < folds; f++) {
-                        Ovr ovr = Ovr.train(schema, parts.get(f).train(), inRows.get(f), c, gamma);
-                        List<Integer> heldIndex = parts.get(f).heldIndex();
-                        for (int j = 0; j < heldIndex.size(); j++) {
-                            into[heldIndex.get(j)] = ovr.decisions(outRows.get(f)[j]);
-                        }
-                    }
-                }));
+        // Each setting's folds are independent fits: they run in parallel, each filling only its own slot.
+        CrossValidation.inParallel(settings, s -> {
+            double c = cs[s / gammas.length];
+            double gamma = gammas[s % gammas.length];
+            for (int f = 0; f < folds; f++) {
+                Ovr ovr = Ovr.train(schema, parts.get(f).train(), inRows.get(f), c, gamma);
+                List<Integer> heldIndex = parts.get(f).heldIndex();
+                for (int j = 0; j < heldIndex.size(); j++) {
+                    decisions[s][heldIndex.get(j)] = ovr.decisions(outRows.get(f)[j]);
+                }
             }
-            for (Future<?> job : jobs) {
-                job.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("svm cross-validation failed: " + e.getCause().getMessage(), e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
+            return Boolean.TRUE;
+        }, Boolean[]::new);
         Map<String, Double> table = new LinkedHashMap<>();
         int best = 0;
         double bestAccuracy = -1;
