@@ -55,6 +55,12 @@ public final class SvmFit {
         return (int) Math.floor(Math.sqrt(work / fitWork(schema, 1)));
     }
 
+    /**
+     * The most work one {@link #fit} takes on, its search for C and gamma included (ten times auto's bound for the grid,
+     * about a quarter of an hour on two cores): beyond it the fit refuses.
+     */
+    public static final double MAX_FIT_WORK = 10 * AutoSelect.MAX_KERNEL_WORK;
+
     /** Scales from decision values to logits that the held-out log loss chooses from. */
     static final double[] LOGIT_SCALES = {0.25, 0.5, 1, 2, 4, 8, 16};
     private static final double ABSENT_CLASS_BIAS = -30;
@@ -90,6 +96,16 @@ public final class SvmFit {
         long start = System.nanoTime();
         Schema schema = classifier.schema();
         int d = schema.featureSize();
+        boolean searches = spec.c() == null || spec.gamma() == null;
+        double work = fitWork(schema, train.size()) + (searches ? gridWork(schema, train.size(), LinearFit.MAX_FOLDS) : 0);
+        if (work > MAX_FIT_WORK) {
+            // the work grows with the square of the examples, so this many fit in the bound
+            long affordable = (long) (train.size() * Math.sqrt(MAX_FIT_WORK / work));
+            throw new IllegalArgumentException(String.format("an svm on %,d examples of %,d features is beyond what a kernel machine "
+                    + "trains in reasonable time here (at most about %,d such examples%s: its cost grows with the square of the examples); "
+                    + "take fewer labels (--labeled), or --model linear, mlp or cnn", train.size(), d, affordable,
+                    searches ? " with the search for C and gamma" : ""));
+        }
         double c = spec.c() != null ? spec.c() : 1.0;
         double gamma = spec.gamma() != null ? spec.gamma() : 1.0 / d;
         double logitScale = 1;

@@ -124,5 +124,21 @@ class SvmFitTest {
         assertThat(SvmFit.fitWork(images, affordable)).isLessThanOrEqualTo(AutoSelect.MAX_KERNEL_WORK);
         assertThat(SvmFit.fitWork(images, affordable + 1)).isGreaterThan(AutoSelect.MAX_KERNEL_WORK);
         assertThat(affordable).isBetween(1000, 3000); // Fashion-MNIST with spread pseudo-labels: a sample, not 60,000
+        assertThat(SvmFit.affordableExamples(images, SvmFit.MAX_FIT_WORK)).isBetween(affordable, 60_000);
+    }
+
+    @Test
+    void aFitFarBeyondItsBoundIsRefusedWithWhatToDoInstead() {
+        // 20,000 examples of 64 features in 10 classes: ten binary fits on 20,000 examples each
+        List<Example> many = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            many.add(Example.dense("x" + i, new float[64], "c" + (i % 10), "big"));
+        }
+        Dataset big = Dataset.infer("big", many, List.of(64L));
+        try (Classifier c = Classifier.create(SvmSpec.DEFAULT.withCapacity(big.size()), big.schema())) {
+            assertThat(SvmFit.fitWork(big.schema(), big.size())).isGreaterThan(SvmFit.MAX_FIT_WORK);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> SvmFit.fit(c, big, null, 1, TrainListener.NONE))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--labeled").hasMessageContaining("20,000 examples");
+        }
     }
 }
