@@ -14,11 +14,11 @@ import java.util.Map;
 
 /**
  * {@code --model auto}: the same rule for every data set. The candidates are the linear model (its C chosen by its own
- * cross-validation), for dense features and images the RBF-kernel svm (C and gamma by its own cross-validation), and the network the data kind suggests (the n-gram bag for text, an MLP for dense features, for
- * images the CNN with and without mirror flips, since flips suit clothes and not digits). With at most
- * {@link #CV_MAX_LABELS} labels each candidate is scored by stratified k-fold cross-validation on the labels and the
- * best is then trained on all of them; with more, each candidate trains on the training part and the validation split
- * decides ({@link TrainJob}).
+ * cross-validation), for dense features and images the RBF-kernel svm (C and gamma by its own cross-validation), and
+ * the network the data kind suggests (the n-gram bag for text, an MLP for dense features, for images the CNN with and
+ * without mirror flips, since flips suit clothes and not digits). With at most {@link #CV_MAX_LABELS} labels each
+ * candidate is scored by stratified k-fold cross-validation on the labels and the best is then trained on all of them;
+ * with more, each candidate trains on the training part and the validation split decides ({@link TrainJob}).
  */
 public final class AutoSelect {
     /** Up to this many labels, candidates are compared by cross-validation (no hold-out is spent). */

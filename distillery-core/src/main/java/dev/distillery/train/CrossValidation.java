@@ -111,7 +111,10 @@ public final class CrossValidation {
         return probs;
     }
 
-    /** {@code task} for 0..n-1 on the engine's threads ({@code DISTILLERY_THREADS}), results in index order: independent fits of folds or settings. */
+    /**
+     * {@code task} for 0..n-1 on the engine's threads ({@code DISTILLERY_THREADS}), results in index order: independent
+     * fits of folds or settings.
+     */
     public static <T> T[] inParallel(int n, java.util.function.IntFunction<T> task, java.util.function.IntFunction<T[]> array) {
         T[] out = array.apply(n);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(

@@ -22,8 +22,9 @@ import libsvm.svm_problem;
  * Fits an {@link SvmSpec} classifier with LIBSVM: one RBF-kernel C-SVM per class against the rest, on features
  * standardized with the training mean and deviation, and writes the support vectors, their coefficients and the
  * standardization into the classifier's network. When the spec leaves C and gamma open they are chosen by stratified
- * k-fold cross-validation on the labels (fewest mistakes; among equals the least held-out hinge loss). The decision values become logits times a scale chosen on the same folds' held-out decision values (least log
- * loss), so the probabilities that self-training, distillation and calibration read are not arbitrary.
+ * k-fold cross-validation on the labels (fewest mistakes; among equals the least held-out hinge loss). The decision
+ * values become logits times a scale chosen on the same folds' held-out decision values (least log loss), so the
+ * probabilities that self-training, distillation and calibration read are not arbitrary.
  */
 public final class SvmFit {
     /** Inverse regularization strengths cross-validation chooses from. */
@@ -80,7 +81,10 @@ public final class SvmFit {
         }
     }
 
-    /** The cross-validation's verdict: the best setting, every setting's accuracy, and the best one's held-out decisions. */
+    /**
+     * The cross-validation's verdict: the best setting, every setting's accuracy, and the best one's held-out
+     * decisions.
+     */
     public record Search(double c, double gamma, double accuracy, Map<String, Double> table, double[][] heldOutDecisions) {}
 
     private SvmFit() {}
@@ -154,7 +158,10 @@ public final class SvmFit {
         return out;
     }
 
-    /** Every (C, gamma) scored by {@code folds}-fold cross-validation; the standardization is learned on each training part. */
+    /**
+     * Every (C, gamma) scored by {@code folds}-fold cross-validation; the standardization is learned on each training
+     * part.
+     */
     public static Search crossValidate(Schema schema, Dataset data, int folds, long seed, double[] cs, double[] gammas) {
         int[] fold = CrossValidation.folds(data, folds, seed);
         int classes = schema.numClasses();

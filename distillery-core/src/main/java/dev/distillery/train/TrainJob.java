@@ -404,8 +404,9 @@ public final class TrainJob {
     /**
      * Whether label spreading may check its pseudo-labels by training {@code model} twice per fold on the labels plus the
      * unlabeled data: always for the linear model, for the svm while its kernel work stays within
-     * {@link AutoSelect#MAX_KERNEL_WORK}, for a network while its cost stays within {@link AutoSelect#MAX_PARAMETER_STEPS}. Beyond it (a CNN on tens of thousands of unlabeled images) spreading is
-     * checked on its own accuracy, at no training cost.
+     * {@link AutoSelect#MAX_KERNEL_WORK}, for a network while its cost stays within {@link AutoSelect#MAX_PARAMETER_STEPS}.
+     * Beyond them (a CNN on tens of thousands of unlabeled images) spreading is checked on its own accuracy, at no
+     * training cost.
      */
     static boolean checkWithModel(ModelSpec model, Splits3 data, TrainConfig config) {
         int examples = data.train().size() + data.unlabeled().size();
