@@ -1,7 +1,6 @@
 package dev.distillery.train;
 
 import dev.distillery.data.Dataset;
-import dev.distillery.data.Example;
 import dev.distillery.data.Schema;
 import dev.distillery.model.Classifier;
 import dev.distillery.model.CnnSpec;
@@ -156,19 +155,11 @@ public final class AutoSelect {
     /** Accuracy over all examples, each scored by a network trained without its fold (same config, no validation). */
     static double crossValidateNetwork(ModelSpec spec, Dataset data, int folds, TrainConfig config) {
         int[] fold = CrossValidation.folds(data, folds, config.seed());
+        LabelSpreading.FoldScorer scorer = TrainJob.foldScorer(spec, config);
         int hits = 0;
         for (int f = 0; f < folds; f++) {
             CrossValidation.Fold parts = CrossValidation.Fold.of(data, fold, f);
-            List<Example> in = parts.train();
-            List<Example> out = parts.held();
-            Dataset part = data.subset(data.name() + ":cv", in);
-            try (Classifier classifier = Classifier.create(spec, data.schema())) {
-                new ClassifierTrainer(SmallData.capBatch(config, in.size()), TrainListener.NONE, null).train(classifier, part, null);
-                int[] predicted = classifier.predict(out, 256);
-                for (int i = 0; i < out.size(); i++) {
-                    hits += predicted[i] == data.schema().indexOf(out.get(i).label().orElseThrow()) ? 1 : 0;
-                }
-            }
+            hits += scorer.hits(data.subset(data.name() + ":cv", parts.train()), parts.held());
         }
         return hits / (double) data.size();
     }
