@@ -50,6 +50,29 @@ public final class TorchRuntime {
         return Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
     }
 
+    /** Set once the native runtime has been loaded, by whatever first needed it. */
+    private static volatile boolean loaded;
+
+    /**
+     * The engine's name and version if this process has loaded it, else the PyTorch version DJL would load, marked so:
+     * a run that never touches a tensor (curation) should not spend seconds loading libtorch to name it.
+     */
+    public static String engineDescription() {
+        if (loaded) {
+            Engine e = engine();
+            return e.getEngineName() + " " + e.getVersion();
+        }
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.InputStream in = Engine.class.getClassLoader().getResourceAsStream("pytorch-engine.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (java.io.IOException e) {
+            // the version stays unknown
+        }
+        return "PyTorch " + p.getProperty("pytorch_version", "unknown") + " (not loaded)";
+    }
+
     /** The DJL engine, with the native runtime configured. */
     public static Engine engine() {
         return Holder.NATIVE.engine;
@@ -119,6 +142,7 @@ public final class TorchRuntime {
             quietNativeLog(torch);
             context = torch.getFunction("_ZN2at13globalContextEv").invokePointer(new Object[0]);
             setUserEnabledMkldnn = torch.getFunction("_ZN2at7Context20setUserEnabledMkldnnEb");
+            loaded = true;
         }
 
         void setOneDnn(boolean on) {

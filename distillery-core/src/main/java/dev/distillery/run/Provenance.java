@@ -39,8 +39,7 @@ public final class Provenance {
         m.put("commit", commit());
         m.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
         m.put("djl", Engine.getDjlVersion());
-        Engine engine = TorchRuntime.engine();
-        m.put("engine", engine.getEngineName() + " " + engine.getVersion());
+        m.put("engine", TorchRuntime.engineDescription());
         return m;
     }
 

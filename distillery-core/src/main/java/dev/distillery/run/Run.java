@@ -245,6 +245,8 @@ public final class Run {
         Map<String, Object> p = new LinkedHashMap<>(provenance());
         p.put("status", status);
         p.put("finished", Instant.now().toString());
+        // Again at the end: the engine is named by the version it loaded if the run loaded it (not known at the start).
+        p.put("software", Provenance.software());
         if (cacheFillAtStart >= 0) {
             p.put("cache_fill_seconds", dev.distillery.util.CacheFill.seconds() - cacheFillAtStart);
         }
