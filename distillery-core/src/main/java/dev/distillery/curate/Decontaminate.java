@@ -30,9 +30,13 @@ public final class Decontaminate implements RecordStep, java.io.Serializable {
         this.n = n;
         this.minOverlap = minOverlap;
         Map<Long, Integer> docsPerGram = new HashMap<>();
-        for (String t : testTexts) {
+        // Each test record's n-grams on all cores; the counts are merged on one thread (the sum is order-free).
+        List<Set<Long>> perRecord = testTexts.parallelStream().map(t -> {
             Set<Long> grams = new HashSet<>();
             grams(t, n, grams);
+            return grams;
+        }).toList();
+        for (Set<Long> grams : perRecord) {
             grams.forEach(g -> docsPerGram.merge(g, 1, Integer::sum));
         }
         docsPerGram.forEach((g, docs) -> {
