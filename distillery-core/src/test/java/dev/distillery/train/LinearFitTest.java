@@ -3,7 +3,6 @@ package dev.distillery.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import de.bwaldvogel.liblinear.Feature;
-import de.bwaldvogel.liblinear.Linear;
 import de.bwaldvogel.liblinear.Model;
 import dev.distillery.TestData;
 import dev.distillery.data.Dataset;
@@ -28,11 +27,11 @@ class LinearFitTest {
         try (Classifier classifier = Classifier.create(new LinearSpec(1 << 12, c), data.schema())) {
             LinearFit.fit(classifier, parts.first(), null, 1, TrainListener.NONE);
             LinearFit.Features features = LinearFit.Features.learn(classifier, parts.first());
-            Model solver = LinearFit.solve(features.rows(parts.first().examples()), labels(parts.first()), features.dimension(), c);
+            Model solver = LinearFit.solve(features, features.rows(parts.first().examples()), labels(parts.first()), c);
             Feature[][] testRows = features.rows(parts.second().examples());
             int[] network = classifier.predict(parts.second().examples(), 64);
             for (int i = 0; i < testRows.length; i++) {
-                assertThat(network[i]).as("test example %d", i).isEqualTo((int) Linear.predict(solver, testRows[i]));
+                assertThat(network[i]).as("test example %d", i).isEqualTo((int) LinearFit.predict(solver, testRows[i]));
             }
         }
     }
@@ -50,6 +49,23 @@ class LinearFitTest {
     @Test
     void textTwoClassNetworkDecidesAsTheSolver() {
         assertNetworkMatchesSolver(TestData.texts(60, 4), 0.1);
+    }
+
+    @Test
+    void theInterceptDecidesWhereNoFeatureSpeaks() {
+        // Four times as many "b" as "a", and a point at the mean of the feature, which standardizes to 0: only the intercept
+        // can name "b". (The network once dropped LIBLINEAR's bias and, with all-zero logits, answered the first class.)
+        List<Example> ex = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            ex.add(Example.dense("p" + i, new float[] {i < 10 ? -1f : 1f}, i < 10 ? "a" : "b", "synthetic"));
+        }
+        Dataset data = Dataset.infer("prior", ex, null);
+        try (Classifier classifier = Classifier.create(new LinearSpec(1 << 12, 0.01), data.schema())) {
+            LinearFit.fit(classifier, data, null, 1, TrainListener.NONE);
+            float mean = LinearFit.DenseFeatures.learn(data.schema(), data).mean()[0];
+            int[] predicted = classifier.predict(List.of(Example.dense("m", new float[] {mean}, "a", "synthetic")), 1);
+            assertThat(data.schema().labels().get(predicted[0])).isEqualTo("b");
+        }
     }
 
     @Test
