@@ -52,10 +52,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--ssl-method", paramLabel = "M", defaultValue = "auto",
             description = "With --unlabeled: self-training (each round a fresh student on labels + confident pseudo-labels), " +
                     "fixmatch (images: each round --ssl-epochs passes of FixMatch over the unlabeled data, continuing the " +
-                    "model: its prediction on a weak view, if confident, is taught on a strong view), spreading (dense " +
-                    "features: label spreading on a 7-nearest-neighbour graph of labeled and unlabeled examples, used only if " +
-                    "it beats the labels alone by cross-validation, then one model on labels + spread labels) or auto " +
-                    "(spreading for dense features, self-training for text). Default: ${DEFAULT-VALUE}.")
+                    "model: its prediction on a weak view, if confident, is taught on a strong view), spreading (label " +
+                    "spreading on a 7-nearest-neighbour graph of labeled and unlabeled examples: standardized features, or " +
+                    "for text TF-IDF vectors by cosine; used only if it beats the labels alone by cross-validation, then one " +
+                    "model on labels + spread labels) or auto (spreading, except for text with a network named by --model: " +
+                    "self-training). Default: ${DEFAULT-VALUE}.")
     String sslMethod;
 
     @Option(names = "--ssl-views", paramLabel = "S",

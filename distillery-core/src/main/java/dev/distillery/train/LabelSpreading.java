@@ -21,8 +21,9 @@ import java.util.Map;
  * trained on the labels alone (scikit-learn's LabelSpreading is the same method; its defaults, 7 neighbours, alpha 0.2,
  * 30 iterations, are kept).
  *
- * <p>Neighbours are found exactly by Euclidean distance over standardized features, with the distance matrix computed
- * by the tensor engine in blocks of rows; ties go to the lower index, so the graph is deterministic.
+ * <p>Neighbours are found exactly: by Euclidean distance over standardized features, with the distance matrix computed
+ * by the tensor engine in blocks of rows, or for texts by the cosine of their TF-IDF vectors (see {@link #graphOf}); ties
+ * go to the lower index, so the graph is deterministic.
  */
 public final class LabelSpreading {
     public static final int NEIGHBOURS = 7;
@@ -69,14 +70,13 @@ public final class LabelSpreading {
     public static Outcome pseudoLabel(Dataset labeled, Dataset unlabeled, double supervisedAccuracy, FoldScorer model, long seed,
             TrainListener listener) {
         Schema schema = labeled.schema();
-        if (schema.kind() != Schema.Kind.DENSE) {
-            throw new IllegalArgumentException("--ssl-method spreading needs dense features (images or numbers); for text use "
-                    + "--ssl-method self-training");
+        if (schema.kind() != Schema.Kind.DENSE && schema.kind() != Schema.Kind.TEXT) {
+            throw new IllegalArgumentException("--ssl-method spreading needs dense features (images or numbers) or text, not "
+                    + schema.kind());
         }
         List<Example> all = new ArrayList<>(labeled.examples());
         all.addAll(unlabeled.examples());
-        LinearFit.DenseFeatures scale = LinearFit.DenseFeatures.learn(schema, labeled.subset(labeled.name() + "+unlabeled", all));
-        LabelSpreading graph = graph(all.stream().map(scale::standardize).toArray(float[][]::new));
+        LabelSpreading graph = graphOf(labeled.subset(labeled.name() + "+unlabeled", all));
         int[] labels = new int[all.size()];
         Arrays.fill(labels, -1);
         for (int i = 0; i < labeled.size(); i++) {
@@ -157,6 +157,90 @@ public final class LabelSpreading {
         listener.onMessage(String.format("label spreading: %,d pseudo-labels (%,d unlabeled examples no label reached)",
                 train.size() - labeled.size(), unreached));
         return new Outcome(labeled.subset(labeled.name() + "+spread", train), report);
+    }
+
+    /**
+     * The graph over every example on comparable scales: dense features standardized over all the examples, Euclidean
+     * neighbours; texts as the linear model's TF-IDF vectors (word 1-2-grams and character 3-5-grams, each view of unit
+     * length, IDF over all the texts), neighbours by their exact inner product, so by cosine. (Folding the sparse
+     * vectors into a few thousand dense buckets, to let the engine's matrix product find neighbours, was tried: on
+     * SpamAssassin with 20 labels it cut the pseudo-labels' accuracy from 0.87 to 0.76.)
+     */
+    static LabelSpreading graphOf(Dataset all) {
+        int k = Math.min(NEIGHBOURS, all.size() - 1);
+        if (all.schema().kind() == Schema.Kind.DENSE) {
+            LinearFit.DenseFeatures scale = LinearFit.DenseFeatures.learn(all.schema(), all);
+            return graph(all.examples().stream().map(scale::standardize).toArray(float[][]::new));
+        }
+        dev.distillery.model.TfidfFeaturizer featurizer =
+                (dev.distillery.model.TfidfFeaturizer) dev.distillery.model.LinearSpec.DEFAULT.featurizer(all.schema());
+        return new LabelSpreading(nearestByInnerProduct(LinearFit.TextFeatures.learn(featurizer, all).rows(all.examples()), k));
+    }
+
+    /**
+     * The {@code k} other rows with the largest inner product with each sparse row, largest first, ties to the lower
+     * index. Exact, through an inverted index: each row's products with all rows are summed over the postings of its
+     * features (for 4,231 e-mails about 6e9 multiply-adds, seconds on two cores). Each row's sums run in a fixed
+     * order, so the graph does not depend on the threads.
+     */
+    static int[][] nearestByInnerProduct(de.bwaldvogel.liblinear.Feature[][] rows, int k) {
+        int n = rows.length;
+        int dimension = 0;
+        for (de.bwaldvogel.liblinear.Feature[] row : rows) {
+            for (de.bwaldvogel.liblinear.Feature f : row) {
+                dimension = Math.max(dimension, f.getIndex() + 1);
+            }
+        }
+        int[] start = new int[dimension + 1];
+        for (de.bwaldvogel.liblinear.Feature[] row : rows) {
+            for (de.bwaldvogel.liblinear.Feature f : row) {
+                start[f.getIndex() + 1]++;
+            }
+        }
+        for (int d = 0; d < dimension; d++) {
+            start[d + 1] += start[d];
+        }
+        int[] fill = Arrays.copyOf(start, dimension);
+        int[] postingRow = new int[start[dimension]];
+        float[] postingValue = new float[start[dimension]];
+        for (int i = 0; i < n; i++) {
+            for (de.bwaldvogel.liblinear.Feature f : rows[i]) {
+                int at = fill[f.getIndex()]++;
+                postingRow[at] = i;
+                postingValue[at] = (float) f.getValue();
+            }
+        }
+        int[][] out = new int[n][];
+        java.util.stream.IntStream.range(0, n).parallel().forEach(i -> {
+            float[] products = new float[n];
+            for (de.bwaldvogel.liblinear.Feature f : rows[i]) {
+                float v = (float) f.getValue();
+                for (int at = start[f.getIndex()], end = start[f.getIndex() + 1]; at < end; at++) {
+                    products[postingRow[at]] += v * postingValue[at];
+                }
+            }
+            out[i] = largest(products, i, k);
+        });
+        return out;
+    }
+
+    /** Indices of the {@code k} largest values other than {@code self}, largest first, ties to the lower index. */
+    private static int[] largest(float[] values, int self, int k) {
+        int[] best = new int[k];
+        int size = 0;
+        for (int j = 0; j < values.length; j++) {
+            if (j == self || (size == k && values[j] <= values[best[k - 1]])) {
+                continue;
+            }
+            int at = Math.min(size, k - 1);
+            while (at > 0 && values[best[at - 1]] < values[j]) {
+                best[at] = best[at - 1];
+                at--;
+            }
+            best[at] = j;
+            size = Math.min(size + 1, k);
+        }
+        return Arrays.copyOf(best, size);
     }
 
     private static boolean reached(float[] scores) {

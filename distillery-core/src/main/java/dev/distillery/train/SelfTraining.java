@@ -33,7 +33,10 @@ public record SelfTraining(String unlabeled, int rounds, double threshold, int e
     /** How the unlabeled data teaches. */
     public enum Method {
         SELF_TRAINING, FIXMATCH, SPREADING,
-        /** Spreading for dense features (images, numbers), self-training for text. */
+        /**
+         * Spreading for dense features (images, numbers); for text, self-training of a network named by {@code --model}
+         * and spreading when the model is left to auto (the job decides that, {@link #methodFor} knows only the data).
+         */
         AUTO;
 
         public String cliName() {

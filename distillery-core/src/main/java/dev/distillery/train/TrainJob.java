@@ -103,11 +103,6 @@ public final class TrainJob {
             inputs.add(Path.of(spec.corrections()));
         }
         Splits3 data = prepare(spec);
-        if (unlabeledUnused(spec, data.train().schema())) {
-            listener.onMessage("semi-supervised: --ssl-method auto has no method for text with --model auto yet; training on the "
-                    + "labels alone (--ssl-method self-training trains the n-gram network on pseudo-labels)");
-            spec = spec.withoutSelfTraining();
-        }
         TrainSpec resolved = resolveDefaults(spec, data);
         return new StageRunner(runs).run(Stage.<TrainSpec, Outcome>named(command, resolved)
                 .seeded(resolved.train().seed())
@@ -118,21 +113,22 @@ public final class TrainJob {
 
     /** Whether {@code spec} leaves the model to {@code auto} and has few enough labels for it to cross-validate. */
     private static boolean autoByCrossValidation(TrainSpec spec, Dataset train) {
-        return spec.model() == null && (spec.selfTraining() == null || spreads(spec, train.schema()) || unlabeledUnused(spec, train.schema()))
+        return spec.model() == null && (spec.selfTraining() == null || spreads(spec, train.schema()))
                 && AutoSelect.choosesByCrossValidation(train.size());
     }
 
     /**
-     * {@code --ssl-method auto} on text with the model left open: no semi-supervised method for text fits beside the
-     * linear model yet (self-training needs a network), so the labels alone train and the unlabeled data is not used.
+     * Whether the unlabeled data teaches by label spreading: asked for, or {@code --ssl-method auto} on dense data, or on
+     * text with the model left to {@code auto} (whose candidates include the linear model, which self-training, made for
+     * networks trained by steps, cannot train).
      */
-    private static boolean unlabeledUnused(TrainSpec spec, dev.distillery.data.Schema schema) {
-        return spec.model() == null && spec.selfTraining() != null && spec.selfTraining().method() == SelfTraining.Method.AUTO
-                && schema.kind() == dev.distillery.data.Schema.Kind.TEXT;
-    }
-
     private static boolean spreads(TrainSpec spec, dev.distillery.data.Schema schema) {
-        return spec.selfTraining() != null && spec.selfTraining().methodFor(schema) == SelfTraining.Method.SPREADING;
+        if (spec.selfTraining() == null) {
+            return false;
+        }
+        return spec.selfTraining().methodFor(schema) == SelfTraining.Method.SPREADING
+                || (spec.selfTraining().method() == SelfTraining.Method.AUTO && spec.model() == null
+                        && schema.kind() == dev.distillery.data.Schema.Kind.TEXT);
     }
 
     /**

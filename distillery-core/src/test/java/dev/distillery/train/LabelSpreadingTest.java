@@ -1,7 +1,6 @@
 package dev.distillery.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.distillery.TestData;
 import dev.distillery.data.Dataset;
@@ -109,9 +108,50 @@ class LabelSpreadingTest {
     }
 
     @Test
-    void textIsRefusedWithTheMethodToUseInstead() {
-        Dataset texts = TestData.texts(10, 1);
-        assertThatThrownBy(() -> LabelSpreading.pseudoLabel(texts, texts, Double.NaN, 1, TrainListener.NONE))
-                .hasMessageContaining("--ssl-method self-training");
+    void innerProductNeighboursMatchABruteForceSearch() {
+        // Sparse rows of small whole numbers: every product sums exactly, so the order is the true one, ties included.
+        Random rng = new Random(5);
+        de.bwaldvogel.liblinear.Feature[][] rows = new de.bwaldvogel.liblinear.Feature[200][];
+        for (int i = 0; i < rows.length; i++) {
+            java.util.TreeMap<Integer, Double> row = new java.util.TreeMap<>();
+            for (int f = 0; f < 6; f++) {
+                row.put(1 + rng.nextInt(40), (double) (1 + rng.nextInt(3)));
+            }
+            rows[i] = row.entrySet().stream().map(e -> new de.bwaldvogel.liblinear.FeatureNode(e.getKey(), e.getValue()))
+                    .toArray(de.bwaldvogel.liblinear.Feature[]::new);
+        }
+        int[][] found = LabelSpreading.nearestByInnerProduct(rows, 5);
+        for (int i = 0; i < rows.length; i++) {
+            final int self = i;
+            List<Integer> expected = java.util.stream.IntStream.range(0, rows.length).filter(j -> j != self).boxed()
+                    .sorted(java.util.Comparator.<Integer>comparingDouble(j -> -dot(rows[self], rows[j])).thenComparingInt(j -> j))
+                    .limit(5).toList();
+            assertThat(found[i]).as("row %d", i).containsExactly(expected.stream().mapToInt(Integer::intValue).toArray());
+        }
+    }
+
+    private static double dot(de.bwaldvogel.liblinear.Feature[] a, de.bwaldvogel.liblinear.Feature[] b) {
+        double s = 0;
+        for (de.bwaldvogel.liblinear.Feature x : a) {
+            for (de.bwaldvogel.liblinear.Feature y : b) {
+                s += x.getIndex() == y.getIndex() ? x.getValue() * y.getValue() : 0;
+            }
+        }
+        return s;
+    }
+
+    @Test
+    void twoLabelsAClassSpreadOverTextsByTheirWords() {
+        // Two topics with their own words among shared filler: from two labels each, the rest take their topic's class.
+        Dataset texts = TestData.texts(100, 7);
+        Splits.Pair parts = Splits.labeledSubset(texts, 4, 1);
+        Dataset unlabeled = new Dataset("u", texts.schema(), parts.second().examples().stream().map(e -> e.withLabel(null)).toList());
+        LabelSpreading.Outcome out = LabelSpreading.pseudoLabel(parts.first(), unlabeled, Double.NaN, 1, TrainListener.NONE);
+        assertThat(out.report()).containsEntry("used", true);
+        java.util.Map<String, String> truth = new java.util.HashMap<>();
+        texts.examples().forEach(e -> truth.put(e.id(), e.label().orElseThrow()));
+        long right = out.train().examples().stream().filter(e -> e.label().orElseThrow().equals(truth.get(e.id()))).count();
+        assertThat(out.train().size()).isGreaterThan(190);
+        assertThat(right / (double) out.train().size()).isGreaterThan(0.9);
     }
 }
