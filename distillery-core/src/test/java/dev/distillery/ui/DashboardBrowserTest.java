@@ -70,7 +70,7 @@ class DashboardBrowserTest {
     /** Opens {@code path}, saves a screenshot, and returns the console errors the page logged. */
     private static List<String> visit(String path, String screenshot) throws Exception {
         browser.get(url(path));
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> ((org.openqa.selenium.JavascriptExecutor) d)
+        new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> ((org.openqa.selenium.JavascriptExecutor) d)
                 .executeScript("return document.readyState").equals("complete"));
         Files.write(SCREENSHOTS.resolve(screenshot + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         return browser.manage().logs().get(LogType.BROWSER).getAll().stream().filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
@@ -108,7 +108,7 @@ class DashboardBrowserTest {
             browser.findElement(By.cssSelector("input[name=run][value='" + id + "']")).click();
         }
         browser.findElement(By.xpath("//button[contains(., 'Compare')]")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> d.getTitle().startsWith("Compare"));
+        new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> d.getTitle().startsWith("Compare"));
         String metrics = browser.findElement(By.id("compare-metrics")).getText();
         assertThat(metrics).contains("0.8123", "0.8456");
         assertThat(browser.findElement(By.id("compare-config")).getText()).contains("model.dropout", "0.9", "0.5");
@@ -121,7 +121,7 @@ class DashboardBrowserTest {
         visit("/projects/demo", "project-before");
         new Select(browser.findElement(By.cssSelector("select[data-id=m3]"))).selectByValue("ham");
         browser.findElement(By.id("save-answers")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> Files.exists(home.resolve("projects/demo/batch-001-answers.jsonl")));
+        new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> Files.exists(home.resolve("projects/demo/batch-001-answers.jsonl")));
         Path answers = home.resolve("projects/demo/batch-001-answers.jsonl");
         assertThat(Files.readAllLines(answers)).containsExactly("{\"id\":\"m3\",\"label\":\"ham\"}");
         // the file is what `label import` reads
@@ -137,7 +137,7 @@ class DashboardBrowserTest {
         new Select(browser.findElement(By.cssSelector("select[data-id=m2]"))).selectByValue("keep:");
         browser.findElement(By.id("save-corrections")).click();
         Path corrections = home.resolve("runs").resolve(UiFixture.ISSUES).resolve(ReviewPages.CORRECTIONS);
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> Files.exists(corrections));
+        new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> Files.exists(corrections));
         assertThat(Files.readAllLines(corrections)).containsExactly("{\"id\":\"m1\",\"action\":\"relabel\",\"label\":\"spam\"}",
                 "{\"id\":\"m2\",\"action\":\"keep\"}");
         // and train --corrections applies it: m1 becomes spam, m2 stays as given
@@ -154,7 +154,7 @@ class DashboardBrowserTest {
         visit("/recipes/demo", "recipe-running");
         assertThat(browser.findElement(By.id("dag-table")).getText()).contains("teacher", "student", "running");
         dev.distillery.util.AtomicFiles.writeString(home.resolve("recipes/demo/state.json"), UiFixture.state("finished"));
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> !d.findElement(By.id("dag-table")).getText().contains("running"));
+        new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> !d.findElement(By.id("dag-table")).getText().contains("running"));
         assertThat(browser.findElement(By.id("dag-table")).getText()).doesNotContain("running");
         Files.write(SCREENSHOTS.resolve("recipe-finished.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         dev.distillery.util.AtomicFiles.writeString(home.resolve("recipes/demo/state.json"), UiFixture.state("running"));
