@@ -28,10 +28,10 @@ final class DataCommand implements Runnable {
     }
 
     @Command(name = "fetch", mixinStandardHelpOptions = true,
-            description = {"Download, verify and cache known data sets: fashion-mnist, spamassassin, digits, wine, breast-cancer.",
+            description = {"Download, verify and cache known data sets: fashion-mnist, spamassassin, digits, wine, breast-cancer, sotu-era, sotu-party.",
                     "Already cached and verified sets are not downloaded again."})
     static final class Fetch implements Callable<Integer> {
-        @Parameters(paramLabel = "NAME", arity = "1..*", description = "fashion-mnist, spamassassin, digits, wine, breast-cancer, or all")
+        @Parameters(paramLabel = "NAME", arity = "1..*", description = "fashion-mnist, spamassassin, digits, wine, breast-cancer, sotu-era, sotu-party, or all")
         List<String> names;
 
         @Override

