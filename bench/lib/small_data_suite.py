@@ -82,11 +82,12 @@ def baselines(train, test, unlabeled):
     y = np.array([r["label"] for r in train])
     y_test = np.array([r["label"] for r in test])
     if text:
-        # The vocabulary and IDF come from every training text, labeled or not (no labels are read, the test texts are
-        # not seen): what a user with an unlabeled pile would fit them on, and one fit instead of one per fold and C.
+        # The vocabulary and IDF come from the labeled texts, fitted once rather than once per fold and C (the folds
+        # then share the IDF, which only guides the choice of C). Fitting them on the unlabeled texts too was tried
+        # and made this peer weaker with few labels (SpamAssassin, 100 labels: linear SVM 0.867 against 0.939).
         features = make_union(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
                               TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True))
-        features.fit([r["text"] for r in train] + [r["text"] for r in unlabeled])
+        features.fit([r["text"] for r in train])
         X, X_test = features.transform([r["text"] for r in train]), features.transform([r["text"] for r in test])
         models = {"tfidf_lr": (LogisticRegression(max_iter=3000), {"C": [0.01, 0.1, 1, 10, 100]}),
                   "tfidf_linear_svm": (LinearSVC(), {"C": [0.01, 0.1, 1, 10, 100]})}
