@@ -1,9 +1,6 @@
 package dev.distillery.data.sources;
 
-import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
-import dev.distillery.data.JsonlFormat;
-import dev.distillery.data.OnError;
 import dev.distillery.util.AtomicFiles;
 import dev.distillery.util.Hashing;
 import java.io.BufferedInputStream;
