@@ -4,15 +4,20 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import de.bwaldvogel.liblinear.Feature;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
 import dev.distillery.data.Schema;
+import dev.distillery.model.Classifier;
+import dev.distillery.model.LinearSpec;
+import dev.distillery.model.TfidfFeaturizer;
 import dev.distillery.model.TorchRuntime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Label spreading (Zhou et al., 2004) on a k-nearest-neighbour graph: the labels flow along the graph of labeled and
@@ -44,8 +49,8 @@ public final class LabelSpreading {
     public record Outcome(Dataset train, Map<String, Object> report) {}
 
     /**
-     * Spreads the labels of {@code labeled} over a graph of it and {@code unlabeled} (dense features, standardized over
-     * both). Checked first by stratified k-fold cross-validation on the labels: each fold's labels are hidden, spread
+     * Spreads the labels of {@code labeled} over a graph of it and {@code unlabeled} ({@link #graphOf}).
+     * Checked first by stratified k-fold cross-validation on the labels: each fold's labels are hidden, spread
      * from the rest, and scored. The pseudo-labels are used only if that accuracy beats {@code supervisedAccuracy}, the
      * cross-validated accuracy of the model trained on the labels alone (NaN: no such figure, use them); otherwise the
      * labels alone are returned, and the report says why.
@@ -70,10 +75,6 @@ public final class LabelSpreading {
     public static Outcome pseudoLabel(Dataset labeled, Dataset unlabeled, double supervisedAccuracy, FoldScorer model, long seed,
             TrainListener listener) {
         Schema schema = labeled.schema();
-        if (schema.kind() != Schema.Kind.DENSE && schema.kind() != Schema.Kind.TEXT) {
-            throw new IllegalArgumentException("--ssl-method spreading needs dense features (images or numbers) or text, not "
-                    + schema.kind());
-        }
         List<Example> all = new ArrayList<>(labeled.examples());
         all.addAll(unlabeled.examples());
         LabelSpreading graph = graphOf(labeled.subset(labeled.name() + "+unlabeled", all));
@@ -106,7 +107,7 @@ public final class LabelSpreading {
                         rest.add(labeled.get(i));
                     } else {
                         held.add(labeled.get(i));
-                        if (reached(scores[i]) && dev.distillery.model.Classifier.argmax(scores[i]) == labels[i]) {
+                        if (reached(scores[i]) && Classifier.argmax(scores[i]) == labels[i]) {
                             hits++;
                         }
                     }
@@ -115,7 +116,7 @@ public final class LabelSpreading {
                     List<Example> spread = new ArrayList<>(rest);
                     for (int i = labeled.size(); i < all.size(); i++) {
                         if (reached(scores[i])) {
-                            spread.add(all.get(i).withLabel(schema.labels().get(dev.distillery.model.Classifier.argmax(scores[i]))));
+                            spread.add(all.get(i).withLabel(schema.labels().get(Classifier.argmax(scores[i]))));
                         }
                     }
                     modelAlone += model.hits(labeled.subset(labeled.name() + ":cv", rest), held);
@@ -147,7 +148,7 @@ public final class LabelSpreading {
         int unreached = 0;
         for (int i = labeled.size(); i < all.size(); i++) {
             if (reached(scores[i])) {
-                train.add(all.get(i).withLabel(schema.labels().get(dev.distillery.model.Classifier.argmax(scores[i]))));
+                train.add(all.get(i).withLabel(schema.labels().get(Classifier.argmax(scores[i]))));
             } else {
                 unreached++;
             }
@@ -172,8 +173,8 @@ public final class LabelSpreading {
             LinearFit.DenseFeatures scale = LinearFit.DenseFeatures.learn(all.schema(), all);
             return graph(all.examples().stream().map(scale::standardize).toArray(float[][]::new));
         }
-        dev.distillery.model.TfidfFeaturizer featurizer =
-                (dev.distillery.model.TfidfFeaturizer) dev.distillery.model.LinearSpec.DEFAULT.featurizer(all.schema());
+        TfidfFeaturizer featurizer =
+                (TfidfFeaturizer) LinearSpec.DEFAULT.featurizer(all.schema());
         return new LabelSpreading(nearestByInnerProduct(LinearFit.TextFeatures.learn(featurizer, all).rows(all.examples()), k));
     }
 
@@ -183,17 +184,17 @@ public final class LabelSpreading {
      * features (for 4,231 e-mails about 6e9 multiply-adds, seconds on two cores). Each row's sums run in a fixed
      * order, so the graph does not depend on the threads.
      */
-    static int[][] nearestByInnerProduct(de.bwaldvogel.liblinear.Feature[][] rows, int k) {
+    static int[][] nearestByInnerProduct(Feature[][] rows, int k) {
         int n = rows.length;
         int dimension = 0;
-        for (de.bwaldvogel.liblinear.Feature[] row : rows) {
-            for (de.bwaldvogel.liblinear.Feature f : row) {
+        for (Feature[] row : rows) {
+            for (Feature f : row) {
                 dimension = Math.max(dimension, f.getIndex() + 1);
             }
         }
         int[] start = new int[dimension + 1];
-        for (de.bwaldvogel.liblinear.Feature[] row : rows) {
-            for (de.bwaldvogel.liblinear.Feature f : row) {
+        for (Feature[] row : rows) {
+            for (Feature f : row) {
                 start[f.getIndex() + 1]++;
             }
         }
@@ -204,16 +205,16 @@ public final class LabelSpreading {
         int[] postingRow = new int[start[dimension]];
         float[] postingValue = new float[start[dimension]];
         for (int i = 0; i < n; i++) {
-            for (de.bwaldvogel.liblinear.Feature f : rows[i]) {
+            for (Feature f : rows[i]) {
                 int at = fill[f.getIndex()]++;
                 postingRow[at] = i;
                 postingValue[at] = (float) f.getValue();
             }
         }
         int[][] out = new int[n][];
-        java.util.stream.IntStream.range(0, n).parallel().forEach(i -> {
+        IntStream.range(0, n).parallel().forEach(i -> {
             float[] products = new float[n];
-            for (de.bwaldvogel.liblinear.Feature f : rows[i]) {
+            for (Feature f : rows[i]) {
                 float v = (float) f.getValue();
                 for (int at = start[f.getIndex()], end = start[f.getIndex() + 1]; at < end; at++) {
                     products[postingRow[at]] += v * postingValue[at];

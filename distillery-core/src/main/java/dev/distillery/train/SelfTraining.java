@@ -19,8 +19,7 @@ import dev.distillery.transform.ImageTransforms;
  *                   continuing the current model (weak-view pseudo-labels taught on strong views, {@link FixMatch});
  *                   {@code SPREADING} (dense features): {@link LabelSpreading} on a nearest-neighbour graph of labeled and
  *                   unlabeled examples, checked by cross-validation, then one model trained on labels + spread labels
- *                   (rounds, threshold and epochs do not apply); {@code AUTO}: spreading for dense features, self-training
- *                   for text ({@link #methodFor})
+ *                   (rounds, threshold and epochs do not apply); {@code AUTO}: resolved by {@link #methodFor}
  * @param learningRate the peak learning rate of the rounds after the labeled one; null: the run's own
  * @param views      with {@code FIXMATCH}, how far its weak and strong views move an image; null: {@code PAPER}
  * @param averageDecay with {@code FIXMATCH}, the decay of the moving average of the weights the model is scored
@@ -33,10 +32,7 @@ public record SelfTraining(String unlabeled, int rounds, double threshold, int e
     /** How the unlabeled data teaches. */
     public enum Method {
         SELF_TRAINING, FIXMATCH, SPREADING,
-        /**
-         * Spreading for dense features (images, numbers); for text, self-training of a network named by {@code --model}
-         * and spreading when the model is left to auto (the job decides that, {@link #methodFor} knows only the data).
-         */
+        /** Spreading, except self-training for text with a network named by {@code --model} ({@link #methodFor}). */
         AUTO;
 
         public String cliName() {
@@ -48,12 +44,16 @@ public record SelfTraining(String unlabeled, int rounds, double threshold, int e
         }
     }
 
-    /** The method that runs on data of {@code schema}: {@code AUTO} resolved by the kind of features. */
-    public Method methodFor(dev.distillery.data.Schema schema) {
+    /**
+     * The method that runs on data of {@code schema}, {@code AUTO} resolved: spreading for dense features (images,
+     * numbers), and for text when the model is left to {@code auto} (whose candidates include the linear model, which
+     * self-training, made for networks trained by steps, cannot train); self-training for text with a named model.
+     */
+    public Method methodFor(dev.distillery.data.Schema schema, boolean modelLeftToAuto) {
         if (method != Method.AUTO) {
             return method;
         }
-        return schema.kind() == dev.distillery.data.Schema.Kind.DENSE ? Method.SPREADING : Method.SELF_TRAINING;
+        return schema.kind() == dev.distillery.data.Schema.Kind.DENSE || modelLeftToAuto ? Method.SPREADING : Method.SELF_TRAINING;
     }
 
     /** Self-training (fresh students on pseudo-labels). */

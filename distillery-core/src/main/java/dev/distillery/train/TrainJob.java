@@ -117,18 +117,10 @@ public final class TrainJob {
                 && AutoSelect.choosesByCrossValidation(train.size());
     }
 
-    /**
-     * Whether the unlabeled data teaches by label spreading: asked for, or {@code --ssl-method auto} on dense data, or on
-     * text with the model left to {@code auto} (whose candidates include the linear model, which self-training, made for
-     * networks trained by steps, cannot train).
-     */
+    /** Whether the unlabeled data teaches by label spreading ({@link SelfTraining#methodFor}). */
     private static boolean spreads(TrainSpec spec, dev.distillery.data.Schema schema) {
-        if (spec.selfTraining() == null) {
-            return false;
-        }
-        return spec.selfTraining().methodFor(schema) == SelfTraining.Method.SPREADING
-                || (spec.selfTraining().method() == SelfTraining.Method.AUTO && spec.model() == null
-                        && schema.kind() == dev.distillery.data.Schema.Kind.TEXT);
+        return spec.selfTraining() != null
+                && spec.selfTraining().methodFor(schema, spec.model() == null) == SelfTraining.Method.SPREADING;
     }
 
     /**
