@@ -5,11 +5,12 @@ import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.distillery.data.Schema;
 
 /**
- * The classic strong baseline as a model of the toolkit: L2-regularized logistic regression, fitted by LIBLINEAR
- * (one-vs-rest) rather than by gradient steps. On dense features it sees each feature standardized (folded into the
+ * The classic strong baseline as a model of the toolkit: an L2-regularized linear classifier, logistic regression or a
+ * linear SVM (squared hinge loss), fitted by LIBLINEAR (one-vs-rest) rather than by gradient steps. On dense features it sees each feature standardized (folded into the
  * weights, so the network is one linear layer over the raw features); on text it sees TF-IDF features, word 1-2-grams
  * and character 3-5-grams hashed into {@code width} buckets ({@link TfidfFeaturizer}). It trains in seconds, predicts
  * through the same network interface as every other model, and serves as teacher, student and an {@code auto}
@@ -17,10 +18,29 @@ import dev.distillery.data.Schema;
  *
  * @param width hash buckets of the text features (both views together); ignored for dense features
  * @param c     the inverse regularization strength, or null to choose it by stratified cross-validation on the labels
+ * @param loss  the loss, or null to choose it by the same cross-validation as {@code c}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record LinearSpec(int width, Double c) implements ModelSpec {
-    public static final LinearSpec DEFAULT = new LinearSpec(1 << 18, null);
+public record LinearSpec(int width, Double c, Loss loss) implements ModelSpec {
+    public static final LinearSpec DEFAULT = new LinearSpec(1 << 18, null, null);
+
+    /** What the solver minimizes beside the L2 penalty. */
+    public enum Loss {
+        /** Logistic regression: its decision values are log-odds. */
+        @JsonProperty("logistic") LOGISTIC,
+        /** The linear SVM's squared hinge loss (scikit-learn's LinearSVC): wider margins, often better on text. */
+        @JsonProperty("squared_hinge") SQUARED_HINGE;
+
+        @Override
+        public String toString() {
+            return this == LOGISTIC ? "logistic" : "squared hinge";
+        }
+    }
+
+    /** A spec with the given width and C, its loss left to cross-validation. */
+    public LinearSpec(int width, Double c) {
+        this(width, c, null);
+    }
 
     public LinearSpec {
         if (width < 4) {
@@ -33,11 +53,17 @@ public record LinearSpec(int width, Double c) implements ModelSpec {
 
     @Override
     public ModelSpec withWidth(int newWidth) {
-        return new LinearSpec(newWidth, c);
+        return new LinearSpec(newWidth, c, loss);
     }
 
-    public LinearSpec withC(Double newC) {
-        return new LinearSpec(width, newC);
+    /** This spec with its loss fixed and C as it was. */
+    public LinearSpec withLoss(Loss newLoss) {
+        return new LinearSpec(width, c, newLoss);
+    }
+
+    /** This spec with both settings fixed, as cross-validation chose them. */
+    public LinearSpec withSettings(Loss newLoss, double newC) {
+        return new LinearSpec(width, newC, newLoss);
     }
 
     @Override

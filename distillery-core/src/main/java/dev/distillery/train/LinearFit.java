@@ -25,11 +25,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Fits a {@link LinearSpec} classifier with LIBLINEAR (L2-regularized logistic regression, one-vs-rest) and writes
- * the solution into the classifier's network, so it predicts, saves and loads like every other model. When the spec
- * leaves the regularization open, it is chosen by stratified k-fold cross-validation on the training labels (on a
- * stratified sample of {@link #CV_SAMPLE} when there are more), the fewest mistakes winning and ties going to the
- * stronger regularization.
+ * Fits a {@link LinearSpec} classifier with LIBLINEAR (L2-regularized, one-vs-rest: logistic regression or a linear
+ * SVM's squared hinge loss) and writes the solution into the classifier's network, so it predicts, saves and loads like
+ * every other model. When the spec leaves the regularization open, it and the loss are chosen by stratified k-fold
+ * cross-validation on the training labels (on a stratified sample of {@link #CV_SAMPLE} when there are more), the
+ * fewest mistakes winning and ties going to the earlier setting of {@link #settings}: logistic before hinge, stronger
+ * regularization before weaker.
  */
 public final class LinearFit {
     /** The regularization values cross-validation chooses from (inverse strength: small is strong). */
@@ -41,14 +42,47 @@ public final class LinearFit {
     public static final double FALLBACK_C = 1.0;
     private static final double EPS = 0.01;
 
-    /** The fitted model's figures: how C was found ({@code cvAccuracy} by C, empty when fixed) and the training result. */
-    public record Fitted(TrainResult result, double c, int folds, Map<Double, Double> cvAccuracy) implements TrainJob.Solved {
+    /** One point of the grid: a loss and its C. */
+    public record Setting(LinearSpec.Loss loss, double c) {
+        @Override
+        public String toString() {
+            return loss + " C " + fmt(c);
+        }
+    }
+
+    /**
+     * The settings cross-validation compares for {@code spec}, in order of preference on a tie: the logistic loss first
+     * (its decision values are log-odds), each loss from strong to weak regularization. A spec with its C fixed has one
+     * setting, its loss or else the logistic one (specs saved before the loss was a setting were logistic).
+     */
+    public static List<Setting> settings(LinearSpec spec) {
+        if (spec.c() != null) {
+            return List.of(new Setting(spec.loss() == null ? LinearSpec.Loss.LOGISTIC : spec.loss(), spec.c()));
+        }
+        List<Setting> out = new ArrayList<>();
+        for (LinearSpec.Loss loss : LinearSpec.Loss.values()) {
+            if (spec.loss() == null || spec.loss() == loss) {
+                for (double c : C_GRID) {
+                    out.add(new Setting(loss, c));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The fitted model's figures: how its setting was found ({@code cvAccuracy} by setting, empty when fixed) and the training result. */
+    public record Fitted(TrainResult result, Setting setting, int folds, Map<Setting, Double> cvAccuracy) implements TrainJob.Solved {
+        public double c() {
+            return setting.c();
+        }
+
         public Map<String, Object> describe() {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("c", c);
+            m.put("loss", setting.loss().toString());
+            m.put("c", setting.c());
             m.put("folds", folds);
             Map<String, Double> grid = new LinkedHashMap<>();
-            cvAccuracy.forEach((k, v) -> grid.put(String.valueOf(k), v));
+            cvAccuracy.forEach((k, v) -> grid.put(k.toString(), v));
             m.put("cv_accuracy", grid);
             return m;
         }
@@ -63,40 +97,41 @@ public final class LinearFit {
         long start = System.nanoTime();
         Map<Example, TfidfFeaturizer.Features> cache = new java.util.IdentityHashMap<>();
         int folds = 0;
-        Map<Double, Double> cv = new LinkedHashMap<>();
-        double c = spec.c() != null ? spec.c() : FALLBACK_C;
-        if (spec.c() == null) {
+        Map<Setting, Double> cv = new LinkedHashMap<>();
+        List<Setting> grid = settings(spec);
+        Setting setting = grid.size() == 1 ? grid.get(0) : new Setting(LinearSpec.Loss.LOGISTIC, FALLBACK_C);
+        if (grid.size() > 1) {
             Dataset sample = train.size() > CV_SAMPLE ? Splits.labeledSubset(train, CV_SAMPLE, seed).first() : train;
             folds = Math.min(MAX_FOLDS, smallestClass(sample));
             if (folds >= 2) {
-                cv = crossValidate(classifier, sample, folds, seed, cache);
-                c = best(cv);
-                listener.onMessage(String.format("linear: C %s chosen by %d-fold cross-validation on %,d labels (accuracy by C: %s)",
-                        fmt(c), folds, sample.size(), describe(cv)));
+                cv = crossValidate(classifier, grid, sample, folds, seed, cache);
+                setting = best(cv);
+                listener.onMessage(String.format("linear: %s chosen by %d-fold cross-validation on %,d labels (accuracy by setting: %s)",
+                        setting, folds, sample.size(), describe(cv)));
             } else {
                 folds = 0;
-                listener.onMessage("linear: fewer than 2 labels of some class, no cross-validation; C " + fmt(c));
+                listener.onMessage("linear: fewer than 2 labels of some class, no cross-validation; " + setting);
             }
         }
         Features features = Features.learn(classifier, train, cache);
-        Model model = solve(features, features.rows(train.examples()), labels(classifier.schema(), train.examples()), c);
+        Model model = solve(features, features.rows(train.examples()), labels(classifier.schema(), train.examples()), setting);
         features.writeInto(classifier, model);
         double seconds = (System.nanoTime() - start) / 1e9;
         double[] trainFigures = lossAndAccuracy(classifier, train);
         double[] valFigures = validation == null || validation.isEmpty() ? new double[] {Double.NaN, Double.NaN}
                 : lossAndAccuracy(classifier, validation);
-        EpochStats stats = new EpochStats(1, trainFigures[0], trainFigures[1], valFigures[0], valFigures[1], c, seconds,
+        EpochStats stats = new EpochStats(1, trainFigures[0], trainFigures[1], valFigures[0], valFigures[1], setting.c(), seconds,
                 train.size() / seconds, true);
         listener.onEpochEnd(stats);
-        return new Fitted(new TrainResult(List.of(stats), 1, false, 0), c, folds, cv);
+        return new Fitted(new TrainResult(List.of(stats), 1, false, 0), setting, folds, cv);
     }
 
     /**
-     * Mean accuracy by C over {@code folds} stratified folds of {@code data}; features are learned on each training part.
+     * Mean accuracy by setting over {@code folds} stratified folds of {@code data}; features are learned on each training part.
      * The folds are independent solves and run in parallel on the engine's threads; each fold's hits are added up in fold
      * order afterwards, so the figures do not depend on the threads.
      */
-    static Map<Double, Double> crossValidate(Classifier classifier, Dataset data, int folds, long seed,
+    static Map<Setting, Double> crossValidate(Classifier classifier, List<Setting> grid, Dataset data, int folds, long seed,
             Map<Example, TfidfFeaturizer.Features> cache) {
         int[] fold = CrossValidation.folds(data, folds, seed);
         double[] truth = labels(classifier.schema(), data.examples());
@@ -118,39 +153,39 @@ public final class LinearFit {
             Feature[][] inRows = features.rows(in);
             Feature[][] outRows = features.rows(parts.held());
             double[] inLabels = labels(classifier.schema(), in);
-            int[] byC = new int[C_GRID.length];
-            for (int k = 0; k < C_GRID.length; k++) {
-                Model model = solve(features, inRows, inLabels, C_GRID[k]);
+            int[] bySetting = new int[grid.size()];
+            for (int k = 0; k < grid.size(); k++) {
+                Model model = solve(features, inRows, inLabels, grid.get(k));
                 for (int j = 0; j < outRows.length; j++) {
-                    byC[k] += predict(model, outRows[j]) == truth[outIndex.get(j)] ? 1 : 0;
+                    bySetting[k] += predict(model, outRows[j]) == truth[outIndex.get(j)] ? 1 : 0;
                 }
             }
-            return byC;
+            return bySetting;
         }, int[][]::new);
-        Map<Double, Double> accuracy = new LinkedHashMap<>();
-        for (int k = 0; k < C_GRID.length; k++) {
+        Map<Setting, Double> accuracy = new LinkedHashMap<>();
+        for (int k = 0; k < grid.size(); k++) {
             int total = 0;
             for (int f = 0; f < folds; f++) {
                 total += hits[f][k];
             }
-            accuracy.put(C_GRID[k], total / (double) data.size());
+            accuracy.put(grid.get(k), total / (double) data.size());
         }
         return accuracy;
     }
 
-    static double best(Map<Double, Double> accuracy) {
-        double bestC = C_GRID[0];
-        for (double c : C_GRID) {
-            // C_GRID ascends: a larger C must do strictly better to win, so ties keep the stronger regularization.
-            if (accuracy.get(c) > accuracy.get(bestC) + 1e-12) {
-                bestC = c;
+    /** The most accurate setting; a later one must do strictly better to win, so ties keep the earlier (preferred) one. */
+    static Setting best(Map<Setting, Double> accuracy) {
+        Setting best = null;
+        for (Map.Entry<Setting, Double> e : accuracy.entrySet()) {
+            if (best == null || e.getValue() > accuracy.get(best) + 1e-12) {
+                best = e.getKey();
             }
         }
-        return bestC;
+        return best;
     }
 
-    /** LIBLINEAR's L2-regularized logistic regression on {@code rows}, with a bias feature where the features want one. */
-    static Model solve(Features features, Feature[][] rows, double[] y, double c) {
+    /** LIBLINEAR's solution of {@code setting} on {@code rows}, with a bias feature where the features want one. */
+    static Model solve(Features features, Feature[][] rows, double[] y, Setting setting) {
         Problem problem = new Problem();
         problem.l = rows.length;
         problem.n = features.dimension() + (features.intercept() ? 1 : 0);
@@ -159,7 +194,9 @@ public final class LinearFit {
         problem.bias = features.intercept() ? 1 : -1;
         Linear.disableDebugOutput();
         Linear.resetRandom();
-        return Linear.train(problem, new de.bwaldvogel.liblinear.Parameter(SolverType.L2R_LR, c, EPS));
+        // The dual solver for the squared hinge, as scikit-learn's LinearSVC; the primal one for the logistic loss.
+        SolverType solver = setting.loss() == LinearSpec.Loss.LOGISTIC ? SolverType.L2R_LR : SolverType.L2R_L2LOSS_SVC_DUAL;
+        return Linear.train(problem, new de.bwaldvogel.liblinear.Parameter(solver, setting.c(), EPS));
     }
 
     /**
@@ -215,9 +252,9 @@ public final class LinearFit {
         return c >= 1 ? String.valueOf((long) c) : String.valueOf(c);
     }
 
-    private static String describe(Map<Double, Double> accuracy) {
+    private static String describe(Map<Setting, Double> accuracy) {
         StringBuilder sb = new StringBuilder();
-        accuracy.forEach((c, a) -> sb.append(sb.length() == 0 ? "" : ", ").append(fmt(c)).append(String.format(": %.3f", a)));
+        accuracy.forEach((s, a) -> sb.append(sb.length() == 0 ? "" : ", ").append(s).append(String.format(": %.3f", a)));
         return sb.toString();
     }
 

@@ -23,11 +23,16 @@ class LinearFitTest {
 
     /** The network must decide exactly as the solver's own model does on examples it never saw. */
     private static void assertNetworkMatchesSolver(Dataset data, double c) {
+        assertNetworkMatchesSolver(data, c, LinearSpec.Loss.LOGISTIC);
+    }
+
+    private static void assertNetworkMatchesSolver(Dataset data, double c, LinearSpec.Loss loss) {
         Splits.Pair parts = Splits.split(data, 0.3, 5, "train", "test");
-        try (Classifier classifier = Classifier.create(new LinearSpec(1 << 12, c), data.schema())) {
+        try (Classifier classifier = Classifier.create(new LinearSpec(1 << 12, c, loss), data.schema())) {
             LinearFit.fit(classifier, parts.first(), null, 1, TrainListener.NONE);
             LinearFit.Features features = LinearFit.Features.learn(classifier, parts.first());
-            Model solver = LinearFit.solve(features, features.rows(parts.first().examples()), labels(parts.first()), c);
+            Model solver = LinearFit.solve(features, features.rows(parts.first().examples()), labels(parts.first()),
+                    LinearFit.settings(classifier.spec() instanceof LinearSpec s ? s : null).get(0));
             Feature[][] testRows = features.rows(parts.second().examples());
             int[] network = classifier.predict(parts.second().examples(), 64);
             for (int i = 0; i < testRows.length; i++) {
@@ -49,6 +54,22 @@ class LinearFitTest {
     @Test
     void textTwoClassNetworkDecidesAsTheSolver() {
         assertNetworkMatchesSolver(TestData.texts(60, 4), 0.1);
+    }
+
+    @Test
+    void theHingeLossNetworkDecidesAsItsSolverOnTextAndDense() {
+        assertNetworkMatchesSolver(TestData.texts(60, 4), 0.1, LinearSpec.Loss.SQUARED_HINGE);
+        assertNetworkMatchesSolver(TestData.blobs(60, 3), 0.01, LinearSpec.Loss.SQUARED_HINGE);
+    }
+
+    @Test
+    void aFixedCWithoutALossIsLogisticAndAnOpenOneComparesBothLosses() {
+        assertThat(LinearFit.settings(new LinearSpec(1 << 12, 0.5))).containsExactly(new LinearFit.Setting(LinearSpec.Loss.LOGISTIC, 0.5));
+        List<LinearFit.Setting> open = LinearFit.settings(LinearSpec.DEFAULT);
+        assertThat(open).hasSize(2 * LinearFit.C_GRID.length);
+        assertThat(open.get(0)).isEqualTo(new LinearFit.Setting(LinearSpec.Loss.LOGISTIC, LinearFit.C_GRID[0]));
+        assertThat(LinearFit.settings(new LinearSpec(1 << 12, null, LinearSpec.Loss.SQUARED_HINGE)))
+                .allMatch(s -> s.loss() == LinearSpec.Loss.SQUARED_HINGE).hasSize(LinearFit.C_GRID.length);
     }
 
     @Test
@@ -84,8 +105,8 @@ class LinearFitTest {
         try (Classifier classifier = Classifier.create(LinearSpec.DEFAULT, data.schema())) {
             LinearFit.Fitted fitted = LinearFit.fit(classifier, parts.first(), parts.second(), 1, TrainListener.NONE);
             assertThat(fitted.folds()).isEqualTo(LinearFit.MAX_FOLDS);
-            assertThat(fitted.cvAccuracy()).hasSize(LinearFit.C_GRID.length);
-            assertThat(fitted.cvAccuracy()).containsEntry(fitted.c(), fitted.cvAccuracy().values().stream().max(Double::compare).get());
+            assertThat(fitted.cvAccuracy()).hasSize(LinearSpec.Loss.values().length * LinearFit.C_GRID.length);
+            assertThat(fitted.cvAccuracy()).containsEntry(fitted.setting(), fitted.cvAccuracy().values().stream().max(Double::compare).get());
             assertThat(fitted.result().history().get(0).valAccuracy()).isGreaterThan(0.9);
             classifier.save(dir.resolve("m"), Map.of());
             try (Classifier loaded = Classifier.load(dir.resolve("m"))) {

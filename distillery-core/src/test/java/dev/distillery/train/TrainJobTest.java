@@ -223,6 +223,29 @@ class TrainJobTest {
     }
 
     @Test
+    void autoWithManyLabelsKeepsTheLinearModelUnlessTheNetworkWinsBeyondChanceAndRefitsItOnEveryLabel() throws Exception {
+        Path data = dir.resolve("many.jsonl");
+        JsonlFormat.write(TestData.blobs(1000, 11), data);
+        // 3,000 blobs, 0.25 test, 0.1 validation: 2,025 training labels, over the cross-validation limit. One short pass
+        // of the MLP: this checks the rule and the refit, not what the network learns.
+        TrainConfig cfg = TrainConfig.defaults().withEpochs(1).withMinSteps(0);
+        TrainJob.Outcome o = job().run(new TrainSpec(data.toString(), null, 0.25, 0.1, null, null, cfg, OnError.FAIL), "train", List.of());
+        Map<String, Object> selection = o.modelSelection();
+        assertThat(selection.get("rule").toString()).contains("sign test");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> duel = (Map<String, Object>) selection.get("disagreements");
+        int networkOnly = (Integer) duel.get("network_right_linear_wrong");
+        int linearOnly = (Integer) duel.get("linear_right_network_wrong");
+        assertThat(networkOnly + linearOnly).isLessThanOrEqualTo(225);
+        assertThat(new AutoSelect.Duel(networkOnly, linearOnly).networkWins()).as("%s", duel).isFalse();
+        assertThat(o.spec().model()).isInstanceOf(LinearSpec.class);
+        assertThat(selection).containsKey("refit");
+        assertThat(o.data().validation()).as("the validation part joined the training labels").isNull();
+        assertThat(o.data().train().size()).isEqualTo(2250);
+        assertThat(o.test().accuracy()).isGreaterThan(0.95);
+    }
+
+    @Test
     void autoSemiSupervisedSpreadsLabelsOnDenseDataAndRecordsItsCheck() throws Exception {
         Path data = dir.resolve("blobs.jsonl");
         JsonlFormat.write(TestData.blobs(60, 5), data);

@@ -1,0 +1,35 @@
+package dev.distillery.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.distillery.model.LinearSpec;
+import dev.distillery.model.MlpSpec;
+import org.junit.jupiter.api.Test;
+
+class AutoSelectTest {
+    @Test
+    void pseudoLabelsTrainTheLogisticLossAndEveryOtherChoiceIsKept() {
+        LinearSpec hinge = LinearSpec.DEFAULT.withSettings(LinearSpec.Loss.SQUARED_HINGE, 10);
+        LinearSpec logistic = LinearSpec.DEFAULT.withSettings(LinearSpec.Loss.LOGISTIC, 100);
+        assertThat(AutoSelect.forPseudoLabels(hinge, logistic)).isEqualTo(logistic);
+        assertThat(AutoSelect.forPseudoLabels(hinge, null)).isEqualTo(new LinearSpec(LinearSpec.DEFAULT.width(), null, LinearSpec.Loss.LOGISTIC));
+        assertThat(AutoSelect.forPseudoLabels(LinearSpec.DEFAULT, null)).isEqualTo(
+                new LinearSpec(LinearSpec.DEFAULT.width(), null, LinearSpec.Loss.LOGISTIC));
+        LinearSpec chosenLogistic = LinearSpec.DEFAULT.withSettings(LinearSpec.Loss.LOGISTIC, 1);
+        assertThat(AutoSelect.forPseudoLabels(chosenLogistic, logistic)).isEqualTo(chosenLogistic);
+        assertThat(AutoSelect.forPseudoLabels(MlpSpec.DEFAULT, logistic)).isEqualTo(MlpSpec.DEFAULT);
+    }
+
+    @Test
+    void theNetworkWinsAValidationDuelOnlyBeyondChance() {
+        // 12 of 15 disagreements: P(X >= 12 | 15, 1/2) = 576 / 32768 = 0.0176.
+        assertThat(new AutoSelect.Duel(12, 3).pValue()).isCloseTo(576 / 32768.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(new AutoSelect.Duel(12, 3).networkWins()).isTrue();
+        // 10 of 15: P = 4944 / 32768 = 0.151, a better split score that chance explains (sotu-party's 0.859 against 0.838).
+        assertThat(new AutoSelect.Duel(10, 5).pValue()).isCloseTo(4944 / 32768.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(new AutoSelect.Duel(10, 5).networkWins()).isFalse();
+        assertThat(new AutoSelect.Duel(3, 12).networkWins()).isFalse();
+        assertThat(new AutoSelect.Duel(0, 0).networkWins()).isFalse();
+        assertThat(new AutoSelect.Duel(0, 0).pValue()).isEqualTo(1.0);
+    }
+}
