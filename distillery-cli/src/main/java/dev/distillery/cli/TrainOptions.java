@@ -15,13 +15,13 @@ final class TrainOptions {
 
     @Option(names = "--model", paramLabel = "TYPE", defaultValue = "auto",
             description = "Model: cnn (images), mlp (dense features), ngram (text), minilm (frozen MiniLM encoder + head, text), "
-                    + "linear (logistic regression by LIBLINEAR, dense or text), svm (RBF-kernel SVM by LIBSVM, dense features or "
-                    + "small images), auto (compares them by cross-validation on the labels). Default: ${DEFAULT-VALUE}.")
+                    + "linear (logistic regression or linear SVM by LIBLINEAR, loss and C by cross-validation, dense or text), "
+                    + "svm (RBF-kernel SVM by LIBSVM, dense features or small images), auto (compares them by cross-validation on the labels). Default: ${DEFAULT-VALUE}.")
     ModelType model;
 
     @Option(names = "--width", paramLabel = "N",
             description = "Size knob: CNN base channels (default 32), MLP hidden units (256), n-gram embedding size (32), "
-                    + "minilm head hidden units (0 = linear), linear: text hash buckets (262144).")
+                    + "minilm head hidden units (0 = linear), linear: text hash buckets (1048576).")
     Integer width;
 
     @Option(names = "--no-augment", description = "Turn off the CNN's random horizontal flips in training.")

@@ -71,7 +71,8 @@ public final class LinearFit {
     }
 
     /** The fitted model's figures: how its setting was found ({@code cvAccuracy} by setting, empty when fixed) and the training result. */
-    public record Fitted(TrainResult result, Setting setting, int folds, Map<Setting, Double> cvAccuracy) implements TrainJob.Solved {
+    public record Fitted(TrainResult result, Setting setting, double logitScale, int folds, Map<Setting, Double> cvAccuracy)
+            implements TrainJob.Solved {
         public double c() {
             return setting.c();
         }
@@ -80,6 +81,7 @@ public final class LinearFit {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("loss", setting.loss().toString());
             m.put("c", setting.c());
+            m.put("logit_scale", logitScale);
             m.put("folds", folds);
             Map<String, Double> grid = new LinkedHashMap<>();
             cvAccuracy.forEach((k, v) -> grid.put(k.toString(), v));
@@ -100,22 +102,30 @@ public final class LinearFit {
         Map<Setting, Double> cv = new LinkedHashMap<>();
         List<Setting> grid = settings(spec);
         Setting setting = grid.size() == 1 ? grid.get(0) : new Setting(LinearSpec.Loss.LOGISTIC, FALLBACK_C);
-        if (grid.size() > 1) {
-            Dataset sample = train.size() > CV_SAMPLE ? Splits.labeledSubset(train, CV_SAMPLE, seed).first() : train;
-            folds = Math.min(MAX_FOLDS, smallestClass(sample));
-            if (folds >= 2) {
-                cv = crossValidate(classifier, grid, sample, folds, seed, cache);
-                setting = best(cv);
+        double logitScale = 1;
+        Dataset sample = train.size() > CV_SAMPLE ? Splits.labeledSubset(train, CV_SAMPLE, seed).first() : train;
+        int possibleFolds = Math.min(MAX_FOLDS, smallestClass(sample));
+        // A hinge model's decision values are margins, not log-odds: cross-validation is needed for its logit scale too.
+        boolean margins = grid.stream().anyMatch(s -> s.loss() == LinearSpec.Loss.SQUARED_HINGE);
+        if ((grid.size() > 1 || margins) && possibleFolds >= 2) {
+            folds = possibleFolds;
+            CrossValidated validated = CrossValidated.of(classifier, grid, sample, folds, seed, cache);
+            setting = best(validated.accuracy());
+            if (grid.size() > 1) {
+                cv = validated.accuracy();
                 listener.onMessage(String.format("linear: %s chosen by %d-fold cross-validation on %,d labels (accuracy by setting: %s)",
                         setting, folds, sample.size(), describe(cv)));
-            } else {
-                folds = 0;
-                listener.onMessage("linear: fewer than 2 labels of some class, no cross-validation; " + setting);
             }
+            if (setting.loss() == LinearSpec.Loss.SQUARED_HINGE) {
+                // The scale the svm family chooses for its decision values, by the least held-out log loss (one mechanism).
+                logitScale = SvmFit.logitScale(classifier.schema(), sample, validated.heldOutLogits().get(setting));
+            }
+        } else if (grid.size() > 1) {
+            listener.onMessage("linear: fewer than 2 labels of some class, no cross-validation; " + setting);
         }
         Features features = Features.learn(classifier, train, cache);
         Model model = solve(features, features.rows(train.examples()), labels(classifier.schema(), train.examples()), setting);
-        features.writeInto(classifier, model);
+        features.writeInto(classifier, model, logitScale);
         double seconds = (System.nanoTime() - start) / 1e9;
         double[] trainFigures = lossAndAccuracy(classifier, train);
         double[] valFigures = validation == null || validation.isEmpty() ? new double[] {Double.NaN, Double.NaN}
@@ -123,54 +133,91 @@ public final class LinearFit {
         EpochStats stats = new EpochStats(1, trainFigures[0], trainFigures[1], valFigures[0], valFigures[1], setting.c(), seconds,
                 train.size() / seconds, true);
         listener.onEpochEnd(stats);
-        return new Fitted(new TrainResult(List.of(stats), 1, false, 0), setting, folds, cv);
+        return new Fitted(new TrainResult(List.of(stats), 1, false, 0), setting, logitScale, folds, cv);
     }
 
     /**
      * Mean accuracy by setting over {@code folds} stratified folds of {@code data}; features are learned on each training part.
-     * The folds are independent solves and run in parallel on the engine's threads; each fold's hits are added up in fold
-     * order afterwards, so the figures do not depend on the threads.
      */
     static Map<Setting, Double> crossValidate(Classifier classifier, List<Setting> grid, Dataset data, int folds, long seed,
             Map<Example, TfidfFeaturizer.Features> cache) {
-        int[] fold = CrossValidation.folds(data, folds, seed);
-        double[] truth = labels(classifier.schema(), data.examples());
-        if (classifier.schema().kind() == Schema.Kind.TEXT) {
-            // Every text's term frequencies once, before the folds share the cache (reads only from here on).
-            TfidfFeaturizer featurizer = (TfidfFeaturizer) classifier.featurizer();
-            List<Example> missing = data.examples().stream().filter(e -> !cache.containsKey(e)).toList();
-            TfidfFeaturizer.Features[] computed = CrossValidation.inParallel(missing.size(), i -> featurizer.features(missing.get(i).text()),
-                    TfidfFeaturizer.Features[]::new);
-            for (int i = 0; i < computed.length; i++) {
-                cache.put(missing.get(i), computed[i]);
-            }
-        }
-        int[][] hits = CrossValidation.inParallel(folds, f -> {
-            CrossValidation.Fold parts = CrossValidation.Fold.of(data, fold, f);
-            List<Example> in = parts.train();
-            List<Integer> outIndex = parts.heldIndex();
-            Features features = Features.learn(classifier, data.subset(data.name() + ":cv", in), cache);
-            Feature[][] inRows = features.rows(in);
-            Feature[][] outRows = features.rows(parts.held());
-            double[] inLabels = labels(classifier.schema(), in);
-            int[] bySetting = new int[grid.size()];
-            for (int k = 0; k < grid.size(); k++) {
-                Model model = solve(features, inRows, inLabels, grid.get(k));
-                for (int j = 0; j < outRows.length; j++) {
-                    bySetting[k] += predict(model, outRows[j]) == truth[outIndex.get(j)] ? 1 : 0;
+        return CrossValidated.of(classifier, grid, data, folds, seed, cache).accuracy();
+    }
+
+    /**
+     * A cross-validation's figures by setting: accuracy, and each example's held-out logits (as the network would compute
+     * them, one per schema class) from which a margin loss's logit scale is chosen.
+     */
+    record CrossValidated(Map<Setting, Double> accuracy, Map<Setting, double[][]> heldOutLogits) {
+        /**
+         * The folds are independent solves and run in parallel on the engine's threads; each fold's figures are put
+         * together in fold order afterwards, so they do not depend on the threads.
+         */
+        static CrossValidated of(Classifier classifier, List<Setting> grid, Dataset data, int folds, long seed,
+                Map<Example, TfidfFeaturizer.Features> cache) {
+            int[] fold = CrossValidation.folds(data, folds, seed);
+            double[] truth = labels(classifier.schema(), data.examples());
+            int classes = classifier.schema().numClasses();
+            if (classifier.schema().kind() == Schema.Kind.TEXT) {
+                // Every text's term frequencies once, before the folds share the cache (reads only from here on).
+                TfidfFeaturizer featurizer = (TfidfFeaturizer) classifier.featurizer();
+                List<Example> missing = data.examples().stream().filter(e -> !cache.containsKey(e)).toList();
+                TfidfFeaturizer.Features[] computed = CrossValidation.inParallel(missing.size(),
+                        i -> featurizer.features(missing.get(i).text()), TfidfFeaturizer.Features[]::new);
+                for (int i = 0; i < computed.length; i++) {
+                    cache.put(missing.get(i), computed[i]);
                 }
             }
-            return bySetting;
-        }, int[][]::new);
-        Map<Setting, Double> accuracy = new LinkedHashMap<>();
-        for (int k = 0; k < grid.size(); k++) {
-            int total = 0;
-            for (int f = 0; f < folds; f++) {
-                total += hits[f][k];
+            double[][][] logits = new double[grid.size()][data.size()][];
+            int[][] hits = CrossValidation.inParallel(folds, f -> {
+                CrossValidation.Fold parts = CrossValidation.Fold.of(data, fold, f);
+                List<Example> in = parts.train();
+                List<Integer> outIndex = parts.heldIndex();
+                Features features = Features.learn(classifier, data.subset(data.name() + ":cv", in), cache);
+                Feature[][] inRows = features.rows(in);
+                Feature[][] outRows = features.rows(parts.held());
+                double[] inLabels = labels(classifier.schema(), in);
+                int[] bySetting = new int[grid.size()];
+                for (int k = 0; k < grid.size(); k++) {
+                    Model model = solve(features, inRows, inLabels, grid.get(k));
+                    int[] position = positions(model, classes);
+                    for (int j = 0; j < outRows.length; j++) {
+                        double[] decisions = new double[model.getNrClass() == 2 ? 1 : model.getNrClass()];
+                        double predicted = Linear.predictValues(model, withBiasIfModelHasOne(model, outRows[j]), decisions);
+                        bySetting[k] += predicted == truth[outIndex.get(j)] ? 1 : 0;
+                        // Each fold writes only its own held-out examples' rows.
+                        logits[k][outIndex.get(j)] = logits(model, decisions, position);
+                    }
+                }
+                return bySetting;
+            }, int[][]::new);
+            Map<Setting, Double> accuracy = new LinkedHashMap<>();
+            Map<Setting, double[][]> heldOut = new LinkedHashMap<>();
+            for (int k = 0; k < grid.size(); k++) {
+                int total = 0;
+                for (int f = 0; f < folds; f++) {
+                    total += hits[f][k];
+                }
+                accuracy.put(grid.get(k), total / (double) data.size());
+                heldOut.put(grid.get(k), logits[k]);
             }
-            accuracy.put(grid.get(k), total / (double) data.size());
+            return new CrossValidated(accuracy, heldOut);
         }
-        return accuracy;
+    }
+
+    /** One example's logits from LIBLINEAR's decision values, as {@link Features#writeInto} makes the network compute them. */
+    private static double[] logits(Model model, double[] decisions, int[] position) {
+        double[] z = new double[position.length];
+        for (int k = 0; k < z.length; k++) {
+            if (position[k] < 0) {
+                z[k] = ABSENT_CLASS_BIAS;
+            } else if (model.getNrClass() == 2) {
+                z[k] = (position[k] == 0 ? 1 : -1) * decisions[0] / 2;
+            } else {
+                z[k] = decisions[position[k]];
+            }
+        }
+        return z;
     }
 
     /** The most accurate setting; a later one must do strictly better to win, so ties keep the earlier (preferred) one. */
@@ -205,7 +252,11 @@ public final class LinearFit {
      * is lost).
      */
     static double predict(Model model, Feature[] row) {
-        return Linear.predict(model, model.getBias() >= 0 ? withBias(row, model.getNrFeature() + 1) : row);
+        return Linear.predict(model, withBiasIfModelHasOne(model, row));
+    }
+
+    private static Feature[] withBiasIfModelHasOne(Model model, Feature[] row) {
+        return model.getBias() >= 0 ? withBias(row, model.getNrFeature() + 1) : row;
     }
 
     private static Feature[][] withBias(Feature[][] rows, int biasIndex) {
@@ -269,7 +320,8 @@ public final class LinearFit {
 
         Feature[][] rows(List<Example> examples);
 
-        void writeInto(Classifier classifier, Model model);
+        /** Writes {@code model}'s decision values, times {@code logitScale}, into the network as its logits. */
+        void writeInto(Classifier classifier, Model model, double logitScale);
 
         /** Whether the solver fits an intercept (a bias feature of value 1, regularized like the weights). */
         boolean intercept();
@@ -393,7 +445,7 @@ public final class LinearFit {
         }
 
         @Override
-        public void writeInto(Classifier classifier, Model model) {
+        public void writeInto(Classifier classifier, Model model, double logitScale) {
             int classes = classifier.schema().numClasses();
             initialize(classifier);
             Block block = classifier.block();
@@ -402,12 +454,12 @@ public final class LinearFit {
             // Feature index = bucket id; id 0 (padding) never occurs, and ids above the model's features had no weight.
             for (int id = 1; id < featurizer.buckets() && id <= model.getNrFeature(); id++) {
                 for (int k = 0; k < classes; k++) {
-                    table[id * classes + k] = (float) coefficient(model, id, k, position);
+                    table[id * classes + k] = (float) (logitScale * coefficient(model, id, k, position));
                 }
             }
             float[] bias = new float[classes];
             for (int k = 0; k < classes; k++) {
-                bias[k] = position[k] < 0 ? (float) ABSENT_CLASS_BIAS : (float) bias(model, k, position);
+                bias[k] = position[k] < 0 ? (float) ABSENT_CLASS_BIAS : (float) (logitScale * bias(model, k, position));
             }
             set(block.getParameters().get("idf"), idf);
             set(block.getParameters().get("weight"), table);
@@ -482,7 +534,7 @@ public final class LinearFit {
 
         /** Folds the standardization into the layer: w' = w / scale, b' = b - sum(w * mean / scale). */
         @Override
-        public void writeInto(Classifier classifier, Model model) {
+        public void writeInto(Classifier classifier, Model model, double logitScale) {
             int classes = classifier.schema().numClasses();
             int d = mean.length;
             initialize(classifier);
@@ -494,9 +546,9 @@ public final class LinearFit {
                     bias[k] = (float) ABSENT_CLASS_BIAS;
                     continue;
                 }
-                double b = bias(model, k, position);
+                double b = logitScale * bias(model, k, position);
                 for (int j = 0; j < d; j++) {
-                    double w = coefficient(model, j + 1, k, position) / scale[j];
+                    double w = logitScale * coefficient(model, j + 1, k, position) / scale[j];
                     weight[k * d + j] = (float) w;
                     b -= w * mean[j];
                 }

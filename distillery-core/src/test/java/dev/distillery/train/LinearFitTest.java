@@ -63,6 +63,34 @@ class LinearFitTest {
     }
 
     @Test
+    void theHingeModelsLogitsAreScaledToItsHeldOutLogLoss() {
+        // Margins of about +-1 make poor probabilities (0.73 for a clear case of two classes); the scale chosen on the
+        // cross-validation's held-out margins must lower the log loss on texts it never saw.
+        Dataset data = TestData.texts(60, 4);
+        Splits.Pair parts = Splits.split(data, 0.3, 5, "train", "test");
+        LinearSpec hinge = new LinearSpec(1 << 12, 1.0, LinearSpec.Loss.SQUARED_HINGE);
+        try (Classifier classifier = Classifier.create(hinge, data.schema())) {
+            LinearFit.Fitted fitted = LinearFit.fit(classifier, parts.first(), null, 1, TrainListener.NONE);
+            assertThat(fitted.folds()).isEqualTo(LinearFit.MAX_FOLDS);
+            assertThat(fitted.logitScale()).isNotEqualTo(1.0);
+            LinearFit.Features features = LinearFit.Features.learn(classifier, parts.first());
+            Model solver = LinearFit.solve(features, features.rows(parts.first().examples()), labels(parts.first()), fitted.setting());
+            Feature[][] rows = features.rows(parts.second().examples());
+            double unscaled = 0;
+            for (int i = 0; i < rows.length; i++) {
+                double[] decision = new double[1];
+                de.bwaldvogel.liblinear.Linear.predictValues(solver, rows[i], decision);
+                // Two classes: logits +-decision/2 for the solver's first label, so p(first) = sigmoid(decision).
+                double first = 1 / (1 + Math.exp(-decision[0]));
+                boolean truthIsFirst = data.schema().indexOf(parts.second().get(i).label().orElseThrow()) == solver.getLabels()[0];
+                unscaled -= Math.log(truthIsFirst ? first : 1 - first);
+            }
+            unscaled /= rows.length;
+            assertThat(LinearFit.lossAndAccuracy(classifier, parts.second())[0]).isLessThan(unscaled);
+        }
+    }
+
+    @Test
     void aFixedCWithoutALossIsLogisticAndAnOpenOneComparesBothLosses() {
         assertThat(LinearFit.settings(new LinearSpec(1 << 12, 0.5))).containsExactly(new LinearFit.Setting(LinearSpec.Loss.LOGISTIC, 0.5));
         List<LinearFit.Setting> open = LinearFit.settings(LinearSpec.DEFAULT);
