@@ -147,6 +147,8 @@ def main():
             spreading = selection.get("label_spreading")
             if spreading is not None:
                 chosen += ", spreading " + ("used" if spreading.get("used") else "not used")
+            if "model_with_pseudo_labels" in selection:
+                chosen += ", trained as " + selection["model_with_pseudo_labels"]
             ours = results["test_accuracy"]
             base = baselines(labeled, test, rest)
             supervised = {k: v for k, v in base.items() if k != "label_spreading"}

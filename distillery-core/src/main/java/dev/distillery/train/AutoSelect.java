@@ -161,7 +161,7 @@ public final class AutoSelect {
         }
         LinearFit.Setting best = LinearFit.best(linearCv);
         LinearSpec fitted = linear.withSettings(best.loss(), best.c());
-        table.add(new Score("linear (" + best + ")", fitted, linearCv.get(best), folds));
+        table.add(new Score(name(fitted), fitted, linearCv.get(best), folds));
         listener.onMessage(String.format("auto: linear, %d-fold cross-validation: accuracy %.4f (%s)", folds, linearCv.get(best), best));
         double kernelWork = SvmFit.gridWork(train.schema(), train.size(), folds);
         if (train.schema().kind() == dev.distillery.data.Schema.Kind.DENSE && kernelWork > MAX_KERNEL_WORK) {
@@ -209,6 +209,14 @@ public final class AutoSelect {
             return chosen;
         }
         return logistic != null ? logistic : new LinearSpec(linear.width(), null, LinearSpec.Loss.LOGISTIC);
+    }
+
+    /** How tables and reports name a spec: a linear model by its setting ("linear (logistic C 10)"), others by the spec. */
+    static String name(ModelSpec spec) {
+        if (spec instanceof LinearSpec linear && linear.c() != null) {
+            return "linear (" + LinearFit.settings(linear).get(0) + ")";
+        }
+        return spec instanceof LinearSpec ? "linear" : spec.toString();
     }
 
     /** Trainable parameters times the optimizer steps of {@code folds} trainings on all but one fold each. */

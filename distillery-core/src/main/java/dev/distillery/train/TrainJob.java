@@ -310,9 +310,9 @@ public final class TrainJob {
             selection = selection == null ? new LinkedHashMap<>() : selection;
             selection.put("label_spreading", spread.report());
             if (spread.train().size() > data.train().size() && !withPseudoLabels.equals(spec.model())) {
-                listener.onMessage("label spreading: training " + withPseudoLabels + " on the labels and pseudo-labels (the logistic loss, "
-                        + "which noisy labels pull less than the squared hinge)");
-                selection.put("model_with_pseudo_labels", withPseudoLabels.toString());
+                listener.onMessage("label spreading: training " + AutoSelect.name(withPseudoLabels) + " on the labels and pseudo-labels "
+                        + "(the logistic loss, which noisy labels pull less than the squared hinge)");
+                selection.put("model_with_pseudo_labels", AutoSelect.name(withPseudoLabels));
                 spec = spec.withModel(withPseudoLabels);
             }
             data = data.withTrain(capForKernel(spec.model(), data.train(), spread, spec.train().seed()));

@@ -18,6 +18,9 @@ class AutoSelectTest {
         LinearSpec chosenLogistic = LinearSpec.DEFAULT.withSettings(LinearSpec.Loss.LOGISTIC, 1);
         assertThat(AutoSelect.forPseudoLabels(chosenLogistic, logistic)).isEqualTo(chosenLogistic);
         assertThat(AutoSelect.forPseudoLabels(MlpSpec.DEFAULT, logistic)).isEqualTo(MlpSpec.DEFAULT);
+        assertThat(AutoSelect.name(logistic)).isEqualTo("linear (logistic C 100)");
+        assertThat(AutoSelect.name(hinge)).isEqualTo("linear (squared hinge C 10)");
+        assertThat(AutoSelect.name(LinearSpec.DEFAULT)).isEqualTo("linear");
     }
 
     @Test
