@@ -39,7 +39,7 @@ public record LinearSpec(int width, Double c, Loss loss) implements ModelSpec {
         }
     }
 
-    /** A spec with the given width and C, its loss left to cross-validation. */
+    /** A spec without a loss: with C open both are chosen by cross-validation, with C fixed the loss is logistic. */
     public LinearSpec(int width, Double c) {
         this(width, c, null);
     }
@@ -56,11 +56,6 @@ public record LinearSpec(int width, Double c, Loss loss) implements ModelSpec {
     @Override
     public ModelSpec withWidth(int newWidth) {
         return new LinearSpec(newWidth, c, loss);
-    }
-
-    /** This spec with its loss fixed and C as it was. */
-    public LinearSpec withLoss(Loss newLoss) {
-        return new LinearSpec(width, c, newLoss);
     }
 
     /** This spec with both settings fixed, as cross-validation chose them. */
