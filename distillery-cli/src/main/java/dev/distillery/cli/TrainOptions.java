@@ -16,7 +16,8 @@ final class TrainOptions {
     @Option(names = "--model", paramLabel = "TYPE", defaultValue = "auto",
             description = "Model: cnn (images), mlp (dense features), ngram (text), minilm (frozen MiniLM encoder + head, text), "
                     + "linear (logistic regression or linear SVM by LIBLINEAR, loss and C by cross-validation, dense or text), "
-                    + "svm (RBF-kernel SVM by LIBSVM, dense features or small images), auto (compares them by cross-validation on the labels). Default: ${DEFAULT-VALUE}.")
+                    + "svm (RBF-kernel SVM by LIBSVM, dense features or small images), auto (compares them by cross-validation on "
+                    + "the labels). Default: ${DEFAULT-VALUE}.")
     ModelType model;
 
     @Option(names = "--width", paramLabel = "N",

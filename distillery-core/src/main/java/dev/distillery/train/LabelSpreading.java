@@ -161,19 +161,19 @@ public final class LabelSpreading {
     }
 
     /**
-     * The graph over every example on comparable scales: dense features standardized over all the examples, Euclidean
-     * neighbours; texts as the linear model's TF-IDF vectors (word 1-2-grams and character 3-5-grams, each view of unit
-     * length, IDF over all the texts), neighbours by their exact inner product, so by cosine. (Folding the sparse
-     * vectors into a few thousand dense buckets, to let the engine's matrix product find neighbours, was tried: on
-     * SpamAssassin with 20 labels it cut the pseudo-labels' accuracy from 0.87 to 0.76.)
-     */
-    /**
      * The hash buckets of the text graph's TF-IDF vectors: fewer than the linear model's. The graph was built with these
      * when the linear model's width was raised to 2^20 for its own accuracy; the graph at 2^20 too gave SpamAssassin 20
      * labels 0.8645 against 0.9085 (spreading alone 0.85 against 0.90 on the held-out labels).
      */
     static final int GRAPH_BUCKETS = 1 << 18;
 
+    /**
+     * The graph over every example on comparable scales: dense features standardized over all the examples, Euclidean
+     * neighbours; texts as the linear model's TF-IDF vectors (word 1-2-grams and character 3-5-grams, each view of unit
+     * length, IDF over all the texts), neighbours by their exact inner product, so by cosine. (Folding the sparse
+     * vectors into a few thousand dense buckets, to let the engine's matrix product find neighbours, was tried: on
+     * SpamAssassin with 20 labels it cut the pseudo-labels' accuracy from 0.87 to 0.76.)
+     */
     static LabelSpreading graphOf(Dataset all) {
         int k = Math.min(NEIGHBOURS, all.size() - 1);
         if (all.schema().kind() == Schema.Kind.DENSE) {

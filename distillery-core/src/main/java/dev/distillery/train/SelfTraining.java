@@ -17,8 +17,8 @@ import dev.distillery.transform.ImageTransforms;
  * @param method     {@code SELF_TRAINING}: each round a fresh student on labels + confident pseudo-labels;
  *                   {@code FIXMATCH} (images): each round {@code epochs} passes of FixMatch over the unlabeled data,
  *                   continuing the current model (weak-view pseudo-labels taught on strong views, {@link FixMatch});
- *                   {@code SPREADING} (dense features): {@link LabelSpreading} on a nearest-neighbour graph of labeled and
- *                   unlabeled examples, checked by cross-validation, then one model trained on labels + spread labels
+ *                   {@code SPREADING} (dense features or text): {@link LabelSpreading} on a nearest-neighbour graph of
+ *                   labeled and unlabeled examples, checked by cross-validation, then one model trained on labels + spread labels
  *                   (rounds, threshold and epochs do not apply); {@code AUTO}: resolved by {@link #methodFor}
  * @param learningRate the peak learning rate of the rounds after the labeled one; null: the run's own
  * @param views      with {@code FIXMATCH}, how far its weak and strong views move an image; null: {@code PAPER}
