@@ -100,7 +100,10 @@ class LabelSpreadingTest {
         LabelSpreading.Outcome used = LabelSpreading.pseudoLabel(parts.first(), unlabeled, Double.NaN, needsMoreThanLabels, 1, TrainListener.NONE);
         assertThat(used.report()).containsEntry("used", true).containsEntry("labels_alone_cv_accuracy", 0.0)
                 .containsEntry("model_with_pseudo_labels_cv_accuracy", 1.0);
-        assertThat(trainSizes).hasSize(6).contains(6).anyMatch(n -> n > 100); // 3 folds: 6 of 9 labels, then with pseudo-labels
+        // 3 folds: 6 of 9 labels, then with the pseudo-labels, all of them on dense features.
+        assertThat(trainSizes).hasSize(6).contains(6).anyMatch(n -> n > 6 + 150);
+        assertThat(used.report()).containsEntry("pseudo_label_share", 1.0);
+        assertThat(used.train().size()).isEqualTo(9 + 171);
         LabelSpreading.FoldScorer hurtByThem = (train, held) -> train.size() > 9 ? 0 : held.size();
         LabelSpreading.Outcome refused = LabelSpreading.pseudoLabel(parts.first(), unlabeled, Double.NaN, hurtByThem, 1, TrainListener.NONE);
         assertThat(refused.report()).containsEntry("used", false);
@@ -151,7 +154,27 @@ class LabelSpreadingTest {
         java.util.Map<String, String> truth = new java.util.HashMap<>();
         texts.examples().forEach(e -> truth.put(e.id(), e.label().orElseThrow()));
         long right = out.train().examples().stream().filter(e -> e.label().orElseThrow().equals(truth.get(e.id()))).count();
-        assertThat(out.train().size()).isGreaterThan(190);
+        // 196 unlabeled texts: the confident half of each class's pseudo-labels joins the 4 labels, the rest are counted.
+        assertThat(out.report()).containsEntry("pseudo_label_share", LabelSpreading.TEXT_SHARE);
+        assertThat(out.train().size()).isEqualTo(4 + (int) out.report().get("pseudo_labels")).isBetween(4 + 88, 4 + 108);
+        assertThat((int) out.report().get("pseudo_labels") + (int) out.report().get("pseudo_labels_left_out")
+                + (int) out.report().get("unreached")).isEqualTo(196);
         assertThat(right / (double) out.train().size()).isGreaterThan(0.9);
+    }
+
+    @Test
+    void eachClassKeepsItsMostConfidentHalfOfPseudoLabels() {
+        Dataset texts = TestData.texts(10, 7);
+        List<Example> all = texts.examples().subList(0, 10);
+        // Example 0 is labeled; 1-6 spread to class 0 with falling confidence (3 and 4 tied), 7-8 to class 1, 9 unreached.
+        float[][] scores = {{1, 0}, {0.9f, 0.1f}, {0.8f, 0.2f}, {0.7f, 0.3f}, {0.7f, 0.3f}, {0.6f, 0.4f}, {0.55f, 0.45f},
+            {0.2f, 0.8f}, {0.4f, 0.6f}, {0, 0}};
+        List<Example> kept = LabelSpreading.pseudoLabels(scores, all, 1, texts.schema(), 0.5);
+        String first = texts.schema().labels().get(0);
+        String second = texts.schema().labels().get(1);
+        assertThat(kept).extracting(Example::id).containsExactly(all.get(1).id(), all.get(2).id(), all.get(3).id(), all.get(7).id());
+        assertThat(kept).extracting(e -> e.label().orElseThrow()).containsExactly(first, first, first, second);
+        assertThat(LabelSpreading.pseudoLabels(scores, all, 1, texts.schema(), 1.0)).extracting(Example::id)
+                .containsExactlyElementsOf(all.subList(1, 9).stream().map(Example::id).toList()); // all but the unreached
     }
 }
