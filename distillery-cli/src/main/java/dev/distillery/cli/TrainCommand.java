@@ -55,8 +55,8 @@ final class TrainCommand implements Callable<Integer> {
                     "model: its prediction on a weak view, if confident, is taught on a strong view), spreading (label " +
                     "spreading on a 7-nearest-neighbour graph of labeled and unlabeled examples: standardized features, or " +
                     "for text TF-IDF vectors by cosine; used only if it beats the labels alone by cross-validation, then one " +
-                    "model on labels + spread labels, for text the most confident half of each class's) or auto (spreading, except for text with a network named by --model: " +
-                    "self-training). Default: ${DEFAULT-VALUE}.")
+                    "model on labels + spread labels, for text the most confident half of each class's) or auto " +
+                    "(spreading, except for text with a network named by --model: self-training). Default: ${DEFAULT-VALUE}.")
     String sslMethod;
 
     @Option(names = "--ssl-views", paramLabel = "S",

@@ -165,10 +165,11 @@ public final class LabelSpreading {
         report.put("pseudo_label_share", share);
         report.put("pseudo_labels_left_out", leftOut);
         report.put("unreached", unreached);
-        String which = share < 1 ? String.format(", the most confident %.0f%% of each class's (%,d less confident left out; ", 100 * share,
-                leftOut) : " (";
-        listener.onMessage(String.format("label spreading: %,d pseudo-labels%s%,d unlabeled examples no label reached)", pseudo, which,
-                unreached));
+        String which = share < 1
+                ? String.format(", the most confident %.0f%% of each class's (%,d less confident left out; ", 100 * share, leftOut)
+                : " (";
+        listener.onMessage(String.format("label spreading: %,d pseudo-labels%s%,d unlabeled examples no label reached)", pseudo,
+                which, unreached));
         return new Outcome(labeled.subset(labeled.name() + "+spread", train), report);
     }
 
