@@ -53,9 +53,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "With --unlabeled: self-training (each round a fresh student on labels + confident pseudo-labels), " +
                     "fixmatch (images: each round --ssl-epochs passes of FixMatch over the unlabeled data, continuing the " +
                     "model: its prediction on a weak view, if confident, is taught on a strong view), spreading (label " +
-                    "spreading on a 7-nearest-neighbour graph of labeled and unlabeled examples: standardized features, or " +
-                    "for text TF-IDF vectors by cosine; used only if it beats the labels alone by cross-validation, then one " +
-                    "model on labels + spread labels, for text the most confident half of each class's) or auto " +
+                    "spreading on a 7-nearest-neighbour graph of labeled and unlabeled examples: features standardized or " +
+                    "as given, whichever spreads held-out labels better, or for text TF-IDF vectors by cosine; used unless " +
+                    "the labels alone do better by cross-validation, then one model on labels + spread labels, for text " +
+                    "the most confident half of each class's) or auto " +
                     "(spreading, except for text with a network named by --model: self-training). Default: ${DEFAULT-VALUE}.")
     String sslMethod;
 

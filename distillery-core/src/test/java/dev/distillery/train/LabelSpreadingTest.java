@@ -67,7 +67,7 @@ class LabelSpreadingTest {
     }
 
     @Test
-    void pseudoLabelsAreUsedOnlyWhenCrossValidationSaysTheyHelp() {
+    void pseudoLabelsAreUsedUnlessCrossValidationSaysTheLabelsAloneDoBetter() {
         Dataset blobs = TestData.blobs(60, 9);
         Splits.Pair parts = Splits.labeledSubset(blobs, 9, 1);
         Dataset unlabeled = parts.second().subset("u", parts.second().examples().stream().map(e -> e.withLabel(null)).toList());
@@ -81,9 +81,68 @@ class LabelSpreadingTest {
             return e.label().orElseThrow().equals(blobs.examples().stream().filter(b -> b.id().equals(id)).findFirst().orElseThrow().label().orElseThrow());
         }).count();
         assertThat(right).isGreaterThanOrEqualTo((long) (0.95 * (used.train().size() - 9)));
-        LabelSpreading.Outcome refused = LabelSpreading.pseudoLabel(parts.first(), unlabeled, 1.0, 1, TrainListener.NONE);
+        double spreadAlone = (double) used.report().get("cv_accuracy");
+        // A tie uses them; a labels-alone accuracy above spreading's, however slightly, does not.
+        assertThat(LabelSpreading.pseudoLabel(parts.first(), unlabeled, spreadAlone, 1, TrainListener.NONE).report()).containsEntry("used", true);
+        LabelSpreading.Outcome refused = LabelSpreading.pseudoLabel(parts.first(), unlabeled, Math.nextUp(spreadAlone), 1, TrainListener.NONE);
         assertThat(refused.report()).containsEntry("used", false);
         assertThat(refused.train().size()).isEqualTo(9);
+    }
+
+    @Test
+    void aGraphThatSpreadsNoBetterThanGuessingTheCommonestClassIsNotUsed() {
+        // Features that say nothing (every point the same): the graph can only pass on the commonest label, however the
+        // model's own check comes out.
+        List<Example> ex = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ex.add(Example.dense("p" + i, new float[] {1f, 2f}, i % 4 == 0 ? "b" : "a", "flat"));
+        }
+        Dataset labeled = Dataset.infer("flat", ex, List.of(2L));
+        List<Example> rest = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            rest.add(Example.dense("u" + i, new float[] {1f, 2f}, null, "flat"));
+        }
+        Dataset unlabeled = labeled.subset("u", rest);
+        LabelSpreading.FoldScorer helped = (train, held) -> train.size() > 20 ? held.size() : 0;
+        LabelSpreading.Outcome outcome = LabelSpreading.pseudoLabel(labeled, unlabeled, Double.NaN, helped, 1, TrainListener.NONE);
+        assertThat((double) outcome.report().get("cv_accuracy")).isLessThanOrEqualTo(0.75);
+        assertThat(outcome.report()).containsEntry("model_with_pseudo_labels_cv_accuracy", 1.0).containsEntry("used", false);
+        assertThat(outcome.train().size()).isEqualTo(20);
+    }
+
+    /**
+     * Two well-separated classes in the first two features, plus {@code extra} features of pure noise with standard
+     * deviation {@code noise}: in large units the noise decides the neighbours unless standardized; barely varying, it
+     * decides them only once standardized.
+     */
+    private static Dataset blobsWithNoise(int extra, double noise, long seed) {
+        Random rng = new Random(seed);
+        List<Example> ex = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            int c = i % 2;
+            float[] f = new float[2 + extra];
+            f[0] = (float) (rng.nextGaussian() + 6 * c);
+            f[1] = (float) (rng.nextGaussian() + 6 * c);
+            for (int j = 2; j < f.length; j++) {
+                f[j] = (float) (rng.nextGaussian() * noise);
+            }
+            ex.add(Example.dense("p" + i, f, c == 0 ? "a" : "b", "noise"));
+        }
+        return Dataset.infer("noise", ex, List.of((long) (2 + extra)));
+    }
+
+    private static String chosenGraph(Dataset data) {
+        Splits.Pair parts = Splits.labeledSubset(data, 10, 1);
+        Dataset unlabeled = parts.second().subset("u", parts.second().examples().stream().map(e -> e.withLabel(null)).toList());
+        return (String) LabelSpreading.pseudoLabel(parts.first(), unlabeled, 0.5, 1, TrainListener.NONE).report().get("graph");
+    }
+
+    @Test
+    void theHeldOutLabelsChooseBetweenStandardizedFeaturesAndFeaturesAsGiven() {
+        // Noise in large units: only standardized features keep the two classes apart.
+        assertThat(chosenGraph(blobsWithNoise(2, 1000, 4))).isEqualTo("standardized features");
+        // Many features that barely vary (a digit's border pixels): standardizing blows them up into noise.
+        assertThat(chosenGraph(blobsWithNoise(200, 0.001, 4))).isEqualTo("features as given");
     }
 
     @Test
