@@ -90,8 +90,9 @@ public final class LabelSpreading {
      * As above, but where {@code model} is given the check compares what will really be trained: each fold trains that
      * model twice, on the other folds' labels alone and on them plus the pseudo-labels spread from them
      * ({@link #pseudoLabels}), and the pseudo-labels are used only if the second scores at least as many hits over all
-     * folds ({@code supervisedAccuracy} is then not used) and spreading alone beats guessing the commonest class. Spreading can help a model even where spreading alone classifies
-     * no better than the model: the pseudo-labels add the shape of the unlabeled data.
+     * folds ({@code supervisedAccuracy} is then not used) and spreading alone beats guessing the commonest class.
+     * Spreading can help a model even where spreading alone classifies no better than the model: the pseudo-labels add
+     * the shape of the unlabeled data.
      */
     public static Outcome pseudoLabel(Dataset labeled, Dataset unlabeled, double supervisedAccuracy, FoldScorer model, long seed,
             TrainListener listener) {
@@ -269,8 +270,8 @@ public final class LabelSpreading {
             for (int i = 0; i < given.length; i++) {
                 all.get(i).copyFeaturesTo(given[i], 0);
             }
-            return List.of(new Graph("standardized features", graph(all.examples().stream().map(scale::standardize).toArray(float[][]::new))),
-                    new Graph("features as given", graph(given)));
+            float[][] standardized = all.examples().stream().map(scale::standardize).toArray(float[][]::new);
+            return List.of(new Graph("standardized features", graph(standardized)), new Graph("features as given", graph(given)));
         }
         TfidfFeaturizer featurizer = (TfidfFeaturizer) LinearSpec.DEFAULT.withWidth(GRAPH_BUCKETS).featurizer(all.schema());
         return List.of(new Graph("TF-IDF vectors",

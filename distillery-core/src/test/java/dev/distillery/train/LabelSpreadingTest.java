@@ -83,8 +83,10 @@ class LabelSpreadingTest {
         assertThat(right).isGreaterThanOrEqualTo((long) (0.95 * (used.train().size() - 9)));
         double spreadAlone = (double) used.report().get("cv_accuracy");
         // A tie uses them; a labels-alone accuracy above spreading's, however slightly, does not.
-        assertThat(LabelSpreading.pseudoLabel(parts.first(), unlabeled, spreadAlone, 1, TrainListener.NONE).report()).containsEntry("used", true);
-        LabelSpreading.Outcome refused = LabelSpreading.pseudoLabel(parts.first(), unlabeled, Math.nextUp(spreadAlone), 1, TrainListener.NONE);
+        LabelSpreading.Outcome tie = LabelSpreading.pseudoLabel(parts.first(), unlabeled, spreadAlone, 1, TrainListener.NONE);
+        assertThat(tie.report()).containsEntry("used", true);
+        LabelSpreading.Outcome refused = LabelSpreading.pseudoLabel(parts.first(), unlabeled, Math.nextUp(spreadAlone), 1,
+                TrainListener.NONE);
         assertThat(refused.report()).containsEntry("used", false);
         assertThat(refused.train().size()).isEqualTo(9);
     }
