@@ -140,7 +140,6 @@ public final class LabelSpreading {
             }
             int best = graphs.size() > 1 ? choose(graphs, heldOut, labels, fold, report, listener) : 0;
             chosen = graphs.get(best);
-            int hits = 0;
             int modelAlone = 0;
             int modelWith = 0;
             for (int f = 0; f < folds; f++) {
@@ -152,7 +151,6 @@ public final class LabelSpreading {
                         rest.add(labeled.get(i));
                     } else {
                         held.add(labeled.get(i));
-                        hits += spreadsRight(scores[i], labels[i]) ? 1 : 0;
                     }
                 }
                 if (model != null) {
@@ -162,7 +160,7 @@ public final class LabelSpreading {
                     modelWith += model.hits(labeled.subset(labeled.name() + ":cv+spread", spread), held);
                 }
             }
-            spreadAccuracy = hits / (double) labeled.size();
+            spreadAccuracy = heldOutHits(heldOut.get(best), labels, fold) / (double) labeled.size();
             report.put("cv_accuracy", spreadAccuracy);
             report.put("folds", folds);
             if (model != null) {
@@ -171,7 +169,7 @@ public final class LabelSpreading {
                 report.put("model_with_pseudo_labels_cv_accuracy", withPseudoLabels);
             }
         }
-        report.putIfAbsent("graph", chosen.name());
+        report.put("graph", chosen.name());
         report.put("labels_alone_cv_accuracy", supervisedAccuracy);
         // With the model's own check, its accuracy with the pseudo-labels is what competes; else spreading's own.
         double candidate = model != null ? withPseudoLabels : spreadAccuracy;
@@ -220,10 +218,9 @@ public final class LabelSpreading {
      * 0.961; sotu-era 40 0.735 / 0.760, 100 0.774 / 0.792; sotu-party 20 0.559 / 0.556 (scikit-learn with exact
      * vocabularies agreed: 0.915 / 0.936, 0.962 / 0.960, 0.743 / 0.769, 0.785 / 0.801, 0.550 / 0.576, and at alpha 0.9
      * on the first three: 0.934 / 0.950, 0.965 / 0.967, 0.762 / 0.767; a quarter kept too few, 0.922 on SpamAssassin
-     * 20). On dense features the easy half adds little the labels do not already say: digits with 100
-     * labels 0.931 / 0.922, 135 0.947 / 0.922 (the svm chosen by auto); letting the check choose the share per data set
-     * was tried and its folds of a few dozen labels could not tell the two apart (digits 100 chose half, SpamAssassin 100
-     * tied).
+     * 20). On dense features the easy half adds little the labels do not already say: digits with 100 labels 0.931 /
+     * 0.922, 135 0.947 / 0.922 (the svm chosen by auto); letting the check choose the share per data set was tried and
+     * its folds of a few dozen labels could not tell the two apart (digits 100 chose half, SpamAssassin 100 tied).
      */
     static double keptShare(Schema schema) {
         return schema.kind() == Schema.Kind.DENSE ? 1.0 : TEXT_SHARE;
@@ -312,10 +309,7 @@ public final class LabelSpreading {
         int best = 0;
         int bestHits = -1;
         for (int g = 0; g < graphs.size(); g++) {
-            int hits = 0;
-            for (int i = 0; i < fold.length; i++) {
-                hits += spreadsRight(heldOut.get(g)[fold[i]][i], labels[i]) ? 1 : 0;
-            }
+            int hits = heldOutHits(heldOut.get(g), labels, fold);
             accuracies.put(graphs.get(g).name(), hits / (double) fold.length);
             if (hits > bestHits) {
                 best = g;
@@ -323,7 +317,6 @@ public final class LabelSpreading {
             }
         }
         report.put("graph_cv_accuracy", accuracies);
-        report.put("graph", graphs.get(best).name());
         listener.onMessage(String.format("label spreading: the graph on %s (held-out labels spread right: %s)", graphs.get(best).name(),
                 accuracies.entrySet().stream().map(e -> String.format("%s %.4f", e.getKey(), (Double) e.getValue()))
                         .collect(java.util.stream.Collectors.joining(", "))));
@@ -412,9 +405,14 @@ public final class LabelSpreading {
         return out;
     }
 
-    /** Whether spreading gave a point its true class {@code label}. */
-    private static boolean spreadsRight(float[] scores, int label) {
-        return reached(scores) && Classifier.argmax(scores) == label;
+    /** How many labels spreading gave their true class from the other folds ({@code byFold}: {@link #spreadByFold}). */
+    private static int heldOutHits(float[][][] byFold, int[] labels, int[] fold) {
+        int hits = 0;
+        for (int i = 0; i < fold.length; i++) {
+            float[] scores = byFold[fold[i]][i];
+            hits += reached(scores) && Classifier.argmax(scores) == labels[i] ? 1 : 0;
+        }
+        return hits;
     }
 
     private static boolean reached(float[] scores) {
