@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Dynamic batching for one model: requests wait in a bounded queue; one worker thread takes the oldest, gathers more
  * for at most {@code maxWait} or until {@code maxBatch} instances, and runs the model once for all of them. A full
- * queue refuses at once ({@link QueueFullException}) instead of growing without end; a request whose deadline passed
- * while it waited is answered with a timeout and never computed. {@link #close} stops taking requests and finishes
+ * queue refuses at once ({@link QueueFullException}) instead of growing without end; a request whose deadline passes
+ * is answered with a timeout at once, leaves the queue and is never computed. {@link #close} stops taking requests and finishes
  * every one already queued.
  */
 public final class Batcher implements AutoCloseable {
@@ -60,7 +60,8 @@ public final class Batcher implements AutoCloseable {
 
     /**
      * Queues {@code instances} for one model call shared with other requests; the future completes with their
-     * probabilities, or with a {@link TimeoutException} when {@code deadlineNanos} (System.nanoTime) passes first.
+     * probabilities, or exceptionally with a {@link TimeoutException} (as the cause of a {@code CompletionException}) as
+     * soon as {@code deadlineNanos} (System.nanoTime) passes first.
      */
     public CompletableFuture<float[][]> submit(List<Example> instances, long deadlineNanos) {
         if (!accepting) {
@@ -71,7 +72,14 @@ public final class Batcher implements AutoCloseable {
             throw new QueueFullException("model " + name + " has " + queue.size() + " requests waiting, its limit");
         }
         metrics.queueDepth.labelValues(name, version).set(queue.size());
-        return p.result();
+        // A request that times out while it waits leaves the queue before its caller hears of it, so a caller who retries
+        // on the timeout finds the place free instead of a queue still full of answers nobody will read.
+        long left = Math.max(0, deadlineNanos - System.nanoTime());
+        return p.result().orTimeout(left, TimeUnit.NANOSECONDS).whenComplete((probs, failure) -> {
+            if (failure != null && queue.remove(p)) {
+                metrics.queueDepth.labelValues(name, version).set(queue.size());
+            }
+        });
     }
 
     /** Requests waiting now. */

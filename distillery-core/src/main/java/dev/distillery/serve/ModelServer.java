@@ -179,7 +179,7 @@ public final class ModelServer implements AutoCloseable {
             throw new ApiError(503, e.getMessage() + "; retry later");
         }
         inFlight.incrementAndGet();
-        ctx.future(() -> result.orTimeout(settings.timeoutMillis(), TimeUnit.MILLISECONDS).handle((probs, failure) -> {
+        ctx.future(() -> result.handle((probs, failure) -> {
             try {
                 if (failure == null) {
                     json(ctx, 200, answer(entry, probs));

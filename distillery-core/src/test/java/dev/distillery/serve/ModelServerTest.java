@@ -230,6 +230,29 @@ class ModelServerTest {
     }
 
     @Test
+    void aRequestThatTimesOutWhileQueuedFreesItsPlaceBeforeItsCallerHears() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        Gated slow = new Gated(gate);
+        Dataset data = TestData.blobs(2, 7);
+        List<Example> one = data.examples().subList(0, 1);
+        try (Batcher b = new Batcher("t", "1", slow, 1, 0, 1, new ServeMetrics())) {
+            long later = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            CompletableFuture<float[][]> held = b.submit(one, later);
+            while (slow.calls.isEmpty()) {
+                Thread.sleep(5); // the worker holds the first request
+            }
+            CompletableFuture<float[][]> waiting = b.submit(one, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
+            assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(java.util.concurrent.TimeoutException.class);
+            assertThat(b.queued()).as("the timed-out request left the queue").isZero();
+            CompletableFuture<float[][]> retry = b.submit(one, later); // the one place is free again
+            gate.countDown();
+            assertThat(held.get(10, TimeUnit.SECONDS)).hasNumberOfRows(1);
+            assertThat(retry.get(10, TimeUnit.SECONDS)).hasNumberOfRows(1);
+        }
+        assertThat(slow.calls).containsExactly(1, 1);
+    }
+
+    @Test
     void offLoopbackNeedsATokenAndATokenIsEnforced() throws Exception {
         Dataset data = TestData.blobs(2, 5);
         ServeMetrics metrics = new ServeMetrics();
