@@ -12,6 +12,7 @@ import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.distillery.model.Classifier;
+import dev.distillery.model.RowSparseTable;
 import dev.distillery.util.AtomicFiles;
 import dev.distillery.util.Hashing;
 import java.io.IOException;
@@ -78,6 +79,7 @@ public final class LoraAdapter {
         for (Pair<String, Parameter> p : original.getParameters()) {
             p.getValue().freeze(!(p.getValue().getType() == Parameter.Type.GAMMA || p.getValue().getType() == Parameter.Type.BETA));
         }
+        freezeTables(original, true);
         base.replaceBlock(wrapped);
         wrapped.initialize(base.model().getNDManager(), DataType.FLOAT32, base.featurizer().inputShape(1));
         String sha = baseDir == null ? null : modelHash(baseDir);
@@ -185,6 +187,7 @@ public final class LoraAdapter {
         for (Pair<String, Parameter> p : original.getParameters()) {
             p.getValue().freeze(false);
         }
+        freezeTables(original, false);
         model.restoreBlock(original);
         return model;
     }
@@ -197,5 +200,15 @@ public final class LoraAdapter {
             throw new IllegalArgumentException("LoRA needs a float base model; " + modelDir + " has no " + Classifier.WEIGHTS_FILE);
         }
         return Hashing.sha256(weights);
+    }
+
+    /** Row-trained tables (n-gram embeddings) are outside parameter freezing: they are frozen, or thawed, here. */
+    private static void freezeTables(Block block, boolean frozen) {
+        if (block instanceof RowSparseTable table) {
+            table.freezeTable(frozen);
+        }
+        for (Block child : block.getChildren().values()) {
+            freezeTables(child, frozen);
+        }
     }
 }

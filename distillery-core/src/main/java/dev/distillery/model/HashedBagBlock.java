@@ -1,10 +1,8 @@
 package dev.distillery.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -16,51 +14,58 @@ import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
 
 /**
- * Mean of the embeddings of the ids in each row, ignoring the padding id 0: input (batch, length)
- * int64, output (batch, dim). The input may also come in length-sorted chunks ({@link NgramFeaturizer#batch}): each
- * chunk a (rows, its own length) tensor, then the position of every example of the batch in the chunks' order; the
- * output is then gathered back into the batch's order, so the rest of the network sees the same batch.
+ * The mean embedding of each text's ids: input the bags of {@link SparseBags} (the batch's distinct ids, int64, and
+ * the sparse texts x distinct-ids weights), output (texts, dim). Only the distinct ids' rows are read; in a training
+ * pass they are a copy that collects the gradient, and the training loop updates those rows alone
+ * ({@link RowSparseTable}).
  */
-final class HashedBagBlock extends AbstractBlock {
+final class HashedBagBlock extends AbstractBlock implements RowSparseTable {
     private static final byte VERSION = 1;
 
     private final int dim;
     private final Parameter table;
+    private boolean frozen;
+    private Rows pending;
 
     HashedBagBlock(int buckets, int dim) {
         super(VERSION);
         this.dim = dim;
         // Type OTHER keeps the trainer's weight initializer off this table: fastText's small uniform
-        // start (±1/dim) suits averaged bags better than Xavier over 100k+ rows.
-        this.table = addParameter(Parameter.builder().setName("table").setType(Parameter.Type.OTHER)
+        // start (±1/dim) suits averaged bags better than Xavier over 100k+ rows. No gradient: see RowSparseTable.
+        this.table = addParameter(Parameter.builder().setName("table").setType(Parameter.Type.OTHER).optRequiresGrad(false)
                 .optShape(new Shape(buckets, dim)).optInitializer(new UniformInitializer(1f / dim)).build());
     }
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        if (inputs.size() == 1) {
-            return new NDList(bag(ps, inputs.head(), training));
+        NDArray ids = inputs.get(0);
+        NDArray bags = inputs.get(1);
+        NDArray weights = ps.getValue(table, ids.getDevice(), training);
+        NDArray rows = Embedding.embedding(ids, weights, SparseFormat.DENSE).singletonOrThrow(); // a copy of the rows
+        rows.attach(ids.getManager()); // freed with the batch, not kept by the model's manager
+        pending = null;
+        if (training && !frozen) {
+            rows.setRequiresGradient(true);
+            pending = new Rows(table, ids, rows);
         }
-        NDList bags = new NDList(inputs.size() - 1);
-        for (int i = 0; i < inputs.size() - 1; i++) {
-            bags.add(bag(ps, inputs.get(i), training));
-        }
-        NDArray positions = inputs.get(inputs.size() - 1);
-        return new NDList(NDArrays.concat(bags, 0).get(new NDIndex("{}", positions)));
+        return new NDList(bags.matMul(rows));
     }
 
-    private NDArray bag(ParameterStore ps, NDArray ids, boolean training) {
-        NDArray weights = ps.getValue(table, ids.getDevice(), training);
-        NDArray vectors = Embedding.embedding(ids, weights, SparseFormat.DENSE).singletonOrThrow();
-        NDArray mask = ids.neq(0).toType(DataType.FLOAT32, false).expandDims(2);
-        NDArray sum = vectors.mul(mask).sum(new int[] {1});
-        NDArray count = mask.sum(new int[] {1}).maximum(1f);
-        return sum.div(count);
+    @Override
+    public Rows takeRows() {
+        Rows rows = pending;
+        pending = null;
+        return rows;
+    }
+
+    @Override
+    public void freezeTable(boolean frozen) {
+        this.frozen = frozen;
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        // One tensor: its rows; chunks: the positions, one per example.
+        // Bags: the texts are the weights' rows; at initialization a single (texts, ...) shape.
         return new Shape[] {new Shape(inputShapes[inputShapes.length - 1].get(0), dim)};
     }
 

@@ -6,19 +6,38 @@ import ai.djl.ndarray.types.Shape;
 import dev.distillery.data.Example;
 import dev.distillery.util.Hashing;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
+import java.util.WeakHashMap;
 
 /**
  * Text to hashed word n-gram ids: lower-cased runs of letters and digits, n-grams of 1 to
- * {@code ngrams} words, each hashed into [1, buckets); id 0 pads short texts and is masked out.
+ * {@code ngrams} words, each hashed into [1, buckets) (id 0 is never a text's: ONNX exports pad with it).
  */
 public final class NgramFeaturizer implements Featurizer {
     private final NgramBagSpec spec;
+    /**
+     * The ids of texts still in use (weak keys: an entry lives as long as its text), because training reads the same
+     * texts every epoch and lower-casing, splitting and hashing them was most of an epoch's time on the CPU.
+     */
+    private final Map<String, long[]> known; // null: uncached
 
     NgramFeaturizer(NgramBagSpec spec) {
+        this(spec, Collections.synchronizedMap(new WeakHashMap<>()));
+    }
+
+    private NgramFeaturizer(NgramBagSpec spec, Map<String, long[]> known) {
         this.spec = spec;
+        this.known = known;
+    }
+
+    /** This featurizer reading every text afresh, as a new input is: what inference timing measures. */
+    @Override
+    public Featurizer uncached() {
+        return known == null ? this : new NgramFeaturizer(spec, null);
     }
 
     @Override
@@ -26,90 +45,68 @@ public final class NgramFeaturizer implements Featurizer {
         return new Shape(batchSize, 8);
     }
 
-    /**
-     * Texts per length-sorted chunk. A batch padded to its longest text was three quarters padding on SpamAssassin
-     * (random batches of 128: 25% of the positions real), and the bag's work grows with every position; chunks of
-     * similar length cut that padding while the batch, its loss and its optimizer step stay the same.
-     */
-    static final int CHUNK = 32;
-
+    /** The texts as bags of n-gram ids ({@link SparseBags}): the batch's distinct ids and each text's weights on them. */
     @Override
     public NDList batch(NDManager manager, List<Example> examples, boolean training, Random rng) {
-        int n = examples.size();
-        List<long[]> ids = new ArrayList<>(n);
+        List<long[]> ids = new ArrayList<>(examples.size());
         for (Example e : examples) {
-            ids.add(ids(e.text()));
+            ids.add(known == null ? ids(e.text()) : known.computeIfAbsent(e.text(), this::ids));
         }
-        if (n < 2 * CHUNK) {
-            return new NDList(padded(manager, ids, 0, n));
-        }
-        List<long[]> sorted = new ArrayList<>(ids);
-        Integer[] order = new Integer[n];
-        java.util.Arrays.setAll(order, i -> i);
-        java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> ids.get(i).length)); // stable: ties keep batch order
-        long[] positions = new long[n];
-        for (int k = 0; k < n; k++) {
-            sorted.set(k, ids.get(order[k]));
-            positions[order[k]] = k;
-        }
-        NDList chunks = new NDList();
-        for (int start = 0; start < n; start += CHUNK) {
-            chunks.add(padded(manager, sorted, start, Math.min(n, start + CHUNK)));
-        }
-        chunks.add(manager.create(positions));
-        return chunks;
+        return SparseBags.of(manager, ids);
     }
 
-    /** Rows {@code from..to} of {@code ids} as one (rows, longest) tensor, padded with id 0. */
-    private static ai.djl.ndarray.NDArray padded(NDManager manager, List<long[]> ids, int from, int to) {
-        int longest = 1;
-        for (int i = from; i < to; i++) {
-            longest = Math.max(longest, ids.get(i).length);
-        }
-        long[] buf = new long[(to - from) * longest];
-        for (int i = from; i < to; i++) {
-            System.arraycopy(ids.get(i), 0, buf, (i - from) * longest, ids.get(i).length);
-        }
-        return manager.create(buf, new Shape(to - from, longest));
-    }
-
-    /** The n-gram bucket ids of one text, at most {@code maxTokens} of them. */
+    /**
+     * The n-gram bucket ids of one text, at most {@code maxTokens} of them: all unigrams in order, then all bigrams, and
+     * so on. Each n-gram's hash is its first n-1 words' hash continued with " " and its last word, the same value as
+     * hashing the joined n-gram (saved models depend on it), without building the string.
+     */
     public long[] ids(String text) {
-        List<String> words = words(text, spec.maxTokens());
-        long[] out = new long[spec.maxTokens()];
+        String lower = text.toLowerCase(Locale.ROOT);
+        int[] bounds = wordBounds(lower, spec.maxTokens());
+        int words = bounds.length / 2;
+        long[] out = new long[Math.min(spec.maxTokens(), words * spec.ngrams())];
+        long[] hashes = new long[words]; // for the current n: the hash of the n-gram starting at each word
         int count = 0;
-        StringBuilder gram = new StringBuilder();
-        outer:
-        for (int n = 1; n <= spec.ngrams(); n++) {
-            for (int i = 0; i + n <= words.size(); i++) {
-                if (count == out.length) {
-                    break outer;
-                }
-                gram.setLength(0);
-                for (int k = 0; k < n; k++) {
-                    if (k > 0) {
-                        gram.append(' ');
-                    }
-                    gram.append(words.get(i + k));
-                }
-                out[count++] = 1 + Math.floorMod(Hashing.fnv1a64(gram), spec.buckets() - 1);
+        for (int n = 1; n <= spec.ngrams() && count < out.length; n++) {
+            for (int i = 0; i + n <= words && count < out.length; i++) {
+                int last = i + n - 1;
+                long h = n == 1 ? Hashing.FNV1A64_START : Hashing.fnv1a64(hashes[i], " ", 0, 1);
+                h = Hashing.fnv1a64(h, lower, bounds[2 * last], bounds[2 * last + 1]);
+                hashes[i] = h;
+                out[count++] = 1 + Math.floorMod(h, spec.buckets() - 1);
             }
         }
-        return java.util.Arrays.copyOf(out, count);
+        return count == out.length ? out : java.util.Arrays.copyOf(out, count);
     }
 
-    static List<String> words(String text, int limit) {
-        List<String> words = new ArrayList<>();
-        String lower = text.toLowerCase(Locale.ROOT);
+    /** Start and end (exclusive) of each of the first {@code limit} runs of letters and digits in {@code lower}. */
+    private static int[] wordBounds(String lower, int limit) {
+        int[] bounds = new int[16];
+        int n = 0;
         int start = -1;
-        for (int i = 0; i <= lower.length() && words.size() < limit; i++) {
+        for (int i = 0; i <= lower.length() && n / 2 < limit; i++) {
             boolean inWord = i < lower.length() && Character.isLetterOrDigit(lower.charAt(i));
             if (inWord && start < 0) {
                 start = i;
             } else if (!inWord && start >= 0) {
-                words.add(lower.substring(start, i));
+                if (n + 2 > bounds.length) {
+                    bounds = java.util.Arrays.copyOf(bounds, 2 * bounds.length);
+                }
+                bounds[n++] = start;
+                bounds[n++] = i;
                 start = -1;
             }
+        }
+        return java.util.Arrays.copyOf(bounds, n);
+    }
+
+    /** The first {@code limit} words of {@code text} as {@link #ids} reads them. */
+    static List<String> words(String text, int limit) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        int[] bounds = wordBounds(lower, limit);
+        List<String> words = new ArrayList<>(bounds.length / 2);
+        for (int i = 0; i < bounds.length; i += 2) {
+            words.add(lower.substring(bounds[i], bounds[i + 1]));
         }
         return words;
     }

@@ -15,6 +15,7 @@ import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
 import dev.distillery.data.Schema;
 import dev.distillery.model.Classifier;
+import dev.distillery.model.RowSparseTable;
 import dev.distillery.model.TorchRuntime;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -213,7 +214,7 @@ public final class ClassifierTrainer {
             for (int epoch = progress.epoch() + 1; epoch <= config.epochs(); epoch++) {
                 TorchRuntime.engine().setRandomSeed(epochSeed(config.seed(), epoch));
                 method.startEpoch(epoch, new Random(config.seed() * 1_000_003L + epoch));
-                EpochStats stats = runEpoch(trainer, classifier, method, validation, epoch, step, totalSteps);
+                EpochStats stats = runEpoch(trainer, optimizer, classifier, method, validation, epoch, step, totalSteps);
                 boolean improved = !method.keepsBestEpoch() || validation == null || stats.valAccuracy() > bestAcc;
                 if (improved) {
                     bestAcc = validation == null ? Double.NaN : stats.valAccuracy();
@@ -249,6 +250,19 @@ public final class ClassifierTrainer {
         }
     }
 
+    /** The optimizer's lazy update for the rows each {@link RowSparseTable} in {@code block} read this step. */
+    private static void updateReadRows(Block block, ResumableOptimizer optimizer) {
+        if (block instanceof RowSparseTable sparse) {
+            RowSparseTable.Rows rows = sparse.takeRows();
+            if (rows != null) {
+                optimizer.updateRows(rows.table().getId(), rows.table().getArray(), rows.ids(), rows.values().getGradient());
+            }
+        }
+        for (Block child : block.getChildren().values()) {
+            updateReadRows(child, optimizer);
+        }
+    }
+
     /** The engine's seed for one epoch: a function of the run's seed and the epoch alone. */
     static int epochSeed(long seed, int epoch) {
         long h = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L;
@@ -271,8 +285,8 @@ public final class ClassifierTrainer {
         checkpoint.saveProgress(progress, files);
     }
 
-    private EpochStats runEpoch(Trainer trainer, Classifier classifier, Method method, Dataset validation, int epoch,
-            AtomicLong step, long totalSteps) {
+    private EpochStats runEpoch(Trainer trainer, ResumableOptimizer optimizer, Classifier classifier, Method method,
+            Dataset validation, int epoch, AtomicLong step, long totalSteps) {
         int steps = method.steps();
         listener.onEpochStart(epoch, config.epochs(), steps);
         double lossSum = 0;
@@ -289,6 +303,7 @@ public final class ClassifierTrainer {
                 TrainingStep.checkFinite(s.loss(), () -> "epoch " + epoch + ", batch " + batch + " (learning rate "
                         + config.learningRateAt(step.get(), totalSteps) + ")");
                 trainer.step();
+                updateReadRows(classifier.block(), optimizer);
             }
             method.afterStep();
             step.incrementAndGet();

@@ -3,6 +3,9 @@ package dev.distillery.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.core.Embedding;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
@@ -48,15 +51,52 @@ final class ResumableOptimizer extends Optimizer {
 
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
-        // DJL's Optimizer.updateCount: a parameter's own count, and the largest count of any parameter is the step.
+        NDArray m = first.computeIfAbsent(parameterId, k -> weight.zerosLike());
+        NDArray v = kind == TrainConfig.Optimizer.ADAM ? second.computeIfAbsent(parameterId, k -> weight.zerosLike()) : null;
+        step(count(parameterId), parameterId, weight, grad, m, v);
+    }
+
+    /**
+     * The same update for the rows {@code ids} of {@code table} alone, {@code gradient} (rows x columns) being theirs:
+     * the rows and their moments are gathered, updated by the same kernel and written back. Rows a step did not read
+     * keep their weights and moments (lazy Adam, as fastText and TensorFlow's LazyAdam treat embeddings).
+     */
+    void updateRows(String parameterId, NDArray table, NDArray ids, NDArray gradient) {
+        NDIndex at = new NDIndex("{}", ids);
+        NDArray allFirst = first.computeIfAbsent(parameterId, k -> table.zerosLike());
+        NDArray allSecond = kind == TrainConfig.Optimizer.ADAM ? second.computeIfAbsent(parameterId, k -> table.zerosLike()) : null;
+        try (NDManager rows = ids.getManager().newSubManager()) {
+            NDArray weight = rowsOf(table, ids, rows);
+            NDArray m = rowsOf(allFirst, ids, rows);
+            NDArray v = allSecond == null ? null : rowsOf(allSecond, ids, rows);
+            step(count(parameterId), parameterId, weight, gradient, m, v);
+            table.set(at, weight);
+            allFirst.set(at, m);
+            if (v != null) {
+                allSecond.set(at, v);
+            }
+        }
+    }
+
+    /** A copy of rows {@code ids} of {@code table} in {@code into}: an embedding lookup, 3-4x faster than indexing. */
+    private static NDArray rowsOf(NDArray table, NDArray ids, NDManager into) {
+        NDArray rows = Embedding.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+        rows.attach(into);
+        return rows;
+    }
+
+    /** DJL's Optimizer.updateCount: a parameter's own count, and the largest count of any parameter is the step. */
+    private int count(String parameterId) {
         int count = counts.merge(parameterId, 1, Integer::sum);
         updates = Math.max(updates, count);
-        int t = updates;
+        return updates;
+    }
+
+    /** One Adam (moments m, v) or SGD-with-momentum (buffer m; v null) update of {@code weight}, in place. */
+    private void step(int t, String parameterId, NDArray weight, NDArray grad, NDArray m, NDArray v) {
         float lr = learningRate.getNewValue(parameterId, t);
         float weightDecay = getWeightDecay();
-        NDArray m = first.computeIfAbsent(parameterId, k -> weight.zerosLike());
         if (kind == TrainConfig.Optimizer.ADAM) {
-            NDArray v = second.computeIfAbsent(parameterId, k -> weight.zerosLike());
             float corrected = (float) (lr * Math.sqrt(1.0 - Math.pow(BETA2, t)) / (1.0 - Math.pow(BETA1, t)));
             if (!Float.isFinite(corrected) || !Float.isFinite(weightDecay)) {
                 throw new IllegalStateException("learning rate or weight decay is nan or infinite");

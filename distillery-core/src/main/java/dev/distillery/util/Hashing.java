@@ -72,8 +72,19 @@ public final class Hashing {
      * {@link String#hashCode()} mixing into buckets; saved text models depend on it never changing.
      */
     public static long fnv1a64(CharSequence s) {
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < s.length(); i++) {
+        return fnv1a64(FNV1A64_START, s, 0, s.length());
+    }
+
+    /** The state {@link #fnv1a64(CharSequence)} starts from: the hash of nothing. */
+    public static final long FNV1A64_START = 0xcbf29ce484222325L;
+
+    /**
+     * {@link #fnv1a64(CharSequence)} continued from {@code state} over {@code s[from, to)}: hashing "a b" equals hashing
+     * "a", then continuing with " b", so word n-grams can extend the hash of their first words instead of being built.
+     */
+    public static long fnv1a64(long state, CharSequence s, int from, int to) {
+        long h = state;
+        for (int i = from; i < to; i++) {
             char c = s.charAt(i);
             h ^= (c & 0xff);
             h *= 0x100000001b3L;

@@ -101,24 +101,45 @@ class ClassifierTest {
     }
 
     @Test
-    void lengthSortedChunksGiveEachTextTheSameBagAsOnePaddedBatch() {
+    void eachTextGetsTheSameBagWhateverElseIsInItsBatch() {
         Dataset data = TestData.texts(3, 2);
         java.util.Random rng = new java.util.Random(3);
         List<Example> texts = new java.util.ArrayList<>();
         for (int i = 0; i < 100; i++) {
             StringBuilder sb = new StringBuilder();
-            for (int w = 0, n = 1 + rng.nextInt(i % 7 == 0 ? 60 : 8); w < n; w++) {
+            for (int w = 0, n = rng.nextInt(i % 7 == 0 ? 60 : 8); w < n; w++) { // some texts empty
                 sb.append("w").append(rng.nextInt(40)).append(' ');
             }
             texts.add(Example.text("t" + i, sb.toString(), null, ""));
         }
         try (Classifier c = initialized(new NgramBagSpec(4, 1000, 2, 50), data)) {
-            float[][] chunked = c.probabilities(texts, 100); // >= 2 chunks: sorted by length, gathered back
-            float[][] single = c.probabilities(texts, 10);   // small batches: one padded tensor each
-            assertThat(NgramFeaturizer.CHUNK * 2).isLessThanOrEqualTo(100);
+            float[][] together = c.probabilities(texts, 100); // one batch: its distinct ids shared by all texts
             for (int i = 0; i < texts.size(); i++) {
-                assertThat(chunked[i]).as("text %d", i).containsExactly(single[i], org.assertj.core.data.Offset.offset(1e-6f));
+                float[] alone = c.probabilities(List.of(texts.get(i)), 1)[0];
+                assertThat(together[i]).as("text %d", i).containsExactly(alone, org.assertj.core.data.Offset.offset(1e-6f));
             }
+        }
+    }
+
+    @Test
+    void ngramIdsAreTheHashesOfTheJoinedNgramsUnigramsFirst() {
+        NgramFeaturizer f = new NgramFeaturizer(new NgramBagSpec(4, 1 << 17, 3, 40));
+        java.util.Random rng = new java.util.Random(11);
+        String[] vocabulary = {"free", "Money", "now!", "ünïcode", "42x", "a", "the", "İstanbul", "--", "b2b"};
+        for (int t = 0; t < 200; t++) {
+            StringBuilder text = new StringBuilder();
+            for (int w = rng.nextInt(30); w > 0; w--) {
+                text.append(vocabulary[rng.nextInt(vocabulary.length)]).append(rng.nextBoolean() ? " " : ", ");
+            }
+            List<String> words = NgramFeaturizer.words(text.toString(), 40);
+            List<Long> expected = new java.util.ArrayList<>();
+            for (int n = 1; n <= 3; n++) {
+                for (int i = 0; i + n <= words.size() && expected.size() < 40; i++) {
+                    long h = dev.distillery.util.Hashing.fnv1a64(String.join(" ", words.subList(i, i + n)));
+                    expected.add(1 + Math.floorMod(h, (1L << 17) - 1));
+                }
+            }
+            assertThat(java.util.Arrays.stream(f.ids(text.toString())).boxed().toList()).as(text.toString()).isEqualTo(expected);
         }
     }
 

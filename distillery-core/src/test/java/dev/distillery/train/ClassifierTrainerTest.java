@@ -110,6 +110,38 @@ class ClassifierTrainerTest {
     }
 
     @Test
+    void aStepMovesOnlyTheTableRowsItsTextsRead() {
+        Dataset all = TestData.texts(60, 3);
+        Dataset few = new Dataset("few", all.schema(), all.examples().subList(0, 5));
+        try (Classifier c = Classifier.create(new NgramBagSpec(8, 4096, 2, 100), all.schema())) {
+            new ClassifierTrainer(config(1, 2e-2f), null, null).train(c, all, null);
+            float[] before = table(c);
+            new ClassifierTrainer(config(1, 2e-2f), null, null).train(c, few, null); // one step: 5 texts, batch 16
+            float[] after = table(c);
+            java.util.Set<Long> read = new java.util.HashSet<>();
+            for (Example e : few.examples()) {
+                for (long id : ((dev.distillery.model.NgramFeaturizer) c.featurizer()).ids(e.text())) {
+                    read.add(id);
+                }
+            }
+            int moved = 0;
+            for (int row = 0; row < 4096; row++) {
+                boolean changed = !java.util.Arrays.equals(before, row * 8, row * 8 + 8, after, row * 8, row * 8 + 8);
+                if (!read.contains((long) row)) {
+                    assertThat(changed).as("row %d, which no text of the step read", row).isFalse();
+                }
+                moved += changed ? 1 : 0;
+            }
+            assertThat(moved).as("rows moved of the %d read", read.size()).isEqualTo(read.size());
+        }
+    }
+
+    static float[] table(Classifier c) {
+        return c.block().getParameters().stream().filter(p -> p.getKey().endsWith("table")).findFirst().orElseThrow()
+                .getValue().getArray().toFloatArray();
+    }
+
+    @Test
     void sameSeedGivesTheSameNumbers() {
         Dataset d = TestData.blobs(30, 4);
         List<Double> losses = new ArrayList<>();
