@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Text to hashed word n-gram ids: lower-cased runs of letters and digits, n-grams of 1 to
@@ -19,11 +20,16 @@ import java.util.WeakHashMap;
  */
 public final class NgramFeaturizer implements Featurizer {
     private final NgramBagSpec spec;
+    /** Ids a training cache may hold in all: 128 MB, enough for ~200,000 e-mails of SpamAssassin's lengths. */
+    static final long CACHE_BUDGET = 16L << 20;
+
     /**
-     * The ids of texts still in use (weak keys: an entry lives as long as its text), because training reads the same
-     * texts every epoch and lower-casing, splitting and hashing them was most of an epoch's time on the CPU.
+     * The ids of training texts still in use (weak keys: an entry lives as long as its text), because training reads
+     * the same texts every epoch and lower-casing, splitting and hashing them was most of an epoch's time on the CPU.
+     * Inference passes (a pool of unlabeled texts read once) compute afresh; past the budget so does training.
      */
     private final Map<String, long[]> known; // null: uncached
+    private final AtomicLong cached = new AtomicLong();
 
     NgramFeaturizer(NgramBagSpec spec) {
         this(spec, Collections.synchronizedMap(new WeakHashMap<>()));
@@ -50,9 +56,20 @@ public final class NgramFeaturizer implements Featurizer {
     public NDList batch(NDManager manager, List<Example> examples, boolean training, Random rng) {
         List<long[]> ids = new ArrayList<>(examples.size());
         for (Example e : examples) {
-            ids.add(known == null ? ids(e.text()) : known.computeIfAbsent(e.text(), this::ids));
+            ids.add(training && known != null ? cachedIds(e.text()) : ids(e.text()));
         }
         return SparseBags.of(manager, ids);
+    }
+
+    private long[] cachedIds(String text) {
+        long[] ids = known.get(text);
+        if (ids == null) {
+            ids = ids(text);
+            if (cached.addAndGet(ids.length) <= CACHE_BUDGET) {
+                known.put(text, ids);
+            }
+        }
+        return ids;
     }
 
     /**

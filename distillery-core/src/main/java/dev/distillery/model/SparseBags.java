@@ -10,7 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Texts as bags of ids, in the form {@link HashedBagBlock} reads: the distinct ids of a batch (int64, sorted) and a
+ * Texts as bags of ids, in the form {@link HashedBagBlock} reads: the distinct ids of a batch (int64, in the order
+ * they first appear) and a
  * sparse (texts x distinct ids) matrix whose row holds 1/n for each of a text's n ids, so that the matrix times the
  * table rows of the distinct ids is each text's mean embedding. The work grows with the ids a batch holds, not with
  * its longest text times its size, and the gradient reaches only the rows the batch read.

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * Dynamic batching for one model: requests wait in a bounded queue; one worker thread takes the oldest, gathers more
  * for at most {@code maxWait} or until {@code maxBatch} instances, and runs the model once for all of them. A full
  * queue refuses at once ({@link QueueFullException}) instead of growing without end; a request whose deadline passes
- * is answered with a timeout at once, leaves the queue and is never computed. {@link #close} stops taking requests and finishes
- * every one already queued.
+ * is answered with a timeout at once, leaves the queue and is never computed. {@link #close} stops taking requests
+ * and finishes every one already queued.
  */
 public final class Batcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Batcher.class);

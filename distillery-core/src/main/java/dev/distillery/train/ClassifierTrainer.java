@@ -255,7 +255,8 @@ public final class ClassifierTrainer {
         if (block instanceof RowSparseTable sparse) {
             RowSparseTable.Rows rows = sparse.takeRows();
             if (rows != null) {
-                optimizer.updateRows(rows.table().getId(), rows.table().getArray(), rows.ids(), rows.values().getGradient());
+                optimizer.updateRows(rows.table().getId(), rows.table().getArray(), rows.ids(), rows.values(),
+                        rows.values().getGradient());
             }
         }
         for (Block child : block.getChildren().values()) {

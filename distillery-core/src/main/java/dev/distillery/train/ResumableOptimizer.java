@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.core.Embedding;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Embedding;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 import ai.djl.util.Pair;
@@ -57,16 +57,18 @@ final class ResumableOptimizer extends Optimizer {
     }
 
     /**
-     * The same update for the rows {@code ids} of {@code table} alone, {@code gradient} (rows x columns) being theirs:
-     * the rows and their moments are gathered, updated by the same kernel and written back. Rows a step did not read
-     * keep their weights and moments (lazy Adam, as fastText and TensorFlow's LazyAdam treat embeddings).
+     * The same update for the rows {@code ids} of {@code table} alone: {@code read} is those rows as the step read
+     * them (a copy, updated here in place) and {@code gradient} theirs; their moments are gathered, updated by the same
+     * kernel and all three written back. Rows a step did not read keep their weights and moments (lazy Adam, as
+     * fastText and TensorFlow's LazyAdam treat embeddings).
      */
-    void updateRows(String parameterId, NDArray table, NDArray ids, NDArray gradient) {
+    void updateRows(String parameterId, NDArray table, NDArray ids, NDArray read, NDArray gradient) {
         NDIndex at = new NDIndex("{}", ids);
         NDArray allFirst = first.computeIfAbsent(parameterId, k -> table.zerosLike());
         NDArray allSecond = kind == TrainConfig.Optimizer.ADAM ? second.computeIfAbsent(parameterId, k -> table.zerosLike()) : null;
         try (NDManager rows = ids.getManager().newSubManager()) {
-            NDArray weight = rowsOf(table, ids, rows);
+            NDArray weight = read.stopGradient(); // the same memory, outside autograd, so the kernel may write it
+            weight.attach(rows);
             NDArray m = rowsOf(allFirst, ids, rows);
             NDArray v = allSecond == null ? null : rowsOf(allSecond, ids, rows);
             step(count(parameterId), parameterId, weight, gradient, m, v);
