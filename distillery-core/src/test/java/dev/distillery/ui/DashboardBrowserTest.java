@@ -67,10 +67,25 @@ class DashboardBrowserTest {
         return "http://localhost:" + server.port() + path;
     }
 
+    /** Waits up to 10 s for {@code condition} (the page's scripts draw and save asynchronously). */
+    private static void until(java.util.function.Function<org.openqa.selenium.WebDriver, Boolean> condition) {
+        new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(condition::apply);
+    }
+
+    /** Fails unless {@code selector} appears within 10 s: uPlot draws after the page has loaded. */
+    private static void assertAppears(String selector, String what) {
+        try {
+            until(d -> !d.findElements(By.cssSelector(selector)).isEmpty());
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError(what + ": no " + selector + " within 10 s", e);
+        }
+    }
+
     /** Opens {@code path}, saves a screenshot, and returns the console errors the page logged. */
     private static List<String> visit(String path, String screenshot) throws Exception {
         browser.get(url(path));
-        new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> ((org.openqa.selenium.JavascriptExecutor) d)
+        until(d -> ((org.openqa.selenium.JavascriptExecutor) d)
                 .executeScript("return document.readyState").equals("complete"));
         Files.write(SCREENSHOTS.resolve(screenshot + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         return browser.manage().logs().get(LogType.BROWSER).getAll().stream().filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
@@ -88,7 +103,7 @@ class DashboardBrowserTest {
             assertThat(browser.getTitle()).as(page).doesNotStartWith("Error");
         }
         browser.get(url("/runs/" + UiFixture.TRAIN_A));
-        assertThat(browser.findElements(By.cssSelector(".uplot"))).as("uPlot drew the run's curves").isNotEmpty();
+        assertAppears(".uplot", "uPlot drew the run's curves");
         browser.get(url("/runs/" + UiFixture.CURATE + "/removed"));
         assertThat(browser.getPageSource()).contains("too few words").doesNotContain(UiFixture.SECRET_EMAIL);
     }
@@ -108,11 +123,11 @@ class DashboardBrowserTest {
             browser.findElement(By.cssSelector("input[name=run][value='" + id + "']")).click();
         }
         browser.findElement(By.xpath("//button[contains(., 'Compare')]")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> d.getTitle().startsWith("Compare"));
+        until(d -> d.getTitle().startsWith("Compare"));
         String metrics = browser.findElement(By.id("compare-metrics")).getText();
         assertThat(metrics).contains("0.8123", "0.8456");
         assertThat(browser.findElement(By.id("compare-config")).getText()).contains("model.dropout", "0.9", "0.5");
-        assertThat(browser.findElements(By.cssSelector(".uplot"))).isNotEmpty();
+        assertAppears(".uplot", "uPlot drew both runs' curves");
         Files.write(SCREENSHOTS.resolve("compare.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
     }
 
@@ -121,7 +136,7 @@ class DashboardBrowserTest {
         visit("/projects/demo", "project-before");
         new Select(browser.findElement(By.cssSelector("select[data-id=m3]"))).selectByValue("ham");
         browser.findElement(By.id("save-answers")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> Files.exists(home.resolve("projects/demo/batch-001-answers.jsonl")));
+        until(d -> Files.exists(home.resolve("projects/demo/batch-001-answers.jsonl")));
         Path answers = home.resolve("projects/demo/batch-001-answers.jsonl");
         assertThat(Files.readAllLines(answers)).containsExactly("{\"id\":\"m3\",\"label\":\"ham\"}");
         // the file is what `label import` reads
@@ -137,7 +152,7 @@ class DashboardBrowserTest {
         new Select(browser.findElement(By.cssSelector("select[data-id=m2]"))).selectByValue("keep:");
         browser.findElement(By.id("save-corrections")).click();
         Path corrections = home.resolve("runs").resolve(UiFixture.ISSUES).resolve(ReviewPages.CORRECTIONS);
-        new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> Files.exists(corrections));
+        until(d -> Files.exists(corrections));
         assertThat(Files.readAllLines(corrections)).containsExactly("{\"id\":\"m1\",\"action\":\"relabel\",\"label\":\"spam\"}",
                 "{\"id\":\"m2\",\"action\":\"keep\"}");
         // and train --corrections applies it: m1 becomes spam, m2 stays as given
@@ -154,7 +169,7 @@ class DashboardBrowserTest {
         visit("/recipes/demo", "recipe-running");
         assertThat(browser.findElement(By.id("dag-table")).getText()).contains("teacher", "student", "running");
         dev.distillery.util.AtomicFiles.writeString(home.resolve("recipes/demo/state.json"), UiFixture.state("finished"));
-        new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> !d.findElement(By.id("dag-table")).getText().contains("running"));
+        until(d -> !d.findElement(By.id("dag-table")).getText().contains("running"));
         assertThat(browser.findElement(By.id("dag-table")).getText()).doesNotContain("running");
         Files.write(SCREENSHOTS.resolve("recipe-finished.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         dev.distillery.util.AtomicFiles.writeString(home.resolve("recipes/demo/state.json"), UiFixture.state("running"));
