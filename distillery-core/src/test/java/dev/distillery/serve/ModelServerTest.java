@@ -187,7 +187,9 @@ class ModelServerTest {
     void aFullQueueAnswers503WithRetryAfterAndAWaitTooLongAnswers504() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
         Gated slow = new Gated(gate);
-        start(slow, new ModelRegistry.Batching(1, 0, 1), loopback(null, 400));
+        // 1.5 s: long enough that the second request is still queued when the third arrives on a busy machine (a
+        // request that times out leaves the queue), short enough to see the first one's 504.
+        start(slow, new ModelRegistry.Batching(1, 0, 1), loopback(null, 1500));
         Dataset data = TestData.blobs(2, 3);
         CompletableFuture<HttpResponse<String>> first = postAsync(instances(data, 1));
         while (slow.calls.isEmpty()) {
@@ -202,7 +204,7 @@ class ModelServerTest {
         assertThat(refused.headers().firstValue("Retry-After")).contains("1");
         assertThat(JSON.readTree(refused.body()).get("error").asText()).contains("retry later");
         assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(504);
-        assertThat(JSON.readTree(first.get().body()).get("error").asText()).contains("no answer within 400 ms");
+        assertThat(JSON.readTree(first.get().body()).get("error").asText()).contains("no answer within 1500 ms");
         gate.countDown();
         assertThat(second.get(10, TimeUnit.SECONDS).statusCode()).isIn(200, 504);
         assertThat(post("/v1/models/blobs/predict", instances(data, 1), null).statusCode()).isEqualTo(200);
