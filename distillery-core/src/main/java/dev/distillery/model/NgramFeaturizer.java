@@ -20,30 +20,20 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class NgramFeaturizer implements Featurizer {
     private final NgramBagSpec spec;
-    /** Ids a training cache may hold in all: 128 MB, enough for ~200,000 e-mails of SpamAssassin's lengths. */
+    /** Ids the training cache may hold in all: 128 MB, about 35,000 SpamAssassin messages. */
     static final long CACHE_BUDGET = 16L << 20;
 
     /**
      * The ids of training texts still in use (weak keys: an entry lives as long as its text), because training reads
      * the same texts every epoch and lower-casing, splitting and hashing them was most of an epoch's time on the CPU.
-     * Inference passes (a pool of unlabeled texts read once) compute afresh; past the budget so does training.
+     * Inference passes compute afresh (a pool of unlabeled texts is read once; timing sees a new input's cost); past
+     * the budget so does training.
      */
-    private final Map<String, long[]> known; // null: uncached
+    private final Map<String, long[]> known = Collections.synchronizedMap(new WeakHashMap<>());
     private final AtomicLong cached = new AtomicLong();
 
     NgramFeaturizer(NgramBagSpec spec) {
-        this(spec, Collections.synchronizedMap(new WeakHashMap<>()));
-    }
-
-    private NgramFeaturizer(NgramBagSpec spec, Map<String, long[]> known) {
         this.spec = spec;
-        this.known = known;
-    }
-
-    /** This featurizer reading every text afresh, as a new input is: what inference timing measures. */
-    @Override
-    public Featurizer uncached() {
-        return known == null ? this : new NgramFeaturizer(spec, null);
     }
 
     @Override
@@ -56,7 +46,7 @@ public final class NgramFeaturizer implements Featurizer {
     public NDList batch(NDManager manager, List<Example> examples, boolean training, Random rng) {
         List<long[]> ids = new ArrayList<>(examples.size());
         for (Example e : examples) {
-            ids.add(training && known != null ? cachedIds(e.text()) : ids(e.text()));
+            ids.add(training ? cachedIds(e.text()) : ids(e.text()));
         }
         return SparseBags.of(manager, ids);
     }
