@@ -204,11 +204,6 @@ public final class LoraAdapter {
 
     /** Row-trained tables (n-gram embeddings) are outside parameter freezing: they are frozen, or thawed, here. */
     private static void freezeTables(Block block, boolean frozen) {
-        if (block instanceof RowSparseTable table) {
-            table.freezeTable(frozen);
-        }
-        for (Block child : block.getChildren().values()) {
-            freezeTables(child, frozen);
-        }
+        RowSparseTable.within(block).forEach(table -> table.freezeTable(frozen));
     }
 }

@@ -1,7 +1,10 @@
 package dev.distillery.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A block that reads a few rows of a large table per example and is trained only in the rows a step read (the hashed
@@ -22,4 +25,16 @@ public interface RowSparseTable {
 
     /** Stops ({@code true}) or resumes training the table: a frozen table's rows are never handed out. */
     void freezeTable(boolean frozen);
+
+    /** The row-trained tables in {@code block} and its descendants, in block order. */
+    static List<RowSparseTable> within(Block block) {
+        List<RowSparseTable> out = new ArrayList<>();
+        if (block instanceof RowSparseTable table) {
+            out.add(table);
+        }
+        for (Block child : block.getChildren().values()) {
+            out.addAll(within(child));
+        }
+        return out;
+    }
 }

@@ -252,15 +252,12 @@ public final class ClassifierTrainer {
 
     /** The optimizer's lazy update for the rows each {@link RowSparseTable} in {@code block} read this step. */
     private static void updateReadRows(Block block, ResumableOptimizer optimizer) {
-        if (block instanceof RowSparseTable sparse) {
+        for (RowSparseTable sparse : RowSparseTable.within(block)) {
             RowSparseTable.Rows rows = sparse.takeRows();
             if (rows != null) {
                 optimizer.updateRows(rows.table().getId(), rows.table().getArray(), rows.ids(), rows.values(),
                         rows.values().getGradient());
             }
-        }
-        for (Block child : block.getChildren().values()) {
-            updateReadRows(child, optimizer);
         }
     }
 
