@@ -389,9 +389,13 @@ public final class LinearFit {
                     df[id]++;
                 }
             }
+            // A feature no training text has gets IDF 0, so it neither counts nor lengthens a text: the classic
+            // classifier's vocabulary is its training texts'. At the largest IDF, with few labels, a new text's many
+            // unseen n-grams made most of its length and shrank what its known ones said (sotu-party, 100 labels:
+            // test accuracy 0.6314 -> 0.6357; all 2,762: 0.8377 -> 0.8436).
             float[] idf = new float[featurizer.buckets()];
             for (int id = 0; id < idf.length; id++) {
-                idf[id] = (float) (Math.log((1.0 + train.size()) / (1.0 + df[id])) + 1);
+                idf[id] = df[id] == 0 ? 0f : (float) (Math.log((1.0 + train.size()) / (1.0 + df[id])) + 1);
             }
             return new TextFeatures(featurizer, idf, cache);
         }

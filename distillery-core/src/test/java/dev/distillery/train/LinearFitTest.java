@@ -118,6 +118,21 @@ class LinearFitTest {
     }
 
     @Test
+    void aWordNoTrainingTextHasNeitherSpeaksNorDilutesTheWordsThatDo() {
+        // As in the classic TF-IDF classifier, whose vocabulary is the training texts': a term the training texts never
+        // had has no weight, and it must not take part in a text's length either. (Its IDF was once the largest of all,
+        // so with few labels, where most of a new text's n-grams are unseen, they shrank what the known words said.)
+        Dataset data = TestData.texts(60, 4);
+        try (Classifier classifier = Classifier.create(new LinearSpec(1 << 20, 1.0, LinearSpec.Loss.LOGISTIC), data.schema())) {
+            LinearFit.fit(classifier, data, null, 1, TrainListener.NONE);
+            float[][] p = classifier.probabilities(List.of(Example.text("known", "free money offer", "spam", "synthetic"),
+                    Example.text("unseen", "free money offer qxzvjk wqpfbh", "spam", "synthetic")), 2);
+            assertThat(p[0][data.schema().indexOf("spam")]).isGreaterThan(0.6f);
+            assertThat(p[1]).containsExactly(p[0], org.assertj.core.data.Offset.offset(1e-6f));
+        }
+    }
+
+    @Test
     void textThreeClassNetworkDecidesAsTheSolver() {
         List<Example> ex = new ArrayList<>(TestData.texts(40, 6).examples());
         for (int i = 0; i < 40; i++) {
