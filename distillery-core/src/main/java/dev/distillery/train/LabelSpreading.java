@@ -177,11 +177,16 @@ public final class LabelSpreading {
         boolean informative = Double.isNaN(spreadAccuracy) || spreadAccuracy > majority;
         boolean use = Double.isNaN(candidate) || Double.isNaN(supervisedAccuracy) || (candidate >= supervisedAccuracy && informative);
         report.put("used", use);
-        listener.onMessage(String.format("label spreading: %d-fold cross-validated accuracy %.4f %sagainst %.4f for the labels alone: %s",
-                folds, candidate, model != null ? String.format("for the model trained with its pseudo-labels (spreading alone %.4f) ",
-                        spreadAccuracy) : "", supervisedAccuracy, use ? "using its pseudo-labels" : informative
-                        ? "not used (training on the labels alone)"
-                        : String.format("not used: spreading alone is no better than guessing the commonest class (%.4f)", majority)));
+        if (folds < 2) {
+            listener.onMessage("label spreading: a class has a single label, so no fold can hold one out to check the spread "
+                    + "labels against the labels alone: using its pseudo-labels unchecked");
+        } else {
+            listener.onMessage(String.format("label spreading: %d-fold cross-validated accuracy %.4f %sagainst %.4f for the labels alone: %s",
+                    folds, candidate, model != null ? String.format("for the model trained with its pseudo-labels (spreading alone %.4f) ",
+                            spreadAccuracy) : "", supervisedAccuracy, use ? "using its pseudo-labels" : informative
+                            ? "not used (training on the labels alone)"
+                            : String.format("not used: spreading alone is no better than guessing the commonest class (%.4f)", majority)));
+        }
         if (!use) {
             return new Outcome(labeled, report);
         }
