@@ -177,6 +177,7 @@ public final class ClassifierTrainer {
             block.initialize(classifier.model().getNDManager(), DataType.FLOAT32,
                     classifier.featurizer().inputShape(method.initialBatch()));
         }
+        List<RowSparseTable> tables = RowSparseTable.within(block); // the network is fixed for the run: found once
         if (checkpoint.finished()) {
             loadWeights(block, classifier, checkpoint.bytes(TrainingCheckpoint.FINAL));
             TrainResult done = checkpoint.result();
@@ -214,7 +215,7 @@ public final class ClassifierTrainer {
             for (int epoch = progress.epoch() + 1; epoch <= config.epochs(); epoch++) {
                 TorchRuntime.engine().setRandomSeed(epochSeed(config.seed(), epoch));
                 method.startEpoch(epoch, new Random(config.seed() * 1_000_003L + epoch));
-                EpochStats stats = runEpoch(trainer, optimizer, classifier, method, validation, epoch, step, totalSteps);
+                EpochStats stats = runEpoch(trainer, optimizer, tables, classifier, method, validation, epoch, step, totalSteps);
                 boolean improved = !method.keepsBestEpoch() || validation == null || stats.valAccuracy() > bestAcc;
                 if (improved) {
                     bestAcc = validation == null ? Double.NaN : stats.valAccuracy();
@@ -250,9 +251,9 @@ public final class ClassifierTrainer {
         }
     }
 
-    /** The optimizer's lazy update for the rows each {@link RowSparseTable} in {@code block} read this step. */
-    private static void updateReadRows(Block block, ResumableOptimizer optimizer) {
-        for (RowSparseTable sparse : RowSparseTable.within(block)) {
+    /** The optimizer's lazy update for the rows each of the network's {@code tables} read this step. */
+    private static void updateReadRows(List<RowSparseTable> tables, ResumableOptimizer optimizer) {
+        for (RowSparseTable sparse : tables) {
             RowSparseTable.Rows rows = sparse.takeRows();
             if (rows != null) {
                 optimizer.updateRows(rows.table().getId(), rows.table().getArray(), rows.ids(), rows.values(),
@@ -283,8 +284,8 @@ public final class ClassifierTrainer {
         checkpoint.saveProgress(progress, files);
     }
 
-    private EpochStats runEpoch(Trainer trainer, ResumableOptimizer optimizer, Classifier classifier, Method method,
-            Dataset validation, int epoch, AtomicLong step, long totalSteps) {
+    private EpochStats runEpoch(Trainer trainer, ResumableOptimizer optimizer, List<RowSparseTable> tables, Classifier classifier,
+            Method method, Dataset validation, int epoch, AtomicLong step, long totalSteps) {
         int steps = method.steps();
         listener.onEpochStart(epoch, config.epochs(), steps);
         double lossSum = 0;
@@ -301,7 +302,7 @@ public final class ClassifierTrainer {
                 TrainingStep.checkFinite(s.loss(), () -> "epoch " + epoch + ", batch " + batch + " (learning rate "
                         + config.learningRateAt(step.get(), totalSteps) + ")");
                 trainer.step();
-                updateReadRows(classifier.block(), optimizer);
+                updateReadRows(tables, optimizer);
             }
             method.afterStep();
             step.incrementAndGet();
