@@ -92,7 +92,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--extra", paramLabel = "DATA",
             description = "More labeled training examples, e.g. from `distillery synth`, added to the training part after the "
-                    + "validation and test splits (so they are never scored).")
+                    + "validation and test splits (so they are never scored). They join the final fit only: the model, its "
+                    + "regularization and the label-spreading check are chosen on the real labels, since a variant of a held-out "
+                    + "example would be scored from memory.")
     String extra;
 
     @Option(names = "--corrections", paramLabel = "FILE",

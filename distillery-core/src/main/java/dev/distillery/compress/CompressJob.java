@@ -86,7 +86,7 @@ public final class CompressJob {
             TrainSpec spec = JSON.treeToValue(c, TrainSpec.class);
             TrainJob.Splits3 s = new TrainJob(catalog, runs, listener).prepare(spec);
             Dataset test = s.test().filter(s.test().name(), e -> e.hasLabel());
-            return new Data(s.train(), s.validation(), test);
+            return new Data(s.trainWithExtra(), s.validation(), test); // what the model trained on
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + config, e);
         }

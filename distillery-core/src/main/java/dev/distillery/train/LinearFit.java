@@ -93,6 +93,15 @@ public final class LinearFit {
     private LinearFit() {}
 
     public static Fitted fit(Classifier classifier, Dataset train, Dataset validation, long seed, TrainListener listener) {
+        return fit(classifier, train, null, validation, seed, listener);
+    }
+
+    /**
+     * Chooses the loss and C (and a hinge's logit scale) by cross-validation on {@code train}, then fits on {@code train}
+     * and {@code extra} (null for none) together: extra examples made from training ones would be held out beside
+     * their own originals and make the estimate one of memory.
+     */
+    public static Fitted fit(Classifier classifier, Dataset train, Dataset extra, Dataset validation, long seed, TrainListener listener) {
         if (!(classifier.spec() instanceof LinearSpec spec)) {
             throw new IllegalArgumentException("LinearFit fits linear models, not " + classifier.spec());
         }
@@ -123,15 +132,17 @@ public final class LinearFit {
         } else if (grid.size() > 1) {
             listener.onMessage("linear: fewer than 2 labels of some class, no cross-validation; " + setting);
         }
-        Features features = Features.learn(classifier, train, cache);
-        Model model = solve(features, features.rows(train.examples()), labels(classifier.schema(), train.examples()), setting);
+        Dataset fitOn = extra == null ? train : train.subset(train.name() + "+extra", java.util.stream.Stream.concat(
+                train.examples().stream(), extra.examples().stream()).toList());
+        Features features = Features.learn(classifier, fitOn, cache);
+        Model model = solve(features, features.rows(fitOn.examples()), labels(classifier.schema(), fitOn.examples()), setting);
         features.writeInto(classifier, model, logitScale);
         double seconds = (System.nanoTime() - start) / 1e9;
-        double[] trainFigures = lossAndAccuracy(classifier, train);
+        double[] trainFigures = lossAndAccuracy(classifier, fitOn);
         double[] valFigures = validation == null || validation.isEmpty() ? new double[] {Double.NaN, Double.NaN}
                 : lossAndAccuracy(classifier, validation);
         EpochStats stats = new EpochStats(1, trainFigures[0], trainFigures[1], valFigures[0], valFigures[1], setting.c(), seconds,
-                train.size() / seconds, true);
+                fitOn.size() / seconds, true);
         listener.onEpochEnd(stats);
         return new Fitted(new TrainResult(List.of(stats), 1, false, 0), setting, logitScale, folds, cv);
     }

@@ -90,24 +90,35 @@ public final class SvmFit {
     private SvmFit() {}
 
     public static Fitted fit(Classifier classifier, Dataset train, Dataset validation, long seed, TrainListener listener) {
+        return fit(classifier, train, null, validation, seed, listener);
+    }
+
+    /**
+     * Chooses C and gamma (and the logit scale) by cross-validation on {@code train}, then fits on {@code train} and
+     * {@code extra} (null for none) together, as {@link LinearFit#fit(Classifier, Dataset, Dataset, Dataset, long,
+     * TrainListener)} does.
+     */
+    public static Fitted fit(Classifier classifier, Dataset train, Dataset extra, Dataset validation, long seed, TrainListener listener) {
         if (!(classifier.spec() instanceof SvmSpec spec)) {
             throw new IllegalArgumentException("SvmFit fits svm models, not " + classifier.spec());
         }
-        if (spec.capacity() < train.size()) {
+        Dataset fitOn = extra == null ? train : train.subset(train.name() + "+extra", java.util.stream.Stream.concat(
+                train.examples().stream(), extra.examples().stream()).toList());
+        if (spec.capacity() < fitOn.size()) {
             throw new IllegalArgumentException("the svm network holds " + spec.capacity() + " support vectors, the training data has "
-                    + train.size() + " examples");
+                    + fitOn.size() + " examples");
         }
         long start = System.nanoTime();
         Schema schema = classifier.schema();
         int d = schema.featureSize();
         boolean searches = spec.c() == null || spec.gamma() == null;
-        double work = fitWork(schema, train.size()) + (searches ? gridWork(schema, train.size(), LinearFit.MAX_FOLDS) : 0);
+        double work = fitWork(schema, fitOn.size()) + (searches ? gridWork(schema, train.size(), LinearFit.MAX_FOLDS) : 0);
         if (work > MAX_FIT_WORK) {
             // the work grows with the square of the examples, so this many fit in the bound
-            long affordable = (long) (train.size() * Math.sqrt(MAX_FIT_WORK / work));
+            long affordable = (long) (fitOn.size() * Math.sqrt(MAX_FIT_WORK / work));
             throw new IllegalArgumentException(String.format("an svm on %,d examples of %,d features is beyond what a kernel machine "
                     + "trains in reasonable time here (at most about %,d such examples%s: its cost grows with the square of the examples); "
-                    + "take fewer labels (--labeled), or --model linear, mlp or cnn", train.size(), d, affordable,
+                    + "take fewer labels (--labeled), or --model linear, mlp or cnn", fitOn.size(), d, affordable,
                     searches ? " with the search for C and gamma" : ""));
         }
         double c = spec.c() != null ? spec.c() : 1.0;
@@ -136,15 +147,15 @@ public final class SvmFit {
         } else {
             listener.onMessage(String.format("svm: fewer than 2 labels of some class, no cross-validation; C %s, gamma %.4g", fmt(c), gamma));
         }
-        LinearFit.DenseFeatures scaling = LinearFit.DenseFeatures.learn(schema, train);
-        svm_node[][] rows = rows(scaling, train.examples());
-        Ovr ovr = Ovr.train(schema, train.examples(), rows, c, gamma);
+        LinearFit.DenseFeatures scaling = LinearFit.DenseFeatures.learn(schema, fitOn);
+        svm_node[][] rows = rows(scaling, fitOn.examples());
+        Ovr ovr = Ovr.train(schema, fitOn.examples(), rows, c, gamma);
         int supportVectors = ovr.writeInto(classifier, scaling, rows, gamma, logitScale);
         double seconds = (System.nanoTime() - start) / 1e9;
-        double[] trainFigures = LinearFit.lossAndAccuracy(classifier, train);
+        double[] trainFigures = LinearFit.lossAndAccuracy(classifier, fitOn);
         double[] valFigures = validation == null || validation.isEmpty() ? new double[] {Double.NaN, Double.NaN}
                 : LinearFit.lossAndAccuracy(classifier, validation);
-        EpochStats stats = new EpochStats(1, trainFigures[0], trainFigures[1], valFigures[0], valFigures[1], c, seconds, train.size() / seconds,
+        EpochStats stats = new EpochStats(1, trainFigures[0], trainFigures[1], valFigures[0], valFigures[1], c, seconds, fitOn.size() / seconds,
                 true);
         listener.onEpochEnd(stats);
         return new Fitted(new TrainResult(List.of(stats), 1, false, 0), c, gamma, logitScale, folds, table, supportVectors);

@@ -35,11 +35,27 @@ public final class TrainJob {
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** The data a job trains and tests on, after splitting, with counts of skipped records. */
+    /**
+     * The job's data. {@code extra}: the labeled examples of {@code --extra} (synthetic ones, say), or null; they join
+     * only the final fit ({@link #trainWithExtra}). Every choice (the family, C, the spreading check, the validation
+     * duel) is made on {@code train} alone: an extra example derived from a held-out one would be scored from memory.
+     */
     public record Splits3(Dataset train, Dataset validation, Dataset test, int skipped, List<String> skipReasons,
-            Dataset unlabeled, int duplicatesKeptTogether, int trainTestDuplicates, Unread unread) {
+            Dataset unlabeled, int duplicatesKeptTogether, int trainTestDuplicates, Unread unread, Dataset extra) {
         Splits3 withTrain(Dataset newTrain) {
             return new Splits3(newTrain, validation, test, skipped, skipReasons, unlabeled, duplicatesKeptTogether, trainTestDuplicates,
-                    unread);
+                    unread, extra);
+        }
+
+        /** What the final model trains on: the training labels and the extra examples. */
+        public Dataset trainWithExtra() {
+            return extra == null ? train : train.subset(train.name() + "+extra", concat(train.examples(), extra.examples()));
+        }
+
+        /** The same data with the extra examples in {@code train}: what the final model trained on, for the record. */
+        Splits3 extraJoined() {
+            return extra == null ? this : new Splits3(trainWithExtra(), validation, test, skipped, skipReasons, unlabeled,
+                    duplicatesKeptTogether, trainTestDuplicates, unread, null);
         }
     }
 
@@ -133,9 +149,10 @@ public final class TrainJob {
                 : ModelSpec.defaultFor(data.train().schema());
         TrainConfig train = spec.train().hasLearningRate() || model == null ? spec.train()
                 : spec.train().withLearningRate(model.defaultLearningRate());
-        TrainConfig capped = SmallData.capBatch(train, data.train().size());
+        TrainConfig capped = SmallData.capBatch(train, data.trainWithExtra().size());
         if (capped != train) {
-            listener.onMessage(String.format("small data: batch %d for %,d training examples", capped.batchSize(), data.train().size()));
+            listener.onMessage(String.format("small data: batch %d for %,d training examples", capped.batchSize(),
+                    data.trainWithExtra().size()));
             train = capped;
         }
         if (spec.model() == null && model != null) {
@@ -224,6 +241,7 @@ public final class TrainJob {
             train = parts.parts().first();
             validation = parts.parts().second();
         }
+        Dataset extra = null;
         if (spec.extra() != null && isEmptyFile(spec.extra())) {
             // A synthesis whose verifiers accepted nothing writes an empty file; training on the real data alone is the honest result.
             log.accept("no extra training examples: " + spec.extra() + " is empty");
@@ -231,26 +249,25 @@ public final class TrainJob {
             ReadResult e = catalog.load(spec.extra(), onError, log);
             skipped += e.skipped();
             reasons.addAll(e.skipReasons());
-            Dataset extra = InputCheck.conform(e.dataset(), train.schema(), InputCheck.Labels.MUST_BE_KNOWN);
+            extra = InputCheck.conform(e.dataset(), train.schema(), InputCheck.Labels.MUST_BE_KNOWN);
             long unlabeledExtra = extra.size() - extra.labeledCount();
             if (unlabeledExtra > 0) {
                 throw new IllegalArgumentException(spec.extra() + ": " + unlabeledExtra + " of " + extra.size()
                         + " extra training examples have no label; --extra adds labeled examples (use --unlabeled for unlabeled ones)");
             }
-            List<Example> all = new ArrayList<>(train.examples());
-            all.addAll(extra.examples());
-            log.accept(String.format("training on %,d examples + %,d extra from %s", train.size(), extra.size(), spec.extra()));
-            train = new Dataset(train.name() + "+extra", train.schema(), all);
+            log.accept(String.format("training on %,d examples + %,d extra from %s (choices are made on the %,d alone)", train.size(),
+                    extra.size(), spec.extra(), train.size()));
         }
-        int leaks = DuplicateGroups.testExamplesDuplicatedInTraining(validation == null ? train
-                : train.subset("train+validation", concat(train.examples(), validation.examples())), test);
+        List<Example> trained = concat(train.examples(), extra == null ? List.of() : extra.examples());
+        int leaks = DuplicateGroups.testExamplesDuplicatedInTraining(train.subset("train+extra+validation",
+                validation == null ? trained : concat(trained, validation.examples())), test);
         if (leaks > 0) {
             log.accept(String.format("warning: %,d of %,d test examples have an exact or near duplicate in the training data; "
                     + "test figures partly measure memory (split one file with --test-fraction, which keeps duplicates on one side)",
                     leaks, test.size()));
         }
         return new Splits3(train, validation, test, skipped, reasons, unlabeled, keptTogether, leaks,
-                new Unread(unlabeledTrain, unlabeledTest, emptyTexts));
+                new Unread(unlabeledTrain, unlabeledTest, emptyTexts), extra);
     }
 
     private static List<Example> concat(List<Example> a, List<Example> b) {
@@ -318,8 +335,9 @@ public final class TrainJob {
             data = data.withTrain(capForKernel(spec.model(), data.train(), spread, spec.train().seed()));
             spec = spec.withoutSelfTraining();
         }
-        if (spec.model() instanceof dev.distillery.model.SvmSpec svmSpec && svmSpec.capacity() < data.train().size()) {
-            spec = spec.withModel(svmSpec.withCapacity(data.train().size())); // every training example may become a support vector
+        if (spec.model() instanceof dev.distillery.model.SvmSpec svmSpec && svmSpec.capacity() < data.trainWithExtra().size()) {
+            // every training example may become a support vector
+            spec = spec.withModel(svmSpec.withCapacity(data.trainWithExtra().size()));
         }
         ModelSpec modelSpec = spec.model();
         Classifier classifier = Classifier.create(modelSpec, data.train().schema());
@@ -333,14 +351,14 @@ public final class TrainJob {
                     throw new IllegalArgumentException("--unlabeled needs a network trained by steps (cnn, mlp, ngram or minilm), "
                             + "not the " + (modelSpec instanceof dev.distillery.model.SvmSpec ? "svm" : "linear") + " model");
                 }
-                Solved fitted = solve(classifier, data.train(), validation, spec.train().seed(), recording);
+                Solved fitted = solve(classifier, data.train(), data.extra(), validation, spec.train().seed(), recording);
                 result = fitted.result();
                 if (selection == null) {
                     selection = fitted.describe();
                 }
             } else if (spec.selfTraining() == null) {
                 ClassifierTrainer trainer = new ClassifierTrainer(spec.train(), recording, run.checkpointDir("train"));
-                result = trainer.train(classifier, data.train(), data.validation());
+                result = trainer.train(classifier, data.trainWithExtra(), data.validation());
             } else {
                 result = new SelfTrainer(spec.train(), spec.selfTraining(), recording, m -> {
                     labeledRound[0] = Evaluation.of(m, test);
@@ -348,10 +366,10 @@ public final class TrainJob {
                     if (validation != null) {
                         labeledRoundValidation[0] = Evaluation.of(m, validation).accuracy();
                     }
-                }, run.checkpointDir("self-training")).train(classifier, data.train(), data.unlabeled(), data.validation());
+                }, run.checkpointDir("self-training")).train(classifier, data.trainWithExtra(), data.unlabeled(), data.validation());
             }
-            return finish(run, spec, data, classifier, result, labeledRound[0], unlabeledCheck(spec, classifier, validation,
-                    labeledRoundValidation[0]), selection);
+            return finish(run, spec, data.extraJoined(), classifier, result, labeledRound[0], unlabeledCheck(spec, classifier,
+                    validation, labeledRoundValidation[0]), selection);
         } finally {
             classifier.close();
         }
@@ -392,10 +410,11 @@ public final class TrainJob {
         Map<String, Object> describe();
     }
 
-    /** Fits a solved model ({@link #isSolved}) with its solver. */
-    static Solved solve(Classifier classifier, Dataset train, Dataset validation, long seed, TrainListener listener) {
-        return classifier.spec() instanceof dev.distillery.model.SvmSpec ? SvmFit.fit(classifier, train, validation, seed, listener)
-                : LinearFit.fit(classifier, train, validation, seed, listener);
+    /** Fits a solved model ({@link #isSolved}) with its solver: settings chosen on {@code train}, fitted with {@code extra} too. */
+    static Solved solve(Classifier classifier, Dataset train, Dataset extra, Dataset validation, long seed, TrainListener listener) {
+        return classifier.spec() instanceof dev.distillery.model.SvmSpec
+                ? SvmFit.fit(classifier, train, extra, validation, seed, listener)
+                : LinearFit.fit(classifier, train, extra, validation, seed, listener);
     }
 
     /**
@@ -426,7 +445,7 @@ public final class TrainJob {
             ModelSpec sized = model instanceof dev.distillery.model.SvmSpec svm ? svm.withCapacity(train.size()) : model;
             try (Classifier classifier = Classifier.create(sized, train.schema())) {
                 if (isSolved(sized)) {
-                    solve(classifier, train, null, config.seed(), TrainListener.NONE);
+                    solve(classifier, train, null, null, config.seed(), TrainListener.NONE);
                 } else {
                     new ClassifierTrainer(SmallData.capBatch(config, train.size()), TrainListener.NONE, null).train(classifier, train, null);
                 }
@@ -452,12 +471,12 @@ public final class TrainJob {
         Classifier trained = null;
         try {
             listener.onMessage("auto: fitting the linear model, then training " + network + "; the validation split decides");
-            LinearFit.Fitted fitted = LinearFit.fit(linear, data.train(), validation, spec.train().seed(), TrainListener.NONE);
+            LinearFit.Fitted fitted = LinearFit.fit(linear, data.train(), data.extra(), validation, spec.train().seed(), TrainListener.NONE);
             double linearAccuracy = fitted.result().history().get(0).valAccuracy();
             listener.onMessage(String.format("auto: linear (%s): validation accuracy %.4f", fitted.setting(), linearAccuracy));
             trained = Classifier.create(network, data.train().schema());
             TrainResult result = new ClassifierTrainer(spec.train(), recording, run.checkpointDir("train"))
-                    .train(trained, data.train(), validation);
+                    .train(trained, data.trainWithExtra(), validation);
             double networkAccuracy = result.history().get(result.bestEpoch() - 1).valAccuracy();
             AutoSelect.Duel duel = AutoSelect.Duel.of(linear, trained, validation);
             boolean linearWins = !duel.networkWins();
@@ -472,20 +491,20 @@ public final class TrainJob {
             listener.onMessage(String.format("auto: chose %s (validation accuracy: linear %.4f, %s %.4f; %s)", linearWins ? "linear" : network,
                     linearAccuracy, network, networkAccuracy, duel));
             if (!linearWins) {
-                return finish(run, spec.withModel(network), data, trained, result, null, null, selection);
+                return finish(run, spec.withModel(network), data.extraJoined(), trained, result, null, null, selection);
             }
             // The split has made its choice, and the linear model needs no hold-out to stop by: it is fitted again on every
             // label, as the cross-validated choice with fewer labels is (sotu-party: on 2,485 labels 0.8216, on all 2,762 0.8276).
             Dataset all = data.train().subset(data.train().name() + "+validation", java.util.stream.Stream.concat(
                     data.train().examples().stream(), validation.examples().stream()).toList());
             Splits3 refit = new Splits3(all, null, data.test(), data.skipped(), data.skipReasons(), data.unlabeled(),
-                    data.duplicatesKeptTogether(), data.trainTestDuplicates(), data.unread());
+                    data.duplicatesKeptTogether(), data.trainTestDuplicates(), data.unread(), data.extra());
             selection.put("refit", "the linear model fitted again on the training and validation parts together (" + all.size() + " labels)");
             listener.onMessage(String.format("auto: fitting the linear model again on all %,d labels (training and validation parts)",
                     all.size()));
             try (Classifier refitted = Classifier.create(dev.distillery.model.LinearSpec.DEFAULT, all.schema())) {
-                LinearFit.Fitted again = LinearFit.fit(refitted, all, null, spec.train().seed(), recording);
-                return finish(run, spec.withModel(refitted.spec()), refit, refitted, again.result(), null, null, selection);
+                LinearFit.Fitted again = LinearFit.fit(refitted, all, data.extra(), null, spec.train().seed(), recording);
+                return finish(run, spec.withModel(refitted.spec()), refit.extraJoined(), refitted, again.result(), null, null, selection);
             }
         } finally {
             linear.close();

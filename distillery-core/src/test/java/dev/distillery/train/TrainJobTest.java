@@ -326,13 +326,38 @@ class TrainJobTest {
                 OnError.FAIL, null, null));
         TrainJob.Splits3 more = job().prepare(new TrainSpec(data.toString(), null, 0.2, 0.25, "50%", new MlpSpec(8, 1, 0f), cfg,
                 OnError.FAIL, null, extra.toString()));
-        assertThat(more.train().size()).isEqualTo(plain.train().size() + 15);
+        assertThat(more.train().examples()).as("the labels every choice is made on").extracting(Example::id)
+                .isEqualTo(plain.train().examples().stream().map(Example::id).toList());
+        assertThat(more.extra().size()).isEqualTo(15);
+        assertThat(more.trainWithExtra().size()).isEqualTo(plain.train().size() + 15);
         assertThat(more.validation().examples()).extracting(Example::id).isEqualTo(plain.validation().examples().stream().map(Example::id).toList());
         assertThat(more.test().examples()).extracting(Example::id).isEqualTo(plain.test().examples().stream().map(Example::id).toList());
         Path unlabeled = dir.resolve("unlabeled.jsonl");
         Files.writeString(unlabeled, "{\"id\":\"u1\",\"features\":[0,0,0,0,0,0,0,0]}\n");
         assertThatThrownBy(() -> job().prepare(new TrainSpec(data.toString(), null, 0.2, 0, null, new MlpSpec(8, 1, 0f), cfg,
                 OnError.FAIL, null, unlabeled.toString()))).hasMessageContaining("1 of 1 extra training examples have no label");
+    }
+
+    @Test
+    void extraExamplesJoinTheFinalFitButNoChoiceIsMadeOnThem() throws Exception {
+        // Extra examples made from the training texts (each with its last word dropped, as synthesis might make them):
+        // in cross-validation a variant would be held out beside its original and scored from memory.
+        Dataset labeled = TestData.texts(20, 3);
+        Path data = dir.resolve("labeled.jsonl");
+        JsonlFormat.write(labeled, data);
+        Path test = dir.resolve("test.jsonl");
+        JsonlFormat.write(TestData.texts(20, 4), test);
+        Path extra = dir.resolve("variants.jsonl");
+        JsonlFormat.write(labeled.subset("variants", labeled.examples().stream().map(e -> Example.text("v-" + e.id(),
+                e.text().substring(0, e.text().lastIndexOf(' ')), e.label().orElseThrow(), "synth")).toList()), extra);
+        TrainConfig cfg = TrainConfig.defaults().withEpochs(1).withMinSteps(0);
+        TrainJob.Outcome plain = job().run(new TrainSpec(data.toString(), test.toString(), 0, 0.1, null, null, cfg, OnError.FAIL,
+                null, null), "train", List.of());
+        TrainJob.Outcome more = job().run(new TrainSpec(data.toString(), test.toString(), 0, 0.1, null, null, cfg, OnError.FAIL,
+                null, extra.toString()), "train", List.of());
+        assertThat(more.modelSelection()).as("the same cross-validation table").isEqualTo(plain.modelSelection());
+        assertThat(more.data().train().size()).as("trained on labels and variants").isEqualTo(80);
+        assertThat(Files.readString(more.run().dir().resolve("results.json"))).contains("\"train_examples\" : 80");
     }
 
     /** Interrupts a job as epoch {@code killAt} of the run starts, the way a kill after that checkpoint would. */
@@ -408,7 +433,7 @@ class TrainJobTest {
         java.util.function.IntFunction<TrainJob.Splits3> withUnlabeled = n -> {
             Dataset pool = TestData.bars(n / 2, 2);
             Dataset unlabeled = pool.subset("u", pool.examples().stream().map(e -> e.withLabel(null)).toList());
-            return new TrainJob.Splits3(labeled, null, labeled, 0, java.util.List.of(), unlabeled, 0, 0, null);
+            return new TrainJob.Splits3(labeled, null, labeled, 0, java.util.List.of(), unlabeled, 0, 0, null, null);
         };
         TrainConfig config = TrainConfig.defaults();
         assertThat(TrainJob.checkWithModel(dev.distillery.model.SvmSpec.DEFAULT, withUnlabeled.apply(400), config)).isTrue();
