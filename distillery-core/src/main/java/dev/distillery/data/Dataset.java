@@ -105,6 +105,16 @@ public final class Dataset {
         return new Dataset(subsetName, schema, chosen);
     }
 
+    /** These examples followed by {@code more}'s (null for none), under this schema, named {@code name}. */
+    public Dataset plus(String name, Dataset more) {
+        if (more == null) {
+            return this;
+        }
+        List<Example> all = new java.util.ArrayList<>(examples);
+        all.addAll(more.examples());
+        return subset(name, all);
+    }
+
     public Dataset filter(String subsetName, Predicate<Example> keep) {
         return subset(subsetName, examples.stream().filter(keep).toList());
     }

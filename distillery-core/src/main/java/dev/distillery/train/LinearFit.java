@@ -132,8 +132,7 @@ public final class LinearFit {
         } else if (grid.size() > 1) {
             listener.onMessage("linear: fewer than 2 labels of some class, no cross-validation; " + setting);
         }
-        Dataset fitOn = extra == null ? train : train.subset(train.name() + "+extra", java.util.stream.Stream.concat(
-                train.examples().stream(), extra.examples().stream()).toList());
+        Dataset fitOn = train.plus(train.name() + "+extra", extra);
         Features features = Features.learn(classifier, fitOn, cache);
         Model model = solve(features, features.rows(fitOn.examples()), labels(classifier.schema(), fitOn.examples()), setting);
         features.writeInto(classifier, model, logitScale);

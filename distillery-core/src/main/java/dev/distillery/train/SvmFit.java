@@ -102,8 +102,7 @@ public final class SvmFit {
         if (!(classifier.spec() instanceof SvmSpec spec)) {
             throw new IllegalArgumentException("SvmFit fits svm models, not " + classifier.spec());
         }
-        Dataset fitOn = extra == null ? train : train.subset(train.name() + "+extra", java.util.stream.Stream.concat(
-                train.examples().stream(), extra.examples().stream()).toList());
+        Dataset fitOn = train.plus(train.name() + "+extra", extra);
         if (spec.capacity() < fitOn.size()) {
             throw new IllegalArgumentException("the svm network holds " + spec.capacity() + " support vectors, the training data has "
                     + fitOn.size() + " examples");

@@ -49,7 +49,7 @@ public final class TrainJob {
 
         /** What the final model trains on: the training labels and the extra examples. */
         public Dataset trainWithExtra() {
-            return extra == null ? train : train.subset(train.name() + "+extra", concat(train.examples(), extra.examples()));
+            return train.plus(train.name() + "+extra", extra);
         }
 
         /** The same data with the extra examples in {@code train}: what the final model trained on, for the record. */
@@ -258,9 +258,8 @@ public final class TrainJob {
             log.accept(String.format("training on %,d examples + %,d extra from %s (choices are made on the %,d alone)", train.size(),
                     extra.size(), spec.extra(), train.size()));
         }
-        List<Example> trained = concat(train.examples(), extra == null ? List.of() : extra.examples());
-        int leaks = DuplicateGroups.testExamplesDuplicatedInTraining(train.subset("train+extra+validation",
-                validation == null ? trained : concat(trained, validation.examples())), test);
+        int leaks = DuplicateGroups.testExamplesDuplicatedInTraining(train.plus("train+extra", extra).plus("train+extra+validation",
+                validation), test);
         if (leaks > 0) {
             log.accept(String.format("warning: %,d of %,d test examples have an exact or near duplicate in the training data; "
                     + "test figures partly measure memory (split one file with --test-fraction, which keeps duplicates on one side)",
@@ -268,12 +267,6 @@ public final class TrainJob {
         }
         return new Splits3(train, validation, test, skipped, reasons, unlabeled, keptTogether, leaks,
                 new Unread(unlabeledTrain, unlabeledTest, emptyTexts), extra);
-    }
-
-    private static List<Example> concat(List<Example> a, List<Example> b) {
-        List<Example> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
     }
 
     private static boolean isEmptyFile(String ref) {
@@ -434,8 +427,7 @@ public final class TrainJob {
         if (isSolved(model)) {
             return true;
         }
-        Dataset both = data.train().subset(data.train().name() + "+unlabeled", java.util.stream.Stream.concat(
-                data.train().examples().stream(), data.unlabeled().examples().stream()).toList());
+        Dataset both = data.train().plus(data.train().name() + "+unlabeled", data.unlabeled());
         return 2 * AutoSelect.parameterSteps(model, both, folds, config) <= AutoSelect.MAX_PARAMETER_STEPS;
     }
 
@@ -495,8 +487,7 @@ public final class TrainJob {
             }
             // The split has made its choice, and the linear model needs no hold-out to stop by: it is fitted again on every
             // label, as the cross-validated choice with fewer labels is (sotu-party: on 2,485 labels 0.8216, on all 2,762 0.8276).
-            Dataset all = data.train().subset(data.train().name() + "+validation", java.util.stream.Stream.concat(
-                    data.train().examples().stream(), validation.examples().stream()).toList());
+            Dataset all = data.train().plus(data.train().name() + "+validation", validation);
             Splits3 refit = new Splits3(all, null, data.test(), data.skipped(), data.skipReasons(), data.unlabeled(),
                     data.duplicatesKeptTogether(), data.trainTestDuplicates(), data.unread(), data.extra());
             selection.put("refit", "the linear model fitted again on the training and validation parts together (" + all.size() + " labels)");
