@@ -325,7 +325,8 @@ public final class TrainJob {
                 selection.put("model_with_pseudo_labels", AutoSelect.name(withPseudoLabels));
                 spec = spec.withModel(withPseudoLabels);
             }
-            data = data.withTrain(capForKernel(spec.model(), data.train(), spread, spec.train().seed()));
+            data = data.withTrain(capForKernel(spec.model(), data.train(), spread, data.extra() == null ? 0 : data.extra().size(),
+                    spec.train().seed()));
             spec = spec.withoutSelfTraining();
         }
         if (spec.model() instanceof dev.distillery.model.SvmSpec svmSpec && svmSpec.capacity() < data.trainWithExtra().size()) {
@@ -370,12 +371,13 @@ public final class TrainJob {
 
     /**
      * The svm's kernel grows with the square of its training set: where the labels plus their pseudo-labels are more than
-     * one fit can afford ({@link AutoSelect#MAX_KERNEL_WORK}), every label is kept and a seeded random sample of the
-     * pseudo-labels fills the rest, and the report says how many. Other models take all of them.
+     * one fit can afford ({@link AutoSelect#MAX_KERNEL_WORK}) beside the {@code extra} examples the fit adds, every label
+     * is kept and a seeded random sample of the pseudo-labels fills the rest, and the report says how many. Other models
+     * take all of them.
      */
-    private Dataset capForKernel(ModelSpec model, Dataset labeled, LabelSpreading.Outcome spread, long seed) {
+    private Dataset capForKernel(ModelSpec model, Dataset labeled, LabelSpreading.Outcome spread, int extra, long seed) {
         Dataset train = spread.train();
-        int affordable = SvmFit.affordableExamples(train.schema(), AutoSelect.MAX_KERNEL_WORK);
+        int affordable = SvmFit.affordableExamples(train.schema(), AutoSelect.MAX_KERNEL_WORK) - extra;
         if (!(model instanceof dev.distillery.model.SvmSpec) || train.size() <= affordable) {
             return train;
         }
