@@ -34,11 +34,11 @@ import java.util.function.Consumer;
 public final class TrainJob {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The data a job trains and tests on, after splitting, with counts of skipped records. */
     /**
-     * The job's data. {@code extra}: the labeled examples of {@code --extra} (synthetic ones, say), or null; they join
-     * only the final fit ({@link #trainWithExtra}). Every choice (the family, C, the spreading check, the validation
-     * duel) is made on {@code train} alone: an extra example derived from a held-out one would be scored from memory.
+     * The data a job trains and tests on, after splitting, with counts of skipped records. {@code extra}: the labeled
+     * examples of {@code --extra} (synthetic ones, say), or null; they join only the final fit ({@link #trainWithExtra}).
+     * Every choice (the family, C, the spreading check, the validation duel) is made on {@code train} alone: an extra
+     * example derived from a held-out one would be scored from memory.
      */
     public record Splits3(Dataset train, Dataset validation, Dataset test, int skipped, List<String> skipReasons,
             Dataset unlabeled, int duplicatesKeptTogether, int trainTestDuplicates, Unread unread, Dataset extra) {
