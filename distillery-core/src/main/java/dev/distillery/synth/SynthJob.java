@@ -142,16 +142,17 @@ public final class SynthJob {
             candidates.addAll(generators.get(g).generate(seedExamples, labels, n, rng));
         }
         VerifierChain.Report<T> report;
+        java.util.function.Function<List<T>, float[][]> teacherProbabilities = xs -> {
+            List<Example> batch = new ArrayList<>(xs.size());
+            for (int i = 0; i < xs.size(); i++) {
+                batch.add(maker.make("candidate-" + i, xs.get(i), null));
+            }
+            return teacher.probabilities(batch, 256);
+        };
         if (spec.verify()) {
             real.forEach(e -> realIndex.add(content.apply(e)));
             List<Verifier<T>> checks = new ArrayList<>(extra);
-            checks.add(Verifiers.teacherAgreement(xs -> {
-                List<Example> batch = new ArrayList<>(xs.size());
-                for (int i = 0; i < xs.size(); i++) {
-                    batch.add(maker.make("candidate-" + i, xs.get(i), null));
-                }
-                return teacher.probabilities(batch, 256);
-            }, spec.minConfidence(), schema.labels()));
+            checks.add(Verifiers.teacherAgreement(teacherProbabilities, spec.minConfidence(), schema.labels()));
             checks.add(Verifiers.notNearReal(realIndex, spec.leakage()));
             report = new VerifierChain<>(checks, new Novelty<>(acceptedIndex, spec.novelty())).verify(candidates, 512);
         } else {
@@ -166,7 +167,47 @@ public final class SynthJob {
         writeVerdicts(run.dir().resolve("verdicts.jsonl"), report, schema);
         report.byGenerator().forEach((g, m) -> log.accept(String.format("%s: %s of %s accepted (%.1f%%); rejected by %s", g,
                 m.get("accepted"), m.get("candidates"), 100 * (double) m.get("acceptance_rate"), byVerifier(m))));
+        String advice = teacherRejectedAll(report, spec.minConfidence(), schema.numClasses(), judged -> {
+            float[][] p = teacherProbabilities.apply(judged.stream().map(Candidate::example).toList());
+            double most = 0;
+            for (int j = 0; j < p.length; j++) {
+                most = Math.max(most, p[j][judged.get(j).label()]);
+            }
+            return most;
+        });
+        if (advice != null) {
+            log.accept(advice);
+        }
         return new Outcome(run, output, seeds.size(), report, accepted.size());
+    }
+
+    /**
+     * Where the teacher rejected every candidate that reached it, why and what to try, or null: a teacher trained on a
+     * few labels spreads its probability over the classes and reaches a fixed --min-confidence on nothing, which
+     * otherwise reads like a generator that made only bad candidates.
+     */
+    static <T> String teacherRejectedAll(VerifierChain.Report<T> report, double minConfidence, int classes,
+            java.util.function.ToDoubleFunction<List<Candidate<T>>> mostConfident) {
+        int otherLabel = 0;
+        List<Candidate<T>> judged = new ArrayList<>();
+        for (VerifierChain.Outcome<T> o : report.outcomes()) {
+            if (o.accepted()) {
+                return null;
+            }
+            if ("teacher".equals(o.rejectedBy())) {
+                judged.add(o.candidate());
+                otherLabel += o.reason().startsWith(Verifiers.TEACHER_OTHER_LABEL) ? 1 : 0;
+            }
+        }
+        if (judged.isEmpty()) {
+            return null;
+        }
+        return String.format("the teacher accepted none of the %,d candidates it judged: %,d it gives another label, %,d it gives "
+                + "theirs below --min-confidence %s (the highest probability it gives any candidate's own label: %.2f; guessing "
+                + "among %d classes gives %.2f). A teacher trained on few labels is unsure of everything; try a lower "
+                + "--min-confidence, and compare training with and without the result (train --extra) before keeping it",
+                judged.size(), otherLabel, judged.size() - otherLabel, minConfidence, mostConfident.applyAsDouble(judged), classes,
+                1.0 / classes);
     }
 
     /** Rejections summed per verifier ("teacher", "leakage", ...), for a line a person can read. */

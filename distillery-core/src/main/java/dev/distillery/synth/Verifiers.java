@@ -10,6 +10,9 @@ import java.util.function.Function;
 public final class Verifiers {
     private Verifiers() {}
 
+    /** How the teacher's reason begins when it gives a candidate another label than the intended one. */
+    static final String TEACHER_OTHER_LABEL = "teacher predicts ";
+
     /**
      * The teacher must predict the intended label with at least {@code minConfidence}: a generated "sneaker"
      * that the teacher sees as a sandal, or sees as a sneaker only by a hair, does not teach "sneaker".
@@ -35,7 +38,7 @@ public final class Verifiers {
                     }
                     int want = candidates.get(i).label();
                     if (top != want) {
-                        out.add("teacher predicts " + classNames.get(top) + ", not " + classNames.get(want));
+                        out.add(TEACHER_OTHER_LABEL + classNames.get(top) + ", not " + classNames.get(want));
                     } else if (p[want] < minConfidence) {
                         out.add("teacher confidence below " + minConfidence);
                     } else {

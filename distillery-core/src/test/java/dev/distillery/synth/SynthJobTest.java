@@ -46,6 +46,25 @@ class SynthJobTest {
     }
 
     @Test
+    void aTeacherThatRejectsEveryCandidateSaysWhyAndWhatToTry() {
+        Candidate<String> c = new Candidate<>("text", 0, "eda");
+        VerifierChain.Report<String> none = new VerifierChain.Report<>(List.of(
+                new VerifierChain.Outcome<>(c, "quality", "too short"),
+                new VerifierChain.Outcome<>(c, "teacher", "teacher predicts b, not a"),
+                new VerifierChain.Outcome<>(c, "teacher", "teacher confidence below 0.9"),
+                new VerifierChain.Outcome<>(c, "teacher", "teacher confidence below 0.9")));
+        assertThat(SynthJob.teacherRejectedAll(none, 0.9, 4, judged -> judged.size() / 10.0))
+                .contains("none of the 3 candidates it judged")
+                .contains("1 it gives another label").contains("2 it gives theirs below --min-confidence 0.9")
+                .contains("any candidate's own label: 0.30; guessing among 4 classes gives 0.25");
+        VerifierChain.Report<String> one = new VerifierChain.Report<>(List.of(
+                new VerifierChain.Outcome<>(c, "teacher", "teacher confidence below 0.9"), new VerifierChain.Outcome<>(c, null, null)));
+        assertThat(SynthJob.teacherRejectedAll(one, 0.9, 4, judged -> 1)).as("one accepted").isNull();
+        VerifierChain.Report<String> others = new VerifierChain.Report<>(List.of(new VerifierChain.Outcome<>(c, "leakage", "near copy")));
+        assertThat(SynthJob.teacherRejectedAll(others, 0.9, 4, judged -> 1)).as("the teacher rejected none").isNull();
+    }
+
+    @Test
     void theTeacherRejectsFlipsThatChangeTheClassAndTheRestIsWritten() throws Exception {
         Dataset data = halves(60, 1);
         Path dataFile = dir.resolve("halves.jsonl");
