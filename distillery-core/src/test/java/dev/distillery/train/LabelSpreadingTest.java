@@ -165,10 +165,41 @@ class LabelSpreadingTest {
         assertThat(trainSizes).hasSize(6).contains(6).anyMatch(n -> n > 6 + 150);
         assertThat(used.report()).containsEntry("pseudo_label_share", 1.0);
         assertThat(used.train().size()).isEqualTo(9 + 171);
+        // Hurt by them, on a graph where spreading alone is right on every held-out label: as good as the labels
+        // alone, so its pseudo-labels are still used.
         LabelSpreading.FoldScorer hurtByThem = (train, held) -> train.size() > 9 ? 0 : held.size();
-        LabelSpreading.Outcome refused = LabelSpreading.pseudoLabel(parts.first(), unlabeled, Double.NaN, hurtByThem, 1, TrainListener.NONE);
-        assertThat(refused.report()).containsEntry("used", false);
-        assertThat(refused.train().size()).isEqualTo(9);
+        LabelSpreading.Outcome asGood = LabelSpreading.pseudoLabel(parts.first(), unlabeled, Double.NaN, hurtByThem, 1, TrainListener.NONE);
+        assertThat(asGood.report()).containsEntry("cv_accuracy", 1.0).containsEntry("labels_alone_cv_accuracy", 1.0)
+                .containsEntry("used", true);
+    }
+
+    @Test
+    void whereTheModelDoesWorseWithThePseudoLabelsTheyAreUsedOnlyIfSpreadingAloneDoesAsWellAsTheLabelsAlone() {
+        // Two overlapping classes: spreading alone is right on most held-out labels, not all.
+        Random rng = new Random(3);
+        List<Example> ex = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            int c = i % 2;
+            ex.add(Example.dense("p" + i, new float[] {(float) (rng.nextGaussian() + 1.5 * c), (float) rng.nextGaussian()},
+                    c == 0 ? "a" : "b", "overlap"));
+        }
+        Dataset data = Dataset.infer("overlap", ex, List.of(2L));
+        Splits.Pair parts = Splits.labeledSubset(data, 30, 1);
+        Dataset unlabeled = parts.second().subset("u", parts.second().examples().stream().map(e -> e.withLabel(null)).toList());
+        // Stand-in models: each is right on a share of each fold's held-out labels, a little less with the pseudo-labels.
+        java.util.function.ToIntBiFunction<Integer, Integer> share = (held, fifths) -> held * fifths / 5;
+        LabelSpreading.Outcome probe = LabelSpreading.pseudoLabel(parts.first(), unlabeled, Double.NaN,
+                (train, held) -> share.applyAsInt(held.size(), train.size() > 30 ? 4 : 5), 1, TrainListener.NONE);
+        double spreadAlone = (double) probe.report().get("cv_accuracy");
+        assertThat(spreadAlone).isGreaterThan(0.5).isLessThan(1.0);
+        assertThat(probe.report()).containsEntry("labels_alone_cv_accuracy", 1.0).containsEntry("used", false);
+        assertThat(probe.train().size()).isEqualTo(30);
+        // The labels alone right on fewer than spreading: the pseudo-labels are used though the model scores lower with them.
+        LabelSpreading.Outcome used = LabelSpreading.pseudoLabel(parts.first(), unlabeled, Double.NaN,
+                (train, held) -> train.size() > 30 ? 0 : (int) Math.floor(held.size() * spreadAlone * 0.9), 1, TrainListener.NONE);
+        assertThat((double) used.report().get("labels_alone_cv_accuracy")).isLessThanOrEqualTo(spreadAlone);
+        assertThat(used.report()).containsEntry("model_with_pseudo_labels_cv_accuracy", 0.0).containsEntry("used", true);
+        assertThat(used.train().size()).isGreaterThan(30);
     }
 
     @Test
