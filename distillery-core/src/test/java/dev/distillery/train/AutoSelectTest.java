@@ -16,11 +16,29 @@ class AutoSelectTest {
         assertThat(AutoSelect.forPseudoLabels(LinearSpec.DEFAULT, null)).isEqualTo(
                 new LinearSpec(LinearSpec.DEFAULT.width(), null, LinearSpec.Loss.LOGISTIC));
         LinearSpec chosenLogistic = LinearSpec.DEFAULT.withSettings(LinearSpec.Loss.LOGISTIC, 1);
-        assertThat(AutoSelect.forPseudoLabels(chosenLogistic, logistic)).isEqualTo(chosenLogistic);
+        assertThat(AutoSelect.forPseudoLabels(chosenLogistic, null)).isEqualTo(chosenLogistic);
+        // A chosen logistic model takes the pseudo-labels' C too: the same C, unless no C beat guessing.
+        assertThat(AutoSelect.forPseudoLabels(chosenLogistic, logistic)).isEqualTo(logistic);
         assertThat(AutoSelect.forPseudoLabels(MlpSpec.DEFAULT, logistic)).isEqualTo(MlpSpec.DEFAULT);
         assertThat(AutoSelect.name(logistic)).isEqualTo("linear (logistic C 100)");
         assertThat(AutoSelect.name(hinge)).isEqualTo("linear (squared hinge C 10)");
         assertThat(AutoSelect.name(LinearSpec.DEFAULT)).isEqualTo("linear");
+    }
+
+    @Test
+    void thePseudoLabelsTakeTheCrossValidatedCUnlessNoCBeatGuessingTheCommonestClass() {
+        java.util.List<dev.distillery.data.Example> ex = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            ex.add(dev.distillery.data.Example.dense("p" + i, new float[] {i}, i < 17 ? "a" : i < 28 ? "b" : "c", "t"));
+        }
+        dev.distillery.data.Dataset labeled = dev.distillery.data.Dataset.infer("t", ex, java.util.List.of(1L));
+        java.util.Map<LinearFit.Setting, Double> cv = new java.util.LinkedHashMap<>();
+        for (double c : LinearFit.C_GRID) {
+            cv.put(new LinearFit.Setting(LinearSpec.Loss.LOGISTIC, c), 17 / 40.0); // every C at the commonest class's share
+        }
+        assertThat(AutoSelect.pseudoLabelC(cv, labeled)).isEqualTo(LinearFit.FALLBACK_C);
+        cv.put(new LinearFit.Setting(LinearSpec.Loss.LOGISTIC, 10), 18 / 40.0);
+        assertThat(AutoSelect.pseudoLabelC(cv, labeled)).isEqualTo(10);
     }
 
     @Test
