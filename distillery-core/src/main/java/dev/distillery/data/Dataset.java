@@ -140,6 +140,11 @@ public final class Dataset {
         return counts;
     }
 
+    /** The share of the commonest label among the examples: the accuracy of always guessing it (0 when empty). */
+    public double commonestLabelShare() {
+        return size() == 0 ? 0 : labelCounts().values().stream().mapToInt(Integer::intValue).max().orElse(0) / (double) size();
+    }
+
     @Override
     public String toString() {
         return "Dataset{" + name + ", " + size() + " examples, " + schema.kind() + ", labels=" + schema.labels() + "}";

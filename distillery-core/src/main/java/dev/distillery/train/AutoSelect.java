@@ -208,7 +208,7 @@ public final class AutoSelect {
      */
     static double pseudoLabelC(Map<LinearFit.Setting, Double> logisticCv, Dataset labeled) {
         LinearFit.Setting best = LinearFit.best(logisticCv);
-        double guessing = labeled.labelCounts().values().stream().mapToInt(Integer::intValue).max().orElse(0) / (double) labeled.size();
+        double guessing = labeled.commonestLabelShare();
         return logisticCv.get(best) > guessing + 1e-12 ? best.c() : LinearFit.FALLBACK_C;
     }
 

@@ -182,7 +182,7 @@ public final class LabelSpreading {
         report.put("labels_alone_cv_accuracy", supervisedAccuracy);
         // With the model's own check, its accuracy with the pseudo-labels is what competes; else spreading's own.
         double candidate = model != null ? withPseudoLabels : spreadAccuracy;
-        double majority = labeled.labelCounts().values().stream().mapToInt(Integer::intValue).max().orElse(0) / (double) labeled.size();
+        double majority = labeled.commonestLabelShare();
         boolean informative = Double.isNaN(spreadAccuracy) || spreadAccuracy > majority;
         boolean spreadingAsGood = model != null && spreadAccuracy >= supervisedAccuracy && candidate < supervisedAccuracy;
         boolean use = Double.isNaN(candidate) || Double.isNaN(supervisedAccuracy)

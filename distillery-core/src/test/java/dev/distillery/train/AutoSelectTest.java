@@ -2,8 +2,14 @@ package dev.distillery.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.distillery.data.Dataset;
+import dev.distillery.data.Example;
 import dev.distillery.model.LinearSpec;
 import dev.distillery.model.MlpSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AutoSelectTest {
@@ -27,12 +33,12 @@ class AutoSelectTest {
 
     @Test
     void thePseudoLabelsTakeTheCrossValidatedCUnlessNoCBeatGuessingTheCommonestClass() {
-        java.util.List<dev.distillery.data.Example> ex = new java.util.ArrayList<>();
+        List<Example> ex = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            ex.add(dev.distillery.data.Example.dense("p" + i, new float[] {i}, i < 17 ? "a" : i < 28 ? "b" : "c", "t"));
+            ex.add(Example.dense("p" + i, new float[] {i}, i < 17 ? "a" : i < 28 ? "b" : "c", "t"));
         }
-        dev.distillery.data.Dataset labeled = dev.distillery.data.Dataset.infer("t", ex, java.util.List.of(1L));
-        java.util.Map<LinearFit.Setting, Double> cv = new java.util.LinkedHashMap<>();
+        Dataset labeled = Dataset.infer("t", ex, List.of(1L));
+        Map<LinearFit.Setting, Double> cv = new LinkedHashMap<>();
         for (double c : LinearFit.C_GRID) {
             cv.put(new LinearFit.Setting(LinearSpec.Loss.LOGISTIC, c), 17 / 40.0); // every C at the commonest class's share
         }
