@@ -103,6 +103,28 @@ class SvmFitTest {
     }
 
     @Test
+    void settingsThatTieInHeldOutMistakesGoToTheDefaultsNotToTheLargestC() {
+        // Two blobs far apart: every C with the default gamma and a ten times wider kernel labels every held-out point
+        // right, so the mistakes cannot choose; the held-out hinge alone chose C 100 here.
+        Random rng = new Random(3);
+        List<Example> ex = new ArrayList<>();
+        for (int c = 0; c < 2; c++) {
+            for (int i = 0; i < 12; i++) {
+                ex.add(Example.dense("b" + c + "-" + i, new float[] {(float) ((c == 0 ? -3 : 3) + rng.nextGaussian() * 0.5),
+                        (float) (rng.nextGaussian() * 0.5)}, "blob" + c, "blobs"));
+            }
+        }
+        Dataset data = Dataset.infer("blobs", ex, List.of(2L));
+        SvmFit.Search search = SvmFit.crossValidate(data.schema(), data, 4, 42, SvmFit.C_GRID, new double[] {0.05, 0.5});
+        assertThat(search.table()).hasSize(SvmFit.C_GRID.length * 2).allSatisfy((setting, accuracy) ->
+                assertThat(accuracy).as(setting).isEqualTo(1.0));
+        assertThat(search.c()).isEqualTo(1.0);
+        assertThat(search.gamma()).isEqualTo(0.5);
+        assertThat(SvmFit.distanceFromDefaults(1, 0.5, 2)).isZero();
+        assertThat(SvmFit.distanceFromDefaults(100, 0.05, 2)).isCloseTo(3.0, org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
     void autoChoosesTheKernelWhereOnlyItFitsAndTheSameSeedGivesTheSameChoice() {
         Dataset data = rings(30, 2, 4);
         AutoSelect.Choice a = AutoSelect.choose(data, TrainConfig.defaults(), TrainListener.NONE);
