@@ -6,6 +6,7 @@ import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
 import dev.distillery.model.LinearSpec;
 import dev.distillery.model.MlpSpec;
+import dev.distillery.model.SvmSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +46,21 @@ class AutoSelectTest {
         assertThat(AutoSelect.pseudoLabelC(cv, labeled)).isEqualTo(LinearFit.FALLBACK_C);
         cv.put(new LinearFit.Setting(LinearSpec.Loss.LOGISTIC, 10), 18 / 40.0);
         assertThat(AutoSelect.pseudoLabelC(cv, labeled)).isEqualTo(10);
+    }
+
+    @Test
+    void aTieBetweenTheLinearModelAndTheSvmGoesToTheSvmOtherTiesToTheEarlierCandidate() {
+        LinearSpec linear = LinearSpec.DEFAULT.withSettings(LinearSpec.Loss.LOGISTIC, 1.0);
+        var svm = SvmSpec.DEFAULT.withSettings(1.0, 0.1);
+        AutoSelect.Score linearAt = new AutoSelect.Score("linear", linear, 0.9, 5);
+        AutoSelect.Score svmTied = new AutoSelect.Score("svm", svm, 0.9, 5);
+        AutoSelect.Score svmLower = new AutoSelect.Score("svm", svm, 0.85, 5);
+        AutoSelect.Score mlpTied = new AutoSelect.Score("mlp", MlpSpec.DEFAULT, 0.9, 3);
+        AutoSelect.Score mlpHigher = new AutoSelect.Score("mlp", MlpSpec.DEFAULT, 0.95, 3);
+        assertThat(AutoSelect.best(List.of(linearAt, svmTied, mlpTied))).isSameAs(svmTied);
+        assertThat(AutoSelect.best(List.of(linearAt, svmLower, mlpTied))).isSameAs(linearAt);
+        assertThat(AutoSelect.best(List.of(linearAt, mlpTied))).isSameAs(linearAt);
+        assertThat(AutoSelect.best(List.of(linearAt, svmTied, mlpHigher))).isSameAs(mlpHigher);
     }
 
     @Test
