@@ -201,9 +201,8 @@ public final class AutoSelect {
      * default width also fits where the classes are not linearly separable. Other ties go to the earlier candidate (the
      * linear model first: cheapest to train and to run). Measured on other labeled draws than the suite's (seeds 1, 2
      * and 4-8; for iris also 42) of wine, breast-cancer, digits and iris, 73 cells with 11 to 100 labels, against the
-     * linear model on ties:
-     * +1.1 points of test accuracy on average (wine 13 labels +1.9, 30 +3.8, 100 +1.9; iris 11 +4.2; digits 100 +1.1;
-     * breast-cancer 20 -0.9, 43 -0.2; the others within 0.4).
+     * linear model on ties: +1.1 points of test accuracy on average (wine 13 labels +1.9, 30 +3.8, 100 +1.9; iris 11
+     * +4.2; digits 100 +1.1; breast-cancer 20 -0.9, 43 -0.2; the others within 0.4).
      */
     static Score best(List<Score> table) {
         Score chosen = table.get(0);
