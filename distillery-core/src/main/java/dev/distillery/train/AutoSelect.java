@@ -247,6 +247,17 @@ public final class AutoSelect {
         return linear.loss() == LinearSpec.Loss.LOGISTIC ? chosen : new LinearSpec(linear.width(), null, LinearSpec.Loss.LOGISTIC);
     }
 
+    /**
+     * Why {@link #forPseudoLabels} trains something other than {@code chosen}, a linear model: the logistic loss in place
+     * of the squared hinge, or, for a chosen logistic model, the C it takes where no C beat guessing ({@link
+     * #pseudoLabelC}), the only two ways the two can differ.
+     */
+    static String whyForPseudoLabels(ModelSpec chosen) {
+        return chosen instanceof LinearSpec linear && linear.loss() == LinearSpec.Loss.LOGISTIC
+                ? "no C beat guessing the commonest class in the labels' cross-validation"
+                : "the logistic loss, which noisy labels pull less than the squared hinge";
+    }
+
     /** How tables and reports name a spec: a linear model by its setting ("linear (logistic C 10)"), others by the spec. */
     static String name(ModelSpec spec) {
         if (spec instanceof LinearSpec linear && linear.c() != null) {

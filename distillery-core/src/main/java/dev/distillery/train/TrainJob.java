@@ -320,11 +320,8 @@ public final class TrainJob {
             selection = selection == null ? new LinkedHashMap<>() : selection;
             selection.put("label_spreading", spread.report());
             if (spread.train().size() > data.train().size() && !withPseudoLabels.equals(spec.model())) {
-                boolean sameLoss = spec.model() instanceof dev.distillery.model.LinearSpec chosen
-                        && chosen.loss() == dev.distillery.model.LinearSpec.Loss.LOGISTIC;
-                listener.onMessage("label spreading: training " + AutoSelect.name(withPseudoLabels) + " on the labels and pseudo-labels "
-                        + (sameLoss ? "(no C beat guessing the commonest class in the labels' cross-validation)"
-                                : "(the logistic loss, which noisy labels pull less than the squared hinge)"));
+                listener.onMessage("label spreading: training " + AutoSelect.name(withPseudoLabels) + " on the labels and pseudo-labels ("
+                        + AutoSelect.whyForPseudoLabels(spec.model()) + ")");
                 selection.put("model_with_pseudo_labels", AutoSelect.name(withPseudoLabels));
                 spec = spec.withModel(withPseudoLabels);
             }

@@ -46,6 +46,8 @@ class AutoSelectTest {
         assertThat(AutoSelect.pseudoLabelC(cv, labeled)).isEqualTo(LinearFit.FALLBACK_C);
         cv.put(new LinearFit.Setting(LinearSpec.Loss.LOGISTIC, 10), 18 / 40.0);
         assertThat(AutoSelect.pseudoLabelC(cv, labeled)).isEqualTo(10);
+        assertThat(AutoSelect.whyForPseudoLabels(LinearSpec.DEFAULT.withSettings(LinearSpec.Loss.LOGISTIC, 0.01))).startsWith("no C beat guessing");
+        assertThat(AutoSelect.whyForPseudoLabels(LinearSpec.DEFAULT.withSettings(LinearSpec.Loss.SQUARED_HINGE, 10))).startsWith("the logistic loss");
     }
 
     @Test
