@@ -41,14 +41,14 @@ public final class NgramFeaturizer implements Featurizer {
         return new Shape(batchSize, 8);
     }
 
-    /** The texts as bags of n-gram ids ({@link SparseBags}): the batch's distinct ids and each text's weights on them. */
+    /** The texts as bags of n-gram ids ({@link TextBags}): each text's ids and where they start. */
     @Override
     public NDList batch(NDManager manager, List<Example> examples, boolean training, Random rng) {
         List<long[]> ids = new ArrayList<>(examples.size());
         for (Example e : examples) {
             ids.add(training ? cachedIds(e.text()) : ids(e.text()));
         }
-        return SparseBags.of(manager, ids);
+        return TextBags.of(manager, ids);
     }
 
     private long[] cachedIds(String text) {

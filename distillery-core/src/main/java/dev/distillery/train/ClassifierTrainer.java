@@ -256,8 +256,7 @@ public final class ClassifierTrainer {
         for (RowSparseTable sparse : tables) {
             RowSparseTable.Rows rows = sparse.takeRows();
             if (rows != null) {
-                optimizer.updateRows(rows.table().getId(), rows.table().getArray(), rows.ids(), rows.values(),
-                        rows.values().getGradient());
+                optimizer.updateRows(rows.table().getId(), rows.table().getArray(), rows);
             }
         }
     }

@@ -191,16 +191,25 @@ class ClassifierTrainerTest {
 
     @Test
     void aResumedRunEndsWithTheUninterruptedRunsWeightsAndLosses() {
-        Dataset d = TestData.bars(40, 6);
-        CnnSpec spec = new CnnSpec(16, 2, 32, 0.3f, true); // dropout and augmentation: random streams must come back too
+        // Dropout and augmentation: random streams must come back too.
+        assertResumedRunMatches(new CnnSpec(16, 2, 32, 0.3f, true), TestData.bars(40, 6), dir.resolve("cnn"));
+    }
+
+    @Test
+    void aResumedNgramRunEndsWithTheUninterruptedRunsWeightsAndLosses() {
+        // The table's rows are updated outside DJL's optimizer, with their moments in the optimizer's own state.
+        assertResumedRunMatches(new NgramBagSpec(8, 4096, 2, 100), TestData.texts(60, 3), dir.resolve("ngram"));
+    }
+
+    private void assertResumedRunMatches(dev.distillery.model.ModelSpec spec, Dataset d, Path runs) {
         TrainConfig cfg = config(6, 1e-2f);
         TrainResult whole;
         float[] wholeWeights;
         try (Classifier c = Classifier.create(spec, d.schema())) {
-            whole = new ClassifierTrainer(cfg, null, dir.resolve("whole")).train(c, d, null);
+            whole = new ClassifierTrainer(cfg, null, runs.resolve("whole")).train(c, d, null);
             wholeWeights = weights(c);
         }
-        Path checkpoints = dir.resolve("interrupted");
+        Path checkpoints = runs.resolve("interrupted");
         List<String> messages = new ArrayList<>();
         try (Classifier c = Classifier.create(spec, d.schema())) {
             assertThatThrownBy(() -> new ClassifierTrainer(cfg, killedAt(4, messages), checkpoints).train(c, d, null))
