@@ -137,29 +137,24 @@ final class HashedBagBlock extends AbstractBlock implements RowSparseTable {
 
         /** Adds each row's {@code values} to the {@code sums} of the texts holding it, weighted: the texts' means. */
         void spread(float[] values, float[] sums, int dim) {
-            for (int r = 0; r < rows.length; r++) {
-                int in = r * dim;
-                for (int k = start[r]; k < start[r + 1]; k++) {
-                    int t = textOf[k];
-                    float weight = weights[t];
-                    int out = t * dim;
-                    for (int j = 0; j < dim; j++) {
-                        sums[out + j] += weight * values[in + j];
-                    }
-                }
-            }
+            addPairs(values, sums, dim, true);
         }
 
         /** The transpose of {@link #spread}: adds to each row's {@code sums} the texts' {@code values} it was read by. */
         void gather(float[] values, float[] sums, int dim) {
+            addPairs(values, sums, dim, false);
+        }
+
+        /** For each (row, text) pair, weighted by the text's weight: row into text, or text into row. */
+        private void addPairs(float[] from, float[] into, int dim, boolean rowToText) {
             for (int r = 0; r < rows.length; r++) {
-                int out = r * dim;
                 for (int k = start[r]; k < start[r + 1]; k++) {
                     int t = textOf[k];
                     float weight = weights[t];
-                    int in = t * dim;
+                    int in = (rowToText ? r : t) * dim;
+                    int out = (rowToText ? t : r) * dim;
                     for (int j = 0; j < dim; j++) {
-                        sums[out + j] += weight * values[in + j];
+                        into[out + j] += weight * from[in + j];
                     }
                 }
             }
