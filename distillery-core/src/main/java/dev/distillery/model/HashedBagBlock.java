@@ -74,7 +74,7 @@ final class HashedBagBlock extends AbstractBlock implements RowSparseTable {
             return null;
         }
         float[] gradients = new float[pass.values().length];
-        pass.bags().gather(pass.means().getGradient().toFloatArray(), gradients, dim);
+        pass.bags().collect(pass.means().getGradient().toFloatArray(), gradients, dim);
         return new Rows(table, pass.bags().rows(), pass.values(), gradients);
     }
 
@@ -141,7 +141,7 @@ final class HashedBagBlock extends AbstractBlock implements RowSparseTable {
         }
 
         /** The transpose of {@link #spread}: adds to each row's {@code sums} the texts' {@code values} it was read by. */
-        void gather(float[] values, float[] sums, int dim) {
+        void collect(float[] values, float[] sums, int dim) {
             addPairs(values, sums, dim, false);
         }
 

@@ -9,7 +9,7 @@ import java.nio.FloatBuffer;
 
 /**
  * The memory of a float32 CPU tensor as a Java buffer that reads and writes the tensor itself, not a copy. For work on
- * a few rows of a large tensor (the hashed n-gram table: a batch reads about 24,000 of its 131,072 rows) one bulk copy
+ * a few rows of a large tensor (the hashed n-gram table: a batch reads about 19,000 of its 131,072 rows) one bulk copy
  * per row costs less than the engine's gather and scatter kernels, each a native call with its own index tensor.
  *
  * <p>The view is valid only while the tensor lives: take it afresh for each use, never keep it.
