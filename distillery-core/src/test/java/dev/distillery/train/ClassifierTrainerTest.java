@@ -12,6 +12,7 @@ import dev.distillery.data.Splits;
 import dev.distillery.model.Classifier;
 import dev.distillery.model.CnnSpec;
 import dev.distillery.model.MlpSpec;
+import dev.distillery.model.ModelSpec;
 import dev.distillery.model.NgramBagSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -201,7 +202,7 @@ class ClassifierTrainerTest {
         assertResumedRunMatches(new NgramBagSpec(8, 4096, 2, 100), TestData.texts(60, 3), dir.resolve("ngram"));
     }
 
-    private void assertResumedRunMatches(dev.distillery.model.ModelSpec spec, Dataset d, Path runs) {
+    private void assertResumedRunMatches(ModelSpec spec, Dataset d, Path runs) {
         TrainConfig cfg = config(6, 1e-2f);
         TrainResult whole;
         float[] wholeWeights;
