@@ -256,7 +256,7 @@ public final class ClassifierTrainer {
         for (RowSparseTable sparse : tables) {
             RowSparseTable.Rows rows = sparse.takeRows();
             if (rows != null) {
-                optimizer.updateRows(rows.table().getId(), rows.table().getArray(), rows);
+                optimizer.updateRows(rows);
             }
         }
     }

@@ -60,16 +60,18 @@ final class ResumableOptimizer extends Optimizer {
     }
 
     /**
-     * The same update for the rows {@code rows.ids()} of {@code table} alone: {@code rows.values()} holds them as the step
-     * read them (updated here and written back) and {@code rows.gradients()} their gradients. Rows a step did not read
-     * keep their weights and moments (lazy Adam, as fastText and TensorFlow's LazyAdam treat embeddings). The update
-     * runs in Java, on copies of the rows read from and written back to the table's and the moments' own memory
-     * ({@link TensorMemory}): with about 19,000 rows of 32 floats a step, scattered over a 16 MB table, the time goes to
-     * fetching rows from memory, not to the arithmetic, and the engine's gather and scatter kernels fetched each row
-     * several times. For the same reason a row's moments sit side by side (one tensor of rows [first | second]). It is
-     * the arithmetic of the engine's kernels in {@link #step}, term for term.
+     * The same update for the rows {@code rows.ids()} of the table {@code rows.table()} alone: {@code rows.values()}
+     * holds them as the step read them (updated here and written back) and {@code rows.gradients()} their gradients
+     * (consumed: rescaled in place). Rows a step did not read keep their weights and moments (lazy Adam, as fastText and
+     * TensorFlow's LazyAdam treat embeddings). The update runs in Java, on copies of the rows read from and written back
+     * to the table's and the moments' own memory ({@link TensorMemory}): with about 19,000 rows of 32 floats a step,
+     * scattered over a 16 MB table, the time goes to fetching rows from memory, not to the arithmetic, and the engine's
+     * gather and scatter kernels fetched each row several times. For the same reason a row's moments sit side by side
+     * (one tensor of rows [first | second]). It is the arithmetic of the engine's kernels in {@link #step}, term for term.
      */
-    void updateRows(String parameterId, NDArray table, RowSparseTable.Rows rows) {
+    void updateRows(RowSparseTable.Rows rows) {
+        String parameterId = rows.table().getId();
+        NDArray table = rows.table().getArray();
         int width = Math.toIntExact(table.getShape().get(1));
         boolean adam = kind == TrainConfig.Optimizer.ADAM;
         int stride = adam ? 2 * width : width;
