@@ -6,6 +6,7 @@ import dev.distillery.data.Splits;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +17,18 @@ import java.util.Map;
  * the test set measures memory, not generalization, so every split keeps a group on one side ({@link #split}).
  */
 public final class DuplicateGroups {
-    private DuplicateGroups() {}
+    /** Each example's exact-duplicate key and near-duplicate sketch, by identity: the job's data sets share examples. */
+    private final Map<Example, Keys> keys = new IdentityHashMap<>();
+    private final NearDedup near = NearDedup.defaults();
+
+    private record Keys(Object exact, NearDedup.Sketch sketch) {}
+
+    /**
+     * Groupings that remember each example's keys, for a job that groups several data sets sharing examples (a test
+     * split, then a validation split of its training part, then the leak check over all of them): normalizing and
+     * shingling a text, most of the cost, then happens once per example instead of once per grouping.
+     */
+    public DuplicateGroups() {}
 
     /** A split that kept each duplicate group on one side. */
     public record Split(Splits.Pair parts, int groups, int examplesInGroups) {
@@ -30,24 +42,30 @@ public final class DuplicateGroups {
 
     /** The group of each example, by position: equal numbers are duplicates (transitively). */
     public static int[] of(Dataset data) {
+        return new DuplicateGroups().groups(data);
+    }
+
+    /** {@link #of}, with the keys of examples seen before reused. */
+    public int[] groups(Dataset data) {
         List<Example> examples = data.examples();
+        Keys[] each = keysOf(examples);
         int[] parent = new int[examples.size()];
         for (int i = 0; i < parent.length; i++) {
             parent[i] = i;
         }
         Map<Object, Integer> firstWithKey = new HashMap<>();
         for (int i = 0; i < examples.size(); i++) {
-            Example e = examples.get(i);
-            Object key = e.isText() ? ExactDedup.key(e.text()) : new FeatureKey(e.features());
-            Integer first = firstWithKey.putIfAbsent(key, i);
+            Integer first = firstWithKey.putIfAbsent(each[i].exact(), i);
             if (first != null) {
                 union(parent, first, i);
             }
         }
         if (!examples.isEmpty() && examples.get(0).isText()) {
-            List<String> texts = new ArrayList<>(examples.size());
-            examples.forEach(e -> texts.add(e.text()));
-            for (NearDedup.Pair p : NearDedup.defaults().pairs(texts)) {
+            List<NearDedup.Sketch> sketches = new ArrayList<>(examples.size());
+            for (Keys k : each) {
+                sketches.add(k.sketch());
+            }
+            for (NearDedup.Pair p : near.pairsOf(sketches)) {
                 union(parent, p.a(), p.b());
             }
         }
@@ -58,9 +76,36 @@ public final class DuplicateGroups {
         return group;
     }
 
+    /** The keys of {@code examples}, by position; those not seen before computed on the common pool's threads. */
+    private Keys[] keysOf(List<Example> examples) {
+        Keys[] each = new Keys[examples.size()];
+        List<Integer> unseen = new ArrayList<>();
+        for (int i = 0; i < each.length; i++) {
+            each[i] = keys.get(examples.get(i));
+            if (each[i] == null) {
+                unseen.add(i);
+            }
+        }
+        // Each example's keys are a pure function of it, so computing them in parallel changes no result.
+        unseen.parallelStream().forEach(i -> each[i] = keysOf(examples.get(i)));
+        for (int i : unseen) {
+            keys.put(examples.get(i), each[i]);
+        }
+        return each;
+    }
+
+    private Keys keysOf(Example e) {
+        return e.isText() ? new Keys(ExactDedup.key(e.text()), near.sketch(e.text())) : new Keys(new FeatureKey(e.features()), null);
+    }
+
     /** {@link Splits#split} with every duplicate group kept on one side. */
     public static Split split(Dataset data, double fraction, long seed, String firstName, String secondName) {
-        int[] groups = of(data);
+        return new DuplicateGroups().splitOf(data, fraction, seed, firstName, secondName);
+    }
+
+    /** {@link #split}, with the keys of examples seen before reused. */
+    public Split splitOf(Dataset data, double fraction, long seed, String firstName, String secondName) {
+        int[] groups = groups(data);
         Map<Integer, Integer> sizes = new HashMap<>();
         for (int g : groups) {
             sizes.merge(g, 1, Integer::sum);
@@ -76,12 +121,17 @@ public final class DuplicateGroups {
      * brought.
      */
     public static int testExamplesDuplicatedInTraining(Dataset train, Dataset test) {
+        return new DuplicateGroups().testDuplicatedInTraining(train, test);
+    }
+
+    /** {@link #testExamplesDuplicatedInTraining}, with the keys of examples seen before reused. */
+    public int testDuplicatedInTraining(Dataset train, Dataset test) {
         List<Example> both = new ArrayList<>(train.examples());
         both.addAll(test.examples());
         if (both.isEmpty() || both.stream().anyMatch(e -> e.isText() != both.get(0).isText())) {
             return 0;
         }
-        int[] groups = of(new Dataset("train+test", train.schema(), both));
+        int[] groups = groups(new Dataset("train+test", train.schema(), both));
         java.util.Set<Integer> trainGroups = new java.util.HashSet<>();
         for (int i = 0; i < train.size(); i++) {
             trainGroups.add(groups[i]);

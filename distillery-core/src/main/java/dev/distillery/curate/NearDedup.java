@@ -52,16 +52,23 @@ public final class NearDedup implements CorpusStep {
         return "near-dedup";
     }
 
+    /** What near-duplicate search needs of one text: its shingle hashes and its LSH band keys. */
+    public record Sketch(long[] shingles, long[] bandKeys) {}
+
+    /** A text's sketch; a pure function of the text, so it can be computed once and reused. */
+    public Sketch sketch(String text) {
+        long[] sh = minHash.shingles(text);
+        return new Sketch(sh, bandKeys(sh));
+    }
+
     /** The verified near-duplicate pairs among {@code texts}, by position, each once. */
     public List<Pair> pairs(List<String> texts) {
-        List<long[]> shingles = new ArrayList<>(texts.size());
-        List<long[]> bandKeys = new ArrayList<>(texts.size());
-        for (String text : texts) {
-            long[] sh = minHash.shingles(text);
-            shingles.add(sh);
-            bandKeys.add(bandKeys(sh));
-        }
-        return verifiedPairs(shingles, bandKeys);
+        return pairsOf(texts.stream().map(this::sketch).toList());
+    }
+
+    /** The verified near-duplicate pairs among the texts of {@code sketches}, by position, each once. */
+    public List<Pair> pairsOf(List<Sketch> sketches) {
+        return verifiedPairs(sketches.stream().map(Sketch::shingles).toList(), sketches.stream().map(Sketch::bandKeys).toList());
     }
 
     /** A text's LSH band keys, none for a text too short to shingle. */
@@ -102,12 +109,11 @@ public final class NearDedup implements CorpusStep {
 
             @Override
             public void observe(String id, String text) {
-                long[] sh = minHash.shingles(text);
-                long[] keys = bandKeys(sh);
+                Sketch sketch = sketch(text);
                 synchronized (this) {
                     ids.add(id);
-                    shingles.add(sh);
-                    bandKeys.add(keys);
+                    shingles.add(sketch.shingles());
+                    bandKeys.add(sketch.bandKeys());
                 }
             }
 

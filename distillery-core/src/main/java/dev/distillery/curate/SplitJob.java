@@ -43,12 +43,13 @@ public final class SplitJob {
                 .seeded(seed)
                 .reads(catalog.inputFiles(ref))
                 .does(run -> {
-                    DuplicateGroups.Split split = DuplicateGroups.split(r.dataset(), testFraction, seed, "train", "test");
+                    DuplicateGroups duplicates = new DuplicateGroups();
+                    DuplicateGroups.Split split = duplicates.splitOf(r.dataset(), testFraction, seed, "train", "test");
                     var parts = split.parts();
                     DataFiles.write(parts.first(), out.resolve("train.jsonl"));
                     DataFiles.write(parts.second(), out.resolve("test.jsonl"));
                     return new Outcome(run, out, parts.first().size(), parts.second().size(), r.skipped(),
-                            DuplicateGroups.testExamplesDuplicatedInTraining(parts.first(), parts.second()), split.describe());
+                            duplicates.testDuplicatedInTraining(parts.first(), parts.second()), split.describe());
                 })
                 .reports(SplitJob::results, o -> "# Split " + o.run().id() + "\n\n`" + ref + "` -> `" + out + "`: "
                         + o.train() + " training and " + o.test() + " test examples; " + o.description() + "\n")

@@ -180,6 +180,7 @@ public final class TrainJob {
         List<String> reasons = new ArrayList<>(read.skipReasons());
         long seed = spec.train().seed();
         int keptTogether = 0;
+        DuplicateGroups duplicates = new DuplicateGroups(); // the splits and the leak check share their examples' keys
         Dataset train;
         Dataset test;
         if (spec.test() != null) {
@@ -189,7 +190,7 @@ public final class TrainJob {
             train = read.dataset();
             test = InputCheck.conform(t.dataset(), train.schema(), InputCheck.Labels.MUST_BE_KNOWN);
         } else {
-            DuplicateGroups.Split parts = DuplicateGroups.split(read.dataset(), spec.testFraction(), seed, "train", "test");
+            DuplicateGroups.Split parts = duplicates.splitOf(read.dataset(), spec.testFraction(), seed, "train", "test");
             log.accept("test split: " + parts.describe());
             keptTogether += parts.examplesInGroups();
             train = parts.parts().first();
@@ -236,7 +237,7 @@ public final class TrainJob {
                     + " training on all of them for the whole schedule (no early stopping)", 100 * spec.validationFraction(),
                     train.size(), SmallData.MIN_VALIDATION_PER_CLASS, train.schema().numClasses()));
         } else if (spec.validationFraction() > 0) {
-            DuplicateGroups.Split parts = DuplicateGroups.split(train, spec.validationFraction(), seed + 1, "train", "validation");
+            DuplicateGroups.Split parts = duplicates.splitOf(train, spec.validationFraction(), seed + 1, "train", "validation");
             keptTogether += parts.examplesInGroups();
             train = parts.parts().first();
             validation = parts.parts().second();
@@ -258,7 +259,7 @@ public final class TrainJob {
             log.accept(String.format("training on %,d examples + %,d extra from %s (choices are made on the %,d alone)", train.size(),
                     extra.size(), spec.extra(), train.size()));
         }
-        int leaks = DuplicateGroups.testExamplesDuplicatedInTraining(train.plus("train+extra", extra).plus("train+extra+validation",
+        int leaks = duplicates.testDuplicatedInTraining(train.plus("train+extra", extra).plus("train+extra+validation",
                 validation), test);
         if (leaks > 0) {
             log.accept(String.format("warning: %,d of %,d test examples have an exact or near duplicate in the training data; "

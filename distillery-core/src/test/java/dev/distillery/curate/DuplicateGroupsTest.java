@@ -49,6 +49,24 @@ class DuplicateGroupsTest {
     }
 
     @Test
+    void groupingsThatShareExamplesGiveWhatEachGivesAlone() {
+        Dataset d = withPlantedCopies();
+        DuplicateGroups shared = new DuplicateGroups();
+        Splits.Pair plain = Splits.split(d, 0.3, 42, "train", "test");
+        assertThat(shared.groups(d)).containsExactly(DuplicateGroups.of(d));
+        // The second grouping reuses the first one's keys for examples it holds; a pair with one side outside it must not
+        // join its groups, and a fresh grouping of the part alone is the reference.
+        assertThat(shared.groups(plain.first())).containsExactly(DuplicateGroups.of(plain.first()));
+        assertThat(shared.testDuplicatedInTraining(plain.first(), plain.second()))
+                .isEqualTo(DuplicateGroups.testExamplesDuplicatedInTraining(plain.first(), plain.second()))
+                .isPositive();
+        DuplicateGroups.Split again = shared.splitOf(plain.first(), 0.2, 3, "train", "validation");
+        DuplicateGroups.Split alone = DuplicateGroups.split(plain.first(), 0.2, 3, "train", "validation");
+        assertThat(again.groups()).isEqualTo(alone.groups()).isPositive();
+        assertThat(again.parts().second().examples()).containsExactlyElementsOf(alone.parts().second().examples());
+    }
+
+    @Test
     void aSplitKeepsEveryGroupOnOneSideWhereAPlainSplitLeaks() {
         Dataset d = withPlantedCopies();
         DuplicateGroups.Split split = DuplicateGroups.split(d, 0.3, 42, "train", "test");
