@@ -17,11 +17,13 @@ import dev.distillery.data.Schema;
 import dev.distillery.model.Classifier;
 import dev.distillery.model.RowSparseTable;
 import dev.distillery.model.TorchRuntime;
+import dev.distillery.util.AtomicFiles;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -273,13 +275,16 @@ public final class ClassifierTrainer {
         if (!checkpoint.enabled()) {
             return;
         }
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        files.put(TrainingCheckpoint.LAST, weights(block));
-        files.put(TrainingCheckpoint.OPTIMIZER, optimizer.save(block));
+        // Streamed to the files: a 131,072-row n-gram table and its moments are 48 MB an epoch, and building them as
+        // byte arrays first (copied as they grew) made a checkpoint 60-110 ms against 45-50 (SpamAssassin, 2 cores).
+        // A new best's bytes are the last's, serialized once.
+        Map<String, AtomicFiles.StreamWriter> files = new LinkedHashMap<>();
+        files.put(TrainingCheckpoint.LAST, newBest != null ? out -> out.write(newBest) : out -> writeWeights(block, out));
+        files.put(TrainingCheckpoint.OPTIMIZER, out -> optimizer.save(block, out));
         if (newBest != null) {
-            files.put(TrainingCheckpoint.BEST, newBest);
+            files.put(TrainingCheckpoint.BEST, out -> out.write(newBest));
         }
-        files.putAll(method.binaryState());
+        method.binaryState().forEach((name, bytes) -> files.put(name, out -> out.write(bytes)));
         checkpoint.saveProgress(progress, files);
     }
 
@@ -459,13 +464,18 @@ public final class ClassifierTrainer {
     static byte[] weights(Block block) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (DataOutputStream out = new DataOutputStream(bytes)) {
-                block.saveParameters(out);
-            }
+            writeWeights(block, bytes);
             return bytes.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The block's parameters as DJL saves them, onto {@code out} (left open). */
+    private static void writeWeights(Block block, OutputStream out) throws IOException {
+        DataOutputStream data = new DataOutputStream(out);
+        block.saveParameters(data);
+        data.flush();
     }
 
     static void loadWeights(Block block, Classifier classifier, byte[] weights) {

@@ -12,10 +12,10 @@ import ai.djl.util.Pair;
 import dev.distillery.model.RowSparseTable;
 import dev.distillery.model.TensorMemory;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
@@ -174,28 +174,22 @@ final class ResumableOptimizer extends Optimizer {
         }
     }
 
-    /** The state of every parameter of {@code block}, by name in block order. */
-    byte[] save(Block block) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (DataOutputStream out = new DataOutputStream(bytes)) {
-                out.writeInt(FORMAT);
-                out.writeUTF(kind.name());
-                out.writeInt(updates);
-                out.writeInt(block.getParameters().size());
-                for (Pair<String, Parameter> p : block.getParameters()) {
-                    String id = p.getValue().getId();
-                    out.writeUTF(p.getKey());
-                    out.writeInt(counts.getOrDefault(id, 0));
-                    writeOptional(out, first.get(id));
-                    writeOptional(out, second.get(id));
-                    writeOptional(out, rowMoments.get(id));
-                }
-            }
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** The state of every parameter of {@code block}, by name in block order, onto {@code stream} (left open). */
+    void save(Block block, OutputStream stream) throws IOException {
+        DataOutputStream out = new DataOutputStream(stream);
+        out.writeInt(FORMAT);
+        out.writeUTF(kind.name());
+        out.writeInt(updates);
+        out.writeInt(block.getParameters().size());
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            String id = p.getValue().getId();
+            out.writeUTF(p.getKey());
+            out.writeInt(counts.getOrDefault(id, 0));
+            writeOptional(out, first.get(id));
+            writeOptional(out, second.get(id));
+            writeOptional(out, rowMoments.get(id));
         }
+        out.flush();
     }
 
     /** Restores what {@link #save} wrote for a block of the same layout; arrays are created in {@code manager}. */

@@ -77,11 +77,11 @@ final class TrainingCheckpoint {
     }
 
     /** Saves the end of an epoch; {@code files} are the binary parts (weights, optimizer, ...), written before the state. */
-    void saveProgress(Progress progress, Map<String, byte[]> files) {
+    void saveProgress(Progress progress, Map<String, AtomicFiles.StreamWriter> files) {
         if (dir == null) {
             return;
         }
-        files.forEach((name, content) -> AtomicFiles.write(dir.resolve(name), out -> out.write(content)));
+        files.forEach((name, content) -> AtomicFiles.write(dir.resolve(name), content));
         AtomicFiles.write(dir.resolve(STATE), out -> JSON.writeValue(out, progress));
     }
 
