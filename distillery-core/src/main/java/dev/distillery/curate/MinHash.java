@@ -31,26 +31,70 @@ public final class MinHash implements java.io.Serializable {
         return seeds.length;
     }
 
-    /** The sorted, distinct 64-bit hashes of the word {@code shingle}-grams of {@code text} (lower-cased words). */
+    /**
+     * The sorted, distinct 64-bit hashes of the word {@code shingle}-grams of {@code text} (lower-cased words): each
+     * n-gram's words, each followed by a space, hashed with FNV-1a. Words are the maximal runs of letters and numbers
+     * ({@link dev.distillery.util.Patterns#WORD_BREAK} separates them), found by one scan instead of a regular
+     * expression split, and each n-gram's hash is continued word by word rather than built as a string: the same
+     * hashes (a test compares both ways), at a fraction of the cost on the hot path of near-dedup and of every split.
+     */
     public long[] shingles(String text) {
-        String[] words = dev.distillery.util.Patterns.WORD_BREAK.split(text.toLowerCase(java.util.Locale.ROOT));
-        int start = words.length > 0 && words[0].isEmpty() ? 1 : 0;
-        int n = words.length - start;
-        if (n <= 0) {
+        String lower = text.toLowerCase(java.util.Locale.ROOT);
+        int[] bounds = wordBounds(lower);
+        int n = bounds.length / 2;
+        if (n == 0) {
             return new long[0];
         }
         int count = Math.max(1, n - shingle + 1);
         long[] out = new long[count];
-        StringBuilder sb = new StringBuilder();
         for (int i = 0; i < count; i++) {
-            sb.setLength(0);
+            long h = Hashing.FNV1A64_START;
             for (int j = i; j < Math.min(n, i + shingle); j++) {
-                sb.append(words[start + j]).append(' ');
+                h = Hashing.fnv1a64(h, lower, bounds[2 * j], bounds[2 * j + 1]);
+                h = Hashing.fnv1a64(h, " ", 0, 1);
             }
-            out[i] = Hashing.fnv1a64(sb);
+            out[i] = h;
         }
         Arrays.sort(out);
-        return Arrays.stream(out).distinct().toArray();
+        int distinct = 0;
+        for (int i = 0; i < out.length; i++) {
+            if (i == 0 || out[i] != out[i - 1]) {
+                out[distinct++] = out[i];
+            }
+        }
+        return distinct == out.length ? out : Arrays.copyOf(out, distinct);
+    }
+
+    /** Start and end (exclusive) of each maximal run of letter and number code points (Unicode L and N) in {@code s}. */
+    static int[] wordBounds(String s) {
+        int[] bounds = new int[32];
+        int n = 0;
+        int start = -1;
+        for (int i = 0; i <= s.length(); ) {
+            int cp = i < s.length() ? s.codePointAt(i) : -1;
+            boolean inWord = cp >= 0 && isLetterOrNumber(cp);
+            if (inWord && start < 0) {
+                start = i;
+            } else if (!inWord && start >= 0) {
+                if (n + 2 > bounds.length) {
+                    bounds = Arrays.copyOf(bounds, 2 * bounds.length);
+                }
+                bounds[n++] = start;
+                bounds[n++] = i;
+                start = -1;
+            }
+            i += cp >= 0 ? Character.charCount(cp) : 1;
+        }
+        return Arrays.copyOf(bounds, n);
+    }
+
+    /** The regular expression classes {@code \p{L}} and {@code \p{N}}: the letter and number general categories. */
+    private static boolean isLetterOrNumber(int cp) {
+        return switch (Character.getType(cp)) {
+            case Character.UPPERCASE_LETTER, Character.LOWERCASE_LETTER, Character.TITLECASE_LETTER, Character.MODIFIER_LETTER,
+                    Character.OTHER_LETTER, Character.DECIMAL_DIGIT_NUMBER, Character.LETTER_NUMBER, Character.OTHER_NUMBER -> true;
+            default -> false;
+        };
     }
 
     public long[] signature(long[] shingles) {
