@@ -66,7 +66,7 @@ public final class MinHash implements java.io.Serializable {
     }
 
     /** Start and end (exclusive) of each maximal run of letter and number code points (Unicode L and N) in {@code s}. */
-    static int[] wordBounds(String s) {
+    private static int[] wordBounds(String s) {
         int[] bounds = new int[32];
         int n = 0;
         int start = -1;
