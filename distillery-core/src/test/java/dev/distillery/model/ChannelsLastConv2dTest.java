@@ -1,0 +1,64 @@
+package dev.distillery.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import org.junit.jupiter.api.Test;
+
+class ChannelsLastConv2dTest {
+    private static Conv2d.Builder conv(int filters) {
+        return Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(filters).optBias(false);
+    }
+
+    /** Two stages as the CNN has them, with plain or channels-last convolutions. */
+    private static Block stages(boolean channelsLast) {
+        SequentialBlock net = new SequentialBlock();
+        for (int filters : new int[] {16, 32}) {
+            net.add(channelsLast ? new ChannelsLastConv2d(conv(filters)) : conv(filters).build())
+                    .add(BatchNorm.builder().build())
+                    .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+        }
+        return net;
+    }
+
+    @Test
+    void sameValuesAndSavedFormAsThePlainConvolution() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Shape input = new Shape(5, 3, 12, 10);
+            Block plain = stages(false);
+            plain.initialize(manager, DataType.FLOAT32, input);
+            ByteArrayOutputStream saved = new ByteArrayOutputStream();
+            plain.saveParameters(new DataOutputStream(saved));
+            // A model saved with plain convolutions loads into channels-last ones: the parameters and their order match.
+            Block channelsLast = stages(true);
+            channelsLast.initialize(manager, DataType.FLOAT32, input);
+            channelsLast.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(saved.toByteArray())));
+
+            NDArray x = manager.randomNormal(input);
+            for (boolean training : new boolean[] {false, true}) {
+                float[] expected = plain.forward(new ParameterStore(manager, false), new NDList(x), training).singletonOrThrow().toFloatArray();
+                NDArray out = channelsLast.forward(new ParameterStore(manager, false), new NDList(x), training).singletonOrThrow();
+                assertThat(out.getShape()).isEqualTo(new Shape(5, 32, 3, 2));
+                float[] actual = out.toFloatArray(); // read back in the logical (N, C, H, W) order
+                assertThat(actual).hasSameSizeAs(expected);
+                for (int i = 0; i < expected.length; i++) {
+                    assertThat(actual[i]).as("value %d, training %s", i, training).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-4f));
+                }
+            }
+        }
+    }
+}
