@@ -17,7 +17,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ChannelsLastConv2dTest {
     private static Conv2d.Builder conv(int filters) {
@@ -35,10 +36,12 @@ class ChannelsLastConv2dTest {
         return net;
     }
 
-    @Test
-    void sameValuesAndSavedFormAsThePlainConvolution() throws Exception {
+    /** One input channel (grayscale: the input's layout is free) and three (the input is copied into NHWC). */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void sameValuesAndSavedFormAsThePlainConvolution(int inputChannels) throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Shape input = new Shape(5, 3, 12, 10);
+            Shape input = new Shape(5, inputChannels, 12, 10);
             Block plain = stages(false);
             plain.initialize(manager, DataType.FLOAT32, input);
             ByteArrayOutputStream saved = new ByteArrayOutputStream();
