@@ -12,14 +12,14 @@ import ai.djl.util.PairList;
  * before it convolves, so oneDNN writes its output in the same order. The same values, parameters and saved form as
  * {@link Conv2d}, a different memory order. PyTorch then keeps that order through batch normalization, ReLU, max
  * pooling and the next convolution, and oneDNN convolves NHWC data directly instead of reordering every activation to
- * its blocked format and back. Measured on 2 cores (the default CNN, Fashion-MNIST, batch 128): training 3,997
- * against 3,148 examples/s ({@code bench/djl-vs-pytorch}) with the output alone laid out channels-last, 3,661
- * against 3,159 over 20 augmented epochs, inference (batch 256) 12,844 against 8,110 examples/s.
+ * its blocked format and back. Measured on 2 cores (the default CNN, Fashion-MNIST, batch 128), NCHW throughout,
+ * then the output alone channels-last, then the input too: training 3,148, 3,997 and 4,493 examples/s
+ * ({@code bench/djl-vs-pytorch}); 3,159, 3,661 and 4,608 over 20 augmented epochs; inference (batch 256) 8,110,
+ * 12,844 and 17,161 examples/s.
  *
  * <p>Why the input too: with the output alone converted, the first convolution (one input channel) still ran NCHW
  * and its 128 x 32 x 28 x 28 output was copied into NHWC, and its gradient back, every step. A one-channel image is
- * the same bytes in either order, so laying out the input costs nothing there and removed both copies: 3,632-4,672
- * against 3,261-3,432 examples/s in alternating runs, the same test accuracy.
+ * the same bytes in either order, so laying out the input costs nothing there and removed both copies.
  *
  * <p>DJL has no memory-format call; a transpose to NHWC, a reshape (which copies a transposed tensor into that order)
  * and the transpose back give a tensor of the same shape with channels-last strides. On a tensor already in that
