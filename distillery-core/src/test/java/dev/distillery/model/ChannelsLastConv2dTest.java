@@ -18,7 +18,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ChannelsLastConv2dTest {
     private static Conv2d.Builder conv(int filters) {
@@ -26,9 +26,9 @@ class ChannelsLastConv2dTest {
     }
 
     /** Two stages as the CNN has them, with plain or channels-last convolutions. */
-    private static Block stages(boolean channelsLast) {
+    private static Block stages(boolean channelsLast, int width) {
         SequentialBlock net = new SequentialBlock();
-        for (int filters : new int[] {16, 32}) {
+        for (int filters : new int[] {width, 2 * width}) {
             net.add(channelsLast ? new ChannelsLastConv2d(conv(filters)) : conv(filters).build())
                     .add(BatchNorm.builder().build())
                     .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
@@ -36,31 +36,42 @@ class ChannelsLastConv2dTest {
         return net;
     }
 
-    /** One input channel (grayscale: the input's layout is free) and three (the input is copied into NHWC). */
+    /**
+     * One input channel (grayscale: the input's layout is free) and three (the input is copied into NHWC); width 16
+     * runs on oneDNN, channels-last, and width 10 on PyTorch's own convolution (TorchRuntime), as the plain one.
+     */
     @ParameterizedTest
-    @ValueSource(ints = {1, 3})
-    void sameValuesAndSavedFormAsThePlainConvolution(int inputChannels) throws Exception {
+    @CsvSource({"1, 16", "3, 16", "1, 10", "3, 10"})
+    void sameValuesAndSavedFormAsThePlainConvolution(int inputChannels, int width) throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
             Shape input = new Shape(5, inputChannels, 12, 10);
-            Block plain = stages(false);
+            Block plain = stages(false, width);
             plain.initialize(manager, DataType.FLOAT32, input);
             ByteArrayOutputStream saved = new ByteArrayOutputStream();
             plain.saveParameters(new DataOutputStream(saved));
             // A model saved with plain convolutions loads into channels-last ones: the parameters and their order match.
-            Block channelsLast = stages(true);
+            Block channelsLast = stages(true, width);
             channelsLast.initialize(manager, DataType.FLOAT32, input);
             channelsLast.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(saved.toByteArray())));
 
             NDArray x = manager.randomNormal(input);
-            for (boolean training : new boolean[] {false, true}) {
-                float[] expected = plain.forward(new ParameterStore(manager, false), new NDList(x), training).singletonOrThrow().toFloatArray();
-                NDArray out = channelsLast.forward(new ParameterStore(manager, false), new NDList(x), training).singletonOrThrow();
-                assertThat(out.getShape()).isEqualTo(new Shape(5, 32, 3, 2));
-                float[] actual = out.toFloatArray(); // read back in the logical (N, C, H, W) order
-                assertThat(actual).hasSameSizeAs(expected);
-                for (int i = 0; i < expected.length; i++) {
-                    assertThat(actual[i]).as("value %d, training %s", i, training).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-4f));
-                }
+            try (TorchRuntime.Scope kernels = TorchRuntime.convolutions(channelsLast)) {
+                assertThat(TorchRuntime.oneDnnEnabled()).isEqualTo(width % TorchRuntime.ONEDNN_BLOCK == 0);
+                assertSameValues(plain, channelsLast, x, manager, new Shape(5, 2 * width, 3, 2));
+            }
+        }
+    }
+
+    /** The channels-last stages give the plain ones' values, read back in the logical order, training and not. */
+    private static void assertSameValues(Block plain, Block channelsLast, NDArray x, NDManager manager, Shape expectedShape) {
+        for (boolean training : new boolean[] {false, true}) {
+            float[] expected = plain.forward(new ParameterStore(manager, false), new NDList(x), training).singletonOrThrow().toFloatArray();
+            NDArray out = channelsLast.forward(new ParameterStore(manager, false), new NDList(x), training).singletonOrThrow();
+            assertThat(out.getShape()).isEqualTo(expectedShape);
+            float[] actual = out.toFloatArray(); // read back in the logical (N, C, H, W) order
+            assertThat(actual).hasSameSizeAs(expected);
+            for (int i = 0; i < expected.length; i++) {
+                assertThat(actual[i]).as("value %d, training %s", i, training).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-4f));
             }
         }
     }
