@@ -124,7 +124,7 @@ public final class TorchRuntime {
                 && (inputChannels % ONEDNN_BLOCK == 0 || inputChannels <= ONEDNN_SMALL_INPUT);
     }
 
-    /** Whether oneDNN convolutions are on now (for tests). */
+    /** Whether oneDNN convolutions are on now: {@link ChannelsLastConv2d} picks its layout by it. */
     static boolean oneDnnEnabled() {
         return Holder.NATIVE.oneDnn;
     }
