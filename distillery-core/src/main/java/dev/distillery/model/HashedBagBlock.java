@@ -18,7 +18,8 @@ import java.util.Arrays;
  * output (texts, dim). The batch's distinct rows are copied straight from the table's memory ({@link TensorMemory})
  * and averaged in Java: a batch of 128 SpamAssassin messages holds about 64,000 ids on about 19,000 distinct rows of
  * 32 floats, where the engine's gather, sparse product and scatter kernels cost more in calls and in fetching rows
- * from memory than in arithmetic. In a training pass the means are a leaf that collects the gradient;
+ * from memory than in arithmetic. Both passes over the rows run in {@link RowParts}, on all the process's threads.
+ * In a training pass the means are a leaf that collects the gradient;
  * {@link #takeRows} turns it into the gradient of each row read, which the training loop hands to the optimizer's
  * update of those rows alone ({@link RowSparseTable}).
  */
@@ -49,11 +50,22 @@ final class HashedBagBlock extends AbstractBlock implements RowSparseTable {
         Bags bags = Bags.of(inputs.get(0).toIntArray(), inputs.get(1).toIntArray(), Math.toIntExact(weights.getShape().get(0)));
         float[] values = new float[bags.rows().length * dim];
         FloatBuffer memory = TensorMemory.floats(weights);
-        for (int r = 0; r < bags.rows().length; r++) {
-            memory.get(bags.rows()[r] * dim, values, r * dim, dim);
+        int[] parts = bags.parts();
+        float[][] sums = new float[RowParts.COUNT][];
+        RowParts.run(bags.parallel(dim), p -> {
+            FloatBuffer rows = memory.duplicate();
+            for (int r = parts[p]; r < parts[p + 1]; r++) {
+                rows.get(bags.rows()[r] * dim, values, r * dim, dim);
+            }
+            sums[p] = new float[bags.texts() * dim];
+            bags.spread(values, sums[p], dim, parts[p], parts[p + 1]);
+        });
+        float[] means = sums[0];
+        for (int p = 1; p < sums.length; p++) { // in part order, whichever thread finished first
+            for (int i = 0; i < means.length; i++) {
+                means[i] += sums[p][i];
+            }
         }
-        float[] means = new float[bags.texts() * dim];
-        bags.spread(values, means, dim);
         NDArray out = inputs.get(0).getManager().create(means, new Shape(bags.texts(), dim));
         if (training) {
             pending = null;
@@ -73,9 +85,12 @@ final class HashedBagBlock extends AbstractBlock implements RowSparseTable {
         if (pass == null) {
             return null;
         }
+        Bags bags = pass.bags();
         float[] gradients = new float[pass.values().length];
-        pass.bags().collect(pass.means().getGradient().toFloatArray(), gradients, dim);
-        return new Rows(table, pass.bags().rows(), pass.values(), gradients);
+        float[] textGradients = pass.means().getGradient().toFloatArray();
+        int[] parts = bags.parts();
+        RowParts.run(bags.parallel(dim), p -> bags.collect(textGradients, gradients, dim, parts[p], parts[p + 1]));
+        return new Rows(table, bags.rows(), pass.values(), gradients);
     }
 
     /**
@@ -135,19 +150,39 @@ final class HashedBagBlock extends AbstractBlock implements RowSparseTable {
             return weights.length;
         }
 
-        /** Adds each row's {@code values} to the {@code sums} of the texts holding it, weighted: the texts' means. */
-        void spread(float[] values, float[] sums, int dim) {
-            addPairs(values, sums, dim, true);
+        /**
+         * Where each of the {@link RowParts} begins in {@link #rows} ({@code COUNT + 1} entries, the last the end): the
+         * parts hold about equal numbers of (row, text) pairs, the work of both passes.
+         */
+        int[] parts() {
+            int[] bounds = new int[RowParts.COUNT + 1];
+            for (int p = 1; p <= RowParts.COUNT; p++) {
+                int pairs = RowParts.start(start[rows.length], p);
+                int at = Arrays.binarySearch(start, 0, rows.length + 1, pairs);
+                bounds[p] = Math.max(bounds[p - 1], at >= 0 ? at : -at - 1);
+            }
+            bounds[RowParts.COUNT] = rows.length;
+            return bounds;
         }
 
-        /** The transpose of {@link #spread}: adds to each row's {@code sums} the texts' {@code values} it was read by. */
-        void collect(float[] values, float[] sums, int dim) {
-            addPairs(values, sums, dim, false);
+        /** Whether the passes over rows of {@code dim} floats are worth running in parallel. */
+        boolean parallel(int dim) {
+            return RowParts.worthParallel((long) start[rows.length] * dim);
         }
 
-        /** For each (row, text) pair, weighted by the text's weight: row into text, or text into row. */
-        private void addPairs(float[] from, float[] into, int dim, boolean rowToText) {
-            for (int r = 0; r < rows.length; r++) {
+        /** Adds rows {@code from}..{@code to}'s {@code values} to the {@code sums} of the texts holding them, weighted. */
+        void spread(float[] values, float[] sums, int dim, int from, int to) {
+            addPairs(values, sums, dim, true, from, to);
+        }
+
+        /** The transpose of {@link #spread}: adds to rows {@code from}..{@code to}'s {@code sums} the texts' values. */
+        void collect(float[] values, float[] sums, int dim, int from, int to) {
+            addPairs(values, sums, dim, false, from, to);
+        }
+
+        /** For each (row, text) pair of rows {@code r0}..{@code r1}, weighted by the text's weight: row into text, or back. */
+        private void addPairs(float[] from, float[] into, int dim, boolean rowToText, int r0, int r1) {
+            for (int r = r0; r < r1; r++) {
                 for (int k = start[r]; k < start[r + 1]; k++) {
                     int t = textOf[k];
                     float weight = weights[t];

@@ -207,7 +207,8 @@ public final class ClassifierTrainer {
         // The objective computes the loss; DJL's Loss here only satisfies the trainer's constructor.
         DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(optimizer);
         try (Trainer trainer = classifier.model().newTrainer(djlConfig);
-                TorchRuntime.Scope kernels = TorchRuntime.convolutions(block)) {
+                TorchRuntime.Scope kernels = TorchRuntime.convolutions(block);
+                TorchRuntime.Scope threads = TorchRuntime.engineThreads(block)) {
             trainer.initialize(classifier.featurizer().inputShape(method.initialBatch())); // keeps the weights it finds
             List<EpochStats> history = new ArrayList<>(progress.history());
             int bestEpoch = progress.bestEpoch();

@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 import ai.djl.util.Pair;
+import dev.distillery.model.RowParts;
 import dev.distillery.model.RowSparseTable;
 import dev.distillery.model.TensorMemory;
 import java.io.ByteArrayInputStream;
@@ -67,7 +68,8 @@ final class ResumableOptimizer extends Optimizer {
      * to the table's and the moments' own memory ({@link TensorMemory}): with about 19,000 rows of 32 floats a step,
      * scattered over a 16 MB table, the time goes to fetching rows from memory, not to the arithmetic, and the engine's
      * gather and scatter kernels fetched each row several times. For the same reason a row's moments sit side by side
-     * (one tensor of rows [first | second]). It is the arithmetic of the engine's kernels in {@link #step}, term for term.
+     * (one tensor of rows [first | second]). It is the arithmetic of the engine's kernels in {@link #step}, term for term,
+     * over the rows' {@link RowParts} on all the process's threads.
      */
     void updateRows(RowSparseTable.Rows rows) {
         String parameterId = rows.table().getId();
@@ -84,57 +86,68 @@ final class ResumableOptimizer extends Optimizer {
         int[] ids = rows.ids();
         float[] w = rows.values();
         float[] g = rows.gradients();
-        int n = g.length;
-        float[] m = scratch(0, n);
-        float[] v = adam ? scratch(1, n) : null;
+        float[] m = scratch(0, g.length);
+        float[] v = adam ? scratch(1, g.length) : null;
         FloatBuffer momentMemory = TensorMemory.floats(moments);
-        for (int i = 0; i < ids.length; i++) {
-            momentMemory.get(ids[i] * stride, m, i * width, width);
-            if (adam) {
-                momentMemory.get(ids[i] * stride + width, v, i * width, width);
+        FloatBuffer weightMemory = TensorMemory.floats(table);
+        // Each part updates its own rows; every float's update is the same whichever part or thread does it.
+        RowParts.run(RowParts.worthParallel(g.length), p -> {
+            int from = RowParts.start(ids.length, p);
+            int to = RowParts.start(ids.length, p + 1);
+            FloatBuffer momentRows = momentMemory.duplicate();
+            for (int i = from; i < to; i++) {
+                momentRows.get(ids[i] * stride, m, i * width, width);
+                if (adam) {
+                    momentRows.get(ids[i] * stride + width, v, i * width, width);
+                }
             }
-        }
-        // One pass per term over all the rows' floats: loops simple enough for the JIT to vectorize.
-        for (int i = 0; i < n; i++) {
+            update(w, g, m, v, from * width, to * width, lr, weightDecay, corrected);
+            FloatBuffer weightRows = weightMemory.duplicate();
+            for (int i = from; i < to; i++) {
+                weightRows.put(ids[i] * width, w, i * width, width);
+                momentRows.put(ids[i] * stride, m, i * width, width);
+                if (adam) {
+                    momentRows.put(ids[i] * stride + width, v, i * width, width);
+                }
+            }
+        });
+    }
+
+    /** Elements {@code from}..{@code to} of the rows' update: one pass per term, loops the JIT vectorizes. */
+    private void update(float[] w, float[] g, float[] m, float[] v, int from, int to, float lr, float weightDecay,
+            float corrected) {
+        for (int i = from; i < to; i++) {
             g[i] *= rescaleGrad;
         }
         if (clipGrad >= 0) {
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < to; i++) {
                 g[i] = Math.min(g[i], clipGrad);
             }
         }
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             g[i] += weightDecay * w[i];
         }
-        if (adam) {
-            for (int i = 0; i < n; i++) {
+        if (v != null) {
+            for (int i = from; i < to; i++) {
                 m[i] = BETA1 * m[i] + (1 - BETA1) * g[i];
             }
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < to; i++) {
                 v[i] = BETA2 * v[i] + (1 - BETA2) * g[i] * g[i];
             }
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < to; i++) {
                 w[i] -= corrected * m[i] / ((float) Math.sqrt(v[i]) + EPSILON);
             }
         } else {
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < to; i++) {
                 m[i] = MOMENTUM * m[i] + g[i] * lr;
             }
-            for (int i = 0; i < n; i++) {
+            for (int i = from; i < to; i++) {
                 w[i] -= m[i];
-            }
-        }
-        FloatBuffer weights = TensorMemory.floats(table);
-        for (int i = 0; i < ids.length; i++) {
-            weights.put(ids[i] * width, w, i * width, width);
-            momentMemory.put(ids[i] * stride, m, i * width, width);
-            if (adam) {
-                momentMemory.put(ids[i] * stride + width, v, i * width, width);
             }
         }
     }
 
-    /** Scratch for the two moments of one step's rows, kept between steps (training is single-threaded). */
+    /** Scratch for the two moments of one step's rows, kept between steps (one training step runs at a time). */
     private final float[][] scratch = {new float[0], new float[0]};
 
     private float[] scratch(int which, int size) {

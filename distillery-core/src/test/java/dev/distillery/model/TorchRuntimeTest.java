@@ -54,6 +54,21 @@ class TorchRuntimeTest {
     }
 
     @Test
+    void aNetworkWithRowTrainedTablesRunsTheEngineOnOneThreadAndScopesRestore() {
+        Block ngram = NgramBagSpec.DEFAULT.build(dev.distillery.TestData.texts(2, 1).schema());
+        Block dense = conv(32);
+        int start = TorchRuntime.engineThreadCount();
+        assertThat(start).as("the build runs PyTorch on two threads").isEqualTo(2);
+        try (TorchRuntime.Scope rows = TorchRuntime.engineThreads(ngram)) {
+            assertThat(TorchRuntime.engineThreadCount()).isEqualTo(1);
+        }
+        assertThat(TorchRuntime.engineThreadCount()).isEqualTo(start);
+        try (TorchRuntime.Scope none = TorchRuntime.engineThreads(dense)) {
+            assertThat(TorchRuntime.engineThreadCount()).isEqualTo(start);
+        }
+    }
+
+    @Test
     void unsafeChannelCountsGiveThePlainLoopsGradientsEveryTime() {
         // 20 -> 32 channels: input channels in a padded block; 32 -> 20: output channels in one.
         for (int[] channels : new int[][] {{20, 32}, {32, 20}, {4, 8}}) {
