@@ -180,7 +180,7 @@ public final class TorchRuntime {
             oneDnn = on;
         }
 
-        /** PyTorch's intra-op threads (at::get_num_threads), for the whole process. */
+        /** PyTorch's intra-op threads for work this thread starts (at::get_num_threads, per thread in OpenMP). */
         int threads() {
             return getNumThreads.invokeInt(new Object[0]);
         }
