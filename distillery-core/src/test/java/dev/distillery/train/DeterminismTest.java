@@ -77,4 +77,11 @@ class DeterminismTest {
     void ngramBagGivesTheSameNumbers() {
         assertSameNumbersThreeTimes(new NgramBagSpec(16, 4096, 2, 200), TestData.texts(80, 5), config(6, 2e-2f));
     }
+
+    @Test
+    void ngramBagWithTheRowWorkSplitOverThreadsGivesTheSameNumbers() {
+        // Batches of 128 texts of 25 ids into rows of 96 floats: enough work that the rows' passes run in parallel.
+        TrainConfig config = new TrainConfig(2, 128, 2e-2f, TrainConfig.Optimizer.ADAM, TrainConfig.Schedule.COSINE, 0f, 0, 11);
+        assertSameNumbersThreeTimes(new NgramBagSpec(96, 4096, 2, 200), TestData.texts(512, 5), config);
+    }
 }
