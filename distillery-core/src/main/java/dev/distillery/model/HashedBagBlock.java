@@ -156,10 +156,9 @@ final class HashedBagBlock extends AbstractBlock implements RowSparseTable {
          */
         int[] parts() {
             int[] bounds = new int[RowParts.COUNT + 1];
-            for (int p = 1; p <= RowParts.COUNT; p++) {
-                int pairs = RowParts.start(start[rows.length], p);
-                int at = Arrays.binarySearch(start, 0, rows.length + 1, pairs);
-                bounds[p] = Math.max(bounds[p - 1], at >= 0 ? at : -at - 1);
+            for (int p = 1; p < RowParts.COUNT; p++) {
+                int at = Arrays.binarySearch(start, 0, rows.length + 1, RowParts.start(start[rows.length], p));
+                bounds[p] = at >= 0 ? at : -at - 1; // start ascends, so the bounds do too
             }
             bounds[RowParts.COUNT] = rows.length;
             return bounds;

@@ -104,9 +104,9 @@ public final class TorchRuntime {
      * Runs what follows with the engine on one thread when {@code block} has tables trained by rows
      * ({@link RowSparseTable}): their row work, most of such a step, runs in Java on all the process's threads
      * ({@link RowParts}), and the engine's share is a small dense layer. On more threads PyTorch's OpenMP workers,
-     * idle between its calls, spin on the cores the row work needs: SpamAssassin n-gram training measured 8,400-9,300
-     * examples/s with the rows on two threads and the engine on two, 12,600-12,800 with the engine on one. Restores
-     * the count it found when closed.
+     * idle between its calls, spin on the cores the row work needs: SpamAssassin n-gram training measured 7,700-8,300
+     * examples/s with the rows on two threads and the engine on two (8,400-9,300 with the rows on one), 12,600-12,800
+     * with the engine on one. Restores the count it found when closed.
      */
     public static Scope engineThreads(Block block) {
         if (RowSparseTable.within(block).isEmpty()) {
