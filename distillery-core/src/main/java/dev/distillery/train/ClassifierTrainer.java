@@ -1,6 +1,5 @@
 package dev.distillery.train;
 
-import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -18,13 +17,6 @@ import dev.distillery.model.Classifier;
 import dev.distillery.model.RowSparseTable;
 import dev.distillery.model.TorchRuntime;
 import dev.distillery.util.AtomicFiles;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -181,17 +173,20 @@ public final class ClassifierTrainer {
         }
         List<RowSparseTable> tables = RowSparseTable.within(block); // the network is fixed for the run: found once
         if (checkpoint.finished()) {
-            loadWeights(block, classifier, checkpoint.bytes(TrainingCheckpoint.FINAL));
+            BlockWeights.read(checkpoint.bytes(TrainingCheckpoint.FINAL), block);
             TrainResult done = checkpoint.result();
             listener.onMessage("already trained in an earlier attempt (" + checkpoint.dir() + "); using its model");
             return new TrainResult(done.history(), done.bestEpoch(), done.stoppedEarly(), done.history().size());
         }
         TrainingCheckpoint.Progress progress = checkpoint.progress();
-        byte[] bestWeights = null;
+        // The best epoch's weights, when the method keeps them; closed with the trainer below.
+        BlockWeights.Snapshot best = new BlockWeights.Snapshot(classifier.model().getNDManager());
         if (progress != null) {
             // Restored before the trainer exists: DJL's trainer holds on to the parameter arrays it sees first.
-            loadWeights(block, classifier, checkpoint.bytes(TrainingCheckpoint.LAST));
-            bestWeights = progress.bestEpoch() > 0 && method.keepsBestEpoch() ? checkpoint.bytes(TrainingCheckpoint.BEST) : null;
+            BlockWeights.read(checkpoint.bytes(TrainingCheckpoint.LAST), block);
+            if (progress.bestEpoch() > 0 && method.keepsBestEpoch()) {
+                best.read(checkpoint.bytes(TrainingCheckpoint.BEST), block);
+            }
             method.restore(progress.extra(), checkpoint);
             listener.onMessage("resuming after epoch " + progress.epoch() + " from " + checkpoint.dir());
         } else {
@@ -208,7 +203,8 @@ public final class ClassifierTrainer {
         DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(optimizer);
         try (Trainer trainer = classifier.model().newTrainer(djlConfig);
                 TorchRuntime.Scope kernels = TorchRuntime.convolutions(block);
-                TorchRuntime.Scope threads = TorchRuntime.engineThreads(block)) {
+                TorchRuntime.Scope threads = TorchRuntime.engineThreads(block);
+                best) {
             trainer.initialize(classifier.featurizer().inputShape(method.initialBatch())); // keeps the weights it finds
             List<EpochStats> history = new ArrayList<>(progress.history());
             int bestEpoch = progress.bestEpoch();
@@ -223,7 +219,9 @@ public final class ClassifierTrainer {
                 if (improved) {
                     bestAcc = validation == null ? Double.NaN : stats.valAccuracy();
                     bestEpoch = epoch;
-                    bestWeights = method.keepsBestEpoch() ? weights(block) : null;
+                    if (method.keepsBestEpoch()) {
+                        best.take(block);
+                    }
                     stale = 0;
                 } else {
                     stale++;
@@ -234,7 +232,7 @@ public final class ClassifierTrainer {
                 // Metrics first, checkpoint second: a kill between the two replays this epoch, whose metrics line the
                 // run then already has (it keeps one line per epoch), rather than losing it.
                 listener.onEpochEnd(stats);
-                saveProgress(checkpoint, block, optimizer, method, improved ? bestWeights : null,
+                saveProgress(checkpoint, block, optimizer, method, improved && method.keepsBestEpoch(),
                         new TrainingCheckpoint.Progress(epoch, step.get(), bestEpoch, bestAcc, stale, history, method.state()));
                 if (method.keepsBestEpoch() && validation != null && config.patience() > 0 && stale >= config.patience()
                         && epoch < config.epochs()) {
@@ -245,11 +243,11 @@ public final class ClassifierTrainer {
                 }
             }
             method.finish();
-            if (bestWeights != null) {
-                loadWeights(block, classifier, bestWeights);
+            if (!best.isEmpty()) {
+                best.restoreInto(block);
             }
             TrainResult result = new TrainResult(history, bestEpoch, stoppedEarly, progress.epoch());
-            checkpoint.saveFinished(weights(block), result);
+            checkpoint.saveFinished(out -> BlockWeights.write(block, out), result);
             return result;
         }
     }
@@ -272,18 +270,17 @@ public final class ClassifierTrainer {
     }
 
     private static void saveProgress(TrainingCheckpoint checkpoint, Block block, ResumableOptimizer optimizer, Method method,
-            byte[] newBest, TrainingCheckpoint.Progress progress) {
+            boolean newBest, TrainingCheckpoint.Progress progress) {
         if (!checkpoint.enabled()) {
             return;
         }
-        // Streamed to the files: a 131,072-row n-gram table and its moments are 48 MB an epoch, and building them as
-        // byte arrays first (copied as they grew) made a checkpoint 60-110 ms against 45-50 (SpamAssassin, 2 cores).
-        // A new best's bytes are the last's, serialized once.
+        // Streamed from the tensors' memory to the files (BlockWeights, TensorStreams): a 131,072-row n-gram table and
+        // its moments are 50 MB an epoch.
         Map<String, AtomicFiles.StreamWriter> files = new LinkedHashMap<>();
-        files.put(TrainingCheckpoint.LAST, newBest != null ? out -> out.write(newBest) : out -> writeWeights(block, out));
+        files.put(TrainingCheckpoint.LAST, out -> BlockWeights.write(block, out));
         files.put(TrainingCheckpoint.OPTIMIZER, out -> optimizer.save(block, out));
-        if (newBest != null) {
-            files.put(TrainingCheckpoint.BEST, out -> out.write(newBest));
+        if (newBest) {
+            files.put(TrainingCheckpoint.BEST, out -> BlockWeights.write(block, out));
         }
         method.binaryState().forEach((name, bytes) -> files.put(name, out -> out.write(bytes)));
         checkpoint.saveProgress(progress, files);
@@ -459,33 +456,6 @@ public final class ClassifierTrainer {
                         + e.id() + " (" + e.source() + "); every " + role + " example needs a label");
             }
             schema.indexOf(e.label().get());
-        }
-    }
-
-    static byte[] weights(Block block) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            writeWeights(block, bytes);
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** The block's parameters as DJL saves them, onto {@code out} (left open). */
-    private static void writeWeights(Block block, OutputStream out) throws IOException {
-        DataOutputStream data = new DataOutputStream(out);
-        block.saveParameters(data);
-        data.flush();
-    }
-
-    static void loadWeights(Block block, Classifier classifier, byte[] weights) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(weights))) {
-            block.loadParameters(classifier.model().getNDManager(), in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (MalformedModelException e) {
-            throw new IllegalStateException("checkpoint does not match the model: " + e.getMessage(), e);
         }
     }
 }

@@ -12,6 +12,7 @@ import ai.djl.util.Pair;
 import dev.distillery.model.RowParts;
 import dev.distillery.model.RowSparseTable;
 import dev.distillery.model.TensorMemory;
+import dev.distillery.model.TensorStreams;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -30,7 +31,7 @@ import java.util.Map;
  * count that drives Adam's bias correction.
  */
 final class ResumableOptimizer extends Optimizer {
-    private static final int FORMAT = 2;
+    private static final int FORMAT = 3; // 3: tensors written by TensorStreams
     private static final float BETA1 = 0.9f;
     private static final float BETA2 = 0.999f;
     private static final float EPSILON = 1e-8f;
@@ -240,18 +241,14 @@ final class ResumableOptimizer extends Optimizer {
     private static void writeOptional(DataOutputStream out, NDArray array) throws IOException {
         out.writeBoolean(array != null);
         if (array != null) {
-            byte[] encoded = array.encode();
-            out.writeInt(encoded.length);
-            out.write(encoded);
+            TensorStreams.write(array, out);
         }
     }
 
     private static void readOptional(DataInputStream in, NDManager manager, Map<String, NDArray> into, String id)
             throws IOException {
         if (in.readBoolean()) {
-            byte[] encoded = new byte[in.readInt()];
-            in.readFully(encoded);
-            NDArray array = manager.decode(encoded);
+            NDArray array = TensorStreams.read(manager, in);
             NDArray previous = into.put(id, array);
             if (previous != null) {
                 previous.close();

@@ -81,7 +81,7 @@ final class SelfTrainer {
                 TrainResult r = new ClassifierTrainer(studentConfig.withSeed(config.seed() + round),
                         new EpochOffset(listener, offset), round(round))
                         .train(student, labeled.subset("labeled+pseudo", mixed), validation);
-                ClassifierTrainer.loadWeights(model.block(), model, ClassifierTrainer.weights(student.block()));
+                BlockWeights.copy(student.block(), model.block());
                 history.addAll(renumbered(r.history(), offset));
                 bestEpoch = offset + r.bestEpoch();
             }

@@ -86,11 +86,11 @@ final class TrainingCheckpoint {
     }
 
     /** Saves the phase's outcome and drops its per-epoch files, which a finished phase no longer needs. */
-    void saveFinished(byte[] weights, TrainResult result) {
+    void saveFinished(AtomicFiles.StreamWriter weights, TrainResult result) {
         if (dir == null) {
             return;
         }
-        AtomicFiles.write(dir.resolve(FINAL), out -> out.write(weights));
+        AtomicFiles.write(dir.resolve(FINAL), weights);
         AtomicFiles.write(dir.resolve(RESULT), out -> JSON.writeValue(out, result));
         for (String name : List.of(STATE, LAST, BEST, OPTIMIZER)) {
             try {
