@@ -28,6 +28,8 @@ public final class Run {
 
     /** The process's cache-fill seconds when this run started here (-1: not started in this process). */
     private double cacheFillAtStart = -1;
+    /** The process's CPU seconds when this run started here (-1: not started in this process, or not measurable). */
+    private double cpuAtStart = -1;
 
     private final Path dir;
     /** True for a run continued after an interruption: it checks, rather than writes, what the first attempt recorded. */
@@ -115,6 +117,7 @@ public final class Run {
      */
     public void start(String command, List<String> args, long seed, List<Path> inputs) {
         cacheFillAtStart = dev.distillery.util.CacheFill.seconds();
+        cpuAtStart = processCpuSeconds();
         if (continued) {
             restart(inputs);
             return;
@@ -187,6 +190,20 @@ public final class Run {
         return 0;
     }
 
+    /**
+     * The CPU time this process has used, in seconds: user and system time of every thread, the engine's native ones
+     * included, so a run's CPU-hours can be told from its wall time on any number of cores. -1 where the JVM cannot
+     * measure it.
+     */
+    public static double processCpuSeconds() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            long nanos = os.getProcessCpuTime();
+            return nanos < 0 ? -1 : nanos / 1e9;
+        }
+        return -1;
+    }
+
     /** Which process runs this run, so that a run whose process died can be told from one still running. */
     private static Map<String, Object> process() {
         ProcessHandle self = ProcessHandle.current();
@@ -249,6 +266,11 @@ public final class Run {
         p.put("software", Provenance.software());
         if (cacheFillAtStart >= 0) {
             p.put("cache_fill_seconds", dev.distillery.util.CacheFill.seconds() - cacheFillAtStart);
+        }
+        double cpu = processCpuSeconds();
+        if (cpuAtStart >= 0 && cpu >= 0) {
+            // A continued run's earlier attempts ran in processes of their own: their share is not in this figure.
+            p.put("cpu_seconds", Math.round((cpu - cpuAtStart) * 1000) / 1000.0);
         }
         long peak = peakResidentKib();
         if (peak > 0) {

@@ -42,4 +42,24 @@ class RunStoreTest {
         run.appendMetrics(Map.of("epoch", 2));
         assertThat(run.dir().resolve(Run.METRICS)).content().isEqualTo("{\"epoch\":1}\n{\"epoch\":2}\n");
     }
+
+    @Test
+    void finishRecordsTheCpuTimeTheProcessSpentSinceTheStart() {
+        Run run = new RunStore(dir).create("train");
+        double processAtStart = Run.processCpuSeconds();
+        run.start("train", List.of(), 1, List.of());
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long busyFrom = threads.getCurrentThreadCpuTime();
+        long sink = 0;
+        while (threads.getCurrentThreadCpuTime() - busyFrom < 200_000_000L) { // 0.2 s of this thread's CPU
+            sink += Long.numberOfTrailingZeros(sink + System.nanoTime());
+        }
+        double busy = (threads.getCurrentThreadCpuTime() - busyFrom) / 1e9;
+        run.finish("finished", Map.of("sink", sink), Map.of());
+        double recorded = ((Number) run.provenance().get("cpu_seconds")).doubleValue();
+        // At least this thread's busy time (the process's figure holds every thread's), at most what the process spent
+        // since the run started (not what it spent before: starting the JVM and the tests before this one).
+        assertThat(recorded).isGreaterThanOrEqualTo(busy - 0.001)
+                .isLessThanOrEqualTo(Run.processCpuSeconds() - processAtStart);
+    }
 }
