@@ -19,6 +19,9 @@ distillery_run() {
   echo "$dir"
 }
 
+# Prints the CPU seconds a run's process spent on it (provenance.json's cpu_seconds: every thread, the engine's too).
+cpu_seconds() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]+'/provenance.json'))['cpu_seconds'])" "$1"; }
+
 # Prints one field of a run's results.json.
 result() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]+'/results.json'))[sys.argv[2]])" "$1" "$2"; }
 
