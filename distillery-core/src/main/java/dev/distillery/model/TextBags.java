@@ -11,9 +11,9 @@ import java.util.List;
 final class TextBags {
     private TextBags() {}
 
-    static NDList of(NDManager manager, List<long[]> texts) {
+    static NDList of(NDManager manager, List<int[]> texts) {
         int entries = 0;
-        for (long[] ids : texts) {
+        for (int[] ids : texts) {
             entries += ids.length;
         }
         // An empty array would be a zero-size tensor; one padding id (0, never a text's) that no text covers instead.
@@ -22,9 +22,9 @@ final class TextBags {
         int at = 0;
         for (int t = 0; t < texts.size(); t++) {
             offsets[t] = at;
-            for (long id : texts.get(t)) {
-                flat[at++] = Math.toIntExact(id);
-            }
+            int[] ids = texts.get(t);
+            System.arraycopy(ids, 0, flat, at, ids.length);
+            at += ids.length;
         }
         offsets[texts.size()] = at;
         return new NDList(manager.create(flat), manager.create(offsets));

@@ -31,7 +31,7 @@ class HashedBagBlockTest {
     @ParameterizedTest(name = "{0} texts of up to {1} ids")
     @CsvSource({"3, 6", "128, 200"}) // 9 pairs at most, sequential; about 12,700 pairs x 32 floats, split over threads
     void meansAndRowGradientsAreThePlainOnes(int texts, int maxIds) {
-        List<long[]> bags = bags(texts, maxIds, new Random(texts));
+        List<int[]> bags = bags(texts, maxIds, new Random(texts));
         try (NDManager manager = NDManager.newBaseManager()) {
             HashedBagBlock block = new HashedBagBlock(BUCKETS, DIM);
             block.initialize(manager, DataType.FLOAT32, new Shape(texts, 8));
@@ -52,8 +52,8 @@ class HashedBagBlockTest {
             float[] expectedMeans = new float[texts * DIM];
             TreeMap<Integer, float[]> expectedGradients = new TreeMap<>();
             for (int t = 0; t < texts; t++) {
-                long[] ids = bags.get(t);
-                for (long id : ids) {
+                int[] ids = bags.get(t);
+                for (int id : ids) {
                     float[] gradient = expectedGradients.computeIfAbsent((int) id, k -> new float[DIM]);
                     for (int j = 0; j < DIM; j++) {
                         expectedMeans[t * DIM + j] += table[(int) id * DIM + j] / ids.length;
@@ -77,7 +77,7 @@ class HashedBagBlockTest {
 
     @Test
     void aLargeBatchGivesTheSameNumbersEveryTime() {
-        List<long[]> bags = bags(128, 200, new Random(5));
+        List<int[]> bags = bags(128, 200, new Random(5));
         try (NDManager manager = NDManager.newBaseManager()) {
             HashedBagBlock block = new HashedBagBlock(BUCKETS, DIM);
             block.initialize(manager, DataType.FLOAT32, new Shape(128, 8));
@@ -91,10 +91,10 @@ class HashedBagBlockTest {
     }
 
     /** Texts of 0 to {@code maxIds} ids, some repeated within a text, from a vocabulary that texts share in part. */
-    private static List<long[]> bags(int texts, int maxIds, Random rng) {
-        List<long[]> bags = new ArrayList<>();
+    private static List<int[]> bags(int texts, int maxIds, Random rng) {
+        List<int[]> bags = new ArrayList<>();
         for (int t = 0; t < texts; t++) {
-            long[] ids = new long[t == 1 ? 0 : 1 + rng.nextInt(maxIds)];
+            int[] ids = new int[t == 1 ? 0 : 1 + rng.nextInt(maxIds)];
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = i > 0 && rng.nextInt(5) == 0 ? ids[i - 1] : 1 + rng.nextInt(rng.nextBoolean() ? 200 : BUCKETS - 1);
             }
