@@ -64,6 +64,10 @@ final class RunsCommand implements Runnable {
             System.out.println("status:   " + run.status());
             System.out.println("started:  " + p.get("started") + "   finished: " + p.getOrDefault("finished", "-"));
             System.out.println("seed:     " + p.get("seed"));
+            if (p.get("cpu_seconds") instanceof Number cpu) {
+                System.out.printf("cost:     %.3f CPU-hours (%,.0f CPU seconds, every thread)%s%n", cpu.doubleValue() / 3600,
+                        cpu.doubleValue(), p.get("peak_rss_mib") instanceof Number mib ? ", peak memory " + mib + " MiB" : "");
+            }
             System.out.println("software: " + p.get("software"));
             System.out.println("machine:  " + p.get("machine"));
             System.out.println("inputs:   " + p.get("inputs"));

@@ -134,7 +134,8 @@ class CliTest extends CliTestBase {
         Result list = run("runs", "list");
         assertThat(list.out()).contains(runId).contains("-eval-");
         Result show = run("runs", "show", runId);
-        assertThat(show.out()).contains("test accuracy").contains("model/weights.params").contains("seed:     42");
+        assertThat(show.out()).contains("test accuracy").contains("model/weights.params").contains("seed:     42")
+                .containsPattern("cost: +\\d+\\.\\d{3} CPU-hours \\([\\d,]+ CPU seconds, every thread\\)");
 
         // a finished run has nothing to resume, and a run of a command without checkpoints is refused by name
         assertBadInput("finished; there is nothing to resume", "resume", runId);
