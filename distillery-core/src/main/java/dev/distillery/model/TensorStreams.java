@@ -19,7 +19,7 @@ import java.util.Arrays;
  * buffer grown as it is written, and a final copy of that). Checkpointing the n-gram model's 16.8 MB table and its two
  * moments that way made about 200 MB of garbage an epoch (SpamAssassin, where an epoch's training steps make as much
  * again): the young generation filled twice as often, and collections that had to copy a live checkpoint or best-epoch
- * array took 40-100 ms, landing in the next epoch's steps of 6 ms each.
+ * array took up to 100 ms, landing in the next epoch's steps of 6 ms each.
  *
  * <p>The format: the type's name, the shape, the byte order and the values' byte count, then the values as the tensor
  * holds them.
