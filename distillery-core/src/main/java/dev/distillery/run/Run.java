@@ -5,6 +5,7 @@ import dev.distillery.util.AtomicFiles;
 import dev.distillery.util.Hashing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -196,8 +197,7 @@ public final class Run {
      * measure it.
      */
     public static double processCpuSeconds() {
-        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                instanceof com.sun.management.OperatingSystemMXBean os) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             long nanos = os.getProcessCpuTime();
             return nanos < 0 ? -1 : nanos / 1e9;
         }
