@@ -23,12 +23,20 @@ public final class TensorMemory {
             throw new IllegalArgumentException("expected a float32 CPU tensor, got " + array.getDataType() + " on "
                     + array.getDevice());
         }
-        // PyTorch's engine hands out the tensor's own storage when the tensor is dense and contiguous, as the tables
-        // and optimizer moments passed here are (created so by this code); a heap buffer is surely a copy, refused.
-        ByteBuffer bytes = array.toByteBuffer(true);
+        // The tables and optimizer moments passed here are dense and contiguous (created so by this code).
+        ByteBuffer bytes = bytes(array);
         if (!bytes.isDirect()) {
             throw new IllegalStateException("the engine did not share this tensor's memory");
         }
-        return bytes.order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return bytes.asFloatBuffer();
+    }
+
+    /**
+     * The tensor's bytes in native order. PyTorch's engine hands out the tensor's own storage (a direct buffer, which
+     * reads and writes the tensor) when the tensor is dense and contiguous on the CPU; otherwise a copy on the heap,
+     * which reads right but does not write through: callers that write check {@code isDirect()}.
+     */
+    public static ByteBuffer bytes(NDArray array) {
+        return array.toByteBuffer(true).order(ByteOrder.nativeOrder());
     }
 }

@@ -37,7 +37,7 @@ public final class TensorStreams {
         for (long d : dims) {
             out.writeLong(d);
         }
-        ByteBuffer values = bytes(array);
+        ByteBuffer values = TensorMemory.bytes(array);
         out.writeBoolean(values.order() == ByteOrder.LITTLE_ENDIAN);
         out.writeLong(values.remaining());
         byte[] chunk = new byte[Math.min(CHUNK, values.remaining())];
@@ -82,8 +82,8 @@ public final class TensorStreams {
             throw new IllegalArgumentException("cannot copy a " + source.getDataType() + " " + source.getShape()
                     + " tensor into a " + target.getDataType() + " " + target.getShape() + " one");
         }
-        ByteBuffer from = bytes(source);
-        ByteBuffer to = target.toByteBuffer(true);
+        ByteBuffer from = TensorMemory.bytes(source);
+        ByteBuffer to = TensorMemory.bytes(target);
         if (to.isDirect()) {
             to.put(from);
         } else {
@@ -92,7 +92,7 @@ public final class TensorStreams {
     }
 
     private static void readValues(Header header, NDArray target, DataInputStream in) throws IOException {
-        ByteBuffer to = target.toByteBuffer(true);
+        ByteBuffer to = TensorMemory.bytes(target);
         if (header.byteCount() != to.remaining()) {
             throw new IOException("a " + header.type() + " " + header.shape() + " tensor holds " + to.remaining()
                     + " bytes, the stream says " + header.byteCount());
@@ -113,11 +113,6 @@ public final class TensorStreams {
         if (!to.isDirect()) {
             target.set(to);
         }
-    }
-
-    /** The tensor's bytes in native order: its own memory where the engine shares it, else the engine's copy. */
-    private static ByteBuffer bytes(NDArray array) {
-        return array.toByteBuffer(true).order(ByteOrder.nativeOrder());
     }
 
     private record Header(DataType type, Shape shape, boolean littleEndian, long byteCount) {
