@@ -97,11 +97,13 @@ public final class CsvFormat {
     }
 
     private static Row nextRow(JsonParser parser, Path file) throws IOException {
+        long recordStart = parser.currentLocation().getLineNr();
         try {
             JsonToken token = parser.nextToken();
             if (token != JsonToken.START_ARRAY) {
                 return null; // the outer array's end, or an empty file
             }
+            recordStart = parser.currentLocation().getLineNr();
             List<String> cells = new ArrayList<>();
             long line = -1;
             while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null) {
@@ -113,8 +115,12 @@ public final class CsvFormat {
             return new Row(cells.toArray(String[]::new), line);
         } catch (JsonProcessingException e) {
             // After a broken quote the parser cannot find the next record boundary, so this stops even under SKIP.
-            throw new DataFormatException(file + ":line " + parser.currentLocation().getLineNr(),
-                    "malformed CSV: " + e.getOriginalMessage(), "RFC 4180 quoting", e);
+            // An unclosed quote is found only where the file ends: name the line its record starts on, where the
+            // quote is, and where reading stopped.
+            long stopped = parser.currentLocation().getLineNr();
+            String problem = "malformed CSV: " + e.getOriginalMessage()
+                    + (stopped > recordStart ? " (the record starting here runs on to line " + stopped + ")" : "");
+            throw new DataFormatException(file + ":line " + recordStart, problem, "RFC 4180 quoting", e);
         }
     }
 

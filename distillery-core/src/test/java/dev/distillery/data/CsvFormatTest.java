@@ -61,7 +61,15 @@ class CsvFormatTest {
     void brokenQuoteIsAnErrorEvenUnderSkip() throws Exception {
         Path f = file("id,label,text\na,x,\"never closed\nb,y,z\n");
         assertThatThrownBy(() -> CsvFormat.read(f, OnError.SKIP)).isInstanceOf(DataFormatException.class)
-                .hasMessageContaining("malformed CSV");
+                .hasMessageContaining("malformed CSV").hasMessageContaining("data.csv:line 2");
+    }
+
+    @Test
+    void brokenQuoteNamesTheLineItsRecordStartsOn() throws Exception {
+        // The quote opened on line 3 is never closed; the parser only notices at the end of the file (line 5).
+        Path f = file("text,label\nhello world,a\n\"unterminated,b\nfoo,c\n");
+        assertThatThrownBy(() -> CsvFormat.read(f, OnError.FAIL)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("data.csv:line 3").hasMessageContaining("runs on to line 5");
     }
 
     @Test
