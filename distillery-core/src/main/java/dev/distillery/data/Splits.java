@@ -51,8 +51,10 @@ public final class Splits {
         }
         List<Example> first = new ArrayList<>();
         List<Example> second = new ArrayList<>();
+        int largest = 0;
         for (List<List<Example>> stratum : strata(members.values(), seed).values()) {
             int size = stratum.stream().mapToInt(List::size).sum();
+            largest = Math.max(largest, size);
             int take = (int) Math.round(size * fraction);
             int taken = 0;
             for (List<Example> group : stratum) {
@@ -67,9 +69,17 @@ public final class Splits {
         // Restore file order inside each part so outputs are easy to compare with the input.
         sortByPosition(data, first);
         sortByPosition(data, second);
-        if (first.isEmpty() || second.isEmpty()) {
-            throw new IllegalArgumentException("a " + fraction + " split of " + data.size()
-                    + " examples leaves one side empty");
+        if (second.isEmpty()) {
+            // Each label's share is rounded on its own, so that both parts keep the labels' proportions.
+            throw new IllegalArgumentException(String.format("a %s split of %d examples leaves the %s part empty: each label"
+                    + " gives it its share rounded, which is none below %d examples a label (the largest label here has %d);"
+                    + " give a %s set of its own or more examples", fraction, data.size(), secondName,
+                    (int) Math.ceil(0.5 / fraction), largest, secondName));
+        }
+        if (first.isEmpty()) {
+            throw new IllegalArgumentException(String.format("a %s split of %d examples leaves the %s part empty: every label's"
+                    + " rounded share went to the %s part; give a smaller fraction or more examples", fraction, data.size(),
+                    firstName, secondName));
         }
         return new Pair(data.subset(data.name() + ":" + firstName, first), data.subset(data.name() + ":" + secondName, second));
     }

@@ -46,6 +46,15 @@ class SplitsTest {
     }
 
     @Test
+    void aSplitTooSmallForAnyLabelToGiveAnExampleSaysWhatToDo() {
+        // 2 examples a label at 0.2: each label's share, 0.4, rounds to none; 3 a label give one each.
+        assertThatThrownBy(() -> Splits.split(data(2, 2), 0.2, 7, "train", "test"))
+                .hasMessageContaining("leaves the test part empty").hasMessageContaining("none below 3 examples a label")
+                .hasMessageContaining("the largest label here has 2").hasMessageContaining("give a test set of its own");
+        assertThat(Splits.split(data(3, 3), 0.2, 7, "train", "test").second().size()).isEqualTo(2);
+    }
+
+    @Test
     void labeledSubsetKeepsEveryClass() {
         Dataset d = data(990, 10);
         Splits.Pair p = Splits.labeledSubset(d, 100, 1);
