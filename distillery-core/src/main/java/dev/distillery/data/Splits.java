@@ -2,10 +2,12 @@ package dev.distillery.data;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * Deterministic, seeded splits. Stratified versions keep each label's share, so "1% of the labels"
@@ -52,9 +54,13 @@ public final class Splits {
         List<Example> first = new ArrayList<>();
         List<Example> second = new ArrayList<>();
         int largest = 0;
+        List<List<List<Example>>> canGive = new ArrayList<>(); // labels that can give a group and keep one
         for (List<List<Example>> stratum : strata(members.values(), seed).values()) {
             int size = stratum.stream().mapToInt(List::size).sum();
             largest = Math.max(largest, size);
+            if (stratum.size() >= 2) {
+                canGive.add(stratum);
+            }
             int take = (int) Math.round(size * fraction);
             int taken = 0;
             for (List<Example> group : stratum) {
@@ -66,15 +72,27 @@ public final class Splits {
                 }
             }
         }
+        // Tiny data (2 examples a label at 0.2): every label's share rounds to none although the whole split's does
+        // not. Then the largest labels that can keep an example give the held-out part a group each, up to the whole
+        // share, so that a run on such data still trains and reports (on few examples, which its sizes show).
+        long share = Math.round(data.size() * fraction);
+        if (second.isEmpty() && share >= 1 && !canGive.isEmpty()) {
+            canGive.sort(Comparator.comparingInt((List<List<Example>> st) -> st.stream().mapToInt(List::size).sum()).reversed());
+            Set<Example> moved = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (int i = 0; i < canGive.size() && moved.size() < share; i++) {
+                moved.addAll(canGive.get(i).get(0));
+            }
+            second.addAll(moved);
+            first.removeIf(moved::contains);
+        }
         // Restore file order inside each part so outputs are easy to compare with the input.
         sortByPosition(data, first);
         sortByPosition(data, second);
         if (second.isEmpty()) {
-            // Each label's share is rounded on its own, so that both parts keep the labels' proportions.
             throw new IllegalArgumentException(String.format("a %s split of %d examples leaves the %s part empty: each label"
-                    + " gives it its share rounded, which is none below %d examples a label (the largest label here has %d);"
-                    + " give a %s set of its own or more examples", fraction, data.size(), secondName,
-                    (int) Math.ceil(0.5 / fraction), largest, secondName));
+                    + " gives it its share rounded, which is none below %d examples a label (the largest label here has %d),"
+                    + " and the whole share rounds to none or no label has two; give a %s set of its own or more examples",
+                    fraction, data.size(), secondName, (int) Math.ceil(0.5 / fraction), largest, secondName));
         }
         if (first.isEmpty()) {
             throw new IllegalArgumentException(String.format("a %s split of %d examples leaves the %s part empty: every label's"

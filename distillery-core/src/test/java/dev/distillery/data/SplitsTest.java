@@ -46,12 +46,30 @@ class SplitsTest {
     }
 
     @Test
-    void aSplitTooSmallForAnyLabelToGiveAnExampleSaysWhatToDo() {
-        // 2 examples a label at 0.2: each label's share, 0.4, rounds to none; 3 a label give one each.
-        assertThatThrownBy(() -> Splits.split(data(2, 2), 0.2, 7, "train", "test"))
-                .hasMessageContaining("leaves the test part empty").hasMessageContaining("none below 3 examples a label")
-                .hasMessageContaining("the largest label here has 2").hasMessageContaining("give a test set of its own");
-        assertThat(Splits.split(data(3, 3), 0.2, 7, "train", "test").second().size()).isEqualTo(2);
+    void tinyDataStillGetsAHeldOutExample() {
+        // 2 examples a label at 0.2: each label's share, 0.4, rounds to none, the whole split's, 0.8, to one.
+        Splits.Pair p = Splits.split(data(2, 2), 0.2, 7, "train", "test");
+        assertThat(p.second().size()).isEqualTo(1);
+        assertThat(p.first().size()).isEqualTo(3);
+        assertThat(p.first().labelCounts()).containsKeys("A", "B");
+        // Many labels of 2: a group from each of the largest, up to the whole share (0.2 of 40 = 8).
+        Splits.Pair many = Splits.split(balanced(40, 20), 0.2, 7, "train", "test");
+        assertThat(many.second().size()).isEqualTo(8);
+        assertThat(many.first().labelCounts()).hasSize(20);
+        // Labels with enough examples are split as before, each on its own share.
+        assertThat(Splits.split(data(3, 3), 0.2, 7, "train", "test").second().labelCounts())
+                .containsEntry("A", 1).containsEntry("B", 1);
+    }
+
+    @Test
+    void aSplitThatCannotHoldAnyExampleOutSaysWhatToDo() {
+        // 1 example a label: no label can give one and keep one.
+        assertThatThrownBy(() -> Splits.split(data(1, 1), 0.4, 7, "train", "test"))
+                .hasMessageContaining("leaves the test part empty").hasMessageContaining("none below 2 examples a label")
+                .hasMessageContaining("the largest label here has 1").hasMessageContaining("give a test set of its own");
+        // 2 examples a label at 0.1: the whole share, 0.4, rounds to none.
+        assertThatThrownBy(() -> Splits.split(data(2, 2), 0.1, 7, "train", "test"))
+                .hasMessageContaining("leaves the test part empty");
     }
 
     @Test
