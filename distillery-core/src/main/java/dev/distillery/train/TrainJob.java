@@ -33,6 +33,8 @@ import java.util.function.Consumer;
  */
 public final class TrainJob {
     static final ObjectMapper JSON = new ObjectMapper();
+    /** A test split smaller than this gets a warning: one example is more than 5 points of its accuracy. */
+    private static final int FIRM_TEST_SIZE = 20;
 
     /**
      * The data a job trains and tests on, after splitting, with counts of skipped records. {@code extra}: the labeled
@@ -195,6 +197,11 @@ public final class TrainJob {
             keptTogether += parts.examplesInGroups();
             train = parts.parts().first();
             test = parts.parts().second();
+            if (test.size() < FIRM_TEST_SIZE) {
+                log.accept(String.format("warning: the test part holds %d example%s, so each moves test accuracy by %.0f"
+                        + " points; give a test set of its own (--test) for a firmer figure", test.size(),
+                        test.size() == 1 ? "" : "s", 100.0 / test.size()));
+            }
         }
         int unlabeledTrain = train.size() - (int) train.labeledCount();
         if (unlabeledTrain > 0) {
