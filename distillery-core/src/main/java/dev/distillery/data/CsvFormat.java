@@ -39,8 +39,8 @@ public final class CsvFormat {
                     continue;
                 }
                 String where = "line " + row.line();
-                if (cells.length != cols.width) {
-                    collector.bad(where, cells.length + " columns", cols.width + " columns like the header");
+                if (cells.length != cols.width()) {
+                    collector.bad(where, cells.length + " columns", cols.width() + " columns like the header");
                     continue;
                 }
                 Example e = cols.toExample(cells, "line-" + row.line(), file.getFileName().toString(), where, collector);
@@ -124,7 +124,7 @@ public final class CsvFormat {
         }
     }
 
-    private record Columns(int width, int id, int label, int source, int text, int[] features) {
+    private record Columns(String[] names, int id, int label, int source, int text, int[] features) {
         static Columns of(String[] header, Path file) {
             int id = -1, label = -1, source = -1, text = -1;
             List<Integer> features = new ArrayList<>();
@@ -142,7 +142,11 @@ public final class CsvFormat {
                         "a 'text' column or numeric feature columns");
             }
             int[] f = text >= 0 ? new int[0] : features.stream().mapToInt(Integer::intValue).toArray();
-            return new Columns(header.length, id, label, source, text, f);
+            return new Columns(header, id, label, source, text, f);
+        }
+
+        int width() {
+            return names.length;
         }
 
         Example toExample(String[] row, String defaultId, String defaultSource, String where, RecordCollector c) {
@@ -155,13 +159,19 @@ public final class CsvFormat {
             float[] values = new float[features.length];
             for (int i = 0; i < features.length; i++) {
                 String cell = row[features[i]].trim();
+                boolean word = false;
                 try {
                     values[i] = Float.parseFloat(cell);
                 } catch (NumberFormatException e) {
                     values[i] = Float.NaN;
+                    word = cell.codePoints().anyMatch(Character::isLetter);
                 }
                 if (!Float.isFinite(values[i])) {
-                    c.bad(where, "column " + (features[i] + 1) + " is '" + cell + "'", "a finite number");
+                    // Words in a feature column are most often text under another header name ("body", "message"):
+                    // without a 'text' column the file is read as numbers, so say how to make it a text file.
+                    c.bad(where, "column " + (features[i] + 1) + " ('" + names[features[i]].trim() + "') is '" + cell + "'",
+                            word ? "a finite number; a file without a 'text' column is read as numeric features: name"
+                                    + " the text column 'text' for a text data set" : "a finite number");
                     return null;
                 }
             }

@@ -52,6 +52,17 @@ class CsvFormatTest {
     }
 
     @Test
+    void wordsUnderAnotherHeaderThanTextNameTheColumnAndSayHowToMakeATextFile() throws Exception {
+        Path f = file("body,label\nwin a cruise,spam\n");
+        assertThatThrownBy(() -> CsvFormat.read(f, OnError.FAIL)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("data.csv:line 2").hasMessageContaining("column 1 ('body') is 'win a cruise'")
+                .hasMessageContaining("name the text column 'text'");
+        // A value that is a number but not finite is not text: no hint about text columns.
+        assertThatThrownBy(() -> CsvFormat.read(file("x1,label\nInfinity,a\n"), OnError.FAIL))
+                .hasMessageContaining("column 1 ('x1') is 'Infinity'").satisfies(e -> assertThat(e.getMessage()).doesNotContain("'text'"));
+    }
+
+    @Test
     void lineNumbersCountFromTheRecordStartAcrossMultiLineCells() throws Exception {
         Path f = file("id,label,text\na,x,\"one\ntwo\nthree\"\nb,y\n");
         assertThatThrownBy(() -> CsvFormat.read(f, OnError.FAIL)).hasMessageContaining("data.csv:line 5");
