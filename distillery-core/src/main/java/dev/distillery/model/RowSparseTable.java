@@ -16,7 +16,8 @@ import java.util.List;
 public interface RowSparseTable {
     /**
      * Rows of {@code table}: {@code ids} (distinct), their {@code values} as the step read them and their
-     * {@code gradients}, each {@code ids.length} x the row width, one row after another.
+     * {@code gradients}, each {@code ids.length} x the row width, one row after another, at the start of arrays that
+     * may be longer (buffers reused from step to step: read only the first {@code ids.length} rows).
      */
     record Rows(Parameter table, int[] ids, float[] values, float[] gradients) {}
 

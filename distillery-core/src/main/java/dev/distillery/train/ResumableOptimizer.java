@@ -87,12 +87,13 @@ final class ResumableOptimizer extends Optimizer {
         int[] ids = rows.ids();
         float[] w = rows.values();
         float[] g = rows.gradients();
-        float[] m = scratch(0, g.length);
-        float[] v = adam ? scratch(1, g.length) : null;
+        int size = ids.length * width; // the arrays may be longer: buffers the table reuses between steps
+        float[] m = scratch(0, size);
+        float[] v = adam ? scratch(1, size) : null;
         FloatBuffer momentMemory = TensorMemory.floats(moments);
         FloatBuffer weightMemory = TensorMemory.floats(table);
         // Each part updates its own rows; every float's update is the same whichever part or thread does it.
-        RowParts.run(RowParts.worthParallel(g.length), p -> {
+        RowParts.run(RowParts.worthParallel(size), p -> {
             int from = RowParts.start(ids.length, p);
             int to = RowParts.start(ids.length, p + 1);
             FloatBuffer momentRows = momentMemory.duplicate();

@@ -28,13 +28,23 @@ class HashedBagBlockTest {
     private static final int BUCKETS = 1 << 14;
     private static final int DIM = 32;
 
-    @ParameterizedTest(name = "{0} texts of up to {1} ids")
-    @CsvSource({"3, 6", "128, 200"}) // 9 pairs at most, sequential; about 12,700 pairs x 32 floats, split over threads
-    void meansAndRowGradientsAreThePlainOnes(int texts, int maxIds) {
+    @ParameterizedTest(name = "{0} texts of up to {1} ids, after a larger batch: {2}")
+    // 9 pairs at most, sequential; about 12,700 pairs x 32 floats, split over threads. After a larger training batch the
+    // block's reused row buffers hold that batch's numbers beyond and within this one's rows: none may leak into it.
+    @CsvSource({"3, 6, false", "128, 200, false", "3, 6, true", "64, 100, true"})
+    void meansAndRowGradientsAreThePlainOnes(int texts, int maxIds, boolean afterALargerBatch) {
         List<int[]> bags = bags(texts, maxIds, new Random(texts));
         try (NDManager manager = NDManager.newBaseManager()) {
             HashedBagBlock block = new HashedBagBlock(BUCKETS, DIM);
             block.initialize(manager, DataType.FLOAT32, new Shape(texts, 8));
+            if (afterALargerBatch) {
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray earlier = block.forward(new ParameterStore(manager, false),
+                            TextBags.of(manager, bags(128, 300, new Random(99))), true).singletonOrThrow();
+                    gc.backward(earlier.sum());
+                    assertThat(block.takeRows().ids()).hasSizeGreaterThan(texts);
+                }
+            }
             float[] table = block.getParameters().get("table").getArray().toFloatArray();
             float[] outGradient = new float[texts * DIM];
             Random rng = new Random(7);
