@@ -129,7 +129,18 @@ class CliTest extends CliTestBase {
 
         Result eval = run("eval", "--model", runId, "--data", f.toString());
         assertThat(eval.exitCode()).as(eval.err()).isZero();
-        assertThat(eval.out()).contains("macro F1", "latency p50");
+        assertThat(eval.out()).contains("macro F1", "latency p50").doesNotContain("no label");
+
+        // records without a label cannot be scored: they are counted and said, never dropped silently
+        Path partly = dir.resolve("partly-labeled.jsonl");
+        Files.writeString(partly, Files.readString(f) + "{\"id\":\"u1\",\"text\":\"meeting notes attached\"}\n"
+                + "{\"id\":\"u2\",\"text\":\"win money now\",\"label\":null}\n");
+        Result partial = run("eval", "--model", runId, "--data", partly.toString());
+        assertThat(partial.exitCode()).as(partial.err()).isZero();
+        assertThat(partial.out()).contains("2 of 122 records have no label and are not scored");
+        Path partialRun = Path.of(partial.out().lines().filter(l -> l.startsWith("run saved to ")).findFirst().orElseThrow().substring(13));
+        assertThat(Files.readString(partialRun.resolve("results.json"))).containsPattern("\"unlabeled_records\" ?: ?2");
+        assertThat(Files.readString(partialRun.resolve("summary.md"))).contains("2 records without a label, not scored");
 
         Result list = run("runs", "list");
         assertThat(list.out()).contains(runId).contains("-eval-");

@@ -22,7 +22,11 @@ public final class EvalJob {
     /** Latency and throughput are timed on at most this many examples, in batches of this size. */
     private static final int TIMED = 256;
 
-    public record Outcome(Run run, Path model, String data, Evaluation evaluation, SpeedReport speed, int skipped) {}
+    /**
+     * {@code skipped}: bad records left out under {@code --on-error skip}; {@code unlabeled}: good records without a
+     * label, which cannot be scored (counted, so that nothing is left out unsaid).
+     */
+    public record Outcome(Run run, Path model, String data, Evaluation evaluation, SpeedReport speed, int skipped, int unlabeled) {}
 
     /** The recorded configuration of an evaluation. */
     public record Settings(String model, String data, @JsonProperty("on_error") String onError) {}
@@ -45,13 +49,17 @@ public final class EvalJob {
             if (labeled.isEmpty()) {
                 throw new IllegalArgumentException(dataRef + " has no labeled examples to evaluate on");
             }
+            int unlabeled = read.dataset().size() - labeled.size();
+            if (unlabeled > 0) {
+                log.accept(unlabeled + " of " + read.dataset().size() + " records have no label and are not scored");
+            }
             return new StageRunner(runs).run(Stage.<Settings, Outcome>named("eval", new Settings(modelDir.toString(), dataRef, onError.name()))
                     .reads(catalog.inputFiles(dataRef))
                     .does(run -> {
                         Evaluation eval = Evaluation.of(classifier, labeled);
                         SpeedReport speed = SpeedReport.measure(classifier, labeled.examples().subList(0, Math.min(TIMED, labeled.size())),
                                 200, TIMED, 10, Classifier.sizeOnDisk(modelDir));
-                        return new Outcome(run, modelDir, dataRef, eval, speed, read.skipped());
+                        return new Outcome(run, modelDir, dataRef, eval, speed, read.skipped(), unlabeled);
                     })
                     .reports(EvalJob::results, EvalJob::summary), args);
         }
@@ -63,6 +71,7 @@ public final class EvalJob {
         results.put("macro_f1", o.evaluation().macroF1());
         results.put("examples", o.evaluation().count());
         results.put("skipped_records", o.skipped());
+        results.put("unlabeled_records", o.unlabeled());
         results.put("parameters", o.speed().parameters());
         results.put("bytes_on_disk", o.speed().bytesOnDisk());
         results.put("latency_p50_ms", o.speed().latencyP50Ms());
@@ -74,6 +83,9 @@ public final class EvalJob {
     }
 
     static String summary(Outcome o) {
-        return "# Evaluation " + o.run().id() + "\n\nmodel `" + o.model() + "` on `" + o.data() + "`\n\n```\n" + o.evaluation().report() + "```\n";
+        String left = (o.skipped() > 0 ? o.skipped() + " bad records skipped. " : "")
+                + (o.unlabeled() > 0 ? o.unlabeled() + " records without a label, not scored. " : "");
+        return "# Evaluation " + o.run().id() + "\n\nmodel `" + o.model() + "` on `" + o.data() + "`\n\n"
+                + (left.isEmpty() ? "" : left.strip() + "\n\n") + "```\n" + o.evaluation().report() + "```\n";
     }
 }
