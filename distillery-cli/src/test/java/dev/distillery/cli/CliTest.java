@@ -137,7 +137,7 @@ class CliTest extends CliTestBase {
                 + "{\"id\":\"u2\",\"text\":\"win money now\",\"label\":null}\n");
         Result partial = run("eval", "--model", runId, "--data", partly.toString());
         assertThat(partial.exitCode()).as(partial.err()).isZero();
-        assertThat(partial.out()).contains("2 of 122 records have no label and are not scored");
+        assertThat(partial.out()).contains("2 of 122 records of " + partly + " have no label and are not scored");
         Path partialRun = Path.of(partial.out().lines().filter(l -> l.startsWith("run saved to ")).findFirst().orElseThrow().substring(13));
         assertThat(Files.readString(partialRun.resolve("results.json"))).containsPattern("\"unlabeled_records\" ?: ?2");
         assertThat(Files.readString(partialRun.resolve("summary.md"))).contains("2 records without a label, not scored");

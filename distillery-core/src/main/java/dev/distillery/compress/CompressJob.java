@@ -80,7 +80,7 @@ public final class CompressJob {
                     Dataset test = dev.distillery.data.InputCheck.conform(catalog.loadDataset(c.get("test").asText(),
                             dev.distillery.data.OnError.SKIP, listener::onMessage), model.schema(),
                             dev.distillery.data.InputCheck.Labels.MUST_BE_KNOWN);
-                    return new Data(null, null, test.filter(test.name(), e -> e.hasLabel()));
+                    return new Data(null, null, dev.distillery.data.InputCheck.labeledOnly(test, "scored", listener::onMessage));
                 }
             }
             TrainSpec spec = JSON.treeToValue(c, TrainSpec.class);

@@ -1,6 +1,7 @@
 package dev.distillery.data;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The one check of input data against the schema a model was trained on, used by every command that feeds records to
@@ -23,6 +24,21 @@ public final class InputCheck {
             return data;
         }
         return data.withSchema(model);
+    }
+
+    /**
+     * The records of {@code data} that have a label, for a use that needs one ({@code purpose}: "scored" for test data,
+     * "used" for a pool whose labels are bought). Those without cannot be used so; their number goes to {@code log}
+     * ("2 of 122 records of test.jsonl have no label and are not scored"), never dropped unsaid.
+     */
+    public static Dataset labeledOnly(Dataset data, String purpose, Consumer<String> log) {
+        Dataset labeled = data.filter(data.name(), Example::hasLabel);
+        int unlabeled = data.size() - labeled.size();
+        if (unlabeled > 0) {
+            log.accept(String.format("%,d of %,d records of %s have no label and are not %s", unlabeled, data.size(),
+                    data.name(), purpose));
+        }
+        return labeled;
     }
 
     /** Checks each of {@code examples}, read from {@code where}, against {@code model}; the first bad record throws. */

@@ -56,7 +56,7 @@ public final class DistillJob {
     public Outcome run(DistillSpec spec, Path teacherDir, List<String> args) {
         try (Classifier teacher = Classifier.load(teacherDir)) {
             Dataset transfer = load(spec.transfer(), spec, teacher);
-            Dataset test = load(spec.test(), spec, teacher).filter("test", Example::hasLabel);
+            Dataset test = InputCheck.labeledOnly(load(spec.test(), spec, teacher), "scored", listener::onMessage);
             if (test.isEmpty()) {
                 throw new IllegalArgumentException(spec.test() + " has no labeled examples to test on");
             }

@@ -44,15 +44,12 @@ public final class EvalJob {
     public Outcome run(Path modelDir, String dataRef, OnError onError, List<String> args) {
         ReadResult read = catalog.load(dataRef, onError, log);
         try (Classifier classifier = Classifier.load(modelDir)) {
-            Dataset labeled = InputCheck.conform(read.dataset().filter(read.dataset().name(), e -> e.hasLabel()), classifier.schema(),
+            Dataset labeled = InputCheck.conform(InputCheck.labeledOnly(read.dataset(), "scored", log), classifier.schema(),
                     InputCheck.Labels.MUST_BE_KNOWN);
             if (labeled.isEmpty()) {
                 throw new IllegalArgumentException(dataRef + " has no labeled examples to evaluate on");
             }
             int unlabeled = read.dataset().size() - labeled.size();
-            if (unlabeled > 0) {
-                log.accept(unlabeled + " of " + read.dataset().size() + " records have no label and are not scored");
-            }
             return new StageRunner(runs).run(Stage.<Settings, Outcome>named("eval", new Settings(modelDir.toString(), dataRef, onError.name()))
                     .reads(catalog.inputFiles(dataRef))
                     .does(run -> {

@@ -40,8 +40,8 @@ public final class FederateJob {
     public Outcome run(String dataRef, String testRef, ModelSpec spec, TrainConfig local, FederatedTraining.Settings federation, OnError onError,
             List<String> args) {
         Dataset train = catalog.loadDataset(dataRef, onError, listener::onMessage).filter(dataRef, Example::hasLabel);
-        Dataset test = InputCheck.conform(catalog.loadDataset(testRef, onError, listener::onMessage), train.schema(), InputCheck.Labels.MUST_BE_KNOWN)
-                .filter(testRef, Example::hasLabel);
+        Dataset test = InputCheck.labeledOnly(InputCheck.conform(catalog.loadDataset(testRef, onError, listener::onMessage), train.schema(),
+                InputCheck.Labels.MUST_BE_KNOWN), "scored", listener::onMessage);
         ModelSpec model = spec != null ? spec : ModelSpec.defaultFor(train.schema());
         Settings settings = new Settings(dataRef, testRef, model, local, federation);
         List<Path> inputs = new ArrayList<>(catalog.inputFiles(dataRef));
@@ -83,7 +83,7 @@ public final class FederateJob {
      */
     public Coordinated coordinate(String testRef, ModelSpec spec, TrainConfig local, Coordinator.Settings federation, OnError onError,
             java.util.function.IntConsumer onListening, List<String> args) {
-        Dataset test = catalog.loadDataset(testRef, onError, listener::onMessage).filter(testRef, Example::hasLabel);
+        Dataset test = InputCheck.labeledOnly(catalog.loadDataset(testRef, onError, listener::onMessage), "scored", listener::onMessage);
         ModelSpec model = spec != null ? spec : ModelSpec.defaultFor(test.schema());
         return new StageRunner(runs).run(Stage.<CoordinatorSettings, Coordinated>named("federate coordinator",
                         new CoordinatorSettings(testRef, model, local, federation))

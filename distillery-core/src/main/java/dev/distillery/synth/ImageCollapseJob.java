@@ -79,7 +79,8 @@ public final class ImageCollapseJob {
         }
         Dataset labeled = data.filter("labeled", Example::hasLabel);
         Dataset real = spec.realImages() >= labeled.size() ? labeled : Splits.labeledSubset(labeled, spec.realImages(), 42).first();
-        Dataset test = InputCheck.conform(catalog.loadDataset(spec.test(), spec.onError(), log), schema, InputCheck.Labels.MUST_BE_KNOWN).filter("labeled", Example::hasLabel);
+        Dataset test = InputCheck.labeledOnly(InputCheck.conform(catalog.loadDataset(spec.test(), spec.onError(), log), schema,
+                InputCheck.Labels.MUST_BE_KNOWN), "scored", log);
         List<Path> inputs = new ArrayList<>(catalog.inputFiles(spec.data()));
         inputs.addAll(catalog.inputFiles(spec.test()));
         return new StageRunner(runs).run(Stage.<Spec, Outcome>named("collapse", spec)

@@ -190,13 +190,13 @@ public final class TrainJob {
             skipped += t.skipped();
             reasons.addAll(t.skipReasons());
             train = read.dataset();
-            test = InputCheck.conform(t.dataset(), train.schema(), InputCheck.Labels.MUST_BE_KNOWN);
+            test = InputCheck.labeledOnly(InputCheck.conform(t.dataset(), train.schema(), InputCheck.Labels.MUST_BE_KNOWN), "scored", log);
         } else {
             DuplicateGroups.Split parts = duplicates.splitOf(read.dataset(), spec.testFraction(), seed, "train", "test");
             log.accept("test split: " + parts.describe());
             keptTogether += parts.examplesInGroups();
             train = parts.parts().first();
-            test = parts.parts().second();
+            test = InputCheck.labeledOnly(parts.parts().second(), "scored", log);
             if (test.size() < FIRM_TEST_SIZE) {
                 log.accept(String.format("warning: the test part holds %d example%s, so each moves test accuracy by %.0f"
                         + " points; give a test set of its own (--test) for a firmer figure", test.size(),
