@@ -74,6 +74,11 @@ final class PredictCommand implements Callable<Integer> {
                 examples.addAll(InputCheck.conform(read.dataset(), classifier.schema(), InputCheck.Labels.IGNORED).examples());
             }
             InputCheck.checkRecords(input.texts != null ? "--text" : input.data, examples, classifier.schema(), InputCheck.Labels.IGNORED);
+            int blank = InputCheck.blankTexts(examples);
+            if (blank > 0) {
+                System.err.printf("warning: %,d of %,d texts are empty or blank: the model reads no words in them, so their"
+                        + " predictions are its bias alone%n", blank, examples.size());
+            }
             float[][] probs = classifier.probabilities(examples, 256);
             List<String> labels = classifier.schema().labels();
             ByteArrayOutputStream buffer = new ByteArrayOutputStream();

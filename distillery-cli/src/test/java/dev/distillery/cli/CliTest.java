@@ -121,6 +121,11 @@ class CliTest extends CliTestBase {
         Result predict = run("predict", "--model", runId, "--text", "free money winner offer", "--top-k", "2");
         assertThat(predict.exitCode()).as(predict.err()).isZero();
         assertThat(predict.out()).contains("\"label\":\"spam\"").contains("\"top\"");
+        assertThat(predict.err()).doesNotContain("blank");
+        Result blank = run("predict", "--model", runId, "--text", " ", "--text", "free money winner offer");
+        assertThat(blank.exitCode()).as(blank.err()).isZero();
+        assertThat(blank.out().lines().filter(l -> l.startsWith("{"))).hasSize(2);
+        assertThat(blank.err()).contains("1 of 2 texts are empty or blank");
 
         Path out = dir.resolve("pred.jsonl");
         Result predictFile = run("predict", "--model", runId, "--input", f.toString(), "--output", out.toString());

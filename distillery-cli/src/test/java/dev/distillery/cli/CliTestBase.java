@@ -21,7 +21,10 @@ abstract class CliTestBase {
     Path dir;
 
     private final PrintStream originalOut = System.out;
+    private final PrintStream originalErr = System.err;
     private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    /** What commands print to System.err themselves (warnings beside predict's JSON lines), after picocli's errors. */
+    private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
 
     record Result(int exitCode, String out, String err) {}
 
@@ -29,21 +32,24 @@ abstract class CliTestBase {
     void isolate() {
         System.setProperty("distillery.home", dir.resolve("home").toString());
         System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
     }
 
     @AfterEach
     void restore() {
         System.setOut(originalOut);
+        System.setErr(originalErr);
         System.clearProperty("distillery.home");
     }
 
     Result run(String... args) {
         stdout.reset();
+        stderr.reset();
         StringWriter err = new StringWriter();
         CommandLine cl = Main.commandLine();
         cl.setErr(new PrintWriter(err));
         int code = cl.execute(args);
-        return new Result(code, stdout.toString(StandardCharsets.UTF_8), err.toString());
+        return new Result(code, stdout.toString(StandardCharsets.UTF_8), err + stderr.toString(StandardCharsets.UTF_8));
     }
 
     /** A JSONL file of short spam and ham texts, {@code perClass} of each, told apart by their words. */

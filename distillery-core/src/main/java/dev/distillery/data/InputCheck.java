@@ -41,6 +41,14 @@ public final class InputCheck {
         return labeled;
     }
 
+    /**
+     * How many of {@code examples} are texts with nothing but white space: a text model reads no words in them and
+     * answers from its bias alone, so train and predict warn with this count.
+     */
+    public static int blankTexts(List<Example> examples) {
+        return (int) examples.stream().filter(e -> e.isText() && e.text().isBlank()).count();
+    }
+
     /** Checks each of {@code examples}, read from {@code where}, against {@code model}; the first bad record throws. */
     public static void checkRecords(String where, List<Example> examples, Schema model, Labels labels) {
         for (Example e : examples) {

@@ -190,13 +190,13 @@ public final class TrainJob {
             skipped += t.skipped();
             reasons.addAll(t.skipReasons());
             train = read.dataset();
-            test = InputCheck.labeledOnly(InputCheck.conform(t.dataset(), train.schema(), InputCheck.Labels.MUST_BE_KNOWN), "scored", log);
+            test = InputCheck.conform(t.dataset(), train.schema(), InputCheck.Labels.MUST_BE_KNOWN);
         } else {
             DuplicateGroups.Split parts = duplicates.splitOf(read.dataset(), spec.testFraction(), seed, "train", "test");
             log.accept("test split: " + parts.describe());
             keptTogether += parts.examplesInGroups();
             train = parts.parts().first();
-            test = InputCheck.labeledOnly(parts.parts().second(), "scored", log);
+            test = parts.parts().second();
             if (test.size() < FIRM_TEST_SIZE) {
                 log.accept(String.format("warning: the test part holds %d example%s, so each moves test accuracy by %.0f"
                         + " points; give a test set of its own (--test) for a firmer figure", test.size(),
@@ -209,7 +209,7 @@ public final class TrainJob {
                     unlabeledTrain, train.size(), spec.data()));
         }
         train = train.filter(train.name(), e -> e.hasLabel());
-        int emptyTexts = (int) train.examples().stream().filter(e -> e.isText() && e.text().isBlank()).count();
+        int emptyTexts = InputCheck.blankTexts(train.examples());
         if (emptyTexts > 0) {
             log.accept(String.format("warning: %,d of %,d labeled training texts are empty or blank; they are trained on as they are",
                     emptyTexts, train.size()));
