@@ -1,7 +1,13 @@
 package dev.distillery.data;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * The one check of input data against the schema a model was trained on, used by every command that feeds records to
@@ -47,6 +53,22 @@ public final class InputCheck {
      */
     public static int blankTexts(List<Example> examples) {
         return (int) examples.stream().filter(e -> e.isText() && e.text().isBlank()).count();
+    }
+
+    /**
+     * A warning when some of {@code labels} differ only in case or in white space around them ("spam", "spam ",
+     * "Spam"): each is a class of its own, which is rarely what a spreadsheet export with a stray space meant.
+     */
+    public static Optional<String> lookAlikeLabels(Collection<String> labels) {
+        Map<String, List<String>> byKey = labels.stream().distinct()
+                .collect(Collectors.groupingBy(l -> l.strip().toLowerCase(Locale.ROOT), TreeMap::new, Collectors.toList()));
+        List<String> groups = byKey.values().stream().filter(g -> g.size() > 1)
+                .map(g -> g.stream().map(l -> "'" + l + "'").collect(Collectors.joining(", "))).toList();
+        if (groups.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("warning: labels " + String.join("; ", groups) + " differ only in case or surrounding white space,"
+                + " so each is a class of its own; if they mean one class, write them the same in the data");
     }
 
     /** Checks each of {@code examples}, read from {@code where}, against {@code model}; the first bad record throws. */

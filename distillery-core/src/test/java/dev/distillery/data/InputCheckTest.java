@@ -20,4 +20,11 @@ class InputCheckTest {
         assertThat(InputCheck.labeledOnly(scored, "scored", said::add).size()).isEqualTo(2);
         assertThat(said).as("nothing left out, nothing said").isEmpty();
     }
+
+    @Test
+    void labelsThatDifferOnlyInCaseOrSpacesAreNamedTogether() {
+        assertThat(InputCheck.lookAlikeLabels(List.of("ham", "spam", "spam ", "Spam", "Ham", "other"))).hasValueSatisfying(w ->
+                assertThat(w).contains("'ham', 'Ham'; 'spam', 'spam ', 'Spam'").doesNotContain("other"));
+        assertThat(InputCheck.lookAlikeLabels(List.of("a", "b", "ab"))).isEmpty();
+    }
 }
