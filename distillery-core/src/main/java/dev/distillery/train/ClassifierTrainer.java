@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -254,25 +253,6 @@ public final class ClassifierTrainer {
     }
 
     /** The optimizer's lazy update for the rows each of the network's {@code tables} read this step. */
-    /**
-     * DJL's {@code Trainer.step()} without the check it makes on a trainer's first step: it adds up every gradient with
-     * its sign and refuses a sum of exactly zero as "backward was not called". Where the only layer trained by gradient
-     * is the classifier's last linear layer (the n-gram model: its table is updated by rows), that sum is zero in exact
-     * arithmetic for every batch (a softmax's gradients over the classes add up to zero), so in floats it can come out
-     * exactly zero: `label issues` on 2 texts a class failed so in a fold of 3. The update is DJL's own: each parameter
-     * that takes a gradient updated by the optimizer with a copy of its gradient (the set DJL's check reads).
-     */
-    private static void updateParameters(Block block, ResumableOptimizer optimizer) {
-        for (Parameter parameter : block.getParameters().values()) {
-            if (parameter.requiresGradient()) {
-                NDArray weight = parameter.getArray();
-                try (NDArray gradient = weight.getGradient(); NDArray copy = gradient.duplicate()) {
-                    optimizer.update(parameter.getId(), weight, copy);
-                }
-            }
-        }
-    }
-
     private static void updateReadRows(List<RowSparseTable> tables, ResumableOptimizer optimizer) {
         for (RowSparseTable sparse : tables) {
             RowSparseTable.Rows rows = sparse.takeRows();
@@ -323,7 +303,7 @@ public final class ClassifierTrainer {
                 int batch = b + 1;
                 TrainingStep.checkFinite(s.loss(), () -> "epoch " + epoch + ", batch " + batch + " (learning rate "
                         + config.learningRateAt(step.get(), totalSteps) + ")");
-                updateParameters(trainer.getModel().getBlock(), optimizer);
+                TrainingStep.updateParameters(trainer.getModel().getBlock(), optimizer);
                 updateReadRows(tables, optimizer);
             }
             method.afterStep();
