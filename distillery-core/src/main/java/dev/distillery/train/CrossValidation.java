@@ -122,6 +122,14 @@ public final class CrossValidation {
             List<Example> train = parts.train();
             List<Example> held = parts.held();
             List<Integer> heldIndex = parts.heldIndex();
+            if (held.isEmpty()) {
+                // Fewer examples of each class than folds (2 a class, 5 folds) leave a fold with none to score: a model
+                // trained on all of them would score nothing.
+                if (listener != null) {
+                    listener.onMessage(String.format("fold %d/%d: nothing to score (fewer examples a class than folds), skipped", f + 1, k));
+                }
+                continue;
+            }
             if (listener != null) {
                 listener.onMessage(String.format("fold %d/%d: training on %,d, scoring %,d", f + 1, k, train.size(), held.size()));
             }
