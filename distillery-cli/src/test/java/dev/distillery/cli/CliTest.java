@@ -177,7 +177,14 @@ class CliTest extends CliTestBase {
                 "--transfer", split.resolve("train.jsonl").toString(), "--labeled", "0",
                 "--test", split.resolve("test.jsonl").toString(), "--epochs", "3");
         assertThat(distill.exitCode()).as(distill.err()).isZero();
-        assertThat(distill.out()).contains("teacher", "student", "student / teacher", "run saved to");
+        assertThat(distill.out()).contains("teacher", "student", "student / teacher", "run saved to")
+                .doesNotContain("duplicate in the transfer set"); // the split kept duplicates on one side
+
+        // testing on the transfer set itself is said: the student learned those examples
+        Result leaky = run("distill", "--teacher", teacherRun, "--student", "ngram", "--width", "2",
+                "--transfer", split.resolve("train.jsonl").toString(), "--test", split.resolve("train.jsonl").toString(), "--epochs", "1");
+        assertThat(leaky.exitCode()).as(leaky.err()).isZero();
+        assertThat(leaky.out()).contains("warning: 120 of 120 test examples have an exact or near duplicate in the transfer set");
     }
 
     @Test

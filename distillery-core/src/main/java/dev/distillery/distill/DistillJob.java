@@ -1,6 +1,7 @@
 package dev.distillery.distill;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distillery.curate.DuplicateGroups;
 import dev.distillery.data.InputCheck;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
@@ -59,6 +60,12 @@ public final class DistillJob {
             Dataset test = InputCheck.labeledOnly(load(spec.test(), spec, teacher), "scored", listener::onMessage);
             if (test.isEmpty()) {
                 throw new IllegalArgumentException(spec.test() + " has no labeled examples to test on");
+            }
+            int leaks = DuplicateGroups.testExamplesDuplicatedInTraining(transfer, test);
+            if (leaks > 0) {
+                listener.onMessage(String.format("warning: %,d of %,d test examples have an exact or near duplicate in the transfer"
+                        + " set, which the student learns from; test figures partly measure memory (split one file with"
+                        + " 'distillery data split', which keeps duplicates on one side)", leaks, test.size()));
             }
             transfer = keepLabels(transfer, spec.labeled(), spec.train().seed());
             int labeledCount = (int) transfer.labeledCount();
