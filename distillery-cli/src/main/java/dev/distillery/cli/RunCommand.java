@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run a recipe: a YAML file of stages, each a distillery command, that refer to each other's outputs "
-                + "(${stages.NAME.run}, .model, .out).",
+                + "($${stages.NAME.run}, .model, .out).",
                 "Unchanged stages are not run again (their identity: command line, code version, input checksums); a stage "
                         + "killed mid-way resumes from its checkpoint; a changed stage runs with everything below it. Ends with "
                         + "report.html under $DISTILLERY_HOME/recipes/NAME/."})
