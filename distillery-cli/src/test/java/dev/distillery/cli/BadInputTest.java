@@ -71,6 +71,18 @@ class BadInputTest extends CliTestBase {
     }
 
     @Test
+    void labelsInAnUnlabeledFileAreSaidToBeUnused() throws Exception {
+        Path labeled = dir.resolve("labeled.csv");
+        Files.writeString(labeled, "text,label\nwin money now,spam\nlunch at noon,ham\nfree prize inside,spam\nminutes attached,ham\n"
+                + "cheap pills here,spam\nsee you monday,ham\n");
+        Path pool = dir.resolve("pool.csv");
+        Files.writeString(pool, "text,label\nclaim your prize,spam\nagenda for friday,\n");
+        Result r = run("train", "--data", labeled.toString(), "--unlabeled", pool.toString(), "--model", "ngram", "--epochs", "1");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("note: 1 of 2 records of " + pool + " carry a label; as --unlabeled data their labels are not used");
+    }
+
+    @Test
     void labelIssuesOnTwoTextsAClassRunsToTheEnd() throws Exception {
         // With 2 texts a class the folds train the n-gram model on 3 texts; its only gradient-trained layer is the last
         // linear one, whose gradients add up to zero in exact arithmetic, and DJL's first-step check ("gradient values

@@ -185,8 +185,12 @@ public final class Splits {
             throw new IllegalArgumentException("amount must look like 1%, 0.01 or 600, got: " + amount);
         }
         long n = Math.round(value);
-        if (n < 1 || n > size) {
-            throw new IllegalArgumentException("amount " + amount + " gives " + n + " of " + size + " examples");
+        if (n < 1) {
+            throw new IllegalArgumentException("amount " + amount + " of " + size + " examples is none; ask for at least one");
+        }
+        if (n > size) {
+            throw new IllegalArgumentException("amount " + amount + " asks for " + n + " examples, more than the " + size
+                    + " there are");
         }
         return (int) n;
     }

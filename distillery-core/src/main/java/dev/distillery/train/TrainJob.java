@@ -298,8 +298,14 @@ public final class TrainJob {
         } else {
             ReadResult r = catalog.load(ssl.unlabeled(), onError, log);
             source = r.dataset();
-            // Labels in an unlabeled file are not read, so they need not be ones the training data has.
+            // Labels in an unlabeled file are not read, so they need not be ones the training data has; but a labeled
+            // file given here by mistake would waste its labels unsaid.
             InputCheck.checkRecords(source.name(), source.examples(), train.schema(), InputCheck.Labels.IGNORED);
+            long labeled = source.labeledCount();
+            if (labeled > 0) {
+                log.accept(String.format("note: %,d of %,d records of %s carry a label; as --unlabeled data their labels are"
+                        + " not used (give them with --data to train on them)", labeled, source.size(), ssl.unlabeled()));
+            }
         }
         return new Dataset(source.name() + "-unlabeled", train.schema(), source.examples().stream().map(e -> e.withLabel(null)).toList());
     }

@@ -107,6 +107,7 @@ class SplitsTest {
         assertThat(Splits.parseAmount("0.1", 60_000)).isEqualTo(6_000);
         assertThat(Splits.parseAmount("600", 60_000)).isEqualTo(600);
         assertThatThrownBy(() -> Splits.parseAmount("lots", 10)).hasMessageContaining("1%, 0.01 or 600");
-        assertThatThrownBy(() -> Splits.parseAmount("20", 10)).hasMessageContaining("gives 20 of 10");
+        assertThatThrownBy(() -> Splits.parseAmount("20", 10)).hasMessageContaining("asks for 20 examples, more than the 10 there are");
+        assertThatThrownBy(() -> Splits.parseAmount("1%", 10)).hasMessageContaining("amount 1% of 10 examples is none");
     }
 }
