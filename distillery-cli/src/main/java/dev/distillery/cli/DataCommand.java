@@ -88,7 +88,7 @@ final class DataCommand implements Runnable {
         @picocli.CommandLine.Mixin
         OnErrorOption onError;
 
-        @Option(names = "--head", defaultValue = "3", description = "Examples to show. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--head", paramLabel = "N", defaultValue = "3", description = "Examples to show. Default: ${DEFAULT-VALUE}.")
         int head;
 
         @Override
@@ -134,10 +134,10 @@ final class DataCommand implements Runnable {
         @Parameters(paramLabel = "DATA", description = "A known data set or a .jsonl/.csv/IDX file.")
         String ref;
 
-        @Option(names = "--test-fraction", defaultValue = "0.3", description = "Share held out for testing. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.3", description = "Share held out for testing. Default: ${DEFAULT-VALUE}.")
         double testFraction;
 
-        @Option(names = "--seed", defaultValue = "42", description = "Seed. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed. Default: ${DEFAULT-VALUE}.")
         long seed;
 
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for train.jsonl and test.jsonl.")

@@ -148,10 +148,10 @@ final class FederateCommand implements Callable<Integer> {
         @Option(names = "--no-secure-agg", description = "Send plain updates instead of masked ones.")
         boolean plain;
 
-        @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1", description = "Address to bind. Default: ${DEFAULT-VALUE}.")
         String host;
 
-        @Option(names = "--port", defaultValue = "0", description = "Port (0: a free one, printed). Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--port", paramLabel = "PORT", defaultValue = "0", description = "Port (0: a free one, printed). Default: ${DEFAULT-VALUE}.")
         int port;
 
         @Option(names = "--round-timeout", defaultValue = "120", paramLabel = "S",

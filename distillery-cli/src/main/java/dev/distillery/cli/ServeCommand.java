@@ -28,36 +28,36 @@ final class ServeCommand implements Callable<Integer> {
                     + "requests go to the last one unless they name a version (/v1/models/NAME/versions/V/predict).")
     List<String> models;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--port", defaultValue = "8080", description = "Port (0: any free one; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "Port (0: any free one; default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--runtime", defaultValue = "auto", description = "onnx (ONNX Runtime on the model exported in memory, "
+    @Option(names = "--runtime", paramLabel = "NAME", defaultValue = "auto", description = "onnx (ONNX Runtime on the model exported in memory, "
             + "checked against it first), djl (Distillery's own engine), or auto: onnx for every family that exports, djl for "
             + "the rest. Export directories always run in ONNX Runtime. Default: ${DEFAULT-VALUE}.")
     String runtime;
 
-    @Option(names = "--token", description = "Bearer token every request but /health must carry (default: $DISTILLERY_TOKEN).")
+    @Option(names = "--token", paramLabel = "TOKEN", description = "Bearer token every request but /health must carry (default: $DISTILLERY_TOKEN).")
     String token;
 
-    @Option(names = "--max-batch", defaultValue = "64", description = "Most instances per model call (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-batch", paramLabel = "N", defaultValue = "64", description = "Most instances per model call (default: ${DEFAULT-VALUE}).")
     int maxBatch;
 
-    @Option(names = "--max-wait-ms", defaultValue = "0", description = "Longest wait for more requests to fill a batch; 0 (the default) runs at once with whatever waits, so batches grow only with the load.")
+    @Option(names = "--max-wait-ms", paramLabel = "MS", defaultValue = "0", description = "Longest wait for more requests to fill a batch; 0 (the default) runs at once with whatever waits, so batches grow only with the load.")
     double maxWaitMs;
 
-    @Option(names = "--queue", defaultValue = "256", description = "Requests that may wait per model; beyond, 503 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--queue", paramLabel = "N", defaultValue = "256", description = "Requests that may wait per model; beyond, 503 (default: ${DEFAULT-VALUE}).")
     int queue;
 
-    @Option(names = "--timeout-ms", defaultValue = "5000", description = "A request's deadline; past it, 504 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "5000", description = "A request's deadline; past it, 504 (default: ${DEFAULT-VALUE}).")
     long timeoutMs;
 
-    @Option(names = "--max-request-bytes", defaultValue = "8000000", description = "Largest request body (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-request-bytes", paramLabel = "BYTES", defaultValue = "8000000", description = "Largest request body (default: ${DEFAULT-VALUE}).")
     long maxRequestBytes;
 
-    @Option(names = "--max-instances", defaultValue = "1024", description = "Most instances per request (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-instances", paramLabel = "N", defaultValue = "1024", description = "Most instances per request (default: ${DEFAULT-VALUE}).")
     int maxInstances;
 
     @Option(names = "--label-studio", paramLabel = "NAME", description = "Also be a Label Studio ML backend (POST /setup, "

@@ -13,13 +13,13 @@ import picocli.CommandLine.Option;
                 + "what curation removed and synthesis rejected.",
                 "Binds 127.0.0.1 unless --host says otherwise; any other address needs a token (printed in the address to open)."})
 final class UiCommand implements Callable<Integer> {
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
-    @Option(names = "--token", description = "Token a browser on another address must give once as ?token= (default: $DISTILLERY_TOKEN).")
+    @Option(names = "--token", paramLabel = "TOKEN", description = "Token a browser on another address must give once as ?token= (default: $DISTILLERY_TOKEN).")
     String token;
 
     @Override
