@@ -2,6 +2,7 @@ package dev.distillery.cli;
 
 import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
+import dev.distillery.data.InputCheck;
 import dev.distillery.curate.SplitJob;
 import dev.distillery.data.ReadResult;
 import dev.distillery.data.sources.FetchReport;
@@ -106,7 +107,7 @@ final class DataCommand implements Runnable {
                     ? ", feature shape " + d.schema().featureShape() : ""));
             System.out.println("labels:");
             d.labelCounts().forEach((k, v) -> System.out.printf("  %-14s %,8d%n", k, v));
-            dev.distillery.data.InputCheck.lookAlikeLabels(d.labelCounts().keySet()).ifPresent(System.out::println);
+            InputCheck.lookAlikeLabels(d.labelCounts().keySet()).ifPresent(System.out::println);
             if (r.skipped() > 0) {
                 System.out.println("skipped:  " + r.skipped() + " bad records");
                 r.skipReasons().stream().limit(5).forEach(s -> System.out.println("  " + s));

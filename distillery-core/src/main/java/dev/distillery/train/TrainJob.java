@@ -215,10 +215,7 @@ public final class TrainJob {
             log.accept(String.format("warning: %,d of %,d labeled training texts are empty or blank; they are trained on as they are",
                     emptyTexts, train.size()));
         }
-        int unlabeledTest = test.size() - (int) test.labeledCount();
-        if (unlabeledTest > 0) {
-            log.accept(String.format("%,d of %,d test records have no label and are not scored", unlabeledTest, test.size()));
-        }
+        int unlabeledTest = test.size() - InputCheck.labeledOnly(test, "scored", log).size(); // counted and said by the one check
         Dataset setAside = null;
         if (spec.labeled() != null) {
             int count = Splits.parseAmount(spec.labeled(), train.size());
