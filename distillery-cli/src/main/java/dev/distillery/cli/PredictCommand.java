@@ -79,6 +79,7 @@ final class PredictCommand implements Callable<Integer> {
                 System.err.printf("warning: %,d of %,d texts are empty or blank: the model reads no words in them, so their"
                         + " predictions are its bias alone%n", blank, examples.size());
             }
+            InputCheck.unknownLabels(examples, classifier.schema()).ifPresent(System.err::println);
             float[][] probs = classifier.probabilities(examples, 256);
             List<String> labels = classifier.schema().labels();
             ByteArrayOutputStream buffer = new ByteArrayOutputStream();

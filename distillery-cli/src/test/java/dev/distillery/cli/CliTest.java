@@ -133,6 +133,12 @@ class CliTest extends CliTestBase {
         Result predictFile = run("predict", "--model", runId, "--input", f.toString(), "--output", out.toString());
         assertThat(predictFile.exitCode()).isZero();
         assertThat(Files.readAllLines(out)).hasSize(120).allMatch(l -> l.contains("\"true_label\""));
+        assertThat(predictFile.err()).doesNotContain("does not know");
+        Path numbered = dir.resolve("numbered.jsonl");
+        Files.writeString(numbered, "{\"text\": \"free money\", \"label\": \"1\"}\n{\"text\": \"lunch today\", \"label\": \"0\"}\n");
+        Result wrongLabels = run("predict", "--model", runId, "--input", numbered.toString());
+        assertThat(wrongLabels.exitCode()).as(wrongLabels.err()).isZero();
+        assertThat(wrongLabels.err()).contains("2 of 2 labeled records carry labels the model does not know");
 
         Result eval = run("eval", "--model", runId, "--data", f.toString());
         assertThat(eval.exitCode()).as(eval.err()).isZero();

@@ -71,6 +71,25 @@ public final class InputCheck {
                 + " so each is a class of its own; if they mean one class, write them the same in the data");
     }
 
+    /**
+     * A warning when labeled {@code examples} carry labels {@code model} does not know. {@code predict} reads such labels
+     * only to echo them beside its answer, where they can never match it: a file labeled "1"/"2" for a model of
+     * "ham"/"spam" is most often the wrong model or the wrong column, which otherwise shows only as every answer wrong.
+     */
+    public static Optional<String> unknownLabels(List<Example> examples, Schema model) {
+        List<Example> labeled = examples.stream().filter(Example::hasLabel).toList();
+        List<String> unknown = labeled.stream().map(e -> e.label().get()).filter(l -> !model.labels().contains(l)).toList();
+        if (unknown.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> distinct = unknown.stream().distinct().sorted().toList();
+        String named = distinct.stream().limit(5).map(l -> "'" + l + "'").collect(Collectors.joining(", "))
+                + (distinct.size() > 5 ? " and " + (distinct.size() - 5) + " more" : "");
+        return Optional.of(String.format("warning: %,d of %,d labeled records carry labels the model does not know (%s;"
+                + " it knows %s), so their true_label can never match its answer: is this the right model for this data?",
+                unknown.size(), labeled.size(), named, model.labels()));
+    }
+
     /** Checks each of {@code examples}, read from {@code where}, against {@code model}; the first bad record throws. */
     public static void checkRecords(String where, List<Example> examples, Schema model, Labels labels) {
         for (Example e : examples) {

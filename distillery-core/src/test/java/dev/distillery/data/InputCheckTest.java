@@ -27,4 +27,20 @@ class InputCheckTest {
                 assertThat(w).contains("'ham', 'Ham'; 'spam', 'spam ', 'Spam'").doesNotContain("other"));
         assertThat(InputCheck.lookAlikeLabels(List.of("a", "b", "ab"))).isEmpty();
     }
+
+    @Test
+    void labelsTheModelDoesNotKnowAreCountedAndNamed() {
+        Schema model = Dataset.infer("train", List.of(Example.text("a", "one", "ham", "f"), Example.text("b", "two", "spam", "f")),
+                null).schema();
+        List<Example> input = List.of(Example.text("1", "x", "1", "f"), Example.text("2", "y", "2", "f"),
+                Example.text("3", "z", "spam", "f"), Example.text("4", "w", null, "f"));
+        assertThat(InputCheck.unknownLabels(input, model)).hasValueSatisfying(w -> assertThat(w)
+                .contains("2 of 3 labeled records", "'1', '2'", "[ham, spam]").doesNotContain("'spam'"));
+        assertThat(InputCheck.unknownLabels(input.subList(2, 4), model)).as("known labels and none: nothing to say").isEmpty();
+        List<Example> many = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            many.add(Example.text("m" + i, "t", "label" + i, "f"));
+        }
+        assertThat(InputCheck.unknownLabels(many, model)).hasValueSatisfying(w -> assertThat(w).contains("and 3 more"));
+    }
 }
