@@ -184,6 +184,12 @@ public final class DocFiles {
             String id = obj.hasNonNull("id") ? obj.get("id").asText() : fileName + "#" + lineNo;
             return new Parsed(new Doc(id, obj.get("text").asText(), obj), null, lineNo);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            if (!line.strip().startsWith("{")) {
+                // A CSV header or plain text: Jackson's "Unrecognized token 'text'" does not say what the file is. The
+                // line itself is not shown: a corpus on its way to PII redaction may hold anything.
+                return new Parsed(null, "not JSON (the line does not start with '{'): curate reads JSON Lines, not CSV or"
+                        + " plain text", lineNo);
+            }
             return new Parsed(null, "malformed JSON: " + e.getOriginalMessage(), lineNo);
         }
     }

@@ -162,6 +162,15 @@ class CurateStepsTest {
         DocFiles.Read r = DocFiles.read(in, OnError.SKIP);
         assertThat(r.skipped()).isEqualTo(3);
         assertThat(ids(r.docs())).containsExactly("a");
+
+        Path csv = dir.resolve("corpus.csv");
+        Files.writeString(csv, "text,label\nwrite to jane@example.com,a\n");
+        assertThatThrownBy(() -> DocFiles.read(csv, OnError.FAIL)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining(csv + ":line 1").hasMessageContaining("curate reads JSON Lines, not CSV")
+                .hasMessageNotContaining("text,label");
+        Path brokenJson = dir.resolve("broken.jsonl");
+        Files.writeString(brokenJson, "{\"text\": oops}\n");
+        assertThatThrownBy(() -> DocFiles.read(brokenJson, OnError.FAIL)).hasMessageContaining("malformed JSON");
     }
 
     @Test
