@@ -22,6 +22,18 @@ class CliTest extends CliTestBase {
     }
 
     @Test
+    void trainAndDataFetchHelpNameEveryKnownDataSet() {
+        String train = run("train", "--help").out().replaceAll("\\s+", " ");
+        String fetch = run("data", "fetch", "--help").out().replaceAll("\\s+", " ");
+        var known = new dev.distillery.data.sources.DataCatalog(dir.resolve("datasets")).known();
+        assertThat(known).hasSizeGreaterThan(2);
+        for (var data : known) {
+            assertThat(train).as("train --help").contains(data.name());
+            assertThat(fetch).as("data fetch --help").contains(data.name());
+        }
+    }
+
+    @Test
     void trainAppliesLabelCorrectionsCountsThemAndRecordsTheFileAsAnInput() throws Exception {
         Path data = spamFile(20);
         Path corrections = dir.resolve("corrections.jsonl");
