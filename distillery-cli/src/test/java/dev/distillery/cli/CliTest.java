@@ -179,6 +179,8 @@ class CliTest extends CliTestBase {
         String evalRun = list.out().lines().filter(l -> l.contains("-eval-")).findFirst().orElseThrow().trim().split("\\s+")[0];
         assertBadInput("is a 'eval' run, which keeps no checkpoints", "resume", evalRun);
         assertBadInput("no run 'nosuchrun'", "resume", "nosuchrun");
+        // and a run without a model is named for what it is when asked for one
+        assertBadInput("has no saved model: it is a 'eval' run, which saves none", "predict", "--model", evalRun, "--text", "hi");
     }
 
     @Test
