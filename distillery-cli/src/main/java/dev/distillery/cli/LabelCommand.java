@@ -34,7 +34,7 @@ final class LabelCommand implements Runnable {
     }
 
     @Command(name = "next", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Pick the next examples to label from a pool and write them for annotators: batch-NNN.csv (id,label)," +
+            description = {"Pick the next examples to label from a pool and write them for annotators: batch-NNN.csv (id,label,text or image: fill in the label column)," +
                             " batch-NNN.jsonl, and batch-NNN.labelstudio.json with label-studio-config.xml for Label Studio.",
                     "With answers in two or more classes, a model trained on them ranks the pool by --strategy; before " +
                             "that the pick is random. Labels already in the pool file are ignored: only imported answers count."},
@@ -84,7 +84,7 @@ final class LabelCommand implements Runnable {
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true,
-            description = {"Read answers into a labeling project: a CSV with id,label, JSON lines with id and label, or a Label " +
+            description = {"Read answers into a labeling project: a CSV whose first columns are id,label (a batch's CSV, filled in), JSON lines with id and label, or a Label " +
                             "Studio JSON export of tasks imported from a batch.",
                     "Rows without an answer are counted and skipped."})
     static final class Import implements Callable<Integer> {

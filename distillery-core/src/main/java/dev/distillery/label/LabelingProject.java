@@ -152,13 +152,16 @@ public final class LabelingProject {
             number++;
         }
         String stem = String.format("batch-%03d", number);
-        StringBuilder csv = new StringBuilder("id,label\n");
+        // The label beside the id, then what to judge: an annotator in a spreadsheet sees the text (or the image's file)
+        // without opening the JSONL. Import reads the id and label columns and ignores the rest.
+        boolean texts = batch.isEmpty() || batch.get(0).isText();
+        StringBuilder csv = new StringBuilder(texts ? "id,label,text\n" : "id,label,image\n");
         StringBuilder jsonl = new StringBuilder();
         ArrayNode tasks = LINE.createArrayNode();
         List<String> ids = new ArrayList<>();
         for (Example e : batch) {
             ids.add(e.id());
-            csv.append(csvCell(e.id())).append(",\n");
+            csv.append(csvCell(e.id())).append(",,");
             ObjectNode row = LINE.createObjectNode();
             row.put("id", e.id());
             ObjectNode data = LINE.createObjectNode();
@@ -166,12 +169,16 @@ public final class LabelingProject {
             if (e.isText()) {
                 row.put("text", e.text());
                 data.put("text", e.text());
+                csv.append(csvCell(e.text()));
             } else {
                 String png = "images/" + e.id().replaceAll("[^A-Za-z0-9._-]", "_") + ".png";
-                writeImage(e, dir.resolve(png));
+                if (writeImage(e, dir.resolve(png))) {
+                    csv.append(csvCell(png));
+                }
                 row.put("image", png);
                 data.put("image", png);
             }
+            csv.append('\n');
             row.putNull("label");
             jsonl.append(row).append('\n');
             tasks.add(LINE.createObjectNode().set("data", data));
@@ -201,15 +208,17 @@ public final class LabelingProject {
         return sb.append("  </Choices>\n</View>\n").toString();
     }
 
-    private static void writeImage(Example e, Path png) {
+    /** Writes {@code e} as a PNG at {@code png}; false where it is not a square grayscale image (annotators see the JSONL). */
+    private static boolean writeImage(Example e, Path png) {
         byte[] bytes = dev.distillery.transform.ImageTransforms.png(e.features());
-        if (bytes != null) { // otherwise not a square grayscale image: annotators see the JSONL features instead
+        if (bytes != null) {
             AtomicFiles.write(png, out -> out.write(bytes));
         }
+        return bytes != null;
     }
 
     private static String csvCell(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+        return s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
     /**
@@ -293,18 +302,19 @@ public final class LabelingProject {
                 }
             } else {
                 List<CsvFormat.Row> csv = CsvFormat.rows(file);
-                if (csv.isEmpty() || !String.join(",", csv.get(0).cells()).trim().equalsIgnoreCase("id,label")) {
-                    throw new IllegalArgumentException(file + ", line 1: expected the header id,label (or a JSONL or Label Studio "
-                            + "JSON file)");
+                String[] header = csv.isEmpty() ? new String[0] : csv.get(0).cells();
+                if (header.length < 2 || !header[0].trim().equalsIgnoreCase("id") || !header[1].trim().equalsIgnoreCase("label")) {
+                    throw new IllegalArgumentException(file + ", line 1: expected a header starting id,label (or a JSONL or"
+                            + " Label Studio JSON file)");
                 }
                 for (CsvFormat.Row row : csv.subList(1, csv.size())) {
                     String[] cells = row.cells();
                     if (cells.length == 1 && cells[0].isBlank()) {
                         continue;
                     }
-                    if (cells.length > 2) {
-                        throw new IllegalArgumentException(file + ", line " + row.line() + ": expected 2 cells (id,label), got "
-                                + cells.length);
+                    if (cells.length > header.length) {
+                        throw new IllegalArgumentException(file + ", line " + row.line() + ": expected " + header.length
+                                + " cells (" + String.join(",", header) + "), got " + cells.length);
                     }
                     rows.add(new String[] {cells[0], cells.length > 1 ? cells[1].trim() : null, "line " + row.line()});
                 }

@@ -43,6 +43,14 @@ class LabelingProjectTest {
         assertThat(tasks).hasSize(10);
         assertThat(tasks.get(0).path("data").path("text").asText()).isNotEmpty();
         assertThat(Files.readString(dir.resolve("label-studio-config.xml"))).contains("<Choice value=\"spam\"/>");
+        // the CSV an annotator fills in shows each text beside its empty label, in the batch's order
+        List<dev.distillery.data.CsvFormat.Row> rows = dev.distillery.data.CsvFormat.rows(first.csv());
+        assertThat(rows.get(0).cells()).containsExactly("id", "label", "text");
+        assertThat(rows.subList(1, rows.size())).extracting(r -> r.cells()[0]).containsExactlyElementsOf(first.ids());
+        for (var row : rows.subList(1, rows.size())) {
+            String text = pool.examples().stream().filter(e -> e.id().equals(row.cells()[0])).findFirst().orElseThrow().text();
+            assertThat(row.cells()).containsExactly(row.cells()[0], "", text);
+        }
 
         // What Label Studio exports after annotation: each task with its data and a choices result; one task skipped.
         ArrayNode export = JSON.createArrayNode();
@@ -86,6 +94,14 @@ class LabelingProjectTest {
         Files.writeString(jsonl, "{\"id\":\"a\",\"label\":\"ham\"}\n{\"id\":\"d\",\"label\":\"spam\"}\n");
         assertThat(project.importAnswers(jsonl)).isEqualTo(new LabelingProject.ImportReport(1, 1, 0, 0));
         assertThat(project.answers()).containsEntry("a", "ham").containsEntry("b,1", "ham").hasSize(3);
+        Files.writeString(csv, "id,label,text\nf,spam,\"Dear friend,\nyou won\"\ng,,\"no answer, yet\"\n");
+        assertThat(project.importAnswers(csv)).as("a batch CSV filled in: its text column is read past, quoted lines and all")
+                .isEqualTo(new LabelingProject.ImportReport(1, 0, 0, 1));
+        assertThat(project.answers()).containsEntry("f", "spam");
+        Files.writeString(csv, "id,label,text\nh,spam,one,two\n");
+        assertThatThrownBy(() -> project.importAnswers(csv)).hasMessageContaining("line 2: expected 3 cells");
+        Files.writeString(csv, "label,id\nspam,i\n");
+        assertThatThrownBy(() -> project.importAnswers(csv)).hasMessageContaining("expected a header starting id,label");
         Files.writeString(csv, "id,label\ne,eggs\n");
         assertThatThrownBy(() -> project.importAnswers(csv)).hasMessageContaining(csv + ", line 2")
                 .hasMessageContaining("'eggs'");
