@@ -360,7 +360,7 @@ public final class CompressJob {
         r.put("nonzero_parameters", v.nonzero());
         r.put("bytes_on_disk", v.bytesOnDisk());
         r.put("size_ratio", base.bytesOnDisk() / (double) v.bytesOnDisk());
-        r.put("flops", v.flops());
+        r.put("flops", v.flops() < 0 ? null : v.flops()); // null: not modeled for this family
         r.put("flops_ratio", v.flops() < 0 ? null : v.flops() / (double) base.flops());
         r.put("latency_p50_ms", v.speed().latencyP50Ms());
         r.put("latency_p99_ms", v.speed().latencyP99Ms());
@@ -381,9 +381,11 @@ public final class CompressJob {
         all.addAll(o.variants());
         for (Variant v : all) {
             String mark = v == o.chosen() && o.variants().size() > 1 ? " *" : "";
-            sb.append(String.format("%-24s %9.4f %9.4f %8.2f %,12d %,12d %,10.1f %10.2f %9.3f %,12.0f%s%n", v.name(),
+            // -1 FLOPs: not modeled for this family (printed as -0.00 before)
+            String mflops = v.flops() < 0 ? "n/a" : String.format("%.2f", v.flops() / 1e6);
+            sb.append(String.format("%-24s %9.4f %9.4f %8.2f %,12d %,12d %,10.1f %10s %9.3f %,12.0f%s%n", v.name(),
                     v.validationAccuracy(), v.testAccuracy(), 100 * (o.base().testAccuracy() - v.testAccuracy()), v.parameters(),
-                    v.nonzero(), v.bytesOnDisk() / 1024.0, v.flops() / 1e6, v.speed().latencyP50Ms(),
+                    v.nonzero(), v.bytesOnDisk() / 1024.0, mflops, v.speed().latencyP50Ms(),
                     v.speed().throughputPerSecond(), mark));
         }
         return sb.toString();

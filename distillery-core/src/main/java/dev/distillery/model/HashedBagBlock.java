@@ -23,7 +23,7 @@ import java.util.Arrays;
  * {@link #takeRows} turns it into the gradient of each row read, which the training loop hands to the optimizer's
  * update of those rows alone ({@link RowSparseTable}).
  */
-final class HashedBagBlock extends AbstractBlock implements RowSparseTable {
+final class HashedBagBlock extends AbstractBlock implements RowSparseTable, QuantizedWeights.Tables {
     private static final byte VERSION = 1;
 
     private final int dim;
@@ -211,6 +211,12 @@ final class HashedBagBlock extends AbstractBlock implements RowSparseTable {
                 }
             }
         }
+    }
+
+    /** The table row by row: each embedding its own scale, as row-wise quantized embeddings are stored. */
+    @Override
+    public java.util.Map<Parameter, QuantizedWeights.Axis> quantizedTables() {
+        return java.util.Map.of(table, QuantizedWeights.Axis.ROWS);
     }
 
     @Override

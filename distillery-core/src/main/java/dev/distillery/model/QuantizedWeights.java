@@ -7,29 +7,62 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /**
- * Weights stored with fewer bits: every weight tensor of two or more dimensions (convolution,
- * dense and embedding weights) as signed integers with one symmetric scale per output row
- * (per channel), everything else (biases, batch-norm statistics) as float32. Loading dequantizes
- * into the float network, so a quantized model runs everywhere a float one does; what shrinks is
- * the artifact on disk (about 4x at 8 bits, 8x at 4 bits, two values packed per byte).
+ * Weights stored with fewer bits: every weight tensor of two or more dimensions (convolution and
+ * dense weights) and the tables blocks declare ({@link Tables}: the n-gram embedding table, the TF-IDF
+ * model's weights) as signed integers with one symmetric scale per output row (per channel) or, where
+ * a table declares it, per column; everything else (biases, batch-norm statistics, an SVM's support
+ * vectors) as float32. Loading dequantizes into the float network, so a quantized model runs
+ * everywhere a float one does; what shrinks is the artifact on disk (about 4x at 8 bits, 8x at 4 bits,
+ * two values packed per byte).
  *
  * <p>Layout: magic, version, bits, parameter count; per parameter its name, shape and either raw
- * floats or per-row scales and packed integers.
+ * floats or scales (per row or per column) and packed integers. Version 1 files (rows only) still read.
  */
 public final class QuantizedWeights {
     public static final String FILE = "weights.qnt";
     private static final int MAGIC = 0x44514E54; // "DQNT"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
     private static final byte RAW = 0;
     private static final byte QUANTIZED = 1;
+    private static final byte QUANTIZED_BY_COLUMN = 2;
 
     private QuantizedWeights() {}
 
-    /** Whether a parameter is stored as integers. */
-    static boolean quantizable(Parameter p) {
-        return p.getType() == Parameter.Type.WEIGHT && p.getArray().getShape().dimension() >= 2;
+    /** Along which axis a table's values share a scale: each row (an embedding, an output channel) or each column. */
+    public enum Axis { ROWS, COLUMNS }
+
+    /**
+     * A block with weight tables that DJL's types do not mark as weights (they are {@code OTHER}, to keep the trainer's
+     * initializer off them) but that are worth storing in fewer bits: before this, quantizing an n-gram model wrote
+     * its 16 MB table as floats and the "int8" model was the float model's size.
+     */
+    public interface Tables {
+        /** The block's own parameters to quantize, each with the axis its values share scales along. */
+        Map<Parameter, Axis> quantizedTables();
+    }
+
+    /** How {@code p} is stored: by rows or columns, or null for raw floats. */
+    static Axis axis(Parameter p, Map<Parameter, Axis> tables) {
+        if (p.getArray().getShape().dimension() < 2) {
+            return null;
+        }
+        return p.getType() == Parameter.Type.WEIGHT ? Axis.ROWS : tables.get(p);
+    }
+
+    /** The tables {@code block} and its descendants declare. */
+    private static Map<Parameter, Axis> tablesIn(Block block) {
+        Map<Parameter, Axis> out = new IdentityHashMap<>();
+        if (block instanceof Tables t) {
+            out.putAll(t.quantizedTables());
+        }
+        for (Block child : block.getChildren().values()) {
+            out.putAll(tablesIn(child));
+        }
+        return out;
     }
 
     /** Largest integer magnitude at {@code bits}: 127 for 8, 7 for 4 (symmetric, so zero stays exactly zero). */
@@ -45,6 +78,7 @@ public final class QuantizedWeights {
         out.writeInt(VERSION);
         out.writeByte(bits);
         var params = block.getParameters();
+        Map<Parameter, Axis> tables = tablesIn(block);
         out.writeInt(params.size());
         for (Pair<String, Parameter> p : params) {
             Parameter param = p.getValue();
@@ -55,16 +89,24 @@ public final class QuantizedWeights {
                 out.writeLong(d);
             }
             float[] values = param.getArray().toFloatArray();
-            if (!quantizable(param)) {
+            Axis axis = axis(param, tables);
+            if (axis == null) {
                 out.writeByte(RAW);
                 for (float v : values) {
                     out.writeFloat(v);
                 }
                 continue;
             }
-            out.writeByte(QUANTIZED);
             int rows = (int) shape[0];
             int rowLength = values.length / rows;
+            if (axis == Axis.COLUMNS) {
+                out.writeByte(QUANTIZED_BY_COLUMN);
+                values = transpose(values, rows, rowLength);
+                rows = rowLength;
+                rowLength = values.length / rows;
+            } else {
+                out.writeByte(QUANTIZED);
+            }
             Rows q = quantize(values, rows, rowLength, bits);
             for (float s : q.scales()) {
                 out.writeFloat(s);
@@ -87,8 +129,8 @@ public final class QuantizedWeights {
             throw new IOException(source + " is not a Distillery quantized weights file (bad magic number)");
         }
         int version = in.readInt();
-        if (version != VERSION) {
-            throw new IOException(source + " has quantized-weights version " + version + "; this Distillery reads " + VERSION);
+        if (version != 1 && version != VERSION) {
+            throw new IOException(source + " has quantized-weights version " + version + "; this Distillery reads 1 to " + VERSION);
         }
         int bits = in.readByte();
         int count = in.readInt();
@@ -114,17 +156,23 @@ public final class QuantizedWeights {
                 for (int i = 0; i < size; i++) {
                     values[i] = in.readFloat();
                 }
-            } else {
+            } else if (kind == QUANTIZED || kind == QUANTIZED_BY_COLUMN) {
                 int rows = (int) shape[0];
-                float[] scales = new float[rows];
-                for (int r = 0; r < rows; r++) {
+                int scaled = kind == QUANTIZED ? rows : size / rows; // the scales: one a row, or one a column
+                float[] scales = new float[scaled];
+                for (int r = 0; r < scaled; r++) {
                     scales[r] = in.readFloat();
                 }
                 byte[] packed = in.readNBytes(packedLength(size, bits));
                 if (packed.length != packedLength(size, bits)) {
                     throw new IOException(source + " ends inside parameter " + name);
                 }
-                values = dequantize(new Rows(scales, unpack(packed, size, bits)), size / rows);
+                values = dequantize(new Rows(scales, unpack(packed, size, bits)), size / scaled);
+                if (kind == QUANTIZED_BY_COLUMN) {
+                    values = transpose(values, scaled, size / scaled);
+                }
+            } else {
+                throw new IOException(source + ": parameter " + name + " has an unknown storage kind " + kind);
             }
             p.getValue().getArray().set(values);
         }
@@ -155,6 +203,17 @@ public final class QuantizedWeights {
         float[] out = new float[q.codes().length];
         for (int i = 0; i < out.length; i++) {
             out[i] = q.codes()[i] * q.scales()[i / rowLength];
+        }
+        return out;
+    }
+
+    /** {@code values} as {@code rows} x {@code columns}, row after row, transposed: column after column. */
+    static float[] transpose(float[] values, int rows, int columns) {
+        float[] out = new float[values.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < columns; c++) {
+                out[c * rows + r] = values[r * columns + c];
+            }
         }
         return out;
     }

@@ -19,7 +19,7 @@ import ai.djl.util.PairList;
  * a bias per class. The IDF table is learned from the training texts, not by gradient steps, and saved with the
  * weights.
  */
-final class TfidfLinearBlock extends AbstractBlock {
+final class TfidfLinearBlock extends AbstractBlock implements QuantizedWeights.Tables {
     private static final byte VERSION = 1;
 
     private final int classes;
@@ -38,6 +38,15 @@ final class TfidfLinearBlock extends AbstractBlock {
                 .optShape(new Shape(buckets, classes)).optInitializer(new ConstantInitializer(0f)).build());
         this.bias = addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
                 .optShape(new Shape(classes)).build());
+    }
+
+    /**
+     * The weights class by class: a row holds one feature's weight for each of a few classes, so a scale a row would
+     * cost as much as the values it scales; one a column (a class, over a million features) costs nothing.
+     */
+    @Override
+    public java.util.Map<Parameter, QuantizedWeights.Axis> quantizedTables() {
+        return java.util.Map.of(weights, QuantizedWeights.Axis.COLUMNS);
     }
 
     @Override

@@ -51,6 +51,41 @@ class ClassifierTest {
     }
 
     @Test
+    void quantizingTextModelsShrinksTheirTablesAndKeepsTheirAnswersClose() {
+        // Their tables are not DJL WEIGHT parameters: quantize once wrote them as floats, an "int8" model of the same size.
+        Dataset data = TestData.texts(6, 1);
+        for (var pair : List.of(Map.entry((ModelSpec) new NgramBagSpec(32, 4096, 2, 50), 0.35),
+                Map.entry((ModelSpec) new LinearSpec(4096, 1.0, LinearSpec.Loss.LOGISTIC), 0.6))) {
+            Path floats = dir.resolve(pair.getKey().getClass().getSimpleName() + "-float");
+            Path int8 = dir.resolve(pair.getKey().getClass().getSimpleName() + "-int8");
+            float[][] before;
+            try (Classifier c = initialized(pair.getKey(), data)) {
+                java.util.Random random = new java.util.Random(7);
+                for (var p : c.block().getParameters()) { // the linear model starts at zero: give it weights to keep
+                    var array = p.getValue().getArray();
+                    float[] values = new float[Math.toIntExact(array.size())];
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = (float) random.nextGaussian() * 0.5f + (p.getKey().endsWith("idf") ? 2f : 0f);
+                    }
+                    array.set(values);
+                }
+                before = c.probabilities(data.examples(), 4);
+                c.save(floats, Map.of());
+                c.save(int8, Map.of(), 8);
+            }
+            assertThat((double) Classifier.sizeOnDisk(int8)).as(pair.getKey().toString())
+                    .isLessThan(pair.getValue() * Classifier.sizeOnDisk(floats));
+            try (Classifier loaded = Classifier.load(int8)) {
+                float[][] after = loaded.probabilities(data.examples(), 4);
+                for (int i = 0; i < before.length; i++) {
+                    assertThat(after[i]).as(pair.getKey() + ", example " + i)
+                            .containsExactly(before[i], org.assertj.core.data.Offset.offset(0.05f));
+                }
+            }
+        }
+    }
+
+    @Test
     void specsRoundTripThroughJson() throws Exception {
         ObjectMapper json = new ObjectMapper();
         for (ModelSpec spec : List.of(CnnSpec.DEFAULT, CnnSpec.DEFAULT.withShift(2), MlpSpec.DEFAULT, NgramBagSpec.DEFAULT.withWidth(8))) {

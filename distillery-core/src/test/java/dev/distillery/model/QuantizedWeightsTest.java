@@ -25,6 +25,62 @@ class QuantizedWeightsTest {
     }
 
     @Test
+    void aTableQuantizedByColumnsRoundTripsAndVersionOneFilesStillRead() throws Exception {
+        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
+            // rows of two very different magnitudes: a scale per column keeps both columns' small values
+            ColumnTable block = new ColumnTable();
+            block.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 3));
+            float[] values = {0.01f, 5f, -0.02f, -4f, 0.03f, 2f};
+            block.getParameters().get(0).getValue().getArray().set(values);
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            QuantizedWeights.write(block, new java.io.DataOutputStream(bytes), 8);
+            block.getParameters().get(0).getValue().getArray().set(new float[6]);
+            QuantizedWeights.read(block, new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())), "t");
+            float[] back = block.getParameters().get(0).getValue().getArray().toFloatArray();
+            for (int i = 0; i < values.length; i++) {
+                float columnMax = i % 2 == 0 ? 0.03f : 5f;
+                assertThat(back[i]).as("value %d", i).isCloseTo(values[i], within(columnMax / 127 / 2 + 1e-6f));
+            }
+
+            // a version 1 file (every table by rows, as all were) reads as it did
+            ai.djl.nn.core.Linear linear = ai.djl.nn.core.Linear.builder().setUnits(2).build();
+            linear.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 3));
+            float[] weights = linear.getParameters().get("weight").getArray().toFloatArray();
+            bytes.reset();
+            QuantizedWeights.write(linear, new java.io.DataOutputStream(bytes), 8);
+            byte[] file = bytes.toByteArray();
+            java.nio.ByteBuffer.wrap(file).putInt(4, 1); // the version, after the magic number
+            linear.getParameters().get("weight").getArray().set(new float[6]);
+            QuantizedWeights.read(linear, new java.io.DataInputStream(new java.io.ByteArrayInputStream(file)), "v1");
+            assertThat(linear.getParameters().get("weight").getArray().toFloatArray())
+                    .containsExactly(weights, org.assertj.core.data.Offset.offset(0.01f));
+        }
+    }
+
+    /** A block holding one 3 x 2 table of type OTHER that it declares quantized by columns. */
+    private static final class ColumnTable extends ai.djl.nn.AbstractBlock implements QuantizedWeights.Tables {
+        private final ai.djl.nn.Parameter table = addParameter(ai.djl.nn.Parameter.builder().setName("table")
+                .setType(ai.djl.nn.Parameter.Type.OTHER).optShape(new ai.djl.ndarray.types.Shape(3, 2))
+                .optInitializer(new ai.djl.training.initializer.ConstantInitializer(0f)).build());
+
+        @Override
+        public java.util.Map<ai.djl.nn.Parameter, QuantizedWeights.Axis> quantizedTables() {
+            return java.util.Map.of(table, QuantizedWeights.Axis.COLUMNS);
+        }
+
+        @Override
+        protected ai.djl.ndarray.NDList forwardInternal(ai.djl.training.ParameterStore ps, ai.djl.ndarray.NDList inputs,
+                boolean training, ai.djl.util.PairList<String, Object> params) {
+            return inputs;
+        }
+
+        @Override
+        public ai.djl.ndarray.types.Shape[] getOutputShapes(ai.djl.ndarray.types.Shape[] inputShapes) {
+            return inputShapes;
+        }
+    }
+
+    @Test
     void fourBitPackingKeepsNegativeCodes() {
         byte[] codes = {-7, 7, 0, -1, 3};
         assertThat(QuantizedWeights.unpack(QuantizedWeights.pack(codes, 4), codes.length, 4)).containsExactly(codes);
