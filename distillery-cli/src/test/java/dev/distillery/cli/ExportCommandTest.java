@@ -78,16 +78,71 @@ class ExportCommandTest extends CliTestBase {
     }
 
     @Test
-    void aTfidfLinearModelIsRefusedWithTheReasonAndNoRunIsLeft() throws Exception {
+    void aTfidfLinearModelExportsAndItsRecipeReproducesItsTestVectors() throws Exception {
         Path f = spamFile(20);
         String train = runIdOf(run("train", "--data", f.toString(), "--model", "linear"));
         Result prune = run("prune", train, "--sparsity", "0.5"); // was a NullPointerException: the run keeps no validation split
         assertThat(prune.exitCode()).isEqualTo(2);
         assertThat(prune.err()).contains("held out no validation split");
-        Result r = run("export", train);
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("TF-IDF").contains("n-gram student");
-        assertThat(run("runs", "list").out()).doesNotContain("-export-");
+
+        Result export = run("export", train);
+        assertThat(export.exitCode()).as(export.err() + export.out()).isZero();
+        assertThat(export.out()).contains("argmax agreement 1.0000: passed");
+        JsonNode card = JSON.readTree(exportDirOf(export).resolve("featurizer.json").toFile());
+        JsonNode recipe = card.get("recipe");
+        assertThat(recipe.get("featurizer").asText()).isEqualTo("tfidf");
+        assertThat(card.get("input").get("shape").toString()).isEqualTo("[\"batch\",2,\"length\"]");
+        assertThat(card.get("test_vectors")).hasSizeGreaterThanOrEqualTo(5);
+        for (JsonNode v : card.get("test_vectors")) {
+            java.util.TreeMap<Long, Integer> counts = tfidfRecipeCounts(v.get("text").asText(), recipe.get("buckets").asInt(),
+                    recipe.get("max_chars").asInt());
+            List<Long> ids = new ArrayList<>();
+            v.get("ids").forEach(id -> ids.add(id.asLong()));
+            assertThat(ids).as(v.get("text").asText()).containsExactlyElementsOf(counts.keySet());
+            int i = 0;
+            for (int count : counts.values()) {
+                assertThat((float) v.get("tf").get(i++).asDouble()).isEqualTo((float) (1 + Math.log(count)));
+            }
+        }
+    }
+
+    /** featurizer.json's TF-IDF recipe, from its words: each distinct id with its count. */
+    private static java.util.TreeMap<Long, Integer> tfidfRecipeCounts(String text, int buckets, int maxChars) {
+        String lower = (text.length() > maxChars ? text.substring(0, maxChars) : text).toLowerCase(Locale.ROOT);
+        List<String> words = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        for (char c : (lower + " ").toCharArray()) {
+            if (Character.isLetterOrDigit(c)) {
+                word.append(c);
+            } else if (word.length() > 0) {
+                words.add(word.toString());
+                word.setLength(0);
+            }
+        }
+        long half = buckets / 2;
+        java.util.TreeMap<Long, Integer> counts = new java.util.TreeMap<>();
+        for (int i = 0; i < words.size(); i++) {
+            counts.merge(1 + Math.floorMod(fnv(words.get(i)), half - 1), 1, Integer::sum);
+            if (i + 1 < words.size()) {
+                counts.merge(1 + Math.floorMod(fnv(words.get(i) + " " + words.get(i + 1)), half - 1), 1, Integer::sum);
+            }
+            String padded = " " + words.get(i) + " ";
+            for (int n = 3; n <= 5; n++) {
+                for (int s = 0; s + n <= padded.length(); s++) {
+                    counts.merge(half + Math.floorMod(fnv("\u0001" + padded.substring(s, s + n)), buckets - half), 1, Integer::sum);
+                }
+            }
+        }
+        return counts;
+    }
+
+    private static long fnv(String s) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : s.getBytes(StandardCharsets.UTF_16LE)) {
+            h ^= (b & 0xff);
+            h *= 0x100000001b3L;
+        }
+        return h;
     }
 
     /** featurizer.json's text recipe, step by step, as someone reimplementing it from the document would write it. */

@@ -9,8 +9,7 @@ import dev.distillery.data.InputCheck;
 import dev.distillery.data.OnError;
 import dev.distillery.data.sources.DataCatalog;
 import dev.distillery.model.Classifier;
-import dev.distillery.model.NgramBagSpec;
-import dev.distillery.model.NgramFeaturizer;
+import dev.distillery.model.Featurizer;
 import dev.distillery.run.Provenance;
 import dev.distillery.run.Run;
 import dev.distillery.run.RunStore;
@@ -119,13 +118,13 @@ public final class ExportJob {
 
     private Outcome write(Classifier model, Path modelDir, Dataset data, String parityRef, Path target, Run run) {
         byte[] onnx = OnnxExporter.export(model, Provenance.version()).toByteArray();
-        NgramFeaturizer ngrams = model.featurizer() instanceof NgramFeaturizer f ? f : null;
+        Featurizer text = model.schema().kind() == dev.distillery.data.Schema.Kind.TEXT ? model.featurizer() : null;
         log.accept(String.format("exported %s (%,d bytes); checking parity on %,d examples of %s", model.spec(), onnx.length,
                 data.size(), parityRef));
         Parity parity;
         float[][] vectorLogits;
         var vectors = FeaturizerCard.testInputs(model.schema());
-        try (OnnxModel runtime = new OnnxModel(onnx, model.schema(), ngrams, threads)) {
+        try (OnnxModel runtime = new OnnxModel(onnx, model.schema(), text, threads)) {
             parity = Parity.measure(model, runtime, data.examples(), BATCH);
             vectorLogits = runtime.logits(vectors);
         }
@@ -136,8 +135,7 @@ public final class ExportJob {
                     Parity.MAX_ABS_DIFF, parity.argmaxAgreement()));
         }
         int bits = weightBits(modelDir);
-        Map<String, Object> card = FeaturizerCard.describe(model.schema(), model.spec() instanceof NgramBagSpec s ? s : null, ngrams,
-                vectors, vectorLogits);
+        Map<String, Object> card = FeaturizerCard.describe(model.schema(), model.spec(), text, vectors, vectorLogits);
         Outcome outcome = new Outcome(run, target, parity, parityRef, onnx.length, Hashing.sha256(onnx));
         AtomicFiles.writeDirectory(target, tmp -> {
             Files.write(tmp.resolve(ONNX_FILE), onnx);

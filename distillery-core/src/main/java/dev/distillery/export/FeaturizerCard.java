@@ -2,8 +2,11 @@ package dev.distillery.export;
 
 import dev.distillery.data.Example;
 import dev.distillery.data.Schema;
+import dev.distillery.model.Featurizer;
+import dev.distillery.model.ModelSpec;
 import dev.distillery.model.NgramBagSpec;
 import dev.distillery.model.NgramFeaturizer;
+import dev.distillery.model.TfidfFeaturizer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +34,31 @@ public final class FeaturizerCard {
 
     private FeaturizerCard() {}
 
+    /** The TF-IDF model's recipe ({@link TfidfFeaturizer}), step by step. */
+    private static Map<String, Object> tfidfRecipe(TfidfFeaturizer tfidf) {
+        Map<String, Object> recipe = new LinkedHashMap<>();
+        recipe.put("featurizer", "tfidf");
+        recipe.put("buckets", tfidf.buckets());
+        recipe.put("max_chars", TfidfFeaturizer.MAX_CHARS);
+        String fnv = "FNV-1a 64-bit over UTF-16 code units, each fed as its low byte then its high byte (UTF-16LE), offset "
+                + "basis 0xcbf29ce484222325, prime 0x100000001b3, wrapping signed 64-bit; floorMod is the non-negative remainder";
+        recipe.put("steps", List.of(
+                "take the first max_chars UTF-16 code units of the text, then lower-case them with Unicode's full case "
+                        + "mapping, locale-independent (Java's String.toLowerCase(Locale.ROOT))",
+                "words: the maximal runs of UTF-16 code units that are letters or decimal digits (Unicode general category "
+                        + "L* or Nd; the two halves of a surrogate pair never are), in order",
+                "half = buckets / 2 (integer division). " + fnv,
+                "for each word w at position i: the word id 1 + floorMod(fnv(w), half - 1); if a word follows, the bigram id "
+                        + "1 + floorMod(fnv(w + ' ' + next), half - 1); then for the word padded with one space (U+0020) on "
+                        + "each side, for n = 3, 4, 5 and each start position, the character n-gram id half + "
+                        + "floorMod(fnv(U+0001 + gram), buckets - half)",
+                "count each distinct id; its term frequency is 1 + ln(count) computed in double precision and rounded to "
+                        + "float32; list the distinct ids in ascending order",
+                "input row 0: the ids as float32; row 1: their term frequencies; pad both rows with 0 to the longest text "
+                        + "of the batch (at least one position); IDF, length normalization and weights are in the graph"));
+        return recipe;
+    }
+
     /** The made-up examples whose graph outputs become test vectors. */
     public static List<Example> testInputs(Schema schema) {
         List<Example> out = new ArrayList<>();
@@ -55,7 +83,7 @@ public final class FeaturizerCard {
     }
 
     /** The document: input contract, recipe and test vectors with the logits {@code logits} gave for them. */
-    static Map<String, Object> describe(Schema schema, NgramBagSpec ngram, NgramFeaturizer featurizer, List<Example> inputs,
+    static Map<String, Object> describe(Schema schema, ModelSpec spec, Featurizer featurizer, List<Example> inputs,
             float[][] logits) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("format", 1);
@@ -64,13 +92,33 @@ public final class FeaturizerCard {
         input.put("name", OnnxExporter.INPUT);
         List<Object> shape = new ArrayList<>(List.of(OnnxGraph.BATCH));
         List<Map<String, Object>> vectors = new ArrayList<>();
-        if (schema.kind() == Schema.Kind.TEXT) {
+        if (featurizer instanceof TfidfFeaturizer tfidf) {
+            input.put("dtype", "float32");
+            shape.add(2);
+            shape.add("length");
+            input.put("shape", shape);
+            doc.put("input", input);
+            doc.put("kind", "text");
+            doc.put("recipe", tfidfRecipe(tfidf));
+            for (int i = 0; i < inputs.size(); i++) {
+                TfidfFeaturizer.Features f = tfidf.features(inputs.get(i).text());
+                Map<String, Object> v = new LinkedHashMap<>();
+                v.put("text", inputs.get(i).text());
+                v.put("ids", f.ids());
+                v.put("tf", f.tf());
+                v.put("logits", logits[i]);
+                vectors.add(v);
+            }
+        } else if (schema.kind() == Schema.Kind.TEXT) {
+            NgramBagSpec ngram = (NgramBagSpec) spec;
+            NgramFeaturizer ngrams = (NgramFeaturizer) featurizer;
             input.put("dtype", "int64");
             shape.add("length");
             input.put("shape", shape);
             doc.put("input", input);
             doc.put("kind", "text");
             Map<String, Object> recipe = new LinkedHashMap<>();
+            recipe.put("featurizer", "ngram");
             recipe.put("ngrams", ngram.ngrams());
             recipe.put("buckets", ngram.buckets());
             recipe.put("max_tokens", ngram.maxTokens());
@@ -89,7 +137,7 @@ public final class FeaturizerCard {
             for (int i = 0; i < inputs.size(); i++) {
                 Map<String, Object> v = new LinkedHashMap<>();
                 v.put("text", inputs.get(i).text());
-                v.put("ids", featurizer.ids(inputs.get(i).text()));
+                v.put("ids", ngrams.ids(inputs.get(i).text()));
                 v.put("logits", logits[i]);
                 vectors.add(v);
             }

@@ -45,10 +45,7 @@ public final class OnnxExporter {
             return null;
         }
         if (spec instanceof LinearSpec) {
-            return schema.kind() == Schema.Kind.TEXT
-                    ? "the linear model on TF-IDF text features cannot be exported yet (its features are computed outside "
-                            + "any network); export an n-gram student distilled from it instead"
-                    : null;
+            return null;
         }
         if (spec instanceof dev.distillery.model.SvmSpec) {
             return null;
@@ -68,6 +65,10 @@ public final class OnnxExporter {
         if (spec instanceof dev.distillery.model.SvmSpec) {
             OnnxGraph g = new OnnxGraph("distillery_svm");
             return finish(g, null, svm(g, classifier.block(), schema), schema, producerVersion, spec);
+        }
+        if (spec instanceof LinearSpec && schema.kind() == Schema.Kind.TEXT) {
+            OnnxGraph g = new OnnxGraph("distillery_tfidf_linear");
+            return finish(g, null, tfidf(g, classifier.block()), schema, producerVersion, spec);
         }
         if (!(classifier.block() instanceof SequentialBlock seq)) {
             throw new IllegalStateException("expected a sequential network for " + spec + ", got " + classifier.block().getClass());
@@ -140,6 +141,43 @@ public final class OnnxExporter {
         String atLeastOne = g.node("Max", new String[] {count, g.floats("one", new float[] {1f})});
         String mean = g.node("Div", new String[] {sum, atLeastOne});
         return gemm(g, mean, layers.next(Linear.class), null);
+    }
+
+    /**
+     * The linear model on TF-IDF features ({@code TfidfLinearBlock}), op for op: each feature's term frequency times its
+     * IDF, divided by the length of its view (words, or characters: ids from the table's middle up), then the weights
+     * of the features present and the biases. Input: float32 (batch, 2, length), the featurizer's ids (exact as
+     * floats below 2^24) and term frequencies; id 0 with frequency 0 pads.
+     */
+    private static String tfidf(OnnxGraph g, Block block) {
+        g.input(INPUT, TensorProto.DataType.FLOAT, new long[] {2}, "length");
+        NDArray idfArray = param(block, "idf");
+        NDArray weightArray = param(block, "weight");
+        long buckets = weightArray.getShape().get(0);
+        String idf = g.floats("idf", idfArray.toFloatArray(), buckets);
+        String weights = g.floats("weight", weightArray.toFloatArray(), weightArray.getShape().getShape());
+        String bias = g.floats("bias", param(block, "bias").toFloatArray(), weightArray.getShape().get(1));
+        String ids = g.node("Cast", new String[] {g.node("Gather", new String[] {INPUT, g.longs("row0", new long[] {0})},
+                OnnxGraph.integer("axis", 1))}, OnnxGraph.integer("to", TensorProto.DataType.INT64.getNumber()));
+        String tf = g.node("Gather", new String[] {INPUT, g.longs("row1", new long[] {1})}, OnnxGraph.integer("axis", 1));
+        String x = g.node("Mul", new String[] {tf, g.node("Gather", new String[] {idf, ids}, OnnxGraph.integer("axis", 0))});
+        String isChar = g.node("Cast", new String[] {g.node("GreaterOrEqual", new String[] {ids,
+                g.longs("char_start", new long[] {buckets / 2})})}, OnnxGraph.integer("to", TensorProto.DataType.FLOAT.getNumber()));
+        String isWord = g.node("Sub", new String[] {g.floats("one", new float[] {1f}), isChar});
+        String squares = g.node("Mul", new String[] {x, x});
+        String axis1 = g.longs("axis1", new long[] {1}, 1);
+        String tiny = g.floats("tiny", new float[] {1e-12f});
+        String charNorm = g.node("Max", new String[] {g.node("Sqrt", new String[] {g.node("ReduceSum",
+                new String[] {g.node("Mul", new String[] {squares, isChar}), axis1}, OnnxGraph.integer("keepdims", 1))}), tiny});
+        String wordNorm = g.node("Max", new String[] {g.node("Sqrt", new String[] {g.node("ReduceSum",
+                new String[] {g.node("Mul", new String[] {squares, isWord}), axis1}, OnnxGraph.integer("keepdims", 1))}), tiny});
+        String norm = g.node("Add", new String[] {g.node("Mul", new String[] {isChar, charNorm}),
+                g.node("Mul", new String[] {isWord, wordNorm})});
+        String scaled = g.node("Unsqueeze", new String[] {g.node("Div", new String[] {x, norm}), g.longs("axis2", new long[] {2}, 1)});
+        String rows = g.node("Gather", new String[] {weights, ids}, OnnxGraph.integer("axis", 0));
+        String logits = g.node("ReduceSum", new String[] {g.node("Mul", new String[] {rows, scaled}), axis1},
+                OnnxGraph.integer("keepdims", 0));
+        return g.node("Add", new String[] {logits, bias});
     }
 
     /**

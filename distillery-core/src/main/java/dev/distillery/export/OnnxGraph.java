@@ -91,6 +91,18 @@ final class OnnxGraph {
         graph.addInput(valueInfo(name, type, symbolicDim));
     }
 
+    /** A graph input (batch, {@code fixed}..., {@code symbolicLast}): fixed dimensions, then a named one. */
+    void input(String name, TensorProto.DataType type, long[] fixed, String symbolicLast) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder()
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH));
+        for (long d : fixed) {
+            shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(symbolicLast));
+        TypeProto.Tensor tensor = TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape).build();
+        graph.addInput(ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(tensor)).build());
+    }
+
     void output(String name, long... dimsAfterBatch) {
         graph.addOutput(valueInfo(name, TensorProto.DataType.FLOAT, null, dimsAfterBatch));
     }

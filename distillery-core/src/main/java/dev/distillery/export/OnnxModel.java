@@ -6,7 +6,9 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.distillery.data.Example;
 import dev.distillery.data.Schema;
+import dev.distillery.model.Featurizer;
 import dev.distillery.model.NgramFeaturizer;
+import dev.distillery.model.TfidfFeaturizer;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.List;
@@ -14,23 +16,24 @@ import java.util.Map;
 
 /**
  * An exported classifier run by ONNX Runtime: examples in, logits out, with the same input conventions as the export
- * (dense features as float32 shaped like the schema; texts as n-gram bucket ids padded with 0). Used by the parity
- * check and by anything that serves the exported file.
+ * (dense features as float32 shaped like the schema; texts as n-gram bucket ids padded with 0, or for the TF-IDF model
+ * as its featurizer's ids and term frequencies). Used by the parity check and by anything that serves the exported file.
  */
 public final class OnnxModel implements AutoCloseable {
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final OrtSession session;
     private final Schema schema;
-    private final NgramFeaturizer ngrams;
+    private final Featurizer text;
 
     /**
-     * @param ngrams the featurizer that computes a text's bucket ids (null for dense models)
+     * @param text the featurizer that turns a text into the graph's input ({@link NgramFeaturizer} or
+     *             {@link TfidfFeaturizer}; null for dense models)
      */
-    public OnnxModel(byte[] onnx, Schema schema, NgramFeaturizer ngrams, int threads) {
+    public OnnxModel(byte[] onnx, Schema schema, Featurizer text, int threads) {
         this.schema = schema;
-        this.ngrams = ngrams;
-        if (schema.kind() == Schema.Kind.TEXT && ngrams == null) {
-            throw new IllegalArgumentException("a text model needs its n-gram featurizer");
+        this.text = text;
+        if (schema.kind() == Schema.Kind.TEXT && !(text instanceof NgramFeaturizer || text instanceof TfidfFeaturizer)) {
+            throw new IllegalArgumentException("a text model needs its n-gram or TF-IDF featurizer");
         }
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(Math.max(1, threads));
@@ -53,7 +56,11 @@ public final class OnnxModel implements AutoCloseable {
 
     private OnnxTensor input(List<Example> batch) throws OrtException {
         int n = batch.size();
-        if (schema.kind() == Schema.Kind.TEXT) {
+        if (text instanceof TfidfFeaturizer tfidf) {
+            TfidfFeaturizer.Packed packed = tfidf.pack(batch.stream().map(Example::text).toList());
+            return OnnxTensor.createTensor(env, FloatBuffer.wrap(packed.values()), new long[] {n, 2, packed.length()});
+        }
+        if (text instanceof NgramFeaturizer ngrams) {
             long[][] ids = new long[n][];
             int longest = 1; // at least one position, all padding for an empty text, as the featurizer does
             for (int i = 0; i < n; i++) {

@@ -96,10 +96,19 @@ public final class TfidfFeaturizer implements Featurizer {
 
     @Override
     public NDList batch(NDManager manager, List<Example> examples, boolean training, Random rng) {
-        Features[] rows = new Features[examples.size()];
+        Packed packed = pack(examples.stream().map(Example::text).toList());
+        return new NDList(manager.create(packed.values(), new Shape(examples.size(), 2, packed.length())));
+    }
+
+    /** Texts as the model reads them, {@code values} of shape (texts, 2, length); see the class comment. */
+    public record Packed(float[] values, int length) {}
+
+    /** The model's input for {@code texts}, for DJL and for the exported graph alike. */
+    public Packed pack(List<String> texts) {
+        Features[] rows = new Features[texts.size()];
         int longest = 1;
         for (int i = 0; i < rows.length; i++) {
-            rows[i] = features(examples.get(i).text());
+            rows[i] = features(texts.get(i));
             longest = Math.max(longest, rows[i].ids().length);
         }
         float[] buf = new float[rows.length * 2 * longest];
@@ -110,6 +119,6 @@ public final class TfidfFeaturizer implements Featurizer {
                 buf[base + longest + j] = rows[i].tf()[j];
             }
         }
-        return new NDList(manager.create(buf, new Shape(rows.length, 2, longest)));
+        return new Packed(buf, longest);
     }
 }

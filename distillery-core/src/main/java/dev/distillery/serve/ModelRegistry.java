@@ -9,7 +9,9 @@ import dev.distillery.export.OnnxModel;
 import dev.distillery.export.Parity;
 import dev.distillery.model.Classifier;
 import dev.distillery.model.NgramBagSpec;
-import dev.distillery.model.NgramFeaturizer;
+import dev.distillery.model.Featurizer;
+import dev.distillery.model.LinearSpec;
+import dev.distillery.model.ModelSpec;
 import dev.distillery.run.Provenance;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -120,8 +122,8 @@ public final class ModelRegistry implements AutoCloseable {
                 throw new IllegalArgumentException(path + ": " + reason + " (serve it with --runtime djl)");
             }
             byte[] bytes = OnnxExporter.export(classifier, Provenance.version()).toByteArray();
-            NgramFeaturizer ngrams = classifier.featurizer() instanceof NgramFeaturizer f ? f : null;
-            OnnxModel model = new OnnxModel(bytes, classifier.schema(), ngrams, threads);
+            OnnxModel model = new OnnxModel(bytes, classifier.schema(),
+                    classifier.schema().kind() == Schema.Kind.TEXT ? classifier.featurizer() : null, threads);
             Parity parity = Parity.measure(classifier, model, dev.distillery.export.FeaturizerCard.testInputs(classifier.schema()), 16);
             if (!parity.passes()) {
                 model.close();
@@ -166,12 +168,15 @@ public final class ModelRegistry implements AutoCloseable {
             List<String> labels = new ArrayList<>();
             card.path("labels").forEach(l -> labels.add(l.asText()));
             Schema schema;
-            NgramFeaturizer ngrams = null;
+            Featurizer text = null;
             if ("text".equals(card.path("kind").asText())) {
                 schema = Schema.text(labels);
                 JsonNode r = card.path("recipe");
-                NgramBagSpec spec = new NgramBagSpec(1, r.path("buckets").asInt(), r.path("ngrams").asInt(), r.path("max_tokens").asInt());
-                ngrams = (NgramFeaturizer) spec.featurizer(schema);
+                // exports written before the TF-IDF model could be exported name no featurizer: they are n-gram models
+                ModelSpec spec = "tfidf".equals(r.path("featurizer").asText("ngram"))
+                        ? new LinearSpec(r.path("buckets").asInt(), 1.0)
+                        : new NgramBagSpec(1, r.path("buckets").asInt(), r.path("ngrams").asInt(), r.path("max_tokens").asInt());
+                text = spec.featurizer(schema);
             } else {
                 List<Long> shape = new ArrayList<>();
                 JsonNode dims = card.path("input").path("shape");
@@ -180,7 +185,7 @@ public final class ModelRegistry implements AutoCloseable {
                 }
                 schema = Schema.dense(shape, labels);
             }
-            OnnxModel model = new OnnxModel(Files.readAllBytes(dir.resolve(ExportJob.ONNX_FILE)), schema, ngrams, threads);
+            OnnxModel model = new OnnxModel(Files.readAllBytes(dir.resolve(ExportJob.ONNX_FILE)), schema, text, threads);
             checkTestVectors(dir, card, model);
             return new OnnxPredictor(model, schema, "ONNX export in " + dir.getFileName());
         } catch (IOException e) {

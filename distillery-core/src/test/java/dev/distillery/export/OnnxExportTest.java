@@ -17,7 +17,6 @@ import dev.distillery.model.MiniLmSpec;
 import dev.distillery.model.MlpSpec;
 import dev.distillery.model.ModelSpec;
 import dev.distillery.model.NgramBagSpec;
-import dev.distillery.model.NgramFeaturizer;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
@@ -46,13 +45,13 @@ class OnnxExportTest {
         return c;
     }
 
-    private static NgramFeaturizer ngrams(Classifier c) {
-        return c.featurizer() instanceof NgramFeaturizer f ? f : null;
+    private static dev.distillery.model.Featurizer text(Classifier c) {
+        return c.schema().kind() == dev.distillery.data.Schema.Kind.TEXT ? c.featurizer() : null;
     }
 
     private static Parity exportAndCompare(Classifier c, Dataset data) {
         byte[] onnx = OnnxExporter.export(c, "test").toByteArray();
-        try (OnnxModel runtime = new OnnxModel(onnx, c.schema(), ngrams(c), 1)) {
+        try (OnnxModel runtime = new OnnxModel(onnx, c.schema(), text(c), 1)) {
             return Parity.measure(c, runtime, data.examples(), 7); // small batches: several, one of them partial
         }
     }
@@ -66,6 +65,7 @@ class OnnxExportTest {
         cases.put(new MlpSpec(6, 0, 0f), TestData.blobs(10, 4));
         cases.put(new NgramBagSpec(4, 1000, 2, 50), TestData.texts(10, 5));
         cases.put(LinearSpec.DEFAULT, TestData.blobs(10, 6));
+        cases.put(new LinearSpec(4096, 1.0), TestData.texts(10, 11)); // TF-IDF: word and character views, each normed
         long seed = 10;
         for (var e : cases.entrySet()) {
             try (Classifier c = randomized(e.getKey(), e.getValue(), seed++)) {
@@ -117,18 +117,20 @@ class OnnxExportTest {
     @Test
     void emptyAndUnicodeTextsGoThroughTheGraphLikeThroughTheModel() {
         Dataset data = TestData.texts(3, 8);
-        try (Classifier c = randomized(new NgramBagSpec(4, 500, 3, 20), data, 4)) {
-            List<Example> inputs = FeaturizerCard.testInputs(c.schema());
-            assertThat(inputs).extracting(Example::text).contains("");
-            Parity p = exportAndCompare(c, new Dataset("vectors", data.schema(), inputs));
-            assertThat(p.passes()).as("max diff %s", p.maxAbsDiff()).isTrue();
+        for (ModelSpec spec : List.of(new NgramBagSpec(4, 500, 3, 20), new LinearSpec(2048, 1.0))) {
+            try (Classifier c = randomized(spec, data, 4)) {
+                List<Example> inputs = FeaturizerCard.testInputs(c.schema());
+                assertThat(inputs).extracting(Example::text).contains("");
+                Parity p = exportAndCompare(c, new Dataset("vectors", data.schema(), inputs));
+                assertThat(p.passes()).as("%s: max diff %s", spec, p.maxAbsDiff()).isTrue();
+            }
         }
     }
 
     @Test
-    void encoderAndTfidfModelsAreRefusedWithTheReason(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    void encoderModelsAreRefusedWithTheReason(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         assertThat(OnnxExporter.unsupportedReason(MiniLmSpec.DEFAULT, TestData.texts(2, 1).schema())).contains("distill it");
-        assertThat(OnnxExporter.unsupportedReason(LinearSpec.DEFAULT, TestData.texts(2, 1).schema())).contains("TF-IDF");
+        assertThat(OnnxExporter.unsupportedReason(LinearSpec.DEFAULT, TestData.texts(2, 1).schema())).isNull();
         assertThat(OnnxExporter.unsupportedReason(LinearSpec.DEFAULT, TestData.blobs(2, 1).schema())).isNull();
         java.nio.file.Files.writeString(dir.resolve("notes.txt"), "a user's file");
         assertThatThrownBy(() -> ExportJob.checkOutputDirectory(dir)).hasMessageContaining("already holds other files (notes.txt)");
