@@ -50,4 +50,45 @@ class ModelRegistryTest {
         Files.writeString(card, Files.readString(card).replaceFirst("\"logits\" : \\[ (-?)", "\"logits\" : [ $17"));
         assertThatThrownBy(() -> ModelRegistry.load(export, ModelRegistry.Runtime.DJL, 1)).hasMessageContaining("does not give the logits");
     }
+
+    @Test
+    void aTfidfModelIsServedOnOnnxRuntimeFromItsRunAndFromItsExport() throws Exception {
+        Dataset data = TestData.texts(6, 2);
+        Path modelDir = dir.resolve("tfidf");
+        try (Classifier c = Classifier.create(new dev.distillery.model.LinearSpec(2048, 1.0), data.schema())) {
+            c.block().initialize(c.model().getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, c.featurizer().inputShape(2));
+            java.util.Random random = new java.util.Random(3);
+            for (var p : c.block().getParameters()) { // the model starts at zero weights: give it some to reproduce
+                float[] v = new float[Math.toIntExact(p.getValue().getArray().size())];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) random.nextGaussian() + (p.getKey().endsWith("idf") ? 2f : 0f);
+                }
+                p.getValue().getArray().set(v);
+            }
+            c.save(modelDir, Map.of());
+        }
+        float[][] djl;
+        try (Predictor d = ModelRegistry.load(modelDir, ModelRegistry.Runtime.DJL, 1);
+                Predictor o = ModelRegistry.load(modelDir, ModelRegistry.Runtime.AUTO, 1)) {
+            assertThat(o.runtime()).isEqualTo("onnx");
+            djl = d.probabilities(data.examples());
+            float[][] onnx = o.probabilities(data.examples());
+            for (int i = 0; i < djl.length; i++) {
+                assertThat(onnx[i]).containsExactly(djl[i], org.assertj.core.data.Offset.offset(1e-5f));
+            }
+        }
+        Path export = dir.resolve("tfidf-export");
+        var job = new dev.distillery.export.ExportJob(new dev.distillery.data.sources.DataCatalog(dir.resolve("datasets")),
+                new dev.distillery.run.RunStore(dir.resolve("runs")), s -> { }, 1);
+        Path dataFile = dir.resolve("texts.jsonl");
+        dev.distillery.data.JsonlFormat.write(data, dataFile);
+        job.export(modelDir, dataFile.toString(), export, java.util.List.of());
+        try (Predictor fromExport = ModelRegistry.load(export, ModelRegistry.Runtime.DJL, 1)) {
+            assertThat(fromExport.runtime()).isEqualTo("onnx");
+            float[][] served = fromExport.probabilities(data.examples());
+            for (int i = 0; i < djl.length; i++) {
+                assertThat(served[i]).containsExactly(djl[i], org.assertj.core.data.Offset.offset(1e-5f));
+            }
+        }
+    }
 }
