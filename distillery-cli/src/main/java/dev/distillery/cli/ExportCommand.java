@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = {"Export a saved model to ONNX (MLP, CNN, n-gram bag, linear on dense features), checked against the "
-                + "original before anything is written.",
+        description = {"Export a saved model to ONNX (MLP, CNN, n-gram bag, linear on dense or TF-IDF text features, "
+                + "RBF-kernel SVM), checked against the original before anything is written.",
                 "Writes model.onnx, featurizer.json (how to compute the input, with test vectors), labels.json, parity.json "
                         + "and MODEL_CARD.md. The parity check runs the graph in ONNX Runtime and the model in Distillery on the "
                         + "same data and fails unless every prediction agrees and no logit differs by more than 1e-4."})
