@@ -83,7 +83,11 @@ class ExportCommandTest extends CliTestBase {
         String train = runIdOf(run("train", "--data", f.toString(), "--model", "linear"));
         Result prune = run("prune", train, "--sparsity", "0.5"); // was a NullPointerException: the run keeps no validation split
         assertThat(prune.exitCode()).isEqualTo(2);
-        assertThat(prune.err()).contains("held out no validation split");
+        assertThat(prune.err()).contains("is a linear model, solved rather than trained by gradient steps", "quantize");
+        String network = runIdOf(run("train", "--data", f.toString(), "--model", "ngram", "--width", "4", "--epochs", "1"));
+        Result noHoldOut = run("prune", network, "--sparsity", "0.5"); // too few labels to hold some out
+        assertThat(noHoldOut.exitCode()).isEqualTo(2);
+        assertThat(noHoldOut.err()).contains("held out no validation split");
 
         Result export = run("export", train);
         assertThat(export.exitCode()).as(export.err() + export.out()).isZero();

@@ -94,10 +94,32 @@ public final class CompressJob {
 
     /** Fails with the reason when {@code data} has no validation split to fine-tune against and choose on. */
     private static void requireValidation(Data data, Path modelDir) {
+        String family = solvedFamily(modelDir);
+        if (family != null) {
+            // a validation split would not help: there are no layers to prune, factorize or adapt by gradient steps
+            throw new IllegalArgumentException("the model in " + modelDir.getParent() + " is " + family + ", solved rather than "
+                    + "trained by gradient steps: pruning, factorizing, LoRA and the compression search work on networks "
+                    + "(mlp, cnn, ngram); quantize stores this model in fewer bits");
+        }
         if (data.validation() == null || data.train() == null) {
             throw new IllegalArgumentException("the run in " + modelDir.getParent() + " held out no validation split (a training run "
                     + "with too few labels to hold some out or whose model chose by cross-validation, or a distillation run); "
                     + "this command fine-tunes and chooses on one: use a model trained with one (quantize needs none)");
+        }
+    }
+
+    /** "a linear model" or "an RBF-kernel SVM" for the families these commands cannot work on, else null. */
+    private static String solvedFamily(Path modelDir) {
+        Path spec = modelDir.resolve(Classifier.SPEC_FILE);
+        try {
+            String type = Files.isRegularFile(spec) ? JSON.readTree(spec.toFile()).path("spec").path("type").asText("") : "";
+            return switch (type) {
+                case "linear" -> "a linear model";
+                case "svm" -> "an RBF-kernel SVM";
+                default -> null;
+            };
+        } catch (IOException e) {
+            return null; // unreadable: loading the model says why
         }
     }
 
