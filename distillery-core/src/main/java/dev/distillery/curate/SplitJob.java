@@ -41,7 +41,7 @@ public final class SplitJob {
         return new StageRunner(runs).run(Stage.<Settings, Outcome>named("data split", new Settings(ref, testFraction, seed, out.toString(),
                         onError.name()))
                 .seeded(seed)
-                .reads(catalog.inputFiles(ref))
+                .reads(catalog.inputFiles(ref, log))
                 .does(run -> {
                     DuplicateGroups duplicates = new DuplicateGroups();
                     DuplicateGroups.Split split = duplicates.splitOf(r.dataset(), testFraction, seed, "train", "test");

@@ -72,8 +72,8 @@ public final class DistillJob {
             transfer = withTeacherViews(transfer, spec.teacherViews(), spec.train().seed());
             // The teacher is an input like the data: a changed teacher makes a different student.
             List<Path> inputs = new ArrayList<>(List.of(teacherDir));
-            inputs.addAll(catalog.inputFiles(spec.transfer()));
-            inputs.addAll(catalog.inputFiles(spec.test()));
+            inputs.addAll(catalog.inputFiles(spec.transfer(), listener::onMessage));
+            inputs.addAll(catalog.inputFiles(spec.test(), listener::onMessage));
             Dataset transferSet = transfer;
             return new StageRunner(runs).run(Stage.<DistillSpec, Outcome>named("distill", spec)
                     .seeded(spec.train().seed())

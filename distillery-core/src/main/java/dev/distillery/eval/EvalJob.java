@@ -51,7 +51,7 @@ public final class EvalJob {
             }
             int unlabeled = read.dataset().size() - labeled.size();
             return new StageRunner(runs).run(Stage.<Settings, Outcome>named("eval", new Settings(modelDir.toString(), dataRef, onError.name()))
-                    .reads(catalog.inputFiles(dataRef))
+                    .reads(catalog.inputFiles(dataRef, log))
                     .does(run -> {
                         Evaluation eval = Evaluation.of(classifier, labeled);
                         SpeedReport speed = SpeedReport.measure(classifier, labeled.examples().subList(0, Math.min(TIMED, labeled.size())),

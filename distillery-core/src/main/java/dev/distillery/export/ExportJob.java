@@ -189,7 +189,7 @@ public final class ExportJob {
                 Dataset test = new CompressJob(catalog, runs, TrainListener.NONE).dataOf(modelDir).test();
                 String data = c.get("data").asText();
                 return new ParityData("the test split of " + data + " (as run " + config.getParent().getFileName() + " cut it)",
-                        test, catalog.inputFiles(data));
+                        test, catalog.inputFiles(data, log));
             }
             if (c.path("model").isTextual()) {
                 Path source = Path.of(c.get("model").asText());
@@ -203,7 +203,7 @@ public final class ExportJob {
     }
 
     private ParityData load(String ref) {
-        return new ParityData(ref, catalog.loadDataset(ref, OnError.FAIL, log), catalog.inputFiles(ref));
+        return new ParityData(ref, catalog.loadDataset(ref, OnError.FAIL, log), catalog.inputFiles(ref, log));
     }
 
     private static int weightBits(Path modelDir) {

@@ -44,8 +44,8 @@ public final class FederateJob {
                 InputCheck.Labels.MUST_BE_KNOWN), "scored", listener::onMessage);
         ModelSpec model = spec != null ? spec : ModelSpec.defaultFor(train.schema());
         Settings settings = new Settings(dataRef, testRef, model, local, federation);
-        List<Path> inputs = new ArrayList<>(catalog.inputFiles(dataRef));
-        inputs.addAll(catalog.inputFiles(testRef));
+        List<Path> inputs = new ArrayList<>(catalog.inputFiles(dataRef, listener::onMessage));
+        inputs.addAll(catalog.inputFiles(testRef, listener::onMessage));
         return new StageRunner(runs).run(Stage.<Settings, Outcome>named("federate", settings)
                 .seeded(federation.seed())
                 .reads(inputs)
@@ -88,7 +88,7 @@ public final class FederateJob {
         return new StageRunner(runs).run(Stage.<CoordinatorSettings, Coordinated>named("federate coordinator",
                         new CoordinatorSettings(testRef, model, local, federation))
                 .seeded(federation.seed())
-                .reads(catalog.inputFiles(testRef))
+                .reads(catalog.inputFiles(testRef, listener::onMessage))
                 .does(run -> {
                     try (Coordinator c = new Coordinator(model, local, test, federation).start()) {
                         onListening.accept(c.port());
@@ -146,7 +146,7 @@ public final class FederateJob {
     public Joined join(String dataRef, java.net.URI coordinator, String name, OnError onError, List<String> args) {
         Dataset data = catalog.loadDataset(dataRef, onError, listener::onMessage).filter(dataRef, Example::hasLabel);
         return new StageRunner(runs).run(Stage.<JoinSettings, Joined>named("federate join", new JoinSettings(dataRef, coordinator.toString(), name))
-                .reads(catalog.inputFiles(dataRef))
+                .reads(catalog.inputFiles(dataRef, listener::onMessage))
                 .does(run -> {
                     try {
                         FederatedClient.Outcome o = new FederatedClient(coordinator, name).run(data, listener::onMessage);

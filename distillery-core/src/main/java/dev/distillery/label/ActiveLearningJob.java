@@ -46,8 +46,8 @@ public final class ActiveLearningJob {
                 listener::onMessage);
         ModelSpec model = spec != null ? spec : ModelSpec.defaultFor(pool.schema());
         Settings recorded = new Settings(poolRef, testRef, model, config, settings, strategies.stream().map(Strategy::label).toList());
-        List<Path> inputs = new ArrayList<>(catalog.inputFiles(poolRef));
-        inputs.addAll(catalog.inputFiles(testRef));
+        List<Path> inputs = new ArrayList<>(catalog.inputFiles(poolRef, listener::onMessage));
+        inputs.addAll(catalog.inputFiles(testRef, listener::onMessage));
         return new StageRunner(runs).run(Stage.<Settings, Outcome>named("label simulate", recorded)
                 .seeded(config.seed())
                 .reads(inputs)

@@ -94,7 +94,7 @@ public final class LabelIssuesJob {
         Settings settings = new Settings(dataRef, model, config, folds, injectNoise, rule.cliName());
         return new StageRunner(runs).run(Stage.<Settings, Outcome>named("label issues", settings)
                 .seeded(config.seed())
-                .reads(catalog.inputFiles(dataRef))
+                .reads(catalog.inputFiles(dataRef, listener::onMessage))
                 .does(run -> find(run, checked, model, config, folds, injected, rule))
                 .reports(LabelIssuesJob::results, LabelIssuesJob::summary)
                 .writes((run, o) -> Map.of("issues", run.dir().resolve("issues.jsonl"), "probabilities",

@@ -72,7 +72,7 @@ public final class RecipeRunner {
         Map<String, String> keys = new LinkedHashMap<>();
         List<String> forced = forced(dag, from);
         for (Recipe.Stage s : dag.order()) {
-            Identity id = identity(recipe, s, keys, previous);
+            Identity id = identity(recipe, s, keys, previous, false);
             keys.put(s.name(), id.key());
             String action = action(s, id, previous.get(s.name()), forced);
             actions.put(s.name(), action);
@@ -126,7 +126,7 @@ public final class RecipeRunner {
                 continue;
             }
             StageState before = state.get(s.name());
-            Identity id = identity(recipe, s, keys, state); // upstream outputs as they are now (re-run ones included)
+            Identity id = identity(recipe, s, keys, state, true); // upstream outputs as they are now (re-run ones included)
             keys.put(s.name(), id.key());
             String action = action(s, id, before, forced);
             actions.put(s.name(), action);
@@ -306,7 +306,8 @@ public final class RecipeRunner {
      * own identity (so a changed upstream stage changes every stage below it), the code version, and the checksum of
      * every file, directory or known data set its arguments name.
      */
-    private Identity identity(Recipe recipe, Recipe.Stage s, Map<String, String> keys, Map<String, StageState> state) {
+    private Identity identity(Recipe recipe, Recipe.Stage s, Map<String, String> keys, Map<String, StageState> state,
+            boolean fetch) {
         List<String> material = new ArrayList<>();
         material.add("distillery " + Provenance.version() + " " + Provenance.commit());
         long bytes = 0;
@@ -318,7 +319,7 @@ public final class RecipeRunner {
             if (token.startsWith("-") || token.contains("ref:") || output) {
                 continue;
             }
-            for (Path p : inputsNamedBy(token)) {
+            for (Path p : inputsNamedBy(token, fetch)) {
                 material.add(p + "=" + (Files.isDirectory(p) ? Hashing.sha256Tree(p) : Hashing.sha256(p)));
                 bytes += dev.distillery.util.AtomicFiles.sizeOf(p);
             }
@@ -333,11 +334,15 @@ public final class RecipeRunner {
         return new Identity(Hashing.sha256(String.join("\u0000", material)), bytes);
     }
 
-    /** Files a command-line value names: a known data set's files, or an existing file or directory. */
-    private List<Path> inputsNamedBy(String token) {
+    /**
+     * Files a command-line value names: a known data set's files (fetched first when {@code fetch}: a stage about to
+     * run would fetch it anyway, and its identity must be the one the next run computes), or an existing file or
+     * directory.
+     */
+    private List<Path> inputsNamedBy(String token, boolean fetch) {
         try {
             if (catalog.isKnown(token)) {
-                return catalog.inputFiles(token);
+                return fetch ? catalog.inputFiles(token, log) : catalog.inputFiles(token);
             }
             Path p = Path.of(token);
             return Files.exists(p) ? List.of(p) : List.of();

@@ -81,8 +81,8 @@ public final class ImageCollapseJob {
         Dataset real = spec.realImages() >= labeled.size() ? labeled : Splits.labeledSubset(labeled, spec.realImages(), 42).first();
         Dataset test = InputCheck.labeledOnly(InputCheck.conform(catalog.loadDataset(spec.test(), spec.onError(), log), schema,
                 InputCheck.Labels.MUST_BE_KNOWN), "scored", log);
-        List<Path> inputs = new ArrayList<>(catalog.inputFiles(spec.data()));
-        inputs.addAll(catalog.inputFiles(spec.test()));
+        List<Path> inputs = new ArrayList<>(catalog.inputFiles(spec.data(), log));
+        inputs.addAll(catalog.inputFiles(spec.test(), log));
         return new StageRunner(runs).run(Stage.<Spec, Outcome>named("collapse", spec)
                 .seeded(spec.seeds().get(0))
                 .reads(inputs)

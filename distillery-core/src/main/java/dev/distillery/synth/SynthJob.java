@@ -102,9 +102,9 @@ public final class SynthJob {
             }
             // The teacher verifies every candidate, so it is an input like the data.
             List<Path> inputs = new ArrayList<>(List.of(teacherDir));
-            inputs.addAll(catalog.inputFiles(spec.data()));
+            inputs.addAll(catalog.inputFiles(spec.data(), log));
             if (spec.test() != null) {
-                inputs.addAll(catalog.inputFiles(spec.test()));
+                inputs.addAll(catalog.inputFiles(spec.test(), log));
             }
             Dataset seeds = labeled;
             return new StageRunner(runs).run(Stage.<Map<String, Object>, Outcome>named("synth", cfg)

@@ -59,7 +59,7 @@ public final class TextCollapseJob {
         List<String> heldOut = split.second().examples().stream().map(Example::text).toList();
         return new StageRunner(runs).run(Stage.<Spec, Outcome>named("collapse", spec)
                 .seeded(spec.seeds().get(0))
-                .reads(catalog.inputFiles(spec.data()))
+                .reads(catalog.inputFiles(spec.data(), log))
                 .does(run -> execute(run, spec, train, heldOut))
                 .reports(TextCollapseJob::results, TextCollapseJob::summary), args);
     }

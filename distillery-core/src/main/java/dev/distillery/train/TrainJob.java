@@ -110,12 +110,12 @@ public final class TrainJob {
 
     /** Starts a new run of {@code spec} under {@code command} (e.g. "train", "quickstart"). */
     public Outcome run(TrainSpec spec, String command, List<String> args) {
-        List<Path> inputs = new ArrayList<>(catalog.inputFiles(spec.data()));
+        List<Path> inputs = new ArrayList<>(catalog.inputFiles(spec.data(), listener::onMessage));
         if (spec.test() != null) {
-            inputs.addAll(catalog.inputFiles(spec.test()));
+            inputs.addAll(catalog.inputFiles(spec.test(), listener::onMessage));
         }
         if (spec.extra() != null) {
-            inputs.addAll(catalog.inputFiles(spec.extra()));
+            inputs.addAll(catalog.inputFiles(spec.extra(), listener::onMessage));
         }
         if (spec.corrections() != null) {
             inputs.add(Path.of(spec.corrections()));

@@ -18,10 +18,19 @@ public final class DataCatalog {
     private final List<KnownDataset> known;
 
     public DataCatalog(Path datasetsRoot) {
+        this(all(datasetsRoot));
+    }
+
+    /** A catalog of {@code known} data sets (tests give their own). */
+    DataCatalog(List<KnownDataset> known) {
+        this.known = List.copyOf(known);
+    }
+
+    private static List<KnownDataset> all(Path datasetsRoot) {
         List<KnownDataset> all = new java.util.ArrayList<>(List.of(new FashionMnist(datasetsRoot), new SpamAssassin(datasetsRoot)));
         all.addAll(SklearnBundled.all(datasetsRoot));
         all.addAll(StateOfTheUnion.all(datasetsRoot));
-        this.known = List.copyOf(all);
+        return all;
     }
 
     public List<KnownDataset> known() {
@@ -47,10 +56,7 @@ public final class DataCatalog {
         if (isKnown(ref)) {
             String[] parts = ref.split(":", 2);
             KnownDataset ds = require(parts[0]);
-            if (!ds.isCached()) {
-                log.accept(ds.name() + " is not cached yet; fetching it into " + ds.directory());
-                ds.fetch(log);
-            }
+            ensureCached(ds, log);
             Dataset data = ds.load(parts.length > 1 ? parts[1] : ds.splits().get(0));
             return new ReadResult(data, 0, List.of());
         }
@@ -68,7 +74,27 @@ public final class DataCatalog {
         return r.dataset();
     }
 
-    /** The files a reference reads, for input checksums in provenance. */
+    private static void ensureCached(KnownDataset ds, Consumer<String> log) {
+        if (!ds.isCached()) {
+            log.accept(ds.name() + " is not cached yet; fetching it into " + ds.directory());
+            ds.fetch(log);
+        }
+    }
+
+    /**
+     * The files a reference reads, for input checksums in provenance and a recipe stage's identity; a known data set
+     * not yet cached is fetched first (reading it would fetch it moments later). Listed before the fetch, its files
+     * were none: the run that fetched a data set recorded no checksum of it, and a recipe's stage, its identity changed
+     * by the fetch, ran again the second time instead of being cached.
+     */
+    public List<Path> inputFiles(String ref, Consumer<String> log) {
+        if (isKnown(ref)) {
+            ensureCached(require(ref.split(":", 2)[0]), log);
+        }
+        return inputFiles(ref);
+    }
+
+    /** The files a reference reads as things stand: none for a known data set not yet fetched (a plan fetches nothing). */
     public List<Path> inputFiles(String ref) {
         if (isKnown(ref)) {
             KnownDataset ds = require(ref.split(":", 2)[0]);

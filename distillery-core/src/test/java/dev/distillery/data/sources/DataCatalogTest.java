@@ -1,0 +1,58 @@
+package dev.distillery.data.sources;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.distillery.data.Dataset;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DataCatalogTest {
+    @TempDir
+    Path root;
+
+    /** A data set whose fetch writes one file, counting how often it was fetched. */
+    private final class Fake implements KnownDataset {
+        int fetches;
+
+        @Override public String name() { return "fake"; }
+        @Override public String description() { return "a fake"; }
+        @Override public List<String> splits() { return List.of("all"); }
+        @Override public Path directory() { return root.resolve("fake"); }
+        @Override public boolean isCached() { return Files.isRegularFile(directory().resolve("data.csv")); }
+        @Override public Dataset load(String split) { throw new UnsupportedOperationException(); }
+
+        @Override
+        public FetchReport fetch(Consumer<String> log) {
+            fetches++;
+            try {
+                Files.createDirectories(directory());
+                Files.writeString(directory().resolve("data.csv"), "1,2,a\n");
+                Files.writeString(directory().resolve("manifest.json"), "{}");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return null;
+        }
+    }
+
+    @Test
+    void theInputsOfADataSetNotYetFetchedAreItsFilesAfterFetchingItWhenAJobAsks() {
+        Fake fake = new Fake();
+        DataCatalog catalog = new DataCatalog(List.of(fake));
+        assertThat(catalog.inputFiles("fake")).as("a plan fetches nothing and sees nothing").isEmpty();
+        assertThat(fake.fetches).isZero();
+        List<String> said = new ArrayList<>();
+        // a job about to read it: fetched now, so the run that fetched it records its checksums too
+        assertThat(catalog.inputFiles("fake", said::add)).containsExactly(root.resolve("fake/data.csv"));
+        assertThat(said).anyMatch(line -> line.contains("fetching it into"));
+        assertThat(catalog.inputFiles("fake", said::add)).containsExactly(root.resolve("fake/data.csv"));
+        assertThat(fake.fetches).as("cached: fetched once").isEqualTo(1);
+    }
+}
