@@ -112,17 +112,7 @@ class ExportCommandTest extends CliTestBase {
 
     /** featurizer.json's TF-IDF recipe, from its words: each distinct id with its count. */
     private static java.util.TreeMap<Long, Integer> tfidfRecipeCounts(String text, int buckets, int maxChars) {
-        String lower = (text.length() > maxChars ? text.substring(0, maxChars) : text).toLowerCase(Locale.ROOT);
-        List<String> words = new ArrayList<>();
-        StringBuilder word = new StringBuilder();
-        for (char c : (lower + " ").toCharArray()) {
-            if (Character.isLetterOrDigit(c)) {
-                word.append(c);
-            } else if (word.length() > 0) {
-                words.add(word.toString());
-                word.setLength(0);
-            }
-        }
+        List<String> words = recipeWords((text.length() > maxChars ? text.substring(0, maxChars) : text), Integer.MAX_VALUE);
         long half = buckets / 2;
         java.util.TreeMap<Long, Integer> counts = new java.util.TreeMap<>();
         for (int i = 0; i < words.size(); i++) {
@@ -151,31 +141,30 @@ class ExportCommandTest extends CliTestBase {
 
     /** featurizer.json's text recipe, step by step, as someone reimplementing it from the document would write it. */
     private static List<Long> recipeIds(String text, int ngrams, int buckets, int maxTokens) {
-        String lower = text.toLowerCase(Locale.ROOT);
+        List<String> words = recipeWords(text, maxTokens);
+        List<Long> ids = new ArrayList<>();
+        for (int n = 1; n <= ngrams; n++) {
+            for (int i = 0; i + n <= words.size() && ids.size() < maxTokens; i++) {
+                ids.add(1 + Math.floorMod(fnv(String.join(" ", words.subList(i, i + n))), (long) buckets - 1));
+            }
+        }
+        return ids;
+    }
+
+    /** Both recipes' words: the lower-cased text's runs of letters and digits, at most {@code limit} of them. */
+    private static List<String> recipeWords(String text, int limit) {
         List<String> words = new ArrayList<>();
         StringBuilder word = new StringBuilder();
-        for (char c : (lower + " ").toCharArray()) {
+        for (char c : (text.toLowerCase(Locale.ROOT) + " ").toCharArray()) {
             if (Character.isLetterOrDigit(c)) {
                 word.append(c);
             } else if (word.length() > 0) {
-                if (words.size() < maxTokens) {
+                if (words.size() < limit) {
                     words.add(word.toString());
                 }
                 word.setLength(0);
             }
         }
-        List<Long> ids = new ArrayList<>();
-        for (int n = 1; n <= ngrams; n++) {
-            for (int i = 0; i + n <= words.size() && ids.size() < maxTokens; i++) {
-                byte[] utf16le = String.join(" ", words.subList(i, i + n)).getBytes(StandardCharsets.UTF_16LE);
-                long h = 0xcbf29ce484222325L;
-                for (byte b : utf16le) {
-                    h ^= (b & 0xff);
-                    h *= 0x100000001b3L;
-                }
-                ids.add(1 + Math.floorMod(h, (long) buckets - 1));
-            }
-        }
-        return ids;
+        return words;
     }
 }

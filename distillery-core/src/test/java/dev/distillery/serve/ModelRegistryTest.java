@@ -23,29 +23,7 @@ class ModelRegistryTest {
         try (Classifier c = ModelServerTest.model(data)) {
             c.save(modelDir, Map.of());
         }
-        float[][] djl;
-        float[][] onnx;
-        try (Predictor d = ModelRegistry.load(modelDir, ModelRegistry.Runtime.DJL, 1); Predictor o = ModelRegistry.load(modelDir, ModelRegistry.Runtime.AUTO, 1)) {
-            assertThat(d.runtime()).isEqualTo("djl");
-            assertThat(o.runtime()).isEqualTo("onnx");
-            djl = d.probabilities(data.examples());
-            onnx = o.probabilities(data.examples());
-        }
-        for (int i = 0; i < djl.length; i++) {
-            assertThat(onnx[i]).containsExactly(djl[i], org.assertj.core.data.Offset.offset(1e-5f));
-        }
-
-        // an export directory: served as written, after its test vectors check out
-        Path export = dir.resolve("export");
-        var job = new dev.distillery.export.ExportJob(new dev.distillery.data.sources.DataCatalog(dir.resolve("datasets")),
-                new dev.distillery.run.RunStore(dir.resolve("runs")), s -> { }, 1);
-        Path dataFile = dir.resolve("blobs.jsonl");
-        dev.distillery.data.JsonlFormat.write(data, dataFile);
-        job.export(modelDir, dataFile.toString(), export, java.util.List.of());
-        try (Predictor fromExport = ModelRegistry.load(export, ModelRegistry.Runtime.DJL, 1)) {
-            assertThat(fromExport.runtime()).isEqualTo("onnx");
-            assertThat(fromExport.probabilities(data.examples())[0]).containsExactly(djl[0], org.assertj.core.data.Offset.offset(1e-5f));
-        }
+        Path export = servedLikeDjlFromTheModelAndItsExport(modelDir, data);
         Path card = export.resolve("featurizer.json");
         Files.writeString(card, Files.readString(card).replaceFirst("\"logits\" : \\[ (-?)", "\"logits\" : [ $17"));
         assertThatThrownBy(() -> ModelRegistry.load(export, ModelRegistry.Runtime.DJL, 1)).hasMessageContaining("does not give the logits");
@@ -67,28 +45,39 @@ class ModelRegistryTest {
             }
             c.save(modelDir, Map.of());
         }
+        servedLikeDjlFromTheModelAndItsExport(modelDir, data);
+    }
+
+    /**
+     * Checks that the model in {@code modelDir} answers on ONNX Runtime (the default runtime) as on DJL, and so does the
+     * directory {@code distillery export} writes for it, which it returns.
+     */
+    private Path servedLikeDjlFromTheModelAndItsExport(Path modelDir, Dataset data) {
         float[][] djl;
         try (Predictor d = ModelRegistry.load(modelDir, ModelRegistry.Runtime.DJL, 1);
                 Predictor o = ModelRegistry.load(modelDir, ModelRegistry.Runtime.AUTO, 1)) {
+            assertThat(d.runtime()).isEqualTo("djl");
             assertThat(o.runtime()).isEqualTo("onnx");
             djl = d.probabilities(data.examples());
-            float[][] onnx = o.probabilities(data.examples());
-            for (int i = 0; i < djl.length; i++) {
-                assertThat(onnx[i]).containsExactly(djl[i], org.assertj.core.data.Offset.offset(1e-5f));
-            }
+            assertClose(o.probabilities(data.examples()), djl);
         }
-        Path export = dir.resolve("tfidf-export");
+        // an export directory: served as written, after its test vectors check out
+        Path export = modelDir.resolveSibling(modelDir.getFileName() + "-export");
         var job = new dev.distillery.export.ExportJob(new dev.distillery.data.sources.DataCatalog(dir.resolve("datasets")),
                 new dev.distillery.run.RunStore(dir.resolve("runs")), s -> { }, 1);
-        Path dataFile = dir.resolve("texts.jsonl");
+        Path dataFile = modelDir.resolveSibling(modelDir.getFileName() + ".jsonl");
         dev.distillery.data.JsonlFormat.write(data, dataFile);
         job.export(modelDir, dataFile.toString(), export, java.util.List.of());
         try (Predictor fromExport = ModelRegistry.load(export, ModelRegistry.Runtime.DJL, 1)) {
             assertThat(fromExport.runtime()).isEqualTo("onnx");
-            float[][] served = fromExport.probabilities(data.examples());
-            for (int i = 0; i < djl.length; i++) {
-                assertThat(served[i]).containsExactly(djl[i], org.assertj.core.data.Offset.offset(1e-5f));
-            }
+            assertClose(fromExport.probabilities(data.examples()), djl);
+        }
+        return export;
+    }
+
+    private static void assertClose(float[][] actual, float[][] expected) {
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(actual[i]).containsExactly(expected[i], org.assertj.core.data.Offset.offset(1e-5f));
         }
     }
 }
