@@ -93,6 +93,8 @@ class ExportCommandTest extends CliTestBase {
         assertThat(export.exitCode()).as(export.err() + export.out()).isZero();
         assertThat(export.out()).contains("argmax agreement 1.0000: passed");
         JsonNode card = JSON.readTree(exportDirOf(export).resolve("featurizer.json").toFile());
+        assertThat(Files.readString(exportDirOf(export).resolve("MODEL_CARD.md"))).contains("TF-IDF feature ids")
+                .doesNotContain("n-gram bucket ids");
         JsonNode recipe = card.get("recipe");
         assertThat(recipe.get("featurizer").asText()).isEqualTo("tfidf");
         assertThat(card.get("input").get("shape").toString()).isEqualTo("[\"batch\",2,\"length\"]");

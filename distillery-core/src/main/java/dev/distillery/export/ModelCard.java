@@ -3,6 +3,7 @@ package dev.distillery.export;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distillery.model.Classifier;
+import dev.distillery.model.TfidfFeaturizer;
 import dev.distillery.run.Run;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,16 +27,20 @@ final class ModelCard {
         md.append("| labels (output order) | ").append(String.join(", ", model.schema().labels())).append(" |\n");
         md.append(String.format("| parameters | %,d |%n", model.parameterCount()));
         md.append("| weights | ").append(weightBits == 32 ? "float32, as trained"
-                : "trained at float32, stored by Distillery as " + weightBits + "-bit integers per output channel; written "
+                : "trained at float32, stored by Distillery as " + weightBits + "-bit integers (a scale per output channel, table "
+                        + "row or class); written "
                         + "here dequantized to float32 (the values Distillery computes with)").append(" |\n");
         md.append("| ONNX | opset ").append(OnnxGraph.OPSET).append(", IR version ").append(OnnxGraph.IR_VERSION)
                 .append(String.format(", %,d bytes, sha256 `%s` |%n", o.onnxBytes(), o.sha256()));
         md.append("| made by | run `").append(modelDir.toAbsolutePath().getParent().getFileName()).append("` |\n");
         sourceMetrics(modelDir, md);
         md.append("\n## Inputs and outputs\n\n");
-        md.append("Input `").append(OnnxExporter.INPUT).append("`: ").append(model.schema().kind() == dev.distillery.data.Schema.Kind.TEXT
-                ? "int64 n-gram bucket ids (batch, length), 0 for padding; compute them as `featurizer.json` says and check "
-                        + "your implementation against its test vectors."
+        String check = "; compute them as `featurizer.json` says and check your implementation against its test vectors.";
+        md.append("Input `").append(OnnxExporter.INPUT).append("`: ").append(model.featurizer() instanceof TfidfFeaturizer
+                ? "float32 (batch, 2, length): the text's TF-IDF feature ids, then their sublinear term frequencies, 0 for "
+                        + "padding" + check
+                : model.schema().kind() == dev.distillery.data.Schema.Kind.TEXT
+                ? "int64 n-gram bucket ids (batch, length), 0 for padding" + check
                 : "float32 features shaped (batch, " + String.join(", ", model.schema().featureShape().stream().map(String::valueOf).toList())
                         + "), as `featurizer.json` says.").append("\n\n");
         md.append("Outputs: `").append(OnnxExporter.LOGITS).append("` (raw scores) and `").append(OnnxExporter.PROBABILITIES)
