@@ -94,6 +94,7 @@ class ExportCommandTest extends CliTestBase {
         assertThat(export.out()).contains("argmax agreement 1.0000: passed");
         JsonNode card = JSON.readTree(exportDirOf(export).resolve("featurizer.json").toFile());
         assertThat(Files.readString(exportDirOf(export).resolve("MODEL_CARD.md"))).contains("TF-IDF feature ids")
+                .containsPattern("chosen by cross-validation \\| (logistic|squared hinge) loss, C [0-9.]+ \\|")
                 .doesNotContain("n-gram bucket ids");
         JsonNode recipe = card.get("recipe");
         assertThat(recipe.get("featurizer").asText()).isEqualTo("tfidf");

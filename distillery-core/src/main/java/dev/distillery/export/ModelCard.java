@@ -70,6 +70,12 @@ final class ModelCard {
             if (r.path("test_macro_f1").isNumber()) {
                 md.append(String.format("| test macro-F1 (made-by run) | %.4f |%n", r.get("test_macro_f1").asDouble()));
             }
+            JsonNode chosen = r.path("model_selection");
+            if (chosen.path("c").isNumber() && chosen.path("loss").isTextual()) {
+                // the spec above leaves C and the loss open (null) when cross-validation chose them: say what it chose
+                md.append(String.format("| chosen by cross-validation | %s loss, C %s |%n", chosen.get("loss").asText(),
+                        chosen.get("c").asText()));
+            }
         } catch (IOException e) {
             md.append("| test figures | unreadable (").append(results).append(") |\n");
         }
