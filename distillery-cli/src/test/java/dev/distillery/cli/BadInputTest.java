@@ -92,7 +92,9 @@ class BadInputTest extends CliTestBase {
         Result issues = run("label", "issues", csv.toString(), "--seed", "42");
         assertThat(issues.exitCode()).as(issues.out() + issues.err()).isZero();
         assertThat(issues.out()).contains("run saved to").contains("4 examples checked")
-                .contains("fold 5/5: nothing to score"); // 4 examples in 5 folds: the empty one trains no model
+                .contains("fold 5/5: nothing to score") // 4 examples in 5 folds: the empty one trains no model
+                .containsPattern("Out-of-sample accuracy of the model on the given labels: [01]\\.\\d{4}")
+                .contains("Caution: the smallest class has 2 examples, so each fold learns it from at most 1");
     }
 
     @Test

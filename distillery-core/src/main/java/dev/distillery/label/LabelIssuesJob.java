@@ -36,7 +36,13 @@ public final class LabelIssuesJob {
 
     /** What the job found; {@code injected} is empty unless noise was injected. */
     public record Outcome(Run run, int examples, ConfidentLearning.Rule rule, List<ConfidentLearning.Issue> issues,
-            Set<Integer> injected, Map<ConfidentLearning.Rule, Score> byRule) {
+            Set<Integer> injected, Map<ConfidentLearning.Rule, Score> byRule, double outOfSampleAccuracy, int smallestClass) {
+        /**
+         * Below this many examples in the smallest class each fold learns that class from a handful, and out-of-sample
+         * probabilities near a guess flag most examples: 4 of 4 texts at 2 a class were "likely mislabeled".
+         */
+        static final int FEW_PER_CLASS = 5;
+
         /** Precision of the chosen rule's flags against the injected flips; NaN without injected noise. */
         public double precision() {
             return byRule.containsKey(rule) ? byRule.get(rule).precision() : Double.NaN;
@@ -164,7 +170,12 @@ public final class LabelIssuesJob {
                         injected));
             }
         }
-        return new Outcome(run, data.size(), rule, issues, injected, byRule);
+        int right = 0;
+        for (int i = 0; i < given.length; i++) {
+            right += dev.distillery.model.Classifier.argmax(probs[i]) == given[i] ? 1 : 0;
+        }
+        int smallest = data.labelCounts().values().stream().mapToInt(Integer::intValue).min().orElse(0);
+        return new Outcome(run, data.size(), rule, issues, injected, byRule, right / (double) given.length, smallest);
     }
 
     private static String json(Object value) {
@@ -201,6 +212,7 @@ public final class LabelIssuesJob {
         r.put("flagged", o.issues().size());
         r.put("injected", o.injected().size());
         r.put("rule", o.rule().cliName());
+        r.put("out_of_sample_accuracy", o.outOfSampleAccuracy());
         if (!o.injected().isEmpty()) {
             r.put("precision", o.precision());
             r.put("recall", o.recall());
@@ -220,6 +232,14 @@ public final class LabelIssuesJob {
         sb.append(String.format("%,d examples checked, %,d flagged as likely mislabeled (%.2f%%).%n", o.examples(),
                 o.issues().size(), 100.0 * o.issues().size() / o.examples()));
         sb.append("Rule: ").append(o.rule().cliName()).append(".\n");
+        sb.append(String.format("Out-of-sample accuracy of the model on the given labels: %.4f (the flags are only as good as "
+                + "this model).%n", o.outOfSampleAccuracy()));
+        if (o.smallestClass() < Outcome.FEW_PER_CLASS) {
+            sb.append(String.format("%nCaution: the smallest class has %d examples, so each fold learns it from at most %d; the "
+                    + "out-of-sample probabilities are close to guesses and the flags say little about the labels. Label "
+                    + "issues needs some tens of examples a class to be informative.%n", o.smallestClass(),
+                    Math.max(0, o.smallestClass() - 1)));
+        }
         if (!o.injected().isEmpty()) {
             sb.append(String.format("%nAgainst the %,d injected flips: precision %.3f, recall %.3f.%n%n", o.injected().size(),
                     o.precision(), o.recall()));
