@@ -118,13 +118,12 @@ public final class ExportJob {
 
     private Outcome write(Classifier model, Path modelDir, Dataset data, String parityRef, Path target, Run run) {
         byte[] onnx = OnnxExporter.export(model, Provenance.version()).toByteArray();
-        Featurizer text = model.schema().kind() == dev.distillery.data.Schema.Kind.TEXT ? model.featurizer() : null;
         log.accept(String.format("exported %s (%,d bytes); checking parity on %,d examples of %s", model.spec(), onnx.length,
                 data.size(), parityRef));
         Parity parity;
         float[][] vectorLogits;
         var vectors = FeaturizerCard.testInputs(model.schema());
-        try (OnnxModel runtime = new OnnxModel(onnx, model.schema(), text, threads)) {
+        try (OnnxModel runtime = new OnnxModel(onnx, model.schema(), model.featurizer(), threads)) {
             parity = Parity.measure(model, runtime, data.examples(), BATCH);
             vectorLogits = runtime.logits(vectors);
         }
@@ -135,7 +134,7 @@ public final class ExportJob {
                     Parity.MAX_ABS_DIFF, parity.argmaxAgreement()));
         }
         int bits = weightBits(modelDir);
-        Map<String, Object> card = FeaturizerCard.describe(model.schema(), model.spec(), text, vectors, vectorLogits);
+        Map<String, Object> card = FeaturizerCard.describe(model.schema(), model.spec(), model.featurizer(), vectors, vectorLogits);
         Outcome outcome = new Outcome(run, target, parity, parityRef, onnx.length, Hashing.sha256(onnx));
         AtomicFiles.writeDirectory(target, tmp -> {
             Files.write(tmp.resolve(ONNX_FILE), onnx);

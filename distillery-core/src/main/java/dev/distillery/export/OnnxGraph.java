@@ -93,14 +93,7 @@ final class OnnxGraph {
 
     /** A graph input (batch, {@code fixed}..., {@code symbolicLast}): fixed dimensions, then a named one. */
     void input(String name, TensorProto.DataType type, long[] fixed, String symbolicLast) {
-        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder()
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH));
-        for (long d : fixed) {
-            shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-        }
-        shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(symbolicLast));
-        TypeProto.Tensor tensor = TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape).build();
-        graph.addInput(ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(tensor)).build());
+        graph.addInput(valueInfo(name, type, null, fixed, symbolicLast));
     }
 
     void output(String name, long... dimsAfterBatch) {
@@ -108,13 +101,22 @@ final class OnnxGraph {
     }
 
     private static ValueInfoProto valueInfo(String name, TensorProto.DataType type, String symbolicDim, long... dims) {
+        return valueInfo(name, type, symbolicDim, dims, null);
+    }
+
+    /** (batch, {@code symbolicFirst}?, {@code dims}..., {@code symbolicLast}?): a null name is no dimension. */
+    private static ValueInfoProto valueInfo(String name, TensorProto.DataType type, String symbolicFirst, long[] dims,
+            String symbolicLast) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder()
                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH));
-        if (symbolicDim != null) {
-            shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(symbolicDim));
+        if (symbolicFirst != null) {
+            shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(symbolicFirst));
         }
         for (long d : dims) {
             shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        if (symbolicLast != null) {
+            shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(symbolicLast));
         }
         TypeProto.Tensor tensor = TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape).build();
         return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(tensor)).build();

@@ -26,12 +26,12 @@ public final class OnnxModel implements AutoCloseable {
     private final Featurizer text;
 
     /**
-     * @param text the featurizer that turns a text into the graph's input ({@link NgramFeaturizer} or
-     *             {@link TfidfFeaturizer}; null for dense models)
+     * @param featurizer the model's featurizer: for a text model the one that turns a text into the graph's input
+     *                   ({@link NgramFeaturizer} or {@link TfidfFeaturizer}); unused, and may be null, for dense models
      */
-    public OnnxModel(byte[] onnx, Schema schema, Featurizer text, int threads) {
+    public OnnxModel(byte[] onnx, Schema schema, Featurizer featurizer, int threads) {
         this.schema = schema;
-        this.text = text;
+        this.text = schema.kind() == Schema.Kind.TEXT ? featurizer : null;
         if (schema.kind() == Schema.Kind.TEXT && !(text instanceof NgramFeaturizer || text instanceof TfidfFeaturizer)) {
             throw new IllegalArgumentException("a text model needs its n-gram or TF-IDF featurizer");
         }

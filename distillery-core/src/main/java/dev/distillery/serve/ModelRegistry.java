@@ -122,8 +122,7 @@ public final class ModelRegistry implements AutoCloseable {
                 throw new IllegalArgumentException(path + ": " + reason + " (serve it with --runtime djl)");
             }
             byte[] bytes = OnnxExporter.export(classifier, Provenance.version()).toByteArray();
-            OnnxModel model = new OnnxModel(bytes, classifier.schema(),
-                    classifier.schema().kind() == Schema.Kind.TEXT ? classifier.featurizer() : null, threads);
+            OnnxModel model = new OnnxModel(bytes, classifier.schema(), classifier.featurizer(), threads);
             Parity parity = Parity.measure(classifier, model, dev.distillery.export.FeaturizerCard.testInputs(classifier.schema()), 16);
             if (!parity.passes()) {
                 model.close();

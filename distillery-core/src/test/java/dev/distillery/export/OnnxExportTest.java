@@ -45,13 +45,9 @@ class OnnxExportTest {
         return c;
     }
 
-    private static dev.distillery.model.Featurizer text(Classifier c) {
-        return c.schema().kind() == dev.distillery.data.Schema.Kind.TEXT ? c.featurizer() : null;
-    }
-
     private static Parity exportAndCompare(Classifier c, Dataset data) {
         byte[] onnx = OnnxExporter.export(c, "test").toByteArray();
-        try (OnnxModel runtime = new OnnxModel(onnx, c.schema(), text(c), 1)) {
+        try (OnnxModel runtime = new OnnxModel(onnx, c.schema(), c.featurizer(), 1)) {
             return Parity.measure(c, runtime, data.examples(), 7); // small batches: several, one of them partial
         }
     }
