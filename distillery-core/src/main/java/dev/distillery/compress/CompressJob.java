@@ -7,6 +7,7 @@ import dev.distillery.data.sources.DataCatalog;
 import dev.distillery.eval.SpeedReport;
 import dev.distillery.model.Classifier;
 import dev.distillery.model.Flops;
+import dev.distillery.model.ModelSpec;
 import dev.distillery.report.Plots;
 import dev.distillery.run.Run;
 import dev.distillery.run.RunStore;
@@ -112,13 +113,13 @@ public final class CompressJob {
     private static String solvedFamily(Path modelDir) {
         Path spec = modelDir.resolve(Classifier.SPEC_FILE);
         try {
-            String type = Files.isRegularFile(spec) ? JSON.readTree(spec.toFile()).path("spec").path("type").asText("") : "";
-            return switch (type) {
-                case "linear" -> "a linear model";
-                case "svm" -> "an RBF-kernel SVM";
-                default -> null;
-            };
-        } catch (IOException e) {
+            if (!Files.isRegularFile(spec)) {
+                return null;
+            }
+            ModelSpec saved = JSON.treeToValue(JSON.readTree(spec.toFile()).get("spec"), ModelSpec.class);
+            return saved instanceof dev.distillery.model.LinearSpec ? "a linear model"
+                    : saved instanceof dev.distillery.model.SvmSpec ? "an RBF-kernel SVM" : null;
+        } catch (IOException | IllegalArgumentException e) {
             return null; // unreadable: loading the model says why
         }
     }
