@@ -1,0 +1,85 @@
+package dev.distillery.recipe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distillery.data.sources.DataCatalog;
+import dev.distillery.run.RunStore;
+import dev.distillery.util.Hashing;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RecipePlanTest {
+    @TempDir
+    Path dir;
+
+    /** A finished run of {@code command} in the store that took {@code seconds} on {@code input}. */
+    private void pastRun(RunStore runs, String command, List<String> args, Path input, int seconds) throws Exception {
+        Path run = Files.createDirectories(runs.root().resolve("20261201-120000-" + command + "-abc123"));
+        Instant finished = Instant.parse("2026-12-01T12:10:00Z");
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("command", command);
+        p.put("args", args);
+        p.put("status", "finished");
+        p.put("started", finished.minusSeconds(seconds).toString());
+        p.put("finished", finished.toString());
+        p.put("inputs", Map.of(input.toString(), Hashing.sha256(input)));
+        new ObjectMapper().writeValue(run.resolve("provenance.json").toFile(), p);
+    }
+
+    private static final StageCommands CHECK_ONLY = new StageCommands() {
+        @Override
+        public void check(String where, List<String> argv) {}
+
+        @Override
+        public Executed run(List<String> argv) {
+            throw new AssertionError("a plan runs nothing");
+        }
+
+        @Override
+        public Executed resume(Path runDir) {
+            throw new AssertionError("a plan runs nothing");
+        }
+
+        @Override
+        public boolean resumable(List<String> command) {
+            return false;
+        }
+    };
+
+    @Test
+    void aNewRecipesEstimatesScaleWithItsOwnDataNotWithWhateverRanLast() throws Exception {
+        RunStore runs = new RunStore(Files.createDirectories(dir.resolve("runs")));
+        Path big = dir.resolve("big.jsonl");
+        Files.writeString(big, "x".repeat(100_000));
+        pastRun(runs, "train", List.of("--data", big.toString()), big, 200);
+        Path small = dir.resolve("small.jsonl");
+        Files.writeString(small, "x".repeat(1_000));
+        Path recipe = dir.resolve("new.yaml");
+        Files.writeString(recipe, """
+                name: new
+                stages:
+                  split:
+                    command: data split
+                    args: ["%s"]
+                    with: {out: "${recipe.work}/split"}
+                  model:
+                    command: train
+                    with: {data: "${stages.split.out}/train.jsonl"}
+                """.formatted(small));
+        RecipeRunner runner = new RecipeRunner(runs, new DataCatalog(dir.resolve("datasets")), dir.resolve("recipes"), CHECK_ONLY, line -> {});
+
+        StageState model = runner.plan(RecipeParser.parse(recipe), null).states().get("model");
+
+        // The split's output does not exist yet; the data flowing into it is the 1,000-byte file, a hundredth of what
+        // the 200-second run read.
+        assertThat(model.inputBytes()).isEqualTo(1_000);
+        assertThat(model.estimateSeconds()).isCloseTo(2.0, org.assertj.core.data.Offset.offset(0.01));
+    }
+}
