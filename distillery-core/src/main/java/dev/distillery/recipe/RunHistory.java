@@ -88,7 +88,10 @@ final class RunHistory {
     }
 
     private static long inputBytes(Map<String, Object> provenance) {
-        Object inputs = provenance.get("inputs");
+        if (provenance.get("input_bytes") instanceof Number recorded) {
+            return recorded.longValue();
+        }
+        Object inputs = provenance.get("inputs"); // a run recorded before input_bytes: its files as they are now
         long total = 0;
         if (inputs instanceof Map<?, ?> m) {
             for (Object file : m.keySet()) {

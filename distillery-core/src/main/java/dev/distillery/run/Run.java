@@ -134,13 +134,17 @@ public final class Run {
         p.put("software", Provenance.software());
         p.put("machine", Provenance.machine());
         Map<String, String> sums = new LinkedHashMap<>();
+        long bytes = 0;
         for (Path in : inputs) {
             String sum = checksum(in);
             if (sum != null) {
                 sums.put(in.toAbsolutePath().toString(), sum);
+                bytes += dev.distillery.util.AtomicFiles.sizeOf(in);
             }
         }
         p.put("inputs", sums);
+        // what `run --plan` scales this run's time by, kept here because the files may be gone when it reads them
+        p.put("input_bytes", bytes);
         p.put("cwd", Path.of("").toAbsolutePath().toString());
         writeJson(PROVENANCE, p);
     }

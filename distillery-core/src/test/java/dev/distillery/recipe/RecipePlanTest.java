@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distillery.data.sources.DataCatalog;
+import dev.distillery.run.Run;
 import dev.distillery.run.RunStore;
-import dev.distillery.util.Hashing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -19,18 +19,15 @@ class RecipePlanTest {
     @TempDir
     Path dir;
 
-    /** A finished run of {@code command} in the store that took {@code seconds} on {@code input}. */
-    private void pastRun(RunStore runs, String command, List<String> args, Path input, int seconds) throws Exception {
-        Path run = Files.createDirectories(runs.root().resolve("20261201-120000-" + command + "-abc123"));
-        Instant finished = Instant.parse("2026-12-01T12:10:00Z");
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("command", command);
-        p.put("args", args);
+    /** A finished run of {@code command} in the store, started as every command starts, that took {@code seconds}. */
+    private static void pastRun(RunStore runs, String command, List<String> args, Path input, int seconds) throws Exception {
+        Run run = runs.create(command);
+        run.start(command, args, 42, List.of(input));
+        Map<String, Object> p = new LinkedHashMap<>(run.provenance());
+        Instant started = Instant.parse(String.valueOf(p.get("started")));
         p.put("status", "finished");
-        p.put("started", finished.minusSeconds(seconds).toString());
-        p.put("finished", finished.toString());
-        p.put("inputs", Map.of(input.toString(), Hashing.sha256(input)));
-        new ObjectMapper().writeValue(run.resolve("provenance.json").toFile(), p);
+        p.put("finished", started.plusSeconds(seconds).toString());
+        new ObjectMapper().writeValue(run.dir().resolve(Run.PROVENANCE).toFile(), p);
     }
 
     private static final StageCommands CHECK_ONLY = new StageCommands() {
@@ -59,6 +56,7 @@ class RecipePlanTest {
         Path big = dir.resolve("big.jsonl");
         Files.writeString(big, "x".repeat(100_000));
         pastRun(runs, "train", List.of("--data", big.toString()), big, 200);
+        Files.delete(big); // its size was recorded when it ran
         Path small = dir.resolve("small.jsonl");
         Files.writeString(small, "x".repeat(1_000));
         Path recipe = dir.resolve("new.yaml");
@@ -78,7 +76,7 @@ class RecipePlanTest {
         StageState model = runner.plan(RecipeParser.parse(recipe), null).states().get("model");
 
         // The split's output does not exist yet; the data flowing into it is the 1,000-byte file, a hundredth of what
-        // the 200-second run read.
+        // the 200-second run read (a file since deleted).
         assertThat(model.inputBytes()).isEqualTo(1_000);
         assertThat(model.estimateSeconds()).isCloseTo(2.0, org.assertj.core.data.Offset.offset(0.01));
     }
