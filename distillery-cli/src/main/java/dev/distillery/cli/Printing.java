@@ -18,7 +18,7 @@ final class Printing {
         out.println("  -------------------------  ------------------------------");
         row(out, "train / val / test", String.format("%,d / %,d / %,d", data.train().size(),
                 data.validation() == null ? 0 : data.validation().size(), o.test().count()));
-        row(out, "model", o.spec().model().toString());
+        row(out, "model", o.spec().model().describe(data.train().schema()));
         row(out, "parameters", String.format("%,d (%,.1f KiB on disk)", o.parameters(), o.bytesOnDisk() / 1024.0));
         row(out, "epochs (best)", String.format("%d (%d)%s", o.training().history().size(), o.training().bestEpoch(),
                 o.training().stoppedEarly() ? ", early stop" : ""));

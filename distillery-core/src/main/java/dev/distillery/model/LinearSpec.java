@@ -63,6 +63,12 @@ public record LinearSpec(int width, Double c, Loss loss) implements ModelSpec {
         return new LinearSpec(width, newC, newLoss);
     }
 
+    /** On dense features without the hash width, which only text uses (a 3-feature model is not 1,048,576 wide). */
+    @Override
+    public String describe(Schema schema) {
+        return schema.kind() == Schema.Kind.TEXT ? toString() : "LinearSpec[c=" + c + ", loss=" + loss + "]";
+    }
+
     @Override
     public void checkCompatible(Schema schema) {
         // text and dense features both work

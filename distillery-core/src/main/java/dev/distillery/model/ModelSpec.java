@@ -43,6 +43,11 @@ public sealed interface ModelSpec permits MlpSpec, CnnSpec, NgramBagSpec, MiniLm
         return 0;
     }
 
+    /** This spec as a person reads it for data of {@code schema}: the record's fields, less those the data ignores. */
+    default String describe(Schema schema) {
+        return toString();
+    }
+
     /** The same architecture at another width. */
     ModelSpec withWidth(int width);
 

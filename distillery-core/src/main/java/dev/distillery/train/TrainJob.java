@@ -612,7 +612,7 @@ public final class TrainJob {
         if (o.data().duplicatesKeptTogether() > 0) {
             sb.append(String.format("| duplicates kept on one side of each split | %,d examples |%n", o.data().duplicatesKeptTogether()));
         }
-        sb.append("| model | ").append(o.spec().model()).append(" |\n");
+        sb.append("| model | ").append(o.spec().model().describe(o.data().train().schema())).append(" |\n");
         sb.append(String.format("| parameters | %,d (%,.1f KiB on disk) |%n", o.parameters(), o.bytesOnDisk() / 1024.0));
         sb.append(String.format("| epochs | %d run, best %d%s |%n", o.training().history().size(), o.training().bestEpoch(),
                 o.training().stoppedEarly() ? " (early stop)" : ""));

@@ -46,6 +46,13 @@ class LinearFitTest {
     }
 
     @Test
+    void describesTheHashWidthOnlyForTextWhichUsesIt() {
+        LinearSpec spec = new LinearSpec(1 << 20, 100.0, LinearSpec.Loss.LOGISTIC);
+        assertThat(spec.describe(TestData.blobs(12, 3).schema())).isEqualTo("LinearSpec[c=100.0, loss=logistic]");
+        assertThat(spec.describe(TestData.texts(12, 2).schema())).contains("width=1048576", "c=100.0");
+    }
+
+    @Test
     void denseThreeClassNetworkDecidesAsTheSolver() {
         // Overlapping blobs (noise 0.5 around centres 2 apart in some dimensions) with a weak C: decisions are not trivial.
         assertNetworkMatchesSolver(TestData.blobs(60, 3), 0.01);
