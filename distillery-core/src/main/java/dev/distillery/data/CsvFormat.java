@@ -8,10 +8,12 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import dev.distillery.util.AtomicFiles;
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * CSV with a header row (RFC 4180 quoting). Columns named {@code id}, {@code label} and
@@ -22,59 +24,92 @@ public final class CsvFormat {
     private CsvFormat() {}
 
     public static ReadResult read(Path file, OnError onError) {
-        CsvMapper mapper = new CsvMapper();
-        mapper.enable(CsvParser.Feature.WRAP_AS_ARRAY);
         RecordCollector collector = new RecordCollector(file.toString(), onError);
-        String text = decoded(file, collector);
-        try (JsonParser parser = mapper.getFactory().createParser(text)) {
-            parser.nextToken(); // WRAP_AS_ARRAY puts all rows inside one outer array
-            Row header = nextRow(parser, file);
-            if (header == null) {
-                throw new DataFormatException(file.toString(), "no header row", "a header such as id,text,label");
+        Columns[] cols = new Columns[1];
+        stream(file, line -> {
+            if (line.number() == 1) {
+                throw new DataFormatException(file + ":line 1", line.problem(), "UTF-8 text");
             }
-            Columns cols = Columns.of(header.cells(), file);
-            for (Row row; (row = nextRow(parser, file)) != null; ) {
-                String[] cells = row.cells();
-                if (cells.length == 1 && cells[0].isEmpty()) {
-                    continue;
-                }
-                String where = "line " + row.line();
-                if (cells.length != cols.width()) {
-                    collector.bad(where, cells.length + " columns", cols.width() + " columns like the header");
-                    continue;
-                }
-                Example e = cols.toExample(cells, "line-" + row.line(), file.getFileName().toString(), where, collector);
-                if (e != null) {
-                    collector.add(e);
-                }
+            collector.bad("line " + line.number(), line.problem(), "UTF-8 text");
+        }, row -> {
+            String[] cells = row.cells();
+            if (cols[0] == null) {
+                cols[0] = Columns.of(cells, file);
+                return;
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read " + file, e);
+            if (cells.length == 1 && cells[0].isEmpty()) {
+                return;
+            }
+            String where = "line " + row.line();
+            if (cells.length != cols[0].width()) {
+                collector.bad(where, cells.length + " columns", cols[0].width() + " columns like the header");
+                return;
+            }
+            Example e = cols[0].toExample(cells, "line-" + row.line(), file.getFileName().toString(), where, collector);
+            if (e != null) {
+                collector.add(e);
+            }
+        });
+        if (cols[0] == null) {
+            throw new DataFormatException(file.toString(), "no header row", "a header such as id,text,label");
         }
         return collector.finish(null);
     }
 
     /**
-     * The file's text through {@link Utf8Lines} (byte-order mark dropped, CRLF read as LF); a line that is not valid
-     * UTF-8 is reported to {@code collector} and left empty, so the lines after it keep their numbers.
+     * Every record of {@code file} in order, header first, with RFC 4180 quoting, read as a stream (a file is never held
+     * whole). The text goes through {@link Utf8Lines} (byte-order mark dropped, CRLF read as LF); a line that is not
+     * valid UTF-8 is handed to {@code badLine}, which may throw, and otherwise read as empty, so the lines after it keep
+     * their numbers.
      */
-    private static String decoded(Path file, RecordCollector collector) {
-        StringBuilder text = new StringBuilder();
-        try (Utf8Lines lines = Utf8Lines.open(file)) {
-            for (Utf8Lines.Line line; (line = lines.next()) != null; ) {
-                if (line.valid()) {
-                    text.append(line.text());
-                } else if (collector != null && line.number() > 1) {
-                    collector.bad("line " + line.number(), line.problem(), "UTF-8 text");
-                } else {
-                    throw new DataFormatException(file + ":line " + line.number(), line.problem(), "UTF-8 text");
-                }
-                text.append('\n');
+    public static void stream(Path file, Consumer<Utf8Lines.Line> badLine, Consumer<Row> rows) {
+        CsvMapper mapper = new CsvMapper();
+        mapper.enable(CsvParser.Feature.WRAP_AS_ARRAY);
+        try (Reader text = new LinesReader(Utf8Lines.open(file), badLine); JsonParser parser = mapper.getFactory().createParser(text)) {
+            parser.nextToken(); // WRAP_AS_ARRAY puts all rows inside one outer array
+            for (Row row; (row = nextRow(parser, file)) != null; ) {
+                rows.accept(row);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file, e);
         }
-        return text.toString();
+    }
+
+    /** {@link Utf8Lines} as characters, each line ending in a newline; invalid lines reported and read as empty. */
+    private static final class LinesReader extends Reader {
+        private final Utf8Lines lines;
+        private final Consumer<Utf8Lines.Line> badLine;
+        private String current = "";
+        private int at;
+
+        LinesReader(Utf8Lines lines, Consumer<Utf8Lines.Line> badLine) {
+            this.lines = lines;
+            this.badLine = badLine;
+        }
+
+        @Override
+        public int read(char[] into, int offset, int length) throws IOException {
+            while (at >= current.length()) {
+                Utf8Lines.Line line = lines.next();
+                if (line == null) {
+                    return -1;
+                }
+                if (!line.valid()) {
+                    badLine.accept(line);
+                }
+                current = (line.valid() ? line.text() : "") + "\n";
+                at = 0;
+            }
+            int n = Math.min(length, current.length() - at);
+            current.getChars(at, at + n, into, offset);
+            at += n;
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            lines.close();
+        }
     }
 
     /** One record and the line its first cell starts on (a quoted cell may span lines). */
@@ -82,18 +117,11 @@ public final class CsvFormat {
 
     /** Every record of a CSV file, header included, with RFC 4180 quoting; for files that are not data sets. */
     public static List<Row> rows(Path file) {
-        CsvMapper mapper = new CsvMapper();
-        mapper.enable(CsvParser.Feature.WRAP_AS_ARRAY);
         List<Row> rows = new ArrayList<>();
-        try (JsonParser parser = mapper.getFactory().createParser(decoded(file, null))) {
-            parser.nextToken();
-            for (Row row; (row = nextRow(parser, file)) != null; ) {
-                rows.add(row);
-            }
-            return rows;
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read " + file, e);
-        }
+        stream(file, line -> {
+            throw new DataFormatException(file + ":line " + line.number(), line.problem(), "UTF-8 text");
+        }, rows::add);
+        return rows;
     }
 
     private static Row nextRow(JsonParser parser, Path file) throws IOException {
