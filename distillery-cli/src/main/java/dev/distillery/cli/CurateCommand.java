@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "curate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Clean a text corpus (JSON Lines with a \"text\" field and optional \"id\"; other fields pass " +
-                        "through):",
+        description = {"Clean a text corpus (JSON Lines with a \"text\" field and optional \"id\", or a .csv file whose " +
+                        "header names a text column and optionally an id column; other fields pass through):",
                 "Unicode normalization, exact and MinHash near-duplicate removal, optional semantic deduplication " +
                         "(MiniLM), Gopher/C4-style quality rules, language identification, PII redaction with typed " +
                         "placeholders, and (with --test) decontamination against a test set. The file is streamed in chunks: " +
@@ -22,6 +22,7 @@ import picocli.CommandLine.Parameters;
                         "language (detected and counted; nothing removed unless the step has a keep list), pii."},
         footer = {"", "Examples:", "  distillery curate mail.jsonl --out mail.clean.jsonl",
                 "  distillery curate train.jsonl --out train.clean.jsonl --test test.jsonl",
+                "  distillery curate tickets.csv --out tickets.clean.jsonl          # CSV in (id,text,label,...), JSON Lines out",
                 "  distillery curate corpus.jsonl --out clean.jsonl --config curate.yaml", "",
                 "curate.yaml:", "  steps:", "    - normalize", "    - exact-dedup",
                 "    - near-dedup: {threshold: 0.8, shingle: 5, permutations: 128}",
@@ -32,7 +33,7 @@ final class CurateCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "IN", description = "Input JSON Lines file.")
+    @Parameters(index = "0", paramLabel = "IN", description = "Input: JSON Lines, or CSV with a header (a name ending in .csv).")
     Path input;
 
     @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output JSON Lines file (written atomically).")
@@ -41,7 +42,7 @@ final class CurateCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Pipeline definition (YAML or JSON); default: the default pipeline.")
     Path config;
 
-    @Option(names = "--test", paramLabel = "FILE", description = "With the default pipeline: decontaminate against this test file.")
+    @Option(names = "--test", paramLabel = "FILE", description = "With the default pipeline: decontaminate against this test file (JSON Lines or CSV).")
     Path test;
 
     @Option(names = "--pairs", paramLabel = "FILE", description = "Also write the near-duplicate pairs found (JSON Lines: a, b, jaccard).")
@@ -63,6 +64,9 @@ final class CurateCommand implements Callable<Integer> {
     public Integer call() {
         if (config != null && test != null) {
             throw new IllegalArgumentException("--test applies to the default pipeline; with --config, add a decontaminate step");
+        }
+        if (dev.distillery.curate.DocFiles.isCsv(output)) {
+            throw new IllegalArgumentException("--out " + output + ": curate writes JSON Lines; give the output a .jsonl name");
         }
         Context ctx = Context.fromEnvironment();
         CurateConfig cfg = config != null ? CurateConfig.read(config) : CurateConfig.defaults(test == null ? null : test.toString());

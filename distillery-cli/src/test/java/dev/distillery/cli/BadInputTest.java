@@ -176,6 +176,10 @@ class BadInputTest extends CliTestBase {
         Result none = run("curate", empty.toString(), "--out", out.toString());
         assertThat(none.exitCode()).isEqualTo(2);
         assertThat(none.err()).contains("empty.jsonl", "holds no records");
+        Path csv = Files.writeString(dir.resolve("corpus.csv"), "id,text\na,some words to keep\n");
+        Result csvOut = run("curate", csv.toString(), "--out", dir.resolve("clean.csv").toString());
+        assertThat(csvOut.exitCode()).isEqualTo(2);
+        assertThat(csvOut.err()).contains("clean.csv", "curate writes JSON Lines");
         assertThat(out).doesNotExist();
         Result missingTest = run("train", "--data", denseCsv("t.csv", 4, 20).toString(), "--test", dir.resolve("gone.csv").toString());
         assertThat(missingTest.exitCode()).isEqualTo(2);

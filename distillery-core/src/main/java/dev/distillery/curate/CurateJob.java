@@ -51,7 +51,7 @@ public final class CurateJob {
     }
 
     private Outcome curate(Run run, Curator curator, Path input, Path output, OnError onError, Path pairsOut) {
-        DocFiles.JsonlSource source = DocFiles.source(input, onError);
+        DocFiles.FileSource source = DocFiles.source(input, onError);
         Curator.Result[] result = new Curator.Result[1];
         AtomicFiles.write(output, out -> result[0] = curator.run(source, d -> {
             try {
@@ -61,7 +61,7 @@ public final class CurateJob {
             }
         }, log));
         if (source.skipped() > 0) {
-            log.accept("skipped " + source.skipped() + " bad lines in " + input);
+            log.accept("skipped " + source.skipped() + " bad records in " + input);
         }
         if (pairsOut != null) {
             writePairs(curator, pairsOut);
@@ -121,7 +121,7 @@ public final class CurateJob {
             s.removed().forEach((why, n) -> sb.append(String.format("    removed %,8d  %s%n", n, why)));
             s.changes().forEach((what, n) -> sb.append(String.format("    %-16s %,d%n", what, n)));
         }
-        sb.append(String.format("%,d records in (%,d bad lines skipped), %,d out%n", read, skipped, out));
+        sb.append(String.format("%,d records in (%,d bad records skipped), %,d out%n", read, skipped, out));
         return sb.toString();
     }
 

@@ -3,6 +3,7 @@ package dev.distillery.curate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distillery.data.CsvFormat;
 import dev.distillery.data.DataFormatException;
 import dev.distillery.data.OnError;
 import dev.distillery.data.Utf8Lines;
@@ -18,13 +19,16 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
-/** JSON Lines in and out for curation: one object per line with a "text" string and an optional "id"; other fields pass through. */
+/**
+ * Records in and out for curation: JSON Lines (one object per line with a "text" string and an optional "id") or CSV
+ * with a text column in; JSON Lines out. Other fields pass through.
+ */
 public final class DocFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private DocFiles() {}
 
-    /** The records read and how many bad lines were skipped (always 0 under {@link OnError#FAIL}, which throws instead). */
+    /** The records read and how many bad records were skipped (always 0 under {@link OnError#FAIL}, which throws instead). */
     public record Read(List<Doc> docs, int skipped) {}
 
     /**
@@ -32,7 +36,7 @@ public final class DocFiles {
      * missing file, a directory or an empty file is a mistake to report, not an empty output to write.
      */
     public static void checkInput(Path file) {
-        String expected = "a JSON Lines file with one {\"text\": ...} object per line";
+        String expected = "a JSON Lines file with one {\"text\": ...} object per line, or a .csv file with a 'text' column";
         if (!Files.exists(file)) {
             throw new DataFormatException(file.toString(), "file not found", expected);
         }
@@ -57,34 +61,37 @@ public final class DocFiles {
     /** Reads all of {@code file} into memory. */
     public static Read read(Path file, OnError onError) {
         List<Doc> docs = new ArrayList<>();
-        JsonlSource source = new JsonlSource(file, onError);
+        FileSource source = source(file, onError);
         source.read(4096, docs::addAll);
         return new Read(docs, source.skipped());
     }
 
-    /** A JSON Lines file as a {@link DocSource}, parsed in parallel chunks and never held whole. */
-    public static JsonlSource source(Path file, OnError onError) {
-        return new JsonlSource(file, onError);
+    /** {@code file} as a {@link DocSource}, never held whole: CSV (by its name) or JSON Lines. */
+    public static FileSource source(Path file, OnError onError) {
+        return isCsv(file) ? new CsvSource(file, onError) : new JsonlSource(file, onError);
+    }
+
+    /** Whether {@code file} is read as CSV: its name ends in .csv, as for every other command. */
+    public static boolean isCsv(Path file) {
+        return file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv");
     }
 
     /**
-     * Reads {@code file} chunk by chunk. The first read checks that ids are unique and counts bad lines;
-     * later reads skip the same lines (the file must not change in between).
+     * A file of records read chunk by chunk. The first read checks that ids are unique and counts bad records; later
+     * reads skip the same records (the file must not change in between).
      */
-    public static final class JsonlSource implements DocSource {
-        private final Path file;
-        private final OnError onError;
-        private final String name;
+    public abstract static sealed class FileSource implements DocSource permits JsonlSource, CsvSource {
+        final Path file;
+        final OnError onError;
         private int skipped = -1;
         private long records;
 
-        JsonlSource(Path file, OnError onError) {
+        FileSource(Path file, OnError onError) {
             this.file = file;
             this.onError = onError;
-            this.name = file.getFileName().toString();
         }
 
-        /** Bad lines skipped; known after the first read. */
+        /** Bad records skipped; known after the first read. */
         public int skipped() {
             return Math.max(skipped, 0);
         }
@@ -94,62 +101,163 @@ public final class DocFiles {
             return records;
         }
 
+        /** What a record of this file should look like, in its errors. */
+        abstract String expected();
+
+        /** Hands over the file's records as parsed, in order, in chunks of at most {@code chunkSize}. */
+        abstract void parse(int chunkSize, Consumer<List<Parsed>> chunks) throws IOException;
+
         @Override
         public void read(int chunkSize, Consumer<List<Doc>> chunks) {
             boolean first = skipped < 0;
             // Every read drops the same duplicates (a later read must see the records the first one counted).
             Set<String> ids = new HashSet<>();
-            int bad = 0;
-            long count = 0;
-            try (Utf8Lines in = Utf8Lines.open(file)) {
-                List<Utf8Lines.Line> lines = new ArrayList<>(chunkSize);
-                Utf8Lines.Line line;
-                while (true) {
-                    line = in.next();
-                    if (line != null) {
-                        lines.add(line);
-                    }
-                    if (lines.size() == chunkSize || (line == null && !lines.isEmpty())) {
-                        List<Parsed> parsed = lines.parallelStream().map(this::parse).toList();
-                        List<Doc> docs = new ArrayList<>(parsed.size());
-                        for (Parsed p : parsed) {
-                            String problem = p.problem();
-                            if (problem == null && p.doc() == null) {
-                                continue; // blank line
-                            }
-                            if (problem == null && !ids.add(p.doc().id())) {
-                                problem = "duplicate id '" + p.doc().id() + "'";
-                            }
-                            if (problem != null) {
-                                if (onError == OnError.FAIL) {
-                                    throw new DataFormatException(file + ":line " + p.lineNo(), problem, EXPECTED);
-                                }
-                                bad++;
-                                continue;
-                            }
-                            docs.add(p.doc());
+            int[] bad = {0};
+            long[] count = {0};
+            try {
+                parse(chunkSize, parsed -> {
+                    List<Doc> docs = new ArrayList<>(parsed.size());
+                    for (Parsed p : parsed) {
+                        String problem = p.problem();
+                        if (problem == null && p.doc() == null) {
+                            continue; // blank line
                         }
-                        count += docs.size();
-                        chunks.accept(docs);
-                        lines.clear();
+                        if (problem == null && !ids.add(p.doc().id())) {
+                            problem = "duplicate id '" + p.doc().id() + "'";
+                        }
+                        if (problem != null) {
+                            if (onError == OnError.FAIL) {
+                                throw new DataFormatException(file + ":line " + p.lineNo(), problem, expected());
+                            }
+                            bad[0]++;
+                            continue;
+                        }
+                        docs.add(p.doc());
                     }
-                    if (line == null) {
-                        break;
-                    }
-                }
+                    count[0] += docs.size();
+                    chunks.accept(docs);
+                });
             } catch (IOException e) {
                 throw new UncheckedIOException("could not read " + file, e);
             }
             if (first) {
-                skipped = bad;
-                records = count;
-            } else if (count != records) {
-                throw new IllegalStateException(file + " changed while it was being curated (" + records + " records, now " + count + ")");
+                skipped = bad[0];
+                records = count[0];
+            } else if (count[0] != records) {
+                throw new IllegalStateException(file + " changed while it was being curated (" + records + " records, now " + count[0] + ")");
+            }
+        }
+    }
+
+    /** JSON Lines, each chunk of lines parsed in parallel. */
+    public static final class JsonlSource extends FileSource {
+        private final String name;
+
+        JsonlSource(Path file, OnError onError) {
+            super(file, onError);
+            this.name = file.getFileName().toString();
+        }
+
+        @Override
+        String expected() {
+            return EXPECTED;
+        }
+
+        @Override
+        void parse(int chunkSize, Consumer<List<Parsed>> chunks) throws IOException {
+            try (Utf8Lines in = Utf8Lines.open(file)) {
+                List<Utf8Lines.Line> lines = new ArrayList<>(chunkSize);
+                for (Utf8Lines.Line line; (line = in.next()) != null; ) {
+                    lines.add(line);
+                    if (lines.size() == chunkSize) {
+                        chunks.accept(lines.parallelStream().map(l -> DocFiles.parse(name, l)).toList());
+                        lines.clear();
+                    }
+                }
+                if (!lines.isEmpty()) {
+                    chunks.accept(lines.parallelStream().map(l -> DocFiles.parse(name, l)).toList());
+                }
+            }
+        }
+    }
+
+    /**
+     * CSV with a header row holding a {@code text} column (any case) and optionally an {@code id} column, as {@code train}
+     * reads it; every column passes through as a string field of the record (the text and id columns as "text" and
+     * "id"), so the output, JSON Lines, keeps labels and the rest.
+     */
+    public static final class CsvSource extends FileSource {
+        private final String name;
+
+        CsvSource(Path file, OnError onError) {
+            super(file, onError);
+            this.name = file.getFileName().toString();
+        }
+
+        @Override
+        String expected() {
+            return EXPECTED_CSV;
+        }
+
+        @Override
+        void parse(int chunkSize, Consumer<List<Parsed>> chunks) {
+            String[][] header = {null};
+            List<Parsed> parsed = new ArrayList<>(chunkSize);
+            CsvFormat.stream(file, line -> parsed.add(new Parsed(null, line.problem(), line.number())), row -> {
+                if (header[0] == null) {
+                    header[0] = header(row.cells());
+                    return;
+                }
+                parsed.add(record(header[0], row));
+                if (parsed.size() >= chunkSize) {
+                    chunks.accept(List.copyOf(parsed));
+                    parsed.clear();
+                }
+            });
+            if (header[0] == null) {
+                throw new DataFormatException(file.toString(), "no header row", "a header such as id,text,label");
+            }
+            if (!parsed.isEmpty()) {
+                chunks.accept(parsed);
             }
         }
 
-        private Parsed parse(Utf8Lines.Line read) {
-            return DocFiles.parse(name, read);
+        /** The header's names, with the text and id columns named "text" and "id"; one text column is required. */
+        private String[] header(String[] cells) {
+            String[] names = new String[cells.length];
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < cells.length; i++) {
+                String key = cells[i].trim().toLowerCase(java.util.Locale.ROOT);
+                names[i] = key.equals("text") || key.equals("id") ? key : cells[i].trim();
+                if (!seen.add(names[i])) {
+                    throw new DataFormatException(file + ":line 1", "column name '" + names[i] + "' appears twice", "distinct column names");
+                }
+            }
+            if (!seen.contains("text")) {
+                throw new DataFormatException(file + ":line 1", "header has no 'text' column", EXPECTED_CSV);
+            }
+            return names;
+        }
+
+        private Parsed record(String[] names, CsvFormat.Row row) {
+            String[] cells = row.cells();
+            int line = Math.toIntExact(row.line());
+            if (cells.length == 1 && cells[0].isEmpty()) {
+                return new Parsed(null, null, line); // blank line
+            }
+            if (cells.length != names.length) {
+                return new Parsed(null, cells.length + " columns, not " + names.length + " like the header", line);
+            }
+            ObjectNode fields = JSON.createObjectNode();
+            for (int i = 0; i < cells.length; i++) {
+                fields.put(names[i], cells[i]);
+            }
+            String id = fields.path("id").asText("");
+            if (id.isEmpty()) {
+                fields.remove("id"); // a record without an id is named by its line, as in JSON Lines
+                id = name + "#" + line;
+            }
+            return new Parsed(new Doc(id, fields.get("text").asText(), fields), null, line);
         }
     }
 
@@ -158,6 +266,7 @@ public final class DocFiles {
 
     /** What each reader says a record should look like, in its errors. */
     public static final String EXPECTED = "one JSON object per line with a \"text\" string and an optional unique \"id\"";
+    static final String EXPECTED_CSV = "CSV with a header naming a 'text' column and optionally a unique 'id' column";
 
     /**
      * The one rule, for both engines, that turns a line of {@code fileName} into a record: a JSON object with a "text"
@@ -187,8 +296,8 @@ public final class DocFiles {
             if (!line.strip().startsWith("{")) {
                 // A CSV header or plain text: Jackson's "Unrecognized token 'text'" does not say what the file is. The
                 // line itself is not shown: a corpus on its way to PII redaction may hold anything.
-                return new Parsed(null, "not JSON (the line does not start with '{'): curate reads JSON Lines, not CSV or"
-                        + " plain text", lineNo);
+                return new Parsed(null, "not JSON (the line does not start with '{'): curate reads JSON Lines, or CSV"
+                        + " from a file whose name ends in .csv, not plain text", lineNo);
             }
             return new Parsed(null, "malformed JSON: " + e.getOriginalMessage(), lineNo);
         }

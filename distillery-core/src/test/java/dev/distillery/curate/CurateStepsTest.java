@@ -163,14 +163,42 @@ class CurateStepsTest {
         assertThat(r.skipped()).isEqualTo(3);
         assertThat(ids(r.docs())).containsExactly("a");
 
-        Path csv = dir.resolve("corpus.csv");
-        Files.writeString(csv, "text,label\nwrite to jane@example.com,a\n");
-        assertThatThrownBy(() -> DocFiles.read(csv, OnError.FAIL)).isInstanceOf(DataFormatException.class)
-                .hasMessageContaining(csv + ":line 1").hasMessageContaining("curate reads JSON Lines, not CSV")
+        Path csvNamedJsonl = dir.resolve("corpus.jsonl");
+        Files.writeString(csvNamedJsonl, "text,label\nwrite to jane@example.com,a\n");
+        assertThatThrownBy(() -> DocFiles.read(csvNamedJsonl, OnError.FAIL)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining(csvNamedJsonl + ":line 1").hasMessageContaining("or CSV from a file whose name ends in .csv")
                 .hasMessageNotContaining("text,label");
         Path brokenJson = dir.resolve("broken.jsonl");
         Files.writeString(brokenJson, "{\"text\": oops}\n");
         assertThatThrownBy(() -> DocFiles.read(brokenJson, OnError.FAIL)).hasMessageContaining("malformed JSON");
+    }
+
+    @Test
+    void csvRecordsCarryTheirQuotedTextAndOtherColumnsAndBadOnesAreNamedOrCounted() throws Exception {
+        Path csv = dir.resolve("tickets.csv");
+        Files.writeString(csv, "ID,Text,label\n"
+                + "t1,\"Refund please, the box was \"\"crushed\"\"\nand wet\",neg\n"
+                + "t2,Mail me at jane@example.com about the refund,neg\n"
+                + "\n"
+                + ",A record without an id is named by its line,pos\n");
+        DocFiles.Read r = DocFiles.read(csv, OnError.FAIL);
+        assertThat(ids(r.docs())).containsExactly("t1", "t2", "tickets.csv#6");
+        assertThat(r.docs().get(0).text()).isEqualTo("Refund please, the box was \"crushed\"\nand wet");
+        assertThat(r.docs().get(0).fields().get("label").asText()).isEqualTo("neg");
+        assertThat(r.docs().get(2).fields().has("id")).isFalse();
+
+        Files.writeString(csv, "id,text\na,fine text\nb,too,many\nc,\"fine\nagain\"\nc,a duplicate id\n");
+        assertThatThrownBy(() -> DocFiles.read(csv, OnError.FAIL)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining(csv + ":line 3").hasMessageContaining("3 columns, not 2 like the header");
+        DocFiles.Read skipped = DocFiles.read(csv, OnError.SKIP);
+        assertThat(ids(skipped.docs())).containsExactly("a", "c");
+        assertThat(skipped.skipped()).isEqualTo(2);
+        Files.writeString(csv, "id,text\na,fine text\nc,a duplicate id\nc,again\n");
+        assertThatThrownBy(() -> DocFiles.read(csv, OnError.FAIL)).hasMessageContaining(csv + ":line 4").hasMessageContaining("duplicate id 'c'");
+
+        Files.writeString(csv, "id,body\na,hello\n");
+        assertThatThrownBy(() -> DocFiles.read(csv, OnError.FAIL)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining(csv + ":line 1").hasMessageContaining("no 'text' column");
     }
 
     @Test
@@ -231,6 +259,14 @@ class CurateStepsTest {
                 new CurateConfig.StepConfig("exact-dedup", Map.of()), new CurateConfig.StepConfig("near-dedup", Map.of()),
                 new CurateConfig.StepConfig("quality", Map.of()), new CurateConfig.StepConfig("pii", Map.of())));
         Curator.Curated inMemory = new Curator(config, t -> List.of()).run(docs, null);
+
+        Path csv = dir.resolve("in.csv");
+        StringBuilder rows = new StringBuilder("id,text,label\n");
+        docs.forEach(d -> rows.append(d.id()).append(',').append(d.text()).append(',').append(d.fields().get("label").asText()).append('\n'));
+        Files.writeString(csv, rows.toString());
+        List<Doc> fromCsv = new ArrayList<>();
+        new Curator(config, t -> List.of()).chunkSize(16).run(DocFiles.source(csv, OnError.FAIL), fromCsv::add, l -> { });
+        assertThat(fromCsv).isEqualTo(inMemory.kept());
 
         List<Doc> streamed = new ArrayList<>();
         List<String> log = new ArrayList<>();

@@ -5,6 +5,7 @@ import dev.distillery.curate.CurateJob;
 import dev.distillery.curate.StepReport;
 import dev.distillery.curate.Doc;
 import dev.distillery.curate.DocFiles;
+import dev.distillery.data.DataFormatException;
 import dev.distillery.data.OnError;
 import dev.distillery.run.Run;
 import dev.distillery.run.RunStore;
@@ -37,6 +38,11 @@ public final class SparkCurateJob {
     public static String run(Path input, Path output, CurateConfig config, String master, OnError onError, RunStore runs,
             List<String> args) {
         DocFiles.checkInput(input);
+        if (DocFiles.isCsv(input)) {
+            // Spark splits its input at line ends, and a quoted CSV cell may hold several lines.
+            throw new DataFormatException(input.toString(), "the Spark engine reads JSON Lines, not CSV",
+                    "a .jsonl file; the embedded engine (the default, without --engine spark) reads CSV");
+        }
         CurateJob.Settings settings = new CurateJob.Settings(input.toString(), output.toString(), "spark", master, onError.name(),
                 config.steps());
         Curated c = new StageRunner(runs).run(Stage.<CurateJob.Settings, Curated>named("curate", settings)

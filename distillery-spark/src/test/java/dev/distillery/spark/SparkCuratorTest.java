@@ -67,6 +67,18 @@ class SparkCuratorTest {
     }
 
     @Test
+    void csvIsRefusedByNameBeforeAnyWorkStarts() throws Exception {
+        Path csv = Files.writeString(dir.resolve("corpus.csv"), "id,text\na,\"a quoted cell\nover two lines\"\n");
+        dev.distillery.run.RunStore runs = new dev.distillery.run.RunStore(dir.resolve("runs"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SparkCurateJob.run(csv, dir.resolve("out.jsonl"),
+                        CurateConfig.defaults(null), "local[2]", OnError.FAIL, runs, List.of()))
+                .isInstanceOf(dev.distillery.data.DataFormatException.class)
+                .hasMessageContaining(csv.toString()).hasMessageContaining("the Spark engine reads JSON Lines, not CSV");
+        assertThat(dir.resolve("out.jsonl")).doesNotExist();
+        assertThat(runs.list()).isEmpty();
+    }
+
+    @Test
     void bothEnginesKeepTheSameRecordsWithTheSameTexts() throws Exception {
         Random rng = new Random(7);
         List<String> texts = corpus(rng, 400);
