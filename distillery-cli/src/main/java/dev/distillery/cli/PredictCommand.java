@@ -41,7 +41,8 @@ final class PredictCommand implements Callable<Integer> {
     Input input;
 
     static final class Input {
-        @Option(names = "--input", paramLabel = "DATA", description = "A known data set or a .jsonl/.csv/IDX file.")
+        @Option(names = {"--input", "--data"}, paramLabel = "DATA",
+                description = "A known data set or a .jsonl/.csv/IDX file (--data, as train and eval name it, works too).")
         String data;
 
         @Option(names = "--text", paramLabel = "TEXT", description = "A text to classify (repeatable).")

@@ -51,6 +51,8 @@ class BadInputTest extends CliTestBase {
         Result ok = run("predict", "--model", model, "--input", denseCsv("same.csv", 4, 6).toString());
         assertThat(ok.exitCode()).as(ok.err()).isZero();
         assertThat(ok.out().lines()).hasSize(6);
+        Result asEvalNamesIt = run("predict", "--model", model, "--data", dir.resolve("same.csv").toString());
+        assertThat(asEvalNamesIt.out()).isEqualTo(ok.out());
 
         Result fewer = run("predict", "--model", model, "--input", denseCsv("fewer.csv", 3, 6).toString());
         assertThat(fewer.exitCode()).isEqualTo(2);
