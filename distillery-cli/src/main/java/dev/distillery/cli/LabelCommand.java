@@ -37,7 +37,9 @@ final class LabelCommand implements Runnable {
             description = {"Pick the next examples to label from a pool and write them for annotators: batch-NNN.csv (id,label,text or image: fill in the label column)," +
                             " batch-NNN.jsonl, and batch-NNN.labelstudio.json with label-studio-config.xml for Label Studio.",
                     "With answers in two or more classes, a model trained on them ranks the pool by --strategy; before " +
-                            "that the pick is random. Labels already in the pool file are ignored: only imported answers count."},
+                            "that the pick is random. Labels already in the pool file are ignored: only imported answers count.",
+                    "Examples of a batch whose answers have not come back are not picked again; once any answer of a batch " +
+                            "is imported, the examples left blank in it return to the pool."},
             footer = {"", "Workflow:", "  distillery label next mail.jsonl --project lab --labels ham,spam --n 50",
                     "  (annotate lab/batch-001.csv, or import lab/batch-001.labelstudio.json into Label Studio and export JSON)",
                     "  distillery label import lab/batch-001.csv --project lab",
@@ -76,6 +78,9 @@ final class LabelCommand implements Runnable {
                     new ConsoleProgress(System.out));
             System.out.printf("batch %d: %d examples picked by %s (%d answers so far)%n", batch.number(), batch.ids().size(),
                     batch.strategy().label(), proj.answers().size());
+            if (batch.stillOut() > 0) {
+                System.out.printf("  (%d examples of earlier batches await answers and were not picked again)%n", batch.stillOut());
+            }
             System.out.println("  annotate: " + batch.csv());
             System.out.println("  or Label Studio: import " + batch.labelStudio() + " with " + project.resolve("label-studio-config.xml"));
             System.out.println("  then:     distillery label import <answers> --project " + project);

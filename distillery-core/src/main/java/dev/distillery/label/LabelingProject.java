@@ -21,10 +21,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * Interactive active learning: a project directory holding the label set, the answers given so far
@@ -42,8 +44,11 @@ public final class LabelingProject {
     /** What the project labels: the pool reference and the label set. */
     public record Config(String pool, List<String> labels) {}
 
-    /** One handed-out batch and the files written for it. */
-    public record Batch(int number, List<String> ids, Strategy strategy, Path csv, Path jsonl, Path labelStudio) {}
+    /**
+     * One handed-out batch and the files written for it; {@code stillOut}: examples of earlier batches that no answer has
+     * come back for, left out of this pick.
+     */
+    public record Batch(int number, List<String> ids, Strategy strategy, Path csv, Path jsonl, Path labelStudio, int stillOut) {}
 
     /** What an import changed. */
     public record ImportReport(int added, int changed, int unchanged, int skippedUnanswered) {}
@@ -105,10 +110,13 @@ public final class LabelingProject {
 
     /**
      * Picks the next {@code n} examples of {@code pool} to label. With answers in at least two classes a model of
-     * {@code spec} is trained on them and {@code strategy} ranks the rest; before that the pick is random.
+     * {@code spec} is trained on them and {@code strategy} ranks the rest; before that the pick is random. Examples of a
+     * batch that no answer has come back for are still with the annotators and are not picked again (asking for a new
+     * batch before importing the last one handed out the same examples twice).
      */
     public Batch next(Dataset pool, int n, Strategy strategy, ModelSpec spec, TrainConfig train, TrainListener listener) {
         Map<String, String> answers = answers();
+        Set<String> out = outstanding(answers);
         Schema schema = pool.schema().withLabels(config.labels());
         List<Example> labeled = new ArrayList<>();
         List<Example> rest = new ArrayList<>();
@@ -116,12 +124,14 @@ public final class LabelingProject {
             String label = answers.get(e.id());
             if (label != null) {
                 labeled.add(e.withLabel(label));
-            } else {
+            } else if (!out.contains(e.id())) {
                 rest.add(e.withLabel(null));
             }
         }
         if (rest.isEmpty()) {
-            throw new IllegalArgumentException("every example of " + config.pool() + " is labeled already");
+            throw new IllegalArgumentException(out.isEmpty() ? "every example of " + config.pool() + " is labeled already"
+                    : "every example of " + config.pool() + " is labeled or in a batch awaiting answers (" + out.size()
+                            + "); import the answers, or delete a batch's files to hand its examples out again");
         }
         Random rng = new Random(train.seed() + answers.size());
         long classesAnswered = labeled.stream().map(e -> e.label().orElseThrow()).distinct().count();
@@ -143,10 +153,34 @@ public final class LabelingProject {
         for (int i : picked) {
             batch.add(rest.get(i));
         }
-        return write(batch, used);
+        return write(batch, used, out.size());
     }
 
-    private Batch write(List<Example> batch, Strategy used) {
+    /**
+     * The ids of handed-out batches that not one answer has come back for. Once any answer of a batch is imported, the
+     * batch is back: what its annotators left blank returns to the pool.
+     */
+    private Set<String> outstanding(Map<String, String> answers) {
+        Set<String> out = new HashSet<>();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().matches("batch-\\d+\\.jsonl")).sorted().toList()) {
+                List<String> ids = new ArrayList<>();
+                for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                    if (!line.isBlank()) {
+                        ids.add(LINE.readTree(line).path("id").asText());
+                    }
+                }
+                if (ids.stream().noneMatch(answers::containsKey)) {
+                    out.addAll(ids);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the batches in " + dir, e);
+        }
+        return out;
+    }
+
+    private Batch write(List<Example> batch, Strategy used, int stillOut) {
         int number = 1;
         while (Files.exists(dir.resolve(String.format("batch-%03d.csv", number)))) {
             number++;
@@ -194,7 +228,7 @@ public final class LabelingProject {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Batch(number, ids, used, csvFile, jsonlFile, lsFile);
+        return new Batch(number, ids, used, csvFile, jsonlFile, lsFile, stillOut);
     }
 
     private String labelStudioConfig(boolean text) {

@@ -85,6 +85,31 @@ class LabelingProjectTest {
     }
 
     @Test
+    void aBatchAwaitingAnswersIsNotHandedOutAgainUntilItsAnswersComeBack() throws Exception {
+        Dataset labeled = TestData.texts(15, 6); // 30 texts
+        Dataset pool = labeled.subset("pool", labeled.examples().stream().map(e -> e.withLabel(null)).toList());
+        LabelingProject project = LabelingProject.openOrCreate(dir, "pool.jsonl", labeled.schema().labels());
+        NgramBagSpec spec = new NgramBagSpec(8, 4096, 2, 100);
+
+        LabelingProject.Batch first = project.next(pool, 10, Strategy.MARGIN, spec, TRAIN, null);
+        LabelingProject.Batch second = project.next(pool, 10, Strategy.MARGIN, spec, TRAIN, null);
+        assertThat(second.ids()).hasSize(10).doesNotContainAnyElementsOf(first.ids());
+        assertThat(second.stillOut()).isEqualTo(10);
+        LabelingProject.Batch third = project.next(pool, 10, Strategy.MARGIN, spec, TRAIN, null);
+        assertThat(third.ids()).doesNotContainAnyElementsOf(first.ids()).doesNotContainAnyElementsOf(second.ids());
+        assertThatThrownBy(() -> project.next(pool, 10, Strategy.MARGIN, spec, TRAIN, null))
+                .hasMessageContaining("in a batch awaiting answers (30)");
+
+        // One answer brings the first batch back: the examples its annotators left blank return to the pool.
+        Path answers = dir.resolve("answers.csv");
+        Files.writeString(answers, "id,label\n" + first.ids().get(0) + "," + labeled.schema().labels().get(0) + "\n");
+        project.importAnswers(answers);
+        LabelingProject.Batch fourth = project.next(pool, 10, Strategy.MARGIN, spec, TRAIN, null);
+        assertThat(fourth.stillOut()).isEqualTo(20);
+        assertThat(first.ids().subList(1, 10)).containsAll(fourth.ids());
+    }
+
+    @Test
     void csvAndJsonlAnswersImportAndAWrongLabelNamesTheLine() throws Exception {
         LabelingProject project = LabelingProject.openOrCreate(dir, "pool.jsonl", List.of("ham", "spam"));
         Path csv = dir.resolve("answers.csv");
