@@ -91,7 +91,8 @@ final class LabelCommand implements Runnable {
     @Command(name = "import", mixinStandardHelpOptions = true,
             description = {"Read answers into a labeling project: a CSV whose first columns are id,label (a batch's CSV, filled in), JSON lines with id and label, or a Label " +
                             "Studio JSON export of tasks imported from a batch.",
-                    "Rows without an answer are counted and skipped."})
+                    "Rows without an answer are counted and skipped. Then writes labeled.jsonl in the project: the pool's answered " +
+                            "examples with their labels, a data set to train on (distillery train --data DIR/labeled.jsonl)."})
     static final class Import implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "FILE", description = "The answers file.")
         java.nio.file.Path file;
@@ -105,6 +106,21 @@ final class LabelCommand implements Runnable {
             var r = proj.importAnswers(file);
             System.out.printf("imported %s: %d new, %d changed, %d unchanged, %d without an answer (skipped); %d answers in total%n",
                     file, r.added(), r.changed(), r.unchanged(), r.skippedUnanswered(), proj.answers().size());
+            // The answers as a data set: the pool's examples with their labels, ready to train on.
+            String pool = proj.config().pool();
+            dev.distillery.data.ReadResult read;
+            try {
+                read = Context.fromEnvironment().catalog().load(pool, dev.distillery.data.OnError.SKIP, System.out::println);
+            } catch (dev.distillery.data.DataFormatException | java.io.UncheckedIOException e) {
+                // the answers are in; only the data set of labeled examples cannot be made without the pool
+                System.out.println("labeled examples not written: the pool cannot be read (" + e.getMessage() + ")");
+                return 0;
+            }
+            var labeled = proj.writeLabeled(read.dataset());
+            System.out.printf("wrote %s: %d labeled examples of %s%s%s%n", labeled.file(), labeled.examples(), pool,
+                    labeled.notInPool() > 0 ? "; " + labeled.notInPool() + " answers name ids the pool does not hold" : "",
+                    read.skipped() > 0 ? "; " + read.skipped() + " bad records of the pool skipped" : "");
+            System.out.println("  train on them: distillery train --data " + labeled.file());
             return 0;
         }
     }

@@ -230,4 +230,26 @@ class CliTest extends CliTestBase {
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("fashion-mnist").contains("spamassassin").contains("no");
     }
+
+    @Test
+    void aLabelingProjectsAnswersBecomeADataSetToTrainOn() throws Exception {
+        Path pool = spamFile(10);
+        Path project = dir.resolve("project");
+        Result next = run("label", "next", pool.toString(), "--project", project.toString(), "--n", "4");
+        assertThat(next.exitCode()).as(next.err()).isZero();
+        // the annotator fills in the label column of the batch's CSV (the pool's own labels are the truth here)
+        List<String> filled = new ArrayList<>();
+        for (String row : Files.readAllLines(project.resolve("batch-001.csv"))) {
+            String id = row.split(",")[0];
+            filled.add(row.startsWith("id,") ? "id,label" : id + "," + (Integer.parseInt(id.substring(1)) % 2 == 0 ? "spam" : "ham"));
+        }
+        Path answers = Files.write(dir.resolve("answers.csv"), filled);
+
+        Result imported = run("label", "import", answers.toString(), "--project", project.toString());
+        assertThat(imported.exitCode()).as(imported.err()).isZero();
+        assertThat(imported.out()).contains("4 answers in total", "labeled.jsonl: 4 labeled examples", "distillery train --data");
+        Result inspect = run("data", "inspect", project.resolve("labeled.jsonl").toString());
+        assertThat(inspect.exitCode()).as(inspect.err()).isZero();
+        assertThat(inspect.out()).contains("4");
+    }
 }

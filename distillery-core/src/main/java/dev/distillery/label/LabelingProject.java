@@ -38,6 +38,8 @@ import java.util.Set;
 public final class LabelingProject {
     public static final String CONFIG = "project.json";
     public static final String ANSWERS = "answers.jsonl";
+    /** The answered examples of the pool with their labels, written at each import. */
+    public static final String LABELED = "labeled.jsonl";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper LINE = new ObjectMapper();
 
@@ -155,6 +157,28 @@ public final class LabelingProject {
         }
         return write(batch, used, out.size());
     }
+
+    /**
+     * Writes the examples of {@code pool} that have answers, with them, to {@code labeled.jsonl} in the project (a data
+     * set every command reads: train on it); returns the file and how many examples it holds. Answers whose id the pool
+     * no longer holds are counted apart, not written.
+     */
+    public Labeled writeLabeled(Dataset pool) {
+        Map<String, String> answers = answers();
+        List<Example> answered = new ArrayList<>();
+        for (Example e : pool.examples()) {
+            String label = answers.get(e.id());
+            if (label != null) {
+                answered.add(e.withLabel(label));
+            }
+        }
+        Path file = dir.resolve(LABELED);
+        dev.distillery.data.DataFiles.write(new Dataset("labeled", pool.schema().withLabels(config.labels()), answered), file);
+        return new Labeled(file, answered.size(), answers.size() - answered.size());
+    }
+
+    /** The labeled examples written, and the answers whose example the pool no longer holds. */
+    public record Labeled(Path file, int examples, int notInPool) {}
 
     /**
      * The ids of handed-out batches that not one answer has come back for. Once any answer of a batch is imported, the

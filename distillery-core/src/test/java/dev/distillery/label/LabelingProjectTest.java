@@ -107,6 +107,19 @@ class LabelingProjectTest {
         LabelingProject.Batch fourth = project.next(pool, 10, Strategy.MARGIN, spec, TRAIN, null);
         assertThat(fourth.stillOut()).isEqualTo(20);
         assertThat(first.ids().subList(1, 10)).containsAll(fourth.ids());
+
+        // The answers as a data set to train on: the pool's examples with their labels; an id the pool lacks is counted.
+        Files.writeString(answers, "id,label\n" + second.ids().get(0) + "," + labeled.schema().labels().get(1) + "\ngone,"
+                + labeled.schema().labels().get(1) + "\n");
+        project.importAnswers(answers);
+        LabelingProject.Labeled written = project.writeLabeled(pool);
+        assertThat(written.examples()).isEqualTo(2);
+        assertThat(written.notInPool()).isEqualTo(1);
+        Dataset back = dev.distillery.data.DataFiles.read(written.file(), dev.distillery.data.OnError.FAIL).dataset();
+        Map<String, String> labels = new HashMap<>();
+        back.examples().forEach(e -> labels.put(e.id(), e.label().orElseThrow()));
+        assertThat(labels).isEqualTo(Map.of(first.ids().get(0), labeled.schema().labels().get(0),
+                second.ids().get(0), labeled.schema().labels().get(1)));
     }
 
     @Test
