@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.distillery.util.AtomicFiles;
 import java.io.IOException;
 import java.io.Reader;
@@ -16,7 +17,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * CSV with a header row (RFC 4180 quoting). Columns named {@code id}, {@code label} and
+ * CSV with a header row (RFC 4180 quoting; separated by commas, or by semicolons or tabs where the header has no comma). Columns named {@code id}, {@code label} and
  * {@code source} are optional. A {@code text} column makes a text data set; otherwise every other
  * column is a numeric feature.
  */
@@ -65,11 +66,28 @@ public final class CsvFormat {
     public static void stream(Path file, Consumer<Utf8Lines.Line> badLine, Consumer<Row> rows) {
         CsvMapper mapper = new CsvMapper();
         mapper.enable(CsvParser.Feature.WRAP_AS_ARRAY);
-        try (Reader text = new LinesReader(Utf8Lines.open(file), badLine); JsonParser parser = mapper.getFactory().createParser(text)) {
+        char separator = separator(file);
+        try (Reader text = new LinesReader(Utf8Lines.open(file), badLine); CsvParser parser = (CsvParser) mapper.getFactory().createParser(text)) {
+            parser.setSchema(CsvSchema.emptySchema().withColumnSeparator(separator));
             parser.nextToken(); // WRAP_AS_ARRAY puts all rows inside one outer array
             for (Row row; (row = nextRow(parser, file)) != null; ) {
                 rows.accept(row);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
+        }
+    }
+
+    /**
+     * The column separator, told by the header line: a comma, or where the header has none, a semicolon or a tab if it
+     * has one (spreadsheets in many European locales save CSV with semicolons; read with commas, such a file was one
+     * column whose values were not numbers, and the error said to name a text column that was named already).
+     */
+    static char separator(Path file) {
+        try (Utf8Lines lines = Utf8Lines.open(file)) {
+            Utf8Lines.Line header = lines.next();
+            String h = header == null || !header.valid() ? "" : header.text();
+            return h.indexOf(',') >= 0 ? ',' : h.indexOf(';') >= 0 ? ';' : h.indexOf('\t') >= 0 ? '\t' : ',';
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file, e);
         }
@@ -199,7 +217,9 @@ public final class CsvFormat {
                     // without a 'text' column the file is read as numbers, so say how to make it a text file.
                     c.bad(where, "column " + (features[i] + 1) + " ('" + names[features[i]].trim() + "') is '" + cell + "'",
                             word ? "a finite number; a file without a 'text' column is read as numeric features: name"
-                                    + " the text column 'text' for a text data set" : "a finite number");
+                                    + " the text column 'text' for a text data set"
+                                    : cell.matches("[-+]?\\d*,\\d+") ? "a finite number written with a decimal point, not a comma"
+                                    : "a finite number");
                     return null;
                 }
             }

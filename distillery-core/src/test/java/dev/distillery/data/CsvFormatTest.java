@@ -37,6 +37,20 @@ class CsvFormatTest {
     }
 
     @Test
+    void aHeaderWithoutCommasButWithSemicolonsOrTabsSaysHowTheFileIsSeparated() throws Exception {
+        // as spreadsheets in many European locales save CSV; a comma in a cell is then just a character
+        Dataset semicolons = CsvFormat.read(file("\uFEFFid;text;label\nr1;\"Rechnung; bitte\";billing\nr2;Paket, nicht da;shipping\n"),
+                OnError.FAIL).dataset();
+        assertThat(semicolons.schema().kind()).isEqualTo(Schema.Kind.TEXT);
+        assertThat(semicolons.examples()).extracting(Example::text).containsExactly("Rechnung; bitte", "Paket, nicht da");
+        Dataset tabs = CsvFormat.read(file("x1\tx2\tlabel\n1.5\t2\ta\n"), OnError.FAIL).dataset();
+        assertThat(tabs.examples().get(0).features()).containsExactly(1.5f, 2f);
+        assertThatThrownBy(() -> CsvFormat.read(file("x1;x2;label\n1,5;2;a\n"), OnError.FAIL)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("'1,5'").hasMessageContaining("decimal point, not a comma");
+        assertThat(CsvFormat.rows(file("text\nsemi;colons;inside\n")).get(1).cells()).containsExactly("semi;colons;inside");
+    }
+
+    @Test
     void wrongColumnCountNamesTheLine() throws Exception {
         Path f = file("x1,x2,label\n1,2,a\n1,2\n");
         assertThatThrownBy(() -> CsvFormat.read(f, OnError.FAIL)).isInstanceOf(DataFormatException.class)
