@@ -36,6 +36,11 @@ public final class CsvFormat {
             String[] cells = row.cells();
             if (cols[0] == null) {
                 cols[0] = Columns.of(cells, file);
+                List<String> unread = cols[0].unread();
+                if (!unread.isEmpty()) {
+                    collector.warn("columns " + String.join(", ", unread) + " of " + file + " are not read: a text file reads"
+                            + " 'id', 'text', 'label' and 'source'" + (cols[0].label < 0 ? "; name the label column 'label'" : ""));
+                }
                 return;
             }
             if (cells.length == 1 && cells[0].isEmpty()) {
@@ -191,6 +196,19 @@ public final class CsvFormat {
             return new Columns(header, id, label, source, text, f);
         }
 
+        /** A text file's columns that nothing reads (a text file reads id, text, label and source), or none. */
+        List<String> unread() {
+            List<String> out = new ArrayList<>();
+            if (text >= 0) {
+                for (int i = 0; i < names.length; i++) {
+                    if (i != id && i != label && i != source && i != text) {
+                        out.add("'" + names[i].trim() + "'");
+                    }
+                }
+            }
+            return out;
+        }
+
         int width() {
             return names.length;
         }
@@ -217,7 +235,7 @@ public final class CsvFormat {
                     // without a 'text' column the file is read as numbers, so say how to make it a text file.
                     c.bad(where, "column " + (features[i] + 1) + " ('" + names[features[i]].trim() + "') is '" + cell + "'",
                             word ? "a finite number; a file without a 'text' column is read as numeric features: name"
-                                    + " the text column 'text' for a text data set"
+                                    + " the column 'label' if it holds the labels, or 'text' if it is the text to classify"
                                     : cell.matches("[-+]?\\d*,\\d+") ? "a finite number written with a decimal point, not a comma"
                                     : "a finite number");
                     return null;

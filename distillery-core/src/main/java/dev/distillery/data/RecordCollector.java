@@ -12,6 +12,7 @@ final class RecordCollector {
     private final OnError onError;
     private final List<Example> examples = new ArrayList<>();
     private final List<String> reasons = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
     private int skipped;
 
     RecordCollector(String file, OnError onError) {
@@ -35,6 +36,11 @@ final class RecordCollector {
         }
     }
 
+    /** Something a reader of the file should know that is not a bad record (columns nothing reads). */
+    void warn(String warning) {
+        warnings.add(warning);
+    }
+
     List<Example> examples() {
         return examples;
     }
@@ -48,6 +54,6 @@ final class RecordCollector {
             String why = skipped > 0 ? "all " + skipped + " records were bad" : "the file holds no records";
             throw new DataFormatException(file, "empty data set: " + why, "at least one valid record");
         }
-        return new ReadResult(Dataset.infer(file, examples, denseShape), skipped, reasons);
+        return new ReadResult(Dataset.infer(file, examples, denseShape), skipped, reasons, warnings);
     }
 }

@@ -70,7 +70,13 @@ class CsvFormatTest {
         Path f = file("body,label\nwin a cruise,spam\n");
         assertThatThrownBy(() -> CsvFormat.read(f, OnError.FAIL)).isInstanceOf(DataFormatException.class)
                 .hasMessageContaining("data.csv:line 2").hasMessageContaining("column 1 ('body') is 'win a cruise'")
-                .hasMessageContaining("name the text column 'text'");
+                .hasMessageContaining("or 'text' if it is the text to classify");
+        assertThatThrownBy(() -> CsvFormat.read(file("x1,class\n1,c0\n"), OnError.FAIL))
+                .hasMessageContaining("column 2 ('class') is 'c0'").hasMessageContaining("name the column 'label' if it holds the labels");
+        // A text file's other columns are not read, and the reader says so (here, what was meant as the label).
+        ReadResult categories = CsvFormat.read(file("id,text,category\na,win a cruise,spam\n"), OnError.FAIL);
+        assertThat(categories.warnings()).singleElement().asString().contains("columns 'category'", "are not read",
+                "name the label column 'label'");
         // A value that is a number but not finite is not text: no hint about text columns.
         assertThatThrownBy(() -> CsvFormat.read(file("x1,label\nInfinity,a\n"), OnError.FAIL))
                 .hasMessageContaining("column 1 ('x1') is 'Infinity'").satisfies(e -> assertThat(e.getMessage()).doesNotContain("'text'"));
