@@ -242,6 +242,28 @@ class CurateStepsTest {
     }
 
     @Test
+    void longTextsAreToldByTheirFirstLookOrReadWhole() {
+        LanguageFilter f = new LanguageFilter(LanguageFilter.DEFAULT_CANDIDATES, List.of(), 1000);
+        Map<String, String> texts = Map.of(
+                "en", "The committee will publish its annual report on the state of the railways next week, with the passenger "
+                        + "figures of every regional line, the plans for the coming winter timetable and a long list of the "
+                        + "stations that are to be rebuilt over the next five years, beginning with the busiest of them.",
+                "de", "Der Ausschuss veröffentlicht nächste Woche seinen Jahresbericht über den Zustand der Eisenbahn, mit den "
+                        + "Fahrgastzahlen aller Regionallinien, den Plänen für den kommenden Winterfahrplan und einer langen "
+                        + "Liste der Bahnhöfe, die in den nächsten fünf Jahren umgebaut werden sollen, beginnend mit den größten.",
+                "fr", "Le comité publiera la semaine prochaine son rapport annuel sur l'état des chemins de fer, avec les chiffres "
+                        + "de fréquentation de toutes les lignes régionales, les projets pour le prochain horaire d'hiver et une "
+                        + "longue liste des gares qui seront reconstruites au cours des cinq prochaines années.",
+                "es", "El comité publicará la próxima semana su informe anual sobre el estado de los ferrocarriles, con las cifras "
+                        + "de pasajeros de todas las líneas regionales, los planes para el próximo horario de invierno y una larga "
+                        + "lista de las estaciones que se reconstruirán en los próximos cinco años, empezando por las más concurridas.");
+        texts.forEach((lang, text) -> {
+            assertThat(text.length()).isGreaterThan(LanguageFilter.FIRST_LOOK);
+            assertThat(f.detect(text)).as(lang).isEqualTo(lang);
+        });
+    }
+
+    @Test
     void streamingAFileInSmallChunksKeepsWhatTheInMemoryRunKeeps() throws Exception {
         Random rng = new Random(5);
         List<Doc> docs = new ArrayList<>();
