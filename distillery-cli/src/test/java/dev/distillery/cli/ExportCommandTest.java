@@ -92,6 +92,10 @@ class ExportCommandTest extends CliTestBase {
         Result export = run("export", train);
         assertThat(export.exitCode()).as(export.err() + export.out()).isZero();
         assertThat(export.out()).contains("argmax agreement 1.0000: passed");
+        // With --model auto (the default) the run records no model spec; its test split is still found and checked on.
+        Result auto = run("export", runIdOf(run("train", "--data", f.toString())));
+        assertThat(auto.exitCode()).as(auto.err() + auto.out()).isZero();
+        assertThat(auto.out()).contains("the test split of " + f, ": passed");
         JsonNode card = JSON.readTree(exportDirOf(export).resolve("featurizer.json").toFile());
         assertThat(Files.readString(exportDirOf(export).resolve("MODEL_CARD.md"))).contains("TF-IDF feature ids")
                 .containsPattern("chosen by cross-validation \\| (logistic|squared hinge) loss, C [0-9.]+ \\|")

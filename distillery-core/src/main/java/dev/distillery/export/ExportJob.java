@@ -184,7 +184,8 @@ public final class ExportJob {
             if (c.path("test").isTextual()) {
                 return load(c.get("test").asText());
             }
-            if (c.path("model").isObject() && c.path("data").isTextual()) { // a training run that cut its own test split
+            // a training run that cut its own test split: its model a spec, or none where --model auto chose it
+            if (c.path("data").isTextual() && (c.path("model").isObject() || c.path("model").isNull()) && c.has("testFraction")) {
                 Dataset test = new CompressJob(catalog, runs, TrainListener.NONE).dataOf(modelDir).test();
                 String data = c.get("data").asText();
                 return new ParityData("the test split of " + data + " (as run " + config.getParent().getFileName() + " cut it)",
