@@ -55,6 +55,9 @@ public final class Main implements Runnable {
         var err = cl.getErr();
         if (isBadInput(e)) {
             err.println(cl.getColorScheme().errorText("error: " + badInputMessage(e)));
+            if (e instanceof dev.distillery.data.BadRecordException && cl.getCommandSpec().findOption("--on-error") != null) {
+                err.println("  (to leave out bad records like this one and count them instead: --on-error skip)");
+            }
             return EXIT_BAD_INPUT;
         }
         String where = writeTrace(e);

@@ -128,6 +128,30 @@ class BadInputTest extends CliTestBase {
     }
 
     @Test
+    void aBadRecordSaysHowToSkipItAndEveryInputOfACommandFollowsItsPolicy() throws Exception {
+        Path gaps = Files.writeString(dir.resolve("gaps.csv"), "x1,x2,label\n1,2,a\n1,,b\n3,4,a\n");
+        Result train = run("train", "--data", gaps.toString());
+        assertThat(train.exitCode()).isEqualTo(2);
+        assertThat(train.err()).contains("gaps.csv:line 3", "column 2 ('x2') is ''", "--on-error skip");
+        Path quote = Files.writeString(dir.resolve("quote.csv"), "x1,label\n\"1,a\n");
+        Result broken = run("train", "--data", quote.toString());
+        assertThat(broken.exitCode()).isEqualTo(2);
+        assertThat(broken.err()).as("broken quoting is not a record to skip").contains("malformed CSV").doesNotContain("--on-error");
+
+        // curate's test file is read under the same policy as its input: named under fail, skipped and counted under skip
+        Path corpus = Files.writeString(dir.resolve("corpus.jsonl"), "{\"id\":\"a\",\"text\":\"a record long enough to keep, with some"
+                + " words in it\"}\n");
+        Path test = Files.writeString(dir.resolve("test.jsonl"), "{\"text\":\"another record\"}\n{\"text\": 7}\n");
+        Path out = dir.resolve("clean.jsonl");
+        Result strict = run("curate", corpus.toString(), "--out", out.toString(), "--test", test.toString());
+        assertThat(strict.exitCode()).isEqualTo(2);
+        assertThat(strict.err()).contains("test.jsonl:line 2", "--on-error skip");
+        Result lenient = run("curate", corpus.toString(), "--out", out.toString(), "--test", test.toString(), "--on-error", "skip");
+        assertThat(lenient.exitCode()).as(lenient.err()).isZero();
+        assertThat(lenient.out()).contains("skipped 1 bad records in " + test);
+    }
+
+    @Test
     void badInputLeavesNoRunAndDamagedRunsDoNotBreakTheStore() throws Exception {
         Path broken = dir.resolve("broken.jsonl");
         Files.writeString(broken, "{\"text\": oops}\n");

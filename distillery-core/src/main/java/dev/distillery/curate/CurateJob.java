@@ -40,7 +40,7 @@ public final class CurateJob {
     /** Curates {@code input} into {@code output}; with {@code pairsOut}, also writes the near-duplicate pairs found. */
     public Outcome run(Path input, Path output, CurateConfig config, OnError onError, Path pairsOut, List<String> args) {
         DocFiles.checkInput(input);
-        Curator curator = new Curator(config, test -> DocFiles.read(Path.of(test), OnError.FAIL).docs().stream().map(Doc::text).toList());
+        Curator curator = new Curator(config, testTexts(onError, log));
         Settings settings = new Settings(input.toString(), output.toString(), "embedded", null, onError.name(), config.steps());
         return new StageRunner(runs).run(Stage.<Settings, Outcome>named("curate", settings)
                 .reads(config.inputs(input))
@@ -48,6 +48,20 @@ public final class CurateJob {
                 .reports(CurateJob::results, CurateJob::summary)
                 .writes((run, o) -> pairsOut == null ? Map.of("data", output) : Map.of("data", output, "pairs", pairsOut)),
                 args);
+    }
+
+    /**
+     * The texts of a decontamination test file, read under the command's bad-record policy like its input: a bad record
+     * stops the run or, under skip, is left out and counted in {@code log}.
+     */
+    public static java.util.function.Function<String, List<String>> testTexts(OnError onError, Consumer<String> log) {
+        return test -> {
+            DocFiles.Read read = DocFiles.read(Path.of(test), onError);
+            if (read.skipped() > 0) {
+                log.accept("skipped " + read.skipped() + " bad records in " + test);
+            }
+            return read.docs().stream().map(Doc::text).toList();
+        };
     }
 
     private Outcome curate(Run run, Curator curator, Path input, Path output, OnError onError, Path pairsOut) {

@@ -3,6 +3,7 @@ package dev.distillery.curate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distillery.data.BadRecordException;
 import dev.distillery.data.CsvFormat;
 import dev.distillery.data.DataFormatException;
 import dev.distillery.data.OnError;
@@ -127,7 +128,7 @@ public final class DocFiles {
                         }
                         if (problem != null) {
                             if (onError == OnError.FAIL) {
-                                throw new DataFormatException(file + ":line " + p.lineNo(), problem, expected());
+                                throw new BadRecordException(file + ":line " + p.lineNo(), problem, expected());
                             }
                             bad[0]++;
                             continue;

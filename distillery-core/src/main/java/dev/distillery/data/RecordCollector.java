@@ -26,7 +26,7 @@ final class RecordCollector {
 
     /** Reports a bad record: throws under FAIL, counts it under SKIP. */
     void bad(String where, String problem, String expected) {
-        DataFormatException error = new DataFormatException(file + ":" + where, problem, expected);
+        DataFormatException error = new BadRecordException(file + ":" + where, problem, expected);
         if (onError == OnError.FAIL) {
             throw error;
         }

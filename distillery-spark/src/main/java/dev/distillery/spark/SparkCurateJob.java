@@ -3,7 +3,6 @@ package dev.distillery.spark;
 import dev.distillery.curate.CurateConfig;
 import dev.distillery.curate.CurateJob;
 import dev.distillery.curate.StepReport;
-import dev.distillery.curate.Doc;
 import dev.distillery.curate.DocFiles;
 import dev.distillery.data.DataFormatException;
 import dev.distillery.data.OnError;
@@ -65,7 +64,7 @@ public final class SparkCurateJob {
             JavaRDD<SparkCurator.SDoc> docs = SparkCurator.readJsonl(sc, input.toString(), onError, skipped);
             long in = docs.count();
             SparkCurator.Result r = SparkCurator.run(sc, docs, config,
-                    test -> DocFiles.read(Path.of(test), OnError.FAIL).docs().stream().map(Doc::text).toList());
+                    CurateJob.testTexts(onError, System.out::println));
             write(spark, r.kept(), output);
             return new Curated(run, r, in, skipped[0], table(r.funnel(), in, skipped[0]));
         } finally {

@@ -11,7 +11,7 @@ import dev.distillery.curate.NearDedup;
 import dev.distillery.curate.RecordStep;
 import dev.distillery.curate.Verdict;
 import dev.distillery.curate.DocFiles;
-import dev.distillery.data.DataFormatException;
+import dev.distillery.data.BadRecordException;
 import dev.distillery.data.OnError;
 import dev.distillery.data.Utf8Lines;
 import java.io.Serializable;
@@ -91,7 +91,7 @@ public final class SparkCurator {
         if (skipped[0] > 0 && onError == OnError.FAIL) {
             Line first = bad.min(new FirstLine());
             checked.unpersist(false);
-            throw new DataFormatException(path + ":line " + first.number(), first.problem(), DocFiles.EXPECTED);
+            throw new BadRecordException(path + ":line " + first.number(), first.problem(), DocFiles.EXPECTED);
         }
         // Record order does not matter to any step (duplicates keep the smallest id of their group), so no sort.
         return checked.filter(l -> l.doc() != null).map(Line::doc).persist(StorageLevel.MEMORY_AND_DISK());
