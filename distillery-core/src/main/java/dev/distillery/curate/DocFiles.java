@@ -83,13 +83,19 @@ public final class DocFiles {
      */
     public abstract static sealed class FileSource implements DocSource permits JsonlSource, CsvSource {
         final Path file;
+        /** The file's name, which names a record without an id: {@code name#line}. */
+        final String name;
         final OnError onError;
+        /** What a record of this file should look like, in its errors. */
+        private final String expected;
         private int skipped = -1;
         private long records;
 
-        FileSource(Path file, OnError onError) {
+        FileSource(Path file, OnError onError, String expected) {
             this.file = file;
+            this.name = file.getFileName().toString();
             this.onError = onError;
+            this.expected = expected;
         }
 
         /** Bad records skipped; known after the first read. */
@@ -101,9 +107,6 @@ public final class DocFiles {
         public long records() {
             return records;
         }
-
-        /** What a record of this file should look like, in its errors. */
-        abstract String expected();
 
         /** Hands over the file's records as parsed, in order, in chunks of at most {@code chunkSize}. */
         abstract void parse(int chunkSize, Consumer<List<Parsed>> chunks) throws IOException;
@@ -128,7 +131,7 @@ public final class DocFiles {
                         }
                         if (problem != null) {
                             if (onError == OnError.FAIL) {
-                                throw new BadRecordException(file + ":line " + p.lineNo(), problem, expected());
+                                throw new BadRecordException(file + ":line " + p.lineNo(), problem, expected);
                             }
                             bad[0]++;
                             continue;
@@ -152,16 +155,8 @@ public final class DocFiles {
 
     /** JSON Lines, each chunk of lines parsed in parallel. */
     public static final class JsonlSource extends FileSource {
-        private final String name;
-
         JsonlSource(Path file, OnError onError) {
-            super(file, onError);
-            this.name = file.getFileName().toString();
-        }
-
-        @Override
-        String expected() {
-            return EXPECTED;
+            super(file, onError, EXPECTED);
         }
 
         @Override
@@ -188,16 +183,8 @@ public final class DocFiles {
      * "id"), so the output, JSON Lines, keeps labels and the rest.
      */
     public static final class CsvSource extends FileSource {
-        private final String name;
-
         CsvSource(Path file, OnError onError) {
-            super(file, onError);
-            this.name = file.getFileName().toString();
-        }
-
-        @Override
-        String expected() {
-            return EXPECTED_CSV;
+            super(file, onError, EXPECTED_CSV);
         }
 
         @Override
