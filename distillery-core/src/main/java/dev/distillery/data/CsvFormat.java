@@ -39,7 +39,7 @@ public final class CsvFormat {
                 List<String> unread = cols[0].unread();
                 if (!unread.isEmpty()) {
                     collector.warn("columns " + String.join(", ", unread) + " of " + file + " are not read: a text file reads"
-                            + " 'id', 'text', 'label' and 'source'" + (cols[0].label < 0 ? "; name the label column 'label'" : ""));
+                            + " 'id', 'text', 'label' and 'source'");
                 }
                 return;
             }

@@ -175,8 +175,9 @@ public final class TrainJob {
         }
         if (read.dataset().labeledCount() == 0) {
             throw new DataFormatException(spec.data(), "none of its " + read.dataset().size() + " records has a label",
-                    "a \"label\" on the records to train on (IDX images: a labels file beside them, e.g. train-labels-idx1-ubyte"
-                            + " for train-images-idx3-ubyte); unlabeled records go to --unlabeled");
+                    "a \"label\" on the records to train on, by that name (a label under another name, such as 'category', is"
+                            + " not read); IDX images: a labels file beside them, e.g. train-labels-idx1-ubyte for"
+                            + " train-images-idx3-ubyte; unlabeled records go to --unlabeled");
         }
         int skipped = read.skipped();
         List<String> reasons = new ArrayList<>(read.skipReasons());
