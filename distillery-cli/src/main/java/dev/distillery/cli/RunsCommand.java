@@ -18,14 +18,35 @@ final class RunsCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "All runs, oldest first, with status and headline figure.")
+    @Command(name = "list", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Runs, oldest first, with status and headline figure.",
+            footer = {"", "Examples:", "  distillery runs list --last 10", "  distillery runs list --command \"data split\""})
     static final class ListRuns implements Callable<Integer> {
+        @picocli.CommandLine.Option(names = "--command", paramLabel = "NAME",
+                description = "Only runs of this command: train, distill, curate, \"data split\" (or data-split), ...")
+        String command;
+
+        @picocli.CommandLine.Option(names = "--last", paramLabel = "N", description = "Only the N most recent runs (of --command).")
+        Integer last;
+
         @Override
         public Integer call() {
             Context ctx = Context.fromEnvironment();
-            var runs = ctx.runs().list();
-            if (runs.isEmpty()) {
+            if (last != null && last < 1) {
+                throw new IllegalArgumentException("--last must be at least 1, got: " + last);
+            }
+            var all = ctx.runs().list();
+            if (all.isEmpty()) {
                 System.out.println("no runs yet in " + ctx.runs().root() + " (try: distillery quickstart)");
+                return 0;
+            }
+            String wanted = command == null ? null : command.trim().replace(' ', '-');
+            var runs = all.stream().filter(dir -> wanted == null || wanted.equals(dev.distillery.run.RunStore.commandOf(dir))).toList();
+            if (last != null && runs.size() > last) {
+                runs = runs.subList(runs.size() - last, runs.size());
+            }
+            if (runs.isEmpty()) {
+                System.out.println("no runs of '" + command + "' among the " + all.size() + " in " + ctx.runs().root());
                 return 0;
             }
             System.out.printf("%-36s %-10s %-11s %s%n", "run", "seed", "status", "result");
@@ -45,8 +66,16 @@ final class RunsCommand implements Runnable {
                 }
                 System.out.printf("%-36s %-10s %-11s %s%n", run.id(), seed, status.length() > 11 ? status.substring(0, 11) : status, result);
             }
+            if (runs.size() < all.size()) {
+                System.out.printf("(%d of %d runs)%n", runs.size(), all.size());
+            } else if (all.size() > LONG_LIST) {
+                System.out.printf("(%d runs; narrow the list with --last N or --command NAME)%n", all.size());
+            }
             return 0;
         }
+
+        /** A list longer than this ends with a hint at the filters. */
+        private static final int LONG_LIST = 40;
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "A run's summary, provenance and files.")

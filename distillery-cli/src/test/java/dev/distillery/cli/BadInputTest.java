@@ -169,6 +169,12 @@ class BadInputTest extends CliTestBase {
         Result list = run("runs", "list");
         assertThat(list.exitCode()).as(list.err()).isZero();
         assertThat(list.out()).contains("aaaaaa", "incomplete", "bbbbbb", "unreadable", "finished");
+        Result lastOne = run("runs", "list", "--last", "1");
+        assertThat(lastOne.out()).contains("finished", "(1 of 3 runs)").doesNotContain("aaaaaa", "bbbbbb"); // the newest
+        Result splits = run("runs", "list", "--command", "data split");
+        assertThat(splits.out()).contains("no runs of 'data split' among the 3");
+        Result trains = run("runs", "list", "--command", "train", "--last", "5");
+        assertThat(trains.out().lines().filter(l -> l.matches("\\d{8}-\\d{6}-train-.*"))).hasSize(3);
 
         Result resumeEmpty = run("resume", empty.getFileName().toString());
         assertThat(resumeEmpty.exitCode()).isEqualTo(2);

@@ -65,6 +65,17 @@ public final class RunStore {
         }
     }
 
+    /**
+     * The command a run directory's name records (the part between its date-time and its 6-character id, as
+     * {@link #create} names it: "train", "data-split"), or null for a name not made that way.
+     */
+    public static String commandOf(Path dir) {
+        java.util.regex.Matcher m = RUN_NAME.matcher(dir.getFileName().toString());
+        return m.matches() ? m.group(1) : null;
+    }
+
+    private static final java.util.regex.Pattern RUN_NAME = java.util.regex.Pattern.compile("\\d{8}-\\d{6}-(.+)-[0-9a-f]{6}");
+
     /** The run in {@code dir}, one of {@link #list()}, whatever state its files are in. */
     public Run at(Path dir) {
         return new Run(dir);

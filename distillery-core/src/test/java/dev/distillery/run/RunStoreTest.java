@@ -21,6 +21,9 @@ class RunStoreTest {
         a.start("train", List.of("--x"), 5, List.of());
         b.start("eval", List.of(), 0, List.of());
         assertThat(a.id()).matches("\\d{8}-\\d{6}-train-[0-9a-f]{6}");
+        assertThat(RunStore.commandOf(a.dir())).isEqualTo("train");
+        assertThat(RunStore.commandOf(store.create("data-split").dir())).isEqualTo("data-split");
+        assertThat(RunStore.commandOf(dir.resolve("not-a-run"))).isNull();
         assertThat(store.list()).hasSize(2);
         assertThat(store.open(a.id()).dir()).isEqualTo(a.dir());
         assertThat(store.open(a.id().substring(a.id().length() - 6)).dir()).isEqualTo(a.dir());
