@@ -49,7 +49,9 @@ final class RunsCommand implements Runnable {
                 System.out.println("no runs of '" + command + "' among the " + all.size() + " in " + ctx.runs().root());
                 return 0;
             }
-            System.out.printf("%-36s %-10s %-11s %s%n", "run", "seed", "status", "result");
+            // as wide as the longest id shown ("label-simulate" runs are wider than "train" runs)
+            String row = "%-" + runs.stream().mapToInt(d -> d.getFileName().toString().length()).max().orElse(36) + "s %-10s %-11s %s%n";
+            System.out.printf(row, "run", "seed", "status", "result");
             for (Path dir : runs) {
                 // One damaged run directory must not hide the others: each is read on its own, and read failures shown.
                 Run run = ctx.runs().at(dir);
@@ -64,7 +66,7 @@ final class RunsCommand implements Runnable {
                 } catch (RuntimeException e) {
                     result = "(results unreadable)";
                 }
-                System.out.printf("%-36s %-10s %-11s %s%n", run.id(), seed, status.length() > 11 ? status.substring(0, 11) : status, result);
+                System.out.printf(row, run.id(), seed, status.length() > 11 ? status.substring(0, 11) : status, result);
             }
             if (runs.size() < all.size()) {
                 System.out.printf("(%d of %d runs)%n", runs.size(), all.size());
