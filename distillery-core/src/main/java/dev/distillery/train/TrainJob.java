@@ -407,7 +407,7 @@ public final class TrainJob {
     }
 
     /** A model fitted by a solver in one go (LIBLINEAR, LIBSVM), not trained by gradient steps. */
-    static boolean isSolved(ModelSpec model) {
+    public static boolean isSolved(ModelSpec model) {
         return model instanceof dev.distillery.model.SvmSpec || model instanceof dev.distillery.model.LinearSpec;
     }
 
