@@ -17,9 +17,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * CSV with a header row (RFC 4180 quoting; separated by commas, or by semicolons or tabs where the header has no comma). Columns named {@code id}, {@code label} and
- * {@code source} are optional. A {@code text} column makes a text data set; otherwise every other
- * column is a numeric feature.
+ * CSV with a header row (RFC 4180 quoting; separated by commas, or by semicolons or tabs where the header has no
+ * comma). Columns named {@code id}, {@code label} and {@code source} are optional. A {@code text} column makes a text
+ * data set; otherwise every other column is a numeric feature.
  */
 public final class CsvFormat {
     private CsvFormat() {}
