@@ -60,9 +60,7 @@ final class RunsCommand implements Runnable {
                 String result = "";
                 try {
                     seed = run.provenance().getOrDefault("seed", "");
-                    Map<String, Object> r = run.results();
-                    Object acc = r.containsKey("test_accuracy") ? r.get("test_accuracy") : r.get("accuracy");
-                    result = acc instanceof Number n ? String.format("accuracy %.4f", n.doubleValue()) : "";
+                    result = headline(run.results());
                 } catch (RuntimeException e) {
                     result = "(results unreadable)";
                 }
@@ -74,6 +72,30 @@ final class RunsCommand implements Runnable {
                 System.out.printf("(%d runs; narrow the list with --last N or --command NAME)%n", all.size());
             }
             return 0;
+        }
+
+        /** A run's headline figure from its results: accuracy, or what a command that trains nothing did. */
+        static String headline(Map<String, Object> r) {
+            Object acc = r.containsKey("test_accuracy") ? r.get("test_accuracy") : r.get("accuracy");
+            if (acc instanceof Number n) {
+                return String.format("accuracy %.4f", n.doubleValue());
+            }
+            if (r.get("records_in") instanceof Number in && r.get("records_out") instanceof Number out) {
+                return String.format("kept %,d of %,d records", out.longValue(), in.longValue());
+            }
+            if (r.get("train_examples") instanceof Number train && r.get("test_examples") instanceof Number test) {
+                return String.format("train %,d / test %,d", train.longValue(), test.longValue());
+            }
+            if (r.get("argmax_agreement") instanceof Number agree && r.get("max_abs_diff") instanceof Number diff) {
+                return String.format("parity: argmax agreement %.4f, max |diff| %.2g", agree.doubleValue(), diff.doubleValue());
+            }
+            if (r.get("labels_to_target") instanceof Map<?, ?> labels && !labels.isEmpty()) {
+                StringBuilder sb = new StringBuilder("labels to target:");
+                labels.forEach((strategy, n) -> sb.append(' ').append(strategy).append(' ')
+                        .append(n instanceof Number k && k.intValue() >= 0 ? String.format("%,d", k.intValue()) : "not reached"));
+                return sb.toString();
+            }
+            return "";
         }
 
         /** A list longer than this ends with a hint at the filters. */

@@ -252,4 +252,19 @@ class CliTest extends CliTestBase {
         assertThat(inspect.exitCode()).as(inspect.err()).isZero();
         assertThat(inspect.out()).contains("4");
     }
+
+    @Test
+    void runsListGivesEachCommandsHeadline() {
+        assertThat(RunsCommand.ListRuns.headline(java.util.Map.of("test_accuracy", 0.91234))).isEqualTo("accuracy 0.9123");
+        assertThat(RunsCommand.ListRuns.headline(java.util.Map.of("records_in", 4231, "records_out", 3491)))
+                .isEqualTo("kept 3,491 of 4,231 records");
+        assertThat(RunsCommand.ListRuns.headline(java.util.Map.of("train_examples", 50000, "test_examples", 10000)))
+                .isEqualTo("train 50,000 / test 10,000");
+        java.util.Map<String, Object> labels = new java.util.LinkedHashMap<>();
+        labels.put("random", 2250);
+        labels.put("entropy", -1);
+        assertThat(RunsCommand.ListRuns.headline(java.util.Map.of("labels_to_target", labels)))
+                .isEqualTo("labels to target: random 2,250 entropy not reached");
+        assertThat(RunsCommand.ListRuns.headline(java.util.Map.of("anything", "else"))).isEmpty();
+    }
 }
