@@ -20,15 +20,11 @@ final class Printing {
                 data.validation() == null ? 0 : data.validation().size(), o.test().count()));
         row(out, "model", o.spec().model().describe(data.train().schema()));
         row(out, "parameters", String.format("%,d (%,.1f KiB on disk)", o.parameters(), o.bytesOnDisk() / 1024.0));
-        if (TrainJob.isSolved(o.spec().model())) { // fitted in one go: no epochs to count, no steps to time
-            row(out, "fit", String.format("by %s, %.1f s", o.spec().model() instanceof dev.distillery.model.SvmSpec ? "LIBSVM"
-                    : "LIBLINEAR", o.training().trainingSeconds()));
-        } else {
+        if (TrainJob.solverOf(o.spec().model()) == null) { // a solver fits in one go: no epochs to count, no steps to time
             row(out, "epochs (best)", String.format("%d (%d)%s", o.training().history().size(), o.training().bestEpoch(),
                     o.training().stoppedEarly() ? ", early stop" : ""));
-            row(out, "training speed", String.format("%,.0f examples/s, %.1f s", o.training().examplesPerSecond(),
-                    o.training().trainingSeconds()));
         }
+        row(out, "training", TrainJob.fitted(o.spec().model(), o.training()));
         row(out, "test accuracy", String.format("%.4f", o.test().accuracy()));
         row(out, "test macro-F1", String.format("%.4f", o.test().macroF1()));
         if (o.labeledRound() != null) {

@@ -407,8 +407,20 @@ public final class TrainJob {
     }
 
     /** A model fitted by a solver in one go (LIBLINEAR, LIBSVM), not trained by gradient steps. */
-    public static boolean isSolved(ModelSpec model) {
-        return model instanceof dev.distillery.model.SvmSpec || model instanceof dev.distillery.model.LinearSpec;
+    static boolean isSolved(ModelSpec model) {
+        return solverOf(model) != null;
+    }
+
+    /** The solver that fits {@code model} in one go, by name, or null for a model trained by gradient steps. */
+    public static String solverOf(ModelSpec model) {
+        return model instanceof dev.distillery.model.SvmSpec ? "LIBSVM" : model instanceof dev.distillery.model.LinearSpec ? "LIBLINEAR" : null;
+    }
+
+    /** How a run's model was fitted, for its summaries: the solver and its seconds, or epochs' seconds and speed. */
+    public static String fitted(ModelSpec model, TrainResult training) {
+        String solver = solverOf(model);
+        return solver != null ? String.format("by %s, %.1f s", solver, training.trainingSeconds())
+                : String.format("%,.0f examples/s, %.1f s", training.examplesPerSecond(), training.trainingSeconds());
     }
 
     /** The outcome of a solver's fit: the one-epoch training result and how its settings were chosen. */
@@ -617,7 +629,7 @@ public final class TrainJob {
         sb.append(String.format("| parameters | %,d (%,.1f KiB on disk) |%n", o.parameters(), o.bytesOnDisk() / 1024.0));
         sb.append(String.format("| epochs | %d run, best %d%s |%n", o.training().history().size(), o.training().bestEpoch(),
                 o.training().stoppedEarly() ? " (early stop)" : ""));
-        sb.append(String.format("| training | %.1f s, %,.0f examples/s |%n", o.training().trainingSeconds(), o.training().examplesPerSecond()));
+        sb.append("| training | ").append(fitted(o.spec().model(), o.training())).append(" |\n");
         sb.append(String.format("| **test accuracy** | **%.4f** |%n", o.test().accuracy()));
         sb.append(String.format("| test macro-F1 | %.4f |%n", o.test().macroF1()));
         if (o.labeledRound() != null) {
