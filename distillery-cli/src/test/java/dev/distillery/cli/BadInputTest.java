@@ -152,6 +152,18 @@ class BadInputTest extends CliTestBase {
     }
 
     @Test
+    void evaluatingOnTheDataAModelTrainedOnSaysItMeasuresMemory() throws Exception {
+        Path data = denseCsv("train.csv", 4, 40);
+        String model = trainedRun(data);
+        Result same = run("eval", "--model", model, "--data", data.toString());
+        assertThat(same.exitCode()).as(same.err()).isZero();
+        assertThat(same.out() + same.err()).contains("is the data the model was trained on", "partly measure memory");
+        Result other = run("eval", "--model", model, "--data", denseCsv("other.csv", 4, 10).toString());
+        assertThat(other.exitCode()).as(other.err()).isZero();
+        assertThat(other.out() + other.err()).doesNotContain("trained on");
+    }
+
+    @Test
     void badInputLeavesNoRunAndDamagedRunsDoNotBreakTheStore() throws Exception {
         Path broken = dir.resolve("broken.jsonl");
         Files.writeString(broken, "{\"text\": oops}\n");
