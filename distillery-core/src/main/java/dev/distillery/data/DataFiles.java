@@ -4,13 +4,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** Reads and writes any supported file by its name: {@code .jsonl}, {@code .csv}, IDX, or e-mail ({@link MailFormat}). */
+/**
+ * Reads and writes any supported file by its name: {@code .jsonl}, {@code .csv}, IDX, e-mail ({@link MailFormat}), or a
+ * directory of images ({@link ImageFolderFormat}).
+ */
 public final class DataFiles {
     private DataFiles() {}
 
     public static ReadResult read(Path file, OnError onError) {
         if (!Files.exists(file)) {
-            throw new DataFormatException(file.toString(), "file not found", "an existing .jsonl, .csv, IDX or e-mail file");
+            throw new DataFormatException(file.toString(), "file not found", "an existing .jsonl, .csv, IDX or e-mail file, or a directory of images or mail");
+        }
+        if (ImageFolderFormat.handles(file)) {
+            return ImageFolderFormat.read(file, onError);
         }
         if (MailFormat.handles(file)) {
             return MailFormat.read(file, onError);
@@ -26,7 +32,7 @@ public final class DataFiles {
             return IdxFormat.read(file, labelsFileFor(file), null);
         }
         throw new DataFormatException(file.toString(), "unknown file type",
-                "a name ending in .jsonl, .csv, .eml or .mbox, an IDX name such as train-images-idx3-ubyte[.gz], or a directory of mail");
+                "a name ending in .jsonl, .csv, .eml or .mbox, an IDX name such as train-images-idx3-ubyte[.gz], or a directory of images or mail");
     }
 
     static boolean isIdx(String name) {

@@ -1,0 +1,192 @@
+package dev.distillery.data;
+
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * A directory of image files (PNG, JPEG, GIF, BMP, decoded by the JDK's ImageIO), labeled by the subdirectory each is in
+ * ({@code photos/ok/a.png}, {@code photos/scratch/b.jpg}); images directly in the directory are unlabeled. Each becomes
+ * a (channels, height, width) example of pixels in 0..1, as IDX images are read: one channel when every image is gray,
+ * else three (red, green, blue). Images must share one size for a network; those of another size than the most common
+ * one are scaled to it, and a common size of more than {@link #MAX_PIXELS} pixels is scaled down, keeping its aspect,
+ * since a CNN's cost grows with its pixels (each counted in a warning). An image that does not decode is a bad record
+ * named by its path.
+ */
+public final class ImageFolderFormat {
+    /** Largest height x width read as is: 64 x 64, sixteen times Fashion-MNIST's pixels. */
+    static final int MAX_PIXELS = 64 * 64;
+    private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "gif", "bmp");
+
+    private ImageFolderFormat() {}
+
+    /** Whether {@code path} is a directory with image files in it or in its subdirectories. */
+    static boolean handles(Path path) {
+        if (!Files.isDirectory(path)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.walk(path, 2)) {
+            return files.anyMatch(ImageFolderFormat::isImage);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + path, e);
+        }
+    }
+
+    private static boolean isImage(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        int dot = name.lastIndexOf('.');
+        return dot > 0 && EXTENSIONS.contains(name.substring(dot + 1)) && Files.isRegularFile(file);
+    }
+
+    public static ReadResult read(Path dir, OnError onError) {
+        RecordCollector collector = new RecordCollector(dir.toString(), onError);
+        List<Decoded> images = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(dir, 2)) {
+            for (Path file : files.filter(ImageFolderFormat::isImage).sorted().toList()) {
+                Path relative = dir.relativize(file);
+                String label = relative.getNameCount() == 2 ? relative.getName(0).toString() : null;
+                BufferedImage image;
+                try {
+                    image = javax.imageio.ImageIO.read(file.toFile());
+                } catch (IOException | RuntimeException e) {
+                    image = null;
+                }
+                if (image == null) {
+                    collector.bad(relative.toString(), "not a readable image", "a PNG, JPEG, GIF or BMP file");
+                    continue;
+                }
+                images.add(new Decoded(relative.toString().replace('\\', '/'), label, image));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + dir, e);
+        }
+        if (images.isEmpty()) {
+            return collector.finish(null); // names what was wrong: no records, or all bad
+        }
+        Target size = Target.of(images);
+        boolean gray = images.stream().allMatch(d -> isGray(d.image()));
+        int channels = gray ? 1 : 3;
+        int resized = 0;
+        for (Decoded d : images) {
+            BufferedImage image = d.image();
+            if (image.getWidth() != size.width() || image.getHeight() != size.height()) {
+                image = scaled(image, size.width(), size.height(), gray);
+                resized++;
+            }
+            collector.add(Example.denseOwned(d.id(), pixels(image, channels), d.label(), dir.getFileName().toString()));
+        }
+        if (resized > 0) {
+            collector.warn(String.format("%s: %,d of %,d images scaled to %dx%d pixels (%s)", dir, resized, images.size(),
+                    size.width(), size.height(), size.scaledDown() ? "the most common size, " + size.common()
+                            + ", scaled down to at most " + MAX_PIXELS + " pixels" : "the most common size"));
+        }
+        return collector.finish(List.of((long) channels, (long) size.height(), (long) size.width()));
+    }
+
+    private record Decoded(String id, String label, BufferedImage image) {}
+
+    /**
+     * The size every image is read at: the most common size (the first in path order on a tie), scaled down to at most
+     * {@link #MAX_PIXELS} pixels keeping its aspect.
+     */
+    private record Target(int width, int height, String common, boolean scaledDown) {
+        static Target of(List<Decoded> images) {
+            Map<String, Integer> counts = new HashMap<>();
+            String common = null;
+            for (Decoded d : images) {
+                String key = d.image().getWidth() + "x" + d.image().getHeight();
+                int n = counts.merge(key, 1, Integer::sum);
+                if (common == null || n > counts.get(common)) {
+                    common = key;
+                }
+            }
+            int width = Integer.parseInt(common.substring(0, common.indexOf('x')));
+            int height = Integer.parseInt(common.substring(common.indexOf('x') + 1));
+            double scale = Math.min(1, Math.sqrt(MAX_PIXELS / ((double) width * height)));
+            return new Target(Math.max(1, (int) Math.floor(width * scale)), Math.max(1, (int) Math.floor(height * scale)), common,
+                    scale < 1);
+        }
+    }
+
+    private static boolean isGray(BufferedImage image) {
+        if (image.getColorModel().getNumColorComponents() == 1) {
+            return true;
+        }
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int rgb = image.getRGB(x, y);
+                int r = (rgb >> 16) & 0xff;
+                int g = (rgb >> 8) & 0xff;
+                int b = rgb & 0xff;
+                if (r != g || g != b) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@code image} drawn at {@code width} x {@code height} with bilinear interpolation, gray into gray (drawing a gray
+     * image into an RGB one goes through the JDK's linear gray color space and brightens it).
+     */
+    private static BufferedImage scaled(BufferedImage image, int width, int height, boolean gray) {
+        BufferedImage source = gray && image.getType() != BufferedImage.TYPE_BYTE_GRAY ? grayCopy(image) : image;
+        BufferedImage out = new BufferedImage(width, height, gray ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = out.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(source, 0, 0, width, height, null);
+        g.dispose();
+        return out;
+    }
+
+    /** A gray image's 8-bit values as a TYPE_BYTE_GRAY image, sample by sample. */
+    private static BufferedImage grayCopy(BufferedImage image) {
+        BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                out.getRaster().setSample(x, y, 0, Math.round(grayValue(image, x, y) * 255));
+            }
+        }
+        return out;
+    }
+
+    /** A gray image's value at (x, y) in 0..1: its own sample where it has one channel (8 or 16 bits), else red. */
+    private static float grayValue(BufferedImage image, int x, int y) {
+        if (image.getColorModel().getNumColorComponents() == 1) {
+            int bits = image.getColorModel().getComponentSize(0);
+            return image.getRaster().getSample(x, y, 0) / (float) ((1 << bits) - 1);
+        }
+        return ((image.getRGB(x, y) >> 16) & 0xff) / 255f;
+    }
+
+    /** Channel-major pixels in 0..1: one gray plane, or red, green and blue planes. */
+    private static float[] pixels(BufferedImage image, int channels) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        float[] out = new float[channels * w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                if (channels == 1) {
+                    out[y * w + x] = grayValue(image, x, y);
+                    continue;
+                }
+                int rgb = image.getRGB(x, y);
+                for (int c = 0; c < 3; c++) {
+                    out[c * w * h + y * w + x] = ((rgb >> (16 - 8 * c)) & 0xff) / 255f;
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.distillery.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageFolderFormatTest {
+    @TempDir
+    Path dir;
+
+    /** A gray image whose pixel (x, y) is {@code base + x}. */
+    private Path gray(String relative, int width, int height, int base, String format) throws Exception {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.getRaster().setSample(x, y, 0, base + x);
+            }
+        }
+        Path file = dir.resolve(relative);
+        Files.createDirectories(file.getParent());
+        ImageIO.write(image, format, file.toFile());
+        return file;
+    }
+
+    @Test
+    void subdirectoriesNameTheLabelsAndGrayPixelsKeepTheirValues() throws Exception {
+        gray("ok/a.png", 8, 6, 200, "png");
+        gray("ok/b.bmp", 8, 6, 100, "bmp");
+        gray("scratch/c.png", 8, 6, 0, "png");
+        gray("scratch/big.png", 16, 12, 0, "png"); // another size: scaled to the common 8x6
+        gray("unsorted.png", 8, 6, 50, "png"); // in the directory itself: unlabeled
+        Files.writeString(dir.resolve("ok/notes.txt"), "not an image, not read");
+
+        ReadResult r = DataFiles.read(dir, OnError.FAIL);
+        Dataset d = r.dataset();
+        assertThat(d.schema().kind()).isEqualTo(Schema.Kind.DENSE);
+        assertThat(d.schema().featureShape()).containsExactly(1L, 6L, 8L);
+        assertThat(d.schema().labels()).containsExactly("ok", "scratch");
+        assertThat(d.examples()).extracting(Example::id)
+                .containsExactly("ok/a.png", "ok/b.bmp", "scratch/big.png", "scratch/c.png", "unsorted.png");
+        assertThat(d.examples().get(4).hasLabel()).isFalse();
+        float[] a = d.examples().get(0).features();
+        assertThat(a[0]).isEqualTo(200 / 255f);
+        assertThat(a[7]).isEqualTo(207 / 255f);
+        assertThat(d.examples().get(1).features()[3]).isEqualTo(103 / 255f);
+        assertThat(r.warnings()).singleElement().asString().contains("1 of 5 images scaled to 8x6", "the most common size");
+    }
+
+    @Test
+    void colorMakesThreeChannelsLargeImagesAreScaledDownAndBrokenFilesAreNamed() throws Exception {
+        BufferedImage color = new BufferedImage(100, 100, BufferedImage.TYPE_INT_RGB);
+        color.setRGB(0, 0, 0xff8000);
+        Files.createDirectories(dir.resolve("red"));
+        ImageIO.write(color, "png", dir.resolve("red/x.png").toFile());
+        gray("gray/y.png", 100, 100, 0, "png");
+        Files.writeString(dir.resolve("gray/broken.png"), "not a PNG");
+
+        assertThatThrownBy(() -> DataFiles.read(dir, OnError.FAIL)).isInstanceOf(BadRecordException.class)
+                .hasMessageContaining("gray/broken.png").hasMessageContaining("not a readable image");
+        ReadResult r = DataFiles.read(dir, OnError.SKIP);
+        assertThat(r.skipped()).isEqualTo(1);
+        assertThat(r.dataset().schema().featureShape()).containsExactly(3L, 64L, 64L);
+        assertThat(r.warnings()).singleElement().asString().contains("scaled down to at most 4096 pixels", "100x100");
+        // the orange corner survives scaling in its channels' order: red high, green half, blue none
+        float[] x = r.dataset().examples().stream().filter(e -> e.id().equals("red/x.png")).findFirst().orElseThrow().features();
+        int plane = 64 * 64;
+        assertThat(x[0]).isGreaterThan(x[plane]).isGreaterThan(0.3f);
+        assertThat(x[2 * plane]).isEqualTo(0f);
+    }
+
+    @Test
+    void aDirectoryWithoutImagesIsStillReadAsMail() throws Exception {
+        Files.createDirectories(dir.resolve("spam"));
+        Files.writeString(dir.resolve("spam/1.eml"), "Subject: win\n\nfree money\n");
+        assertThat(DataFiles.read(dir, OnError.FAIL).dataset().schema().kind()).isEqualTo(Schema.Kind.TEXT);
+        assertThat(List.of(ImageFolderFormat.handles(dir))).containsExactly(false);
+    }
+}
