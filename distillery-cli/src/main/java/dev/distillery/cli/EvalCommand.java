@@ -29,6 +29,10 @@ final class EvalCommand implements Callable<Integer> {
         if (o.skipped() > 0) {
             System.out.println("skipped " + o.skipped() + " bad records");
         }
+        String memory = dev.distillery.train.TrainedOn.warning(ctx.catalog(), ctx.runs(), modelDir, data);
+        if (memory != null) {
+            System.out.println(memory);
+        }
         System.out.println(o.evaluation().report());
         SpeedReport speed = o.speed();
         System.out.printf("parameters %,d, %,.1f KiB on disk; latency p50 %.2f ms, p99 %.2f ms; throughput %,.0f examples/s (batch %d)%n",

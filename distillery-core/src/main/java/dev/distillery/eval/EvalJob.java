@@ -50,7 +50,6 @@ public final class EvalJob {
                 throw new IllegalArgumentException(dataRef + " has no labeled examples to evaluate on");
             }
             int unlabeled = read.dataset().size() - labeled.size();
-            warnIfTrainedOn(modelDir, dataRef, labeled);
             return new StageRunner(runs).run(Stage.<Settings, Outcome>named("eval", new Settings(modelDir.toString(), dataRef, onError.name()))
                     .reads(catalog.inputFiles(dataRef, log))
                     .does(run -> {
@@ -60,47 +59,6 @@ public final class EvalJob {
                         return new Outcome(run, modelDir, dataRef, eval, speed, read.skipped(), unlabeled);
                     })
                     .reports(EvalJob::results, EvalJob::summary), args);
-        }
-    }
-
-    /**
-     * Warns when {@code dataRef} is the very data the model's training run read: the examples of its training part
-     * score as memory, not as generalization. Checked only for that file (or data set), the common slip, since finding a
-     * run's training part means reading and splitting its data again.
-     */
-    private void warnIfTrainedOn(Path modelDir, String dataRef, Dataset evaluated) {
-        Path config = modelDir.toAbsolutePath().getParent() == null ? null : modelDir.toAbsolutePath().getParent().resolve(Run.CONFIG);
-        if (config == null || !java.nio.file.Files.isRegularFile(config)) {
-            return;
-        }
-        try {
-            com.fasterxml.jackson.databind.JsonNode c = new com.fasterxml.jackson.databind.ObjectMapper().readTree(config.toFile());
-            String trainedOn = c.path("data").isTextual() && c.has("testFraction") ? c.get("data").asText() : null;
-            if (trainedOn == null || !sameData(trainedOn, dataRef)) {
-                return;
-            }
-            Dataset train = new dev.distillery.compress.CompressJob(catalog, runs, dev.distillery.train.TrainListener.NONE)
-                    .dataOf(modelDir).train();
-            int seen = dev.distillery.curate.DuplicateGroups.testExamplesDuplicatedInTraining(train, evaluated);
-            if (seen > 0) {
-                log.accept(String.format("warning: %s is the data the model was trained on: %,d of the %,d examples scored"
-                        + " (or a near duplicate) were in its training part, so these figures partly measure memory; evaluate"
-                        + " on its test part or other data (distillery data split FILE writes both parts)", dataRef, seen,
-                        evaluated.size()));
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // the training run's record or data cannot be read again: nothing to compare with, and nothing to warn about
-        }
-    }
-
-    private static boolean sameData(String a, String b) {
-        if (a.equals(b)) {
-            return true;
-        }
-        try {
-            return java.nio.file.Files.isSameFile(Path.of(a), Path.of(b));
-        } catch (java.io.IOException | RuntimeException e) {
-            return false; // a known data set's name, or a file gone
         }
     }
 
