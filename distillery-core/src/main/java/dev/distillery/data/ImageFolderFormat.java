@@ -7,7 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,66 +48,84 @@ public final class ImageFolderFormat {
         return dot > 0 && EXTENSIONS.contains(name.substring(dot + 1)) && Files.isRegularFile(file);
     }
 
+    /**
+     * Reads the images in two passes, each decoding one image at a time: the first checks that each decodes and learns
+     * their sizes and whether all are gray, the second reads each at the chosen size. A folder of photos held decoded
+     * at once would not fit in memory (10,000 of 640x480 are 12 GB as images).
+     */
     public static ReadResult read(Path dir, OnError onError) {
         RecordCollector collector = new RecordCollector(dir.toString(), onError);
-        List<Decoded> images = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(dir, 2)) {
-            for (Path file : files.filter(ImageFolderFormat::isImage).sorted().toList()) {
-                Path relative = dir.relativize(file);
-                String label = relative.getNameCount() == 2 ? relative.getName(0).toString() : null;
-                BufferedImage image;
-                try {
-                    image = javax.imageio.ImageIO.read(file.toFile());
-                } catch (IOException | RuntimeException e) {
-                    image = null;
-                }
-                if (image == null) {
-                    collector.bad(relative.toString(), "not a readable image", "a PNG, JPEG, GIF or BMP file");
-                    continue;
-                }
-                images.add(new Decoded(relative.toString().replace('\\', '/'), label, image));
+        List<Found> found = new ArrayList<>();
+        Map<String, Integer> sizes = new LinkedHashMap<>(); // in path order: the first seen wins a tie
+        boolean gray = true;
+        for (Path file : imageFiles(dir)) {
+            String id = dir.relativize(file).toString().replace('\\', '/');
+            BufferedImage image = decode(file);
+            if (image == null) {
+                collector.bad(id, "not a readable image", "a PNG, JPEG, GIF or BMP file");
+                continue;
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read " + dir, e);
+            Path relative = dir.relativize(file);
+            found.add(new Found(file, id, relative.getNameCount() == 2 ? relative.getName(0).toString() : null));
+            sizes.merge(image.getWidth() + "x" + image.getHeight(), 1, Integer::sum);
+            gray = gray && isGray(image);
         }
-        if (images.isEmpty()) {
+        if (found.isEmpty()) {
             return collector.finish(null); // names what was wrong: no records, or all bad
         }
-        Target size = Target.of(images);
-        boolean gray = images.stream().allMatch(d -> isGray(d.image()));
+        Target size = Target.of(sizes);
         int channels = gray ? 1 : 3;
         int resized = 0;
-        for (Decoded d : images) {
-            BufferedImage image = d.image();
+        for (Found f : found) {
+            BufferedImage image = decode(f.file());
+            if (image == null) { // decoded in the first pass: the file changed in between
+                throw new UncheckedIOException(new IOException(f.file() + " changed while it was being read"));
+            }
             if (image.getWidth() != size.width() || image.getHeight() != size.height()) {
                 image = scaled(image, size.width(), size.height(), gray);
                 resized++;
             }
-            collector.add(Example.denseOwned(d.id(), pixels(image, channels), d.label(), dir.getFileName().toString()));
+            collector.add(Example.denseOwned(f.id(), pixels(image, channels), f.label(), dir.getFileName().toString()));
         }
         if (resized > 0) {
-            collector.warn(String.format("%s: %,d of %,d images scaled to %dx%d pixels (%s)", dir, resized, images.size(),
+            collector.warn(String.format("%s: %,d of %,d images scaled to %dx%d pixels (%s)", dir, resized, found.size(),
                     size.width(), size.height(), size.scaledDown() ? "the most common size, " + size.common()
                             + ", scaled down to at most " + MAX_PIXELS + " pixels" : "the most common size"));
         }
         return collector.finish(List.of((long) channels, (long) size.height(), (long) size.width()));
     }
 
-    private record Decoded(String id, String label, BufferedImage image) {}
+    /** An image file that decoded, its id (the path under the directory) and its label (its subdirectory), or none. */
+    private record Found(Path file, String id, String label) {}
+
+    private static List<Path> imageFiles(Path dir) {
+        try (Stream<Path> files = Files.walk(dir, 2)) {
+            return files.filter(ImageFolderFormat::isImage).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + dir, e);
+        }
+    }
+
+    /** The decoded image, or null where ImageIO cannot read the file. */
+    private static BufferedImage decode(Path file) {
+        try {
+            return javax.imageio.ImageIO.read(file.toFile());
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
 
     /**
      * The size every image is read at: the most common size (the first in path order on a tie), scaled down to at most
      * {@link #MAX_PIXELS} pixels keeping its aspect.
      */
     private record Target(int width, int height, String common, boolean scaledDown) {
-        static Target of(List<Decoded> images) {
-            Map<String, Integer> counts = new HashMap<>();
+        /** From the count of images of each size ("WxH"), in the order the sizes were first seen. */
+        static Target of(Map<String, Integer> sizes) {
             String common = null;
-            for (Decoded d : images) {
-                String key = d.image().getWidth() + "x" + d.image().getHeight();
-                int n = counts.merge(key, 1, Integer::sum);
-                if (common == null || n > counts.get(common)) {
-                    common = key;
+            for (Map.Entry<String, Integer> e : sizes.entrySet()) {
+                if (common == null || e.getValue() > sizes.get(common)) {
+                    common = e.getKey();
                 }
             }
             int width = Integer.parseInt(common.substring(0, common.indexOf('x')));
