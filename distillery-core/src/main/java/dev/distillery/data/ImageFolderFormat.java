@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * named by its path.
  */
 public final class ImageFolderFormat {
-    /** Largest height x width read as is: 64 x 64, sixteen times Fashion-MNIST's pixels. */
+    /** Largest height x width read as is: 64 x 64, about five times Fashion-MNIST's 28 x 28. */
     static final int MAX_PIXELS = 64 * 64;
     private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "gif", "bmp");
 
