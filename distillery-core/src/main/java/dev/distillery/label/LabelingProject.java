@@ -229,8 +229,9 @@ public final class LabelingProject {
                 data.put("text", e.text());
                 csv.append(csvCell(e.text()));
             } else {
-                String png = "images/" + e.id().replaceAll("[^A-Za-z0-9._-]", "_") + ".png";
-                if (writeImage(e, dir.resolve(png))) {
+                Path original = originalImage(e);
+                String png = original != null ? original.toString() : "images/" + e.id().replaceAll("[^A-Za-z0-9._-]", "_") + ".png";
+                if (original != null || writeImage(e, dir.resolve(png))) {
                     csv.append(csvCell(png));
                 }
                 row.put("image", png);
@@ -264,6 +265,23 @@ public final class LabelingProject {
                     .append("\"/>\n");
         }
         return sb.append("  </Choices>\n</View>\n").toString();
+    }
+
+    /**
+     * The image file {@code e} was read from, when the pool is a directory of images (its id is the file's path in it):
+     * annotators should see the photo itself, not pixels drawn again (which only square gray images could be).
+     */
+    private Path originalImage(Example e) {
+        if (config.pool() == null) {
+            return null;
+        }
+        try {
+            Path pool = Path.of(config.pool());
+            Path file = pool.resolve(e.id()).normalize();
+            return Files.isDirectory(pool) && file.startsWith(pool.normalize()) && Files.isRegularFile(file) ? file.toAbsolutePath() : null;
+        } catch (RuntimeException ex) {
+            return null; // the pool is a known data set's name, or the id is no path
+        }
     }
 
     /** Writes {@code e} as a PNG at {@code png}; false where it is not a square grayscale image (annotators see the JSONL). */

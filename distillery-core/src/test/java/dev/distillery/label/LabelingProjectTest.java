@@ -123,6 +123,26 @@ class LabelingProjectTest {
     }
 
     @Test
+    void aPoolOfPhotosIsAnnotatedOnThePhotosThemselves() throws Exception {
+        Path photos = Files.createDirectories(dir.resolve("photos"));
+        for (int i = 0; i < 4; i++) {
+            java.awt.image.BufferedImage color = new java.awt.image.BufferedImage(12, 8, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            color.setRGB(i, 0, 0x3366cc);
+            javax.imageio.ImageIO.write(color, "png", photos.resolve("p" + i + ".png").toFile());
+        }
+        Dataset pool = dev.distillery.data.DataFiles.read(photos, dev.distillery.data.OnError.FAIL).dataset();
+        LabelingProject project = LabelingProject.openOrCreate(dir.resolve("project"), photos.toString(), List.of("ok", "scratch"));
+        LabelingProject.Batch batch = project.next(pool, 2, Strategy.MARGIN, null, TRAIN, null);
+        // color, not square: the pixels could not be drawn again, and the annotator is shown the file itself
+        List<dev.distillery.data.CsvFormat.Row> rows = dev.distillery.data.CsvFormat.rows(batch.csv());
+        assertThat(rows.get(0).cells()).containsExactly("id", "label", "image");
+        for (var row : rows.subList(1, rows.size())) {
+            assertThat(Path.of(row.cells()[2])).isEqualTo(photos.resolve(row.cells()[0]).toAbsolutePath()).exists();
+        }
+        assertThat(dir.resolve("project/images")).doesNotExist();
+    }
+
+    @Test
     void csvAndJsonlAnswersImportAndAWrongLabelNamesTheLine() throws Exception {
         LabelingProject project = LabelingProject.openOrCreate(dir, "pool.jsonl", List.of("ham", "spam"));
         Path csv = dir.resolve("answers.csv");
