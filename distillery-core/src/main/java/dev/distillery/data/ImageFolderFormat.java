@@ -188,20 +188,55 @@ public final class ImageFolderFormat {
         return ((image.getRGB(x, y) >> 16) & 0xff) / 255f;
     }
 
-    /** Channel-major pixels in 0..1: one gray plane, or red, green and blue planes. */
+    /**
+     * An image as a model of input {@code shape} (channels, height, width) reads it, as this format reads a folder:
+     * scaled to its size, pixels in 0..1; a color image given to a one-channel model is read as its luminance (ITU-R
+     * BT.601 weights), a gray one given to a three-channel model as three equal planes. {@code distillery serve} reads
+     * images sent to it this way.
+     */
+    public static float[] asModelInput(BufferedImage image, List<Long> shape) {
+        if (shape.size() != 3 || (shape.get(0) != 1 && shape.get(0) != 3)) {
+            throw new IllegalArgumentException("the model does not read images: its input is shaped " + shape
+                    + ", not (1 or 3 channels, height, width)");
+        }
+        int channels = Math.toIntExact(shape.get(0));
+        int height = Math.toIntExact(shape.get(1));
+        int width = Math.toIntExact(shape.get(2));
+        boolean gray = isGray(image);
+        if (image.getWidth() != width || image.getHeight() != height) {
+            image = scaled(image, width, height, gray);
+        }
+        return pixels(image, channels);
+    }
+
+    /**
+     * Channel-major pixels in 0..1 in {@code channels} planes: a gray image's own values (in every plane), else red, green
+     * and blue, or for one plane their luminance.
+     */
     private static float[] pixels(BufferedImage image, int channels) {
         int w = image.getWidth();
         int h = image.getHeight();
+        boolean gray = isGray(image);
         float[] out = new float[channels * w * h];
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                if (channels == 1) {
-                    out[y * w + x] = grayValue(image, x, y);
+                if (gray) {
+                    float v = grayValue(image, x, y);
+                    for (int c = 0; c < channels; c++) {
+                        out[c * w * h + y * w + x] = v;
+                    }
                     continue;
                 }
                 int rgb = image.getRGB(x, y);
-                for (int c = 0; c < 3; c++) {
-                    out[c * w * h + y * w + x] = ((rgb >> (16 - 8 * c)) & 0xff) / 255f;
+                float r = ((rgb >> 16) & 0xff) / 255f;
+                float g = ((rgb >> 8) & 0xff) / 255f;
+                float b = (rgb & 0xff) / 255f;
+                if (channels == 1) {
+                    out[y * w + x] = 0.299f * r + 0.587f * g + 0.114f * b;
+                } else {
+                    out[y * w + x] = r;
+                    out[w * h + y * w + x] = g;
+                    out[2 * w * h + y * w + x] = b;
                 }
             }
         }

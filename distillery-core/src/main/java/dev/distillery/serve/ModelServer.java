@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <ul>
  *   <li>{@code POST /v1/models/{name}/predict} (or {@code .../versions/{version}/predict}) with
- *       {@code {"instances": [{"features": [...]}, {"text": "..."}]}} answers {@code {"model", "version", "predictions":
+ *       {@code {"instances": [{"features": [...]}, {"text": "..."}, {"image": "<base64 image file>"}]}} answers {@code {"model", "version", "predictions":
  *       [{"label", "probabilities": {label: p}}]}};
  *   <li>{@code GET /v1/models}, {@code GET /health}, {@code GET /metrics} (Prometheus text).
  * </ul>
@@ -255,9 +255,12 @@ public final class ModelServer implements AutoCloseable {
                     throw new ApiError(400, where + "expected {\"text\": \"...\"} (this model reads text)");
                 }
                 out.add(Example.text("instance-" + i, inst.get("text").asText(), null, "request"));
+            } else if (inst.path("image").isTextual()) {
+                out.add(Example.dense("instance-" + i, image(inst.get("image").asText(), schema, where), null, "request"));
             } else {
                 if (!inst.path("features").isArray()) {
-                    throw new ApiError(400, where + "expected {\"features\": [...]} with " + InputCheck.describe(schema));
+                    throw new ApiError(400, where + "expected {\"features\": [...]} with " + InputCheck.describe(schema)
+                            + (schema.featureShape().size() == 3 ? ", or {\"image\": \"<base64 PNG, JPEG, GIF or BMP>\"}" : ""));
                 }
                 out.add(Example.dense("instance-" + i, features(inst.get("features"), schema, where), null, "request"));
             }
@@ -281,6 +284,32 @@ public final class ModelServer implements AutoCloseable {
             f[k] = values.get(k);
         }
         return f;
+    }
+
+    /**
+     * An image file's bytes, base64-encoded, as a model of {@code schema} reads it ({@link
+     * dev.distillery.data.ImageFolderFormat#asModelInput}: scaled to the model's size); else a 400 that begins with
+     * {@code where}.
+     */
+    static float[] image(String base64, Schema schema, String where) {
+        if (schema.featureShape().size() != 3) {
+            throw new ApiError(400, where + "this model does not read images; expected {\"features\": [...]} with "
+                    + InputCheck.describe(schema));
+        }
+        java.awt.image.BufferedImage decoded;
+        try {
+            decoded = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(java.util.Base64.getMimeDecoder().decode(base64)));
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            decoded = null;
+        }
+        if (decoded == null) {
+            throw new ApiError(400, where + "\"image\" is not a base64-encoded PNG, JPEG, GIF or BMP file");
+        }
+        try {
+            return dev.distillery.data.ImageFolderFormat.asModelInput(decoded, schema.featureShape());
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, where + e.getMessage());
+        }
     }
 
     /** Numbers of a possibly nested array (an image as rows of pixels), row-major. */

@@ -155,6 +155,44 @@ class ModelServerTest {
     }
 
     @Test
+    void anImageFileSentAsBase64PredictsAsItsPixelsDo() throws Exception {
+        Dataset bars = TestData.bars(3, 4);
+        Classifier c = Classifier.create(dev.distillery.model.CnnSpec.DEFAULT.withWidth(4), bars.schema());
+        c.block().initialize(c.model().getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, c.featurizer().inputShape(2));
+        ServeMetrics metrics = new ServeMetrics();
+        registry = new ModelRegistry(metrics, new ModelRegistry.Batching(64, 0, 16));
+        registry.add("bars", "1", "test", new DjlPredictor(c));
+        server = ModelServer.start(registry, metrics, loopback(null, 5000));
+
+        // the first image as an 8-bit gray PNG file
+        float[] px = bars.examples().get(0).features();
+        java.awt.image.BufferedImage png = new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        for (int k = 0; k < 64; k++) {
+            png.getRaster().setSample(k % 8, k / 8, 0, Math.round(px[k] * 255));
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(png, "png", bytes);
+        String base64 = java.util.Base64.getEncoder().encodeToString(bytes.toByteArray());
+        HttpResponse<String> byImage = post("/v1/models/bars/predict", "{\"instances\": [{\"image\": \"" + base64 + "\"}]}", null);
+        assertThat(byImage.statusCode()).as(byImage.body()).isEqualTo(200);
+        float[] quantized = new float[64];
+        for (int k = 0; k < 64; k++) {
+            quantized[k] = Math.round(px[k] * 255) / 255f; // what 8 bits a pixel keep
+        }
+        float[] expected = c.probabilities(List.of(Example.dense("x", quantized, null, "test")), 1)[0];
+        JsonNode probs = JSON.readTree(byImage.body()).get("predictions").get(0).get("probabilities");
+        assertThat(probs.get("h").asDouble()).isCloseTo(expected[bars.schema().indexOf("h")], org.assertj.core.data.Offset.offset(1e-5));
+
+        HttpResponse<String> notAnImage = post("/v1/models/bars/predict", "{\"instances\": [{\"image\": \"aGVsbG8=\"}]}", null);
+        assertThat(notAnImage.statusCode()).isEqualTo(400);
+        assertThat(notAnImage.body()).contains("instance 0", "not a base64-encoded PNG");
+        registry.add("blobs", "1", "test", new DjlPredictor(model(TestData.blobs(2, 1))));
+        HttpResponse<String> notAnImageModel = post("/v1/models/blobs/predict", "{\"instances\": [{\"image\": \"" + base64 + "\"}]}", null);
+        assertThat(notAnImageModel.statusCode()).isEqualTo(400);
+        assertThat(notAnImageModel.body()).contains("this model does not read images");
+    }
+
+    @Test
     void badRequestsGetAReasonAndTheServerKeepsServing() throws Exception {
         Dataset data = TestData.blobs(4, 2);
         start(new DjlPredictor(model(data)), new ModelRegistry.Batching(64, 0, 16), loopback(null, 5000));
