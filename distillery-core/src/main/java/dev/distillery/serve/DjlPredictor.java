@@ -8,9 +8,16 @@ import java.util.List;
 /** A saved model run by Distillery's own engine (DJL on PyTorch). */
 final class DjlPredictor implements Predictor {
     private final Classifier classifier;
+    /** Why DJL serves a model that could have run on ONNX Runtime, or null. */
+    private final String why;
 
     DjlPredictor(Classifier classifier) {
+        this(classifier, null);
+    }
+
+    DjlPredictor(Classifier classifier, String why) {
         this.classifier = classifier;
+        this.why = why;
     }
 
     @Override
@@ -25,7 +32,7 @@ final class DjlPredictor implements Predictor {
 
     @Override
     public String description() {
-        return classifier.spec().toString();
+        return classifier.spec().describe(classifier.schema()) + (why == null ? "" : " (" + why + ")");
     }
 
     @Override

@@ -98,7 +98,8 @@ public final class ModelRegistry implements AutoCloseable {
 
     /**
      * Which engine computes a saved model: ONNX Runtime on the model exported in memory (checked against the model
-     * first), DJL, or AUTO: ONNX Runtime for every family that exports, DJL for the rest. ONNX Runtime answered the
+     * first), DJL, or AUTO: ONNX Runtime for every family that exports and whose export reproduces the model, DJL for
+     * the rest. ONNX Runtime answered the
      * Fashion-MNIST student 2-5x faster per call than DJL in bench/serve-load, whose small batches pay DJL's per-call
      * costs and, at channel counts oneDNN gets wrong here, PyTorch's slower convolution.
      */
@@ -117,7 +118,8 @@ public final class ModelRegistry implements AutoCloseable {
         if (runtime == Runtime.DJL || (runtime == Runtime.AUTO && reason != null)) {
             return new DjlPredictor(classifier);
         }
-        try (classifier) {
+        boolean keep = false; // the classifier stays open only when DJL serves it
+        try {
             if (reason != null) {
                 throw new IllegalArgumentException(path + ": " + reason + " (serve it with --runtime djl)");
             }
@@ -126,10 +128,18 @@ public final class ModelRegistry implements AutoCloseable {
             Parity parity = Parity.measure(classifier, model, dev.distillery.export.FeaturizerCard.testInputs(classifier.schema()), 16);
             if (!parity.passes()) {
                 model.close();
-                throw new IllegalStateException(path + ": the ONNX graph does not reproduce the model (max |logit difference| "
-                        + parity.maxAbsDiff() + "); serve it with --runtime djl");
+                String why = "the ONNX graph does not reproduce the model (max |logit difference| " + parity.maxAbsDiff() + ")";
+                if (runtime == Runtime.AUTO) { // auto means whichever engine computes the model right: here DJL
+                    keep = true;
+                    return new DjlPredictor(classifier, why + ", so DJL serves it");
+                }
+                throw new IllegalStateException(path + ": " + why + "; serve it with --runtime djl");
             }
-            return new OnnxPredictor(model, classifier.schema(), classifier.spec().toString());
+            return new OnnxPredictor(model, classifier.schema(), classifier.spec().describe(classifier.schema()));
+        } finally {
+            if (!keep) {
+                classifier.close();
+            }
         }
     }
 

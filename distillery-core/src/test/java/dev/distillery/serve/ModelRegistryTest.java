@@ -30,6 +30,42 @@ class ModelRegistryTest {
     }
 
     @Test
+    void autoServesOnDjlAModelItsExportDoesNotReproduceAndSaysWhy() throws Exception {
+        // a linear model over 784 pixels with weights in the thousands: logits near a million, where the two engines'
+        // different summation orders move them by far more than the export's limit of 1e-4
+        java.util.List<dev.distillery.data.Example> images = new java.util.ArrayList<>();
+        java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < 4; i++) {
+            float[] px = new float[784];
+            for (int k = 0; k < px.length; k++) {
+                px[k] = random.nextFloat();
+            }
+            images.add(dev.distillery.data.Example.dense("i" + i, px, i % 2 == 0 ? "a" : "b", "test"));
+        }
+        Dataset data = Dataset.infer("images", images, java.util.List.of(1L, 28L, 28L));
+        Path modelDir = dir.resolve("large");
+        try (Classifier c = Classifier.create(new dev.distillery.model.LinearSpec(16, 1.0), data.schema())) {
+            c.block().initialize(c.model().getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, c.featurizer().inputShape(2));
+            for (var p : c.block().getParameters()) {
+                float[] v = new float[Math.toIntExact(p.getValue().getArray().size())];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) (random.nextGaussian() * 3000);
+                }
+                p.getValue().getArray().set(v);
+            }
+            c.save(modelDir, Map.of());
+        }
+        assertThatThrownBy(() -> ModelRegistry.load(modelDir, ModelRegistry.Runtime.ONNX, 1))
+                .hasMessageContaining("does not reproduce the model").hasMessageContaining("--runtime djl");
+        try (Predictor auto = ModelRegistry.load(modelDir, ModelRegistry.Runtime.AUTO, 1);
+                Predictor djl = ModelRegistry.load(modelDir, ModelRegistry.Runtime.DJL, 1)) {
+            assertThat(auto.runtime()).isEqualTo("djl");
+            assertThat(auto.description()).contains("does not reproduce the model", "so DJL serves it");
+            assertThat(auto.probabilities(images)).isDeepEqualTo(djl.probabilities(images));
+        }
+    }
+
+    @Test
     void aTfidfModelIsServedOnOnnxRuntimeFromItsRunAndFromItsExport() throws Exception {
         Dataset data = TestData.texts(6, 2);
         Path modelDir = dir.resolve("tfidf");
