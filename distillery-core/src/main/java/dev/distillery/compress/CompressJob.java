@@ -84,7 +84,11 @@ public final class CompressJob {
                     return new Data(null, null, dev.distillery.data.InputCheck.labeledOnly(test, "scored", listener::onMessage));
                 }
             }
-            TrainSpec spec = JSON.treeToValue(c, TrainSpec.class);
+            TrainSpec spec = TrainJob.specOf(modelDir);
+            if (spec == null) {
+                throw new IllegalArgumentException(modelDir + " was not saved by a training or distillation run; compress a"
+                        + " model that 'distillery train' or 'distillery distill' saved");
+            }
             TrainJob.Splits3 s = new TrainJob(catalog, runs, listener).prepare(spec);
             Dataset test = s.test().filter(s.test().name(), e -> e.hasLabel());
             return new Data(s.trainWithExtra(), s.validation(), test); // what the model trained on

@@ -15,8 +15,9 @@ import dev.distillery.run.Run;
 import dev.distillery.run.RunStore;
 import dev.distillery.run.Stage;
 import dev.distillery.run.StageRunner;
-import dev.distillery.compress.CompressJob;
+import dev.distillery.train.TrainJob;
 import dev.distillery.train.TrainListener;
+import dev.distillery.train.TrainSpec;
 import dev.distillery.util.AtomicFiles;
 import dev.distillery.util.Hashing;
 import java.io.IOException;
@@ -184,12 +185,11 @@ public final class ExportJob {
             if (c.path("test").isTextual()) {
                 return load(c.get("test").asText());
             }
-            // a training run that cut its own test split: its model a spec, or none where --model auto chose it
-            if (c.path("data").isTextual() && (c.path("model").isObject() || c.path("model").isNull()) && c.has("testFraction")) {
-                Dataset test = new CompressJob(catalog, runs, TrainListener.NONE).dataOf(modelDir).test();
-                String data = c.get("data").asText();
-                return new ParityData("the test split of " + data + " (as run " + config.getParent().getFileName() + " cut it)",
-                        test, catalog.inputFiles(data, log));
+            TrainSpec training = TrainJob.specOf(modelDir);
+            if (training != null) { // a training run that cut its own test split
+                Dataset test = new TrainJob(catalog, runs, TrainListener.NONE).prepare(training).test();
+                return new ParityData("the test split of " + training.data() + " (as run " + config.getParent().getFileName()
+                        + " cut it)", test.filter(test.name(), e -> e.hasLabel()), catalog.inputFiles(training.data(), log));
             }
             if (c.path("model").isTextual()) {
                 Path source = Path.of(c.get("model").asText());

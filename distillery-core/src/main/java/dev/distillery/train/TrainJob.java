@@ -163,6 +163,27 @@ public final class TrainJob {
         return spec.withModel(model).withTrain(train);
     }
 
+    /**
+     * The recorded configuration of the training run that saved {@code modelDir}, or null when no training run did (a
+     * distillation, a quantization, a directory outside any run). With {@link #prepare} it gives the run's own splits
+     * again: what the model trained on and was tested on.
+     */
+    public static TrainSpec specOf(Path modelDir) {
+        Path dir = modelDir.toAbsolutePath().getParent();
+        Path config = dir == null ? null : dir.resolve(Run.CONFIG);
+        if (config == null || !java.nio.file.Files.isRegularFile(config)) {
+            return null;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode c = JSON.readTree(config.toFile());
+            // a training run's configuration: its data and the share it held out for testing (its model a spec, or none
+            // where --model auto chose it)
+            return c.path("data").isTextual() && c.has("testFraction") ? JSON.treeToValue(c, TrainSpec.class) : null;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("could not read " + config, e);
+        }
+    }
+
     /** Reads and splits the data exactly as {@code spec} says; same spec, same splits. */
     public Splits3 prepare(TrainSpec spec) {
         Consumer<String> log = listener::onMessage;

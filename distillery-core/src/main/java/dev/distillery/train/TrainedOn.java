@@ -1,12 +1,9 @@
 package dev.distillery.train;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distillery.curate.DuplicateGroups;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.OnError;
 import dev.distillery.data.sources.DataCatalog;
-import dev.distillery.run.Run;
 import dev.distillery.run.RunStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,16 +22,11 @@ public final class TrainedOn {
      * Only that file is checked: finding a run's training part means reading and splitting its data again.
      */
     public static String warning(DataCatalog catalog, RunStore runs, Path modelDir, String dataRef) {
-        Path config = modelDir.toAbsolutePath().getParent() == null ? null : modelDir.toAbsolutePath().getParent().resolve(Run.CONFIG);
-        if (config == null || !Files.isRegularFile(config)) {
-            return null;
-        }
         try {
-            JsonNode c = new ObjectMapper().readTree(config.toFile());
-            if (!c.path("data").isTextual() || !c.has("testFraction") || !sameData(c.get("data").asText(), dataRef)) {
+            TrainSpec spec = TrainJob.specOf(modelDir);
+            if (spec == null || !sameData(spec.data(), dataRef)) {
                 return null;
             }
-            TrainSpec spec = new ObjectMapper().treeToValue(c, TrainSpec.class);
             Dataset train = new TrainJob(catalog, runs, TrainListener.NONE).prepare(spec).trainWithExtra();
             Dataset scored = catalog.loadDataset(dataRef, OnError.SKIP, m -> { });
             scored = scored.filter(scored.name(), e -> e.hasLabel());
@@ -43,7 +35,7 @@ public final class TrainedOn {
                     + " examples (or a near duplicate) were in the training part, so these figures partly measure memory;"
                     + " evaluate on its test part or other data (distillery data split FILE writes both parts)", dataRef, seen,
                     scored.size());
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return null; // the training run's record or data cannot be read again: nothing to compare with
         }
     }
