@@ -36,7 +36,7 @@ import java.util.stream.Stream;
  * data before anything is written. The export directory holds {@code model.onnx}, {@code featurizer.json} (input
  * recipe and test vectors), {@code labels.json}, {@code parity.json} and {@code MODEL_CARD.md}; it is written whole or
  * not at all, and only when the parity check passes (every prediction agrees, no logit moves by more than
- * {@link Parity#MAX_ABS_DIFF}).
+ * {@link Parity#RULE}).
  */
 public final class ExportJob {
     public static final String ONNX_FILE = "model.onnx";
@@ -53,15 +53,16 @@ public final class ExportJob {
             m.put("onnx_sha256", sha256);
             m.put("parity_examples", parity.examples());
             m.put("max_abs_diff", parity.maxAbsDiff());
+            m.put("max_tolerance_used", parity.maxToleranceUsed());
             m.put("argmax_agreement", parity.argmaxAgreement());
             return m;
         }
 
         String summary() {
             return "# Export " + run.id() + "\n\n" + String.format("`%s` (%,d bytes, sha256 %s) in `%s`.%n%nParity with the original "
-                    + "on %,d examples of %s: max |logit difference| %.3g (limit %.0e), argmax agreement %.4f.%n", ONNX_FILE,
-                    onnxBytes, sha256, out, parity.examples(), parityData, parity.maxAbsDiff(), Parity.MAX_ABS_DIFF,
-                    parity.argmaxAgreement());
+                    + "on %,d examples of %s: max |logit difference| %.3g (limit %s; the worst logit used %.0f%% of its "
+                    + "limit), argmax agreement %.4f.%n", ONNX_FILE, onnxBytes, sha256, out, parity.examples(), parityData,
+                    parity.maxAbsDiff(), Parity.RULE, 100 * parity.maxToleranceUsed(), parity.argmaxAgreement());
         }
     }
 
@@ -131,8 +132,8 @@ public final class ExportJob {
         log.accept(String.format("parity: max |logit difference| %.3g, argmax agreement %.4f", parity.maxAbsDiff(), parity.argmaxAgreement()));
         if (!parity.passes()) {
             throw new IllegalStateException(String.format("the ONNX graph does not reproduce the model on %s: max |logit difference| "
-                    + "%.3g (limit %.0e), argmax agreement %.4f (must be 1); nothing was written", parityRef, parity.maxAbsDiff(),
-                    Parity.MAX_ABS_DIFF, parity.argmaxAgreement()));
+                    + "%.3g, %.1fx its limit (%s), argmax agreement %.4f (must be 1); nothing was written", parityRef,
+                    parity.maxAbsDiff(), parity.maxToleranceUsed(), Parity.RULE, parity.argmaxAgreement()));
         }
         int bits = weightBits(modelDir);
         Map<String, Object> card = FeaturizerCard.describe(model.schema(), model.spec(), model.featurizer(), vectors, vectorLogits);
@@ -221,7 +222,9 @@ public final class ExportJob {
         m.put("examples", o.parity().examples());
         m.put("max_abs_diff", o.parity().maxAbsDiff());
         m.put("argmax_agreement", o.parity().argmaxAgreement());
-        m.put("max_abs_diff_limit", Parity.MAX_ABS_DIFF);
+        m.put("abs_tolerance", Parity.ABS_TOLERANCE);
+        m.put("rel_tolerance", Parity.REL_TOLERANCE);
+        m.put("max_tolerance_used", o.parity().maxToleranceUsed());
         m.put("passed", o.parity().passes());
         return m;
     }

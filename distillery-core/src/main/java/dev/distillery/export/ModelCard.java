@@ -48,8 +48,9 @@ final class ModelCard {
                         + "normalization is folded into the layer next to it; dropout is gone (inference form).\n\n");
         md.append("## Parity check\n\n");
         md.append(String.format("ONNX Runtime against Distillery's own engine on %,d examples of %s: largest logit difference "
-                + "%.3g (limit %.0e), predicted class agreeing on %.2f%% of the examples.%n", o.parity().examples(), o.parityData(),
-                o.parity().maxAbsDiff(), Parity.MAX_ABS_DIFF, 100 * o.parity().argmaxAgreement()));
+                + "%.3g (each logit may move by %s; the worst used %.0f%% of that), predicted class agreeing on %.2f%% of the "
+                + "examples.%n", o.parity().examples(), o.parityData(), o.parity().maxAbsDiff(), Parity.RULE,
+                100 * o.parity().maxToleranceUsed(), 100 * o.parity().argmaxAgreement()));
         md.append("\n## Limits\n\nThe model was measured only on the data named above; it knows only the labels listed, "
                 + "and gives one of them for any input, including inputs unlike anything it was trained on.\n");
         return md.toString();

@@ -128,7 +128,8 @@ public final class ModelRegistry implements AutoCloseable {
             Parity parity = Parity.measure(classifier, model, dev.distillery.export.FeaturizerCard.testInputs(classifier.schema()), 16);
             if (!parity.passes()) {
                 model.close();
-                String why = "the ONNX graph does not reproduce the model (max |logit difference| " + parity.maxAbsDiff() + ")";
+                String why = String.format("the ONNX graph does not reproduce the model (max |logit difference| %.3g, %.1fx "
+                        + "its limit of %s)", parity.maxAbsDiff(), parity.maxToleranceUsed(), Parity.RULE);
                 if (runtime == Runtime.AUTO) { // auto means whichever engine computes the model right: here DJL
                     keep = true;
                     return new DjlPredictor(classifier, why + ", so DJL serves it");
@@ -161,12 +162,14 @@ public final class ModelRegistry implements AutoCloseable {
         }
         float[][] got = inputs.isEmpty() ? new float[0][] : model.logits(inputs);
         for (int i = 0; i < got.length; i++) {
-            for (int j = 0; j < got[i].length; j++) {
-                if (!(Math.abs(got[i][j] - expected.get(i).path(j).asDouble(Double.NaN)) <= Parity.MAX_ABS_DIFF)) {
-                    model.close();
-                    throw new IllegalStateException(dir + ": model.onnx does not give the logits featurizer.json lists for its "
-                            + "test vector " + i + "; the export is damaged or its files do not belong together");
-                }
+            double[] listed = new double[got[i].length];
+            for (int j = 0; j < listed.length; j++) {
+                listed[j] = expected.get(i).path(j).asDouble(Double.NaN);
+            }
+            if (!(Parity.toleranceUsed(got[i], listed) <= 1.0)) {
+                model.close();
+                throw new IllegalStateException(dir + ": model.onnx does not give the logits featurizer.json lists for its "
+                        + "test vector " + i + "; the export is damaged or its files do not belong together");
             }
         }
     }
