@@ -42,8 +42,8 @@ final class CompressCommands {
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "MODEL", description = "A training run id (or prefix), run directory or model directory.")
-        String model;
+        @Mixin
+        ModelArgument modelArgument;
 
         @Mixin
         FineTuneOptions fineTune;
@@ -58,7 +58,7 @@ final class CompressCommands {
         public Integer call() {
             ctx = Context.fromEnvironment();
             job = new CompressJob(ctx.catalog(), ctx.runs(), new ConsoleProgress(System.out));
-            modelDir = ModelRef.resolve(ctx, model);
+            modelDir = ModelRef.resolve(ctx, modelArgument.ref());
             CompressJob.Data data = job.dataOf(modelDir);
             CompressJob.Outcome o = run(data, List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));
             System.out.println();

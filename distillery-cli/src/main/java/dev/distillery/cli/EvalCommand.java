@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate a saved model on labeled data: accuracy, macro-F1, confusion, latency and throughput.")
 final class EvalCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "RUN", description = "A run id (or prefix) or a model directory.")
-    String model;
+    @picocli.CommandLine.Mixin
+    ModelArgument modelArgument;
 
     @Option(names = "--data", required = true, paramLabel = "DATA", description = "Labeled data: a known data set or a file.")
     String data;
@@ -22,6 +22,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String model = modelArgument.ref();
         Context ctx = Context.fromEnvironment();
         Path modelDir = ModelRef.resolve(ctx, model);
         EvalJob.Outcome o = new EvalJob(ctx.catalog(), ctx.runs(), System.out::println)

@@ -34,8 +34,8 @@ final class PredictCommand implements Callable<Integer> {
         static final ObjectMapper MAPPER = new ObjectMapper();
     }
 
-    @Option(names = "--model", required = true, paramLabel = "RUN", description = "A run id (or prefix) or a model directory.")
-    String model;
+    @picocli.CommandLine.Mixin
+    ModelArgument model;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Input input;
@@ -61,7 +61,7 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Context ctx = Context.fromEnvironment();
-        try (Classifier classifier = Classifier.load(ModelRef.resolve(ctx, model))) {
+        try (Classifier classifier = Classifier.load(ModelRef.resolve(ctx, model.ref()))) {
             List<Example> examples = new ArrayList<>();
             if (input.texts != null) {
                 for (int i = 0; i < input.texts.size(); i++) {

@@ -22,11 +22,18 @@ import picocli.CommandLine.Parameters;
                         + "GET /v1/models, /health, /metrics (Prometheus).",
                 "Binds 127.0.0.1 unless --host says otherwise; any other address needs a bearer token."})
 final class ServeCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "[NAME[@VERSION]=]MODEL",
+    @Parameters(arity = "0..*", paramLabel = "[NAME[@VERSION]=]MODEL",
             description = "A run id, run directory, model directory or `distillery export` directory; optionally named "
                     + "(default: its directory name) and versioned (default: 1). A name given twice needs two versions; "
                     + "requests go to the last one unless they name a version (/v1/models/NAME/versions/V/predict).")
     List<String> models;
+
+    @Option(names = "--model", paramLabel = "[NAME[@VERSION]=]MODEL",
+            description = "The same as the arguments, as an option (repeatable), as eval and predict take a model.")
+    List<String> modelOptions;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String host;
@@ -70,8 +77,21 @@ final class ServeCommand implements Callable<Integer> {
             + "after every N new annotations (default: ${DEFAULT-VALUE}).")
     int retrainEvery;
 
+    /** The models to serve, from the arguments and --model options: at least one. */
+    private List<String> served() {
+        List<String> all = new java.util.ArrayList<>();
+        all.addAll(models == null ? List.of() : models);
+        all.addAll(modelOptions == null ? List.of() : modelOptions);
+        if (all.isEmpty()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing the model to serve: give a run id, "
+                    + "run directory, model directory or export directory, as MODEL or as --model MODEL");
+        }
+        return all;
+    }
+
     @Override
     public Integer call() throws InterruptedException {
+        List<String> toServe = served();
         ModelRegistry.Runtime engine = switch (runtime) {
             case "auto" -> ModelRegistry.Runtime.AUTO;
             case "djl" -> ModelRegistry.Runtime.DJL;
@@ -84,8 +104,8 @@ final class ServeCommand implements Callable<Integer> {
         ModelRegistry registry = new ModelRegistry(metrics, new ModelRegistry.Batching(maxBatch, Math.round(maxWaitMs * 1000), queue));
         ModelServer server;
         try {
-            for (String spec : models) {
-                add(ctx, registry, spec, engine);
+            for (String model : toServe) {
+                add(ctx, registry, model, engine);
             }
             LabelStudioBackend backend = labelStudio == null ? null : labelStudioBackend(ctx, registry, engine);
             server = ModelServer.start(registry, metrics, new ModelServer.Settings(host, port, bearer, timeoutMs, maxRequestBytes,

@@ -70,11 +70,26 @@ class ExportCommandTest extends CliTestBase {
         assertThat(format.exitCode()).isEqualTo(2);
         assertThat(format.err()).contains("the only format is onnx");
 
-        // a quantized model exports dequantized, and says so
-        String quantized = runIdOf(run("quantize", train));
-        Result q = run("export", quantized, "--out", dir.resolve("q").toString());
+        // a quantized model exports dequantized, and says so; the model may be named as --model, as eval takes it
+        String quantized = runIdOf(run("quantize", "--model", train));
+        Result q = run("export", "--model", quantized, "--out", dir.resolve("q").toString());
         assertThat(q.exitCode()).as(q.err()).isZero();
         assertThat(Files.readString(dir.resolve("q").resolve("MODEL_CARD.md"))).contains("8-bit integers", "dequantized to float32");
+
+        // and eval takes it as an argument, as export does; two different models or none are refused
+        Result eval = run("eval", train, "--data", f.toString());
+        assertThat(eval.exitCode()).as(eval.err()).isZero();
+        assertThat(eval.out()).contains("accuracy");
+        Result two = run("export", train, "--model", quantized);
+        assertThat(two.exitCode()).isEqualTo(2);
+        assertThat(two.err()).contains("Two models given");
+        for (List<String> args : List.of(List.of("export", "--data", f.toString()), List.of("eval", "--data", f.toString()),
+                List.of("serve"))) {
+            String command = args.get(0);
+            Result none = run(args.toArray(String[]::new));
+            assertThat(none.exitCode()).as(command).isEqualTo(2);
+            assertThat(none.err()).as(command).contains("Missing the model");
+        }
     }
 
     @Test
