@@ -54,14 +54,32 @@ class BadInputTest extends CliTestBase {
         Result asEvalNamesIt = run("predict", "--model", model, "--data", dir.resolve("same.csv").toString());
         assertThat(asEvalNamesIt.out()).isEqualTo(ok.out());
 
+        // columns in another order are read by their header names: the same answers
+        List<String> same = Files.readAllLines(dir.resolve("same.csv"));
+        List<String> reordered = new ArrayList<>();
+        for (String line : same) {
+            String[] c = line.split(",");
+            reordered.add(String.join(",", c[4], c[2], c[0], c[3], c[1]));
+        }
+        Files.write(dir.resolve("reordered.csv"), reordered);
+        Result byName = run("predict", "--model", model, "--input", dir.resolve("reordered.csv").toString());
+        assertThat(byName.exitCode()).as(byName.err()).isZero();
+        assertThat(byName.out()).isEqualTo(ok.out());
+
         Result fewer = run("predict", "--model", model, "--input", denseCsv("fewer.csv", 3, 6).toString());
         assertThat(fewer.exitCode()).isEqualTo(2);
-        assertThat(fewer.err()).contains("fewer.csv", "record line-2", "has 3 features", "expected 4 numeric features");
+        assertThat(fewer.err()).contains("fewer.csv", "lacks column 'f3'", "columns the model was trained on, in any order");
         assertThat(fewer.out()).isEmpty();
 
         Result more = run("predict", "--model", model, "--input", denseCsv("more.csv", 5, 6).toString());
         assertThat(more.exitCode()).isEqualTo(2);
-        assertThat(more.err()).contains("more.csv", "has 5 features").doesNotContain("Exception");
+        assertThat(more.err()).contains("more.csv", "has column 'f4' the model was not trained on").doesNotContain("Exception");
+
+        // records without column names are read by position, and checked by count
+        Files.writeString(dir.resolve("fewer.jsonl"), "{\"features\": [1, 2, 3]}\n");
+        Result unnamed = run("predict", "--model", model, "--input", dir.resolve("fewer.jsonl").toString());
+        assertThat(unnamed.exitCode()).isEqualTo(2);
+        assertThat(unnamed.err()).contains("fewer.jsonl", "record line-1", "has 3 features", "expected 4 numeric features");
 
         Result text = run("predict", "--model", model, "--text", "hello");
         assertThat(text.exitCode()).isEqualTo(2);
@@ -69,7 +87,7 @@ class BadInputTest extends CliTestBase {
 
         Result eval = run("eval", "--model", model, "--data", denseCsv("eval-fewer.csv", 3, 6).toString());
         assertThat(eval.exitCode()).isEqualTo(2);
-        assertThat(eval.err()).contains("eval-fewer.csv", "has 3 features");
+        assertThat(eval.err()).contains("eval-fewer.csv", "lacks column 'f3'");
     }
 
     @Test

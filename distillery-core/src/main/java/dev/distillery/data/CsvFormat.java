@@ -59,7 +59,7 @@ public final class CsvFormat {
         if (cols[0] == null) {
             throw new DataFormatException(file.toString(), "no header row", "a header such as id,text,label");
         }
-        return collector.finish(null);
+        return collector.finish(null, cols[0].featureNames());
     }
 
     /**
@@ -211,6 +211,19 @@ public final class CsvFormat {
 
         int width() {
             return names.length;
+        }
+
+        /**
+         * The feature columns' names, by which a model trained on this file reads another whose columns come in another
+         * order; none when they cannot serve so (a blank or repeated name).
+         */
+        List<String> featureNames() {
+            List<String> out = new ArrayList<>();
+            for (int f : features) {
+                out.add(names[f].trim());
+            }
+            boolean usable = out.stream().noneMatch(String::isEmpty) && out.stream().distinct().count() == out.size();
+            return usable ? out : List.of();
         }
 
         Example toExample(String[] row, String defaultId, String defaultSource, String where, RecordCollector c) {

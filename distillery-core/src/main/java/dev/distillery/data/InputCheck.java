@@ -24,12 +24,52 @@ public final class InputCheck {
 
     /** {@code data} under the model's schema (its label order), after checking every record against it. */
     public static Dataset conform(Dataset data, Schema model, Labels labels) {
+        data = byName(data, model);
         checkRecords(data.name(), data.examples(), model, labels);
         if (labels == Labels.IGNORED && data.examples().stream().anyMatch(e -> e.hasLabel() && !model.labels().contains(e.label().get()))) {
             // Labels the model does not know cannot live under its schema; predict reads them only to echo them.
             return data;
         }
         return data.withSchema(model);
+    }
+
+    /**
+     * {@code data}'s features in the model's column order, where both name their columns (CSV headers): a file whose
+     * columns came in another order was read by position, and every answer was silently wrong. Columns the model needs
+     * and the data lacks, or the data has and the model never saw, are an error that names them.
+     */
+    public static Dataset byName(Dataset data, Schema model) {
+        List<String> want = model.featureNames();
+        List<String> have = data.schema().featureNames();
+        if (want.isEmpty() || have.isEmpty() || want.equals(have)) {
+            return data;
+        }
+        List<String> missing = want.stream().filter(n -> !have.contains(n)).toList();
+        List<String> unknown = have.stream().filter(n -> !want.contains(n)).toList();
+        if (!missing.isEmpty() || !unknown.isEmpty()) {
+            String problem = (missing.isEmpty() ? "" : "lacks column" + (missing.size() > 1 ? "s " : " ") + quoted(missing))
+                    + (missing.isEmpty() || unknown.isEmpty() ? "" : " and ")
+                    + (unknown.isEmpty() ? "" : "has column" + (unknown.size() > 1 ? "s " : " ") + quoted(unknown)
+                    + " the model was not trained on");
+            throw new DataFormatException(data.name(), problem, "the " + want.size() + " columns the model was trained on, "
+                    + "in any order: " + quoted(want));
+        }
+        int[] from = want.stream().mapToInt(have::indexOf).toArray();
+        List<Example> reordered = new java.util.ArrayList<>(data.size());
+        for (Example e : data.examples()) {
+            float[] in = e.features();
+            float[] out = new float[from.length];
+            for (int i = 0; i < from.length; i++) {
+                out[i] = in[from[i]];
+            }
+            reordered.add(Example.denseOwned(e.id(), out, e.label().orElse(null), e.source()));
+        }
+        return new Dataset(data.name(), data.schema().withFeatureNames(want), reordered);
+    }
+
+    private static String quoted(List<String> names) {
+        return names.stream().limit(20).map(n -> "'" + n + "'").collect(Collectors.joining(", "))
+                + (names.size() > 20 ? " and " + (names.size() - 20) + " more" : "");
     }
 
     /**
@@ -109,12 +149,17 @@ public final class InputCheck {
         }
     }
 
-    /** The input a schema expects, in words: "text" or "64 numeric features (shape [1, 8, 8])". */
+    /**
+     * The input a schema expects, in words: "text", "64 numeric features (shape [1, 8, 8])" or "2 numeric features
+     * (columns age, income)".
+     */
     public static String describe(Schema model) {
         if (model.kind() == Schema.Kind.TEXT) {
             return "text";
         }
         String shape = model.featureShape().size() > 1 ? " (shape " + model.featureShape() + ")" : "";
-        return model.featureSize() + " numeric features" + shape;
+        String names = model.featureNames().isEmpty() ? "" : " (columns " + String.join(", ", model.featureNames().stream()
+                .limit(20).toList()) + (model.featureNames().size() > 20 ? ", ..." : "") + ")";
+        return model.featureSize() + " numeric features" + shape + names;
     }
 }

@@ -17,17 +17,20 @@ import java.util.List;
 /**
  * JSON Lines: one object per line with {@code text} or {@code features} (a flat number array),
  * optional {@code id} (default {@code line-N}), {@code label} (string or number), {@code source},
- * and optional {@code shape} (e.g. {@code [1,28,28]}) giving the shape of dense features.
- * Blank lines are ignored.
+ * and optional {@code shape} (e.g. {@code [1,28,28]}) giving the shape of dense features and {@code feature_names}
+ * naming them (both read from the first record that has them; written on the first record, so that a CSV's column
+ * names survive {@code data split}). Blank lines are ignored.
  */
 public final class JsonlFormat {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String FEATURE_NAMES = "feature_names";
 
     private JsonlFormat() {}
 
     public static ReadResult read(Path file, OnError onError) {
         RecordCollector collector = new RecordCollector(file.toString(), onError);
         List<Long> shape = null;
+        List<String> names = null;
         try (Utf8Lines lines = Utf8Lines.open(file)) {
             for (Utf8Lines.Line read; (read = lines.next()) != null; ) {
                 int lineNo = read.number();
@@ -68,13 +71,22 @@ public final class JsonlFormat {
                 }
                 if (shape == null && node.has("shape")) {
                     shape = readShape(node.get("shape"), example.featureLength(), where, collector);
+                    if (shape == null) {
+                        continue; // counted as bad: its features were written for another shape
+                    }
+                }
+                if (names == null && node.has(FEATURE_NAMES)) {
+                    names = readNames(node.get(FEATURE_NAMES), example.featureLength(), where, collector);
+                    if (names == null) {
+                        continue; // counted as bad
+                    }
                 }
                 collector.add(example);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file, e);
         }
-        return collector.finish(shape);
+        return collector.finish(shape, names == null ? List.of() : names);
     }
 
     private static Example toExample(JsonNode node, String defaultId, String source, String where, RecordCollector c) {
@@ -139,6 +151,19 @@ public final class JsonlFormat {
         return shape;
     }
 
+    /** The names of dense features: as many distinct, non-empty strings as there are features, else a bad record. */
+    private static List<String> readNames(JsonNode node, int size, String where, RecordCollector c) {
+        List<String> names = new ArrayList<>();
+        for (JsonNode n : node) {
+            names.add(n.isTextual() ? n.asText() : "");
+        }
+        if (!node.isArray() || names.size() != size || names.contains("") || names.stream().distinct().count() != size) {
+            c.bad(where, FEATURE_NAMES + " " + node, size + " distinct non-empty strings, one per feature");
+            return null;
+        }
+        return names;
+    }
+
     public static void write(Dataset data, Path file) {
         AtomicFiles.write(file, out -> {
             Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
@@ -147,6 +172,9 @@ public final class JsonlFormat {
                 ObjectNode node = toJson(e);
                 if (first && !e.isText()) {
                     node.set("shape", MAPPER.valueToTree(data.schema().featureShape()));
+                    if (!data.schema().featureNames().isEmpty()) {
+                        node.set(FEATURE_NAMES, MAPPER.valueToTree(data.schema().featureNames()));
+                    }
                 }
                 first = false;
                 w.write(MAPPER.writeValueAsString(node));

@@ -50,10 +50,19 @@ final class RecordCollector {
     }
 
     ReadResult finish(List<Long> denseShape) {
+        return finish(denseShape, List.of());
+    }
+
+    /** The data set read, its dense features shaped {@code denseShape} (null: flat) and named {@code featureNames} (empty: unnamed). */
+    ReadResult finish(List<Long> denseShape, List<String> featureNames) {
         if (examples.isEmpty()) {
             String why = skipped > 0 ? "all " + skipped + " records were bad" : "the file holds no records";
             throw new DataFormatException(file, "empty data set: " + why, "at least one valid record");
         }
-        return new ReadResult(Dataset.infer(file, examples, denseShape), skipped, reasons, warnings);
+        Dataset data = Dataset.infer(file, examples, denseShape);
+        if (!featureNames.isEmpty() && data.schema().kind() == Schema.Kind.DENSE) {
+            data = data.withSchema(data.schema().withFeatureNames(featureNames));
+        }
+        return new ReadResult(data, skipped, reasons, warnings);
     }
 }

@@ -1,5 +1,6 @@
 package dev.distillery.data;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -7,10 +8,13 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What a data set holds: its kind (text or dense), the feature shape of dense examples, and the
- * ordered label set. The label order fixes the class index a model predicts.
+ * What a data set holds: its kind (text or dense), the feature shape of dense examples, the
+ * ordered label set, and the names of the dense features where the data named them (a CSV header), else none.
+ * The label order fixes the class index a model predicts; the names let data whose columns come in another order be
+ * read by name (see {@link InputCheck#conform}).
  */
-public record Schema(Kind kind, List<Long> featureShape, List<String> labels) {
+public record Schema(Kind kind, List<Long> featureShape, List<String> labels,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> featureNames) {
 
     public enum Kind { TEXT, DENSE }
 
@@ -18,12 +22,21 @@ public record Schema(Kind kind, List<Long> featureShape, List<String> labels) {
         Objects.requireNonNull(kind, "kind");
         featureShape = List.copyOf(featureShape);
         labels = List.copyOf(labels);
+        featureNames = featureNames == null ? List.of() : List.copyOf(featureNames); // models saved before names had none
         if (kind == Kind.DENSE && featureShape.isEmpty()) {
             throw new IllegalArgumentException("a dense schema needs a feature shape");
         }
         if (labels.stream().distinct().count() != labels.size()) {
             throw new IllegalArgumentException("labels must be distinct, got: " + labels);
         }
+        if (!featureNames.isEmpty() && (kind != Kind.DENSE || featureNames.size() != featureSize(featureShape))) {
+            throw new IllegalArgumentException(featureNames.size() + " feature names for a " + kind + " schema of shape " + featureShape);
+        }
+    }
+
+    /** A schema whose features have no names. */
+    public Schema(Kind kind, List<Long> featureShape, List<String> labels) {
+        this(kind, featureShape, labels, List.of());
     }
 
     public static Schema text(List<String> labels) {
@@ -40,8 +53,12 @@ public record Schema(Kind kind, List<Long> featureShape, List<String> labels) {
 
     /** Number of floats in one dense example (the product of the shape). */
     public int featureSize() {
+        return featureSize(featureShape);
+    }
+
+    private static int featureSize(List<Long> shape) {
         long size = 1;
-        for (long d : featureShape) {
+        for (long d : shape) {
             size *= d;
         }
         return Math.toIntExact(size);
@@ -66,6 +83,11 @@ public record Schema(Kind kind, List<Long> featureShape, List<String> labels) {
     }
 
     public Schema withLabels(List<String> newLabels) {
-        return new Schema(kind, featureShape, new ArrayList<>(newLabels));
+        return new Schema(kind, featureShape, new ArrayList<>(newLabels), featureNames);
+    }
+
+    /** This schema with its dense features named {@code names}, in feature order (empty: unnamed). */
+    public Schema withFeatureNames(List<String> names) {
+        return new Schema(kind, featureShape, labels, names);
     }
 }

@@ -145,6 +145,9 @@ public final class FeaturizerCard {
             input.put("dtype", "float32");
             shape.addAll(schema.featureShape());
             input.put("shape", shape);
+            if (!schema.featureNames().isEmpty()) {
+                input.put("feature_names", schema.featureNames()); // the training file's columns, in input order
+            }
             doc.put("input", input);
             doc.put("kind", schema.featureShape().size() == 3 ? "image" : "dense");
             doc.put("recipe", Map.of("steps", List.of(

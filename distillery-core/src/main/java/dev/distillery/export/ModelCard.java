@@ -42,7 +42,8 @@ final class ModelCard {
                 : model.schema().kind() == dev.distillery.data.Schema.Kind.TEXT
                 ? "int64 n-gram bucket ids (batch, length), 0 for padding" + check
                 : "float32 features shaped (batch, " + String.join(", ", model.schema().featureShape().stream().map(String::valueOf).toList())
-                        + "), as `featurizer.json` says.").append("\n\n");
+                        + "), as `featurizer.json` says" + (model.schema().featureNames().isEmpty() ? "" : ": the columns "
+                        + String.join(", ", model.schema().featureNames()) + ", in that order") + ".").append("\n\n");
         md.append("Outputs: `").append(OnnxExporter.LOGITS).append("` (raw scores) and `").append(OnnxExporter.PROBABILITIES)
                 .append("` (softmax), both (batch, ").append(model.schema().numClasses()).append(") in label order. Batch "
                         + "normalization is folded into the layer next to it; dropout is gone (inference form).\n\n");

@@ -195,7 +195,9 @@ public final class ModelRegistry implements AutoCloseable {
                 for (int i = 1; i < dims.size(); i++) {
                     shape.add(dims.get(i).asLong());
                 }
-                schema = Schema.dense(shape, labels);
+                List<String> names = new ArrayList<>();
+                card.path("input").path("feature_names").forEach(n -> names.add(n.asText()));
+                schema = Schema.dense(shape, labels).withFeatureNames(names); // exports of named columns list them
             }
             OnnxModel model = new OnnxModel(Files.readAllBytes(dir.resolve(ExportJob.ONNX_FILE)), schema, text, threads);
             checkTestVectors(dir, card, model);

@@ -258,8 +258,9 @@ public final class ModelServer implements AutoCloseable {
             } else if (inst.path("image").isTextual()) {
                 out.add(Example.dense("instance-" + i, image(inst.get("image").asText(), schema, where), null, "request"));
             } else {
-                if (!inst.path("features").isArray()) {
+                if (!inst.path("features").isArray() && !inst.path("features").isObject()) {
                     throw new ApiError(400, where + "expected {\"features\": [...]} with " + InputCheck.describe(schema)
+                            + (schema.featureNames().isEmpty() ? "" : ", or {\"features\": {\"NAME\": number, ...}} by column name")
                             + (schema.featureShape().size() == 3 ? ", or {\"image\": \"<base64 PNG, JPEG, GIF or BMP>\"}" : ""));
                 }
                 out.add(Example.dense("instance-" + i, features(inst.get("features"), schema, where), null, "request"));
@@ -274,6 +275,9 @@ public final class ModelServer implements AutoCloseable {
      * The one rule for every endpoint that takes features (predict, Label Studio).
      */
     static float[] features(JsonNode array, Schema schema, String where) {
+        if (array.isObject()) {
+            return namedFeatures(array, schema, where);
+        }
         List<Float> values = new ArrayList<>();
         flatten(array, values, where);
         if (values.size() != schema.featureSize()) {
@@ -282,6 +286,39 @@ public final class ModelServer implements AutoCloseable {
         float[] f = new float[values.size()];
         for (int k = 0; k < f.length; k++) {
             f[k] = values.get(k);
+        }
+        return f;
+    }
+
+    /**
+     * Features given by name, {@code {"alcohol": 13.2, ...}}, for a model trained on named columns (a CSV header): every
+     * column the model was trained on, in any order, and no other; else a 400 naming what is missing or unknown.
+     */
+    private static float[] namedFeatures(JsonNode object, Schema schema, String where) {
+        List<String> names = schema.featureNames();
+        if (names.isEmpty()) {
+            throw new ApiError(400, where + "this model's features have no names (its training data named no columns); "
+                    + "expected {\"features\": [...]} with " + InputCheck.describe(schema));
+        }
+        List<String> unknown = new ArrayList<>();
+        object.fieldNames().forEachRemaining(n -> {
+            if (!names.contains(n)) {
+                unknown.add(n);
+            }
+        });
+        List<String> missing = names.stream().filter(n -> !object.has(n)).toList();
+        if (!unknown.isEmpty() || !missing.isEmpty()) {
+            throw new ApiError(400, where + (missing.isEmpty() ? "" : "lacks " + missing + " ")
+                    + (unknown.isEmpty() ? "" : "has " + unknown + " the model was not trained on ")
+                    + "(expected the columns " + names + ")");
+        }
+        float[] f = new float[names.size()];
+        for (int k = 0; k < f.length; k++) {
+            JsonNode v = object.get(names.get(k));
+            if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
+                throw new ApiError(400, where + "\"" + names.get(k) + "\" is " + v + "; expected a finite number");
+            }
+            f[k] = (float) v.asDouble();
         }
         return f;
     }

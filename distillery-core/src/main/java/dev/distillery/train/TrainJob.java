@@ -316,7 +316,7 @@ public final class TrainJob {
             source = setAside;
         } else {
             ReadResult r = catalog.load(ssl.unlabeled(), onError, log);
-            source = r.dataset();
+            source = InputCheck.byName(r.dataset(), train.schema());
             // Labels in an unlabeled file are not read, so they need not be ones the training data has; but a labeled
             // file given here by mistake would waste its labels unsaid.
             InputCheck.checkRecords(source.name(), source.examples(), train.schema(), InputCheck.Labels.IGNORED);

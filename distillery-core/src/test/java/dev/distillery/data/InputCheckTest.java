@@ -43,4 +43,28 @@ class InputCheckTest {
         }
         assertThat(InputCheck.unknownLabels(many, model)).hasValueSatisfying(w -> assertThat(w).contains("and 3 more"));
     }
+
+    @Test
+    void schemasSavedBeforeFeatureNamesReadAsUnnamedAndUnnamedOnesAreSavedAsBefore() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Schema old = json.readValue("{\"kind\":\"DENSE\",\"featureShape\":[2],\"labels\":[\"a\",\"b\"]}", Schema.class);
+        assertThat(old.featureNames()).isEmpty();
+        assertThat(json.writeValueAsString(old)).doesNotContain("featureNames");
+        Schema named = old.withFeatureNames(List.of("x", "y"));
+        assertThat(json.readValue(json.writeValueAsString(named), Schema.class)).isEqualTo(named);
+    }
+
+    @Test
+    void namedColumnsAreReadByNameAndUnnamedOnesByPosition() {
+        Schema model = Schema.dense(List.of(3L), List.of("a", "b")).withFeatureNames(List.of("x", "y", "z"));
+        Dataset shuffled = Dataset.infer("new.csv", List.of(Example.dense("r1", new float[] {3, 1, 2}, "a", "f")), null);
+        Dataset named = shuffled.withSchema(shuffled.schema().withFeatureNames(List.of("z", "x", "y")));
+        assertThat(InputCheck.conform(named, model, InputCheck.Labels.MUST_BE_KNOWN).get(0).features()).containsExactly(1f, 2f, 3f);
+        assertThat(InputCheck.conform(shuffled, model, InputCheck.Labels.MUST_BE_KNOWN).get(0).features())
+                .as("no names in the data: by position").containsExactly(3f, 1f, 2f);
+        Dataset other = shuffled.withSchema(shuffled.schema().withFeatureNames(List.of("z", "x", "w")));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> InputCheck.conform(other, model, InputCheck.Labels.IGNORED))
+                .isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("new.csv: lacks column 'y' and has column 'w' the model was not trained on");
+    }
 }

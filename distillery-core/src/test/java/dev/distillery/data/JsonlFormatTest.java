@@ -97,6 +97,25 @@ class JsonlFormatTest {
     }
 
     @Test
+    void featureNamesRoundTripOnTheFirstRecordAndBadOnesAreABadRecord() throws Exception {
+        Dataset d = CsvFormat.read(Files.writeString(dir.resolve("in.csv"), "age,income,label\n30,2.5,a\n41,1.0,b\n"),
+                OnError.FAIL).dataset();
+        assertThat(d.schema().featureNames()).containsExactly("age", "income");
+        Path f = dir.resolve("named.jsonl");
+        JsonlFormat.write(d, f);
+        assertThat(Files.readAllLines(f).get(0)).contains("\"feature_names\":[\"age\",\"income\"]");
+        assertThat(Files.readAllLines(f).get(1)).doesNotContain("feature_names");
+        assertThat(JsonlFormat.read(f, OnError.FAIL).dataset().schema()).isEqualTo(d.schema());
+
+        ReadResult r = JsonlFormat.read(file("{\"features\": [1, 2], \"feature_names\": [\"a\", \"a\"], \"label\": \"x\"}",
+                "{\"features\": [3, 4], \"label\": \"y\"}"), OnError.SKIP);
+        assertThat(r.skipped()).isEqualTo(1);
+        assertThat(r.skipReasons().get(0)).contains("line 1", "feature_names", "2 distinct non-empty strings");
+        assertThat(r.dataset().size()).isEqualTo(1);
+        assertThat(r.dataset().schema().featureNames()).isEmpty();
+    }
+
+    @Test
     void unknownLabelAgainstAnotherSchemaNamesTheExample() throws Exception {
         Dataset train = JsonlFormat.read(file("{\"text\":\"a\",\"label\":\"ham\"}", "{\"text\":\"b\",\"label\":\"spam\"}"),
                 OnError.FAIL).dataset();

@@ -193,6 +193,41 @@ class ModelServerTest {
     }
 
     @Test
+    void aModelTrainedOnNamedColumnsTakesFeaturesByNameInAnyOrder() throws Exception {
+        Dataset unnamed = TestData.blobs(4, 1);
+        List<String> names = java.util.stream.IntStream.range(0, 8).mapToObj(j -> "col" + j).toList();
+        Dataset data = unnamed.withSchema(unnamed.schema().withFeatureNames(names));
+        start(new DjlPredictor(model(data)), new ModelRegistry.Batching(64, 0, 16), loopback(null, 5000));
+        float[] x = data.get(0).features();
+        StringBuilder byName = new StringBuilder("{\"instances\": [{\"features\": {");
+        for (int j = 7; j >= 0; j--) { // reversed: order does not matter
+            byName.append('"').append(names.get(j)).append("\": ").append(x[j]).append(j > 0 ? ", " : "");
+        }
+        String named = byName.append("}}]}").toString();
+        HttpResponse<String> r = post("/v1/models/blobs/predict", named, null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(JSON.readTree(r.body()).get("predictions")).isEqualTo(
+                JSON.readTree(post("/v1/models/blobs/predict", instances(data, 1), null).body()).get("predictions"));
+        assertThat(JSON.readTree(get("/v1/models").body()).get("models").get(0).get("input").asText())
+                .isEqualTo("8 numeric features (columns col0, col1, col2, col3, col4, col5, col6, col7)");
+
+        HttpResponse<String> missing = post("/v1/models/blobs/predict", named.replace("\"col3\"", "\"colX\""), null);
+        assertThat(missing.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(missing.body()).get("error").asText()).contains("lacks [col3]", "has [colX] the model was not trained on");
+        HttpResponse<String> word = post("/v1/models/blobs/predict", named.replace("\"col3\": " + x[3], "\"col3\": \"high\""), null);
+        assertThat(JSON.readTree(word.body()).get("error").asText()).contains("\"col3\" is \"high\"; expected a finite number");
+    }
+
+    @Test
+    void featuresByNameNeedAModelWhoseColumnsHadNames() throws Exception {
+        Dataset data = TestData.blobs(4, 2);
+        start(new DjlPredictor(model(data)), new ModelRegistry.Batching(64, 0, 16), loopback(null, 5000));
+        HttpResponse<String> r = post("/v1/models/blobs/predict", "{\"instances\": [{\"features\": {\"a\": 1}}]}", null);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(r.body()).get("error").asText()).contains("features have no names");
+    }
+
+    @Test
     void badRequestsGetAReasonAndTheServerKeepsServing() throws Exception {
         Dataset data = TestData.blobs(4, 2);
         start(new DjlPredictor(model(data)), new ModelRegistry.Batching(64, 0, 16), loopback(null, 5000));
