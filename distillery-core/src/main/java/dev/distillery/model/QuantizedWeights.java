@@ -45,12 +45,12 @@ public final class QuantizedWeights {
         Map<Parameter, Axis> quantizedTables();
     }
 
-    /** How {@code p} is stored: by rows or columns, or null for raw floats. */
+    /** How {@code p} is stored: as its block declares it, else a weight by rows; or null for raw floats. */
     static Axis axis(Parameter p, Map<Parameter, Axis> tables) {
         if (p.getArray().getShape().dimension() < 2) {
             return null;
         }
-        return p.getType() == Parameter.Type.WEIGHT ? Axis.ROWS : tables.get(p);
+        return tables.containsKey(p) ? tables.get(p) : p.getType() == Parameter.Type.WEIGHT ? Axis.ROWS : null;
     }
 
     /** The tables {@code block} and its descendants declare. */

@@ -177,6 +177,33 @@ class CompressionTest {
     }
 
     @Test
+    void aLinearModelOnFeaturesOfVeryDifferentScalesKeepsItsAnswersAtEightAndFourBits() throws Exception {
+        // an income in the tens of thousands and a ratio in 0..1, both deciding the label: the solver's standardization
+        // folded into the weights leaves the income's column 1e5 times smaller than the ratio's
+        java.util.Random rng = new java.util.Random(11);
+        List<Example> rows = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            float income = (float) (40_000 + 12_000 * rng.nextGaussian());
+            float ratio = rng.nextFloat();
+            String label = (income - 40_000) / 12_000 - 2 * (ratio - 0.5f) + 0.3 * rng.nextGaussian() > 0 ? "repaid" : "default";
+            rows.add(Example.dense("r" + i, new float[] {income, ratio}, label, "t"));
+        }
+        Dataset loans = Dataset.infer("loans", rows, null);
+        try (Classifier c = Classifier.create(new dev.distillery.model.LinearSpec(16, 1.0), loans.schema())) {
+            dev.distillery.train.LinearFit.fit(c, loans, null, 1, dev.distillery.train.TrainListener.NONE);
+            int[] answers = c.predict(loans.examples(), 256);
+            for (int bits : new int[] {8, 4}) {
+                c.save(dir.resolve("q" + bits), Map.of(), bits);
+                try (Classifier q = Classifier.load(dir.resolve("q" + bits))) {
+                    int[] quantized = q.predict(loans.examples(), 256);
+                    long same = java.util.stream.IntStream.range(0, answers.length).filter(i -> answers[i] == quantized[i]).count();
+                    assertThat(same / (double) answers.length).as("%d bits", bits).isGreaterThanOrEqualTo(0.97);
+                }
+            }
+        }
+    }
+
+    @Test
     void corruptQuantizedFileGivesAClearError() throws Exception {
         try (Classifier c = Classifier.load(trainedDir)) {
             c.save(dir.resolve("int8"), Map.of(), 8);
