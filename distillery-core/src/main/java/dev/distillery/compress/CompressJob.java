@@ -410,8 +410,10 @@ public final class CompressJob {
             String mark = v == o.chosen() && o.variants().size() > 1 ? " *" : "";
             // -1 FLOPs: not modeled for this family (printed as -0.00 before)
             String mflops = v.flops() < 0 ? "n/a" : String.format("%.2f", v.flops() / 1e6);
-            sb.append(String.format("%-24s %9.4f %9.4f %8.2f %,12d %,12d %,10.1f %10s %9.3f %,12.0f%s%n", v.name(),
-                    v.validationAccuracy(), v.testAccuracy(), 100 * (o.base().testAccuracy() - v.testAccuracy()), v.parameters(),
+            // NaN: no validation split (a linear or SVM model chose its C by cross-validation on all labels)
+            String val = Double.isNaN(v.validationAccuracy()) ? "n/a" : String.format("%.4f", v.validationAccuracy());
+            sb.append(String.format("%-24s %9s %9.4f %8.2f %,12d %,12d %,10.1f %10s %9.3f %,12.0f%s%n", v.name(),
+                    val, v.testAccuracy(), 100 * (o.base().testAccuracy() - v.testAccuracy()), v.parameters(),
                     v.nonzero(), v.bytesOnDisk() / 1024.0, mflops, v.speed().latencyP50Ms(),
                     v.speed().throughputPerSecond(), mark));
         }

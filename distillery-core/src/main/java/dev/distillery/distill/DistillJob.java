@@ -208,7 +208,7 @@ public final class DistillJob {
         }
         Evaluation eval = Evaluation.of(truth, predicted, model.schema().labels());
         SpeedReport speed = SpeedReport.measure(model, test.examples().subList(0, Math.min(256, test.size())), 100, 256, 5, bytes);
-        return new ModelReport(role, model.spec().toString(), eval, speed, agree / (double) truth.length, seconds);
+        return new ModelReport(role, model.spec().describe(model.schema()), eval, speed, agree / (double) truth.length, seconds);
     }
 
     static void plot(Outcome o, Path png) {

@@ -41,7 +41,7 @@ public final class Classifier implements AutoCloseable {
     static final int FORMAT_VERSION = 1;
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private final ModelSpec spec;
+    private ModelSpec spec;
     private final Schema schema;
     private final Model model;
     private final Featurizer featurizer;
@@ -79,6 +79,18 @@ public final class Classifier implements AutoCloseable {
 
     public ModelSpec spec() {
         return spec;
+    }
+
+    /**
+     * Records the settings a solver chose where the spec left them open (a linear model's loss and C, an SVM's C and
+     * gamma, chosen by cross-validation): {@code fitted} is saved and reported in its place, so a model shows what it
+     * is ("c=0.1", not "c=null"). The settings shape no layer, so the network and its weights stay as they are.
+     */
+    public void recordFittedSettings(ModelSpec fitted) {
+        if (fitted.getClass() != spec.getClass()) {
+            throw new IllegalArgumentException(fitted + " is not a setting of " + spec);
+        }
+        this.spec = fitted;
     }
 
     public Schema schema() {

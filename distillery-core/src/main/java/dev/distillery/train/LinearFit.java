@@ -136,6 +136,7 @@ public final class LinearFit {
         Features features = Features.learn(classifier, fitOn, cache);
         Model model = solve(features, features.rows(fitOn.examples()), labels(classifier.schema(), fitOn.examples()), setting);
         features.writeInto(classifier, model, logitScale);
+        classifier.recordFittedSettings(spec.withSettings(setting.loss(), setting.c()));
         double seconds = (System.nanoTime() - start) / 1e9;
         double[] trainFigures = lossAndAccuracy(classifier, fitOn);
         double[] valFigures = validation == null || validation.isEmpty() ? new double[] {Double.NaN, Double.NaN}

@@ -158,6 +158,7 @@ public final class SvmFit {
         EpochStats stats = new EpochStats(1, trainFigures[0], trainFigures[1], valFigures[0], valFigures[1], c, seconds, fitOn.size() / seconds,
                 true);
         listener.onEpochEnd(stats);
+        classifier.recordFittedSettings(spec.withSettings(c, gamma));
         return new Fitted(new TrainResult(List.of(stats), 1, false, 0), c, gamma, logitScale, folds, table, supportVectors);
     }
 

@@ -581,8 +581,9 @@ public final class TrainJob {
         SpeedReport speed = SpeedReport.measure(classifier, test.examples().subList(0, Math.min(256, test.size())),
                 200, 256, 10, bytes);
         plotCurves(result.history(), run.plotsDir());
-        return new Outcome(run, spec, data, result, eval, speed, classifier.parameterCount(), bytes, labeledRound, check,
-                selection);
+        // The model as fitted: a solver's chosen settings in place of the open ones it was asked for ("c=0.1", not "c=null").
+        return new Outcome(run, spec.withModel(classifier.spec()), data, result, eval, speed, classifier.parameterCount(), bytes,
+                labeledRound, check, selection);
     }
 
     static Map<String, Object> results(Outcome o) {
