@@ -158,8 +158,11 @@ class LinearFitTest {
             assertThat(fitted.cvAccuracy()).hasSize(LinearSpec.Loss.values().length * LinearFit.C_GRID.length);
             assertThat(fitted.cvAccuracy()).containsEntry(fitted.setting(), fitted.cvAccuracy().values().stream().max(Double::compare).get());
             assertThat(fitted.result().history().get(0).valAccuracy()).isGreaterThan(0.9);
+            assertThat(classifier.spec()).as("the chosen settings, in place of the open ones")
+                    .isEqualTo(LinearSpec.DEFAULT.withSettings(fitted.setting().loss(), fitted.setting().c()));
             classifier.save(dir.resolve("m"), Map.of());
             try (Classifier loaded = Classifier.load(dir.resolve("m"))) {
+                assertThat(loaded.spec()).isEqualTo(classifier.spec());
                 assertThat(loaded.predict(parts.second().examples(), 16)).containsExactly(classifier.predict(parts.second().examples(), 16));
             }
         }

@@ -59,6 +59,8 @@ class SvmFitTest {
             assertThat(fitted.folds()).isEqualTo(5);
             assertThat(fitted.cvAccuracy()).hasSize(SvmFit.C_GRID.length * SvmFit.GAMMA_FACTORS.length);
             assertThat(fitted.supportVectors()).isPositive().isLessThanOrEqualTo(parts.first().size());
+            assertThat(svmModel.spec()).as("the chosen C and gamma, in place of the open ones")
+                    .isEqualTo(SvmSpec.DEFAULT.withCapacity(parts.first().size()).withSettings(fitted.c(), fitted.gamma()));
             assertThat(accuracy(svmModel, parts.second())).isGreaterThan(0.9);
             assertThat(accuracy(linear, parts.second())).isLessThan(0.6);
             svmModel.save(dir.resolve("m"), Map.of());
