@@ -88,6 +88,12 @@ class BadInputTest extends CliTestBase {
         Result eval = run("eval", "--model", model, "--data", denseCsv("eval-fewer.csv", 3, 6).toString());
         assertThat(eval.exitCode()).isEqualTo(2);
         assertThat(eval.err()).contains("eval-fewer.csv", "lacks column 'f3'");
+
+        // a table has no synthesis generator: said first, in words about tables, not images
+        Result synth = run("synth", dir.resolve("same.csv").toString(), "--teacher", model, "--out", dir.resolve("s.jsonl").toString());
+        assertThat(synth.exitCode()).isEqualTo(2);
+        assertThat(synth.err()).contains("4 numeric features (columns f0, f1, f2, f3), for which there is no generator")
+                .doesNotContain("one-channel images (shape");
     }
 
     @Test

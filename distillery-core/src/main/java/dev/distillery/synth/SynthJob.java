@@ -81,6 +81,13 @@ public final class SynthJob {
     public Outcome run(Spec requested, Path teacherDir, Path output, List<String> args) {
         try (Classifier teacher = Classifier.load(teacherDir)) {
             Schema schema = teacher.schema();
+            if (schema.kind() == Schema.Kind.DENSE && !dev.distillery.transform.ImageTransforms.handles(schema)) {
+                // Said before any data is read: the image generators' own error ("needs one-channel images, got shape
+                // [4]") told the owner of a table nothing about what to do.
+                throw new IllegalArgumentException("synth generates texts (eda, lm, chat) and one-channel images (augment, "
+                        + "cvae); the teacher reads " + dev.distillery.data.InputCheck.describe(schema) + ", for which there "
+                        + "is no generator: train on the real examples");
+            }
             Spec spec = requested.resolved(schema.kind(), chat != null);
             Dataset data = load(spec.data(), spec.onError(), schema);
             Dataset labeled = data.filter("labeled", Example::hasLabel);
