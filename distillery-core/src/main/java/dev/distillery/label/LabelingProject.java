@@ -155,7 +155,7 @@ public final class LabelingProject {
         for (int i : picked) {
             batch.add(rest.get(i));
         }
-        return write(batch, used, out.size());
+        return write(batch, schema, used, out.size());
     }
 
     /**
@@ -204,16 +204,41 @@ public final class LabelingProject {
         return out;
     }
 
-    private Batch write(List<Example> batch, Strategy used, int stillOut) {
+    /** What annotators look at: a text, an image, or a table row of named numbers. */
+    private enum View { TEXT, IMAGE, TABLE }
+
+    private static View viewOf(Schema schema) {
+        // Features of one dimension are a table's columns: drawn as an image they were a 2x2-pixel PNG of four numbers.
+        return schema.kind() == Schema.Kind.TEXT ? View.TEXT : schema.featureShape().size() == 1 ? View.TABLE : View.IMAGE;
+    }
+
+    /** The columns of a table row, as its file named them, else f1, f2, ... */
+    private static List<String> columns(Schema schema) {
+        if (!schema.featureNames().isEmpty()) {
+            return schema.featureNames();
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 1; i <= schema.featureSize(); i++) {
+            out.add("f" + i);
+        }
+        return out;
+    }
+
+    private Batch write(List<Example> batch, Schema schema, Strategy used, int stillOut) {
         int number = 1;
         while (Files.exists(dir.resolve(String.format("batch-%03d.csv", number)))) {
             number++;
         }
         String stem = String.format("batch-%03d", number);
-        // The label beside the id, then what to judge: an annotator in a spreadsheet sees the text (or the image's file)
-        // without opening the JSONL. Import reads the id and label columns and ignores the rest.
-        boolean texts = batch.isEmpty() || batch.get(0).isText();
-        StringBuilder csv = new StringBuilder(texts ? "id,label,text\n" : "id,label,image\n");
+        // The label beside the id, then what to judge: an annotator in a spreadsheet sees the text, the image's file or
+        // the row's values without opening the JSONL. Import reads the id and label columns and ignores the rest.
+        View view = viewOf(schema);
+        List<String> columns = view == View.TABLE ? columns(schema) : List.of();
+        StringBuilder csv = new StringBuilder(switch (view) {
+            case TEXT -> "id,label,text\n";
+            case IMAGE -> "id,label,image\n";
+            case TABLE -> "id,label," + String.join(",", columns.stream().map(LabelingProject::csvCell).toList()) + "\n";
+        });
         StringBuilder jsonl = new StringBuilder();
         ArrayNode tasks = LINE.createArrayNode();
         List<String> ids = new ArrayList<>();
@@ -224,18 +249,31 @@ public final class LabelingProject {
             row.put("id", e.id());
             ObjectNode data = LINE.createObjectNode();
             data.put("ref_id", e.id());
-            if (e.isText()) {
-                row.put("text", e.text());
-                data.put("text", e.text());
-                csv.append(csvCell(e.text()));
-            } else {
-                Path original = originalImage(e);
-                String png = original != null ? original.toString() : "images/" + e.id().replaceAll("[^A-Za-z0-9._-]", "_") + ".png";
-                if (original != null || writeImage(e, dir.resolve(png))) {
-                    csv.append(csvCell(png));
+            switch (view) {
+                case TEXT -> {
+                    row.put("text", e.text());
+                    data.put("text", e.text());
+                    csv.append(csvCell(e.text()));
                 }
-                row.put("image", png);
-                data.put("image", png);
+                case IMAGE -> {
+                    Path original = originalImage(e);
+                    String png = original != null ? original.toString() : "images/" + e.id().replaceAll("[^A-Za-z0-9._-]", "_") + ".png";
+                    if (original != null || writeImage(e, dir.resolve(png))) {
+                        csv.append(csvCell(png));
+                    }
+                    row.put("image", png);
+                    data.put("image", png);
+                }
+                case TABLE -> {
+                    float[] values = e.features();
+                    ArrayNode features = row.putArray("features");
+                    ObjectNode item = data.putObject("item"); // Label Studio's Table shows an object's keys and values
+                    for (int i = 0; i < values.length; i++) {
+                        csv.append(i > 0 ? "," : "").append(values[i]);
+                        features.add(values[i]);
+                        item.put(columns.get(i), values[i]);
+                    }
+                }
             }
             csv.append('\n');
             row.putNull("label");
@@ -248,7 +286,7 @@ public final class LabelingProject {
         try {
             AtomicFiles.writeString(jsonlFile, jsonl.toString());
             AtomicFiles.writeString(lsFile, JSON.writeValueAsString(tasks));
-            AtomicFiles.writeString(dir.resolve("label-studio-config.xml"), labelStudioConfig(!batch.isEmpty() && batch.get(0).isText()));
+            AtomicFiles.writeString(dir.resolve("label-studio-config.xml"), labelStudioConfig(view));
             AtomicFiles.writeString(csvFile, csv.toString()); // last: its presence marks the batch as written
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -256,10 +294,19 @@ public final class LabelingProject {
         return new Batch(number, ids, used, csvFile, jsonlFile, lsFile, stillOut);
     }
 
-    private String labelStudioConfig(boolean text) {
+    private String labelStudioConfig(View view) {
         StringBuilder sb = new StringBuilder("<View>\n");
-        sb.append(text ? "  <Text name=\"text\" value=\"$text\"/>\n" : "  <Image name=\"image\" value=\"$image\"/>\n");
-        sb.append("  <Choices name=\"label\" toName=\"").append(text ? "text" : "image").append("\" choice=\"single\">\n");
+        String object = switch (view) {
+            case TEXT -> "text";
+            case IMAGE -> "image";
+            case TABLE -> "table";
+        };
+        sb.append(switch (view) {
+            case TEXT -> "  <Text name=\"text\" value=\"$text\"/>\n";
+            case IMAGE -> "  <Image name=\"image\" value=\"$image\"/>\n";
+            case TABLE -> "  <Table name=\"table\" value=\"$item\"/>\n";
+        });
+        sb.append("  <Choices name=\"label\" toName=\"").append(object).append("\" choice=\"single\">\n");
         for (String l : config.labels()) {
             sb.append("    <Choice value=\"").append(l.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;"))
                     .append("\"/>\n");

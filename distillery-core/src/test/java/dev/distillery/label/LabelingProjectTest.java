@@ -143,6 +143,35 @@ class LabelingProjectTest {
     }
 
     @Test
+    void aPoolOfTableRowsIsAnnotatedOnItsNamedValues() throws Exception {
+        Path table = dir.resolve("loans.csv");
+        Files.writeString(table, "id,age,income,debt ratio\nC1,30,41000.5,0.25\nC2,55,23000,0.75\nC3,41,35000,0.5\n");
+        Dataset pool = dev.distillery.data.DataFiles.read(table, dev.distillery.data.OnError.FAIL).dataset();
+        LabelingProject project = LabelingProject.openOrCreate(dir.resolve("project"), table.toString(), List.of("default", "repaid"));
+        LabelingProject.Batch batch = project.next(pool, 2, Strategy.MARGIN, null, TRAIN, null);
+        // four numbers were drawn as a 2x2-pixel image; a spreadsheet shows the columns by name instead
+        List<dev.distillery.data.CsvFormat.Row> rows = dev.distillery.data.CsvFormat.rows(batch.csv());
+        assertThat(rows.get(0).cells()).containsExactly("id", "label", "age", "income", "debt ratio");
+        Map<String, List<String>> values = Map.of("C1", List.of("30.0", "41000.5", "0.25"), "C2", List.of("55.0", "23000.0", "0.75"),
+                "C3", List.of("41.0", "35000.0", "0.5"));
+        assertThat(rows).hasSize(3);
+        for (var row : rows.subList(1, rows.size())) {
+            assertThat(List.of(row.cells()).subList(1, 5)).as(row.cells()[0])
+                    .isEqualTo(java.util.stream.Stream.concat(java.util.stream.Stream.of(""), values.get(row.cells()[0]).stream()).toList());
+        }
+        assertThat(dir.resolve("project/images")).doesNotExist();
+        assertThat(Files.readString(dir.resolve("project/label-studio-config.xml")))
+                .contains("<Table name=\"table\" value=\"$item\"/>", "toName=\"table\"");
+        JsonNode task = JSON.readTree(batch.labelStudio().toFile()).get(0).get("data");
+        assertThat(task.get("item").has("income")).isTrue();
+        assertThat(task.get("item").get("age").isNumber()).isTrue();
+
+        // the filled-in CSV imports as any batch does
+        Files.writeString(batch.csv(), Files.readString(batch.csv()).replaceFirst("\n(C\\d),,", "\n$1,default,"));
+        assertThat(project.importAnswers(batch.csv()).added()).isEqualTo(1);
+    }
+
+    @Test
     void csvAndJsonlAnswersImportAndAWrongLabelNamesTheLine() throws Exception {
         LabelingProject project = LabelingProject.openOrCreate(dir, "pool.jsonl", List.of("ham", "spam"));
         Path csv = dir.resolve("answers.csv");
