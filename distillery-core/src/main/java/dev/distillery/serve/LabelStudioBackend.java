@@ -164,7 +164,10 @@ public final class LabelStudioBackend {
         ModelServer.json(ctx, 200, out);
     }
 
-    /** A task's input as an example: the config's field for text models, {@code features} for dense ones. */
+    /**
+     * A task's input as an example: the config's field for text models, {@code features} (or the config's field, an array
+     * or a table row by column name) for dense ones.
+     */
     static Example example(JsonNode task, Schema schema, LabelConfig config, String where) {
         JsonNode data = task.path("data");
         String id = "ls-task-" + task.path("id").asText(where.replace(' ', '-'));
@@ -175,8 +178,9 @@ public final class LabelStudioBackend {
             return Example.text(id, data.get(config.dataKey()).asText(), null, "label-studio");
         }
         JsonNode f = data.path("features").isArray() ? data.get("features") : data.path(config.dataKey());
-        if (!f.isArray()) {
-            throw new ModelServer.ApiError(400, where + ": expected data.features with " + schema.featureSize() + " numbers");
+        if (!f.isArray() && !f.isObject()) { // an object: a table row by column name, as label next's Table view shows it
+            throw new ModelServer.ApiError(400, where + ": expected data.features with " + schema.featureSize() + " numbers"
+                    + (schema.featureNames().isEmpty() ? "" : ", or data." + config.dataKey() + " as {column: number}"));
         }
         return Example.dense(id, ModelServer.features(f, schema, where + ": data.features "), null, "label-studio");
     }

@@ -81,6 +81,20 @@ class LabelStudioBackendTest {
     }
 
     @Test
+    void aTableRowTaskAsLabelNextWritesItIsReadByColumnName() throws Exception {
+        // the config and task shape of label next for a table: <Table value="$item"/>, data.item = {column: value}
+        LabelConfig config = LabelConfig.parse("<View><Table name=\"table\" value=\"$item\"/><Choices name=\"label\" "
+                + "toName=\"table\" choice=\"single\"><Choice value=\"a\"/><Choice value=\"b\"/></Choices></View>");
+        dev.distillery.data.Schema schema = dev.distillery.data.Schema.dense(List.of(2L), List.of("a", "b"))
+                .withFeatureNames(List.of("age", "income"));
+        JsonNode task = JSON.readTree("{\"id\": 7, \"data\": {\"ref_id\": \"C1\", \"item\": {\"income\": 41000.5, \"age\": 30}}}");
+        assertThat(LabelStudioBackend.example(task, schema, config, "task 7").features()).containsExactly(30f, 41000.5f);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LabelStudioBackend.example(
+                        JSON.readTree("{\"id\": 8, \"data\": {\"item\": \"30, 41000\"}}"), schema, config, "task 8"))
+                .hasMessageContaining("task 8: expected data.features with 2 numbers, or data.item as {column: number}");
+    }
+
+    @Test
     void setupPredictAndWebhookRetrainingInARealRun() throws Exception {
         RunStore runs = new RunStore(dir.resolve("runs"));
         DataCatalog catalog = new DataCatalog(dir.resolve("datasets"));
