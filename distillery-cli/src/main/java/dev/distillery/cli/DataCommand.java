@@ -105,6 +105,9 @@ final class DataCommand implements Runnable {
             }
             System.out.println("kind:     " + d.schema().kind() + (d.schema().kind() == dev.distillery.data.Schema.Kind.DENSE
                     ? ", feature shape " + d.schema().featureShape() : ""));
+            if (!d.schema().featureNames().isEmpty()) {
+                System.out.println("columns:  " + String.join(", ", d.schema().featureNames()));
+            }
             System.out.println("labels:");
             d.labelCounts().forEach((k, v) -> System.out.printf("  %-14s %,8d%n", k, v));
             InputCheck.lookAlikeLabels(d.labelCounts().keySet()).ifPresent(System.out::println);
@@ -114,9 +117,21 @@ final class DataCommand implements Runnable {
             }
             for (Example e : d.examples().subList(0, Math.min(head, d.size()))) {
                 System.out.println("- " + e.id() + " [" + e.label().orElse("unlabeled") + "] "
-                        + (e.isText() ? oneLine(e.text()) : e.featureLength() + " features"));
+                        + (e.isText() ? oneLine(e.text()) : d.schema().featureShape().size() == 1 ? values(e.features())
+                        : e.featureLength() + " features"));
             }
             return 0;
+        }
+
+        /** A table row's first values, as a person reads them: "30, 41000.5, 0.25, 12" (and how many more). */
+        private static String values(float[] features) {
+            StringBuilder sb = new StringBuilder();
+            int shown = Math.min(features.length, 12);
+            for (int i = 0; i < shown; i++) {
+                float v = features[i];
+                sb.append(i > 0 ? ", " : "").append(v == Math.rint(v) && Math.abs(v) < 1e7 ? String.valueOf((long) v) : String.valueOf(v));
+            }
+            return features.length > shown ? sb + ", ... (" + features.length + " features)" : sb.toString();
         }
 
         static String oneLine(String s) {

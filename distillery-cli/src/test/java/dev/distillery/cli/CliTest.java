@@ -222,6 +222,11 @@ class CliTest extends CliTestBase {
         Result r = run("data", "inspect", f.toString(), "--head", "1");
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("examples: 10 (10 labeled)").contains("spam").contains("TEXT");
+
+        Path table = dir.resolve("table.csv");
+        Files.writeString(table, "id,age,income,label\nc1,30,41000.5,a\nc2,55,23000,b\n");
+        Result t = run("data", "inspect", table.toString());
+        assertThat(t.out()).contains("feature shape [2]", "columns:  age, income", "- c1 [a] 30, 41000.5");
     }
 
     @Test
