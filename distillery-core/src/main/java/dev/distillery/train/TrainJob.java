@@ -379,6 +379,12 @@ public final class TrainJob {
                     throw new IllegalArgumentException("--unlabeled needs a network trained by steps (cnn, mlp, ngram or minilm), "
                             + "not the " + (modelSpec instanceof dev.distillery.model.SvmSpec ? "svm" : "linear") + " model");
                 }
+                if (run.provenance().get("resumed") != null) {
+                    // Said, not done silently: a resume that starts over looks like one that continues until it is timed.
+                    listener.onMessage("resumed: the " + (modelSpec instanceof dev.distillery.model.SvmSpec ? "svm" : "linear")
+                            + " model is fitted in one go by " + solverOf(modelSpec) + " and keeps no checkpoint, so it is fitted"
+                            + " again from the start (the same seed gives the same model)");
+                }
                 Solved fitted = solve(classifier, data.train(), data.extra(), validation, spec.train().seed(), recording);
                 result = fitted.result();
                 if (selection == null) {

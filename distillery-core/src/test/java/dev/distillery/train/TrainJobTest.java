@@ -415,6 +415,39 @@ class TrainJobTest {
     }
 
     @Test
+    void aSolvedModelInterruptedIsFittedAgainFromTheStartAndSaysSo() throws Exception {
+        Path data = dir.resolve("blobs.jsonl");
+        JsonlFormat.write(TestData.blobs(40, 3), data);
+        TrainSpec spec = new TrainSpec(data.toString(), null, 0.25, 0, null, LinearSpec.DEFAULT, TrainConfig.defaults(), OnError.FAIL);
+        TrainJob.Outcome whole = job().run(spec, "train", List.of());
+        RunStore runs = new RunStore(dir.resolve("runs"));
+        DataCatalog catalog = new DataCatalog(dir.resolve("datasets"));
+        TrainListener killedWhenFitted = new TrainListener() {
+            @Override
+            public void onEpochEnd(EpochStats stats) {
+                throw new ClassifierTrainerTest.Interrupted();
+            }
+        };
+        assertThatThrownBy(() -> new TrainJob(catalog, runs, killedWhenFitted).run(spec, "train", List.of()))
+                .isInstanceOf(ClassifierTrainerTest.Interrupted.class);
+        Run interrupted = runs.list().stream().map(p -> runs.open(p.toString()))
+                .filter(r -> r.provenance().get("status").toString().startsWith("failed")).findFirst().orElseThrow();
+        List<String> said = new java.util.ArrayList<>();
+        TrainListener listening = new TrainListener() {
+            @Override
+            public void onMessage(String message) {
+                said.add(message);
+            }
+        };
+        TrainJob.Outcome resumed = new TrainJob(catalog, runs.resuming(interrupted), listening).run(spec, "train", List.of());
+        assertThat(said).anySatisfy(m -> assertThat(m).contains("fitted in one go by LIBLINEAR and keeps no checkpoint",
+                "fitted again from the start"));
+        assertThat(Files.readAllBytes(resumed.run().modelDir().resolve("weights.params")))
+                .isEqualTo(Files.readAllBytes(whole.run().modelDir().resolve("weights.params")));
+        assertThat(whole.run().provenance()).doesNotContainKey("resumed");
+    }
+
+    @Test
     void badRecordsAreCountedUnderSkip() throws Exception {
         Path data = dir.resolve("texts.jsonl");
         JsonlFormat.write(TestData.texts(30, 5), data);
