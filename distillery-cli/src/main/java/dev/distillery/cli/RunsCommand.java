@@ -64,7 +64,14 @@ final class RunsCommand implements Runnable {
                 } catch (RuntimeException e) {
                     result = "(results unreadable)";
                 }
-                System.out.printf(row, run.id(), seed, status.length() > 11 ? status.substring(0, 11) : status, result);
+                // "failed: an svm on 3,000 examples ..." cut to its column read "failed: an": the word in the column,
+                // the reason where the result would be.
+                int colon = status.indexOf(':');
+                if (colon > 0) { // failed, incomplete or unreadable: the reason says more than any result could
+                    String why = status.substring(colon + 1).strip();
+                    result = why.length() > 80 ? why.substring(0, 79) + "…" : why;
+                }
+                System.out.printf(row, run.id(), seed, colon > 0 ? status.substring(0, colon) : status, result);
             }
             if (runs.size() < all.size()) {
                 System.out.printf("(%d of %d runs)%n", runs.size(), all.size());

@@ -205,6 +205,8 @@ class BadInputTest extends CliTestBase {
         Result list = run("runs", "list");
         assertThat(list.exitCode()).as(list.err()).isZero();
         assertThat(list.out()).contains("aaaaaa", "incomplete", "bbbbbb", "unreadable", "finished");
+        assertThat(list.out()).as("the reason beside the status word, not cut to the column")
+                .contains("unreadable  provenance.json is damaged", "incomplete  no provenance.json");
         Result lastOne = run("runs", "list", "--last", "1");
         assertThat(lastOne.out()).contains("finished", "(1 of 3 runs)").doesNotContain("aaaaaa", "bbbbbb"); // the newest
         Result splits = run("runs", "list", "--command", "data split");
