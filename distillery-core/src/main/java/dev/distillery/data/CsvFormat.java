@@ -175,6 +175,9 @@ public final class CsvFormat {
         }
     }
 
+    /** How spreadsheets and statistics tools write a missing value, lower-cased. */
+    private static final java.util.Set<String> MISSING = java.util.Set.of("", "na", "n/a", "nan", "null", "none", "?", "-");
+
     private record Columns(String[] names, int id, int label, int source, int text, int[] features) {
         static Columns of(String[] header, Path file) {
             int id = -1, label = -1, source = -1, text = -1;
@@ -244,9 +247,17 @@ public final class CsvFormat {
                     word = cell.codePoints().anyMatch(Character::isLetter);
                 }
                 if (!Float.isFinite(values[i])) {
+                    String column = "column " + (features[i] + 1) + " ('" + names[features[i]].trim() + "')";
+                    if (MISSING.contains(cell.toLowerCase(java.util.Locale.ROOT))) {
+                        // A missing value is no typo to fix: say what the tool does not do, and both ways on.
+                        c.bad(where, column + " has no value" + (cell.isEmpty() ? "" : " ('" + cell + "')"),
+                                "a number in every feature column: missing values are not imputed; fill them in (the "
+                                        + "column's median is a common choice) or leave such rows out and count them");
+                        return null;
+                    }
                     // Words in a feature column are most often text under another header name ("body", "message"):
                     // without a 'text' column the file is read as numbers, so say how to make it a text file.
-                    c.bad(where, "column " + (features[i] + 1) + " ('" + names[features[i]].trim() + "') is '" + cell + "'",
+                    c.bad(where, column + " is '" + cell + "'",
                             word ? "a finite number; a file without a 'text' column is read as numeric features: name"
                                     + " the column 'label' if it holds the labels, or 'text' if it is the text to classify"
                                     : cell.matches("[-+]?\\d*,\\d+") ? "a finite number written with a decimal point, not a comma"

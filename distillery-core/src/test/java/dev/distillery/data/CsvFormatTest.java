@@ -63,6 +63,7 @@ class CsvFormatTest {
         assertThat(r.dataset().size()).isEqualTo(2);
         assertThat(r.skipped()).isEqualTo(2);
         assertThat(r.skipReasons().get(0)).contains("line 3").contains("'abc'");
+        assertThat(r.skipReasons().get(1)).contains("line 4", "has no value ('NaN')", "missing values are not imputed");
     }
 
     @Test
