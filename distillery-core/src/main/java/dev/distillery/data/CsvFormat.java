@@ -256,9 +256,13 @@ public final class CsvFormat {
                         return null;
                     }
                     // Words in a feature column are most often text under another header name ("body", "message"):
-                    // without a 'text' column the file is read as numbers, so say how to make it a text file.
+                    // without a 'text' column the file is read as numbers, so say how to make it a text file. One word
+                    // beside other feature columns is a category ("north", "female"), which needs numbers instead.
+                    boolean category = word && features.length > 1 && cell.length() <= 30 && cell.chars().noneMatch(Character::isWhitespace);
                     c.bad(where, column + " is '" + cell + "'",
-                            word ? "a finite number; a file without a 'text' column is read as numeric features: name"
+                            category ? "a finite number: categories are not encoded; give each category its own 0/1 column"
+                                    + " (or name the column 'label' if it holds the labels)"
+                                    : word ? "a finite number; a file without a 'text' column is read as numeric features: name"
                                     + " the column 'label' if it holds the labels, or 'text' if it is the text to classify"
                                     : cell.matches("[-+]?\\d*,\\d+") ? "a finite number written with a decimal point, not a comma"
                                     : "a finite number");

@@ -74,6 +74,10 @@ class CsvFormatTest {
                 .hasMessageContaining("or 'text' if it is the text to classify");
         assertThatThrownBy(() -> CsvFormat.read(file("x1,class\n1,c0\n"), OnError.FAIL))
                 .hasMessageContaining("column 2 ('class') is 'c0'").hasMessageContaining("name the column 'label' if it holds the labels");
+        // One word beside other numeric columns is a category, which needs numbers; no hint about text files.
+        assertThatThrownBy(() -> CsvFormat.read(file("age,region,label\n30,north,a\n"), OnError.FAIL))
+                .hasMessageContaining("column 2 ('region') is 'north'").hasMessageContaining("categories are not encoded")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("'text'"));
         // A text file's other columns are not read, and the reader says so (here, what was meant as the label).
         ReadResult categories = CsvFormat.read(file("id,text,category\na,win a cruise,spam\n"), OnError.FAIL);
         assertThat(categories.warnings()).singleElement().asString().contains("columns 'category'", "are not read");
