@@ -152,6 +152,14 @@ class BadInputTest extends CliTestBase {
     }
 
     @Test
+    void dataWithASingleLabelIsRefusedByName() throws Exception {
+        Path one = Files.writeString(dir.resolve("one.csv"), "a,b,label\n1,2,x\n2,3,x\n3,4,x\n");
+        Result train = run("train", "--data", one.toString());
+        assertThat(train.exitCode()).isEqualTo(2);
+        assertThat(train.err()).contains("one.csv: all 3 labeled records have the label 'x'", "at least two labels");
+    }
+
+    @Test
     void aBadRecordSaysHowToSkipItAndEveryInputOfACommandFollowsItsPolicy() throws Exception {
         Path gaps = Files.writeString(dir.resolve("gaps.csv"), "x1,x2,label\n1,2,a\n1,,b\n3,4,a\n");
         Result train = run("train", "--data", gaps.toString());

@@ -200,6 +200,10 @@ public final class TrainJob {
                             + " not read); IDX images: a labels file beside them, e.g. train-labels-idx1-ubyte for"
                             + " train-images-idx3-ubyte; unlabeled records go to --unlabeled");
         }
+        if (read.dataset().schema().numClasses() < 2) {
+            throw new DataFormatException(spec.data(), "all " + read.dataset().labeledCount() + " labeled records have the label '"
+                    + read.dataset().schema().labels().get(0) + "'", "at least two labels to tell apart");
+        }
         int skipped = read.skipped();
         List<String> reasons = new ArrayList<>(read.skipReasons());
         long seed = spec.train().seed();
