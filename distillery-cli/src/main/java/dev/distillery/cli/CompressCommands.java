@@ -102,7 +102,8 @@ final class CompressCommands {
     }
 
     @Command(name = "quantize", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Quantize a trained model's weights to 8 (or 4) bits with one scale per output channel, save the " +
+            description = {"Quantize a trained model's weights to 8 (or 4) bits with one scale per output channel (per input column for the " +
+                            "linear model of a table, whose weights carry each feature's scale), save the " +
                             "packed artifact, load it back and report its real file size and accuracy beside the original.",
                     "Activations stay float: the PyTorch engine behind DJL exposes no int8 kernels for these layers."},
             footer = {"", "Example:", "  distillery quantize <run> --bits 8"})
