@@ -14,18 +14,21 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * CSV with a header row (RFC 4180 quoting; separated by commas, or by semicolons or tabs where the header has no
  * comma). Columns named {@code id}, {@code label} and {@code source} are optional. A {@code text} column makes a text
- * data set; otherwise every other column is a numeric feature.
+ * data set; otherwise every other column is a feature: a number, or where a column holds only short words (beside at
+ * least one other feature column), a category, read as one 0/1 feature per value and named "column=value".
  */
 public final class CsvFormat {
     private CsvFormat() {}
 
     public static ReadResult read(Path file, OnError onError) {
         RecordCollector collector = new RecordCollector(file.toString(), onError);
+        Map<Integer, List<String>> categories = categories(file);
         Columns[] cols = new Columns[1];
         stream(file, line -> {
             if (line.number() == 1) {
@@ -35,12 +38,14 @@ public final class CsvFormat {
         }, row -> {
             String[] cells = row.cells();
             if (cols[0] == null) {
-                cols[0] = Columns.of(cells, file);
+                cols[0] = Columns.of(cells, file, categories);
                 List<String> unread = cols[0].unread();
                 if (!unread.isEmpty()) {
                     collector.warn("columns " + String.join(", ", unread) + " of " + file + " are not read: a text file reads"
                             + " 'id', 'text', 'label' and 'source'");
                 }
+                categories.forEach((column, values) -> collector.warn("column '" + cells[column].trim() + "' of " + file
+                        + " holds categories, each read as a 0/1 feature: " + String.join(", ", values)));
                 return;
             }
             if (cells.length == 1 && cells[0].isEmpty()) {
@@ -175,11 +180,81 @@ public final class CsvFormat {
         }
     }
 
+    /** Most distinct words a column may hold to be read as categories; more are free text or ids, refused as before. */
+    static final int MAX_CATEGORIES = 50;
+    /** Longest value a category may have; longer ones are sentences, text under another column name. */
+    static final int MAX_CATEGORY_LENGTH = 40;
+
+    /**
+     * The feature columns of a numeric table that hold categories ("north", "female"): every value a word (none a
+     * number), at most {@link #MAX_CATEGORIES} distinct ones; each column's values in sorted order. A first pass over
+     * the file, because whether a column is numeric is known only at its end. A text file (with a 'text' column) has none.
+     */
+    static Map<Integer, List<String>> categories(Path file) {
+        Map<Integer, java.util.TreeSet<String>> words = new java.util.TreeMap<>();
+        java.util.Set<Integer> numeric = new java.util.HashSet<>();
+        java.util.Set<Integer> reserved = new java.util.HashSet<>();
+        int[] width = {-1};
+        boolean[] text = {false};
+        stream(file, line -> { }, row -> {
+            String[] cells = row.cells();
+            if (width[0] < 0) {
+                width[0] = cells.length;
+                for (int i = 0; i < cells.length; i++) {
+                    String name = cells[i].trim().toLowerCase(java.util.Locale.ROOT);
+                    text[0] |= name.equals("text");
+                    if (name.equals("id") || name.equals("label") || name.equals("source") || name.equals("text")) {
+                        reserved.add(i); // never a feature
+                    }
+                }
+                return;
+            }
+            if (text[0] || cells.length != width[0]) {
+                return; // a bad row is the second pass's to report
+            }
+            for (int i = 0; i < cells.length; i++) {
+                String cell = cells[i].trim();
+                if (reserved.contains(i) || numeric.contains(i) || MISSING.contains(cell.toLowerCase(java.util.Locale.ROOT))) {
+                    continue;
+                }
+                boolean number;
+                try {
+                    number = Float.isFinite(Float.parseFloat(cell));
+                } catch (NumberFormatException e) {
+                    number = false;
+                }
+                if (number || cell.codePoints().noneMatch(Character::isLetter)) {
+                    numeric.add(i);
+                    words.remove(i);
+                } else if (cell.length() > MAX_CATEGORY_LENGTH || words.computeIfAbsent(i, k -> new java.util.TreeSet<>()).add(cell)
+                        && words.get(i).size() > MAX_CATEGORIES) {
+                    numeric.add(i); // a sentence, or too many words to be categories: refused as words in a numeric column
+                    words.remove(i);
+                }
+            }
+        });
+        Map<Integer, List<String>> out = new java.util.TreeMap<>();
+        int features = Math.max(0, width[0]) - reserved.size();
+        // One column of words beside none of numbers is most often text under another name ("body"), not a category.
+        if (!text[0] && features > 1) {
+            words.forEach((column, values) -> out.put(column, List.copyOf(values)));
+        }
+        return out;
+    }
+
+    /** Between a category column's name and a value in the name of its 0/1 feature: "region=north". */
+    public static final String CATEGORY = "=";
+
     /** How spreadsheets and statistics tools write a missing value, lower-cased. */
     private static final java.util.Set<String> MISSING = java.util.Set.of("", "na", "n/a", "nan", "null", "none", "?", "-");
 
-    private record Columns(String[] names, int id, int label, int source, int text, int[] features) {
-        static Columns of(String[] header, Path file) {
+    /**
+     * A file's columns: where id, label, source and text are, and the feature columns in order, each a number or (with
+     * its values in {@code categories}) a category read as one 0/1 feature per value.
+     */
+    private record Columns(String[] names, int id, int label, int source, int text, int[] features,
+            Map<Integer, List<String>> categories) {
+        static Columns of(String[] header, Path file, Map<Integer, List<String>> categories) {
             int id = -1, label = -1, source = -1, text = -1;
             List<Integer> features = new ArrayList<>();
             for (int i = 0; i < header.length; i++) {
@@ -196,7 +271,7 @@ public final class CsvFormat {
                         "a 'text' column or numeric feature columns");
             }
             int[] f = text >= 0 ? new int[0] : features.stream().mapToInt(Integer::intValue).toArray();
-            return new Columns(header, id, label, source, text, f);
+            return new Columns(header, id, label, source, text, f, text >= 0 ? Map.of() : categories);
         }
 
         /** A text file's columns that nothing reads (a text file reads id, text, label and source), or none. */
@@ -223,7 +298,11 @@ public final class CsvFormat {
         List<String> featureNames() {
             List<String> out = new ArrayList<>();
             for (int f : features) {
-                out.add(names[f].trim());
+                if (categories.containsKey(f)) {
+                    categories.get(f).forEach(value -> out.add(names[f].trim() + CATEGORY + value));
+                } else {
+                    out.add(names[f].trim());
+                }
             }
             boolean usable = out.stream().noneMatch(String::isEmpty) && out.stream().distinct().count() == out.size();
             return usable ? out : List.of();
@@ -236,17 +315,33 @@ public final class CsvFormat {
             if (text >= 0) {
                 return Example.text(exampleId, row[text], lab, src);
             }
-            float[] values = new float[features.length];
+            int width = 0;
+            for (int f : features) {
+                width += categories.containsKey(f) ? categories.get(f).size() : 1;
+            }
+            float[] values = new float[width];
+            int at = 0;
             for (int i = 0; i < features.length; i++) {
                 String cell = row[features[i]].trim();
+                List<String> known = categories.get(features[i]);
+                if (known != null) { // one 0/1 feature per category; a missing value is none of them
+                    int k = known.indexOf(cell);
+                    if (k >= 0) {
+                        values[at + k] = 1f;
+                    }
+                    at += known.size();
+                    continue;
+                }
                 boolean word = false;
+                float value;
                 try {
-                    values[i] = Float.parseFloat(cell);
+                    value = Float.parseFloat(cell);
                 } catch (NumberFormatException e) {
-                    values[i] = Float.NaN;
+                    value = Float.NaN;
                     word = cell.codePoints().anyMatch(Character::isLetter);
                 }
-                if (!Float.isFinite(values[i])) {
+                values[at++] = value;
+                if (!Float.isFinite(value)) {
                     String column = "column " + (features[i] + 1) + " ('" + names[features[i]].trim() + "')";
                     if (MISSING.contains(cell.toLowerCase(java.util.Locale.ROOT))) {
                         // A missing value is no typo to fix: say what the tool does not do, and both ways on.
@@ -257,11 +352,12 @@ public final class CsvFormat {
                     }
                     // Words in a feature column are most often text under another header name ("body", "message"):
                     // without a 'text' column the file is read as numbers, so say how to make it a text file. One word
-                    // beside other feature columns is a category ("north", "female"), which needs numbers instead.
+                    // beside other feature columns in a column that is not read as categories is a typo or a mix.
                     boolean category = word && features.length > 1 && cell.length() <= 30 && cell.chars().noneMatch(Character::isWhitespace);
                     c.bad(where, column + " is '" + cell + "'",
-                            category ? "a finite number: categories are not encoded; give each category its own 0/1 column"
-                                    + " (or name the column 'label' if it holds the labels)"
+                            category ? "a finite number: the column holds numbers on other lines (or over " + MAX_CATEGORIES
+                                    + " distinct words), so it is read as numbers; a column of words throughout is read as"
+                                    + " categories (or name the column 'label' if it holds the labels)"
                                     : word ? "a finite number; a file without a 'text' column is read as numeric features: name"
                                     + " the column 'label' if it holds the labels, or 'text' if it is the text to classify"
                                     : cell.matches("[-+]?\\d*,\\d+") ? "a finite number written with a decimal point, not a comma"

@@ -300,13 +300,28 @@ public final class ModelServer implements AutoCloseable {
             throw new ApiError(400, where + "this model's features have no names (its training data named no columns); "
                     + "expected {\"features\": [...]} with " + InputCheck.describe(schema));
         }
+        // A category column may come as its value, {"region": "north"}, which sets its 0/1 features ("region=north").
+        com.fasterxml.jackson.databind.node.ObjectNode given = object.deepCopy();
+        object.fields().forEachRemaining(field -> {
+            String prefix = field.getKey() + dev.distillery.data.CsvFormat.CATEGORY;
+            if (field.getValue().isTextual() && names.stream().anyMatch(n -> n.startsWith(prefix))) {
+                String chosen = prefix + field.getValue().asText().strip();
+                if (!names.contains(chosen)) {
+                    throw new ApiError(400, where + "\"" + field.getKey() + "\" is " + field.getValue() + ", a category the model was"
+                            + " not trained on (it knows " + names.stream().filter(n -> n.startsWith(prefix))
+                            .map(n -> n.substring(prefix.length())).toList() + ")");
+                }
+                given.remove(field.getKey());
+                names.stream().filter(n -> n.startsWith(prefix)).forEach(n -> given.put(n, n.equals(chosen) ? 1 : 0));
+            }
+        });
         List<String> unknown = new ArrayList<>();
-        object.fieldNames().forEachRemaining(n -> {
+        given.fieldNames().forEachRemaining(n -> {
             if (!names.contains(n)) {
                 unknown.add(n);
             }
         });
-        List<String> missing = names.stream().filter(n -> !object.has(n)).toList();
+        List<String> missing = names.stream().filter(n -> !given.has(n)).toList();
         if (!unknown.isEmpty() || !missing.isEmpty()) {
             throw new ApiError(400, where + (missing.isEmpty() ? "" : "lacks " + missing + " ")
                     + (unknown.isEmpty() ? "" : "has " + unknown + " the model was not trained on ")
@@ -314,7 +329,7 @@ public final class ModelServer implements AutoCloseable {
         }
         float[] f = new float[names.size()];
         for (int k = 0; k < f.length; k++) {
-            JsonNode v = object.get(names.get(k));
+            JsonNode v = given.get(names.get(k));
             if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
                 throw new ApiError(400, where + "\"" + names.get(k) + "\" is " + v + "; expected a finite number");
             }

@@ -72,11 +72,10 @@ class CsvFormatTest {
         assertThatThrownBy(() -> CsvFormat.read(f, OnError.FAIL)).isInstanceOf(DataFormatException.class)
                 .hasMessageContaining("data.csv:line 2").hasMessageContaining("column 1 ('body') is 'win a cruise'")
                 .hasMessageContaining("or 'text' if it is the text to classify");
-        assertThatThrownBy(() -> CsvFormat.read(file("x1,class\n1,c0\n"), OnError.FAIL))
-                .hasMessageContaining("column 2 ('class') is 'c0'").hasMessageContaining("name the column 'label' if it holds the labels");
-        // One word beside other numeric columns is a category, which needs numbers; no hint about text files.
-        assertThatThrownBy(() -> CsvFormat.read(file("age,region,label\n30,north,a\n"), OnError.FAIL))
-                .hasMessageContaining("column 2 ('region') is 'north'").hasMessageContaining("categories are not encoded")
+        // A word in a column of numbers is a typo or a mix, named as such; no hint about text files.
+        assertThatThrownBy(() -> CsvFormat.read(file("x1,class\n1,2\n1,c0\n"), OnError.FAIL))
+                .hasMessageContaining("column 2 ('class') is 'c0'").hasMessageContaining("holds numbers on other lines")
+                .hasMessageContaining("name the column 'label' if it holds the labels")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("'text'"));
         // A text file's other columns are not read, and the reader says so (here, what was meant as the label).
         ReadResult categories = CsvFormat.read(file("id,text,category\na,win a cruise,spam\n"), OnError.FAIL);
@@ -84,6 +83,27 @@ class CsvFormatTest {
         // A value that is a number but not finite is not text: no hint about text columns.
         assertThatThrownBy(() -> CsvFormat.read(file("x1,label\nInfinity,a\n"), OnError.FAIL))
                 .hasMessageContaining("column 1 ('x1') is 'Infinity'").satisfies(e -> assertThat(e.getMessage()).doesNotContain("'text'"));
+    }
+
+    @Test
+    void aColumnOfWordsBesideOtherFeaturesIsReadAsCategoriesOneZeroOneFeatureEach() throws Exception {
+        ReadResult r = CsvFormat.read(file("age,region,label\n30,north,a\n41,south,b\n50,,a\n29, north ,b\n"), OnError.FAIL);
+        Dataset d = r.dataset();
+        assertThat(d.schema().featureNames()).containsExactly("age", "region=north", "region=south");
+        assertThat(d.get(0).features()).containsExactly(30f, 1f, 0f);
+        assertThat(d.get(1).features()).containsExactly(41f, 0f, 1f);
+        assertThat(d.get(2).features()).as("a missing category is none of them").containsExactly(50f, 0f, 0f);
+        assertThat(d.get(3).features()).as("surrounding spaces are not part of a category").containsExactly(29f, 1f, 0f);
+        assertThat(r.warnings()).singleElement().asString().contains("column 'region'", "holds categories", "north, south");
+
+        // more distinct words than categories have, or sentences, stay refused as words in a numeric column
+        StringBuilder many = new StringBuilder("age,city,label\n");
+        for (int i = 0; i <= CsvFormat.MAX_CATEGORIES; i++) {
+            many.append(i).append(",town").append((char) ('a' + i % 26)).append((char) ('a' + i / 26)).append(",x\n");
+        }
+        assertThatThrownBy(() -> CsvFormat.read(file(many.toString()), OnError.FAIL)).hasMessageContaining("('city') is 'townaa'");
+        assertThatThrownBy(() -> CsvFormat.read(file("age,note,label\n1,this customer called twice about the late fee,x\n"),
+                OnError.FAIL)).hasMessageContaining("('note') is 'this customer");
     }
 
     @Test

@@ -67,4 +67,19 @@ class InputCheckTest {
                 .isInstanceOf(DataFormatException.class)
                 .hasMessageContaining("new.csv: lacks column 'y' and has column 'w' the model was not trained on");
     }
+
+    @Test
+    void aCategoryTheFileLacksIsZeroAndOneTheModelNeverSawIsNamed() {
+        Schema model = Schema.dense(List.of(3L), List.of("a", "b")).withFeatureNames(List.of("age", "region=north", "region=south"));
+        Dataset fewer = Dataset.infer("new.csv", List.of(Example.dense("r1", new float[] {1, 30}, null, "f")), null);
+        Dataset named = fewer.withSchema(fewer.schema().withFeatureNames(List.of("region=south", "age")));
+        Dataset read = InputCheck.conform(named, model, InputCheck.Labels.IGNORED);
+        assertThat(read.get(0).features()).containsExactly(30f, 0f, 1f);
+        assertThat(read.schema().featureNames()).isEqualTo(model.featureNames());
+
+        Dataset east = fewer.withSchema(fewer.schema().withFeatureNames(List.of("age", "region=east")));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> InputCheck.conform(east, model, InputCheck.Labels.IGNORED))
+                .hasMessageContaining("new.csv: column 'region' holds 'east', a category the model was not trained on")
+                .hasMessageContaining("one of [north, south]");
+    }
 }

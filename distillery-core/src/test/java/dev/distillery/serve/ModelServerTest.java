@@ -219,6 +219,26 @@ class ModelServerTest {
     }
 
     @Test
+    void aCategoryColumnMaySendItsValueInsteadOfItsZeroOneFeatures() throws Exception {
+        Dataset unnamed = TestData.blobs(4, 3);
+        List<String> names = List.of("c0", "c1", "c2", "c3", "c4", "c5", "region=north", "region=south");
+        Dataset data = unnamed.withSchema(unnamed.schema().withFeatureNames(names));
+        start(new DjlPredictor(model(data)), new ModelRegistry.Batching(64, 0, 16), loopback(null, 5000));
+        String numbers = "\"c0\": 1, \"c1\": 2, \"c2\": 3, \"c3\": 4, \"c4\": 5, \"c5\": 6";
+        HttpResponse<String> byValue = post("/v1/models/blobs/predict",
+                "{\"instances\": [{\"features\": {" + numbers + ", \"region\": \"south\"}}]}", null);
+        HttpResponse<String> byFeatures = post("/v1/models/blobs/predict",
+                "{\"instances\": [{\"features\": {" + numbers + ", \"region=north\": 0, \"region=south\": 1}}]}", null);
+        assertThat(byValue.statusCode()).as(byValue.body()).isEqualTo(200);
+        assertThat(JSON.readTree(byValue.body()).get("predictions")).isEqualTo(JSON.readTree(byFeatures.body()).get("predictions"));
+        HttpResponse<String> east = post("/v1/models/blobs/predict",
+                "{\"instances\": [{\"features\": {" + numbers + ", \"region\": \"east\"}}]}", null);
+        assertThat(east.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(east.body()).get("error").asText()).contains("\"region\" is \"east\", a category the model was not trained on",
+                "[north, south]");
+    }
+
+    @Test
     void featuresByNameNeedAModelWhoseColumnsHadNames() throws Exception {
         Dataset data = TestData.blobs(4, 2);
         start(new DjlPredictor(model(data)), new ModelRegistry.Batching(64, 0, 16), loopback(null, 5000));
