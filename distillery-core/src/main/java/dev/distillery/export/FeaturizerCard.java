@@ -152,7 +152,9 @@ public final class FeaturizerCard {
             doc.put("kind", schema.featureShape().size() == 3 ? "image" : "dense");
             doc.put("recipe", Map.of("steps", List.of(
                     "the features exactly as Distillery reads them, row-major in the input's shape: numbers of a CSV or "
-                            + "JSONL record as given; IDX image pixels divided by 255 (0..1), channels first",
+                            + "JSONL record as given; a CSV category column as its 0/1 features, 1 in the one named "
+                            + "column=value and 0 in the column's others (all 0 for a missing value); IDX image pixels "
+                            + "divided by 255 (0..1), channels first",
                     "no scaling or normalization is left to do: input normalization, where the model has one, is inside the graph")));
             for (int i = 0; i < inputs.size(); i++) {
                 Map<String, Object> v = new LinkedHashMap<>();
