@@ -45,7 +45,8 @@ public final class CsvFormat {
                             + " 'id', 'text', 'label' and 'source'");
                 }
                 categories.forEach((column, values) -> collector.warn("column '" + cells[column].trim() + "' of " + file
-                        + " holds categories, each read as a 0/1 feature: " + String.join(", ", values)));
+                        + " holds categories, each read as a 0/1 feature: " + String.join(", ", values)
+                        + " (a missing value, such as an empty cell, NA or none, as none of them)"));
                 return;
             }
             if (cells.length == 1 && cells[0].isEmpty()) {
