@@ -659,8 +659,10 @@ public final class TrainJob {
         }
         sb.append("| model | ").append(o.spec().model().describe(o.data().train().schema())).append(" |\n");
         sb.append(String.format("| parameters | %,d (%,.1f KiB on disk) |%n", o.parameters(), o.bytesOnDisk() / 1024.0));
-        sb.append(String.format("| epochs | %d run, best %d%s |%n", o.training().history().size(), o.training().bestEpoch(),
-                o.training().stoppedEarly() ? " (early stop)" : ""));
+        if (solverOf(o.spec().model()) == null) { // as the console prints it: a solver fits in one go, no epochs to count
+            sb.append(String.format("| epochs | %d run, best %d%s |%n", o.training().history().size(), o.training().bestEpoch(),
+                    o.training().stoppedEarly() ? " (early stop)" : ""));
+        }
         sb.append("| training | ").append(fitted(o.spec().model(), o.training())).append(" |\n");
         sb.append(String.format("| **test accuracy** | **%.4f** |%n", o.test().accuracy()));
         sb.append(String.format("| test macro-F1 | %.4f |%n", o.test().macroF1()));

@@ -445,6 +445,8 @@ class TrainJobTest {
         assertThat(Files.readAllBytes(resumed.run().modelDir().resolve("weights.params")))
                 .isEqualTo(Files.readAllBytes(whole.run().modelDir().resolve("weights.params")));
         assertThat(whole.run().provenance()).doesNotContainKey("resumed");
+        assertThat(Files.readString(whole.run().dir().resolve("summary.md"))).as("a solver fits in one go: no epochs")
+                .contains("| training | by LIBLINEAR").doesNotContain("| epochs |");
     }
 
     @Test
