@@ -157,6 +157,13 @@ class BadInputTest extends CliTestBase {
         Result train = run("train", "--data", one.toString());
         assertThat(train.exitCode()).isEqualTo(2);
         assertThat(train.err()).contains("one.csv: all 3 labeled records have the label 'x'", "at least two labels");
+
+        // labels under another header are read as a category column, which the error names
+        Path species = Files.writeString(dir.resolve("iris.csv"), "sepal,petal,species\n5.1,1.4,setosa\n7.0,4.7,versicolor\n");
+        Result unnamed = run("train", "--data", species.toString());
+        assertThat(unnamed.exitCode()).isEqualTo(2);
+        assertThat(unnamed.err()).contains("none of its 2 records has a label ('species' was read as categories: if it holds "
+                + "the labels, name it 'label')");
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distillery.curate.DuplicateGroups;
 import dev.distillery.data.Corrections;
 import dev.distillery.data.DataFormatException;
+import dev.distillery.data.CsvFormat;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.OnError;
 import dev.distillery.data.Example;
@@ -195,7 +196,12 @@ public final class TrainJob {
             read = new ReadResult(applied.data(), read.skipped(), read.skipReasons(), read.warnings());
         }
         if (read.dataset().labeledCount() == 0) {
-            throw new DataFormatException(spec.data(), "none of its " + read.dataset().size() + " records has a label",
+            // A table's labels under another header were read as a category column: name it as the likely one.
+            List<String> categoryColumns = read.dataset().schema().featureNames().stream().filter(n -> n.contains(CsvFormat.CATEGORY))
+                    .map(n -> "'" + n.substring(0, n.indexOf(CsvFormat.CATEGORY)) + "'").distinct().toList();
+            throw new DataFormatException(spec.data(), "none of its " + read.dataset().size() + " records has a label"
+                    + (categoryColumns.isEmpty() ? "" : " (" + String.join(", ", categoryColumns) + " was read as categories: "
+                    + "if it holds the labels, name it 'label')"),
                     "a \"label\" on the records to train on, by that name (a label under another name, such as 'category', is"
                             + " not read); IDX images: a labels file beside them, e.g. train-labels-idx1-ubyte for"
                             + " train-images-idx3-ubyte; unlabeled records go to --unlabeled");
