@@ -76,6 +76,11 @@ class ExportCommandTest extends CliTestBase {
         assertThat(q.exitCode()).as(q.err()).isZero();
         assertThat(Files.readString(dir.resolve("q").resolve("MODEL_CARD.md"))).contains("8-bit integers", "dequantized to float32");
 
+        // the compression search on a network that is no cnn: its precisions only (it failed after measuring them)
+        Result search = run("compress", train);
+        assertThat(search.exitCode()).as(search.err()).isZero();
+        assertThat(search.out()).contains("searched over weight precisions only", "int8", "int4", "chosen (*)");
+
         // and eval takes it as an argument, as export does; two different models or none are refused
         Result eval = run("eval", train, "--data", f.toString());
         assertThat(eval.exitCode()).as(eval.err()).isZero();

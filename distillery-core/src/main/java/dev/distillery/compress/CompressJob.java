@@ -260,7 +260,14 @@ public final class CompressJob {
             try (Classifier model = Classifier.load(modelDir)) {
                 base = measure("base", model, modelDir, data);
                 variants.addAll(precisions(model, "", candidates, data));
-                for (double keep : keeps) {
+                // Channel pruning and factorization rebuild a CNN's layers; another network is searched over precisions
+                // alone, and said so, rather than failing after its precisions were measured.
+                boolean rebuildable = model.spec() instanceof dev.distillery.model.CnnSpec cnn && cnn.hiddenRank() == null;
+                if (!rebuildable) {
+                    listener.onMessage("structured pruning and factorization rebuild cnn layers; " + model.spec().describe(model.schema())
+                            + " is searched over weight precisions only");
+                }
+                for (double keep : rebuildable ? keeps : List.<Double>of()) {
                     if (keep < 1) {
                         try (Classifier pruned = ChannelPruner.apply(model, ChannelPruner.plan(model, keep))) {
                             variants.addAll(candidate(run, String.format("channels %.0f%%", 100 * keep), pruned, fineTune,
@@ -268,7 +275,7 @@ public final class CompressJob {
                         }
                     }
                 }
-                for (int rank : ranks) {
+                for (int rank : rebuildable ? ranks : List.<Integer>of()) {
                     try (Classifier low = LowRank.factorize(model, rank)) {
                         variants.addAll(candidate(run, "rank " + rank, low, fineTune, candidates, data,
                                 Map.of("factorized_from", modelDir.toString(), "rank", rank)));
