@@ -246,6 +246,12 @@ public final class CsvFormat {
     /** Between a category column's name and a value in the name of its 0/1 feature: "region=north". */
     public static final String CATEGORY = "=";
 
+    /** The category column a 0/1 feature's name belongs to ("region" of "region=north"), or null for another name. */
+    public static String categoryOf(String featureName) {
+        int at = featureName.indexOf(CATEGORY);
+        return at > 0 ? featureName.substring(0, at) : null;
+    }
+
     /** How spreadsheets and statistics tools write a missing value, lower-cased. */
     private static final java.util.Set<String> MISSING = java.util.Set.of("", "na", "n/a", "nan", "null", "none", "?", "-");
 

@@ -46,19 +46,19 @@ public final class InputCheck {
         }
         // A category column's 0/1 features ("region=north") are named by the values the file holds: a value the model
         // knows but this file lacks is a feature that is 0 on every row; a value the model never saw has no feature.
-        java.util.Set<String> categoryColumns = have.stream().map(InputCheck::categoryColumn).filter(java.util.Objects::nonNull)
+        java.util.Set<String> categoryColumns = have.stream().map(CsvFormat::categoryOf).filter(java.util.Objects::nonNull)
                 .collect(java.util.stream.Collectors.toSet());
-        List<String> unseen = have.stream().filter(n -> !want.contains(n) && categoryColumn(n) != null
-                && want.stream().anyMatch(w -> categoryColumn(n).equals(categoryColumn(w)))).toList();
+        List<String> unseen = have.stream().filter(n -> !want.contains(n) && CsvFormat.categoryOf(n) != null
+                && want.stream().anyMatch(w -> CsvFormat.categoryOf(n).equals(CsvFormat.categoryOf(w)))).toList();
         if (!unseen.isEmpty()) {
             String n = unseen.get(0);
-            String column = categoryColumn(n);
+            String column = CsvFormat.categoryOf(n);
             throw new DataFormatException(data.name(), "column '" + column + "' holds '" + n.substring(column.length() + 1)
                     + "', a category the model was not trained on", "one of " + want.stream()
-                    .filter(w -> column.equals(categoryColumn(w))).map(w -> w.substring(column.length() + 1)).toList());
+                    .filter(w -> column.equals(CsvFormat.categoryOf(w))).map(w -> w.substring(column.length() + 1)).toList());
         }
         List<String> missing = want.stream().filter(n -> !have.contains(n)
-                && !(categoryColumn(n) != null && categoryColumns.contains(categoryColumn(n)))).toList();
+                && !(CsvFormat.categoryOf(n) != null && categoryColumns.contains(CsvFormat.categoryOf(n)))).toList();
         List<String> unknown = have.stream().filter(n -> !want.contains(n)).toList();
         if (!missing.isEmpty() || !unknown.isEmpty()) {
             String problem = (missing.isEmpty() ? "" : "lacks column" + (missing.size() > 1 ? "s " : " ") + quoted(missing))
@@ -81,12 +81,6 @@ public final class InputCheck {
         // as wide as the model's features: a file may hold fewer of a column's categories than the training file did
         Schema schema = Schema.dense(List.of((long) want.size()), data.schema().labels()).withFeatureNames(want);
         return new Dataset(data.name(), schema, reordered);
-    }
-
-    /** The category column a 0/1 feature's name belongs to ("region" of "region=north"), or null for another name. */
-    private static String categoryColumn(String featureName) {
-        int at = featureName.indexOf(CsvFormat.CATEGORY);
-        return at > 0 ? featureName.substring(0, at) : null;
     }
 
     private static String quoted(List<String> names) {

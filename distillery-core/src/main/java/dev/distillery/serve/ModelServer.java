@@ -303,16 +303,15 @@ public final class ModelServer implements AutoCloseable {
         // A category column may come as its value, {"region": "north"}, which sets its 0/1 features ("region=north").
         com.fasterxml.jackson.databind.node.ObjectNode given = object.deepCopy();
         object.fields().forEachRemaining(field -> {
-            String prefix = field.getKey() + dev.distillery.data.CsvFormat.CATEGORY;
-            if (field.getValue().isTextual() && names.stream().anyMatch(n -> n.startsWith(prefix))) {
-                String chosen = prefix + field.getValue().asText().strip();
-                if (!names.contains(chosen)) {
+            List<String> features = names.stream().filter(n -> field.getKey().equals(dev.distillery.data.CsvFormat.categoryOf(n))).toList();
+            if (field.getValue().isTextual() && !features.isEmpty()) {
+                String chosen = field.getKey() + dev.distillery.data.CsvFormat.CATEGORY + field.getValue().asText().strip();
+                if (!features.contains(chosen)) {
                     throw new ApiError(400, where + "\"" + field.getKey() + "\" is " + field.getValue() + ", a category the model was"
-                            + " not trained on (it knows " + names.stream().filter(n -> n.startsWith(prefix))
-                            .map(n -> n.substring(prefix.length())).toList() + ")");
+                            + " not trained on (it knows " + features.stream().map(n -> n.substring(field.getKey().length() + 1)).toList() + ")");
                 }
                 given.remove(field.getKey());
-                names.stream().filter(n -> n.startsWith(prefix)).forEach(n -> given.put(n, n.equals(chosen) ? 1 : 0));
+                features.forEach(n -> given.put(n, n.equals(chosen) ? 1 : 0));
             }
         });
         List<String> unknown = new ArrayList<>();

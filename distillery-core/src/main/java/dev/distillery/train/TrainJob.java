@@ -197,8 +197,8 @@ public final class TrainJob {
         }
         if (read.dataset().labeledCount() == 0) {
             // A table's labels under another header were read as a category column: name it as the likely one.
-            List<String> categoryColumns = read.dataset().schema().featureNames().stream().filter(n -> n.contains(CsvFormat.CATEGORY))
-                    .map(n -> "'" + n.substring(0, n.indexOf(CsvFormat.CATEGORY)) + "'").distinct().toList();
+            List<String> categoryColumns = read.dataset().schema().featureNames().stream().map(CsvFormat::categoryOf)
+                    .filter(java.util.Objects::nonNull).distinct().map(c -> "'" + c + "'").toList();
             throw new DataFormatException(spec.data(), "none of its " + read.dataset().size() + " records has a label"
                     + (categoryColumns.isEmpty() ? "" : " (" + String.join(", ", categoryColumns) + " was read as categories: "
                     + "if it holds the labels, name it 'label')"),
