@@ -197,43 +197,11 @@ public final class CsvFormat {
         java.util.Set<Integer> reserved = new java.util.HashSet<>();
         int[] width = {-1};
         boolean[] text = {false};
-        stream(file, line -> { }, row -> {
-            String[] cells = row.cells();
-            if (width[0] < 0) {
-                width[0] = cells.length;
-                for (int i = 0; i < cells.length; i++) {
-                    String name = cells[i].trim().toLowerCase(java.util.Locale.ROOT);
-                    text[0] |= name.equals("text");
-                    if (name.equals("id") || name.equals("label") || name.equals("source") || name.equals("text")) {
-                        reserved.add(i); // never a feature
-                    }
-                }
-                return;
-            }
-            if (text[0] || cells.length != width[0]) {
-                return; // a bad row is the second pass's to report
-            }
-            for (int i = 0; i < cells.length; i++) {
-                String cell = cells[i].trim();
-                if (reserved.contains(i) || numeric.contains(i) || MISSING.contains(cell.toLowerCase(java.util.Locale.ROOT))) {
-                    continue;
-                }
-                boolean number;
-                try {
-                    number = Float.isFinite(Float.parseFloat(cell));
-                } catch (NumberFormatException e) {
-                    number = false;
-                }
-                if (number || cell.codePoints().noneMatch(Character::isLetter)) {
-                    numeric.add(i);
-                    words.remove(i);
-                } else if (cell.length() > MAX_CATEGORY_LENGTH || words.computeIfAbsent(i, k -> new java.util.TreeSet<>()).add(cell)
-                        && words.get(i).size() > MAX_CATEGORIES) {
-                    numeric.add(i); // a sentence, or too many words to be categories: refused as words in a numeric column
-                    words.remove(i);
-                }
-            }
-        });
+        try {
+            stream(file, line -> { }, row -> categorize(row.cells(), width, text, reserved, numeric, words));
+        } catch (AllKnown stop) {
+            // every column's kind is settled: the rest of the file would not change it
+        }
         Map<Integer, List<String>> out = new java.util.TreeMap<>();
         int features = Math.max(0, width[0]) - reserved.size();
         // One column of words beside none of numbers is most often text under another name ("body"), not a category.
@@ -242,6 +210,59 @@ public final class CsvFormat {
         }
         return out;
     }
+
+    /** Thrown to end {@link #categories}'s pass early: a text file, or a table whose every feature column holds numbers. */
+    private static final class AllKnown extends RuntimeException {
+        AllKnown() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** One row of {@link #categories}'s pass: the header finds the reserved columns, a data row sorts each cell's column. */
+    private static void categorize(String[] cells, int[] width, boolean[] text, java.util.Set<Integer> reserved,
+            java.util.Set<Integer> numeric, Map<Integer, java.util.TreeSet<String>> words) {
+        if (width[0] < 0) {
+            width[0] = cells.length;
+            for (int i = 0; i < cells.length; i++) {
+                String name = cells[i].trim().toLowerCase(java.util.Locale.ROOT);
+                text[0] |= name.equals("text");
+                if (name.equals("id") || name.equals("label") || name.equals("source") || name.equals("text")) {
+                    reserved.add(i); // never a feature
+                }
+            }
+            if (text[0]) {
+                throw new AllKnown(); // a text file has no categories
+            }
+            return;
+        }
+        if (cells.length != width[0]) {
+            return; // a bad row is the second pass's to report
+        }
+        for (int i = 0; i < cells.length; i++) {
+            String cell = cells[i].trim();
+            if (reserved.contains(i) || numeric.contains(i) || MISSING.contains(cell.toLowerCase(java.util.Locale.ROOT))) {
+                continue;
+            }
+            boolean number;
+            try {
+                number = Float.isFinite(Float.parseFloat(cell));
+            } catch (NumberFormatException e) {
+                number = false;
+            }
+            if (number || cell.codePoints().noneMatch(Character::isLetter)) {
+                numeric.add(i);
+                words.remove(i);
+            } else if (cell.length() > MAX_CATEGORY_LENGTH || words.computeIfAbsent(i, k -> new java.util.TreeSet<>()).add(cell)
+                    && words.get(i).size() > MAX_CATEGORIES) {
+                numeric.add(i); // a sentence, or too many words to be categories: refused as words in a numeric column
+                words.remove(i);
+            }
+        }
+        if (reserved.size() + numeric.size() == width[0]) {
+            throw new AllKnown(); // a table of numbers: one row told
+        }
+    }
+
 
     /** Between a category column's name and a value in the name of its 0/1 feature: "region=north". */
     public static final String CATEGORY = "=";
