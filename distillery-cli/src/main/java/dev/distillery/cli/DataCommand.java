@@ -117,22 +117,13 @@ final class DataCommand implements Runnable {
             }
             for (Example e : d.examples().subList(0, Math.min(head, d.size()))) {
                 System.out.println("- " + e.id() + " [" + e.label().orElse("unlabeled") + "] "
-                        + (e.isText() ? oneLine(e.text()) : d.schema().featureShape().size() == 1 ? values(e.features())
+                        + (e.isText() ? oneLine(e.text()) : d.schema().featureShape().size() == 1
+                        ? dev.distillery.data.Schema.describeRow(d.schema().featureNames(), e.features(), 12)
                         : e.featureLength() + " features"));
             }
             return 0;
         }
 
-        /** A table row's first values, as a person reads them: "30, 41000.5, 0.25, 12" (and how many more). */
-        private static String values(float[] features) {
-            StringBuilder sb = new StringBuilder();
-            int shown = Math.min(features.length, 12);
-            for (int i = 0; i < shown; i++) {
-                float v = features[i];
-                sb.append(i > 0 ? ", " : "").append(v == Math.rint(v) && Math.abs(v) < 1e7 ? String.valueOf((long) v) : String.valueOf(v));
-            }
-            return features.length > shown ? sb + ", ... (" + features.length + " features)" : sb.toString();
-        }
 
         static String oneLine(String s) {
             String flat = s.replaceAll("\\s+", " ").strip();

@@ -226,7 +226,7 @@ class CliTest extends CliTestBase {
         Path table = dir.resolve("table.csv");
         Files.writeString(table, "id,age,income,label\nc1,30,41000.5,a\nc2,55,23000,b\n");
         Result t = run("data", "inspect", table.toString());
-        assertThat(t.out()).contains("feature shape [2]", "columns:  age, income", "- c1 [a] 30, 41000.5");
+        assertThat(t.out()).contains("feature shape [2]", "columns:  age, income", "- c1 [a] age 30 · income 41000.5");
     }
 
     @Test

@@ -86,6 +86,20 @@ public record Schema(Kind kind, List<Long> featureShape, List<String> labels,
         return new Schema(kind, featureShape, new ArrayList<>(newLabels), featureNames);
     }
 
+    /**
+     * A table's row as a person reads it, "age 30 · income 41000.5 · ratio 0.25": the first {@code limit} values, each
+     * after its name ({@code names}, or f1, f2, ... where they do not fit the row), whole numbers without a fraction.
+     */
+    public static String describeRow(List<String> names, float[] values, int limit) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < Math.min(values.length, limit); i++) {
+            float v = values[i];
+            b.append(i > 0 ? " · " : "").append(names.size() == values.length ? names.get(i) : "f" + (i + 1)).append(' ')
+                    .append(v == Math.rint(v) && Math.abs(v) < 1e7 ? String.valueOf((long) v) : String.valueOf(v));
+        }
+        return values.length > limit ? b + " · … (" + values.length + " features)" : b.toString();
+    }
+
     /** This schema with its dense features named {@code names}, in feature order (empty: unnamed). */
     public Schema withFeatureNames(List<String> names) {
         return new Schema(kind, featureShape, labels, names);

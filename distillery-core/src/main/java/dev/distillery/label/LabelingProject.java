@@ -273,6 +273,7 @@ public final class LabelingProject {
                         features.add(values[i]);
                         item.put(columns.get(i), values[i]);
                     }
+                    row.set("item", item.deepCopy()); // the columns by name, for whoever reads the JSONL (the dashboard)
                 }
             }
             csv.append('\n');

@@ -45,6 +45,8 @@ final class ReviewPages {
     private final Path projectsRoot;
     /** Data sets read for reviews, by reference: a review page is opened many times. */
     private final Map<String, Map<String, Example>> examplesByRef = new ConcurrentHashMap<>();
+    /** The schema of each data set in {@link #examplesByRef}: a table's rows are shown by column, images as thumbnails. */
+    private final Map<String, dev.distillery.data.Schema> schemaByRef = new ConcurrentHashMap<>();
 
     ReviewPages(RunStore runs, DataCatalog catalog, Path projectsRoot) {
         this.runs = runs;
@@ -88,7 +90,7 @@ final class ReviewPages {
                 }
             }
             choice.append("</select>");
-            rows.add(List.of(String.valueOf(++rank), esc(id), preview(examples.get(id)), esc(given), esc(suggested),
+            rows.add(List.of(String.valueOf(++rank), esc(id), preview(examples.get(id), schemaByRef.get(dataRef)), esc(given), esc(suggested),
                     String.format("%.2f", issue.path("given_probability").asDouble()), choice.toString()));
         }
         b.append(Html.table("issues", List.of("#", "id", "example", "given", "suggested", "p(given)", "decision"), rows))
@@ -178,7 +180,8 @@ final class ReviewPages {
                     .append("<select name=\"label_").append(i).append("\" data-id=\"").append(esc(id)).append("\">").append(option("", "unanswered", current));
             p.config().labels().forEach(l -> select.append(option(l, l, current)));
             String shown = item.has("text") ? "<div class=\"text\">" + esc(PiiRedactor.redacted(item.get("text").asText())) + "</div>"
-                    : item.has("image") ? "<img class=\"thumb\" alt=\"" + esc(id) + "\" src=\"" + esc(imageUri(dir, item.get("image").asText())) + "\">" : "";
+                    : item.has("image") ? "<img class=\"thumb\" alt=\"" + esc(id) + "\" src=\"" + esc(imageUri(dir, item.get("image").asText())) + "\">"
+                    : item.path("features").isArray() ? row(columnsOf(item), floats(item.get("features"))) : "";
             rows.add(List.of(esc(id), shown, select.append("</select>").toString()));
             i++;
         }
@@ -246,6 +249,21 @@ final class ReviewPages {
         return projectsRoot.resolve(name);
     }
 
+    /** The column names of a table row in a batch file ({@code item}'s keys, as label next writes them), or none. */
+    private static List<String> columnsOf(JsonNode batchRow) {
+        List<String> names = new ArrayList<>();
+        batchRow.path("item").fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private static float[] floats(JsonNode array) {
+        float[] out = new float[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) array.get(i).asDouble();
+        }
+        return out;
+    }
+
     /** A batch image as a data URI; the path comes from the batch file and must stay inside the project. */
     private static String imageUri(Path dir, String relative) {
         Path f = dir.resolve(relative).normalize();
@@ -304,6 +322,7 @@ final class ReviewPages {
     private Map<String, Example> examples(String dataRef) {
         return examplesByRef.computeIfAbsent(dataRef, ref -> {
             Dataset d = catalog.loadDataset(ref, OnError.SKIP, s -> {});
+            schemaByRef.put(ref, d.schema());
             Map<String, Example> byId = new LinkedHashMap<>();
             d.examples().forEach(e -> byId.put(e.id(), e));
             return byId;
@@ -314,8 +333,8 @@ final class ReviewPages {
         return examples.values().stream().flatMap(e -> e.label().stream()).distinct().sorted().toList();
     }
 
-    /** The text (redacted, shortened) or a thumbnail of an example. */
-    static String preview(Example e) {
+    /** The text (redacted, shortened), a table row's values by column, or a thumbnail of an image of {@code schema}. */
+    static String preview(Example e, dev.distillery.data.Schema schema) {
         if (e == null) {
             return "(not in the data any more)";
         }
@@ -323,9 +342,17 @@ final class ReviewPages {
             String t = PiiRedactor.redacted(e.text());
             return "<div class=\"text\">" + esc(t.length() > 400 ? t.substring(0, 400) + "…" : t) + "</div>";
         }
+        if (schema != null && schema.featureShape().size() == 1) { // a table's row: four numbers were a 2x2-pixel image
+            return row(schema.featureNames(), e.features());
+        }
         byte[] png = dev.distillery.transform.ImageTransforms.png(e.features());
         return png == null ? esc(e.features().length + " features") : "<img class=\"thumb\" alt=\"" + esc(e.id())
                 + "\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(png) + "\">";
+    }
+
+    /** A table row as "name value" pairs (f1, f2, ... where the file named no columns), the first 20 of them. */
+    static String row(List<String> names, float[] values) {
+        return "<div class=\"text\">" + esc(dev.distillery.data.Schema.describeRow(names, values, 20)) + "</div>";
     }
 
     private static String option(String value, String text, String current) {

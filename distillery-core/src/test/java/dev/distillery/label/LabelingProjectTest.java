@@ -162,6 +162,7 @@ class LabelingProjectTest {
         assertThat(dir.resolve("project/images")).doesNotExist();
         assertThat(Files.readString(dir.resolve("project/label-studio-config.xml")))
                 .contains("<Table name=\"table\" value=\"$item\"/>", "toName=\"table\"");
+        assertThat(JSON.readTree(Files.readAllLines(batch.jsonl()).get(0)).get("item").has("debt ratio")).as("the JSONL names them too").isTrue();
         JsonNode task = JSON.readTree(batch.labelStudio().toFile()).get(0).get("data");
         assertThat(task.get("item").has("income")).isTrue();
         assertThat(task.get("item").get("age").isNumber()).isTrue();
