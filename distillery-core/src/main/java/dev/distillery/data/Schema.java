@@ -87,17 +87,31 @@ public record Schema(Kind kind, List<Long> featureShape, List<String> labels,
     }
 
     /**
-     * A table's row as a person reads it, "age 30 · income 41000.5 · ratio 0.25": the first {@code limit} values, each
-     * after its name ({@code names}, or f1, f2, ... where they do not fit the row), whole numbers without a fraction.
+     * A table's row as a person reads it, "age 30 · income 41000.5 · region north": up to {@code limit} values, each
+     * after its name ({@code names}, or f1, f2, ... where they do not fit the row), whole numbers without a fraction, a
+     * category column as the value its 0/1 features hold.
      */
     public static String describeRow(List<String> names, float[] values, int limit) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < Math.min(values.length, limit); i++) {
+        boolean named = names.size() == values.length;
+        List<String> parts = new ArrayList<>();
+        boolean cut = false;
+        for (int i = 0; i < values.length; i++) {
+            if (parts.size() == limit) {
+                cut = true;
+                break;
+            }
             float v = values[i];
-            b.append(i > 0 ? " · " : "").append(names.size() == values.length ? names.get(i) : "f" + (i + 1)).append(' ')
-                    .append(v == Math.rint(v) && Math.abs(v) < 1e7 ? String.valueOf((long) v) : String.valueOf(v));
+            String name = named ? names.get(i) : "f" + (i + 1);
+            String category = named ? CsvFormat.categoryOf(name) : null;
+            if (category != null) {
+                if (v == 1f) {
+                    parts.add(category + " " + name.substring(category.length() + 1));
+                }
+                continue;
+            }
+            parts.add(name + " " + (v == Math.rint(v) && Math.abs(v) < 1e7 ? String.valueOf((long) v) : String.valueOf(v)));
         }
-        return values.length > limit ? b + " · … (" + values.length + " features)" : b.toString();
+        return String.join(" · ", parts) + (cut ? " · …" : "");
     }
 
     /** This schema with its dense features named {@code names}, in feature order (empty: unnamed). */
