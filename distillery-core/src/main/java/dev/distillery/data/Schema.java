@@ -92,26 +92,35 @@ public record Schema(Kind kind, List<Long> featureShape, List<String> labels,
      * category column as the value its 0/1 features hold.
      */
     public static String describeRow(List<String> names, float[] values, int limit) {
-        boolean named = names.size() == values.length;
         List<String> parts = new ArrayList<>();
-        boolean cut = false;
-        for (int i = 0; i < values.length; i++) {
-            if (parts.size() == limit) {
-                cut = true;
-                break;
+        rowByColumn(names, values).forEach((column, value) -> {
+            if (!"".equals(value)) { // a category column none of whose values the row holds (a missing value)
+                parts.add(column + " " + value);
             }
+        });
+        return parts.size() > limit ? String.join(" · ", parts.subList(0, limit)) + " · …" : String.join(" · ", parts);
+    }
+
+    /**
+     * A table's row by column, in order: a number as a number (whole ones as {@code Long}), a category column as the
+     * value its 0/1 features hold (a {@code String}, "" for none); features named by {@code names}, or f1, f2, ... where
+     * they do not fit the row. What annotators and reviewers see of a row, and what serve reads back by name.
+     */
+    public static Map<String, Object> rowByColumn(List<String> names, float[] values) {
+        boolean named = names.size() == values.length;
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < values.length; i++) {
             float v = values[i];
             String name = named ? names.get(i) : "f" + (i + 1);
             String category = named ? CsvFormat.categoryOf(name) : null;
             if (category != null) {
-                if (v == 1f) {
-                    parts.add(category + " " + name.substring(category.length() + 1));
-                }
-                continue;
+                String value = name.substring(category.length() + 1);
+                out.merge(category, v == 1f ? value : "", (was, now) -> was.toString().isEmpty() ? now : was);
+            } else {
+                out.put(name, v == Math.rint(v) && Math.abs(v) < 1e7 ? (Object) (long) v : (Object) v);
             }
-            parts.add(name + " " + (v == Math.rint(v) && Math.abs(v) < 1e7 ? String.valueOf((long) v) : String.valueOf(v)));
         }
-        return String.join(" · ", parts) + (cut ? " · …" : "");
+        return out;
     }
 
     /** This schema with its dense features named {@code names}, in feature order (empty: unnamed). */

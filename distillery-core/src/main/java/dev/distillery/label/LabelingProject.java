@@ -212,18 +212,6 @@ public final class LabelingProject {
         return schema.kind() == Schema.Kind.TEXT ? View.TEXT : schema.featureShape().size() == 1 ? View.TABLE : View.IMAGE;
     }
 
-    /** The columns of a table row, as its file named them, else f1, f2, ... */
-    private static List<String> columns(Schema schema) {
-        if (!schema.featureNames().isEmpty()) {
-            return schema.featureNames();
-        }
-        List<String> out = new ArrayList<>();
-        for (int i = 1; i <= schema.featureSize(); i++) {
-            out.add("f" + i);
-        }
-        return out;
-    }
-
     private Batch write(List<Example> batch, Schema schema, Strategy used, int stillOut) {
         int number = 1;
         while (Files.exists(dir.resolve(String.format("batch-%03d.csv", number)))) {
@@ -233,7 +221,9 @@ public final class LabelingProject {
         // The label beside the id, then what to judge: an annotator in a spreadsheet sees the text, the image's file or
         // the row's values without opening the JSONL. Import reads the id and label columns and ignores the rest.
         View view = viewOf(schema);
-        List<String> columns = view == View.TABLE ? columns(schema) : List.of();
+        // a table's columns as its file had them: a category column once, with its value, not as its 0/1 features
+        List<String> columns = view == View.TABLE && !batch.isEmpty()
+                ? List.copyOf(Schema.rowByColumn(schema.featureNames(), batch.get(0).features()).keySet()) : List.of();
         StringBuilder csv = new StringBuilder(switch (view) {
             case TEXT -> "id,label,text\n";
             case IMAGE -> "id,label,image\n";
@@ -265,14 +255,21 @@ public final class LabelingProject {
                     data.put("image", png);
                 }
                 case TABLE -> {
-                    float[] values = e.features();
                     ArrayNode features = row.putArray("features");
-                    ObjectNode item = data.putObject("item"); // Label Studio's Table shows an object's keys and values
-                    for (int i = 0; i < values.length; i++) {
-                        csv.append(i > 0 ? "," : "").append(values[i]);
-                        features.add(values[i]);
-                        item.put(columns.get(i), values[i]);
+                    for (float v : e.features()) {
+                        features.add(v);
                     }
+                    ObjectNode item = data.putObject("item"); // Label Studio's Table shows an object's keys and values
+                    List<String> cells = new ArrayList<>();
+                    Schema.rowByColumn(schema.featureNames(), e.features()).forEach((column, value) -> {
+                        cells.add(csvCell(value.toString()));
+                        if (value instanceof String category) {
+                            item.put(column, category);
+                        } else {
+                            item.putPOJO(column, value);
+                        }
+                    });
+                    csv.append(String.join(",", cells));
                     row.set("item", item.deepCopy()); // the columns by name, for whoever reads the JSONL (the dashboard)
                 }
             }

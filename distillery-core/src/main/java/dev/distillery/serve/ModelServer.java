@@ -305,8 +305,9 @@ public final class ModelServer implements AutoCloseable {
         object.fields().forEachRemaining(field -> {
             List<String> features = names.stream().filter(n -> field.getKey().equals(dev.distillery.data.CsvFormat.categoryOf(n))).toList();
             if (field.getValue().isTextual() && !features.isEmpty()) {
-                String chosen = field.getKey() + dev.distillery.data.CsvFormat.CATEGORY + field.getValue().asText().strip();
-                if (!features.contains(chosen)) {
+                String value = field.getValue().asText().strip();
+                String chosen = field.getKey() + dev.distillery.data.CsvFormat.CATEGORY + value;
+                if (!value.isEmpty() && !features.contains(chosen)) { // empty: a missing value, none of the categories
                     throw new ApiError(400, where + "\"" + field.getKey() + "\" is " + field.getValue() + ", a category the model was"
                             + " not trained on (it knows " + features.stream().map(n -> n.substring(field.getKey().length() + 1)).toList() + ")");
                 }

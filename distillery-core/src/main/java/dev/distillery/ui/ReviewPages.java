@@ -181,7 +181,7 @@ final class ReviewPages {
             p.config().labels().forEach(l -> select.append(option(l, l, current)));
             String shown = item.has("text") ? "<div class=\"text\">" + esc(PiiRedactor.redacted(item.get("text").asText())) + "</div>"
                     : item.has("image") ? "<img class=\"thumb\" alt=\"" + esc(id) + "\" src=\"" + esc(imageUri(dir, item.get("image").asText())) + "\">"
-                    : item.path("features").isArray() ? row(columnsOf(item), floats(item.get("features"))) : "";
+                    : item.path("item").isObject() ? tableRow(item.get("item")) : "";
             rows.add(List.of(esc(id), shown, select.append("</select>").toString()));
             i++;
         }
@@ -249,19 +249,15 @@ final class ReviewPages {
         return projectsRoot.resolve(name);
     }
 
-    /** The column names of a table row in a batch file ({@code item}'s keys, as label next writes them), or none. */
-    private static List<String> columnsOf(JsonNode batchRow) {
-        List<String> names = new ArrayList<>();
-        batchRow.path("item").fieldNames().forEachRemaining(names::add);
-        return names;
-    }
-
-    private static float[] floats(JsonNode array) {
-        float[] out = new float[array.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) array.get(i).asDouble();
-        }
-        return out;
+    /** A batch file's table row, {@code {column: value}} as label next writes it, as "column value" pairs. */
+    private static String tableRow(JsonNode item) {
+        List<String> parts = new ArrayList<>();
+        item.fields().forEachRemaining(f -> {
+            if (!f.getValue().asText().isEmpty()) {
+                parts.add(f.getKey() + " " + f.getValue().asText());
+            }
+        });
+        return "<div class=\"text\">" + esc(String.join(" · ", parts)) + "</div>";
     }
 
     /** A batch image as a data URI; the path comes from the batch file and must stay inside the project. */

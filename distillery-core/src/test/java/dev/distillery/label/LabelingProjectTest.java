@@ -152,8 +152,8 @@ class LabelingProjectTest {
         // four numbers were drawn as a 2x2-pixel image; a spreadsheet shows the columns by name instead
         List<dev.distillery.data.CsvFormat.Row> rows = dev.distillery.data.CsvFormat.rows(batch.csv());
         assertThat(rows.get(0).cells()).containsExactly("id", "label", "age", "income", "debt ratio");
-        Map<String, List<String>> values = Map.of("C1", List.of("30.0", "41000.5", "0.25"), "C2", List.of("55.0", "23000.0", "0.75"),
-                "C3", List.of("41.0", "35000.0", "0.5"));
+        Map<String, List<String>> values = Map.of("C1", List.of("30", "41000.5", "0.25"), "C2", List.of("55", "23000", "0.75"),
+                "C3", List.of("41", "35000", "0.5"));
         assertThat(rows).hasSize(3);
         for (var row : rows.subList(1, rows.size())) {
             assertThat(List.of(row.cells()).subList(1, 5)).as(row.cells()[0])
@@ -170,6 +170,23 @@ class LabelingProjectTest {
         // the filled-in CSV imports as any batch does
         Files.writeString(batch.csv(), Files.readString(batch.csv()).replaceFirst("\n(C\\d),,", "\n$1,default,"));
         assertThat(project.importAnswers(batch.csv()).added()).isEqualTo(1);
+    }
+
+    @Test
+    void aTableRowShowsACategoryColumnOnceWithItsValue() throws Exception {
+        Path table = dir.resolve("people.csv");
+        Files.writeString(table, "id,age,region\nP1,30,north\nP2,41,south\nP3,50,\n");
+        Dataset pool = dev.distillery.data.DataFiles.read(table, dev.distillery.data.OnError.FAIL).dataset();
+        LabelingProject project = LabelingProject.openOrCreate(dir.resolve("p"), table.toString(), List.of("yes", "no"));
+        LabelingProject.Batch batch = project.next(pool, 3, Strategy.MARGIN, null, TRAIN, null);
+        List<dev.distillery.data.CsvFormat.Row> rows = dev.distillery.data.CsvFormat.rows(batch.csv());
+        assertThat(rows.get(0).cells()).containsExactly("id", "label", "age", "region");
+        Map<String, List<String>> shown = new HashMap<>();
+        rows.subList(1, rows.size()).forEach(r -> shown.put(r.cells()[0], List.of(r.cells()).subList(2, 4)));
+        assertThat(shown).containsEntry("P1", List.of("30", "north")).containsEntry("P3", List.of("50", ""));
+        JsonNode p2 = java.util.stream.StreamSupport.stream(JSON.readTree(batch.labelStudio().toFile()).spliterator(), false)
+                .filter(t -> t.get("data").get("ref_id").asText().equals("P2")).findFirst().orElseThrow();
+        assertThat(p2.get("data").get("item").toString()).isEqualTo("{\"age\":41,\"region\":\"south\"}");
     }
 
     @Test
