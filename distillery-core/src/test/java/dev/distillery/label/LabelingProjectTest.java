@@ -142,15 +142,25 @@ class LabelingProjectTest {
         assertThat(dir.resolve("project/images")).doesNotExist();
     }
 
+    /** A labeling project over the table {@code csv} (written as {@code name}), its first batch of {@code n}, and the batch CSV's rows. */
+    private TableBatch tableBatch(String name, String csv, List<String> labels, int n) throws Exception {
+        Path table = Files.writeString(dir.resolve(name), csv);
+        Dataset pool = dev.distillery.data.DataFiles.read(table, dev.distillery.data.OnError.FAIL).dataset();
+        LabelingProject project = LabelingProject.openOrCreate(dir.resolve("project-" + name), table.toString(), labels);
+        LabelingProject.Batch batch = project.next(pool, n, Strategy.MARGIN, null, TRAIN, null);
+        return new TableBatch(project, batch, dev.distillery.data.CsvFormat.rows(batch.csv()));
+    }
+
+    private record TableBatch(LabelingProject project, LabelingProject.Batch batch, List<dev.distillery.data.CsvFormat.Row> rows) {}
+
     @Test
     void aPoolOfTableRowsIsAnnotatedOnItsNamedValues() throws Exception {
-        Path table = dir.resolve("loans.csv");
-        Files.writeString(table, "id,age,income,debt ratio\nC1,30,41000.5,0.25\nC2,55,23000,0.75\nC3,41,35000,0.5\n");
-        Dataset pool = dev.distillery.data.DataFiles.read(table, dev.distillery.data.OnError.FAIL).dataset();
-        LabelingProject project = LabelingProject.openOrCreate(dir.resolve("project"), table.toString(), List.of("default", "repaid"));
-        LabelingProject.Batch batch = project.next(pool, 2, Strategy.MARGIN, null, TRAIN, null);
+        TableBatch t = tableBatch("loans.csv", "id,age,income,debt ratio\nC1,30,41000.5,0.25\nC2,55,23000,0.75\nC3,41,35000,0.5\n",
+                List.of("default", "repaid"), 2);
+        LabelingProject project = t.project();
+        LabelingProject.Batch batch = t.batch();
         // four numbers were drawn as a 2x2-pixel image; a spreadsheet shows the columns by name instead
-        List<dev.distillery.data.CsvFormat.Row> rows = dev.distillery.data.CsvFormat.rows(batch.csv());
+        List<dev.distillery.data.CsvFormat.Row> rows = t.rows();
         assertThat(rows.get(0).cells()).containsExactly("id", "label", "age", "income", "debt ratio");
         Map<String, List<String>> values = Map.of("C1", List.of("30", "41000.5", "0.25"), "C2", List.of("55", "23000", "0.75"),
                 "C3", List.of("41", "35000", "0.5"));
@@ -159,8 +169,8 @@ class LabelingProjectTest {
             assertThat(List.of(row.cells()).subList(1, 5)).as(row.cells()[0])
                     .isEqualTo(java.util.stream.Stream.concat(java.util.stream.Stream.of(""), values.get(row.cells()[0]).stream()).toList());
         }
-        assertThat(dir.resolve("project/images")).doesNotExist();
-        assertThat(Files.readString(dir.resolve("project/label-studio-config.xml")))
+        assertThat(dir.resolve("project-loans.csv/images")).doesNotExist();
+        assertThat(Files.readString(dir.resolve("project-loans.csv/label-studio-config.xml")))
                 .contains("<Table name=\"table\" value=\"$item\"/>", "toName=\"table\"");
         assertThat(JSON.readTree(Files.readAllLines(batch.jsonl()).get(0)).get("item").has("debt ratio")).as("the JSONL names them too").isTrue();
         JsonNode task = JSON.readTree(batch.labelStudio().toFile()).get(0).get("data");
@@ -174,12 +184,9 @@ class LabelingProjectTest {
 
     @Test
     void aTableRowShowsACategoryColumnOnceWithItsValue() throws Exception {
-        Path table = dir.resolve("people.csv");
-        Files.writeString(table, "id,age,region\nP1,30,north\nP2,41,south\nP3,50,\n");
-        Dataset pool = dev.distillery.data.DataFiles.read(table, dev.distillery.data.OnError.FAIL).dataset();
-        LabelingProject project = LabelingProject.openOrCreate(dir.resolve("p"), table.toString(), List.of("yes", "no"));
-        LabelingProject.Batch batch = project.next(pool, 3, Strategy.MARGIN, null, TRAIN, null);
-        List<dev.distillery.data.CsvFormat.Row> rows = dev.distillery.data.CsvFormat.rows(batch.csv());
+        TableBatch people = tableBatch("people.csv", "id,age,region\nP1,30,north\nP2,41,south\nP3,50,\n", List.of("yes", "no"), 3);
+        LabelingProject.Batch batch = people.batch();
+        List<dev.distillery.data.CsvFormat.Row> rows = people.rows();
         assertThat(rows.get(0).cells()).containsExactly("id", "label", "age", "region");
         Map<String, List<String>> shown = new HashMap<>();
         rows.subList(1, rows.size()).forEach(r -> shown.put(r.cells()[0], List.of(r.cells()).subList(2, 4)));
