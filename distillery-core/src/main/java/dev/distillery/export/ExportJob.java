@@ -1,5 +1,6 @@
 package dev.distillery.export;
 
+import dev.distillery.util.OnnxRuntimeLibraries;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -217,7 +218,7 @@ public final class ExportJob {
 
     private static Map<String, Object> parityDoc(Outcome o) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("runtime", "onnxruntime " + ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion());
+        m.put("runtime", "onnxruntime " + OnnxRuntimeLibraries.environment().getVersion());
         m.put("data", o.parityData());
         m.put("examples", o.parity().examples());
         m.put("max_abs_diff", o.parity().maxAbsDiff());

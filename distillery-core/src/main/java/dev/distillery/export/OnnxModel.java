@@ -1,5 +1,6 @@
 package dev.distillery.export;
 
+import dev.distillery.util.OnnxRuntimeLibraries;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -20,7 +21,7 @@ import java.util.Map;
  * as its featurizer's ids and term frequencies). Used by the parity check and by anything that serves the exported file.
  */
 public final class OnnxModel implements AutoCloseable {
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final OrtEnvironment env = OnnxRuntimeLibraries.environment();
     private final OrtSession session;
     private final Schema schema;
     private final Featurizer text;

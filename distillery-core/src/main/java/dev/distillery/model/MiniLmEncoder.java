@@ -1,5 +1,6 @@
 package dev.distillery.model;
 
+import dev.distillery.util.OnnxRuntimeLibraries;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
@@ -48,7 +49,7 @@ public final class MiniLmEncoder implements AutoCloseable {
         }
         this.maxTokens = maxTokens;
         try (InputStream model = resource(MODEL_RESOURCE); InputStream tok = resource(TOKENIZER_RESOURCE)) {
-            env = OrtEnvironment.getEnvironment();
+            env = OnnxRuntimeLibraries.environment();
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
