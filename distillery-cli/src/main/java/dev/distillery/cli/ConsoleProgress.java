@@ -54,8 +54,12 @@ final class ConsoleProgress implements TrainListener {
             bar = null;
         }
         String val = Double.isNaN(s.valAccuracy()) ? "" : String.format("  val loss %.4f  val acc %.4f", s.valLoss(), s.valAccuracy());
-        out.printf("epoch %3d  loss %.4f  acc %.4f%s  lr %.2e  %.1fs  %,.0f ex/s%s%n", s.epoch(), s.trainLoss(),
-                s.trainAccuracy(), val, s.learningRate(), s.seconds(), s.examplesPerSecond(), s.best() ? "  *" : "");
+        if (Double.isNaN(s.learningRate())) {
+            out.printf("solved     loss %.4f  acc %.4f%s  %.1fs%n", s.trainLoss(), s.trainAccuracy(), val, s.seconds());
+        } else {
+            out.printf("epoch %3d  loss %.4f  acc %.4f%s  lr %.2e  %.1fs  %,.0f ex/s%s%n", s.epoch(), s.trainLoss(),
+                    s.trainAccuracy(), val, s.learningRate(), s.seconds(), s.examplesPerSecond(), s.best() ? "  *" : "");
+        }
         out.flush();
     }
 

@@ -141,7 +141,8 @@ public final class LinearFit {
         double[] trainFigures = lossAndAccuracy(classifier, fitOn);
         double[] valFigures = validation == null || validation.isEmpty() ? new double[] {Double.NaN, Double.NaN}
                 : lossAndAccuracy(classifier, validation);
-        EpochStats stats = new EpochStats(1, trainFigures[0], trainFigures[1], valFigures[0], valFigures[1], setting.c(), seconds,
+        // Solved, not stepped: there is no learning rate (NaN tells the console and the metrics so).
+        EpochStats stats = new EpochStats(1, trainFigures[0], trainFigures[1], valFigures[0], valFigures[1], Double.NaN, seconds,
                 fitOn.size() / seconds, true);
         listener.onEpochEnd(stats);
         return new Fitted(new TrainResult(List.of(stats), 1, false, 0), setting, logitScale, folds, cv);

@@ -155,8 +155,9 @@ public final class SvmFit {
         double[] trainFigures = LinearFit.lossAndAccuracy(classifier, fitOn);
         double[] valFigures = validation == null || validation.isEmpty() ? new double[] {Double.NaN, Double.NaN}
                 : LinearFit.lossAndAccuracy(classifier, validation);
-        EpochStats stats = new EpochStats(1, trainFigures[0], trainFigures[1], valFigures[0], valFigures[1], c, seconds, fitOn.size() / seconds,
-                true);
+        // Solved, not stepped: there is no learning rate (NaN tells the console and the metrics so).
+        EpochStats stats = new EpochStats(1, trainFigures[0], trainFigures[1], valFigures[0], valFigures[1], Double.NaN, seconds,
+                fitOn.size() / seconds, true);
         listener.onEpochEnd(stats);
         classifier.recordFittedSettings(spec.withSettings(c, gamma));
         return new Fitted(new TrainResult(List.of(stats), 1, false, 0), c, gamma, logitScale, folds, table, supportVectors);

@@ -710,7 +710,9 @@ public final class TrainJob {
                 m.put("val_loss", stats.valLoss());
                 m.put("val_accuracy", stats.valAccuracy());
             }
-            m.put("learning_rate", stats.learningRate());
+            if (!Double.isNaN(stats.learningRate())) {
+                m.put("learning_rate", stats.learningRate());
+            }
             m.put("seconds", stats.seconds());
             m.put("examples_per_s", stats.examplesPerSecond());
             m.put("best", stats.best());

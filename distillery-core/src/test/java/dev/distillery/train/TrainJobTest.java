@@ -447,6 +447,8 @@ class TrainJobTest {
         assertThat(whole.run().provenance()).doesNotContainKey("resumed");
         assertThat(Files.readString(whole.run().dir().resolve("summary.md"))).as("a solver fits in one go: no epochs")
                 .contains("| training | by LIBLINEAR").doesNotContain("| epochs |");
+        assertThat(whole.run().metrics()).as("one line for the fit, with no learning rate: a solver has none")
+                .singleElement().satisfies(m -> assertThat(m).containsKey("train_accuracy").doesNotContainKey("learning_rate"));
     }
 
     @Test
