@@ -57,16 +57,17 @@ public final class InputCheck {
                     + "', a category the model was not trained on", "one of " + want.stream()
                     .filter(w -> column.equals(CsvFormat.categoryOf(w))).map(w -> w.substring(column.length() + 1)).toList());
         }
-        List<String> missing = want.stream().filter(n -> !have.contains(n)
-                && !(CsvFormat.categoryOf(n) != null && categoryColumns.contains(CsvFormat.categoryOf(n)))).toList();
-        List<String> unknown = have.stream().filter(n -> !want.contains(n)).toList();
+        List<String> missing = Schema.columnsOf(want.stream().filter(n -> !have.contains(n)
+                && !(CsvFormat.categoryOf(n) != null && categoryColumns.contains(CsvFormat.categoryOf(n)))).toList());
+        List<String> unknown = Schema.columnsOf(have.stream().filter(n -> !want.contains(n)).toList());
         if (!missing.isEmpty() || !unknown.isEmpty()) {
             String problem = (missing.isEmpty() ? "" : "lacks column" + (missing.size() > 1 ? "s " : " ") + quoted(missing))
                     + (missing.isEmpty() || unknown.isEmpty() ? "" : " and ")
                     + (unknown.isEmpty() ? "" : "has column" + (unknown.size() > 1 ? "s " : " ") + quoted(unknown)
                     + " the model was not trained on");
-            throw new DataFormatException(data.name(), problem, "the " + want.size() + " columns the model was trained on, "
-                    + "in any order: " + quoted(want));
+            List<String> columns = Schema.columnsOf(want);
+            throw new DataFormatException(data.name(), problem, "the " + (columns.size() == 1 ? "column" : columns.size() + " columns")
+                    + " the model was trained on, in any order: " + Schema.describeColumns(want));
         }
         int[] from = want.stream().mapToInt(have::indexOf).toArray(); // -1: a category this file does not hold
         List<Example> reordered = new java.util.ArrayList<>(data.size());

@@ -123,6 +123,32 @@ public record Schema(Kind kind, List<Long> featureShape, List<String> labels,
         return out;
     }
 
+    /**
+     * The columns of a file behind {@code featureNames}, as its header named them, in order: a category column once, by
+     * its own name, with its values ("'region' (east, north)"); an error that listed "region=east" would name a column
+     * no file has.
+     */
+    public static String describeColumns(List<String> featureNames) {
+        Map<String, List<String>> columns = new java.util.LinkedHashMap<>();
+        for (String name : featureNames) {
+            String category = CsvFormat.categoryOf(name);
+            List<String> values = columns.computeIfAbsent(category != null ? category : name, k -> new ArrayList<>());
+            if (category != null) {
+                values.add(name.substring(category.length() + 1));
+            }
+        }
+        List<String> parts = new ArrayList<>();
+        columns.forEach((column, values) -> parts.add("'" + column + "'" + (values.isEmpty() ? "" : " (" + String.join(", ", values) + ")")));
+        int limit = 20;
+        return String.join(", ", parts.subList(0, Math.min(limit, parts.size())))
+                + (parts.size() > limit ? " and " + (parts.size() - limit) + " more" : "");
+    }
+
+    /** The distinct columns {@code featureNames} come from, a category column by its own name ("region"), in order. */
+    public static List<String> columnsOf(List<String> featureNames) {
+        return featureNames.stream().map(n -> CsvFormat.categoryOf(n) != null ? CsvFormat.categoryOf(n) : n).distinct().toList();
+    }
+
     /** This schema with its dense features named {@code names}, in feature order (empty: unnamed). */
     public Schema withFeatureNames(List<String> names) {
         return new Schema(kind, featureShape, labels, names);

@@ -323,9 +323,9 @@ public final class ModelServer implements AutoCloseable {
         });
         List<String> missing = names.stream().filter(n -> !given.has(n)).toList();
         if (!unknown.isEmpty() || !missing.isEmpty()) {
-            throw new ApiError(400, where + (missing.isEmpty() ? "" : "lacks " + missing + " ")
+            throw new ApiError(400, where + (missing.isEmpty() ? "" : "lacks " + Schema.columnsOf(missing) + " ")
                     + (unknown.isEmpty() ? "" : "has " + unknown + " the model was not trained on ")
-                    + "(expected the columns " + names + ")");
+                    + "(expected the columns " + Schema.describeColumns(names) + ")");
         }
         float[] f = new float[names.size()];
         for (int k = 0; k < f.length; k++) {

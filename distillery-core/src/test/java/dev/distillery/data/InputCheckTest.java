@@ -82,4 +82,16 @@ class InputCheckTest {
                 .hasMessageContaining("new.csv: column 'region' holds 'east', a category the model was not trained on")
                 .hasMessageContaining("one of [north, south]");
     }
+
+    @Test
+    void aMissingOrUnknownCategoryColumnIsNamedAsTheFileNamesIt() {
+        Schema model = Schema.dense(List.of(4L), List.of("a", "b"))
+                .withFeatureNames(List.of("age", "region=north", "region=south", "income"));
+        Dataset noRegion = Dataset.infer("new.csv", List.of(Example.dense("r1", new float[] {30, 1, 0}, null, "f")), null);
+        Dataset named = noRegion.withSchema(noRegion.schema().withFeatureNames(List.of("age", "job=nurse", "job=clerk")));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> InputCheck.conform(named, model, InputCheck.Labels.IGNORED))
+                .hasMessageContaining("new.csv: lacks columns 'region', 'income' and has column 'job' the model was not trained on")
+                .hasMessageContaining("the 3 columns the model was trained on, in any order: 'age', 'region' (north, south), 'income'")
+                .hasMessageNotContaining("region=");
+    }
 }

@@ -236,6 +236,10 @@ class ModelServerTest {
         assertThat(east.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(east.body()).get("error").asText()).contains("\"region\" is \"east\", a category the model was not trained on",
                 "[north, south]");
+        HttpResponse<String> noRegion = post("/v1/models/blobs/predict", "{\"instances\": [{\"features\": {" + numbers + "}}]}", null);
+        assertThat(noRegion.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(noRegion.body()).get("error").asText()).as("the column by its own name, with its values")
+                .contains("lacks [region]", "'c5', 'region' (north, south)").doesNotContain("region=");
     }
 
     @Test
