@@ -125,10 +125,9 @@ public final class LabelIssuesJob {
             }
             w.write(injected.isEmpty() ? "\n" : ",injected\n");
             for (int i = 0; i < probs.length; i++) {
-                String id = data.get(i).id();
-                w.write(id.contains(",") || id.contains("\"") ? "\"" + id.replace("\"", "\"\"") + "\"" : id);
+                w.write(LabelingProject.csvCell(data.get(i).id()));
                 w.write(',');
-                w.write(Integer.toString(given[i]));
+                w.write(LabelingProject.csvCell(labels.get(given[i]))); // the label as the data names it, not its index
                 for (float p : probs[i]) {
                     w.write(',');
                     w.write(Float.toString(p));

@@ -338,7 +338,8 @@ public final class LabelingProject {
         return bytes != null;
     }
 
-    private static String csvCell(String s) {
+    /** {@code s} as one CSV cell: quoted where a comma, quote or line break would split it. */
+    static String csvCell(String s) {
         return s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 

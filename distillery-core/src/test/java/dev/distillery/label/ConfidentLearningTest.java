@@ -170,6 +170,8 @@ class ConfidentLearningTest {
         List<String> csv = java.nio.file.Files.readAllLines(o.run().dir().resolve("probabilities.csv"));
         assertThat(csv.get(0)).isEqualTo("id,given,p_left,p_middle,p_right,injected");
         assertThat(csv).hasSize(121);
+        assertThat(csv.stream().skip(1).map(l -> l.split(",")[1]).distinct()).as("given labels by name, as the data has them")
+                .containsExactlyInAnyOrder("left", "middle", "right");
         long flagged = csv.stream().skip(1).filter(l -> l.endsWith(",1")).count();
         assertThat(flagged).isEqualTo(12);
         double sum = java.util.Arrays.stream(csv.get(1).split(",")).skip(2).limit(3).mapToDouble(Double::parseDouble).sum();
