@@ -36,7 +36,11 @@ public final class LabelIssuesJob {
 
     /** What the job found; {@code injected} is empty unless noise was injected. */
     public record Outcome(Run run, int examples, ConfidentLearning.Rule rule, List<ConfidentLearning.Issue> issues,
-            Set<Integer> injected, Map<ConfidentLearning.Rule, Score> byRule, double outOfSampleAccuracy, int smallestClass) {
+            Set<Integer> injected, Map<ConfidentLearning.Rule, Score> byRule, double outOfSampleAccuracy, int smallestClass,
+            List<Shown> mostCertain) {
+        /** How many of the most certain flags the summary shows with the example itself. */
+        static final int SHOWN = 10;
+
         /**
          * Below this many examples in the smallest class each fold learns that class from a handful, and out-of-sample
          * probabilities near a guess flag most examples: 4 of 4 texts at 2 a class were "likely mislabeled".
@@ -52,6 +56,14 @@ public final class LabelIssuesJob {
         public double recall() {
             return byRule.containsKey(rule) ? byRule.get(rule).recall() : Double.NaN;
         }
+    }
+
+    /** A flag as the summary shows it: the example's id, its given and likely labels, and what it holds. */
+    public record Shown(String id, String given, double givenProbability, String likely, double likelyProbability, String example) {}
+
+    /** {@code s} as a Markdown table cell: a bar would end the cell. */
+    private static String cell(String s) {
+        return s.replace("|", "\\|");
     }
 
     /** How one rule's flags compare with the injected flips. */
@@ -174,7 +186,25 @@ public final class LabelIssuesJob {
             right += dev.distillery.model.Classifier.argmax(probs[i]) == given[i] ? 1 : 0;
         }
         int smallest = data.labelCounts().values().stream().mapToInt(Integer::intValue).min().orElse(0);
-        return new Outcome(run, data.size(), rule, issues, injected, byRule, right / (double) given.length, smallest);
+        List<Shown> shown = issues.stream().limit(Outcome.SHOWN).map(i -> new Shown(data.get(i.index()).id(), labels.get(i.given()),
+                i.givenProbability(), labels.get(i.suggested()), i.suggestedProbability(), preview(data.get(i.index()), data.schema())))
+                .toList();
+        return new Outcome(run, data.size(), rule, issues, injected, byRule, right / (double) given.length, smallest, shown);
+    }
+
+    /**
+     * One line of what a flagged example holds, for the summary: a text's start with personal data masked (a report
+     * never shows it), a table's row by column, an image as such (the dashboard shows it).
+     */
+    static String preview(Example e, dev.distillery.data.Schema schema) {
+        if (e.isText()) {
+            String t = dev.distillery.curate.PiiRedactor.redacted(e.text()).replaceAll("\\s+", " ").strip();
+            return t.length() > 80 ? t.substring(0, 80) + "…" : t;
+        }
+        if (schema.featureShape().size() == 1) {
+            return dev.distillery.data.Schema.describeRow(schema.featureNames(), e.features(), 6);
+        }
+        return "an image (see it in `distillery ui`)";
     }
 
     private static String json(Object value) {
@@ -245,6 +275,15 @@ public final class LabelIssuesJob {
             sb.append("| rule | flagged | precision | recall |\n|---|---|---|---|\n");
             o.byRule().forEach((rule, score) -> sb.append(String.format("| %s | %,d | %.3f | %.3f |%n", rule.cliName(),
                     score.flagged(), score.precision(), score.recall())));
+        }
+        if (!o.mostCertain().isEmpty()) {
+            sb.append(String.format("%n%s, with the out-of-sample probability of each label:%n%n", o.mostCertain().size() < o.issues().size()
+                    ? "The " + o.mostCertain().size() + " most certain flags" : o.issues().size() == 1 ? "The flag" : "Every flag"));
+            sb.append("| id | given | likely | example |\n|---|---|---|---|\n");
+            for (Shown f : o.mostCertain()) {
+                sb.append(String.format("| %s | %s (%.2f) | %s (%.2f) | %s |%n", cell(f.id()), cell(f.given()), f.givenProbability(),
+                        cell(f.likely()), f.likelyProbability(), cell(f.example())));
+            }
         }
         sb.append("\nThe ranked list is in `issues.jsonl` (most certain first); every example's out-of-sample probabilities in "
                 + "`probabilities.csv`.\n");

@@ -144,6 +144,19 @@ class ConfidentLearningTest {
     }
 
     @Test
+    void theSummaryShowsAFlaggedTextWithItsPersonalDataMaskedAndATableRowByColumn() {
+        dev.distillery.data.Schema text = dev.distillery.data.Schema.text(List.of("a", "b"));
+        String shown = LabelIssuesJob.preview(dev.distillery.data.Example.text("t1", "Write to jane.doe@example.com\n about the "
+                + "invoice " + "and more words ".repeat(10), "a", "f"), text);
+        assertThat(shown).startsWith("Write to [EMAIL] about the invoice").doesNotContain("jane", "\n").endsWith("…");
+        assertThat(shown.length()).isEqualTo(81);
+        dev.distillery.data.Schema table = dev.distillery.data.Schema.dense(List.of(3L), List.of("a", "b"))
+                .withFeatureNames(List.of("age", "region=north", "region=south"));
+        assertThat(LabelIssuesJob.preview(dev.distillery.data.Example.dense("r1", new float[] {30, 0, 1}, "a", "f"), table))
+                .isEqualTo("age 30 · region south");
+    }
+
+    @Test
     void theJobWritesTheRankedIssuesAndEveryExamplesProbabilities(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         java.nio.file.Path file = dir.resolve("blobs.jsonl");
@@ -165,7 +178,12 @@ class ConfidentLearningTest {
         assertThat(lowMargin.recall()).isEqualTo(o.recall());
         assertThat(o.run().results()).containsEntry("rule", "low-margin")
                 .containsKeys("precision_noise_rate", "recall_both", "precision_low_margin");
+        String summary = java.nio.file.Files.readString(o.run().dir().resolve("summary.md"));
+        assertThat(summary).contains("The 10 most certain flags", "| id | given | likely | example |",
+                "| " + o.mostCertain().get(0).id() + " | " + o.mostCertain().get(0).given() + " (");
         List<String> issueLines = java.nio.file.Files.readAllLines(o.run().dir().resolve("issues.jsonl"));
+        assertThat(o.mostCertain()).as("the first ten of the ranked list").hasSize(10).extracting(LabelIssuesJob.Shown::id)
+                .isEqualTo(issueLines.stream().limit(10).map(l -> l.substring(7, l.indexOf('"', 7))).toList());
         assertThat(issueLines).hasSize(o.issues().size());
         List<String> csv = java.nio.file.Files.readAllLines(o.run().dir().resolve("probabilities.csv"));
         assertThat(csv.get(0)).isEqualTo("id,given,p_left,p_middle,p_right,injected");
