@@ -1,14 +1,18 @@
 package dev.distillery.cli;
 
 import dev.distillery.run.Run;
+import dev.distillery.run.RunStore;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "runs", mixinStandardHelpOptions = true, description = "List and show run records.",
-        subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class})
+@Command(name = "runs", mixinStandardHelpOptions = true, description = "List, show and delete run records.",
+        subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Remove.class})
 final class RunsCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -107,6 +111,63 @@ final class RunsCommand implements Runnable {
 
         /** A list longer than this ends with a hint at the filters. */
         private static final int LONG_LIST = 40;
+    }
+
+    @Command(name = "rm", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Delete runs: their directories, with models, checkpoints and plots. A run still running is refused.",
+                    "A recipe whose cached stage ran in a deleted run runs that stage again."},
+            footer = {"", "Examples:", "  distillery runs rm 3fa2c1 9b0e44", "  distillery runs rm --failed --dry-run"})
+    static final class Remove implements Callable<Integer> {
+        @Parameters(paramLabel = "RUN", arity = "0..*", description = "Run ids, unique prefixes or suffixes, or paths.")
+        List<String> ids = new ArrayList<>();
+
+        @picocli.CommandLine.Option(names = "--failed",
+                description = "Also every run that did not finish: failed, interrupted, incomplete or unreadable.")
+        boolean failed;
+
+        @picocli.CommandLine.Option(names = "--dry-run", description = "Only list what would be deleted, and its size.")
+        boolean dryRun;
+
+        @Override
+        public Integer call() {
+            Context ctx = Context.fromEnvironment();
+            if (ids.isEmpty() && !failed) {
+                throw new IllegalArgumentException("name the runs to delete (see 'distillery runs list'), or give --failed");
+            }
+            // Every name is resolved before anything is deleted: a typo in the third id deletes nothing.
+            Map<Path, Run> chosen = new LinkedHashMap<>();
+            for (String id : ids) {
+                Run run = ctx.runs().open(id);
+                chosen.put(run.dir().toAbsolutePath(), run);
+            }
+            if (failed) {
+                for (Path dir : ctx.runs().list()) {
+                    Run run = ctx.runs().at(dir);
+                    String status = run.status();
+                    if (!status.equals("finished") && !status.equals("running")) {
+                        chosen.put(dir.toAbsolutePath(), run);
+                    }
+                }
+            }
+            if (chosen.isEmpty()) {
+                System.out.println("no runs that did not finish in " + ctx.runs().root());
+                return 0;
+            }
+            long total = 0;
+            for (Run run : chosen.values()) {
+                String status = run.status();
+                long bytes = dryRun ? RunStore.sizeOf(run.dir()) : ctx.runs().delete(run);
+                total += bytes;
+                System.out.printf("%s %s (%s, %s)%n", dryRun ? "would delete" : "deleted", run.id(), status.split(":")[0], size(bytes));
+            }
+            System.out.printf("%s %d run%s, %s%n", dryRun ? "would delete" : "deleted", chosen.size(), chosen.size() == 1 ? "" : "s",
+                    size(total) + (dryRun ? " (nothing deleted: --dry-run)" : " freed"));
+            return 0;
+        }
+
+        static String size(long bytes) {
+            return bytes < 1 << 20 ? String.format("%.1f KiB", bytes / 1024.0) : String.format("%.1f MiB", bytes / (1024.0 * 1024));
+        }
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "A run's summary, provenance and files.")

@@ -236,6 +236,26 @@ class BadInputTest extends CliTestBase {
         Result resumeDamaged = run("train", "--resume", damaged.toString());
         assertThat(resumeDamaged.exitCode()).isEqualTo(2);
         assertThat(resumeDamaged.err()).contains("cannot be resumed", "unreadable");
+
+        Result nothingNamed = run("runs", "rm");
+        assertThat(nothingNamed.exitCode()).isEqualTo(2);
+        assertThat(nothingNamed.err()).contains("name the runs to delete");
+        Result typo = run("runs", "rm", "aaaaaa", "nope");
+        assertThat(typo.exitCode()).as("a bad name deletes nothing").isEqualTo(2);
+        assertThat(empty).isDirectory();
+        Result dry = run("runs", "rm", "--failed", "--dry-run");
+        assertThat(dry.out()).contains("would delete 2 runs", "nothing deleted").doesNotContain("(finished");
+        assertThat(empty).isDirectory();
+        Result failed = run("runs", "rm", "--failed");
+        assertThat(failed.exitCode()).as(failed.err()).isZero();
+        assertThat(failed.out()).contains("deleted " + empty.getFileName() + " (incomplete", "deleted " + damaged.getFileName()
+                + " (unreadable", "deleted 2 runs");
+        assertThat(empty).doesNotExist();
+        assertThat(damaged).doesNotExist();
+        String finished = run("runs", "list").out().lines().filter(l -> l.contains("finished")).findFirst().orElseThrow().split(" ")[0];
+        Result one = run("runs", "rm", finished.substring(finished.length() - 6));
+        assertThat(one.out()).contains("deleted " + finished + " (finished, ", "KiB)", "deleted 1 run, ");
+        assertThat(run("runs", "list").out()).contains("no runs yet");
     }
 
     @Test

@@ -121,6 +121,59 @@ public final class RunStore {
         }
     }
 
+    /** Names a run directory takes while it is being deleted: hidden from {@link #list}, finished by the next delete. */
+    private static final String DELETING = ".deleting-";
+
+    /**
+     * Deletes {@code run}'s directory and returns the bytes it held. A run whose process is still alive is refused. The
+     * directory is first renamed to a hidden name, in one step, so no listing or reader sees a half-deleted run; what a
+     * killed delete left under that name goes with the next one.
+     */
+    public long delete(Run run) {
+        if (!run.dir().toAbsolutePath().getParent().equals(root.toAbsolutePath())) {
+            throw new IllegalArgumentException(run.dir() + " is not a run of " + root + "; only runs in the store are deleted");
+        }
+        if ("running".equals(run.status())) {
+            throw new IllegalArgumentException("run " + run.id() + " is still running (pid " + run.provenance().get("pid")
+                    + "); stop it first");
+        }
+        try {
+            long bytes = sizeOf(run.dir());
+            Path hidden = root.resolve(DELETING + run.dir().getFileName());
+            deleteTree(hidden); // a killed delete of a run of the same name
+            Files.move(run.dir(), hidden, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            deleteTree(hidden);
+            try (var stale = Files.newDirectoryStream(root, DELETING + "*")) {
+                for (Path p : stale) {
+                    deleteTree(p);
+                }
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete " + run.dir(), e);
+        }
+    }
+
+    /** The bytes of the files under {@code dir}. */
+    public static long sizeOf(Path dir) {
+        try (var files = Files.walk(dir)) {
+            return files.filter(f -> Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)).mapToLong(f -> f.toFile().length()).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + dir, e);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     @SuppressWarnings("unchecked")
     static Map<String, Object> readJson(Path file) {
         try {

@@ -34,6 +34,33 @@ class RunStoreTest {
     }
 
     @Test
+    void deletingARunRemovesItsDirectoryReportsItsBytesAndRefusesOneStillRunning() throws Exception {
+        Path root = dir.resolve("runs");
+        RunStore store = new RunStore(root);
+        Run done = store.create("train");
+        done.start("train", List.of(), 1, List.of());
+        done.finish("finished", Map.of("test_accuracy", 0.5), Map.of());
+        java.nio.file.Files.createDirectories(done.dir().resolve("model"));
+        java.nio.file.Files.write(done.dir().resolve("model").resolve("weights.params"), new byte[10_000]);
+        Run running = store.create("eval");
+        running.start("eval", List.of(), 1, List.of()); // this process: alive
+        // what a delete killed half-way left behind
+        java.nio.file.Files.createDirectories(root.resolve(".deleting-20200101-000000-train-abcdef").resolve("model"));
+
+        long bytes = RunStore.sizeOf(done.dir());
+        assertThat(bytes).isGreaterThan(10_000);
+        assertThat(store.delete(done)).isEqualTo(bytes);
+        assertThat(done.dir()).doesNotExist();
+        assertThat(store.list()).containsExactly(running.dir());
+        assertThat(root).isDirectoryNotContaining("glob:**/.deleting-*");
+        assertThatThrownBy(() -> store.delete(running)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is still running (pid " + ProcessHandle.current().pid() + ")");
+        assertThat(running.dir()).isDirectory();
+        Path elsewhere = java.nio.file.Files.createDirectories(dir.resolve("other").resolve("x"));
+        assertThatThrownBy(() -> store.delete(store.at(elsewhere))).hasMessageContaining("is not a run of");
+    }
+
+    @Test
     void finishRecordsStatusAndResults() {
         Run run = new RunStore(dir).create("train");
         run.start("train", List.of(), 1, List.of());
