@@ -85,6 +85,14 @@ class RecipeTest extends CliTestBase {
         Result plan = run("run", recipe.toString(), "--plan");
         assertThat(plan.exitCode()).isZero();
         assertThat(plan.out()).contains("split").contains("cached");
+
+        // A cached stage whose run was deleted runs again; what reads its output stays cached, for the output is the same
+        // to the byte (the stages are deterministic, and a stage's identity holds its inputs' checksums, not their paths).
+        String small = run("run", recipe.toString()).out().lines().filter(l -> l.startsWith("stage small: cached (run "))
+                .findFirst().orElseThrow().replaceAll(".*\\(run (.*)\\)$", "$1");
+        assertThat(run("runs", "rm", small).exitCode()).isZero();
+        assertThat(actions(run("run", recipe.toString()).out())).containsExactly(Map.entry("split", "cached"),
+                Map.entry("teacher", "cached"), Map.entry("small", "run"), Map.entry("check", "cached"));
     }
 
     @Test
