@@ -23,7 +23,9 @@ import java.util.Set;
  * only, several times faster, and its authors measure the two alike on text of more than about 120 characters. So a
  * sample of {@link #LOW_ACCURACY_FROM} characters or more goes to the low-accuracy detector and only shorter ones to the
  * high-accuracy detector (built on first need). A long sample is first judged by its first {@link #FIRST_LOOK}
- * characters and read whole only when they leave doubt.
+ * characters and read whole only when they leave doubt. Before all that, a text written clearly in one language's
+ * commonest function words is answered by {@link FunctionWords} and never reaches Lingua (three quarters of
+ * SpamAssassin's messages).
  */
 public final class LanguageFilter implements RecordStep, java.io.Serializable {
     private static final long serialVersionUID = 1L;
@@ -46,6 +48,7 @@ public final class LanguageFilter implements RecordStep, java.io.Serializable {
     /** How far (Lingua's relative confidence) the first look's leader must be ahead of the second language. */
     static final double CLEAR_MARGIN = 0.15;
 
+    private final FunctionWords functionWords;
     private transient volatile LanguageDetector detector;
     private transient volatile LanguageDetector fastDetector;
 
@@ -69,6 +72,7 @@ public final class LanguageFilter implements RecordStep, java.io.Serializable {
         this.candidates = List.copyOf(all);
         this.keep = Set.copyOf(kept);
         this.maxChars = maxChars;
+        this.functionWords = new FunctionWords(this.candidates);
     }
 
     private static String code(String code) {
@@ -92,10 +96,14 @@ public final class LanguageFilter implements RecordStep, java.io.Serializable {
     /** The ISO 639-1 code of {@code text}'s language, or "und" if it cannot be told. */
     public String detect(String text) {
         String sample = text.length() > maxChars ? text.substring(0, maxChars) : text;
+        String clear = functionWords.clearLanguage(sample);
+        if (clear != null) {
+            return clear;
+        }
         if (sample.length() > FIRST_LOOK) {
-            Language clear = clearLeader(detector(true).computeLanguageConfidenceValues(sample.substring(0, FIRST_LOOK)));
-            if (clear != null) {
-                return code(clear);
+            Language leader = clearLeader(detector(true).computeLanguageConfidenceValues(sample.substring(0, FIRST_LOOK)));
+            if (leader != null) {
+                return code(leader);
             }
         }
         return code(detector(sample.length() >= LOW_ACCURACY_FROM).detectLanguageOf(sample));
