@@ -50,6 +50,16 @@ public record SvmSpec(int capacity, Double c, Double gamma) implements ModelSpec
         return new SvmSpec(capacity, newC, newGamma);
     }
 
+    /** Its settings as a person reads them: gamma to four figures, and without the capacity, which is a buffer size. */
+    @Override
+    public String describe(Schema schema) {
+        return "SvmSpec[c=" + fourFigures(c) + ", gamma=" + fourFigures(gamma) + "]";
+    }
+
+    private static String fourFigures(Double v) {
+        return v == null ? "auto" : new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
+    }
+
     @Override
     public void checkCompatible(Schema schema) {
         if (schema.kind() != Schema.Kind.DENSE) {

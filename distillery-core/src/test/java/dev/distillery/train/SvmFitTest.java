@@ -50,6 +50,13 @@ class SvmFitTest {
     }
 
     @Test
+    void aSpecIsDescribedByItsSettingsToFourFigures() {
+        dev.distillery.data.Schema schema = dev.distillery.data.Schema.dense(List.of(2L), List.of("a", "b"));
+        assertThat(new SvmSpec(240, 100.0, 1.2755102040816328E-4).describe(schema)).isEqualTo("SvmSpec[c=100, gamma=0.0001276]");
+        assertThat(SvmSpec.DEFAULT.describe(schema)).isEqualTo("SvmSpec[c=auto, gamma=auto]");
+    }
+
+    @Test
     void theKernelSeparatesRingsThatTheLinearModelCannotAndSurvivesSaveAndLoad() throws Exception {
         Splits.Pair parts = Splits.split(rings(60, 3, 1), 0.3, 5, "train", "test");
         try (Classifier svmModel = Classifier.create(SvmSpec.DEFAULT.withCapacity(parts.first().size()), parts.first().schema());
