@@ -64,7 +64,9 @@ public final class Splits {
             int take = (int) Math.round(size * fraction);
             int taken = 0;
             for (List<Example> group : stratum) {
-                if (taken < take) {
+                // Never the group that would take what is left of the label: twelve copies of one image would all have
+                // gone to the held-out part, and the label been missing from training.
+                if (taken < take && taken + group.size() < size) {
                     second.addAll(group);
                     taken += group.size();
                 } else {

@@ -62,6 +62,22 @@ class SplitsTest {
     }
 
     @Test
+    void aGroupOfDuplicatesNeverTakesAllOfItsLabelOutOfTraining() {
+        // Label A: one group of 10 copies and 10 single examples; label B: 10 copies of one example only.
+        Dataset d = data(20, 10);
+        int[] groups = new int[30];
+        for (int i = 0; i < 30; i++) {
+            groups[i] = i < 10 ? 0 : i < 20 ? i : 99;
+        }
+        for (long seed = 1; seed <= 20; seed++) {
+            Splits.Pair p = Splits.split(d, 0.25, seed, "train", "test", groups);
+            assertThat(p.first().labelCounts()).as("seed " + seed).containsKeys("A", "B");
+            assertThat(p.first().labelCounts().get("B")).isEqualTo(10);
+            assertThat(p.second().labelCounts().get("A")).as("A still gives its share, 5 or more").isBetween(5, 14);
+        }
+    }
+
+    @Test
     void aSplitThatCannotHoldAnyExampleOutSaysWhatToDo() {
         // 1 example a label: no label can give one and keep one.
         assertThatThrownBy(() -> Splits.split(data(1, 1), 0.4, 7, "train", "test"))
