@@ -72,6 +72,44 @@ public record MlpSpec(int width, int layers, float dropout, Boolean inputNorm) i
         return net.add(Linear.builder().setUnits(schema.numClasses()).build());
     }
 
+    /**
+     * A feature that never varied in training (a category every training row had, a border pixel that was always black)
+     * leaves the input normalization a running variance near zero (0.9 to the power of the steps), so a later input
+     * that differs in it by 0.4 was scaled to a hundred or more standard deviations and drowned every other feature: a
+     * color photo given to a gray model of bars was called the wrong class with probability 1.0. Such a feature gets
+     * variance 1 and its one value as mean, as scikit-learn's StandardScaler treats a constant feature: the inputs seen
+     * in training normalize exactly as before (to 0), and a new value moves the features by its own size.
+     */
+    @Override
+    public void afterTraining(Block block, java.util.List<dev.distillery.data.Example> inputs) {
+        if (!Boolean.TRUE.equals(inputNorm) || inputs.isEmpty() || !(block instanceof SequentialBlock net)
+                || net.getChildren().size() < 2 || !(net.getChildren().get(1).getValue() instanceof BatchNorm norm)) {
+            return;
+        }
+        int d = inputs.get(0).features().length;
+        float[] first = inputs.get(0).features();
+        boolean[] constant = new boolean[d];
+        java.util.Arrays.fill(constant, true);
+        for (dev.distillery.data.Example e : inputs) {
+            float[] f = e.features();
+            for (int j = 0; j < d; j++) {
+                constant[j] &= f[j] == first[j];
+            }
+        }
+        ai.djl.ndarray.NDArray mean = norm.getParameters().get("runningMean").getArray();
+        ai.djl.ndarray.NDArray var = norm.getParameters().get("runningVar").getArray();
+        float[] means = mean.toFloatArray();
+        float[] vars = var.toFloatArray();
+        for (int j = 0; j < d; j++) {
+            if (constant[j]) {
+                means[j] = first[j];
+                vars[j] = 1f;
+            }
+        }
+        mean.set(means);
+        var.set(vars);
+    }
+
     @Override
     public Featurizer featurizer(Schema schema) {
         return new DenseFeaturizer(schema, false);

@@ -48,6 +48,12 @@ public sealed interface ModelSpec permits MlpSpec, CnnSpec, NgramBagSpec, MiniLm
         return toString();
     }
 
+    /**
+     * Called once training has settled on its weights, with the examples the network read ({@code inputs}): a spec
+     * whose network keeps statistics of its inputs may correct them here. Most have nothing to do.
+     */
+    default void afterTraining(ai.djl.nn.Block block, java.util.List<dev.distillery.data.Example> inputs) {}
+
     /** The same architecture at another width. */
     ModelSpec withWidth(int width);
 

@@ -97,6 +97,9 @@ public final class ClassifierTrainer {
         /** Called after every optimizer step. */
         default void afterStep() {}
 
+        /** The examples whose features the network read in training, as read (before augmentation). */
+        List<Example> inputs();
+
         /** Validation loss and accuracy of the model as it would be kept now. */
         default double[] validate(Classifier model, Dataset validation) {
             return evaluateLossAndAccuracy(model, validation.examples());
@@ -246,6 +249,7 @@ public final class ClassifierTrainer {
             if (!best.isEmpty()) {
                 best.restoreInto(block);
             }
+            classifier.spec().afterTraining(block, method.inputs());
             TrainResult result = new TrainResult(history, bestEpoch, stoppedEarly, progress.epoch());
             checkpoint.saveFinished(out -> BlockWeights.write(block, out), result);
             return result;
@@ -350,6 +354,11 @@ public final class ClassifierTrainer {
             this.objective = objective;
             this.afterStep = afterStep;
             this.passes = SmallData.passesPerEpoch(examples.size(), config);
+        }
+
+        @Override
+        public List<Example> inputs() {
+            return examples;
         }
 
         /**

@@ -82,6 +82,13 @@ final class FixMatch implements ClassifierTrainer.Method, AutoCloseable {
     }
 
     @Override
+    public List<Example> inputs() {
+        List<Example> all = new java.util.ArrayList<>(labeled);
+        all.addAll(unlabeled);
+        return all;
+    }
+
+    @Override
     public int steps() {
         return Math.max(1, (unlabeled.size() + unlabeledBatch - 1) / unlabeledBatch);
     }

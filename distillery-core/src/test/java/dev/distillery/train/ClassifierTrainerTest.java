@@ -43,6 +43,36 @@ class ClassifierTrainerTest {
         }
     }
 
+    @Test
+    void aFeatureThatNeverVariedInTrainingMovesTheInputNormalizationByItsOwnSizeNotAHundredfold() {
+        // blobs with a ninth feature that is 0 in every training row
+        List<Example> rows = new ArrayList<>();
+        for (Example e : TestData.blobs(30, 1).examples()) {
+            rows.add(Example.dense(e.id(), java.util.Arrays.copyOf(e.features(), 9), e.label().orElseThrow(), "t"));
+        }
+        Dataset train = Dataset.infer("blobs9", rows, List.of(9L));
+        try (Classifier c = Classifier.create(MlpSpec.DEFAULT.withWidth(16), train.schema())) {
+            new ClassifierTrainer(config(40, 1e-2f), null, null).train(c, train, null);
+            List<Example> asTrained = train.examples().subList(0, 30);
+            List<Example> shifted = asTrained.stream().map(e -> {
+                float[] f = e.features().clone();
+                f[8] = 0.5f;
+                return Example.dense(e.id(), f, e.label().orElseThrow(), "t");
+            }).toList();
+            float[][] before = c.probabilities(asTrained, 64);
+            float[][] after = c.probabilities(shifted, 64);
+            double largest = 0;
+            for (int i = 0; i < before.length; i++) {
+                for (int k = 0; k < before[i].length; k++) {
+                    largest = Math.max(largest, Math.abs(before[i][k] - after[i][k]));
+                }
+            }
+            // Without the correction the running variance was about 1e-18 and 0.5 became a billion standard deviations.
+            assertThat(largest).as("largest change of a probability").isLessThan(0.2);
+            assertThat(accuracy(c, Dataset.infer("shifted", shifted, List.of(9L)))).isEqualTo(1.0);
+        }
+    }
+
     static float[] weights(Classifier c) {
         List<Float> all = new ArrayList<>();
         for (var p : c.block().getParameters()) {
