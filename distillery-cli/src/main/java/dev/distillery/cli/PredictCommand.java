@@ -68,7 +68,7 @@ final class PredictCommand implements Callable<Integer> {
                     examples.add(Example.text("text-" + (i + 1), input.texts.get(i), null, "--text"));
                 }
             } else {
-                ReadResult read = ctx.catalog().load(input.data, onError.policy, System.err::println);
+                ReadResult read = ctx.catalog().loadFor(input.data, classifier.schema(), onError.policy, System.err::println);
                 if (read.skipped() > 0) {
                     System.err.println("skipped " + read.skipped() + " bad records");
                 }

@@ -44,6 +44,46 @@ class BadInputTest extends CliTestBase {
         return train.out().lines().filter(l -> l.startsWith("run saved to")).findFirst().orElseThrow().replaceAll(".*/", "");
     }
 
+    /**
+     * A {@code size} x {@code size} image: a bar whose place depends on {@code label}, white or orange, and a corner
+     * pixel of gray level {@code mark} so that no two images are the same.
+     */
+    private Path image(String relative, int label, int size, boolean color, int mark) throws Exception {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(size, size, color
+                ? java.awt.image.BufferedImage.TYPE_INT_RGB : java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                boolean on = (label == 0 ? x : y) < size / 2;
+                image.setRGB(x, y, on ? (color ? 0xff8000 : 0xffffff) : 0);
+            }
+        }
+        image.setRGB(size - 1, size - 1, mark * 0x010101);
+        Path file = dir.resolve(relative);
+        Files.createDirectories(file.getParent());
+        javax.imageio.ImageIO.write(image, "png", file.toFile());
+        return file;
+    }
+
+    @Test
+    void aPhotoOfAnotherSizeOrInColorIsPredictedAtTheModelsSizeAndChannels() throws Exception {
+        for (int i = 0; i < 12; i++) {
+            image("photos/left/" + i + ".png", 0, 8, false, 10 * i);
+            image("photos/top/" + i + ".png", 1, 8, false, 10 * i);
+        }
+        Result train = run("train", "--data", dir.resolve("photos").toString(), "--model", "mlp", "--epochs", "20");
+        assertThat(train.exitCode()).as(train.err()).isZero();
+        String model = train.out().lines().filter(l -> l.startsWith("run saved to")).findFirst().orElseThrow().replaceAll(".*/", "");
+
+        Path photo = image("new/big-top.png", 1, 32, true, 0);
+        Result one = run("predict", model, "--data", photo.toString());
+        assertThat(one.exitCode()).as(one.err()).isZero();
+        assertThat(one.out().lines()).singleElement().asString().contains("\"id\":\"big-top.png\"", "\"label\":\"top\"");
+        assertThat(one.err()).contains("read as the model reads images, 8x8 pixels in gray", "1 of 1 images scaled",
+                "1 of 1 read as gray");
+        Result eval = run("eval", model, "--data", dir.resolve("photos").toString());
+        assertThat(eval.exitCode()).as(eval.err()).isZero();
+    }
+
     @Test
     void predictChecksEveryInputAgainstTheModel() throws Exception {
         String model = trainedRun(denseCsv("train.csv", 4, 60));

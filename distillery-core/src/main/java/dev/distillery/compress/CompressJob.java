@@ -78,8 +78,8 @@ public final class CompressJob {
             com.fasterxml.jackson.databind.JsonNode c = JSON.readTree(config.toFile());
             if (c.path("teacher").isTextual() && c.path("transfer").isTextual() && c.path("test").isTextual()) {
                 try (Classifier model = Classifier.load(modelDir)) {
-                    Dataset test = dev.distillery.data.InputCheck.conform(catalog.loadDataset(c.get("test").asText(),
-                            dev.distillery.data.OnError.SKIP, listener::onMessage), model.schema(),
+                    Dataset test = dev.distillery.data.InputCheck.conform(catalog.loadDatasetFor(c.get("test").asText(),
+                            model.schema(), dev.distillery.data.OnError.SKIP, listener::onMessage), model.schema(),
                             dev.distillery.data.InputCheck.Labels.MUST_BE_KNOWN);
                     return new Data(null, null, dev.distillery.data.InputCheck.labeledOnly(test, "scored", listener::onMessage));
                 }

@@ -2,6 +2,7 @@ package dev.distillery.data;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -13,7 +14,7 @@ public final class DataFiles {
 
     public static ReadResult read(Path file, OnError onError) {
         if (!Files.exists(file)) {
-            throw new DataFormatException(file.toString(), "file not found", "an existing .jsonl, .csv, IDX or e-mail file, or a directory of images or mail");
+            throw new DataFormatException(file.toString(), "file not found", "an existing .jsonl, .csv, IDX, e-mail or image file, or a directory of images or mail");
         }
         if (ImageFolderFormat.handles(file)) {
             return ImageFolderFormat.read(file, onError);
@@ -32,7 +33,18 @@ public final class DataFiles {
             return IdxFormat.read(file, labelsFileFor(file), null);
         }
         throw new DataFormatException(file.toString(), "unknown file type",
-                "a name ending in .jsonl, .csv, .eml or .mbox, an IDX name such as train-images-idx3-ubyte[.gz], or a directory of images or mail");
+                "a name ending in .jsonl, .csv, .eml, .mbox, .png, .jpg, .gif or .bmp, an IDX name such as train-images-idx3-ubyte[.gz], or a directory of images or mail");
+    }
+
+    /**
+     * {@code file} read for a model whose input is shaped {@code modelShape}: an image file or a folder of images is
+     * read at the model's size and channels ({@link ImageFolderFormat#readFor}); anything else as {@link #read} reads it.
+     */
+    public static ReadResult readFor(Path file, OnError onError, List<Long> modelShape) {
+        if (Files.exists(file) && ImageFolderFormat.isImageShape(modelShape) && ImageFolderFormat.handles(file)) {
+            return ImageFolderFormat.readFor(file, onError, modelShape);
+        }
+        return read(file, onError);
     }
 
     static boolean isIdx(String name) {

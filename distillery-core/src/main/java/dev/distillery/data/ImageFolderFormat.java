@@ -30,10 +30,10 @@ public final class ImageFolderFormat {
 
     private ImageFolderFormat() {}
 
-    /** Whether {@code path} is a directory with image files in it or in its subdirectories. */
+    /** Whether {@code path} is an image file, or a directory with image files in it or in its subdirectories. */
     static boolean handles(Path path) {
         if (!Files.isDirectory(path)) {
-            return false;
+            return isImage(path); // one image: what a user asks a model about first
         }
         try (Stream<Path> files = Files.walk(path, 2)) {
             return files.anyMatch(ImageFolderFormat::isImage);
@@ -53,12 +53,14 @@ public final class ImageFolderFormat {
      * their sizes and whether all are gray, the second reads each at the chosen size. A folder of photos held decoded
      * at once would not fit in memory (10,000 of 640x480 are 12 GB as images).
      */
-    public static ReadResult read(Path dir, OnError onError) {
-        RecordCollector collector = new RecordCollector(dir.toString(), onError);
+    public static ReadResult read(Path path, OnError onError) {
+        RecordCollector collector = new RecordCollector(path.toString(), onError);
+        // One image file reads as a folder holding just it, unlabeled, its id its name.
+        Path dir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
         List<Found> found = new ArrayList<>();
         Map<String, Integer> sizes = new LinkedHashMap<>(); // in path order: the first seen wins a tie
         boolean gray = true;
-        for (Path file : imageFiles(dir)) {
+        for (Path file : Files.isDirectory(path) ? imageFiles(dir) : List.of(path.toAbsolutePath())) {
             String id = dir.relativize(file).toString().replace('\\', '/');
             BufferedImage image = decode(file);
             if (image == null) {
@@ -85,14 +87,61 @@ public final class ImageFolderFormat {
                 image = scaled(image, size.width(), size.height(), gray);
                 resized++;
             }
-            collector.add(Example.denseOwned(f.id(), pixels(image, channels), f.label(), dir.getFileName().toString()));
+            collector.add(Example.denseOwned(f.id(), pixels(image, channels), f.label(), path.getFileName().toString()));
         }
         if (resized > 0) {
-            collector.warn(String.format("%s: %,d of %,d images scaled to %dx%d pixels (%s)", dir, resized, found.size(),
+            collector.warn(String.format("%s: %,d of %,d images scaled to %dx%d pixels (%s)", path, resized, found.size(),
                     size.width(), size.height(), size.scaledDown() ? "the most common size, " + size.common()
                             + ", scaled down to at most " + MAX_PIXELS + " pixels" : "the most common size"));
         }
         return collector.finish(List.of((long) channels, (long) size.height(), (long) size.width()));
+    }
+
+    /**
+     * The images of {@code path} (a folder as {@link #read(Path, OnError)} reads one, or one image file) as a model of
+     * input {@code shape} reads them ({@link #asModelInput}): each scaled to the model's size and read in its channels,
+     * as {@code serve} reads an image sent to it, so a photo of another size than the training images, or in color for a
+     * gray model, is predicted rather than refused. How many were scaled or changed channels is one warning.
+     */
+    public static ReadResult readFor(Path path, OnError onError, List<Long> shape) {
+        RecordCollector collector = new RecordCollector(path.toString(), onError);
+        Path dir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
+        int channels = Math.toIntExact(shape.get(0));
+        int scaled = 0;
+        int recolored = 0;
+        int read = 0;
+        for (Path file : Files.isDirectory(path) ? imageFiles(dir) : List.of(path.toAbsolutePath())) {
+            Path relative = dir.relativize(file);
+            String id = relative.toString().replace('\\', '/');
+            BufferedImage image = decode(file);
+            if (image == null) {
+                collector.bad(id, "not a readable image", "a PNG, JPEG, GIF or BMP file");
+                continue;
+            }
+            read++;
+            scaled += image.getWidth() != shape.get(2) || image.getHeight() != shape.get(1) ? 1 : 0;
+            recolored += isGray(image) == (channels == 1) ? 0 : 1;
+            collector.add(Example.denseOwned(id, asModelInput(image, shape), relative.getNameCount() == 2
+                    ? relative.getName(0).toString() : null, path.getFileName().toString()));
+        }
+        List<String> changed = new ArrayList<>();
+        if (scaled > 0) {
+            changed.add(String.format("%,d of %,d images scaled", scaled, read));
+        }
+        if (recolored > 0) {
+            changed.add(String.format("%,d of %,d read %s", recolored, read, channels == 1 ? "as gray (their luminance)"
+                    : "as color (three equal planes)"));
+        }
+        if (!changed.isEmpty()) {
+            collector.warn(String.format("%s: read as the model reads images, %dx%d pixels in %s: %s", path, shape.get(2),
+                    shape.get(1), channels == 1 ? "gray" : "color", String.join(", ", changed)));
+        }
+        return collector.finish(shape);
+    }
+
+    /** Whether {@code shape} is an image input this format can read for: (1 or 3 channels, height, width). */
+    public static boolean isImageShape(List<Long> shape) {
+        return shape.size() == 3 && (shape.get(0) == 1 || shape.get(0) == 3);
     }
 
     /** An image file that decoded, its id (the path under the directory) and its label (its subdirectory), or none. */

@@ -84,7 +84,7 @@ public final class DistillJob {
     }
 
     private Dataset load(String ref, DistillSpec spec, Classifier teacher) {
-        return InputCheck.conform(catalog.loadDataset(ref, spec.onError(), listener::onMessage), teacher.schema(),
+        return InputCheck.conform(catalog.loadDatasetFor(ref, teacher.schema(), spec.onError(), listener::onMessage), teacher.schema(),
                 InputCheck.Labels.MUST_BE_KNOWN);
     }
 

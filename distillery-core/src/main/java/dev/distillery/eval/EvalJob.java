@@ -42,8 +42,8 @@ public final class EvalJob {
     }
 
     public Outcome run(Path modelDir, String dataRef, OnError onError, List<String> args) {
-        ReadResult read = catalog.load(dataRef, onError, log);
         try (Classifier classifier = Classifier.load(modelDir)) {
+            ReadResult read = catalog.loadFor(dataRef, classifier.schema(), onError, log);
             Dataset labeled = InputCheck.conform(InputCheck.labeledOnly(read.dataset(), "scored", log), classifier.schema(),
                     InputCheck.Labels.MUST_BE_KNOWN);
             if (labeled.isEmpty()) {

@@ -40,7 +40,7 @@ public final class FederateJob {
     public Outcome run(String dataRef, String testRef, ModelSpec spec, TrainConfig local, FederatedTraining.Settings federation, OnError onError,
             List<String> args) {
         Dataset train = catalog.loadDataset(dataRef, onError, listener::onMessage).filter(dataRef, Example::hasLabel);
-        Dataset test = InputCheck.labeledOnly(InputCheck.conform(catalog.loadDataset(testRef, onError, listener::onMessage), train.schema(),
+        Dataset test = InputCheck.labeledOnly(InputCheck.conform(catalog.loadDatasetFor(testRef, train.schema(), onError, listener::onMessage), train.schema(),
                 InputCheck.Labels.MUST_BE_KNOWN), "scored", listener::onMessage);
         ModelSpec model = spec != null ? spec : ModelSpec.defaultFor(train.schema());
         Settings settings = new Settings(dataRef, testRef, model, local, federation);

@@ -79,7 +79,7 @@ public final class ImageCollapseJob {
         }
         Dataset labeled = data.filter("labeled", Example::hasLabel);
         Dataset real = spec.realImages() >= labeled.size() ? labeled : Splits.labeledSubset(labeled, spec.realImages(), 42).first();
-        Dataset test = InputCheck.labeledOnly(InputCheck.conform(catalog.loadDataset(spec.test(), spec.onError(), log), schema,
+        Dataset test = InputCheck.labeledOnly(InputCheck.conform(catalog.loadDatasetFor(spec.test(), schema, spec.onError(), log), schema,
                 InputCheck.Labels.MUST_BE_KNOWN), "scored", log);
         List<Path> inputs = new ArrayList<>(catalog.inputFiles(spec.data(), log));
         inputs.addAll(catalog.inputFiles(spec.test(), log));

@@ -287,7 +287,7 @@ public final class SynthJob {
     }
 
     private Dataset load(String ref, OnError onError, Schema schema) {
-        return InputCheck.conform(catalog.loadDataset(ref, onError, log), schema, InputCheck.Labels.MUST_BE_KNOWN);
+        return InputCheck.conform(catalog.loadDatasetFor(ref, schema, onError, log), schema, InputCheck.Labels.MUST_BE_KNOWN);
     }
 
     static Map<String, Object> results(Outcome o) {

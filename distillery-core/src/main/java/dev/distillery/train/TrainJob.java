@@ -218,7 +218,7 @@ public final class TrainJob {
         Dataset train;
         Dataset test;
         if (spec.test() != null) {
-            ReadResult t = catalog.load(spec.test(), onError, log);
+            ReadResult t = catalog.loadFor(spec.test(), read.dataset().schema(), onError, log);
             skipped += t.skipped();
             reasons.addAll(t.skipReasons());
             train = read.dataset();
@@ -284,7 +284,7 @@ public final class TrainJob {
             // A synthesis whose verifiers accepted nothing writes an empty file; training on the real data alone is the honest result.
             log.accept("no extra training examples: " + spec.extra() + " is empty");
         } else if (spec.extra() != null) {
-            ReadResult e = catalog.load(spec.extra(), onError, log);
+            ReadResult e = catalog.loadFor(spec.extra(), train.schema(), onError, log);
             skipped += e.skipped();
             reasons.addAll(e.skipReasons());
             extra = InputCheck.conform(e.dataset(), train.schema(), InputCheck.Labels.MUST_BE_KNOWN);
@@ -325,7 +325,7 @@ public final class TrainJob {
             }
             source = setAside;
         } else {
-            ReadResult r = catalog.load(ssl.unlabeled(), onError, log);
+            ReadResult r = catalog.loadFor(ssl.unlabeled(), train.schema(), onError, log);
             source = InputCheck.byName(r.dataset(), train.schema());
             // Labels in an unlabeled file are not read, so they need not be ones the training data has; but a labeled
             // file given here by mistake would waste its labels unsaid.

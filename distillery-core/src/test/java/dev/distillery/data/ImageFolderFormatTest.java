@@ -76,6 +76,44 @@ class ImageFolderFormatTest {
     }
 
     @Test
+    void oneImageFileIsReadAsAnUnlabeledExampleNamedByTheFile() throws Exception {
+        Path file = gray("photos/ok/a.png", 8, 6, 200, "png");
+        ReadResult r = DataFiles.read(file, OnError.FAIL);
+        assertThat(r.dataset().examples()).singleElement().satisfies(e -> {
+            assertThat(e.id()).isEqualTo("a.png");
+            assertThat(e.hasLabel()).as("a lone file names no label, whatever folder it is in").isFalse();
+            assertThat(e.features()[7]).isEqualTo(207 / 255f);
+        });
+        assertThat(r.dataset().schema().featureShape()).containsExactly(1L, 6L, 8L);
+        Path text = Files.writeString(dir.resolve("notes.txt"), "hello");
+        assertThatThrownBy(() -> DataFiles.read(text, OnError.FAIL)).hasMessageContaining("unknown file type")
+                .hasMessageContaining(".png");
+    }
+
+    @Test
+    void imagesReadForAModelTakeItsSizeAndChannelsAndSaySo() throws Exception {
+        BufferedImage color = new BufferedImage(16, 12, BufferedImage.TYPE_INT_RGB);
+        color.setRGB(0, 0, 0xff8000);
+        Files.createDirectories(dir.resolve("new"));
+        ImageIO.write(color, "png", dir.resolve("new/photo.png").toFile());
+        gray("new/ok/same.png", 8, 6, 10, "png");
+        List<Long> model = List.of(1L, 6L, 8L);
+
+        ReadResult r = DataFiles.readFor(dir.resolve("new"), OnError.FAIL, model);
+        assertThat(r.dataset().schema().featureShape()).isEqualTo(model);
+        assertThat(r.dataset().examples()).extracting(Example::id).containsExactly("ok/same.png", "photo.png");
+        assertThat(r.dataset().examples()).allSatisfy(e -> assertThat(e.features()).hasSize(48));
+        assertThat(r.dataset().get(0).label()).contains("ok");
+        assertThat(r.dataset().get(0).features()[3]).as("an image of the model's size is read as is").isEqualTo(13 / 255f);
+        assertThat(r.warnings()).singleElement().asString()
+                .contains("8x6 pixels in gray", "1 of 2 images scaled", "1 of 2 read as gray (their luminance)");
+        assertThat(DataFiles.readFor(dir.resolve("new/ok/same.png"), OnError.FAIL, model).warnings()).as("nothing changed").isEmpty();
+        // a model that does not read images reads the folder as the folder reads
+        assertThat(DataFiles.readFor(dir.resolve("new"), OnError.FAIL, List.of(48L)).dataset().schema().featureShape())
+                .containsExactly(3L, 6L, 8L);
+    }
+
+    @Test
     void aDirectoryWithoutImagesIsStillReadAsMail() throws Exception {
         Files.createDirectories(dir.resolve("spam"));
         Files.writeString(dir.resolve("spam/1.eml"), "Subject: win\n\nfree money\n");

@@ -65,9 +65,30 @@ public final class DataCatalog {
         return read;
     }
 
+    /**
+     * Loads {@code ref} to be read by a model of {@code model}'s schema: images (a file or a folder) at the model's size
+     * and channels, as {@code serve} reads them; anything else as {@link #load} does.
+     */
+    public ReadResult loadFor(String ref, dev.distillery.data.Schema model, OnError onError, Consumer<String> log) {
+        if (isKnown(ref) || model.kind() != dev.distillery.data.Schema.Kind.DENSE) {
+            return load(ref, onError, log);
+        }
+        ReadResult read = DataFiles.readFor(Path.of(ref), onError, model.featureShape());
+        read.warnings().forEach(w -> log.accept("warning: " + w));
+        return read;
+    }
+
+    /** {@link #loadFor}, saying how many bad records were skipped. */
+    public Dataset loadDatasetFor(String ref, dev.distillery.data.Schema model, OnError onError, Consumer<String> log) {
+        return counted(loadFor(ref, model, onError, log), ref, log);
+    }
+
     /** Loads {@code ref} and says how many bad records were skipped, so no job drops records silently. */
     public Dataset loadDataset(String ref, OnError onError, Consumer<String> log) {
-        ReadResult r = load(ref, onError, log);
+        return counted(load(ref, onError, log), ref, log);
+    }
+
+    private static Dataset counted(ReadResult r, String ref, Consumer<String> log) {
         if (r.skipped() > 0) {
             log.accept("skipped " + r.skipped() + " bad records in " + ref);
         }
