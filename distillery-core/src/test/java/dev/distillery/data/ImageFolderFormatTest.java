@@ -29,6 +29,14 @@ class ImageFolderFormatTest {
         return file;
     }
 
+    /** A black color image with one orange pixel in its top left corner. */
+    private void orangeCorner(String relative, int width, int height) throws Exception {
+        BufferedImage color = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        color.setRGB(0, 0, 0xff8000);
+        Files.createDirectories(dir.resolve(relative).getParent());
+        ImageIO.write(color, "png", dir.resolve(relative).toFile());
+    }
+
     @Test
     void subdirectoriesNameTheLabelsAndGrayPixelsKeepTheirValues() throws Exception {
         gray("ok/a.png", 8, 6, 200, "png");
@@ -55,10 +63,7 @@ class ImageFolderFormatTest {
 
     @Test
     void colorMakesThreeChannelsLargeImagesAreScaledDownAndBrokenFilesAreNamed() throws Exception {
-        BufferedImage color = new BufferedImage(100, 100, BufferedImage.TYPE_INT_RGB);
-        color.setRGB(0, 0, 0xff8000);
-        Files.createDirectories(dir.resolve("red"));
-        ImageIO.write(color, "png", dir.resolve("red/x.png").toFile());
+        orangeCorner("red/x.png", 100, 100);
         gray("gray/y.png", 100, 100, 0, "png");
         Files.writeString(dir.resolve("gray/broken.png"), "not a PNG");
 
@@ -92,10 +97,7 @@ class ImageFolderFormatTest {
 
     @Test
     void imagesReadForAModelTakeItsSizeAndChannelsAndSaySo() throws Exception {
-        BufferedImage color = new BufferedImage(16, 12, BufferedImage.TYPE_INT_RGB);
-        color.setRGB(0, 0, 0xff8000);
-        Files.createDirectories(dir.resolve("new"));
-        ImageIO.write(color, "png", dir.resolve("new/photo.png").toFile());
+        orangeCorner("new/photo.png", 16, 12);
         gray("new/ok/same.png", 8, 6, 10, "png");
         List<Long> model = List.of(1L, 6L, 8L);
 
