@@ -106,7 +106,7 @@ final class DataCommand implements Runnable {
             System.out.println("kind:     " + d.schema().kind() + (d.schema().kind() == dev.distillery.data.Schema.Kind.DENSE
                     ? ", feature shape " + d.schema().featureShape() : ""));
             if (!d.schema().featureNames().isEmpty()) {
-                System.out.println("columns:  " + String.join(", ", d.schema().featureNames()));
+                System.out.println("columns:  " + dev.distillery.data.Schema.describeColumns(d.schema().featureNames(), ""));
             }
             System.out.println("labels:");
             d.labelCounts().forEach((k, v) -> System.out.printf("  %-14s %,8d%n", k, v));

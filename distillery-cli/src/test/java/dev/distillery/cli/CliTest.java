@@ -227,6 +227,10 @@ class CliTest extends CliTestBase {
         Files.writeString(table, "id,age,income,label\nc1,30,41000.5,a\nc2,55,23000,b\n");
         Result t = run("data", "inspect", table.toString());
         assertThat(t.out()).contains("feature shape [2]", "columns:  age, income", "- c1 [a] age 30 · income 41000.5");
+        Path categories = dir.resolve("categories.csv");
+        Files.writeString(categories, "id,age,region,label\nc1,30,north,a\nc2,55,south,b\n");
+        assertThat(run("data", "inspect", categories.toString()).out()).as("a category column once, with its values")
+                .contains("columns:  age, region (north, south)\n");
     }
 
     @Test

@@ -129,6 +129,11 @@ public record Schema(Kind kind, List<Long> featureShape, List<String> labels,
      * no file has.
      */
     public static String describeColumns(List<String> featureNames) {
+        return describeColumns(featureNames, "'");
+    }
+
+    /** {@link #describeColumns(List)} with each column name between {@code quote}s ("" for none). */
+    public static String describeColumns(List<String> featureNames, String quote) {
         Map<String, List<String>> columns = new java.util.LinkedHashMap<>();
         for (String name : featureNames) {
             String category = CsvFormat.categoryOf(name);
@@ -138,7 +143,7 @@ public record Schema(Kind kind, List<Long> featureShape, List<String> labels,
             }
         }
         List<String> parts = new ArrayList<>();
-        columns.forEach((column, values) -> parts.add("'" + column + "'" + (values.isEmpty() ? "" : " (" + String.join(", ", values) + ")")));
+        columns.forEach((column, values) -> parts.add(quote + column + quote + (values.isEmpty() ? "" : " (" + String.join(", ", values) + ")")));
         int limit = 20;
         return String.join(", ", parts.subList(0, Math.min(limit, parts.size())))
                 + (parts.size() > limit ? " and " + (parts.size() - limit) + " more" : "");
