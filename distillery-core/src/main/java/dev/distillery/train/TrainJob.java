@@ -200,8 +200,10 @@ public final class TrainJob {
             List<String> categoryColumns = read.dataset().schema().featureNames().stream().map(CsvFormat::categoryOf)
                     .filter(java.util.Objects::nonNull).distinct().map(c -> "'" + c + "'").toList();
             throw new DataFormatException(spec.data(), "none of its " + read.dataset().size() + " records has a label"
-                    + (categoryColumns.isEmpty() ? "" : " (" + String.join(", ", categoryColumns) + " was read as categories: "
-                    + "if it holds the labels, name it 'label')"),
+                    + (categoryColumns.isEmpty() ? "" : categoryColumns.size() == 1
+                    ? " (" + categoryColumns.get(0) + " was read as categories: if it holds the labels, name it 'label')"
+                    : " (" + String.join(", ", categoryColumns) + " were read as categories: if one holds the labels, name it "
+                    + "'label', and if one is a text to classify, name it 'text')"),
                     "a \"label\" on the records to train on, by that name (a label under another name, such as 'category', is"
                             + " not read); IDX images: a labels file beside them, e.g. train-labels-idx1-ubyte for"
                             + " train-images-idx3-ubyte; unlabeled records go to --unlabeled");
