@@ -1,67 +1,15 @@
 package dev.distillery.curate;
 
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.List;
+import dev.distillery.data.PersonalData;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Replaces personal data and secrets with typed placeholders and counts each kind:
- * <ul>
- * <li>secrets: private-key blocks, well-known token formats (OpenAI {@code sk-}, AWS access key ids {@code AKIA...}, GitHub
- * {@code ghp_}/{@code github_pat_}, Slack {@code xox.-}, Google {@code AIza}, Stripe {@code sk_live_}, JSON web tokens),
- * the value after a key-like name ({@code secret=}, {@code password:}, {@code api_key}, ...), and any long token whose
- * characters are as mixed and as evenly spread as a random key's (the high-entropy rule: {@link #looksRandom});</li>
- * <li>credentials inside URLs (user:password@host), e-mail addresses, IPv4 and IPv6 addresses;</li>
- * <li>IBANs, accepted only with the length of their country and a valid ISO 7064 mod-97 checksum;</li>
- * <li>payment-card numbers (13 to 19 digits, spaces or dashes allowed), accepted only when the Luhn checksum holds;</li>
- * <li>national identifiers: US social security numbers (dashed, with the area and group numbers that are issued) and
- * Spanish DNI/NIE numbers (accepted only when their check letter holds);</li>
- * <li>phone numbers (international or North American formats, 9+ digits).</li>
- * </ul>
- * Kinds are redacted in that order, so a URL's credentials are not half-taken as an e-mail address and a card number is not
- * taken for a phone. Checksums keep look-alikes (order numbers, invoice ids) in the text. Besides the text, every other
- * text field of a record is redacted too ({@link #rewriteFields}), unless the step's {@code fields} option names fewer.
+ * The curation step that replaces personal data and secrets with typed placeholders ({@code [EMAIL]}, {@code [CARD]},
+ * ...) and counts each kind; what it finds, and how, is {@link PersonalData}. Besides the text, every other text field of
+ * a record is redacted too ({@link #rewriteFields}), unless the step's {@code fields} option names fewer.
  */
 public final class PiiRedactor implements RecordStep, java.io.Serializable {
     private static final long serialVersionUID = 2L;
-
-    public enum Kind { SECRET, CREDENTIAL, EMAIL, IP, IBAN, CARD, NATIONAL_ID, PHONE }
-
-    private static final Pattern PRIVATE_KEY = Pattern.compile(
-            "-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)");
-    private static final Pattern KNOWN_TOKEN = Pattern.compile("\\b(?:sk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}"
-            + "|(?:AKIA|ASIA)[0-9A-Z]{16}"
-            + "|gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,}"
-            + "|xox[abposr]-[A-Za-z0-9-]{10,}"
-            + "|AIza[0-9A-Za-z_-]{35}"
-            + "|[sr]k_(?:live|test)_[0-9A-Za-z]{16,}"
-            + "|eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,})");
-    /** A value after a name that says it is secret: {@code password=...}, {@code "api_key": "..."}, {@code aws_secret_access_key = ...}. */
-    private static final Pattern NAMED_SECRET = Pattern.compile("(?i)\\b((?:[a-z_]*_)?(?:password|passwd|pwd|secret|token|api[_-]?key|"
-            + "access[_-]?key|private[_-]?key|client[_-]?secret)(?:_[a-z_]*)?\\b[\"']?\\s*[:=]\\s*[\"']?)([^\\s\"',;]{6,})");
-    /** Candidates for the high-entropy rule: long runs of key characters. */
-    private static final Pattern TOKEN = Pattern.compile("(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_=-]{24,}(?![A-Za-z0-9+/_=-])");
-    private static final Pattern CREDENTIAL = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^\\s:/@]+:[^\\s@/]+@");
-    /** An address; a "top-level domain" that is an image or document extension ({@code icon@2x.png}) makes a file name. */
-    private static final Pattern EMAIL = Pattern.compile("(?i)\\b[a-z0-9._%+-]+@[a-z0-9.-]+\\.(?!(?:png|jpe?g|gif|svg|webp|ico|bmp|tiff?|pdf)\\b)[a-z]{2,}\\b");
-    private static final Pattern IPV4 = Pattern.compile("\\b(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\b");
-    private static final Pattern IPV6 = Pattern.compile("(?i)\\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\\b|(?i)\\b(?:[0-9a-f]{1,4}:){1,7}:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4}\\b");
-    private static final Pattern IBAN = Pattern.compile("\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9]){11,30}\\b");
-    private static final Pattern CARD = Pattern.compile("\\b(?:\\d[ -]?){12,18}\\d\\b");
-    private static final Pattern SSN = Pattern.compile("\\b(?!000|666|9\\d\\d)\\d{3}-(?!00)\\d{2}-(?!0000)\\d{4}\\b");
-    private static final Pattern DNI = Pattern.compile("(?i)\\b[XYZ]?\\d{7,8}-?[A-Z]\\b");
-    /** E.164 numbers written with a leading + and any grouping: 8 to 15 digits in all. */
-    private static final Pattern INTERNATIONAL_PHONE = Pattern.compile("(?<![\\w+])\\+\\d{1,3}(?:[ .-]?\\(?\\d{1,5}\\)?){2,6}(?![\\w])");
-    private static final Pattern PHONE = Pattern.compile("(?<![\\w])(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{2,4}\\)[ .-]?|\\d{2,4}[ .-])\\d{3,4}[ .-]?\\d{3,4}\\b");
-
-    /** IBAN length by country (the SWIFT IBAN registry). */
-    private static final Map<String, Integer> IBAN_LENGTH = ibanLengths("AD24 AE23 AL28 AT20 AZ28 BA20 BE16 BG22 BH22 BR29 BY28 CH21 "
-            + "CR22 CY28 CZ24 DE22 DK18 DO28 EE20 EG29 ES24 FI18 FO18 FR27 GB22 GE22 GI23 GL18 GR27 GT28 HR21 HU28 IE22 IL23 IQ23 IS26 "
-            + "IT27 JO30 KW30 KZ20 LB28 LC32 LI21 LT20 LU20 LV21 MC27 MD24 ME22 MK19 MR27 MT31 MU30 NL18 NO15 PK24 PL28 PS29 PT25 QA29 "
-            + "RO24 RS22 SA24 SC31 SE24 SI19 SK24 SM27 ST25 SV28 TL23 TN24 TR26 UA29 VA22 VG24 XK20");
 
     /** Names of the record fields redacted besides the text; null means every text field. */
     private final java.util.Set<String> fields;
@@ -76,157 +24,9 @@ public final class PiiRedactor implements RecordStep, java.io.Serializable {
         this.fields = fields == null ? null : java.util.Set.copyOf(fields);
     }
 
-    /** The redacted text and how many of each kind were replaced. */
-    public record Result(String text, Map<Kind, Integer> counts) {}
-
     @Override
     public String name() {
         return "pii";
-    }
-
-    public static Result redact(String text) {
-        Map<Kind, Integer> counts = new EnumMap<>(Kind.class);
-        String s = replace(PRIVATE_KEY.matcher(text), m -> "[SECRET]", Kind.SECRET, counts);
-        s = replace(KNOWN_TOKEN.matcher(s), m -> "[SECRET]", Kind.SECRET, counts);
-        s = replace(NAMED_SECRET.matcher(s), m -> m.group(1) + "[SECRET]", Kind.SECRET, counts);
-        s = replaceIf(TOKEN.matcher(s), m -> looksRandom(m.group()), "[SECRET]", Kind.SECRET, counts);
-        s = replace(CREDENTIAL.matcher(s), m -> m.group(1) + "[CREDENTIAL]@", Kind.CREDENTIAL, counts);
-        s = replace(EMAIL.matcher(s), m -> "[EMAIL]", Kind.EMAIL, counts);
-        s = replace(IPV4.matcher(s), m -> "[IP]", Kind.IP, counts);
-        s = replace(IPV6.matcher(s), m -> "[IP]", Kind.IP, counts);
-        s = replaceIf(IBAN.matcher(s), m -> validIban(m.group()), "[IBAN]", Kind.IBAN, counts);
-        // What is shaped like an IBAN of a known country but fails its checksum is an account-like reference, not a card
-        // or a phone number: its digit groups are kept out of the numeric rules below and put back unchanged.
-        List<String> held = new ArrayList<>();
-        s = IBAN.matcher(s).replaceAll(m -> IBAN_LENGTH.containsKey(m.group().substring(0, 2))
-                ? Matcher.quoteReplacement(hold(held, m.group())) : Matcher.quoteReplacement(m.group()));
-        s = replaceIf(CARD.matcher(s), m -> luhn(m.group().replaceAll("[ -]", "")), "[CARD]", Kind.CARD, counts);
-        s = replace(SSN.matcher(s), m -> "[NATIONAL_ID]", Kind.NATIONAL_ID, counts);
-        s = replaceIf(DNI.matcher(s), m -> validDni(m.group()), "[NATIONAL_ID]", Kind.NATIONAL_ID, counts);
-        s = replaceIf(INTERNATIONAL_PHONE.matcher(s), m -> digitCount(m.group()) >= 8 && digitCount(m.group()) <= 15, "[PHONE]",
-                Kind.PHONE, counts);
-        String t = s;
-        s = replaceIf(PHONE.matcher(t), m -> m.group().replaceAll("\\D", "").length() >= 9 && isolated(t, m.start(), m.end()),
-                "[PHONE]", Kind.PHONE, counts);
-        return new Result(release(s, held), counts);
-    }
-
-    /** {@code s} with every kind redacted (null stays null). */
-    public static String redacted(String s) {
-        return s == null ? null : redact(s).text();
-    }
-
-    /**
-     * The high-entropy rule for secrets without a known format: a token of 24+ key characters that mixes upper- and
-     * lower-case letters with digits (or base64's + and /) and either has at least 4.4 bits of entropy per character, or
-     * has digits, at least 3.6 bits, and does not read like words: less than 35% of its characters in same-case letter
-     * runs of 4 or more, or less than 60% with vowels making under a quarter of its letters. Words joined in camel case
-     * ({@code AbstractSingletonProxyFactoryBean2020}) stay near 4.2 bits and have long lower-case runs and English's
-     * vowels (about 40% of letters; random base64 has 19%). On simulated random base64 keys of 24-36 bytes the rule
-     * catches about 99.9%; the known formats and the named-value rule above catch common keys whatever their letters.
-     */
-    static boolean looksRandom(String token) {
-        int upper = 0;
-        int lower = 0;
-        int digits = 0;
-        int inWordyRuns = 0;
-        int run = 0;
-        int runCase = 0;
-        Map<Character, Integer> counts = new java.util.HashMap<>();
-        for (char c : token.toCharArray()) {
-            upper += Character.isUpperCase(c) ? 1 : 0;
-            lower += Character.isLowerCase(c) ? 1 : 0;
-            digits += Character.isDigit(c) ? 1 : 0;
-            counts.merge(c, 1, Integer::sum);
-            int letterCase = Character.isUpperCase(c) ? 1 : Character.isLowerCase(c) ? 2 : 0;
-            if (letterCase != 0 && letterCase == runCase) {
-                run++;
-            } else {
-                inWordyRuns += run >= 4 ? run : 0;
-                run = letterCase == 0 ? 0 : 1;
-                runCase = letterCase;
-            }
-        }
-        inWordyRuns += run >= 4 ? run : 0;
-        boolean base64Symbols = token.indexOf('+') >= 0 || token.indexOf('/') >= 0;
-        if (upper == 0 || lower == 0 || (digits == 0 && !base64Symbols)) {
-            return false;
-        }
-        double entropy = 0;
-        for (int n : counts.values()) {
-            double p = n / (double) token.length();
-            entropy -= p * Math.log(p) / Math.log(2);
-        }
-        if (entropy >= 4.4) {
-            return true; // identifiers made of words stay near 4.2 bits whatever their length; random keys of 32+ reach 4.6
-        }
-        double wordy = inWordyRuns / (double) token.length();
-        boolean readsLikeWords = wordy >= 0.35 && (wordy >= 0.6 || vowels(token) >= 0.25 * (upper + lower));
-        return digits > 0 && !readsLikeWords && entropy >= 3.6;
-    }
-
-    /** A stand-in for {@code value} made of private-use characters, which no rule matches; {@link #release} restores it. */
-    private static String hold(List<String> held, String value) {
-        held.add(value);
-        return "\uE000" + (char) (0xE100 + held.size() - 1) + "\uE001";
-    }
-
-    private static String release(String s, List<String> held) {
-        for (int i = 0; i < held.size(); i++) {
-            s = s.replace("\uE000" + (char) (0xE100 + i) + "\uE001", held.get(i));
-        }
-        return s;
-    }
-
-    private static int digitCount(String s) {
-        int n = 0;
-        for (char c : s.toCharArray()) {
-            n += Character.isDigit(c) ? 1 : 0;
-        }
-        return n;
-    }
-
-    private static int vowels(String s) {
-        int n = 0;
-        for (char c : s.toCharArray()) {
-            n += "aeiouAEIOU".indexOf(c) >= 0 ? 1 : 0;
-        }
-        return n;
-    }
-
-    /** An IBAN: the length its country uses and the ISO 7064 mod-97-10 checksum (the number mod 97 is 1). */
-    static boolean validIban(String candidate) {
-        String iban = candidate.replace(" ", "");
-        Integer length = IBAN_LENGTH.get(iban.substring(0, 2));
-        if (length == null || iban.length() != length) {
-            return false;
-        }
-        String rearranged = iban.substring(4) + iban.substring(0, 4);
-        int remainder = 0;
-        for (char c : rearranged.toCharArray()) {
-            int value = Character.isDigit(c) ? c - '0' : c - 'A' + 10;
-            remainder = (value > 9 ? remainder * 100 + value : remainder * 10 + value) % 97;
-        }
-        return remainder == 1;
-    }
-
-    /** A Spanish DNI (8 digits and a letter) or NIE (X/Y/Z, 7 digits, a letter): the letter is the number mod 23. */
-    static boolean validDni(String candidate) {
-        String s = candidate.toUpperCase(java.util.Locale.ROOT).replace("-", "");
-        char first = s.charAt(0);
-        String digits = "XYZ".indexOf(first) >= 0 ? "XYZ".indexOf(first) + s.substring(1, s.length() - 1) : s.substring(0, s.length() - 1);
-        if (digits.length() != 8) {
-            return false;
-        }
-        return "TRWAGMYFPDXBNJZSQVHLCKE".charAt((int) (Long.parseLong(digits) % 23)) == s.charAt(s.length() - 1);
-    }
-
-    private static Map<String, Integer> ibanLengths(String table) {
-        Map<String, Integer> m = new java.util.HashMap<>();
-        for (String entry : table.trim().split("\\s+")) {
-            m.put(entry.substring(0, 2), Integer.parseInt(entry.substring(2)));
-        }
-        return Map.copyOf(m);
     }
 
     /**
@@ -258,7 +58,7 @@ public final class PiiRedactor implements RecordStep, java.io.Serializable {
 
     private static com.fasterxml.jackson.databind.JsonNode redactNode(com.fasterxml.jackson.databind.JsonNode node, Map<String, Long> changes) {
         if (node.isTextual()) {
-            Result r = redact(node.asText());
+            PersonalData.Result r = PersonalData.redact(node.asText());
             if (r.counts().isEmpty()) {
                 return node;
             }
@@ -281,59 +81,9 @@ public final class PiiRedactor implements RecordStep, java.io.Serializable {
         return node;
     }
 
-    private static String replace(Matcher m, java.util.function.Function<Matcher, String> with, Kind kind, Map<Kind, Integer> counts) {
-        return replaceIf(m, x -> true, with, kind, counts);
-    }
-
-    private static String replaceIf(Matcher m, java.util.function.Predicate<Matcher> accept, String with, Kind kind,
-            Map<Kind, Integer> counts) {
-        return replaceIf(m, accept, x -> with, kind, counts);
-    }
-
-    private static String replaceIf(Matcher m, java.util.function.Predicate<Matcher> accept,
-            java.util.function.Function<Matcher, String> with, Kind kind, Map<Kind, Integer> counts) {
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) {
-            if (accept.test(m)) {
-                m.appendReplacement(sb, Matcher.quoteReplacement(with.apply(m)));
-                counts.merge(kind, 1, Integer::sum);
-            }
-        }
-        m.appendTail(sb);
-        return sb.toString();
-    }
-
-    /** Whether a digit run is not part of a longer one (an order or account number with more digit groups). */
-    private static boolean isolated(String s, int start, int end) {
-        boolean digitAfter = end + 1 < s.length() && " .-".indexOf(s.charAt(end)) >= 0 && Character.isDigit(s.charAt(end + 1));
-        boolean digitBefore = start >= 2 && " .-".indexOf(s.charAt(start - 1)) >= 0 && Character.isDigit(s.charAt(start - 2));
-        return !digitAfter && !digitBefore && (end >= s.length() || !Character.isDigit(s.charAt(end)));
-    }
-
-    /** The Luhn checksum that every payment-card number satisfies (and a random digit string does 1 time in 10). */
-    public static boolean luhn(String digits) {
-        int sum = 0;
-        boolean twice = false;
-        for (int i = digits.length() - 1; i >= 0; i--) {
-            int d = digits.charAt(i) - '0';
-            if (d < 0 || d > 9) {
-                return false;
-            }
-            if (twice) {
-                d *= 2;
-                if (d > 9) {
-                    d -= 9;
-                }
-            }
-            sum += d;
-            twice = !twice;
-        }
-        return digits.length() >= 13 && sum % 10 == 0;
-    }
-
     @Override
     public Verdict check(String text) {
-        Result r = redact(text);
+        PersonalData.Result r = PersonalData.redact(text);
         if (r.counts().isEmpty()) {
             return Verdict.keep(text);
         }

@@ -37,9 +37,9 @@ public final class StepReport {
         if (s.size() < SAMPLES_PER_REASON) {
             // Whichever step removed the record, its sample goes through the same redaction as the output: reports are
             // outputs too. Redacted before shortening, so a cut cannot split an address into parts no rule recognizes.
-            String text = dev.distillery.util.Patterns.WHITESPACE.matcher(PiiRedactor.redacted(doc.text())).replaceAll(" ");
+            String text = dev.distillery.util.Patterns.WHITESPACE.matcher(dev.distillery.data.PersonalData.redacted(doc.text())).replaceAll(" ");
             text = text.length() > 200 ? text.substring(0, 200) + "…" : text;
-            s.add(PiiRedactor.redacted(doc.id()) + ": " + text);
+            s.add(dev.distillery.data.PersonalData.redacted(doc.id()) + ": " + text);
         }
     }
 

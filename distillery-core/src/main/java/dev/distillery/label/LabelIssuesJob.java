@@ -198,7 +198,7 @@ public final class LabelIssuesJob {
      */
     static String preview(Example e, dev.distillery.data.Schema schema) {
         if (e.isText()) {
-            String t = dev.distillery.curate.PiiRedactor.redacted(e.text()).replaceAll("\\s+", " ").strip();
+            String t = dev.distillery.data.PersonalData.redacted(e.text()).replaceAll("\\s+", " ").strip();
             return t.length() > 80 ? t.substring(0, 80) + "…" : t;
         }
         if (schema.featureShape().size() == 1) {

@@ -236,7 +236,7 @@ public final class SynthJob {
                 m.put("accepted", o.accepted());
                 if (o.candidate().example() instanceof String text) {
                     // Generators rewrite training texts, which may hold personal data: the verdicts show them redacted.
-                    m.put("text", dev.distillery.curate.PiiRedactor.redacted(text));
+                    m.put("text", dev.distillery.data.PersonalData.redacted(text));
                 }
                 if (!o.accepted()) {
                     m.put("rejected_by", o.rejectedBy());

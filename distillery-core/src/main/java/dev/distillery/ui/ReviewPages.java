@@ -4,7 +4,6 @@ import static dev.distillery.ui.Html.esc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.distillery.curate.PiiRedactor;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
 import dev.distillery.data.OnError;
@@ -179,7 +178,7 @@ final class ReviewPages {
             StringBuilder select = new StringBuilder("<input type=\"hidden\" name=\"id_" + i + "\" value=\"" + esc(id) + "\">")
                     .append("<select name=\"label_").append(i).append("\" data-id=\"").append(esc(id)).append("\">").append(option("", "unanswered", current));
             p.config().labels().forEach(l -> select.append(option(l, l, current)));
-            String shown = item.has("text") ? "<div class=\"text\">" + esc(PiiRedactor.redacted(item.get("text").asText())) + "</div>"
+            String shown = item.has("text") ? "<div class=\"text\">" + esc(dev.distillery.data.PersonalData.redacted(item.get("text").asText())) + "</div>"
                     : item.has("image") ? "<img class=\"thumb\" alt=\"" + esc(id) + "\" src=\"" + esc(imageUri(dir, item.get("image").asText())) + "\">"
                     : item.path("item").isObject() ? tableRow(item.get("item")) : "";
             rows.add(List.of(esc(id), shown, select.append("</select>").toString()));
@@ -286,7 +285,7 @@ final class ReviewPages {
                 removed.forEach((why, n) -> {
                     b.append("<h3>").append(esc(step.get("step"))).append(": ").append(esc(why)).append(" (").append(Html.number(n)).append(")</h3><ul>");
                     for (Object s : (List<Object>) samples.getOrDefault(why, List.of())) {
-                        b.append("<li class=\"text\">").append(esc(PiiRedactor.redacted(String.valueOf(s)))).append("</li>");
+                        b.append("<li class=\"text\">").append(esc(dev.distillery.data.PersonalData.redacted(String.valueOf(s)))).append("</li>");
                     }
                     b.append("</ul>");
                 });
@@ -303,7 +302,7 @@ final class ReviewPages {
             b.append("<h2>Rejected synthetic candidates, per verifier</h2>");
             byReason.forEach((why, list) -> {
                 b.append("<h3>").append(esc(why)).append(" (").append(list.size()).append(")</h3><ul>");
-                list.stream().limit(20).forEach(v -> b.append("<li><span class=\"text\">").append(esc(PiiRedactor.redacted(v.path("text").asText("(image)"))))
+                list.stream().limit(20).forEach(v -> b.append("<li><span class=\"text\">").append(esc(dev.distillery.data.PersonalData.redacted(v.path("text").asText("(image)"))))
                         .append("</span> — intended ").append(esc(v.path("label").asText())).append(": ").append(esc(v.path("reason").asText()))
                         .append("</li>"));
                 b.append("</ul>");
@@ -335,7 +334,7 @@ final class ReviewPages {
             return "(not in the data any more)";
         }
         if (e.isText()) {
-            String t = PiiRedactor.redacted(e.text());
+            String t = dev.distillery.data.PersonalData.redacted(e.text());
             return "<div class=\"text\">" + esc(t.length() > 400 ? t.substring(0, 400) + "…" : t) + "</div>";
         }
         if (schema != null && schema.featureShape().size() == 1) { // a table's row: four numbers were a 2x2-pixel image

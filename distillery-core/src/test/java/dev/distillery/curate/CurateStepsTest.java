@@ -115,14 +115,14 @@ class CurateStepsTest {
 
     @Test
     void piiIsRedactedWithTypedPlaceholdersAndOnlyLuhnValidCardsCount() {
-        PiiRedactor.Result r = PiiRedactor.redact("Mail jo.doe@example.com or call +1 415-555-0132; server 192.168.1.20, "
+        dev.distillery.data.PersonalData.Result r = dev.distillery.data.PersonalData.redact("Mail jo.doe@example.com or call +1 415-555-0132; server 192.168.1.20, "
                 + "card 4111 1111 1111 1111, order 1234 5678 9012 3456, see https://bob:hunter2@example.org/x and fe80:0:0:0:0:0:0:1");
         assertThat(r.text()).contains("Mail [EMAIL] or call [PHONE]; server [IP], card [CARD], order 1234 5678 9012 3456")
                 .contains("https://[CREDENTIAL]@example.org/x").contains("and [IP]").doesNotContain("hunter2");
-        assertThat(r.counts()).containsEntry(PiiRedactor.Kind.EMAIL, 1).containsEntry(PiiRedactor.Kind.CARD, 1)
-                .containsEntry(PiiRedactor.Kind.IP, 2).containsEntry(PiiRedactor.Kind.CREDENTIAL, 1).containsEntry(PiiRedactor.Kind.PHONE, 1);
-        assertThat(PiiRedactor.luhn("4111111111111111")).isTrue();
-        assertThat(PiiRedactor.luhn("1234567890123456")).isFalse();
+        assertThat(r.counts()).containsEntry(dev.distillery.data.PersonalData.Kind.EMAIL, 1).containsEntry(dev.distillery.data.PersonalData.Kind.CARD, 1)
+                .containsEntry(dev.distillery.data.PersonalData.Kind.IP, 2).containsEntry(dev.distillery.data.PersonalData.Kind.CREDENTIAL, 1).containsEntry(dev.distillery.data.PersonalData.Kind.PHONE, 1);
+        assertThat(dev.distillery.data.PersonalData.luhn("4111111111111111")).isTrue();
+        assertThat(dev.distillery.data.PersonalData.luhn("1234567890123456")).isFalse();
     }
 
     @Test

@@ -21,7 +21,7 @@ class PiiTest {
     Path dir;
 
     private static String redacted(String text) {
-        return PiiRedactor.redact(text).text();
+        return dev.distillery.data.PersonalData.redact(text).text();
     }
 
     @Test
