@@ -28,7 +28,8 @@ public final class CsvFormat {
 
     public static ReadResult read(Path file, OnError onError) {
         RecordCollector collector = new RecordCollector(file.toString(), onError);
-        Map<Integer, List<String>> categories = categories(file);
+        ColumnKinds kinds = columnKinds(file);
+        Map<Integer, List<String>> categories = kinds.categories();
         Columns[] cols = new Columns[1];
         stream(file, line -> {
             if (line.number() == 1) {
@@ -38,7 +39,7 @@ public final class CsvFormat {
         }, row -> {
             String[] cells = row.cells();
             if (cols[0] == null) {
-                cols[0] = Columns.of(cells, file, categories);
+                cols[0] = Columns.of(cells, file, kinds);
                 List<String> unread = cols[0].unread();
                 if (!unread.isEmpty()) {
                     collector.warn("columns " + String.join(", ", unread) + " of " + file + " are not read: a text file reads"
@@ -47,6 +48,9 @@ public final class CsvFormat {
                 categories.forEach((column, values) -> collector.warn("column '" + cells[column].trim() + "' of " + file
                         + " holds categories, each read as a 0/1 feature: " + String.join(", ", values)
                         + " (a missing value, such as an empty cell, NA or none, as none of them)"));
+                kinds.personal().forEach((column, kind) -> collector.warn("column '" + cells[column].trim() + "' of " + file
+                        + " holds personal data (" + kind + ") and is not read: a model would keep its values in its files and"
+                        + " reports"));
                 return;
             }
             if (cells.length == 1 && cells[0].isEmpty()) {
@@ -192,23 +196,36 @@ public final class CsvFormat {
      * the file, because whether a column is numeric is known only at its end. A text file (with a 'text' column) has none.
      */
     static Map<Integer, List<String>> categories(Path file) {
+        return columnKinds(file).categories();
+    }
+
+    /**
+     * What the first pass found: the category columns with their values, and the feature columns whose words hold
+     * personal data (e-mail addresses, phone numbers, ...: {@link PersonalData}), each with the kind found first. A
+     * column of those is read neither as categories, whose values would become a model's feature names (kept in its
+     * files, exports and reports), nor as numbers: it is not read, and said so.
+     */
+    record ColumnKinds(Map<Integer, List<String>> categories, Map<Integer, String> personal) {}
+
+    static ColumnKinds columnKinds(Path file) {
         Map<Integer, java.util.TreeSet<String>> words = new java.util.TreeMap<>();
         java.util.Set<Integer> numeric = new java.util.HashSet<>();
         java.util.Set<Integer> reserved = new java.util.HashSet<>();
+        Map<Integer, String> personal = new java.util.TreeMap<>();
         int[] width = {-1};
         boolean[] text = {false};
         try {
-            stream(file, line -> { }, row -> categorize(row.cells(), width, text, reserved, numeric, words));
+            stream(file, line -> { }, row -> categorize(row.cells(), width, text, reserved, numeric, words, personal));
         } catch (AllKnown stop) {
             // every column's kind is settled: the rest of the file would not change it
         }
         Map<Integer, List<String>> out = new java.util.TreeMap<>();
-        int features = Math.max(0, width[0]) - reserved.size();
+        int features = Math.max(0, width[0]) - reserved.size() - personal.size();
         // One column of words beside none of numbers is most often text under another name ("body"), not a category.
         if (!text[0] && features > 1) {
             words.forEach((column, values) -> out.put(column, List.copyOf(values)));
         }
-        return out;
+        return new ColumnKinds(out, text[0] ? Map.of() : Map.copyOf(personal));
     }
 
     /** Thrown to end {@link #categories}'s pass early: a text file, or a table whose every feature column holds numbers. */
@@ -220,7 +237,7 @@ public final class CsvFormat {
 
     /** One row of {@link #categories}'s pass: the header finds the reserved columns, a data row sorts each cell's column. */
     private static void categorize(String[] cells, int[] width, boolean[] text, java.util.Set<Integer> reserved,
-            java.util.Set<Integer> numeric, Map<Integer, java.util.TreeSet<String>> words) {
+            java.util.Set<Integer> numeric, Map<Integer, java.util.TreeSet<String>> words, Map<Integer, String> personal) {
         if (width[0] < 0) {
             width[0] = cells.length;
             for (int i = 0; i < cells.length; i++) {
@@ -240,7 +257,8 @@ public final class CsvFormat {
         }
         for (int i = 0; i < cells.length; i++) {
             String cell = cells[i].trim();
-            if (reserved.contains(i) || numeric.contains(i) || MISSING.contains(cell.toLowerCase(java.util.Locale.ROOT))) {
+            if (reserved.contains(i) || numeric.contains(i) || personal.containsKey(i)
+                    || MISSING.contains(cell.toLowerCase(java.util.Locale.ROOT))) {
                 continue;
             }
             boolean number;
@@ -248,6 +266,14 @@ public final class CsvFormat {
                 number = Float.isFinite(Float.parseFloat(cell));
             } catch (NumberFormatException e) {
                 number = false;
+            }
+            if (!number && !(words.containsKey(i) && words.get(i).contains(cell))) { // each distinct value looked at once
+                Map<PersonalData.Kind, Integer> found = PersonalData.redact(cell).counts();
+                if (!found.isEmpty()) {
+                    personal.put(i, found.keySet().iterator().next().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+                    words.remove(i);
+                    continue;
+                }
             }
             if (number || cell.codePoints().noneMatch(Character::isLetter)) {
                 numeric.add(i);
@@ -258,8 +284,8 @@ public final class CsvFormat {
                 words.remove(i);
             }
         }
-        if (reserved.size() + numeric.size() == width[0]) {
-            throw new AllKnown(); // a table of numbers: one row told
+        if (reserved.size() + numeric.size() + personal.size() == width[0]) {
+            throw new AllKnown(); // a table of numbers (and personal data): one row told
         }
     }
 
@@ -282,7 +308,8 @@ public final class CsvFormat {
      */
     private record Columns(String[] names, int id, int label, int source, int text, int[] features,
             Map<Integer, List<String>> categories) {
-        static Columns of(String[] header, Path file, Map<Integer, List<String>> categories) {
+        static Columns of(String[] header, Path file, ColumnKinds kinds) {
+            Map<Integer, List<String>> categories = kinds.categories();
             int id = -1, label = -1, source = -1, text = -1;
             List<Integer> features = new ArrayList<>();
             for (int i = 0; i < header.length; i++) {
@@ -291,7 +318,11 @@ public final class CsvFormat {
                     case "label" -> label = i;
                     case "source" -> source = i;
                     case "text" -> text = i;
-                    default -> features.add(i);
+                    default -> {
+                        if (!kinds.personal().containsKey(i)) {
+                            features.add(i);
+                        }
+                    }
                 }
             }
             if (text < 0 && features.isEmpty()) {

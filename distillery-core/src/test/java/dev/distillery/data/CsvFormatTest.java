@@ -107,6 +107,27 @@ class CsvFormatTest {
     }
 
     @Test
+    void aColumnOfPersonalDataIsNotReadAndSaysSoSoNoModelKeepsItsValues() throws Exception {
+        // a few addresses, which would have been categories and so a model's feature names
+        ReadResult few = CsvFormat.read(file("age,email,region,label\n30,ann@example.com,north,a\n41,bob@example.org,south,b\n"
+                + "50,ann@example.com,north,a\n"), OnError.FAIL);
+        assertThat(few.dataset().schema().featureNames()).containsExactly("age", "region=north", "region=south");
+        assertThat(few.dataset().get(1).features()).containsExactly(41f, 0f, 1f);
+        assertThat(few.warnings()).anySatisfy(w -> assertThat(w).contains("column 'email'", "holds personal data (email)",
+                "is not read"));
+        assertThat(String.join(" ", few.warnings())).doesNotContain("@example");
+        // one address a customer, as many as rows: refused as words before, not read now
+        StringBuilder many = new StringBuilder("age,phone,label\n");
+        for (int i = 0; i < 60; i++) {
+            many.append(20 + i).append(",+44 20 7946 0").append(100 + i).append(',').append(i % 2 == 0 ? "a" : "b").append('\n');
+        }
+        ReadResult phones = CsvFormat.read(file(many.toString()), OnError.FAIL);
+        assertThat(phones.dataset().size()).isEqualTo(60);
+        assertThat(phones.dataset().schema().featureNames()).containsExactly("age");
+        assertThat(phones.warnings()).singleElement().asString().contains("column 'phone'", "(phone)");
+    }
+
+    @Test
     void lineNumbersCountFromTheRecordStartAcrossMultiLineCells() throws Exception {
         Path f = file("id,label,text\na,x,\"one\ntwo\nthree\"\nb,y\n");
         assertThatThrownBy(() -> CsvFormat.read(f, OnError.FAIL)).hasMessageContaining("data.csv:line 5");
