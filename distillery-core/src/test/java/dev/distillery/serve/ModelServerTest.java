@@ -240,6 +240,13 @@ class ModelServerTest {
         assertThat(noRegion.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(noRegion.body()).get("error").asText()).as("the column by its own name, with its values")
                 .contains("lacks [region]", "'c5', 'region' (north, south)").doesNotContain("region=");
+        HttpResponse<String> withEmail = post("/v1/models/blobs/predict", "{\"instances\": [{\"features\": {" + numbers
+                + ", \"region\": \"south\", \"email\": \"ann@example.com\"}}]}", null);
+        assertThat(withEmail.statusCode()).as("a column of personal data is passed over, as a file's is").isEqualTo(200);
+        assertThat(JSON.readTree(withEmail.body()).get("predictions")).isEqualTo(JSON.readTree(byValue.body()).get("predictions"));
+        HttpResponse<String> withNote = post("/v1/models/blobs/predict", "{\"instances\": [{\"features\": {" + numbers
+                + ", \"region\": \"south\", \"note\": \"call back\"}}]}", null);
+        assertThat(withNote.statusCode()).as("any other unknown column is still refused").isEqualTo(400);
     }
 
     @Test
