@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Predict labels with a saved model; writes one JSON object per example (id, label, probability, top-k).",
         footer = {"", "Examples:", "  distillery predict --model 20261123-141500-train-1a2b3c --text \"WIN a FREE cruise, click now\"",
-                "  distillery predict --model RUN --input fashion-mnist:test --output predictions.jsonl"})
+                "  distillery predict --model RUN --input fashion-mnist:test --output predictions.jsonl",
+                "  distillery predict RUN --data photo.jpg"})
 final class PredictCommand implements Callable<Integer> {
     /**
      * Created on first use, not when the class loads: picocli loads every command class to build the command line, and
@@ -42,7 +43,7 @@ final class PredictCommand implements Callable<Integer> {
 
     static final class Input {
         @Option(names = {"--input", "--data"}, paramLabel = "DATA",
-                description = "A known data set or a .jsonl/.csv/IDX file (--data, as train and eval name it, works too).")
+                description = "A known data set, a .jsonl/.csv/IDX/e-mail file, an image or a folder of images (read at the model's size and channels); --data, as train and eval name it, works too.")
         String data;
 
         @Option(names = "--text", paramLabel = "TEXT", description = "A text to classify (repeatable).")
