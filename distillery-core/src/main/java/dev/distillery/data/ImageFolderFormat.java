@@ -55,20 +55,18 @@ public final class ImageFolderFormat {
      */
     public static ReadResult read(Path path, OnError onError) {
         RecordCollector collector = new RecordCollector(path.toString(), onError);
-        // One image file reads as a folder holding just it, unlabeled, its id its name.
-        Path dir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
+        Path dir = baseOf(path);
         List<Found> found = new ArrayList<>();
         Map<String, Integer> sizes = new LinkedHashMap<>(); // in path order: the first seen wins a tie
         boolean gray = true;
-        for (Path file : Files.isDirectory(path) ? imageFiles(dir) : List.of(path.toAbsolutePath())) {
+        for (Path file : filesOf(path)) {
             String id = dir.relativize(file).toString().replace('\\', '/');
             BufferedImage image = decode(file);
             if (image == null) {
                 collector.bad(id, "not a readable image", "a PNG, JPEG, GIF or BMP file");
                 continue;
             }
-            Path relative = dir.relativize(file);
-            found.add(new Found(file, id, relative.getNameCount() == 2 ? relative.getName(0).toString() : null));
+            found.add(new Found(file, id, labelOf(dir.relativize(file))));
             sizes.merge(image.getWidth() + "x" + image.getHeight(), 1, Integer::sum);
             gray = gray && isGray(image);
         }
@@ -105,12 +103,12 @@ public final class ImageFolderFormat {
      */
     public static ReadResult readFor(Path path, OnError onError, List<Long> shape) {
         RecordCollector collector = new RecordCollector(path.toString(), onError);
-        Path dir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
+        Path dir = baseOf(path);
         int channels = Math.toIntExact(shape.get(0));
         int scaled = 0;
         int recolored = 0;
         int read = 0;
-        for (Path file : Files.isDirectory(path) ? imageFiles(dir) : List.of(path.toAbsolutePath())) {
+        for (Path file : filesOf(path)) {
             Path relative = dir.relativize(file);
             String id = relative.toString().replace('\\', '/');
             BufferedImage image = decode(file);
@@ -121,8 +119,7 @@ public final class ImageFolderFormat {
             read++;
             scaled += image.getWidth() != shape.get(2) || image.getHeight() != shape.get(1) ? 1 : 0;
             recolored += isGray(image) == (channels == 1) ? 0 : 1;
-            collector.add(Example.denseOwned(id, asModelInput(image, shape), relative.getNameCount() == 2
-                    ? relative.getName(0).toString() : null, path.getFileName().toString()));
+            collector.add(Example.denseOwned(id, asModelInput(image, shape), labelOf(relative), path.getFileName().toString()));
         }
         List<String> changed = new ArrayList<>();
         if (scaled > 0) {
@@ -142,6 +139,21 @@ public final class ImageFolderFormat {
     /** Whether {@code shape} is an image input this format can read for: (1 or 3 channels, height, width). */
     public static boolean isImageShape(List<Long> shape) {
         return shape.size() == 3 && (shape.get(0) == 1 || shape.get(0) == 3);
+    }
+
+    /** The folder ids are relative to: {@code path} itself, or for one image file the folder it is in. */
+    private static Path baseOf(Path path) {
+        return Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
+    }
+
+    /** The image files {@code path} names: a folder's, in path order, or the one file, which is read as an unlabeled folder of one. */
+    private static List<Path> filesOf(Path path) {
+        return Files.isDirectory(path) ? imageFiles(path) : List.of(path.toAbsolutePath());
+    }
+
+    /** The label of an image at {@code relative} under the folder: its subdirectory, or none directly in the folder. */
+    private static String labelOf(Path relative) {
+        return relative.getNameCount() == 2 ? relative.getName(0).toString() : null;
     }
 
     /** An image file that decoded, its id (the path under the directory) and its label (its subdirectory), or none. */
