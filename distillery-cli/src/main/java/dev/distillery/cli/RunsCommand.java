@@ -134,10 +134,14 @@ final class RunsCommand implements Runnable {
             if (ids.isEmpty() && !failed) {
                 throw new IllegalArgumentException("name the runs to delete (see 'distillery runs list'), or give --failed");
             }
-            // Every name is resolved before anything is deleted: a typo in the third id deletes nothing.
+            // Every name is resolved, and checked, before anything is deleted: a typo or a running run in the third id
+            // deletes nothing.
             Map<Path, Run> chosen = new LinkedHashMap<>();
             for (String id : ids) {
                 Run run = ctx.runs().open(id);
+                if ("running".equals(run.status())) {
+                    throw new IllegalArgumentException("run " + run.id() + " is still running; stop it first (nothing was deleted)");
+                }
                 chosen.put(run.dir().toAbsolutePath(), run);
             }
             if (failed) {
