@@ -299,9 +299,15 @@ class BadInputTest extends CliTestBase {
         assertThat(empty).doesNotExist();
         assertThat(damaged).doesNotExist();
         String finished = run("runs", "list").out().lines().filter(l -> l.contains("finished")).findFirst().orElseThrow().split(" ")[0];
+        dev.distillery.run.Run live = new dev.distillery.run.RunStore(runs).create("eval");
+        live.start("eval", List.of(), 1, List.of()); // this process: alive
+        Result withLive = run("runs", "rm", finished, live.id());
+        assertThat(withLive.exitCode()).isEqualTo(2);
+        assertThat(withLive.err()).contains("is still running", "nothing was deleted");
+        assertThat(runs.resolve(finished)).as("checked before anything went").isDirectory();
         Result one = run("runs", "rm", finished.substring(finished.length() - 6));
         assertThat(one.out()).contains("deleted " + finished + " (finished, ", "KiB)", "deleted 1 run, ");
-        assertThat(run("runs", "list").out()).contains("no runs yet");
+        assertThat(run("runs", "list").out()).contains(live.id()).doesNotContain(finished);
     }
 
     @Test
