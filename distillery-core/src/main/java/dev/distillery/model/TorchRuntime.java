@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Native log.</b> libtorch logs at WARNING by default, and on CPUs it does not know it warns "Could not
  * initialize NNPACK! Reason: Unsupported hardware." on every convolution. DJL never calls libtorch's own
  * {@code c10::initLogging()}, the function that reads {@code TORCH_CPP_LOG_LEVEL}; this class calls it, after the
- * NNPACK check has had its one chance to speak, so the warning shows once and the level is ERROR unless the user set
- * {@code TORCH_CPP_LOG_LEVEL} themselves.
+ * NNPACK check, so the level is ERROR unless the user set {@code TORCH_CPP_LOG_LEVEL} themselves and the warning does
+ * not show at all (PyTorch falls back to its own convolutions; the debug log says whether NNPACK is available).
  */
 public final class TorchRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(TorchRuntime.class);
@@ -191,12 +191,13 @@ public final class TorchRuntime {
 
         private static void quietNativeLog(NativeLibrary torch) {
             try {
-                // The NNPACK check logs its warning when it first fails; let it, once, at the default level.
-                boolean nnpack = (torch.getFunction("_ZN2at6native17_nnpack_availableEv").invokeInt(new Object[0]) & 0xff) != 0;
+                // The level first, then the NNPACK check, which logs its warning when it first fails: on every command of
+                // a CPU without NNPACK (these machines), a C++ warning about a fallback that changes no result.
                 if (System.getenv("TORCH_CPP_LOG_LEVEL") == null) {
                     NativeLibrary.getInstance("c").getFunction("setenv").invokeInt(new Object[] {"TORCH_CPP_LOG_LEVEL", "ERROR", 0});
                 }
                 NativeLibrary.getInstance("c10").getFunction("_ZN3c1011initLoggingEv").invokeVoid(new Object[0]);
+                boolean nnpack = (torch.getFunction("_ZN2at6native17_nnpack_availableEv").invokeInt(new Object[0]) & 0xff) != 0;
                 LOG.debug("PyTorch native runtime configured (NNPACK {})", nnpack ? "available" : "not available on this CPU");
             } catch (UnsatisfiedLinkError e) {
                 // Another libtorch build: its log stays as verbose as it is, which costs noise, not results.
