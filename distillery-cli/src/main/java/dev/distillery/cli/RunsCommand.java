@@ -1,7 +1,6 @@
 package dev.distillery.cli;
 
 import dev.distillery.run.Run;
-import dev.distillery.run.RunStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -160,7 +159,7 @@ final class RunsCommand implements Runnable {
             long total = 0;
             for (Run run : chosen.values()) {
                 String status = run.status();
-                long bytes = dryRun ? RunStore.sizeOf(run.dir()) : ctx.runs().delete(run);
+                long bytes = dryRun ? dev.distillery.util.AtomicFiles.sizeOf(run.dir()) : ctx.runs().delete(run);
                 total += bytes;
                 System.out.printf("%s %s (%s, %s)%n", dryRun ? "would delete" : "deleted", run.id(), status.split(":")[0], size(bytes));
             }

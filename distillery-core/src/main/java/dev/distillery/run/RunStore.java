@@ -2,6 +2,7 @@ package dev.distillery.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.distillery.util.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -138,39 +139,19 @@ public final class RunStore {
                     + "); stop it first");
         }
         try {
-            long bytes = sizeOf(run.dir());
+            long bytes = AtomicFiles.sizeOf(run.dir());
             Path hidden = root.resolve(DELETING + run.dir().getFileName());
-            deleteTree(hidden); // a killed delete of a run of the same name
+            AtomicFiles.deleteRecursively(hidden); // a killed delete of a run of the same name
             Files.move(run.dir(), hidden, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            deleteTree(hidden);
+            AtomicFiles.deleteRecursively(hidden);
             try (var stale = Files.newDirectoryStream(root, DELETING + "*")) {
                 for (Path p : stale) {
-                    deleteTree(p);
+                    AtomicFiles.deleteRecursively(p);
                 }
             }
             return bytes;
         } catch (IOException e) {
             throw new UncheckedIOException("could not delete " + run.dir(), e);
-        }
-    }
-
-    /** The bytes of the files under {@code dir}. */
-    public static long sizeOf(Path dir) {
-        try (var files = Files.walk(dir)) {
-            return files.filter(f -> Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)).mapToLong(f -> f.toFile().length()).sum();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read " + dir, e);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 

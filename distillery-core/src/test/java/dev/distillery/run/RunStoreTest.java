@@ -47,7 +47,7 @@ class RunStoreTest {
         // what a delete killed half-way left behind
         java.nio.file.Files.createDirectories(root.resolve(".deleting-20200101-000000-train-abcdef").resolve("model"));
 
-        long bytes = RunStore.sizeOf(done.dir());
+        long bytes = dev.distillery.util.AtomicFiles.sizeOf(done.dir());
         assertThat(bytes).isGreaterThan(10_000);
         assertThat(store.delete(done)).isEqualTo(bytes);
         assertThat(done.dir()).doesNotExist();
