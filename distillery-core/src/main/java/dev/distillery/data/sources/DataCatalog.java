@@ -53,6 +53,14 @@ public final class DataCatalog {
 
     /** Loads {@code ref}; known data sets are fetched first if they are not cached. */
     public ReadResult load(String ref, OnError onError, Consumer<String> log) {
+        return loadFor(ref, null, onError, log);
+    }
+
+    /**
+     * Loads {@code ref} to be read by a model of {@code model}'s schema (null: no model yet): images (a file or a folder)
+     * at the model's size and channels, as {@code serve} reads them; anything else as {@link #load} does.
+     */
+    public ReadResult loadFor(String ref, dev.distillery.data.Schema model, OnError onError, Consumer<String> log) {
         if (isKnown(ref)) {
             String[] parts = ref.split(":", 2);
             KnownDataset ds = require(parts[0]);
@@ -60,20 +68,8 @@ public final class DataCatalog {
             Dataset data = ds.load(parts.length > 1 ? parts[1] : ds.splits().get(0));
             return new ReadResult(data, 0, List.of());
         }
-        ReadResult read = DataFiles.read(Path.of(ref), onError);
-        read.warnings().forEach(w -> log.accept("warning: " + w));
-        return read;
-    }
-
-    /**
-     * Loads {@code ref} to be read by a model of {@code model}'s schema: images (a file or a folder) at the model's size
-     * and channels, as {@code serve} reads them; anything else as {@link #load} does.
-     */
-    public ReadResult loadFor(String ref, dev.distillery.data.Schema model, OnError onError, Consumer<String> log) {
-        if (isKnown(ref) || model.kind() != dev.distillery.data.Schema.Kind.DENSE) {
-            return load(ref, onError, log);
-        }
-        ReadResult read = DataFiles.readFor(Path.of(ref), onError, model.featureShape());
+        ReadResult read = model != null && model.kind() == dev.distillery.data.Schema.Kind.DENSE
+                ? DataFiles.readFor(Path.of(ref), onError, model.featureShape()) : DataFiles.read(Path.of(ref), onError);
         read.warnings().forEach(w -> log.accept("warning: " + w));
         return read;
     }
