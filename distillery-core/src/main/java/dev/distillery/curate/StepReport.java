@@ -36,10 +36,8 @@ public final class StepReport {
         List<String> s = samples.computeIfAbsent(reason, k -> new ArrayList<>());
         if (s.size() < SAMPLES_PER_REASON) {
             // Whichever step removed the record, its sample goes through the same redaction as the output: reports are
-            // outputs too. Redacted before shortening, so a cut cannot split an address into parts no rule recognizes.
-            String text = dev.distillery.util.Patterns.WHITESPACE.matcher(dev.distillery.data.PersonalData.redacted(doc.text())).replaceAll(" ");
-            text = text.length() > 200 ? text.substring(0, 200) + "…" : text;
-            s.add(dev.distillery.data.PersonalData.redacted(doc.id()) + ": " + text);
+            // outputs too.
+            s.add(dev.distillery.data.PersonalData.redacted(doc.id()) + ": " + dev.distillery.data.PersonalData.excerpt(doc.text(), 200));
         }
     }
 

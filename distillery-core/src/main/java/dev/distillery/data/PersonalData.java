@@ -213,6 +213,16 @@ public final class PersonalData {
         return Map.copyOf(m);
     }
 
+    /**
+     * {@code text} as a report may show it: personal data masked, white space runs as one space, cut to
+     * {@code maxChars} with an ellipsis. Masked before the cut, so a cut cannot split an address into parts no rule
+     * recognizes.
+     */
+    public static String excerpt(String text, int maxChars) {
+        String t = dev.distillery.util.Patterns.WHITESPACE.matcher(redacted(text)).replaceAll(" ").strip();
+        return t.length() > maxChars ? t.substring(0, maxChars) + "…" : t;
+    }
+
     /** Whether {@code s} holds personal data or a secret of any kind. */
     public static boolean holdsAny(String s) {
         return !redact(s).counts().isEmpty();

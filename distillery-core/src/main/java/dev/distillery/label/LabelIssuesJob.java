@@ -198,8 +198,7 @@ public final class LabelIssuesJob {
      */
     static String preview(Example e, dev.distillery.data.Schema schema) {
         if (e.isText()) {
-            String t = dev.distillery.data.PersonalData.redacted(e.text()).replaceAll("\\s+", " ").strip();
-            return t.length() > 80 ? t.substring(0, 80) + "…" : t;
+            return dev.distillery.data.PersonalData.excerpt(e.text(), 80);
         }
         if (schema.featureShape().size() == 1) {
             return dev.distillery.data.Schema.describeRow(schema.featureNames(), e.features(), 6);
