@@ -214,11 +214,10 @@ class BadInputTest extends CliTestBase {
 
     @Test
     void aBadRecordSaysHowToSkipItAndEveryInputOfACommandFollowsItsPolicy() throws Exception {
-        Path gaps = Files.writeString(dir.resolve("gaps.csv"), "x1,x2,label\n1,2,a\n1,,b\n3,4,a\n");
+        Path gaps = Files.writeString(dir.resolve("gaps.csv"), "x1,x2,label\n1,2,a\n1,2..5,b\n3,4,a\n");
         Result train = run("train", "--data", gaps.toString());
         assertThat(train.exitCode()).isEqualTo(2);
-        assertThat(train.err()).contains("gaps.csv:line 3", "column 2 ('x2') has no value", "missing values are not imputed",
-                "--on-error skip");
+        assertThat(train.err()).contains("gaps.csv:line 3", "column 2 ('x2') is '2..5'", "--on-error skip");
         Path quote = Files.writeString(dir.resolve("quote.csv"), "x1,label\n\"1,a\n");
         Result broken = run("train", "--data", quote.toString());
         assertThat(broken.exitCode()).isEqualTo(2);

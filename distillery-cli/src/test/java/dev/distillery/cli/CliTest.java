@@ -234,6 +234,47 @@ class CliTest extends CliTestBase {
     }
 
     @Test
+    void aTableWithGapsTrainsAndItsModelFillsTheGapsOfEveryFileItReadsWithItsTrainingMedians() throws Exception {
+        Random rng = new Random(3);
+        StringBuilder csv = new StringBuilder("id,age,income,region,label\n");
+        for (int i = 0; i < 80; i++) {
+            boolean a = i % 2 == 0;
+            String age = rng.nextInt(8) == 0 ? "" : Integer.toString((a ? 30 : 50) + rng.nextInt(10));
+            String income = rng.nextInt(8) == 0 ? "NA" : Integer.toString((a ? 20_000 : 40_000) + rng.nextInt(5_000));
+            csv.append("r").append(i).append(',').append(age).append(',').append(income).append(',')
+                    .append(rng.nextBoolean() ? "north" : "south").append(',').append(a ? "a" : "b").append('\n');
+        }
+        Path table = Files.writeString(dir.resolve("gaps.csv"), csv.toString());
+        Result train = run("train", "--data", table.toString(), "--test-fraction", "0.25", "--model", "mlp", "--epochs", "3", "--seed", "1");
+        assertThat(train.exitCode()).as(train.err()).isZero();
+        assertThat(train.out()).contains("gaps.csv:train lack a value, each filled with the column's median over this training data",
+                "gaps.csv:test lack a value, each filled with the model's value for the column");
+        Path runDir = Path.of(train.out().lines().filter(l -> l.startsWith("run saved to ")).findFirst().orElseThrow().substring(13));
+        var model = new com.fasterxml.jackson.databind.ObjectMapper().readTree(runDir.resolve("model/model.json").toFile());
+        assertThat(model.at("/schema/fill").fieldNames()).toIterable().containsExactly("age", "income");
+        float ageFill = (float) model.at("/schema/fill/age").asDouble();
+
+        // a new file with a gap, its columns in another order: the model's median, not the file's own, fills it
+        Path fresh = Files.writeString(dir.resolve("fresh.csv"), "id,region,income,age\nn1,north,21000,\nn2,south,41000,55\n");
+        Result predict = run("predict", "--model", runDir.getFileName().toString(), "--data", fresh.toString());
+        assertThat(predict.exitCode()).as(predict.err()).isZero();
+        assertThat(predict.out().lines()).hasSize(2);
+        assertThat(predict.err()).contains("1 of 2 records of " + fresh + " lack a value", "'age' in 1 (" + (long) ageFill);
+        Path filled = Files.writeString(dir.resolve("filled.csv"), "id,region,income,age\nn1,north,21000," + ageFill + "\nn2,south,41000,55\n");
+        assertThat(run("predict", "--model", runDir.getFileName().toString(), "--data", filled.toString()).out())
+                .as("a gap answers as its fill value would").isEqualTo(predict.out());
+
+        // the export's card says what a missing value is read as
+        Result export = run("export", runDir.getFileName().toString());
+        assertThat(export.exitCode()).as(export.err() + export.out()).isZero();
+        String line = export.out().lines().filter(l -> l.startsWith("wrote model.onnx")).findFirst().orElseThrow();
+        var card = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Path.of(line.substring(line.lastIndexOf(" to ") + 4))
+                .resolve("featurizer.json").toFile());
+        assertThat(card.at("/input/fill")).isEqualTo(model.at("/schema/fill"));
+        assertThat(run("data", "inspect", table.toString()).out()).containsPattern("missing:  'age' in \\d+, 'income' in \\d+ \\(a model fills");
+    }
+
+    @Test
     void dataListWorksOnAnEmptyCache() {
         Result r = run("data", "list");
         assertThat(r.exitCode()).isZero();

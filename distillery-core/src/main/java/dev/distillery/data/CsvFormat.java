@@ -21,7 +21,9 @@ import java.util.function.Consumer;
  * CSV with a header row (RFC 4180 quoting; separated by commas, or by semicolons or tabs where the header has no
  * comma). Columns named {@code id}, {@code label} and {@code source} are optional. A {@code text} column makes a text
  * data set; otherwise every other column is a feature: a number, or where a column holds only short words (beside at
- * least one other feature column), a category, read as one 0/1 feature per value and named "column=value".
+ * least one other feature column), a category, read as one 0/1 feature per value and named "column=value". A missing
+ * value (an empty cell, NA, NaN, null, none, ? or -) is read as NaN in a numeric column, filled in before any model reads
+ * it ({@link MissingValues}), and as none of the values in a category column.
  */
 public final class CsvFormat {
     private CsvFormat() {}
@@ -399,16 +401,13 @@ public final class CsvFormat {
                     value = Float.NaN;
                     word = cell.codePoints().anyMatch(Character::isLetter);
                 }
+                if (MISSING.contains(cell.toLowerCase(java.util.Locale.ROOT))) {
+                    values[at++] = Float.NaN; // a missing value: filled in before a model reads it (MissingValues)
+                    continue;
+                }
                 values[at++] = value;
                 if (!Float.isFinite(value)) {
                     String column = "column " + (features[i] + 1) + " ('" + names[features[i]].trim() + "')";
-                    if (MISSING.contains(cell.toLowerCase(java.util.Locale.ROOT))) {
-                        // A missing value is no typo to fix: say what the tool does not do, and both ways on.
-                        c.bad(where, column + " has no value" + (cell.isEmpty() ? "" : " ('" + cell + "')"),
-                                "a number in every feature column: missing values are not imputed; fill them in (the "
-                                        + "column's median is a common choice) or leave such rows out and count them");
-                        return null;
-                    }
                     // Words in a feature column are most often text under another header name ("body", "message"):
                     // without a 'text' column the file is read as numbers, so say how to make it a text file. One word
                     // beside other feature columns in a column that is not read as categories is a typo or a mix.
@@ -428,8 +427,14 @@ public final class CsvFormat {
         }
     }
 
+    /**
+     * Writes {@code data} as CSV that reads back as the same data: a text set as id,label,text; a table as id,label and
+     * its columns by name ({@link Schema#rowByColumn}: a category column as one column of its values, a missing value as
+     * an empty cell), unnamed features as f1, f2, ...
+     */
     public static void write(Dataset data, Path file) {
         boolean text = data.schema().kind() == Schema.Kind.TEXT;
+        List<String> names = data.schema().featureNames();
         AtomicFiles.write(file, out -> {
             CsvMapper mapper = new CsvMapper();
             try (CsvGenerator gen = (CsvGenerator) mapper.getFactory().createGenerator(out)) {
@@ -437,9 +442,7 @@ public final class CsvFormat {
                 if (text) {
                     header.add("text");
                 } else {
-                    for (int i = 0; i < data.schema().featureSize(); i++) {
-                        header.add("f" + i);
-                    }
+                    header.addAll(Schema.rowByColumn(names, new float[data.schema().featureSize()]).keySet());
                 }
                 writeRow(gen, header);
                 for (Example e : data.examples()) {
@@ -447,9 +450,7 @@ public final class CsvFormat {
                     if (text) {
                         row.add(e.text());
                     } else {
-                        for (float v : e.features()) {
-                            row.add(Float.toString(v));
-                        }
+                        Schema.rowByColumn(names, e.features()).values().forEach(v -> row.add(v.toString()));
                     }
                     writeRow(gen, row);
                 }

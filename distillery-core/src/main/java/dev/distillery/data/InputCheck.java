@@ -159,6 +159,15 @@ public final class InputCheck {
                 throw new DataFormatException(record, "has " + e.featureLength() + " features",
                         describe(model) + ", as the model was trained on");
             }
+            if (!e.isText()) {
+                float[] v = e.features();
+                for (int f = 0; f < v.length; f++) {
+                    if (Float.isNaN(v[f])) { // MissingValues fills what the model has values for: this one it has none for
+                        throw new DataFormatException(record, "column '" + model.featureName(f) + "' has no value",
+                                "a number: the model has no value to fill in for it");
+                    }
+                }
+            }
             if (labels == Labels.MUST_BE_KNOWN && e.hasLabel() && !model.labels().contains(e.label().get())) {
                 throw new DataFormatException(record, "label '" + e.label().get() + "' is not one the model knows",
                         "one of " + model.labels());

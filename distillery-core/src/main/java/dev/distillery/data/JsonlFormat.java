@@ -15,7 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * JSON Lines: one object per line with {@code text} or {@code features} (a flat number array),
+ * JSON Lines: one object per line with {@code text} or {@code features} (a flat number array; null for a missing value,
+ * filled in before a model reads it: {@link MissingValues}),
  * optional {@code id} (default {@code line-N}), {@code label} (string or number), {@code source},
  * and optional {@code shape} (e.g. {@code [1,28,28]}) giving the shape of dense features and {@code feature_names}
  * naming them (both read from the first record that has them; written on the first record, so that a CSV's column
@@ -127,8 +128,12 @@ public final class JsonlFormat {
         float[] f = new float[arr.size()];
         for (int i = 0; i < f.length; i++) {
             JsonNode v = arr.get(i);
+            if (v.isNull()) {
+                f[i] = Float.NaN; // a missing value: filled in before a model reads it (MissingValues)
+                continue;
+            }
             if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
-                c.bad(where, "features[" + i + "] = " + v, "a finite number");
+                c.bad(where, "features[" + i + "] = " + v, "a finite number, or null for a missing value");
                 return null;
             }
             f[i] = (float) v.asDouble();
@@ -192,7 +197,11 @@ public final class JsonlFormat {
         } else {
             var arr = node.putArray("features");
             for (float v : e.features()) {
-                arr.add(v);
+                if (Float.isNaN(v)) {
+                    arr.addNull(); // a missing value, as it was read
+                } else {
+                    arr.add(v);
+                }
             }
         }
         e.label().ifPresent(l -> node.put("label", l));

@@ -11,10 +11,13 @@ import java.util.Objects;
  * What a data set holds: its kind (text or dense), the feature shape of dense examples, the
  * ordered label set, and the names of the dense features where the data named them (a CSV header), else none.
  * The label order fixes the class index a model predicts; the names let data whose columns come in another order be
- * read by name (see {@link InputCheck#conform}).
+ * read by name (see {@link InputCheck#conform}). {@code fill} holds, by {@link #featureName feature name}, the value a
+ * missing value of a numeric column is read as (its median over the training data; see {@link MissingValues}); models
+ * saved before missing values were filled in have none, and refuse a missing value as they always did.
  */
 public record Schema(Kind kind, List<Long> featureShape, List<String> labels,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> featureNames) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> featureNames,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Float> fill) {
 
     public enum Kind { TEXT, DENSE }
 
@@ -23,6 +26,7 @@ public record Schema(Kind kind, List<Long> featureShape, List<String> labels,
         featureShape = List.copyOf(featureShape);
         labels = List.copyOf(labels);
         featureNames = featureNames == null ? List.of() : List.copyOf(featureNames); // models saved before names had none
+        fill = fill == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fill)); // kept in order
         if (kind == Kind.DENSE && featureShape.isEmpty()) {
             throw new IllegalArgumentException("a dense schema needs a feature shape");
         }
@@ -36,7 +40,12 @@ public record Schema(Kind kind, List<Long> featureShape, List<String> labels,
 
     /** A schema whose features have no names. */
     public Schema(Kind kind, List<Long> featureShape, List<String> labels) {
-        this(kind, featureShape, labels, List.of());
+        this(kind, featureShape, labels, List.of(), Map.of());
+    }
+
+    /** A schema without fill values. */
+    public Schema(Kind kind, List<Long> featureShape, List<String> labels, List<String> featureNames) {
+        this(kind, featureShape, labels, featureNames, Map.of());
     }
 
     public static Schema text(List<String> labels) {
@@ -83,7 +92,7 @@ public record Schema(Kind kind, List<Long> featureShape, List<String> labels,
     }
 
     public Schema withLabels(List<String> newLabels) {
-        return new Schema(kind, featureShape, new ArrayList<>(newLabels), featureNames);
+        return new Schema(kind, featureShape, new ArrayList<>(newLabels), featureNames, fill);
     }
 
     /**
@@ -103,7 +112,7 @@ public record Schema(Kind kind, List<Long> featureShape, List<String> labels,
 
     /**
      * A table's row by column, in order: a number as a number (whole ones as {@code Long}), a category column as the
-     * value its 0/1 features hold (a {@code String}, "" for none); features named by {@code names}, or f1, f2, ... where
+     * value its 0/1 features hold (a {@code String}, "" for none), a missing number as ""; features named by {@code names}, or f1, f2, ... where
      * they do not fit the row. What annotators and reviewers see of a row, and what serve reads back by name.
      */
     public static Map<String, Object> rowByColumn(List<String> names, float[] values) {
@@ -116,6 +125,8 @@ public record Schema(Kind kind, List<Long> featureShape, List<String> labels,
             if (category != null) {
                 String value = name.substring(category.length() + 1);
                 out.merge(category, v == 1f ? value : "", (was, now) -> was.toString().isEmpty() ? now : was);
+            } else if (Float.isNaN(v)) {
+                out.put(name, ""); // a missing value
             } else {
                 out.put(name, v == Math.rint(v) && Math.abs(v) < 1e7 ? (Object) (long) v : (Object) v);
             }
@@ -154,8 +165,18 @@ public record Schema(Kind kind, List<Long> featureShape, List<String> labels,
         return featureNames.stream().map(n -> CsvFormat.categoryOf(n) != null ? CsvFormat.categoryOf(n) : n).distinct().toList();
     }
 
-    /** This schema with its dense features named {@code names}, in feature order (empty: unnamed). */
+    /** This schema with its dense features named {@code names}, in feature order (empty: unnamed); no fill values. */
     public Schema withFeatureNames(List<String> names) {
-        return new Schema(kind, featureShape, labels, names);
+        return new Schema(kind, featureShape, labels, names, Map.of());
+    }
+
+    /** This schema with {@code fill}: by feature name, the value a missing value is read as. */
+    public Schema withFill(Map<String, Float> fill) {
+        return new Schema(kind, featureShape, labels, featureNames, fill);
+    }
+
+    /** The name of dense feature {@code index}: its column's name where the data named them, else f1, f2, ... */
+    public String featureName(int index) {
+        return featureNames.isEmpty() ? "f" + (index + 1) : featureNames.get(index);
     }
 }

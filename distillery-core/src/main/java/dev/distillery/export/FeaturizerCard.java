@@ -148,13 +148,17 @@ public final class FeaturizerCard {
             if (!schema.featureNames().isEmpty()) {
                 input.put("feature_names", schema.featureNames()); // the training file's columns, in input order
             }
+            if (!schema.fill().isEmpty()) {
+                input.put("fill", schema.fill()); // by feature name, what a missing value is read as
+            }
             doc.put("input", input);
             doc.put("kind", schema.featureShape().size() == 3 ? "image" : "dense");
             doc.put("recipe", Map.of("steps", List.of(
                     "the features exactly as Distillery reads them, row-major in the input's shape: numbers of a CSV or "
                             + "JSONL record as given; a CSV category column as its 0/1 features, 1 in the one named "
-                            + "column=value and 0 in the column's others (all 0 for a missing value); IDX image pixels "
-                            + "divided by 255 (0..1), channels first",
+                            + "column=value and 0 in the column's others (all 0 for a missing value); a missing number"
+                            + " (an empty cell, NA, JSON null) as input.fill's value for its feature, the median of the"
+                            + " training data; IDX image pixels divided by 255 (0..1), channels first",
                     "no scaling or normalization is left to do: input normalization, where the model has one, is inside the graph")));
             for (int i = 0; i < inputs.size(); i++) {
                 Map<String, Object> v = new LinkedHashMap<>();

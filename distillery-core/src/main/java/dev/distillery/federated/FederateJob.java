@@ -1,6 +1,7 @@
 package dev.distillery.federated;
 
 import dev.distillery.data.Dataset;
+import dev.distillery.data.MissingValues;
 import dev.distillery.data.Example;
 import dev.distillery.data.InputCheck;
 import dev.distillery.data.OnError;
@@ -39,7 +40,8 @@ public final class FederateJob {
 
     public Outcome run(String dataRef, String testRef, ModelSpec spec, TrainConfig local, FederatedTraining.Settings federation, OnError onError,
             List<String> args) {
-        Dataset train = catalog.loadDataset(dataRef, onError, listener::onMessage).filter(dataRef, Example::hasLabel);
+        Dataset train = MissingValues.learn(catalog.loadDataset(dataRef, onError, listener::onMessage), listener::onMessage)
+                .filter(dataRef, Example::hasLabel);
         Dataset test = InputCheck.labeledOnly(InputCheck.conform(catalog.loadDatasetFor(testRef, train.schema(), onError, listener::onMessage), train.schema(),
                 InputCheck.Labels.MUST_BE_KNOWN), "scored", listener::onMessage);
         ModelSpec model = spec != null ? spec : ModelSpec.defaultFor(train.schema());
@@ -83,7 +85,9 @@ public final class FederateJob {
      */
     public Coordinated coordinate(String testRef, ModelSpec spec, TrainConfig local, Coordinator.Settings federation, OnError onError,
             java.util.function.IntConsumer onListening, List<String> args) {
-        Dataset test = InputCheck.labeledOnly(catalog.loadDataset(testRef, onError, listener::onMessage), "scored", listener::onMessage);
+        // The coordinator holds only the test data: its medians are the fill values every client and the model use.
+        Dataset test = InputCheck.labeledOnly(MissingValues.learn(catalog.loadDataset(testRef, onError, listener::onMessage),
+                listener::onMessage), "scored", listener::onMessage);
         ModelSpec model = spec != null ? spec : ModelSpec.defaultFor(test.schema());
         return new StageRunner(runs).run(Stage.<CoordinatorSettings, Coordinated>named("federate coordinator",
                         new CoordinatorSettings(testRef, model, local, federation))

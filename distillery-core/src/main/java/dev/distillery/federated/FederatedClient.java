@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distillery.data.Dataset;
+import dev.distillery.data.MissingValues;
 import dev.distillery.data.InputCheck;
 import dev.distillery.data.Schema;
 import dev.distillery.model.Classifier;
@@ -58,7 +59,7 @@ public final class FederatedClient {
         party = keys.withId(id);
         ModelSpec spec = JSON.treeToValue(joined.get("spec"), ModelSpec.class);
         Schema schema = JSON.treeToValue(joined.get("schema"), Schema.class);
-        Dataset mine = InputCheck.conform(data, schema, InputCheck.Labels.MUST_BE_KNOWN);
+        Dataset mine = InputCheck.conform(MissingValues.fill(data, schema, log), schema, InputCheck.Labels.MUST_BE_KNOWN);
         TrainConfig local = TrainConfig.defaults().withEpochs(joined.path("local_epochs").asInt()).withBatchSize(joined.path("batch_size").asInt())
                 .withMinSteps(0);
         if (joined.has("learning_rate")) {

@@ -2,6 +2,7 @@ package dev.distillery.label;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distillery.data.InputCheck;
+import dev.distillery.data.MissingValues;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.OnError;
 import dev.distillery.data.sources.DataCatalog;
@@ -41,8 +42,10 @@ public final class ActiveLearningJob {
 
     public Outcome run(String poolRef, String testRef, ModelSpec spec, TrainConfig config, ActiveLearningSimulation.Settings settings,
             List<Strategy> strategies, OnError onError, List<String> args) {
-        Dataset pool = InputCheck.labeledOnly(load(poolRef, onError), "used (a simulation buys labels the pool already holds)", listener::onMessage);
-        Dataset test = InputCheck.labeledOnly(InputCheck.conform(load(testRef, onError), pool.schema(), InputCheck.Labels.MUST_BE_KNOWN), "scored",
+        Dataset pool = InputCheck.labeledOnly(MissingValues.learn(load(poolRef, onError), listener::onMessage),
+                "used (a simulation buys labels the pool already holds)", listener::onMessage);
+        Dataset test = InputCheck.labeledOnly(InputCheck.conform(MissingValues.fill(load(testRef, onError), pool.schema(), listener::onMessage),
+                pool.schema(), InputCheck.Labels.MUST_BE_KNOWN), "scored",
                 listener::onMessage);
         ModelSpec model = spec != null ? spec : ModelSpec.defaultFor(pool.schema());
         Settings recorded = new Settings(poolRef, testRef, model, config, settings, strategies.stream().map(Strategy::label).toList());

@@ -3,6 +3,7 @@ package dev.distillery.label;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distillery.data.Dataset;
+import dev.distillery.data.MissingValues;
 import dev.distillery.data.Example;
 import dev.distillery.data.OnError;
 import dev.distillery.data.sources.DataCatalog;
@@ -94,7 +95,7 @@ public final class LabelIssuesJob {
         if (injectNoise < 0 || injectNoise >= 1) {
             throw new IllegalArgumentException("injected noise must be in [0, 1), got: " + injectNoise);
         }
-        Dataset all = catalog.loadDataset(dataRef, onError, listener::onMessage);
+        Dataset all = MissingValues.learn(catalog.loadDataset(dataRef, onError, listener::onMessage), listener::onMessage);
         Dataset data = all.filter(dataRef, Example::hasLabel);
         int unlabeled = all.size() - data.size();
         if (unlabeled > 0) {

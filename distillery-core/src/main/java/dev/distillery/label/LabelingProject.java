@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distillery.data.Dataset;
+import dev.distillery.data.MissingValues;
 import dev.distillery.data.Example;
 import dev.distillery.data.CsvFormat;
 import dev.distillery.data.Schema;
@@ -143,11 +144,15 @@ public final class LabelingProject {
             picked = Strategy.RANDOM.select(new float[rest.size()][], null, null, n, rng);
         } else {
             ModelSpec model = spec != null ? spec : ModelSpec.defaultFor(schema);
-            try (Classifier c = Classifier.create(model, schema)) {
-                new ClassifierTrainer(train, listener, null).train(c, new Dataset("answers", schema, labeled), null);
-                float[][] probs = used.needsProbabilities() ? c.probabilities(rest, 1024) : new float[rest.size()][];
-                float[][] emb = used.needsEmbeddings() ? c.embeddings(rest, 1024) : null;
-                float[][] known = used.needsLabeledEmbeddings() ? c.embeddings(labeled, 1024) : null;
+            // The model reads missing values filled in with the answers' medians; annotators see the rows as they are.
+            java.util.function.Consumer<String> log = listener == null ? m -> { } : listener::onMessage;
+            Dataset answered = MissingValues.learn(new Dataset("answers", schema, labeled), log);
+            List<Example> scored = MissingValues.fill(new Dataset("pool", schema, rest), answered.schema(), log).examples();
+            try (Classifier c = Classifier.create(model, answered.schema())) {
+                new ClassifierTrainer(train, listener, null).train(c, answered, null);
+                float[][] probs = used.needsProbabilities() ? c.probabilities(scored, 1024) : new float[rest.size()][];
+                float[][] emb = used.needsEmbeddings() ? c.embeddings(scored, 1024) : null;
+                float[][] known = used.needsLabeledEmbeddings() ? c.embeddings(answered.examples(), 1024) : null;
                 picked = used.select(probs, emb, known, n, rng);
             }
         }
@@ -257,7 +262,11 @@ public final class LabelingProject {
                 case TABLE -> {
                     ArrayNode features = row.putArray("features");
                     for (float v : e.features()) {
-                        features.add(v);
+                        if (Float.isNaN(v)) {
+                            features.addNull(); // a missing value, shown as missing
+                        } else {
+                            features.add(v);
+                        }
                     }
                     ObjectNode item = data.putObject("item"); // Label Studio's Table shows an object's keys and values
                     List<String> cells = new ArrayList<>();

@@ -197,7 +197,10 @@ public final class ModelRegistry implements AutoCloseable {
                 }
                 List<String> names = new ArrayList<>();
                 card.path("input").path("feature_names").forEach(n -> names.add(n.asText()));
-                schema = Schema.dense(shape, labels).withFeatureNames(names); // exports of named columns list them
+                Map<String, Float> fill = new java.util.LinkedHashMap<>();
+                card.path("input").path("fill").fields().forEachRemaining(f -> fill.put(f.getKey(), (float) f.getValue().asDouble()));
+                // exports of named columns list them, and what a missing value of each is read as
+                schema = Schema.dense(shape, labels).withFeatureNames(names).withFill(fill);
             }
             OnnxModel model = new OnnxModel(Files.readAllBytes(dir.resolve(ExportJob.ONNX_FILE)), schema, text, threads);
             checkTestVectors(dir, card, model);

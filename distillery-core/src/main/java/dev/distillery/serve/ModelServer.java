@@ -333,8 +333,14 @@ public final class ModelServer implements AutoCloseable {
         float[] f = new float[names.size()];
         for (int k = 0; k < f.length; k++) {
             JsonNode v = given.get(names.get(k));
+            Float fill = schema.fill().get(names.get(k));
+            if (v.isNull() && fill != null) {
+                f[k] = fill; // a missing value, read as every file read for the model reads it (MissingValues)
+                continue;
+            }
             if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
-                throw new ApiError(400, where + "\"" + names.get(k) + "\" is " + v + "; expected a finite number");
+                throw new ApiError(400, where + "\"" + names.get(k) + "\" is " + v + "; expected a finite number"
+                        + (fill != null ? ", or null for a missing value" : ""));
             }
             f[k] = (float) v.asDouble();
         }

@@ -9,6 +9,7 @@ import dev.distillery.data.Dataset;
 import dev.distillery.data.OnError;
 import dev.distillery.data.Example;
 import dev.distillery.data.InputCheck;
+import dev.distillery.data.MissingValues;
 import dev.distillery.data.ReadResult;
 import dev.distillery.data.Splits;
 import dev.distillery.data.sources.DataCatalog;
@@ -219,18 +220,21 @@ public final class TrainJob {
         DuplicateGroups duplicates = new DuplicateGroups(); // the splits and the leak check share their examples' keys
         Dataset train;
         Dataset test;
+        // Missing values are filled with medians over the training part alone, which the model keeps for all it reads
+        // later; the test part gets the model's values, as any data read for the model does.
         if (spec.test() != null) {
-            ReadResult t = catalog.loadFor(spec.test(), read.dataset().schema(), onError, log);
+            train = MissingValues.learn(read.dataset(), log);
+            ReadResult t = catalog.loadFor(spec.test(), train.schema(), onError, log);
             skipped += t.skipped();
             reasons.addAll(t.skipReasons());
-            train = read.dataset();
             test = InputCheck.conform(t.dataset(), train.schema(), InputCheck.Labels.MUST_BE_KNOWN);
         } else {
             DuplicateGroups.Split parts = duplicates.splitOf(read.dataset(), spec.testFraction(), seed, "train", "test");
             log.accept("test split: " + parts.describe());
             keptTogether += parts.examplesInGroups();
-            train = parts.parts().first();
-            test = parts.parts().second();
+            train = MissingValues.learn(parts.parts().first(), log);
+            test = InputCheck.conform(MissingValues.fill(parts.parts().second(), train.schema(), log), train.schema(),
+                    InputCheck.Labels.MUST_BE_KNOWN);
             if (test.size() < FIRM_TEST_SIZE) {
                 log.accept(String.format("warning: the test part holds %d example%s, so each moves test accuracy by %.0f"
                         + " points; give a test set of its own (--test) for a firmer figure", test.size(),

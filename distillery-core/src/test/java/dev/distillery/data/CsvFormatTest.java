@@ -58,12 +58,23 @@ class CsvFormatTest {
     }
 
     @Test
-    void nonNumericFeatureIsSkippedAndCountedUnderSkip() throws Exception {
-        ReadResult r = CsvFormat.read(file("x1,label\n1,a\nabc,a\nNaN,b\n2,b\n"), OnError.SKIP);
-        assertThat(r.dataset().size()).isEqualTo(2);
-        assertThat(r.skipped()).isEqualTo(2);
+    void nonNumericFeatureIsSkippedAndCountedUnderSkipWhileAMissingValueIsReadAsMissing() throws Exception {
+        ReadResult r = CsvFormat.read(file("x1,label\n1,a\nabc,a\nNaN,b\n2,b\n,a\nNA,b\n"), OnError.SKIP);
+        assertThat(r.skipped()).isEqualTo(1);
         assertThat(r.skipReasons().get(0)).contains("line 3").contains("'abc'");
-        assertThat(r.skipReasons().get(1)).contains("line 4", "has no value ('NaN')", "missing values are not imputed");
+        assertThat(r.dataset().examples()).extracting(e -> e.features()[0]).containsExactly(1f, Float.NaN, 2f, Float.NaN, Float.NaN);
+    }
+
+    @Test
+    void aTableIsWrittenBackByColumnWithCategoriesAsValuesAndAMissingValueAsAnEmptyCell() throws Exception {
+        Dataset d = CsvFormat.read(file("x1,x2,region,label\n1.5,,north,a\n2,3,south,b\n"), OnError.FAIL).dataset();
+        Path out = dir.resolve("out.csv");
+        CsvFormat.write(d, out);
+        assertThat(Files.readString(out)).startsWith("id,label,x1,x2,region\n").contains(",a,1.5,,north\n").doesNotContain("NaN");
+        Dataset back = CsvFormat.read(out, OnError.FAIL).dataset();
+        assertThat(back.schema().featureNames()).isEqualTo(d.schema().featureNames());
+        assertThat(back.get(0).features()[1]).isNaN();
+        assertThat(back.get(1).features()).containsExactly(d.get(1).features());
     }
 
     @Test

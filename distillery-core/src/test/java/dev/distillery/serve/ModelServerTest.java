@@ -219,6 +219,28 @@ class ModelServerTest {
     }
 
     @Test
+    void aMissingValueSentAsNullIsReadAsTheModelsFillValue() throws Exception {
+        Dataset unnamed = TestData.blobs(4, 5);
+        List<String> names = java.util.stream.IntStream.range(0, 8).mapToObj(j -> "col" + j).toList();
+        Dataset data = unnamed.withSchema(unnamed.schema().withFeatureNames(names).withFill(java.util.Map.of("col3", 0.25f)));
+        start(new DjlPredictor(model(data)), new ModelRegistry.Batching(64, 0, 16), loopback(null, 5000));
+        float[] x = data.get(0).features();
+        StringBuilder row = new StringBuilder();
+        for (int j = 0; j < 8; j++) {
+            row.append(j > 0 ? ", " : "").append('"').append(names.get(j)).append("\": ").append(j == 3 ? "VALUE" : Float.toString(x[j]));
+        }
+        String template = "{\"instances\": [{\"features\": {" + row + "}}]}";
+        HttpResponse<String> asNull = post("/v1/models/blobs/predict", template.replace("VALUE", "null"), null);
+        assertThat(asNull.statusCode()).as(asNull.body()).isEqualTo(200);
+        assertThat(JSON.readTree(asNull.body()).get("predictions")).isEqualTo(
+                JSON.readTree(post("/v1/models/blobs/predict", template.replace("VALUE", "0.25"), null).body()).get("predictions"));
+        HttpResponse<String> noFill = post("/v1/models/blobs/predict", template.replace("VALUE", "null").replace("\"col2\": " + x[2],
+                "\"col2\": null"), null);
+        assertThat(noFill.statusCode()).as("col2 has no fill value").isEqualTo(400);
+        assertThat(JSON.readTree(noFill.body()).get("error").asText()).contains("\"col2\" is null; expected a finite number");
+    }
+
+    @Test
     void aCategoryColumnMaySendItsValueInsteadOfItsZeroOneFeatures() throws Exception {
         Dataset unnamed = TestData.blobs(4, 3);
         List<String> names = List.of("c0", "c1", "c2", "c3", "c4", "c5", "region=north", "region=south");

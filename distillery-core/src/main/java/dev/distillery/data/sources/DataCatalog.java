@@ -2,6 +2,7 @@ package dev.distillery.data.sources;
 
 import dev.distillery.data.DataFiles;
 import dev.distillery.data.Dataset;
+import dev.distillery.data.MissingValues;
 import dev.distillery.data.OnError;
 import dev.distillery.data.ReadResult;
 import java.nio.file.Path;
@@ -58,7 +59,9 @@ public final class DataCatalog {
 
     /**
      * Loads {@code ref} to be read by a model of {@code model}'s schema (null: no model yet): images (a file or a folder)
-     * at the model's size and channels, as {@code serve} reads them; anything else as {@link #load} does.
+     * at the model's size and channels, as {@code serve} reads them, and missing values filled in with the model's
+     * values ({@link MissingValues#fill}); anything else as {@link #load} does. Without a model, missing values stay
+     * missing (NaN): the data a model is trained on fills them with its own medians ({@link MissingValues#learn}).
      */
     public ReadResult loadFor(String ref, dev.distillery.data.Schema model, OnError onError, Consumer<String> log) {
         if (isKnown(ref)) {
@@ -71,6 +74,9 @@ public final class DataCatalog {
         ReadResult read = model != null && model.kind() == dev.distillery.data.Schema.Kind.DENSE
                 ? DataFiles.readFor(Path.of(ref), onError, model.featureShape()) : DataFiles.read(Path.of(ref), onError);
         read.warnings().forEach(w -> log.accept("warning: " + w));
+        if (model != null) {
+            read = new ReadResult(MissingValues.fill(read.dataset(), model, log), read.skipped(), read.skipReasons(), read.warnings());
+        }
         return read;
     }
 
