@@ -29,6 +29,14 @@ public final class CsvFormat {
     private CsvFormat() {}
 
     public static ReadResult read(Path file, OnError onError) {
+        return read(file, onError, List.of());
+    }
+
+    /**
+     * {@link #read(Path, OnError)} for a model whose features are {@code modelFeatures}: a category column whose values
+     * the model all knows ("region=north", ...) is read without the warning that tells a user what a new file holds.
+     */
+    public static ReadResult read(Path file, OnError onError, List<String> modelFeatures) {
         RecordCollector collector = new RecordCollector(file.toString(), onError);
         ColumnKinds kinds = columnKinds(file);
         Map<Integer, List<String>> categories = kinds.categories();
@@ -47,9 +55,13 @@ public final class CsvFormat {
                     collector.warn("columns " + String.join(", ", unread) + " of " + file + " are not read: a text file reads"
                             + " 'id', 'text', 'label' and 'source'");
                 }
-                categories.forEach((column, values) -> collector.warn("column '" + cells[column].trim() + "' of " + file
-                        + " holds categories, each read as a 0/1 feature: " + String.join(", ", values)
-                        + " (a missing value, such as an empty cell, NA or none, as none of them)"));
+                categories.forEach((column, values) -> {
+                    String name = cells[column].trim();
+                    if (!values.stream().allMatch(v -> modelFeatures.contains(name + CATEGORY + v))) {
+                        collector.warn("column '" + name + "' of " + file + " holds categories, each read as a 0/1 feature: "
+                                + String.join(", ", values) + " (a missing value, such as an empty cell, NA or none, as none of them)");
+                    }
+                });
                 kinds.personal().forEach((column, kind) -> collector.warn("column '" + cells[column].trim() + "' of " + file
                         + " holds personal data (" + kind + ") and is not read: a model would keep its values in its files and"
                         + " reports"));

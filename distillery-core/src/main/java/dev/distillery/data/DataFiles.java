@@ -37,12 +37,17 @@ public final class DataFiles {
     }
 
     /**
-     * {@code file} read for a model whose input is shaped {@code modelShape}: an image file or a folder of images is
-     * read at the model's size and channels ({@link ImageFolderFormat#readFor}); anything else as {@link #read} reads it.
+     * {@code file} read for a model of schema {@code model}: an image file or a folder of images is read at the model's
+     * size and channels ({@link ImageFolderFormat#readFor}); a CSV file without a warning for the category columns the
+     * model knows; anything else as {@link #read} reads it.
      */
-    public static ReadResult readFor(Path file, OnError onError, List<Long> modelShape) {
+    public static ReadResult readFor(Path file, OnError onError, Schema model) {
+        List<Long> modelShape = model.featureShape();
         if (Files.exists(file) && ImageFolderFormat.isImageShape(modelShape) && ImageFolderFormat.handles(file)) {
             return ImageFolderFormat.readFor(file, onError, modelShape);
+        }
+        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
+            return CsvFormat.read(file, onError, model.featureNames());
         }
         return read(file, onError);
     }

@@ -106,6 +106,11 @@ class CsvFormatTest {
         assertThat(d.get(2).features()).as("a missing category is none of them").containsExactly(50f, 0f, 0f);
         assertThat(d.get(3).features()).as("surrounding spaces are not part of a category").containsExactly(29f, 1f, 0f);
         assertThat(r.warnings()).singleElement().asString().contains("column 'region'", "holds categories", "north, south");
+        // read for a model that knows the column's values, a file needs no word on them; a value it does not know is said
+        Path later = file("age,region\n30,south\n");
+        assertThat(CsvFormat.read(later, OnError.FAIL, d.schema().featureNames()).warnings()).isEmpty();
+        assertThat(CsvFormat.read(later, OnError.FAIL, List.of("age", "region=north")).warnings()).singleElement().asString()
+                .contains("column 'region'", "south");
 
         // more distinct words than categories have, or sentences, stay refused as words in a numeric column
         StringBuilder many = new StringBuilder("age,city,label\n");

@@ -99,10 +99,11 @@ class ImageFolderFormatTest {
     void imagesReadForAModelTakeItsSizeAndChannelsAndSaySo() throws Exception {
         orangeCorner("new/photo.png", 16, 12);
         gray("new/ok/same.png", 8, 6, 10, "png");
-        List<Long> model = List.of(1L, 6L, 8L);
+        List<Long> shape = List.of(1L, 6L, 8L);
+        Schema model = Schema.dense(shape, List.of("ok", "other"));
 
         ReadResult r = DataFiles.readFor(dir.resolve("new"), OnError.FAIL, model);
-        assertThat(r.dataset().schema().featureShape()).isEqualTo(model);
+        assertThat(r.dataset().schema().featureShape()).isEqualTo(shape);
         assertThat(r.dataset().examples()).extracting(Example::id).containsExactly("ok/same.png", "photo.png");
         assertThat(r.dataset().examples()).allSatisfy(e -> assertThat(e.features()).hasSize(48));
         assertThat(r.dataset().get(0).label()).contains("ok");
@@ -111,7 +112,7 @@ class ImageFolderFormatTest {
                 .contains("8x6 pixels in gray", "1 of 2 images scaled", "1 of 2 read as gray (their luminance)");
         assertThat(DataFiles.readFor(dir.resolve("new/ok/same.png"), OnError.FAIL, model).warnings()).as("nothing changed").isEmpty();
         // a model that does not read images reads the folder as the folder reads
-        assertThat(DataFiles.readFor(dir.resolve("new"), OnError.FAIL, List.of(48L)).dataset().schema().featureShape())
+        assertThat(DataFiles.readFor(dir.resolve("new"), OnError.FAIL, Schema.dense(List.of(48L), List.of("ok", "other"))).dataset().schema().featureShape())
                 .containsExactly(3L, 6L, 8L);
     }
 

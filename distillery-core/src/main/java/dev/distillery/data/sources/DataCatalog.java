@@ -72,7 +72,7 @@ public final class DataCatalog {
             return new ReadResult(data, 0, List.of());
         }
         ReadResult read = model != null && model.kind() == dev.distillery.data.Schema.Kind.DENSE
-                ? DataFiles.readFor(Path.of(ref), onError, model.featureShape()) : DataFiles.read(Path.of(ref), onError);
+                ? DataFiles.readFor(Path.of(ref), onError, model) : DataFiles.read(Path.of(ref), onError);
         read.warnings().forEach(w -> log.accept("warning: " + w));
         if (model != null) {
             read = new ReadResult(MissingValues.fill(read.dataset(), model, log), read.skipped(), read.skipReasons(), read.warnings());
