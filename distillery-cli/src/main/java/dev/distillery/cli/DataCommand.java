@@ -92,10 +92,13 @@ final class DataCommand implements Runnable {
         @Option(names = "--head", paramLabel = "N", defaultValue = "3", description = "Examples to show. Default: ${DEFAULT-VALUE}.")
         int head;
 
+        @picocli.CommandLine.Mixin
+        ColumnOptions columns;
+
         @Override
         public Integer call() {
             Context ctx = Context.fromEnvironment();
-            ReadResult r = ctx.catalog().load(ref, onError.policy, System.out::println);
+            ReadResult r = ctx.catalog().withColumns(columns.names()).load(ref, onError.policy, System.out::println);
             Dataset d = r.dataset();
             System.out.println("data:     " + d.name());
             System.out.printf("examples: %,d (%,d labeled)%n", d.size(), d.labeledCount());
@@ -159,14 +162,21 @@ final class DataCommand implements Runnable {
         java.nio.file.Path out;
 
         @picocli.CommandLine.Mixin
+        ColumnOptions columns;
+
+        @picocli.CommandLine.Mixin
         OnErrorOption onError;
 
         @Override
         public Integer call() {
             Context ctx = Context.fromEnvironment();
-            SplitJob.Outcome o = new SplitJob(ctx.catalog(), ctx.runs(), System.out::println)
-                    .run(ref, testFraction, seed, out, onError.policy, List.of(ref, "--test-fraction", Double.toString(testFraction),
-                            "--seed", Long.toString(seed), "--out", out.toString()));
+            List<String> args = new java.util.ArrayList<>(List.of(ref, "--test-fraction", Double.toString(testFraction),
+                    "--seed", Long.toString(seed), "--out", out.toString()));
+            if (!columns.names().isDefault()) {
+                args.addAll(List.of("--label-column", columns.names().label(), "--text-column", columns.names().text()));
+            }
+            SplitJob.Outcome o = new SplitJob(ctx.catalog().withColumns(columns.names()), ctx.runs(), System.out::println)
+                    .run(ref, testFraction, seed, out, onError.policy, args);
             System.out.printf("wrote %,d training and %,d test examples to %s (seed %d%s)%n", o.train(), o.test(), out, seed,
                     o.skipped() > 0 ? ", " + o.skipped() + " bad records skipped" : "");
             System.out.println(o.description() + "; test examples with a duplicate in training: " + o.testDuplicatedInTraining());

@@ -155,10 +155,13 @@ final class LabelCommand implements Runnable {
         @Mixin
         TrainOptions train;
 
+        @Mixin
+        ColumnOptions columns;
+
         @Override
         public Integer call() {
             Context ctx = Context.fromEnvironment();
-            LabelIssuesJob.Outcome o = new LabelIssuesJob(ctx.catalog(), ctx.runs(), new ConsoleProgress(System.out))
+            LabelIssuesJob.Outcome o = new LabelIssuesJob(ctx.catalog().withColumns(columns.names()), ctx.runs(), new ConsoleProgress(System.out))
                     .run(data, train.modelSpec(), train.trainConfig(), folds, injectNoise,
                             dev.distillery.label.ConfidentLearning.Rule.parse(rule), train.optimizer.onError.policy, args(spec));
             printRun(o.run());
@@ -206,11 +209,14 @@ final class LabelCommand implements Runnable {
         @Mixin
         TrainOptions train;
 
+        @Mixin
+        ColumnOptions columns;
+
         @Override
         public Integer call() {
             Context ctx = Context.fromEnvironment();
             var settings = new ActiveLearningSimulation.Settings(initial, batch, budget, steps, target);
-            ActiveLearningJob.Outcome o = new ActiveLearningJob(ctx.catalog(), ctx.runs(), new ConsoleProgress(System.out))
+            ActiveLearningJob.Outcome o = new ActiveLearningJob(ctx.catalog().withColumns(columns.names()), ctx.runs(), new ConsoleProgress(System.out))
                     .run(pool, test, train.modelSpec(), train.trainConfig(), settings,
                             strategies.stream().map(Strategy::parse).toList(), train.optimizer.onError.policy, args(spec));
             printRun(o.run());

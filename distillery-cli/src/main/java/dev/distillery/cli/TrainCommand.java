@@ -111,6 +111,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainOptions options;
 
+    @Mixin
+    ColumnOptions columns;
+
     @Override
     public Integer call() {
         if (resume != null) {
@@ -127,7 +130,8 @@ final class TrainCommand implements Callable<Integer> {
                 : new SelfTraining(unlabeled, sslRounds, sslThreshold, sslEpochs != null ? sslEpochs : options.trainConfig().epochs(),
                         method, sslLearningRate, views, sslEma);
         TrainSpec trainSpec = new TrainSpec(data, test, testFraction, validationFraction, labeled,
-                options.modelSpec(), options.trainConfig(), options.optimizer.onError.policy, ssl, extra, corrections);
+                options.modelSpec(), options.trainConfig(), options.optimizer.onError.policy, ssl, extra, corrections)
+                .withColumns(columns.names());
         Context ctx = Context.fromEnvironment();
         TrainJob job = new TrainJob(ctx.catalog(), ctx.runs(), new ConsoleProgress(System.out));
         TrainJob.Outcome outcome = job.run(trainSpec, "train",

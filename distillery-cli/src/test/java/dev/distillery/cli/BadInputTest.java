@@ -203,13 +203,13 @@ class BadInputTest extends CliTestBase {
         Result unnamed = run("train", "--data", species.toString());
         assertThat(unnamed.exitCode()).isEqualTo(2);
         assertThat(unnamed.err()).contains("none of its 2 records has a label ('species' was read as categories: if it holds "
-                + "the labels, name it 'label')");
+                + "the labels, train with --label-column species)");
         // short reviews and their sentiment: two word columns, one of them the text
         Path reviews = Files.writeString(dir.resolve("reviews.csv"), "review,sentiment\n\"Love it\",positive\n\"Broke at once\",negative\n");
         Result both = run("train", "--data", reviews.toString());
         assertThat(both.exitCode()).isEqualTo(2);
-        assertThat(both.err()).contains("('review', 'sentiment' were read as categories: if one holds the labels, name it "
-                + "'label', and if one is a text to classify, name it 'text')");
+        assertThat(both.err()).contains("('review', 'sentiment' were read as categories: if one holds the labels, train with "
+                + "--label-column NAME, and if one is a text to classify, --text-column NAME)");
     }
 
     @Test

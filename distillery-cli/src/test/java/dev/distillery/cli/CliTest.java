@@ -275,6 +275,31 @@ class CliTest extends CliTestBase {
     }
 
     @Test
+    void labelsUnderAnotherColumnNameTrainWithLabelColumnAndTheModelReadsLaterFilesByTheSameName() throws Exception {
+        Random rng = new Random(5);
+        StringBuilder csv = new StringBuilder("sepal,petal,species\n");
+        for (int i = 0; i < 60; i++) {
+            boolean a = i % 2 == 0;
+            csv.append(String.format(java.util.Locale.ROOT, "%.2f,%.2f,%s%n", (a ? 5 : 7) + rng.nextGaussian() * 0.3,
+                    (a ? 1.4 : 4.7) + rng.nextGaussian() * 0.3, a ? "setosa" : "versicolor"));
+        }
+        Path iris = Files.writeString(dir.resolve("iris.csv"), csv.toString());
+        Result train = run("train", "--data", iris.toString(), "--label-column", "species", "--model", "linear");
+        assertThat(train.exitCode()).as(train.err()).isZero();
+        assertThat(train.out()).doesNotContain("holds categories");
+        String runId = train.out().lines().filter(l -> l.startsWith("run saved to ")).findFirst().orElseThrow().replaceAll(".*/", "");
+        assertThat(Files.readString(dir.resolve("home/runs").resolve(runId).resolve("config.json"))).contains("\"species\"");
+        // eval reads the labels from the model's column without the option given again; predict echoes them
+        Result eval = run("eval", "--model", runId, "--data", iris.toString());
+        assertThat(eval.exitCode()).as(eval.err()).isZero();
+        assertThat(eval.out()).contains("accuracy");
+        Result predict = run("predict", "--model", runId, "--data", iris.toString());
+        assertThat(predict.out().lines().findFirst().orElseThrow()).contains("\"true_label\":\"setosa\"");
+        assertThat(run("data", "inspect", iris.toString(), "--label-column", "species").out()).contains("columns:  sepal, petal",
+                "setosa", "versicolor");
+    }
+
+    @Test
     void dataListWorksOnAnEmptyCache() {
         Result r = run("data", "list");
         assertThat(r.exitCode()).isZero();

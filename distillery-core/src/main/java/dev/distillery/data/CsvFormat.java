@@ -29,16 +29,17 @@ public final class CsvFormat {
     private CsvFormat() {}
 
     public static ReadResult read(Path file, OnError onError) {
-        return read(file, onError, List.of());
+        return read(file, onError, List.of(), ColumnNames.DEFAULT);
     }
 
     /**
-     * {@link #read(Path, OnError)} for a model whose features are {@code modelFeatures}: a category column whose values
-     * the model all knows ("region=north", ...) is read without the warning that tells a user what a new file holds.
+     * {@link #read(Path, OnError)} with the label and text in the columns {@code names} says, for a model whose features
+     * are {@code modelFeatures} (none: no model yet): a category column whose values the model all knows ("region=north",
+     * ...) is read without the warning that tells a user what a new file holds.
      */
-    public static ReadResult read(Path file, OnError onError, List<String> modelFeatures) {
+    public static ReadResult read(Path file, OnError onError, List<String> modelFeatures, ColumnNames names) {
         RecordCollector collector = new RecordCollector(file.toString(), onError);
-        ColumnKinds kinds = columnKinds(file);
+        ColumnKinds kinds = columnKinds(file, names);
         Map<Integer, List<String>> categories = kinds.categories();
         Columns[] cols = new Columns[1];
         stream(file, line -> {
@@ -49,11 +50,20 @@ public final class CsvFormat {
         }, row -> {
             String[] cells = row.cells();
             if (cols[0] == null) {
-                cols[0] = Columns.of(cells, file, kinds);
+                cols[0] = Columns.of(cells, file, kinds, names);
+                if (!names.isDefault() && cols[0].label() < 0 && !names.label().equals(ColumnNames.DEFAULT.label())) {
+                    collector.warn(file + " has no column '" + names.label() + "' (the label column): its records are read"
+                            + " without labels; its columns: " + String.join(", ", java.util.Arrays.stream(cells).map(String::trim).toList()));
+                }
+                if (!names.isDefault() && cols[0].text() < 0 && !names.text().equals(ColumnNames.DEFAULT.text())) {
+                    collector.warn(file + " has no column '" + names.text() + "' (the text column): it is read as a table of"
+                            + " features; its columns: " + String.join(", ", java.util.Arrays.stream(cells).map(String::trim).toList()));
+                }
                 List<String> unread = cols[0].unread();
                 if (!unread.isEmpty()) {
                     collector.warn("columns " + String.join(", ", unread) + " of " + file + " are not read: a text file reads"
-                            + " 'id', 'text', 'label' and 'source'");
+                            + " 'id', '" + names.text() + "', '" + names.label() + "' and 'source' (train with --label-column NAME to"
+                            + " read the labels from another)");
                 }
                 categories.forEach((column, values) -> {
                     String name = cells[column].trim();
@@ -210,7 +220,7 @@ public final class CsvFormat {
      * the file, because whether a column is numeric is known only at its end. A text file (with a 'text' column) has none.
      */
     static Map<Integer, List<String>> categories(Path file) {
-        return columnKinds(file).categories();
+        return columnKinds(file, ColumnNames.DEFAULT).categories();
     }
 
     /**
@@ -221,7 +231,7 @@ public final class CsvFormat {
      */
     record ColumnKinds(Map<Integer, List<String>> categories, Map<Integer, String> personal) {}
 
-    static ColumnKinds columnKinds(Path file) {
+    static ColumnKinds columnKinds(Path file, ColumnNames names) {
         Map<Integer, java.util.TreeSet<String>> words = new java.util.TreeMap<>();
         java.util.Set<Integer> numeric = new java.util.HashSet<>();
         java.util.Set<Integer> reserved = new java.util.HashSet<>();
@@ -229,7 +239,7 @@ public final class CsvFormat {
         int[] width = {-1};
         boolean[] text = {false};
         try {
-            stream(file, line -> { }, row -> categorize(row.cells(), width, text, reserved, numeric, words, personal));
+            stream(file, line -> { }, row -> categorize(row.cells(), names, width, text, reserved, numeric, words, personal));
         } catch (AllKnown stop) {
             // every column's kind is settled: the rest of the file would not change it
         }
@@ -250,14 +260,14 @@ public final class CsvFormat {
     }
 
     /** One row of {@link #categories}'s pass: the header finds the reserved columns, a data row sorts each cell's column. */
-    private static void categorize(String[] cells, int[] width, boolean[] text, java.util.Set<Integer> reserved,
+    private static void categorize(String[] cells, ColumnNames names, int[] width, boolean[] text, java.util.Set<Integer> reserved,
             java.util.Set<Integer> numeric, Map<Integer, java.util.TreeSet<String>> words, Map<Integer, String> personal) {
         if (width[0] < 0) {
             width[0] = cells.length;
             for (int i = 0; i < cells.length; i++) {
                 String name = cells[i].trim().toLowerCase(java.util.Locale.ROOT);
-                text[0] |= name.equals("text");
-                if (name.equals("id") || name.equals("label") || name.equals("source") || name.equals("text")) {
+                text[0] |= names.isText(name);
+                if (name.equals("id") || names.isLabel(name) || name.equals("source") || names.isText(name)) {
                     reserved.add(i); // never a feature
                 }
             }
@@ -322,26 +332,27 @@ public final class CsvFormat {
      */
     private record Columns(String[] names, int id, int label, int source, int text, int[] features,
             Map<Integer, List<String>> categories) {
-        static Columns of(String[] header, Path file, ColumnKinds kinds) {
+        static Columns of(String[] header, Path file, ColumnKinds kinds, ColumnNames names) {
             Map<Integer, List<String>> categories = kinds.categories();
             int id = -1, label = -1, source = -1, text = -1;
             List<Integer> features = new ArrayList<>();
             for (int i = 0; i < header.length; i++) {
-                switch (header[i].trim().toLowerCase(java.util.Locale.ROOT)) {
-                    case "id" -> id = i;
-                    case "label" -> label = i;
-                    case "source" -> source = i;
-                    case "text" -> text = i;
-                    default -> {
-                        if (!kinds.personal().containsKey(i)) {
-                            features.add(i);
-                        }
-                    }
+                String name = header[i].trim().toLowerCase(java.util.Locale.ROOT);
+                if (name.equals("id")) {
+                    id = i;
+                } else if (names.isLabel(name)) {
+                    label = i;
+                } else if (name.equals("source")) {
+                    source = i;
+                } else if (names.isText(name)) {
+                    text = i;
+                } else if (!kinds.personal().containsKey(i)) {
+                    features.add(i);
                 }
             }
             if (text < 0 && features.isEmpty()) {
                 throw new DataFormatException(file + ":line 1", "header has neither a text column nor feature columns",
-                        "a 'text' column or numeric feature columns");
+                        "a '" + names.text() + "' column or numeric feature columns");
             }
             int[] f = text >= 0 ? new int[0] : features.stream().mapToInt(Integer::intValue).toArray();
             return new Columns(header, id, label, source, text, f, text >= 0 ? Map.of() : categories);
@@ -419,7 +430,8 @@ public final class CsvFormat {
                 }
                 values[at++] = value;
                 if (!Float.isFinite(value)) {
-                    String column = "column " + (features[i] + 1) + " ('" + names[features[i]].trim() + "')";
+                    String header = names[features[i]].trim();
+                    String column = "column " + (features[i] + 1) + " ('" + header + "')";
                     // Words in a feature column are most often text under another header name ("body", "message"):
                     // without a 'text' column the file is read as numbers, so say how to make it a text file. One word
                     // beside other feature columns in a column that is not read as categories is a typo or a mix.
@@ -427,9 +439,10 @@ public final class CsvFormat {
                     c.bad(where, column + " is '" + cell + "'",
                             category ? "a finite number: the column holds numbers on other lines (or over " + MAX_CATEGORIES
                                     + " distinct words), so it is read as numbers; a column of words throughout is read as"
-                                    + " categories (or name the column 'label' if it holds the labels)"
-                                    : word ? "a finite number; a file without a 'text' column is read as numeric features: name"
-                                    + " the column 'label' if it holds the labels, or 'text' if it is the text to classify"
+                                    + " categories (if it holds the labels, train with --label-column " + header + ")"
+                                    : word ? "a finite number; a file without a text column is read as numeric features: if the"
+                                    + " column holds the labels, train with --label-column " + header + ", and if it is the text"
+                                    + " to classify, --text-column " + header
                                     : cell.matches("[-+]?\\d*,\\d+") ? "a finite number written with a decimal point, not a comma"
                                     : "a finite number");
                     return null;

@@ -13,6 +13,11 @@ public final class DataFiles {
     private DataFiles() {}
 
     public static ReadResult read(Path file, OnError onError) {
+        return read(file, onError, ColumnNames.DEFAULT);
+    }
+
+    /** {@link #read(Path, OnError)} with a CSV or JSONL file's label and text in the columns {@code names} says. */
+    public static ReadResult read(Path file, OnError onError, ColumnNames names) {
         if (!Files.exists(file)) {
             throw new DataFormatException(file.toString(), "file not found", "an existing .jsonl, .csv, IDX, e-mail or image file, or a directory of images or mail");
         }
@@ -24,10 +29,10 @@ public final class DataFiles {
         }
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".jsonl") || name.endsWith(".json") || name.endsWith(".ndjson")) {
-            return JsonlFormat.read(file, onError);
+            return JsonlFormat.read(file, onError, names);
         }
         if (name.endsWith(".csv")) {
-            return CsvFormat.read(file, onError);
+            return CsvFormat.read(file, onError, List.of(), names);
         }
         if (isIdx(name)) {
             return IdxFormat.read(file, labelsFileFor(file), null);
@@ -37,19 +42,19 @@ public final class DataFiles {
     }
 
     /**
-     * {@code file} read for a model of schema {@code model}: an image file or a folder of images is read at the model's
-     * size and channels ({@link ImageFolderFormat#readFor}); a CSV file without a warning for the category columns the
-     * model knows; anything else as {@link #read} reads it.
+     * {@code file} read for a model of schema {@code model}, its label and text in the columns {@code names} says: an image
+     * file or a folder of images is read at the model's size and channels ({@link ImageFolderFormat#readFor}); a CSV file
+     * without a warning for the category columns the model knows; anything else as {@link #read} reads it.
      */
-    public static ReadResult readFor(Path file, OnError onError, Schema model) {
+    public static ReadResult readFor(Path file, OnError onError, Schema model, ColumnNames names) {
         List<Long> modelShape = model.featureShape();
         if (Files.exists(file) && ImageFolderFormat.isImageShape(modelShape) && ImageFolderFormat.handles(file)) {
             return ImageFolderFormat.readFor(file, onError, modelShape);
         }
         if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
-            return CsvFormat.read(file, onError, model.featureNames());
+            return CsvFormat.read(file, onError, model.featureNames(), names);
         }
-        return read(file, onError);
+        return read(file, onError, names);
     }
 
     static boolean isIdx(String name) {

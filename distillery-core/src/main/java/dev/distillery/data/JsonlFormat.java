@@ -29,6 +29,11 @@ public final class JsonlFormat {
     private JsonlFormat() {}
 
     public static ReadResult read(Path file, OnError onError) {
+        return read(file, onError, ColumnNames.DEFAULT);
+    }
+
+    /** {@link #read(Path, OnError)} with the label and text under the keys {@code names} says. */
+    public static ReadResult read(Path file, OnError onError, ColumnNames columns) {
         RecordCollector collector = new RecordCollector(file.toString(), onError);
         List<Long> shape = null;
         List<String> names = null;
@@ -55,7 +60,7 @@ public final class JsonlFormat {
                     collector.bad(where, "found " + node.getNodeType(), "a JSON object");
                     continue;
                 }
-                Example example = toExample(node, "line-" + lineNo, file.getFileName().toString(), where, collector);
+                Example example = toExample(node, columns, "line-" + lineNo, file.getFileName().toString(), where, collector);
                 if (example == null) {
                     continue;
                 }
@@ -90,35 +95,45 @@ public final class JsonlFormat {
         return collector.finish(shape, names == null ? List.of() : names);
     }
 
-    private static Example toExample(JsonNode node, String defaultId, String source, String where, RecordCollector c) {
+    private static Example toExample(JsonNode node, ColumnNames names, String defaultId, String source, String where, RecordCollector c) {
         String id = node.hasNonNull("id") ? node.get("id").asText() : defaultId;
         if (node.hasNonNull("id") && (!node.get("id").isValueNode() || id.isEmpty())) {
             c.bad(where, "id is " + (id.isEmpty() ? "empty" : node.get("id").getNodeType().toString()), "a non-empty string or number, or no id");
             return null;
         }
         String label = null;
-        if (node.hasNonNull("label")) {
-            JsonNode l = node.get("label");
+        if (node.hasNonNull(names.label())) {
+            JsonNode l = node.get(names.label());
             if (!l.isValueNode()) {
-                c.bad(where, "label is " + l.getNodeType(), "a string or number");
+                c.bad(where, names.label() + " is " + l.getNodeType(), "a string or number");
                 return null;
             }
             label = l.asText();
         }
         String src = node.hasNonNull("source") ? node.get("source").asText() : source;
-        boolean hasText = node.hasNonNull("text");
+        boolean hasText = node.hasNonNull(names.text());
         boolean hasFeatures = node.hasNonNull("features");
         if (hasText == hasFeatures) {
-            c.bad(where, hasText ? "both text and features" : "neither text nor features",
-                    "exactly one of \"text\" and \"features\"");
+            // A text under another key ("body", "review") is the usual cause: name the keys that hold strings.
+            List<String> strings = new ArrayList<>();
+            node.fields().forEachRemaining(f -> {
+                if (f.getValue().isTextual() && !f.getKey().equals("id") && !f.getKey().equals(names.label()) && !f.getKey().equals("source")) {
+                    strings.add(f.getKey());
+                }
+            });
+            String longest = strings.stream().max(java.util.Comparator.comparingInt(k -> node.get(k).asText().length())).orElse(null);
+            c.bad(where, hasText ? "both " + names.text() + " and features" : "neither " + names.text() + " nor features"
+                    + (strings.isEmpty() ? "" : " (its keys of strings: " + String.join(", ", strings) + "; if '" + longest
+                    + "' holds the text, train with --text-column " + longest + ")"),
+                    "exactly one of \"" + names.text() + "\" and \"features\"");
             return null;
         }
         if (hasText) {
-            if (!node.get("text").isTextual()) {
-                c.bad(where, "text is " + node.get("text").getNodeType(), "a string");
+            if (!node.get(names.text()).isTextual()) {
+                c.bad(where, names.text() + " is " + node.get(names.text()).getNodeType(), "a string");
                 return null;
             }
-            return Example.text(id, node.get("text").asText(), label, src);
+            return Example.text(id, node.get(names.text()).asText(), label, src);
         }
         JsonNode arr = node.get("features");
         if (!arr.isArray() || arr.isEmpty()) {

@@ -13,11 +13,13 @@ import java.util.Objects;
  * The label order fixes the class index a model predicts; the names let data whose columns come in another order be
  * read by name (see {@link InputCheck#conform}). {@code fill} holds, by {@link #featureName feature name}, the value a
  * missing value of a numeric column is read as (its median over the training data; see {@link MissingValues}); models
- * saved before missing values were filled in have none, and refuse a missing value as they always did.
+ * saved before missing values were filled in have none, and refuse a missing value as they always did. {@code columns}
+ * names the label and text columns of the data (see {@link ColumnNames}), which later files are read by.
  */
 public record Schema(Kind kind, List<Long> featureShape, List<String> labels,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> featureNames,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Float> fill) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Float> fill,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = ColumnNames.IsDefault.class) ColumnNames columns) {
 
     public enum Kind { TEXT, DENSE }
 
@@ -27,6 +29,7 @@ public record Schema(Kind kind, List<Long> featureShape, List<String> labels,
         labels = List.copyOf(labels);
         featureNames = featureNames == null ? List.of() : List.copyOf(featureNames); // models saved before names had none
         fill = fill == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fill)); // kept in order
+        columns = columns == null ? ColumnNames.DEFAULT : columns;
         if (kind == Kind.DENSE && featureShape.isEmpty()) {
             throw new IllegalArgumentException("a dense schema needs a feature shape");
         }
@@ -40,12 +43,12 @@ public record Schema(Kind kind, List<Long> featureShape, List<String> labels,
 
     /** A schema whose features have no names. */
     public Schema(Kind kind, List<Long> featureShape, List<String> labels) {
-        this(kind, featureShape, labels, List.of(), Map.of());
+        this(kind, featureShape, labels, List.of(), Map.of(), null);
     }
 
-    /** A schema without fill values. */
+    /** A schema without fill values, of data whose label and text columns have the default names. */
     public Schema(Kind kind, List<Long> featureShape, List<String> labels, List<String> featureNames) {
-        this(kind, featureShape, labels, featureNames, Map.of());
+        this(kind, featureShape, labels, featureNames, Map.of(), null);
     }
 
     public static Schema text(List<String> labels) {
@@ -92,7 +95,7 @@ public record Schema(Kind kind, List<Long> featureShape, List<String> labels,
     }
 
     public Schema withLabels(List<String> newLabels) {
-        return new Schema(kind, featureShape, new ArrayList<>(newLabels), featureNames, fill);
+        return new Schema(kind, featureShape, new ArrayList<>(newLabels), featureNames, fill, columns);
     }
 
     /**
@@ -167,12 +170,17 @@ public record Schema(Kind kind, List<Long> featureShape, List<String> labels,
 
     /** This schema with its dense features named {@code names}, in feature order (empty: unnamed); no fill values. */
     public Schema withFeatureNames(List<String> names) {
-        return new Schema(kind, featureShape, labels, names, Map.of());
+        return new Schema(kind, featureShape, labels, names, Map.of(), columns);
     }
 
     /** This schema with {@code fill}: by feature name, the value a missing value is read as. */
     public Schema withFill(Map<String, Float> fill) {
-        return new Schema(kind, featureShape, labels, featureNames, fill);
+        return new Schema(kind, featureShape, labels, featureNames, fill, columns);
+    }
+
+    /** This schema of data whose label and text columns are named {@code names}. */
+    public Schema withColumns(ColumnNames names) {
+        return new Schema(kind, featureShape, labels, featureNames, fill, names);
     }
 
     /** The name of dense feature {@code index}: its column's name where the data named them, else f1, f2, ... */

@@ -95,7 +95,7 @@ public final class ExportJob {
             if (out != null) {
                 checkOutputDirectory(out);
             }
-            ParityData parityData = dataRef != null ? load(dataRef) : testDataOf(modelDir, 0);
+            ParityData parityData = dataRef != null ? load(dataRef, model.schema()) : testDataOf(modelDir, model.schema(), 0);
             String parityRef = parityData.description();
             Dataset data = InputCheck.conform(parityData.data(), model.schema(), InputCheck.Labels.IGNORED);
             if (data.isEmpty()) {
@@ -176,7 +176,7 @@ public final class ExportJob {
      * cut from its data (rebuilt from its recorded config: same data, same seed), or, for a model derived from
      * another (quantized, pruned), that model's test data.
      */
-    ParityData testDataOf(Path modelDir, int depth) {
+    ParityData testDataOf(Path modelDir, dev.distillery.data.Schema schema, int depth) {
         Path config = modelDir.toAbsolutePath().getParent() == null ? null : modelDir.toAbsolutePath().getParent().resolve(Run.CONFIG);
         if (depth > 4 || config == null || !Files.isRegularFile(config)) {
             throw new IllegalArgumentException(modelDir + " is not inside a run that records its test data; give the data to "
@@ -185,7 +185,7 @@ public final class ExportJob {
         try {
             JsonNode c = JSON.readTree(config.toFile());
             if (c.path("test").isTextual()) {
-                return load(c.get("test").asText());
+                return load(c.get("test").asText(), schema);
             }
             TrainSpec training = TrainJob.specOf(modelDir);
             if (training != null) { // a training run that cut its own test split
@@ -195,7 +195,7 @@ public final class ExportJob {
             }
             if (c.path("model").isTextual()) {
                 Path source = Path.of(c.get("model").asText());
-                return testDataOf(Files.isRegularFile(source.resolve(Classifier.SPEC_FILE)) ? source : source.resolve("model"), depth + 1);
+                return testDataOf(Files.isRegularFile(source.resolve(Classifier.SPEC_FILE)) ? source : source.resolve("model"), schema, depth + 1);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + config, e);
@@ -204,8 +204,9 @@ public final class ExportJob {
                 + "on with --data");
     }
 
-    private ParityData load(String ref) {
-        return new ParityData(ref, catalog.loadDataset(ref, OnError.FAIL, log), catalog.inputFiles(ref, log));
+    /** {@code ref} read as the model reads a file: by its columns, its gaps filled with its values, images at its size. */
+    private ParityData load(String ref, dev.distillery.data.Schema schema) {
+        return new ParityData(ref, catalog.loadDatasetFor(ref, schema, OnError.FAIL, log), catalog.inputFiles(ref, log));
     }
 
     private static int weightBits(Path modelDir) {

@@ -189,6 +189,7 @@ public final class TrainJob {
     /** Reads and splits the data exactly as {@code spec} says; same spec, same splits. */
     public Splits3 prepare(TrainSpec spec) {
         Consumer<String> log = listener::onMessage;
+        DataCatalog catalog = this.catalog.withColumns(spec.columns()); // every file of the run by the same columns
         OnError onError = spec.onError();
         ReadResult read = catalog.load(spec.data(), onError, log);
         if (spec.corrections() != null) {
@@ -199,14 +200,16 @@ public final class TrainJob {
         if (read.dataset().labeledCount() == 0) {
             // A table's labels under another header were read as a category column: name it as the likely one.
             List<String> categoryColumns = read.dataset().schema().featureNames().stream().map(CsvFormat::categoryOf)
-                    .filter(java.util.Objects::nonNull).distinct().map(c -> "'" + c + "'").toList();
+                    .filter(java.util.Objects::nonNull).distinct().toList();
+            String label = spec.columns().label();
             throw new DataFormatException(spec.data(), "none of its " + read.dataset().size() + " records has a label"
                     + (categoryColumns.isEmpty() ? "" : categoryColumns.size() == 1
-                    ? " (" + categoryColumns.get(0) + " was read as categories: if it holds the labels, name it 'label')"
-                    : " (" + String.join(", ", categoryColumns) + " were read as categories: if one holds the labels, name it "
-                    + "'label', and if one is a text to classify, name it 'text')"),
-                    "a \"label\" on the records to train on, by that name (a label under another name, such as 'category', is"
-                            + " not read); IDX images: a labels file beside them, e.g. train-labels-idx1-ubyte for"
+                    ? " ('" + categoryColumns.get(0) + "' was read as categories: if it holds the labels, train with --label-column "
+                    + categoryColumns.get(0) + ")"
+                    : " ('" + String.join("', '", categoryColumns) + "' were read as categories: if one holds the labels, train with"
+                    + " --label-column NAME, and if one is a text to classify, --text-column NAME)"),
+                    "a label on the records to train on, in the column or key '" + label + "' (--label-column names another);"
+                            + " IDX images: a labels file beside them, e.g. train-labels-idx1-ubyte for"
                             + " train-images-idx3-ubyte; unlabeled records go to --unlabeled");
         }
         if (read.dataset().schema().numClasses() < 2) {

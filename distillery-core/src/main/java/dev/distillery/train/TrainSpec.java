@@ -1,5 +1,6 @@
 package dev.distillery.train;
 
+import dev.distillery.data.ColumnNames;
 import dev.distillery.data.OnError;
 import dev.distillery.model.ModelSpec;
 
@@ -20,9 +21,19 @@ import dev.distillery.model.ModelSpec;
  *                           split, so they never reach validation or test, or null for none
  * @param corrections        a label-corrections file ({@link dev.distillery.data.Corrections}) applied to {@code data} as it
  *                           is read, before any split; null for none
+ * @param columns            the columns holding the label and the text ({@code --label-column}, {@code --text-column});
+ *                           null or absent (runs saved before) for "label" and "text"
  */
 public record TrainSpec(String data, String test, double testFraction, double validationFraction, String labeled,
-        ModelSpec model, TrainConfig train, OnError onError, SelfTraining selfTraining, String extra, String corrections) {
+        ModelSpec model, TrainConfig train, OnError onError, SelfTraining selfTraining, String extra, String corrections,
+        @com.fasterxml.jackson.annotation.JsonInclude(value = com.fasterxml.jackson.annotation.JsonInclude.Include.CUSTOM,
+                valueFilter = ColumnNames.IsDefault.class) ColumnNames columns) {
+
+    /** A run that reads the label and text from the columns so named. */
+    public TrainSpec(String data, String test, double testFraction, double validationFraction, String labeled, ModelSpec model,
+            TrainConfig train, OnError onError, SelfTraining selfTraining, String extra, String corrections) {
+        this(data, test, testFraction, validationFraction, labeled, model, train, onError, selfTraining, extra, corrections, null);
+    }
 
     /** A run without label corrections. */
     public TrainSpec(String data, String test, double testFraction, double validationFraction, String labeled, ModelSpec model,
@@ -55,30 +66,36 @@ public record TrainSpec(String data, String test, double testFraction, double va
         }
         java.util.Objects.requireNonNull(train, "train");
         java.util.Objects.requireNonNull(onError, "onError");
+        columns = columns == null ? ColumnNames.DEFAULT : columns;
     }
 
     /** This spec with another model (null: left to auto). */
     public TrainSpec withModel(ModelSpec newModel) {
-        return new TrainSpec(data, test, testFraction, validationFraction, labeled, newModel, train, onError, selfTraining, extra, corrections);
+        return new TrainSpec(data, test, testFraction, validationFraction, labeled, newModel, train, onError, selfTraining, extra, corrections, columns);
     }
 
     /** This spec with another training configuration. */
     public TrainSpec withTrain(TrainConfig newTrain) {
-        return new TrainSpec(data, test, testFraction, validationFraction, labeled, model, newTrain, onError, selfTraining, extra, corrections);
+        return new TrainSpec(data, test, testFraction, validationFraction, labeled, model, newTrain, onError, selfTraining, extra, corrections, columns);
     }
 
     /** This spec without semi-supervised learning. */
     public TrainSpec withoutSelfTraining() {
-        return new TrainSpec(data, test, testFraction, validationFraction, labeled, model, train, onError, null, extra, corrections);
+        return new TrainSpec(data, test, testFraction, validationFraction, labeled, model, train, onError, null, extra, corrections, columns);
     }
 
     /** This spec with {@code file} as its extra labeled training examples (null: none). */
     public TrainSpec withExtra(String file) {
-        return new TrainSpec(data, test, testFraction, validationFraction, labeled, model, train, onError, selfTraining, file, corrections);
+        return new TrainSpec(data, test, testFraction, validationFraction, labeled, model, train, onError, selfTraining, file, corrections, columns);
     }
 
     /** This spec with the label corrections in {@code file} applied to its training data (null: none). */
     public TrainSpec withCorrections(String file) {
-        return new TrainSpec(data, test, testFraction, validationFraction, labeled, model, train, onError, selfTraining, extra, file);
+        return new TrainSpec(data, test, testFraction, validationFraction, labeled, model, train, onError, selfTraining, extra, file, columns);
+    }
+
+    /** This spec reading its label and text from the columns {@code names} says. */
+    public TrainSpec withColumns(ColumnNames names) {
+        return new TrainSpec(data, test, testFraction, validationFraction, labeled, model, train, onError, selfTraining, extra, corrections, names);
     }
 }

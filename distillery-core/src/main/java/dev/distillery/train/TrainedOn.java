@@ -28,7 +28,7 @@ public final class TrainedOn {
                 return null;
             }
             Dataset train = new TrainJob(catalog, runs, TrainListener.NONE).prepare(spec).trainWithExtra();
-            Dataset scored = catalog.loadDataset(dataRef, OnError.SKIP, m -> { });
+            Dataset scored = catalog.withColumns(spec.columns()).loadDataset(dataRef, OnError.SKIP, m -> { });
             scored = scored.filter(scored.name(), e -> e.hasLabel());
             int seen = DuplicateGroups.testExamplesDuplicatedInTraining(train, scored);
             return seen == 0 ? null : String.format("warning: %s is the data the model was trained on: %,d of its %,d labeled"

@@ -82,18 +82,36 @@ class CsvFormatTest {
         Path f = file("body,label\nwin a cruise,spam\n");
         assertThatThrownBy(() -> CsvFormat.read(f, OnError.FAIL)).isInstanceOf(DataFormatException.class)
                 .hasMessageContaining("data.csv:line 2").hasMessageContaining("column 1 ('body') is 'win a cruise'")
-                .hasMessageContaining("or 'text' if it is the text to classify");
+                .hasMessageContaining("if it is the text to classify, --text-column body");
         // A word in a column of numbers is a typo or a mix, named as such; no hint about text files.
         assertThatThrownBy(() -> CsvFormat.read(file("x1,class\n1,2\n1,c0\n"), OnError.FAIL))
                 .hasMessageContaining("column 2 ('class') is 'c0'").hasMessageContaining("holds numbers on other lines")
-                .hasMessageContaining("name the column 'label' if it holds the labels")
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("'text'"));
+                .hasMessageContaining("if it holds the labels, train with --label-column class")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("--text-column"));
         // A text file's other columns are not read, and the reader says so (here, what was meant as the label).
         ReadResult categories = CsvFormat.read(file("id,text,category\na,win a cruise,spam\n"), OnError.FAIL);
         assertThat(categories.warnings()).singleElement().asString().contains("columns 'category'", "are not read");
         // A value that is a number but not finite is not text: no hint about text columns.
         assertThatThrownBy(() -> CsvFormat.read(file("x1,label\nInfinity,a\n"), OnError.FAIL))
-                .hasMessageContaining("column 1 ('x1') is 'Infinity'").satisfies(e -> assertThat(e.getMessage()).doesNotContain("'text'"));
+                .hasMessageContaining("column 1 ('x1') is 'Infinity'").satisfies(e -> assertThat(e.getMessage()).doesNotContain("--text-column"));
+    }
+
+    @Test
+    void theLabelAndTextColumnsMayHaveOtherNamesAndAMissingOneIsSaid() throws Exception {
+        ColumnNames names = new ColumnNames("Sentiment", "review");
+        ReadResult text = CsvFormat.read(file("id,review,sentiment\nr1,\"Love it\",pos\n"), OnError.FAIL, List.of(), names);
+        assertThat(text.dataset().get(0).text()).isEqualTo("Love it");
+        assertThat(text.dataset().get(0).label()).as("names match whatever their case").contains("pos");
+        assertThat(text.warnings()).isEmpty();
+        ReadResult table = CsvFormat.read(file("sepal,petal,species\n5.1,1.4,setosa\n7.0,4.7,versicolor\n"), OnError.FAIL, List.of(),
+                new ColumnNames("species", null));
+        assertThat(table.dataset().schema().featureNames()).containsExactly("sepal", "petal");
+        assertThat(table.dataset().get(1).label()).contains("versicolor");
+        ReadResult typo = CsvFormat.read(file("sepal,petal,species\n5.1,1.4,setosa\n"), OnError.FAIL, List.of(), new ColumnNames("specie", null));
+        assertThat(typo.warnings()).anySatisfy(w -> assertThat(w).contains("has no column 'specie' (the label column)",
+                "its columns: sepal, petal, species"));
+        assertThatThrownBy(() -> new ColumnNames("body", "BODY")).hasMessageContaining("cannot be one column");
+        assertThatThrownBy(() -> new ColumnNames("id", null)).hasMessageContaining("'id' names the records' id");
     }
 
     @Test
@@ -108,8 +126,8 @@ class CsvFormatTest {
         assertThat(r.warnings()).singleElement().asString().contains("column 'region'", "holds categories", "north, south");
         // read for a model that knows the column's values, a file needs no word on them; a value it does not know is said
         Path later = file("age,region\n30,south\n");
-        assertThat(CsvFormat.read(later, OnError.FAIL, d.schema().featureNames()).warnings()).isEmpty();
-        assertThat(CsvFormat.read(later, OnError.FAIL, List.of("age", "region=north")).warnings()).singleElement().asString()
+        assertThat(CsvFormat.read(later, OnError.FAIL, d.schema().featureNames(), ColumnNames.DEFAULT).warnings()).isEmpty();
+        assertThat(CsvFormat.read(later, OnError.FAIL, List.of("age", "region=north"), ColumnNames.DEFAULT).warnings()).singleElement().asString()
                 .contains("column 'region'", "south");
 
         // more distinct words than categories have, or sentences, stay refused as words in a numeric column

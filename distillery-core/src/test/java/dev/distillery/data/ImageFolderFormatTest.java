@@ -102,7 +102,7 @@ class ImageFolderFormatTest {
         List<Long> shape = List.of(1L, 6L, 8L);
         Schema model = Schema.dense(shape, List.of("ok", "other"));
 
-        ReadResult r = DataFiles.readFor(dir.resolve("new"), OnError.FAIL, model);
+        ReadResult r = DataFiles.readFor(dir.resolve("new"), OnError.FAIL, model, ColumnNames.DEFAULT);
         assertThat(r.dataset().schema().featureShape()).isEqualTo(shape);
         assertThat(r.dataset().examples()).extracting(Example::id).containsExactly("ok/same.png", "photo.png");
         assertThat(r.dataset().examples()).allSatisfy(e -> assertThat(e.features()).hasSize(48));
@@ -110,9 +110,9 @@ class ImageFolderFormatTest {
         assertThat(r.dataset().get(0).features()[3]).as("an image of the model's size is read as is").isEqualTo(13 / 255f);
         assertThat(r.warnings()).singleElement().asString()
                 .contains("8x6 pixels in gray", "1 of 2 images scaled", "1 of 2 read as gray (their luminance)");
-        assertThat(DataFiles.readFor(dir.resolve("new/ok/same.png"), OnError.FAIL, model).warnings()).as("nothing changed").isEmpty();
+        assertThat(DataFiles.readFor(dir.resolve("new/ok/same.png"), OnError.FAIL, model, ColumnNames.DEFAULT).warnings()).as("nothing changed").isEmpty();
         // a model that does not read images reads the folder as the folder reads
-        assertThat(DataFiles.readFor(dir.resolve("new"), OnError.FAIL, Schema.dense(List.of(48L), List.of("ok", "other"))).dataset().schema().featureShape())
+        assertThat(DataFiles.readFor(dir.resolve("new"), OnError.FAIL, Schema.dense(List.of(48L), List.of("ok", "other")), ColumnNames.DEFAULT).dataset().schema().featureShape())
                 .containsExactly(3L, 6L, 8L);
     }
 

@@ -20,6 +20,17 @@ class JsonlFormatTest {
     }
 
     @Test
+    void theLabelAndTextKeysMayHaveOtherNamesAndATextUnderAnotherKeyIsNamed() throws Exception {
+        Path f = file("{\"body\":\"win a cruise\",\"category\":\"spam\",\"note\":\"x\"}");
+        Dataset d = JsonlFormat.read(f, OnError.FAIL, new ColumnNames("category", "body")).dataset();
+        assertThat(d.get(0).text()).isEqualTo("win a cruise");
+        assertThat(d.get(0).label()).contains("spam");
+        assertThatThrownBy(() -> JsonlFormat.read(f, OnError.FAIL)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("neither text nor features (its keys of strings: body, category, note; if 'body' holds the"
+                        + " text, train with --text-column body)");
+    }
+
+    @Test
     void readsTextRecordsWithDefaultsAndNumericLabels() throws Exception {
         Path f = file("{\"id\":\"a\",\"text\":\"hello\",\"label\":\"ham\"}", "", "{\"text\":\"win money\",\"label\":\"spam\"}",
                 "{\"text\":\"no label\"}");

@@ -1,5 +1,6 @@
 package dev.distillery.data.sources;
 
+import dev.distillery.data.ColumnNames;
 import dev.distillery.data.DataFiles;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.MissingValues;
@@ -17,6 +18,8 @@ import java.util.function.Consumer;
  */
 public final class DataCatalog {
     private final List<KnownDataset> known;
+    /** The columns a file's label and text are read from where no model says otherwise. */
+    private final ColumnNames columns;
 
     public DataCatalog(Path datasetsRoot) {
         this(all(datasetsRoot));
@@ -24,7 +27,21 @@ public final class DataCatalog {
 
     /** A catalog of {@code known} data sets (tests give their own). */
     DataCatalog(List<KnownDataset> known) {
+        this(known, ColumnNames.DEFAULT);
+    }
+
+    private DataCatalog(List<KnownDataset> known, ColumnNames columns) {
         this.known = List.copyOf(known);
+        this.columns = columns;
+    }
+
+    /**
+     * This catalog reading a file's label and text from the columns {@code names} says ({@code --label-column},
+     * {@code --text-column}); the data's schema keeps them, so a model trained on it reads later files the same way.
+     * Known data sets are read as they always are.
+     */
+    public DataCatalog withColumns(ColumnNames names) {
+        return new DataCatalog(known, names == null ? ColumnNames.DEFAULT : names);
     }
 
     private static List<KnownDataset> all(Path datasetsRoot) {
@@ -71,8 +88,14 @@ public final class DataCatalog {
             Dataset data = ds.load(parts.length > 1 ? parts[1] : ds.splits().get(0));
             return new ReadResult(data, 0, List.of());
         }
+        // a model reads a file by the columns it was trained with, unless the caller names others
+        ColumnNames names = model != null && columns.isDefault() ? model.columns() : columns;
         ReadResult read = model != null && model.kind() == dev.distillery.data.Schema.Kind.DENSE
-                ? DataFiles.readFor(Path.of(ref), onError, model) : DataFiles.read(Path.of(ref), onError);
+                ? DataFiles.readFor(Path.of(ref), onError, model, names) : DataFiles.read(Path.of(ref), onError, names);
+        if (!names.isDefault()) {
+            Dataset named = read.dataset().withSchema(read.dataset().schema().withColumns(names));
+            read = new ReadResult(named, read.skipped(), read.skipReasons(), read.warnings());
+        }
         read.warnings().forEach(w -> log.accept("warning: " + w));
         if (model != null) {
             read = new ReadResult(MissingValues.fill(read.dataset(), model, log), read.skipped(), read.skipReasons(), read.warnings());

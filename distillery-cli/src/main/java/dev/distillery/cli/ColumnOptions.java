@@ -1,0 +1,19 @@
+package dev.distillery.cli;
+
+import dev.distillery.data.ColumnNames;
+import picocli.CommandLine.Option;
+
+/** Which column of a CSV file (or key of a JSONL record) holds the label and which the text, for commands that read data. */
+final class ColumnOptions {
+    @Option(names = "--label-column", paramLabel = "NAME",
+            description = "The column (CSV) or key (JSONL) that holds the labels, e.g. species or target. Default: label.")
+    String label;
+
+    @Option(names = "--text-column", paramLabel = "NAME",
+            description = "The column or key that holds the text to classify, e.g. body or review. Default: text.")
+    String text;
+
+    ColumnNames names() {
+        return new ColumnNames(label, text);
+    }
+}
