@@ -198,6 +198,14 @@ class BadInputTest extends CliTestBase {
         assertThat(train.exitCode()).isEqualTo(2);
         assertThat(train.err()).contains("one.csv: all 3 labeled records have the label 'x'", "at least two labels");
 
+        // test data without labels is refused before training, not after it
+        Path two = Files.writeString(dir.resolve("two.csv"), "a,b,label\n1,2,x\n2,3,y\n3,4,x\n4,5,y\n");
+        Path unlabeledTest = Files.writeString(dir.resolve("new.csv"), "a,b\n1,2\n");
+        Result noLabels = run("train", "--data", two.toString(), "--test", unlabeledTest.toString());
+        assertThat(noLabels.exitCode()).isEqualTo(2);
+        assertThat(noLabels.err()).contains("new.csv: none of its 1 records has a label", "use distillery predict");
+        assertThat(noLabels.out()).doesNotContain("test accuracy");
+
         // labels under another header are read as a category column, which the error names
         Path species = Files.writeString(dir.resolve("iris.csv"), "sepal,petal,species\n5.1,1.4,setosa\n7.0,4.7,versicolor\n");
         Result unnamed = run("train", "--data", species.toString());

@@ -257,6 +257,12 @@ public final class TrainJob {
                     emptyTexts, train.size()));
         }
         int unlabeledTest = test.size() - InputCheck.labeledOnly(test, "scored", log).size(); // counted and said by the one check
+        if (unlabeledTest == test.size()) {
+            // found before training, not after it as "cannot evaluate zero examples"
+            throw new DataFormatException(spec.test() != null ? spec.test() : "the test part of " + spec.data(), test.isEmpty()
+                    ? "holds no records" : "none of its " + test.size() + " records has a label", "labeled test data to score the model on (to label new data with a"
+                    + " trained model, use distillery predict)");
+        }
         Dataset setAside = null;
         if (spec.labeled() != null) {
             int count = Splits.parseAmount(spec.labeled(), train.size());
