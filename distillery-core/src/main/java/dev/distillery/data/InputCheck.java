@@ -104,6 +104,41 @@ public final class InputCheck {
         return labeled;
     }
 
+    /** Fewest labeled records for {@link #notClasses} to judge by. */
+    static final int CLASSES_JUDGED_FROM = 20;
+
+    /**
+     * Refuses labels that are not classes: where most labeled records carry a label no other record has, the column holds
+     * numbers to predict (prices, ages: a regression target), ids or free text, and training would fail later on a split
+     * that cannot hold every label, or learn nothing. The error says which and what to do instead.
+     */
+    public static void notClasses(Dataset data, String where, String labelColumn) {
+        Map<String, Long> counts = data.examples().stream().filter(Example::hasLabel)
+                .collect(Collectors.groupingBy(e -> e.label().get(), TreeMap::new, Collectors.counting()));
+        long labeled = counts.values().stream().mapToLong(Long::longValue).sum();
+        List<String> once = counts.entrySet().stream().filter(e -> e.getValue() == 1).map(Map.Entry::getKey).toList();
+        if (labeled < CLASSES_JUDGED_FROM || 2 * once.size() <= labeled) {
+            return;
+        }
+        boolean numbers = counts.keySet().stream().allMatch(InputCheck::isNumber);
+        String examples = once.stream().limit(3).map(l -> "'" + l + "'").collect(Collectors.joining(", "));
+        throw new DataFormatException(where, String.format("its labels look like %s, not classes: %,d of its %,d labeled records"
+                + " have a label no other record has (%s, ...)", numbers ? "numbers to predict" : "ids or free text", once.size(),
+                labeled, examples), numbers
+                ? "classes, each on several records: Distillery trains classifiers; to predict a number, bin it into classes"
+                + " first (such as low, medium, high)"
+                : "classes, each on several records; is '" + labelColumn + "' the column that holds them? (--label-column names"
+                + " another)");
+    }
+
+    private static boolean isNumber(String s) {
+        try {
+            return Double.isFinite(Double.parseDouble(s.strip()));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     /**
      * How many of {@code examples} are texts with nothing but white space: a text model reads no words in them and
      * answers from its bias alone, so train and predict warn with this count.

@@ -216,6 +216,7 @@ public final class TrainJob {
             throw new DataFormatException(spec.data(), "all " + read.dataset().labeledCount() + " labeled records have the label '"
                     + read.dataset().schema().labels().get(0) + "'", "at least two labels to tell apart");
         }
+        InputCheck.notClasses(read.dataset(), spec.data(), spec.columns().label());
         int skipped = read.skipped();
         List<String> reasons = new ArrayList<>(read.skipReasons());
         long seed = spec.train().seed();

@@ -21,6 +21,33 @@ class InputCheckTest {
         assertThat(said).as("nothing left out, nothing said").isEmpty();
     }
 
+    private static Dataset labeled(List<String> labels) {
+        List<Example> examples = new ArrayList<>();
+        for (int i = 0; i < labels.size(); i++) {
+            examples.add(Example.dense("r" + i, new float[] {i}, labels.get(i), "f"));
+        }
+        return Dataset.infer("data.csv", examples, null);
+    }
+
+    @Test
+    void labelsThatAreNumbersToPredictOrIdsAreRefusedAsNotClasses() {
+        List<String> prices = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<String> classes = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            prices.add(String.format(java.util.Locale.ROOT, "%.1f", 1000 + 37.3 * i));
+            names.add("customer-" + i);
+            classes.add(i < 14 ? "rare-" + i : i % 2 == 0 ? "a" : "b"); // 14 of 30 once: fewer than half
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> InputCheck.notClasses(labeled(prices), "prices.csv", "label"))
+                .isInstanceOf(DataFormatException.class).hasMessageContaining("prices.csv: its labels look like numbers to predict")
+                .hasMessageContaining("30 of its 30 labeled records").hasMessageContaining("bin it into classes");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> InputCheck.notClasses(labeled(names), "people.csv", "name"))
+                .hasMessageContaining("look like ids or free text").hasMessageContaining("is 'name' the column that holds them");
+        InputCheck.notClasses(labeled(classes), "data.csv", "label");
+        InputCheck.notClasses(labeled(prices.subList(0, 19)), "few.csv", "label"); // too few to judge
+    }
+
     @Test
     void labelsThatDifferOnlyInCaseOrSpacesAreNamedTogether() {
         assertThat(InputCheck.lookAlikeLabels(List.of("ham", "spam", "spam ", "Spam", "Ham", "other"))).hasValueSatisfying(w ->
