@@ -25,8 +25,14 @@ final class Printing {
                     o.training().stoppedEarly() ? ", early stop" : ""));
         }
         row(out, "training", TrainJob.fitted(o.spec().model(), o.training()));
-        row(out, "test accuracy", String.format("%.4f", o.test().accuracy()));
-        row(out, "test macro-F1", String.format("%.4f", o.test().macroF1()));
+        var test = o.test();
+        // Against what always answering the commonest class scores, where that is much: 0.98 means little when it is 0.97.
+        row(out, "test accuracy", String.format("%.4f", test.accuracy()) + (test.majorityAccuracy() >= 0.5
+                ? String.format(" (always '%s': %.4f)", test.labels().get(test.majorityClass()), test.majorityAccuracy()) : ""));
+        row(out, "test macro-F1", String.format("%.4f", test.macroF1()));
+        int worst = test.leastRecalled();
+        row(out, "lowest recall", String.format("%.4f, '%s' (%,d test examples)", test.recall(worst), test.labels().get(worst),
+                test.support(worst)));
         if (o.labeledRound() != null) {
             row(out, "labels alone (round 0)", String.format("accuracy %.4f, macro-F1 %.4f", o.labeledRound().accuracy(),
                     o.labeledRound().macroF1()));

@@ -104,6 +104,28 @@ public final class InputCheck {
         return labeled;
     }
 
+    /**
+     * A warning when one class is rare beside another (at most a fifth as common, and under a tenth of the labels): fraud
+     * among payments, a fault among parts. Accuracy then mostly counts the common class, so the warning says what always
+     * answering it scores and what to judge by instead.
+     */
+    public static Optional<String> imbalance(Dataset data) {
+        Map<String, Integer> counts = data.labelCounts();
+        long labeled = counts.values().stream().mapToLong(Integer::longValue).sum();
+        if (counts.size() < 2 || labeled == 0) {
+            return Optional.empty();
+        }
+        Map.Entry<String, Integer> rare = counts.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow();
+        Map.Entry<String, Integer> common = counts.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
+        if (rare.getValue() * 5L > common.getValue() || rare.getValue() * 10L >= labeled) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(Locale.ROOT, "warning: the classes are imbalanced: '%s' is %.1f%% of the %,d labeled records,"
+                + " '%s' %.1f%%; always answering '%s' scores %.3f accuracy, so judge the model by macro-F1 and the rare"
+                + " class's recall", rare.getKey(), 100.0 * rare.getValue() / labeled, labeled, common.getKey(),
+                100.0 * common.getValue() / labeled, common.getKey(), common.getValue() / (double) labeled));
+    }
+
     /** Fewest labeled records for {@link #notClasses} to judge by. */
     static final int CLASSES_JUDGED_FROM = 20;
 

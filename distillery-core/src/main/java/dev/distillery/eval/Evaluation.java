@@ -78,6 +78,31 @@ public record Evaluation(List<String> labels, int[][] confusion, int count) {
         return classes == 0 ? 0 : sum / classes;
     }
 
+    /** The class most test examples hold: what a model that always answers one class would answer. */
+    public int majorityClass() {
+        int best = 0;
+        for (int c = 1; c < confusion.length; c++) {
+            best = support(c) > support(best) ? c : best;
+        }
+        return best;
+    }
+
+    /** The accuracy of always answering {@link #majorityClass}: the floor a model's accuracy is to be read against. */
+    public double majorityAccuracy() {
+        return count == 0 ? 0 : support(majorityClass()) / (double) count;
+    }
+
+    /** The class present in the test data that the model finds least often (its lowest recall). */
+    public int leastRecalled() {
+        int worst = -1;
+        for (int c = 0; c < confusion.length; c++) {
+            if (support(c) > 0 && (worst < 0 || recall(c) < recall(worst))) {
+                worst = c;
+            }
+        }
+        return Math.max(worst, 0);
+    }
+
     public long support(int c) {
         long s = 0;
         for (int v : confusion[c]) {

@@ -246,6 +246,7 @@ public final class TrainJob {
             }
         }
         InputCheck.lookAlikeLabels(read.dataset().schema().labels()).ifPresent(log);
+        InputCheck.imbalance(read.dataset()).ifPresent(log);
         int unlabeledTrain = train.size() - (int) train.labeledCount();
         if (unlabeledTrain > 0) {
             log.accept(String.format("%,d of %,d records of %s have no label and are not trained on (give them with --unlabeled to use them)",
