@@ -20,13 +20,18 @@ final class EvalCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     OnErrorOption onError;
 
+    @Option(names = "--threshold", paramLabel = "LABEL=P",
+            description = "Answer LABEL whenever its probability is at least P (repeatable), as predict --threshold does: to "
+                    + "measure an operating point from a training run's summary.md. Default: the most probable label.")
+    List<String> thresholds = new java.util.ArrayList<>();
+
     @Override
     public Integer call() {
         String model = modelArgument.ref();
         Context ctx = Context.fromEnvironment();
         Path modelDir = ModelRef.resolve(ctx, model);
         EvalJob.Outcome o = new EvalJob(ctx.catalog(), ctx.runs(), System.out::println)
-                .run(modelDir, data, onError.policy, List.of("--model", model, "--data", data));
+                .run(modelDir, data, onError.policy, thresholds, args());
         if (o.skipped() > 0) {
             System.out.println("skipped " + o.skipped() + " bad records");
         }
@@ -41,5 +46,11 @@ final class EvalCommand implements Callable<Integer> {
                 speed.throughputPerSecond(), speed.batchSize());
         System.out.println("run saved to " + o.run().dir());
         return 0;
+    }
+
+    private List<String> args() {
+        List<String> args = new java.util.ArrayList<>(List.of("--model", modelArgument.ref(), "--data", data));
+        thresholds.forEach(t -> args.addAll(List.of("--threshold", t)));
+        return args;
     }
 }

@@ -56,6 +56,14 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--top-k", defaultValue = "1", paramLabel = "K", description = "Also list the K most probable labels. Default: ${DEFAULT-VALUE}.")
     int topK;
 
+    @Option(names = "--threshold", paramLabel = "LABEL=P",
+            description = {"Answer LABEL whenever its probability is at least P, even where another label is more probable "
+                    + "(repeatable): to find more of a rare class at the cost of precision. A training run's summary.md lists "
+                    + "the thresholds that reach several recalls on its test data. Default: the most probable label."})
+    List<String> thresholds;
+
+    private dev.distillery.eval.ClassThresholds decision;
+
     @picocli.CommandLine.Mixin
     OnErrorOption onError;
 
@@ -63,6 +71,7 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() {
         Context ctx = Context.fromEnvironment();
         try (Classifier classifier = Classifier.load(ModelRef.resolve(ctx, model.ref()))) {
+            decision = dev.distillery.eval.ClassThresholds.parse(thresholds, classifier.schema().labels()); // a typo fails first
             List<Example> examples = new ArrayList<>();
             if (input.texts != null) {
                 for (int i = 0; i < input.texts.size(); i++) {
@@ -99,7 +108,7 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     private String line(Example e, float[] p, List<String> labels) {
-        int best = Classifier.argmax(p);
+        int best = decision.decide(p);
         ObjectNode node = Json.MAPPER.createObjectNode();
         node.put("id", e.id());
         node.put("label", labels.get(best));

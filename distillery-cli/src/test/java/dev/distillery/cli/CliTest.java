@@ -300,6 +300,54 @@ class CliTest extends CliTestBase {
     }
 
     @Test
+    void aRareClassIsWarnedOfAndItsPrecisionRecallThresholdsAreWhatPredictAndEvalTake() throws Exception {
+        Random rng = new Random(8);
+        StringBuilder csv = new StringBuilder("amount,hour,label\n");
+        for (int i = 0; i < 300; i++) {
+            boolean fraud = i % 16 == 0; // 19 of 300: 6%
+            csv.append(String.format(java.util.Locale.ROOT, "%.1f,%d,%s%n", (fraud ? 150 : 60) + rng.nextGaussian() * 40,
+                    rng.nextInt(24), fraud ? "fraud" : "ok"));
+        }
+        Path payments = Files.writeString(dir.resolve("payments.csv"), csv.toString());
+        Result train = run("train", "--data", payments.toString(), "--model", "linear", "--test-fraction", "0.3");
+        assertThat(train.exitCode()).as(train.err()).isZero();
+        assertThat(train.out()).contains("warning: the classes are imbalanced: 'fraud' is 6.3% of the 300 labeled records",
+                "(always 'ok': ", "finding 'fraud'");
+        Path runDir = Path.of(train.out().lines().filter(l -> l.startsWith("run saved to ")).findFirst().orElseThrow().substring(13));
+        assertThat(Files.readString(runDir.resolve("summary.md"))).contains("## Finding 'fraud'", "`predict --threshold fraud=P`");
+        assertThat(Files.readString(runDir.resolve("results.json"))).contains("\"rarest_class\" : \"fraud\"");
+        assertThat(runDir.resolve("plots/precision_recall.png")).isRegularFile();
+
+        // with a threshold, 'fraud' is answered wherever its probability reaches it (and only there), more often than
+        // without; eval measures the same answers; a wrong label is refused
+        String id = runDir.getFileName().toString();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<com.fasterxml.jackson.databind.JsonNode> plain = new ArrayList<>();
+        for (String l : run("predict", id, "--data", payments.toString()).out().lines().toList()) {
+            plain.add(json.readTree(l));
+        }
+        List<com.fasterxml.jackson.databind.JsonNode> low = new ArrayList<>();
+        for (String l : run("predict", id, "--data", payments.toString(), "--threshold", "fraud=0.05").out().lines().toList()) {
+            low.add(json.readTree(l));
+        }
+        assertThat(low).hasSize(300).allSatisfy(n -> assertThat(n.get("label").asText().equals("fraud")
+                ? n.get("probability").asDouble() >= 0.05 : n.get("probability").asDouble() > 0.95).isTrue());
+        long plainFraud = plain.stream().filter(n -> n.get("label").asText().equals("fraud")).count();
+        long lowFraud = low.stream().filter(n -> n.get("label").asText().equals("fraud")).count();
+        assertThat(lowFraud).isGreaterThan(plainFraud);
+        Result eval = run("eval", id, "--data", payments.toString(), "--threshold", "fraud=0.05");
+        long fraudAnswered = low.stream().filter(n -> n.get("label").asText().equals("fraud")).count();
+        assertThat(eval.out()).containsPattern("(?m)^0 fraud\\s+\\d+\\s+\\d+$");
+        String[] confusionRow = eval.out().lines().filter(l -> l.startsWith("1 ok")).findFirst().orElseThrow().trim().split("\\s+");
+        String[] fraudRow = eval.out().lines().filter(l -> l.startsWith("0 fraud")).findFirst().orElseThrow().trim().split("\\s+");
+        assertThat(Long.parseLong(confusionRow[2]) + Long.parseLong(fraudRow[2])).as("eval answers 'fraud' where predict does")
+                .isEqualTo(fraudAnswered);
+        Result typo = run("predict", id, "--data", payments.toString(), "--threshold", "frad=0.2");
+        assertThat(typo.exitCode()).isEqualTo(2);
+        assertThat(typo.err()).contains("--threshold frad=0.2: expected LABEL=P with LABEL one of [fraud, ok]");
+    }
+
+    @Test
     void dataListWorksOnAnEmptyCache() {
         Result r = run("data", "list");
         assertThat(r.exitCode()).isZero();

@@ -29,7 +29,8 @@ public final class EvalJob {
     public record Outcome(Run run, Path model, String data, Evaluation evaluation, SpeedReport speed, int skipped, int unlabeled) {}
 
     /** The recorded configuration of an evaluation. */
-    public record Settings(String model, String data, @JsonProperty("on_error") String onError) {}
+    public record Settings(String model, String data, @JsonProperty("on_error") String onError,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY) List<String> thresholds) {}
 
     private final DataCatalog catalog;
     private final RunStore runs;
@@ -42,7 +43,13 @@ public final class EvalJob {
     }
 
     public Outcome run(Path modelDir, String dataRef, OnError onError, List<String> args) {
+        return run(modelDir, dataRef, onError, List.of(), args);
+    }
+
+    /** {@link #run} answering each class of {@code thresholds} ({@code LABEL=P}) whenever its probability reaches P. */
+    public Outcome run(Path modelDir, String dataRef, OnError onError, List<String> thresholds, List<String> args) {
         try (Classifier classifier = Classifier.load(modelDir)) {
+            ClassThresholds decision = ClassThresholds.parse(thresholds, classifier.schema().labels());
             ReadResult read = catalog.loadFor(dataRef, classifier.schema(), onError, log);
             Dataset labeled = InputCheck.conform(InputCheck.labeledOnly(read.dataset(), "scored", log), classifier.schema(),
                     InputCheck.Labels.MUST_BE_KNOWN);
@@ -50,16 +57,28 @@ public final class EvalJob {
                 throw new IllegalArgumentException(dataRef + " has no labeled examples to evaluate on");
             }
             int unlabeled = read.dataset().size() - labeled.size();
-            return new StageRunner(runs).run(Stage.<Settings, Outcome>named("eval", new Settings(modelDir.toString(), dataRef, onError.name()))
+            Settings settings = new Settings(modelDir.toString(), dataRef, onError.name(), List.copyOf(thresholds));
+            return new StageRunner(runs).run(Stage.<Settings, Outcome>named("eval", settings)
                     .reads(catalog.inputFiles(dataRef, log))
                     .does(run -> {
-                        Evaluation eval = Evaluation.of(classifier, labeled);
+                        Evaluation eval = decision.isEmpty() ? Evaluation.of(classifier, labeled) : decided(classifier, labeled, decision);
                         SpeedReport speed = SpeedReport.measure(classifier, labeled.examples().subList(0, Math.min(TIMED, labeled.size())),
                                 200, TIMED, 10, Classifier.sizeOnDisk(modelDir));
                         return new Outcome(run, modelDir, dataRef, eval, speed, read.skipped(), unlabeled);
                     })
                     .reports(EvalJob::results, EvalJob::summary), args);
         }
+    }
+
+    private static Evaluation decided(Classifier classifier, Dataset labeled, ClassThresholds decision) {
+        float[][] probabilities = classifier.probabilities(labeled.examples(), 512);
+        int[] truth = new int[labeled.size()];
+        int[] answered = new int[labeled.size()];
+        for (int i = 0; i < truth.length; i++) {
+            truth[i] = classifier.schema().indexOf(labeled.get(i).label().orElseThrow());
+            answered[i] = decision.decide(probabilities[i]);
+        }
+        return Evaluation.of(truth, answered, classifier.schema().labels());
     }
 
     static Map<String, Object> results(Outcome o) {

@@ -14,6 +14,7 @@ import dev.distillery.data.ReadResult;
 import dev.distillery.data.Splits;
 import dev.distillery.data.sources.DataCatalog;
 import dev.distillery.eval.Evaluation;
+import dev.distillery.eval.PrecisionRecall;
 import dev.distillery.eval.SpeedReport;
 import dev.distillery.model.Classifier;
 import dev.distillery.model.ModelSpec;
@@ -80,7 +81,7 @@ public final class TrainJob {
      */
     public record Outcome(Run run, TrainSpec spec, Splits3 data, TrainResult training, Evaluation test, SpeedReport speed,
             long parameters, long bytesOnDisk, Evaluation labeledRound, UnlabeledCheck unlabeledCheck,
-            Map<String, Object> modelSelection) {}
+            Map<String, Object> modelSelection, PrecisionRecall rarest) {}
 
     /**
      * Validation accuracy when the labeled round ended and when the unlabeled rounds ended. The validation examples
@@ -603,6 +604,7 @@ public final class TrainJob {
         Dataset test = data.test().filter(data.test().name(), e -> e.hasLabel());
         listener.onMessage("evaluating on " + data.test().size() + " test examples");
         Evaluation eval = Evaluation.of(classifier, test);
+        PrecisionRecall rarest = rarestClass(classifier, test, eval);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("run", run.id());
         meta.put("trained_on", spec.data());
@@ -614,9 +616,25 @@ public final class TrainJob {
         SpeedReport speed = SpeedReport.measure(classifier, test.examples().subList(0, Math.min(256, test.size())),
                 200, 256, 10, bytes);
         plotCurves(result.history(), run.plotsDir());
+        Plots.lines(run.plotsDir().resolve(PRECISION_RECALL_PLOT), "Finding '" + rarest.label() + "' (" + rarest.support()
+                + " test examples): precision by recall", "recall", "precision", rarest.recall(), Map.of("model", rarest.precision()));
         // The model as fitted: a solver's chosen settings in place of the open ones it was asked for ("c=0.1", not "c=null").
         return new Outcome(run, spec.withModel(classifier.spec()), data, result, eval, speed, classifier.parameterCount(), bytes,
-                labeledRound, check, selection);
+                labeledRound, check, selection, rarest);
+    }
+
+    static final String PRECISION_RECALL_PLOT = "precision_recall.png";
+
+    /** The precision-recall curve of the class with the fewest test examples: the one accuracy says least about. */
+    private static PrecisionRecall rarestClass(Classifier classifier, Dataset test, Evaluation eval) {
+        int rarest = -1;
+        for (int c = 0; c < eval.labels().size(); c++) {
+            if (eval.support(c) > 0 && (rarest < 0 || eval.support(c) < eval.support(rarest))) {
+                rarest = c;
+            }
+        }
+        int[] truth = test.examples().stream().mapToInt(e -> classifier.schema().indexOf(e.label().orElseThrow())).toArray();
+        return PrecisionRecall.of(classifier.probabilities(test.examples(), 512), truth, rarest, eval.labels().get(rarest));
     }
 
     static Map<String, Object> results(Outcome o) {
@@ -624,6 +642,8 @@ public final class TrainJob {
         r.put("test_accuracy", o.test().accuracy());
         r.put("test_macro_f1", o.test().macroF1());
         r.put("test_examples", o.test().count());
+        r.put("rarest_class", o.rarest().label());
+        r.put("rarest_class_average_precision", o.rarest().averagePrecision());
         if (o.labeledRound() != null) {
             r.put("labeled_round_test_accuracy", o.labeledRound().accuracy());
             r.put("labeled_round_test_macro_f1", o.labeledRound().macroF1());
@@ -700,8 +720,14 @@ public final class TrainJob {
         }
         sb.append(String.format("| latency (1 example) | p50 %.2f ms, p99 %.2f ms |%n", o.speed().latencyP50Ms(), o.speed().latencyP99Ms()));
         sb.append(String.format("| throughput (batch %d) | %,.0f examples/s |%n", o.speed().batchSize(), o.speed().throughputPerSecond()));
-        sb.append("\nPlots: `plots/loss.png`, `plots/accuracy.png`. Model: `model/`.\n\n```\n");
+        sb.append("\nPlots: `plots/loss.png`, `plots/accuracy.png`, `plots/" + PRECISION_RECALL_PLOT + "`. Model: `model/`.\n\n```\n");
         sb.append(o.test().report()).append("```\n");
+        PrecisionRecall rare = o.rarest();
+        sb.append(String.format("%n## Finding '%s', the class with the fewest test examples (%,d)%n%nAverage precision %.3f."
+                + " The model answers the most probable class; to answer '%s' more often (higher recall, lower precision),"
+                + " `predict --threshold %s=P` answers it whenever its probability is at least P:%n%n", rare.label(), rare.support(),
+                rare.averagePrecision(), rare.label(), rare.label()));
+        sb.append(rare.markdownTable());
         return sb.toString();
     }
 
