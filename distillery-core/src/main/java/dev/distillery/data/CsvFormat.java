@@ -50,7 +50,7 @@ public final class CsvFormat {
         }, row -> {
             String[] cells = row.cells();
             if (cols[0] == null) {
-                cols[0] = Columns.of(cells, file, kinds, names);
+                cols[0] = Columns.of(cells, file, kinds, names, separator(file) != ',');
                 if (!names.isDefault() && cols[0].label() < 0 && !names.label().equals(ColumnNames.DEFAULT.label())) {
                     collector.warn(file + " has no column '" + names.label() + "' (the label column): its records are read"
                             + " without labels; its columns: " + String.join(", ", java.util.Arrays.stream(cells).map(String::trim).toList()));
@@ -239,7 +239,8 @@ public final class CsvFormat {
         int[] width = {-1};
         boolean[] text = {false};
         try {
-            stream(file, line -> { }, row -> categorize(row.cells(), names, width, text, reserved, numeric, words, personal));
+            boolean decimalComma = separator(file) != ',';
+            stream(file, line -> { }, row -> categorize(row.cells(), names, decimalComma, width, text, reserved, numeric, words, personal));
         } catch (AllKnown stop) {
             // every column's kind is settled: the rest of the file would not change it
         }
@@ -260,7 +261,7 @@ public final class CsvFormat {
     }
 
     /** One row of {@link #categories}'s pass: the header finds the reserved columns, a data row sorts each cell's column. */
-    private static void categorize(String[] cells, ColumnNames names, int[] width, boolean[] text, java.util.Set<Integer> reserved,
+    private static void categorize(String[] cells, ColumnNames names, boolean decimalComma, int[] width, boolean[] text, java.util.Set<Integer> reserved,
             java.util.Set<Integer> numeric, Map<Integer, java.util.TreeSet<String>> words, Map<Integer, String> personal) {
         if (width[0] < 0) {
             width[0] = cells.length;
@@ -287,7 +288,7 @@ public final class CsvFormat {
             }
             boolean number;
             try {
-                number = Float.isFinite(Float.parseFloat(cell));
+                number = Float.isFinite(parseNumber(cell, decimalComma));
             } catch (NumberFormatException e) {
                 number = false;
             }
@@ -314,6 +315,18 @@ public final class CsvFormat {
     }
 
 
+    /** A number with a decimal comma ("41000,50"), as spreadsheets in locales that separate CSV cells by semicolons write it. */
+    private static final java.util.regex.Pattern DECIMAL_COMMA = java.util.regex.Pattern.compile("[-+]?\\d*,\\d+([eE][-+]?\\d+)?");
+
+    /**
+     * A cell's number, as {@link Float#parseFloat}; where the file's cells are separated by semicolons or tabs, a decimal
+     * comma is read as a decimal point ("41000,50" as 41000.5): a comma cannot be a thousands separator there without
+     * being ambiguous, and those locales write decimals so.
+     */
+    static float parseNumber(String cell, boolean decimalComma) {
+        return Float.parseFloat(decimalComma && DECIMAL_COMMA.matcher(cell).matches() ? cell.replace(',', '.') : cell);
+    }
+
     /** Between a category column's name and a value in the name of its 0/1 feature: "region=north". */
     public static final String CATEGORY = "=";
 
@@ -331,8 +344,8 @@ public final class CsvFormat {
      * its values in {@code categories}) a category read as one 0/1 feature per value.
      */
     private record Columns(String[] names, int id, int label, int source, int text, int[] features,
-            Map<Integer, List<String>> categories) {
-        static Columns of(String[] header, Path file, ColumnKinds kinds, ColumnNames names) {
+            Map<Integer, List<String>> categories, boolean decimalComma) {
+        static Columns of(String[] header, Path file, ColumnKinds kinds, ColumnNames names, boolean decimalComma) {
             Map<Integer, List<String>> categories = kinds.categories();
             int id = -1, label = -1, source = -1, text = -1;
             List<Integer> features = new ArrayList<>();
@@ -355,7 +368,7 @@ public final class CsvFormat {
                         "a '" + names.text() + "' column or numeric feature columns");
             }
             int[] f = text >= 0 ? new int[0] : features.stream().mapToInt(Integer::intValue).toArray();
-            return new Columns(header, id, label, source, text, f, text >= 0 ? Map.of() : categories);
+            return new Columns(header, id, label, source, text, f, text >= 0 ? Map.of() : categories, decimalComma);
         }
 
         /** A text file's columns that nothing reads (a text file reads id, text, label and source), or none. */
@@ -419,7 +432,7 @@ public final class CsvFormat {
                 boolean word = false;
                 float value;
                 try {
-                    value = Float.parseFloat(cell);
+                    value = parseNumber(cell, decimalComma);
                 } catch (NumberFormatException e) {
                     value = Float.NaN;
                     word = cell.codePoints().anyMatch(Character::isLetter);
