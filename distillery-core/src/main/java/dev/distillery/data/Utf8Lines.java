@@ -140,10 +140,22 @@ public final class Utf8Lines implements Closeable {
             int at = bytes.position();
             return new Line(number, null, at < end
                     ? String.format("invalid UTF-8 at byte %d of the line (0x%02X)", at - start + 1, buffer[at] & 0xFF)
+                            + legacyHint(buffer[at])
                     : "invalid UTF-8: the line ends inside a multi-byte character");
         }
         chars.flip();
         return new Line(number, chars.toString(), null);
+    }
+
+    /**
+     * Where the byte is a letter in Windows-1252 (0xFC 'ü', 0xE9 'é'), the encoding spreadsheets in Western Europe save CSV
+     * in: what it would be and how to convert the file, since reading it as that would be a guess.
+     */
+    private static String legacyHint(byte b) {
+        String c = new String(new byte[] {b}, java.nio.charset.Charset.forName("windows-1252"));
+        return (b & 0xFF) >= 0xC0 && Character.isLetter(c.codePointAt(0))
+                ? "; it is '" + c + "' in Windows-1252: if the file was saved so, convert it (iconv -f windows-1252 -t utf-8)"
+                : "";
     }
 
     @Override

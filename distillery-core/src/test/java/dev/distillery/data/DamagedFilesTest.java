@@ -49,6 +49,15 @@ class DamagedFilesTest {
     }
 
     @Test
+    void aFileSavedAsWindows1252SaysWhatTheByteIsThereAndHowToConvertIt() throws Exception {
+        Path f = dir.resolve("de.csv");
+        Files.write(f, "alter;region;label\n35;süd;ja\n".getBytes(java.nio.charset.Charset.forName("windows-1252")));
+        assertThatThrownBy(() -> CsvFormat.read(f, OnError.FAIL)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("de.csv:line 2").hasMessageContaining("invalid UTF-8 at byte 5 of the line (0xFC)")
+                .hasMessageContaining("it is 'ü' in Windows-1252").hasMessageContaining("iconv -f windows-1252 -t utf-8");
+    }
+
+    @Test
     void invalidUtf8NamesTheLineAndSkipsOnlyThatLine() throws Exception {
         Path jsonl = file("bad.jsonl", "{\"id\":\"a\",\"text\":\"one\",\"label\":\"x\"}\n{\"id\":\"b\",\"text\":\"", INVALID,
                 "\",\"label\":\"x\"}\n{\"id\":\"c\",\"text\":\"three\",\"label\":\"y\"}\n");
