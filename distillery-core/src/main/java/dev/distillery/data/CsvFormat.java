@@ -72,6 +72,11 @@ public final class CsvFormat {
                                 + String.join(", ", values) + " (a missing value, such as an empty cell, NA or none, as none of them)");
                     }
                 });
+                if (modelFeatures.isEmpty()) { // a model was trained without them: its files need no word on them
+                    kinds.dates().forEach(column -> collector.warn("column '" + cells[column].trim() + "' of " + file + " holds"
+                            + " dates or times and is not read: a model reads numbers and categories; to use it, add columns"
+                            + " derived from it (such as the month, the weekday or the hour)"));
+                }
                 kinds.personal().forEach((column, kind) -> collector.warn("column '" + cells[column].trim() + "' of " + file
                         + " holds personal data (" + kind + ") and is not read: a model would keep its values in its files and"
                         + " reports"));
@@ -229,28 +234,43 @@ public final class CsvFormat {
      * column of those is read neither as categories, whose values would become a model's feature names (kept in its
      * files, exports and reports), nor as numbers: it is not read, and said so.
      */
-    record ColumnKinds(Map<Integer, List<String>> categories, Map<Integer, String> personal) {}
+    record ColumnKinds(Map<Integer, List<String>> categories, Map<Integer, String> personal, java.util.Set<Integer> dates) {}
+
+    /** True if {@code value} is a date or a time of day, which a file's column of is not read ({@link #DATE_OR_TIME}). */
+    public static boolean isDateOrTime(String value) {
+        return DATE_OR_TIME.matcher(value.strip()).matches();
+    }
+
+    /**
+     * A date or a time of day, as spreadsheets and databases write them: 2024-03-15, 2024-03-15T14:30:00Z, 15.03.2024,
+     * 3/15/2024, 14:30. A column of them is not read: as numbers they are not, and as categories every day would be one.
+     */
+    private static final java.util.regex.Pattern DATE_OR_TIME = java.util.regex.Pattern.compile(
+            "\\d{4}-\\d{1,2}-\\d{1,2}([ T]\\d{1,2}:\\d{2}(:\\d{2}([.,]\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?)?"
+                    + "|\\d{1,2}[./]\\d{1,2}[./]\\d{2,4}( \\d{1,2}:\\d{2}(:\\d{2})?)?|\\d{1,2}:\\d{2}(:\\d{2})?");
 
     static ColumnKinds columnKinds(Path file, ColumnNames names) {
         Map<Integer, java.util.TreeSet<String>> words = new java.util.TreeMap<>();
         java.util.Set<Integer> numeric = new java.util.HashSet<>();
         java.util.Set<Integer> reserved = new java.util.HashSet<>();
         Map<Integer, String> personal = new java.util.TreeMap<>();
+        java.util.Set<Integer> dates = new java.util.TreeSet<>();
         int[] width = {-1};
         boolean[] text = {false};
         try {
             boolean decimalComma = separator(file) != ',';
-            stream(file, line -> { }, row -> categorize(row.cells(), names, decimalComma, width, text, reserved, numeric, words, personal));
+            stream(file, line -> { }, row -> categorize(row.cells(), names, decimalComma, width, text, reserved, numeric, words, personal,
+                    dates));
         } catch (AllKnown stop) {
             // every column's kind is settled: the rest of the file would not change it
         }
         Map<Integer, List<String>> out = new java.util.TreeMap<>();
-        int features = Math.max(0, width[0]) - reserved.size() - personal.size();
+        int features = Math.max(0, width[0]) - reserved.size() - personal.size() - dates.size();
         // One column of words beside none of numbers is most often text under another name ("body"), not a category.
         if (!text[0] && features > 1) {
             words.forEach((column, values) -> out.put(column, List.copyOf(values)));
         }
-        return new ColumnKinds(out, text[0] ? Map.of() : Map.copyOf(personal));
+        return new ColumnKinds(out, text[0] ? Map.of() : Map.copyOf(personal), text[0] ? java.util.Set.of() : java.util.Set.copyOf(dates));
     }
 
     /** Thrown to end {@link #categories}'s pass early: a text file, or a table whose every feature column holds numbers. */
@@ -262,7 +282,8 @@ public final class CsvFormat {
 
     /** One row of {@link #categories}'s pass: the header finds the reserved columns, a data row sorts each cell's column. */
     private static void categorize(String[] cells, ColumnNames names, boolean decimalComma, int[] width, boolean[] text, java.util.Set<Integer> reserved,
-            java.util.Set<Integer> numeric, Map<Integer, java.util.TreeSet<String>> words, Map<Integer, String> personal) {
+            java.util.Set<Integer> numeric, Map<Integer, java.util.TreeSet<String>> words, Map<Integer, String> personal,
+            java.util.Set<Integer> dates) {
         if (width[0] < 0) {
             width[0] = cells.length;
             for (int i = 0; i < cells.length; i++) {
@@ -284,6 +305,15 @@ public final class CsvFormat {
             String cell = cells[i].trim();
             if (reserved.contains(i) || numeric.contains(i) || personal.containsKey(i)
                     || MISSING.contains(cell.toLowerCase(java.util.Locale.ROOT))) {
+                continue;
+            }
+            boolean date = DATE_OR_TIME.matcher(cell).matches();
+            if (date && !numeric.contains(i) && !words.containsKey(i)) {
+                dates.add(i); // a date column while every value is one
+                continue;
+            }
+            if (dates.remove(i)) {
+                numeric.add(i); // dates and other values: read as numbers, which refuses the cells that are not
                 continue;
             }
             boolean number;
@@ -359,7 +389,7 @@ public final class CsvFormat {
                     source = i;
                 } else if (names.isText(name)) {
                     text = i;
-                } else if (!kinds.personal().containsKey(i)) {
+                } else if (!kinds.personal().containsKey(i) && !kinds.dates().contains(i)) {
                     features.add(i);
                 }
             }

@@ -120,6 +120,24 @@ class CsvFormatTest {
     }
 
     @Test
+    void aColumnOfDatesOrTimesIsNotReadAndSaidWhileADateAmongNumbersIsRefused() throws Exception {
+        ReadResult r = CsvFormat.read(file("booked,at,day,amount,label\n2024-03-15,14:30,15.03.2024,10.5,a\n2024-03-16T09:00:00Z,9:05,"
+                + "3/16/2024,12,b\n,NA,,7,a\n"), OnError.FAIL);
+        assertThat(r.dataset().schema().featureNames()).containsExactly("amount");
+        assertThat(r.dataset().get(1).features()).containsExactly(12f);
+        assertThat(r.warnings()).hasSize(3).allSatisfy(w -> assertThat(w).contains("holds dates or times and is not read"));
+        // read for a model (trained without them), the same columns are passed over without a word
+        assertThat(CsvFormat.read(file("booked,amount\n2024-03-15,3\n"), OnError.FAIL, List.of("amount"), ColumnNames.DEFAULT)
+                .warnings()).isEmpty();
+        assertThatThrownBy(() -> CsvFormat.read(file("x,y,label\n1,2,a\n2024-03-15,3,b\n"), OnError.FAIL))
+                .hasMessageContaining("line 3").hasMessageContaining("('x') is '2024-03-15'");
+        assertThatThrownBy(() -> CsvFormat.read(file("x,y,label\n2024-03-15,2,a\n7,3,b\n"), OnError.FAIL))
+                .hasMessageContaining("line 2").hasMessageContaining("('x') is '2024-03-15'");
+        assertThat(CsvFormat.isDateOrTime("12.5")).isFalse();
+        assertThat(CsvFormat.isDateOrTime("1,5")).isFalse();
+    }
+
+    @Test
     void aColumnOfWordsBesideOtherFeaturesIsReadAsCategoriesOneZeroOneFeatureEach() throws Exception {
         ReadResult r = CsvFormat.read(file("age,region,label\n30,north,a\n41,south,b\n50,,a\n29, north ,b\n"), OnError.FAIL);
         Dataset d = r.dataset();

@@ -265,6 +265,9 @@ class ModelServerTest {
         HttpResponse<String> withEmail = post("/v1/models/blobs/predict", "{\"instances\": [{\"features\": {" + numbers
                 + ", \"region\": \"south\", \"email\": \"ann@example.com\"}}]}", null);
         assertThat(withEmail.statusCode()).as("a column of personal data is passed over, as a file's is").isEqualTo(200);
+        HttpResponse<String> withDate = post("/v1/models/blobs/predict", "{\"instances\": [{\"features\": {" + numbers
+                + ", \"region\": \"south\", \"booked\": \"2024-03-15T14:30:00Z\"}}]}", null);
+        assertThat(withDate.statusCode()).as("and so is a date, as a file's column of dates is").isEqualTo(200);
         assertThat(JSON.readTree(withEmail.body()).get("predictions")).isEqualTo(JSON.readTree(byValue.body()).get("predictions"));
         HttpResponse<String> withNote = post("/v1/models/blobs/predict", "{\"instances\": [{\"features\": {" + numbers
                 + ", \"region\": \"south\", \"note\": \"call back\"}}]}", null);
