@@ -50,7 +50,8 @@ final class PredictCommand implements Callable<Integer> {
         List<String> texts;
     }
 
-    @Option(names = "--output", paramLabel = "FILE", description = "Write JSONL here (atomically) instead of standard output.")
+    @Option(names = "--output", paramLabel = "FILE", description = "Write the predictions here (atomically) instead of standard "
+            + "output: JSON lines, or CSV (id, label, probability, true_label, top2_label, ...) for a name ending in .csv.")
     Path output;
 
     @Option(names = "--top-k", defaultValue = "1", paramLabel = "K", description = "Also list the K most probable labels. Default: ${DEFAULT-VALUE}.")
@@ -95,8 +96,12 @@ final class PredictCommand implements Callable<Integer> {
             List<String> labels = classifier.schema().labels();
             ByteArrayOutputStream buffer = new ByteArrayOutputStream();
             PrintStream out = output == null ? System.out : new PrintStream(buffer, false, StandardCharsets.UTF_8);
-            for (int i = 0; i < examples.size(); i++) {
-                out.println(line(examples.get(i), probs[i], labels));
+            if (output != null && output.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
+                writeCsv(out, examples, probs, labels);
+            } else {
+                for (int i = 0; i < examples.size(); i++) {
+                    out.println(line(examples.get(i), probs[i], labels));
+                }
             }
             out.flush();
             if (output != null) {
@@ -105,6 +110,48 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The class indices, most probable first. */
+    private static Integer[] byProbability(float[] p) {
+        Integer[] order = new Integer[p.length];
+        Arrays.setAll(order, j -> j);
+        Arrays.sort(order, Comparator.comparingDouble(j -> -p[j]));
+        return order;
+    }
+
+    /**
+     * The predictions as CSV for a spreadsheet: id, label, probability, true_label where any record has one, then the
+     * second to K-th most probable labels.
+     */
+    private void writeCsv(PrintStream out, List<Example> examples, float[][] probs, List<String> labels) {
+        boolean truth = examples.stream().anyMatch(Example::hasLabel);
+        int k = Math.min(topK, labels.size());
+        List<String> header = new ArrayList<>(List.of("id", "label", "probability"));
+        if (truth) {
+            header.add("true_label");
+        }
+        for (int r = 2; r <= k; r++) {
+            header.addAll(List.of("top" + r + "_label", "top" + r + "_probability"));
+        }
+        com.fasterxml.jackson.dataformat.csv.CsvMapper csv = new com.fasterxml.jackson.dataformat.csv.CsvMapper();
+        try {
+            out.print(csv.writeValueAsString(header));
+            for (int i = 0; i < examples.size(); i++) {
+                int best = decision.decide(probs[i]);
+                Integer[] order = byProbability(probs[i]);
+                List<String> row = new ArrayList<>(List.of(examples.get(i).id(), labels.get(best), Float.toString(probs[i][best])));
+                if (truth) {
+                    row.add(examples.get(i).label().orElse(""));
+                }
+                for (int r = 1; r < k; r++) {
+                    row.addAll(List.of(labels.get(order[r]), Float.toString(probs[i][order[r]])));
+                }
+                out.print(csv.writeValueAsString(row));
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+            throw new IllegalStateException(ex);
+        }
     }
 
     private String line(Example e, float[] p, List<String> labels) {
@@ -116,9 +163,7 @@ final class PredictCommand implements Callable<Integer> {
         e.label().ifPresent(l -> node.put("true_label", l));
         if (topK > 1) {
             var arr = node.putArray("top");
-            Integer[] order = new Integer[p.length];
-            Arrays.setAll(order, j -> j);
-            Arrays.sort(order, Comparator.comparingDouble(j -> -p[j]));
+            Integer[] order = byProbability(p);
             for (int k = 0; k < Math.min(topK, p.length); k++) {
                 arr.addObject().put("label", labels.get(order[k])).put("probability", p[order[k]]);
             }

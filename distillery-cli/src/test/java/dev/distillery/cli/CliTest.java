@@ -342,6 +342,17 @@ class CliTest extends CliTestBase {
         String[] fraudRow = eval.out().lines().filter(l -> l.startsWith("0 fraud")).findFirst().orElseThrow().trim().split("\\s+");
         assertThat(Long.parseLong(confusionRow[2]) + Long.parseLong(fraudRow[2])).as("eval answers 'fraud' where predict does")
                 .isEqualTo(fraudAnswered);
+        // the same answers as CSV for a spreadsheet
+        Path csvOut = dir.resolve("predictions.csv");
+        assertThat(run("predict", id, "--data", payments.toString(), "--threshold", "fraud=0.05", "--top-k", "2", "--output",
+                csvOut.toString()).exitCode()).isZero();
+        List<dev.distillery.data.CsvFormat.Row> rows = dev.distillery.data.CsvFormat.rows(csvOut);
+        assertThat(rows.get(0).cells()).containsExactly("id", "label", "probability", "true_label", "top2_label", "top2_probability");
+        assertThat(rows).hasSize(301);
+        for (int i = 0; i < 300; i++) {
+            assertThat(rows.get(i + 1).cells()[1]).isEqualTo(low.get(i).get("label").asText());
+            assertThat(Float.parseFloat(rows.get(i + 1).cells()[2])).isEqualTo((float) low.get(i).get("probability").asDouble());
+        }
         Result typo = run("predict", id, "--data", payments.toString(), "--threshold", "frad=0.2");
         assertThat(typo.exitCode()).isEqualTo(2);
         assertThat(typo.err()).contains("--threshold frad=0.2: expected LABEL=P with LABEL one of [fraud, ok]");
