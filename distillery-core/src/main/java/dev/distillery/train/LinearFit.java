@@ -88,6 +88,13 @@ public final class LinearFit {
             m.put("cv_accuracy", grid);
             return m;
         }
+
+        @Override
+        public Map<String, java.util.SortedMap<Double, Double>> accuracyByC() {
+            Map<String, java.util.SortedMap<Double, Double>> out = new LinkedHashMap<>();
+            cvAccuracy.forEach((s, accuracy) -> out.computeIfAbsent(s.loss().toString(), k -> new java.util.TreeMap<>()).put(s.c(), accuracy));
+            return out;
+        }
     }
 
     private LinearFit() {}

@@ -80,6 +80,21 @@ public final class SvmFit {
             m.put("cv_accuracy", cvAccuracy);
             return m;
         }
+
+        @Override
+        public Map<String, java.util.SortedMap<Double, Double>> accuracyByC() {
+            Map<String, java.util.SortedMap<Double, Double>> out = new LinkedHashMap<>();
+            cvAccuracy.forEach((setting, accuracy) -> {
+                java.util.regex.Matcher m = SETTING.matcher(setting);
+                if (m.matches()) {
+                    out.computeIfAbsent("gamma " + m.group(2), k -> new java.util.TreeMap<>()).put(Double.parseDouble(m.group(1)), accuracy);
+                }
+            });
+            return out;
+        }
+
+        /** A cross-validated setting as {@link #search} names it. */
+        private static final java.util.regex.Pattern SETTING = java.util.regex.Pattern.compile("C (\\S+), gamma (\\S+)");
     }
 
     /**

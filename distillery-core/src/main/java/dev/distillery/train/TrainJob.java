@@ -415,6 +415,7 @@ public final class TrainJob {
                 }
                 Solved fitted = solve(classifier, data.train(), data.extra(), validation, spec.train().seed(), recording);
                 result = fitted.result();
+                plotCrossValidation(fitted, run.plotsDir());
                 if (selection == null) {
                     selection = fitted.describe();
                 }
@@ -483,6 +484,29 @@ public final class TrainJob {
         TrainResult result();
 
         Map<String, Object> describe();
+
+        /** Cross-validated accuracy by C, one series per other setting (a loss, a kernel width); empty when C was given. */
+        Map<String, java.util.SortedMap<Double, Double>> accuracyByC();
+    }
+
+    static final String CROSS_VALIDATION_PLOT = "cross_validation.png";
+
+    /**
+     * A solver's choice drawn: cross-validated accuracy over C, a series per loss or kernel width, in place of the loss
+     * and accuracy per epoch that a fit in one go does not have (one point each).
+     */
+    static void plotCrossValidation(Solved fitted, Path plots) {
+        Map<String, java.util.SortedMap<Double, Double>> curves = fitted.accuracyByC();
+        java.util.SortedSet<Double> cs = new java.util.TreeSet<>();
+        curves.values().forEach(m -> cs.addAll(m.keySet()));
+        if (cs.size() < 2) {
+            return;
+        }
+        double[] x = cs.stream().mapToDouble(c -> Math.log10(c)).toArray();
+        Map<String, double[]> series = new LinkedHashMap<>();
+        curves.forEach((name, byC) -> series.put(name, cs.stream().mapToDouble(c -> byC.getOrDefault(c, Double.NaN)).toArray()));
+        Plots.lines(plots.resolve(CROSS_VALIDATION_PLOT), "Cross-validated accuracy by regularization", "log10 C",
+                "accuracy", x, series);
     }
 
     /** Fits a solved model ({@link #isSolved}) with its solver: settings chosen on {@code train}, fitted with {@code extra} too. */
@@ -615,7 +639,9 @@ public final class TrainJob {
         listener.onMessage("timing inference");
         SpeedReport speed = SpeedReport.measure(classifier, test.examples().subList(0, Math.min(256, test.size())),
                 200, 256, 10, bytes);
-        plotCurves(result.history(), run.plotsDir());
+        if (!isSolved(classifier.spec())) { // a fit in one go has one point each; its choice is plotted where it is made
+            plotCurves(result.history(), run.plotsDir());
+        }
         Plots.lines(run.plotsDir().resolve(PRECISION_RECALL_PLOT), "Finding '" + rarest.label() + "' (" + rarest.support()
                 + " test examples): precision by recall", "recall", "precision", rarest.recall(), Map.of("model", rarest.precision()));
         // The model as fitted: a solver's chosen settings in place of the open ones it was asked for ("c=0.1", not "c=null").
@@ -720,7 +746,8 @@ public final class TrainJob {
         }
         sb.append(String.format("| latency (1 example) | p50 %.2f ms, p99 %.2f ms |%n", o.speed().latencyP50Ms(), o.speed().latencyP99Ms()));
         sb.append(String.format("| throughput (batch %d) | %,.0f examples/s |%n", o.speed().batchSize(), o.speed().throughputPerSecond()));
-        sb.append("\nPlots: `plots/loss.png`, `plots/accuracy.png`, `plots/" + PRECISION_RECALL_PLOT + "`. Model: `model/`.\n\n```\n");
+        sb.append("\nPlots: ").append(solverOf(o.spec().model()) == null ? "`plots/loss.png`, `plots/accuracy.png`"
+                : "`plots/" + CROSS_VALIDATION_PLOT + "` (where C was chosen)").append(", `plots/" + PRECISION_RECALL_PLOT + "`. Model: `model/`.\n\n```\n");
         sb.append(o.test().report()).append("```\n");
         PrecisionRecall rare = o.rarest();
         sb.append(String.format("%n## Finding '%s', the class with the fewest test examples (%,d)%n%nAverage precision %.3f."

@@ -37,13 +37,25 @@ class TrainJobTest {
     }
 
     @Test
+    void aSolvedModelPlotsTheCrossValidationThatChoseItsCInsteadOfOnePointPerEpoch() throws Exception {
+        Path data = dir.resolve("texts.jsonl");
+        JsonlFormat.write(TestData.texts(60, 1), data);
+        TrainSpec linear = spec(data, null).withModel(new LinearSpec(4096, null));
+        Run run = job().run(linear, "train", List.of("--data", data.toString())).run();
+        assertThat(run.plotsDir().resolve("cross_validation.png")).isNotEmptyFile();
+        assertThat(run.plotsDir().resolve("loss.png")).doesNotExist();
+        assertThat(Files.readString(run.dir().resolve(Run.SUMMARY))).contains("`plots/cross_validation.png` (where C was chosen)")
+                .doesNotContain("loss.png");
+    }
+
+    @Test
     void writesACompleteRunRecord() throws Exception {
         Path data = dir.resolve("texts.jsonl");
         JsonlFormat.write(TestData.texts(60, 1), data);
         TrainJob.Outcome o = job().run(spec(data, null), "train", List.of("--data", data.toString()));
         Run run = o.run();
         for (String f : List.of(Run.CONFIG, Run.PROVENANCE, Run.METRICS, Run.RESULTS, Run.SUMMARY,
-                "model/model.json", "model/weights.params", "plots/loss.png", "plots/accuracy.png", "checkpoints/train/result.json")) {
+                "model/model.json", "model/weights.params", "plots/loss.png", "plots/accuracy.png", "plots/precision_recall.png", "checkpoints/train/result.json")) {
             assertThat(run.dir().resolve(f)).as(f).isRegularFile();
         }
         assertThat(Files.readAllLines(run.dir().resolve(Run.METRICS))).hasSize(3);
