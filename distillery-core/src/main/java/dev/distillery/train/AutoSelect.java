@@ -146,9 +146,9 @@ public final class AutoSelect {
      */
     public static Choice choose(Dataset labeled, TrainConfig config, TrainListener listener) {
         // Many labels and no validation split (--val-fraction 0): the choice is made on a stratified sample.
-        Dataset train = labeled.size() > CV_MAX_LABELS ? dev.distillery.data.Splits.labeledSubset(labeled, CV_MAX_LABELS,
-                config.seed()).first() : labeled;
-        int smallest = train.labelCounts().values().stream().mapToInt(Integer::intValue).min().orElse(0);
+        Dataset train = CrossValidation.withoutSingletons(labeled.size() > CV_MAX_LABELS ? dev.distillery.data.Splits.labeledSubset(
+                labeled, CV_MAX_LABELS, config.seed()).first() : labeled, "auto", listener);
+        int smallest = CrossValidation.smallestClass(train);
         List<Score> table = new ArrayList<>();
         LinearSpec linear = LinearSpec.DEFAULT;
         if (smallest < 2) {

@@ -94,6 +94,36 @@ public final class CrossValidation {
                 "cross-validation needs every example labeled; " + data.name() + " has an unlabeled one")));
     }
 
+    /**
+     * The examples settings are cross-validated on: {@code data} without those of a class that has one labeled example,
+     * which no fold could both hold out and learn from (it would count as a certain mistake, and its class would leave
+     * every other setting unvalidated: a support-ticket category seen once switched cross-validation off for all). They
+     * join the final fit; where any is left out, {@code listener} is told which.
+     */
+    public static Dataset withoutSingletons(Dataset data, String who, TrainListener listener) {
+        Map<String, Integer> counts = data.labelCounts();
+        List<String> once = counts.entrySet().stream().filter(e -> e.getValue() == 1).map(Map.Entry::getKey).sorted().toList();
+        long rest = counts.values().stream().filter(n -> n >= 2).count();
+        if (once.isEmpty() || rest < 2) {
+            return data; // nothing to leave out, or too little left to compare settings on
+        }
+        if (listener != null) {
+            listener.onMessage(String.format("%s: cross-validation leaves out the one example of %s (a class seen once cannot be"
+                    + " held out and learned); it joins the final fit", who, once.stream().limit(5).map(l -> "'" + l + "'")
+                    .collect(java.util.stream.Collectors.joining(", ")) + (once.size() > 5 ? " and " + (once.size() - 5) + " more" : "")));
+        }
+        java.util.Set<String> left = java.util.Set.copyOf(once);
+        return data.filter(data.name(), e -> e.hasLabel() && !left.contains(e.label().get()));
+    }
+
+    /**
+     * The fewest labeled examples of a class present in {@code data}, which bounds the folds; a class of the schema with
+     * none (one {@link #withoutSingletons} left out) is not counted.
+     */
+    public static int smallestClass(Dataset data) {
+        return data.labelCounts().values().stream().mapToInt(Integer::intValue).filter(n -> n > 0).min().orElse(0);
+    }
+
     /** One fold's parts: the examples to train on, the held-out ones and their positions in the data. */
     public record Fold(List<Example> train, List<Example> held, List<Integer> heldIndex) {
         /** Fold {@code f} of {@code data} under the fold assignment {@code fold} (from {@link #folds}). */

@@ -119,8 +119,9 @@ public final class LinearFit {
         List<Setting> grid = settings(spec);
         Setting setting = grid.size() == 1 ? grid.get(0) : new Setting(LinearSpec.Loss.LOGISTIC, FALLBACK_C);
         double logitScale = 1;
-        Dataset sample = train.size() > CV_SAMPLE ? Splits.labeledSubset(train, CV_SAMPLE, seed).first() : train;
-        int possibleFolds = Math.min(MAX_FOLDS, smallestClass(sample));
+        Dataset sample = CrossValidation.withoutSingletons(train.size() > CV_SAMPLE ? Splits.labeledSubset(train, CV_SAMPLE, seed).first()
+                : train, "linear", grid.size() > 1 ? listener : null);
+        int possibleFolds = Math.min(MAX_FOLDS, CrossValidation.smallestClass(sample));
         // A hinge model's decision values are margins, not log-odds: cross-validation is needed for its logit scale too.
         boolean margins = grid.stream().anyMatch(s -> s.loss() == LinearSpec.Loss.SQUARED_HINGE);
         if ((grid.size() > 1 || margins) && possibleFolds >= 2) {
@@ -299,10 +300,6 @@ public final class LinearFit {
                     "a linear model trains on labeled examples only")));
         }
         return y;
-    }
-
-    private static int smallestClass(Dataset data) {
-        return data.labelCounts().values().stream().mapToInt(Integer::intValue).min().orElse(0);
     }
 
     /** Mean log loss and accuracy of the fitted network on {@code data}. */

@@ -141,23 +141,24 @@ public final class SvmFit {
         double logitScale = 1;
         int folds = 0;
         Map<String, Double> table = Map.of();
-        int smallest = train.labelCounts().values().stream().mapToInt(Integer::intValue).min().orElse(0);
+        Dataset selectOn = CrossValidation.withoutSingletons(train, "svm", listener);
+        int smallest = CrossValidation.smallestClass(selectOn);
         if (smallest >= 2) {
             folds = Math.min(LinearFit.MAX_FOLDS, smallest);
             double[] cs = spec.c() != null ? new double[] {spec.c()} : C_GRID;
             double[] gammas = spec.gamma() != null ? new double[] {spec.gamma()} : gammaGrid(d);
             if (cs.length * gammas.length > 1) {
                 listener.onMessage(String.format("svm: choosing C and gamma among %d settings by %d-fold cross-validation on %,d labels",
-                        cs.length * gammas.length, folds, train.size()));
+                        cs.length * gammas.length, folds, selectOn.size()));
             }
-            Search search = crossValidate(schema, train, folds, seed, cs, gammas);
+            Search search = crossValidate(schema, selectOn, folds, seed, cs, gammas);
             c = search.c();
             gamma = search.gamma();
             table = search.table();
-            logitScale = logitScale(schema, train, search.heldOutDecisions());
+            logitScale = logitScale(schema, selectOn, search.heldOutDecisions());
             if (cs.length * gammas.length > 1) {
                 listener.onMessage(String.format("svm: C %s, gamma %.4g chosen by %d-fold cross-validation on %,d labels (accuracy %.4f)",
-                        fmt(c), gamma, folds, train.size(), search.accuracy()));
+                        fmt(c), gamma, folds, selectOn.size(), search.accuracy()));
             }
         } else {
             listener.onMessage(String.format("svm: fewer than 2 labels of some class, no cross-validation; C %s, gamma %.4g", fmt(c), gamma));

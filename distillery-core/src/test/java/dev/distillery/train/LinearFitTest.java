@@ -182,4 +182,34 @@ class LinearFitTest {
             assertThat(one.cvAccuracy()).isEmpty();
         }
     }
+
+    @Test
+    void aClassSeenOnceIsLeftOutOfCrossValidationNotAllOfItAndJoinsTheFinalFit() {
+        Dataset data = TestData.blobs(30, 8);
+        String rare = data.schema().labels().get(0);
+        java.util.List<Example> kept = new java.util.ArrayList<>();
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        for (Example e : data.examples()) {
+            String label = e.label().orElseThrow();
+            if (seen.merge(label, 1, Integer::sum) <= (label.equals(rare) ? 1 : 10)) {
+                kept.add(e);
+            }
+        }
+        Dataset train = data.subset("rare", kept);
+        java.util.List<String> said = new java.util.ArrayList<>();
+        TrainListener listener = new TrainListener() {
+            @Override
+            public void onMessage(String message) {
+                said.add(message);
+            }
+        };
+        try (Classifier classifier = Classifier.create(LinearSpec.DEFAULT, data.schema())) {
+            LinearFit.Fitted fitted = LinearFit.fit(classifier, train, null, 1, listener);
+            assertThat(fitted.folds()).as("the other classes still choose C").isEqualTo(LinearFit.MAX_FOLDS);
+            assertThat(fitted.cvAccuracy()).isNotEmpty();
+            assertThat(said).anySatisfy(m -> assertThat(m).contains("leaves out the one example of '" + rare + "'"));
+            Example once = kept.stream().filter(e -> e.label().get().equals(rare)).findFirst().orElseThrow();
+            assertThat(classifier.probabilities(java.util.List.of(once), 1)[0][0]).as("the class was fitted").isGreaterThan(0.05f);
+        }
+    }
 }
