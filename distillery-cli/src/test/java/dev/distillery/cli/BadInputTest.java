@@ -149,6 +149,23 @@ class BadInputTest extends CliTestBase {
     }
 
     @Test
+    void labelIssuesShowRowsAsReadWithTheirGapsNotTheMediansTheModelsRead() throws Exception {
+        // x2 has a value (777) on two rows only: every other row's gap is filled with 777 for the models, never shown so
+        StringBuilder csv = new StringBuilder("id,x1,x2,label\n");
+        for (int i = 0; i < 40; i++) {
+            boolean a = i % 2 == 0;
+            boolean flipped = i % 10 == 0; // a wrong label to flag
+            csv.append("r").append(i).append(',').append(a ? 1 + i % 3 : 8 + i % 3).append(',').append(i < 2 ? "777" : "")
+                    .append(',').append(a != flipped ? "a" : "b").append('\n');
+        }
+        Path gaps = Files.writeString(dir.resolve("gaps.csv"), csv.toString());
+        Result issues = run("label", "issues", gaps.toString(), "--model", "linear", "--seed", "1");
+        assertThat(issues.exitCode()).as(issues.out() + issues.err()).isZero();
+        assertThat(issues.out()).contains("38 of 40 records of " + gaps + " lack a value")
+                .containsPattern("\\| r10 \\|[^\\n]*\\| x1 2 \\|\\n"); // r10 has no x2: none is shown
+    }
+
+    @Test
     void labelIssuesOnTwoTextsAClassRunsToTheEnd() throws Exception {
         // With 2 texts a class the folds train the n-gram model on 3 texts; its only gradient-trained layer is the last
         // linear one, whose gradients add up to zero in exact arithmetic, and DJL's first-step check ("gradient values

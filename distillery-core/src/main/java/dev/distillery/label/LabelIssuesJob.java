@@ -95,8 +95,11 @@ public final class LabelIssuesJob {
         if (injectNoise < 0 || injectNoise >= 1) {
             throw new IllegalArgumentException("injected noise must be in [0, 1), got: " + injectNoise);
         }
-        Dataset all = MissingValues.learn(catalog.loadDataset(dataRef, onError, listener::onMessage), listener::onMessage);
+        Dataset read = catalog.loadDataset(dataRef, onError, listener::onMessage);
+        Dataset all = MissingValues.learn(read, listener::onMessage);
         Dataset data = all.filter(dataRef, Example::hasLabel);
+        // what a reviewer sees of a row is the row as it was read, a gap as a gap, not the median the models read there
+        List<Example> asRead = read.filter(dataRef, Example::hasLabel).examples();
         int unlabeled = all.size() - data.size();
         if (unlabeled > 0) {
             listener.onMessage(unlabeled + " unlabeled examples left out: there is no label to check");
@@ -114,7 +117,7 @@ public final class LabelIssuesJob {
         return new StageRunner(runs).run(Stage.<Settings, Outcome>named("label issues", settings)
                 .seeded(config.seed())
                 .reads(catalog.inputFiles(dataRef, listener::onMessage))
-                .does(run -> find(run, checked, model, config, folds, injected, rule))
+                .does(run -> find(run, checked, asRead, model, config, folds, injected, rule))
                 .reports(LabelIssuesJob::results, LabelIssuesJob::summary)
                 .writes((run, o) -> Map.of("issues", run.dir().resolve("issues.jsonl"), "probabilities",
                         run.dir().resolve("probabilities.csv"))), args);
@@ -151,7 +154,7 @@ public final class LabelIssuesJob {
         });
     }
 
-    private Outcome find(Run run, Dataset data, ModelSpec spec, TrainConfig config, int folds, Set<Integer> injected,
+    private Outcome find(Run run, Dataset data, List<Example> asRead, ModelSpec spec, TrainConfig config, int folds, Set<Integer> injected,
             ConfidentLearning.Rule rule) {
         float[][] probs = CrossValidation.outOfSample(data, spec, config, folds, listener);
         int[] given = new int[data.size()];
@@ -188,7 +191,7 @@ public final class LabelIssuesJob {
         }
         int smallest = data.labelCounts().values().stream().mapToInt(Integer::intValue).min().orElse(0);
         List<Shown> shown = issues.stream().limit(Outcome.SHOWN).map(i -> new Shown(data.get(i.index()).id(), labels.get(i.given()),
-                i.givenProbability(), labels.get(i.suggested()), i.suggestedProbability(), preview(data.get(i.index()), data.schema())))
+                i.givenProbability(), labels.get(i.suggested()), i.suggestedProbability(), preview(asRead.get(i.index()), data.schema())))
                 .toList();
         return new Outcome(run, data.size(), rule, issues, injected, byRule, right / (double) given.length, smallest, shown);
     }
