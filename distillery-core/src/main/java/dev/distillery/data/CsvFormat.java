@@ -39,7 +39,7 @@ public final class CsvFormat {
      */
     public static ReadResult read(Path file, OnError onError, List<String> modelFeatures, ColumnNames names) {
         RecordCollector collector = new RecordCollector(file.toString(), onError);
-        ColumnKinds kinds = columnKinds(file, names);
+        ColumnKinds kinds = columnKinds(file, names, modelFeatures);
         Map<Integer, List<String>> categories = kinds.categories();
         Columns[] cols = new Columns[1];
         stream(file, line -> {
@@ -73,6 +73,10 @@ public final class CsvFormat {
                     }
                 });
                 if (modelFeatures.isEmpty()) { // a model was trained without them: its files need no word on them
+                    kinds.identifiers().forEach(column -> collector.warn("column '" + cells[column].trim() + "' of " + file
+                            + " names an identifier and holds a different value on every record: "
+                            + (column == cols[0].id() ? "read as the records' id" : "not read") + ", not as a feature (a model"
+                            + " could only memorize it)"));
                     kinds.dates().forEach(column -> collector.warn("column '" + cells[column].trim() + "' of " + file + " holds"
                             + " dates or times and is not read: a model reads numbers and categories; to use it, add columns"
                             + " derived from it (such as the month, the weekday or the hour)"));
@@ -225,7 +229,7 @@ public final class CsvFormat {
      * the file, because whether a column is numeric is known only at its end. A text file (with a 'text' column) has none.
      */
     static Map<Integer, List<String>> categories(Path file) {
-        return columnKinds(file, ColumnNames.DEFAULT).categories();
+        return columnKinds(file, ColumnNames.DEFAULT, List.of()).categories();
     }
 
     /**
@@ -234,7 +238,8 @@ public final class CsvFormat {
      * column of those is read neither as categories, whose values would become a model's feature names (kept in its
      * files, exports and reports), nor as numbers: it is not read, and said so.
      */
-    record ColumnKinds(Map<Integer, List<String>> categories, Map<Integer, String> personal, java.util.Set<Integer> dates) {}
+    record ColumnKinds(Map<Integer, List<String>> categories, Map<Integer, String> personal, java.util.Set<Integer> dates,
+            java.util.Set<Integer> identifiers) {}
 
     /** True if {@code value} is a date or a time of day, which a file's column of is not read ({@link #DATE_OR_TIME}). */
     public static boolean isDateOrTime(String value) {
@@ -249,72 +254,102 @@ public final class CsvFormat {
             "\\d{4}-\\d{1,2}-\\d{1,2}([ T]\\d{1,2}:\\d{2}(:\\d{2}([.,]\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?)?"
                     + "|\\d{1,2}[./]\\d{1,2}[./]\\d{2,4}( \\d{1,2}:\\d{2}(:\\d{2})?)?|\\d{1,2}:\\d{2}(:\\d{2})?");
 
-    static ColumnKinds columnKinds(Path file, ColumnNames names) {
-        Map<Integer, java.util.TreeSet<String>> words = new java.util.TreeMap<>();
-        java.util.Set<Integer> numeric = new java.util.HashSet<>();
-        java.util.Set<Integer> reserved = new java.util.HashSet<>();
-        Map<Integer, String> personal = new java.util.TreeMap<>();
-        java.util.Set<Integer> dates = new java.util.TreeSet<>();
-        int[] width = {-1};
-        boolean[] text = {false};
+    static ColumnKinds columnKinds(Path file, ColumnNames names, List<String> modelFeatures) {
+        KindsPass pass = new KindsPass(names, separator(file) != ',', modelFeatures);
         try {
-            boolean decimalComma = separator(file) != ',';
-            stream(file, line -> { }, row -> categorize(row.cells(), names, decimalComma, width, text, reserved, numeric, words, personal,
-                    dates));
+            stream(file, line -> { }, row -> pass.row(row.cells()));
         } catch (AllKnown stop) {
             // every column's kind is settled: the rest of the file would not change it
         }
-        Map<Integer, List<String>> out = new java.util.TreeMap<>();
-        int features = Math.max(0, width[0]) - reserved.size() - personal.size() - dates.size();
-        // One column of words beside none of numbers is most often text under another name ("body"), not a category.
-        if (!text[0] && features > 1) {
-            words.forEach((column, values) -> out.put(column, List.copyOf(values)));
-        }
-        return new ColumnKinds(out, text[0] ? Map.of() : Map.copyOf(personal), text[0] ? java.util.Set.of() : java.util.Set.copyOf(dates));
+        return pass.kinds();
     }
 
-    /** Thrown to end {@link #categories}'s pass early: a text file, or a table whose every feature column holds numbers. */
+    /** Thrown to end {@link KindsPass}'s pass early: a text file, or a table whose every feature column is settled. */
     private static final class AllKnown extends RuntimeException {
         AllKnown() {
             super(null, null, false, false);
         }
     }
 
-    /** One row of {@link #categories}'s pass: the header finds the reserved columns, a data row sorts each cell's column. */
-    private static void categorize(String[] cells, ColumnNames names, boolean decimalComma, int[] width, boolean[] text, java.util.Set<Integer> reserved,
-            java.util.Set<Integer> numeric, Map<Integer, java.util.TreeSet<String>> words, Map<Integer, String> personal,
-            java.util.Set<Integer> dates) {
-        if (width[0] < 0) {
-            width[0] = cells.length;
+    /**
+     * The first pass over a file: the header finds the reserved columns and the identifier candidates, each data row
+     * sorts its cells' columns into numbers, words (categories while they stay few and short), personal data and dates;
+     * an identifier candidate stays one while its values stay distinct.
+     */
+    private static final class KindsPass {
+        private final ColumnNames names;
+        private final boolean decimalComma;
+        private final Map<Integer, java.util.TreeSet<String>> words = new java.util.TreeMap<>();
+        private final java.util.Set<Integer> numeric = new java.util.HashSet<>();
+        private final java.util.Set<Integer> reserved = new java.util.HashSet<>();
+        private final Map<Integer, String> personal = new java.util.TreeMap<>();
+        private final java.util.Set<Integer> dates = new java.util.TreeSet<>();
+        /** Columns named as identifiers ("customer_id"), with the values seen, while no value repeats. */
+        private final Map<Integer, java.util.Set<String>> identifiers = new java.util.TreeMap<>();
+        private final List<String> modelFeatures;
+        private String[] header;
+        private int width = -1;
+        private boolean text;
+
+        KindsPass(ColumnNames names, boolean decimalComma, List<String> modelFeatures) {
+            this.names = names;
+            this.decimalComma = decimalComma;
+            this.modelFeatures = modelFeatures;
+        }
+
+        void row(String[] cells) {
+            if (width < 0) {
+                header(cells);
+                return;
+            }
+            if (cells.length != width) {
+                return; // a bad row is the second pass's to report
+            }
             for (int i = 0; i < cells.length; i++) {
-                String name = cells[i].trim().toLowerCase(java.util.Locale.ROOT);
-                text[0] |= names.isText(name);
-                if (name.equals("id") || names.isLabel(name) || name.equals("source") || names.isText(name)) {
-                    reserved.add(i); // never a feature
+                String cell = cells[i].trim();
+                if (reserved.contains(i) || MISSING.contains(cell.toLowerCase(java.util.Locale.ROOT))) {
+                    continue;
+                }
+                java.util.Set<String> seen = identifiers.get(i);
+                if (seen != null && !seen.add(cell)) {
+                    identifiers.remove(i); // a value repeats: no identifier
+                }
+                if (!numeric.contains(i) && !personal.containsKey(i)) {
+                    sort(i, cell);
                 }
             }
-            if (text[0]) {
+            if (identifiers.isEmpty() && reserved.size() + numeric.size() + personal.size() == width) {
+                throw new AllKnown(); // a table of numbers (and personal data): one row told
+            }
+        }
+
+        private void header(String[] cells) {
+            header = cells;
+            width = cells.length;
+            for (int i = 0; i < cells.length; i++) {
+                String name = cells[i].trim().toLowerCase(java.util.Locale.ROOT);
+                text |= names.isText(name);
+                if (name.equals("id") || names.isLabel(name) || name.equals("source") || names.isText(name)) {
+                    reserved.add(i); // never a feature
+                } else if (namesAnIdentifier(cells[i].trim())) {
+                    identifiers.put(i, new java.util.HashSet<>());
+                }
+            }
+            if (text) {
                 throw new AllKnown(); // a text file has no categories
             }
-            return;
         }
-        if (cells.length != width[0]) {
-            return; // a bad row is the second pass's to report
-        }
-        for (int i = 0; i < cells.length; i++) {
-            String cell = cells[i].trim();
-            if (reserved.contains(i) || numeric.contains(i) || personal.containsKey(i)
-                    || MISSING.contains(cell.toLowerCase(java.util.Locale.ROOT))) {
-                continue;
-            }
+
+        /** Sorts column {@code i} by one of its cells. */
+        private void sort(int i, String cell) {
             boolean date = DATE_OR_TIME.matcher(cell).matches();
-            if (date && !numeric.contains(i) && !words.containsKey(i)) {
+            if (date && !words.containsKey(i)) {
                 dates.add(i); // a date column while every value is one
-                continue;
+                return;
             }
             if (dates.remove(i)) {
                 numeric.add(i); // dates and other values: read as numbers, which refuses the cells that are not
-                continue;
+                return;
             }
             boolean number;
             try {
@@ -327,7 +362,7 @@ public final class CsvFormat {
                 if (!found.isEmpty()) {
                     personal.put(i, found.keySet().iterator().next().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
                     words.remove(i);
-                    continue;
+                    return;
                 }
             }
             if (number || cell.codePoints().noneMatch(Character::isLetter)) {
@@ -339,11 +374,42 @@ public final class CsvFormat {
                 words.remove(i);
             }
         }
-        if (reserved.size() + numeric.size() + personal.size() == width[0]) {
-            throw new AllKnown(); // a table of numbers (and personal data): one row told
+
+        ColumnKinds kinds() {
+            if (text) {
+                return new ColumnKinds(Map.of(), Map.of(), java.util.Set.of(), java.util.Set.of());
+            }
+            // An identifier is a column named so whose values never repeat (two rows at least, or one in a file read for
+            // a model): not a feature, whatever its values are; unless the model reads it as one (trained before this).
+            java.util.Set<Integer> ids = new java.util.TreeSet<>();
+            identifiers.forEach((i, seen) -> {
+                boolean modelReadsIt = modelFeatures.contains(header[i].trim());
+                if ((seen.size() >= 2 || !modelFeatures.isEmpty()) && !modelReadsIt && !personal.containsKey(i)) {
+                    ids.add(i);
+                }
+            });
+            ids.forEach(i -> {
+                words.remove(i);
+                dates.remove(i);
+            });
+            Map<Integer, List<String>> out = new java.util.TreeMap<>();
+            int features = Math.max(0, width) - reserved.size() - personal.size() - dates.size() - ids.size();
+            // One column of words beside none of numbers is most often text under another name ("body"), not a category.
+            if (features > 1) {
+                words.forEach((column, values) -> out.put(column, List.copyOf(values)));
+            }
+            return new ColumnKinds(out, Map.copyOf(personal), java.util.Set.copyOf(dates), java.util.Set.copyOf(ids));
         }
     }
 
+    /**
+     * True for a header that names an identifier: its last word is "id" ("customer_id", "Customer ID", "customerId",
+     * "CustomerID"), not a word that ends in the letters ("paid", "valid").
+     */
+    public static boolean namesAnIdentifier(String header) {
+        String[] words = header.replaceAll("([a-z])([A-Z])", "$1 $2").split("[^A-Za-z0-9]+");
+        return words.length > 1 && words[words.length - 1].equalsIgnoreCase("id");
+    }
 
     /** A number with a decimal comma ("41000,50"), as spreadsheets in locales that separate CSV cells by semicolons write it. */
     private static final java.util.regex.Pattern DECIMAL_COMMA = java.util.regex.Pattern.compile("[-+]?\\d*,\\d+([eE][-+]?\\d+)?");
@@ -389,9 +455,12 @@ public final class CsvFormat {
                     source = i;
                 } else if (names.isText(name)) {
                     text = i;
-                } else if (!kinds.personal().containsKey(i) && !kinds.dates().contains(i)) {
+                } else if (!kinds.personal().containsKey(i) && !kinds.dates().contains(i) && !kinds.identifiers().contains(i)) {
                     features.add(i);
                 }
+            }
+            if (id < 0 && !kinds.identifiers().isEmpty()) {
+                id = kinds.identifiers().iterator().next(); // "customer_id" where no column is named "id"
             }
             if (text < 0 && features.isEmpty()) {
                 throw new DataFormatException(file + ":line 1", "header has neither a text column nor feature columns",

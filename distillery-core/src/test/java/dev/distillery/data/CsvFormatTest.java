@@ -120,6 +120,28 @@ class CsvFormatTest {
     }
 
     @Test
+    void aColumnNamedAsAnIdentifierWithADistinctValuePerRecordIsTheIdNotAFeature() throws Exception {
+        ReadResult r = CsvFormat.read(file("CustomerID,age,paid,label\n1001,30,1,a\n1002,45,0,b\n1003,33,1,a\n"), OnError.FAIL);
+        assertThat(r.dataset().schema().featureNames()).containsExactly("age", "paid");
+        assertThat(r.dataset().examples()).extracting(Example::id).containsExactly("1001", "1002", "1003");
+        assertThat(r.warnings()).singleElement().asString().contains("'CustomerID'", "names an identifier", "read as the records' id");
+        // beside an 'id' column it is not read at all; with a repeated value it is no identifier but a feature
+        ReadResult both = CsvFormat.read(file("id,order_id,x,label\na,7,1,a\nb,8,2,b\n"), OnError.FAIL);
+        assertThat(both.dataset().schema().featureNames()).containsExactly("x");
+        assertThat(both.dataset().get(0).id()).isEqualTo("a");
+        assertThat(both.warnings()).singleElement().asString().contains("'order_id'", "not read");
+        assertThat(CsvFormat.read(file("store_id,x,label\n1,1,a\n1,2,b\n2,3,a\n"), OnError.FAIL).dataset().schema().featureNames())
+                .containsExactly("store_id", "x");
+        // read for a model: one record suffices, and a model that reads such a column as a feature still gets it
+        Path one = file("customer_id,age\n9001,25\n");
+        assertThat(CsvFormat.read(one, OnError.FAIL, List.of("age"), ColumnNames.DEFAULT).dataset().get(0).id()).isEqualTo("9001");
+        assertThat(CsvFormat.read(one, OnError.FAIL, List.of("customer_id", "age"), ColumnNames.DEFAULT).dataset().schema()
+                .featureNames()).containsExactly("customer_id", "age");
+        assertThat(List.of("customer_id", "Customer ID", "customerId", "CustomerID", "order-id")).allMatch(CsvFormat::namesAnIdentifier);
+        assertThat(List.of("paid", "valid", "id", "UUID", "idle_time")).noneMatch(CsvFormat::namesAnIdentifier);
+    }
+
+    @Test
     void aColumnOfDatesOrTimesIsNotReadAndSaidWhileADateAmongNumbersIsRefused() throws Exception {
         ReadResult r = CsvFormat.read(file("booked,at,day,amount,label\n2024-03-15,14:30,15.03.2024,10.5,a\n2024-03-16T09:00:00Z,9:05,"
                 + "3/16/2024,12,b\n,NA,,7,a\n"), OnError.FAIL);

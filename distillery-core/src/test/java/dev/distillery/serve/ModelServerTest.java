@@ -268,6 +268,9 @@ class ModelServerTest {
         HttpResponse<String> withDate = post("/v1/models/blobs/predict", "{\"instances\": [{\"features\": {" + numbers
                 + ", \"region\": \"south\", \"booked\": \"2024-03-15T14:30:00Z\"}}]}", null);
         assertThat(withDate.statusCode()).as("and so is a date, as a file's column of dates is").isEqualTo(200);
+        HttpResponse<String> withId = post("/v1/models/blobs/predict", "{\"instances\": [{\"features\": {" + numbers
+                + ", \"region\": \"south\", \"customer_id\": 9001}}]}", null);
+        assertThat(withId.statusCode()).as("and so is an identifier").isEqualTo(200);
         assertThat(JSON.readTree(withEmail.body()).get("predictions")).isEqualTo(JSON.readTree(byValue.body()).get("predictions"));
         HttpResponse<String> withNote = post("/v1/models/blobs/predict", "{\"instances\": [{\"features\": {" + numbers
                 + ", \"region\": \"south\", \"note\": \"call back\"}}]}", null);
