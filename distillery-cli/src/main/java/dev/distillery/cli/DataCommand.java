@@ -1,5 +1,6 @@
 package dev.distillery.cli;
 
+import dev.distillery.data.MissingValues;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
 import dev.distillery.data.InputCheck;
@@ -111,13 +112,12 @@ final class DataCommand implements Runnable {
             if (!d.schema().featureNames().isEmpty()) {
                 System.out.println("columns:  " + dev.distillery.data.Schema.describeColumns(d.schema().featureNames(), ""));
             }
-            java.util.Map<String, Integer> missing = dev.distillery.data.MissingValues.byFeature(d);
-            if (!missing.isEmpty()) {
-                List<String> parts = new java.util.ArrayList<>();
-                missing.forEach((column, n) -> parts.add(String.format("'%s' in %,d", column, n)));
-                System.out.println("missing:  " + String.join(", ", parts.subList(0, Math.min(20, parts.size())))
-                        + (parts.size() > 20 ? " and " + (parts.size() - 20) + " more columns" : "")
-                        + " (a model fills each with the column's median over the data it is trained on)");
+            List<dev.distillery.data.ColumnSummary> summaries = dev.distillery.data.ColumnSummary.of(d);
+            if (!summaries.isEmpty() && summaries.size() <= 60) {
+                System.out.print(dev.distillery.data.ColumnSummary.table(summaries));
+            }
+            if (!MissingValues.byFeature(d).isEmpty()) {
+                System.out.println("missing numbers are filled with the column's median over the data a model is trained on");
             }
             System.out.println("labels:");
             d.labelCounts().forEach((k, v) -> System.out.printf("  %-14s %,8d%n", k, v));

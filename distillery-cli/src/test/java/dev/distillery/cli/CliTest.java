@@ -271,7 +271,11 @@ class CliTest extends CliTestBase {
         var card = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Path.of(line.substring(line.lastIndexOf(" to ") + 4))
                 .resolve("featurizer.json").toFile());
         assertThat(card.at("/input/fill")).isEqualTo(model.at("/schema/fill"));
-        assertThat(run("data", "inspect", table.toString()).out()).containsPattern("missing:  'age' in \\d+, 'income' in \\d+ \\(a model fills");
+        String inspected = run("data", "inspect", table.toString()).out();
+        long ageGaps = csv.toString().lines().skip(1).filter(l -> l.split(",", -1)[1].isEmpty()).count();
+        assertThat(inspected).containsPattern("  age +number +" + ageGaps + "  min \\d+, median \\d+, max \\d+\\n")
+                .containsPattern("  region +category +0  (north|south) \\d+, (north|south) \\d+\\n")
+                .contains("missing numbers are filled with the column's median");
     }
 
     @Test
