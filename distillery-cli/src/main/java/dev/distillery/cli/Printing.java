@@ -33,8 +33,8 @@ final class Printing {
         int worst = test.leastRecalled();
         row(out, "lowest recall", String.format("%.4f, '%s' (%,d test examples)", test.recall(worst), test.labels().get(worst),
                 test.support(worst)));
-        row(out, "finding '" + o.rarest().label() + "'", String.format("average precision %.3f (fewest test examples; thresholds"
-                + " in summary.md)", o.rarest().averagePrecision()));
+        row(out, "hardest to find", String.format("'%s', average precision %.3f (thresholds in summary.md)", o.hardest().label(),
+                o.hardest().averagePrecision()));
         if (o.labeledRound() != null) {
             row(out, "labels alone (round 0)", String.format("accuracy %.4f, macro-F1 %.4f", o.labeledRound().accuracy(),
                     o.labeledRound().macroF1()));

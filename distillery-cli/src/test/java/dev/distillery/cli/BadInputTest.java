@@ -41,7 +41,7 @@ class BadInputTest extends CliTestBase {
     private String trainedRun(Path data) {
         Result train = run("train", "--data", data.toString(), "--model", "linear");
         assertThat(train.exitCode()).as(train.err()).isZero();
-        return train.out().lines().filter(l -> l.startsWith("run saved to")).findFirst().orElseThrow().replaceAll(".*/", "");
+        return train.runId();
     }
 
     /**
@@ -72,7 +72,7 @@ class BadInputTest extends CliTestBase {
         }
         Result train = run("train", "--data", dir.resolve("photos").toString(), "--model", "mlp", "--epochs", "20");
         assertThat(train.exitCode()).as(train.err()).isZero();
-        String model = train.out().lines().filter(l -> l.startsWith("run saved to")).findFirst().orElseThrow().replaceAll(".*/", "");
+        String model = train.runId();
 
         Path photo = image("new/big-top.png", 1, 32, true, 0);
         Result one = run("predict", model, "--data", photo.toString());
@@ -191,7 +191,7 @@ class BadInputTest extends CliTestBase {
         Result train = run("train", "--data", csv.toString(), "--model", "linear");
         assertThat(train.exitCode()).as(train.err()).isZero();
         assertThat(train.out()).contains("have no label and are not trained on");
-        String runDir = train.out().lines().filter(l -> l.startsWith("run saved to")).findFirst().orElseThrow().substring("run saved to ".length());
+        String runDir = train.runDir().toString();
         var results = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Path.of(runDir, "results.json").toFile());
         assertThat(results.get("unlabeled_train_records").asInt() + results.get("unlabeled_test_records").asInt()).isEqualTo(5);
 
@@ -402,7 +402,7 @@ class BadInputTest extends CliTestBase {
         Result train = run("train", "--data", f.toString(), "--model", "linear", "--test-fraction", "0.25");
         assertThat(train.exitCode()).as(train.err()).isZero();
         assertThat(train.out()).contains("labeled training texts are empty or blank");
-        String runDir = train.out().lines().filter(l -> l.startsWith("run saved to")).findFirst().orElseThrow().substring("run saved to ".length());
+        String runDir = train.runDir().toString();
         var results = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Path.of(runDir, "results.json").toFile());
         assertThat(results.get("empty_train_texts").asInt()).isPositive();
     }

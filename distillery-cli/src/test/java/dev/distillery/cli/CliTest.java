@@ -43,7 +43,7 @@ class CliTest extends CliTestBase {
                 "--corrections", corrections.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("corrections: 1 relabeled, 1 removed, 1 confirmed as given");
-        Path runDir = Path.of(r.out().lines().filter(l -> l.startsWith("run saved to ")).findFirst().orElseThrow().substring(13));
+        Path runDir = r.runDir();
         assertThat(Files.readString(runDir.resolve("provenance.json"))).contains(corrections.toAbsolutePath().toString());
 
         Files.writeString(corrections, "{\"id\":\"nobody\",\"action\":\"keep\"}\n");
@@ -129,8 +129,7 @@ class CliTest extends CliTestBase {
         Result train = run("train", "--data", f.toString(), "--epochs", "4", "--lr", "0.02", "--model", "ngram", "--width", "8");
         assertThat(train.exitCode()).as(train.err()).isZero();
         assertThat(train.out()).contains("test accuracy", "run saved to");
-        String runId = train.out().lines().filter(l -> l.startsWith("run saved to")).findFirst().orElseThrow()
-                .replaceAll(".*/", "");
+        String runId = train.runId();
 
         Result predict = run("predict", "--model", runId, "--text", "free money winner offer", "--top-k", "2");
         assertThat(predict.exitCode()).as(predict.err()).isZero();
@@ -163,7 +162,7 @@ class CliTest extends CliTestBase {
         Result partial = run("eval", "--model", runId, "--data", partly.toString());
         assertThat(partial.exitCode()).as(partial.err()).isZero();
         assertThat(partial.out()).contains("2 of 122 records of " + partly + " have no label and are not scored");
-        Path partialRun = Path.of(partial.out().lines().filter(l -> l.startsWith("run saved to ")).findFirst().orElseThrow().substring(13));
+        Path partialRun = partial.runDir();
         assertThat(Files.readString(partialRun.resolve("results.json"))).containsPattern("\"unlabeled_records\" ?: ?2");
         assertThat(Files.readString(partialRun.resolve("summary.md"))).contains("2 records without a label, not scored");
 
@@ -193,8 +192,7 @@ class CliTest extends CliTestBase {
         Result teacher = run("train", "--data", split.resolve("train.jsonl").toString(), "--test", split.resolve("test.jsonl").toString(),
                 "--model", "ngram", "--width", "16", "--epochs", "3");
         assertThat(teacher.exitCode()).as(teacher.err()).isZero();
-        String teacherRun = teacher.out().lines().filter(l -> l.startsWith("run saved to")).findFirst().orElseThrow()
-                .replaceAll(".*/", "");
+        String teacherRun = teacher.runId();
         Result distill = run("distill", "--teacher", teacherRun, "--student", "ngram", "--width", "2",
                 "--transfer", split.resolve("train.jsonl").toString(), "--labeled", "0",
                 "--test", split.resolve("test.jsonl").toString(), "--epochs", "3");
@@ -249,7 +247,7 @@ class CliTest extends CliTestBase {
         assertThat(train.exitCode()).as(train.err()).isZero();
         assertThat(train.out()).contains("gaps.csv:train lack a value, each filled with the column's median over this training data",
                 "gaps.csv:test lack a value, each filled with the model's value for the column");
-        Path runDir = Path.of(train.out().lines().filter(l -> l.startsWith("run saved to ")).findFirst().orElseThrow().substring(13));
+        Path runDir = train.runDir();
         var model = new com.fasterxml.jackson.databind.ObjectMapper().readTree(runDir.resolve("model/model.json").toFile());
         assertThat(model.at("/schema/fill").fieldNames()).toIterable().containsExactly("age", "income");
         float ageFill = (float) model.at("/schema/fill/age").asDouble();
@@ -291,7 +289,7 @@ class CliTest extends CliTestBase {
         Result train = run("train", "--data", iris.toString(), "--label-column", "species", "--model", "linear");
         assertThat(train.exitCode()).as(train.err()).isZero();
         assertThat(train.out()).doesNotContain("holds categories");
-        String runId = train.out().lines().filter(l -> l.startsWith("run saved to ")).findFirst().orElseThrow().replaceAll(".*/", "");
+        String runId = train.runId();
         assertThat(Files.readString(dir.resolve("home/runs").resolve(runId).resolve("config.json"))).contains("\"species\"");
         // eval reads the labels from the model's column without the option given again; predict echoes them
         Result eval = run("eval", "--model", runId, "--data", iris.toString());
@@ -316,10 +314,10 @@ class CliTest extends CliTestBase {
         Result train = run("train", "--data", payments.toString(), "--model", "linear", "--test-fraction", "0.3");
         assertThat(train.exitCode()).as(train.err()).isZero();
         assertThat(train.out()).contains("warning: the classes are imbalanced: 'fraud' is 6.3% of the 300 labeled records",
-                "(always 'ok': ", "finding 'fraud'");
-        Path runDir = Path.of(train.out().lines().filter(l -> l.startsWith("run saved to ")).findFirst().orElseThrow().substring(13));
+                "(always 'ok': ", "hardest to find            'fraud', average precision");
+        Path runDir = train.runDir();
         assertThat(Files.readString(runDir.resolve("summary.md"))).contains("## Finding 'fraud'", "`predict --threshold fraud=P`");
-        assertThat(Files.readString(runDir.resolve("results.json"))).contains("\"rarest_class\" : \"fraud\"");
+        assertThat(Files.readString(runDir.resolve("results.json"))).contains("\"hardest_class\" : \"fraud\"");
         assertThat(runDir.resolve("plots/precision_recall.png")).isRegularFile();
 
         // with a threshold, 'fraud' is answered wherever its probability reaches it (and only there), more often than

@@ -26,7 +26,17 @@ abstract class CliTestBase {
     /** What commands print to System.err themselves (warnings beside predict's JSON lines), after picocli's errors. */
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
 
-    record Result(int exitCode, String out, String err) {}
+    record Result(int exitCode, String out, String err) {
+        /** The directory of the run the command saved, from its first "run saved to DIR" line. */
+        Path runDir() {
+            return Path.of(out.lines().filter(l -> l.startsWith("run saved to ")).findFirst().orElseThrow().substring("run saved to ".length()));
+        }
+
+        /** That run's id. */
+        String runId() {
+            return runDir().getFileName().toString();
+        }
+    }
 
     @BeforeEach
     void isolate() {

@@ -6,7 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * How well a model finds one class (the rarest, where a rare class is what matters: fraud, a fault) as the probability
+ * How well a model finds one class (the one it finds least well, often a rare one that matters: fraud, a fault) as the probability
  * it must reach to be answered moves: the precision-recall curve, its average precision, and a table of the thresholds
  * that reach several recalls, which a user can pass to {@code predict --threshold LABEL=P}. Answering the class whenever its probability reaches the
  * threshold trades precision for recall; the most probable class (no threshold) is one point on the curve.

@@ -81,7 +81,7 @@ public final class TrainJob {
      */
     public record Outcome(Run run, TrainSpec spec, Splits3 data, TrainResult training, Evaluation test, SpeedReport speed,
             long parameters, long bytesOnDisk, Evaluation labeledRound, UnlabeledCheck unlabeledCheck,
-            Map<String, Object> modelSelection, PrecisionRecall rarest) {}
+            Map<String, Object> modelSelection, PrecisionRecall hardest) {}
 
     /**
      * Validation accuracy when the labeled round ended and when the unlabeled rounds ended. The validation examples
@@ -262,9 +262,9 @@ public final class TrainJob {
         int unlabeledTest = test.size() - InputCheck.labeledOnly(test, "scored", log).size(); // counted and said by the one check
         if (unlabeledTest == test.size()) {
             // found before training, not after it as "cannot evaluate zero examples"
-            throw new DataFormatException(spec.test() != null ? spec.test() : "the test part of " + spec.data(), test.isEmpty()
-                    ? "holds no records" : "none of its " + test.size() + " records has a label", "labeled test data to score the model on (to label new data with a"
-                    + " trained model, use distillery predict)");
+            String problem = test.isEmpty() ? "holds no records" : "none of its " + test.size() + " records has a label";
+            throw new DataFormatException(spec.test() != null ? spec.test() : "the test part of " + spec.data(), problem,
+                    "labeled test data to score the model on (to label new data with a trained model, use distillery predict)");
         }
         Dataset setAside = null;
         if (spec.labeled() != null) {
@@ -628,7 +628,7 @@ public final class TrainJob {
         Dataset test = data.test().filter(data.test().name(), e -> e.hasLabel());
         listener.onMessage("evaluating on " + data.test().size() + " test examples");
         Evaluation eval = Evaluation.of(classifier, test);
-        PrecisionRecall rarest = rarestClass(classifier, test, eval);
+        PrecisionRecall hardest = hardestClass(classifier, test, eval);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("run", run.id());
         meta.put("trained_on", spec.data());
@@ -642,25 +642,31 @@ public final class TrainJob {
         if (!isSolved(classifier.spec())) { // a fit in one go has one point each; its choice is plotted where it is made
             plotCurves(result.history(), run.plotsDir());
         }
-        Plots.lines(run.plotsDir().resolve(PRECISION_RECALL_PLOT), "Finding '" + rarest.label() + "' (" + rarest.support()
-                + " test examples): precision by recall", "recall", "precision", rarest.recall(), Map.of("model", rarest.precision()));
+        Plots.lines(run.plotsDir().resolve(PRECISION_RECALL_PLOT), "Finding '" + hardest.label() + "' (" + hardest.support()
+                + " test examples): precision by recall", "recall", "precision", hardest.recall(), Map.of("model", hardest.precision()));
         // The model as fitted: a solver's chosen settings in place of the open ones it was asked for ("c=0.1", not "c=null").
         return new Outcome(run, spec.withModel(classifier.spec()), data, result, eval, speed, classifier.parameterCount(), bytes,
-                labeledRound, check, selection, rarest);
+                labeledRound, check, selection, hardest);
     }
 
     static final String PRECISION_RECALL_PLOT = "precision_recall.png";
 
-    /** The precision-recall curve of the class with the fewest test examples: the one accuracy says least about. */
-    private static PrecisionRecall rarestClass(Classifier classifier, Dataset test, Evaluation eval) {
-        int rarest = -1;
+    /**
+     * The precision-recall curve of the class the model finds least well (the lowest average precision among the classes
+     * in the test data): a rare class where one is rare (fraud among payments), which accuracy says least about, and
+     * otherwise the class most confused with others (shirts among tops).
+     */
+    private static PrecisionRecall hardestClass(Classifier classifier, Dataset test, Evaluation eval) {
+        int[] truth = test.examples().stream().mapToInt(e -> classifier.schema().indexOf(e.label().orElseThrow())).toArray();
+        float[][] probabilities = classifier.probabilities(test.examples(), 512);
+        PrecisionRecall hardest = null;
         for (int c = 0; c < eval.labels().size(); c++) {
-            if (eval.support(c) > 0 && (rarest < 0 || eval.support(c) < eval.support(rarest))) {
-                rarest = c;
+            if (eval.support(c) > 0) {
+                PrecisionRecall curve = PrecisionRecall.of(probabilities, truth, c, eval.labels().get(c));
+                hardest = hardest == null || curve.averagePrecision() < hardest.averagePrecision() ? curve : hardest;
             }
         }
-        int[] truth = test.examples().stream().mapToInt(e -> classifier.schema().indexOf(e.label().orElseThrow())).toArray();
-        return PrecisionRecall.of(classifier.probabilities(test.examples(), 512), truth, rarest, eval.labels().get(rarest));
+        return hardest;
     }
 
     static Map<String, Object> results(Outcome o) {
@@ -668,8 +674,8 @@ public final class TrainJob {
         r.put("test_accuracy", o.test().accuracy());
         r.put("test_macro_f1", o.test().macroF1());
         r.put("test_examples", o.test().count());
-        r.put("rarest_class", o.rarest().label());
-        r.put("rarest_class_average_precision", o.rarest().averagePrecision());
+        r.put("hardest_class", o.hardest().label());
+        r.put("hardest_class_average_precision", o.hardest().averagePrecision());
         if (o.labeledRound() != null) {
             r.put("labeled_round_test_accuracy", o.labeledRound().accuracy());
             r.put("labeled_round_test_macro_f1", o.labeledRound().macroF1());
@@ -746,11 +752,12 @@ public final class TrainJob {
         }
         sb.append(String.format("| latency (1 example) | p50 %.2f ms, p99 %.2f ms |%n", o.speed().latencyP50Ms(), o.speed().latencyP99Ms()));
         sb.append(String.format("| throughput (batch %d) | %,.0f examples/s |%n", o.speed().batchSize(), o.speed().throughputPerSecond()));
-        sb.append("\nPlots: ").append(solverOf(o.spec().model()) == null ? "`plots/loss.png`, `plots/accuracy.png`"
-                : "`plots/" + CROSS_VALIDATION_PLOT + "` (where C was chosen)").append(", `plots/" + PRECISION_RECALL_PLOT + "`. Model: `model/`.\n\n```\n");
+        String curves = solverOf(o.spec().model()) == null ? "`plots/loss.png`, `plots/accuracy.png`"
+                : "`plots/" + CROSS_VALIDATION_PLOT + "` (where C was chosen)";
+        sb.append("\nPlots: ").append(curves).append(", `plots/" + PRECISION_RECALL_PLOT + "`. Model: `model/`.\n\n```\n");
         sb.append(o.test().report()).append("```\n");
-        PrecisionRecall rare = o.rarest();
-        sb.append(String.format("%n## Finding '%s', the class with the fewest test examples (%,d)%n%nAverage precision %.3f."
+        PrecisionRecall rare = o.hardest();
+        sb.append(String.format("%n## Finding '%s', the class the model finds least well (%,d test examples)%n%nAverage precision %.3f."
                 + " The model answers the most probable class; to answer '%s' more often (higher recall, lower precision),"
                 + " `predict --threshold %s=P` answers it whenever its probability is at least P:%n%n", rare.label(), rare.support(),
                 rare.averagePrecision(), rare.label(), rare.label()));
