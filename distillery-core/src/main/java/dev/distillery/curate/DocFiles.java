@@ -72,9 +72,9 @@ public final class DocFiles {
         return isCsv(file) ? new CsvSource(file, onError) : new JsonlSource(file, onError);
     }
 
-    /** Whether {@code file} is read as CSV: its name ends in .csv, as for every other command. */
+    /** Whether {@code file} is read as CSV, by the rule of every other command ({@link dev.distillery.data.DataFiles#isCsv}). */
     public static boolean isCsv(Path file) {
-        return file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv");
+        return dev.distillery.data.DataFiles.isCsv(file);
     }
 
     /**

@@ -31,14 +31,32 @@ public final class DataFiles {
         if (name.endsWith(".jsonl") || name.endsWith(".json") || name.endsWith(".ndjson")) {
             return JsonlFormat.read(file, onError, names);
         }
-        if (name.endsWith(".csv")) {
+        if (isCsv(file)) {
             return CsvFormat.read(file, onError, List.of(), names);
         }
         if (isIdx(name)) {
             return IdxFormat.read(file, labelsFileFor(file), null);
         }
+        String extension = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "";
+        if (SPREADSHEETS.contains(extension)) {
+            throw new DataFormatException(file.toString(), "a spreadsheet, which is not read", "CSV: save the sheet as"
+                    + " \"CSV UTF-8\" (one header row; a column 'label' for the labels) and give that file");
+        }
+        if (COLUMNAR.contains(extension)) {
+            throw new DataFormatException(file.toString(), "a columnar file (" + extension + "), which is not read",
+                    "CSV or JSON lines: export it, e.g. with pandas' to_csv or DuckDB's COPY ... TO 'data.csv'");
+        }
         throw new DataFormatException(file.toString(), "unknown file type",
-                "a name ending in .jsonl, .csv, .eml, .mbox, .png, .jpg, .gif or .bmp, an IDX name such as train-images-idx3-ubyte[.gz], or a directory of images or mail");
+                "a name ending in .jsonl, .csv, .tsv, .eml, .mbox, .png, .jpg, .gif or .bmp, an IDX name such as train-images-idx3-ubyte[.gz], or a directory of images or mail");
+    }
+
+    private static final java.util.Set<String> SPREADSHEETS = java.util.Set.of("xlsx", "xls", "xlsm", "ods", "numbers");
+    private static final java.util.Set<String> COLUMNAR = java.util.Set.of("parquet", "feather", "arrow", "orc", "avro");
+
+    /** Whether {@code file} is read as CSV, by its name: .csv, or .tsv (tab-separated; the header tells the separator). */
+    public static boolean isCsv(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".csv") || name.endsWith(".tsv");
     }
 
     /**
@@ -51,7 +69,7 @@ public final class DataFiles {
         if (Files.exists(file) && ImageFolderFormat.isImageShape(modelShape) && ImageFolderFormat.handles(file)) {
             return ImageFolderFormat.readFor(file, onError, modelShape);
         }
-        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
+        if (isCsv(file)) {
             return CsvFormat.read(file, onError, model.featureNames(), names);
         }
         return read(file, onError, names);

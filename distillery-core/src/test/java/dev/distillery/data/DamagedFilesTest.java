@@ -49,6 +49,19 @@ class DamagedFilesTest {
     }
 
     @Test
+    void aTsvFileIsReadAsCsvAndASpreadsheetOrParquetFileSaysHowToMakeOne() throws Exception {
+        Path tsv = dir.resolve("data.tsv");
+        Files.writeString(tsv, "age\tincome\tlabel\n30\t1,5\ta\n40\t2\tb\n");
+        assertThat(DataFiles.read(tsv, OnError.FAIL).dataset().get(0).features()).containsExactly(30f, 1.5f);
+        Path xlsx = Files.write(dir.resolve("book.xlsx"), new byte[] {'P', 'K', 3, 4});
+        assertThatThrownBy(() -> DataFiles.read(xlsx, OnError.FAIL)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("book.xlsx: a spreadsheet").hasMessageContaining("save the sheet as \"CSV UTF-8\"");
+        Path parquet = Files.write(dir.resolve("t.parquet"), new byte[] {'P', 'A', 'R', '1'});
+        assertThatThrownBy(() -> DataFiles.read(parquet, OnError.FAIL)).hasMessageContaining("a columnar file (parquet)")
+                .hasMessageContaining("to_csv");
+    }
+
+    @Test
     void aFileSavedAsWindows1252SaysWhatTheByteIsThereAndHowToConvertIt() throws Exception {
         Path f = dir.resolve("de.csv");
         Files.write(f, "alter;region;label\n35;süd;ja\n".getBytes(java.nio.charset.Charset.forName("windows-1252")));
