@@ -59,6 +59,11 @@ public final class CsvFormat {
                     collector.warn(file + " has no column '" + names.text() + "' (the text column): it is read as a table of"
                             + " features; its columns: " + String.join(", ", java.util.Arrays.stream(cells).map(String::trim).toList()));
                 }
+                if (cols[0].features().length > 0 && cols[0].featureNames().isEmpty()) {
+                    collector.warn("the feature columns of " + file + " cannot be told apart by name (" + cols[0].unusableNames()
+                            + "): a model trained on it reads later files by position, not by name, so a file whose columns"
+                            + " come in another order would be read wrong; give every column a name of its own");
+                }
                 List<String> unread = cols[0].unread();
                 if (!unread.isEmpty()) {
                     collector.warn("columns " + String.join(", ", unread) + " of " + file + " are not read: a text file reads"
@@ -468,6 +473,21 @@ public final class CsvFormat {
             }
             int[] f = text >= 0 ? new int[0] : features.stream().mapToInt(Integer::intValue).toArray();
             return new Columns(header, id, label, source, text, f, text >= 0 ? Map.of() : categories, decimalComma);
+        }
+
+        /** What keeps the feature columns' names from serving: the blank and the repeated ones. */
+        String unusableNames() {
+            List<String> problems = new ArrayList<>();
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (int f : features) {
+                String name = names[f].trim();
+                if (name.isEmpty()) {
+                    problems.add("column " + (f + 1) + " has no name");
+                } else if (!seen.add(name)) {
+                    problems.add("'" + name + "' is repeated");
+                }
+            }
+            return String.join(", ", problems.stream().distinct().toList());
         }
 
         /** A text file's columns that nothing reads (a text file reads id, text, label and source), or none. */

@@ -120,6 +120,15 @@ class CsvFormatTest {
     }
 
     @Test
+    void featureColumnsThatCannotBeToldApartByNameAreSaid() throws Exception {
+        assertThat(CsvFormat.read(file("amount,amount,label\n1,2,a\n"), OnError.FAIL).warnings()).singleElement().asString()
+                .contains("cannot be told apart by name ('amount' is repeated)", "reads later files by position");
+        assertThat(CsvFormat.read(file("x,,label\n1,2,a\n"), OnError.FAIL).warnings()).singleElement().asString()
+                .contains("column 2 has no name");
+        assertThat(CsvFormat.read(file("x,y,label\n1,2,a\n"), OnError.FAIL).warnings()).isEmpty();
+    }
+
+    @Test
     void aColumnNamedAsAnIdentifierWithADistinctValuePerRecordIsTheIdNotAFeature() throws Exception {
         ReadResult r = CsvFormat.read(file("CustomerID,age,paid,label\n1001,30,1,a\n1002,45,0,b\n1003,33,1,a\n"), OnError.FAIL);
         assertThat(r.dataset().schema().featureNames()).containsExactly("age", "paid");
