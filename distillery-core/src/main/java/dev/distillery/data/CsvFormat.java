@@ -50,7 +50,7 @@ public final class CsvFormat {
         }, row -> {
             String[] cells = row.cells();
             if (cols[0] == null) {
-                cols[0] = Columns.of(cells, file, kinds, names, separator(file) != ',');
+                cols[0] = Columns.of(cells, file, kinds, names);
                 if (!names.isDefault() && cols[0].label() < 0 && !names.label().equals(ColumnNames.DEFAULT.label())) {
                     collector.warn(file + " has no column '" + names.label() + "' (the label column): its records are read"
                             + " without labels; its columns: " + String.join(", ", java.util.Arrays.stream(cells).map(String::trim).toList()));
@@ -244,7 +244,7 @@ public final class CsvFormat {
      * files, exports and reports), nor as numbers: it is not read, and said so.
      */
     record ColumnKinds(Map<Integer, List<String>> categories, Map<Integer, String> personal, java.util.Set<Integer> dates,
-            java.util.Set<Integer> identifiers) {}
+            java.util.Set<Integer> identifiers, boolean decimalComma) {}
 
     /** True if {@code value} is a date or a time of day, which a file's column of is not read ({@link #DATE_OR_TIME}). */
     public static boolean isDateOrTime(String value) {
@@ -382,7 +382,7 @@ public final class CsvFormat {
 
         ColumnKinds kinds() {
             if (text) {
-                return new ColumnKinds(Map.of(), Map.of(), java.util.Set.of(), java.util.Set.of());
+                return new ColumnKinds(Map.of(), Map.of(), java.util.Set.of(), java.util.Set.of(), decimalComma);
             }
             // An identifier is a column named so whose values never repeat (two rows at least, or one in a file read for
             // a model): not a feature, whatever its values are; unless the model reads it as one (trained before this).
@@ -403,7 +403,7 @@ public final class CsvFormat {
             if (features > 1) {
                 words.forEach((column, values) -> out.put(column, List.copyOf(values)));
             }
-            return new ColumnKinds(out, Map.copyOf(personal), java.util.Set.copyOf(dates), java.util.Set.copyOf(ids));
+            return new ColumnKinds(out, Map.copyOf(personal), java.util.Set.copyOf(dates), java.util.Set.copyOf(ids), decimalComma);
         }
     }
 
@@ -446,7 +446,7 @@ public final class CsvFormat {
      */
     private record Columns(String[] names, int id, int label, int source, int text, int[] features,
             Map<Integer, List<String>> categories, boolean decimalComma) {
-        static Columns of(String[] header, Path file, ColumnKinds kinds, ColumnNames names, boolean decimalComma) {
+        static Columns of(String[] header, Path file, ColumnKinds kinds, ColumnNames names) {
             Map<Integer, List<String>> categories = kinds.categories();
             int id = -1, label = -1, source = -1, text = -1;
             List<Integer> features = new ArrayList<>();
@@ -472,7 +472,7 @@ public final class CsvFormat {
                         "a '" + names.text() + "' column or numeric feature columns");
             }
             int[] f = text >= 0 ? new int[0] : features.stream().mapToInt(Integer::intValue).toArray();
-            return new Columns(header, id, label, source, text, f, text >= 0 ? Map.of() : categories, decimalComma);
+            return new Columns(header, id, label, source, text, f, text >= 0 ? Map.of() : categories, kinds.decimalComma());
         }
 
         /** What keeps the feature columns' names from serving: the blank and the repeated ones. */
