@@ -316,7 +316,8 @@ class CliTest extends CliTestBase {
         assertThat(train.out()).contains("warning: the classes are imbalanced: 'fraud' is 6.3% of the 300 labeled records",
                 "(always 'ok': ", "hardest to find            'fraud', average precision");
         Path runDir = train.runDir();
-        assertThat(Files.readString(runDir.resolve("summary.md"))).contains("## Finding 'fraud'", "`predict --threshold fraud=P`");
+        assertThat(Files.readString(runDir.resolve("summary.md"))).contains("## Finding 'fraud'", "`predict --threshold fraud=P`")
+                .containsPattern("\\| \\*\\*test accuracy\\*\\* \\| \\*\\*0\\.\\d{4}\\*\\* \\(always 'ok': 0\\.\\d{4}\\) \\|");
         assertThat(Files.readString(runDir.resolve("results.json"))).contains("\"hardest_class\" : \"fraud\"");
         assertThat(runDir.resolve("plots/precision_recall.png")).isRegularFile();
 

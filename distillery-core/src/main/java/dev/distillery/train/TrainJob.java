@@ -739,7 +739,9 @@ public final class TrainJob {
                     o.training().stoppedEarly() ? " (early stop)" : ""));
         }
         sb.append("| training | ").append(fitted(o.spec().model(), o.training())).append(" |\n");
-        sb.append(String.format("| **test accuracy** | **%.4f** |%n", o.test().accuracy()));
+        Evaluation test = o.test();
+        sb.append(String.format("| **test accuracy** | **%.4f**%s |%n", test.accuracy(), test.majorityAccuracy() >= 0.5
+                ? String.format(" (always '%s': %.4f)", test.labels().get(test.majorityClass()), test.majorityAccuracy()) : ""));
         sb.append(String.format("| test macro-F1 | %.4f |%n", o.test().macroF1()));
         if (o.labeledRound() != null) {
             sb.append(String.format("| after the labeled round (labels alone) | accuracy %.4f, macro-F1 %.4f |%n",
