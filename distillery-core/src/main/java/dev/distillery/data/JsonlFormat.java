@@ -113,6 +113,14 @@ public final class JsonlFormat {
         String src = node.hasNonNull("source") ? node.get("source").asText() : source;
         boolean hasText = node.hasNonNull(names.text());
         boolean hasFeatures = node.hasNonNull("features");
+        if (!hasText && !hasFeatures && numbers(node, names) > 0 && noLongString(node)) {
+            // A table written as records (pandas' to_json(orient="records", lines=True)): a column per key, numbers among
+            // them, no string long enough to be a text under another key (a review beside its stars is one).
+            c.bad(where, "neither " + names.text() + " nor features, but a column per key (a table as JSON records, which is not"
+                    + " read)", "a table as CSV (pandas: df.to_csv(\"data.csv\", index=False)), or \"features\": [numbers] with"
+                    + " \"feature_names\" on the first record");
+            return null;
+        }
         if (hasText == hasFeatures) {
             // A text under another key ("body", "review") is the usual cause: name the keys that hold strings.
             List<String> strings = new ArrayList<>();
@@ -154,6 +162,28 @@ public final class JsonlFormat {
             f[i] = (float) v.asDouble();
         }
         return Example.denseOwned(id, f, label, src);
+    }
+
+    /** True if none of a record's strings is longer than a category may be (a sentence is a text under another key). */
+    private static boolean noLongString(JsonNode node) {
+        for (var it = node.fields(); it.hasNext(); ) {
+            JsonNode v = it.next().getValue();
+            if (v.isTextual() && v.asText().length() > CsvFormat.MAX_CATEGORY_LENGTH) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** How many of a record's keys, other than id, label and source, hold a number. */
+    private static int numbers(JsonNode node, ColumnNames names) {
+        int n = 0;
+        for (var it = node.fields(); it.hasNext(); ) {
+            var f = it.next();
+            String key = f.getKey();
+            n += f.getValue().isNumber() && !key.equals("id") && !key.equals(names.label()) && !key.equals("source") ? 1 : 0;
+        }
+        return n;
     }
 
     private static List<Long> readShape(JsonNode node, int size, String where, RecordCollector c) {

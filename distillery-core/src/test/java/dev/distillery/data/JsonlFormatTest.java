@@ -20,6 +20,17 @@ class JsonlFormatTest {
     }
 
     @Test
+    void aTableWrittenAsJsonRecordsSaysHowToWriteItSoItIsRead() throws Exception {
+        Path f = file("{\"age\":30,\"region\":\"north\",\"label\":\"a\"}");
+        assertThatThrownBy(() -> JsonlFormat.read(f, OnError.FAIL)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("a table as JSON records, which is not read").hasMessageContaining("df.to_csv")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("--text-column"));
+        // a review beside its stars is a text under another key, said as such
+        Path review = file("{\"body\":\"Arrived broken and the seller never answered\",\"stars\":1,\"label\":\"neg\"}");
+        assertThatThrownBy(() -> JsonlFormat.read(review, OnError.FAIL)).hasMessageContaining("train with --text-column body");
+    }
+
+    @Test
     void theLabelAndTextKeysMayHaveOtherNamesAndATextUnderAnotherKeyIsNamed() throws Exception {
         Path f = file("{\"body\":\"win a cruise\",\"category\":\"spam\",\"note\":\"x\"}");
         Dataset d = JsonlFormat.read(f, OnError.FAIL, new ColumnNames("category", "body")).dataset();
