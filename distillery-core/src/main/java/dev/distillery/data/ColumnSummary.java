@@ -29,7 +29,8 @@ public record ColumnSummary(String column, boolean category, int missing, String
         byColumn.forEach((column, values) -> {
             boolean category = categoryColumns.contains(column);
             int missing = (int) values.stream().filter(""::equals).count();
-            out.add(new ColumnSummary(column, category, missing, category ? counts(values) : range(values)));
+            out.add(new ColumnSummary(column, category, missing, category ? counts(values)
+                    : range(values, MissingValues.median(data.examples(), schema.featureNames().indexOf(column)))));
         });
         return out;
     }
@@ -43,14 +44,13 @@ public record ColumnSummary(String column, boolean category, int missing, String
         return parts.size() > 6 ? String.join(", ", parts.subList(0, 6)) + ", ... (" + parts.size() + " values)" : String.join(", ", parts);
     }
 
-    /** A number's smallest, median and largest value. */
-    private static String range(List<Object> values) {
+    /** A number's smallest, median (as {@link MissingValues} computes the value it fills in) and largest value. */
+    private static String range(List<Object> values, float median) {
         double[] v = values.stream().filter(x -> x instanceof Number).mapToDouble(x -> ((Number) x).doubleValue()).sorted().toArray();
         if (v.length == 0) {
             return "no value";
         }
-        double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-        return String.format("min %s, median %s, max %s", MissingValues.number((float) v[0]), MissingValues.number((float) median),
+        return String.format("min %s, median %s, max %s", MissingValues.number((float) v[0]), MissingValues.number(median),
                 MissingValues.number((float) v[v.length - 1]));
     }
 

@@ -123,7 +123,7 @@ public final class MissingValues {
     }
 
     /** The median of feature {@code f} over the examples that have it (the mean of the middle two for an even count); NaN for none. */
-    private static float median(List<Example> examples, int f) {
+    static float median(List<Example> examples, int f) {
         float[] values = new float[examples.size()];
         int n = 0;
         for (Example e : examples) {
