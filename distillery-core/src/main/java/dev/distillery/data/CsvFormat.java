@@ -107,6 +107,13 @@ public final class CsvFormat {
         if (cols[0] == null) {
             throw new DataFormatException(file.toString(), "no header row", "a header such as id,text,label");
         }
+        if (modelFeatures.isEmpty()) {
+            cols[0].formatted().forEach((column, cell) -> collector.warn("column '" + cols[0].names()[column].trim() + "' of "
+                    + file + " holds numbers written with a currency symbol, thousands separators or a percent sign: each"
+                    + " is read as the number it shows ('" + cell + "' as "
+                    + new java.math.BigDecimal(Float.toString(NumberCells.parse(cell, cols[0].decimalComma()))).stripTrailingZeros().toPlainString()
+                    + "; a percentage as its fraction)"));
+        }
         return collector.finish(null, cols[0].featureNames());
     }
 
@@ -358,7 +365,7 @@ public final class CsvFormat {
             }
             boolean number;
             try {
-                number = Float.isFinite(parseNumber(cell, decimalComma));
+                number = Float.isFinite(NumberCells.parse(cell, decimalComma));
             } catch (NumberFormatException e) {
                 number = false;
             }
@@ -416,18 +423,6 @@ public final class CsvFormat {
         return words.length > 1 && words[words.length - 1].equalsIgnoreCase("id");
     }
 
-    /** A number with a decimal comma ("41000,50"), as spreadsheets in locales that separate CSV cells by semicolons write it. */
-    private static final java.util.regex.Pattern DECIMAL_COMMA = java.util.regex.Pattern.compile("[-+]?\\d*,\\d+([eE][-+]?\\d+)?");
-
-    /**
-     * A cell's number, as {@link Float#parseFloat}; where the file's cells are separated by semicolons or tabs, a decimal
-     * comma is read as a decimal point ("41000,50" as 41000.5): a comma cannot be a thousands separator there without
-     * being ambiguous, and those locales write decimals so.
-     */
-    static float parseNumber(String cell, boolean decimalComma) {
-        return Float.parseFloat(decimalComma && DECIMAL_COMMA.matcher(cell).matches() ? cell.replace(',', '.') : cell);
-    }
-
     /** Between a category column's name and a value in the name of its 0/1 feature: "region=north". */
     public static final String CATEGORY = "=";
 
@@ -442,10 +437,12 @@ public final class CsvFormat {
 
     /**
      * A file's columns: where id, label, source and text are, and the feature columns in order, each a number or (with
-     * its values in {@code categories}) a category read as one 0/1 feature per value.
+     * its values in {@code categories}) a category read as one 0/1 feature per value; {@code formatted} collects, as
+     * records are read, the numeric columns with a cell written with a currency symbol, thousands separators or a percent
+     * sign ({@link NumberCells}), each with its first such cell.
      */
     private record Columns(String[] names, int id, int label, int source, int text, int[] features,
-            Map<Integer, List<String>> categories, boolean decimalComma) {
+            Map<Integer, List<String>> categories, boolean decimalComma, Map<Integer, String> formatted) {
         static Columns of(String[] header, Path file, ColumnKinds kinds, ColumnNames names) {
             Map<Integer, List<String>> categories = kinds.categories();
             int id = -1, label = -1, source = -1, text = -1;
@@ -472,7 +469,8 @@ public final class CsvFormat {
                         "a '" + names.text() + "' column or numeric feature columns");
             }
             int[] f = text >= 0 ? new int[0] : features.stream().mapToInt(Integer::intValue).toArray();
-            return new Columns(header, id, label, source, text, f, text >= 0 ? Map.of() : categories, kinds.decimalComma());
+            return new Columns(header, id, label, source, text, f, text >= 0 ? Map.of() : categories, kinds.decimalComma(),
+                    new java.util.TreeMap<>());
         }
 
         /** What keeps the feature columns' names from serving: the blank and the repeated ones. */
@@ -526,7 +524,8 @@ public final class CsvFormat {
 
         Example toExample(String[] row, String defaultId, String defaultSource, String where, RecordCollector c) {
             String exampleId = id >= 0 && !row[id].isEmpty() ? row[id] : defaultId;
-            String lab = label >= 0 && !row[label].isEmpty() ? row[label] : null;
+            // A label is read as its cells' numbers are, without the white space around it (" repaid" after a ", ").
+            String lab = label >= 0 && !row[label].isBlank() ? row[label].strip() : null;
             String src = source >= 0 ? row[source] : defaultSource;
             if (text >= 0) {
                 return Example.text(exampleId, row[text], lab, src);
@@ -551,9 +550,13 @@ public final class CsvFormat {
                 boolean word = false;
                 float value;
                 try {
-                    value = parseNumber(cell, decimalComma);
+                    value = NumberCells.plain(cell, decimalComma);
                 } catch (NumberFormatException e) {
-                    value = Float.NaN;
+                    Float shown = NumberCells.formatted(cell, decimalComma);
+                    value = shown != null ? shown : Float.NaN;
+                    if (shown != null) {
+                        formatted.putIfAbsent(features[i], cell);
+                    }
                     word = cell.codePoints().anyMatch(Character::isLetter);
                 }
                 if (MISSING.contains(cell.toLowerCase(java.util.Locale.ROOT))) {

@@ -56,6 +56,21 @@ class CsvFormatTest {
     }
 
     @Test
+    void numbersWithCurrencySymbolsSeparatorsOrPercentSignsAreReadAndSaidOnceAColumnAndLabelsWithoutTheirSpaces() throws Exception {
+        // as a bank's or a shop's export writes them; each column with such a cell is said once, with its first one
+        ReadResult r = CsvFormat.read(file("age,income,utilization,label\n30,\"$32,611\",63%, repaid\n41,\"$1,200.50\",0.5,default \n"
+                + "52,900,7%,repaid\n"), OnError.FAIL);
+        assertThat(r.dataset().examples()).extracting(e -> e.features()[1]).containsExactly(32611f, 1200.5f, 900f);
+        assertThat(r.dataset().examples()).extracting(e -> e.features()[2]).containsExactly(0.63f, 0.5f, 0.07f);
+        assertThat(r.warnings()).hasSize(2).anySatisfy(w -> assertThat(w).contains("column 'income'", "'$32,611' as 32611"))
+                .anySatisfy(w -> assertThat(w).contains("column 'utilization'", "'63%' as 0.63"));
+        assertThat(r.dataset().examples()).extracting(e -> e.label().orElseThrow()).containsExactly("repaid", "default", "repaid");
+        // files read for a model say nothing: the model was trained on the same kind of cells
+        assertThat(CsvFormat.read(file("age,income,label\n30,\"$32,611\",a\n"), OnError.FAIL, List.of("age", "income"),
+                ColumnNames.DEFAULT).warnings()).isEmpty();
+    }
+
+    @Test
     void wrongColumnCountNamesTheLine() throws Exception {
         Path f = file("x1,x2,label\n1,2,a\n1,2\n");
         assertThatThrownBy(() -> CsvFormat.read(f, OnError.FAIL)).isInstanceOf(DataFormatException.class)

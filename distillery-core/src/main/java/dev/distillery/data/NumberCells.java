@@ -1,0 +1,80 @@
+package dev.distillery.data;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A table cell's number as spreadsheets and accounting exports write it: plain ({@code 41000.5}), with a decimal comma
+ * where cells are separated by semicolons or tabs ({@code 41000,50}), or formatted, with a currency symbol, thousands
+ * separators or a percent sign ({@code $32,611}, {@code 1.250,00 €}, {@code 63%}). A formatted cell reads as the number
+ * it shows, a percentage as its fraction ({@code 63%} as 0.63, so a column mixing {@code 0.63} and {@code 63%} reads
+ * one scale). Anything else is not a number: no guess at what {@code 1,5} in a comma-separated file meant.
+ */
+final class NumberCells {
+    private NumberCells() {}
+
+    /** A number with a decimal comma ("41000,50"), as spreadsheets in locales that separate CSV cells by semicolons write it. */
+    private static final Pattern DECIMAL_COMMA = Pattern.compile("[-+]?\\d*,\\d+([eE][-+]?\\d+)?");
+
+    private static final String CURRENCY = "(?:[$€£¥₹]|USD|EUR|GBP|CHF)";
+
+    /** Decimal point; thousands grouped by commas (or not grouped): "$32,611.50", "-1,200", "12.5%". */
+    private static final Pattern FORMATTED_POINT = formatted("\\d{1,3}(?:,\\d{3})+|\\d+", "\\.");
+
+    /** Decimal comma; thousands grouped by points, spaces or apostrophes: "1.250,00 €", "32 611", "1'250". */
+    private static final Pattern FORMATTED_COMMA = formatted("\\d{1,3}(?:[. \u00A0\u202F']\\d{3})+|\\d+", ",");
+
+    private static Pattern formatted(String whole, String decimal) {
+        return Pattern.compile("(?<sign>[-+\u2212]?)\\s*(?<before>" + CURRENCY + ")?\\s*(?<sign2>[-+\u2212]?)(?<whole>" + whole
+                + ")(?:" + decimal + "(?<fraction>\\d+))?\\s*(?<after>" + CURRENCY + ")?\\s*(?<percent>%)?");
+    }
+
+    /**
+     * {@code cell}'s number, plain or formatted.
+     *
+     * @throws NumberFormatException if the cell is no number in either form
+     */
+    static float parse(String cell, boolean decimalComma) {
+        try {
+            return plain(cell, decimalComma);
+        } catch (NumberFormatException e) {
+            Float value = formatted(cell, decimalComma);
+            if (value == null) {
+                throw e;
+            }
+            return value;
+        }
+    }
+
+    /**
+     * {@code cell}'s number as {@link Float#parseFloat} reads it; where the file's cells are separated by semicolons or
+     * tabs ({@code decimalComma}), with a comma as the decimal separator: a comma cannot be a thousands separator there
+     * without being ambiguous.
+     *
+     * @throws NumberFormatException if the cell is no plain number
+     */
+    static float plain(String cell, boolean decimalComma) {
+        return Float.parseFloat(decimalComma && DECIMAL_COMMA.matcher(cell).matches() ? cell.replace(',', '.') : cell);
+    }
+
+    /** The number a formatted cell shows, or null if it is not one (a plain number is not "formatted"). */
+    static Float formatted(String cell, boolean decimalComma) {
+        Matcher m = (decimalComma ? FORMATTED_COMMA : FORMATTED_POINT).matcher(cell.strip());
+        if (!m.matches() || m.group("before") != null && m.group("after") != null
+                || !m.group("sign").isEmpty() && !m.group("sign2").isEmpty()) {
+            return null;
+        }
+        boolean symbol = m.group("before") != null || m.group("after") != null || m.group("percent") != null;
+        boolean grouped = m.group("whole").chars().anyMatch(c -> !Character.isDigit(c));
+        if (!symbol && !grouped) {
+            return null; // digits alone that Float.parseFloat refused: not a form this reads
+        }
+        String digits = m.group("whole").replaceAll("\\D", "")
+                + (m.group("fraction") != null ? "." + m.group("fraction") : "");
+        double value = Double.parseDouble(digits);
+        if (!(m.group("sign") + m.group("sign2")).isEmpty() && !(m.group("sign") + m.group("sign2")).equals("+")) {
+            value = -value;
+        }
+        return (float) (m.group("percent") != null ? value / 100 : value);
+    }
+}

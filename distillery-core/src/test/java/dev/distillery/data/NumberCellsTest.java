@@ -1,0 +1,36 @@
+package dev.distillery.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class NumberCellsTest {
+    @Test
+    void formattedNumbersReadAsTheNumberTheyShow() {
+        assertThat(NumberCells.parse("$32,611", false)).isEqualTo(32611f);
+        assertThat(NumberCells.parse("-$1,200.50", false)).isEqualTo(-1200.5f);
+        assertThat(NumberCells.parse("$-1,200.50", false)).isEqualTo(-1200.5f);
+        assertThat(NumberCells.parse("1,234,567", false)).isEqualTo(1234567f);
+        assertThat(NumberCells.parse("63%", false)).isEqualTo(0.63f);
+        assertThat(NumberCells.parse("12.5 %", false)).isEqualTo(0.125f);
+        assertThat(NumberCells.parse("€ 40", false)).isEqualTo(40f);
+        assertThat(NumberCells.parse("40 USD", false)).isEqualTo(40f);
+        // where a comma is the decimal separator, thousands are grouped by points, spaces or apostrophes
+        assertThat(NumberCells.parse("1.250,00 €", true)).isEqualTo(1250f);
+        assertThat(NumberCells.parse("32\u00A0611", true)).isEqualTo(32611f);
+        assertThat(NumberCells.parse("1'250", true)).isEqualTo(1250f);
+        assertThat(NumberCells.parse("41000,50", true)).isEqualTo(41000.5f);
+        assertThat(NumberCells.parse("7,5%", true)).isEqualTo(0.075f);
+    }
+
+    @Test
+    void plainNumbersAreNotFormattedAndAmbiguousOnesAreNoNumbers() {
+        assertThat(NumberCells.formatted("1200", false)).isNull();
+        assertThat(NumberCells.parse("-4e-1", false)).isEqualTo(-0.4f);
+        for (String notANumber : new String[] {"1,5", "1,20,000", "12,34.5", "$", "%", "$12$", "-$-3", "abc", "1.250,00"}) {
+            assertThatThrownBy(() -> NumberCells.parse(notANumber, false)).as(notANumber).isInstanceOf(NumberFormatException.class);
+        }
+        assertThatThrownBy(() -> NumberCells.parse("1,250.00", true)).isInstanceOf(NumberFormatException.class);
+    }
+}
