@@ -33,8 +33,10 @@ final class Printing {
         int worst = test.leastRecalled();
         row(out, "lowest recall", String.format("%.4f, '%s' (%,d test examples)", test.recall(worst), test.labels().get(worst),
                 test.support(worst)));
-        row(out, "hardest to find", String.format("'%s', average precision %.3f (thresholds in summary.md)", o.hardest().label(),
-                o.hardest().averagePrecision()));
+        // Where every class's average precision rounds to 1, naming one as the hardest would point at nothing.
+        row(out, "hardest to find", o.hardest().averagePrecision() >= 0.9995 ? "none: every class's average precision is 1.000"
+                : String.format("'%s', average precision %.3f (thresholds in summary.md)", o.hardest().label(),
+                        o.hardest().averagePrecision()));
         if (o.labeledRound() != null) {
             row(out, "labels alone (round 0)", String.format("accuracy %.4f, macro-F1 %.4f", o.labeledRound().accuracy(),
                     o.labeledRound().macroF1()));

@@ -359,6 +359,13 @@ class CliTest extends CliTestBase {
         Result typo = run("predict", id, "--data", payments.toString(), "--threshold", "frad=0.2");
         assertThat(typo.exitCode()).isEqualTo(2);
         assertThat(typo.err()).contains("--threshold frad=0.2: expected LABEL=P with LABEL one of [fraud, ok]");
+
+        // where the model ranks every class perfectly, no class is named as the hardest
+        Path apart = Files.writeString(dir.resolve("apart.csv"), csv.toString().lines().skip(1)
+                .map(l -> l.endsWith("fraud") ? "1000" + l.substring(l.indexOf(',')) : l).collect(
+                        java.util.stream.Collectors.joining("\n", "amount,hour,label\n", "\n")));
+        Result perfect = run("train", "--data", apart.toString(), "--model", "linear", "--test-fraction", "0.3");
+        assertThat(perfect.out()).contains("hardest to find            none: every class's average precision is 1.000");
     }
 
     @Test

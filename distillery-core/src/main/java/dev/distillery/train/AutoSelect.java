@@ -166,7 +166,7 @@ public final class AutoSelect {
         listener.onMessage(String.format("auto: linear, %d-fold cross-validation: accuracy %.4f (%s)", folds, linearCv.get(best), best));
         double kernelWork = SvmFit.gridWork(train.schema(), train.size(), folds);
         if (train.schema().kind() == dev.distillery.data.Schema.Kind.DENSE && kernelWork > MAX_KERNEL_WORK) {
-            listener.onMessage(String.format("auto: svm not cross-validated: %.1e kernel work is over the bound of %.1e", kernelWork,
+            listener.onMessage(String.format("auto: svm not cross-validated: %.3g kernel work is over the bound of %.3g", kernelWork,
                     MAX_KERNEL_WORK));
         } else if (train.schema().kind() == dev.distillery.data.Schema.Kind.DENSE) {
             SvmFit.Search svm = SvmFit.crossValidate(train.schema(), train, folds, config.seed(), SvmFit.C_GRID,
@@ -179,7 +179,7 @@ public final class AutoSelect {
         for (Map.Entry<String, ModelSpec> candidate : networks(train.schema()).entrySet()) {
             double cost = parameterSteps(candidate.getValue(), train, networkFolds, config);
             if (cost > MAX_PARAMETER_STEPS) {
-                listener.onMessage(String.format("auto: %s not cross-validated: %.1e parameter-steps is over the bound of %.0e",
+                listener.onMessage(String.format("auto: %s not cross-validated: %.3g parameter-steps is over the bound of %.3g",
                         candidate.getKey(), cost, MAX_PARAMETER_STEPS));
                 continue;
             }
