@@ -158,8 +158,14 @@ final class DataCommand implements Runnable {
         @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed. Default: ${DEFAULT-VALUE}.")
         long seed;
 
-        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for train.jsonl and test.jsonl.")
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for train.jsonl and test.jsonl"
+                + " (train.csv and test.csv with --format csv).")
         java.nio.file.Path out;
+
+        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "jsonl",
+                description = "jsonl or csv (a table by column name, for a spreadsheet; a text set as id,label,text). Default:"
+                        + " ${DEFAULT-VALUE}.")
+        SplitJob.Format format;
 
         @picocli.CommandLine.Mixin
         ColumnOptions columns;
@@ -172,11 +178,14 @@ final class DataCommand implements Runnable {
             Context ctx = Context.fromEnvironment();
             List<String> args = new java.util.ArrayList<>(List.of(ref, "--test-fraction", Double.toString(testFraction),
                     "--seed", Long.toString(seed), "--out", out.toString()));
+            if (format != SplitJob.Format.JSONL) {
+                args.addAll(List.of("--format", format.name().toLowerCase(java.util.Locale.ROOT)));
+            }
             if (!columns.names().isDefault()) {
                 args.addAll(List.of("--label-column", columns.names().label(), "--text-column", columns.names().text()));
             }
             SplitJob.Outcome o = new SplitJob(ctx.catalog().withColumns(columns.names()), ctx.runs(), System.out::println)
-                    .run(ref, testFraction, seed, out, onError.policy, args);
+                    .run(ref, testFraction, seed, out, format, onError.policy, args);
             System.out.printf("wrote %,d training and %,d test examples to %s (seed %d%s)%n", o.train(), o.test(), out, seed,
                     o.skipped() > 0 ? ", " + o.skipped() + " bad records skipped" : "");
             System.out.println(o.description() + "; test examples with a duplicate in training: " + o.testDuplicatedInTraining());

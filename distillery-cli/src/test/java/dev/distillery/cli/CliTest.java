@@ -208,6 +208,32 @@ class CliTest extends CliTestBase {
     }
 
     @Test
+    void aTableIsSplitIntoCsvFilesThatReadBackAsTheSameColumns() throws Exception {
+        StringBuilder csv = new StringBuilder("age,income,region,label\n");
+        for (int i = 0; i < 40; i++) {
+            csv.append(20 + i).append(',').append(i == 7 ? "" : "\"$" + (30 + i) + ",000\"").append(',')
+                    .append(i % 2 == 0 ? "north" : "south").append(',').append(i % 4 < 2 ? "repaid" : "default").append('\n');
+        }
+        Path table = Files.writeString(dir.resolve("loans.csv"), csv.toString());
+        Path split = dir.resolve("csv-split");
+        Result s = run("data", "split", table.toString(), "--test-fraction", "0.25", "--format", "csv", "--out", split.toString());
+        assertThat(s.exitCode()).as(s.err()).isZero();
+        var original = dev.distillery.data.CsvFormat.read(table, dev.distillery.data.OnError.FAIL).dataset();
+        var train = dev.distillery.data.CsvFormat.read(split.resolve("train.csv"), dev.distillery.data.OnError.FAIL).dataset();
+        var test = dev.distillery.data.CsvFormat.read(split.resolve("test.csv"), dev.distillery.data.OnError.FAIL).dataset();
+        assertThat(Files.readAllLines(split.resolve("train.csv")).get(0)).isEqualTo("id,label,age,income,region");
+        assertThat(train.size() + test.size()).isEqualTo(40);
+        assertThat(test.size()).isEqualTo(10);
+        assertThat(train.schema().featureNames()).isEqualTo(original.schema().featureNames());
+        var byId = new java.util.HashMap<String, float[]>();
+        original.examples().forEach(e -> byId.put(e.id(), e.features()));
+        for (var part : List.of(train, test)) { // every record as it was read, a gap kept as a gap
+            part.examples().forEach(e -> assertThat(e.features()).containsExactly(byId.get(e.id())));
+        }
+        assertThat(split.resolve("train.jsonl")).doesNotExist();
+    }
+
+    @Test
     void distillWithAnUnknownStudentTypeIsBadInput() {
         Result r = run("distill", "--teacher", "x", "--student", "transformer", "--transfer", "a.jsonl", "--test", "b.jsonl");
         assertThat(r.exitCode()).isEqualTo(2);

@@ -16,15 +16,24 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * {@code data split} as a library call: a seeded, stratified train/test split written as two JSONL files, duplicates
- * kept on one side, recorded as a run so that what trains on the parts can be traced back to the data they came from.
+ * {@code data split} as a library call: a seeded, stratified train/test split written as two files (JSONL, or CSV for
+ * a spreadsheet), duplicates kept on one side, recorded as a run so that what trains on the parts can be traced back to the data they came from.
  */
 public final class SplitJob {
     public record Outcome(Run run, Path out, int train, int test, int skipped, int testDuplicatedInTraining, String description) {}
 
     /** The recorded configuration of a split. */
     public record Settings(String data, @JsonProperty("test_fraction") double testFraction, long seed, String out,
-            @JsonProperty("on_error") String onError) {}
+            @JsonProperty("on_error") String onError, String format) {}
+
+    /** The file format the parts are written in, by its extension. */
+    public enum Format {
+        JSONL, CSV;
+
+        String fileName(String part) {
+            return part + "." + name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     private final DataCatalog catalog;
     private final RunStore runs;
@@ -36,24 +45,26 @@ public final class SplitJob {
         this.log = log == null ? s -> {} : log;
     }
 
-    public Outcome run(String ref, double testFraction, long seed, Path out, OnError onError, List<String> args) {
+    public Outcome run(String ref, double testFraction, long seed, Path out, Format format, OnError onError, List<String> args) {
         ReadResult r = catalog.load(ref, onError, log);
+        Path train = out.resolve(format.fileName("train"));
+        Path test = out.resolve(format.fileName("test"));
         return new StageRunner(runs).run(Stage.<Settings, Outcome>named("data split", new Settings(ref, testFraction, seed, out.toString(),
-                        onError.name()))
+                        onError.name(), format.name().toLowerCase(java.util.Locale.ROOT)))
                 .seeded(seed)
                 .reads(catalog.inputFiles(ref, log))
                 .does(run -> {
                     DuplicateGroups duplicates = new DuplicateGroups();
                     DuplicateGroups.Split split = duplicates.splitOf(r.dataset(), testFraction, seed, "train", "test");
                     var parts = split.parts();
-                    DataFiles.write(parts.first(), out.resolve("train.jsonl"));
-                    DataFiles.write(parts.second(), out.resolve("test.jsonl"));
+                    DataFiles.write(parts.first(), train);
+                    DataFiles.write(parts.second(), test);
                     return new Outcome(run, out, parts.first().size(), parts.second().size(), r.skipped(),
                             duplicates.testDuplicatedInTraining(parts.first(), parts.second()), split.describe());
                 })
                 .reports(SplitJob::results, o -> "# Split " + o.run().id() + "\n\n`" + ref + "` -> `" + out + "`: "
                         + o.train() + " training and " + o.test() + " test examples; " + o.description() + "\n")
-                .writes((run, o) -> Map.of("train", out.resolve("train.jsonl"), "test", out.resolve("test.jsonl"))), args);
+                .writes((run, o) -> Map.of("train", train, "test", test)), args);
     }
 
     static Map<String, Object> results(Outcome o) {
