@@ -29,8 +29,7 @@ public final class ClassThresholds {
         ClassThresholds t = none(labels.size());
         for (String setting : settings == null ? List.<String>of() : settings) {
             int at = setting.lastIndexOf('=');
-            String label = at > 0 ? setting.substring(0, at) : "";
-            int c = labels.indexOf(label);
+            int c = labels.indexOf(at > 0 ? setting.substring(0, at) : "");
             if (c < 0) {
                 throw new IllegalArgumentException("--threshold " + setting + ": expected LABEL=P with LABEL one of " + labels);
             }
@@ -40,12 +39,36 @@ public final class ClassThresholds {
             } catch (NumberFormatException e) {
                 p = Float.NaN;
             }
-            if (!(p > 0 && p <= 1)) {
+            if (!isProbability(p)) {
                 throw new IllegalArgumentException("--threshold " + setting + ": expected a probability above 0 and at most 1");
             }
             t.minimum[c] = p;
         }
         return t;
+    }
+
+    /**
+     * Thresholds by label, as a request to {@code serve} gives them ({@code "thresholds": {"fraud": 0.2}}); else an
+     * {@link IllegalArgumentException} that names the label and what was expected.
+     */
+    public static ClassThresholds of(java.util.Map<String, Float> byLabel, List<String> labels) {
+        ClassThresholds t = none(labels.size());
+        byLabel.forEach((label, p) -> {
+            int c = labels.indexOf(label);
+            if (c < 0) {
+                throw new IllegalArgumentException("threshold for '" + label + "': no such label; expected one of " + labels);
+            }
+            if (!isProbability(p)) {
+                throw new IllegalArgumentException("threshold for '" + label + "' is " + p
+                        + ": expected a probability above 0 and at most 1");
+            }
+            t.minimum[c] = p;
+        });
+        return t;
+    }
+
+    private static boolean isProbability(float p) {
+        return p > 0 && p <= 1;
     }
 
     public boolean isEmpty() {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.distillery.data.Example;
 import dev.distillery.data.InputCheck;
 import dev.distillery.data.Schema;
+import dev.distillery.eval.ClassThresholds;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -30,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code POST /v1/models/{name}/predict} (or {@code .../versions/{version}/predict}) with
  *       {@code {"instances": [{"features": [...]}, {"text": "..."}, {"image": "<base64 image file>"}]}} answers {@code {"model", "version", "predictions":
- *       [{"label", "probabilities": {label: p}}]}};
+ *       [{"label", "probabilities": {label: p}}]}}; an optional {@code "thresholds": {label: p}} answers a label wherever
+ *       its probability reaches p, as {@code predict --threshold} does;
  *   <li>{@code GET /v1/models}, {@code GET /health}, {@code GET /metrics} (Prometheus text).
  * </ul>
  *
@@ -168,7 +170,9 @@ public final class ModelServer implements AutoCloseable {
         }
         ModelRegistry.Entry entry = models.find(name, version).orElseThrow(() -> new ApiError(404, "no model '" + name + "'"
                 + (version == null ? "" : " version '" + version + "'") + "; GET /v1/models lists them"));
-        List<Example> instances = parse(ctx.bodyAsBytes(), entry.predictor().schema());
+        JsonNode doc = readJson(ctx.bodyAsBytes());
+        List<Example> instances = parse(doc, entry.predictor().schema());
+        ClassThresholds decision = thresholds(doc, entry.predictor().schema().labels());
         long deadline = arrived + TimeUnit.MILLISECONDS.toNanos(settings.timeoutMillis());
         CompletableFuture<float[][]> result;
         try {
@@ -182,7 +186,7 @@ public final class ModelServer implements AutoCloseable {
         ctx.future(() -> result.handle((probs, failure) -> {
             try {
                 if (failure == null) {
-                    json(ctx, 200, answer(entry, probs));
+                    json(ctx, 200, answer(entry, probs, decision));
                     count(entry, 200, arrived);
                 } else {
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
@@ -202,13 +206,12 @@ public final class ModelServer implements AutoCloseable {
         metrics.latency.labelValues(entry.name(), entry.version()).observe((System.nanoTime() - arrivedNanos) / 1e9);
     }
 
-    private ObjectNode answer(ModelRegistry.Entry entry, float[][] probs) {
+    private ObjectNode answer(ModelRegistry.Entry entry, float[][] probs, ClassThresholds decision) {
         List<String> labels = entry.predictor().schema().labels();
         ObjectNode body = JSON.createObjectNode().put("model", entry.name()).put("version", entry.version());
         ArrayNode predictions = body.putArray("predictions");
         for (float[] row : probs) {
-            int best = dev.distillery.model.Classifier.argmax(row);
-            ObjectNode p = predictions.addObject().put("label", labels.get(best));
+            ObjectNode p = predictions.addObject().put("label", labels.get(decision.decide(row)));
             ObjectNode byLabel = p.putObject("probabilities");
             for (int j = 0; j < row.length; j++) {
                 byLabel.put(labels.get(j), row[j]);
@@ -233,8 +236,34 @@ public final class ModelServer implements AutoCloseable {
     }
 
     /** The request's instances as examples for a model of {@code schema}, or a 400 naming what is wrong. */
-    List<Example> parse(byte[] body, Schema schema) {
-        JsonNode doc = readJson(body);
+    /**
+     * A request's {@code "thresholds": {label: p}} (none: the most probable label), or a 400 that names the label or the
+     * value that is wrong.
+     */
+    static ClassThresholds thresholds(JsonNode doc, List<String> labels) {
+        JsonNode given = doc.path("thresholds");
+        if (given.isMissingNode() || given.isNull()) {
+            return ClassThresholds.none(labels.size());
+        }
+        if (!given.isObject()) {
+            throw new ApiError(400, "\"thresholds\" must be an object of label: probability, such as {\"" + labels.get(0) + "\": 0.2}");
+        }
+        Map<String, Float> byLabel = new java.util.LinkedHashMap<>();
+        given.fields().forEachRemaining(f -> {
+            if (!f.getValue().isNumber()) {
+                throw new ApiError(400, "threshold for '" + f.getKey() + "' is " + f.getValue()
+                        + ": expected a probability above 0 and at most 1");
+            }
+            byLabel.put(f.getKey(), f.getValue().floatValue());
+        });
+        try {
+            return ClassThresholds.of(byLabel, labels);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, e.getMessage());
+        }
+    }
+
+    List<Example> parse(JsonNode doc, Schema schema) {
         if (!doc.path("instances").isArray()) {
             throw new ApiError(400, "expected a JSON object with an \"instances\" array");
         }

@@ -761,8 +761,9 @@ public final class TrainJob {
         PrecisionRecall rare = o.hardest();
         sb.append(String.format("%n## Finding '%s', the class the model finds least well (%,d test examples)%n%nAverage precision %.3f."
                 + " The model answers the most probable class; to answer '%s' more often (higher recall, lower precision),"
-                + " `predict --threshold %s=P` answers it whenever its probability is at least P:%n%n", rare.label(), rare.support(),
-                rare.averagePrecision(), rare.label(), rare.label()));
+                + " `predict --threshold %s=P` (or `\"thresholds\": {\"%s\": P}` in a `serve` request) answers it whenever its"
+                + " probability is at least P:%n%n", rare.label(), rare.support(),
+                rare.averagePrecision(), rare.label(), rare.label(), rare.label()));
         sb.append(rare.markdownTable());
         return sb.toString();
     }

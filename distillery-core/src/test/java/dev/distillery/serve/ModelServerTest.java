@@ -155,6 +155,41 @@ class ModelServerTest {
     }
 
     @Test
+    void aRequestsThresholdsAnswerALabelWhereverItsProbabilityReachesThemAsPredictDoes() throws Exception {
+        Dataset data = TestData.blobs(4, 1);
+        Classifier c = model(data);
+        start(new DjlPredictor(c), new ModelRegistry.Batching(64, 1000, 16), loopback(null, 5000));
+        int n = data.size();
+        float[][] probabilities = c.probabilities(data.examples(), n);
+        float lowest = Float.MAX_VALUE; // a threshold some instance that answers another label reaches
+        for (float[] row : probabilities) {
+            lowest = Classifier.argmax(row) != 0 ? Math.min(lowest, Math.max(row[0], 1e-3f)) : lowest;
+        }
+        String left = data.schema().labels().get(0);
+        String body = instances(data, n);
+        String withThreshold = body.substring(0, body.length() - 1) + ", \"thresholds\": {\"" + left + "\": " + lowest + "}}";
+        JsonNode plain = JSON.readTree(post("/v1/models/blobs/predict", body, null).body()).get("predictions");
+        HttpResponse<String> r = post("/v1/models/blobs/predict", withThreshold, null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode decided = JSON.readTree(r.body()).get("predictions");
+        var thresholds = dev.distillery.eval.ClassThresholds.parse(List.of(left + "=" + lowest), data.schema().labels());
+        int changed = 0;
+        for (int i = 0; i < n; i++) {
+            assertThat(decided.get(i).get("label").asText()).isEqualTo(data.schema().labels().get(thresholds.decide(probabilities[i])));
+            changed += decided.get(i).get("label").asText().equals(plain.get(i).get("label").asText()) ? 0 : 1;
+        }
+        assertThat(changed).as("the threshold answers '" + left + "' where another label is more probable").isPositive();
+        HttpResponse<String> typo = post("/v1/models/blobs/predict", body.substring(0, body.length() - 1)
+                + ", \"thresholds\": {\"lefty\": 0.2}}", null);
+        assertThat(typo.statusCode()).isEqualTo(400);
+        assertThat(typo.body()).contains("threshold for 'lefty': no such label; expected one of [left, middle, right]");
+        HttpResponse<String> notAProbability = post("/v1/models/blobs/predict", body.substring(0, body.length() - 1)
+                + ", \"thresholds\": {\"left\": \"high\"}}", null);
+        assertThat(notAProbability.statusCode()).isEqualTo(400);
+        assertThat(notAProbability.body()).contains("threshold for 'left' is \\\"high\\\": expected a probability above 0 and at most 1");
+    }
+
+    @Test
     void anImageFileSentAsBase64PredictsAsItsPixelsDo() throws Exception {
         Dataset bars = TestData.bars(3, 4);
         Classifier c = Classifier.create(dev.distillery.model.CnnSpec.DEFAULT.withWidth(4), bars.schema());
