@@ -38,15 +38,66 @@ public final class CsvFormat {
      * ...) is read without the warning that tells a user what a new file holds.
      */
     public static ReadResult read(Path file, OnError onError, List<String> modelFeatures, ColumnNames names) {
+        return read(csv(file), onError, modelFeatures, names);
+    }
+
+    /**
+     * Where a table's rows come from: a CSV file, or a JSON Lines file of records ({@link JsonRecords}); the header row
+     * first, then the data rows, each with its line; a line that is no row goes to {@code bad}.
+     */
+    interface Table {
+        Path file();
+
+        /** Whether a comma in a number is its decimal separator ("41000,50"): in a file whose cells are not separated by commas. */
+        boolean decimalComma();
+
+        void stream(Consumer<BadRow> bad, Consumer<Row> rows);
+    }
+
+    /** A line of a table's file that is no row: why, and what was expected. */
+    record BadRow(long line, String problem, String expected) {}
+
+    /** {@code file} as a table of CSV rows. */
+    static Table csv(Path file) {
+        char separator = separator(file);
+        return new Table() {
+            @Override
+            public Path file() {
+                return file;
+            }
+
+            @Override
+            public boolean decimalComma() {
+                return separator != ',';
+            }
+
+            @Override
+            public void stream(Consumer<BadRow> bad, Consumer<Row> rows) {
+                CsvFormat.stream(file, line -> bad.accept(new BadRow(line.number(), line.problem(), "UTF-8 text")), rows);
+            }
+        };
+    }
+
+    /**
+     * A JSON Lines file that holds a table as records, a key per column, read by this format's rules as if it were the
+     * CSV file of the same table ({@link JsonRecords}); a model's file and names as {@link #read(Path, OnError, List,
+     * ColumnNames)} takes them.
+     */
+    static ReadResult readRecords(JsonRecords records, OnError onError, List<String> modelFeatures, ColumnNames names) {
+        return read(records, onError, modelFeatures, names);
+    }
+
+    private static ReadResult read(Table table, OnError onError, List<String> modelFeatures, ColumnNames names) {
+        Path file = table.file();
         RecordCollector collector = new RecordCollector(file.toString(), onError);
-        ColumnKinds kinds = columnKinds(file, names, modelFeatures);
+        ColumnKinds kinds = columnKinds(table, names, modelFeatures);
         Map<Integer, List<String>> categories = kinds.categories();
         Columns[] cols = new Columns[1];
-        stream(file, line -> {
-            if (line.number() == 1) {
-                throw new DataFormatException(file + ":line 1", line.problem(), "UTF-8 text");
+        table.stream(bad -> {
+            if (bad.line() == 1 && cols[0] == null) { // the header itself: nothing to read the rest by
+                throw new DataFormatException(file + ":line " + bad.line(), bad.problem(), bad.expected());
             }
-            collector.bad("line " + line.number(), line.problem(), "UTF-8 text");
+            collector.bad("line " + bad.line(), bad.problem(), bad.expected());
         }, row -> {
             String[] cells = row.cells();
             if (cols[0] == null) {
@@ -241,7 +292,7 @@ public final class CsvFormat {
      * the file, because whether a column is numeric is known only at its end. A text file (with a 'text' column) has none.
      */
     static Map<Integer, List<String>> categories(Path file) {
-        return columnKinds(file, ColumnNames.DEFAULT, List.of()).categories();
+        return columnKinds(csv(file), ColumnNames.DEFAULT, List.of()).categories();
     }
 
     /**
@@ -266,10 +317,10 @@ public final class CsvFormat {
             "\\d{4}-\\d{1,2}-\\d{1,2}([ T]\\d{1,2}:\\d{2}(:\\d{2}([.,]\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?)?"
                     + "|\\d{1,2}[./]\\d{1,2}[./]\\d{2,4}( \\d{1,2}:\\d{2}(:\\d{2})?)?|\\d{1,2}:\\d{2}(:\\d{2})?");
 
-    static ColumnKinds columnKinds(Path file, ColumnNames names, List<String> modelFeatures) {
-        KindsPass pass = new KindsPass(names, separator(file) != ',', modelFeatures);
+    static ColumnKinds columnKinds(Table table, ColumnNames names, List<String> modelFeatures) {
+        KindsPass pass = new KindsPass(names, table.decimalComma(), modelFeatures);
         try {
-            stream(file, line -> { }, row -> pass.row(row.cells()));
+            table.stream(bad -> { }, row -> pass.row(row.cells()));
         } catch (AllKnown stop) {
             // every column's kind is settled: the rest of the file would not change it
         }

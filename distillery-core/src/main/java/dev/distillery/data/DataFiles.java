@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Reads and writes any supported file by its name: {@code .jsonl}, {@code .csv}, IDX, e-mail ({@link MailFormat}), or a
+ * Reads and writes any supported file by its name: {@code .jsonl} (records of text or features, or a table's rows as
+ * records, read as CSV is: {@link JsonRecords}), {@code .csv}, e-mail ({@link MailFormat}), or a
  * directory of images ({@link ImageFolderFormat}).
  */
 public final class DataFiles {
@@ -28,8 +29,9 @@ public final class DataFiles {
             return MailFormat.read(file, onError);
         }
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".jsonl") || name.endsWith(".json") || name.endsWith(".ndjson")) {
-            return JsonlFormat.read(file, onError, names);
+        if (isJsonLines(file)) {
+            JsonRecords table = JsonRecords.ifTable(file, names);
+            return table != null ? CsvFormat.readRecords(table, onError, List.of(), names) : JsonlFormat.read(file, onError, names);
         }
         if (isCsv(file)) {
             return CsvFormat.read(file, onError, List.of(), names);
@@ -53,6 +55,12 @@ public final class DataFiles {
     private static final java.util.Set<String> SPREADSHEETS = java.util.Set.of("xlsx", "xls", "xlsm", "ods", "numbers");
     private static final java.util.Set<String> COLUMNAR = java.util.Set.of("parquet", "feather", "arrow", "orc", "avro");
 
+    /** Whether {@code file} is read as JSON Lines, by its name: .jsonl, .ndjson or .json. */
+    static boolean isJsonLines(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".jsonl") || name.endsWith(".json") || name.endsWith(".ndjson");
+    }
+
     /** Whether {@code file} is read as CSV, by its name: .csv, or .tsv (tab-separated; the header tells the separator). */
     public static boolean isCsv(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -62,7 +70,8 @@ public final class DataFiles {
     /**
      * {@code file} read for a model of schema {@code model}, its label and text in the columns {@code names} says: an image
      * file or a folder of images is read at the model's size and channels ({@link ImageFolderFormat#readFor}); a CSV file
-     * without a warning for the category columns the model knows; anything else as {@link #read} reads it.
+     * (or a JSON Lines table) without a warning for the category columns the model knows; anything else as {@link #read}
+     * reads it.
      */
     public static ReadResult readFor(Path file, OnError onError, Schema model, ColumnNames names) {
         List<Long> modelShape = model.featureShape();
@@ -71,6 +80,10 @@ public final class DataFiles {
         }
         if (isCsv(file)) {
             return CsvFormat.read(file, onError, model.featureNames(), names);
+        }
+        JsonRecords table = Files.isRegularFile(file) && isJsonLines(file) ? JsonRecords.ifTable(file, names) : null;
+        if (table != null) {
+            return CsvFormat.readRecords(table, onError, model.featureNames(), names);
         }
         return read(file, onError, names);
     }

@@ -113,12 +113,10 @@ public final class JsonlFormat {
         String src = node.hasNonNull("source") ? node.get("source").asText() : source;
         boolean hasText = node.hasNonNull(names.text());
         boolean hasFeatures = node.hasNonNull("features");
-        if (!hasText && !hasFeatures && numbers(node, names) > 0 && noLongString(node)) {
-            // A table written as records (pandas' to_json(orient="records", lines=True)): a column per key, numbers among
-            // them, no string long enough to be a text under another key (a review beside its stars is one).
-            c.bad(where, "neither " + names.text() + " nor features, but a column per key (a table as JSON records, which is not"
-                    + " read)", "a table as CSV (pandas: df.to_csv(\"data.csv\", index=False)), or \"features\": [numbers] with"
-                    + " \"feature_names\" on the first record");
+        if (isTableRecord(node, names)) { // in a file whose first record is text or features
+            c.bad(where, "neither " + names.text() + " nor features, but a column per key (a table's record)",
+                    "every record like the first: " + (c.examples().isEmpty() || c.examples().get(0).isText()
+                            ? "\"" + names.text() + "\": \"...\"" : "\"features\": [numbers]"));
             return null;
         }
         if (hasText == hasFeatures) {
@@ -162,6 +160,15 @@ public final class JsonlFormat {
             f[i] = (float) v.asDouble();
         }
         return Example.denseOwned(id, f, label, src);
+    }
+
+    /**
+     * True if {@code node} is a table's row written as a record (pandas' to_json(orient="records", lines=True)): neither
+     * text nor features, but a column per key, numbers among them, and no string long enough to be a text under another
+     * key (a review beside its stars is one). A file whose first record is one is read as a table ({@link JsonRecords}).
+     */
+    static boolean isTableRecord(JsonNode node, ColumnNames names) {
+        return !node.hasNonNull(names.text()) && !node.hasNonNull("features") && numbers(node, names) > 0 && noLongString(node);
     }
 
     /** True if none of a record's strings is longer than a category may be (a sentence is a text under another key). */

@@ -1,0 +1,119 @@
+package dev.distillery.data;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A JSON Lines file that holds a table as records, a key per column (pandas' {@code to_json(orient="records",
+ * lines=True)}, Spark's {@code df.write.json}, a database's export), as the rows of a CSV file: so it is read by the same
+ * rules ({@link CsvFormat}: categories, missing values, dates, identifiers, personal data, columns by name for a model).
+ * The columns are the keys of all records, in the order first seen (Spark leaves out a null value's key, so the first
+ * record need not have them all); a key a record lacks, or a {@code null}, is a missing value. A line that is not a JSON
+ * object of numbers, strings, booleans and nulls is a bad record.
+ */
+final class JsonRecords implements CsvFormat.Table {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final Path file;
+    /** Every key, in the order first seen, with the line of the record it was first seen on. */
+    private final Map<String, Integer> columns = new LinkedHashMap<>();
+
+    private JsonRecords(Path file) {
+        this.file = file;
+        eachObject((node, line) -> node.fieldNames().forEachRemaining(key -> columns.putIfAbsent(key, line)), (line, problem) -> { });
+    }
+
+    /**
+     * The file's records as a table, if its first record is one: no text and no {@code features}, but a column per key,
+     * numbers among them and no string long enough to be a text under another key (a review beside its stars); else null.
+     */
+    static JsonRecords ifTable(Path file, ColumnNames names) {
+        boolean[] table = {false};
+        try {
+            eachObject(file, (node, line) -> {
+                table[0] = JsonlFormat.isTableRecord(node, names);
+                throw new Found();
+            }, (line, problem) -> { });
+        } catch (Found first) {
+            // only the first record was needed
+        }
+        return table[0] ? new JsonRecords(file) : null;
+    }
+
+    @Override
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public boolean decimalComma() {
+        return false; // JSON numbers have a decimal point; a string with a comma is read as a CSV cell of a comma-separated file
+    }
+
+    @Override
+    public void stream(Consumer<CsvFormat.BadRow> bad, Consumer<CsvFormat.Row> rows) {
+        String[] header = columns.keySet().toArray(String[]::new);
+        rows.accept(new CsvFormat.Row(header.clone(), columns.isEmpty() ? 1 : columns.values().iterator().next()));
+        eachObject((node, line) -> {
+            String[] cells = new String[header.length];
+            for (int i = 0; i < header.length; i++) {
+                JsonNode value = node.get(header[i]);
+                if (value != null && value.isContainerNode()) {
+                    bad.accept(new CsvFormat.BadRow(line, "'" + header[i] + "' is an " + value.getNodeType().toString().toLowerCase(
+                            java.util.Locale.ROOT), "a number, a string, true, false or null: a table's cell"));
+                    return;
+                }
+                cells[i] = value == null || value.isNull() ? "" : value.asText();
+            }
+            rows.accept(new CsvFormat.Row(cells, line));
+        }, (line, problem) -> bad.accept(new CsvFormat.BadRow(line, problem, "one JSON object per line")));
+    }
+
+    private void eachObject(java.util.function.ObjIntConsumer<JsonNode> objects, java.util.function.BiConsumer<Integer, String> bad) {
+        eachObject(file, objects, bad);
+    }
+
+    /** Every line of {@code file} that is a JSON object, with its number; the other non-blank lines to {@code bad}. */
+    private static void eachObject(Path file, java.util.function.ObjIntConsumer<JsonNode> objects,
+            java.util.function.BiConsumer<Integer, String> bad) {
+        try (Utf8Lines lines = Utf8Lines.open(file)) {
+            for (Utf8Lines.Line read; (read = lines.next()) != null; ) {
+                if (!read.valid()) {
+                    bad.accept(read.number(), read.problem());
+                    continue;
+                }
+                if (read.text().isBlank()) {
+                    continue;
+                }
+                JsonNode node;
+                try {
+                    node = MAPPER.readTree(read.text());
+                } catch (JsonProcessingException e) {
+                    bad.accept(read.number(), "malformed JSON: " + e.getOriginalMessage());
+                    continue;
+                }
+                if (node == null || !node.isObject()) {
+                    bad.accept(read.number(), "found " + (node == null ? "nothing" : node.getNodeType().toString()));
+                    continue;
+                }
+                objects.accept(node, read.number());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
+        }
+    }
+
+    /** Ends {@link #ifTable}'s look at the first record. */
+    private static final class Found extends RuntimeException {
+        Found() {
+            super(null, null, false, false);
+        }
+    }
+}
