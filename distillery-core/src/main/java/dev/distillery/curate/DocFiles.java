@@ -270,6 +270,12 @@ public final class DocFiles {
         if (line.isBlank()) {
             return new Parsed(null, null, lineNo);
         }
+        if (lineNo == 1 && line.strip().startsWith("[")) {
+            // One JSON array of records (pandas' to_json(orient="records")): curation streams a corpus line by line.
+            return new Parsed(null, "a JSON array, which curate does not read: it streams JSON Lines, one object per line"
+                    + " (convert with: python3 -c \"import json,sys; [print(json.dumps(r)) for r in json.load(sys.stdin)]\""
+                    + " < FILE.json > FILE.jsonl)", lineNo);
+        }
         try {
             JsonNode n = JSON.readTree(line);
             if (!(n instanceof ObjectNode obj)) {

@@ -1,10 +1,6 @@
 package dev.distillery.data;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,15 +15,13 @@ import java.util.function.Consumer;
  * object of numbers, strings, booleans and nulls is a bad record.
  */
 final class JsonRecords implements CsvFormat.Table {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     private final Path file;
     /** Every key, in the order first seen, with the line of the record it was first seen on. */
     private final Map<String, Integer> columns = new LinkedHashMap<>();
 
     private JsonRecords(Path file) {
         this.file = file;
-        eachObject((node, line) -> node.fieldNames().forEachRemaining(key -> columns.putIfAbsent(key, line)), (line, problem) -> { });
+        eachObject((node, line) -> node.fieldNames().forEachRemaining(key -> columns.putIfAbsent(key, line)), (line, problem, expected) -> { });
     }
 
     /**
@@ -40,7 +34,7 @@ final class JsonRecords implements CsvFormat.Table {
             eachObject(file, (node, line) -> {
                 table[0] = JsonlFormat.isTableRecord(node, names);
                 throw new Found();
-            }, (line, problem) -> { });
+            }, (line, problem, expected) -> { });
         } catch (Found first) {
             // only the first record was needed
         }
@@ -73,41 +67,30 @@ final class JsonRecords implements CsvFormat.Table {
                 cells[i] = value == null || value.isNull() ? "" : value.asText();
             }
             rows.accept(new CsvFormat.Row(cells, line));
-        }, (line, problem) -> bad.accept(new CsvFormat.BadRow(line, problem, "one JSON object per line")));
+        }, (line, problem, expected) -> bad.accept(new CsvFormat.BadRow(line, problem, expected)));
     }
 
-    private void eachObject(java.util.function.ObjIntConsumer<JsonNode> objects, java.util.function.BiConsumer<Integer, String> bad) {
+    private void eachObject(java.util.function.ObjIntConsumer<JsonNode> objects, Bad bad) {
         eachObject(file, objects, bad);
     }
 
-    /** Every line of {@code file} that is a JSON object, with its number; the other non-blank lines to {@code bad}. */
-    private static void eachObject(Path file, java.util.function.ObjIntConsumer<JsonNode> objects,
-            java.util.function.BiConsumer<Integer, String> bad) {
-        try (Utf8Lines lines = Utf8Lines.open(file)) {
-            for (Utf8Lines.Line read; (read = lines.next()) != null; ) {
-                if (!read.valid()) {
-                    bad.accept(read.number(), read.problem());
-                    continue;
-                }
-                if (read.text().isBlank()) {
-                    continue;
-                }
-                JsonNode node;
-                try {
-                    node = MAPPER.readTree(read.text());
-                } catch (JsonProcessingException e) {
-                    bad.accept(read.number(), "malformed JSON: " + e.getOriginalMessage());
-                    continue;
-                }
-                if (node == null || !node.isObject()) {
-                    bad.accept(read.number(), "found " + (node == null ? "nothing" : node.getNodeType().toString()));
-                    continue;
-                }
-                objects.accept(node, read.number());
+    /** A line or entry that is no JSON object. */
+    private interface Bad {
+        void accept(int line, String problem, String expected);
+    }
+
+    private static void eachObject(Path file, java.util.function.ObjIntConsumer<JsonNode> objects, Bad bad) {
+        JsonObjects.each(file, new JsonObjects.Visitor() {
+            @Override
+            public void object(JsonNode node, int line) {
+                objects.accept(node, line);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read " + file, e);
-        }
+
+            @Override
+            public void bad(int line, String problem, String expected) {
+                bad.accept(line, problem, expected);
+            }
+        });
     }
 
     /** Ends {@link #ifTable}'s look at the first record. */

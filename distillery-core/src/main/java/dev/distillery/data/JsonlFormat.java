@@ -1,6 +1,5 @@
 package dev.distillery.data;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -34,65 +33,61 @@ public final class JsonlFormat {
 
     /** {@link #read(Path, OnError)} with the label and text under the keys {@code names} says. */
     public static ReadResult read(Path file, OnError onError, ColumnNames columns) {
-        RecordCollector collector = new RecordCollector(file.toString(), onError);
-        List<Long> shape = null;
-        List<String> names = null;
-        try (Utf8Lines lines = Utf8Lines.open(file)) {
-            for (Utf8Lines.Line read; (read = lines.next()) != null; ) {
-                int lineNo = read.number();
-                String where = "line " + lineNo;
-                if (!read.valid()) {
-                    collector.bad(where, read.problem(), "UTF-8 text");
-                    continue;
-                }
-                String line = read.text();
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode node;
-                try {
-                    node = MAPPER.readTree(line);
-                } catch (JsonProcessingException e) {
-                    collector.bad(where, "malformed JSON: " + e.getOriginalMessage(), "one JSON object per line");
-                    continue;
-                }
-                if (!node.isObject()) {
-                    collector.bad(where, "found " + node.getNodeType(), "a JSON object");
-                    continue;
-                }
-                Example example = toExample(node, columns, "line-" + lineNo, file.getFileName().toString(), where, collector);
-                if (example == null) {
-                    continue;
-                }
-                if (!collector.examples().isEmpty()
-                        && collector.examples().get(0).isText() != example.isText()) {
-                    collector.bad(where, "mixes text and features", "every record of the same kind as line 1");
-                    continue;
-                }
-                if (!example.isText() && !collector.examples().isEmpty()
-                        && collector.examples().get(0).featureLength() != example.featureLength()) {
-                    collector.bad(where, example.featureLength() + " features",
-                            collector.examples().get(0).featureLength() + " like the first record");
-                    continue;
-                }
-                if (shape == null && node.has("shape")) {
-                    shape = readShape(node.get("shape"), example.featureLength(), where, collector);
-                    if (shape == null) {
-                        continue; // counted as bad: its features were written for another shape
-                    }
-                }
-                if (names == null && node.has(FEATURE_NAMES)) {
-                    names = readNames(node.get(FEATURE_NAMES), example.featureLength(), where, collector);
-                    if (names == null) {
-                        continue; // counted as bad
-                    }
-                }
-                collector.add(example);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read " + file, e);
+        Records records = new Records(file, columns, new RecordCollector(file.toString(), onError));
+        JsonObjects.each(file, records);
+        return records.collector.finish(records.shape, records.names == null ? List.of() : records.names);
+    }
+
+    /** A file's records as examples, with the shape and the feature names of the first record that has them. */
+    private static final class Records implements JsonObjects.Visitor {
+        private final Path file;
+        private final ColumnNames columns;
+        private final RecordCollector collector;
+        private List<Long> shape;
+        private List<String> names;
+
+        Records(Path file, ColumnNames columns, RecordCollector collector) {
+            this.file = file;
+            this.columns = columns;
+            this.collector = collector;
         }
-        return collector.finish(shape, names == null ? List.of() : names);
+
+        @Override
+        public void object(JsonNode node, int lineNo) {
+            String where = "line " + lineNo;
+            Example example = toExample(node, columns, "line-" + lineNo, file.getFileName().toString(), where, collector);
+            if (example == null) {
+                return;
+            }
+            if (!collector.examples().isEmpty() && collector.examples().get(0).isText() != example.isText()) {
+                collector.bad(where, "mixes text and features", "every record of the same kind as the first");
+                return;
+            }
+            if (!example.isText() && !collector.examples().isEmpty()
+                    && collector.examples().get(0).featureLength() != example.featureLength()) {
+                collector.bad(where, example.featureLength() + " features", collector.examples().get(0).featureLength()
+                        + " like the first record");
+                return;
+            }
+            if (shape == null && node.has("shape")) {
+                shape = readShape(node.get("shape"), example.featureLength(), where, collector);
+                if (shape == null) {
+                    return; // counted as bad: its features were written for another shape
+                }
+            }
+            if (names == null && node.has(FEATURE_NAMES)) {
+                names = readNames(node.get(FEATURE_NAMES), example.featureLength(), where, collector);
+                if (names == null) {
+                    return; // counted as bad
+                }
+            }
+            collector.add(example);
+        }
+
+        @Override
+        public void bad(int line, String problem, String expected) {
+            collector.bad("line " + line, problem, expected);
+        }
     }
 
     private static Example toExample(JsonNode node, ColumnNames names, String defaultId, String source, String where, RecordCollector c) {

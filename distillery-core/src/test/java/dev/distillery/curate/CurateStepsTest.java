@@ -171,6 +171,11 @@ class CurateStepsTest {
         Path brokenJson = dir.resolve("broken.jsonl");
         Files.writeString(brokenJson, "{\"text\": oops}\n");
         assertThatThrownBy(() -> DocFiles.read(brokenJson, OnError.FAIL)).hasMessageContaining("malformed JSON");
+        for (String array : List.of("[{\"text\": \"a\"}, {\"text\": \"b\"}]\n", "[\n  {\"text\": \"a\"}\n]\n")) {
+            Path json = Files.writeString(dir.resolve("corpus.json"), array);
+            assertThatThrownBy(() -> DocFiles.read(json, OnError.FAIL)).hasMessageContaining(json + ":line 1: a JSON array")
+                    .hasMessageContaining("< FILE.json > FILE.jsonl");
+        }
     }
 
     @Test

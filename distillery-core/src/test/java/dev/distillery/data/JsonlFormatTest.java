@@ -59,6 +59,32 @@ class JsonlFormatTest {
     }
 
     @Test
+    void aJsonFileHoldingOneArrayOfObjectsIsReadAsItsLinesWouldBe() throws Exception {
+        // pandas' to_json(orient="records") and most exports: one array, pretty-printed or not, a byte-order mark or not
+        Path texts = dir.resolve("texts.json");
+        Files.writeString(texts, "\uFEFF[\n  {\"id\": \"m1\", \"text\": \"win a cruise\", \"label\": \"spam\"},\n  7,\n"
+                + "  {\n    \"id\": \"m2\",\n    \"text\": \"lunch?\",\n    \"label\": \"ham\"\n  }\n]\n");
+        assertThatThrownBy(() -> DataFiles.read(texts, OnError.FAIL)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("texts.json:line 3").hasMessageContaining("found NUMBER");
+        ReadResult r = DataFiles.read(texts, OnError.SKIP);
+        assertThat(r.skipped()).isEqualTo(1);
+        assertThat(r.dataset().examples()).extracting(Example::id).containsExactly("m1", "m2");
+        assertThat(r.dataset().get(1).text()).isEqualTo("lunch?");
+        Path table = dir.resolve("table.json");
+        Files.writeString(table, "[{\"age\": 30, \"region\": \"north\", \"label\": \"a\"},\n {\"age\": 41, \"region\": \"south\", \"label\": \"b\"}]");
+        assertThat(DataFiles.read(table, OnError.FAIL).dataset().schema().featureNames()).containsExactly("age", "region=north", "region=south");
+        // broken JSON inside the array stops the read where it is, whatever the policy: no next element can be found
+        Path broken = dir.resolve("broken.json");
+        Files.writeString(broken, "[\n{\"text\": \"a\", \"label\": \"x\"},\n{\"text\": \"b\" \"label\": \"y\"}\n]");
+        assertThatThrownBy(() -> DataFiles.read(broken, OnError.SKIP)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("broken.json:line 3").hasMessageContaining("malformed JSON");
+        Path unclosed = dir.resolve("unclosed.json");
+        Files.writeString(unclosed, "[{\"text\": \"a\", \"label\": \"x\"},\n");
+        assertThatThrownBy(() -> DataFiles.read(unclosed, OnError.SKIP)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("unclosed.json:line");
+    }
+
+    @Test
     void theLabelAndTextKeysMayHaveOtherNamesAndATextUnderAnotherKeyIsNamed() throws Exception {
         Path f = file("{\"body\":\"win a cruise\",\"category\":\"spam\",\"note\":\"x\"}");
         Dataset d = JsonlFormat.read(f, OnError.FAIL, new ColumnNames("category", "body")).dataset();

@@ -1,0 +1,116 @@
+package dev.distillery.data;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The JSON objects of a file, each with the line it starts on: one per line (JSON Lines, blank lines ignored), or, where
+ * the file begins with {@code [}, the elements of one array, however they are laid out (pandas' {@code
+ * to_json(orient="records")}, most APIs' and databases' exports, pretty-printed or not). Both readers of JSON files
+ * ({@link JsonlFormat}, {@link JsonRecords}) take their records from here, so both read both layouts.
+ */
+final class JsonObjects {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private JsonObjects() {}
+
+    /** What a file's objects are handed to: each object, and each entry or line that is none, with why. */
+    interface Visitor {
+        void object(JsonNode node, int line);
+
+        void bad(int line, String problem, String expected);
+    }
+
+    static void each(Path file, Visitor visitor) {
+        if (startsWithArray(file)) {
+            eachElement(file, visitor);
+        } else {
+            eachLine(file, visitor);
+        }
+    }
+
+    private static void eachLine(Path file, Visitor visitor) {
+        try (Utf8Lines lines = Utf8Lines.open(file)) {
+            for (Utf8Lines.Line read; (read = lines.next()) != null; ) {
+                if (!read.valid()) {
+                    visitor.bad(read.number(), read.problem(), "UTF-8 text");
+                    continue;
+                }
+                if (read.text().isBlank()) {
+                    continue;
+                }
+                JsonNode node;
+                try {
+                    node = MAPPER.readTree(read.text());
+                } catch (JsonProcessingException e) {
+                    visitor.bad(read.number(), "malformed JSON: " + e.getOriginalMessage(), "one JSON object per line");
+                    continue;
+                }
+                if (node == null || !node.isObject()) {
+                    visitor.bad(read.number(), "found " + (node == null ? "nothing" : node.getNodeType().toString()), "a JSON object");
+                    continue;
+                }
+                visitor.object(node, read.number());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
+        }
+    }
+
+    /**
+     * The elements of the file's one array, streamed (a large export is never held whole). Broken JSON ends the read
+     * whatever the bad-record policy: after it the parser cannot find where the next element starts.
+     */
+    private static void eachElement(Path file, Visitor visitor) {
+        try (JsonParser parser = MAPPER.getFactory().createParser(file.toFile())) {
+            int line = 1;
+            try {
+                parser.nextToken(); // the array's start
+                for (JsonToken token; (token = parser.nextToken()) != JsonToken.END_ARRAY; ) {
+                    line = parser.currentTokenLocation().getLineNr();
+                    if (token == null) {
+                        throw new DataFormatException(file + ":line " + line, "the array is not closed", "a JSON array of objects");
+                    }
+                    JsonNode node = parser.readValueAsTree();
+                    if (node.isObject()) {
+                        visitor.object(node, line);
+                    } else {
+                        visitor.bad(line, "found " + node.getNodeType(), "a JSON object");
+                    }
+                }
+                if (parser.nextToken() != null) {
+                    throw new DataFormatException(file + ":line " + parser.currentTokenLocation().getLineNr(),
+                            "more after the array's end", "one JSON array of objects, or one object per line");
+                }
+            } catch (JsonProcessingException e) {
+                throw new DataFormatException(file + ":line " + Math.max(line, e.getLocation() == null ? line
+                        : e.getLocation().getLineNr()), "malformed JSON: " + e.getOriginalMessage(), "a JSON array of objects", e);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
+        }
+    }
+
+    /** Whether the file's first character other than white space (and a byte-order mark) is '['. */
+    private static boolean startsWithArray(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int b; (b = in.read()) >= 0; ) {
+                if (b == 0xEF || b == 0xBB || b == 0xBF || Character.isWhitespace(b)) {
+                    continue;
+                }
+                return b == '[';
+            }
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
+        }
+    }
+}
