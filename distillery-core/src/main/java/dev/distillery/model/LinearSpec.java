@@ -13,7 +13,8 @@ import dev.distillery.data.Schema;
  * linear SVM (squared hinge loss), fitted by LIBLINEAR (one-vs-rest) rather than by gradient steps. On dense features it
  * sees each feature standardized (folded into the weights, so the network is one linear layer over the raw features); on
  * text it sees TF-IDF features, word 1-2-grams and character 3-5-grams hashed into {@code width} buckets
- * ({@link TfidfFeaturizer}; 2^20 by default, 4 MiB a class on disk: at 2^18 collisions cost about a point, sotu-party
+ * ({@link TfidfFeaturizer}; 2^20 by default, 4 MiB a class in memory, on disk only the buckets the training texts have:
+ * at 2^18 collisions cost about a point, sotu-party
  * with all labels 0.8276 against 0.8377 at 2^20, sotu-era 100 labels 0.7699 against 0.7765). It trains in seconds, predicts
  * through the same network interface as every other model, and serves as teacher, student and an {@code auto}
  * candidate.

@@ -51,6 +51,39 @@ class ClassifierTest {
     }
 
     @Test
+    void aTextLinearModelIsSavedByItsNonzeroRowsAndAModelSavedDenselyBeforeStillLoads() throws Exception {
+        Dataset data = TestData.texts(6, 1);
+        LinearSpec spec = new LinearSpec(1 << 16, 1.0, LinearSpec.Loss.LOGISTIC);
+        Path sparse = dir.resolve("sparse");
+        Path dense = dir.resolve("dense");
+        float[][] before;
+        try (Classifier c = Classifier.create(spec, data.schema())) {
+            dev.distillery.train.LinearFit.fit(c, data, null, 1, dev.distillery.train.TrainListener.NONE);
+            before = c.probabilities(data.examples(), 4);
+            c.save(sparse, Map.of());
+            c.save(dense, Map.of());
+            // the layout DJL's own saveParameters wrote before: a version byte of 1, then each table whole
+            try (var out = new java.io.DataOutputStream(Files.newOutputStream(dense.resolve(Classifier.WEIGHTS_FILE)))) {
+                out.writeByte(1);
+                for (var p : c.block().getParameters().values()) {
+                    p.save(out);
+                }
+            }
+        }
+        long denseBytes = (1L << 16) * (data.schema().numClasses() + 1) * 4;
+        assertThat(Files.size(sparse.resolve(Classifier.WEIGHTS_FILE))).isLessThan(denseBytes / 4);
+        assertThat(Files.size(dense.resolve(Classifier.WEIGHTS_FILE))).isGreaterThan(denseBytes);
+        for (Path saved : List.of(sparse, dense)) {
+            try (Classifier loaded = Classifier.load(saved)) {
+                float[][] after = loaded.probabilities(data.examples(), 3);
+                for (int i = 0; i < before.length; i++) {
+                    assertThat(after[i]).as(saved + ", example " + i).containsExactly(before[i]);
+                }
+            }
+        }
+    }
+
+    @Test
     void quantizingTextModelsShrinksTheirTablesAndKeepsTheirAnswersClose() {
         // Their tables are not DJL WEIGHT parameters: quantize once wrote them as floats, an "int8" model of the same size.
         Dataset data = TestData.texts(6, 1);
