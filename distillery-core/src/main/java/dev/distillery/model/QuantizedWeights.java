@@ -19,13 +19,17 @@ import java.util.Map;
  * everywhere a float one does; what shrinks is the artifact on disk (about 4x at 8 bits, 8x at 4 bits,
  * two values packed per byte).
  *
- * <p>Layout: magic, version, bits, parameter count; per parameter its name, shape and either raw
- * floats or scales (per row or per column) and packed integers. Version 1 files (rows only) still read.
+ * <p>Layout: magic, version, bits, parameter count; per parameter its name, shape, which of its rows are stored (all,
+ * or where at most half are not all zero, their list: a TF-IDF model's table has a row for every hash bucket, most of
+ * which no training text has) and, for those rows, either raw floats or scales (per row or per column) and packed
+ * integers. Version 1 files (rows only) and 2 (every row stored) still read.
  */
 public final class QuantizedWeights {
     public static final String FILE = "weights.qnt";
     private static final int MAGIC = 0x44514E54; // "DQNT"
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
+    private static final byte ALL_ROWS = 0;
+    private static final byte LISTED_ROWS = 1;
     private static final byte RAW = 0;
     private static final byte QUANTIZED = 1;
     private static final byte QUANTIZED_BY_COLUMN = 2;
@@ -71,11 +75,16 @@ public final class QuantizedWeights {
     }
 
     public static void write(Block block, DataOutputStream out, int bits) throws IOException {
+        write(block, out, bits, VERSION);
+    }
+
+    /** {@link #write} in the layout of {@code version}: before 3, every row stored (what older files hold, for their tests). */
+    static void write(Block block, DataOutputStream out, int bits, int version) throws IOException {
         if (bits != 8 && bits != 4) {
             throw new IllegalArgumentException("bits must be 8 or 4, got: " + bits);
         }
         out.writeInt(MAGIC);
-        out.writeInt(VERSION);
+        out.writeInt(version);
         out.writeByte(bits);
         var params = block.getParameters();
         Map<Parameter, Axis> tables = tablesIn(block);
@@ -89,6 +98,21 @@ public final class QuantizedWeights {
                 out.writeLong(d);
             }
             float[] values = param.getArray().toFloatArray();
+            int[] kept = shape.length >= 2 ? nonzeroRows(values, (int) shape[0]) : null;
+            if (version < 3) {
+                kept = null; // no list of rows in the layout
+            } else if (kept != null && kept.length <= shape[0] / 2) {
+                out.writeByte(LISTED_ROWS);
+                out.writeInt(kept.length);
+                for (int r : kept) {
+                    out.writeInt(r);
+                }
+                values = rows(values, values.length / (int) shape[0], kept);
+                shape = shape.clone();
+                shape[0] = kept.length;
+            } else {
+                out.writeByte(ALL_ROWS);
+            }
             Axis axis = axis(param, tables);
             if (axis == null) {
                 out.writeByte(RAW);
@@ -98,7 +122,11 @@ public final class QuantizedWeights {
                 continue;
             }
             int rows = (int) shape[0];
-            int rowLength = values.length / rows;
+            int rowLength = rows == 0 ? 0 : values.length / rows;
+            if (rows == 0) {
+                out.writeByte(axis == Axis.COLUMNS ? QUANTIZED_BY_COLUMN : QUANTIZED);
+                continue; // no row is stored: nothing to scale
+            }
             if (axis == Axis.COLUMNS) {
                 out.writeByte(QUANTIZED_BY_COLUMN);
                 values = transpose(values, rows, rowLength);
@@ -129,7 +157,7 @@ public final class QuantizedWeights {
             throw new IOException(source + " is not a Distillery quantized weights file (bad magic number)");
         }
         int version = in.readInt();
-        if (version != 1 && version != VERSION) {
+        if (version < 1 || version > VERSION) {
             throw new IOException(source + " has quantized-weights version " + version + "; this Distillery reads 1 to " + VERSION);
         }
         int bits = in.readByte();
@@ -149,6 +177,19 @@ public final class QuantizedWeights {
                 throw new IOException(source + ": parameter " + name + " " + Arrays.toString(shape) + " does not match the network's "
                         + p.getKey() + " " + Arrays.toString(expected));
             }
+            int fullSize = Math.toIntExact(Arrays.stream(shape).reduce(1, (a, b) -> a * b));
+            int[] kept = null;
+            if (version >= 3 && in.readByte() == LISTED_ROWS) {
+                kept = new int[in.readInt()];
+                for (int r = 0; r < kept.length; r++) {
+                    kept[r] = in.readInt();
+                    if (kept[r] < 0 || kept[r] >= shape[0]) {
+                        throw new IOException(source + ": parameter " + name + " lists row " + kept[r] + " of " + shape[0]);
+                    }
+                }
+                shape = shape.clone();
+                shape[0] = kept.length;
+            }
             int size = Math.toIntExact(Arrays.stream(shape).reduce(1, (a, b) -> a * b));
             float[] values = new float[size];
             byte kind = in.readByte();
@@ -156,6 +197,8 @@ public final class QuantizedWeights {
                 for (int i = 0; i < size; i++) {
                     values[i] = in.readFloat();
                 }
+            } else if ((kind == QUANTIZED || kind == QUANTIZED_BY_COLUMN) && size == 0) {
+                values = new float[0]; // no row was stored
             } else if (kind == QUANTIZED || kind == QUANTIZED_BY_COLUMN) {
                 int rows = (int) shape[0];
                 int scaled = kind == QUANTIZED ? rows : size / rows; // the scales: one a row, or one a column
@@ -174,8 +217,43 @@ public final class QuantizedWeights {
             } else {
                 throw new IOException(source + ": parameter " + name + " has an unknown storage kind " + kind);
             }
-            p.getValue().getArray().set(values);
+            p.getValue().getArray().set(kept == null ? values : scattered(values, kept, fullSize));
         }
+    }
+
+    /** The rows of a (rows, ...) array with any value other than zero, in order; null when every row has one. */
+    private static int[] nonzeroRows(float[] values, int rows) {
+        int rowLength = values.length / rows;
+        int[] out = new int[rows];
+        int n = 0;
+        for (int r = 0; r < rows; r++) {
+            for (int i = r * rowLength; i < (r + 1) * rowLength; i++) {
+                if (values[i] != 0f) {
+                    out[n++] = r;
+                    break;
+                }
+            }
+        }
+        return n == rows ? null : Arrays.copyOf(out, n);
+    }
+
+    /** The listed rows of {@code values}, in order. */
+    private static float[] rows(float[] values, int rowLength, int[] rows) {
+        float[] out = new float[rows.length * rowLength];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(values, rows[i] * rowLength, out, i * rowLength, rowLength);
+        }
+        return out;
+    }
+
+    /** The full array of {@code size} values whose listed rows are {@code stored}, row after row, and all others zero. */
+    private static float[] scattered(float[] stored, int[] rows, int size) {
+        float[] out = new float[size];
+        int rowLength = rows.length == 0 ? 0 : stored.length / rows.length;
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(stored, i * rowLength, out, rows[i] * rowLength, rowLength);
+        }
+        return out;
     }
 
     /** Integer codes and one scale per row: value = code * scale. */

@@ -47,13 +47,46 @@ class QuantizedWeightsTest {
             linear.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 3));
             float[] weights = linear.getParameters().get("weight").getArray().toFloatArray();
             bytes.reset();
-            QuantizedWeights.write(linear, new java.io.DataOutputStream(bytes), 8);
+            QuantizedWeights.write(linear, new java.io.DataOutputStream(bytes), 8, 2);
             byte[] file = bytes.toByteArray();
-            java.nio.ByteBuffer.wrap(file).putInt(4, 1); // the version, after the magic number
+            java.nio.ByteBuffer.wrap(file).putInt(4, 1); // the version, after the magic number: the rows-only layout
             linear.getParameters().get("weight").getArray().set(new float[6]);
             QuantizedWeights.read(linear, new java.io.DataInputStream(new java.io.ByteArrayInputStream(file)), "v1");
             assertThat(linear.getParameters().get("weight").getArray().toFloatArray())
                     .containsExactly(weights, org.assertj.core.data.Offset.offset(0.01f));
+        }
+    }
+
+    @Test
+    void aTableWhoseRowsAreMostlyZeroStoresOnlyTheOthers() throws Exception {
+        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
+            // a TF-IDF model's table: a row a hash bucket, most of them no training text's
+            ai.djl.nn.core.Linear linear = ai.djl.nn.core.Linear.builder().setUnits(1000).optBias(false).build();
+            linear.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 8));
+            float[] weights = new float[8000];
+            java.util.Random random = new java.util.Random(3);
+            for (int row : new int[] {0, 17, 500, 999}) {
+                for (int j = 0; j < 8; j++) {
+                    weights[row * 8 + j] = (float) random.nextGaussian();
+                }
+            }
+            linear.getParameters().get("weight").getArray().set(weights);
+            java.io.ByteArrayOutputStream listed = new java.io.ByteArrayOutputStream();
+            QuantizedWeights.write(linear, new java.io.DataOutputStream(listed), 8);
+            java.io.ByteArrayOutputStream every = new java.io.ByteArrayOutputStream();
+            QuantizedWeights.write(linear, new java.io.DataOutputStream(every), 8, 2);
+            assertThat(listed.size()).isLessThan(every.size() / 10);
+            for (byte[] file : new byte[][] {listed.toByteArray(), every.toByteArray()}) {
+                linear.getParameters().get("weight").getArray().set(new float[8000]);
+                QuantizedWeights.read(linear, new java.io.DataInputStream(new java.io.ByteArrayInputStream(file)), "t");
+                float[] back = linear.getParameters().get("weight").getArray().toFloatArray();
+                for (int i = 0; i < back.length; i++) {
+                    assertThat(back[i]).as("value %d", i).isCloseTo(weights[i], within(0.05f));
+                    if (weights[i] == 0f) {
+                        assertThat(back[i]).isZero();
+                    }
+                }
+            }
         }
     }
 
