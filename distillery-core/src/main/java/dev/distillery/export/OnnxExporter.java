@@ -148,21 +148,45 @@ public final class OnnxExporter {
      * IDF, divided by the length of its view (words, or characters: ids from the table's middle up), then the weights
      * of the features present and the biases. Input: float32 (batch, 2, length), the featurizer's ids (exact as
      * floats below 2^24) and term frequencies; id 0 with frequency 0 pads.
+     *
+     * <p>The tables hold only the buckets with an IDF or a weight (those the training texts have), row 0 all zeros,
+     * and an int32 table maps each bucket to its row: the 2^20-row tables are mostly zeros, and a model of 77 classes
+     * was a 312 MB file.
      */
     private static String tfidf(OnnxGraph g, Block block) {
         g.input(INPUT, TensorProto.DataType.FLOAT, new long[] {2}, "length");
-        NDArray idfArray = param(block, "idf");
+        float[] idfs = param(block, "idf").toFloatArray();
         NDArray weightArray = param(block, "weight");
-        long buckets = weightArray.getShape().get(0);
-        String idf = g.floats("idf", idfArray.toFloatArray(), buckets);
-        String weights = g.floats("weight", weightArray.toFloatArray(), weightArray.getShape().getShape());
-        String bias = g.floats("bias", param(block, "bias").toFloatArray(), weightArray.getShape().get(1));
+        int buckets = Math.toIntExact(weightArray.getShape().get(0));
+        int classes = Math.toIntExact(weightArray.getShape().get(1));
+        float[] table = weightArray.toFloatArray();
+        int[] rowOf = new int[buckets];
+        int used = 0;
+        for (int b = 0; b < buckets; b++) {
+            boolean nonzero = idfs[b] != 0f;
+            for (int k = 0; !nonzero && k < classes; k++) {
+                nonzero = table[b * classes + k] != 0f;
+            }
+            rowOf[b] = nonzero ? ++used : 0;
+        }
+        float[] keptIdf = new float[used + 1];
+        float[] keptWeights = new float[(used + 1) * classes];
+        for (int b = 0; b < buckets; b++) {
+            if (rowOf[b] > 0) {
+                keptIdf[rowOf[b]] = idfs[b];
+                System.arraycopy(table, b * classes, keptWeights, rowOf[b] * classes, classes);
+            }
+        }
+        String idf = g.floats("idf", keptIdf, used + 1);
+        String weights = g.floats("weight", keptWeights, used + 1, classes);
+        String bias = g.floats("bias", param(block, "bias").toFloatArray(), classes);
         String ids = g.node("Cast", new String[] {g.node("Gather", new String[] {INPUT, g.longs("row0", new long[] {0})},
                 OnnxGraph.integer("axis", 1))}, OnnxGraph.integer("to", TensorProto.DataType.INT64.getNumber()));
+        String rowIds = g.node("Gather", new String[] {g.ints("row_of_bucket", rowOf, buckets), ids}, OnnxGraph.integer("axis", 0));
         String tf = g.node("Gather", new String[] {INPUT, g.longs("row1", new long[] {1})}, OnnxGraph.integer("axis", 1));
-        String x = g.node("Mul", new String[] {tf, g.node("Gather", new String[] {idf, ids}, OnnxGraph.integer("axis", 0))});
+        String x = g.node("Mul", new String[] {tf, g.node("Gather", new String[] {idf, rowIds}, OnnxGraph.integer("axis", 0))});
         String isChar = g.node("Cast", new String[] {g.node("GreaterOrEqual", new String[] {ids,
-                g.longs("char_start", new long[] {buckets / 2})})}, OnnxGraph.integer("to", TensorProto.DataType.FLOAT.getNumber()));
+                g.longs("char_start", new long[] {buckets / 2L})})}, OnnxGraph.integer("to", TensorProto.DataType.FLOAT.getNumber()));
         String isWord = g.node("Sub", new String[] {g.floats("one", new float[] {1f}), isChar});
         String squares = g.node("Mul", new String[] {x, x});
         String axis1 = g.longs("axis1", new long[] {1}, 1);
@@ -174,7 +198,7 @@ public final class OnnxExporter {
         String norm = g.node("Add", new String[] {g.node("Mul", new String[] {isChar, charNorm}),
                 g.node("Mul", new String[] {isWord, wordNorm})});
         String scaled = g.node("Unsqueeze", new String[] {g.node("Div", new String[] {x, norm}), g.longs("axis2", new long[] {2}, 1)});
-        String rows = g.node("Gather", new String[] {weights, ids}, OnnxGraph.integer("axis", 0));
+        String rows = g.node("Gather", new String[] {weights, rowIds}, OnnxGraph.integer("axis", 0));
         String logits = g.node("ReduceSum", new String[] {g.node("Mul", new String[] {rows, scaled}), axis1},
                 OnnxGraph.integer("keepdims", 0));
         return g.node("Add", new String[] {logits, bias});

@@ -46,7 +46,14 @@ final class OnnxGraph {
         return initializer(hint, TensorProto.DataType.FLOAT, raw.array(), shape);
     }
 
-    /** An int64 initializer (axes, shapes). */
+    /** An int32 initializer (indices into a table, at half an int64 table's size). */
+    String ints(String hint, int[] values, long... shape) {
+        ByteBuffer raw = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        raw.asIntBuffer().put(values);
+        return initializer(hint, TensorProto.DataType.INT32, raw.array(), shape);
+    }
+
+        /** An int64 initializer (axes, shapes). */
     String longs(String hint, long[] values, long... shape) {
         ByteBuffer raw = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         raw.asLongBuffer().put(values);

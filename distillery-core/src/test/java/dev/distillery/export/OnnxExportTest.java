@@ -92,6 +92,28 @@ class OnnxExportTest {
     }
 
     @Test
+    void aFittedTfidfModelComputesTheSameLogitsWithOnlyItsUsedBucketsStored() {
+        Dataset train = TestData.texts(10, 12);
+        Dataset other = TestData.texts(10, 13); // texts with buckets the training texts lack: row 0, all zeros
+        int buckets = 1 << 14;
+        try (Classifier c = Classifier.create(new LinearSpec(buckets, 1.0), train.schema())) {
+            dev.distillery.train.LinearFit.fit(c, train, null, 1, dev.distillery.train.TrainListener.NONE);
+            for (Dataset data : List.of(train, other)) {
+                Parity p = exportAndCompare(c, data);
+                assertThat(p.maxAbsDiff()).isLessThanOrEqualTo(Parity.ABS_TOLERANCE);
+                assertThat(p.argmaxAgreement()).isEqualTo(1.0);
+            }
+            long usedBuckets = 0;
+            for (float idf : c.block().getParameters().get("idf").getArray().toFloatArray()) {
+                usedBuckets += idf != 0f ? 1 : 0;
+            }
+            var stored = OnnxExporter.export(c, "test").getGraph().getInitializerList().stream()
+                    .filter(t -> t.getName().startsWith("weight")).findFirst().orElseThrow();
+            assertThat(stored.getDims(0)).as("weight rows in the graph").isEqualTo(usedBuckets + 1).isLessThan(buckets / 4);
+        }
+    }
+
+    @Test
     void theParityCheckFailsWhenTheGraphDiffersFromTheModel() {
         Dataset data = TestData.blobs(10, 7);
         try (Classifier c = randomized(new MlpSpec(6, 1, 0f, true), data, 3)) {
