@@ -30,7 +30,7 @@ import java.util.List;
  * the few MB of its nonzero rows). Files saved densely before ({@link #DENSE}) still load.
  */
 final class TfidfLinearBlock extends AbstractBlock implements QuantizedWeights.Tables {
-    /** The file layout DJL's own saveParameters writes: the version, then each table whole. */
+    /** The file layout DJL's own saveParameters writes: the version, the input shapes, then each table whole. */
     private static final byte DENSE = 1;
     /** This block's layout: buckets, classes, the rows with a nonzero IDF or weight (bucket, IDF, weights), the biases. */
     private static final byte SPARSE_ROWS = 2;
@@ -118,7 +118,8 @@ final class TfidfLinearBlock extends AbstractBlock implements QuantizedWeights.T
     public void loadParameters(NDManager manager, DataInputStream in) throws IOException, MalformedModelException {
         byte layout = in.readByte();
         if (layout == DENSE) {
-            for (Parameter p : List.of(idf, weights, bias)) { // the order DJL saved them in: the order they were added
+            readInputShapes(in); // DJL's own layout: the input shapes, then each table in the order they were added
+            for (Parameter p : List.of(idf, weights, bias)) {
                 p.load(manager, in);
             }
             return;
