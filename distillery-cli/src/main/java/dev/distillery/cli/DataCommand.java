@@ -84,7 +84,7 @@ final class DataCommand implements Runnable {
     @Command(name = "inspect", mixinStandardHelpOptions = true,
             description = "Read a data set or file and show its schema, label counts and first examples.")
     static final class Inspect implements Callable<Integer> {
-        @Parameters(paramLabel = "DATA", description = "A known data set (e.g. fashion-mnist:test) or a .jsonl/.csv/IDX file.")
+        @Parameters(paramLabel = "DATA", description = "A known data set (e.g. fashion-mnist:test) or a .jsonl/.json/.csv/.tsv/IDX file.")
         String ref;
 
         @picocli.CommandLine.Mixin
@@ -149,7 +149,7 @@ final class DataCommand implements Runnable {
                             "curate's near-dedup finds them; images: identical pixels) stay on one side, so the test " +
                             "set measures generalization, not memory; the count is printed and checked afresh."})
     static final class Split implements Callable<Integer> {
-        @Parameters(paramLabel = "DATA", description = "A known data set or a .jsonl/.csv/IDX file.")
+        @Parameters(paramLabel = "DATA", description = "A known data set or a .jsonl/.json/.csv/.tsv/IDX file.")
         String ref;
 
         @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.3", description = "Share held out for testing. Default: ${DEFAULT-VALUE}.")

@@ -43,7 +43,7 @@ final class PredictCommand implements Callable<Integer> {
 
     static final class Input {
         @Option(names = {"--input", "--data"}, paramLabel = "DATA",
-                description = "A known data set, a .jsonl/.csv/IDX/e-mail file, an image or a folder of images (read at the model's size and channels); --data, as train and eval name it, works too.")
+                description = "A known data set, a .jsonl/.json/.csv/.tsv/IDX/e-mail file, an image or a folder of images (read at the model's size and channels); --data, as train and eval name it, works too.")
         String data;
 
         @Option(names = "--text", paramLabel = "TEXT", description = "A text to classify (repeatable).")
