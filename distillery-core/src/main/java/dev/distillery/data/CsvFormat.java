@@ -370,7 +370,7 @@ public final class CsvFormat {
             }
             for (int i = 0; i < cells.length; i++) {
                 String cell = cells[i].trim();
-                if (reserved.contains(i) || MISSING.contains(cell.toLowerCase(java.util.Locale.ROOT))) {
+                if (reserved.contains(i) || isMissing(cell)) {
                     continue;
                 }
                 java.util.Set<String> seen = identifiers.get(i);
@@ -481,6 +481,25 @@ public final class CsvFormat {
     public static String categoryOf(String featureName) {
         int at = featureName.indexOf(CATEGORY);
         return at > 0 ? featureName.substring(0, at) : null;
+    }
+
+    /**
+     * The number a cell of a comma-separated file holds, plain or formatted ("42", "$41,000", "63%": {@link NumberCells}),
+     * or null if it holds none: for values that come as text from elsewhere, such as a JSON string sent to {@code serve},
+     * read by the rule a file's cells are.
+     */
+    public static Float numberIn(String cell) {
+        try {
+            float value = NumberCells.parse(cell.strip(), false);
+            return Float.isFinite(value) ? value : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** True if {@code cell} is how a spreadsheet or statistics tool writes a missing value (empty, NA, null, ...). */
+    public static boolean isMissing(String cell) {
+        return MISSING.contains(cell.strip().toLowerCase(java.util.Locale.ROOT));
     }
 
     /** How spreadsheets and statistics tools write a missing value, lower-cased. */
@@ -610,7 +629,7 @@ public final class CsvFormat {
                     }
                     word = cell.codePoints().anyMatch(Character::isLetter);
                 }
-                if (MISSING.contains(cell.toLowerCase(java.util.Locale.ROOT))) {
+                if (isMissing(cell)) {
                     values[at++] = Float.NaN; // a missing value: filled in before a model reads it (MissingValues)
                     continue;
                 }

@@ -365,8 +365,14 @@ public final class ModelServer implements AutoCloseable {
         for (int k = 0; k < f.length; k++) {
             JsonNode v = given.get(names.get(k));
             Float fill = schema.fill().get(names.get(k));
-            if (v.isNull() && fill != null) {
+            if ((v.isNull() || v.isTextual() && dev.distillery.data.CsvFormat.isMissing(v.asText())) && fill != null) {
                 f[k] = fill; // a missing value, read as every file read for the model reads it (MissingValues)
+                continue;
+            }
+            // A number sent as text ("59", "$26,186", "63%"), as forms and spreadsheets send them: read as a file's cell is.
+            Float text = v.isTextual() ? dev.distillery.data.CsvFormat.numberIn(v.asText()) : null;
+            if (text != null) {
+                f[k] = text;
                 continue;
             }
             if (!v.isNumber() || !Double.isFinite(v.asDouble())) {

@@ -251,6 +251,10 @@ class ModelServerTest {
         assertThat(JSON.readTree(missing.body()).get("error").asText()).contains("lacks [col3]", "has [colX] the model was not trained on");
         HttpResponse<String> word = post("/v1/models/blobs/predict", named.replace("\"col3\": " + x[3], "\"col3\": \"high\""), null);
         assertThat(JSON.readTree(word.body()).get("error").asText()).contains("\"col3\" is \"high\"; expected a finite number");
+        // a number sent as text, as forms send them, is read as a file's cell is
+        HttpResponse<String> asText = post("/v1/models/blobs/predict", named.replace("\"col3\": " + x[3], "\"col3\": \" " + x[3] + "\""), null);
+        assertThat(asText.statusCode()).as(asText.body()).isEqualTo(200);
+        assertThat(JSON.readTree(asText.body()).get("predictions")).isEqualTo(JSON.readTree(r.body()).get("predictions"));
     }
 
     @Test
@@ -269,6 +273,10 @@ class ModelServerTest {
         assertThat(asNull.statusCode()).as(asNull.body()).isEqualTo(200);
         assertThat(JSON.readTree(asNull.body()).get("predictions")).isEqualTo(
                 JSON.readTree(post("/v1/models/blobs/predict", template.replace("VALUE", "0.25"), null).body()).get("predictions"));
+        for (String missing : List.of("\"\"", "\"NA\"")) { // as a CSV cell: empty or NA is a missing value
+            HttpResponse<String> r = post("/v1/models/blobs/predict", template.replace("VALUE", missing), null);
+            assertThat(JSON.readTree(r.body()).get("predictions")).as(missing).isEqualTo(JSON.readTree(asNull.body()).get("predictions"));
+        }
         HttpResponse<String> noFill = post("/v1/models/blobs/predict", template.replace("VALUE", "null").replace("\"col2\": " + x[2],
                 "\"col2\": null"), null);
         assertThat(noFill.statusCode()).as("col2 has no fill value").isEqualTo(400);
