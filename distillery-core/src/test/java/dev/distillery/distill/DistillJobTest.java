@@ -98,6 +98,33 @@ class DistillJobTest {
     }
 
     @Test
+    void aLinearStudentIsSolvedOnTheTeachersAnswersSoColumnsOfAnyScaleServe() throws Exception {
+        // a table as a bank's: one column in the tens of thousands beside columns near 1
+        List<dev.distillery.data.Example> scaled = new ArrayList<>();
+        for (var e : TestData.blobs(80, 11).examples()) {
+            float[] f = e.features().clone();
+            f[0] = 40_000 + 30_000 * f[0];
+            scaled.add(dev.distillery.data.Example.dense(e.id(), f, e.label().orElseThrow(), "table"));
+        }
+        teacher("table", Dataset.infer("table", scaled, List.of(8L)), new MlpSpec(64, 2, 0f, true), 15);
+        DistillSpec spec = new DistillSpec(dir.resolve("table-teacher").toString(), dev.distillery.model.LinearSpec.DEFAULT,
+                dir.resolve("table-transfer.jsonl").toString(), dir.resolve("table-test.jsonl").toString(), "0", 0.5f, 2f,
+                List.of(), false, 0, config(20), OnError.FAIL);
+        List<String> messages = new ArrayList<>();
+        dev.distillery.train.TrainListener log = new dev.distillery.train.TrainListener() {
+            @Override
+            public void onMessage(String message) {
+                messages.add(message);
+            }
+        };
+        DistillJob.Outcome o = new DistillJob(new DataCatalog(dir.resolve("ds")), new RunStore(dir.resolve("runs")),
+                dir.resolve("cache"), log).run(spec, Path.of(spec.teacher()), List.of());
+        assertThat(o.teacher().accuracy()).isGreaterThan(0.9);
+        assertThat(o.students().get(0).accuracy()).isGreaterThan(o.teacher().accuracy() - 0.05);
+        assertThat(messages).anyMatch(m -> m.contains("solved by LIBLINEAR on the teacher's answers"));
+    }
+
+    @Test
     void sweepAndLabelsOnlyBaselineReportEveryStudent() throws Exception {
         DistillSpec spec = spec("12", List.of(2, 8), true, 10);
         Path teacherDir = Path.of(spec.teacher());
