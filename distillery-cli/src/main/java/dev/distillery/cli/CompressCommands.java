@@ -54,11 +54,19 @@ final class CompressCommands {
 
         abstract CompressJob.Outcome run(CompressJob.Data data, List<String> args);
 
+        /** Whether the command changes a network's layers (all but quantize): a solved model is refused before its data is read. */
+        boolean changesLayers() {
+            return true;
+        }
+
         @Override
         public Integer call() {
             ctx = Context.fromEnvironment();
             job = new CompressJob(ctx.catalog(), ctx.runs(), new ConsoleProgress(System.out));
             modelDir = ModelRef.resolve(ctx, modelArgument.ref());
+            if (changesLayers()) {
+                CompressJob.requireNetwork(modelDir);
+            }
             CompressJob.Data data = job.dataOf(modelDir);
             CompressJob.Outcome o = run(data, List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));
             System.out.println();
@@ -114,6 +122,11 @@ final class CompressCommands {
         @Override
         CompressJob.Outcome run(CompressJob.Data data, List<String> args) {
             return job.quantize(modelDir, data, bits, args);
+        }
+
+        @Override
+        boolean changesLayers() {
+            return false; // every family's weights can be stored in fewer bits
         }
     }
 

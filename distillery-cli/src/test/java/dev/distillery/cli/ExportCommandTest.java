@@ -104,6 +104,7 @@ class ExportCommandTest extends CliTestBase {
         Result prune = run("prune", train, "--sparsity", "0.5"); // was a NullPointerException: the run keeps no validation split
         assertThat(prune.exitCode()).isEqualTo(2);
         assertThat(prune.err()).contains("is a linear model, solved rather than trained by gradient steps", "quantize");
+        assertThat(prune.out()).as("refused before its data is read").doesNotContain("test split", "cross-validation");
         String network = runIdOf(run("train", "--data", f.toString(), "--model", "ngram", "--width", "4", "--epochs", "1"));
         Result noHoldOut = run("prune", network, "--sparsity", "0.5"); // too few labels to hold some out
         assertThat(noHoldOut.exitCode()).isEqualTo(2);

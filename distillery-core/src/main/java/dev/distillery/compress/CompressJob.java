@@ -97,15 +97,22 @@ public final class CompressJob {
         }
     }
 
-    /** Fails with the reason when {@code data} has no validation split to fine-tune against and choose on. */
-    private static void requireValidation(Data data, Path modelDir) {
+    /**
+     * Fails with the reason when the model in {@code modelDir} is of a family solved in one go (linear, SVM), which has
+     * no layers to prune, factorize or adapt by gradient steps: checked before its data is read, so the answer comes first.
+     */
+    public static void requireNetwork(Path modelDir) {
         String family = solvedFamily(modelDir);
         if (family != null) {
-            // a validation split would not help: there are no layers to prune, factorize or adapt by gradient steps
             throw new IllegalArgumentException("the model in " + modelDir.getParent() + " is " + family + ", solved rather than "
                     + "trained by gradient steps: pruning, factorizing, LoRA and the compression search work on networks "
                     + "(mlp, cnn, ngram); quantize stores this model in fewer bits");
         }
+    }
+
+    /** Fails with the reason when {@code data} has no validation split to fine-tune against and choose on. */
+    private static void requireValidation(Data data, Path modelDir) {
+        requireNetwork(modelDir);
         if (data.validation() == null || data.train() == null) {
             throw new IllegalArgumentException("the run in " + modelDir.getParent() + " held out no validation split (a training run "
                     + "with too few labels to hold some out or whose model chose by cross-validation, or a distillation run); "
