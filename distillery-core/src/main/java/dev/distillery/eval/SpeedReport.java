@@ -17,6 +17,12 @@ public record SpeedReport(double latencyP50Ms, double latencyP99Ms, double throu
     /** Timing stops after this long per part (or the requested count), so slow models are measured in bounded time. */
     static final double BUDGET_SECONDS = 15;
     static final int MIN_SINGLES = 20;
+    /**
+     * Batches are timed for at least this long: a small model's few batches took a few hundred microseconds, where one
+     * pause of the JVM moved its throughput 100-fold between two runs of the same command (a linear student at 31,942
+     * and 2,297,815 examples/s).
+     */
+    static final double MIN_BATCH_SECONDS = 0.25;
 
     /**
      * The engine's speed on a {@code size} x {@code size} float matrix product, in GFLOP/s (2 n^3 per product): the
@@ -46,9 +52,11 @@ public record SpeedReport(double latencyP50Ms, double latencyP99Ms, double throu
 
     /**
      * Times up to {@code singles} one-example forward passes and up to {@code batches} passes of
-     * {@code batchSize} examples drawn cyclically from {@code sample}, after a warm-up. Each part
+     * {@code batchSize} examples drawn cyclically from {@code sample}, after a warm-up; throughput is the batch size over
+     * the median pass. Each part
      * stops early once it has run {@link #BUDGET_SECONDS} (but times at least {@link #MIN_SINGLES}
-     * single examples and one batch), so a large model is measured on fewer repetitions, not skipped.
+     * single examples and one batch), so a large model is measured on fewer repetitions, not skipped; batches run for
+     * at least {@link #MIN_BATCH_SECONDS}, so a fast one is measured on more.
      */
     public static SpeedReport measure(Classifier model, List<Example> sample, int singles, int batchSize, int batches,
             long bytesOnDisk) {
@@ -72,16 +80,21 @@ public record SpeedReport(double latencyP50Ms, double latencyP99Ms, double throu
         Arrays.sort(ms);
         List<Example> batch = cycle(sample, batchSize);
         forward(model, batch);
-        long t0 = System.nanoTime();
+        double[] batchSeconds = new double[16];
         int ran = 0;
-        while (ran < batches && (ran == 0 || (System.nanoTime() - t0) / 1e9 < BUDGET_SECONDS)) {
+        long start = System.nanoTime();
+        while ((ran < batches || (System.nanoTime() - start) / 1e9 < MIN_BATCH_SECONDS)
+                && (ran == 0 || (System.nanoTime() - start) / 1e9 < BUDGET_SECONDS)) {
+            long t0 = System.nanoTime();
             forward(model, batch);
-            ran++;
+            batchSeconds = ran < batchSeconds.length ? batchSeconds : Arrays.copyOf(batchSeconds, 2 * batchSeconds.length);
+            batchSeconds[ran++] = (System.nanoTime() - t0) / 1e9;
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        batches = ran;
+        batchSeconds = Arrays.copyOf(batchSeconds, ran);
+        Arrays.sort(batchSeconds);
+        double medianBatch = percentile(batchSeconds, 0.50); // a pause of the JVM moves the mean, not the median
         int threads = dev.distillery.model.TorchRuntime.threads();
-        return new SpeedReport(percentile(ms, 0.50), percentile(ms, 0.99), batches * (double) batchSize / seconds,
+        return new SpeedReport(percentile(ms, 0.50), percentile(ms, 0.99), batchSize / medianBatch,
                 batchSize, model.totalParameterCount(), bytesOnDisk, threads);
     }
 
