@@ -100,7 +100,11 @@ public final class JsonlFormat {
         if (node.hasNonNull(names.label())) {
             JsonNode l = node.get(names.label());
             if (!l.isValueNode()) {
-                c.bad(where, names.label() + " is " + l.getNodeType(), "a string or number");
+                // A list of labels is a multi-label record, which a classifier of one answer per example cannot learn.
+                c.bad(where, names.label() + " is " + (l.isArray() ? "a list " + l + " (several labels for one record)" : "an "
+                        + l.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)), "one label, a string or number: each"
+                        + " model answers one class an example" + (l.isArray() ? " (for several, train one model a label, with"
+                        + " labels such as 'spam' and 'not spam')" : ""));
                 return null;
             }
             label = l.asText();

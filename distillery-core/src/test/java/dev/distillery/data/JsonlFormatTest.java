@@ -85,6 +85,17 @@ class JsonlFormatTest {
     }
 
     @Test
+    void aListOfLabelsIsSaidToBeSeveralLabelsForOneRecord() throws Exception {
+        Path f = file("{\"text\": \"win cash\", \"label\": [\"spam\", \"promo\"]}", "{\"text\": \"hi\", \"label\": {\"a\": 1}}",
+                "{\"text\": \"lunch?\", \"label\": \"ham\"}");
+        assertThatThrownBy(() -> JsonlFormat.read(f, OnError.FAIL)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("data.jsonl:line 1").hasMessageContaining("label is a list [\"spam\",\"promo\"] (several labels for one record)")
+                .hasMessageContaining("train one model a label");
+        ReadResult r = JsonlFormat.read(f, OnError.SKIP);
+        assertThat(r.skipReasons().get(1)).contains("line 2", "label is an object").doesNotContain("several labels");
+    }
+
+    @Test
     void theLabelAndTextKeysMayHaveOtherNamesAndATextUnderAnotherKeyIsNamed() throws Exception {
         Path f = file("{\"body\":\"win a cruise\",\"category\":\"spam\",\"note\":\"x\"}");
         Dataset d = JsonlFormat.read(f, OnError.FAIL, new ColumnNames("category", "body")).dataset();
