@@ -133,9 +133,17 @@ public final class CsvFormat {
                             + " names an identifier and holds a different value on every record: "
                             + (column == cols[0].id() ? "read as the records' id" : "not read") + ", not as a feature (a model"
                             + " could only memorize it)"));
+                    kinds.manyWords().forEach(column -> collector.warn("column '" + cells[column].trim() + "' of " + file
+                            + " holds words with more than " + MAX_CATEGORIES + " distinct values, too many to be categories"
+                            + " (names, codes or free text), and no numbers: not read; if it is the text to classify, train with"
+                            + " --text-column " + cells[column].trim()));
                     kinds.dates().forEach(column -> collector.warn("column '" + cells[column].trim() + "' of " + file + " holds"
                             + " dates or times and is not read: a model reads numbers and categories; to use it, add columns"
                             + " derived from it (such as the month, the weekday or the hour)"));
+                } else if (!kinds.manyWords().isEmpty()) {
+                    collector.warn("column" + (kinds.manyWords().size() > 1 ? "s " : " ") + String.join(", ",
+                            kinds.manyWords().stream().map(c -> "'" + cells[c].trim() + "'").toList()) + " of " + file + " hold"
+                            + (kinds.manyWords().size() > 1 ? "" : "s") + " words the model has no feature of: passed over");
                 }
                 kinds.personal().forEach((column, kind) -> collector.warn("column '" + cells[column].trim() + "' of " + file
                         + " holds personal data (" + kind + ") and is not read: a model would keep its values in its files and"
@@ -302,7 +310,7 @@ public final class CsvFormat {
      * files, exports and reports), nor as numbers: it is not read, and said so.
      */
     record ColumnKinds(Map<Integer, List<String>> categories, Map<Integer, String> personal, java.util.Set<Integer> dates,
-            java.util.Set<Integer> identifiers, boolean decimalComma) {}
+            java.util.Set<Integer> identifiers, java.util.Set<Integer> manyWords, boolean decimalComma) {}
 
     /** True if {@code value} is a date or a time of day, which a file's column of is not read ({@link #DATE_OR_TIME}). */
     public static boolean isDateOrTime(String value) {
@@ -347,6 +355,8 @@ public final class CsvFormat {
         private final java.util.Set<Integer> reserved = new java.util.HashSet<>();
         private final Map<Integer, String> personal = new java.util.TreeMap<>();
         private final java.util.Set<Integer> dates = new java.util.TreeSet<>();
+        /** Columns of short words with more distinct values than categories may have, and no number: names, codes. */
+        private final java.util.Set<Integer> manyWords = new java.util.TreeSet<>();
         /** Columns named as identifiers ("customer_id"), with the values seen, while no value repeats. */
         private final Map<Integer, java.util.Set<String>> identifiers = new java.util.TreeMap<>();
         private final List<String> modelFeatures;
@@ -420,6 +430,13 @@ public final class CsvFormat {
             } catch (NumberFormatException e) {
                 number = false;
             }
+            if (manyWords.contains(i)) {
+                if (number || cell.length() > MAX_CATEGORY_LENGTH || cell.codePoints().noneMatch(Character::isLetter)) {
+                    manyWords.remove(i);
+                    numeric.add(i); // a mix of words and numbers, or sentences: read as numbers, which refuses the words
+                }
+                return;
+            }
             if (!number && !(words.containsKey(i) && words.get(i).contains(cell))) { // each distinct value looked at once
                 Map<PersonalData.Kind, Integer> found = PersonalData.redact(cell).counts();
                 if (!found.isEmpty()) {
@@ -431,16 +448,18 @@ public final class CsvFormat {
             if (number || cell.codePoints().noneMatch(Character::isLetter)) {
                 numeric.add(i);
                 words.remove(i);
-            } else if (cell.length() > MAX_CATEGORY_LENGTH || words.computeIfAbsent(i, k -> new java.util.TreeSet<>()).add(cell)
-                    && words.get(i).size() > MAX_CATEGORIES) {
-                numeric.add(i); // a sentence, or too many words to be categories: refused as words in a numeric column
+            } else if (cell.length() > MAX_CATEGORY_LENGTH) {
+                numeric.add(i); // a sentence: text under another name, refused with how to read it as text
+                words.remove(i);
+            } else if (words.computeIfAbsent(i, k -> new java.util.TreeSet<>()).add(cell) && words.get(i).size() > MAX_CATEGORIES) {
+                manyWords.add(i); // too many distinct words to be categories: names or codes, unless a number or a sentence follows
                 words.remove(i);
             }
         }
 
         ColumnKinds kinds() {
             if (text) {
-                return new ColumnKinds(Map.of(), Map.of(), java.util.Set.of(), java.util.Set.of(), decimalComma);
+                return new ColumnKinds(Map.of(), Map.of(), java.util.Set.of(), java.util.Set.of(), java.util.Set.of(), decimalComma);
             }
             // An identifier is a column named so whose values never repeat (two rows at least, or one in a file read for
             // a model): not a feature, whatever its values are; unless the model reads it as one (trained before this).
@@ -457,11 +476,29 @@ public final class CsvFormat {
             });
             Map<Integer, List<String>> out = new java.util.TreeMap<>();
             int features = Math.max(0, width) - reserved.size() - personal.size() - dates.size() - ids.size();
+            manyWords.removeAll(ids);
+            if (!modelFeatures.isEmpty()) {
+                // In a file read for a model, a column of words the model has no feature of (a customer's name, a note)
+                // is passed over, as the model's training file's was or would have been; its own columns are checked
+                // by name afterwards (InputCheck), so a renamed one is still missed and said.
+                for (int column : new java.util.ArrayList<>(words.keySet())) {
+                    String name = header[column].trim();
+                    if (!modelFeatures.contains(name) && modelFeatures.stream().noneMatch(f -> name.equals(categoryOf(f)))) {
+                        words.remove(column);
+                        manyWords.add(column);
+                    }
+                }
+            }
+            if (features - manyWords.size() == 0) {
+                numeric.addAll(manyWords); // the file's only feature column: text under another name, refused with the hint
+                manyWords.clear();
+            }
             // One column of words beside none of numbers is most often text under another name ("body"), not a category.
             if (features > 1) {
                 words.forEach((column, values) -> out.put(column, List.copyOf(values)));
             }
-            return new ColumnKinds(out, Map.copyOf(personal), java.util.Set.copyOf(dates), java.util.Set.copyOf(ids), decimalComma);
+            return new ColumnKinds(out, Map.copyOf(personal), java.util.Set.copyOf(dates), java.util.Set.copyOf(ids),
+                    java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(manyWords)), decimalComma); // in column order
         }
     }
 
@@ -527,7 +564,8 @@ public final class CsvFormat {
                     source = i;
                 } else if (names.isText(name)) {
                     text = i;
-                } else if (!kinds.personal().containsKey(i) && !kinds.dates().contains(i) && !kinds.identifiers().contains(i)) {
+                } else if (!kinds.personal().containsKey(i) && !kinds.dates().contains(i) && !kinds.identifiers().contains(i)
+                        && !kinds.manyWords().contains(i)) {
                     features.add(i);
                 }
             }

@@ -71,6 +71,35 @@ class CsvFormatTest {
     }
 
     @Test
+    void aColumnOfManyDistinctWordsIsNotReadBesideOtherFeaturesAndAFileForAModelPassesOverWordsItHasNoFeatureOf() throws Exception {
+        StringBuilder table = new StringBuilder("name,age,label\n");
+        StringBuilder alone = new StringBuilder("name,label\n");
+        for (int i = 0; i < 60; i++) { // customers' names: more distinct values than categories may have
+            String name = "Person" + (char) ('A' + i % 26) + " Surname" + (char) ('a' + i / 26);
+            table.append(name).append(',').append(20 + i).append(',').append(i % 2 == 0 ? "yes" : "no").append('\n');
+            alone.append(name).append(',').append(i % 2 == 0 ? "yes" : "no").append('\n');
+        }
+        ReadResult r = CsvFormat.read(file(table.toString()), OnError.FAIL);
+        assertThat(r.dataset().schema().featureNames()).containsExactly("age");
+        assertThat(r.warnings()).singleElement().asString().contains("column 'name'", "more than 50 distinct values", "not read",
+                "--text-column name").doesNotContain("PersonA");
+        // the file's only feature column: text under another name, refused with how to read it as text, as before
+        assertThatThrownBy(() -> CsvFormat.read(file(alone.toString()), OnError.FAIL)).hasMessageContaining("--text-column name");
+        // a number among them: a mix, refused as words in a numeric column, as before
+        assertThatThrownBy(() -> CsvFormat.read(file(table + "42,30,yes\n"), OnError.FAIL)).hasMessageContaining("column 1 ('name')");
+
+        // read for a model: a column of words it has no feature of is passed over (a few names would have been categories)
+        ReadResult forModel = CsvFormat.read(file("name,age,note\nAnn Lee,30,vip\nBo Chan,41,new\n"), OnError.FAIL, List.of("age"),
+                ColumnNames.DEFAULT);
+        assertThat(forModel.dataset().schema().featureNames()).containsExactly("age");
+        assertThat(forModel.warnings()).singleElement().asString().contains("columns 'name', 'note'", "passed over");
+        // one the model reads as categories is read so, whatever values this file holds
+        ReadResult region = CsvFormat.read(file("region,age\nnorth,30\n"), OnError.FAIL, List.of("region=north", "region=south", "age"),
+                ColumnNames.DEFAULT);
+        assertThat(region.dataset().schema().featureNames()).containsExactly("region=north", "age");
+    }
+
+    @Test
     void wrongColumnCountNamesTheLine() throws Exception {
         Path f = file("x1,x2,label\n1,2,a\n1,2\n");
         assertThatThrownBy(() -> CsvFormat.read(f, OnError.FAIL)).isInstanceOf(DataFormatException.class)
@@ -199,12 +228,14 @@ class CsvFormatTest {
         assertThat(CsvFormat.read(later, OnError.FAIL, List.of("age", "region=north"), ColumnNames.DEFAULT).warnings()).singleElement().asString()
                 .contains("column 'region'", "south");
 
-        // more distinct words than categories have, or sentences, stay refused as words in a numeric column
+        // more distinct words than categories have are not read (said so); sentences stay refused, with how to read text
         StringBuilder many = new StringBuilder("age,city,label\n");
         for (int i = 0; i <= CsvFormat.MAX_CATEGORIES; i++) {
             many.append(i).append(",town").append((char) ('a' + i % 26)).append((char) ('a' + i / 26)).append(",x\n");
         }
-        assertThatThrownBy(() -> CsvFormat.read(file(many.toString()), OnError.FAIL)).hasMessageContaining("('city') is 'townaa'");
+        ReadResult towns = CsvFormat.read(file(many.toString()), OnError.FAIL);
+        assertThat(towns.dataset().schema().featureNames()).containsExactly("age");
+        assertThat(towns.warnings()).singleElement().asString().contains("column 'city'", "not read");
         assertThatThrownBy(() -> CsvFormat.read(file("age,note,label\n1,this customer called twice about the late fee,x\n"),
                 OnError.FAIL)).hasMessageContaining("('note') is 'this customer");
     }
