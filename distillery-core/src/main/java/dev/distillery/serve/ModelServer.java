@@ -346,10 +346,9 @@ public final class ModelServer implements AutoCloseable {
         });
         List<String> unknown = new ArrayList<>();
         given.fieldNames().forEachRemaining(n -> {
-            // A column of personal data, dates, times or identifiers is not read from a file (CsvFormat), so a row sent
-            // whole carries one the model never saw: it is passed over, as the file's was, not refused.
-            boolean unread = given.get(n).isTextual() && (dev.distillery.data.PersonalData.holdsAny(given.get(n).asText())
-                    || dev.distillery.data.CsvFormat.isDateOrTime(given.get(n).asText()))
+            // Words the model has no feature of (a name, a note, personal data, a date) and identifiers are passed over in a
+            // file read for the model (CsvFormat), so a row sent whole carries them: passed over here too, not refused.
+            boolean unread = given.get(n).isTextual() && dev.distillery.data.CsvFormat.numberIn(given.get(n).asText()) == null
                     || dev.distillery.data.CsvFormat.namesAnIdentifier(n);
             if (!names.contains(n) && !unread) {
                 unknown.add(n);

@@ -317,7 +317,13 @@ class ModelServerTest {
         assertThat(JSON.readTree(withEmail.body()).get("predictions")).isEqualTo(JSON.readTree(byValue.body()).get("predictions"));
         HttpResponse<String> withNote = post("/v1/models/blobs/predict", "{\"instances\": [{\"features\": {" + numbers
                 + ", \"region\": \"south\", \"note\": \"call back\"}}]}", null);
-        assertThat(withNote.statusCode()).as("any other unknown column is still refused").isEqualTo(400);
+        assertThat(withNote.statusCode()).as("words the model has no feature of are passed over, as a file's are").isEqualTo(200);
+        for (String unknownNumber : List.of("3", "\"3\"")) {
+            HttpResponse<String> withScore = post("/v1/models/blobs/predict", "{\"instances\": [{\"features\": {" + numbers
+                    + ", \"region\": \"south\", \"score\": " + unknownNumber + "}}]}", null);
+            assertThat(withScore.statusCode()).as("an unknown number is still refused: " + unknownNumber).isEqualTo(400);
+            assertThat(withScore.body()).contains("has [score] the model was not trained on");
+        }
     }
 
     @Test
