@@ -357,6 +357,8 @@ public final class CsvFormat {
         private final java.util.Set<Integer> dates = new java.util.TreeSet<>();
         /** Columns of short words with more distinct values than categories may have, and no number: names, codes. */
         private final java.util.Set<Integer> manyWords = new java.util.TreeSet<>();
+        /** Columns the model reads as categories ("region" of "region=north"): read so, however many values a file has. */
+        private final java.util.Set<Integer> modelCategories = new java.util.HashSet<>();
         /** Columns named as identifiers ("customer_id"), with the values seen, while no value repeats. */
         private final Map<Integer, java.util.Set<String>> identifiers = new java.util.TreeMap<>();
         private final List<String> modelFeatures;
@@ -407,6 +409,10 @@ public final class CsvFormat {
                 } else if (namesAnIdentifier(cells[i].trim())) {
                     identifiers.put(i, new java.util.HashSet<>());
                 }
+                String column = cells[i].trim();
+                if (modelFeatures.stream().anyMatch(f -> column.equals(categoryOf(f)))) {
+                    modelCategories.add(i);
+                }
             }
             if (text) {
                 throw new AllKnown(); // a text file has no categories
@@ -451,7 +457,8 @@ public final class CsvFormat {
             } else if (cell.length() > MAX_CATEGORY_LENGTH) {
                 numeric.add(i); // a sentence: text under another name, refused with how to read it as text
                 words.remove(i);
-            } else if (words.computeIfAbsent(i, k -> new java.util.TreeSet<>()).add(cell) && words.get(i).size() > MAX_CATEGORIES) {
+            } else if (words.computeIfAbsent(i, k -> new java.util.TreeSet<>()).add(cell) && words.get(i).size() > MAX_CATEGORIES
+                    && !modelCategories.contains(i)) {
                 manyWords.add(i); // too many distinct words to be categories: names or codes, unless a number or a sentence follows
                 words.remove(i);
             }

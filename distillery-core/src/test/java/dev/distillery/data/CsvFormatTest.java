@@ -97,6 +97,13 @@ class CsvFormatTest {
         ReadResult region = CsvFormat.read(file("region,age\nnorth,30\n"), OnError.FAIL, List.of("region=north", "region=south", "age"),
                 ColumnNames.DEFAULT);
         assertThat(region.dataset().schema().featureNames()).containsExactly("region=north", "age");
+        // however many values a file holds in it: a value the model does not know is then refused by name
+        StringBuilder cities = new StringBuilder("city,age\n");
+        for (int i = 0; i <= CsvFormat.MAX_CATEGORIES; i++) {
+            cities.append("town").append((char) ('a' + i % 26)).append((char) ('a' + i / 26)).append(",3\n");
+        }
+        ReadResult manyCities = CsvFormat.read(file(cities.toString()), OnError.FAIL, List.of("city=townaa", "age"), ColumnNames.DEFAULT);
+        assertThat(manyCities.dataset().schema().featureNames()).contains("city=townaa", "city=townba").hasSize(CsvFormat.MAX_CATEGORIES + 2);
     }
 
     @Test
