@@ -22,26 +22,25 @@ final class JsonObjects {
 
     private JsonObjects() {}
 
-    /** What a file's objects are handed to: each object, and each entry or line that is none, with why. */
-    interface Visitor {
-        void object(JsonNode node, int line);
-
-        void bad(int line, String problem, String expected);
+    /** Where each entry or line that is no JSON object goes, with why and what was expected. */
+    interface Bad {
+        void accept(int line, String problem, String expected);
     }
 
-    static void each(Path file, Visitor visitor) {
+    /** Each object of {@code file} with the line it starts on to {@code objects}; each entry or line that is none to {@code bad}. */
+    static void each(Path file, java.util.function.ObjIntConsumer<JsonNode> objects, Bad bad) {
         if (startsWithArray(file)) {
-            eachElement(file, visitor);
+            eachElement(file, objects, bad);
         } else {
-            eachLine(file, visitor);
+            eachLine(file, objects, bad);
         }
     }
 
-    private static void eachLine(Path file, Visitor visitor) {
+    private static void eachLine(Path file, java.util.function.ObjIntConsumer<JsonNode> objects, Bad bad) {
         try (Utf8Lines lines = Utf8Lines.open(file)) {
             for (Utf8Lines.Line read; (read = lines.next()) != null; ) {
                 if (!read.valid()) {
-                    visitor.bad(read.number(), read.problem(), "UTF-8 text");
+                    bad.accept(read.number(), read.problem(), "UTF-8 text");
                     continue;
                 }
                 if (read.text().isBlank()) {
@@ -51,14 +50,14 @@ final class JsonObjects {
                 try {
                     node = MAPPER.readTree(read.text());
                 } catch (JsonProcessingException e) {
-                    visitor.bad(read.number(), "malformed JSON: " + e.getOriginalMessage(), "one JSON object per line");
+                    bad.accept(read.number(), "malformed JSON: " + e.getOriginalMessage(), "one JSON object per line");
                     continue;
                 }
                 if (node == null || !node.isObject()) {
-                    visitor.bad(read.number(), "found " + (node == null ? "nothing" : node.getNodeType().toString()), "a JSON object");
+                    bad.accept(read.number(), "found " + (node == null ? "nothing" : node.getNodeType().toString()), "a JSON object");
                     continue;
                 }
-                visitor.object(node, read.number());
+                objects.accept(node, read.number());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file, e);
@@ -69,7 +68,7 @@ final class JsonObjects {
      * The elements of the file's one array, streamed (a large export is never held whole). Broken JSON ends the read
      * whatever the bad-record policy: after it the parser cannot find where the next element starts.
      */
-    private static void eachElement(Path file, Visitor visitor) {
+    private static void eachElement(Path file, java.util.function.ObjIntConsumer<JsonNode> objects, Bad bad) {
         try (JsonParser parser = MAPPER.getFactory().createParser(file.toFile())) {
             int line = 1;
             try {
@@ -81,9 +80,9 @@ final class JsonObjects {
                     }
                     JsonNode node = parser.readValueAsTree();
                     if (node.isObject()) {
-                        visitor.object(node, line);
+                        objects.accept(node, line);
                     } else {
-                        visitor.bad(line, "found " + node.getNodeType(), "a JSON object");
+                        bad.accept(line, "found " + node.getNodeType(), "a JSON object");
                     }
                 }
                 if (parser.nextToken() != null) {

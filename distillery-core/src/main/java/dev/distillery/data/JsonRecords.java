@@ -21,7 +21,8 @@ final class JsonRecords implements CsvFormat.Table {
 
     private JsonRecords(Path file) {
         this.file = file;
-        eachObject((node, line) -> node.fieldNames().forEachRemaining(key -> columns.putIfAbsent(key, line)), (line, problem, expected) -> { });
+        JsonObjects.each(file, (node, line) -> node.fieldNames().forEachRemaining(key -> columns.putIfAbsent(key, line)),
+                (line, problem, expected) -> { });
     }
 
     /**
@@ -31,7 +32,7 @@ final class JsonRecords implements CsvFormat.Table {
     static JsonRecords ifTable(Path file, ColumnNames names) {
         boolean[] table = {false};
         try {
-            eachObject(file, (node, line) -> {
+            JsonObjects.each(file, (node, line) -> {
                 table[0] = JsonlFormat.isTableRecord(node, names);
                 throw new Found();
             }, (line, problem, expected) -> { });
@@ -55,7 +56,7 @@ final class JsonRecords implements CsvFormat.Table {
     public void stream(Consumer<CsvFormat.BadRow> bad, Consumer<CsvFormat.Row> rows) {
         String[] header = columns.keySet().toArray(String[]::new);
         rows.accept(new CsvFormat.Row(header.clone(), columns.isEmpty() ? 1 : columns.values().iterator().next()));
-        eachObject((node, line) -> {
+        JsonObjects.each(file, (node, line) -> {
             String[] cells = new String[header.length];
             for (int i = 0; i < header.length; i++) {
                 JsonNode value = node.get(header[i]);
@@ -68,29 +69,6 @@ final class JsonRecords implements CsvFormat.Table {
             }
             rows.accept(new CsvFormat.Row(cells, line));
         }, (line, problem, expected) -> bad.accept(new CsvFormat.BadRow(line, problem, expected)));
-    }
-
-    private void eachObject(java.util.function.ObjIntConsumer<JsonNode> objects, Bad bad) {
-        eachObject(file, objects, bad);
-    }
-
-    /** A line or entry that is no JSON object. */
-    private interface Bad {
-        void accept(int line, String problem, String expected);
-    }
-
-    private static void eachObject(Path file, java.util.function.ObjIntConsumer<JsonNode> objects, Bad bad) {
-        JsonObjects.each(file, new JsonObjects.Visitor() {
-            @Override
-            public void object(JsonNode node, int line) {
-                objects.accept(node, line);
-            }
-
-            @Override
-            public void bad(int line, String problem, String expected) {
-                bad.accept(line, problem, expected);
-            }
-        });
     }
 
     /** Ends {@link #ifTable}'s look at the first record. */

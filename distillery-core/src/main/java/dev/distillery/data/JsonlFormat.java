@@ -34,12 +34,12 @@ public final class JsonlFormat {
     /** {@link #read(Path, OnError)} with the label and text under the keys {@code names} says. */
     public static ReadResult read(Path file, OnError onError, ColumnNames columns) {
         Records records = new Records(file, columns, new RecordCollector(file.toString(), onError));
-        JsonObjects.each(file, records);
+        JsonObjects.each(file, records::object, records::bad);
         return records.collector.finish(records.shape, records.names == null ? List.of() : records.names);
     }
 
     /** A file's records as examples, with the shape and the feature names of the first record that has them. */
-    private static final class Records implements JsonObjects.Visitor {
+    private static final class Records {
         private final Path file;
         private final ColumnNames columns;
         private final RecordCollector collector;
@@ -52,8 +52,7 @@ public final class JsonlFormat {
             this.collector = collector;
         }
 
-        @Override
-        public void object(JsonNode node, int lineNo) {
+        void object(JsonNode node, int lineNo) {
             String where = "line " + lineNo;
             Example example = toExample(node, columns, "line-" + lineNo, file.getFileName().toString(), where, collector);
             if (example == null) {
@@ -84,8 +83,7 @@ public final class JsonlFormat {
             collector.add(example);
         }
 
-        @Override
-        public void bad(int line, String problem, String expected) {
+        void bad(int line, String problem, String expected) {
             collector.bad("line " + line, problem, expected);
         }
     }
