@@ -26,7 +26,14 @@ import java.util.stream.Stream;
 public final class ImageFolderFormat {
     /** Largest height x width read as is: 64 x 64, about five times Fashion-MNIST's 28 x 28. */
     static final int MAX_PIXELS = 64 * 64;
-    private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "gif", "bmp");
+    private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff");
+    /**
+     * Image files the JDK's ImageIO cannot decode (a phone's HEIC, the web's WebP, camera raw): part of the folder, so
+     * each is a bad record said by its format (under --on-error skip, counted), not a photo silently left out.
+     */
+    private static final Set<String> UNREAD = Set.of("webp", "heic", "heif", "avif", "jxl", "svg", "psd", "ico", "raw",
+            "dng", "cr2", "nef", "arw");
+    private static final String READ = "a PNG, JPEG, GIF, BMP or TIFF file";
 
     private ImageFolderFormat() {}
 
@@ -43,10 +50,57 @@ public final class ImageFolderFormat {
     }
 
     private static boolean isImage(Path file) {
+        String extension = extension(file);
+        return (EXTENSIONS.contains(extension) || UNREAD.contains(extension)) && Files.isRegularFile(file);
+    }
+
+    private static String extension(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         int dot = name.lastIndexOf('.');
-        return dot > 0 && EXTENSIONS.contains(name.substring(dot + 1)) && Files.isRegularFile(file);
+        return dot > 0 ? name.substring(dot + 1) : "";
     }
+
+    /**
+     * The image in {@code file} decoded, or null after reporting it as a bad record: by its format where ImageIO reads
+     * none of that kind, with how to convert it, else as unreadable (a damaged file).
+     */
+    private static BufferedImage decodeOrReport(Path file, String id, RecordCollector collector) {
+        String extension = extension(file);
+        if (UNREAD.contains(extension)) {
+            collector.bad(id, "a " + extension.toUpperCase(Locale.ROOT) + " image, which is not read", READ + "; convert it,"
+                    + " e.g. with ImageMagick: mogrify -format png *." + extension);
+            return null;
+        }
+        BufferedImage image = decode(file);
+        if (image == null) {
+            collector.bad(id, "not a readable image", READ);
+        }
+        return image;
+    }
+
+    /**
+     * Says how many files of a folder were passed over as no image (a notes.txt among the photos), with the first few
+     * names; hidden files and the systems' own (.DS_Store, Thumbs.db, desktop.ini) go unsaid.
+     */
+    private static void warnOfOtherFiles(Path path, RecordCollector collector) {
+        if (!Files.isDirectory(path)) {
+            return;
+        }
+        List<String> others;
+        try (Stream<Path> files = Files.walk(path, 2)) {
+            others = files.filter(f -> Files.isRegularFile(f) && !isImage(f)).map(f -> path.relativize(f).toString().replace('\\', '/'))
+                    .filter(n -> !n.startsWith(".") && !n.contains("/.") && !SYSTEM_FILES.contains(n.substring(n.lastIndexOf('/') + 1)
+                            .toLowerCase(Locale.ROOT))).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + path, e);
+        }
+        if (!others.isEmpty()) {
+            collector.warn(String.format("%s: %,d file%s passed over as no image (%s%s)", path, others.size(), others.size() > 1 ? "s"
+                    : "", String.join(", ", others.subList(0, Math.min(3, others.size()))), others.size() > 3 ? ", ..." : ""));
+        }
+    }
+
+    private static final Set<String> SYSTEM_FILES = Set.of("thumbs.db", "desktop.ini");
 
     /**
      * Reads the images in two passes, each decoding one image at a time: the first checks that each decodes and learns
@@ -56,14 +110,14 @@ public final class ImageFolderFormat {
     public static ReadResult read(Path path, OnError onError) {
         RecordCollector collector = new RecordCollector(path.toString(), onError);
         Path dir = baseOf(path);
+        warnOfOtherFiles(path, collector);
         List<Found> found = new ArrayList<>();
         Map<String, Integer> sizes = new LinkedHashMap<>(); // in path order: the first seen wins a tie
         boolean gray = true;
         for (Path file : filesOf(path)) {
             String id = dir.relativize(file).toString().replace('\\', '/');
-            BufferedImage image = decode(file);
+            BufferedImage image = decodeOrReport(file, id, collector);
             if (image == null) {
-                collector.bad(id, "not a readable image", "a PNG, JPEG, GIF or BMP file");
                 continue;
             }
             found.add(new Found(file, id, labelOf(dir.relativize(file))));
@@ -104,6 +158,7 @@ public final class ImageFolderFormat {
     public static ReadResult readFor(Path path, OnError onError, List<Long> shape) {
         RecordCollector collector = new RecordCollector(path.toString(), onError);
         Path dir = baseOf(path);
+        warnOfOtherFiles(path, collector);
         int channels = Math.toIntExact(shape.get(0));
         int scaled = 0;
         int recolored = 0;
@@ -111,9 +166,8 @@ public final class ImageFolderFormat {
         for (Path file : filesOf(path)) {
             Path relative = dir.relativize(file);
             String id = relative.toString().replace('\\', '/');
-            BufferedImage image = decode(file);
+            BufferedImage image = decodeOrReport(file, id, collector);
             if (image == null) {
-                collector.bad(id, "not a readable image", "a PNG, JPEG, GIF or BMP file");
                 continue;
             }
             read++;

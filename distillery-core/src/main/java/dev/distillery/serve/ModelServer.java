@@ -290,7 +290,7 @@ public final class ModelServer implements AutoCloseable {
                 if (!inst.path("features").isArray() && !inst.path("features").isObject()) {
                     throw new ApiError(400, where + "expected {\"features\": [...]} with " + InputCheck.describe(schema)
                             + (schema.featureNames().isEmpty() ? "" : ", or {\"features\": {\"NAME\": number, ...}} by column name")
-                            + (schema.featureShape().size() == 3 ? ", or {\"image\": \"<base64 PNG, JPEG, GIF or BMP>\"}" : ""));
+                            + (schema.featureShape().size() == 3 ? ", or {\"image\": \"<base64 PNG, JPEG, GIF, BMP or TIFF>\"}" : ""));
                 }
                 out.add(Example.dense("instance-" + i, features(inst.get("features"), schema, where), null, "request"));
             }
@@ -400,7 +400,7 @@ public final class ModelServer implements AutoCloseable {
             decoded = null;
         }
         if (decoded == null) {
-            throw new ApiError(400, where + "\"image\" is not a base64-encoded PNG, JPEG, GIF or BMP file");
+            throw new ApiError(400, where + "\"image\" is not a base64-encoded PNG, JPEG, GIF, BMP or TIFF file");
         }
         try {
             return dev.distillery.data.ImageFolderFormat.asModelInput(decoded, schema.featureShape());

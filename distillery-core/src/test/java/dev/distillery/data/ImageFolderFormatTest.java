@@ -45,6 +45,8 @@ class ImageFolderFormatTest {
         gray("scratch/big.png", 16, 12, 0, "png"); // another size: scaled to the common 8x6
         gray("unsorted.png", 8, 6, 50, "png"); // in the directory itself: unlabeled
         Files.writeString(dir.resolve("ok/notes.txt"), "not an image, not read");
+        Files.writeString(dir.resolve("ok/.DS_Store"), "a system's own file: not said");
+        Files.writeString(dir.resolve("Thumbs.db"), "nor this");
 
         ReadResult r = DataFiles.read(dir, OnError.FAIL);
         Dataset d = r.dataset();
@@ -58,7 +60,25 @@ class ImageFolderFormatTest {
         assertThat(a[0]).isEqualTo(200 / 255f);
         assertThat(a[7]).isEqualTo(207 / 255f);
         assertThat(d.examples().get(1).features()[3]).isEqualTo(103 / 255f);
-        assertThat(r.warnings()).singleElement().asString().contains("1 of 5 images scaled to 8x6", "the most common size");
+        assertThat(r.warnings()).hasSize(2).anySatisfy(w -> assertThat(w).contains("1 of 5 images scaled to 8x6", "the most common size"))
+                .anySatisfy(w -> assertThat(w).contains("1 file passed over as no image (ok/notes.txt)"));
+    }
+
+    @Test
+    void aTiffIsReadAndAPhoneOrWebImageIsABadRecordNamedByItsFormatNotLeftOut() throws Exception {
+        gray("ok/a.png", 8, 6, 200, "png");
+        gray("ok/scan.tif", 8, 6, 10, "tiff");
+        Files.createDirectories(dir.resolve("bad"));
+        Files.write(dir.resolve("bad/photo.heic"), new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c'});
+        Files.write(dir.resolve("bad/banner.webp"), new byte[] {'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'E', 'B', 'P'});
+        assertThatThrownBy(() -> DataFiles.read(dir, OnError.FAIL)).isInstanceOf(BadRecordException.class)
+                .hasMessageContaining("bad/banner.webp: a WEBP image, which is not read")
+                .hasMessageContaining("mogrify -format png *.webp");
+        ReadResult r = DataFiles.read(dir, OnError.SKIP);
+        assertThat(r.skipped()).isEqualTo(2);
+        assertThat(r.skipReasons()).anySatisfy(reason -> assertThat(reason).contains("bad/photo.heic: a HEIC image"));
+        assertThat(r.dataset().examples()).extracting(Example::id).containsExactly("ok/a.png", "ok/scan.tif");
+        assertThat(r.dataset().examples().get(1).features()[0]).isEqualTo(10 / 255f);
     }
 
     @Test
