@@ -105,7 +105,8 @@ public final class JsonlFormat {
                         + " labels such as 'spam' and 'not spam')" : ""));
                 return null;
             }
-            label = l.asText();
+            // As a CSV label cell is read: without the white space around it, and empty as no label (it was a class "").
+            label = l.asText().isBlank() ? null : l.asText().strip();
         }
         String src = node.hasNonNull("source") ? node.get("source").asText() : source;
         boolean hasText = node.hasNonNull(names.text());

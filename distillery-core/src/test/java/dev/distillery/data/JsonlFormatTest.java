@@ -85,6 +85,16 @@ class JsonlFormatTest {
     }
 
     @Test
+    void aLabelIsReadWithoutTheWhiteSpaceAroundItAndAnEmptyOneIsNoLabelAsInACsvFile() throws Exception {
+        Path f = file("{\"text\": \"win cash\", \"label\": \"spam\"}", "{\"text\": \"hi bob\", \"label\": \"\"}",
+                "{\"text\": \"lunch\", \"label\": \" ham \"}", "{\"text\": \"meeting\", \"label\": \"ham\"}");
+        Dataset d = JsonlFormat.read(f, OnError.FAIL).dataset();
+        assertThat(d.schema().labels()).containsExactly("ham", "spam");
+        assertThat(d.get(1).hasLabel()).isFalse();
+        assertThat(d.get(2).label()).contains("ham");
+    }
+
+    @Test
     void aListOfLabelsIsSaidToBeSeveralLabelsForOneRecord() throws Exception {
         Path f = file("{\"text\": \"win cash\", \"label\": [\"spam\", \"promo\"]}", "{\"text\": \"hi\", \"label\": {\"a\": 1}}",
                 "{\"text\": \"lunch?\", \"label\": \"ham\"}");
