@@ -48,8 +48,8 @@ final class TrainCommand implements Callable<Integer> {
     String labeled;
 
     @Option(names = "--unlabeled", paramLabel = "DATA",
-            description = "Self-train on unlabeled data after the labeled round: 'rest' (the labels --labeled set aside, "
-                    + "removed) or a data set or file.")
+            description = "Self-train on unlabeled data after the labeled round: 'rest' (the training data's records without a "
+                    + "label, and the labels --labeled sets aside, removed) or a data set or file.")
     String unlabeled;
 
     @Option(names = "--ssl-method", paramLabel = "M", defaultValue = "auto",

@@ -248,10 +248,12 @@ public final class TrainJob {
         }
         InputCheck.lookAlikeLabels(read.dataset().schema().labels()).ifPresent(log);
         InputCheck.imbalance(read.dataset()).ifPresent(log);
-        int unlabeledTrain = train.size() - (int) train.labeledCount();
-        if (unlabeledTrain > 0) {
-            log.accept(String.format("%,d of %,d records of %s have no label and are not trained on (give them with --unlabeled to use them)",
-                    unlabeledTrain, train.size(), spec.data()));
+        // The training part's records without a label: --unlabeled rest learns from them (and from labels --labeled sets aside).
+        Dataset withoutLabels = train.filter(train.name() + ":without labels", e -> !e.hasLabel());
+        if (!withoutLabels.isEmpty()) {
+            log.accept(String.format("%,d of %,d records of %s have no label%s", withoutLabels.size(), train.size(), spec.data(),
+                    spec.selfTraining() != null && SelfTraining.REST.equals(spec.selfTraining().unlabeled())
+                            ? ": --unlabeled rest learns from them" : " and are not trained on (--unlabeled rest learns from them)"));
         }
         train = train.filter(train.name(), e -> e.hasLabel());
         int emptyTexts = InputCheck.blankTexts(train.examples());
@@ -266,13 +268,13 @@ public final class TrainJob {
             throw new DataFormatException(spec.test() != null ? spec.test() : "the test part of " + spec.data(), problem,
                     "labeled test data to score the model on (to label new data with a trained model, use distillery predict)");
         }
-        Dataset setAside = null;
+        Dataset setAside = withoutLabels.isEmpty() ? null : withoutLabels;
         if (spec.labeled() != null) {
             int count = Splits.parseAmount(spec.labeled(), train.size());
             if (count < train.size()) {
                 Splits.Pair parts = Splits.labeledSubset(train, count, seed);
                 train = parts.first();
-                setAside = parts.second();
+                setAside = parts.second().plus(parts.second().name(), setAside);
             }
         }
         Dataset unlabeled = null;
@@ -322,7 +324,7 @@ public final class TrainJob {
                     leaks, test.size()));
         }
         return new Splits3(train, validation, test, skipped, reasons, unlabeled, keptTogether, leaks,
-                new Unread(unlabeledTrain, unlabeledTest, emptyTexts), extra);
+                new Unread(withoutLabels.size(), unlabeledTest, emptyTexts), extra);
     }
 
     private static boolean isEmptyFile(String ref) {
@@ -339,7 +341,8 @@ public final class TrainJob {
         Dataset source;
         if (SelfTraining.REST.equals(ssl.unlabeled())) {
             if (setAside == null || setAside.isEmpty()) {
-                throw new IllegalArgumentException("--unlabeled rest needs --labeled to set some training labels aside");
+                throw new IllegalArgumentException("--unlabeled rest needs records without labels in the training data, or"
+                        + " --labeled to set some training labels aside");
             }
             source = setAside;
         } else {
@@ -626,7 +629,7 @@ public final class TrainJob {
     private Outcome finish(Run run, TrainSpec spec, Splits3 data, Classifier classifier, TrainResult result,
             Evaluation labeledRound, UnlabeledCheck check, Map<String, Object> selection) {
         Dataset test = data.test().filter(data.test().name(), e -> e.hasLabel());
-        listener.onMessage("evaluating on " + data.test().size() + " test examples");
+        listener.onMessage(String.format("evaluating on %,d labeled test examples", test.size()));
         Evaluation eval = Evaluation.of(classifier, test);
         PrecisionRecall hardest = hardestClass(classifier, test, eval);
         Map<String, Object> meta = new LinkedHashMap<>();

@@ -97,7 +97,22 @@ class TrainJobTest {
         assertThat(recorded).isEqualTo(o.spec());
         assertThatThrownBy(() -> job().run(new TrainSpec(ssl.data(), null, 0.25, 0, null, ssl.model(), ssl.train(),
                 OnError.FAIL, new SelfTraining(SelfTraining.REST, 1, 0.8, 1)), "train", List.of()))
-                .hasMessageContaining("--unlabeled rest needs --labeled");
+                .hasMessageContaining("--unlabeled rest needs records without labels in the training data, or --labeled");
+
+        // a file with records without labels: rest is them, no --labeled needed
+        List<dev.distillery.data.Example> partly = new java.util.ArrayList<>();
+        List<dev.distillery.data.Example> texts = TestData.texts(100, 2).examples();
+        for (int i = 0; i < texts.size(); i++) {
+            partly.add(i % 5 == 0 ? texts.get(i) : texts.get(i).withLabel(null)); // both classes among the labeled
+        }
+        Path partial = dir.resolve("partly-labeled.jsonl");
+        JsonlFormat.write(dev.distillery.data.Dataset.infer("partly", partly, null), partial);
+        Path test = dir.resolve("test.jsonl");
+        JsonlFormat.write(TestData.texts(20, 3), test);
+        TrainJob.Outcome fromFile = job().run(new TrainSpec(partial.toString(), test.toString(), 0.25, 0, null, ssl.model(), ssl.train(),
+                OnError.FAIL, new SelfTraining(SelfTraining.REST, 1, 0.6, 2)), "train", List.of());
+        assertThat(fromFile.data().train().size()).isEqualTo(texts.size() / 5);
+        assertThat(fromFile.data().unlabeled().size()).isEqualTo(texts.size() - texts.size() / 5);
     }
 
     @Test
