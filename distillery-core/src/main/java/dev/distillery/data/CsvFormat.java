@@ -134,8 +134,8 @@ public final class CsvFormat {
                             + (column == cols[0].id() ? "read as the records' id" : "not read") + ", not as a feature (a model"
                             + " could only memorize it)"));
                     kinds.manyWords().forEach(column -> collector.warn("column '" + cells[column].trim() + "' of " + file
-                            + " holds words with more than " + MAX_CATEGORIES + " distinct values, too many to be categories"
-                            + " (names, codes or free text), and no numbers: not read; if it is the text to classify, train with"
+                            + " holds more than " + MAX_CATEGORIES + " distinct values, not all of them numbers, too many to be"
+                            + " categories (names, codes or free text): not read; if it is the text to classify, train with"
                             + " --text-column " + cells[column].trim()));
                     kinds.dates().forEach(column -> collector.warn("column '" + cells[column].trim() + "' of " + file + " holds"
                             + " dates or times and is not read: a model reads numbers and categories; to use it, add columns"
@@ -291,7 +291,11 @@ public final class CsvFormat {
 
     /** Most distinct words a column may hold to be read as categories; more are free text or ids, refused as before. */
     static final int MAX_CATEGORIES = 50;
-    /** Longest value a category may have; longer ones are sentences, text under another column name. */
+    /** Share of a column's cells, other than numbers, from which it is a mix of numbers and codes, not numbers with typos. */
+    static final double MIXED_SHARE = 0.05;
+    /** Fewest cells other than numbers that make a mix: one or two are typos, refused by line. */
+    static final int MIXED_MIN = 3;
+        /** Longest value a category may have; longer ones are sentences, text under another column name. */
     static final int MAX_CATEGORY_LENGTH = 40;
 
     /**
@@ -357,6 +361,12 @@ public final class CsvFormat {
         private final java.util.Set<Integer> dates = new java.util.TreeSet<>();
         /** Columns of short words with more distinct values than categories may have, and no number: names, codes. */
         private final java.util.Set<Integer> manyWords = new java.util.TreeSet<>();
+        /** By column: cells that are numbers, cells that are not, and the distinct values (up to one past the bound). */
+        private final Map<Integer, Integer> numbers = new java.util.HashMap<>();
+        private final Map<Integer, Integer> others = new java.util.HashMap<>();
+        private final Map<Integer, java.util.Set<String>> distinct = new java.util.HashMap<>();
+        /** Columns with a cell longer than a category may be: text, refused with how to read it as text. */
+        private final java.util.Set<Integer> sentences = new java.util.HashSet<>();
         /** Columns the model reads as categories ("region" of "region=north"): read so, however many values a file has. */
         private final java.util.Set<Integer> modelCategories = new java.util.HashSet<>();
         /** Columns named as identifiers ("customer_id"), with the values seen, while no value repeats. */
@@ -389,12 +399,31 @@ public final class CsvFormat {
                 if (seen != null && !seen.add(cell)) {
                     identifiers.remove(i); // a value repeats: no identifier
                 }
+                count(i, cell);
                 if (!numeric.contains(i) && !personal.containsKey(i)) {
                     sort(i, cell);
                 }
             }
-            if (identifiers.isEmpty() && reserved.size() + numeric.size() + personal.size() == width) {
-                throw new AllKnown(); // a table of numbers (and personal data): one row told
+        }
+
+        /**
+         * Counts column {@code i}'s cells that are numbers and that are not, and its distinct values (up to one more than
+         * categories may have): what tells a column of numbers with a typo from one that mixes numbers and codes.
+         */
+        private void count(int i, String cell) {
+            boolean number;
+            try {
+                number = Float.isFinite(NumberCells.parse(cell, decimalComma));
+            } catch (NumberFormatException e) {
+                number = false;
+            }
+            (number ? numbers : others).merge(i, 1, Integer::sum);
+            java.util.Set<String> values = distinct.computeIfAbsent(i, k -> new java.util.TreeSet<>());
+            if (values.size() <= MAX_CATEGORIES || modelCategories.contains(i)) { // a model's categories: every value
+                values.add(cell);
+            }
+            if (cell.length() > MAX_CATEGORY_LENGTH) {
+                sentences.add(i);
             }
         }
 
@@ -464,6 +493,35 @@ public final class CsvFormat {
             }
         }
 
+        /**
+         * Sorts the columns that hold numbers and other values (Titanic's tickets "113803" and "A/5 21171", a loan table's
+         * dependents "0" to "3+"): where the others are at least {@link #MIXED_SHARE} of its cells and {@link #MIXED_MIN}, a
+         * mix rather than numbers with a typo, read as categories while its distinct values are few, else not read (codes). Numbers with
+         * a few stray words stay numbers, whose words the second pass refuses by line; a column of sentences stays text.
+         */
+        private void mixed(java.util.Set<Integer> ids) {
+            for (int i : new java.util.ArrayList<>(numeric)) {
+                int other = others.getOrDefault(i, 0);
+                int all = other + numbers.getOrDefault(i, 0);
+                boolean modelReadsANumber = modelFeatures.contains(header[i].trim());
+                if (other < MIXED_MIN || other < MIXED_SHARE * all || sentences.contains(i) || ids.contains(i) || modelReadsANumber
+                        || dates.contains(i)) {
+                    continue;
+                }
+                numeric.remove(i);
+                // Its values would become feature names: any with personal data keeps the whole column from being read.
+                String kind = distinct.get(i).stream().flatMap(v -> PersonalData.redact(v).counts().keySet().stream()).findFirst()
+                        .map(k -> k.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')).orElse(null);
+                if (kind != null) {
+                    personal.put(i, kind);
+                } else if (distinct.get(i).size() <= MAX_CATEGORIES || modelCategories.contains(i)) {
+                    words.put(i, new java.util.TreeSet<>(distinct.get(i)));
+                } else {
+                    manyWords.add(i);
+                }
+            }
+        }
+
         ColumnKinds kinds() {
             if (text) {
                 return new ColumnKinds(Map.of(), Map.of(), java.util.Set.of(), java.util.Set.of(), java.util.Set.of(), decimalComma);
@@ -484,6 +542,7 @@ public final class CsvFormat {
             Map<Integer, List<String>> out = new java.util.TreeMap<>();
             int features = Math.max(0, width) - reserved.size() - personal.size() - dates.size() - ids.size();
             manyWords.removeAll(ids);
+            mixed(ids);
             if (!modelFeatures.isEmpty()) {
                 // In a file read for a model, a column of words the model has no feature of (a customer's name, a note)
                 // is passed over, as the model's training file's was or would have been; its own columns are checked

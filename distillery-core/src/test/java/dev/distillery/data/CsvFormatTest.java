@@ -85,8 +85,8 @@ class CsvFormatTest {
                 "--text-column name").doesNotContain("PersonA");
         // the file's only feature column: text under another name, refused with how to read it as text, as before
         assertThatThrownBy(() -> CsvFormat.read(file(alone.toString()), OnError.FAIL)).hasMessageContaining("--text-column name");
-        // a number among them: a mix, refused as words in a numeric column, as before
-        assertThatThrownBy(() -> CsvFormat.read(file(table + "42,30,yes\n"), OnError.FAIL)).hasMessageContaining("column 1 ('name')");
+        // a number among them: still mostly names, not read
+        assertThat(CsvFormat.read(file(table + "42,30,yes\n"), OnError.FAIL).dataset().schema().featureNames()).containsExactly("age");
 
         // read for a model: a column of words it has no feature of is passed over (a few names would have been categories)
         ReadResult forModel = CsvFormat.read(file("name,age,note\nAnn Lee,30,vip\nBo Chan,41,new\n"), OnError.FAIL, List.of("age"),
@@ -104,6 +104,36 @@ class CsvFormatTest {
         }
         ReadResult manyCities = CsvFormat.read(file(cities.toString()), OnError.FAIL, List.of("city=townaa", "age"), ColumnNames.DEFAULT);
         assertThat(manyCities.dataset().schema().featureNames()).contains("city=townaa", "city=townba").hasSize(CsvFormat.MAX_CATEGORIES + 2);
+    }
+
+    @Test
+    void aColumnMixingNumbersAndOtherValuesIsReadAsCategoriesOrNotAtAllButAFewTyposInNumbersAreRefused() throws Exception {
+        // a loan table's dependents, "0" to "3+": few values, so categories; Titanic's tickets: many, so not read
+        StringBuilder loans = new StringBuilder("income,dependents,ticket,label\n");
+        for (int i = 0; i < 80; i++) {
+            loans.append(3000 + 10 * i).append(',').append(i % 4 == 3 ? "3+" : String.valueOf(i % 4)).append(',')
+                    .append(i % 3 == 0 ? "A/5 " + (21000 + i) : String.valueOf(113000 + i)).append(',').append(i % 2 == 0 ? "y" : "n")
+                    .append('\n');
+        }
+        ReadResult r = CsvFormat.read(file(loans.toString()), OnError.FAIL);
+        assertThat(r.dataset().schema().featureNames()).containsExactly("income", "dependents=0", "dependents=1", "dependents=2",
+                "dependents=3+");
+        assertThat(r.warnings()).anySatisfy(w -> assertThat(w).contains("column 'ticket'", "not all of them numbers", "not read"));
+        // two words among many numbers are typos: refused by line, as before
+        StringBuilder typos = new StringBuilder("income,age,label\n");
+        for (int i = 0; i < 80; i++) {
+            typos.append(i == 7 || i == 40 ? "unknown" : String.valueOf(3000 + i)).append(',').append(20 + i % 50).append(",y\n");
+        }
+        assertThatThrownBy(() -> CsvFormat.read(file(typos.toString()), OnError.FAIL)).hasMessageContaining("line 9")
+                .hasMessageContaining("('income') is 'unknown'");
+        // values that would become feature names are checked for personal data, numbers among them or not
+        StringBuilder contacts = new StringBuilder("income,contact,label\n");
+        for (int i = 0; i < 20; i++) {
+            contacts.append(3000 + i).append(',').append(i % 2 == 0 ? "12" : "ann" + i % 3 + "@example.com").append(",y\n");
+        }
+        ReadResult c = CsvFormat.read(file(contacts.toString()), OnError.FAIL);
+        assertThat(c.dataset().schema().featureNames()).containsExactly("income");
+        assertThat(c.warnings()).anySatisfy(w -> assertThat(w).contains("column 'contact'", "personal data"));
     }
 
     @Test
