@@ -399,9 +399,10 @@ public final class CsvFormat {
                 if (seen != null && !seen.add(cell)) {
                     identifiers.remove(i); // a value repeats: no identifier
                 }
-                count(i, cell);
+                boolean number = isNumber(cell);
+                count(i, cell, number);
                 if (!numeric.contains(i) && !personal.containsKey(i)) {
-                    sort(i, cell);
+                    sort(i, cell, number);
                 }
             }
         }
@@ -410,13 +411,7 @@ public final class CsvFormat {
          * Counts column {@code i}'s cells that are numbers and that are not, and its distinct values (up to one more than
          * categories may have): what tells a column of numbers with a typo from one that mixes numbers and codes.
          */
-        private void count(int i, String cell) {
-            boolean number;
-            try {
-                number = Float.isFinite(NumberCells.parse(cell, decimalComma));
-            } catch (NumberFormatException e) {
-                number = false;
-            }
+        private void count(int i, String cell, boolean number) {
             (number ? numbers : others).merge(i, 1, Integer::sum);
             java.util.Set<String> values = distinct.computeIfAbsent(i, k -> new java.util.TreeSet<>());
             if (values.size() <= MAX_CATEGORIES || modelCategories.contains(i)) { // a model's categories: every value
@@ -448,8 +443,17 @@ public final class CsvFormat {
             }
         }
 
-        /** Sorts column {@code i} by one of its cells. */
-        private void sort(int i, String cell) {
+        /** Whether {@code cell} reads as a finite number, plain or formatted (parsed once a cell, for both uses). */
+        private boolean isNumber(String cell) {
+            try {
+                return Float.isFinite(NumberCells.parse(cell, decimalComma));
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+
+        /** Sorts column {@code i} by one of its cells, {@code number} if it reads as a finite number. */
+        private void sort(int i, String cell, boolean number) {
             boolean date = DATE_OR_TIME.matcher(cell).matches();
             if (date && !words.containsKey(i)) {
                 dates.add(i); // a date column while every value is one
@@ -458,12 +462,6 @@ public final class CsvFormat {
             if (dates.remove(i)) {
                 numeric.add(i); // dates and other values: read as numbers, which refuses the cells that are not
                 return;
-            }
-            boolean number;
-            try {
-                number = Float.isFinite(NumberCells.parse(cell, decimalComma));
-            } catch (NumberFormatException e) {
-                number = false;
             }
             if (manyWords.contains(i)) {
                 if (number || cell.length() > MAX_CATEGORY_LENGTH || cell.codePoints().noneMatch(Character::isLetter)) {
