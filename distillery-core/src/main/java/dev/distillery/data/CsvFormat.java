@@ -317,7 +317,7 @@ public final class CsvFormat {
             java.util.Set<Integer> identifiers, java.util.Set<Integer> manyWords, boolean decimalComma) {}
 
     /** True if {@code value} is a date or a time of day, which a file's column of is not read ({@link #DATE_OR_TIME}). */
-    public static boolean isDateOrTime(String value) {
+    static boolean isDateOrTime(String value) {
         return DATE_OR_TIME.matcher(value.strip()).matches();
     }
 
@@ -454,7 +454,7 @@ public final class CsvFormat {
 
         /** Sorts column {@code i} by one of its cells, {@code number} if it reads as a finite number. */
         private void sort(int i, String cell, boolean number) {
-            boolean date = DATE_OR_TIME.matcher(cell).matches();
+            boolean date = isDateOrTime(cell);
             if (date && !words.containsKey(i)) {
                 dates.add(i); // a date column while every value is one
                 return;

@@ -223,11 +223,6 @@ public final class PersonalData {
         return t.length() > maxChars ? t.substring(0, maxChars) + "…" : t;
     }
 
-    /** Whether {@code s} holds personal data or a secret of any kind. */
-    public static boolean holdsAny(String s) {
-        return !redact(s).counts().isEmpty();
-    }
-
     private static String replace(Matcher m, java.util.function.Function<Matcher, String> with, Kind kind, Map<Kind, Integer> counts) {
         return replaceIf(m, x -> true, with, kind, counts);
     }
