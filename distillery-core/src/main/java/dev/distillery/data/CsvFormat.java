@@ -79,15 +79,10 @@ public final class CsvFormat {
     }
 
     /**
-     * A JSON Lines file that holds a table as records, a key per column, read by this format's rules as if it were the
-     * CSV file of the same table ({@link JsonRecords}); a model's file and names as {@link #read(Path, OnError, List,
-     * ColumnNames)} takes them.
+     * The rows of {@code table} (a CSV file, or a JSON Lines file of a table's records: {@link JsonRecords}) read by this
+     * format's rules, for a model's features and names as {@link #read(Path, OnError, List, ColumnNames)} takes them.
      */
-    static ReadResult readRecords(JsonRecords records, OnError onError, List<String> modelFeatures, ColumnNames names) {
-        return read(records, onError, modelFeatures, names);
-    }
-
-    private static ReadResult read(Table table, OnError onError, List<String> modelFeatures, ColumnNames names) {
+    static ReadResult read(Table table, OnError onError, List<String> modelFeatures, ColumnNames names) {
         Path file = table.file();
         RecordCollector collector = new RecordCollector(file.toString(), onError);
         ColumnKinds kinds = columnKinds(table, names, modelFeatures);

@@ -31,7 +31,7 @@ public final class DataFiles {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (isJsonLines(file)) {
             JsonRecords table = JsonRecords.ifTable(file, names);
-            return table != null ? CsvFormat.readRecords(table, onError, List.of(), names) : JsonlFormat.read(file, onError, names);
+            return table != null ? CsvFormat.read(table, onError, List.of(), names) : JsonlFormat.read(file, onError, names);
         }
         if (isCsv(file)) {
             return CsvFormat.read(file, onError, List.of(), names);
@@ -83,7 +83,7 @@ public final class DataFiles {
         }
         JsonRecords table = Files.isRegularFile(file) && isJsonLines(file) ? JsonRecords.ifTable(file, names) : null;
         if (table != null) {
-            return CsvFormat.readRecords(table, onError, model.featureNames(), names);
+            return CsvFormat.read(table, onError, model.featureNames(), names);
         }
         return read(file, onError, names);
     }
