@@ -142,7 +142,8 @@ public final class CsvFormat {
                 }
                 kinds.personal().forEach((column, kind) -> collector.warn("column '" + cells[column].trim() + "' of " + file
                         + " holds personal data (" + kind + ") and is not read: a model would keep its values in its files and"
-                        + " reports"));
+                        + " reports" + (kind.equals(PERSON_NAME) ? " (taken for people's names by its header, or by values"
+                        + " that begin with common given names)" : "")));
                 return;
             }
             if (cells.length == 1 && cells[0].isEmpty()) {
@@ -515,10 +516,29 @@ public final class CsvFormat {
             }
         }
 
+        /**
+         * Columns of words that hold people's names ({@link PersonNames}) become personal data: as categories their
+         * values would be a model's feature names. A column a model already reads keeps being read (trained before this).
+         */
+        private void personNames() {
+            java.util.Set<Integer> wordColumns = new java.util.TreeSet<>(words.keySet());
+            wordColumns.addAll(manyWords);
+            for (int i : wordColumns) {
+                boolean modelReadsIt = modelCategories.contains(i) || modelFeatures.contains(header[i].trim());
+                if (!modelReadsIt && PersonNames.holdsNames(PersonNames.headerNamesAPerson(header[i]), distinct.get(i))) {
+                    personal.put(i, PERSON_NAME);
+                    words.remove(i);
+                    manyWords.remove(i);
+                    identifiers.remove(i);
+                }
+            }
+        }
+
         ColumnKinds kinds() {
             if (text) {
                 return new ColumnKinds(Map.of(), Map.of(), java.util.Set.of(), java.util.Set.of(), java.util.Set.of(), decimalComma);
             }
+            personNames();
             // An identifier is a column named so whose values never repeat (two rows at least, or one in a file read for
             // a model): not a feature, whatever its values are; unless the model reads it as one (trained before this).
             java.util.Set<Integer> ids = new java.util.TreeSet<>();
@@ -569,6 +589,9 @@ public final class CsvFormat {
         String[] words = header.replaceAll("([a-z])([A-Z])", "$1 $2").split("[^A-Za-z0-9]+");
         return words.length > 1 && words[words.length - 1].equalsIgnoreCase("id");
     }
+
+    /** The kind of personal data a column of people's names holds ({@link PersonNames}). */
+    private static final String PERSON_NAME = "person name";
 
     /** Between a category column's name and a value in the name of its 0/1 feature: "region=north". */
     public static final String CATEGORY = "=";
@@ -632,7 +655,10 @@ public final class CsvFormat {
                 id = kinds.identifiers().iterator().next(); // "customer_id" where no column is named "id"
             }
             if (text < 0 && features.isEmpty()) {
-                throw new DataFormatException(file + ":line 1", "header has neither a text column nor feature columns",
+                String unread = kinds.personal().isEmpty() ? "" : " (" + String.join(", ", kinds.personal().entrySet().stream()
+                        .map(c -> "'" + header[c.getKey()].trim() + "' holds personal data (" + c.getValue() + ")").toList())
+                        + ", not read)";
+                throw new DataFormatException(file + ":line 1", "header has neither a text column nor feature columns" + unread,
                         "a '" + names.text() + "' column or numeric feature columns");
             }
             int[] f = text >= 0 ? new int[0] : features.stream().mapToInt(Integer::intValue).toArray();

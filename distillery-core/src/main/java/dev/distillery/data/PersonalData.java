@@ -24,8 +24,9 @@ import java.util.regex.Pattern;
  * Kinds are redacted in that order, so a URL's credentials are not half-taken as an e-mail address and a card number is not
  * taken for a phone. Checksums keep look-alikes (order numbers, invoice ids) in the text.
  *
- * <p>The one detector of personal data: curation's {@code pii} step redacts with it, reports mask what they show with it,
- * and readers refuse to make it a model's feature names (a category column of e-mail addresses).
+ * <p>The one detector of personal data in text: curation's {@code pii} step redacts with it, reports mask what they show
+ * with it, and readers refuse to make it a model's feature names (a category column of e-mail addresses). People's names,
+ * which no pattern finds in free text, are found in a table's columns by {@link PersonNames}.
  */
 public final class PersonalData {
     public enum Kind { SECRET, CREDENTIAL, EMAIL, IP, IBAN, CARD, NATIONAL_ID, PHONE }

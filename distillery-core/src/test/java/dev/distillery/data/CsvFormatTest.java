@@ -72,19 +72,19 @@ class CsvFormatTest {
 
     @Test
     void aColumnOfManyDistinctWordsIsNotReadBesideOtherFeaturesAndAFileForAModelPassesOverWordsItHasNoFeatureOf() throws Exception {
-        StringBuilder table = new StringBuilder("name,age,label\n");
-        StringBuilder alone = new StringBuilder("name,label\n");
-        for (int i = 0; i < 60; i++) { // customers' names: more distinct values than categories may have
+        StringBuilder table = new StringBuilder("handle,age,label\n");
+        StringBuilder alone = new StringBuilder("handle,label\n");
+        for (int i = 0; i < 60; i++) { // customers' handles: more distinct values than categories may have
             String name = "Person" + (char) ('A' + i % 26) + " Surname" + (char) ('a' + i / 26);
             table.append(name).append(',').append(20 + i).append(',').append(i % 2 == 0 ? "yes" : "no").append('\n');
             alone.append(name).append(',').append(i % 2 == 0 ? "yes" : "no").append('\n');
         }
         ReadResult r = CsvFormat.read(file(table.toString()), OnError.FAIL);
         assertThat(r.dataset().schema().featureNames()).containsExactly("age");
-        assertThat(r.warnings()).singleElement().asString().contains("column 'name'", "more than 50 distinct values", "not read",
-                "--text-column name").doesNotContain("PersonA");
+        assertThat(r.warnings()).singleElement().asString().contains("column 'handle'", "more than 50 distinct values", "not read",
+                "--text-column handle").doesNotContain("PersonA");
         // the file's only feature column: text under another name, refused with how to read it as text, as before
-        assertThatThrownBy(() -> CsvFormat.read(file(alone.toString()), OnError.FAIL)).hasMessageContaining("--text-column name");
+        assertThatThrownBy(() -> CsvFormat.read(file(alone.toString()), OnError.FAIL)).hasMessageContaining("--text-column handle");
         // a number among them: still mostly names, not read
         assertThat(CsvFormat.read(file(table + "42,30,yes\n"), OnError.FAIL).dataset().schema().featureNames()).containsExactly("age");
 
@@ -92,7 +92,8 @@ class CsvFormatTest {
         ReadResult forModel = CsvFormat.read(file("name,age,note\nAnn Lee,30,vip\nBo Chan,41,new\n"), OnError.FAIL, List.of("age"),
                 ColumnNames.DEFAULT);
         assertThat(forModel.dataset().schema().featureNames()).containsExactly("age");
-        assertThat(forModel.warnings()).singleElement().asString().contains("columns 'name', 'note'", "passed over");
+        assertThat(forModel.warnings()).hasSize(2).anySatisfy(w -> assertThat(w).contains("column 'note'", "passed over"))
+                .anySatisfy(w -> assertThat(w).contains("column 'name'", "personal data (person name)"));
         // one the model reads as categories is read so, whatever values this file holds
         ReadResult region = CsvFormat.read(file("region,age\nnorth,30\n"), OnError.FAIL, List.of("region=north", "region=south", "age"),
                 ColumnNames.DEFAULT);
@@ -275,6 +276,35 @@ class CsvFormatTest {
         assertThat(towns.warnings()).singleElement().asString().contains("column 'city'", "not read");
         assertThatThrownBy(() -> CsvFormat.read(file("age,note,label\n1,this customer called twice about the late fee,x\n"),
                 OnError.FAIL)).hasMessageContaining("('note') is 'this customer");
+    }
+
+    @Test
+    void aColumnOfPeoplesNamesIsNotReadSoNoModelKeepsThemAsFeatureNames() throws Exception {
+        // few enough distinct names to be categories: by its header alone, and by its values under any header
+        StringBuilder byHeader = new StringBuilder("age,Last Name,region,label\n");
+        StringBuilder byValues = new StringBuilder("age,customer,region,label\n");
+        String[] names = {"Anna Kahn", "Kahn, Mrs. Ben", "Jürgen Ross", "Carl Meyer"};
+        for (int i = 0; i < 8; i++) {
+            byHeader.append(20 + i).append(",Stone").append((char) ('a' + i % 3)).append(",north,a\n");
+            byValues.append(20 + i).append(",\"").append(names[i % names.length]).append("\",south,b\n");
+        }
+        for (StringBuilder csv : List.of(byHeader, byValues)) {
+            ReadResult r = CsvFormat.read(file(csv.toString()), OnError.FAIL);
+            assertThat(r.dataset().schema().featureNames()).as(csv.substring(0, 20)).containsExactly("age", "region=" + r.dataset()
+                    .schema().featureNames().get(1).substring("region=".length()));
+            assertThat(r.warnings()).anySatisfy(w -> assertThat(w).contains("holds personal data (person name)", "is not read"));
+            assertThat(String.join(" ", r.warnings())).doesNotContain("Kahn", "Stonea");
+        }
+        // the only column beside the label: the refusal names it
+        assertThatThrownBy(() -> CsvFormat.read(file("name,label\nAnna Kahn,a\nBen Ross,b\n"), OnError.FAIL))
+                .hasMessageContaining("'name' holds personal data (person name), not read").hasMessageNotContaining("Kahn");
+        // a header of a thing's name, or cities named after people, stay categories
+        ReadResult products = CsvFormat.read(file("age,product_name,city,label\n1,Gold Card,San Jose,a\n2,Basic,Saint Paul,b\n"
+                + "3,Gold Card,New York,a\n"), OnError.FAIL);
+        assertThat(products.dataset().schema().featureNames()).contains("product_name=Gold Card", "city=San Jose");
+        // a name header over codes with digits is no person's name
+        ReadResult codes = CsvFormat.read(file("age,name,label\n1,Plan A2,a\n2,Plan B7,b\n"), OnError.FAIL);
+        assertThat(codes.dataset().schema().featureNames()).contains("name=Plan A2");
     }
 
     @Test
