@@ -229,6 +229,21 @@ class BadInputTest extends CliTestBase {
         assertThat(unnamed.exitCode()).isEqualTo(2);
         assertThat(unnamed.err()).contains("none of its 2 records has a label ('species' was read as categories: if it holds "
                 + "the labels, train with --label-column species)");
+        // labels as 0/1 under another header (Titanic's Survived) were read as a number column: named, not the ages
+        StringBuilder passengers = new StringBuilder("age,fare,survived\n");
+        for (int i = 0; i < 12; i++) {
+            passengers.append(20 + i).append(',').append(7.25 + i).append(',').append(i % 2).append('\n');
+        }
+        Path survived = Files.writeString(dir.resolve("passengers.csv"), passengers);
+        Result numbers = run("train", "--data", survived.toString());
+        assertThat(numbers.exitCode()).isEqualTo(2);
+        assertThat(numbers.err()).contains("none of its 12 records has a label ('survived' (0, 1) holds a few whole numbers: if it"
+                + " holds the labels, train with --label-column survived)").doesNotContain("'age'");
+        // a split of it says so before it writes files whose labels training could not find
+        Result split = run("data", "split", survived.toString(), "--out", dir.resolve("split").toString());
+        assertThat(split.exitCode()).isEqualTo(0);
+        assertThat(split.out()).contains("none of the 12 records", "has a label, so the split is not stratified",
+                "split with --label-column survived");
         // short reviews and their sentiment: two word columns, one of them the text
         Path reviews = Files.writeString(dir.resolve("reviews.csv"), "review,sentiment\n\"Love it\",positive\n\"Broke at once\",negative\n");
         Result both = run("train", "--data", reviews.toString());

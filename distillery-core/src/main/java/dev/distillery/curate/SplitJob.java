@@ -3,6 +3,7 @@ package dev.distillery.curate;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.distillery.data.DataFiles;
 import dev.distillery.data.OnError;
+import dev.distillery.data.LikelyLabels;
 import dev.distillery.data.ReadResult;
 import dev.distillery.data.sources.DataCatalog;
 import dev.distillery.run.Run;
@@ -47,6 +48,11 @@ public final class SplitJob {
 
     public Outcome run(String ref, double testFraction, long seed, Path out, Format format, OnError onError, List<String> args) {
         ReadResult r = catalog.load(ref, onError, log);
+        if (r.dataset().labeledCount() == 0 && !r.dataset().schema().featureNames().isEmpty()) {
+            // a table whose labels are under another header: its files would hold them as a feature, lost to training
+            log.accept("warning: none of the " + r.dataset().size() + " records of " + ref + " has a label, so the split is"
+                    + " not stratified" + LikelyLabels.hint(r.dataset(), "split"));
+        }
         Path train = out.resolve(format.fileName("train"));
         Path test = out.resolve(format.fileName("test"));
         return new StageRunner(runs).run(Stage.<Settings, Outcome>named("data split", new Settings(ref, testFraction, seed, out.toString(),

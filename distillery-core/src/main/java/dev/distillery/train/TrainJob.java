@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distillery.curate.DuplicateGroups;
 import dev.distillery.data.Corrections;
 import dev.distillery.data.DataFormatException;
-import dev.distillery.data.CsvFormat;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.OnError;
 import dev.distillery.data.Example;
 import dev.distillery.data.InputCheck;
+import dev.distillery.data.LikelyLabels;
 import dev.distillery.data.MissingValues;
 import dev.distillery.data.ReadResult;
 import dev.distillery.data.Splits;
@@ -199,16 +199,10 @@ public final class TrainJob {
             read = new ReadResult(applied.data(), read.skipped(), read.skipReasons(), read.warnings());
         }
         if (read.dataset().labeledCount() == 0) {
-            // A table's labels under another header were read as a category column: name it as the likely one.
-            List<String> categoryColumns = read.dataset().schema().featureNames().stream().map(CsvFormat::categoryOf)
-                    .filter(java.util.Objects::nonNull).distinct().toList();
+            // A table's labels under another header were read as a feature column: name the likely ones.
             String label = spec.columns().label();
             throw new DataFormatException(spec.data(), "none of its " + read.dataset().size() + " records has a label"
-                    + (categoryColumns.isEmpty() ? "" : categoryColumns.size() == 1
-                    ? " ('" + categoryColumns.get(0) + "' was read as categories: if it holds the labels, train with --label-column "
-                    + categoryColumns.get(0) + ")"
-                    : " ('" + String.join("', '", categoryColumns) + "' were read as categories: if one holds the labels, train with"
-                    + " --label-column NAME, and if one is a text to classify, --text-column NAME)"),
+                    + LikelyLabels.hint(read.dataset(), "train"),
                     "a label on the records to train on, in the column or key '" + label + "' (--label-column names another);"
                             + " IDX images: a labels file beside them, e.g. train-labels-idx1-ubyte for"
                             + " train-images-idx3-ubyte; unlabeled records go to --unlabeled");

@@ -1,0 +1,74 @@
+package dev.distillery.data;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * Where a table's labels may be when no record has one under the label's name: a column of a few whole numbers (Titanic's
+ * {@code Survived}, 0 or 1) or of categories, which were read as features. Named in the message that says no record has
+ * a label, so the user finds {@code --label-column} with the right name rather than guessing.
+ */
+public final class LikelyLabels {
+    /** More distinct numbers than this make a measurement (an age, a count), not classes. */
+    private static final int MAX_NUMBER_CLASSES = 10;
+
+    private LikelyLabels() {}
+
+    /**
+     * A parenthesized hint naming the columns of {@code data} that could hold its labels, with how to use one (starting
+     * with a space: "train with --label-column Survived"), or "" when it has none (images, texts, a table of measurements).
+     */
+    public static String hint(Dataset data, String verb) {
+        List<String> names = data.schema().featureNames();
+        List<String> numbers = new ArrayList<>();
+        for (int j = 0; j < names.size(); j++) {
+            if (CsvFormat.categoryOf(names.get(j)) == null) {
+                TreeSet<Float> values = fewWholeNumbers(data, j);
+                if (values != null) {
+                    numbers.add("'" + names.get(j) + "' (" + String.join(", ", values.stream()
+                            .map(v -> Long.toString(v.longValue())).toList()) + ")");
+                }
+            }
+        }
+        List<String> categories = names.stream().map(CsvFormat::categoryOf).filter(Objects::nonNull).distinct()
+                .map(c -> "'" + c + "'").toList();
+        if (numbers.isEmpty() && categories.isEmpty()) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        if (!numbers.isEmpty()) {
+            parts.add(String.join(", ", numbers) + (numbers.size() == 1 ? " holds" : " hold") + " a few whole numbers");
+        }
+        if (!categories.isEmpty()) {
+            parts.add(String.join(", ", categories) + (categories.size() == 1 ? " was" : " were") + " read as categories");
+        }
+        boolean one = numbers.size() + categories.size() == 1;
+        String onlyName = one ? (numbers.isEmpty() ? categories.get(0) : numbers.get(0).substring(0, numbers.get(0).indexOf(" (")))
+                .replace("'", "") : null;
+        // several columns of words: one may be short texts (reviews beside their sentiment)
+        String text = categories.size() > 1 ? ", and if one is a text to classify, --text-column NAME" : "";
+        return " (" + String.join(" and ", parts) + (one ? ": if it holds the labels, " + verb + " with --label-column " + onlyName
+                : ": if one holds the labels, " + verb + " with --label-column NAME" + text) + ")";
+    }
+
+    /** Feature {@code j}'s distinct values if they are 2 to {@link #MAX_NUMBER_CLASSES} whole numbers, else null. */
+    private static TreeSet<Float> fewWholeNumbers(Dataset data, int j) {
+        TreeSet<Float> values = new TreeSet<>();
+        for (Example e : data.examples()) {
+            float[] features = e.features();
+            if (features == null || j >= features.length) {
+                return null;
+            }
+            float v = features[j];
+            if (Float.isNaN(v)) {
+                continue;
+            }
+            if (v != Math.rint(v) || (values.add(v) && values.size() > MAX_NUMBER_CLASSES)) {
+                return null;
+            }
+        }
+        return values.size() >= 2 ? values : null;
+    }
+}
