@@ -22,7 +22,7 @@ final class RunsCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Runs, oldest first, with status and headline figure.",
+            description = "Runs, oldest first, with what each read, the model it saved, its status and headline figure.",
             footer = {"", "Examples:", "  distillery runs list --last 10", "  distillery runs list --command \"data split\""})
     static final class ListRuns implements Callable<Integer> {
         @picocli.CommandLine.Option(names = "--command", paramLabel = "NAME",
@@ -53,16 +53,22 @@ final class RunsCommand implements Runnable {
                 return 0;
             }
             // as wide as the longest id shown ("label-simulate" runs are wider than "train" runs)
-            String row = "%-" + runs.stream().mapToInt(d -> d.getFileName().toString().length()).max().orElse(36) + "s %-10s %-11s %s%n";
-            System.out.printf(row, "run", "seed", "status", "result");
+            String row = "%-" + runs.stream().mapToInt(d -> d.getFileName().toString().length()).max().orElse(36)
+                    + "s %-5s %-" + INPUT_WIDTH + "s %-7s %-11s %s%n";
+            System.out.printf(row, "run", "seed", "input", "model", "status", "result");
             for (Path dir : runs) {
                 // One damaged run directory must not hide the others: each is read on its own, and read failures shown.
                 Run run = ctx.runs().at(dir);
                 String status = run.status();
                 Object seed = "";
+                String input = "";
                 String result = "";
                 try {
-                    seed = run.provenance().getOrDefault("seed", "");
+                    Map<String, Object> provenance = run.provenance();
+                    seed = provenance.getOrDefault("seed", "");
+                    if (provenance.get("args") instanceof List<?> args) {
+                        input = inputOf(args.stream().map(String::valueOf).toList());
+                    }
                     result = headline(run.results());
                 } catch (RuntimeException e) {
                     result = "(results unreadable)";
@@ -74,7 +80,7 @@ final class RunsCommand implements Runnable {
                     String why = status.substring(colon + 1).strip();
                     result = why.length() > 80 ? why.substring(0, 79) + "…" : why;
                 }
-                System.out.printf(row, run.id(), seed, colon > 0 ? status.substring(0, colon) : status, result);
+                System.out.printf(row, run.id(), seed, input, modelType(run), colon > 0 ? status.substring(0, colon) : status, result);
             }
             if (runs.size() < all.size()) {
                 System.out.printf("(%d of %d runs)%n", runs.size(), all.size());
@@ -84,11 +90,83 @@ final class RunsCommand implements Runnable {
             return 0;
         }
 
+        /** The input column's width: a longer file name is cut at its start, where names differ least. */
+        private static final int INPUT_WIDTH = 24;
+
+        /**
+         * What a run read, from its command line: its {@code --data} (or {@code --transfer}, {@code --teacher}), else its
+         * first argument (a file, or the run a command such as {@code quantize} reads), as a file name without its folder
+         * (a run as its command and suffix, "train-f36dcc", which {@code runs show} takes).
+         */
+        static String inputOf(List<String> args) {
+            String found = null;
+            for (String option : List.of("--data", "--transfer", "--teacher", "--input")) {
+                for (int i = 0; i < args.size() && found == null; i++) {
+                    if (args.get(i).equals(option) && i + 1 < args.size()) {
+                        found = args.get(i + 1);
+                    } else if (args.get(i).startsWith(option + "=")) {
+                        found = args.get(i).substring(option.length() + 1);
+                    }
+                }
+            }
+            if (found == null) { // the first positional argument, after the command's own words when they are recorded
+                found = args.stream().takeWhile(a -> !a.startsWith("-")).filter(a -> !COMMAND_WORDS.contains(a))
+                        .findFirst().orElse("");
+            }
+            String name = found.isEmpty() ? "" : String.valueOf(Path.of(found).getFileName());
+            if (name.matches("\\d{8}-\\d{6}-.+")) {
+                name = name.substring("20261206-123456-".length()); // a run: its command and suffix, which name it uniquely
+            }
+            return name.length() > INPUT_WIDTH ? "…" + name.substring(name.length() - INPUT_WIDTH + 1) : name;
+        }
+
+        /** Words of a command's name that some runs record before their arguments ("train", "data split"). */
+        private static final java.util.Set<String> COMMAND_WORDS = java.util.Set.of("train", "distill", "eval", "predict", "prune",
+                "quantize", "factorize", "lora", "compress", "export", "curate", "synth", "collapse", "data", "split", "label",
+                "simulate", "issues", "federate", "run");
+
+        /** The type of the model a run saved ("mlp", "cnn", "linear"), or "" when it saved none. */
+        private static String modelType(Run run) {
+            Path model = run.modelDir().resolve("model.json");
+            if (!java.nio.file.Files.isRegularFile(model)) {
+                return "";
+            }
+            try (var parser = new com.fasterxml.jackson.core.JsonFactory().createParser(model.toFile())) {
+                // the spec comes first in model.json: stop at its type, not after a schema of thousands of feature names
+                while (parser.nextToken() != null) {
+                    if (parser.currentToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME && "type".equals(parser.currentName())) {
+                        return parser.nextTextValue();
+                    }
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                return "?";
+            }
+            return "";
+        }
+
         /** A run's headline figure from its results: accuracy, or what a command that trains nothing did. */
         static String headline(Map<String, Object> r) {
             Object acc = r.containsKey("test_accuracy") ? r.get("test_accuracy") : r.get("accuracy");
             if (acc instanceof Number n) {
                 return String.format("accuracy %.4f", n.doubleValue());
+            }
+            if (r.get("teacher") instanceof Map<?, ?> teacher && teacher.get("accuracy") instanceof Number t
+                    && r.get("students") instanceof List<?> students && !students.isEmpty()
+                    && students.get(students.size() - 1) instanceof Map<?, ?> student && student.get("accuracy") instanceof Number a) {
+                return String.format("teacher %.4f, student %.4f", t.doubleValue(), a.doubleValue()); // distill
+            }
+            if (r.get("base") instanceof Map<?, ?> base && base.get("test_accuracy") instanceof Number b
+                    && r.get("variants") instanceof List<?> variants) { // prune, quantize, factorize, compress: the chosen
+                for (Object v : variants) {
+                    if (v instanceof Map<?, ?> variant && variant.get("name") != null && variant.get("name").equals(r.get("chosen"))
+                            && variant.get("test_accuracy") instanceof Number a && variant.get("size_ratio") instanceof Number ratio) {
+                        return String.format("%s: accuracy %.4f (base %.4f), %.1fx smaller", r.get("chosen"), a.doubleValue(),
+                                b.doubleValue(), ratio.doubleValue());
+                    }
+                }
+            }
+            if (r.get("flagged") instanceof Number flagged && r.get("examples") instanceof Number examples) {
+                return String.format("%,d likely label issues of %,d", flagged.longValue(), examples.longValue()); // label issues
             }
             if (r.get("records_in") instanceof Number in && r.get("records_out") instanceof Number out) {
                 return String.format("kept %,d of %,d records", out.longValue(), in.longValue());

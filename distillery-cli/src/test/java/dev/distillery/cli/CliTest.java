@@ -435,6 +435,26 @@ class CliTest extends CliTestBase {
         labels.put("entropy", -1);
         assertThat(RunsCommand.ListRuns.headline(java.util.Map.of("labels_to_target", labels)))
                 .isEqualTo("labels to target: random 2,250 entropy not reached");
+        assertThat(RunsCommand.ListRuns.headline(java.util.Map.of("teacher", java.util.Map.of("accuracy", 0.81), "students",
+                List.of(java.util.Map.of("accuracy", 0.8555))))).isEqualTo("teacher 0.8100, student 0.8555");
+        assertThat(RunsCommand.ListRuns.headline(java.util.Map.of("base", java.util.Map.of("test_accuracy", 0.9), "chosen", "int8",
+                "variants", List.of(java.util.Map.of("name", "base", "test_accuracy", 0.9, "size_ratio", 1.0),
+                        java.util.Map.of("name", "int8", "test_accuracy", 0.89, "size_ratio", 3.9)))))
+                .isEqualTo("int8: accuracy 0.8900 (base 0.9000), 3.9x smaller");
+        assertThat(RunsCommand.ListRuns.headline(java.util.Map.of("flagged", 38, "examples", 600)))
+                .isEqualTo("38 likely label issues of 600");
         assertThat(RunsCommand.ListRuns.headline(java.util.Map.of("anything", "else"))).isEmpty();
+    }
+
+    @Test
+    void runsListNamesWhatEachRunRead() {
+        assertThat(RunsCommand.ListRuns.inputOf(List.of("train", "--data", "/data/credit.csv", "--seed", "1"))).isEqualTo("credit.csv");
+        assertThat(RunsCommand.ListRuns.inputOf(List.of("/tmp/titanic.csv", "--out", "/tmp/split"))).isEqualTo("titanic.csv");
+        assertThat(RunsCommand.ListRuns.inputOf(List.of("quantize", "20261206-161615-train-f36dcc", "--bits", "8")))
+                .isEqualTo("train-f36dcc");
+        assertThat(RunsCommand.ListRuns.inputOf(List.of("distill", "--teacher", "t", "--transfer=/x/pool.jsonl"))).isEqualTo("pool.jsonl");
+        assertThat(RunsCommand.ListRuns.inputOf(List.of("--data", "/x/" + "a".repeat(30) + ".csv"))).hasSize(24).startsWith("…")
+                .endsWith("aaa.csv");
+        assertThat(RunsCommand.ListRuns.inputOf(List.of())).isEmpty();
     }
 }
