@@ -17,7 +17,7 @@ import ai.djl.util.PairList;
  * {@code exp(-gamma |z - sv|^2)}, then one coefficient per support vector and class and a bias per class. Every value
  * comes from the solver ({@code SvmFit}), none from gradient steps; unused support-vector rows have zero coefficients.
  */
-final class RbfKernelBlock extends AbstractBlock {
+final class RbfKernelBlock extends AbstractBlock implements QuantizedWeights.Tables {
     private static final byte VERSION = 1;
 
     private final int classes;
@@ -56,6 +56,16 @@ final class RbfKernelBlock extends AbstractBlock {
                 .add(sv.square().sum(new int[] {1}).expandDims(0)).maximum(0f);
         NDArray kernel = distances.mul(ps.getValue(gamma, device, training).neg()).exp();
         return new NDList(kernel.matMul(ps.getValue(coefficients, device, training)).add(ps.getValue(bias, device, training)));
+    }
+
+    /**
+     * The support vectors and their coefficients, a scale per support vector: nearly all of the model's size. Before,
+     * {@code quantize} left them as floats (they are {@code OTHER}, kept from the trainer's initializer) and an "int8"
+     * SVM was the float model's size.
+     */
+    @Override
+    public java.util.Map<Parameter, QuantizedWeights.Axis> quantizedTables() {
+        return java.util.Map.of(supportVectors, QuantizedWeights.Axis.ROWS, coefficients, QuantizedWeights.Axis.ROWS);
     }
 
     @Override

@@ -125,6 +125,28 @@ class ClassifierTest {
     }
 
     @Test
+    void quantizingAnSvmShrinksItsSupportVectorsAndKeepsItsAnswersClose() {
+        // its support vectors are not DJL WEIGHT parameters either: an "int8" SVM was the float model's size
+        Dataset data = TestData.bars(30, 5); // 64 features: the support vectors are most of the model
+        Path floats = dir.resolve("svm-float");
+        Path int8 = dir.resolve("svm-int8");
+        float[][] before;
+        try (Classifier c = Classifier.create(new SvmSpec(data.size(), 1.0, 0.2), data.schema())) {
+            dev.distillery.train.SvmFit.fit(c, data, null, 1, dev.distillery.train.TrainListener.NONE);
+            before = c.probabilities(data.examples(), 8);
+            c.save(floats, Map.of());
+            c.save(int8, Map.of(), 8);
+        }
+        assertThat((double) Classifier.sizeOnDisk(int8)).isLessThan(0.5 * Classifier.sizeOnDisk(floats));
+        try (Classifier loaded = Classifier.load(int8)) {
+            float[][] after = loaded.probabilities(data.examples(), 8);
+            for (int i = 0; i < before.length; i++) {
+                assertThat(after[i]).as("example " + i).containsExactly(before[i], org.assertj.core.data.Offset.offset(0.05f));
+            }
+        }
+    }
+
+    @Test
     void specsRoundTripThroughJson() throws Exception {
         ObjectMapper json = new ObjectMapper();
         for (ModelSpec spec : List.of(CnnSpec.DEFAULT, CnnSpec.DEFAULT.withShift(2), MlpSpec.DEFAULT, NgramBagSpec.DEFAULT.withWidth(8))) {
