@@ -64,11 +64,8 @@ final class RunsCommand implements Runnable {
                 String input = "";
                 String result = "";
                 try {
-                    Map<String, Object> provenance = run.provenance();
-                    seed = provenance.getOrDefault("seed", "");
-                    if (provenance.get("args") instanceof List<?> args) {
-                        input = inputOf(args.stream().map(String::valueOf).toList());
-                    }
+                    seed = run.provenance().getOrDefault("seed", "");
+                    input = shortName(run.input());
                     result = headline(run.results());
                 } catch (RuntimeException e) {
                     result = "(results unreadable)";
@@ -94,36 +91,23 @@ final class RunsCommand implements Runnable {
         private static final int INPUT_WIDTH = 24;
 
         /**
-         * What a run read, from its command line: its {@code --data} (or {@code --transfer}, {@code --teacher}), else its
-         * first argument (a file, or the run a command such as {@code quantize} reads), as a file name without its folder
-         * (a run as its command and suffix, "train-f36dcc", which {@code runs show} takes).
+         * A run's input ({@link Run#input}) as its file name without its folder; a run's model or directory as the run's
+         * command and suffix ("train-f36dcc", which {@code runs show} takes); cut at its start past the column's width.
          */
-        static String inputOf(List<String> args) {
-            String found = null;
-            for (String option : List.of("--data", "--transfer", "--teacher", "--input")) {
-                for (int i = 0; i < args.size() && found == null; i++) {
-                    if (args.get(i).equals(option) && i + 1 < args.size()) {
-                        found = args.get(i + 1);
-                    } else if (args.get(i).startsWith(option + "=")) {
-                        found = args.get(i).substring(option.length() + 1);
-                    }
-                }
+        static String shortName(String input) {
+            if (input.isEmpty()) {
+                return "";
             }
-            if (found == null) { // the first positional argument, after the command's own words when they are recorded
-                found = args.stream().takeWhile(a -> !a.startsWith("-")).filter(a -> !COMMAND_WORDS.contains(a))
-                        .findFirst().orElse("");
+            Path path = Path.of(input);
+            String name = String.valueOf(path.getFileName());
+            if (name.equals("model") && path.getParent() != null) {
+                name = String.valueOf(path.getParent().getFileName()); // a run's saved model: the run
             }
-            String name = found.isEmpty() ? "" : String.valueOf(Path.of(found).getFileName());
             if (name.matches("\\d{8}-\\d{6}-.+")) {
-                name = name.substring("20261206-123456-".length()); // a run: its command and suffix, which name it uniquely
+                name = name.substring("20261206-123456-".length());
             }
             return name.length() > INPUT_WIDTH ? "…" + name.substring(name.length() - INPUT_WIDTH + 1) : name;
         }
-
-        /** Words of a command's name that some runs record before their arguments ("train", "data split"). */
-        private static final java.util.Set<String> COMMAND_WORDS = java.util.Set.of("train", "distill", "eval", "predict", "prune",
-                "quantize", "factorize", "lora", "compress", "export", "curate", "synth", "collapse", "data", "split", "label",
-                "simulate", "issues", "federate", "run");
 
         /** The type of the model a run saved ("mlp", "cnn", "linear"), or "" when it saved none. */
         private static String modelType(Run run) {

@@ -448,13 +448,11 @@ class CliTest extends CliTestBase {
 
     @Test
     void runsListNamesWhatEachRunRead() {
-        assertThat(RunsCommand.ListRuns.inputOf(List.of("train", "--data", "/data/credit.csv", "--seed", "1"))).isEqualTo("credit.csv");
-        assertThat(RunsCommand.ListRuns.inputOf(List.of("/tmp/titanic.csv", "--out", "/tmp/split"))).isEqualTo("titanic.csv");
-        assertThat(RunsCommand.ListRuns.inputOf(List.of("quantize", "20261206-161615-train-f36dcc", "--bits", "8")))
-                .isEqualTo("train-f36dcc");
-        assertThat(RunsCommand.ListRuns.inputOf(List.of("distill", "--teacher", "t", "--transfer=/x/pool.jsonl"))).isEqualTo("pool.jsonl");
-        assertThat(RunsCommand.ListRuns.inputOf(List.of("--data", "/x/" + "a".repeat(30) + ".csv"))).hasSize(24).startsWith("…")
-                .endsWith("aaa.csv");
-        assertThat(RunsCommand.ListRuns.inputOf(List.of())).isEmpty();
+        assertThat(RunsCommand.ListRuns.shortName("/data/credit.csv")).isEqualTo("credit.csv");
+        assertThat(RunsCommand.ListRuns.shortName("credit.csv")).isEqualTo("credit.csv");
+        assertThat(RunsCommand.ListRuns.shortName("/home/runs/20261206-161615-train-f36dcc/model")).isEqualTo("train-f36dcc");
+        assertThat(RunsCommand.ListRuns.shortName("20261206-162941-train-4e76c1")).isEqualTo("train-4e76c1");
+        assertThat(RunsCommand.ListRuns.shortName("/x/" + "a".repeat(30) + ".csv")).hasSize(24).startsWith("…").endsWith("aaa.csv");
+        assertThat(RunsCommand.ListRuns.shortName("")).isEmpty();
     }
 }

@@ -104,6 +104,20 @@ public final class Run {
         return RunStore.readJson(dir.resolve(CONFIG));
     }
 
+    /**
+     * What the run read, as its configuration names it: its data, input, pool or transfer set, else the model it
+     * changed or measured; "" when it names none. The one answer for the dashboard's and {@code runs list}'s column.
+     */
+    public String input() {
+        Map<String, Object> config = config();
+        for (String key : java.util.List.of("data", "input", "pool", "transfer", "model")) {
+            if (config.get(key) instanceof String s) {
+                return s;
+            }
+        }
+        return "";
+    }
+
     public Map<String, Object> provenance() {
         return RunStore.readJson(dir.resolve(PROVENANCE));
     }

@@ -45,9 +45,9 @@ final class RunPages {
         for (Path dir : runs.list()) {
             Run run = runs.open(dir.toString());
             Map<String, Object> p = safe(run::provenance);
-            Map<String, Object> c = safe(run::config);
+            String input = String.valueOf(safe(() -> Map.of("input", run.input())).getOrDefault("input", ""));
             rows.add(new Row(run.id(), String.valueOf(p.getOrDefault("command", "?")), String.valueOf(p.getOrDefault("started", "")),
-                    run.status(), dataOf(c), keyMetrics(safe(run::results))));
+                    run.status(), input, keyMetrics(safe(run::results))));
         }
         return rows;
     }
@@ -58,15 +58,6 @@ final class RunPages {
         } catch (RuntimeException e) {
             return Map.of();
         }
-    }
-
-    private static String dataOf(Map<String, Object> config) {
-        for (String k : List.of("data", "input", "pool", "transfer", "model")) {
-            if (config.get(k) instanceof String s) {
-                return s;
-            }
-        }
-        return "";
     }
 
     /** The key figures of a run's results; a distillation's are its first student's, a compression's its chosen variant's. */
