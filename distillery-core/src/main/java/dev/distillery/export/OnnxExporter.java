@@ -207,7 +207,9 @@ public final class OnnxExporter {
     /**
      * The RBF-kernel SVM: standardize, squared distances to the support vectors as |z|^2 - 2 z.sv + |sv|^2 (one Gemm
      * with the support vectors' squared norms as its C), exp(-gamma d), then the coefficients and biases. Rows of the
-     * network that hold no support vector (all coefficients zero) are left out.
+     * network that hold no support vector (all coefficients zero) are left out. From the distances on it computes in
+     * double precision, as the network does ({@code RbfKernelBlock}); the support vectors and coefficients are stored
+     * as floats and cast.
      */
     private static String svm(OnnxGraph g, Block block, Schema schema) {
         long[] shape = schema.featureShape().stream().mapToLong(Long::longValue).toArray();
@@ -234,26 +236,29 @@ public final class OnnxExporter {
         int n = Math.max(1, used.size()); // one zero row keeps the shapes valid for a model without support vectors
         float[] keptSv = new float[n * d];
         float[] keptCoef = new float[n * classes];
-        float[] norms = new float[n];
+        double[] norms = new double[n];
         for (int i = 0; i < used.size(); i++) {
             int r = used.get(i);
             System.arraycopy(sv, r * d, keptSv, i * d, d);
             System.arraycopy(coef, r * classes, keptCoef, i * classes, classes);
-            float squares = 0;
+            double squares = 0;
             for (int j = 0; j < d; j++) {
-                squares += sv[r * d + j] * sv[r * d + j];
+                squares += (double) sv[r * d + j] * sv[r * d + j];
             }
             norms[i] = squares;
         }
-        String z = g.node("Div", new String[] {g.node("Sub", new String[] {flatten(g, INPUT), g.floats("mean", mean, 1, d)}),
-                g.floats("scale", scale, 1, d)});
+        TensorProto.DataType f64 = TensorProto.DataType.DOUBLE;
+        String z = g.cast(g.node("Div", new String[] {g.node("Sub", new String[] {flatten(g, INPUT), g.floats("mean", mean, 1, d)}),
+                g.floats("scale", scale, 1, d)}), f64);
         String zNorms = g.node("ReduceSum", new String[] {g.node("Mul", new String[] {z, z}), g.longs("axis1", new long[] {1}, 1)},
                 OnnxGraph.integer("keepdims", 1));
-        String cross = g.node("Gemm", new String[] {z, g.floats("support_vectors", keptSv, n, d), g.floats("sv_norms", norms, 1, n)},
-                OnnxGraph.integer("transB", 1), OnnxGraph.real("alpha", -2f));
-        String distances = g.node("Max", new String[] {g.node("Add", new String[] {cross, zNorms}), g.floats("zero", new float[] {0f})});
-        String kernel = g.node("Exp", new String[] {g.node("Mul", new String[] {distances, g.floats("minus_gamma", new float[] {-gamma})})});
-        return g.node("Gemm", new String[] {kernel, g.floats("coefficients", keptCoef, n, classes), g.floats("bias", bias, 1, classes)});
+        String cross = g.node("Gemm", new String[] {z, g.cast(g.floats("support_vectors", keptSv, n, d), f64),
+                g.doubles("sv_norms", norms, 1, n)}, OnnxGraph.integer("transB", 1), OnnxGraph.real("alpha", -2f));
+        String distances = g.node("Max", new String[] {g.node("Add", new String[] {cross, zNorms}), g.doubles("zero", new double[] {0})});
+        String kernel = g.node("Exp", new String[] {g.node("Mul", new String[] {distances,
+                g.doubles("minus_gamma", new double[] {-gamma})})});
+        return g.cast(g.node("Gemm", new String[] {kernel, g.cast(g.floats("coefficients", keptCoef, n, classes), f64),
+                g.cast(g.floats("bias", bias, 1, classes), f64)}), TensorProto.DataType.FLOAT);
     }
 
     /** A bias-free 3x3 convolution with its batch norm folded in (per output channel scale and shift), then ReLU. */

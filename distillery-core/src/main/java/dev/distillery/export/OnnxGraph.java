@@ -53,7 +53,19 @@ final class OnnxGraph {
         return initializer(hint, TensorProto.DataType.INT32, raw.array(), shape);
     }
 
-        /** An int64 initializer (axes, shapes). */
+    /** A float64 initializer (for a part of a graph computed in double precision). */
+    String doubles(String hint, double[] values, long... shape) {
+        ByteBuffer raw = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        raw.asDoubleBuffer().put(values);
+        return initializer(hint, TensorProto.DataType.DOUBLE, raw.array(), shape);
+    }
+
+    /** {@code input} cast to {@code type}. */
+    String cast(String input, TensorProto.DataType type) {
+        return node("Cast", new String[] {input}, integer("to", type.getNumber()));
+    }
+
+    /** An int64 initializer (axes, shapes). */
     String longs(String hint, long[] values, long... shape) {
         ByteBuffer raw = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         raw.asLongBuffer().put(values);

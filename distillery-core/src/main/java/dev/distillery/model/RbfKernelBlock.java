@@ -49,13 +49,18 @@ final class RbfKernelBlock extends AbstractBlock implements QuantizedWeights.Tab
         NDArray x = inputs.singletonOrThrow();
         x = x.reshape(x.getShape().get(0), -1);
         var device = x.getDevice();
-        NDArray z = x.sub(ps.getValue(mean, device, training)).div(ps.getValue(scale, device, training));
-        NDArray sv = ps.getValue(supportVectors, device, training);
+        // From the distances on in double precision: with a large C the coefficients reach C and a logit is the small
+        // difference of sums in the thousands, which float32 rounds by more than the export's parity check allows (two
+        // engines, two summation orders: 2e-4 apart on a credit table's SVM with C 100, whose export was refused).
+        NDArray z = x.sub(ps.getValue(mean, device, training)).div(ps.getValue(scale, device, training)).toType(DataType.FLOAT64, false);
+        NDArray sv = ps.getValue(supportVectors, device, training).toType(DataType.FLOAT64, false);
         // |z - sv|^2 = |z|^2 - 2 z.sv + |sv|^2, clamped at 0 against rounding
-        NDArray distances = z.square().sum(new int[] {1}, true).sub(z.matMul(sv.transpose()).mul(2f))
-                .add(sv.square().sum(new int[] {1}).expandDims(0)).maximum(0f);
-        NDArray kernel = distances.mul(ps.getValue(gamma, device, training).neg()).exp();
-        return new NDList(kernel.matMul(ps.getValue(coefficients, device, training)).add(ps.getValue(bias, device, training)));
+        NDArray distances = z.square().sum(new int[] {1}, true).sub(z.matMul(sv.transpose()).mul(2))
+                .add(sv.square().sum(new int[] {1}).expandDims(0)).maximum(0);
+        NDArray kernel = distances.mul(ps.getValue(gamma, device, training).toType(DataType.FLOAT64, false).neg()).exp();
+        NDArray logits = kernel.matMul(ps.getValue(coefficients, device, training).toType(DataType.FLOAT64, false))
+                .add(ps.getValue(bias, device, training).toType(DataType.FLOAT64, false));
+        return new NDList(logits.toType(DataType.FLOAT32, false));
     }
 
     /**
