@@ -104,8 +104,10 @@ final class DataCommand implements Runnable {
             System.out.println("data:     " + d.name());
             System.out.printf("examples: %,d (%,d labeled)%n", d.size(), d.labeledCount());
             if (d.labeledCount() == 0) {
+                String hint = dev.distillery.data.LikelyLabels.hint(d, "inspect");
                 System.out.println("warning: no record has a label, so this data can be predicted on or used as --unlabeled, not trained on"
-                        + " (IDX images take their labels from a labels file beside them, e.g. train-labels-idx1-ubyte)");
+                        + (hint.isEmpty() ? " (IDX images take their labels from a labels file beside them, e.g. train-labels-idx1-ubyte)"
+                        : hint));
             }
             System.out.println("kind:     " + d.schema().kind() + (d.schema().kind() == dev.distillery.data.Schema.Kind.DENSE
                     ? ", feature shape " + d.schema().featureShape() : ""));

@@ -239,6 +239,8 @@ class BadInputTest extends CliTestBase {
         assertThat(numbers.exitCode()).isEqualTo(2);
         assertThat(numbers.err()).contains("none of its 12 records has a label ('survived' (0, 1) holds a few whole numbers: if it"
                 + " holds the labels, train with --label-column survived)").doesNotContain("'age'");
+        assertThat(run("data", "inspect", survived.toString()).out()).contains("no record has a label",
+                "inspect with --label-column survived");
         // a split of it says so before it writes files whose labels training could not find
         Result split = run("data", "split", survived.toString(), "--out", dir.resolve("split").toString());
         assertThat(split.exitCode()).isEqualTo(0);
