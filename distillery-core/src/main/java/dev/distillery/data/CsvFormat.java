@@ -448,6 +448,18 @@ public final class CsvFormat {
             }
         }
 
+        /**
+         * The kinds of personal data in one value, in {@link PersonalData}'s order, but people's names: a column's are
+         * judged by {@link PersonNames} over all its values, so that one brand named after a person ("Paul Smith") does
+         * not keep a column of categories from being read.
+         */
+        private static java.util.Set<PersonalData.Kind> personalDataIn(String value) {
+            java.util.Set<PersonalData.Kind> kinds = java.util.EnumSet.noneOf(PersonalData.Kind.class);
+            kinds.addAll(PersonalData.redact(value).counts().keySet());
+            kinds.remove(PersonalData.Kind.NAME);
+            return kinds;
+        }
+
         /** Sorts column {@code i} by one of its cells, {@code number} if it reads as a finite number. */
         private void sort(int i, String cell, boolean number) {
             boolean date = isDateOrTime(cell);
@@ -467,9 +479,9 @@ public final class CsvFormat {
                 return;
             }
             if (!number && !(words.containsKey(i) && words.get(i).contains(cell))) { // each distinct value looked at once
-                Map<PersonalData.Kind, Integer> found = PersonalData.redact(cell).counts();
+                java.util.Set<PersonalData.Kind> found = personalDataIn(cell);
                 if (!found.isEmpty()) {
-                    personal.put(i, found.keySet().iterator().next().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+                    personal.put(i, found.iterator().next().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
                     words.remove(i);
                     return;
                 }
@@ -504,7 +516,7 @@ public final class CsvFormat {
                 }
                 numeric.remove(i);
                 // Its values would become feature names: any with personal data keeps the whole column from being read.
-                String kind = distinct.get(i).stream().flatMap(v -> PersonalData.redact(v).counts().keySet().stream()).findFirst()
+                String kind = distinct.get(i).stream().flatMap(v -> personalDataIn(v).stream()).findFirst()
                         .map(k -> k.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')).orElse(null);
                 if (kind != null) {
                     personal.put(i, kind);

@@ -81,10 +81,15 @@ final class PersonNames {
         for (String w : given) {
             String bare = w.replace(".", "").toLowerCase(Locale.ROOT);
             if (!TITLES.contains(bare)) {
-                return GIVEN.contains(stripAccents(w.split("-")[0]));
+                return isGivenName(w.split("-")[0]);
             }
         }
         return false;
+    }
+
+    /** Whether {@code word}, as written ("Anna", "Jürgen"), is one of the common given names. */
+    static boolean isGivenName(String word) {
+        return GIVEN.contains(word) || (!word.chars().allMatch(c -> c < 128) && GIVEN.contains(stripAccents(word)));
     }
 
     private static String stripAccents(String word) {

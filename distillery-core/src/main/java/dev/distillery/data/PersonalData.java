@@ -19,7 +19,11 @@ import java.util.regex.Pattern;
  * <li>payment-card numbers (13 to 19 digits, spaces or dashes allowed), accepted only when the Luhn checksum holds;</li>
  * <li>national identifiers: US social security numbers (dashed, with the area and group numbers that are issued) and
  * Spanish DNI/NIE numbers (accepted only when their check letter holds);</li>
- * <li>phone numbers (international or North American formats, 9+ digits).</li>
+ * <li>phone numbers (international or North American formats, 9+ digits);</li>
+ * <li>dates of birth, where the words before the date say so ({@code DOB: 1970-03-02}, {@code born on 3 March 1970});</li>
+ * <li>people's names: a title and a capitalized name ({@code Dr. Kahn}, {@code Mrs Jones}), or a common given name
+ * ({@link PersonNames#isGivenName}) followed by one or two capitalized names ({@code Anna Kahn}, {@code John F. Smith}).
+ * A name written in lower case, or a surname alone, is not found: no pattern finds every name in free text.</li>
  * </ul>
  * Kinds are redacted in that order, so a URL's credentials are not half-taken as an e-mail address and a card number is not
  * taken for a phone. Checksums keep look-alikes (order numbers, invoice ids) in the text.
@@ -29,7 +33,7 @@ import java.util.regex.Pattern;
  * which no pattern finds in free text, are found in a table's columns by {@link PersonNames}.
  */
 public final class PersonalData {
-    public enum Kind { SECRET, CREDENTIAL, EMAIL, IP, IBAN, CARD, NATIONAL_ID, PHONE }
+    public enum Kind { SECRET, CREDENTIAL, EMAIL, IP, IBAN, CARD, NATIONAL_ID, PHONE, DATE_OF_BIRTH, NAME }
 
     private static final Pattern PRIVATE_KEY = Pattern.compile(
             "-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)");
@@ -57,6 +61,19 @@ public final class PersonalData {
     /** E.164 numbers written with a leading + and any grouping: 8 to 15 digits in all. */
     private static final Pattern INTERNATIONAL_PHONE = Pattern.compile("(?<![\\w+])\\+\\d{1,3}(?:[ .-]?\\(?\\d{1,5}\\)?){2,6}(?![\\w])");
     private static final Pattern PHONE = Pattern.compile("(?<![\\w])(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{2,4}\\)[ .-]?|\\d{2,4}[ .-])\\d{3,4}[ .-]?\\d{3,4}\\b");
+
+    /** A date after words that say it is a birth date; the date is group 3. */
+    private static final Pattern BIRTH_DATE = Pattern.compile("(?i)\\b(dob|d\\.o\\.b\\.?|date of birth|birth ?date|born(?: on)?|"
+            + "geb\\.|geboren(?: am)?|n[ée]e? le)(\\s*[:=]?\\s*)(\\d{4}-\\d{1,2}-\\d{1,2}|\\d{1,2}[./-]\\d{1,2}[./-]\\d{2,4}"
+            + "|\\d{1,2}\\.?\\s+\\p{L}+\\.?\\s+\\d{4}|\\p{L}+\\.?\\s+\\d{1,2},?\\s+\\d{4})");
+    /** A title and the capitalized name after it; the name is group 3. */
+    private static final Pattern TITLED_NAME = Pattern.compile("\\b(Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Herr|Frau|Mme|Mlle)(\\.?\\s+)"
+            + "(\\p{Lu}[\\p{Ll}'’]+(?:-\\p{Lu}[\\p{Ll}'’]+)?(?:\\s+\\p{Lu}[\\p{Ll}'’]+(?:-\\p{Lu}[\\p{Ll}'’]+)?)?)");
+    /** A capitalized word (a double name's two parts joined by a hyphen), not inside a longer word. */
+    private static final Pattern CAPITALIZED = Pattern.compile("(?<![\\p{L}\\p{N}])\\p{Lu}[\\p{Ll}'’]+(?:-\\p{Lu}[\\p{Ll}'’]+)?");
+    /** What may follow a given name in a full name: an initial, then a capitalized name. */
+    private static final Pattern NEXT_NAME = Pattern.compile("\\s+(?:\\p{Lu}\\.\\s+)?\\p{Lu}[\\p{Ll}'’]+(?:-\\p{Lu}[\\p{Ll}'’]+)?"
+            + "(?![\\p{L}\\p{N}])");
 
     /** IBAN length by country (the SWIFT IBAN registry). */
     private static final Map<String, Integer> IBAN_LENGTH = ibanLengths("AD24 AE23 AL28 AT20 AZ28 BA20 BE16 BG22 BH22 BR29 BY28 CH21 "
@@ -93,7 +110,46 @@ public final class PersonalData {
         String t = s;
         s = replaceIf(PHONE.matcher(t), m -> m.group().replaceAll("\\D", "").length() >= 9 && isolated(t, m.start(), m.end()),
                 "[PHONE]", Kind.PHONE, counts);
+        s = replace(BIRTH_DATE.matcher(s), m -> m.group(1) + m.group(2) + "[DATE_OF_BIRTH]", Kind.DATE_OF_BIRTH, counts);
+        s = replace(TITLED_NAME.matcher(s), m -> m.group(1) + m.group(2) + "[NAME]", Kind.NAME, counts);
+        s = redactFullNames(s, counts);
         return new Result(release(s, held), counts);
+    }
+
+    /** Words before a saint's or a person's name that make it a place: San Jose, Saint Paul, Fort William, Port Louis. */
+    private static final Pattern PLACE_PREFIX = Pattern.compile("(?<!\\p{L})(?:San|Santa|Santo|São|Sao|Saint|St\\.?|Sainte|Ste\\.?|Fort|Port|"
+            + "Mount|Mt\\.?|Lake|Cape|Glen)\\s+$");
+
+    private static boolean afterPlacePrefix(String s, int start) {
+        return PLACE_PREFIX.matcher(s.substring(Math.max(0, start - 8), start)).find();
+    }
+
+    /** Each common given name followed by one or two capitalized names ("Anna Kahn", "John F. Smith") as [NAME]. */
+    private static String redactFullNames(String s, Map<Kind, Integer> counts) {
+        Matcher word = CAPITALIZED.matcher(s);
+        Matcher next = NEXT_NAME.matcher(s);
+        StringBuilder out = null;
+        int copied = 0;
+        int from = 0;
+        while (word.find(from)) {
+            from = word.end();
+            if (!PersonNames.isGivenName(word.group().split("-")[0]) || afterPlacePrefix(s, word.start())) {
+                continue;
+            }
+            int end = word.end();
+            for (int names = 0; names < 2 && next.region(end, s.length()).lookingAt(); names++) {
+                end = next.end();
+            }
+            if (end == word.end()) {
+                continue; // a given name alone ("Paul said") is left: too many are also words or places
+            }
+            out = out == null ? new StringBuilder(s.length()) : out;
+            out.append(s, copied, word.start()).append("[NAME]");
+            copied = end;
+            from = end;
+            counts.merge(Kind.NAME, 1, Integer::sum);
+        }
+        return out == null ? s : out.append(s, copied, s.length()).toString();
     }
 
     /** {@code s} with every kind redacted (null stays null). */

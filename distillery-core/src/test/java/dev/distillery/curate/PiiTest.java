@@ -64,6 +64,21 @@ class PiiTest {
     }
 
     @Test
+    void peoplesNamesAndDatesOfBirthInAClinicalNote() {
+        assertThat(redacted("Seen by Dr. Kahn today. Patient Anna Maria Kahn, DOB: 1970-03-02, reports knee pain."))
+                .isEqualTo("Seen by Dr. [NAME] today. Patient [NAME], DOB: [DATE_OF_BIRTH], reports knee pain.");
+        assertThat(redacted("Mrs Jones was born on 3 March 1970; John F. Smith and Jürgen Groß-Weber signed."))
+                .isEqualTo("Mrs [NAME] was born on [DATE_OF_BIRTH]; [NAME] and [NAME] signed.");
+        assertThat(dev.distillery.data.PersonalData.redact("Anna Kahn met Ben Ross").counts())
+                .containsEntry(dev.distillery.data.PersonalData.Kind.NAME, 2);
+        // a given name alone, places and things with capitals, dates that are not birth dates: kept
+        for (String kept : List.of("Paul said the knee is better", "San Jose General Hospital", "follow up on 2024-05-01",
+                "New York, March 3, 1970", "Take Aspirin Daily")) {
+            assertThat(redacted(kept)).as(kept).isEqualTo(kept);
+        }
+    }
+
+    @Test
     void everyTextFieldIsRedactedUnlessTheFieldsOptionNamesFewer() {
         ObjectNode record = JSON.createObjectNode().put("id", "r1").put("text", "hi").put("author_email", "jo@example.com");
         record.putObject("meta").putArray("cc").add("ann@example.org");
