@@ -89,7 +89,15 @@ final class PersonNames {
 
     /** Whether {@code word}, as written ("Anna", "Jürgen"), is one of the common given names. */
     static boolean isGivenName(String word) {
-        return GIVEN.contains(word) || (!word.chars().allMatch(c -> c < 128) && GIVEN.contains(stripAccents(word)));
+        if (GIVEN.contains(word)) {
+            return true;
+        }
+        for (int i = 0; i < word.length(); i++) {
+            if (word.charAt(i) >= 128) {
+                return GIVEN.contains(stripAccents(word)); // "Jürgen" as "Jurgen"
+            }
+        }
+        return false;
     }
 
     private static String stripAccents(String word) {
