@@ -82,7 +82,7 @@ final class DataCommand implements Runnable {
     }
 
     @Command(name = "inspect", mixinStandardHelpOptions = true,
-            description = "Read a data set or file and show its schema, label counts and first examples.")
+            description = "Read a data set or file and show its schema, label counts and first examples (a text's start, personal data masked).")
     static final class Inspect implements Callable<Integer> {
         @Parameters(paramLabel = "DATA", description = "A known data set (e.g. fashion-mnist:test) or a .jsonl/.json/.csv/.tsv/IDX file.")
         String ref;
@@ -130,18 +130,13 @@ final class DataCommand implements Runnable {
             }
             for (Example e : d.examples().subList(0, Math.min(head, d.size()))) {
                 System.out.println("- " + e.id() + " [" + e.label().orElse("unlabeled") + "] "
-                        + (e.isText() ? oneLine(e.text()) : d.schema().featureShape().size() == 1
+                        + (e.isText() ? dev.distillery.data.PersonalData.excerpt(e.text(), 120) : d.schema().featureShape().size() == 1
                         ? dev.distillery.data.Schema.describeRow(d.schema().featureNames(), e.features(), 12)
                         : e.featureLength() + " features"));
             }
             return 0;
         }
 
-
-        static String oneLine(String s) {
-            String flat = s.replaceAll("\\s+", " ").strip();
-            return flat.length() > 120 ? flat.substring(0, 120) + "…" : flat;
-        }
     }
 
     @Command(name = "split", mixinStandardHelpOptions = true,

@@ -246,6 +246,11 @@ class CliTest extends CliTestBase {
         Result r = run("data", "inspect", f.toString(), "--head", "1");
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("examples: 10 (10 labeled)").contains("spam").contains("TEXT");
+        // the examples shown are a text's start with its personal data masked, as every report shows texts
+        Path notes = Files.writeString(dir.resolve("notes.jsonl"),
+                "{\"id\": \"n1\", \"text\": \"Patient Anna Kahn (anna.kahn@example.org) reports knee pain\", \"label\": \"ortho\"}\n");
+        assertThat(run("data", "inspect", notes.toString()).out()).contains("- n1 [ortho] Patient [NAME] ([EMAIL]) reports knee pain")
+                .doesNotContain("Kahn");
 
         Path table = dir.resolve("table.csv");
         Files.writeString(table, "id,age,income,label\nc1,30,41000.5,a\nc2,55,23000,b\n");
