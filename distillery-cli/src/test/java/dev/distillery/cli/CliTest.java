@@ -418,8 +418,16 @@ class CliTest extends CliTestBase {
             String id = row.split(",")[0];
             filled.add(row.startsWith("id,") ? "id,label" : id + "," + (Integer.parseInt(id.substring(1)) % 2 == 0 ? "spam" : "ham"));
         }
-        Path answers = Files.write(dir.resolve("answers.csv"), filled);
 
+        // saved by a spreadsheet as Windows-1252: refused by line, with how to convert it, not a failure of the tool
+        Path legacy = Files.write(dir.resolve("answers-1252.csv"), (String.join("\n", filled) + ",vérifié\n")
+                .getBytes(java.nio.charset.Charset.forName("windows-1252")));
+        Result refused = run("label", "import", legacy.toString(), "--project", project.toString());
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).contains("answers-1252.csv:line 5", "Windows-1252", "iconv");
+        // saved as "Unicode Text" (UTF-16 with its byte-order mark): read
+        Path answers = Files.write(dir.resolve("answers.csv"), ("\uFEFF" + String.join("\r\n", filled) + "\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_16LE));
         Result imported = run("label", "import", answers.toString(), "--project", project.toString());
         assertThat(imported.exitCode()).as(imported.err()).isZero();
         assertThat(imported.out()).contains("4 answers in total", "labeled.jsonl: 4 labeled examples", "distillery train --data");

@@ -3,7 +3,6 @@ package dev.distillery.data;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,14 +36,10 @@ public record Corrections(Path file, Map<String, Correction> byId) {
     /** Reads {@code file}; a bad line is an error naming the file and line. A later line for the same id wins. */
     public static Corrections read(Path file) {
         Map<String, Correction> byId = new LinkedHashMap<>();
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file);
-        } catch (java.nio.file.NoSuchFileException e) {
+        if (!Files.exists(file)) {
             throw new DataFormatException(file.toString(), "file not found", "a corrections file (JSON lines with id, action, label)");
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read " + file, e);
         }
+        List<String> lines = Utf8Lines.readAll(file);
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             if (line.isBlank()) {

@@ -13,12 +13,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The lines of a UTF-8 text file as every reader of the project sees them: a byte-order mark at the start is dropped,
  * lines end at LF with an optional CR before it (Unix and Windows files read the same), and each line is decoded on
  * its own, strictly, so that a line of invalid UTF-8 is reported with its number and the byte where decoding failed
  * and the lines after it still read (Java's readers stop the whole file at the first bad byte, with no line number).
+ * A file that begins with a UTF-16 byte-order mark (Excel's "Unicode Text", PowerShell's {@code Out-File}, many
+ * Windows exports) is read as the UTF-16 it says it is, re-encoded to UTF-8 on the way in: the mark makes it no guess.
  */
 public final class Utf8Lines implements Closeable {
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
@@ -49,7 +52,7 @@ public final class Utf8Lines implements Closeable {
             throw new DataFormatException(file.toString(), "is a directory", "a text file");
         }
         try {
-            return new Utf8Lines(Files.newInputStream(file));
+            return of(Files.newInputStream(file));
         } catch (java.nio.file.NoSuchFileException e) {
             throw new DataFormatException(file.toString(), "file not found", "an existing text file");
         } catch (java.nio.file.AccessDeniedException e) {
@@ -60,7 +63,84 @@ public final class Utf8Lines implements Closeable {
     }
 
     public static Utf8Lines of(InputStream in) {
-        return new Utf8Lines(in);
+        try {
+            java.io.BufferedInputStream buffered = new java.io.BufferedInputStream(in, 1 << 16);
+            buffered.mark(2);
+            int first = buffered.read();
+            int second = buffered.read();
+            buffered.reset();
+            boolean utf16 = (first == 0xFF && second == 0xFE) || (first == 0xFE && second == 0xFF);
+            return new Utf8Lines(utf16 ? new Utf16AsUtf8(buffered) : buffered);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A UTF-16 stream with its byte-order mark as UTF-8 bytes (the mark dropped by the decoder); an unpaired surrogate
+     * becomes U+FFFD, which no reader takes for a delimiter.
+     */
+    private static final class Utf16AsUtf8 extends InputStream {
+        private final java.io.Reader chars;
+        private final java.nio.charset.CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder()
+                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+        private final CharBuffer pending = CharBuffer.allocate(8192);
+        private final ByteBuffer out = ByteBuffer.allocate(4 * 8192);
+        private boolean end;
+
+        Utf16AsUtf8(InputStream in) {
+            this.chars = new java.io.InputStreamReader(in, StandardCharsets.UTF_16);
+            out.flip();
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            while (!out.hasRemaining()) {
+                if (end) {
+                    return -1;
+                }
+                int n = chars.read(pending);
+                end = n < 0;
+                pending.flip();
+                out.clear();
+                encoder.encode(pending, out, end);
+                pending.compact();
+                out.flip();
+            }
+            int n = Math.min(len, out.remaining());
+            out.get(b, off, n);
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            chars.close();
+        }
+    }
+
+    /**
+     * Every line of a small file read whole (an annotators' answers, a corrections list), as {@link #next} reads them;
+     * the first line that is not valid UTF-8 is bad input, named by file and line.
+     */
+    public static List<String> readAll(Path file) {
+        List<String> out = new java.util.ArrayList<>();
+        try (Utf8Lines lines = open(file)) {
+            for (Line line = lines.next(); line != null; line = lines.next()) {
+                if (!line.valid()) {
+                    throw new DataFormatException(file + ":line " + line.number(), line.problem(), "UTF-8 text");
+                }
+                out.add(line.text());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
+        }
+        return out;
     }
 
     /** The next line, or null at the end of the file. */
@@ -114,6 +194,11 @@ public final class Utf8Lines implements Closeable {
      * themselves (Spark's): a byte-order mark on line 1 and a trailing CR are dropped.
      */
     public static Line decode(byte[] line, int length, int number) {
+        if (number == 1 && length >= 2 && ((line[0] & 0xFF) == 0xFF && (line[1] & 0xFF) == 0xFE
+                || (line[0] & 0xFF) == 0xFE && (line[1] & 0xFF) == 0xFF)) {
+            return new Line(number, null, "the file is UTF-16, which is read only on one machine: convert it"
+                    + " (iconv -f utf-16 -t utf-8)");
+        }
         int start = number == 1 && length >= 3 && Arrays.equals(line, 0, 3, BOM, 0, 3) ? 3 : 0;
         int end = length > start && line[length - 1] == '\r' ? length - 1 : length;
         return decode(newDecoder(), line, start, end, number);

@@ -399,7 +399,7 @@ public final class LabelingProject {
     /** Rows of {id, label or null, where} from any supported answer file. */
     static List<String[]> readAnswerRows(Path file) {
         try {
-            String content = Files.readString(file, StandardCharsets.UTF_8);
+            String content = String.join("\n", dev.distillery.data.Utf8Lines.readAll(file)); // a BOM, CRLF, UTF-16: as every reader
             String trimmed = content.stripLeading();
             List<String[]> rows = new ArrayList<>();
             if (trimmed.startsWith("[")) {

@@ -71,6 +71,28 @@ class DamagedFilesTest {
     }
 
     @Test
+    void aUtf16FileWithItsByteOrderMarkReadsAsTheSameTableAndTexts() throws Exception {
+        // Excel's "Unicode Text" and PowerShell's Out-File write UTF-16 with a byte-order mark: once refused as
+        // "invalid UTF-8 ... it is 'ÿ' in Windows-1252", the wrong advice
+        String table = "alter\tregion\tlabel\r\n35\tsüd\tja\r\n41\tnord\tnein\r\n";
+        Path utf8 = Files.writeString(dir.resolve("table.tsv"), table);
+        for (java.nio.charset.Charset utf16 : java.util.List.of(StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE)) {
+            byte[] mark = utf16 == StandardCharsets.UTF_16LE ? new byte[] {(byte) 0xFF, (byte) 0xFE} : new byte[] {(byte) 0xFE, (byte) 0xFF};
+            Path f = file("table-" + utf16.name() + ".tsv", mark);
+            Files.write(f, table.getBytes(utf16), java.nio.file.StandardOpenOption.APPEND);
+            ReadResult r = DataFiles.read(f, OnError.FAIL);
+            assertThat(r.dataset().schema().featureNames()).as(utf16.name())
+                    .isEqualTo(DataFiles.read(utf8, OnError.FAIL).dataset().schema().featureNames()).contains("region=süd");
+            assertThat(r.dataset().examples()).extracting(e -> e.label().orElseThrow()).containsExactly("ja", "nein");
+        }
+        Path texts = file("texts.jsonl", new byte[] {(byte) 0xFF, (byte) 0xFE});
+        Files.write(texts, "{\"id\":\"a\",\"text\":\"Grüße\",\"label\":\"x\"}\n".getBytes(StandardCharsets.UTF_16LE),
+                java.nio.file.StandardOpenOption.APPEND);
+        assertThat(JsonlFormat.read(texts, OnError.FAIL).dataset().get(0).text()).isEqualTo("Grüße");
+        assertThat(Utf8Lines.readAll(texts)).hasSize(1);
+    }
+
+    @Test
     void invalidUtf8NamesTheLineAndSkipsOnlyThatLine() throws Exception {
         Path jsonl = file("bad.jsonl", "{\"id\":\"a\",\"text\":\"one\",\"label\":\"x\"}\n{\"id\":\"b\",\"text\":\"", INVALID,
                 "\",\"label\":\"x\"}\n{\"id\":\"c\",\"text\":\"three\",\"label\":\"y\"}\n");
