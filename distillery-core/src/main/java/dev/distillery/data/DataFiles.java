@@ -48,8 +48,44 @@ public final class DataFiles {
             throw new DataFormatException(file.toString(), "a columnar file (" + extension + "), which is not read",
                     "CSV or JSON lines: export it, e.g. with pandas' to_csv or DuckDB's COPY ... TO 'data.csv'");
         }
-        throw new DataFormatException(file.toString(), "unknown file type",
-                "a name ending in .jsonl, .csv, .tsv, .eml, .mbox, .png, .jpg, .gif or .bmp, an IDX name such as train-images-idx3-ubyte[.gz], or a directory of images or mail");
+        String[] table = tableLike(file);
+        if (table != null) {
+            throw new DataFormatException(file.toString(), "unknown file type, though its first line holds " + table[0],
+                    "a name ending in " + table[1] + " for a table of such columns: rename it");
+        }
+        throw new DataFormatException(file.toString(), "unknown file type", "a name ending in .jsonl, .json, .csv, .tsv, .eml,"
+                + " .mbox, .png, .jpg, .gif, .bmp or .tif, an IDX name such as train-images-idx3-ubyte[.gz], or a directory of"
+                + " images or mail");
+    }
+
+    /**
+     * For a file of another name whose first line holds columns (Excel's "Unicode Text" is a .txt of tab-separated
+     * columns): what that line holds and the name that reads it; else null.
+     */
+    private static String[] tableLike(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try (Utf8Lines lines = Utf8Lines.open(file)) {
+            Utf8Lines.Line first = lines.next();
+            if (first == null || !first.valid()) {
+                return null;
+            }
+            String line = first.text();
+            long tabs = line.chars().filter(c -> c == '\t').count();
+            long commas = line.chars().filter(c -> c == ',').count();
+            long semicolons = line.chars().filter(c -> c == ';').count();
+            if (tabs > 0) {
+                return new String[] {(tabs + 1) + " tab-separated cells", ".tsv"};
+            }
+            if (Math.max(commas, semicolons) > 0 && !line.strip().startsWith("{")) {
+                return new String[] {(Math.max(commas, semicolons) + 1) + (commas >= semicolons ? " comma" : " semicolon")
+                        + "-separated cells", ".csv"};
+            }
+            return null;
+        } catch (java.io.IOException | RuntimeException e) {
+            return null; // unreadable: the plain unknown-type message
+        }
     }
 
     private static final java.util.Set<String> SPREADSHEETS = java.util.Set.of("xlsx", "xls", "xlsm", "ods", "numbers");

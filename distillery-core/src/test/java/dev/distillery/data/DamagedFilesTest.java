@@ -56,6 +56,11 @@ class DamagedFilesTest {
         Path xlsx = Files.write(dir.resolve("book.xlsx"), new byte[] {'P', 'K', 3, 4});
         assertThatThrownBy(() -> DataFiles.read(xlsx, OnError.FAIL)).isInstanceOf(DataFormatException.class)
                 .hasMessageContaining("book.xlsx: a spreadsheet").hasMessageContaining("save the sheet as \"CSV UTF-8\"");
+        // Excel's "Unicode Text" is a .txt of tab-separated columns: named, with the name that reads it
+        Path txt = Files.writeString(dir.resolve("export.txt"), "age\tincome\tlabel\n30\t2\ta\n");
+        assertThatThrownBy(() -> DataFiles.read(txt, OnError.FAIL)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("export.txt: unknown file type, though its first line holds 3 tab-separated cells")
+                .hasMessageContaining("a name ending in .tsv");
         Path parquet = Files.write(dir.resolve("t.parquet"), new byte[] {'P', 'A', 'R', '1'});
         assertThatThrownBy(() -> DataFiles.read(parquet, OnError.FAIL)).hasMessageContaining("a columnar file (parquet)")
                 .hasMessageContaining("to_csv");
