@@ -132,6 +132,11 @@ public final class CsvFormat {
                             + " holds more than " + MAX_CATEGORIES + " distinct values, not all of them numbers, too many to be"
                             + " categories (names, codes or free text): not read; if it is the text to classify, train with"
                             + " --text-column " + cells[column].trim()));
+                    if (!kinds.empty().isEmpty()) {
+                        collector.warn("column" + (kinds.empty().size() > 1 ? "s " : " ") + String.join(", ", kinds.empty().stream()
+                                .map(c -> Integer.toString(c + 1)).toList()) + " of " + file + " ha" + (kinds.empty().size() > 1 ? "ve" : "s")
+                                + " no name and no value (a spreadsheet's empty columns): not read");
+                    }
                     kinds.dates().forEach(column -> collector.warn("column '" + cells[column].trim() + "' of " + file + " holds"
                             + " dates or times and is not read: a model reads numbers and categories; to use it, add columns"
                             + " derived from it (such as the month, the weekday or the hour)"));
@@ -310,7 +315,8 @@ public final class CsvFormat {
      * files, exports and reports), nor as numbers: it is not read, and said so.
      */
     record ColumnKinds(Map<Integer, List<String>> categories, Map<Integer, String> personal, java.util.Set<Integer> dates,
-            java.util.Set<Integer> identifiers, java.util.Set<Integer> manyWords, boolean decimalComma) {}
+            java.util.Set<Integer> identifiers, java.util.Set<Integer> manyWords, java.util.Set<Integer> empty,
+            boolean decimalComma) {}
 
     /** True if {@code value} is a date or a time of day, which a file's column of is not read ({@link #DATE_OR_TIME}). */
     static boolean isDateOrTime(String value) {
@@ -548,9 +554,18 @@ public final class CsvFormat {
 
         ColumnKinds kinds() {
             if (text) {
-                return new ColumnKinds(Map.of(), Map.of(), java.util.Set.of(), java.util.Set.of(), java.util.Set.of(), decimalComma);
+                return new ColumnKinds(Map.of(), Map.of(), java.util.Set.of(), java.util.Set.of(), java.util.Set.of(), java.util.Set.of(),
+                        decimalComma);
             }
             personNames();
+            // A spreadsheet's empty columns ("age,income,label,,," on every line): no name and no value, nothing to read.
+            java.util.TreeSet<Integer> empty = new java.util.TreeSet<>();
+            for (int i = 0; i < width; i++) {
+                if (header[i].isBlank() && !reserved.contains(i) && !numbers.containsKey(i) && !others.containsKey(i)) {
+                    empty.add(i);
+                    numeric.remove(i);
+                }
+            }
             // An identifier is a column named so whose values never repeat (two rows at least, or one in a file read for
             // a model): not a feature, whatever its values are; unless the model reads it as one (trained before this).
             java.util.Set<Integer> ids = new java.util.TreeSet<>();
@@ -565,7 +580,7 @@ public final class CsvFormat {
                 dates.remove(i);
             });
             Map<Integer, List<String>> out = new java.util.TreeMap<>();
-            int features = Math.max(0, width) - reserved.size() - personal.size() - dates.size() - ids.size();
+            int features = Math.max(0, width) - reserved.size() - personal.size() - dates.size() - ids.size() - empty.size();
             manyWords.removeAll(ids);
             mixed(ids);
             if (!modelFeatures.isEmpty()) {
@@ -589,7 +604,8 @@ public final class CsvFormat {
                 words.forEach((column, values) -> out.put(column, List.copyOf(values)));
             }
             return new ColumnKinds(out, Map.copyOf(personal), java.util.Set.copyOf(dates), java.util.Set.copyOf(ids),
-                    java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(manyWords)), decimalComma); // in column order
+                    java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(manyWords)), // in column order
+                    java.util.Collections.unmodifiableSortedSet(empty), decimalComma);
         }
     }
 
@@ -659,7 +675,7 @@ public final class CsvFormat {
                 } else if (names.isText(name)) {
                     text = i;
                 } else if (!kinds.personal().containsKey(i) && !kinds.dates().contains(i) && !kinds.identifiers().contains(i)
-                        && !kinds.manyWords().contains(i)) {
+                        && !kinds.manyWords().contains(i) && !kinds.empty().contains(i)) {
                     features.add(i);
                 }
             }
@@ -698,7 +714,7 @@ public final class CsvFormat {
             List<String> out = new ArrayList<>();
             if (text >= 0) {
                 for (int i = 0; i < names.length; i++) {
-                    if (i != id && i != label && i != source && i != text) {
+                    if (i != id && i != label && i != source && i != text && !names[i].isBlank()) {
                         out.add("'" + names[i].trim() + "'");
                     }
                 }

@@ -279,6 +279,22 @@ class CsvFormatTest {
     }
 
     @Test
+    void aSpreadsheetsEmptyColumnsAreNotReadAndTheOthersKeepTheirNames() throws Exception {
+        // Excel writes "age,income,label,,," when cells right of the table were ever touched: once three unnamed
+        // features of zeros, and a model that read later files by position because its columns had no names
+        ReadResult r = CsvFormat.read(file("age,income,label,,,\n30,400,a,,,\n40,500,b,,,\n"), OnError.FAIL);
+        assertThat(r.dataset().schema().featureNames()).containsExactly("age", "income");
+        assertThat(r.dataset().get(1).features()).containsExactly(40f, 500f);
+        assertThat(r.warnings()).singleElement().asString().contains("columns 4, 5, 6", "no name and no value", "not read");
+        // a file read for the model, with or without them, is read by name
+        assertThat(CsvFormat.read(file("income,age,,\n7,1,,\n"), OnError.FAIL, List.of("age", "income"), ColumnNames.DEFAULT)
+                .dataset().get(0).features()).containsExactly(7f, 1f);
+        // an unnamed column with values is still read, and still keeps the names from serving
+        assertThat(CsvFormat.read(file("age,,label\n30,1,a\n40,2,b\n"), OnError.FAIL).warnings())
+                .anySatisfy(w -> assertThat(w).contains("cannot be told apart by name", "column 2 has no name"));
+    }
+
+    @Test
     void aColumnOfPeoplesNamesIsNotReadSoNoModelKeepsThemAsFeatureNames() throws Exception {
         // few enough distinct names to be categories: by its header alone, and by its values under any header
         StringBuilder byHeader = new StringBuilder("age,Last Name,region,label\n");
