@@ -88,6 +88,7 @@ public final class CsvFormat {
         ColumnKinds kinds = columnKinds(table, names, modelFeatures);
         Map<Integer, List<String>> categories = kinds.categories();
         Columns[] cols = new Columns[1];
+        int[] emptyRows = {0};
         table.stream(bad -> {
             if (bad.line() == 1 && cols[0] == null) { // the header itself: nothing to read the rest by
                 throw new DataFormatException(file + ":line " + bad.line(), bad.problem(), bad.expected());
@@ -154,6 +155,10 @@ public final class CsvFormat {
             if (cells.length == 1 && cells[0].isEmpty()) {
                 return;
             }
+            if (java.util.Arrays.stream(cells).allMatch(String::isBlank)) {
+                emptyRows[0]++; // ",,,,," as a spreadsheet saves the rows below a table it once touched
+                return;
+            }
             String where = "line " + row.line();
             if (cells.length != cols[0].width()) {
                 collector.bad(where, cells.length + " columns", cols[0].width() + " columns like the header");
@@ -167,6 +172,13 @@ public final class CsvFormat {
         if (cols[0] == null) {
             throw new DataFormatException(file.toString(), "no header row", "a header such as id,text,label");
         }
+        if (emptyRows[0] > 0) {
+            collector.warn(emptyRows[0] + (emptyRows[0] == 1 ? " row" : " rows") + " of " + file + " with no value in any cell"
+                    + " (a spreadsheet's empty rows): skipped");
+        }
+        cols[0].errors().forEach((column, first) -> collector.warn("column '" + cols[0].names()[column].trim() + "' of " + file
+                + " holds spreadsheet errors (" + first + "; " + cols[0].errorCounts().get(column) + " in all), each read as a"
+                + " missing value"));
         if (modelFeatures.isEmpty()) {
             cols[0].formatted().forEach((column, cell) -> collector.warn("column '" + cols[0].names()[column].trim() + "' of "
                     + file + " holds numbers written with a currency symbol, thousands separators or a percent sign: each"
@@ -644,10 +656,26 @@ public final class CsvFormat {
         }
     }
 
-    /** True if {@code cell} is how a spreadsheet or statistics tool writes a missing value (empty, NA, null, ...). */
+    /**
+     * True if {@code cell} is how a spreadsheet or statistics tool writes a missing value (empty, NA, null, ...), or a
+     * spreadsheet's error value (#N/A, #DIV/0!, ...: {@link #isSpreadsheetError}).
+     */
     public static boolean isMissing(String cell) {
-        return MISSING.contains(cell.strip().toLowerCase(java.util.Locale.ROOT));
+        String c = cell.strip().toLowerCase(java.util.Locale.ROOT);
+        return MISSING.contains(c) || SPREADSHEET_ERRORS.contains(c);
     }
+
+    /**
+     * True if {@code cell} is an error value a spreadsheet writes where a formula failed (#DIV/0!, #VALUE!, #N/A):
+     * a missing value, said once a column with its first line, since a broken formula may be worth fixing.
+     */
+    static boolean isSpreadsheetError(String cell) {
+        return cell.startsWith("#") && SPREADSHEET_ERRORS.contains(cell.strip().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** Excel's, LibreOffice's and Google Sheets' error values, lower-cased. */
+    private static final java.util.Set<String> SPREADSHEET_ERRORS = java.util.Set.of("#n/a", "#na", "#null!", "#div/0!", "#value!",
+            "#ref!", "#num!", "#name?", "#error!", "#spill!", "#calc!", "#getting_data", "err:502", "err:504");
 
     /** How spreadsheets and statistics tools write a missing value, lower-cased. */
     private static final java.util.Set<String> MISSING = java.util.Set.of("", "na", "n/a", "nan", "null", "none", "?", "-");
@@ -659,7 +687,8 @@ public final class CsvFormat {
      * sign ({@link NumberCells}), each with its first such cell.
      */
     private record Columns(String[] names, int id, int label, int source, int text, int[] features,
-            Map<Integer, List<String>> categories, boolean decimalComma, Map<Integer, String> formatted) {
+            Map<Integer, List<String>> categories, boolean decimalComma, Map<Integer, String> formatted,
+            Map<Integer, String> errors, Map<Integer, Integer> errorCounts) {
         static Columns of(String[] header, Path file, ColumnKinds kinds, ColumnNames names) {
             Map<Integer, List<String>> categories = kinds.categories();
             int id = -1, label = -1, source = -1, text = -1;
@@ -691,7 +720,7 @@ public final class CsvFormat {
             }
             int[] f = text >= 0 ? new int[0] : features.stream().mapToInt(Integer::intValue).toArray();
             return new Columns(header, id, label, source, text, f, text >= 0 ? Map.of() : categories, kinds.decimalComma(),
-                    new java.util.TreeMap<>());
+                    new java.util.TreeMap<>(), new java.util.TreeMap<>(), new java.util.TreeMap<>());
         }
 
         /** What keeps the feature columns' names from serving: the blank and the repeated ones. */
@@ -759,6 +788,10 @@ public final class CsvFormat {
             int at = 0;
             for (int i = 0; i < features.length; i++) {
                 String cell = row[features[i]].trim();
+                if (isSpreadsheetError(cell)) { // a missing value, as isMissing says; counted to be said once a column
+                    errors.putIfAbsent(features[i], "'" + cell + "' on " + where);
+                    errorCounts.merge(features[i], 1, Integer::sum);
+                }
                 List<String> known = categories.get(features[i]);
                 if (known != null) { // one 0/1 feature per category; a missing value is none of them
                     int k = known.indexOf(cell);

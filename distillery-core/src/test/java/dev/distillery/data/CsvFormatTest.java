@@ -289,6 +289,15 @@ class CsvFormatTest {
         // a file read for the model, with or without them, is read by name
         assertThat(CsvFormat.read(file("income,age,,\n7,1,,\n"), OnError.FAIL, List.of("age", "income"), ColumnNames.DEFAULT)
                 .dataset().get(0).features()).containsExactly(7f, 1f);
+        // a formula's error values are missing values, said once a column; rows of empty cells are skipped, said
+        ReadResult errors = CsvFormat.read(file("age,income,region,label\n30,#DIV/0!,north,a\n#N/A,#DIV/0!,#N/A,b\n50,7,south,a\n"
+                + ",,,\n,,,\n"), OnError.FAIL);
+        assertThat(errors.dataset().size()).isEqualTo(3);
+        assertThat(errors.dataset().get(1).features()[0]).isNaN();
+        assertThat(errors.dataset().get(1).features()).containsSequence(0f, 0f); // none of the regions
+        assertThat(errors.warnings()).anySatisfy(w -> assertThat(w).contains("column 'income'", "spreadsheet errors",
+                "'#DIV/0!' on line 2; 2 in all", "missing value")).anySatisfy(w -> assertThat(w).contains("column 'age'", "line 3"))
+                .anySatisfy(w -> assertThat(w).contains("2 rows", "no value in any cell", "skipped"));
         // an unnamed column with values is still read, and still keeps the names from serving
         assertThat(CsvFormat.read(file("age,,label\n30,1,a\n40,2,b\n"), OnError.FAIL).warnings())
                 .anySatisfy(w -> assertThat(w).contains("cannot be told apart by name", "column 2 has no name"));
