@@ -202,7 +202,13 @@ public final class CsvFormat {
         try (Reader text = new LinesReader(Utf8Lines.open(file), badLine); CsvParser parser = (CsvParser) mapper.getFactory().createParser(text)) {
             parser.setSchema(CsvSchema.emptySchema().withColumnSeparator(separator));
             parser.nextToken(); // WRAP_AS_ARRAY puts all rows inside one outer array
+            boolean first = true;
             for (Row row; (row = nextRow(parser, file)) != null; ) {
+                if (first && SEPARATOR_LINE.matcher(String.join(String.valueOf(separator), row.cells())).matches()) {
+                    first = false;
+                    continue; // Excel's "sep=;" line names the separator; the header follows it
+                }
+                first = false;
                 rows.accept(row);
             }
         } catch (IOException e) {
@@ -219,11 +225,18 @@ public final class CsvFormat {
         try (Utf8Lines lines = Utf8Lines.open(file)) {
             Utf8Lines.Line header = lines.next();
             String h = header == null || !header.valid() ? "" : header.text();
+            java.util.regex.Matcher named = SEPARATOR_LINE.matcher(h.strip());
+            if (named.matches()) {
+                return named.group(1).charAt(0); // Excel's first line "sep=;", which its own CSV files may begin with
+            }
             return h.indexOf(',') >= 0 ? ',' : h.indexOf(';') >= 0 ? ';' : h.indexOf('\t') >= 0 ? '\t' : ',';
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file, e);
         }
     }
+
+    /** A first line that names the separator, as Excel writes and reads it: "sep=;". */
+    private static final java.util.regex.Pattern SEPARATOR_LINE = java.util.regex.Pattern.compile("(?i)sep=([,;\t|])");
 
     /** {@link Utf8Lines} as characters, each line ending in a newline; invalid lines reported and read as empty. */
     private static final class LinesReader extends Reader {

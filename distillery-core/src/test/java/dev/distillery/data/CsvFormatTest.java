@@ -279,6 +279,16 @@ class CsvFormatTest {
     }
 
     @Test
+    void excelsSeparatorLineNamesTheSeparatorAndIsNoHeader() throws Exception {
+        ReadResult semicolons = CsvFormat.read(file("sep=;\nalter;einkommen;label\n35;1,5;ja\n41;2;nein\n"), OnError.FAIL);
+        assertThat(semicolons.dataset().schema().featureNames()).containsExactly("alter", "einkommen");
+        assertThat(semicolons.dataset().get(0).features()).containsExactly(35f, 1.5f);
+        assertThat(semicolons.dataset().get(0).id()).isEqualTo("line-3");
+        ReadResult commas = CsvFormat.read(file("SEP=,\nage,income,label\n35,2,a\n"), OnError.FAIL);
+        assertThat(commas.dataset().schema().featureNames()).containsExactly("age", "income");
+    }
+
+    @Test
     void aSpreadsheetsEmptyColumnsAreNotReadAndTheOthersKeepTheirNames() throws Exception {
         // Excel writes "age,income,label,,," when cells right of the table were ever touched: once three unnamed
         // features of zeros, and a model that read later files by position because its columns had no names
