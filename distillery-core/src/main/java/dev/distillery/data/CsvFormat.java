@@ -161,7 +161,10 @@ public final class CsvFormat {
             }
             String where = "line " + row.line();
             if (cells.length != cols[0].width()) {
-                collector.bad(where, cells.length + " columns", cols[0].width() + " columns like the header");
+                collector.bad(where, cells.length + " columns", cols[0].width() == 1 && cells.length > 1
+                        ? "1 column like line 1, which holds one cell ('" + cols[0].names()[0].strip() + "'): if it is a title"
+                                + " above the header, remove it, the header must be the file's first line"
+                        : cols[0].width() + " columns like the header");
                 return;
             }
             Example e = cols[0].toExample(cells, "line-" + row.line(), file.getFileName().toString(), where, collector);

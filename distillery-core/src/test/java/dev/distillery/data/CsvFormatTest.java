@@ -286,6 +286,10 @@ class CsvFormatTest {
         assertThat(semicolons.dataset().get(0).id()).isEqualTo("line-3");
         ReadResult commas = CsvFormat.read(file("SEP=,\nage,income,label\n35,2,a\n"), OnError.FAIL);
         assertThat(commas.dataset().schema().featureNames()).containsExactly("age", "income");
+        // a report's title above the header: said so, not only "6 columns, expected 1"
+        assertThatThrownBy(() -> CsvFormat.read(file("Customer report Q3\nage,income,label\n35,2,a\n"), OnError.FAIL))
+                .hasMessageContaining("line 2: 3 columns").hasMessageContaining("line 1, which holds one cell ('Customer report Q3')")
+                .hasMessageContaining("if it is a title above the header, remove it");
     }
 
     @Test
