@@ -184,8 +184,8 @@ public final class CsvFormat {
                 + " missing value"));
         if (modelFeatures.isEmpty()) {
             cols[0].formatted().forEach((column, cell) -> collector.warn("column '" + cols[0].names()[column].trim() + "' of "
-                    + file + " holds numbers written with a currency symbol, thousands separators or a percent sign: each"
-                    + " is read as the number it shows ('" + cell + "' as "
+                    + file + " holds numbers written with a currency symbol, thousands separators, a percent sign or as an"
+                    + " accountant's negative: each is read as the number it shows ('" + cell + "' as "
                     + new java.math.BigDecimal(Float.toString(NumberCells.parse(cell, cols[0].decimalComma()))).stripTrailingZeros().toPlainString()
                     + "; a percentage as its fraction)"));
         }

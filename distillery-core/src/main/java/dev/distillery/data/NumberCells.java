@@ -8,7 +8,9 @@ import java.util.regex.Pattern;
  * where cells are separated by semicolons or tabs ({@code 41000,50}), or formatted, with a currency symbol, thousands
  * separators or a percent sign ({@code $32,611}, {@code 1.250,00 €}, {@code 63%}). A formatted cell reads as the number
  * it shows, a percentage as its fraction ({@code 63%} as 0.63, so a column mixing {@code 0.63} and {@code 63%} reads
- * one scale). Anything else is not a number: no guess at what {@code 1,5} in a comma-separated file meant.
+ * one scale). Negative numbers also as accounting exports write them: in parentheses ({@code (1,200.50)}), with a
+ * trailing minus (SAP's {@code 1.200,50-}) or the typographic minus sign ({@code −5}). Anything else is not a number: no
+ * guess at what {@code 1,5} in a comma-separated file meant.
  */
 final class NumberCells {
     private NumberCells() {}
@@ -59,20 +61,31 @@ final class NumberCells {
 
     /** The number a formatted cell shows, or null if it is not one (a plain number is not "formatted"). */
     static Float formatted(String cell, boolean decimalComma) {
-        Matcher m = (decimalComma ? FORMATTED_COMMA : FORMATTED_POINT).matcher(cell.strip());
+        String c = cell.strip();
+        boolean accountingNegative = false;
+        if (c.length() > 2 && c.startsWith("(") && c.endsWith(")")) {
+            c = c.substring(1, c.length() - 1).strip(); // (1,200.50): an accountant's negative
+            accountingNegative = true;
+        } else if (c.length() > 1 && c.endsWith("-") && Character.isDigit(c.charAt(c.length() - 2))) {
+            c = c.substring(0, c.length() - 1); // 1.200,50-: SAP's negative
+            accountingNegative = true;
+        }
+        Matcher m = (decimalComma ? FORMATTED_COMMA : FORMATTED_POINT).matcher(c);
         if (!m.matches() || m.group("before") != null && m.group("after") != null
-                || !m.group("sign").isEmpty() && !m.group("sign2").isEmpty()) {
+                || !m.group("sign").isEmpty() && !m.group("sign2").isEmpty()
+                || accountingNegative && !(m.group("sign") + m.group("sign2")).isEmpty()) {
             return null;
         }
         boolean symbol = m.group("before") != null || m.group("after") != null || m.group("percent") != null;
-        boolean grouped = m.group("whole").chars().anyMatch(c -> !Character.isDigit(c));
-        if (!symbol && !grouped) {
+        boolean grouped = m.group("whole").chars().anyMatch(ch -> !Character.isDigit(ch));
+        boolean typographicMinus = (m.group("sign") + m.group("sign2")).equals("\u2212");
+        if (!symbol && !grouped && !accountingNegative && !typographicMinus) {
             return null; // digits alone that Float.parseFloat refused: not a form this reads
         }
         String digits = m.group("whole").replaceAll("\\D", "")
                 + (m.group("fraction") != null ? "." + m.group("fraction") : "");
         double value = Double.parseDouble(digits);
-        if (!(m.group("sign") + m.group("sign2")).isEmpty() && !(m.group("sign") + m.group("sign2")).equals("+")) {
+        if (accountingNegative || !(m.group("sign") + m.group("sign2")).isEmpty() && !(m.group("sign") + m.group("sign2")).equals("+")) {
             value = -value;
         }
         return (float) (m.group("percent") != null ? value / 100 : value);

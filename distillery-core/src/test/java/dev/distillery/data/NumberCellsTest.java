@@ -22,13 +22,20 @@ class NumberCellsTest {
         assertThat(NumberCells.parse("1'250", true)).isEqualTo(1250f);
         assertThat(NumberCells.parse("41000,50", true)).isEqualTo(41000.5f);
         assertThat(NumberCells.parse("7,5%", true)).isEqualTo(0.075f);
+        // negatives as accounting exports write them: in parentheses, SAP's trailing minus, the typographic minus
+        assertThat(NumberCells.parse("(1,200.50)", false)).isEqualTo(-1200.5f);
+        assertThat(NumberCells.parse("($40)", false)).isEqualTo(-40f);
+        assertThat(NumberCells.parse("(40)", false)).isEqualTo(-40f);
+        assertThat(NumberCells.parse("1.200,50-", true)).isEqualTo(-1200.5f);
+        assertThat(NumberCells.parse("\u22125", false)).isEqualTo(-5f);
+        assertThat(NumberCells.parse("\u22121.5", false)).isEqualTo(-1.5f);
     }
 
     @Test
     void plainNumbersAreNotFormattedAndAmbiguousOnesAreNoNumbers() {
         assertThat(NumberCells.formatted("1200", false)).isNull();
         assertThat(NumberCells.parse("-4e-1", false)).isEqualTo(-0.4f);
-        for (String notANumber : new String[] {"1,5", "1,20,000", "12,34.5", "$", "%", "$12$", "-$-3", "abc", "1.250,00"}) {
+        for (String notANumber : new String[] {"1,5", "1,20,000", "12,34.5", "$", "%", "$12$", "-$-3", "abc", "1.250,00", "(-40)", "()", "(abc)", "--5", "5--"}) {
             assertThatThrownBy(() -> NumberCells.parse(notANumber, false)).as(notANumber).isInstanceOf(NumberFormatException.class);
         }
         assertThatThrownBy(() -> NumberCells.parse("1,250.00", true)).isInstanceOf(NumberFormatException.class);
