@@ -11,17 +11,19 @@ import java.util.function.Consumer;
  * lines=True)}, Spark's {@code df.write.json}, a database's export), as the rows of a CSV file: so it is read by the same
  * rules ({@link CsvFormat}: categories, missing values, dates, identifiers, personal data, columns by name for a model).
  * The columns are the keys of all records, in the order first seen (Spark leaves out a null value's key, so the first
- * record need not have them all); a key a record lacks, or a {@code null}, is a missing value. A line that is not a JSON
- * object of numbers, strings, booleans and nulls is a bad record.
+ * record need not have them all); a key a record lacks, or a {@code null}, is a missing value. A nested object is read
+ * as columns named by their path, {@code customer.age}, as pandas' {@code json_normalize} names them (an API's or a
+ * document store's export nests them). A line that is not a JSON object of numbers, strings, booleans, nulls and such
+ * objects is a bad record.
  */
-final class JsonRecords implements CsvFormat.Table {
+public final class JsonRecords implements CsvFormat.Table {
     private final Path file;
     /** Every key, in the order first seen, with the line of the record it was first seen on. */
     private final Map<String, Integer> columns = new LinkedHashMap<>();
 
     private JsonRecords(Path file) {
         this.file = file;
-        JsonObjects.each(file, (node, line) -> node.fieldNames().forEachRemaining(key -> columns.putIfAbsent(key, line)),
+        JsonObjects.each(file, (node, line) -> flat(node).fieldNames().forEachRemaining(key -> columns.putIfAbsent(key, line)),
                 (line, problem, expected) -> { });
     }
 
@@ -33,7 +35,7 @@ final class JsonRecords implements CsvFormat.Table {
         boolean[] table = {false};
         try {
             JsonObjects.each(file, (node, line) -> {
-                table[0] = JsonlFormat.isTableRecord(node, names);
+                table[0] = JsonlFormat.isTableRecord(flat(node), names);
                 throw new Found();
             }, (line, problem, expected) -> { });
         } catch (Found first) {
@@ -56,7 +58,8 @@ final class JsonRecords implements CsvFormat.Table {
     public void stream(Consumer<CsvFormat.BadRow> bad, Consumer<CsvFormat.Row> rows) {
         String[] header = columns.keySet().toArray(String[]::new);
         rows.accept(new CsvFormat.Row(header.clone(), columns.isEmpty() ? 1 : columns.values().iterator().next()));
-        JsonObjects.each(file, (node, line) -> {
+        JsonObjects.each(file, (record, line) -> {
+            JsonNode node = flat(record);
             String[] cells = new String[header.length];
             for (int i = 0; i < header.length; i++) {
                 JsonNode value = node.get(header[i]);
@@ -69,6 +72,33 @@ final class JsonRecords implements CsvFormat.Table {
             }
             rows.accept(new CsvFormat.Row(cells, line));
         }, (line, problem, expected) -> bad.accept(new CsvFormat.BadRow(line, problem, expected)));
+    }
+
+    /**
+     * {@code node} with its nested objects' values as keys of their path ({@code {"customer": {"age": 30}}} as
+     * {@code {"customer.age": 30}}); itself when it has none. Arrays stay as they are (a bad record where a cell is read).
+     */
+    public static JsonNode flat(JsonNode node) {
+        boolean nested = false;
+        for (var it = node.elements(); it.hasNext() && !nested; ) {
+            nested = it.next().isObject();
+        }
+        if (!nested) {
+            return node;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode out = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        flatten("", node, out);
+        return out;
+    }
+
+    private static void flatten(String prefix, JsonNode node, com.fasterxml.jackson.databind.node.ObjectNode out) {
+        node.fields().forEachRemaining(f -> {
+            if (f.getValue().isObject()) {
+                flatten(prefix + f.getKey() + ".", f.getValue(), out);
+            } else {
+                out.set(prefix + f.getKey(), f.getValue());
+            }
+        });
     }
 
     /** Ends {@link #ifTable}'s look at the first record. */

@@ -323,7 +323,8 @@ public final class ModelServer implements AutoCloseable {
      * Features given by name, {@code {"alcohol": 13.2, ...}}, for a model trained on named columns (a CSV header): every
      * column the model was trained on, in any order, and no other; else a 400 naming what is missing or unknown.
      */
-    private static float[] namedFeatures(JsonNode object, Schema schema, String where) {
+    private static float[] namedFeatures(JsonNode instance, Schema schema, String where) {
+        JsonNode object = dev.distillery.data.JsonRecords.flat(instance); // {"customer": {"age": 30}} as a file's customer.age
         List<String> names = schema.featureNames();
         if (names.isEmpty()) {
             throw new ApiError(400, where + "this model's features have no names (its training data named no columns); "

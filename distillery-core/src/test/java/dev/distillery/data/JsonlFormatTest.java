@@ -49,6 +49,13 @@ class JsonlFormatTest {
         ReadResult skipped = DataFiles.read(nested, OnError.SKIP);
         assertThat(skipped.skipped()).isEqualTo(2);
         assertThat(skipped.dataset().size()).isEqualTo(2);
+        // nested objects, as an API or a document store exports records, are columns named by their path
+        Path objects = file("{\"customer\":{\"age\":30,\"address\":{\"region\":\"north\"}},\"label\":\"a\"}",
+                "{\"customer\":{\"age\":41,\"address\":{\"region\":\"south\"}},\"label\":\"b\"}");
+        ReadResult flat = DataFiles.read(objects, OnError.FAIL);
+        assertThat(flat.dataset().schema().featureNames()).containsExactly("customer.age", "customer.address.region=north",
+                "customer.address.region=south");
+        assertThat(flat.dataset().get(1).features()).containsExactly(41f, 0f, 1f);
         // a table's record among texts is said as such
         Path mixed = file("{\"text\":\"win a cruise\",\"label\":\"spam\"}", "{\"age\":30,\"label\":\"a\"}");
         assertThatThrownBy(() -> DataFiles.read(mixed, OnError.FAIL)).hasMessageContaining("data.jsonl:line 2")

@@ -284,6 +284,21 @@ class ModelServerTest {
     }
 
     @Test
+    void aModelTrainedOnNestedJsonRecordsTakesTheRequestNestedAsTheFileWas() throws Exception {
+        Dataset unnamed = TestData.blobs(4, 3);
+        List<String> names = List.of("c0", "c1", "c2", "c3", "c4", "c5", "customer.age", "customer.income");
+        Dataset data = unnamed.withSchema(unnamed.schema().withFeatureNames(names));
+        start(new DjlPredictor(model(data)), new ModelRegistry.Batching(64, 0, 16), loopback(null, 5000));
+        String numbers = "\"c0\": 1, \"c1\": 2, \"c2\": 3, \"c3\": 4, \"c4\": 5, \"c5\": 6";
+        HttpResponse<String> nested = post("/v1/models/blobs/predict",
+                "{\"instances\": [{\"features\": {" + numbers + ", \"customer\": {\"age\": 7, \"income\": 8}}}]}", null);
+        HttpResponse<String> dotted = post("/v1/models/blobs/predict",
+                "{\"instances\": [{\"features\": {" + numbers + ", \"customer.age\": 7, \"customer.income\": 8}}]}", null);
+        assertThat(nested.statusCode()).as(nested.body()).isEqualTo(200);
+        assertThat(JSON.readTree(nested.body()).get("predictions")).isEqualTo(JSON.readTree(dotted.body()).get("predictions"));
+    }
+
+    @Test
     void aCategoryColumnMaySendItsValueInsteadOfItsZeroOneFeatures() throws Exception {
         Dataset unnamed = TestData.blobs(4, 3);
         List<String> names = List.of("c0", "c1", "c2", "c3", "c4", "c5", "region=north", "region=south");
