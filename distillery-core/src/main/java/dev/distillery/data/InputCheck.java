@@ -226,7 +226,12 @@ public final class InputCheck {
                 }
             }
             if (labels == Labels.MUST_BE_KNOWN && e.hasLabel() && !model.labels().contains(e.label().get())) {
-                throw new DataFormatException(record, "label '" + e.label().get() + "' is not one the model knows",
+                // the first such record, with how many there are in all: one stray label or a class the model never saw
+                Map<String, Long> unknown = examples.stream().filter(x -> x.hasLabel() && !model.labels().contains(x.label().get()))
+                        .collect(Collectors.groupingBy(x -> x.label().get(), java.util.TreeMap::new, Collectors.counting()));
+                throw new DataFormatException(record, "label '" + e.label().get() + "' is not one the model knows (in all: "
+                        + unknown.entrySet().stream().limit(5).map(u -> "'" + u.getKey() + "' on " + u.getValue() + " record"
+                        + (u.getValue() == 1 ? "" : "s")).collect(Collectors.joining(", ")) + (unknown.size() > 5 ? ", ..." : "") + ")",
                         "one of " + model.labels());
             }
         }

@@ -69,6 +69,12 @@ class InputCheckTest {
             many.add(Example.text("m" + i, "t", "label" + i, "f"));
         }
         assertThat(InputCheck.unknownLabels(many, model)).hasValueSatisfying(w -> assertThat(w).contains("and 3 more"));
+        // where labels must be known (eval), the refusal names the first record and counts them all
+        List<Example> newClass = List.of(Example.text("1", "x", "spam", "f"), Example.text("2", "y", "phishing", "f"),
+                Example.text("3", "z", "phishing", "f"), Example.text("4", "w", "scam", "f"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> InputCheck.checkRecords("new.jsonl", newClass, model,
+                InputCheck.Labels.MUST_BE_KNOWN)).hasMessageContaining("record 2 (f): label 'phishing' is not one the model knows")
+                .hasMessageContaining("in all: 'phishing' on 2 records, 'scam' on 1 record").hasMessageContaining("[ham, spam]");
     }
 
     @Test
