@@ -475,6 +475,9 @@ public final class CsvFormat {
 
         /** Whether {@code cell} reads as a finite number, plain or formatted (parsed once a cell, for both uses). */
         private boolean isNumber(String cell) {
+            if (cell.chars().noneMatch(c -> c >= '0' && c <= '9')) {
+                return false; // a word: no parse, and no exception thrown for every category cell of a large table
+            }
             try {
                 return Float.isFinite(NumberCells.parse(cell, decimalComma));
             } catch (NumberFormatException e) {
@@ -817,6 +820,10 @@ public final class CsvFormat {
                     at += known.size();
                     continue;
                 }
+                if (isMissing(cell)) {
+                    values[at++] = Float.NaN; // a missing value: filled in before a model reads it (MissingValues)
+                    continue;
+                }
                 boolean word = false;
                 float value;
                 try {
@@ -828,10 +835,6 @@ public final class CsvFormat {
                         formatted.putIfAbsent(features[i], cell);
                     }
                     word = cell.codePoints().anyMatch(Character::isLetter);
-                }
-                if (isMissing(cell)) {
-                    values[at++] = Float.NaN; // a missing value: filled in before a model reads it (MissingValues)
-                    continue;
                 }
                 values[at++] = value;
                 if (!Float.isFinite(value)) {

@@ -52,9 +52,15 @@ public final class Dataset {
         return new ArrayList<>(set);
     }
 
+    /** A label that sorts as a number ("2" before "10"). */
+    private static final java.util.regex.Pattern WHOLE_NUMBER = java.util.regex.Pattern.compile("-?\\d{1,18}");
+
     static int compareLabels(String a, String b) {
-        boolean aNum = a.matches("-?\\d{1,18}");
-        boolean bNum = b.matches("-?\\d{1,18}");
+        if (a.equals(b)) {
+            return 0; // most comparisons, one per labeled record: no pattern to run
+        }
+        boolean aNum = WHOLE_NUMBER.matcher(a).matches();
+        boolean bNum = WHOLE_NUMBER.matcher(b).matches();
         if (aNum && bNum) {
             return Long.compare(Long.parseLong(a), Long.parseLong(b));
         }
