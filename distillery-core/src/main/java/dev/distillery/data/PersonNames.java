@@ -28,9 +28,9 @@ final class PersonNames {
     private static final Set<String> ONE_WORD = Set.of("name", "names", "fullname", "firstname", "lastname", "surname",
             "forename", "givenname", "familyname", "username", "vorname", "nachname", "prenom", "nom", "nombre", "apellido",
             "apellidos", "cognome", "achternaam", "voornaam", "nazwisko", "imie");
-    /** Titles before a given name ("Kahn, Mrs. Anna"), passed over. */
-    private static final Set<String> TITLES = Set.of("mr", "mrs", "ms", "miss", "dr", "prof", "sir", "herr", "frau", "mme",
-            "mlle", "m", "sr", "sra", "srta", "don", "dona");
+    /** Titles before a name, lower case: passed over in a column's "Kahn, Mrs. Anna"; in text, what a name follows. */
+    private static final Set<String> TITLES = Set.of("mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "herr", "frau", "mme",
+            "mlle");
     private static final Set<String> GIVEN = load();
     /** The share of a column's distinct values that must read as names for the values alone to make it a name column. */
     private static final double SHARE = 0.5;
@@ -79,12 +79,16 @@ final class PersonNames {
         }
         String[] given = (comma >= 0 ? v.substring(comma + 1) : v).strip().split("\\s+");
         for (String w : given) {
-            String bare = w.replace(".", "").toLowerCase(Locale.ROOT);
-            if (!TITLES.contains(bare)) {
+            if (!isTitle(w.replace(".", ""))) {
                 return isGivenName(w.split("-")[0]);
             }
         }
         return false;
+    }
+
+    /** Whether {@code word} ("Dr", "Mrs", without a point) is a title written before a person's name. */
+    static boolean isTitle(String word) {
+        return TITLES.contains(word.toLowerCase(Locale.ROOT));
     }
 
     /** Whether {@code word}, as written ("Anna", "Jürgen"), is one of the common given names. */

@@ -66,9 +66,6 @@ public final class PersonalData {
     private static final Pattern BIRTH_DATE = Pattern.compile("(?i)\\b(dob|d\\.o\\.b\\.?|date of birth|birth ?date|born(?: on)?|"
             + "geb\\.|geboren(?: am)?|n[ée]e? le)(\\s*[:=]?\\s*)(\\d{4}-\\d{1,2}-\\d{1,2}|\\d{1,2}[./-]\\d{1,2}[./-]\\d{2,4}"
             + "|\\d{1,2}\\.?\\s+\\p{L}+\\.?\\s+\\d{4}|\\p{L}+\\.?\\s+\\d{1,2},?\\s+\\d{4})");
-    /** Titles before a person's name: "Dr. Kahn", "Mrs Jones". */
-    private static final java.util.Set<String> TITLES = java.util.Set.of("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Herr",
-            "Frau", "Mme", "Mlle");
     /** Words without which a text holds no birth date the rule finds: most texts are spared its pattern. */
     private static final List<String> BIRTH_WORDS = List.of("dob", "d.o.b", "birth", "born", "geb", "née le", "né le", "nee le");
     /** The first letters of {@link #BIRTH_WORDS}, lower case. */
@@ -151,7 +148,7 @@ public final class PersonalData {
             String word = s.substring(i, end);
             int from = -1; // where the redacted name begins
             int to = end;
-            if (TITLES.contains(word)) {
+            if (PersonNames.isTitle(word)) { // "Dr. Kahn", "Mrs Jones"
                 int after = end < s.length() && s.charAt(end) == '.' ? end + 1 : end;
                 int name = after;
                 while (name < s.length() && Character.isWhitespace(s.charAt(name))) {
