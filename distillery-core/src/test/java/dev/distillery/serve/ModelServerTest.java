@@ -283,34 +283,40 @@ class ModelServerTest {
         assertThat(JSON.readTree(noFill.body()).get("error").asText()).contains("\"col2\" is null; expected a finite number");
     }
 
+    /**
+     * Serves a model of blobs whose features are named c0..c5 and {@code last} (two names): returns the request's
+     * "c0": 1, ..., "c5": 6 fields, which the caller completes with the last two features.
+     */
+    private String startOnBlobsNamed(String... last) throws Exception {
+        Dataset unnamed = TestData.blobs(4, 3);
+        List<String> names = new java.util.ArrayList<>(List.of("c0", "c1", "c2", "c3", "c4", "c5"));
+        names.addAll(List.of(last));
+        start(new DjlPredictor(model(unnamed.withSchema(unnamed.schema().withFeatureNames(names)))),
+                new ModelRegistry.Batching(64, 0, 16), loopback(null, 5000));
+        return "\"c0\": 1, \"c1\": 2, \"c2\": 3, \"c3\": 4, \"c4\": 5, \"c5\": 6";
+    }
+
     @Test
     void aModelTrainedOnNestedJsonRecordsTakesTheRequestNestedAsTheFileWas() throws Exception {
-        Dataset unnamed = TestData.blobs(4, 3);
-        List<String> names = List.of("c0", "c1", "c2", "c3", "c4", "c5", "customer.age", "customer.income");
-        Dataset data = unnamed.withSchema(unnamed.schema().withFeatureNames(names));
-        start(new DjlPredictor(model(data)), new ModelRegistry.Batching(64, 0, 16), loopback(null, 5000));
-        String numbers = "\"c0\": 1, \"c1\": 2, \"c2\": 3, \"c3\": 4, \"c4\": 5, \"c5\": 6";
-        HttpResponse<String> nested = post("/v1/models/blobs/predict",
-                "{\"instances\": [{\"features\": {" + numbers + ", \"customer\": {\"age\": 7, \"income\": 8}}}]}", null);
-        HttpResponse<String> dotted = post("/v1/models/blobs/predict",
-                "{\"instances\": [{\"features\": {" + numbers + ", \"customer.age\": 7, \"customer.income\": 8}}]}", null);
-        assertThat(nested.statusCode()).as(nested.body()).isEqualTo(200);
-        assertThat(JSON.readTree(nested.body()).get("predictions")).isEqualTo(JSON.readTree(dotted.body()).get("predictions"));
+        String numbers = startOnBlobsNamed("customer.age", "customer.income");
+        assertSamePredictions(numbers + ", \"customer\": {\"age\": 7, \"income\": 8}",
+                numbers + ", \"customer.age\": 7, \"customer.income\": 8");
+    }
+
+    /** Posts one instance of each of two {@code features} objects' fields: both answered, the same. */
+    private void assertSamePredictions(String fields, String sameAs) throws Exception {
+        HttpResponse<String> one = post("/v1/models/blobs/predict", "{\"instances\": [{\"features\": {" + fields + "}}]}", null);
+        HttpResponse<String> other = post("/v1/models/blobs/predict", "{\"instances\": [{\"features\": {" + sameAs + "}}]}", null);
+        assertThat(one.statusCode()).as(one.body()).isEqualTo(200);
+        assertThat(JSON.readTree(one.body()).get("predictions")).isEqualTo(JSON.readTree(other.body()).get("predictions"));
     }
 
     @Test
     void aCategoryColumnMaySendItsValueInsteadOfItsZeroOneFeatures() throws Exception {
-        Dataset unnamed = TestData.blobs(4, 3);
-        List<String> names = List.of("c0", "c1", "c2", "c3", "c4", "c5", "region=north", "region=south");
-        Dataset data = unnamed.withSchema(unnamed.schema().withFeatureNames(names));
-        start(new DjlPredictor(model(data)), new ModelRegistry.Batching(64, 0, 16), loopback(null, 5000));
-        String numbers = "\"c0\": 1, \"c1\": 2, \"c2\": 3, \"c3\": 4, \"c4\": 5, \"c5\": 6";
+        String numbers = startOnBlobsNamed("region=north", "region=south");
+        assertSamePredictions(numbers + ", \"region\": \"south\"", numbers + ", \"region=north\": 0, \"region=south\": 1");
         HttpResponse<String> byValue = post("/v1/models/blobs/predict",
                 "{\"instances\": [{\"features\": {" + numbers + ", \"region\": \"south\"}}]}", null);
-        HttpResponse<String> byFeatures = post("/v1/models/blobs/predict",
-                "{\"instances\": [{\"features\": {" + numbers + ", \"region=north\": 0, \"region=south\": 1}}]}", null);
-        assertThat(byValue.statusCode()).as(byValue.body()).isEqualTo(200);
-        assertThat(JSON.readTree(byValue.body()).get("predictions")).isEqualTo(JSON.readTree(byFeatures.body()).get("predictions"));
         HttpResponse<String> east = post("/v1/models/blobs/predict",
                 "{\"instances\": [{\"features\": {" + numbers + ", \"region\": \"east\"}}]}", null);
         assertThat(east.statusCode()).isEqualTo(400);
