@@ -70,9 +70,12 @@ public final class PersonalData {
     private static final List<String> BIRTH_WORDS = List.of("dob", "d.o.b", "birth", "born", "geb", "née le", "né le", "nee le");
     /** The first letters of {@link #BIRTH_WORDS}, lower case. */
     private static final String FIRST_LETTERS = "dbgn";
-    /** What may follow a given name in a full name: an initial, then a capitalized name. */
-    private static final Pattern NEXT_NAME = Pattern.compile("\\s+(?:\\p{Lu}\\.\\s+)?\\p{Lu}[\\p{Ll}'’]+(?:-\\p{Lu}[\\p{Ll}'’]+)?"
-            + "(?![\\p{L}\\p{N}])");
+    /**
+     * What may follow a given name in a full name: an initial, then a capitalized name, which may have capitals inside
+     * ("O'Brien", "McDonald") and a second part after a hyphen, but is no word in capitals ("USA").
+     */
+    private static final Pattern NEXT_NAME = Pattern.compile("\\s+(?:\\p{Lu}\\.\\s+)?\\p{Lu}(?=[\\p{L}'’]*\\p{Ll})[\\p{L}'’]+"
+            + "(?:-\\p{Lu}[\\p{L}'’]+)?(?![\\p{L}\\p{N}])");
 
     /** IBAN length by country (the SWIFT IBAN registry). */
     private static final Map<String, Integer> IBAN_LENGTH = ibanLengths("AD24 AE23 AL28 AT20 AZ28 BA20 BE16 BG22 BH22 BR29 BY28 CH21 "
@@ -183,28 +186,41 @@ public final class PersonalData {
     }
 
     /**
-     * The end of the capitalized word at {@code start} (an upper-case letter, then lower-case letters and apostrophes, one
-     * hyphen to a second such part: "O'Brien", "Groß-Weber"), or -1 if none begins there.
+     * The end of the capitalized word at {@code start} (an upper-case letter, then letters and apostrophes with a
+     * lower-case one among them, one hyphen to a second such part: "O'Brien", "McDonald", "Groß-Weber"; not "USA"), or
+     * -1 if none begins there.
      */
     private static int capitalizedWordEnd(String s, int start) {
-        int end = lowerRun(s, start + 1);
-        if (start >= s.length() || !Character.isUpperCase(s.charAt(start)) || end == start + 1) {
+        if (start >= s.length() || !Character.isUpperCase(s.charAt(start))) {
+            return -1;
+        }
+        int end = letterRun(s, start + 1);
+        if (!hasLowerCase(s, start + 1, end)) {
             return -1;
         }
         if (end + 1 < s.length() && s.charAt(end) == '-' && Character.isUpperCase(s.charAt(end + 1))) {
-            int second = lowerRun(s, end + 2);
-            if (second > end + 2) {
+            int second = letterRun(s, end + 2);
+            if (hasLowerCase(s, end + 2, second)) {
                 end = second;
             }
         }
         return end;
     }
 
-    private static int lowerRun(String s, int i) {
-        while (i < s.length() && (Character.isLowerCase(s.charAt(i)) || s.charAt(i) == '\'' || s.charAt(i) == '’')) {
+    private static int letterRun(String s, int i) {
+        while (i < s.length() && (Character.isLetter(s.charAt(i)) || s.charAt(i) == '\'' || s.charAt(i) == '’')) {
             i++;
         }
         return i;
+    }
+
+    private static boolean hasLowerCase(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (Character.isLowerCase(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean containsIgnoringCase(String s, List<String> words) {

@@ -69,6 +69,8 @@ class PiiTest {
                 .isEqualTo("Seen by Dr. [NAME] today. Patient [NAME], DOB: [DATE_OF_BIRTH], reports knee pain.");
         assertThat(redacted("Mrs Jones was born on 3 March 1970; John F. Smith and Jürgen Groß-Weber signed."))
                 .isEqualTo("Mrs [NAME] was born on [DATE_OF_BIRTH]; [NAME] and [NAME] signed.");
+        assertThat(redacted("Anna O'Brien and Omar McDonald, Prof. MacLeod")).isEqualTo("[NAME] and [NAME], Prof. [NAME]");
+        assertThat(redacted("Anna USA Today")).as("a word in capitals is no surname").isEqualTo("Anna USA Today");
         assertThat(dev.distillery.data.PersonalData.redact("Anna Kahn met Ben Ross").counts())
                 .containsEntry(dev.distillery.data.PersonalData.Kind.NAME, 2);
         // a given name alone, places and things with capitals, dates that are not birth dates: kept
