@@ -89,6 +89,7 @@ public final class CsvFormat {
         Map<Integer, List<String>> categories = kinds.categories();
         Columns[] cols = new Columns[1];
         int[] emptyRows = {0};
+        boolean[] rowSeen = {false};
         table.stream(bad -> {
             if (bad.line() == 1 && cols[0] == null) { // the header itself: nothing to read the rest by
                 throw new DataFormatException(file + ":line " + bad.line(), bad.problem(), bad.expected());
@@ -160,11 +161,18 @@ public final class CsvFormat {
                 return;
             }
             String where = "line " + row.line();
+            boolean firstRow = !rowSeen[0];
+            rowSeen[0] = true;
+            if (firstRow && cols[0].width() == 1 && cells.length > 1 && cols[0].text() < 0 && cols[0].label() < 0) {
+                // the first row after a one-cell line that names no column we know: a report's title above the header.
+                // The file, not this record, is wrong, so no policy skips it (a text file's row with a stray comma, under
+                // its 'text' header, stays a bad record).
+                throw new DataFormatException(file + ":" + where, cells.length + " columns", "1 column like line 1, which holds"
+                        + " one cell ('" + cols[0].names()[0].strip() + "'): if it is a title above the header, remove it, the"
+                        + " header must be the file's first line");
+            }
             if (cells.length != cols[0].width()) {
-                collector.bad(where, cells.length + " columns", cols[0].width() == 1 && cells.length > 1
-                        ? "1 column like line 1, which holds one cell ('" + cols[0].names()[0].strip() + "'): if it is a title"
-                                + " above the header, remove it, the header must be the file's first line"
-                        : cols[0].width() + " columns like the header");
+                collector.bad(where, cells.length + " columns", cols[0].width() + " columns like the header");
                 return;
             }
             Example e = cols[0].toExample(cells, "line-" + row.line(), file.getFileName().toString(), where, collector);

@@ -290,6 +290,11 @@ class CsvFormatTest {
         assertThatThrownBy(() -> CsvFormat.read(file("Customer report Q3\nage,income,label\n35,2,a\n"), OnError.FAIL))
                 .hasMessageContaining("line 2: 3 columns").hasMessageContaining("line 1, which holds one cell ('Customer report Q3')")
                 .hasMessageContaining("if it is a title above the header, remove it");
+        assertThatThrownBy(() -> CsvFormat.read(file("Customer report Q3\nage,income,label\n35,2,a\n"), OnError.SKIP))
+                .as("no policy skips every row of such a file").hasMessageContaining("if it is a title above the header");
+        ReadResult texts = CsvFormat.read(file("text\nhello, world\ngood morning\n"), OnError.SKIP);
+        assertThat(texts.skipped()).as("a text file's row with a stray comma is a bad record, as before").isEqualTo(1);
+        assertThat(texts.dataset().size()).isEqualTo(1);
     }
 
     @Test
