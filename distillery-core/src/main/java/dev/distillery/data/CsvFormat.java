@@ -189,7 +189,7 @@ public final class CsvFormat {
         }
         cols[0].errors().forEach((column, first) -> collector.warn("column '" + cols[0].names()[column].trim() + "' of " + file
                 + " holds spreadsheet errors (" + first + "; " + cols[0].errorCounts().get(column) + " in all), each read as a"
-                + " missing value"));
+                + (column == cols[0].label() ? "n unlabeled record" : " missing value")));
         if (modelFeatures.isEmpty()) {
             cols[0].formatted().forEach((column, cell) -> collector.warn("column '" + cols[0].names()[column].trim() + "' of "
                     + file + " holds numbers written with a currency symbol, thousands separators, a percent sign or as an"
@@ -803,6 +803,11 @@ public final class CsvFormat {
             String exampleId = id >= 0 && !row[id].isEmpty() ? row[id] : defaultId;
             // A label is read as its cells' numbers are, without the white space around it (" repaid" after a ", ").
             String lab = label >= 0 && !row[label].isBlank() ? row[label].strip() : null;
+            if (lab != null && isSpreadsheetError(lab)) { // a failed lookup's #N/A is no class: the record is unlabeled, said
+                errors.putIfAbsent(label, "'" + lab + "' on " + where);
+                errorCounts.merge(label, 1, Integer::sum);
+                lab = null;
+            }
             String src = source >= 0 ? row[source] : defaultSource;
             if (text >= 0) {
                 return Example.text(exampleId, row[text], lab, src);

@@ -317,6 +317,12 @@ class CsvFormatTest {
         assertThat(errors.warnings()).anySatisfy(w -> assertThat(w).contains("column 'income'", "spreadsheet errors",
                 "'#DIV/0!' on line 2; 2 in all", "missing value")).anySatisfy(w -> assertThat(w).contains("column 'age'", "line 3"))
                 .anySatisfy(w -> assertThat(w).contains("2 rows", "no value in any cell", "skipped"));
+        // in the label column, a failed lookup's #N/A is no class: the record is unlabeled, said
+        ReadResult labels = CsvFormat.read(file("age,label\n30,a\n40,#N/A\n50,b\n"), OnError.FAIL);
+        assertThat(labels.dataset().schema().labels()).containsExactly("a", "b");
+        assertThat(labels.dataset().get(1).hasLabel()).isFalse();
+        assertThat(labels.warnings()).anySatisfy(w -> assertThat(w).contains("column 'label'", "'#N/A' on line 3",
+                "an unlabeled record"));
         // an unnamed column with values is still read, and still keeps the names from serving
         assertThat(CsvFormat.read(file("age,,label\n30,1,a\n40,2,b\n"), OnError.FAIL).warnings())
                 .anySatisfy(w -> assertThat(w).contains("cannot be told apart by name", "column 2 has no name"));
