@@ -187,8 +187,8 @@ public final class CsvFormat {
             collector.warn(emptyRows[0] + (emptyRows[0] == 1 ? " row" : " rows") + " of " + file + " with no value in any cell"
                     + " (a spreadsheet's empty rows): skipped");
         }
-        cols[0].errors().forEach((column, first) -> collector.warn("column '" + cols[0].names()[column].trim() + "' of " + file
-                + " holds spreadsheet errors (" + first + "; " + cols[0].errorCounts().get(column) + " in all), each read as a"
+        cols[0].errors().forEach((column, found) -> collector.warn("column '" + cols[0].names()[column].trim() + "' of " + file
+                + " holds spreadsheet errors (" + found.first() + "; " + found.count() + " in all), each read as a"
                 + (column == cols[0].label() ? "n unlabeled record" : " missing value")));
         if (modelFeatures.isEmpty()) {
             cols[0].formatted().forEach((column, cell) -> collector.warn("column '" + cols[0].names()[column].trim() + "' of "
@@ -700,6 +700,13 @@ public final class CsvFormat {
         return cell.startsWith("#") && SPREADSHEET_ERRORS.contains(cell.strip().toLowerCase(java.util.Locale.ROOT));
     }
 
+    /** A column's spreadsheet error values: the first, with its line, and how many. */
+    private record SpreadsheetErrors(String first, int count) {
+        SpreadsheetErrors plus(SpreadsheetErrors later) {
+            return new SpreadsheetErrors(first, count + later.count);
+        }
+    }
+
     /** Excel's, LibreOffice's and Google Sheets' error values, lower-cased. */
     private static final java.util.Set<String> SPREADSHEET_ERRORS = java.util.Set.of("#n/a", "#na", "#null!", "#div/0!", "#value!",
             "#ref!", "#num!", "#name?", "#error!", "#spill!", "#calc!", "#getting_data", "err:502", "err:504");
@@ -715,7 +722,7 @@ public final class CsvFormat {
      */
     private record Columns(String[] names, int id, int label, int source, int text, int[] features,
             Map<Integer, List<String>> categories, boolean decimalComma, Map<Integer, String> formatted,
-            Map<Integer, String> errors, Map<Integer, Integer> errorCounts) {
+            Map<Integer, SpreadsheetErrors> errors) {
         static Columns of(String[] header, Path file, ColumnKinds kinds, ColumnNames names) {
             Map<Integer, List<String>> categories = kinds.categories();
             int id = -1, label = -1, source = -1, text = -1;
@@ -747,7 +754,7 @@ public final class CsvFormat {
             }
             int[] f = text >= 0 ? new int[0] : features.stream().mapToInt(Integer::intValue).toArray();
             return new Columns(header, id, label, source, text, f, text >= 0 ? Map.of() : categories, kinds.decimalComma(),
-                    new java.util.TreeMap<>(), new java.util.TreeMap<>(), new java.util.TreeMap<>());
+                    new java.util.TreeMap<>(), new java.util.TreeMap<>());
         }
 
         /** What keeps the feature columns' names from serving: the blank and the repeated ones. */
@@ -804,8 +811,7 @@ public final class CsvFormat {
             // A label is read as its cells' numbers are, without the white space around it (" repaid" after a ", ").
             String lab = label >= 0 && !row[label].isBlank() ? row[label].strip() : null;
             if (lab != null && isSpreadsheetError(lab)) { // a failed lookup's #N/A is no class: the record is unlabeled, said
-                errors.putIfAbsent(label, "'" + lab + "' on " + where);
-                errorCounts.merge(label, 1, Integer::sum);
+                errors.merge(label, new SpreadsheetErrors("'" + lab + "' on " + where, 1), SpreadsheetErrors::plus);
                 lab = null;
             }
             String src = source >= 0 ? row[source] : defaultSource;
@@ -821,8 +827,7 @@ public final class CsvFormat {
             for (int i = 0; i < features.length; i++) {
                 String cell = row[features[i]].trim();
                 if (isSpreadsheetError(cell)) { // a missing value, as isMissing says; counted to be said once a column
-                    errors.putIfAbsent(features[i], "'" + cell + "' on " + where);
-                    errorCounts.merge(features[i], 1, Integer::sum);
+                    errors.merge(features[i], new SpreadsheetErrors("'" + cell + "' on " + where, 1), SpreadsheetErrors::plus);
                 }
                 List<String> known = categories.get(features[i]);
                 if (known != null) { // one 0/1 feature per category; a missing value is none of them
