@@ -64,13 +64,13 @@ public final class Utf8Lines implements Closeable {
 
     public static Utf8Lines of(InputStream in) {
         try {
-            java.io.BufferedInputStream buffered = new java.io.BufferedInputStream(in, 1 << 16);
-            buffered.mark(2);
-            int first = buffered.read();
-            int second = buffered.read();
-            buffered.reset();
-            boolean utf16 = (first == 0xFF && second == 0xFE) || (first == 0xFE && second == 0xFF);
-            return new Utf8Lines(utf16 ? new Utf16AsUtf8(buffered) : buffered);
+            // two bytes looked at and pushed back: no second buffer in front of the reader's own chunks
+            java.io.PushbackInputStream start = new java.io.PushbackInputStream(in, 2);
+            byte[] mark = start.readNBytes(2);
+            start.unread(mark);
+            boolean utf16 = mark.length == 2 && ((mark[0] & 0xFF) == 0xFF && (mark[1] & 0xFF) == 0xFE
+                    || (mark[0] & 0xFF) == 0xFE && (mark[1] & 0xFF) == 0xFF);
+            return new Utf8Lines(utf16 ? new Utf16AsUtf8(start) : start);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
