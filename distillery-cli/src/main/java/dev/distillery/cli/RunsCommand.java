@@ -103,9 +103,7 @@ final class RunsCommand implements Runnable {
             if (name.equals("model") && path.getParent() != null) {
                 name = String.valueOf(path.getParent().getFileName()); // a run's saved model: the run
             }
-            if (name.matches("\\d{8}-\\d{6}-.+")) {
-                name = name.substring("20261206-123456-".length());
-            }
+            name = name.replaceFirst("^\\d{8}-\\d{6}-(?=.)", ""); // a run id without its date and time
             return name.length() > INPUT_WIDTH ? "…" + name.substring(name.length() - INPUT_WIDTH + 1) : name;
         }
 
