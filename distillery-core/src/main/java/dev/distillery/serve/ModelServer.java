@@ -334,10 +334,11 @@ public final class ModelServer implements AutoCloseable {
         com.fasterxml.jackson.databind.node.ObjectNode given = object.deepCopy();
         object.fields().forEachRemaining(field -> {
             List<String> features = names.stream().filter(n -> field.getKey().equals(dev.distillery.data.CsvFormat.categoryOf(n))).toList();
-            if (field.getValue().isTextual() && !features.isEmpty()) {
-                String value = field.getValue().asText().strip();
+            if ((field.getValue().isTextual() || field.getValue().isNull()) && !features.isEmpty()) {
+                String value = field.getValue().isNull() ? "" : field.getValue().asText().strip();
                 String chosen = field.getKey() + dev.distillery.data.CsvFormat.CATEGORY + value;
-                if (!value.isEmpty() && !features.contains(chosen)) { // empty: a missing value, none of the categories
+                // A missing value (null, "", "NA", "none", "#N/A") is none of the categories, as a file's cell is.
+                if (!dev.distillery.data.CsvFormat.isMissing(value) && !features.contains(chosen)) {
                     throw new ApiError(400, where + "\"" + field.getKey() + "\" is " + field.getValue() + ", a category the model was"
                             + " not trained on (it knows " + features.stream().map(n -> n.substring(field.getKey().length() + 1)).toList() + ")");
                 }

@@ -322,6 +322,9 @@ class ModelServerTest {
         assertThat(east.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(east.body()).get("error").asText()).contains("\"region\" is \"east\", a category the model was not trained on",
                 "[north, south]");
+        for (String missing : List.of("null", "\"\"", "\"NA\"", "\"none\"", "\"#N/A\"")) { // as a file's cell reads
+            assertSamePredictions(numbers + ", \"region\": " + missing, numbers + ", \"region=north\": 0, \"region=south\": 0");
+        }
         HttpResponse<String> noRegion = post("/v1/models/blobs/predict", "{\"instances\": [{\"features\": {" + numbers + "}}]}", null);
         assertThat(noRegion.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(noRegion.body()).get("error").asText()).as("the column by its own name, with its values")
