@@ -235,7 +235,6 @@ public final class ModelServer implements AutoCloseable {
         }
     }
 
-    /** The request's instances as examples for a model of {@code schema}, or a 400 naming what is wrong. */
     /**
      * A request's {@code "thresholds": {label: p}} (none: the most probable label), or a 400 that names the label or the
      * value that is wrong.
@@ -263,6 +262,7 @@ public final class ModelServer implements AutoCloseable {
         }
     }
 
+    /** The request's instances as examples for a model of {@code schema}, or a 400 naming what is wrong. */
     List<Example> parse(JsonNode doc, Schema schema) {
         if (!doc.path("instances").isArray()) {
             throw new ApiError(400, "expected a JSON object with an \"instances\" array");
@@ -286,6 +286,10 @@ public final class ModelServer implements AutoCloseable {
                 out.add(Example.text("instance-" + i, inst.get("text").asText(), null, "request"));
             } else if (inst.path("image").isTextual()) {
                 out.add(Example.dense("instance-" + i, image(inst.get("image").asText(), schema, where), null, "request"));
+            } else if (inst.isObject() && !inst.has("features") && !schema.featureNames().isEmpty()) {
+                // A row as it is, {"age": 40, "region": "north"}, for a model trained on named columns: TF Serving's
+                // row format, and the object a JSON Lines file holds per line.
+                out.add(Example.dense("instance-" + i, namedFeatures(inst, schema, where), null, "request"));
             } else {
                 if (!inst.path("features").isArray() && !inst.path("features").isObject()) {
                     throw new ApiError(400, where + "expected {\"features\": [...]} with " + InputCheck.describe(schema)

@@ -325,6 +325,11 @@ class ModelServerTest {
         for (String missing : List.of("null", "\"\"", "\"NA\"", "\"none\"", "\"#N/A\"")) { // as a file's cell reads
             assertSamePredictions(numbers + ", \"region\": " + missing, numbers + ", \"region=north\": 0, \"region=south\": 0");
         }
+        HttpResponse<String> row = post("/v1/models/blobs/predict", "{\"instances\": [{" + numbers + ", \"region\": \"south\"}]}", null);
+        assertThat(row.statusCode()).as("the row itself, without \"features\": " + row.body()).isEqualTo(200);
+        assertThat(JSON.readTree(row.body()).get("predictions")).isEqualTo(JSON.readTree(byValue.body()).get("predictions"));
+        HttpResponse<String> shortRow = post("/v1/models/blobs/predict", "{\"instances\": [{\"c0\": 1}]}", null);
+        assertThat(JSON.readTree(shortRow.body()).get("error").asText()).contains("instance 0: lacks", "'region' (north, south)");
         HttpResponse<String> noRegion = post("/v1/models/blobs/predict", "{\"instances\": [{\"features\": {" + numbers + "}}]}", null);
         assertThat(noRegion.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(noRegion.body()).get("error").asText()).as("the column by its own name, with its values")
