@@ -1,5 +1,6 @@
 package dev.distillery.data;
 
+import dev.distillery.util.Listing;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -85,8 +86,7 @@ public final class InputCheck {
     }
 
     private static String quoted(List<String> names) {
-        return names.stream().limit(20).map(n -> "'" + n + "'").collect(Collectors.joining(", "))
-                + (names.size() > 20 ? " and " + (names.size() - 20) + " more" : "");
+        return Listing.firstQuoted(names, 20);
     }
 
     /**
@@ -181,7 +181,7 @@ public final class InputCheck {
         if (groups.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of("warning: labels " + String.join("; ", groups) + " differ only in case or surrounding white space,"
+        return Optional.of("warning: labels " + Listing.firstOf(groups, 5, "; ") + " differ only in case or surrounding white space,"
                 + " so each is a class of its own; if they mean one class, write them the same in the data");
     }
 
@@ -197,8 +197,7 @@ public final class InputCheck {
             return Optional.empty();
         }
         List<String> distinct = unknown.stream().distinct().sorted().toList();
-        String named = distinct.stream().limit(5).map(l -> "'" + l + "'").collect(Collectors.joining(", "))
-                + (distinct.size() > 5 ? " and " + (distinct.size() - 5) + " more" : "");
+        String named = Listing.firstQuoted(distinct, 5);
         return Optional.of(String.format("warning: %,d of %,d labeled records carry labels the model does not know (%s;"
                 + " it knows %s), so their true_label can never match its answer: is this the right model for this data?",
                 unknown.size(), labeled.size(), named, model.labels()));

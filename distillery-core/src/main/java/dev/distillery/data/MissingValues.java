@@ -185,7 +185,6 @@ public final class MissingValues {
     }
 
     private static String named(List<String> items) {
-        return items.size() <= NAMED ? String.join(", ", items)
-                : String.join(", ", items.subList(0, NAMED)) + " and " + (items.size() - NAMED) + " more";
+        return dev.distillery.util.Listing.firstOf(items, NAMED, ", ");
     }
 }

@@ -158,9 +158,7 @@ public record Schema(Kind kind, List<Long> featureShape, List<String> labels,
         }
         List<String> parts = new ArrayList<>();
         columns.forEach((column, values) -> parts.add(quote + column + quote + (values.isEmpty() ? "" : " (" + String.join(", ", values) + ")")));
-        int limit = 20;
-        return String.join(", ", parts.subList(0, Math.min(limit, parts.size())))
-                + (parts.size() > limit ? " and " + (parts.size() - limit) + " more" : "");
+        return dev.distillery.util.Listing.firstOf(parts, 20, ", ");
     }
 
     /** The distinct columns {@code featureNames} come from, a category column by its own name ("region"), in order. */

@@ -109,8 +109,7 @@ public final class CrossValidation {
         }
         if (listener != null) {
             listener.onMessage(String.format("%s: cross-validation leaves out the one example of %s (a class seen once cannot be"
-                    + " held out and learned); it joins the final fit", who, once.stream().limit(5).map(l -> "'" + l + "'")
-                    .collect(java.util.stream.Collectors.joining(", ")) + (once.size() > 5 ? " and " + (once.size() - 5) + " more" : "")));
+                    + " held out and learned); it joins the final fit", who, dev.distillery.util.Listing.firstQuoted(once, 5)));
         }
         java.util.Set<String> left = java.util.Set.copyOf(once);
         return data.filter(data.name(), e -> e.hasLabel() && !left.contains(e.label().get()));

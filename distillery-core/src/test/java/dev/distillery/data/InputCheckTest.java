@@ -53,6 +53,10 @@ class InputCheckTest {
         assertThat(InputCheck.lookAlikeLabels(List.of("ham", "spam", "spam ", "Spam", "Ham", "other"))).hasValueSatisfying(w ->
                 assertThat(w).contains("'ham', 'Ham'; 'spam', 'spam ', 'Spam'").doesNotContain("other"));
         assertThat(InputCheck.lookAlikeLabels(List.of("a", "b", "ab"))).isEmpty();
+        List<String> upperAndLower = java.util.stream.IntStream.range(10, 58) // a spreadsheet with 48 classes, a tenth upper case
+                .boxed().flatMap(i -> java.util.stream.Stream.of("intent_" + i, "INTENT_" + i)).toList();
+        assertThat(InputCheck.lookAlikeLabels(upperAndLower)).hasValueSatisfying(w -> assertThat(w)
+                .contains("'intent_10', 'INTENT_10'; ", "'intent_14', 'INTENT_14' and 43 more differ").doesNotContain("intent_15"));
     }
 
     @Test
