@@ -39,6 +39,11 @@ final class CurateCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output JSON Lines file (written atomically).")
     Path output;
 
+    @Option(names = "--text-column", defaultValue = "text", paramLabel = "NAME",
+            description = "The key (JSON Lines) or column (CSV) that holds the text, e.g. body or review, in IN and in"
+                    + " --test; the output names it text. Default: ${DEFAULT-VALUE}.")
+    String textColumn;
+
     @Option(names = "--config", paramLabel = "FILE", description = "Pipeline definition (YAML or JSON); default: the default pipeline.")
     Path config;
 
@@ -81,7 +86,7 @@ final class CurateCommand implements Callable<Integer> {
         if (!engine.equals("embedded")) {
             throw new IllegalArgumentException("unknown engine '" + engine + "'; use embedded or spark");
         }
-        CurateJob.Outcome o = new CurateJob(ctx.runs(), System.out::println).run(input, output, cfg, onError.policy, pairs, args);
+        CurateJob.Outcome o = new CurateJob(ctx.runs(), System.out::println).run(input, textColumn, output, cfg, onError.policy, pairs, args);
         System.out.println();
         System.out.print(CurateJob.table(o));
         System.out.println();
@@ -94,8 +99,9 @@ final class CurateCommand implements Callable<Integer> {
     private String runOnSpark(CurateConfig cfg, Context ctx, List<String> args) {
         try {
             Class<?> job = Class.forName("dev.distillery.spark.SparkCurateJob");
-            return (String) job.getMethod("run", Path.class, Path.class, CurateConfig.class, String.class, dev.distillery.data.OnError.class,
-                    dev.distillery.run.RunStore.class, List.class).invoke(null, input, output, cfg, master, onError.policy, ctx.runs(), args);
+            return (String) job.getMethod("run", Path.class, String.class, Path.class, CurateConfig.class, String.class,
+                    dev.distillery.data.OnError.class, dev.distillery.run.RunStore.class, List.class)
+                    .invoke(null, input, textColumn, output, cfg, master, onError.policy, ctx.runs(), args);
         } catch (ClassNotFoundException e) {
             throw new IllegalArgumentException("the Spark engine is not on the classpath; run through ./distillery (which builds "
                     + "and adds the distillery-spark module when --engine spark is given) or add distillery-spark and Spark jars");

@@ -32,31 +32,38 @@ public final class CurateJob {
     /**
      * The recorded configuration of a curation, either engine.
      *
-     * @param master the Spark master, or null for the embedded engine
+     * @param master     the Spark master, or null for the embedded engine
+     * @param textColumn the key or column of the input (and of a decontamination test file) that holds the text
      */
-    public record Settings(String input, String output, String engine, String master, String onError,
+    public record Settings(String input, String output, String engine, String master, String onError, String textColumn,
             List<CurateConfig.StepConfig> steps) {}
 
-    /** Curates {@code input} into {@code output}; with {@code pairsOut}, also writes the near-duplicate pairs found. */
-    public Outcome run(Path input, Path output, CurateConfig config, OnError onError, Path pairsOut, List<String> args) {
+    /**
+     * Curates {@code input}, its text under {@code textColumn}, into {@code output}; with {@code pairsOut}, also writes the
+     * near-duplicate pairs found.
+     */
+    public Outcome run(Path input, String textColumn, Path output, CurateConfig config, OnError onError, Path pairsOut,
+            List<String> args) {
         DocFiles.checkInput(input);
-        Curator curator = new Curator(config, testTexts(onError, log));
-        Settings settings = new Settings(input.toString(), output.toString(), "embedded", null, onError.name(), config.steps());
+        Curator curator = new Curator(config, testTexts(onError, textColumn, log));
+        Settings settings = new Settings(input.toString(), output.toString(), "embedded", null, onError.name(), textColumn,
+                config.steps());
         return new StageRunner(runs).run(Stage.<Settings, Outcome>named("curate", settings)
                 .reads(config.inputs(input))
-                .does(run -> curate(run, curator, input, output, onError, pairsOut))
+                .does(run -> curate(run, curator, input, textColumn, output, onError, pairsOut))
                 .reports(CurateJob::results, CurateJob::summary)
                 .writes((run, o) -> pairsOut == null ? Map.of("data", output) : Map.of("data", output, "pairs", pairsOut)),
                 args);
     }
 
     /**
-     * The texts of a decontamination test file, read under the command's bad-record policy like its input: a bad record
-     * stops the run or, under skip, is left out and counted in {@code log}.
+     * The texts of a decontamination test file, read like the input (its text under {@code textColumn}, under the
+     * command's bad-record policy): a bad record stops the run or, under skip, is left out and counted in {@code log}.
      */
-    public static java.util.function.Function<String, List<String>> testTexts(OnError onError, Consumer<String> log) {
+    public static java.util.function.Function<String, List<String>> testTexts(OnError onError, String textColumn,
+            Consumer<String> log) {
         return test -> {
-            DocFiles.Read read = DocFiles.read(Path.of(test), onError);
+            DocFiles.Read read = DocFiles.read(Path.of(test), onError, textColumn);
             if (read.skipped() > 0) {
                 log.accept("skipped " + read.skipped() + " bad records in " + test);
             }
@@ -64,8 +71,8 @@ public final class CurateJob {
         };
     }
 
-    private Outcome curate(Run run, Curator curator, Path input, Path output, OnError onError, Path pairsOut) {
-        DocFiles.FileSource source = DocFiles.source(input, onError);
+    private Outcome curate(Run run, Curator curator, Path input, String textColumn, Path output, OnError onError, Path pairsOut) {
+        DocFiles.FileSource source = DocFiles.source(input, onError, textColumn);
         Curator.Result[] result = new Curator.Result[1];
         AtomicFiles.write(output, out -> result[0] = curator.run(source, d -> {
             try {

@@ -22,7 +22,8 @@ import java.util.function.Consumer;
 
 /**
  * Records in and out for curation: JSON Lines (one object per line with a "text" string and an optional "id") or CSV
- * with a text column in; JSON Lines out. Other fields pass through.
+ * with a text column in; JSON Lines out. Other fields pass through. The text may sit under another key or column
+ * ({@code --text-column body}, as {@code train} takes it); the output names it "text", as every command reads by default.
  */
 public final class DocFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -59,17 +60,25 @@ public final class DocFiles {
         throw new DataFormatException(file.toString(), "holds no records (the file is empty or blank)", expected);
     }
 
-    /** Reads all of {@code file} into memory. */
+    /** The key or column that holds the text unless the user names another. */
+    public static final String TEXT = "text";
+
+    /** Reads all of {@code file} into memory, its text under the key or column {@link #TEXT}. */
     public static Read read(Path file, OnError onError) {
+        return read(file, onError, TEXT);
+    }
+
+    /** Reads all of {@code file} into memory, its text under the key or column {@code textKey}. */
+    public static Read read(Path file, OnError onError, String textKey) {
         List<Doc> docs = new ArrayList<>();
-        FileSource source = source(file, onError);
+        FileSource source = source(file, onError, textKey);
         source.read(4096, docs::addAll);
         return new Read(docs, source.skipped());
     }
 
-    /** {@code file} as a {@link DocSource}, never held whole: CSV (by its name) or JSON Lines. */
-    public static FileSource source(Path file, OnError onError) {
-        return isCsv(file) ? new CsvSource(file, onError) : new JsonlSource(file, onError);
+    /** {@code file} as a {@link DocSource}, never held whole: CSV (by its name) or JSON Lines; the text under {@code textKey}. */
+    public static FileSource source(Path file, OnError onError, String textKey) {
+        return isCsv(file) ? new CsvSource(file, onError, textKey) : new JsonlSource(file, onError, textKey);
     }
 
     /** Whether {@code file} is read as CSV, by the rule of every other command ({@link dev.distillery.data.DataFiles#isCsv}). */
@@ -86,15 +95,18 @@ public final class DocFiles {
         /** The file's name, which names a record without an id: {@code name#line}. */
         final String name;
         final OnError onError;
+        /** The key or column that holds the text. */
+        final String textKey;
         /** What a record of this file should look like, in its errors. */
         private final String expected;
         private int skipped = -1;
         private long records;
 
-        FileSource(Path file, OnError onError, String expected) {
+        FileSource(Path file, OnError onError, String textKey, String expected) {
             this.file = file;
             this.name = file.getFileName().toString();
             this.onError = onError;
+            this.textKey = textKey;
             this.expected = expected;
         }
 
@@ -155,8 +167,8 @@ public final class DocFiles {
 
     /** JSON Lines, each chunk of lines parsed in parallel. */
     public static final class JsonlSource extends FileSource {
-        JsonlSource(Path file, OnError onError) {
-            super(file, onError, EXPECTED);
+        JsonlSource(Path file, OnError onError, String textKey) {
+            super(file, onError, textKey, expected(textKey));
         }
 
         @Override
@@ -166,25 +178,25 @@ public final class DocFiles {
                 for (Utf8Lines.Line line; (line = in.next()) != null; ) {
                     lines.add(line);
                     if (lines.size() == chunkSize) {
-                        chunks.accept(lines.parallelStream().map(l -> DocFiles.parse(name, l)).toList());
+                        chunks.accept(lines.parallelStream().map(l -> DocFiles.parse(name, l, textKey)).toList());
                         lines.clear();
                     }
                 }
                 if (!lines.isEmpty()) {
-                    chunks.accept(lines.parallelStream().map(l -> DocFiles.parse(name, l)).toList());
+                    chunks.accept(lines.parallelStream().map(l -> DocFiles.parse(name, l, textKey)).toList());
                 }
             }
         }
     }
 
     /**
-     * CSV with a header row holding a {@code text} column (any case) and optionally an {@code id} column, as {@code train}
-     * reads it; every column passes through as a string field of the record (the text and id columns as "text" and
-     * "id"), so the output, JSON Lines, keeps labels and the rest.
+     * CSV with a header row holding a {@code text} column (or the one named; any case) and optionally an {@code id}
+     * column, as {@code train} reads it; every column passes through as a string field of the record (the text and id
+     * columns as "text" and "id"), so the output, JSON Lines, keeps labels and the rest.
      */
     public static final class CsvSource extends FileSource {
-        CsvSource(Path file, OnError onError) {
-            super(file, onError, EXPECTED_CSV);
+        CsvSource(Path file, OnError onError, String textKey) {
+            super(file, onError, textKey, expectedCsv(textKey));
         }
 
         @Override
@@ -215,14 +227,18 @@ public final class DocFiles {
             String[] names = new String[cells.length];
             Set<String> seen = new HashSet<>();
             for (int i = 0; i < cells.length; i++) {
-                String key = cells[i].trim().toLowerCase(java.util.Locale.ROOT);
-                names[i] = key.equals("text") || key.equals("id") ? key : cells[i].trim();
+                String cell = cells[i].trim();
+                names[i] = cell.equalsIgnoreCase(textKey) ? TEXT : cell.equalsIgnoreCase("id") ? "id" : cell;
                 if (!seen.add(names[i])) {
-                    throw new DataFormatException(file + ":line 1", "column name '" + names[i] + "' appears twice", "distinct column names");
+                    throw new DataFormatException(file + ":line 1", "column name '" + names[i] + "' appears twice"
+                            + (names[i].equals(TEXT) && !textKey.equalsIgnoreCase(TEXT) ? " (the output names the '" + textKey
+                            + "' column text, and the file has a column of that name too)" : ""), "distinct column names");
                 }
             }
-            if (!seen.contains("text")) {
-                throw new DataFormatException(file + ":line 1", "header has no 'text' column", EXPECTED_CSV);
+            if (!seen.contains(TEXT)) {
+                throw new DataFormatException(file + ":line 1", "header has no '" + textKey + "' column (its columns: "
+                        + dev.distillery.util.Listing.firstQuoted(java.util.Arrays.stream(cells).map(String::trim).toList(), 12)
+                        + ")", expectedCsv(textKey) + "; name the column that holds the text with --text-column");
             }
             return names;
         }
@@ -252,16 +268,22 @@ public final class DocFiles {
     /** What one line holds: a record, a problem, or (both null) nothing, for a blank line. */
     public record Parsed(Doc doc, String problem, int lineNo) {}
 
-    /** What each reader says a record should look like, in its errors. */
-    public static final String EXPECTED = "one JSON object per line with a \"text\" string and an optional unique \"id\"";
-    static final String EXPECTED_CSV = "CSV with a header naming a 'text' column and optionally a unique 'id' column";
+    /** What a JSON Lines record should look like, in errors, with its text under {@code textKey}. */
+    public static String expected(String textKey) {
+        return "one JSON object per line with a \"" + textKey + "\" string and an optional unique \"id\"";
+    }
+
+    static String expectedCsv(String textKey) {
+        return "CSV with a header naming a '" + textKey + "' column and optionally a unique 'id' column";
+    }
 
     /**
-     * The one rule, for both engines, that turns a line of {@code fileName} into a record: a JSON object with a "text"
-     * string; its "id", or {@code fileName#line} when it has none. Ids must also be unique in the file, which only a
-     * reader of the whole file can check: the first record with an id is kept, the later ones are bad lines.
+     * The one rule, for both engines, that turns a line of {@code fileName} into a record: a JSON object with a string
+     * under {@code textKey} (kept as "text"); its "id", or {@code fileName#line} when it has none. Ids must also be
+     * unique in the file, which only a reader of the whole file can check: the first record with an id is kept, the
+     * later ones are bad lines.
      */
-    public static Parsed parse(String fileName, Utf8Lines.Line read) {
+    public static Parsed parse(String fileName, Utf8Lines.Line read, String textKey) {
         int lineNo = read.number();
         if (!read.valid()) {
             return new Parsed(null, read.problem(), lineNo);
@@ -281,11 +303,25 @@ public final class DocFiles {
             if (!(n instanceof ObjectNode obj)) {
                 return new Parsed(null, "not a JSON object", lineNo);
             }
-            if (!obj.path("text").isTextual()) {
-                return new Parsed(null, "no \"text\" string", lineNo);
+            if (obj.has(textKey) && !obj.get(textKey).isTextual()) {
+                return new Parsed(null, "\"" + textKey + "\" is " + obj.get(textKey).getNodeType().name().toLowerCase(java.util.Locale.ROOT)
+                        + ", not a string", lineNo);
+            }
+            if (!obj.has(textKey)) {
+                List<String> keys = new ArrayList<>();
+                obj.fieldNames().forEachRemaining(keys::add);
+                return new Parsed(null, "no \"" + textKey + "\" string" + (keys.isEmpty() ? "" : " (its keys: "
+                        + dev.distillery.util.Listing.firstQuoted(keys, 12) + "; name the one that holds the text with"
+                        + " --text-column)"), lineNo);
+            }
+            if (!textKey.equals(TEXT)) {
+                if (obj.has(TEXT)) {
+                    return new Parsed(null, "has a \"text\" field besides \"" + textKey + "\", which the output names text", lineNo);
+                }
+                obj.set(TEXT, obj.remove(textKey));
             }
             String id = obj.hasNonNull("id") ? obj.get("id").asText() : fileName + "#" + lineNo;
-            return new Parsed(new Doc(id, obj.get("text").asText(), obj), null, lineNo);
+            return new Parsed(new Doc(id, obj.get(TEXT).asText(), obj), null, lineNo);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             if (!line.strip().startsWith("{")) {
                 // A CSV header or plain text: Jackson's "Unrecognized token 'text'" does not say what the file is. The

@@ -203,7 +203,30 @@ class CurateStepsTest {
 
         Files.writeString(csv, "id,body\na,hello\n");
         assertThatThrownBy(() -> DocFiles.read(csv, OnError.FAIL)).isInstanceOf(DataFormatException.class)
-                .hasMessageContaining(csv + ":line 1").hasMessageContaining("no 'text' column");
+                .hasMessageContaining(csv + ":line 1").hasMessageContaining("no 'text' column (its columns: 'id', 'body')")
+                .hasMessageContaining("--text-column");
+    }
+
+    @Test
+    void theTextMayComeUnderAnotherKeyOrColumnAndIsWrittenAsText() throws Exception {
+        Path csv = Files.writeString(dir.resolve("mail.csv"), "id,Body,label\na,hello there,x\n");
+        Doc fromCsv = DocFiles.read(csv, OnError.FAIL, "body").docs().get(0);
+        assertThat(fromCsv.text()).isEqualTo("hello there");
+        assertThat(fromCsv.fields().has("Body")).isFalse();
+        Files.writeString(csv, "id,body,text\na,hello there,also text\n");
+        assertThatThrownBy(() -> DocFiles.read(csv, OnError.FAIL, "body")).hasMessageContaining("column name 'text' appears twice");
+
+        Path jsonl = Files.writeString(dir.resolve("mail.jsonl"), "{\"id\": \"a\", \"body\": \"hello there\", \"label\": \"x\"}\n");
+        assertThatThrownBy(() -> DocFiles.read(jsonl, OnError.FAIL)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining(jsonl + ":line 1: no \"text\" string (its keys: 'id', 'body', 'label'; name the one that"
+                        + " holds the text with --text-column)");
+        Doc fromJsonl = DocFiles.read(jsonl, OnError.FAIL, "body").docs().get(0);
+        assertThat(fromJsonl.text()).isEqualTo("hello there");
+        Path out = dir.resolve("out.jsonl");
+        DocFiles.write(List.of(fromJsonl.withText("hello")), out);
+        assertThat(JSON.readTree(Files.readString(out))).isEqualTo(JSON.readTree("{\"id\": \"a\", \"text\": \"hello\", \"label\": \"x\"}"));
+        Files.writeString(jsonl, "{\"id\": \"a\", \"body\": \"hello there\", \"text\": \"and this\"}\n");
+        assertThatThrownBy(() -> DocFiles.read(jsonl, OnError.FAIL, "body")).hasMessageContaining("has a \"text\" field besides \"body\"");
     }
 
     @Test
@@ -292,12 +315,12 @@ class CurateStepsTest {
         docs.forEach(d -> rows.append(d.id()).append(',').append(d.text()).append(',').append(d.fields().get("label").asText()).append('\n'));
         Files.writeString(csv, rows.toString());
         List<Doc> fromCsv = new ArrayList<>();
-        new Curator(config, t -> List.of()).chunkSize(16).run(DocFiles.source(csv, OnError.FAIL), fromCsv::add, l -> { });
+        new Curator(config, t -> List.of()).chunkSize(16).run(DocFiles.source(csv, OnError.FAIL, DocFiles.TEXT), fromCsv::add, l -> { });
         assertThat(fromCsv).isEqualTo(inMemory.kept());
 
         List<Doc> streamed = new ArrayList<>();
         List<String> log = new ArrayList<>();
-        Curator.Result r = new Curator(config, t -> List.of()).chunkSize(16).run(DocFiles.source(in, OnError.FAIL), streamed::add, log::add);
+        Curator.Result r = new Curator(config, t -> List.of()).chunkSize(16).run(DocFiles.source(in, OnError.FAIL, DocFiles.TEXT), streamed::add, log::add);
         assertThat(ids(streamed)).isEqualTo(ids(inMemory.kept()));
         assertThat(streamed).extracting(Doc::text).isEqualTo(inMemory.kept().stream().map(Doc::text).toList());
         assertThat(r.in()).isEqualTo(300);
@@ -322,8 +345,8 @@ class CurateStepsTest {
         Files.writeString(in, lines.toString());
         Path out = dir.resolve("out.jsonl");
         CurateJob job = new CurateJob(new dev.distillery.run.RunStore(dir.resolve("runs")), null);
-        assertThatThrownBy(() -> job.run(in, out, CurateConfig.defaults(null), OnError.FAIL, null, List.of()))
-                .hasStackTraceContaining(in + ":line 51").hasStackTraceContaining("no \"text\" string");
+        assertThatThrownBy(() -> job.run(in, "text", out, CurateConfig.defaults(null), OnError.FAIL, null, List.of()))
+                .hasStackTraceContaining(in + ":line 51").hasStackTraceContaining("\"text\" is number, not a string");
         assertThat(out).doesNotExist();
         assertThat(dir).isDirectoryNotContaining(p -> p.getFileName().toString().endsWith(".tmp"));
     }

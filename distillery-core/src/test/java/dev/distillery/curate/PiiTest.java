@@ -106,7 +106,7 @@ class PiiTest {
         Files.writeString(in, lines.toString());
         Path out = dir.resolve("out.jsonl");
         CurateJob.Outcome o = new CurateJob(new RunStore(dir.resolve("runs")), null)
-                .run(in, out, CurateConfig.defaults(null), OnError.FAIL, null, List.of());
+                .run(in, "text", out, CurateConfig.defaults(null), OnError.FAIL, null, List.of());
         List<Path> written = new java.util.ArrayList<>(List.of(out));
         try (var files = Files.walk(o.run().dir())) {
             files.filter(Files::isRegularFile).filter(f -> !f.toString().endsWith(".png")).forEach(written::add);

@@ -32,7 +32,7 @@ public final class EmbeddedNearDuplicates {
         List<NearDedup.IdPair> pairs = List.of();
         for (int run = 1; run <= repeats; run++) {
             Curator curator = new Curator(config, ignored -> List.of());
-            Curator.Result r = curator.run(DocFiles.source(corpus, OnError.FAIL), d -> { }, m -> { });
+            Curator.Result r = curator.run(DocFiles.source(corpus, OnError.FAIL, DocFiles.TEXT), d -> { }, m -> { });
             StepReport step = r.reports().get(0);
             pairs = ((NearDedup) curator.steps().get(0)).lastPairs();
             BenchmarkRuns.printRun(run, step.in(), step.seconds(), pairs.size(), "");

@@ -34,8 +34,8 @@ public final class SparkCurateJob {
     private SparkCurateJob() {}
 
     /** Runs the pipeline; returns the funnel as a printable table. */
-    public static String run(Path input, Path output, CurateConfig config, String master, OnError onError, RunStore runs,
-            List<String> args) {
+    public static String run(Path input, String textColumn, Path output, CurateConfig config, String master, OnError onError,
+            RunStore runs, List<String> args) {
         DocFiles.checkInput(input);
         if (DocFiles.isCsv(input)) {
             // Spark splits its input at line ends, and a quoted CSV cell may hold several lines.
@@ -43,10 +43,10 @@ public final class SparkCurateJob {
                     "a .jsonl file; the embedded engine (the default, without --engine spark) reads CSV");
         }
         CurateJob.Settings settings = new CurateJob.Settings(input.toString(), output.toString(), "spark", master, onError.name(),
-                config.steps());
+                textColumn, config.steps());
         Curated c = new StageRunner(runs).run(Stage.<CurateJob.Settings, Curated>named("curate", settings)
                 .reads(config.inputs(input))
-                .does(run -> curate(run, input, output, config, master, onError))
+                .does(run -> curate(run, input, textColumn, output, config, master, onError))
                 .reports(o -> results(o.result(), o.in(), o.skipped(), output),
                         o -> "# Curation " + o.run().id() + " (Spark, " + master + ")\n\n```\n" + o.table() + "```\n")
                 .writes((run, o) -> Map.of("data", output)), args);
@@ -56,15 +56,16 @@ public final class SparkCurateJob {
     /** What a Spark curation returns: the funnel, the records read and the bad lines skipped, and the printed table. */
     private record Curated(Run run, SparkCurator.Result result, long in, long skipped, String table) {}
 
-    private static Curated curate(Run run, Path input, Path output, CurateConfig config, String master, OnError onError) {
+    private static Curated curate(Run run, Path input, String textColumn, Path output, CurateConfig config, String master,
+            OnError onError) {
         SparkSession spark = session(master);
         try {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             long[] skipped = new long[1];
-            JavaRDD<SparkCurator.SDoc> docs = SparkCurator.readJsonl(sc, input.toString(), onError, skipped);
+            JavaRDD<SparkCurator.SDoc> docs = SparkCurator.readJsonl(sc, input.toString(), textColumn, onError, skipped);
             long in = docs.count();
             SparkCurator.Result r = SparkCurator.run(sc, docs, config,
-                    CurateJob.testTexts(onError, System.out::println));
+                    CurateJob.testTexts(onError, textColumn, System.out::println));
             write(spark, r.kept(), output);
             return new Curated(run, r, in, skipped[0], table(r.funnel(), in, skipped[0]));
         } finally {

@@ -68,7 +68,7 @@ public final class SparkCurator {
      * later ones bad). Under {@link OnError#FAIL} the first bad line, in file order, is the error the embedded engine
      * gives; under SKIP bad lines are dropped and counted in {@code skipped} (index 0), never silently.
      */
-    public static JavaRDD<SDoc> readJsonl(JavaSparkContext sc, String path, OnError onError, long[] skipped) {
+    public static JavaRDD<SDoc> readJsonl(JavaSparkContext sc, String path, String textColumn, OnError onError, long[] skipped) {
         String name = java.nio.file.Path.of(path).getFileName().toString();
         // Bytes, not Hadoop's decoded text (which replaces invalid UTF-8 silently); Text objects are reused, so copied.
         JavaRDD<Line> lines = sc.hadoopFile(path, TextInputFormat.class, LongWritable.class, Text.class)
@@ -76,7 +76,7 @@ public final class SparkCurator {
                 .zipWithIndex()
                 .map(t -> {
                     int number = Math.toIntExact(t._2() + 1);
-                    DocFiles.Parsed p = DocFiles.parse(name, Utf8Lines.decode(t._1(), t._1().length, number));
+                    DocFiles.Parsed p = DocFiles.parse(name, Utf8Lines.decode(t._1(), t._1().length, number), textColumn);
                     return p.doc() == null ? new Line(number, null, p.problem())
                             : new Line(number, new SDoc(p.doc().id(), p.doc().text(), p.doc().fields().toString()), null);
                 })
@@ -91,7 +91,7 @@ public final class SparkCurator {
         if (skipped[0] > 0 && onError == OnError.FAIL) {
             Line first = bad.min(new FirstLine());
             checked.unpersist(false);
-            throw new BadRecordException(path + ":line " + first.number(), first.problem(), DocFiles.EXPECTED);
+            throw new BadRecordException(path + ":line " + first.number(), first.problem(), DocFiles.expected(textColumn));
         }
         // Record order does not matter to any step (duplicates keep the smallest id of their group), so no sort.
         return checked.filter(l -> l.doc() != null).map(Line::doc).persist(StorageLevel.MEMORY_AND_DISK());

@@ -70,7 +70,7 @@ class SparkCuratorTest {
     void csvIsRefusedByNameBeforeAnyWorkStarts() throws Exception {
         Path csv = Files.writeString(dir.resolve("corpus.csv"), "id,text\na,\"a quoted cell\nover two lines\"\n");
         dev.distillery.run.RunStore runs = new dev.distillery.run.RunStore(dir.resolve("runs"));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SparkCurateJob.run(csv, dir.resolve("out.jsonl"),
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SparkCurateJob.run(csv, "text", dir.resolve("out.jsonl"),
                         CurateConfig.defaults(null), "local[2]", OnError.FAIL, runs, List.of()))
                 .isInstanceOf(dev.distillery.data.DataFormatException.class)
                 .hasMessageContaining(csv.toString()).hasMessageContaining("the Spark engine reads JSON Lines, not CSV");
@@ -109,7 +109,7 @@ class SparkCuratorTest {
         embedded.kept().forEach(d -> expected.put(d.id(), d.text()));
 
         long[] skipped = new long[1];
-        SparkCurator.Result distributed = SparkCurator.run(sc, SparkCurator.readJsonl(sc, in.toString(), OnError.SKIP, skipped), config, testTexts);
+        SparkCurator.Result distributed = SparkCurator.run(sc, SparkCurator.readJsonl(sc, in.toString(), "text", OnError.SKIP, skipped), config, testTexts);
         Map<String, String> actual = new TreeMap<>();
         distributed.kept().collect().forEach(d -> actual.put(d.id(), d.text()));
 
@@ -164,7 +164,7 @@ class SparkCuratorTest {
         Map<String, String> expected = new TreeMap<>();
         embedded.kept().forEach(d -> expected.put(d.id(), d.text()));
         long[] skipped = new long[1];
-        SparkCurator.Result distributed = SparkCurator.run(sc, SparkCurator.readJsonl(sc, in.toString(), OnError.SKIP, skipped), config, f -> List.of());
+        SparkCurator.Result distributed = SparkCurator.run(sc, SparkCurator.readJsonl(sc, in.toString(), "text", OnError.SKIP, skipped), config, f -> List.of());
         Map<String, String> actual = new TreeMap<>();
         distributed.kept().collect().forEach(d -> actual.put(d.id(), d.text()));
 
@@ -177,7 +177,7 @@ class SparkCuratorTest {
         assertThat(distributed.funnel().get(distributed.funnel().size() - 1).out()).isEqualTo(embedded.reports().get(embedded.reports().size() - 1).out());
 
         String embeddedError = org.assertj.core.api.Assertions.catchThrowable(() -> DocFiles.read(in, OnError.FAIL)).getMessage();
-        String sparkError = org.assertj.core.api.Assertions.catchThrowable(() -> SparkCurator.readJsonl(sc, in.toString(), OnError.FAIL, new long[1])).getMessage();
+        String sparkError = org.assertj.core.api.Assertions.catchThrowable(() -> SparkCurator.readJsonl(sc, in.toString(), "text", OnError.FAIL, new long[1])).getMessage();
         assertThat(sparkError).isEqualTo(embeddedError).contains("line 32");
     }
 }
