@@ -76,7 +76,8 @@ final class FederateCommand implements Callable<Integer> {
     public Integer call() {
         if (data == null || test == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required options: --data and --test "
-                    + "(or a subcommand: coordinator, join)");
+                    + "(or a subcommand: coordinator, join); to test on a part of one file, split it first: distillery data "
+                    + "split FILE --out DIR, then --data DIR/train.jsonl --test DIR/test.jsonl");
         }
         ModelSpec model = federatedModel(options);
         FederatedTraining.Settings federation = new FederatedTraining.Settings(clients, Partition.parse(split), schedule.rounds, schedule.localEpochs, schedule.fraction,

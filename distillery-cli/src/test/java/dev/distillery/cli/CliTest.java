@@ -208,6 +208,21 @@ class CliTest extends CliTestBase {
     }
 
     @Test
+    void aSimulatedFederationSaysWhichModelItTrainsAndAFileWithoutATestSetIsToldHowToSplitIt() throws Exception {
+        Path f = spamFile(40);
+        Result alone = run("federate", "--data", f.toString());
+        assertThat(alone.exitCode()).isEqualTo(2);
+        assertThat(alone.err()).contains("Missing required options: --data and --test", "distillery data split FILE --out DIR");
+        Path split = dir.resolve("split");
+        assertThat(run("data", "split", f.toString(), "--out", split.toString()).exitCode()).isZero();
+        Result fed = run("federate", "--data", split.resolve("train.jsonl").toString(), "--test", split.resolve("test.jsonl").toString(),
+                "--clients", "2", "--rounds", "1");
+        assertThat(fed.exitCode()).as(fed.err()).isZero();
+        assertThat(fed.out()).contains("model: NgramBagSpec[width=32", "the network for this kind of data",
+                "fedavg of NgramBagSpec[width=32", "1 round of 1 local epoch, ");
+    }
+
+    @Test
     void aTableIsSplitIntoCsvFilesThatReadBackAsTheSameColumns() throws Exception {
         StringBuilder csv = new StringBuilder("age,income,region,label\n");
         for (int i = 0; i < 40; i++) {

@@ -45,6 +45,10 @@ public final class FederateJob {
         Dataset test = InputCheck.labeledOnly(InputCheck.conform(catalog.loadDatasetFor(testRef, train.schema(), onError, listener::onMessage), train.schema(),
                 InputCheck.Labels.MUST_BE_KNOWN), "scored", listener::onMessage);
         ModelSpec model = spec != null ? spec : ModelSpec.defaultFor(train.schema());
+        if (spec == null) { // choosing by cross-validation would need every client's data in one place
+            listener.onMessage("model: " + model + ", the network for this kind of data (federated training trains a network"
+                    + " in rounds of steps; name another with --model)");
+        }
         Settings settings = new Settings(dataRef, testRef, model, local, federation);
         List<Path> inputs = new ArrayList<>(catalog.inputFiles(dataRef, listener::onMessage));
         inputs.addAll(catalog.inputFiles(testRef, listener::onMessage));
@@ -207,8 +211,9 @@ public final class FederateJob {
         FederatedTraining.Outcome r = o.result();
         FederatedTraining.Settings f = o.settings().federation();
         StringBuilder sb = new StringBuilder("# Federated training " + o.run().id() + "\n\n");
-        sb.append(String.format("%s, %d clients (%s, examples %s), %d rounds of %d local epochs, fraction %.2f, server step %s at %.3g%s%s%n%n", f.algorithm(),
-                r.clientSizes().size(), f.split(), r.clientSizes(), f.rounds(), f.localEpochs(), f.fraction(), f.serverOptimizer(), f.serverLr(),
+        sb.append(String.format("%s of %s, %d clients (%s, examples %s), %d round%s of %d local epoch%s, fraction %.2f, server step %s at %.3g%s%s%n%n",
+                f.algorithm(), o.settings().model(), r.clientSizes().size(), f.split(), r.clientSizes(), f.rounds(), f.rounds() == 1 ? "" : "s", f.localEpochs(),
+                f.localEpochs() == 1 ? "" : "s", f.fraction(), f.serverOptimizer(), f.serverLr(),
                 f.secure() ? ", secure aggregation" : "", f.privacy() ? String.format(", DP clip %.3g noise %.3g", f.clip(), f.noise()) : ""));
         sb.append("| training | test accuracy |\n|---|---|\n");
         sb.append(String.format("| federated (%s) | %.4f |%n| centralized (%d epochs on the pooled data) | %.4f |%n| local only (mean over clients) | %.4f |%n",
