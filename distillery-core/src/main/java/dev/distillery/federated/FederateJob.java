@@ -7,6 +7,7 @@ import dev.distillery.data.InputCheck;
 import dev.distillery.data.OnError;
 import dev.distillery.data.sources.DataCatalog;
 import dev.distillery.model.Classifier;
+import dev.distillery.data.Schema;
 import dev.distillery.model.ModelSpec;
 import dev.distillery.report.Plots;
 import dev.distillery.run.Run;
@@ -44,11 +45,7 @@ public final class FederateJob {
                 .filter(dataRef, Example::hasLabel);
         Dataset test = InputCheck.labeledOnly(InputCheck.conform(catalog.loadDatasetFor(testRef, train.schema(), onError, listener::onMessage), train.schema(),
                 InputCheck.Labels.MUST_BE_KNOWN), "scored", listener::onMessage);
-        ModelSpec model = spec != null ? spec : ModelSpec.defaultFor(train.schema());
-        if (spec == null) { // choosing by cross-validation would need every client's data in one place
-            listener.onMessage("model: " + model + ", the network for this kind of data (federated training trains a network"
-                    + " in rounds of steps; name another with --model)");
-        }
+        ModelSpec model = networkFor(spec, train.schema());
         Settings settings = new Settings(dataRef, testRef, model, local, federation);
         List<Path> inputs = new ArrayList<>(catalog.inputFiles(dataRef, listener::onMessage));
         inputs.addAll(catalog.inputFiles(testRef, listener::onMessage));
@@ -83,6 +80,17 @@ public final class FederateJob {
 
     public record Coordinated(Run run, Coordinator.Result result) {}
 
+    /** The model named, or (auto) the network for data of {@code schema}, said: a federation trains a network in rounds. */
+    private ModelSpec networkFor(ModelSpec named, Schema schema) {
+        if (named != null) {
+            return named;
+        }
+        ModelSpec model = ModelSpec.defaultFor(schema); // choosing by cross-validation would need every client's data in one place
+        listener.onMessage("model: " + model + ", the network for this kind of data (federated training trains a network"
+                + " in rounds of steps; name another with --model)");
+        return model;
+    }
+
     /**
      * Runs a coordinator until every round is done: {@code onListening} gets its port once clients can join. The global
      * model is saved as the run's model, for eval, predict and export.
@@ -92,7 +100,7 @@ public final class FederateJob {
         // The coordinator holds only the test data: its medians are the fill values every client and the model use.
         Dataset test = InputCheck.labeledOnly(MissingValues.learn(catalog.loadDataset(testRef, onError, listener::onMessage),
                 listener::onMessage), "scored", listener::onMessage);
-        ModelSpec model = spec != null ? spec : ModelSpec.defaultFor(test.schema());
+        ModelSpec model = networkFor(spec, test.schema());
         return new StageRunner(runs).run(Stage.<CoordinatorSettings, Coordinated>named("federate coordinator",
                         new CoordinatorSettings(testRef, model, local, federation))
                 .seeded(federation.seed())
