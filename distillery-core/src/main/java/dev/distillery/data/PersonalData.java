@@ -110,7 +110,7 @@ public final class PersonalData {
         s = replace(EMAIL, s, m -> "[EMAIL]", Kind.EMAIL, counts);
         s = replace(IPV4, s, m -> "[IP]", Kind.IP, counts);
         s = replace(IPV6, s, m -> "[IP]", Kind.IP, counts);
-        s = replaceIf(IBAN, s, m -> validIban(m.group()), m -> "[IBAN]", Kind.IBAN, counts);
+        s = redactIbans(s, counts);
         // What is shaped like an IBAN of a known country but fails its checksum is an account-like reference, not a card
         // or a phone number: its digit groups are kept out of the numeric rules below and put back unchanged.
         List<String> held = new ArrayList<>();
@@ -487,6 +487,55 @@ public final class PersonalData {
             remainder = (value > 9 ? remainder * 100 + value : remainder * 10 + value) % 97;
         }
         return remainder == 1;
+    }
+
+    /**
+     * Every valid IBAN in {@code s} as {@code [IBAN]}. The pattern's groups run on over a space into whatever capitals
+     * and digits follow ("DE89 3704 0044 0532 0130 00 BIC COBADEFFXXX"), so a candidate longer than its country's IBAN
+     * is also checked at that length where a space ends it there: the IBAN is redacted and the rest read on.
+     */
+    private static String redactIbans(String s, Map<Kind, Integer> counts) {
+        if (!IBAN.mayMatch(s)) {
+            return s;
+        }
+        Matcher m = IBAN.pattern().matcher(s);
+        StringBuilder out = null;
+        int copied = 0;
+        for (int from = 0; from < s.length() && m.find(from); ) {
+            int end = validIban(m.group()) ? m.end() : ibanAtStart(s, m.start(), m.end());
+            if (end < 0) {
+                from = m.end();
+                continue;
+            }
+            if (out == null) {
+                out = new StringBuilder(s.length());
+            }
+            out.append(s, copied, m.start()).append("[IBAN]");
+            copied = end;
+            from = end;
+            counts.merge(Kind.IBAN, 1, Integer::sum);
+        }
+        return out == null ? s : out.append(s, copied, s.length()).toString();
+    }
+
+    /**
+     * Where a valid IBAN that begins a longer candidate ({@code s} from {@code start} to {@code end}) ends: after its
+     * country's number of characters, followed by a space; else -1.
+     */
+    private static int ibanAtStart(String s, int start, int end) {
+        Integer length = IBAN_LENGTH.get(s.substring(start, start + 2));
+        if (length == null) {
+            return -1;
+        }
+        int seen = 0;
+        int i = start;
+        while (i < end && seen < length) {
+            if (s.charAt(i) != ' ') {
+                seen++;
+            }
+            i++;
+        }
+        return seen == length && i < end && s.charAt(i) == ' ' && validIban(s.substring(start, i)) ? i : -1;
     }
 
     /** A Spanish DNI (8 digits and a letter) or NIE (X/Y/Z, 7 digits, a letter): the letter is the number mod 23. */

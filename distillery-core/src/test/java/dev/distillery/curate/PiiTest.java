@@ -47,6 +47,11 @@ class PiiTest {
     void ibansAndNationalIdentifiersAreRedactedOnlyWithAValidChecksum() {
         assertThat(redacted("pay to DE89 3704 0044 0532 0130 00 today")).isEqualTo("pay to [IBAN] today");
         assertThat(redacted("GB82WEST12345698765432")).isEqualTo("[IBAN]");
+        // followed by a space and more capitals or digits, as bank letters write the BIC or the bank code after it
+        assertThat(redacted("Konto DE89 3704 0044 0532 0130 00 BIC COBADEFFXXX")).isEqualTo("Konto [IBAN] BIC COBADEFFXXX");
+        assertThat(redacted("IBAN GB82WEST12345698765432 BIC NWBKGB2L")).isEqualTo("IBAN [IBAN] BIC NWBKGB2L");
+        assertThat(redacted("DE89 3704 0044 0532 0130 00 DE89 3704 0044 0532 0130 00")).isEqualTo("[IBAN] [IBAN]");
+        assertThat(redacted("GB82WEST12345698765432X")).as("no IBAN ends inside a word").isEqualTo("GB82WEST12345698765432X");
         // a failed checksum keeps the whole reference, not a part of it taken for a card or a phone number
         assertThat(redacted("ref DE13 0735 6475 7051 2046 18 ok")).isEqualTo("ref DE13 0735 6475 7051 2046 18 ok");
         assertThat(redacted("SSN 078-05-1120 on file")).isEqualTo("SSN [NATIONAL_ID] on file");
