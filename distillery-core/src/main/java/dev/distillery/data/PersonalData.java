@@ -110,7 +110,7 @@ public final class PersonalData {
         s = replace(EMAIL, s, m -> "[EMAIL]", Kind.EMAIL, counts);
         s = replace(IPV4, s, m -> "[IP]", Kind.IP, counts);
         s = replace(IPV6, s, m -> "[IP]", Kind.IP, counts);
-        s = redactIbans(s, counts);
+        s = redactSpans(IBAN, s, PersonalData::ibanWithin, "[IBAN]", Kind.IBAN, counts);
         // What is shaped like an IBAN of a known country but fails its checksum is an account-like reference, not a card
         // or a phone number: its digit groups are kept out of the numeric rules below and put back unchanged.
         List<String> held = new ArrayList<>();
@@ -118,7 +118,7 @@ public final class PersonalData {
             s = IBAN.pattern().matcher(s).replaceAll(m -> IBAN_LENGTH.containsKey(m.group().substring(0, 2))
                     ? Matcher.quoteReplacement(hold(held, m.group())) : Matcher.quoteReplacement(m.group()));
         }
-        s = replaceIf(CARD, s, m -> luhn(m.group().replaceAll("[ -]", "")), m -> "[CARD]", Kind.CARD, counts);
+        s = redactSpans(CARD, s, PersonalData::cardWithin, "[CARD]", Kind.CARD, counts);
         s = replace(SSN, s, m -> "[NATIONAL_ID]", Kind.NATIONAL_ID, counts);
         s = replaceIf(DNI, s, m -> validDni(m.group()), m -> "[NATIONAL_ID]", Kind.NATIONAL_ID, counts);
         s = replaceIf(INTERNATIONAL_PHONE, s, m -> digitCount(m.group()) >= 8 && digitCount(m.group()) <= 15, m -> "[PHONE]",
@@ -489,33 +489,101 @@ public final class PersonalData {
         return remainder == 1;
     }
 
+    /** Where in a pattern's match ({@code s} from {@code start} to {@code end}) the personal data lies. */
+    private interface SpanFinder {
+        /** Its start and end, or null if the match holds none. */
+        int[] within(String s, int start, int end);
+    }
+
     /**
-     * Every valid IBAN in {@code s} as {@code [IBAN]}. The pattern's groups run on over a space into whatever capitals
-     * and digits follow ("DE89 3704 0044 0532 0130 00 BIC COBADEFFXXX"), so a candidate longer than its country's IBAN
-     * is also checked at that length where a space ends it there: the IBAN is redacted and the rest read on.
+     * {@code s} with the span {@code find} gives in each of the rule's matches replaced by {@code token}; the scan goes on
+     * after the span, so what a match ran on into is read again.
      */
-    private static String redactIbans(String s, Map<Kind, Integer> counts) {
-        if (!IBAN.mayMatch(s)) {
+    private static String redactSpans(Guarded rule, String s, SpanFinder find, String token, Kind kind, Map<Kind, Integer> counts) {
+        if (!rule.mayMatch(s)) {
             return s;
         }
-        Matcher m = IBAN.pattern().matcher(s);
+        Matcher m = rule.pattern().matcher(s);
         StringBuilder out = null;
         int copied = 0;
         for (int from = 0; from < s.length() && m.find(from); ) {
-            int end = validIban(m.group()) ? m.end() : ibanAtStart(s, m.start(), m.end());
-            if (end < 0) {
+            int[] span = find.within(s, m.start(), m.end());
+            if (span == null) {
                 from = m.end();
                 continue;
             }
             if (out == null) {
                 out = new StringBuilder(s.length());
             }
-            out.append(s, copied, m.start()).append("[IBAN]");
-            copied = end;
-            from = end;
-            counts.merge(Kind.IBAN, 1, Integer::sum);
+            out.append(s, copied, span[0]).append(token);
+            copied = span[1];
+            from = span[1];
+            counts.merge(kind, 1, Integer::sum);
         }
         return out == null ? s : out.append(s, copied, s.length()).toString();
+    }
+
+    /**
+     * A valid IBAN in an IBAN-shaped match. The pattern's groups run on over a space into whatever capitals and digits
+     * follow ("DE89 3704 0044 0532 0130 00 BIC COBADEFFXXX"), so a candidate longer than its country's IBAN is also
+     * checked at that length where a space ends it there.
+     */
+    private static int[] ibanWithin(String s, int start, int end) {
+        if (validIban(s.substring(start, end))) {
+            return new int[] {start, end};
+        }
+        int shorter = ibanAtStart(s, start, end);
+        return shorter < 0 ? null : new int[] {start, shorter};
+    }
+
+    /**
+     * A card number (13 to 19 digits passing the Luhn check) in a match of digit groups: the whole match, or, where a
+     * card number runs on into an expiry date or a security code ("4111 1111 1111 1111 05/27", "... 1111 123") or
+     * follows another number, the longest prefix, else the longest suffix, that is one and is grouped as cards are
+     * printed ({@link #CARD_GROUPS}): a list of days or a phone number next to an address is no card, and one in ten of
+     * their digit runs passes the Luhn check.
+     */
+    private static int[] cardWithin(String s, int start, int end) {
+        List<Integer> cuts = new ArrayList<>(); // where each digit group begins, and the match's end
+        cuts.add(start);
+        for (int i = start; i < end; i++) {
+            if (s.charAt(i) == ' ' || s.charAt(i) == '-') {
+                cuts.add(i + 1);
+            }
+        }
+        cuts.add(end + 1); // as if a separator followed the last group
+        if (isCard(s, start, end)) {
+            return new int[] {start, end};
+        }
+        for (int last = cuts.size() - 2; last > 0; last--) { // prefixes, longest first
+            if (isCard(s, start, cuts.get(last) - 1) && printedAsACard(cuts.subList(0, last + 1))) {
+                return new int[] {start, cuts.get(last) - 1};
+            }
+        }
+        for (int first = 1; first < cuts.size() - 1; first++) { // suffixes, longest first
+            if (isCard(s, cuts.get(first), end) && printedAsACard(cuts.subList(first, cuts.size()))) {
+                return new int[] {cuts.get(first), end};
+            }
+        }
+        return null;
+    }
+
+    /** How card numbers are grouped in print: 4-4-4-4, Amex's 4-6-5, Diners' 4-6-4, 4-4-4-4-3; or one run of digits. */
+    private static final List<List<Integer>> CARD_GROUPS = List.of(List.of(4, 4, 4, 4), List.of(4, 6, 5), List.of(4, 6, 4),
+            List.of(4, 4, 4, 4, 3));
+
+    /** Whether the digit groups that begin at {@code cuts} (each after a one-character separator) are printed as a card's. */
+    private static boolean printedAsACard(List<Integer> cuts) {
+        List<Integer> sizes = new ArrayList<>();
+        for (int g = 0; g + 1 < cuts.size(); g++) {
+            sizes.add(cuts.get(g + 1) - 1 - cuts.get(g));
+        }
+        return sizes.size() == 1 || CARD_GROUPS.contains(sizes);
+    }
+
+    private static boolean isCard(String s, int start, int end) {
+        String digits = s.substring(start, end).replaceAll("[ -]", "");
+        return digits.length() >= 13 && digits.length() <= 19 && luhn(digits);
     }
 
     /**

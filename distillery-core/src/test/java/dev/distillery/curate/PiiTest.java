@@ -61,6 +61,18 @@ class PiiTest {
     }
 
     @Test
+    void aCardNumberRunningOnIntoItsExpiryOrCodeIsRedactedAndAListOfNumbersIsNot() {
+        assertThat(redacted("card 4111 1111 1111 1111 05/27 cvv 123")).isEqualTo("card [CARD] 05/27 cvv 123");
+        assertThat(redacted("4111111111111111 123")).isEqualTo("[CARD] 123");
+        assertThat(redacted("order 12 4111 1111 1111 1111")).isEqualTo("order 12 [CARD]");
+        assertThat(redacted("amex 3782 822463 10005 0427")).isEqualTo("amex [CARD] 0427");
+        // days of a month and a phone number beside a street number: digit runs, some passing the Luhn check by chance
+        String days = "DD 01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31";
+        assertThat(redacted(days)).isEqualTo(days);
+        assertThat(redacted("FREE:1-561-742-5932 9835-16 Lake Worth Rd.")).doesNotContain("[CARD]");
+    }
+
+    @Test
     void internationalPhoneNumbersInAnyGroupingAndNotFileNamesAsAddresses() {
         assertThat(redacted("call +49 30 813 49529 now")).isEqualTo("call [PHONE] now");
         assertThat(redacted("or +44 20 7946 0958")).isEqualTo("or [PHONE]");
