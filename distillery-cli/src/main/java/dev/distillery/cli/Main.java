@@ -61,11 +61,15 @@ public final class Main implements Runnable {
             return EXIT_BAD_INPUT;
         }
         String where = writeTrace(e);
-        String cause = e instanceof TrainingDivergedException || e instanceof UncheckedIOException || e instanceof IllegalStateException
-                ? e.getMessage() : e.toString();
+        // A failure's message may quote the data it failed on (a parser's "For input string: ..."): redacted, as every
+        // report is, here and in the trace file, which stays on disk.
+        String cause = dev.distillery.data.PersonalData.redacted(e instanceof TrainingDivergedException
+                || e instanceof UncheckedIOException || e instanceof IllegalStateException ? e.getMessage() : e.toString());
         err.println(cl.getColorScheme().errorText("failed: " + cause + (where == null ? "" : " (full trace: " + where + ")")));
         if (where == null) {
-            e.printStackTrace(err);
+            java.io.StringWriter trace = new java.io.StringWriter();
+            e.printStackTrace(new java.io.PrintWriter(trace));
+            err.print(dev.distillery.data.PersonalData.redacted(trace.toString()));
         }
         return 1;
     }
@@ -100,7 +104,8 @@ public final class Main implements Runnable {
                     java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + ProcessHandle.current().pid() + ".txt");
             java.io.StringWriter trace = new java.io.StringWriter();
             e.printStackTrace(new java.io.PrintWriter(trace));
-            java.nio.file.Files.writeString(file, "distillery " + Provenance.version() + " (commit " + Provenance.commit() + ")\n" + trace);
+            java.nio.file.Files.writeString(file, "distillery " + Provenance.version() + " (commit " + Provenance.commit() + ")\n"
+                    + dev.distillery.data.PersonalData.redacted(trace.toString()));
             return file.toString();
         } catch (java.io.IOException | RuntimeException io) {
             return null;

@@ -409,6 +409,22 @@ class BadInputTest extends CliTestBase {
     }
 
     @Test
+    void aFailureQuotingTheDataItFailedOnKeepsItsPersonalDataOutOfTheMessageAndTheTraceFile() throws Exception {
+        NumberFormatException parse = new NumberFormatException("For input string: \"ann.lee@example.com 078-05-1120\"");
+        parse.setStackTrace(new StackTraceElement[] {new StackTraceElement("java.lang.Float", "parseFloat", "Float.java", 1)});
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err));
+        assertThat(Main.handle(parse, cl, null)).isEqualTo(1);
+        assertThat(err.toString()).contains("failed:", "For input string", "[EMAIL]", "[NATIONAL_ID]")
+                .doesNotContain("ann.lee@example.com", "078-05-1120");
+        try (var files = Files.list(dir.resolve("home").resolve("logs"))) {
+            String trace = Files.readString(files.findFirst().orElseThrow());
+            assertThat(trace).contains("java.lang.Float.parseFloat", "[EMAIL]").doesNotContain("ann.lee@example.com", "078-05-1120");
+        }
+    }
+
+    @Test
     void emptyTextsAreTrainedOnWithAWarningAndCounted() throws Exception {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
