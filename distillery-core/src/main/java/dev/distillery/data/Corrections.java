@@ -61,11 +61,13 @@ public record Corrections(Path file, Map<String, Correction> byId) {
             } catch (IllegalArgumentException e) {
                 throw new DataFormatException(where, "unknown action '" + n.get("action").asText() + "'", "relabel, keep or remove");
             }
-            if (action == Action.RELABEL && !n.path("label").isTextual()) {
+            // A label as the data files hold it: a string or a number (a class 1 of labels 0 and 1), read by their rule.
+            String label = n.path("label").isTextual() || n.path("label").isNumber() ? LabelText.of(n.get("label").asText()) : null;
+            if (action == Action.RELABEL && label == null) {
                 throw new DataFormatException(where, "relabel without a label", "\"label\": the new label");
             }
             String id = n.get("id").asText();
-            byId.put(id, new Correction(id, action, action == Action.RELABEL ? n.get("label").asText() : null));
+            byId.put(id, new Correction(id, action, action == Action.RELABEL ? label : null));
         }
         return new Corrections(file, byId);
     }

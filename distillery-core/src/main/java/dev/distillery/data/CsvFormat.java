@@ -808,8 +808,7 @@ public final class CsvFormat {
 
         Example toExample(String[] row, String defaultId, String defaultSource, String where, RecordCollector c) {
             String exampleId = id >= 0 && !row[id].isEmpty() ? row[id] : defaultId;
-            // A label is read as its cells' numbers are, without the white space around it (" repaid" after a ", ").
-            String lab = label >= 0 && !row[label].isBlank() ? row[label].strip() : null;
+            String lab = label >= 0 ? LabelText.of(row[label]) : null;
             if (lab != null && isSpreadsheetError(lab)) { // a failed lookup's #N/A is no class: the record is unlabeled, said
                 errors.merge(label, new SpreadsheetErrors("'" + lab + "' on " + where, 1), SpreadsheetErrors::plus);
                 lab = null;

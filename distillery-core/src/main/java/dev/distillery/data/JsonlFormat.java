@@ -105,8 +105,7 @@ public final class JsonlFormat {
                         + " labels such as 'spam' and 'not spam')" : ""));
                 return null;
             }
-            // As a CSV label cell is read: without the white space around it, and empty as no label (it was a class "").
-            label = l.asText().isBlank() ? null : l.asText().strip();
+            label = LabelText.of(l.asText()); // as a CSV label cell is read (empty was a class "")
         }
         String src = node.hasNonNull("source") ? node.get("source").asText() : source;
         boolean hasText = node.hasNonNull(names.text());

@@ -20,6 +20,19 @@ class JsonlFormatTest {
     }
 
     @Test
+    void wholeNumberLabelsWrittenAsDecimalsAreTheSameClassesInEveryReader() throws Exception {
+        // pandas writes a label column of 0 and 1 with a gap in it as 0.0 and 1.0: the model of the 0/1 file must take them
+        Path records = file("{\"text\":\"a\",\"label\":1.0}", "{\"text\":\"b\",\"label\":\"0.0\"}", "{\"text\":\"c\",\"label\":-2}",
+                "{\"text\":\"d\",\"label\":\"1.5\"}", "{\"text\":\"e\",\"label\":\" v2.0 \"}");
+        assertThat(DataFiles.read(records, OnError.FAIL).dataset().examples()).extracting(e -> e.label().orElseThrow())
+                .containsExactly("1", "0", "-2", "1.5", "v2.0");
+        Path csv = dir.resolve("gaps.csv");
+        Files.writeString(csv, "x,label\n1,1.0\n2,\n3,0.00\n");
+        assertThat(DataFiles.read(csv, OnError.FAIL).dataset().examples()).extracting(e -> e.label().orElse(null))
+                .containsExactly("1", null, "0");
+    }
+
+    @Test
     void aTableWrittenAsJsonRecordsIsReadAsTheSameTableAsCsvIs() throws Exception {
         // pandas' to_json(orient="records", lines=True); Spark leaves out a null value's key (line 3 lacks "income")
         Path records = file("{\"id\":\"r1\",\"age\":30,\"income\":\"$41,000\",\"region\":\"north\",\"label\":\"a\"}",
