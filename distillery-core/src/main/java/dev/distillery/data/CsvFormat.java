@@ -126,10 +126,14 @@ public final class CsvFormat {
                     }
                 });
                 if (modelFeatures.isEmpty()) { // a model was trained without them: its files need no word on them
-                    kinds.identifiers().forEach(column -> collector.warn("column '" + cells[column].trim() + "' of " + file
-                            + " names an identifier and holds a different value on every record: "
+                    kinds.identifiers().stream().filter(column -> !kinds.rowNumbers().contains(column)).forEach(column ->
+                            collector.warn("column '" + cells[column].trim() + "' of " + file + " names an identifier and holds a"
+                            + " different value on every record: " + (column == cols[0].id() ? "read as the records' id" : "not read")
+                            + ", not as a feature (a model could only memorize it)"));
+                    kinds.rowNumbers().forEach(column -> collector.warn("column " + (column + 1) + " ('" + cells[column].trim()
+                            + "') of " + file + " holds each row's number (0, 1, 2, ... or 1, 2, 3, ..., as pandas writes its index): "
                             + (column == cols[0].id() ? "read as the records' id" : "not read") + ", not as a feature (a model"
-                            + " could only memorize it)"));
+                            + " would learn the file's order)"));
                     kinds.manyWords().forEach(column -> collector.warn("column '" + cells[column].trim() + "' of " + file
                             + " holds more than " + MAX_CATEGORIES + " distinct values, not all of them numbers, too many to be"
                             + " categories (names, codes or free text): not read; if it is the text to classify, train with"
@@ -351,8 +355,8 @@ public final class CsvFormat {
      * files, exports and reports), nor as numbers: it is not read, and said so.
      */
     record ColumnKinds(Map<Integer, List<String>> categories, Map<Integer, String> personal, java.util.Set<Integer> dates,
-            java.util.Set<Integer> identifiers, java.util.Set<Integer> manyWords, java.util.Set<Integer> empty,
-            boolean decimalComma) {}
+            java.util.Set<Integer> identifiers, java.util.Set<Integer> rowNumbers, java.util.Set<Integer> manyWords,
+            java.util.Set<Integer> empty, boolean decimalComma) {}
 
     /** True if {@code value} is a date or a time of day, which a file's column of is not read ({@link #DATE_OR_TIME}). */
     static boolean isDateOrTime(String value) {
@@ -409,6 +413,13 @@ public final class CsvFormat {
         private final java.util.Set<Integer> modelCategories = new java.util.HashSet<>();
         /** Columns named as identifiers ("customer_id"), with the values seen, while no value repeats. */
         private final Map<Integer, java.util.Set<String>> identifiers = new java.util.TreeMap<>();
+        /**
+         * Columns that number the rows, while each data row's value is the one before it plus one, from 0 or 1: by column,
+         * the next value expected. pandas writes its index so (a first column without a name, "Unnamed: 0" when read
+         * back), and in a file sorted by class a model learns the file's order from it: test accuracy 1.0 on noise.
+         */
+        private final Map<Integer, Long> rowNumbers = new java.util.TreeMap<>();
+        private int dataRows;
         private final List<String> modelFeatures;
         private String[] header;
         private int width = -1;
@@ -430,6 +441,12 @@ public final class CsvFormat {
             }
             for (int i = 0; i < cells.length; i++) {
                 String cell = cells[i].trim();
+                Long expected = rowNumbers.get(i);
+                if (expected != null && !cell.equals(Long.toString(expected)) && !(dataRows == 0 && cell.equals("1"))) {
+                    rowNumbers.remove(i);
+                } else if (expected != null) {
+                    rowNumbers.put(i, Long.parseLong(cell) + 1);
+                }
                 if (reserved.contains(i) || isMissing(cell)) {
                     continue;
                 }
@@ -443,6 +460,7 @@ public final class CsvFormat {
                     sort(i, cell, number);
                 }
             }
+            dataRows++;
         }
 
         /**
@@ -468,8 +486,11 @@ public final class CsvFormat {
                 text |= names.isText(name);
                 if (name.equals("id") || names.isLabel(name) || name.equals("source") || names.isText(name)) {
                     reserved.add(i); // never a feature
-                } else if (namesAnIdentifier(cells[i].trim())) {
-                    identifiers.put(i, new java.util.HashSet<>());
+                } else {
+                    rowNumbers.put(i, 0L);
+                    if (namesAnIdentifier(cells[i].trim())) {
+                        identifiers.put(i, new java.util.HashSet<>());
+                    }
                 }
                 String column = cells[i].trim();
                 if (modelFeatures.stream().anyMatch(f -> column.equals(categoryOf(f)))) {
@@ -594,7 +615,7 @@ public final class CsvFormat {
         ColumnKinds kinds() {
             if (text) {
                 return new ColumnKinds(Map.of(), Map.of(), java.util.Set.of(), java.util.Set.of(), java.util.Set.of(), java.util.Set.of(),
-                        decimalComma);
+                        java.util.Set.of(), decimalComma);
             }
             personNames();
             // A spreadsheet's empty columns ("age,income,label,,," on every line): no name and no value, nothing to read.
@@ -614,9 +635,17 @@ public final class CsvFormat {
                     ids.add(i);
                 }
             });
+            // Row numbers, likewise, over enough rows that counting 0, 1, 2, ... is no chance (a toy table's "x").
+            java.util.Set<Integer> rows = new java.util.TreeSet<>();
+            if (dataRows >= MIN_ROWS_NUMBERED) {
+                rowNumbers.keySet().stream().filter(i -> !modelFeatures.contains(header[i].trim()) && !personal.containsKey(i))
+                        .forEach(rows::add);
+            }
+            ids.addAll(rows);
             ids.forEach(i -> {
                 words.remove(i);
                 dates.remove(i);
+                numeric.remove(i);
             });
             Map<Integer, List<String>> out = new java.util.TreeMap<>();
             int features = Math.max(0, width) - reserved.size() - personal.size() - dates.size() - ids.size() - empty.size();
@@ -642,7 +671,7 @@ public final class CsvFormat {
             if (features > 1) {
                 words.forEach((column, values) -> out.put(column, List.copyOf(values)));
             }
-            return new ColumnKinds(out, Map.copyOf(personal), java.util.Set.copyOf(dates), java.util.Set.copyOf(ids),
+            return new ColumnKinds(out, Map.copyOf(personal), java.util.Set.copyOf(dates), java.util.Set.copyOf(ids), java.util.Set.copyOf(rows),
                     java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(manyWords)), // in column order
                     java.util.Collections.unmodifiableSortedSet(empty), decimalComma);
         }
@@ -656,6 +685,9 @@ public final class CsvFormat {
         String[] words = header.replaceAll("([a-z])([A-Z])", "$1 $2").split("[^A-Za-z0-9]+");
         return words.length > 1 && words[words.length - 1].equalsIgnoreCase("id");
     }
+
+    /** Fewest data rows over which a column counting 0, 1, 2, ... (or from 1) is taken for row numbers. */
+    private static final int MIN_ROWS_NUMBERED = 10;
 
     /** The kind of personal data a column of people's names holds ({@link PersonNames}). */
     private static final String PERSON_NAME = "person name";

@@ -29,6 +29,28 @@ class CsvFormatTest {
     }
 
     @Test
+    void aColumnOfRowNumbersIsTheRecordsIdNotAFeatureAsAPandasIndexIs() throws Exception {
+        for (String header : new String[] {"", "Unnamed: 0", "row"}) {
+            for (int first : new int[] {0, 1}) {
+                StringBuilder csv = new StringBuilder(header + ",x,label\n");
+                for (int r = 0; r < 12; r++) {
+                    csv.append(first + r).append(',').append(r % 3).append(',').append(r < 6 ? "a" : "b").append('\n');
+                }
+                ReadResult read = CsvFormat.read(file(csv.toString()), OnError.FAIL);
+                assertThat(read.dataset().schema().featureNames()).as("'%s' from %d", header, first).containsExactly("x");
+                assertThat(read.dataset().get(2).id()).isEqualTo(Integer.toString(first + 2));
+                assertThat(read.warnings()).anyMatch(w -> w.contains("holds each row's number"));
+            }
+        }
+        // a gap, a repeat or too few rows: a column of numbers like any other
+        String gap = "n,x,label\n" + java.util.stream.IntStream.range(0, 12).mapToObj(r -> (r == 5 ? 50 : r) + "," + r % 3 + ",a\n")
+                .collect(java.util.stream.Collectors.joining());
+        assertThat(CsvFormat.read(file(gap), OnError.FAIL).dataset().schema().featureNames()).containsExactly("n", "x");
+        assertThat(CsvFormat.read(file("n,x,label\n0,1,a\n1,0,b\n2,1,a\n"), OnError.FAIL).dataset().schema().featureNames())
+                .containsExactly("n", "x");
+    }
+
+    @Test
     void readsNumericFeatureColumns() throws Exception {
         Dataset d = CsvFormat.read(file("x1,x2,label\n1.5,2,a\n3,-4e-1,b\n"), OnError.FAIL).dataset();
         assertThat(d.schema().kind()).isEqualTo(Schema.Kind.DENSE);
@@ -269,7 +291,7 @@ class CsvFormatTest {
         // more distinct words than categories have are not read (said so); sentences stay refused, with how to read text
         StringBuilder many = new StringBuilder("age,city,label\n");
         for (int i = 0; i <= CsvFormat.MAX_CATEGORIES; i++) {
-            many.append(i).append(",town").append((char) ('a' + i % 26)).append((char) ('a' + i / 26)).append(",x\n");
+            many.append(20 + i % 7).append(",town").append((char) ('a' + i % 26)).append((char) ('a' + i / 26)).append(",x\n");
         }
         ReadResult towns = CsvFormat.read(file(many.toString()), OnError.FAIL);
         assertThat(towns.dataset().schema().featureNames()).containsExactly("age");
