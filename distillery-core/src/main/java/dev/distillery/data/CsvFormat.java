@@ -635,9 +635,10 @@ public final class CsvFormat {
                     ids.add(i);
                 }
             });
-            // Row numbers, likewise, over enough rows that counting 0, 1, 2, ... is no chance (a toy table's "x").
+            // Row numbers, likewise, over enough rows that counting 0, 1, 2, ... is no chance (a toy table's "x"), or any
+            // rows in a file read for a model, which has no such feature (a few rows to predict, with their index).
             java.util.Set<Integer> rows = new java.util.TreeSet<>();
-            if (dataRows >= MIN_ROWS_NUMBERED) {
+            if (dataRows >= MIN_ROWS_NUMBERED || !modelFeatures.isEmpty() && dataRows > 0) {
                 rowNumbers.keySet().stream().filter(i -> !modelFeatures.contains(header[i].trim()) && !personal.containsKey(i))
                         .forEach(rows::add);
             }

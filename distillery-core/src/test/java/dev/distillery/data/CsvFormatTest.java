@@ -48,6 +48,9 @@ class CsvFormatTest {
         assertThat(CsvFormat.read(file(gap), OnError.FAIL).dataset().schema().featureNames()).containsExactly("n", "x");
         assertThat(CsvFormat.read(file("n,x,label\n0,1,a\n1,0,b\n2,1,a\n"), OnError.FAIL).dataset().schema().featureNames())
                 .containsExactly("n", "x");
+        // a few rows to predict, with their index, read for a model of x alone
+        assertThat(CsvFormat.read(file(",x\n0,1\n1,0\n"), OnError.FAIL, List.of("x"), ColumnNames.DEFAULT).dataset().schema()
+                .featureNames()).containsExactly("x");
     }
 
     @Test
