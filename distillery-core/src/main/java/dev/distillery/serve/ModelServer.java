@@ -354,8 +354,10 @@ public final class ModelServer implements AutoCloseable {
         given.fieldNames().forEachRemaining(n -> {
             // Words the model has no feature of (a name, a note, personal data, a date) and identifiers are passed over in a
             // file read for the model (CsvFormat), so a row sent whole carries them: passed over here too, not refused.
+            // So are a row's id and its label, numbers or not (a row of the training file, sent as it is).
             boolean unread = given.get(n).isTextual() && dev.distillery.data.CsvFormat.numberIn(given.get(n).asText()) == null
-                    || dev.distillery.data.CsvFormat.namesAnIdentifier(n);
+                    || dev.distillery.data.CsvFormat.namesAnIdentifier(n) || n.equalsIgnoreCase("id")
+                    || n.equalsIgnoreCase(schema.columns().label());
             if (!names.contains(n) && !unread) {
                 unknown.add(n);
             }

@@ -328,6 +328,10 @@ class ModelServerTest {
         HttpResponse<String> row = post("/v1/models/blobs/predict", "{\"instances\": [{" + numbers + ", \"region\": \"south\"}]}", null);
         assertThat(row.statusCode()).as("the row itself, without \"features\": " + row.body()).isEqualTo(200);
         assertThat(JSON.readTree(row.body()).get("predictions")).isEqualTo(JSON.readTree(byValue.body()).get("predictions"));
+        HttpResponse<String> trainingRow = post("/v1/models/blobs/predict", "{\"instances\": [{\"id\": 17, " + numbers
+                + ", \"region\": \"south\", \"label\": 1}]}", null);
+        assertThat(trainingRow.statusCode()).as("a row of the training file, its numeric id and label passed over: "
+                + trainingRow.body()).isEqualTo(200);
         HttpResponse<String> shortRow = post("/v1/models/blobs/predict", "{\"instances\": [{\"c0\": 1}]}", null);
         assertThat(JSON.readTree(shortRow.body()).get("error").asText()).contains("instance 0: lacks", "'region' (north, south)");
         HttpResponse<String> noRegion = post("/v1/models/blobs/predict", "{\"instances\": [{\"features\": {" + numbers + "}}]}", null);
