@@ -53,7 +53,7 @@ public final class DataFiles {
             throw new DataFormatException(file.toString(), "unknown file type, though its first line holds " + table[0],
                     "a name ending in " + table[1] + " for a table of such columns: rename it");
         }
-        throw new DataFormatException(file.toString(), "unknown file type", "a name ending in .jsonl, .json, .csv, .tsv, .eml,"
+        throw new DataFormatException(file.toString(), "unknown file type", "a name ending in .jsonl, .json, .csv, .tsv (each also .gz), .eml,"
                 + " .mbox, .png, .jpg, .gif, .bmp or .tif, an IDX name such as train-images-idx3-ubyte[.gz], or a directory of"
                 + " images or mail");
     }
@@ -91,16 +91,25 @@ public final class DataFiles {
     private static final java.util.Set<String> SPREADSHEETS = java.util.Set.of("xlsx", "xls", "xlsm", "ods", "numbers");
     private static final java.util.Set<String> COLUMNAR = java.util.Set.of("parquet", "feather", "arrow", "orc", "avro");
 
-    /** Whether {@code file} is read as JSON Lines, by its name: .jsonl, .ndjson or .json. */
+    /** Whether {@code file} is read as JSON Lines, by its name: .jsonl, .ndjson or .json, each also gzipped (.jsonl.gz). */
     static boolean isJsonLines(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        String name = withoutGz(file);
         return name.endsWith(".jsonl") || name.endsWith(".json") || name.endsWith(".ndjson");
     }
 
-    /** Whether {@code file} is read as CSV, by its name: .csv, or .tsv (tab-separated; the header tells the separator). */
+    /**
+     * Whether {@code file} is read as CSV, by its name: .csv, or .tsv (tab-separated; the header tells the separator),
+     * each also gzipped (.csv.gz).
+     */
     public static boolean isCsv(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        String name = withoutGz(file);
         return name.endsWith(".csv") || name.endsWith(".tsv");
+    }
+
+    /** The file's name in lower case without a final ".gz": compressed files are read as their content's kind. */
+    private static String withoutGz(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".gz") ? name.substring(0, name.length() - 3) : name;
     }
 
     /**

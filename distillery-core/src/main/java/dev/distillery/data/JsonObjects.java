@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -69,7 +68,7 @@ final class JsonObjects {
      * whatever the bad-record policy: after it the parser cannot find where the next element starts.
      */
     private static void eachElement(Path file, java.util.function.ObjIntConsumer<JsonNode> objects, Bad bad) {
-        try (JsonParser parser = MAPPER.getFactory().createParser(file.toFile())) {
+        try (JsonParser parser = MAPPER.getFactory().createParser(Utf8Lines.bytes(file))) {
             int line = 1;
             try {
                 parser.nextToken(); // the array's start
@@ -100,7 +99,7 @@ final class JsonObjects {
 
     /** Whether the file's first character other than white space (and a byte-order mark) is '['. */
     private static boolean startsWithArray(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = Utf8Lines.bytes(file)) {
             for (int b; (b = in.read()) >= 0; ) {
                 if (b == 0xEF || b == 0xBB || b == 0xBF || Character.isWhitespace(b)) {
                     continue;

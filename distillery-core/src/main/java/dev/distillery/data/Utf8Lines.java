@@ -46,19 +46,64 @@ public final class Utf8Lines implements Closeable {
         this.in = in;
     }
 
-    /** Opens {@code file}; a missing file or a directory is bad input, named. */
+    /** Opens {@code file} (gzip-compressed or not); a missing file or a directory is bad input, named. */
     public static Utf8Lines open(Path file) {
         if (Files.isDirectory(file)) {
             throw new DataFormatException(file.toString(), "is a directory", "a text file");
         }
         try {
-            return of(Files.newInputStream(file));
+            return of(bytes(file));
         } catch (java.nio.file.NoSuchFileException e) {
             throw new DataFormatException(file.toString(), "file not found", "an existing text file");
         } catch (java.nio.file.AccessDeniedException e) {
             throw new DataFormatException(file.toString(), "is not readable (permissions)", "a readable text file");
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file, e);
+        }
+    }
+
+    /**
+     * The bytes of {@code file}, decompressed if it is gzip-compressed (by its first two bytes, whatever its name: a
+     * {@code data.csv.gz} from pandas' to_csv, a Spark job's {@code part-00000.json.gz}).
+     */
+    public static InputStream bytes(Path file) throws IOException {
+        java.io.PushbackInputStream in = new java.io.PushbackInputStream(Files.newInputStream(file), 2);
+        byte[] mark = in.readNBytes(2);
+        in.unread(mark);
+        boolean gzip = mark.length == 2 && (mark[0] & 0xFF) == 0x1F && (mark[1] & 0xFF) == 0x8B;
+        return gzip ? new Gunzipped(file, new java.util.zip.GZIPInputStream(in, 1 << 16)) : in;
+    }
+
+    /** A gzip file's content; damaged or cut-short compressed data is bad input naming the file, not a failure. */
+    private static final class Gunzipped extends java.io.FilterInputStream {
+        private final Path file;
+
+        Gunzipped(Path file, InputStream in) {
+            super(in);
+            this.file = file;
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (java.io.EOFException | java.util.zip.ZipException e) {
+                throw damaged(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (java.io.EOFException | java.util.zip.ZipException e) {
+                throw damaged(e);
+            }
+        }
+
+        private DataFormatException damaged(IOException e) {
+            return new DataFormatException(file.toString(), "its gzip-compressed data is damaged or cut short (" + e.getMessage()
+                    + ")", "a whole .gz file: compress it again, or give the uncompressed file");
         }
     }
 

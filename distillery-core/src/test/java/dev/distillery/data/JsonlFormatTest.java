@@ -20,6 +20,32 @@ class JsonlFormatTest {
     }
 
     @Test
+    void aGzipCompressedFileIsReadAsItsContentIs() throws Exception {
+        Path csv = dir.resolve("t.csv");
+        Files.writeString(csv, "age,region,label\n30,north,a\n41,south,b\n");
+        Path lines = file("{\"text\":\"free money\",\"label\":\"spam\"}", "{\"text\":\"meeting at noon\",\"label\":\"ham\"}");
+        Path array = dir.resolve("a.json");
+        Files.writeString(array, "[{\"text\":\"free money\",\"label\":\"spam\"}]");
+        for (Path plain : List.of(csv, lines, array)) {
+            Path gz = dir.resolve(plain.getFileName() + ".gz");
+            try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+                out.write(Files.readAllBytes(plain));
+            }
+            Dataset expected = DataFiles.read(plain, OnError.FAIL).dataset();
+            Dataset read = DataFiles.read(gz, OnError.FAIL).dataset();
+            assertThat(read.schema().featureNames()).isEqualTo(expected.schema().featureNames());
+            assertThat(read.examples()).extracting(Example::label).isEqualTo(expected.examples().stream().map(Example::label).toList());
+            assertThat(read.examples()).extracting(e -> e.isText() ? e.text() : java.util.Arrays.toString(e.features()))
+                    .isEqualTo(expected.examples().stream().map(e -> e.isText() ? e.text() : java.util.Arrays.toString(e.features())).toList());
+        }
+        Path cut = dir.resolve("cut.csv.gz");
+        byte[] whole = Files.readAllBytes(dir.resolve("t.csv.gz"));
+        Files.write(cut, java.util.Arrays.copyOf(whole, whole.length - 12));
+        assertThatThrownBy(() -> DataFiles.read(cut, OnError.FAIL)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("cut.csv.gz: its gzip-compressed data is damaged or cut short");
+    }
+
+    @Test
     void wholeNumberLabelsWrittenAsDecimalsAreTheSameClassesInEveryReader() throws Exception {
         // pandas writes a label column of 0 and 1 with a gap in it as 0.0 and 1.0: the model of the 0/1 file must take them
         Path records = file("{\"text\":\"a\",\"label\":1.0}", "{\"text\":\"b\",\"label\":\"0.0\"}", "{\"text\":\"c\",\"label\":-2}",
