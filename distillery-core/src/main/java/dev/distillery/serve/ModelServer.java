@@ -338,7 +338,8 @@ public final class ModelServer implements AutoCloseable {
         com.fasterxml.jackson.databind.node.ObjectNode given = object.deepCopy();
         object.fields().forEachRemaining(field -> {
             List<String> features = names.stream().filter(n -> field.getKey().equals(dev.distillery.data.CsvFormat.categoryOf(n))).toList();
-            if ((field.getValue().isTextual() || field.getValue().isNull()) && !features.isEmpty()) {
+            // A JSON true or false is the word a JSON Lines file's true or false is read as ("owner=true").
+            if ((field.getValue().isTextual() || field.getValue().isNull() || field.getValue().isBoolean()) && !features.isEmpty()) {
                 String value = field.getValue().isNull() ? "" : field.getValue().asText().strip();
                 String chosen = field.getKey() + dev.distillery.data.CsvFormat.CATEGORY + value;
                 // A missing value (null, "", "NA", "none", "#N/A") is none of the categories, as a file's cell is.

@@ -297,6 +297,13 @@ class ModelServerTest {
     }
 
     @Test
+    void aJsonTrueOrFalseIsTheCategoryAJsonLinesFileReadsItAs() throws Exception {
+        String numbers = startOnBlobsNamed("owner=false", "owner=true");
+        assertSamePredictions(numbers + ", \"owner\": true", numbers + ", \"owner=false\": 0, \"owner=true\": 1");
+        assertSamePredictions(numbers + ", \"owner\": false", numbers + ", \"owner=false\": 1, \"owner=true\": 0");
+    }
+
+    @Test
     void aModelTrainedOnNestedJsonRecordsTakesTheRequestNestedAsTheFileWas() throws Exception {
         String numbers = startOnBlobsNamed("customer.age", "customer.income");
         assertSamePredictions(numbers + ", \"customer\": {\"age\": 7, \"income\": 8}",
