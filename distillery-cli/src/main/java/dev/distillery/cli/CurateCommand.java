@@ -86,7 +86,8 @@ final class CurateCommand implements Callable<Integer> {
         if (!engine.equals("embedded")) {
             throw new IllegalArgumentException("unknown engine '" + engine + "'; use embedded or spark");
         }
-        CurateJob.Outcome o = new CurateJob(ctx.runs(), System.out::println).run(input, textColumn, output, cfg, onError.policy, pairs, args);
+        CurateJob.Outcome o = new CurateJob(ctx.runs(), System.out::println)
+                .run(input, textColumn, output, cfg, onError.policy, pairs, args);
         System.out.println();
         System.out.print(CurateJob.table(o));
         System.out.println();

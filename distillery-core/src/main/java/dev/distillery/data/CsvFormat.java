@@ -672,7 +672,8 @@ public final class CsvFormat {
             if (features > 1) {
                 words.forEach((column, values) -> out.put(column, List.copyOf(values)));
             }
-            return new ColumnKinds(out, Map.copyOf(personal), java.util.Set.copyOf(dates), java.util.Set.copyOf(ids), java.util.Set.copyOf(rows),
+            return new ColumnKinds(out, Map.copyOf(personal), java.util.Set.copyOf(dates), java.util.Set.copyOf(ids),
+                    java.util.Set.copyOf(rows),
                     java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(manyWords)), // in column order
                     java.util.Collections.unmodifiableSortedSet(empty), decimalComma);
         }

@@ -53,7 +53,8 @@ public final class DataFiles {
             throw new DataFormatException(file.toString(), "unknown file type, though its first line holds " + table[0],
                     "a name ending in " + table[1] + " for a table of such columns: rename it");
         }
-        throw new DataFormatException(file.toString(), "unknown file type", "a name ending in .jsonl, .json, .csv, .tsv (each also .gz), .eml,"
+        throw new DataFormatException(file.toString(), "unknown file type", "a name ending in .jsonl, .json, .csv, .tsv"
+                + " (each also .gz), .eml,"
                 + " .mbox, .png, .jpg, .gif, .bmp or .tif, an IDX name such as train-images-idx3-ubyte[.gz], or a directory of"
                 + " images or mail");
     }

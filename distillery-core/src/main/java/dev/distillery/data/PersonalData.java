@@ -53,7 +53,8 @@ public final class PersonalData {
 
     private static final Guarded PRIVATE_KEY = Guarded.by(s -> s.contains("-----BEGIN "), Pattern.compile(
             "-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)"));
-    private static final Guarded KNOWN_TOKEN = Guarded.by(TOKEN_PREFIXES::in, Pattern.compile("\\b(?:sk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}"
+    private static final Guarded KNOWN_TOKEN = Guarded.by(TOKEN_PREFIXES::in,
+            Pattern.compile("\\b(?:sk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}"
             + "|(?:AKIA|ASIA)[0-9A-Z]{16}"
             + "|gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,}"
             + "|xox[abposr]-[A-Za-z0-9-]{10,}"
@@ -61,25 +62,38 @@ public final class PersonalData {
             + "|[sr]k_(?:live|test)_[0-9A-Za-z]{16,}"
             + "|eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,})"));
     /** A value after a name that says it is secret: {@code password=...}, {@code "api_key": "..."}, {@code aws_secret_access_key = ...}. */
-    private static final Guarded NAMED_SECRET = Guarded.by(s -> SECRET_NAMES.in(s) || KEY.in(s) && KEY_OWNERS.in(s), Pattern.compile("(?i)\\b((?:[a-z_]*_)?(?:password|passwd|pwd|secret|token|api[_-]?key|"
+    private static final Guarded NAMED_SECRET = Guarded.by(s -> SECRET_NAMES.in(s) || KEY.in(s) && KEY_OWNERS.in(s),
+            Pattern.compile("(?i)\\b((?:[a-z_]*_)?(?:password|passwd|pwd|secret|token|api[_-]?key|"
             + "access[_-]?key|private[_-]?key|client[_-]?secret)(?:_[a-z_]*)?\\b[\"']?\\s*[:=]\\s*[\"']?)([^\\s\"',;]{6,})"));
     /** Candidates for the high-entropy rule: runs of at least this many key characters ({@link #isKeyChar}), whole. */
     private static final int TOKEN_MIN = 24;
-    private static final Guarded CREDENTIAL = Guarded.by(s -> s.contains("://"), Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^\\s:/@]+:[^\\s@/]+@"));
+    private static final Guarded CREDENTIAL = Guarded.by(s -> s.contains("://"),
+            Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^\\s:/@]+:[^\\s@/]+@"));
     /** An address; a "top-level domain" that is an image or document extension ({@code icon@2x.png}) makes a file name. */
-    private static final Guarded EMAIL = Guarded.by(s -> s.indexOf('@') >= 0, Pattern.compile("(?i)\\b[a-z0-9._%+-]+@[a-z0-9.-]+\\.(?!(?:png|jpe?g|gif|svg|webp|ico|bmp|tiff?|pdf)\\b)[a-z]{2,}\\b"));
-    private static final Guarded IPV4 = Guarded.by(s -> hasDigitsAround(s, '.'), Pattern.compile("\\b(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\b"));
-    private static final Guarded IPV6 = Guarded.by(s -> s.contains("::") || hexColonHex(s) >= 7, Pattern.compile("(?i)\\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\\b|(?i)\\b(?:[0-9a-f]{1,4}:){1,7}:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4}\\b"));
-    private static final Guarded IBAN = Guarded.by(PersonalData::hasTwoCapitalsTwoDigits, Pattern.compile("\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9]){11,30}\\b"));
-    private static final Guarded CARD = Guarded.by(s -> longestDigitRun(s, true) >= 13, Pattern.compile("\\b(?:\\d[ -]?){12,18}\\d\\b"));
-    private static final Guarded SSN = Guarded.by(PersonalData::hasSsnShape, Pattern.compile("\\b(?!000|666|9\\d\\d)\\d{3}-(?!00)\\d{2}-(?!0000)\\d{4}\\b"));
-    private static final Guarded DNI = Guarded.by(s -> longestDigitRun(s, false) >= 7, Pattern.compile("(?i)\\b[XYZ]?\\d{7,8}-?[A-Z]\\b"));
+    private static final Guarded EMAIL = Guarded.by(s -> s.indexOf('@') >= 0,
+            Pattern.compile("(?i)\\b[a-z0-9._%+-]+@[a-z0-9.-]+\\.(?!(?:png|jpe?g|gif|svg|webp|ico|bmp|tiff?|pdf)\\b)[a-z]{2,}\\b"));
+    private static final Guarded IPV4 = Guarded.by(s -> hasDigitsAround(s, '.'),
+            Pattern.compile("\\b(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\b"));
+    private static final Guarded IPV6 = Guarded.by(s -> s.contains("::") || hexColonHex(s) >= 7,
+            Pattern.compile("(?i)\\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\\b|(?i)\\b(?:[0-9a-f]{1,4}:){1,7}:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4}\\b"));
+    private static final Guarded IBAN = Guarded.by(PersonalData::hasTwoCapitalsTwoDigits,
+            Pattern.compile("\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9]){11,30}\\b"));
+    private static final Guarded CARD = Guarded.by(s -> longestDigitRun(s, true) >= 13,
+            Pattern.compile("\\b(?:\\d[ -]?){12,18}\\d\\b"));
+    private static final Guarded SSN = Guarded.by(PersonalData::hasSsnShape,
+            Pattern.compile("\\b(?!000|666|9\\d\\d)\\d{3}-(?!00)\\d{2}-(?!0000)\\d{4}\\b"));
+    private static final Guarded DNI = Guarded.by(s -> longestDigitRun(s, false) >= 7,
+            Pattern.compile("(?i)\\b[XYZ]?\\d{7,8}-?[A-Z]\\b"));
     /** E.164 numbers written with a leading + and any grouping: 8 to 15 digits in all. */
-    private static final Guarded INTERNATIONAL_PHONE = Guarded.by(PersonalData::hasPlusDigit, Pattern.compile("(?<![\\w+])\\+\\d{1,3}(?:[ .-]?\\(?\\d{1,5}\\)?){2,6}(?![\\w])"));
-    private static final Guarded PHONE = Guarded.by(s -> true, Pattern.compile("(?<![\\w])(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{2,4}\\)[ .-]?|\\d{2,4}[ .-])\\d{3,4}[ .-]?\\d{3,4}\\b"));
+    private static final Guarded INTERNATIONAL_PHONE = Guarded.by(PersonalData::hasPlusDigit,
+            Pattern.compile("(?<![\\w+])\\+\\d{1,3}(?:[ .-]?\\(?\\d{1,5}\\)?){2,6}(?![\\w])"));
+    // No quick look: a national number needs only digits and a separator, which most texts have.
+    private static final Guarded PHONE = Guarded.by(s -> true,
+            Pattern.compile("(?<![\\w])(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{2,4}\\)[ .-]?|\\d{2,4}[ .-])\\d{3,4}[ .-]?\\d{3,4}\\b"));
 
     /** A date after words that say it is a birth date; the date is group 3. */
-    private static final Guarded BIRTH_DATE = Guarded.by(BIRTH_WORDS::in, Pattern.compile("(?i)\\b(dob|d\\.o\\.b\\.?|date of birth|birth ?date|born(?: on)?|"
+    private static final Guarded BIRTH_DATE = Guarded.by(BIRTH_WORDS::in,
+            Pattern.compile("(?i)\\b(dob|d\\.o\\.b\\.?|date of birth|birth ?date|born(?: on)?|"
             + "geb\\.|geboren(?: am)?|n[ée]e? le)(\\s*[:=]?\\s*)(\\d{4}-\\d{1,2}-\\d{1,2}|\\d{1,2}[./-]\\d{1,2}[./-]\\d{2,4}"
             + "|\\d{1,2}\\.?\\s+\\p{L}+\\.?\\s+\\d{4}|\\p{L}+\\.?\\s+\\d{1,2},?\\s+\\d{4})"));
     /**
@@ -355,7 +369,8 @@ public final class PersonalData {
     /** Whether "d-dd-d" stands somewhere, the middle of a US social security number. */
     private static boolean hasSsnShape(String s) {
         for (int i = s.indexOf('-'); i >= 0 && i + 3 < s.length(); i = s.indexOf('-', i + 1)) {
-            if (i > 0 && isAsciiDigit(s.charAt(i - 1)) && isAsciiDigit(s.charAt(i + 1)) && isAsciiDigit(s.charAt(i + 2)) && s.charAt(i + 3) == '-') {
+            if (i > 0 && isAsciiDigit(s.charAt(i - 1)) && isAsciiDigit(s.charAt(i + 1)) && isAsciiDigit(s.charAt(i + 2))
+                    && s.charAt(i + 3) == '-') {
                 return true;
             }
         }
@@ -544,6 +559,9 @@ public final class PersonalData {
      * their digit runs passes the Luhn check.
      */
     private static int[] cardWithin(String s, int start, int end) {
+        if (isCard(s, start, end)) {
+            return new int[] {start, end};
+        }
         List<Integer> cuts = new ArrayList<>(); // where each digit group begins, and the match's end
         cuts.add(start);
         for (int i = start; i < end; i++) {
@@ -552,9 +570,6 @@ public final class PersonalData {
             }
         }
         cuts.add(end + 1); // as if a separator followed the last group
-        if (isCard(s, start, end)) {
-            return new int[] {start, end};
-        }
         for (int last = cuts.size() - 2; last > 0; last--) { // prefixes, longest first
             if (isCard(s, start, cuts.get(last) - 1) && printedAsACard(cuts.subList(0, last + 1))) {
                 return new int[] {start, cuts.get(last) - 1};

@@ -219,9 +219,10 @@ public final class FederateJob {
         FederatedTraining.Outcome r = o.result();
         FederatedTraining.Settings f = o.settings().federation();
         StringBuilder sb = new StringBuilder("# Federated training " + o.run().id() + "\n\n");
-        sb.append(String.format("%s of %s, %d clients (%s, examples %s), %d round%s of %d local epoch%s, fraction %.2f, server step %s at %.3g%s%s%n%n",
-                f.algorithm(), o.settings().model(), r.clientSizes().size(), f.split(), r.clientSizes(), f.rounds(), f.rounds() == 1 ? "" : "s", f.localEpochs(),
-                f.localEpochs() == 1 ? "" : "s", f.fraction(), f.serverOptimizer(), f.serverLr(),
+        sb.append(String.format("%s of %s, %d clients (%s, examples %s), %d round%s of %d local epoch%s, fraction %.2f,"
+                + " server step %s at %.3g%s%s%n%n", f.algorithm(), o.settings().model(), r.clientSizes().size(), f.split(),
+                r.clientSizes(), f.rounds(), f.rounds() == 1 ? "" : "s", f.localEpochs(), f.localEpochs() == 1 ? "" : "s",
+                f.fraction(), f.serverOptimizer(), f.serverLr(),
                 f.secure() ? ", secure aggregation" : "", f.privacy() ? String.format(", DP clip %.3g noise %.3g", f.clip(), f.noise()) : ""));
         sb.append("| training | test accuracy |\n|---|---|\n");
         sb.append(String.format("| federated (%s) | %.4f |%n| centralized (%d epochs on the pooled data) | %.4f |%n| local only (mean over clients) | %.4f |%n",
