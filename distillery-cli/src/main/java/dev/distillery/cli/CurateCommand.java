@@ -36,7 +36,8 @@ final class CurateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IN", description = "Input: JSON Lines, or CSV with a header (a name ending in .csv).")
     Path input;
 
-    @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output JSON Lines file (written atomically).")
+    @Option(names = "--out", required = true, paramLabel = "OUT",
+            description = "Output JSON Lines file (written atomically; gzip-compressed for a name ending in .gz).")
     Path output;
 
     @Option(names = "--text-column", defaultValue = "text", paramLabel = "NAME",

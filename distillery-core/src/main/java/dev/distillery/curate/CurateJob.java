@@ -74,13 +74,21 @@ public final class CurateJob {
     private Outcome curate(Run run, Curator curator, Path input, String textColumn, Path output, OnError onError, Path pairsOut) {
         DocFiles.FileSource source = DocFiles.source(input, onError, textColumn);
         Curator.Result[] result = new Curator.Result[1];
-        AtomicFiles.write(output, out -> result[0] = curator.run(source, d -> {
-            try {
-                DocFiles.write(d, out);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+        // An output named .gz is written gzip-compressed, as every reader takes a .jsonl.gz.
+        boolean gzip = output.getFileName().toString().endsWith(".gz");
+        AtomicFiles.write(output, file -> {
+            java.io.OutputStream out = gzip ? new java.util.zip.GZIPOutputStream(file, 1 << 16) : file;
+            result[0] = curator.run(source, d -> {
+                try {
+                    DocFiles.write(d, out);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, log);
+            if (gzip) {
+                out.close(); // the compressed stream's end; the file itself is closed again, harmlessly, by AtomicFiles
             }
-        }, log));
+        });
         if (source.skipped() > 0) {
             log.accept("skipped " + source.skipped() + " bad records in " + input);
         }

@@ -208,6 +208,20 @@ class CurateStepsTest {
     }
 
     @Test
+    void anOutputNamedGzIsWrittenCompressedAndReadBackAsTheSameRecords() throws Exception {
+        Path in = Files.writeString(dir.resolve("in.jsonl"), "{\"id\":\"a\",\"text\":\"one two three four five six\"}\n"
+                + "{\"id\":\"b\",\"text\":\"seven eight nine ten eleven twelve\"}\n");
+        CurateJob job = new CurateJob(new dev.distillery.run.RunStore(dir.resolve("runs")), null);
+        job.run(in, "text", dir.resolve("plain.jsonl"), CurateConfig.defaults(null), OnError.FAIL, null, List.of());
+        job.run(in, "text", dir.resolve("packed.jsonl.gz"), CurateConfig.defaults(null), OnError.FAIL, null, List.of());
+        byte[] packed = Files.readAllBytes(dir.resolve("packed.jsonl.gz"));
+        assertThat(packed[0] & 0xFF).isEqualTo(0x1F);
+        assertThat(new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(packed)).readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(Files.readString(dir.resolve("plain.jsonl")));
+        assertThat(ids(DocFiles.read(dir.resolve("packed.jsonl.gz"), OnError.FAIL).docs())).containsExactly("a", "b");
+    }
+
+    @Test
     void theTextMayComeUnderAnotherKeyOrColumnAndIsWrittenAsText() throws Exception {
         Path csv = Files.writeString(dir.resolve("mail.csv"), "id,Body,label\na,hello there,x\n");
         Doc fromCsv = DocFiles.read(csv, OnError.FAIL, "body").docs().get(0);
