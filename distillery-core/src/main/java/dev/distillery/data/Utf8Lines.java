@@ -68,10 +68,7 @@ public final class Utf8Lines implements Closeable {
      */
     public static InputStream bytes(Path file) throws IOException {
         java.io.PushbackInputStream in = new java.io.PushbackInputStream(Files.newInputStream(file), 2);
-        byte[] mark = in.readNBytes(2);
-        in.unread(mark);
-        boolean gzip = mark.length == 2 && (mark[0] & 0xFF) == 0x1F && (mark[1] & 0xFF) == 0x8B;
-        return gzip ? new Gunzipped(file, new java.util.zip.GZIPInputStream(in, 1 << 16)) : in;
+        return startsWith(in, 0x1F, 0x8B) ? new Gunzipped(file, new java.util.zip.GZIPInputStream(in, 1 << 16)) : in;
     }
 
     /** A gzip file's content; damaged or cut-short compressed data is bad input naming the file, not a failure. */
@@ -107,14 +104,18 @@ public final class Utf8Lines implements Closeable {
         }
     }
 
+    /** Whether {@code in}'s next two bytes are {@code first} and {@code second}; they are pushed back either way. */
+    private static boolean startsWith(java.io.PushbackInputStream in, int first, int second) throws IOException {
+        byte[] mark = in.readNBytes(2);
+        in.unread(mark);
+        return mark.length == 2 && (mark[0] & 0xFF) == first && (mark[1] & 0xFF) == second;
+    }
+
     public static Utf8Lines of(InputStream in) {
         try {
             // two bytes looked at and pushed back: no second buffer in front of the reader's own chunks
             java.io.PushbackInputStream start = new java.io.PushbackInputStream(in, 2);
-            byte[] mark = start.readNBytes(2);
-            start.unread(mark);
-            boolean utf16 = mark.length == 2 && ((mark[0] & 0xFF) == 0xFF && (mark[1] & 0xFF) == 0xFE
-                    || (mark[0] & 0xFF) == 0xFE && (mark[1] & 0xFF) == 0xFF);
+            boolean utf16 = startsWith(start, 0xFF, 0xFE) || startsWith(start, 0xFE, 0xFF);
             return new Utf8Lines(utf16 ? new Utf16AsUtf8(start) : start);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
