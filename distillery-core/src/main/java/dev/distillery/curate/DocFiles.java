@@ -40,7 +40,7 @@ public final class DocFiles {
     public static void checkInput(Path file) {
         String expected = "a JSON Lines file with one {\"text\": ...} object per line, or a .csv file with a 'text' column";
         if (!Files.exists(file)) {
-            throw new DataFormatException(file.toString(), "file not found", expected);
+            throw DataFormatException.notFound(file, expected);
         }
         if (Files.isDirectory(file)) {
             throw new DataFormatException(file.toString(), "is a directory", expected);

@@ -37,7 +37,7 @@ public record Corrections(Path file, Map<String, Correction> byId) {
     public static Corrections read(Path file) {
         Map<String, Correction> byId = new LinkedHashMap<>();
         if (!Files.exists(file)) {
-            throw new DataFormatException(file.toString(), "file not found", "a corrections file (JSON lines with id, action, label)");
+            throw DataFormatException.notFound(file, "a corrections file (JSON lines with id, action, label)");
         }
         List<String> lines = Utf8Lines.readAll(file);
         for (int i = 0; i < lines.size(); i++) {

@@ -20,7 +20,7 @@ public final class DataFiles {
     /** {@link #read(Path, OnError)} with a CSV or JSONL file's label and text in the columns {@code names} says. */
     public static ReadResult read(Path file, OnError onError, ColumnNames names) {
         if (!Files.exists(file)) {
-            throw new DataFormatException(file.toString(), "file not found", "an existing .jsonl, .csv, IDX, e-mail or image file, or a directory of images or mail");
+            throw DataFormatException.notFound(file, "an existing .jsonl, .csv, IDX, e-mail or image file, or a directory of images or mail");
         }
         if (ImageFolderFormat.handles(file)) {
             return ImageFolderFormat.read(file, onError);

@@ -75,7 +75,7 @@ public final class IdxFormat {
     static Tensor readTensor(Path file) {
         String name = file.toString();
         if (!Files.isRegularFile(file)) {
-            throw new DataFormatException(name, "file not found", "an IDX file");
+            throw DataFormatException.notFound(file, "an IDX file");
         }
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
                 DataInputStream in = new DataInputStream(name.endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw)) {

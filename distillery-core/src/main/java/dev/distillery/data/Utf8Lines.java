@@ -54,7 +54,7 @@ public final class Utf8Lines implements Closeable {
         try {
             return of(bytes(file));
         } catch (java.nio.file.NoSuchFileException e) {
-            throw new DataFormatException(file.toString(), "file not found", "an existing text file");
+            throw DataFormatException.notFound(file, "an existing text file");
         } catch (java.nio.file.AccessDeniedException e) {
             throw new DataFormatException(file.toString(), "is not readable (permissions)", "a readable text file");
         } catch (IOException e) {

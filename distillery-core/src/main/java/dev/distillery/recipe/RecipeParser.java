@@ -49,7 +49,7 @@ public final class RecipeParser {
         try {
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
-            throw new DataFormatException(file.toString(), "file not found", "a recipe YAML file");
+            throw DataFormatException.notFound(file, "a recipe YAML file");
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("could not read " + file, e);
         }

@@ -88,6 +88,11 @@ public final class DataCatalog {
             Dataset data = ds.load(parts.length > 1 ? parts[1] : ds.splits().get(0));
             return new ReadResult(data, 0, List.of());
         }
+        if (!ref.contains("/") && !ref.contains(".") && !java.nio.file.Files.exists(Path.of(ref))) {
+            // a bare word is a data set's name more often than a file's: a mistyped name gets the names, not a directory listing
+            throw new dev.distillery.data.DataFormatException(ref, "no such file, and no known data set of that name",
+                    "a file, or a known data set: " + String.join(", ", known.stream().map(KnownDataset::name).toList()));
+        }
         // a model reads a file by the columns it was trained with, unless the caller names others
         ColumnNames names = model != null && columns.isDefault() ? model.columns() : columns;
         ReadResult read = model != null && model.kind() == dev.distillery.data.Schema.Kind.DENSE

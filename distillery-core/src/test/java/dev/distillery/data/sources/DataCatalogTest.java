@@ -55,4 +55,22 @@ class DataCatalogTest {
         assertThat(catalog.inputFiles("fake", said::add)).containsExactly(root.resolve("fake/data.csv"));
         assertThat(fake.fetches).as("cached: fetched once").isEqualTo(1);
     }
+
+    @Test
+    void aMissingFileOrAMistypedDataSetSaysWhatIsThereInstead() throws IOException {
+        DataCatalog catalog = new DataCatalog(List.of(new Fake()));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> catalog.load("faek", dev.distillery.data.OnError.FAIL, line -> {}))
+                .isInstanceOf(dev.distillery.data.DataFormatException.class)
+                .hasMessageContaining("faek: no such file, and no known data set of that name").hasMessageContaining("fake");
+        Path split = Files.createDirectories(root.resolve("split"));
+        Files.writeString(split.resolve("test.jsonl"), "{}\n");
+        Files.writeString(split.resolve("train.jsonl"), "{}\n");
+        Files.writeString(split.resolve("notes.md"), "\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> catalog.load(split.resolve("train.csv").toString(),
+                        dev.distillery.data.OnError.FAIL, line -> {}))
+                .hasMessageContaining("train.csv: file not found; its directory holds train.jsonl, notes.md, test.jsonl");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> catalog.load(root.resolve("nowhere/train.csv").toString(),
+                        dev.distillery.data.OnError.FAIL, line -> {}))
+                .hasMessageContaining("file not found; there is no directory " + root.resolve("nowhere"));
+    }
 }
