@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
                         + "killed mid-way resumes from its checkpoint; a changed stage runs with everything below it. Ends with "
                         + "report.html under $DISTILLERY_HOME/recipes/NAME/."})
 final class RunCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "RECIPE", description = "The recipe file (see recipes/ for examples).")
+    @Parameters(paramLabel = "RECIPE", description = "The recipe file (see recipes/ for examples); the relative paths in it are"
+            + " read from its directory.")
     Path recipe;
 
     @Option(names = "--plan", description = "Print the stages in order, which are cached, and for the others an estimate of "

@@ -72,6 +72,7 @@ public final class RecipeRunner {
         Map<String, String> keys = new LinkedHashMap<>();
         List<String> forced = forced(dag, from);
         for (Recipe.Stage s : dag.order()) {
+            warnOfMissingFiles(recipe, s);
             // Upstream sizes from this plan, not the last run's state: a recipe never run before has none, and its
             // stages' estimates would go unscaled (the 286 s of a Fashion-MNIST run for a 60-row file).
             Identity id = identity(recipe, s, keys, planned, false);
@@ -141,8 +142,8 @@ public final class RecipeRunner {
             List<String> argv = commandLine(recipe, s, name -> output(recipe, state, name));
             log.accept(String.format("stage %s: %s %s%s", s.name(), action, String.join(" ", argv),
                     estimate.estimateSeconds() >= 0 ? String.format(" (estimate %.0f s)", estimate.estimateSeconds()) : ""));
-            String out = s.options().containsKey("out")
-                    ? work(recipe, resolve(String.valueOf(s.options().get("out")), name -> output(recipe, state, name))) : null;
+            String out = s.options().containsKey("out") ? besideRecipe(recipe,
+                    work(recipe, resolve(String.valueOf(s.options().get("out")), name -> output(recipe, state, name))), true) : null;
             // Written before the stage starts: a recipe killed now finds, next time, the run this process left interrupted.
             String resuming = action.equals("resume") ? interruptedRunOf(before) : null;
             state.put(s.name(), new StageState(id.key(), resuming, out, "running", 0, 0, id.inputBytes(), estimate.estimateSeconds(),
@@ -195,6 +196,40 @@ public final class RecipeRunner {
         return "run";
     }
 
+    /** A value that reads as a file's name: a data file's ending, or a directory in it. */
+    private static final java.util.regex.Pattern FILE_LIKE = java.util.regex.Pattern.compile(
+            "(?i).*\\.(csv|tsv|jsonl|json|gz|eml|mbox|png|jpe?g|gif|bmp|tiff?|idx|ubyte|ya?ml)|.*/.*");
+
+    /**
+     * Says, before anything runs, which file a stage names that is not there (neither beside the recipe nor in the working
+     * directory): the stage would fail on it, after the stages before it had run. Values written by a stage (its
+     * {@code --out}), references to other stages' outputs and the recipe's work directory are made by the run, and known
+     * data sets are fetched by it, so none of them is looked for.
+     */
+    private void warnOfMissingFiles(Recipe recipe, Recipe.Stage s) {
+        List<String> argv = commandLine(recipe, s, reference -> "ref:" + reference);
+        String work = recipesRoot.resolve(recipe.name()).resolve("work").toString();
+        for (int i = s.command().size(); i < argv.size(); i++) {
+            String token = argv.get(i);
+            String before = argv.get(i - 1);
+            if (token.startsWith("-") || token.contains("ref:") || token.startsWith(work) || OUTPUT_OPTIONS.contains(before)
+                    || !FILE_LIKE.matcher(token).matches() || catalog.isKnown(token)) {
+                continue;
+            }
+            try {
+                if (Files.exists(Path.of(token))) {
+                    continue;
+                }
+            } catch (java.nio.file.InvalidPathException e) {
+                continue; // not a path
+            }
+            String key = before.startsWith("--") ? before.substring(2) : "args";
+            log.accept(String.format("warning: %s:%d (stage %s): %s does not exist (a relative path is read from the recipe's"
+                    + " directory, %s, or else from the working directory)", recipe.file(), s.lineOf(key), s.name(), token,
+                    recipeDirectory(recipe)));
+        }
+    }
+
     /**
      * The run a killed stage left: {@code before.run()} when known, else the interrupted run that the recipe's process
      * (its pid, recorded when the stage started) created after the stage started. Null when there is none.
@@ -233,9 +268,47 @@ public final class RecipeRunner {
         return token.replace(WORK, recipesRoot.resolve(recipe.name()).resolve("work").toString());
     }
 
-    /** A stage's command line with references resolved by {@code outputs} and {@code ${recipe.work}} expanded. */
+    /**
+     * A stage's command line with references resolved by {@code outputs}, {@code ${recipe.work}} expanded and relative
+     * paths read from the recipe's directory ({@link #besideRecipe}).
+     */
     List<String> commandLine(Recipe recipe, Recipe.Stage s, java.util.function.Function<String, String> outputs) {
-        return argv(s, outputs).stream().map(t -> work(recipe, t)).toList();
+        List<String> argv = argv(s, outputs);
+        List<String> out = new ArrayList<>(s.command()); // command words are no paths, whatever the directory holds
+        for (int i = s.command().size(); i < argv.size(); i++) {
+            boolean output = OUTPUT_OPTIONS.contains(argv.get(i - 1));
+            out.add(besideRecipe(recipe, work(recipe, argv.get(i)), output));
+        }
+        return out;
+    }
+
+    /**
+     * A relative path in a recipe names a file beside the recipe, as a compose file's or a DVC pipeline's do, wherever
+     * {@code distillery run} is started: a recipe kept with its data ran only from that directory, and from anywhere else
+     * failed with "file not found" (or hashed a directory of the working directory that shared a word's name). A value
+     * that names nothing there stays as written: a known data set, a number, a word, or a path the working directory
+     * holds. An {@code output} (the value of {@code --out}) goes beside the recipe whether it exists yet or not.
+     */
+    private static String besideRecipe(Recipe recipe, String token, boolean output) {
+        if (token.isEmpty() || token.startsWith("-")) {
+            return token;
+        }
+        try {
+            Path path = Path.of(token);
+            if (path.isAbsolute()) {
+                return token;
+            }
+            Path beside = recipeDirectory(recipe).resolve(path).normalize();
+            return output || Files.exists(beside) ? beside.toString() : token;
+        } catch (java.nio.file.InvalidPathException e) {
+            return token;
+        }
+    }
+
+    /** The directory the recipe file is in. */
+    static Path recipeDirectory(Recipe recipe) {
+        Path parent = recipe.file().toAbsolutePath().getParent();
+        return parent == null ? Path.of("").toAbsolutePath() : parent;
     }
 
     /** A stage's command line, with each reference replaced by what {@code outputs} gives for it. */
@@ -313,12 +386,13 @@ public final class RecipeRunner {
         List<String> material = new ArrayList<>();
         material.add("distillery " + Provenance.version() + " " + Provenance.commit());
         long bytes = 0;
-        String previousToken = "";
-        for (String token : commandLine(recipe, s, reference -> "ref:" + reference + ":" + keys.getOrDefault(reference.split("\\.", 2)[0], "?"))) {
+        List<String> argv = commandLine(recipe, s, reference -> "ref:" + reference + ":" + keys.getOrDefault(reference.split("\\.", 2)[0], "?"));
+        for (int i = 0; i < argv.size(); i++) {
+            String token = argv.get(i);
             material.add(token);
-            boolean output = OUTPUT_OPTIONS.contains(previousToken); // what a stage writes is not its input
-            previousToken = token;
-            if (token.startsWith("-") || token.contains("ref:") || output) {
+            boolean command = i < s.command().size(); // "train", "split": words, though a directory may bear the name
+            boolean output = i > 0 && OUTPUT_OPTIONS.contains(argv.get(i - 1)); // what a stage writes is not its input
+            if (command || token.startsWith("-") || token.contains("ref:") || output) {
                 continue;
             }
             for (Path p : inputsNamedBy(token, fetch)) {

@@ -80,4 +80,38 @@ class RecipePlanTest {
         assertThat(model.inputBytes()).isEqualTo(1_000);
         assertThat(model.estimateSeconds()).isCloseTo(2.0, org.assertj.core.data.Offset.offset(0.01));
     }
+
+    @Test
+    void relativePathsAreReadBesideTheRecipeAndAMissingOneIsNamedBeforeAnythingRuns() throws Exception {
+        RunStore runs = new RunStore(Files.createDirectories(dir.resolve("runs")));
+        Path project = Files.createDirectories(dir.resolve("project"));
+        Files.writeString(project.resolve("mine.csv"), "x".repeat(700));
+        // a directory named as a command word, where the recipe lives: no input of the stage
+        Files.writeString(Files.createDirectories(project.resolve("train")).resolve("big.bin"), "y".repeat(5_000));
+        Path recipe = project.resolve("r.yaml");
+        Files.writeString(recipe, """
+                name: beside
+                stages:
+                  model:
+                    command: train
+                    with: {data: mine.csv, test: gone.csv}
+                  other:
+                    command: src
+                    with: {data: mine.csv}
+                """);
+        List<String> said = new java.util.ArrayList<>();
+        RecipeRunner runner = new RecipeRunner(runs, new DataCatalog(dir.resolve("datasets")), dir.resolve("recipes"), CHECK_ONLY, said::add);
+        Recipe parsed = RecipeParser.parse(recipe); // the tests run in the module directory, not beside the recipe
+
+        StageState model = runner.plan(parsed, null).states().get("model");
+
+        assertThat(model.inputBytes()).as("mine.csv beside the recipe, not the 'train' directory").isEqualTo(700);
+        // the tests' working directory holds src/: a command's word is still no input
+        assertThat(runner.plan(parsed, null).states().get("other").inputBytes()).isEqualTo(700);
+        assertThat(runner.commandLine(parsed, parsed.stage("model"), reference -> reference))
+                .containsExactly("train", "--data", project.resolve("mine.csv").toString(), "--test", "gone.csv");
+        assertThat(said).anySatisfy(line -> assertThat(line).contains("stage model", "gone.csv does not exist",
+                "read from the recipe's directory, " + project));
+        assertThat(said).noneMatch(line -> line.contains("mine.csv"));
+    }
 }
