@@ -42,7 +42,7 @@ final class CurateCommand implements Callable<Integer> {
 
     @Option(names = "--text-column", defaultValue = "text", paramLabel = "NAME",
             description = "The key (JSON Lines) or column (CSV) that holds the text, e.g. body or review, in IN and in"
-                    + " --test; the output names it text. Default: ${DEFAULT-VALUE}.")
+                    + " --test; the output keeps it under that name. Default: ${DEFAULT-VALUE}.")
     String textColumn;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Pipeline definition (YAML or JSON); default: the default pipeline.")

@@ -34,6 +34,31 @@ class CliTest extends CliTestBase {
     }
 
     @Test
+    void aSplitsHalvesKeepTheColumnNamesTheFileWasReadWith() throws Exception {
+        // a ticket export: the text under 'body', the class under 'queue'
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(spamFile(20))) {
+            lines.add(line.replace("\"text\"", "\"body\"").replace("\"label\"", "\"queue\""));
+        }
+        Path tickets = Files.write(dir.resolve("tickets.jsonl"), lines);
+        Path split = dir.resolve("split");
+        assertThat(run("data", "split", tickets.toString(), "--label-column", "queue", "--text-column", "body", "--out",
+                split.toString()).exitCode()).isZero();
+        assertThat(Files.readAllLines(split.resolve("test.jsonl")).get(0)).contains("\"body\":", "\"queue\":").doesNotContain("\"text\"");
+        // read as the original is: with the same options, and by a model trained on the original
+        Result onHalf = run("train", "--data", split.resolve("train.jsonl").toString(), "--test", split.resolve("test.jsonl").toString(),
+                "--label-column", "queue", "--text-column", "body", "--model", "linear");
+        assertThat(onHalf.exitCode()).as(onHalf.err()).isZero();
+        Result whole = run("train", "--data", tickets.toString(), "--label-column", "queue", "--text-column", "body", "--model", "linear");
+        assertThat(whole.exitCode()).as(whole.err()).isZero();
+        Result eval = run("eval", "--model", whole.runId(), "--data", split.resolve("test.jsonl").toString());
+        assertThat(eval.exitCode()).as(eval.err()).isZero();
+        assertThat(run("data", "split", tickets.toString(), "--label-column", "queue", "--text-column", "body", "--out",
+                dir.resolve("csv").toString(), "--format", "csv").exitCode()).isZero();
+        assertThat(Files.readAllLines(dir.resolve("csv/train.csv")).get(0)).isEqualTo("id,queue,body");
+    }
+
+    @Test
     void trainAppliesLabelCorrectionsCountsThemAndRecordsTheFileAsAnInput() throws Exception {
         Path data = spamFile(20);
         Path corrections = dir.resolve("corrections.jsonl");

@@ -80,7 +80,7 @@ public final class CurateJob {
             java.io.OutputStream out = gzip ? new java.util.zip.GZIPOutputStream(file, 1 << 16) : file;
             result[0] = curator.run(source, d -> {
                 try {
-                    DocFiles.write(d, out);
+                    DocFiles.write(d, out, textColumn);
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }

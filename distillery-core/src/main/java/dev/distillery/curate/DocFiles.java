@@ -23,7 +23,8 @@ import java.util.function.Consumer;
 /**
  * Records in and out for curation: JSON Lines (one object per line with a "text" string and an optional "id") or CSV
  * with a text column in; JSON Lines out. Other fields pass through. The text may sit under another key or column
- * ({@code --text-column body}, as {@code train} takes it); the output names it "text", as every command reads by default.
+ * ({@code --text-column body}, as {@code train} takes it); within curation it is "text", and the output names it as the
+ * input did, so the curated file reads with the options the original took.
  */
 public final class DocFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -231,8 +232,8 @@ public final class DocFiles {
                 names[i] = cell.equalsIgnoreCase(textKey) ? TEXT : cell.equalsIgnoreCase("id") ? "id" : cell;
                 if (!seen.add(names[i])) {
                     throw new DataFormatException(file + ":line 1", "column name '" + names[i] + "' appears twice"
-                            + (names[i].equals(TEXT) && !textKey.equalsIgnoreCase(TEXT) ? " (the output names the '" + textKey
-                            + "' column text, and the file has a column of that name too)" : ""), "distinct column names");
+                            + (names[i].equals(TEXT) && !textKey.equalsIgnoreCase(TEXT) ? " (curate reads the '" + textKey
+                            + "' column as the text, and the file has a 'text' column too)" : ""), "distinct column names");
                 }
             }
             if (!seen.contains(TEXT)) {
@@ -316,9 +317,9 @@ public final class DocFiles {
             }
             if (!textKey.equals(TEXT)) {
                 if (obj.has(TEXT)) {
-                    return new Parsed(null, "has a \"text\" field besides \"" + textKey + "\", which the output names text", lineNo);
+                    return new Parsed(null, "has a \"text\" field besides \"" + textKey + "\", which curate reads as the text", lineNo);
                 }
-                obj.set(TEXT, obj.remove(textKey));
+                obj = renamed(obj, textKey, TEXT);
             }
             String id = obj.hasNonNull("id") ? obj.get("id").asText() : fileName + "#" + lineNo;
             return new Parsed(new Doc(id, obj.get(TEXT).asText(), obj), null, lineNo);
@@ -335,12 +336,44 @@ public final class DocFiles {
 
     /** Writes one record as a JSON line. */
     public static void write(Doc d, java.io.OutputStream out) throws IOException {
-        ObjectNode o = d.fields().deepCopy();
+        write(d, out, TEXT);
+    }
+
+    /** Writes one record as a JSON line, its text under {@code textKey}, where the input held it. */
+    public static void write(Doc d, java.io.OutputStream out, String textKey) throws IOException {
+        ObjectNode o = withTextUnder(d.fields(), textKey);
         if (!o.has("id")) {
             o.put("id", d.id());
         }
         out.write(JSON.writeValueAsBytes(o));
         out.write('\n');
+    }
+
+    /**
+     * A copy of a record's {@code fields} with the text under {@code textKey} instead of "text", in the same place among
+     * the other fields: the output reads as the input did ({@code --text-column body} on both).
+     */
+    public static ObjectNode withTextUnder(ObjectNode fields, String textKey) {
+        return renamed(fields, TEXT, textKey);
+    }
+
+    /** A copy of {@code fields} with the key {@code from} named {@code to}, in its place among the others. */
+    private static ObjectNode renamed(ObjectNode fields, String from, String to) {
+        ObjectNode o = JSON.createObjectNode();
+        fields.fields().forEachRemaining(f -> o.set(f.getKey().equals(from) ? to : f.getKey(), f.getValue().deepCopy()));
+        return o;
+    }
+
+    /** {@link #withTextUnder} of a record written as JSON. */
+    public static String withTextUnder(String json, String textKey) {
+        if (textKey.equals(TEXT)) {
+            return json;
+        }
+        try {
+            return JSON.writeValueAsString(withTextUnder((ObjectNode) JSON.readTree(json), textKey));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a record lost its JSON", e);
+        }
     }
 
     /** Writes {@code docs} as JSON Lines, atomically. */

@@ -914,17 +914,19 @@ public final class CsvFormat {
     /**
      * Writes {@code data} as CSV that reads back as the same data: a text set as id,label,text; a table as id,label and
      * its columns by name ({@link Schema#rowByColumn}: a category column as one column of its values, a missing value as
-     * an empty cell), unnamed features as f1, f2, ...
+     * an empty cell), unnamed features as f1, f2, ... The label and text columns keep the names the data was read with
+     * ({@link Schema#columns}), so the file reads back with the same options.
      */
     public static void write(Dataset data, Path file) {
         boolean text = data.schema().kind() == Schema.Kind.TEXT;
         List<String> names = data.schema().featureNames();
+        ColumnNames columns = data.schema().columns();
         AtomicFiles.write(file, out -> {
             CsvMapper mapper = new CsvMapper();
             try (CsvGenerator gen = (CsvGenerator) mapper.getFactory().createGenerator(out)) {
-                List<String> header = new ArrayList<>(List.of("id", "label"));
+                List<String> header = new ArrayList<>(List.of("id", columns.label()));
                 if (text) {
-                    header.add("text");
+                    header.add(columns.text());
                 } else {
                     header.addAll(Schema.rowByColumn(names, new float[data.schema().featureSize()]).keySet());
                 }

@@ -218,12 +218,18 @@ public final class JsonlFormat {
         return names;
     }
 
+    /**
+     * Writes {@code data} as JSON Lines, the label and text under the keys its schema's columns name ({@code partei},
+     * {@code rede} for data read with {@code --label-column partei --text-column rede}): a file written from the user's,
+     * such as {@code data split}'s halves, reads as theirs did, with the same options and by a model trained on theirs.
+     */
     public static void write(Dataset data, Path file) {
+        ColumnNames names = data.schema().columns();
         AtomicFiles.write(file, out -> {
             Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
             boolean first = true;
             for (Example e : data.examples()) {
-                ObjectNode node = toJson(e);
+                ObjectNode node = toJson(e, names);
                 if (first && !e.isText()) {
                     node.set("shape", MAPPER.valueToTree(data.schema().featureShape()));
                     if (!data.schema().featureNames().isEmpty()) {
@@ -238,11 +244,11 @@ public final class JsonlFormat {
         });
     }
 
-    static ObjectNode toJson(Example e) {
+    static ObjectNode toJson(Example e, ColumnNames names) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("id", e.id());
         if (e.isText()) {
-            node.put("text", e.text());
+            node.put(names.text(), e.text());
         } else {
             var arr = node.putArray("features");
             for (float v : e.features()) {
@@ -253,7 +259,7 @@ public final class JsonlFormat {
                 }
             }
         }
-        e.label().ifPresent(l -> node.put("label", l));
+        e.label().ifPresent(l -> node.put(names.label(), l));
         if (!e.source().isEmpty()) {
             node.put("source", e.source());
         }

@@ -222,7 +222,7 @@ class CurateStepsTest {
     }
 
     @Test
-    void theTextMayComeUnderAnotherKeyOrColumnAndIsWrittenAsText() throws Exception {
+    void theTextMayComeUnderAnotherKeyOrColumnAndIsWrittenBackUnderIt() throws Exception {
         Path csv = Files.writeString(dir.resolve("mail.csv"), "id,Body,label\na,hello there,x\n");
         Doc fromCsv = DocFiles.read(csv, OnError.FAIL, "body").docs().get(0);
         assertThat(fromCsv.text()).isEqualTo("hello there");
@@ -236,9 +236,18 @@ class CurateStepsTest {
                         + " holds the text with --text-column)");
         Doc fromJsonl = DocFiles.read(jsonl, OnError.FAIL, "body").docs().get(0);
         assertThat(fromJsonl.text()).isEqualTo("hello there");
+        java.io.ByteArrayOutputStream written = new java.io.ByteArrayOutputStream();
+        DocFiles.write(fromJsonl.withText("hello"), written, "body");
+        // in its place among the fields, so the curated file reads with the options the original took
+        assertThat(written.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("{\"id\":\"a\",\"body\":\"hello\",\"label\":\"x\"}\n");
+        String sentence = "The meeting about the new budget moves to Thursday afternoon in the large room upstairs.";
+        Path mail = Files.writeString(dir.resolve("mail2.jsonl"), "{\"id\": \"a\", \"body\": \"" + sentence + "\", \"label\": \"x\"}\n");
         Path out = dir.resolve("out.jsonl");
-        DocFiles.write(List.of(fromJsonl.withText("hello")), out);
-        assertThat(JSON.readTree(Files.readString(out))).isEqualTo(JSON.readTree("{\"id\": \"a\", \"text\": \"hello\", \"label\": \"x\"}"));
+        new CurateJob(new dev.distillery.run.RunStore(dir.resolve("runs")), null).run(mail, "body", out, CurateConfig.defaults(null),
+                OnError.FAIL, null, List.of());
+        assertThat(Files.readString(out)).isEqualTo("{\"id\":\"a\",\"body\":\"" + sentence + "\",\"label\":\"x\"}\n");
+        assertThat(dev.distillery.data.DataFiles.read(out, OnError.FAIL, new dev.distillery.data.ColumnNames(null, "body")).dataset()
+                .examples().get(0).text()).isEqualTo(sentence);
         Files.writeString(jsonl, "{\"id\": \"a\", \"body\": \"hello there\", \"text\": \"and this\"}\n");
         assertThatThrownBy(() -> DocFiles.read(jsonl, OnError.FAIL, "body")).hasMessageContaining("has a \"text\" field besides \"body\"");
     }

@@ -66,7 +66,7 @@ public final class SparkCurateJob {
             long in = docs.count();
             SparkCurator.Result r = SparkCurator.run(sc, docs, config,
                     CurateJob.testTexts(onError, textColumn, System.out::println));
-            write(spark, r.kept(), output);
+            write(spark, r.kept(), output, textColumn);
             return new Curated(run, r, in, skipped[0], table(r.funnel(), in, skipped[0]));
         } finally {
             spark.stop();
@@ -80,16 +80,18 @@ public final class SparkCurateJob {
                 .getOrCreate();
     }
 
-    static void write(SparkSession spark, JavaRDD<SparkCurator.SDoc> kept, Path output) {
+    /** The kept records, their text under {@code textColumn} as the input held it. */
+    static void write(SparkSession spark, JavaRDD<SparkCurator.SDoc> kept, Path output, String textColumn) {
         String out = output.toString();
         if (out.endsWith(".parquet")) {
             StructType schema = new StructType().add("id", DataTypes.StringType).add("text", DataTypes.StringType)
                     .add("json", DataTypes.StringType);
-            Dataset<Row> df = spark.createDataFrame(kept.map(d -> RowFactory.create(d.id(), d.text(), d.json())), schema);
+            Dataset<Row> df = spark.createDataFrame(kept.map(d -> RowFactory.create(d.id(), d.text(),
+                    DocFiles.withTextUnder(d.json(), textColumn))), schema);
             df.write().mode("errorifexists").parquet(out);
         } else {
             // Spark writes a directory of part files, committed only when the job succeeds.
-            kept.map(SparkCurator.SDoc::json).saveAsTextFile(out);
+            kept.map(d -> DocFiles.withTextUnder(d.json(), textColumn)).saveAsTextFile(out);
         }
     }
 
