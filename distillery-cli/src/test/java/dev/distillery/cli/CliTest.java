@@ -370,6 +370,15 @@ class CliTest extends CliTestBase {
         assertThat(predict.out().lines().findFirst().orElseThrow()).contains("\"true_label\":\"setosa\"");
         assertThat(run("data", "inspect", iris.toString(), "--label-column", "species").out()).contains("columns:  sepal, petal",
                 "setosa", "versicolor");
+        // new flowers come without the label column: predict needs none and says nothing of it; eval names where it looked
+        Path fresh = Files.writeString(dir.resolve("fresh.csv"), "petal,sepal\n1.5,5.1\n4.5,6.9\n");
+        Result unlabeled = run("predict", "--model", runId, "--data", fresh.toString());
+        assertThat(unlabeled.exitCode()).as(unlabeled.err()).isZero();
+        assertThat(unlabeled.out().lines()).hasSize(2);
+        assertThat(unlabeled.err()).doesNotContain("warning");
+        Result cannot = run("eval", "--model", runId, "--data", fresh.toString());
+        assertThat(cannot.exitCode()).isEqualTo(2);
+        assertThat(cannot.err()).contains("has no labeled examples to evaluate on (labels are read from the column or key 'species')");
     }
 
     @Test

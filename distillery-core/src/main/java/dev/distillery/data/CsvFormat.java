@@ -38,7 +38,7 @@ public final class CsvFormat {
      * ...) is read without the warning that tells a user what a new file holds.
      */
     public static ReadResult read(Path file, OnError onError, List<String> modelFeatures, ColumnNames names) {
-        return read(csv(file), onError, modelFeatures, names);
+        return read(csv(file), onError, modelFeatures, names, false);
     }
 
     /**
@@ -82,7 +82,12 @@ public final class CsvFormat {
      * The rows of {@code table} (a CSV file, or a JSON Lines file of a table's records: {@link JsonRecords}) read by this
      * format's rules, for a model's features and names as {@link #read(Path, OnError, List, ColumnNames)} takes them.
      */
-    static ReadResult read(Table table, OnError onError, List<String> modelFeatures, ColumnNames names) {
+    /**
+     * The rows of {@code table} as records; {@code forModel}: read for a saved model, whose command decides whether it
+     * needs the labels ({@code predict} does not; {@code eval} and a test set say so in their own error), so a file
+     * without the label column is not warned of.
+     */
+    static ReadResult read(Table table, OnError onError, List<String> modelFeatures, ColumnNames names, boolean forModel) {
         Path file = table.file();
         RecordCollector collector = new RecordCollector(file.toString(), onError);
         ColumnKinds kinds = columnKinds(table, names, modelFeatures);
@@ -99,7 +104,7 @@ public final class CsvFormat {
             String[] cells = row.cells();
             if (cols[0] == null) {
                 cols[0] = Columns.of(cells, file, kinds, names);
-                if (!names.isDefault() && cols[0].label() < 0 && !names.label().equals(ColumnNames.DEFAULT.label())) {
+                if (!forModel && !names.isDefault() && cols[0].label() < 0 && !names.label().equals(ColumnNames.DEFAULT.label())) {
                     collector.warn(file + " has no column '" + names.label() + "' (the label column): its records are read"
                             + " without labels; its columns: " + String.join(", ", java.util.Arrays.stream(cells).map(String::trim).toList()));
                 }

@@ -19,6 +19,11 @@ public final class DataFiles {
 
     /** {@link #read(Path, OnError)} with a CSV or JSONL file's label and text in the columns {@code names} says. */
     public static ReadResult read(Path file, OnError onError, ColumnNames names) {
+        return read(file, onError, names, false);
+    }
+
+    /** {@link #read(Path, OnError, ColumnNames)}, for a saved model when {@code forModel} (see {@link CsvFormat}). */
+    public static ReadResult read(Path file, OnError onError, ColumnNames names, boolean forModel) {
         if (!Files.exists(file)) {
             throw DataFormatException.notFound(file, "an existing .jsonl, .csv, IDX, e-mail or image file, or a directory of images or mail");
         }
@@ -31,10 +36,10 @@ public final class DataFiles {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (isJsonLines(file)) {
             JsonRecords table = JsonRecords.ifTable(file, names);
-            return table != null ? CsvFormat.read(table, onError, List.of(), names) : JsonlFormat.read(file, onError, names);
+            return table != null ? CsvFormat.read(table, onError, List.of(), names, forModel) : JsonlFormat.read(file, onError, names);
         }
         if (isCsv(file)) {
-            return CsvFormat.read(file, onError, List.of(), names);
+            return CsvFormat.read(CsvFormat.csv(file), onError, List.of(), names, forModel);
         }
         if (isIdx(name)) {
             return IdxFormat.read(file, labelsFileFor(file), null);
@@ -125,13 +130,13 @@ public final class DataFiles {
             return ImageFolderFormat.readFor(file, onError, modelShape);
         }
         if (isCsv(file)) {
-            return CsvFormat.read(file, onError, model.featureNames(), names);
+            return CsvFormat.read(CsvFormat.csv(file), onError, model.featureNames(), names, true);
         }
         JsonRecords table = Files.isRegularFile(file) && isJsonLines(file) ? JsonRecords.ifTable(file, names) : null;
         if (table != null) {
-            return CsvFormat.read(table, onError, model.featureNames(), names);
+            return CsvFormat.read(table, onError, model.featureNames(), names, true);
         }
-        return read(file, onError, names);
+        return read(file, onError, names, true);
     }
 
     static boolean isIdx(String name) {

@@ -105,6 +105,15 @@ public final class InputCheck {
     }
 
     /**
+     * Where a model of {@code schema} reads labels, for an error about a file that has none: " (labels are read from the
+     * column or key 'queue')" when the model was trained with a named label column, else nothing.
+     */
+    public static String labelColumnOf(Schema schema) {
+        String label = schema.columns().label();
+        return label.equals(ColumnNames.DEFAULT.label()) ? "" : " (labels are read from the column or key '" + label + "')";
+    }
+
+    /**
      * A warning when one class is rare beside another (at most a fifth as common, and under a tenth of the labels): fraud
      * among payments, a fault among parts. Accuracy then mostly counts the common class, so the warning says what always
      * answering it scores and what to judge by instead.

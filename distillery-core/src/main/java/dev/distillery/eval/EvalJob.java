@@ -54,7 +54,8 @@ public final class EvalJob {
             Dataset labeled = InputCheck.conform(InputCheck.labeledOnly(read.dataset(), "scored", log), classifier.schema(),
                     InputCheck.Labels.MUST_BE_KNOWN);
             if (labeled.isEmpty()) {
-                throw new IllegalArgumentException(dataRef + " has no labeled examples to evaluate on");
+                throw new IllegalArgumentException(dataRef + " has no labeled examples to evaluate on"
+                        + InputCheck.labelColumnOf(classifier.schema()));
             }
             int unlabeled = read.dataset().size() - labeled.size();
             Settings settings = new Settings(modelDir.toString(), dataRef, onError.name(), List.copyOf(thresholds));

@@ -96,7 +96,7 @@ public final class DataCatalog {
         // a model reads a file by the columns it was trained with, unless the caller names others
         ColumnNames names = model != null && columns.isDefault() ? model.columns() : columns;
         ReadResult read = model != null && model.kind() == dev.distillery.data.Schema.Kind.DENSE
-                ? DataFiles.readFor(Path.of(ref), onError, model, names) : DataFiles.read(Path.of(ref), onError, names);
+                ? DataFiles.readFor(Path.of(ref), onError, model, names) : DataFiles.read(Path.of(ref), onError, names, model != null);
         if (!names.isDefault()) {
             Dataset named = read.dataset().withSchema(read.dataset().schema().withColumns(names));
             read = new ReadResult(named, read.skipped(), read.skipReasons(), read.warnings());
