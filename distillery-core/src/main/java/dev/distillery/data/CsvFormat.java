@@ -900,7 +900,7 @@ public final class CsvFormat {
                     // without a 'text' column the file is read as numbers, so say how to make it a text file. One word
                     // beside other feature columns in a column that is not read as categories is a typo or a mix.
                     boolean category = word && features.length > 1 && cell.length() <= 30 && cell.chars().noneMatch(Character::isWhitespace);
-                    c.bad(where, column + " is '" + cell + "'",
+                    c.bad(where, column + " is " + dev.distillery.util.Listing.clipped(cell, 60),
                             category ? "a finite number: the column holds numbers on other lines (or over " + MAX_CATEGORIES
                                     + " distinct words), so it is read as numbers; a column of words throughout is read as"
                                     + " categories (if it holds the labels, train with --label-column " + header + ")"

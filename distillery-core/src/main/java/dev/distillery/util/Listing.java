@@ -15,6 +15,18 @@ public final class Listing {
                 + (items.size() > limit ? " and " + (items.size() - limit) + " more" : "");
     }
 
+    /**
+     * {@code value} as a message shows it: whole up to {@code limit} characters, else its start and how long it is ("'The
+     * legislation continuing...' (912 characters)" for a passage), so an error about one cell stays one readable line.
+     */
+    public static String clipped(String value, int limit) {
+        if (value.length() <= limit) {
+            return "'" + value + "'";
+        }
+        int end = Character.isHighSurrogate(value.charAt(limit - 1)) ? limit - 1 : limit;
+        return "'" + value.substring(0, end) + "...' (" + value.length() + " characters)";
+    }
+
     /** {@link #firstOf} of the items each in single quotes, separated by commas. */
     public static String firstQuoted(List<String> items, int limit) {
         return firstOf(items.stream().map(i -> "'" + i + "'").toList(), limit, ", ");

@@ -195,6 +195,11 @@ class CsvFormatTest {
         assertThatThrownBy(() -> CsvFormat.read(f, OnError.FAIL)).isInstanceOf(DataFormatException.class)
                 .hasMessageContaining("data.csv:line 2").hasMessageContaining("column 1 ('body') is 'win a cruise'")
                 .hasMessageContaining("if it is the text to classify, --text-column body");
+        // a passage is shown by its start and length: the error stays one readable line
+        String passage = "The legislation continuing the use of food subsidies should be tied down to standards. ".repeat(10);
+        assertThatThrownBy(() -> CsvFormat.read(file("body,label\n\"" + passage + "\",spam\n"), OnError.FAIL))
+                .hasMessageContaining("column 1 ('body') is 'The legislation continuing the use of food subsidies should ...' ("
+                        + passage.strip().length() + " characters)").hasMessageNotContaining("tied down");
         // A word in a column of numbers is a typo or a mix, named as such; no hint about text files.
         assertThatThrownBy(() -> CsvFormat.read(file("x1,class\n1,2\n1,c0\n"), OnError.FAIL))
                 .hasMessageContaining("column 2 ('class') is 'c0'").hasMessageContaining("holds numbers on other lines")
