@@ -63,17 +63,22 @@ final class LabelCommand implements Runnable {
         String strategy;
 
         @Mixin
+        ColumnOptions columns;
+
+        @Mixin
         TrainOptions train;
 
         @Override
         public Integer call() {
             Context ctx = Context.fromEnvironment();
-            var read = ctx.catalog().load(pool, train.optimizer.onError.policy, System.out::println);
+            // the pool is read by the columns the project was started with, without the options given again
+            var names = dev.distillery.label.LabelingProject.columnsFor(project, columns.names());
+            var read = ctx.catalog().withColumns(names).load(pool, train.optimizer.onError.policy, System.out::println);
             if (read.skipped() > 0) {
                 System.out.println("skipped " + read.skipped() + " bad records in " + pool);
             }
             List<String> labelSet = labels != null ? labels : read.dataset().schema().labels();
-            var proj = dev.distillery.label.LabelingProject.openOrCreate(project, pool, labelSet);
+            var proj = dev.distillery.label.LabelingProject.openOrCreate(project, pool, labelSet, columns.names());
             var batch = proj.next(read.dataset(), n, Strategy.parse(strategy), train.modelSpec(), train.trainConfig(),
                     new ConsoleProgress(System.out));
             System.out.printf("batch %d: %d examples picked by %s (%d answers so far)%n", batch.number(), batch.ids().size(),
@@ -110,7 +115,8 @@ final class LabelCommand implements Runnable {
             String pool = proj.config().pool();
             dev.distillery.data.ReadResult read;
             try {
-                read = Context.fromEnvironment().catalog().load(pool, dev.distillery.data.OnError.SKIP, System.out::println);
+                read = Context.fromEnvironment().catalog().withColumns(proj.config().columns()).load(pool,
+                        dev.distillery.data.OnError.SKIP, System.out::println);
             } catch (dev.distillery.data.DataFormatException | java.io.UncheckedIOException e) {
                 // the answers are in; only the data set of labeled examples cannot be made without the pool
                 System.out.println("labeled examples not written: the pool cannot be read (" + e.getMessage() + ")");

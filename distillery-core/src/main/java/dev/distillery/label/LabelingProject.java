@@ -1,10 +1,13 @@
 package dev.distillery.label;
 
+import dev.distillery.data.ColumnNames;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.distillery.data.ColumnNames;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.MissingValues;
 import dev.distillery.data.Example;
@@ -44,8 +47,15 @@ public final class LabelingProject {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper LINE = new ObjectMapper();
 
-    /** What the project labels: the pool reference and the label set. */
-    public record Config(String pool, List<String> labels) {}
+    /**
+     * What the project labels: the pool reference, the label set and the columns the pool is read by (its text under
+     * {@code --text-column}; a project written before columns could be named reads by the defaults).
+     */
+    public record Config(String pool, List<String> labels, ColumnNames columns) {
+        public Config {
+            columns = columns == null ? ColumnNames.DEFAULT : columns;
+        }
+    }
 
     /**
      * One handed-out batch and the files written for it; {@code stillOut}: examples of earlier batches that no answer has
@@ -66,6 +76,14 @@ public final class LabelingProject {
 
     /** Opens the project in {@code dir}, creating it for {@code pool} and {@code labels} if it does not exist yet. */
     public static LabelingProject openOrCreate(Path dir, String pool, List<String> labels) {
+        return openOrCreate(dir, pool, labels, ColumnNames.DEFAULT);
+    }
+
+    /**
+     * {@link #openOrCreate(Path, String, List)} for a pool read by {@code columns}, which a new project keeps; an existing
+     * one keeps its own, and refuses other names given again.
+     */
+    public static LabelingProject openOrCreate(Path dir, String pool, List<String> labels, ColumnNames columns) {
         Path file = dir.resolve(CONFIG);
         try {
             if (Files.isRegularFile(file)) {
@@ -73,13 +91,18 @@ public final class LabelingProject {
                 if (pool != null && !pool.equals(c.pool())) {
                     throw new IllegalArgumentException(dir + " is a labeling project for " + c.pool() + ", not " + pool);
                 }
+                if (!columns.isDefault() && !columns.equals(c.columns())) {
+                    throw new IllegalArgumentException(dir + " reads its pool by the label column '" + c.columns().label()
+                            + "' and the text column '" + c.columns().text() + "', as it was started; leave out --label-column"
+                            + " and --text-column, or start a new project");
+                }
                 return new LabelingProject(dir, c);
             }
             if (pool == null || labels == null || labels.size() < 2) {
                 throw new IllegalArgumentException("no labeling project in " + dir + "; start one with a pool and at least two labels");
             }
             Files.createDirectories(dir);
-            Config c = new Config(pool, List.copyOf(labels));
+            Config c = new Config(pool, List.copyOf(labels), columns);
             AtomicFiles.writeString(file, JSON.writeValueAsString(c));
             return new LabelingProject(dir, c);
         } catch (IOException e) {
@@ -89,6 +112,15 @@ public final class LabelingProject {
 
     public Config config() {
         return config;
+    }
+
+    /**
+     * The columns the project in {@code dir} reads its pool by (it refuses others named, as {@link #openOrCreate} does),
+     * or {@code given} where there is no project yet.
+     */
+    public static ColumnNames columnsFor(Path dir, ColumnNames given) {
+        Path file = dir.resolve(CONFIG);
+        return Files.isRegularFile(file) ? openOrCreate(dir, null, null, given).config().columns() : given;
     }
 
     /** Answers so far, by example id, in the order given. */

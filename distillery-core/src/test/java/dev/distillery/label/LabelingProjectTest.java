@@ -218,4 +218,20 @@ class LabelingProjectTest {
         assertThatThrownBy(() -> project.importAnswers(csv)).hasMessageContaining(csv + ", line 2")
                 .hasMessageContaining("'eggs'");
     }
+
+    @Test
+    void aProjectKeepsTheColumnsItsPoolIsReadByAndRefusesOthers() throws Exception {
+        dev.distillery.data.ColumnNames named = new dev.distillery.data.ColumnNames("queue", "body");
+        assertThat(LabelingProject.columnsFor(dir, named)).as("no project yet: as given").isEqualTo(named);
+        LabelingProject.openOrCreate(dir, "tickets.csv", List.of("billing", "tech"), named);
+        // later calls need not name them again, and may not name others
+        assertThat(LabelingProject.columnsFor(dir, dev.distillery.data.ColumnNames.DEFAULT)).isEqualTo(named);
+        assertThat(LabelingProject.openOrCreate(dir, null, null).config().columns()).isEqualTo(named);
+        assertThatThrownBy(() -> LabelingProject.columnsFor(dir, new dev.distillery.data.ColumnNames("queue", "subject")))
+                .hasMessageContaining("reads its pool by the label column 'queue' and the text column 'body'");
+        // a project started before columns could be named reads by the defaults
+        Path old = Files.createDirectories(dir.resolve("old"));
+        Files.writeString(old.resolve(LabelingProject.CONFIG), "{\"pool\": \"pool.jsonl\", \"labels\": [\"ham\", \"spam\"]}");
+        assertThat(LabelingProject.openOrCreate(old, null, null).config().columns()).isEqualTo(dev.distillery.data.ColumnNames.DEFAULT);
+    }
 }
