@@ -45,6 +45,9 @@ final class FederateCommand implements Callable<Integer> {
     @Mixin
     Rounds schedule;
 
+    @Mixin
+    ColumnOptions columns;
+
     @Option(names = "--algorithm", defaultValue = "fedavg", paramLabel = "A", description = "fedavg or fedprox. Default: ${DEFAULT-VALUE}.")
     String algorithm;
 
@@ -84,7 +87,7 @@ final class FederateCommand implements Callable<Integer> {
                 algorithm, algorithm.equals("fedprox") ? mu : 0, secure, dropout, clip, noise, delta, options.trainConfig().seed(),
                 schedule.serverOptimizer, schedule.serverLr());
         Context ctx = Context.fromEnvironment();
-        FederateJob.Outcome o = new FederateJob(ctx.catalog(), ctx.runs(), new ConsoleProgress(System.out)).run(data, test, model,
+        FederateJob.Outcome o = new FederateJob(ctx.catalog().withColumns(columns.names()), ctx.runs(), new ConsoleProgress(System.out)).run(data, test, model,
                 options.trainConfig(), federation, options.optimizer.onError.policy,
                 List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));
         System.out.println();
@@ -165,12 +168,15 @@ final class FederateCommand implements Callable<Integer> {
         @Mixin
         TrainOptions options;
 
+        @Mixin
+        ColumnOptions columns;
+
         @Override
         public Integer call() {
             Context ctx = Context.fromEnvironment();
             var settings = new dev.distillery.federated.Coordinator.Settings(host, port, clients, schedule.rounds, schedule.localEpochs, schedule.fraction, !plain,
                     roundTimeout, joinTimeout, options.trainConfig().seed(), schedule.serverOptimizer, schedule.serverLr());
-            FederateJob.Coordinated c = new FederateJob(ctx.catalog(), ctx.runs(), new ConsoleProgress(System.out)).coordinate(test,
+            FederateJob.Coordinated c = new FederateJob(ctx.catalog().withColumns(columns.names()), ctx.runs(), new ConsoleProgress(System.out)).coordinate(test,
                     federatedModel(options), options.trainConfig(), settings, options.optimizer.onError.policy,
                     p -> System.out.println("coordinator listening on http://" + host + ":" + p + "/ for " + clients + " clients"),
                     List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));
@@ -200,10 +206,13 @@ final class FederateCommand implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         OnErrorOption onError;
 
+        @Mixin
+        ColumnOptions columns;
+
         @Override
         public Integer call() {
             Context ctx = Context.fromEnvironment();
-            FederateJob.Joined j = new FederateJob(ctx.catalog(), ctx.runs(), new ConsoleProgress(System.out)).join(data, coordinator,
+            FederateJob.Joined j = new FederateJob(ctx.catalog().withColumns(columns.names()), ctx.runs(), new ConsoleProgress(System.out)).join(data, coordinator,
                     name != null ? name : java.nio.file.Path.of(data).getFileName().toString(), onError.policy,
                     List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));
             System.out.print(j.run().summary());

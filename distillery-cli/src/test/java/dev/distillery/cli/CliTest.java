@@ -53,6 +53,9 @@ class CliTest extends CliTestBase {
         assertThat(whole.exitCode()).as(whole.err()).isZero();
         Result eval = run("eval", "--model", whole.runId(), "--data", split.resolve("test.jsonl").toString());
         assertThat(eval.exitCode()).as(eval.err()).isZero();
+        Result federated = run("federate", "--data", split.resolve("train.jsonl").toString(), "--test", split.resolve("test.jsonl").toString(),
+                "--label-column", "queue", "--text-column", "body", "--clients", "2", "--rounds", "1");
+        assertThat(federated.exitCode()).as(federated.err()).isZero();
         assertThat(run("data", "split", tickets.toString(), "--label-column", "queue", "--text-column", "body", "--out",
                 dir.resolve("csv").toString(), "--format", "csv").exitCode()).isZero();
         assertThat(Files.readAllLines(dir.resolve("csv/train.csv")).get(0)).isEqualTo("id,queue,body");
