@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve models over HTTP with dynamic batching until stopped (Ctrl-C or SIGTERM drains requests in flight).",
                 "POST /v1/models/NAME/predict {\"instances\": [{\"features\": [...]} | {\"COLUMN\": value, ...}"
-                        + " | {\"text\": \"...\"}]}, optionally with"
+                        + " | {\"text\": \"...\"} | \"...\"]} (a text under the column the model was trained on also),"
+                        + " optionally with"
                         + " \"thresholds\": {\"LABEL\": P} (answer LABEL wherever its probability reaches P, as predict --threshold);"
                         + " GET /v1/models, /health, /metrics (Prometheus).",
                 "Binds 127.0.0.1 unless --host says otherwise; any other address needs a bearer token."})

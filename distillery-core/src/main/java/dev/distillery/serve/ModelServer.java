@@ -262,6 +262,24 @@ public final class ModelServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A text model's instance: {"text": "..."}, the row of the model's own file with the text under the column it was
+     * trained on ({"rede": "...", ...} after {@code --text-column rede}), or the text itself, "...", as TF Serving takes
+     * a model of one input.
+     */
+    private static String text(JsonNode inst, String column, String where) {
+        if (inst.isTextual()) {
+            return inst.asText();
+        }
+        for (String key : column.equals("text") ? List.of("text") : List.of(column, "text")) {
+            if (inst.path(key).isTextual()) {
+                return inst.get(key).asText();
+            }
+        }
+        throw new ApiError(400, where + "expected {\"" + column + "\": \"...\"}" + (column.equals("text") ? "" : " or {\"text\": \"...\"}")
+                + " or the text itself as a string (this model reads text)");
+    }
+
     /** The request's instances as examples for a model of {@code schema}, or a 400 naming what is wrong. */
     List<Example> parse(JsonNode doc, Schema schema) {
         if (!doc.path("instances").isArray()) {
@@ -280,10 +298,7 @@ public final class ModelServer implements AutoCloseable {
             JsonNode inst = instances.get(i);
             String where = "instance " + i + ": ";
             if (schema.kind() == Schema.Kind.TEXT) {
-                if (!inst.path("text").isTextual()) {
-                    throw new ApiError(400, where + "expected {\"text\": \"...\"} (this model reads text)");
-                }
-                out.add(Example.text("instance-" + i, inst.get("text").asText(), null, "request"));
+                out.add(Example.text("instance-" + i, text(inst, schema.columns().text(), where), null, "request"));
             } else if (inst.path("image").isTextual()) {
                 out.add(Example.dense("instance-" + i, image(inst.get("image").asText(), schema, where), null, "request"));
             } else if (inst.isObject() && !inst.has("features") && !schema.featureNames().isEmpty()) {

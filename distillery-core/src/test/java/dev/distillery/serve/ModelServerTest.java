@@ -366,6 +366,49 @@ class ModelServerTest {
         }
     }
 
+    /** A text model that answers each text's length as the first class's share, so answers tell which text it read. */
+    static final class TextLength implements Predictor {
+        final Schema schema = Schema.text(List.of("short", "long")).withColumns(new dev.distillery.data.ColumnNames("queue", "body"));
+
+        public Schema schema() {
+            return schema;
+        }
+
+        public String runtime() {
+            return "test";
+        }
+
+        public String description() {
+            return "text length";
+        }
+
+        public float[][] probabilities(List<Example> batch) {
+            float[][] out = new float[batch.size()][];
+            for (int i = 0; i < out.length; i++) {
+                float share = Math.min(1f, batch.get(i).text().length() / 100f);
+                out[i] = new float[] {1 - share, share};
+            }
+            return out;
+        }
+
+        public void close() {}
+    }
+
+    @Test
+    void aTextModelTakesItsOwnTextColumnTextOrTheTextItself() throws Exception {
+        start(new TextLength(), new ModelRegistry.Batching(64, 0, 16), loopback(null, 5000));
+        String text = "x".repeat(25);
+        HttpResponse<String> r = post("/v1/models/blobs/predict", "{\"instances\": [{\"body\": \"" + text + "\", \"queue\": \"tech\"},"
+                + " {\"text\": \"" + text + "\"}, \"" + text + "\"]}", null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        for (JsonNode p : JSON.readTree(r.body()).get("predictions")) {
+            assertThat(p.get("probabilities").get("long").asDouble()).isCloseTo(0.25, org.assertj.core.data.Offset.offset(1e-6));
+        }
+        HttpResponse<String> bad = post("/v1/models/blobs/predict", "{\"instances\": [{\"subject\": \"hi\"}]}", null);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(bad.body()).get("error").asText()).contains("instance 0: expected {\"body\": \"...\"} or {\"text\": \"...\"}");
+    }
+
     @Test
     void featuresByNameNeedAModelWhoseColumnsHadNames() throws Exception {
         Dataset data = TestData.blobs(4, 2);
