@@ -125,7 +125,8 @@ public final class CsvFormat {
                 }
                 categories.forEach((column, values) -> {
                     String name = cells[column].trim();
-                    if (!values.stream().allMatch(v -> modelFeatures.contains(name + CATEGORY + v))) {
+                    // the values a model knows, case aside (InputCheck.sameCategoriesAs reads True as its true), need no word
+                    if (!values.stream().allMatch(v -> modelFeatures.stream().anyMatch(f -> f.equalsIgnoreCase(name + CATEGORY + v)))) {
                         collector.warn("column '" + name + "' of " + file + " holds categories, each read as a 0/1 feature: "
                                 + String.join(", ", values) + " (a missing value, such as an empty cell, NA or none, as none of them)");
                     }

@@ -41,9 +41,9 @@ public final class InputCheck {
      */
     public static Dataset byName(Dataset data, Schema model) {
         List<String> want = model.featureNames();
-        List<String> have = data.schema().featureNames();
+        List<String> have = sameCategoriesAs(data.schema().featureNames(), want);
         if (want.isEmpty() || have.isEmpty() || want.equals(have)) {
-            return data;
+            return have.equals(data.schema().featureNames()) ? data : data.withSchema(data.schema().withFeatureNames(have));
         }
         // A category column's 0/1 features ("region=north") are named by the values the file holds: a value the model
         // knows but this file lacks is a feature that is 0 on every row; a value the model never saw has no feature.
@@ -83,6 +83,28 @@ public final class InputCheck {
         // as wide as the model's features: a file may hold fewer of a column's categories than the training file did
         Schema schema = Schema.dense(List.of((long) want.size()), data.schema().labels()).withFeatureNames(want);
         return new Dataset(data.name(), schema, reordered);
+    }
+
+    /**
+     * {@code have}'s category features named as the model's where they differ only in case: pandas writes a boolean
+     * column True/False, a JSON file true/false, and one export 'Retail' where another has 'retail'. A value is renamed
+     * only where the model's column has exactly one value equal to it but for case, and the file has no other value
+     * that would take the same name; anything else stays, to be refused by name as a category the model never saw.
+     */
+    public static List<String> sameCategoriesAs(List<String> have, List<String> want) {
+        List<String> out = new java.util.ArrayList<>(have);
+        for (int i = 0; i < out.size(); i++) {
+            String name = out.get(i);
+            String column = CsvFormat.categoryOf(name);
+            if (column == null || want.contains(name)) {
+                continue;
+            }
+            List<String> alike = want.stream().filter(w -> column.equals(CsvFormat.categoryOf(w)) && w.equalsIgnoreCase(name)).toList();
+            if (alike.size() == 1 && !out.contains(alike.get(0))) {
+                out.set(i, alike.get(0));
+            }
+        }
+        return out;
     }
 
     private static String quoted(List<String> names) {

@@ -356,7 +356,8 @@ public final class ModelServer implements AutoCloseable {
             // A JSON true or false is the word a JSON Lines file's true or false is read as ("owner=true").
             if ((field.getValue().isTextual() || field.getValue().isNull() || field.getValue().isBoolean()) && !features.isEmpty()) {
                 String value = field.getValue().isNull() ? "" : field.getValue().asText().strip();
-                String chosen = field.getKey() + dev.distillery.data.CsvFormat.CATEGORY + value;
+                String chosen = InputCheck.sameCategoriesAs(List.of(field.getKey() + dev.distillery.data.CsvFormat.CATEGORY + value),
+                        features).get(0); // a JSON false for a column trained on a CSV's False
                 // A missing value (null, "", "NA", "none", "#N/A") is none of the categories, as a file's cell is.
                 if (!dev.distillery.data.CsvFormat.isMissing(value) && !features.contains(chosen)) {
                     throw new ApiError(400, where + "\"" + field.getKey() + "\" is " + field.getValue() + ", a category the model was"

@@ -121,6 +121,24 @@ class InputCheckTest {
     }
 
     @Test
+    void aCategoryThatDiffersOnlyInCaseIsTheModelsOneUnlessThatIsAmbiguous() {
+        // a CSV's True/False (pandas) against a JSON file's true/false, 'Retail' against 'retail'
+        Schema model = Schema.dense(List.of(3L), List.of("a", "b")).withFeatureNames(List.of("score", "vip=False", "vip=True"));
+        Dataset json = Dataset.infer("new.jsonl", List.of(Example.dense("r1", new float[] {0.5f, 0, 1}, null, "f")), null);
+        Dataset read = InputCheck.conform(json.withSchema(json.schema().withFeatureNames(List.of("score", "vip=false", "vip=true"))),
+                model, InputCheck.Labels.IGNORED);
+        assertThat(read.get(0).features()).containsExactly(0.5f, 0f, 1f);
+        // the model knows both spellings: no guess, the file's value is refused by name
+        Schema both = Schema.dense(List.of(3L), List.of("a", "b")).withFeatureNames(List.of("x", "kind=Retail", "kind=RETAIL"));
+        Dataset retail = Dataset.infer("new.csv", List.of(Example.dense("r1", new float[] {1, 1}, null, "f")), null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> InputCheck.conform(
+                        retail.withSchema(retail.schema().withFeatureNames(List.of("x", "kind=retail"))), both, InputCheck.Labels.IGNORED))
+                .hasMessageContaining("column 'kind' holds 'retail', a category the model was not trained on");
+        assertThat(InputCheck.sameCategoriesAs(List.of("vip=false", "vip=FALSE"), model.featureNames()))
+                .as("two values of the file would become one: the second stays").containsExactly("vip=False", "vip=FALSE");
+    }
+
+    @Test
     void aMissingOrUnknownCategoryColumnIsNamedAsTheFileNamesIt() {
         Schema model = Schema.dense(List.of(4L), List.of("a", "b"))
                 .withFeatureNames(List.of("age", "region=north", "region=south", "income"));

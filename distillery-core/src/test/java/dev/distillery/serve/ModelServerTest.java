@@ -332,6 +332,7 @@ class ModelServerTest {
         for (String missing : List.of("null", "\"\"", "\"NA\"", "\"none\"", "\"#N/A\"")) { // as a file's cell reads
             assertSamePredictions(numbers + ", \"region\": " + missing, numbers + ", \"region=north\": 0, \"region=south\": 0");
         }
+        assertSamePredictions(numbers + ", \"region\": \"South\"", numbers + ", \"region\": \"south\"");
         HttpResponse<String> row = post("/v1/models/blobs/predict", "{\"instances\": [{" + numbers + ", \"region\": \"south\"}]}", null);
         assertThat(row.statusCode()).as("the row itself, without \"features\": " + row.body()).isEqualTo(200);
         assertThat(JSON.readTree(row.body()).get("predictions")).isEqualTo(JSON.readTree(byValue.body()).get("predictions"));
