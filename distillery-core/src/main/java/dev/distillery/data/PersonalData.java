@@ -135,8 +135,7 @@ public final class PersonalData {
         s = redactSpans(CARD, s, PersonalData::cardWithin, "[CARD]", Kind.CARD, counts);
         s = replace(SSN, s, m -> "[NATIONAL_ID]", Kind.NATIONAL_ID, counts);
         s = replaceIf(DNI, s, m -> validDni(m.group()), m -> "[NATIONAL_ID]", Kind.NATIONAL_ID, counts);
-        s = replaceIf(INTERNATIONAL_PHONE, s, m -> digitCount(m.group()) >= 8 && digitCount(m.group()) <= 15, m -> "[PHONE]",
-                Kind.PHONE, counts);
+        s = redactSpans(INTERNATIONAL_PHONE, s, PersonalData::phoneWithin, "[PHONE]", Kind.PHONE, counts);
         String t = s;
         s = replaceIf(PHONE, t, m -> m.group().replaceAll("\\D", "").length() >= 9 && isolated(t, m.start(), m.end()),
                 m -> "[PHONE]", Kind.PHONE, counts);
@@ -559,9 +558,6 @@ public final class PersonalData {
      * their digit runs passes the Luhn check.
      */
     private static int[] cardWithin(String s, int start, int end) {
-        if (isCard(s, start, end)) {
-            return new int[] {start, end};
-        }
         List<Integer> cuts = new ArrayList<>(); // where each digit group begins, and the match's end
         cuts.add(start);
         for (int i = start; i < end; i++) {
@@ -570,7 +566,13 @@ public final class PersonalData {
             }
         }
         cuts.add(end + 1); // as if a separator followed the last group
-        for (int last = cuts.size() - 2; last > 0; last--) { // prefixes, longest first
+        // After a + the groups are an international phone number ("+49 30 81349529 2024", 16 digits, one in ten of which
+        // pass the Luhn check) unless they are grouped as a card is printed; what follows the number may still be one.
+        boolean afterPlus = start > 0 && s.charAt(start - 1) == '+';
+        if (isCard(s, start, end) && (!afterPlus || printedAsACard(cuts))) {
+            return new int[] {start, end};
+        }
+        for (int last = afterPlus ? 0 : cuts.size() - 2; last > 0; last--) { // prefixes, longest first
             if (isCard(s, start, cuts.get(last) - 1) && printedAsACard(cuts.subList(0, last + 1))) {
                 return new int[] {start, cuts.get(last) - 1};
             }
@@ -581,6 +583,26 @@ public final class PersonalData {
             }
         }
         return null;
+    }
+
+    /**
+     * An international phone number (8 to 15 digits after the +, E.164's limit) in a match of digit groups: the whole
+     * match, or where the groups run on into a date or another number ("+1 415 555 2671 2023-05-01"), the longest run of
+     * its first groups that is one.
+     */
+    private static int[] phoneWithin(String s, int start, int end) {
+        int digits = 0;
+        int best = -1;
+        for (int i = start; i < end; i++) {
+            if (Character.isDigit(s.charAt(i))) {
+                digits++;
+                boolean groupEnds = i + 1 == end || !Character.isDigit(s.charAt(i + 1));
+                if (groupEnds && digits >= 8 && digits <= 15) {
+                    best = s.charAt(i + 1 < end ? i + 1 : i) == ')' ? i + 2 : i + 1; // "(0)30": the bracket belongs to it
+                }
+            }
+        }
+        return best < 0 ? null : new int[] {start, Math.min(best, end)};
     }
 
     /** How card numbers are grouped in print: 4-4-4-4, Amex's 4-6-5, Diners' 4-6-4, 4-4-4-4-3; or one run of digits. */

@@ -76,6 +76,11 @@ class PiiTest {
     void internationalPhoneNumbersInAnyGroupingAndNotFileNamesAsAddresses() {
         assertThat(redacted("call +49 30 813 49529 now")).isEqualTo("call [PHONE] now");
         assertThat(redacted("or +44 20 7946 0958")).isEqualTo("or [PHONE]");
+        // running on into a date or a year: the number is its first groups, at most 15 digits (it was left whole)
+        assertThat(redacted("tel +1 415 555 2671 2023-05-01")).isEqualTo("tel [PHONE]-05-01");
+        // 16 digits after a +, one in ten passing the Luhn check, grouped as no card is: a phone number, not a card
+        assertThat(redacted("Call +49 30 81349529 2024 for details")).isEqualTo("Call [PHONE] 2024 for details");
+        assertThat(redacted("+4111 1111 1111 1111")).isEqualTo("+[CARD]"); // grouped as a card is
         assertThat(redacted("see icon@2x.png and jo@example.com")).isEqualTo("see icon@2x.png and [EMAIL]");
         assertThat(redacted("version +1.2")).isEqualTo("version +1.2");
     }
