@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
  * <li>payment-card numbers (13 to 19 digits, spaces or dashes allowed), accepted only when the Luhn checksum holds;</li>
  * <li>national identifiers: US social security numbers (dashed, with the area and group numbers that are issued) and
  * Spanish DNI/NIE numbers (accepted only when their check letter holds);</li>
- * <li>phone numbers (international or North American formats, 9+ digits);</li>
+ * <li>phone numbers: international (+ or 00, 8 to 15 digits), North American and national formats of 9+ digits, French
+ * pairs (01 23 45 67 89), a trunk 0 and a subscriber run (0151/12345678, 07700 900123), and any 8 to 15 digits after a
+ * word that says what they are (Tel., fax, Handy, mobile, téléphone);</li>
  * <li>dates of birth, where the words before the date say so ({@code DOB: 1970-03-02}, {@code born on 3 March 1970});</li>
  * <li>people's names: a title and a capitalized name ({@code Dr. Kahn}, {@code Mrs Jones}), or a common given name
  * ({@link PersonNames#isGivenName}) followed by one or two capitalized names ({@code Anna Kahn}, {@code John F. Smith}).
@@ -48,6 +50,8 @@ public final class PersonalData {
             "ASIA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xoxa-", "xoxb-", "xoxp-", "xoxo-", "xoxs-", "xoxr-",
             "AIza", "eyJ");
     private static final Literals SECRET_NAMES = Literals.ignoringCase("passw", "pwd", "secret", "token");
+    private static final Literals PHONE_WORDS = Literals.ignoringCase("tel", "tél", "phone", "fon", "fax", "mobil", "cell", "handy",
+            "whatsapp", "tlf", "appel");
     private static final Literals KEY = Literals.ignoringCase("key");
     private static final Literals KEY_OWNERS = Literals.ignoringCase("api", "access", "private");
 
@@ -87,6 +91,22 @@ public final class PersonalData {
     /** E.164 numbers written with a leading + and any grouping: 8 to 15 digits in all. */
     private static final Guarded INTERNATIONAL_PHONE = Guarded.by(PersonalData::hasPlusDigit,
             Pattern.compile("(?<![\\w+])\\+\\d{1,3}(?:[ .-]?\\(?\\d{1,5}\\)?){2,6}(?![\\w])"));
+    /** A number after a word that says it is one ("Tel.: 0049 30 81349529", "Handy: 0151/12345678", "fax 01 23 45 67 89"). */
+    private static final Guarded NAMED_PHONE = Guarded.by(s -> hasPhoneDigits(s) && PHONE_WORDS.in(s), Pattern.compile("(?i)(?=[tfpmchwa])(?<!\\p{L})(?:telefon|telephone|"
+            + "t[ée]l[ée]phone|tel|t[ée]l|phone|fon|fax|mobile|mobil|cell|cellphone|handy|whatsapp|tlf|appelez|appeler)(?!\\p{L})"
+            + "[.:]?(?:\\s*(?:no|nr|number|num[ée]ro)(?!\\p{L})\\.?)?\\s*[:=]?\\s*\\+?\\(?\\d(?:[ ()./-]{0,3}\\d){7,14}"));
+    /** International numbers dialled with 00 instead of + ("0049 30 81349529"). */
+    private static final Guarded INTERNATIONAL_00 = Guarded.by(PersonalData::hasDoubleZeroCode,
+            Pattern.compile("(?<![\\w+])00[1-9]\\d{0,2}(?:[ .-]?\\(?\\d{1,5}\\)?){2,6}(?!\\w)"));
+    /**
+     * A French number: ten digits from 0, in pairs ("01 23 45 67 89", "06.12.34.56.78"), and no more pairs around it: a
+     * list of months or days ("01 02 03 04 05 06 ...") and a hex dump are runs of pairs.
+     */
+    private static final Guarded PAIRED_PHONE = Guarded.by(PersonalData::hasZeroPairStart,
+            Pattern.compile("(?<![\\w+.-])(?<!\\d[ .-])0[1-9]([ .-])\\d{2}(?:\\1\\d{2}){3}(?!\\w|\\1\\d|[.-]\\d)"));
+    /** A national number after a trunk 0, its subscriber part one run ("0151/12345678", "07700 900123"). */
+    private static final Guarded TRUNK_PHONE = Guarded.by(s -> hasTrunkStart(s) && longestDigitRun(s, false) >= 5,
+            Pattern.compile("(?<![\\w+/.-])0\\d{1,4}(?: ?/ ?| |-)\\d{5,8}(?!\\w|[./-]\\d)"));
     // No quick look: a national number needs only digits and a separator, which most texts have.
     private static final Guarded PHONE = Guarded.by(s -> true,
             Pattern.compile("(?<![\\w])(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{2,4}\\)[ .-]?|\\d{2,4}[ .-])\\d{3,4}[ .-]?\\d{3,4}\\b"));
@@ -136,6 +156,14 @@ public final class PersonalData {
         s = replace(SSN, s, m -> "[NATIONAL_ID]", Kind.NATIONAL_ID, counts);
         s = replaceIf(DNI, s, m -> validDni(m.group()), m -> "[NATIONAL_ID]", Kind.NATIONAL_ID, counts);
         s = redactSpans(INTERNATIONAL_PHONE, s, PersonalData::phoneWithin, "[PHONE]", Kind.PHONE, counts);
+        s = redactSpans(NAMED_PHONE, s, PersonalData::namedPhoneWithin, "[PHONE]", Kind.PHONE, counts);
+        s = redactSpans(INTERNATIONAL_00, s, (in, start, end) -> {
+            int[] span = phoneWithin(in, start + 2, end); // the digits after the 00, as after a +
+            return span == null ? null : new int[] {start, span[1]};
+        }, "[PHONE]", Kind.PHONE, counts);
+        s = replace(PAIRED_PHONE, s, m -> "[PHONE]", Kind.PHONE, counts);
+        s = replaceIf(TRUNK_PHONE, s, m -> digitCount(m.group()) >= 9 && digitCount(m.group()) <= 12, m -> "[PHONE]", Kind.PHONE,
+                counts);
         String t = s;
         s = replaceIf(PHONE, t, m -> m.group().replaceAll("\\D", "").length() >= 9 && isolated(t, m.start(), m.end()),
                 m -> "[PHONE]", Kind.PHONE, counts);
@@ -605,6 +633,90 @@ public final class PersonalData {
         return best < 0 ? null : new int[] {start, Math.min(best, end)};
     }
 
+    /**
+     * The number of a {@link #NAMED_PHONE} match (from its first digit, + or bracket; the words before it stay), up to a
+     * slash with a space beside it or two spaces, which list a second number ("Tél : 01 56 77 01 20 / 06 81 57 85 47"),
+     * left to the other rules.
+     */
+    private static int[] namedPhoneWithin(String s, int start, int end) {
+        int number = start;
+        while (number < end && "+(".indexOf(s.charAt(number)) < 0 && !Character.isDigit(s.charAt(number))) {
+            number++;
+        }
+        for (int i = number; i < end; i++) {
+            boolean listed = s.charAt(i) == '/' && (s.charAt(i - 1) == ' ' || i + 1 < end && s.charAt(i + 1) == ' ');
+            boolean gap = s.charAt(i) == ' ' && i + 1 < end && s.charAt(i + 1) == ' '; // columns: "852-24218309  852-24259526"
+            if (listed || gap) {
+                end = i;
+                break;
+            }
+        }
+        int[] span = phoneWithin(s, number, end);
+        return span == null ? null : new int[] {number, span[1]};
+    }
+
+    /** Whether {@code s} has 8 digits in a row, each at most three brackets, spaces, dots, slashes or hyphens after the last. */
+    private static boolean hasPhoneDigits(String s) {
+        int digits = 0;
+        int gap = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (isAsciiDigit(c)) {
+                digits = gap <= 3 ? digits + 1 : 1;
+                gap = 0;
+                if (digits >= 8) {
+                    return true;
+                }
+            } else if (digits > 0 && " ()./-".indexOf(c) >= 0) {
+                gap++;
+            } else {
+                digits = 0;
+                gap = 0;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code s} has a number that begins with 00 and a digit 1-9 (dialled with 00 for +). */
+    private static boolean hasDoubleZeroCode(String s) {
+        for (int i = s.indexOf("00"); i >= 0 && i + 2 < s.length(); i = s.indexOf("00", i + 1)) {
+            if (beginsNumber(s, i) && s.charAt(i + 2) >= '1' && s.charAt(i + 2) <= '9') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code s} has a number that begins 0, a digit 1-9, a space, dot or hyphen and two digits (a French one). */
+    private static boolean hasZeroPairStart(String s) {
+        for (int i = s.indexOf('0'); i >= 0 && i + 4 < s.length(); i = s.indexOf('0', i + 1)) {
+            if (beginsNumber(s, i) && s.charAt(i + 1) >= '1' && s.charAt(i + 1) <= '9' && " .-".indexOf(s.charAt(i + 2)) >= 0
+                    && isAsciiDigit(s.charAt(i + 3)) && isAsciiDigit(s.charAt(i + 4))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code s} has a number that begins with 0 and another digit (a national number's trunk prefix). */
+    private static boolean hasTrunkStart(String s) {
+        for (int i = s.indexOf('0'); i >= 0 && i + 1 < s.length(); i = s.indexOf('0', i + 1)) {
+            if (beginsNumber(s, i) && isAsciiDigit(s.charAt(i + 1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether no letter, digit, underscore or + comes right before {@code at}: a number may begin there. */
+    private static boolean beginsNumber(String s, int at) {
+        if (at == 0) {
+            return true;
+        }
+        char c = s.charAt(at - 1);
+        return !(c < 128 && (Character.isLetterOrDigit(c) || c == '_' || c == '+'));
+    }
+
     /** How card numbers are grouped in print: 4-4-4-4, Amex's 4-6-5, Diners' 4-6-4, 4-4-4-4-3; or one run of digits. */
     private static final List<List<Integer>> CARD_GROUPS = List.of(List.of(4, 4, 4, 4), List.of(4, 6, 5), List.of(4, 6, 4),
             List.of(4, 4, 4, 4, 3));
@@ -689,7 +801,7 @@ public final class PersonalData {
     /** Every guarded pattern, for the test that no text matches a pattern its look rules out. */
     static List<Guarded> guarded() {
         return List.of(PRIVATE_KEY, KNOWN_TOKEN, NAMED_SECRET, CREDENTIAL, EMAIL, IPV4, IPV6, IBAN, CARD, SSN, DNI,
-                INTERNATIONAL_PHONE, PHONE, BIRTH_DATE);
+                INTERNATIONAL_PHONE, NAMED_PHONE, INTERNATIONAL_00, PAIRED_PHONE, TRUNK_PHONE, PHONE, BIRTH_DATE);
     }
 
     private static String replace(Guarded rule, String s, Function<Matcher, String> with, Kind kind, Map<Kind, Integer> counts) {

@@ -81,6 +81,26 @@ class PiiTest {
         // 16 digits after a +, one in ten passing the Luhn check, grouped as no card is: a phone number, not a card
         assertThat(redacted("Call +49 30 81349529 2024 for details")).isEqualTo("Call [PHONE] 2024 for details");
         assertThat(redacted("+4111 1111 1111 1111")).isEqualTo("+[CARD]"); // grouped as a card is
+    }
+
+    @Test
+    void nationalNumbersAfterAPhoneWordDialledWith00InFrenchPairsOrAfterATrunkZero() {
+        assertThat(redacted("Handy: 0151/12345678")).isEqualTo("Handy: [PHONE]");
+        assertThat(redacted("Tel.: 0049 30 81349529")).isEqualTo("Tel.: [PHONE]");
+        assertThat(redacted("fon 0 30 - 81 34 95 29")).isEqualTo("fon [PHONE]");
+        assertThat(redacted("Cell Telephone No: 234 803 123 4567 or mail")).isEqualTo("Cell Telephone No: [PHONE] or mail");
+        // two numbers listed after one word are two numbers, and a column's gap ends one
+        assertThat(redacted("Tél : 01 56 77 01 20 / 06 81 57 85 47;")).isEqualTo("Tél : [PHONE] / [PHONE];");
+        assertThat(redacted("Tel : 852-24218309      852-24259526")).isEqualTo("Tel : [PHONE]      [PHONE]");
+        assertThat(redacted("call 0049 30 81349529 now")).isEqualTo("call [PHONE] now");
+        assertThat(redacted("appelez 01 23 45 67 89.")).isEqualTo("appelez [PHONE].");
+        assertThat(redacted("mobile 07700 900123")).isEqualTo("mobile [PHONE]");
+        assertThat(redacted("ring 07700 900123")).isEqualTo("ring [PHONE]");
+        // a list of months, a hex dump, a font size, pH values, a year range: no phone numbers
+        for (String kept : List.of("MM 01 02 03 04 05 06 07 08 09 10 11 12", "01 01 00 00 00 00 00 00", "font 12 345 678 90",
+                "pH 7.4 7.5 7.6 7.7", "in 2019-2020 and 2021", "order 00123 of 2001")) {
+            assertThat(redacted(kept)).as(kept).isEqualTo(kept);
+        }
         assertThat(redacted("see icon@2x.png and jo@example.com")).isEqualTo("see icon@2x.png and [EMAIL]");
         assertThat(redacted("version +1.2")).isEqualTo("version +1.2");
     }

@@ -25,11 +25,12 @@ class PersonalDataPropertiesTest {
                 "Z", "DE", "GB", "WEST", "k", "q", " ", " ", "-", ".", ":", "::", "/", "//", "+", "@", "_", "=", "\n", "(", ")", "'",
                 "sk-", "AKIA", "ghp_", "xoxb-", "eyJ", "sk_live_", "password", "Token", "api_", "key", "secret", "Access", "://",
                 "-----BEGIN ", "RSA PRIVATE KEY-----", "dob", "Born on ", "ne le ", "née le ", "date of birth", "geb.", "x.y",
-                "é", "example.com", "mail",
+                "é", "example.com", "mail", "Tel", "tél", "Fax: ", "handy", "mobile", "00", "07", "Phone No. ", "font",
                 // whole matches, which the looks must let through wherever they land among the rest
                 "192.168.0.1", "2001:db8::1", "1:2:3:4:5:6:7:8", "ann@example.org", "https://u:pw@h", "4111 1111 1111 1111",
                 "123-45-6789", "12345678Z", "+44 20 7946 0958", "(555) 123-4567", "DE89 3704 0044 0532 0130 00", "12/03/1990",
-                "AKIAABCDEFGHIJKLMNOP", "password=hunter22");
+                "AKIAABCDEFGHIJKLMNOP", "password=hunter22", "Tel.: 0049 30 81349529", "0151/12345678", "01 23 45 67 89",
+                "07700 900123", "fax (0)30-813 495", "fon 0 30 - 81 34 95 29", "tel 0301 - 2345", " - ");
         Arbitrary<String> digits = Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(20);
         Arbitrary<String> keyRun = Arbitraries.strings().withChars("aB3+/_=-xYz9QW").ofMinLength(20).ofMaxLength(40);
         return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(8, pieces), net.jqwik.api.Tuple.of(2, digits), net.jqwik.api.Tuple.of(1, keyRun))
