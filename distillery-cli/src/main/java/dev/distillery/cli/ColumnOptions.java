@@ -6,14 +6,21 @@ import picocli.CommandLine.Option;
 /** Which column of a CSV file (or key of a JSONL record) holds the label and which the text, for commands that read data. */
 final class ColumnOptions {
     @Option(names = "--label-column", paramLabel = "NAME",
-            description = "The column (CSV) or key (JSONL) that holds the labels, e.g. species or target. Default: label.")
+            description = "The column (CSV) or key (JSONL) that holds the labels, e.g. species or target. Default: label (for a"
+                    + " saved model: the one it was trained with).")
     String label;
 
     @Option(names = "--text-column", paramLabel = "NAME",
-            description = "The column or key that holds the text to classify, e.g. body or review. Default: text.")
+            description = "The column or key that holds the text to classify, e.g. body or review. Default: text (for a saved"
+                    + " model: the one it was trained with).")
     String text;
 
     ColumnNames names() {
         return new ColumnNames(label, text);
+    }
+
+    /** {@code catalog} reading the columns named here; for a saved model, its own where one is not named. */
+    dev.distillery.data.sources.DataCatalog applyTo(dev.distillery.data.sources.DataCatalog catalog) {
+        return catalog.withColumns(label, text);
     }
 }

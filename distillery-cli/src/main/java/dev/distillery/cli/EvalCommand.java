@@ -20,6 +20,9 @@ final class EvalCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     OnErrorOption onError;
 
+    @picocli.CommandLine.Mixin
+    ColumnOptions columns;
+
     @Option(names = "--threshold", paramLabel = "LABEL=P",
             description = "Answer LABEL whenever its probability is at least P (repeatable), as predict --threshold does: to "
                     + "measure an operating point from a training run's summary.md. Default: the most probable label.")
@@ -30,7 +33,7 @@ final class EvalCommand implements Callable<Integer> {
         String model = modelArgument.ref();
         Context ctx = Context.fromEnvironment();
         Path modelDir = ModelRef.resolve(ctx, model);
-        EvalJob.Outcome o = new EvalJob(ctx.catalog(), ctx.runs(), System.out::println)
+        EvalJob.Outcome o = new EvalJob(columns.applyTo(ctx.catalog()), ctx.runs(), System.out::println)
                 .run(modelDir, data, onError.policy, thresholds, args());
         if (o.skipped() > 0) {
             System.out.println("skipped " + o.skipped() + " bad records");

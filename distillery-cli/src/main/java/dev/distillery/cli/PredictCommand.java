@@ -68,6 +68,9 @@ final class PredictCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     OnErrorOption onError;
 
+    @picocli.CommandLine.Mixin
+    ColumnOptions columns;
+
     @Override
     public Integer call() {
         Context ctx = Context.fromEnvironment();
@@ -79,7 +82,8 @@ final class PredictCommand implements Callable<Integer> {
                     examples.add(Example.text("text-" + (i + 1), input.texts.get(i), null, "--text"));
                 }
             } else {
-                ReadResult read = ctx.catalog().loadFor(input.data, classifier.schema(), onError.policy, System.err::println);
+                ReadResult read = columns.applyTo(ctx.catalog()).loadFor(input.data, classifier.schema(), onError.policy,
+                        System.err::println);
                 if (read.skipped() > 0) {
                     System.err.println("skipped " + read.skipped() + " bad records");
                 }

@@ -128,11 +128,10 @@ public final class InputCheck {
 
     /**
      * Where a model of {@code schema} reads labels, for an error about a file that has none: " (labels are read from the
-     * column or key 'queue')" when the model was trained with a named label column, else nothing.
+     * column or key 'queue'; --label-column names another)".
      */
     public static String labelColumnOf(Schema schema) {
-        String label = schema.columns().label();
-        return label.equals(ColumnNames.DEFAULT.label()) ? "" : " (labels are read from the column or key '" + label + "')";
+        return " (labels are read from the column or key '" + schema.columns().label() + "'; --label-column names another)";
     }
 
     /**

@@ -18,8 +18,9 @@ import java.util.function.Consumer;
  */
 public final class DataCatalog {
     private final List<KnownDataset> known;
-    /** The columns a file's label and text are read from where no model says otherwise. */
-    private final ColumnNames columns;
+    /** The label and text columns the user named (null: not named), over the defaults or a model's own. */
+    private final String label;
+    private final String text;
 
     public DataCatalog(Path datasetsRoot) {
         this(all(datasetsRoot));
@@ -27,21 +28,39 @@ public final class DataCatalog {
 
     /** A catalog of {@code known} data sets (tests give their own). */
     DataCatalog(List<KnownDataset> known) {
-        this(known, ColumnNames.DEFAULT);
+        this(known, null, null);
     }
 
-    private DataCatalog(List<KnownDataset> known, ColumnNames columns) {
+    private DataCatalog(List<KnownDataset> known, String label, String text) {
         this.known = List.copyOf(known);
-        this.columns = columns;
+        this.label = label == null || label.isBlank() ? null : label;
+        this.text = text == null || text.isBlank() ? null : text;
     }
 
     /**
      * This catalog reading a file's label and text from the columns {@code names} says ({@code --label-column},
      * {@code --text-column}); the data's schema keeps them, so a model trained on it reads later files the same way.
-     * Known data sets are read as they always are.
+     * Known data sets are read as they always are. The defaults ({@code label}, {@code text}) name nothing: a file read
+     * for a model is then read by the model's own columns.
      */
     public DataCatalog withColumns(ColumnNames names) {
-        return new DataCatalog(known, names == null ? ColumnNames.DEFAULT : names);
+        return names == null || names.isDefault() ? new DataCatalog(known, null, null)
+                : new DataCatalog(known, names.label(), names.text());
+    }
+
+    /**
+     * This catalog with the label column {@code label} and the text column {@code text} where given (null: not named):
+     * a file read for a model takes the model's own for the one not named ({@code eval --label-column outcome} on a text
+     * model trained with {@code --text-column body} reads the text from body).
+     */
+    public DataCatalog withColumns(String label, String text) {
+        return new DataCatalog(known, label, text);
+    }
+
+    /** The columns a file is read by: those named, else {@code model}'s (null: no model yet), else the defaults. */
+    private ColumnNames columnsFor(dev.distillery.data.Schema model) {
+        ColumnNames base = model != null ? model.columns() : ColumnNames.DEFAULT;
+        return new ColumnNames(label != null ? label : base.label(), text != null ? text : base.text());
     }
 
     private static List<KnownDataset> all(Path datasetsRoot) {
@@ -94,7 +113,7 @@ public final class DataCatalog {
                     "a file, or a known data set: " + String.join(", ", known.stream().map(KnownDataset::name).toList()));
         }
         // a model reads a file by the columns it was trained with, unless the caller names others
-        ColumnNames names = model != null && columns.isDefault() ? model.columns() : columns;
+        ColumnNames names = columnsFor(model);
         ReadResult read = model != null && model.kind() == dev.distillery.data.Schema.Kind.DENSE
                 ? DataFiles.readFor(Path.of(ref), onError, model, names) : DataFiles.read(Path.of(ref), onError, names, model != null);
         if (!names.isDefault()) {

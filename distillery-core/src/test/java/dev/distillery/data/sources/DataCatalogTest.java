@@ -73,4 +73,18 @@ class DataCatalogTest {
                         dev.distillery.data.OnError.FAIL, line -> {}))
                 .hasMessageContaining("file not found; there is no directory " + root.resolve("nowhere"));
     }
+
+    @Test
+    void aColumnNamedForAFileReadForAModelReplacesThatColumnAloneTheModelKeepsTheOther() throws IOException {
+        dev.distillery.data.Schema model = dev.distillery.data.Schema.text(List.of("dem", "rep"))
+                .withColumns(new dev.distillery.data.ColumnNames("party", "speech"));
+        Path holdout = Files.writeString(root.resolve("holdout.jsonl"), "{\"speech\": \"we will cut taxes\", \"outcome\": \"rep\"}\n");
+        DataCatalog catalog = new DataCatalog(List.of(new Fake()));
+        var read = catalog.withColumns("outcome", null).loadFor(holdout.toString(), model, dev.distillery.data.OnError.FAIL, line -> {});
+        assertThat(read.dataset().get(0).text()).isEqualTo("we will cut taxes");
+        assertThat(read.dataset().get(0).label()).contains("rep");
+        // nothing named: the model's own columns, which this file lacks for the label
+        var own = catalog.loadFor(holdout.toString(), model, dev.distillery.data.OnError.FAIL, line -> {});
+        assertThat(own.dataset().get(0).label()).isEmpty();
+    }
 }
