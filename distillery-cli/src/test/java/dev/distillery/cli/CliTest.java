@@ -53,6 +53,12 @@ class CliTest extends CliTestBase {
         assertThat(whole.exitCode()).as(whole.err()).isZero();
         Result eval = run("eval", "--model", whole.runId(), "--data", split.resolve("test.jsonl").toString());
         assertThat(eval.exitCode()).as(eval.err()).isZero();
+        // new tickets with columns of their own: predict reads the text and passes over the rest without a word
+        Path fresh = Files.writeString(dir.resolve("fresh.csv"), "ref,note,body\nT1,urgent,free money winner\nT2,,kernel patch review\n");
+        Result predicted = run("predict", "--model", whole.runId(), "--data", fresh.toString());
+        assertThat(predicted.exitCode()).as(predicted.err()).isZero();
+        assertThat(predicted.out().lines()).hasSize(2);
+        assertThat(predicted.err()).doesNotContain("not read").doesNotContain("warning");
         Result federated = run("federate", "--data", split.resolve("train.jsonl").toString(), "--test", split.resolve("test.jsonl").toString(),
                 "--label-column", "queue", "--text-column", "body", "--clients", "2", "--rounds", "1");
         assertThat(federated.exitCode()).as(federated.err()).isZero();

@@ -118,7 +118,7 @@ public final class CsvFormat {
                             + " come in another order would be read wrong; give every column a name of its own");
                 }
                 List<String> unread = cols[0].unread();
-                if (!unread.isEmpty()) {
+                if (!unread.isEmpty() && !forModel) { // a saved model reads what it was trained on; the rest is the file's own
                     collector.warn("columns " + String.join(", ", unread) + " of " + file + " are not read: a text file reads"
                             + " 'id', '" + names.text() + "', '" + names.label() + "' and 'source' (train with --label-column NAME to"
                             + " read the labels from another)");

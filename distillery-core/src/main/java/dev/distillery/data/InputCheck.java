@@ -275,8 +275,8 @@ public final class InputCheck {
             return "text";
         }
         String shape = model.featureShape().size() > 1 ? " (shape " + model.featureShape() + ")" : "";
-        String names = model.featureNames().isEmpty() ? "" : " (columns " + String.join(", ", model.featureNames().stream()
-                .limit(20).toList()) + (model.featureNames().size() > 20 ? ", ..." : "") + ")";
+        // by column, a category column with its values: "columns age, income, segment (premium, retail, sme)"
+        String names = model.featureNames().isEmpty() ? "" : " (columns " + Schema.describeColumns(model.featureNames(), "") + ")";
         return model.featureSize() + " numeric features" + shape + names;
     }
 }

@@ -139,6 +139,12 @@ class InputCheckTest {
     }
 
     @Test
+    void aModelsInputIsDescribedByItsColumnsACategoryWithItsValues() {
+        Schema model = Schema.dense(List.of(4L), List.of("a", "b")).withFeatureNames(List.of("age", "segment=retail", "segment=sme", "income"));
+        assertThat(InputCheck.describe(model)).isEqualTo("4 numeric features (columns age, segment (retail, sme), income)");
+    }
+
+    @Test
     void aMissingOrUnknownCategoryColumnIsNamedAsTheFileNamesIt() {
         Schema model = Schema.dense(List.of(4L), List.of("a", "b"))
                 .withFeatureNames(List.of("age", "region=north", "region=south", "income"));
