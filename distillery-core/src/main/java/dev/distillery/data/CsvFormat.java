@@ -85,7 +85,7 @@ public final class CsvFormat {
     /**
      * The rows of {@code table} as records; {@code forModel}: read for a saved model, whose command decides whether it
      * needs the labels ({@code predict} does not; {@code eval} and a test set say so in their own error), so a file
-     * without the label column is not warned of.
+     * without the label column, or with columns the model does not read, is not warned of.
      */
     static ReadResult read(Table table, OnError onError, List<String> modelFeatures, ColumnNames names, boolean forModel) {
         Path file = table.file();
