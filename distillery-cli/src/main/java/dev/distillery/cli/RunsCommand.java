@@ -174,7 +174,8 @@ final class RunsCommand implements Runnable {
 
     @Command(name = "rm", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Delete runs: their directories, with models, checkpoints and plots. A run still running is refused.",
-                    "A recipe whose cached stage ran in a deleted run runs that stage again."},
+                    "A recipe whose cached stage ran in a deleted run runs that stage again. Runs that name a deleted one"
+                            + " (a distillation its teacher, an eval its model) are listed first; --dry-run lists them too."},
             footer = {"", "Examples:", "  distillery runs rm 3fa2c1 9b0e44", "  distillery runs rm --failed --dry-run"})
     static final class Remove implements Callable<Integer> {
         @Parameters(paramLabel = "RUN", arity = "0..*", description = "Run ids, unique prefixes or suffixes, or paths.")
@@ -216,6 +217,10 @@ final class RunsCommand implements Runnable {
                 System.out.println("no runs that did not finish in " + ctx.runs().root());
                 return 0;
             }
+            for (Map.Entry<String, List<String>> uses : usedBy(ctx, chosen).entrySet()) {
+                System.out.printf("note: %s is named by %s (a teacher, a model or data they read); their records keep its id%n",
+                        uses.getKey(), String.join(", ", uses.getValue()));
+            }
             long total = 0;
             for (Run run : chosen.values()) {
                 String status = run.status();
@@ -226,6 +231,36 @@ final class RunsCommand implements Runnable {
             System.out.printf("%s %d run%s, %s%n", dryRun ? "would delete" : "deleted", chosen.size(), chosen.size() == 1 ? "" : "s",
                     size(total) + (dryRun ? " (nothing deleted: --dry-run)" : " freed"));
             return 0;
+        }
+
+        /**
+         * The runs that are not deleted and name one that is, in their configuration or provenance (a distillation's
+         * teacher, a quantized or exported model, an eval's model), by the deleted run's id: the user learns what loses
+         * its source before, with --dry-run, or as it goes.
+         */
+        private static Map<String, List<String>> usedBy(Context ctx, Map<Path, Run> chosen) {
+            Map<String, List<String>> uses = new java.util.TreeMap<>();
+            for (Path dir : ctx.runs().list()) {
+                if (chosen.containsKey(dir.toAbsolutePath())) {
+                    continue;
+                }
+                String record;
+                try {
+                    record = readIfThere(dir.resolve(Run.CONFIG)) + readIfThere(dir.resolve(Run.PROVENANCE));
+                } catch (java.io.IOException | RuntimeException e) {
+                    continue; // a damaged record names nothing we can tell
+                }
+                for (Run run : chosen.values()) {
+                    if (record.contains(run.id())) {
+                        uses.computeIfAbsent(run.id(), k -> new java.util.ArrayList<>()).add(dir.getFileName().toString());
+                    }
+                }
+            }
+            return uses;
+        }
+
+        private static String readIfThere(Path file) throws java.io.IOException {
+            return java.nio.file.Files.isRegularFile(file) ? java.nio.file.Files.readString(file) : "";
         }
 
         static String size(long bytes) {

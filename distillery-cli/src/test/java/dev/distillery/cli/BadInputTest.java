@@ -346,8 +346,11 @@ class BadInputTest extends CliTestBase {
         assertThat(withLive.exitCode()).isEqualTo(2);
         assertThat(withLive.err()).contains("is still running", "nothing was deleted");
         assertThat(runs.resolve(finished)).as("checked before anything went").isDirectory();
+        dev.distillery.run.Run user = new dev.distillery.run.RunStore(runs).create("eval");
+        user.start("eval", List.of("--model", finished), 1, List.of()); // an eval of the run about to go
         Result one = run("runs", "rm", finished.substring(finished.length() - 6));
-        assertThat(one.out()).contains("deleted " + finished + " (finished, ", "KiB)", "deleted 1 run, ");
+        assertThat(one.out()).contains("deleted " + finished + " (finished, ", "KiB)", "deleted 1 run, ",
+                "note: " + finished + " is named by " + user.id());
         assertThat(run("runs", "list").out()).contains(live.id()).doesNotContain(finished);
     }
 
