@@ -82,6 +82,35 @@ class RecipePlanTest {
     }
 
     @Test
+    void aStageThatReadsAModelIsNotEstimatedByTheDataItsModelWasTrainedOn() throws Exception {
+        RunStore runs = new RunStore(Files.createDirectories(dir.resolve("runs")));
+        Path model = Files.writeString(dir.resolve("weights.bin"), "w".repeat(100));
+        pastRun(runs, "quantize", List.of("some-run"), model, 4); // a quantize run records its model's size
+        Path data = Files.writeString(dir.resolve("data.jsonl"), "x".repeat(100_000));
+        Path recipe = Files.writeString(dir.resolve("q.yaml"), """
+                name: q
+                stages:
+                  split:
+                    command: data split
+                    args: ["%s"]
+                    with: {out: "${recipe.work}/split"}
+                  model:
+                    command: train
+                    with: {data: "${stages.split.out}/train.jsonl"}
+                  small:
+                    command: quantize
+                    args: ["${stages.model.run}"]
+                """.formatted(data));
+        RecipeRunner runner = new RecipeRunner(runs, new DataCatalog(dir.resolve("datasets")), dir.resolve("recipes"), CHECK_ONLY, line -> {});
+
+        var states = runner.plan(RecipeParser.parse(recipe), null).states();
+
+        assertThat(states.get("model").inputBytes()).as("the split's data flows into training").isEqualTo(100_000);
+        // scaled by 100,000 / 100 bytes it was 4,000 s
+        assertThat(states.get("small").estimateSeconds()).isCloseTo(4.0, org.assertj.core.data.Offset.offset(0.01));
+    }
+
+    @Test
     void relativePathsAreReadBesideTheRecipeAndAMissingOneIsNamedBeforeAnythingRuns() throws Exception {
         RunStore runs = new RunStore(Files.createDirectories(dir.resolve("runs")));
         Path project = Files.createDirectories(dir.resolve("project"));
