@@ -30,6 +30,21 @@ class RecipePlanTest {
         new ObjectMapper().writeValue(run.dir().resolve(Run.PROVENANCE).toFile(), p);
     }
 
+    /** A recipe {@code name} that splits {@code data} and trains on the split's training file; more stages may follow. */
+    private static String splitThenTrain(String name, Path data) {
+        return """
+                name: %s
+                stages:
+                  split:
+                    command: data split
+                    args: ["%s"]
+                    with: {out: "${recipe.work}/split"}
+                  model:
+                    command: train
+                    with: {data: "${stages.split.out}/train.jsonl"}
+                """.formatted(name, data);
+    }
+
     private static final StageCommands CHECK_ONLY = new StageCommands() {
         @Override
         public void check(String where, List<String> argv) {}
@@ -59,18 +74,7 @@ class RecipePlanTest {
         Files.delete(big); // its size was recorded when it ran
         Path small = dir.resolve("small.jsonl");
         Files.writeString(small, "x".repeat(1_000));
-        Path recipe = dir.resolve("new.yaml");
-        Files.writeString(recipe, """
-                name: new
-                stages:
-                  split:
-                    command: data split
-                    args: ["%s"]
-                    with: {out: "${recipe.work}/split"}
-                  model:
-                    command: train
-                    with: {data: "${stages.split.out}/train.jsonl"}
-                """.formatted(small));
+        Path recipe = Files.writeString(dir.resolve("new.yaml"), splitThenTrain("new", small));
         RecipeRunner runner = new RecipeRunner(runs, new DataCatalog(dir.resolve("datasets")), dir.resolve("recipes"), CHECK_ONLY, line -> {});
 
         StageState model = runner.plan(RecipeParser.parse(recipe), null).states().get("model");
@@ -87,20 +91,11 @@ class RecipePlanTest {
         Path model = Files.writeString(dir.resolve("weights.bin"), "w".repeat(100));
         pastRun(runs, "quantize", List.of("some-run"), model, 4); // a quantize run records its model's size
         Path data = Files.writeString(dir.resolve("data.jsonl"), "x".repeat(100_000));
-        Path recipe = Files.writeString(dir.resolve("q.yaml"), """
-                name: q
-                stages:
-                  split:
-                    command: data split
-                    args: ["%s"]
-                    with: {out: "${recipe.work}/split"}
-                  model:
-                    command: train
-                    with: {data: "${stages.split.out}/train.jsonl"}
+        Path recipe = Files.writeString(dir.resolve("q.yaml"), splitThenTrain("q", data) + """
                   small:
                     command: quantize
                     args: ["${stages.model.run}"]
-                """.formatted(data));
+                """);
         RecipeRunner runner = new RecipeRunner(runs, new DataCatalog(dir.resolve("datasets")), dir.resolve("recipes"), CHECK_ONLY, line -> {});
 
         var states = runner.plan(RecipeParser.parse(recipe), null).states();
