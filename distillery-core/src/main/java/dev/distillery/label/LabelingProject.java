@@ -1,7 +1,5 @@
 package dev.distillery.label;
 
-import dev.distillery.data.ColumnNames;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
