@@ -120,8 +120,8 @@ public final class CsvFormat {
                 List<String> unread = cols[0].unread();
                 if (!unread.isEmpty() && !forModel) { // a saved model reads what it was trained on; the rest is the file's own
                     collector.warn("columns " + String.join(", ", unread) + " of " + file + " are not read: a text file reads"
-                            + " 'id', '" + names.text() + "', '" + names.label() + "' and 'source' (train with --label-column NAME to"
-                            + " read the labels from another)");
+                            + " 'id', '" + names.text() + "', '" + names.label() + "' and 'source' (--label-column NAME reads the labels"
+                            + " from another)");
                 }
                 categories.forEach((column, values) -> {
                     String name = cells[column].trim();
@@ -904,9 +904,9 @@ public final class CsvFormat {
                     c.bad(where, column + " is " + dev.distillery.util.Listing.clipped(cell, 60),
                             category ? "a finite number: the column holds numbers on other lines (or over " + MAX_CATEGORIES
                                     + " distinct words), so it is read as numbers; a column of words throughout is read as"
-                                    + " categories (if it holds the labels, train with --label-column " + header + ")"
+                                    + " categories (if it holds the labels, name it with --label-column " + header + ")"
                                     : word ? "a finite number; a file without a text column is read as numeric features: if the"
-                                    + " column holds the labels, train with --label-column " + header + ", and if it is the text"
+                                    + " column holds the labels, name it with --label-column " + header + ", and if it is the text"
                                     + " to classify, --text-column " + header
                                     : cell.matches("[-+]?\\d*,\\d+") ? "a finite number written with a decimal point, not a comma"
                                     : "a finite number");

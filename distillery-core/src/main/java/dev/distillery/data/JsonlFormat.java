@@ -127,7 +127,7 @@ public final class JsonlFormat {
             String longest = strings.stream().max(java.util.Comparator.comparingInt(k -> node.get(k).asText().length())).orElse(null);
             c.bad(where, hasText ? "both " + names.text() + " and features" : "neither " + names.text() + " nor features"
                     + (strings.isEmpty() ? "" : " (its keys of strings: " + String.join(", ", strings) + "; if '" + longest
-                    + "' holds the text, train with --text-column " + longest + ")"),
+                    + "' holds the text, name it with --text-column " + longest + ")"),
                     "exactly one of \"" + names.text() + "\" and \"features\"");
             return null;
         }

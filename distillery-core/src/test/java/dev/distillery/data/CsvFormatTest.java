@@ -203,7 +203,7 @@ class CsvFormatTest {
         // A word in a column of numbers is a typo or a mix, named as such; no hint about text files.
         assertThatThrownBy(() -> CsvFormat.read(file("x1,class\n1,2\n1,c0\n"), OnError.FAIL))
                 .hasMessageContaining("column 2 ('class') is 'c0'").hasMessageContaining("holds numbers on other lines")
-                .hasMessageContaining("if it holds the labels, train with --label-column class")
+                .hasMessageContaining("if it holds the labels, name it with --label-column class")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("--text-column"));
         // A text file's other columns are not read, and the reader says so (here, what was meant as the label).
         ReadResult categories = CsvFormat.read(file("id,text,category\na,win a cruise,spam\n"), OnError.FAIL);

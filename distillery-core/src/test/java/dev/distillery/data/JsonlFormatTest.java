@@ -101,7 +101,7 @@ class JsonlFormatTest {
                 .hasMessageContaining("a column per key (a table's record)").hasMessageContaining("every record like the first: \"text\"");
         // a review beside its stars is a text under another key, said as such
         Path review = file("{\"body\":\"Arrived broken and the seller never answered\",\"stars\":1,\"label\":\"neg\"}");
-        assertThatThrownBy(() -> JsonlFormat.read(review, OnError.FAIL)).hasMessageContaining("train with --text-column body");
+        assertThatThrownBy(() -> JsonlFormat.read(review, OnError.FAIL)).hasMessageContaining("name it with --text-column body");
     }
 
     @Test
@@ -159,7 +159,7 @@ class JsonlFormatTest {
         assertThat(d.get(0).label()).contains("spam");
         assertThatThrownBy(() -> JsonlFormat.read(f, OnError.FAIL)).isInstanceOf(DataFormatException.class)
                 .hasMessageContaining("neither text nor features (its keys of strings: body, category, note; if 'body' holds the"
-                        + " text, train with --text-column body)");
+                        + " text, name it with --text-column body)");
     }
 
     @Test
