@@ -141,9 +141,10 @@ public final class CsvFormat {
                             + (column == cols[0].id() ? "read as the records' id" : "not read") + ", not as a feature (a model"
                             + " would learn the file's order)"));
                     kinds.manyWords().forEach(column -> collector.warn("column '" + cells[column].trim() + "' of " + file
-                            + " holds more than " + MAX_CATEGORIES + " distinct values, not all of them numbers, too many to be"
-                            + " categories (names, codes or free text): not read; if it is the text to classify, train with"
-                            + " --text-column " + cells[column].trim()));
+                            + (kinds.freeText().contains(column) ? " holds free text (a table's model reads numbers and categories)"
+                            : " holds more than " + MAX_CATEGORIES + " distinct values, not all of them numbers, too many to be"
+                            + " categories (names, codes or free text)") + ": not read; if it is the text to classify, name it"
+                            + " with --text-column " + cells[column].trim()));
                     if (!kinds.empty().isEmpty()) {
                         collector.warn("column" + (kinds.empty().size() > 1 ? "s " : " ") + String.join(", ", kinds.empty().stream()
                                 .map(c -> Integer.toString(c + 1)).toList()) + " of " + file + " ha" + (kinds.empty().size() > 1 ? "ve" : "s")
@@ -362,7 +363,7 @@ public final class CsvFormat {
      */
     record ColumnKinds(Map<Integer, List<String>> categories, Map<Integer, String> personal, java.util.Set<Integer> dates,
             java.util.Set<Integer> identifiers, java.util.Set<Integer> rowNumbers, java.util.Set<Integer> manyWords,
-            java.util.Set<Integer> empty, boolean decimalComma) {}
+            java.util.Set<Integer> freeText, java.util.Set<Integer> empty, boolean decimalComma) {}
 
     /** True if {@code value} is a date or a time of day, which a file's column of is not read ({@link #DATE_OR_TIME}). */
     static boolean isDateOrTime(String value) {
@@ -621,7 +622,7 @@ public final class CsvFormat {
         ColumnKinds kinds() {
             if (text) {
                 return new ColumnKinds(Map.of(), Map.of(), java.util.Set.of(), java.util.Set.of(), java.util.Set.of(), java.util.Set.of(),
-                        java.util.Set.of(), decimalComma);
+                        java.util.Set.of(), java.util.Set.of(), decimalComma);
             }
             personNames();
             // A spreadsheet's empty columns ("age,income,label,,," on every line): no name and no value, nothing to read.
@@ -670,9 +671,21 @@ public final class CsvFormat {
                     }
                 }
             }
+            // A column of free text (sentences, mostly not numbers) beside other features, as a bank's table holds a note
+            // or a comment: not read, as a column of names is, so the table trains on the rest (it was refused by line).
+            java.util.Set<Integer> freeText = new java.util.TreeSet<>();
+            for (int i : new java.util.ArrayList<>(numeric)) {
+                if (sentences.contains(i) && others.getOrDefault(i, 0) > numbers.getOrDefault(i, 0)
+                        && !modelFeatures.contains(header[i].trim())) {
+                    numeric.remove(i);
+                    manyWords.add(i);
+                    freeText.add(i);
+                }
+            }
             if (features - manyWords.size() == 0) {
-                numeric.addAll(manyWords); // the file's only feature column: text under another name, refused with the hint
+                numeric.addAll(manyWords); // the file's only feature columns: text under another name, refused with the hint
                 manyWords.clear();
+                freeText.clear();
             }
             // One column of words beside none of numbers is most often text under another name ("body"), not a category.
             if (features > 1) {
@@ -681,7 +694,7 @@ public final class CsvFormat {
             return new ColumnKinds(out, Map.copyOf(personal), java.util.Set.copyOf(dates), java.util.Set.copyOf(ids),
                     java.util.Set.copyOf(rows),
                     java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(manyWords)), // in column order
-                    java.util.Collections.unmodifiableSortedSet(empty), decimalComma);
+                    java.util.Set.copyOf(freeText), java.util.Collections.unmodifiableSortedSet(empty), decimalComma);
         }
     }
 
