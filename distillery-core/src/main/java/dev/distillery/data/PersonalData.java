@@ -679,29 +679,24 @@ public final class PersonalData {
 
     /** Whether {@code s} has a number that begins with 00 and a digit 1-9 (dialled with 00 for +). */
     private static boolean hasDoubleZeroCode(String s) {
-        for (int i = s.indexOf("00"); i >= 0 && i + 2 < s.length(); i = s.indexOf("00", i + 1)) {
-            if (beginsNumber(s, i) && s.charAt(i + 2) >= '1' && s.charAt(i + 2) <= '9') {
-                return true;
-            }
-        }
-        return false;
+        return hasNumberStart(s, i -> i + 2 < s.length() && s.charAt(i + 1) == '0' && s.charAt(i + 2) >= '1' && s.charAt(i + 2) <= '9');
     }
 
     /** Whether {@code s} has a number that begins 0, a digit 1-9, a space, dot or hyphen and two digits (a French one). */
     private static boolean hasZeroPairStart(String s) {
-        for (int i = s.indexOf('0'); i >= 0 && i + 4 < s.length(); i = s.indexOf('0', i + 1)) {
-            if (beginsNumber(s, i) && s.charAt(i + 1) >= '1' && s.charAt(i + 1) <= '9' && " .-".indexOf(s.charAt(i + 2)) >= 0
-                    && isAsciiDigit(s.charAt(i + 3)) && isAsciiDigit(s.charAt(i + 4))) {
-                return true;
-            }
-        }
-        return false;
+        return hasNumberStart(s, i -> i + 4 < s.length() && s.charAt(i + 1) >= '1' && s.charAt(i + 1) <= '9'
+                && " .-".indexOf(s.charAt(i + 2)) >= 0 && isAsciiDigit(s.charAt(i + 3)) && isAsciiDigit(s.charAt(i + 4)));
     }
 
     /** Whether {@code s} has a number that begins with 0 and another digit (a national number's trunk prefix). */
     private static boolean hasTrunkStart(String s) {
-        for (int i = s.indexOf('0'); i >= 0 && i + 1 < s.length(); i = s.indexOf('0', i + 1)) {
-            if (beginsNumber(s, i) && isAsciiDigit(s.charAt(i + 1))) {
+        return hasNumberStart(s, i -> i + 1 < s.length() && isAsciiDigit(s.charAt(i + 1)));
+    }
+
+    /** Whether a number begins with a 0 somewhere in {@code s} ({@link #beginsNumber}) and {@code rest} holds at that 0. */
+    private static boolean hasNumberStart(String s, java.util.function.IntPredicate rest) {
+        for (int i = s.indexOf('0'); i >= 0; i = s.indexOf('0', i + 1)) {
+            if (beginsNumber(s, i) && rest.test(i)) {
                 return true;
             }
         }
