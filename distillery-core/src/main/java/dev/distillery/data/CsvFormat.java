@@ -35,10 +35,11 @@ public final class CsvFormat {
     /**
      * {@link #read(Path, OnError)} with the label and text in the columns {@code names} says, for a model whose features
      * are {@code modelFeatures} (none: no model yet): a category column whose values the model all knows ("region=north",
-     * ...) is read without the warning that tells a user what a new file holds.
+     * ...) is read without the warning that tells a user what a new file holds, as is everything a file read for a
+     * model is spared ({@link #read(Table, OnError, List, ColumnNames, boolean)}).
      */
     public static ReadResult read(Path file, OnError onError, List<String> modelFeatures, ColumnNames names) {
-        return read(csv(file), onError, modelFeatures, names, false);
+        return read(csv(file), onError, modelFeatures, names, !modelFeatures.isEmpty());
     }
 
     /**
