@@ -33,8 +33,12 @@ final class CurateCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "IN", description = "Input: JSON Lines, or CSV with a header (a name ending in .csv).")
-    Path input;
+    @Parameters(index = "0", arity = "0..1", paramLabel = "IN",
+            description = "Input: JSON Lines, or CSV with a header (a name ending in .csv); as the argument or as --data.")
+    String inputArgument;
+
+    @Option(names = "--data", paramLabel = "IN", description = "The input, as an option instead of the argument.")
+    String inputOption;
 
     @Option(names = "--out", required = true, paramLabel = "OUT",
             description = "Output JSON Lines file (written atomically; gzip-compressed for a name ending in .gz).")
@@ -68,6 +72,7 @@ final class CurateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Path input = Path.of(ArgumentOrOption.one(spec, inputArgument, inputOption, "the input", "IN", "--data"));
         if (config != null && test != null) {
             throw new IllegalArgumentException("--test applies to the default pipeline; with --config, add a decontaminate step");
         }
@@ -81,7 +86,7 @@ final class CurateCommand implements Callable<Integer> {
             if (pairs != null) {
                 throw new IllegalArgumentException("--pairs is available with the embedded engine only");
             }
-            System.out.print(runOnSpark(cfg, ctx, args));
+            System.out.print(runOnSpark(input, cfg, ctx, args));
             return 0;
         }
         if (!engine.equals("embedded")) {
@@ -98,7 +103,7 @@ final class CurateCommand implements Callable<Integer> {
     }
 
     /** The Spark engine lives in its own module, found by reflection so the default install carries no Spark. */
-    private String runOnSpark(CurateConfig cfg, Context ctx, List<String> args) {
+    private String runOnSpark(Path input, CurateConfig cfg, Context ctx, List<String> args) {
         try {
             Class<?> job = Class.forName("dev.distillery.spark.SparkCurateJob");
             return (String) job.getMethod("run", Path.class, String.class, Path.class, CurateConfig.class, String.class,

@@ -2,7 +2,6 @@ package dev.distillery.cli;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -24,14 +23,7 @@ final class ModelArgument {
 
     /** What the user gave, in whichever form: exactly one is required. */
     String ref() {
-        if (argument != null && option != null && !argument.equals(option)) {
-            throw new ParameterException(spec.commandLine(), "Two models given (" + argument + " and --model " + option
-                    + "): give one, as RUN or as --model RUN");
-        }
-        if (argument == null && option == null) {
-            throw new ParameterException(spec.commandLine(), "Missing the model: give a run id, run directory or model "
-                    + "directory, as RUN or as --model RUN");
-        }
-        return argument != null ? argument : option;
+        return ArgumentOrOption.one(spec, argument, option, "the model (a run id, run directory or model directory)", "RUN",
+                "--model");
     }
 }

@@ -29,7 +29,11 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "DATA", description = "Training data (required unless --resume).")
+    @picocli.CommandLine.Parameters(index = "0", arity = "0..1", paramLabel = "DATA",
+            description = "Training data (required unless --resume), as the argument or as --data.")
+    String dataArgument;
+
+    @Option(names = "--data", paramLabel = "DATA", description = "The training data, as an option instead of the argument.")
     String data;
 
     @Option(names = "--test", paramLabel = "DATA", description = "Test data; if absent, --test-fraction of DATA is held out.")
@@ -120,9 +124,7 @@ final class TrainCommand implements Callable<Integer> {
         if (resume != null) {
             return ResumeCommand.rerun(resume);
         }
-        if (data == null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: --data (or --resume RUN)");
-        }
+        String data = ArgumentOrOption.data(spec, dataArgument, this.data, "the training data");
         SelfTraining.Method method = SelfTraining.Method.parse(sslMethod);
         requireFixMatch(method, sslViews, "--ssl-views");
         requireFixMatch(method, sslEma, "--ssl-ema");

@@ -87,7 +87,7 @@ class ExportCommandTest extends CliTestBase {
         assertThat(eval.out()).contains("accuracy");
         Result two = run("export", train, "--model", quantized);
         assertThat(two.exitCode()).isEqualTo(2);
-        assertThat(two.err()).contains("Two models given");
+        assertThat(two.err()).contains("The model (a run id, run directory or model directory) given twice");
         for (List<String> args : List.of(List.of("export", "--data", f.toString()), List.of("eval", "--data", f.toString()),
                 List.of("serve"))) {
             String command = args.get(0);
