@@ -151,11 +151,18 @@ public final class ExportJob {
 
     /**
      * Refuses to replace a directory that holds anything but an earlier export: {@code --out .} must not wipe a
-     * user's files.
+     * user's files. A new path named like the model file ({@code --out model.onnx}) is refused too: it would become a
+     * directory of that name, the model inside it, where the user looked for one file.
      */
     static void checkOutputDirectory(Path out) {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new IllegalArgumentException(out + " exists and is not a directory");
+        }
+        String name = out.getFileName() == null ? "" : out.getFileName().toString();
+        if (!Files.exists(out) && name.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")) {
+            throw new IllegalArgumentException("--out " + out + " names a file, but an export is a directory: " + ONNX_FILE
+                    + " beside featurizer.json, labels.json, parity.json and MODEL_CARD.md (what an application needs to use"
+                    + " it); give a directory, e.g. --out " + out.resolveSibling(name.substring(0, name.length() - 5) + "-export"));
         }
         if (Files.isDirectory(out)) {
             try (Stream<Path> entries = Files.list(out)) {

@@ -178,5 +178,9 @@ class OnnxExportTest {
         java.nio.file.Files.delete(dir.resolve("notes.txt"));
         java.nio.file.Files.writeString(dir.resolve(ExportJob.ONNX_FILE), "an earlier export");
         ExportJob.checkOutputDirectory(dir); // an earlier export may be replaced
+        // a new path named like the model file would become a directory of that name: refused, a directory suggested
+        assertThatThrownBy(() -> ExportJob.checkOutputDirectory(dir.resolve("spam.onnx")))
+                .hasMessageContaining("names a file, but an export is a directory").hasMessageContaining("spam-export");
+        ExportJob.checkOutputDirectory(dir.resolve("spam-export")); // a new directory is fine
     }
 }
