@@ -30,9 +30,4 @@ final class ArgumentOrOption {
     private static String capitalized(String text) {
         return Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
-
-    /** {@link #one} for the data a command reads: {@code DATA} or {@code --data DATA}. */
-    static String data(CommandSpec spec, String argument, String option, String what) {
-        return one(spec, argument, option, what, "DATA", "--data");
-    }
 }

@@ -36,12 +36,8 @@ final class CollapseCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @picocli.CommandLine.Parameters(index = "0", arity = "0..1", paramLabel = "DATA",
-            description = "Texts or labeled images (a data set name or file), as the argument or as --data.")
-    String dataArgument;
-
-    @Option(names = "--data", paramLabel = "DATA", description = "The data, as an option instead of the argument.")
-    String dataOption;
+    @picocli.CommandLine.Mixin
+    DataArgument dataArgument;
 
     @Option(names = "--test", paramLabel = "DATA", description = "Images only: labeled test images (e.g. fashion-mnist:test).")
     String test;
@@ -84,7 +80,7 @@ final class CollapseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String data = ArgumentOrOption.data(spec, dataArgument, dataOption, "the data");
+        String data = dataArgument.ref();
         Context ctx = Context.fromEnvironment();
         List<String> args = List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new));
         List<Policy> parsed = policies.stream().map(Policy::parse).toList();

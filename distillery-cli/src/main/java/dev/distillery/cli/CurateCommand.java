@@ -33,19 +33,15 @@ final class CurateCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "IN",
-            description = "Input: JSON Lines, or CSV with a header (a name ending in .csv); as the argument or as --data.")
-    String inputArgument;
-
-    @Option(names = "--data", paramLabel = "IN", description = "The input, as an option instead of the argument.")
-    String inputOption;
+    @Mixin
+    DataArgument data;
 
     @Option(names = "--out", required = true, paramLabel = "OUT",
             description = "Output JSON Lines file (written atomically; gzip-compressed for a name ending in .gz).")
     Path output;
 
     @Option(names = "--text-column", defaultValue = "text", paramLabel = "NAME",
-            description = "The key (JSON Lines) or column (CSV) that holds the text, e.g. body or review, in IN and in"
+            description = "The key (JSON Lines) or column (CSV) that holds the text, e.g. body or review, in DATA and in"
                     + " --test; the output keeps it under that name. Default: ${DEFAULT-VALUE}.")
     String textColumn;
 
@@ -72,7 +68,7 @@ final class CurateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path input = Path.of(ArgumentOrOption.one(spec, inputArgument, inputOption, "the input", "IN", "--data"));
+        Path input = Path.of(data.ref());
         if (config != null && test != null) {
             throw new IllegalArgumentException("--test applies to the default pipeline; with --config, add a decontaminate step");
         }

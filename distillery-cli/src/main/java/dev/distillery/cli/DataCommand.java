@@ -84,14 +84,8 @@ final class DataCommand implements Runnable {
     @Command(name = "inspect", mixinStandardHelpOptions = true,
             description = "Read a data set or file and show its schema, label counts and first examples (a text's start, personal data masked).")
     static final class Inspect implements Callable<Integer> {
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
-        @Parameters(index = "0", arity = "0..1", paramLabel = "DATA", description = "A known data set (e.g. fashion-mnist:test) or a .jsonl/.json/.csv/.tsv/IDX file; as the argument or as --data.")
-        String refArgument;
-
-        @Option(names = "--data", paramLabel = "DATA", description = "The data, as an option instead of the argument.")
-        String refOption;
+        @picocli.CommandLine.Mixin
+        DataArgument data;
 
         @picocli.CommandLine.Mixin
         OnErrorOption onError;
@@ -104,7 +98,7 @@ final class DataCommand implements Runnable {
 
         @Override
         public Integer call() {
-            String ref = ArgumentOrOption.data(spec, refArgument, refOption, "the data");
+            String ref = data.ref();
             Context ctx = Context.fromEnvironment();
             ReadResult r = ctx.catalog().withColumns(columns.names()).load(ref, onError.policy, System.out::println);
             Dataset d = r.dataset();
@@ -153,14 +147,8 @@ final class DataCommand implements Runnable {
                             "curate's near-dedup finds them; images: identical pixels) stay on one side, so the test " +
                             "set measures generalization, not memory; the count is printed and checked afresh."})
     static final class Split implements Callable<Integer> {
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
-        @Parameters(index = "0", arity = "0..1", paramLabel = "DATA", description = "A known data set or a .jsonl/.json/.csv/.tsv/IDX file; as the argument or as --data.")
-        String refArgument;
-
-        @Option(names = "--data", paramLabel = "DATA", description = "The data, as an option instead of the argument.")
-        String refOption;
+        @picocli.CommandLine.Mixin
+        DataArgument data;
 
         @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.3", description = "Share held out for testing. Default: ${DEFAULT-VALUE}.")
         double testFraction;
@@ -185,7 +173,7 @@ final class DataCommand implements Runnable {
 
         @Override
         public Integer call() {
-            String ref = ArgumentOrOption.data(spec, refArgument, refOption, "the data");
+            String ref = data.ref();
             Context ctx = Context.fromEnvironment();
             List<String> args = new java.util.ArrayList<>(List.of(ref, "--test-fraction", Double.toString(testFraction),
                     "--seed", Long.toString(seed), "--out", out.toString()));

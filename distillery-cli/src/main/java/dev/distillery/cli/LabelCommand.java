@@ -45,15 +45,8 @@ final class LabelCommand implements Runnable {
                     "  distillery label import lab/batch-001.csv --project lab",
                     "  distillery label next mail.jsonl --project lab --n 50 --strategy margin"})
     static final class Next implements Callable<Integer> {
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
-        @Parameters(index = "0", arity = "0..1", paramLabel = "POOL",
-                description = "The examples to label: a known data set or a file; as the argument or as --data.")
-        String poolArgument;
-
-        @Option(names = "--data", paramLabel = "POOL", description = "The pool, as an option instead of the argument.")
-        String poolOption;
+        @Mixin
+        DataArgument poolArgument;
 
         @Option(names = "--project", required = true, paramLabel = "DIR", description = "The labeling project directory (created on first use).")
         java.nio.file.Path project;
@@ -77,7 +70,7 @@ final class LabelCommand implements Runnable {
 
         @Override
         public Integer call() {
-            String pool = ArgumentOrOption.one(spec, poolArgument, poolOption, "the pool", "POOL", "--data");
+            String pool = poolArgument.ref();
             Context ctx = Context.fromEnvironment();
             // the pool is read by the columns the project was started with, without the options given again
             var names = dev.distillery.label.LabelingProject.columnsFor(project, columns.names());
@@ -149,12 +142,8 @@ final class LabelCommand implements Runnable {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
-        @Parameters(index = "0", arity = "0..1", paramLabel = "DATA",
-                description = "Labeled data: a known data set or a file; as the argument or as --data.")
-        String dataArgument;
-
-        @Option(names = "--data", paramLabel = "DATA", description = "The labeled data, as an option instead of the argument.")
-        String dataOption;
+        @Mixin
+        DataArgument dataArgument;
 
         @Option(names = "--folds", defaultValue = "5", paramLabel = "K", description = "Cross-validation folds. Default: ${DEFAULT-VALUE}.")
         int folds;
@@ -178,7 +167,7 @@ final class LabelCommand implements Runnable {
 
         @Override
         public Integer call() {
-            String data = ArgumentOrOption.data(spec, dataArgument, dataOption, "the labeled data");
+            String data = dataArgument.ref();
             Context ctx = Context.fromEnvironment();
             LabelIssuesJob.Outcome o = new LabelIssuesJob(ctx.catalog().withColumns(columns.names()), ctx.runs(), new ConsoleProgress(System.out))
                     .run(data, train.modelSpec(), train.trainConfig(), folds, injectNoise,
@@ -199,12 +188,8 @@ final class LabelCommand implements Runnable {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
-        @Parameters(index = "0", arity = "0..1", paramLabel = "POOL",
-                description = "The pool: labeled data whose labels are hidden until bought; as the argument or as --data.")
-        String poolArgument;
-
-        @Option(names = "--data", paramLabel = "POOL", description = "The pool, as an option instead of the argument.")
-        String poolOption;
+        @Mixin
+        DataArgument poolArgument;
 
         @Option(names = "--test", required = true, paramLabel = "DATA", description = "Labeled test data.")
         String test;
@@ -237,7 +222,7 @@ final class LabelCommand implements Runnable {
 
         @Override
         public Integer call() {
-            String pool = ArgumentOrOption.one(spec, poolArgument, poolOption, "the pool", "POOL", "--data");
+            String pool = poolArgument.ref();
             Context ctx = Context.fromEnvironment();
             var settings = new ActiveLearningSimulation.Settings(initial, batch, budget, steps, target);
             ActiveLearningJob.Outcome o = new ActiveLearningJob(ctx.catalog().withColumns(columns.names()), ctx.runs(), new ConsoleProgress(System.out))

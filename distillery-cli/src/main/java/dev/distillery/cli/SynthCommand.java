@@ -33,12 +33,8 @@ final class SynthCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "DATA",
-            description = "Labeled examples to generate from (a data set name or file), as the argument or as --data.")
-    String dataArgument;
-
-    @Option(names = "--data", paramLabel = "DATA", description = "The labeled examples, as an option instead of the argument.")
-    String dataOption;
+    @picocli.CommandLine.Mixin
+    DataArgument dataArgument;
 
     @Option(names = "--teacher", required = true, paramLabel = "RUN", description = "The verifying teacher: a run id (or prefix) or a model directory.")
     String teacher;
@@ -96,7 +92,7 @@ final class SynthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String data = ArgumentOrOption.data(spec, dataArgument, dataOption, "the labeled examples");
+        String data = dataArgument.ref();
         Context ctx = Context.fromEnvironment();
         Path teacherDir = ModelRef.resolve(ctx, teacher);
         SynthJob.Spec s = new SynthJob.Spec(data, test, labeled, candidates, minConfidence, leakage, novelty, !noVerify, seed,

@@ -29,12 +29,8 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @picocli.CommandLine.Parameters(index = "0", arity = "0..1", paramLabel = "DATA",
-            description = "Training data (required unless --resume), as the argument or as --data.")
-    String dataArgument;
-
-    @Option(names = "--data", paramLabel = "DATA", description = "The training data, as an option instead of the argument.")
-    String data;
+    @Mixin
+    DataArgument dataArgument;
 
     @Option(names = "--test", paramLabel = "DATA", description = "Test data; if absent, --test-fraction of DATA is held out.")
     String test;
@@ -124,7 +120,7 @@ final class TrainCommand implements Callable<Integer> {
         if (resume != null) {
             return ResumeCommand.rerun(resume);
         }
-        String data = ArgumentOrOption.data(spec, dataArgument, this.data, "the training data");
+        String data = dataArgument.ref();
         SelfTraining.Method method = SelfTraining.Method.parse(sslMethod);
         requireFixMatch(method, sslViews, "--ssl-views");
         requireFixMatch(method, sslEma, "--ssl-ema");
