@@ -78,17 +78,27 @@ final class CollapseCommand implements Callable<Integer> {
     @Mixin
     OnErrorOption onError;
 
+    @Mixin
+    ColumnOptions columns;
+
     @Override
     public Integer call() {
         String data = dataArgument.ref();
         Context ctx = Context.fromEnvironment();
         List<String> args = List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new));
         List<Policy> parsed = policies.stream().map(Policy::parse).toList();
-        Dataset loaded = ctx.catalog().loadDataset(data, onError.policy, System.out::println);
+        dev.distillery.data.sources.DataCatalog catalog = columns.applyTo(ctx.catalog());
+        Dataset loaded = catalog.loadDataset(data, onError.policy, System.out::println);
         Run run;
         if (loaded.schema().kind() == Schema.Kind.TEXT) {
             TextCollapseJob.Spec s = new TextCollapseJob.Spec(data, generations, parsed, seeds, words, lambda, onError.policy);
-            run = new TextCollapseJob(ctx.catalog(), ctx.runs(), System.out::println).run(s, loaded, args).run();
+            run = new TextCollapseJob(catalog, ctx.runs(), System.out::println).run(s, loaded, args).run();
+        } else if (!dev.distillery.transform.ImageTransforms.handles(loaded.schema())) {
+            // A table (or a CSV whose text column has another name) was taken for images and asked for --test images.
+            boolean table = loaded.schema().featureShape().size() == 1;
+            throw new IllegalArgumentException(data + " was read as " + dev.distillery.data.InputCheck.describe(
+                    loaded.schema()) + ": the lab generates texts and one-channel images" + (table ? " (if a column holds the"
+                    + " text, name it with --text-column)" : ""));
         } else {
             if (test == null) {
                 throw new ParameterException(spec.commandLine(), data + " holds images: give labeled test images with --test (e.g. "
@@ -96,7 +106,7 @@ final class CollapseCommand implements Callable<Integer> {
             }
             ImageCollapseJob.Spec s = new ImageCollapseJob.Spec(data, test, real, generations, parsed, seeds,
                     ConditionalVae.Settings.DEFAULT.withSteps(vaeSteps), minConfidence, 2 * classifierEpochs, classifierEpochs, onError.policy);
-            run = new ImageCollapseJob(ctx.catalog(), ctx.runs(), System.out::println).run(s, loaded, args).run();
+            run = new ImageCollapseJob(catalog, ctx.runs(), System.out::println).run(s, loaded, args).run();
         }
         System.out.println();
         System.out.print(run.summary());

@@ -68,6 +68,9 @@ final class DistillCommand implements Callable<Integer> {
     int teacherViews;
 
     @Mixin
+    ColumnOptions columns;
+
+    @Mixin
     OptimizerOptions optimizer;
 
     @Override
@@ -80,7 +83,7 @@ final class DistillCommand implements Callable<Integer> {
         studentSpec = TrainOptions.withDropout(studentSpec, dropout, "--student");
         DistillSpec distill = new DistillSpec(teacher, studentSpec, transfer, test, labeled, alpha, temperature, sweep,
                 labelsOnly, teacherViews, optimizer.trainConfig(), optimizer.onError.policy);
-        DistillJob job = new DistillJob(ctx.catalog(), ctx.runs(), ctx.home().root().resolve("cache").resolve("teacher-outputs"),
+        DistillJob job = new DistillJob(columns.applyTo(ctx.catalog()), ctx.runs(), ctx.home().root().resolve("cache").resolve("teacher-outputs"),
                 new ConsoleProgress(System.out));
         DistillJob.Outcome o = job.run(distill, ModelRef.resolve(ctx, teacher),
                 List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));

@@ -90,6 +90,9 @@ final class SynthCommand implements Callable<Integer> {
     @Mixin
     OnErrorOption onError;
 
+    @Mixin
+    ColumnOptions columns;
+
     @Override
     public Integer call() {
         String data = dataArgument.ref();
@@ -97,7 +100,7 @@ final class SynthCommand implements Callable<Integer> {
         Path teacherDir = ModelRef.resolve(ctx, teacher);
         SynthJob.Spec s = new SynthJob.Spec(data, test, labeled, candidates, minConfidence, leakage, novelty, !noVerify, seed,
                 onError.policy, generators);
-        SynthJob job = new SynthJob(ctx.catalog(), ctx.runs(), System.out::println);
+        SynthJob job = new SynthJob(columns.applyTo(ctx.catalog()), ctx.runs(), System.out::println);
         if (chatUrl != null) {
             // The API key comes from the environment, never from the command line, so it stays out of shell history and run records.
             ChatClient.Settings settings = new ChatClient.Settings(chatUrl, chatModel, System.getenv("DISTILLERY_CHAT_API_KEY"),

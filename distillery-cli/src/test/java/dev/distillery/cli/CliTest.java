@@ -217,6 +217,47 @@ class CliTest extends CliTestBase {
     }
 
     @Test
+    void distillSynthAndCollapseReadTextUnderAnotherNameThanTheTeachersWithTheColumnOptions() throws Exception {
+        Path f = spamFile(30);
+        // the same messages exported by another system: the text under 'message', the class under 'category'
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(f)) {
+            lines.add(line.replace("\"text\"", "\"message\"").replace("\"label\"", "\"category\""));
+        }
+        Path export = Files.write(dir.resolve("export.jsonl"), lines);
+        Result teacher = run("train", f.toString(), "--model", "linear");
+        assertThat(teacher.exitCode()).as(teacher.err()).isZero();
+        String[] columns = {"--text-column", "message", "--label-column", "category"};
+
+        Result distill = run(with(new String[] {"distill", "--teacher", teacher.runId(), "--student", "ngram", "--width", "2",
+                "--transfer", export.toString(), "--test", export.toString(), "--epochs", "1"}, columns));
+        assertThat(distill.exitCode()).as(distill.err()).isZero();
+        Result synth = run(with(new String[] {"synth", export.toString(), "--teacher", teacher.runId(), "--candidates", "20",
+                "--out", dir.resolve("synth.jsonl").toString()}, columns));
+        assertThat(synth.exitCode()).as(synth.err()).isZero();
+        assertThat(synth.out()).contains("candidates accepted");
+
+        // collapse read such a CSV file as a table and asked for test images; now it says to name the text column
+        Path csv = dir.resolve("export.csv");
+        assertThat(run("data", "split", export.toString(), "--test-fraction", "0.5", "--out", dir.resolve("csv").toString(),
+                "--format", "csv", "--text-column", "message", "--label-column", "category").exitCode()).isZero();
+        Files.move(dir.resolve("csv/train.csv"), csv);
+        assertThat(Files.readAllLines(csv).get(0)).isEqualTo("id,category,message");
+        Result asTable = run("collapse", csv.toString(), "--generations", "1", "--seeds", "1");
+        assertThat(asTable.exitCode()).isEqualTo(2);
+        assertThat(asTable.err()).contains("was read as", "--text-column").doesNotContain("holds images");
+        Result collapse = run("collapse", csv.toString(), "--generations", "1", "--seeds", "1", "--text-column", "message");
+        assertThat(collapse.exitCode()).as(collapse.err()).isZero();
+        assertThat(collapse.out()).contains("perplexity");
+    }
+
+    private static String[] with(String[] command, String... more) {
+        List<String> all = new ArrayList<>(List.of(command));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
+
+    @Test
     void splitThenDistillAnNgramTeacherIntoASmallerStudent() throws Exception {
         Path f = spamFile(80);
         Path split = dir.resolve("split");
