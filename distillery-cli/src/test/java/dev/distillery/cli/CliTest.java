@@ -251,6 +251,37 @@ class CliTest extends CliTestBase {
         assertThat(collapse.out()).contains("perplexity");
     }
 
+    @Test
+    void loraAdaptsATextModelToANewDomainsOwnLabeledExamples() throws Exception {
+        Path source = spamFile(40);
+        Result base = run("train", source.toString(), "--model", "ngram", "--width", "4", "--epochs", "1");
+        assertThat(base.exitCode()).as(base.err()).isZero();
+        // the new domain's messages, exported by another system under other names
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(spamFile(30))) {
+            lines.add(line.replace("\"text\"", "\"message\"").replace("\"label\"", "\"category\""));
+        }
+        Path target = Files.write(dir.resolve("target.jsonl"), lines);
+        Result lora = run("lora", base.runId(), "--data", target.toString(), "--text-column", "message", "--label-column",
+                "category", "--full", "--epochs", "1");
+        assertThat(lora.exitCode()).as(lora.err()).isZero();
+        assertThat(lora.out()).contains("base on the new data", "lora rank 8", "full fine-tune", "LoRA rank 8:")
+                .contains("at least 200 optimizer steps"); // few labels: a small-data schedule, not 1 epoch of 48 examples
+        Path runDir = lora.runDir();
+        assertThat(Files.readString(runDir.resolve("config.json"))).contains(target.toString());
+        assertThat(Files.readString(runDir.resolve("provenance.json"))).contains(target.toString());
+        assertThat(runDir.resolve("adapter")).isDirectory();
+
+        // one way to name the new domain at a time; labels the model does not know are refused before any training
+        assertThat(run("lora", base.runId(), "--data", target.toString(), "--shift", "invert").exitCode()).isEqualTo(2);
+        assertThat(run("lora", base.runId(), "--test", target.toString()).exitCode()).isEqualTo(2);
+        Path otherLabels = Files.writeString(dir.resolve("other.jsonl"),
+                "{\"text\": \"free money\", \"label\": \"urgent\"}\n{\"text\": \"the agenda\", \"label\": \"later\"}\n");
+        Result unknown = run("lora", base.runId(), "--data", otherLabels.toString());
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("urgent");
+    }
+
     private static String[] with(String[] command, String... more) {
         List<String> all = new ArrayList<>(List.of(command));
         all.addAll(List.of(more));

@@ -214,34 +214,120 @@ public final class CompressJob {
         Data shifted = new Data(shift.apply(data.train()), shift.apply(data.validation()), shift.apply(data.test()));
         Map<String, Object> config = config(modelDir, "shift", shift, "rank", rank, "alpha", alpha, "train", train,
                 "full_fine_tune", fullToo);
-        return inRun("lora", config, train.seed(), args, run -> {
+        return adapt(modelDir, shifted, "shifted data", shift.name(), config, List.of(), rank, alpha, train, fullToo, args);
+    }
+
+    /**
+     * Adapts the model to a new domain's labeled examples ({@link #targetData}) with LoRA adapters, and (when
+     * {@code fullToo}) compares with fine-tuning every weight: a model trained where labels were plenty, carried to
+     * where they are few (a text model to another kind of document, an image model to another camera).
+     */
+    public Outcome lora(Path modelDir, Data target, String targetRef, String targetTestRef, int rank, float alpha,
+            TrainConfig train, boolean fullToo, List<String> args) {
+        requireNetwork(modelDir);
+        // A new domain's labels are few, as any small training set's: batches capped by their number and at least
+        // SmallData.MIN_STEPS optimizer steps (3 epochs of 128 were 6 steps on 200 examples, and changed nothing).
+        train = dev.distillery.train.SmallData.capBatch(train.withMinSteps(Math.max(train.minSteps(),
+                dev.distillery.train.SmallData.MIN_STEPS)), target.train().size());
+        if (!train.hasLearningRate()) { // the model's own, resolved here so that the run records the rate it trained at
+            try (Classifier model = Classifier.load(modelDir)) {
+                train = train.withLearningRate(model.spec().defaultLearningRate());
+            }
+        }
+        Map<String, Object> config = config(modelDir, "data", targetRef, "test", targetTestRef, "rank", rank, "alpha", alpha,
+                "train", train, "full_fine_tune", fullToo);
+        List<Path> inputs = new ArrayList<>(catalog.inputFiles(targetRef, listener::onMessage));
+        if (targetTestRef != null) {
+            inputs.addAll(catalog.inputFiles(targetTestRef, listener::onMessage));
+        }
+        return adapt(modelDir, target, "the new data", targetRef, config, inputs, rank, alpha, train, fullToo, args);
+    }
+
+    /**
+     * The new domain's data for {@link #lora(Path, Data, String, String, int, float, TrainConfig, boolean, List)}, read
+     * as the model reads its files (its columns, its labels): the labeled examples of {@code ref}, tested on
+     * {@code testRef} or on a stratified {@code testFraction} of them (duplicates kept on one side), with a validation
+     * hold-out for early stopping where the examples left allow one ({@link dev.distillery.train.SmallData#holdsOut}), else none.
+     */
+    public Data targetData(Path modelDir, String ref, String testRef, double testFraction, long seed, dev.distillery.data.OnError onError) {
+        try (Classifier model = Classifier.load(modelDir)) {
+            dev.distillery.data.Schema schema = model.schema();
+            Dataset all = labeledFor(ref, schema, onError);
+            Dataset train = all;
+            Dataset test;
+            if (testRef != null) {
+                test = labeledFor(testRef, schema, onError);
+            } else {
+                dev.distillery.curate.DuplicateGroups.Split parts = dev.distillery.curate.DuplicateGroups.split(all, testFraction, seed, "train", "test");
+                listener.onMessage("test split of " + ref + ": " + parts.describe());
+                train = parts.parts().first();
+                test = parts.parts().second();
+            }
+            if (train.isEmpty() || test.isEmpty()) {
+                throw new IllegalArgumentException(ref + " holds " + all.size() + " labeled examples, too few to adapt on and"
+                        + " test on both" + (testRef == null ? "; give more, or a test set of its own with --test" : ""));
+            }
+            Dataset validation = null;
+            if (dev.distillery.train.SmallData.holdsOut(train.size(), schema.numClasses(), VALIDATION_FRACTION)) {
+                dev.distillery.data.Splits.Pair parts = dev.distillery.curate.DuplicateGroups.split(train, VALIDATION_FRACTION, seed + 1, "train",
+                        "validation").parts();
+                train = parts.first();
+                validation = parts.second();
+            } else {
+                listener.onMessage(String.format("no validation hold-out: %,d labeled examples are too few to hold some out;"
+                        + " adapting for the whole schedule", train.size()));
+            }
+            return new Data(train, validation, test);
+        }
+    }
+
+    /** Share of a new domain's training examples held out for early stopping, where enough are left. */
+    private static final double VALIDATION_FRACTION = 0.1;
+
+    private Dataset labeledFor(String ref, dev.distillery.data.Schema schema, dev.distillery.data.OnError onError) {
+        Dataset read = dev.distillery.data.InputCheck.conform(catalog.loadDatasetFor(ref, schema, onError,
+                listener::onMessage), schema, dev.distillery.data.InputCheck.Labels.MUST_BE_KNOWN);
+        return dev.distillery.data.InputCheck.labeledOnly(read, "adapted on", listener::onMessage);
+    }
+
+    /** LoRA on {@code domain} (the base measured on it first), then, when {@code fullToo}, full fine-tuning beside it. */
+    private Outcome adapt(Path modelDir, Data domain, String domainName, String domainLabel, Map<String, Object> config,
+            List<Path> inputs, int rank, float alpha, TrainConfig train, boolean fullToo, List<String> args) {
+        return inRun("lora", config, train.seed(), inputs, args, run -> {
             List<Variant> variants = new ArrayList<>();
             Map<String, Object> extra = new LinkedHashMap<>();
             Variant base;
             try (Classifier model = Classifier.load(modelDir)) {
-                base = measure("base on shifted data", model, modelDir, shifted);
+                base = measure("base on " + domainName, model, modelDir, domain);
                 LoraAdapter adapter = LoraAdapter.attach(model, rank, alpha, train.seed(), modelDir);
                 extra.put("trainable_parameters", adapter.trainableParameters());
                 extra.put("base_parameters", adapter.baseParameters());
                 extra.put("trainable_fraction", adapter.trainableFraction());
                 listener.onMessage(String.format("LoRA rank %d: %,d of %,d parameters trainable (%.2f%%)", rank,
                         adapter.trainableParameters(), adapter.baseParameters(), 100 * adapter.trainableFraction()));
-                new ClassifierTrainer(train, listener, run.checkpointDir("lora")).train(model, shifted.train(), shifted.validation());
+                new ClassifierTrainer(train, listener, run.checkpointDir("lora")).train(model, domain.train(), domain.validation());
                 Path adapterDir = run.dir().resolve("adapter");
                 adapter.save(adapterDir);
                 Classifier merged = adapter.merge();
-                merged.save(run.modelDir(), Map.of("adapted_from", modelDir.toString(), "shift", shift.name()));
-                variants.add(measure("lora rank " + rank, merged, run.modelDir(), shifted));
+                merged.save(run.modelDir(), Map.of("adapted_from", modelDir.toString(), "domain", domainLabel));
+                variants.add(measure("lora rank " + rank, merged, run.modelDir(), domain));
                 extra.put("adapter_bytes", AtomicFiles.sizeOf(adapterDir));
             }
             if (fullToo) {
                 try (Classifier model = Classifier.load(modelDir)) {
                     listener.onMessage("full fine-tuning, for comparison");
                     new ClassifierTrainer(train, listener, run.checkpointDir("full-fine-tune"))
-                            .train(model, shifted.train(), shifted.validation());
+                            .train(model, domain.train(), domain.validation());
                     Path dir = run.dir().resolve("full-fine-tune");
-                    model.save(dir, Map.of("adapted_from", modelDir.toString(), "shift", shift.name()));
-                    variants.add(measure("full fine-tune", model, dir, shifted));
+                    model.save(dir, Map.of("adapted_from", modelDir.toString(), "domain", domainLabel));
+                    variants.add(measure("full fine-tune", model, dir, domain));
+                }
+                Variant lora = variants.get(0);
+                Variant full = variants.get(1);
+                if (full.validationAccuracy() > lora.validationAccuracy()) { // NaN (no validation) compares false: no claim
+                    listener.onMessage(String.format("full fine-tuning did better on the validation examples (%.4f against"
+                            + " LoRA's %.4f); its model is in %s", full.validationAccuracy(), lora.validationAccuracy(),
+                            run.dir().resolve("full-fine-tune")));
                 }
             }
             return new Outcome(run, base, variants, variants.get(0), extra);
@@ -363,11 +449,18 @@ public final class CompressJob {
     }
 
     private Outcome inRun(String command, Map<String, Object> config, long seed, List<String> args, Function<Run, Outcome> work) {
+        return inRun(command, config, seed, List.of(), args, work);
+    }
+
+    /** {@link #inRun} for a run that reads {@code moreInputs} beside the source model (a new domain's data). */
+    private Outcome inRun(String command, Map<String, Object> config, long seed, List<Path> moreInputs, List<String> args,
+            Function<Run, Outcome> work) {
         // The source model is the input: its run's provenance names the data it was trained and tested on.
-        Path source = Path.of(String.valueOf(config.get("model")));
+        List<Path> inputs = new ArrayList<>(List.of(Path.of(String.valueOf(config.get("model")))));
+        inputs.addAll(moreInputs);
         return new StageRunner(runs).run(Stage.<Map<String, Object>, Outcome>named(command, config)
                 .seeded(seed)
-                .reads(List.of(source))
+                .reads(inputs)
                 .does(work)
                 .reports(CompressJob::results, CompressJob::summary), args);
     }
