@@ -142,8 +142,19 @@ final class RunsCommand implements Runnable {
                 for (Object v : variants) {
                     if (v instanceof Map<?, ?> variant && variant.get("name") != null && variant.get("name").equals(r.get("chosen"))
                             && variant.get("test_accuracy") instanceof Number a && variant.get("size_ratio") instanceof Number ratio) {
-                        return String.format("%s: accuracy %.4f (base %.4f), %.1fx smaller", r.get("chosen"), a.doubleValue(),
-                                b.doubleValue(), ratio.doubleValue());
+                        if (Math.abs(ratio.doubleValue() - 1) >= 0.05) {
+                            return String.format("%s: accuracy %.4f (base %.4f), %.1fx smaller", r.get("chosen"), a.doubleValue(),
+                                    b.doubleValue(), ratio.doubleValue());
+                        }
+                        // the same size (lora, beside full fine-tuning): what each variant scored says more than "1.0x"
+                        StringBuilder line = new StringBuilder(String.format("%s: accuracy %.4f (base %.4f)", r.get("chosen"),
+                                a.doubleValue(), b.doubleValue()));
+                        for (Object o : variants) {
+                            if (o != v && o instanceof Map<?, ?> other && other.get("test_accuracy") instanceof Number oa) {
+                                line.append(String.format("; %s %.4f", other.get("name"), oa.doubleValue()));
+                            }
+                        }
+                        return line.toString();
                     }
                 }
             }

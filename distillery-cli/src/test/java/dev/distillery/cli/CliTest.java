@@ -590,6 +590,11 @@ class CliTest extends CliTestBase {
                 "variants", List.of(java.util.Map.of("name", "base", "test_accuracy", 0.9, "size_ratio", 1.0),
                         java.util.Map.of("name", "int8", "test_accuracy", 0.89, "size_ratio", 3.9)))))
                 .isEqualTo("int8: accuracy 0.8900 (base 0.9000), 3.9x smaller");
+        // lora keeps the size: its line gives full fine-tuning's accuracy beside it instead of "1.0x smaller"
+        assertThat(RunsCommand.ListRuns.headline(java.util.Map.of("base", java.util.Map.of("test_accuracy", 0.4959), "chosen",
+                "lora rank 8", "variants", List.of(java.util.Map.of("name", "lora rank 8", "test_accuracy", 0.5012, "size_ratio", 1.0),
+                        java.util.Map.of("name", "full fine-tune", "test_accuracy", 0.6467, "size_ratio", 1.0)))))
+                .isEqualTo("lora rank 8: accuracy 0.5012 (base 0.4959); full fine-tune 0.6467");
         assertThat(RunsCommand.ListRuns.headline(java.util.Map.of("flagged", 38, "examples", 600)))
                 .isEqualTo("38 likely label issues of 600");
         assertThat(RunsCommand.ListRuns.headline(java.util.Map.of("anything", "else"))).isEmpty();
