@@ -2,7 +2,12 @@ package dev.distillery.compress;
 
 import dev.distillery.eval.Evaluation;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.distillery.curate.DuplicateGroups;
 import dev.distillery.data.Dataset;
+import dev.distillery.data.InputCheck;
+import dev.distillery.data.OnError;
+import dev.distillery.data.Schema;
+import dev.distillery.data.Splits;
 import dev.distillery.data.sources.DataCatalog;
 import dev.distillery.eval.SpeedReport;
 import dev.distillery.model.Classifier;
@@ -16,6 +21,7 @@ import dev.distillery.run.StageRunner;
 import dev.distillery.train.ClassifierTrainer;
 import dev.distillery.train.TrainConfig;
 import dev.distillery.train.TrainJob;
+import dev.distillery.train.SmallData;
 import dev.distillery.train.TrainListener;
 import dev.distillery.train.TrainSpec;
 import dev.distillery.util.AtomicFiles;
@@ -78,10 +84,10 @@ public final class CompressJob {
             com.fasterxml.jackson.databind.JsonNode c = JSON.readTree(config.toFile());
             if (c.path("teacher").isTextual() && c.path("transfer").isTextual() && c.path("test").isTextual()) {
                 try (Classifier model = Classifier.load(modelDir)) {
-                    Dataset test = dev.distillery.data.InputCheck.conform(catalog.loadDatasetFor(c.get("test").asText(),
-                            model.schema(), dev.distillery.data.OnError.SKIP, listener::onMessage), model.schema(),
-                            dev.distillery.data.InputCheck.Labels.MUST_BE_KNOWN);
-                    return new Data(null, null, dev.distillery.data.InputCheck.labeledOnly(test, "scored", listener::onMessage));
+                    Dataset test = InputCheck.conform(catalog.loadDatasetFor(c.get("test").asText(),
+                            model.schema(), OnError.SKIP, listener::onMessage), model.schema(),
+                            InputCheck.Labels.MUST_BE_KNOWN);
+                    return new Data(null, null, InputCheck.labeledOnly(test, "scored", listener::onMessage));
                 }
             }
             TrainSpec spec = TrainJob.specOf(modelDir);
@@ -227,8 +233,7 @@ public final class CompressJob {
         requireNetwork(modelDir);
         // A new domain's labels are few, as any small training set's: batches capped by their number and at least
         // SmallData.MIN_STEPS optimizer steps (3 epochs of 128 were 6 steps on 200 examples, and changed nothing).
-        train = dev.distillery.train.SmallData.capBatch(train.withMinSteps(Math.max(train.minSteps(),
-                dev.distillery.train.SmallData.MIN_STEPS)), target.train().size());
+        train = SmallData.capBatch(train.withMinSteps(Math.max(train.minSteps(), SmallData.MIN_STEPS)), target.train().size());
         if (!train.hasLearningRate()) { // the model's own, resolved here so that the run records the rate it trained at
             try (Classifier model = Classifier.load(modelDir)) {
                 train = train.withLearningRate(model.spec().defaultLearningRate());
@@ -247,18 +252,18 @@ public final class CompressJob {
      * The new domain's data for {@link #lora(Path, Data, String, String, int, float, TrainConfig, boolean, List)}, read
      * as the model reads its files (its columns, its labels): the labeled examples of {@code ref}, tested on
      * {@code testRef} or on a stratified {@code testFraction} of them (duplicates kept on one side), with a validation
-     * hold-out for early stopping where the examples left allow one ({@link dev.distillery.train.SmallData#holdsOut}), else none.
+     * hold-out for early stopping where the examples left allow one ({@link SmallData#holdsOut}), else none.
      */
-    public Data targetData(Path modelDir, String ref, String testRef, double testFraction, long seed, dev.distillery.data.OnError onError) {
+    public Data targetData(Path modelDir, String ref, String testRef, double testFraction, long seed, OnError onError) {
         try (Classifier model = Classifier.load(modelDir)) {
-            dev.distillery.data.Schema schema = model.schema();
+            Schema schema = model.schema();
             Dataset all = labeledFor(ref, schema, onError);
             Dataset train = all;
             Dataset test;
             if (testRef != null) {
                 test = labeledFor(testRef, schema, onError);
             } else {
-                dev.distillery.curate.DuplicateGroups.Split parts = dev.distillery.curate.DuplicateGroups.split(all, testFraction, seed, "train", "test");
+                DuplicateGroups.Split parts = DuplicateGroups.split(all, testFraction, seed, "train", "test");
                 listener.onMessage("test split of " + ref + ": " + parts.describe());
                 train = parts.parts().first();
                 test = parts.parts().second();
@@ -268,9 +273,8 @@ public final class CompressJob {
                         + " test on both" + (testRef == null ? "; give more, or a test set of its own with --test" : ""));
             }
             Dataset validation = null;
-            if (dev.distillery.train.SmallData.holdsOut(train.size(), schema.numClasses(), VALIDATION_FRACTION)) {
-                dev.distillery.data.Splits.Pair parts = dev.distillery.curate.DuplicateGroups.split(train, VALIDATION_FRACTION, seed + 1, "train",
-                        "validation").parts();
+            if (SmallData.holdsOut(train.size(), schema.numClasses(), VALIDATION_FRACTION)) {
+                Splits.Pair parts = DuplicateGroups.split(train, VALIDATION_FRACTION, seed + 1, "train", "validation").parts();
                 train = parts.first();
                 validation = parts.second();
             } else {
@@ -284,10 +288,11 @@ public final class CompressJob {
     /** Share of a new domain's training examples held out for early stopping, where enough are left. */
     private static final double VALIDATION_FRACTION = 0.1;
 
-    private Dataset labeledFor(String ref, dev.distillery.data.Schema schema, dev.distillery.data.OnError onError) {
-        Dataset read = dev.distillery.data.InputCheck.conform(catalog.loadDatasetFor(ref, schema, onError,
-                listener::onMessage), schema, dev.distillery.data.InputCheck.Labels.MUST_BE_KNOWN);
-        return dev.distillery.data.InputCheck.labeledOnly(read, "adapted on", listener::onMessage);
+    /** The labeled examples of {@code ref}, read as a file for the model is, with labels the model knows. */
+    private Dataset labeledFor(String ref, Schema schema, OnError onError) {
+        Dataset read = InputCheck.conform(catalog.loadDatasetFor(ref, schema, onError, listener::onMessage), schema,
+                InputCheck.Labels.MUST_BE_KNOWN);
+        return InputCheck.labeledOnly(read, "adapted on", listener::onMessage);
     }
 
     /** LoRA on {@code domain} (the base measured on it first), then, when {@code fullToo}, full fine-tuning beside it. */
