@@ -275,6 +275,9 @@ class CliTest extends CliTestBase {
         // one way to name the new domain at a time; labels the model does not know are refused before any training
         assertThat(run("lora", base.runId(), "--data", target.toString(), "--shift", "invert").exitCode()).isEqualTo(2);
         assertThat(run("lora", base.runId(), "--test", target.toString()).exitCode()).isEqualTo(2);
+        Result noDomain = run("lora", base.runId()); // the image shift cannot turn texts
+        assertThat(noDomain.exitCode()).isEqualTo(2);
+        assertThat(noDomain.err()).contains("this model reads text", "--data");
         Path otherLabels = Files.writeString(dir.resolve("other.jsonl"),
                 "{\"text\": \"free money\", \"label\": \"urgent\"}\n{\"text\": \"the agenda\", \"label\": \"later\"}\n");
         Result unknown = run("lora", base.runId(), "--data", otherLabels.toString());
