@@ -229,11 +229,11 @@ class CliTest extends CliTestBase {
         assertThat(teacher.exitCode()).as(teacher.err()).isZero();
         String[] columns = {"--text-column", "message", "--label-column", "category"};
 
-        Result distill = run(with(new String[] {"distill", "--teacher", teacher.runId(), "--student", "ngram", "--width", "2",
-                "--transfer", export.toString(), "--test", export.toString(), "--epochs", "1"}, columns));
+        Result distill = run(with(List.of("distill", "--teacher", teacher.runId(), "--student", "ngram", "--width", "2",
+                "--transfer", export.toString(), "--test", export.toString(), "--epochs", "1"), columns));
         assertThat(distill.exitCode()).as(distill.err()).isZero();
-        Result synth = run(with(new String[] {"synth", export.toString(), "--teacher", teacher.runId(), "--candidates", "20",
-                "--out", dir.resolve("synth.jsonl").toString()}, columns));
+        Result synth = run(with(List.of("synth", export.toString(), "--teacher", teacher.runId(), "--candidates", "20",
+                "--out", dir.resolve("synth.jsonl").toString()), columns));
         assertThat(synth.exitCode()).as(synth.err()).isZero();
         assertThat(synth.out()).contains("candidates accepted");
 
@@ -283,12 +283,6 @@ class CliTest extends CliTestBase {
         Result unknown = run("lora", base.runId(), "--data", otherLabels.toString());
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).contains("urgent");
-    }
-
-    private static String[] with(String[] command, String... more) {
-        List<String> all = new ArrayList<>(List.of(command));
-        all.addAll(List.of(more));
-        return all.toArray(String[]::new);
     }
 
     @Test

@@ -62,6 +62,13 @@ abstract class CliTestBase {
         return new Result(code, stdout.toString(StandardCharsets.UTF_8), err + stderr.toString(StandardCharsets.UTF_8));
     }
 
+    /** {@code command} followed by {@code more}, as the arguments of {@link #run}. */
+    static String[] with(List<String> command, String... more) {
+        List<String> all = new ArrayList<>(command);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
+
     /** A JSONL file of short spam and ham texts, {@code perClass} of each, told apart by their words. */
     Path spamFile(int perClass) throws Exception {
         Random rng = new Random(1);

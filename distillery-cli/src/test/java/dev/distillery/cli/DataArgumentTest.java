@@ -3,7 +3,6 @@ package dev.distillery.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -34,12 +33,6 @@ class DataArgumentTest extends CliTestBase {
             assertThat(none.exitCode()).as(command.toString()).isEqualTo(2);
             assertThat(none.err()).as(command.toString()).contains("Missing the", "--data");
         }
-    }
-
-    private static String[] with(List<String> command, String... more) {
-        List<String> all = new ArrayList<>(command);
-        all.addAll(List.of(more));
-        return all.toArray(String[]::new);
     }
 
     /** The figures a command printed (accuracies, counts), without run ids, times and speeds that differ between runs. */
