@@ -60,6 +60,11 @@ final class CompressCommands {
             return job.dataOf(modelDir);
         }
 
+        /** A line after the table, or null. */
+        String footnote() {
+            return null;
+        }
+
         /** The catalog files are read through: by default by the model's own columns. */
         dev.distillery.data.sources.DataCatalog catalog(dev.distillery.data.sources.DataCatalog catalog) {
             return catalog;
@@ -84,6 +89,10 @@ final class CompressCommands {
             System.out.print(CompressJob.table(o));
             if (o.chosen() != null && o.variants().size() > 1) {
                 System.out.println("\nchosen (*): " + o.chosen().name());
+            }
+            String footnote = footnote();
+            if (footnote != null) {
+                System.out.println("\n" + footnote);
             }
             System.out.println();
             System.out.println("run saved to " + o.run().dir());
@@ -210,6 +219,21 @@ final class CompressCommands {
                         + " the new domain: give one");
             }
             return job.targetData(modelDir, target, targetTest, testFraction, fineTune.seed, onError.policy);
+        }
+
+        /**
+         * Adapting is worth it only where it beats starting afresh: on State of the Union passages from 1970 on, an
+         * n-gram model of the 193 new examples alone beat the older model fully fine-tuned on them (0.655 against 0.647).
+         */
+        @Override
+        String footnote() {
+            if (target == null) {
+                return null;
+            }
+            return "to see whether adapting beats starting afresh, train on the new examples alone: distillery train --data "
+                    + target + (targetTest != null ? " --test " + targetTest : " --test-fraction " + testFraction)
+                    + (columns.label != null ? " --label-column " + columns.label : "")
+                    + (columns.text != null ? " --text-column " + columns.text : "");
         }
 
         @Override

@@ -266,7 +266,9 @@ class CliTest extends CliTestBase {
                 "category", "--full", "--epochs", "1");
         assertThat(lora.exitCode()).as(lora.err()).isZero();
         assertThat(lora.out()).contains("base on the new data", "lora rank 8", "full fine-tune", "LoRA rank 8:")
-                .contains("at least 200 optimizer steps"); // few labels: a small-data schedule, not 1 epoch of 48 examples
+                .contains("at least 200 optimizer steps") // few labels: a small-data schedule, not 1 epoch of 48 examples
+                .contains("train on the new examples alone: distillery train --data " + target + " --test-fraction 0.2"
+                        + " --label-column category --text-column message");
         Path runDir = lora.runDir();
         assertThat(Files.readString(runDir.resolve("config.json"))).contains(target.toString());
         assertThat(Files.readString(runDir.resolve("provenance.json"))).contains(target.toString());
