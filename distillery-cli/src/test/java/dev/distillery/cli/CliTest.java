@@ -256,6 +256,7 @@ class CliTest extends CliTestBase {
         Path source = spamFile(40);
         Result base = run("train", source.toString(), "--model", "ngram", "--width", "4", "--epochs", "1");
         assertThat(base.exitCode()).as(base.err()).isZero();
+        assertThat(base.out()).contains("warning: the test part holds 16 examples, so each moves test accuracy by 6 points");
         // the new domain's messages, exported by another system under other names
         List<String> lines = new ArrayList<>();
         for (String line : Files.readAllLines(spamFile(30))) {
@@ -267,6 +268,7 @@ class CliTest extends CliTestBase {
         assertThat(lora.exitCode()).as(lora.err()).isZero();
         assertThat(lora.out()).contains("base on the new data", "lora rank 8", "full fine-tune", "LoRA rank 8:")
                 .contains("at least 200 optimizer steps") // few labels: a small-data schedule, not 1 epoch of 48 examples
+                .contains("warning: the test part holds 12 examples") // as train says of a small test part
                 .contains("train on the new examples alone: distillery train --data " + target + " --test-fraction 0.2"
                         + " --label-column category --text-column message");
         Path runDir = lora.runDir();

@@ -267,6 +267,7 @@ public final class CompressJob {
                 listener.onMessage("test split of " + ref + ": " + parts.describe());
                 train = parts.parts().first();
                 test = parts.parts().second();
+                TrainJob.smallTestPart(test.size()).ifPresent(listener::onMessage);
             }
             if (train.isEmpty() || test.isEmpty()) {
                 throw new IllegalArgumentException(ref + " holds " + all.size() + " labeled examples, too few to adapt on and"

@@ -188,6 +188,17 @@ public final class TrainJob {
     }
 
     /** Reads and splits the data exactly as {@code spec} says; same spec, same splits. */
+    /**
+     * A warning when a test part cut from the data holds fewer than {@link #FIRM_TEST_SIZE} examples: each then moves
+     * the test accuracy by whole points, which a figure to the fourth decimal hides.
+     */
+    public static java.util.Optional<String> smallTestPart(int examples) {
+        return examples >= FIRM_TEST_SIZE || examples == 0 ? java.util.Optional.empty()
+                : java.util.Optional.of(String.format("warning: the test part holds %d example%s, so each moves test accuracy"
+                        + " by %.0f points; give a test set of its own (--test) for a firmer figure", examples,
+                        examples == 1 ? "" : "s", 100.0 / examples));
+    }
+
     public Splits3 prepare(TrainSpec spec) {
         Consumer<String> log = listener::onMessage;
         DataCatalog catalog = this.catalog.withColumns(spec.columns()); // every file of the run by the same columns
@@ -234,11 +245,7 @@ public final class TrainJob {
             train = MissingValues.learn(parts.parts().first(), log);
             test = InputCheck.conform(MissingValues.fill(parts.parts().second(), train.schema(), log), train.schema(),
                     InputCheck.Labels.MUST_BE_KNOWN);
-            if (test.size() < FIRM_TEST_SIZE) {
-                log.accept(String.format("warning: the test part holds %d example%s, so each moves test accuracy by %.0f"
-                        + " points; give a test set of its own (--test) for a firmer figure", test.size(),
-                        test.size() == 1 ? "" : "s", 100.0 / test.size()));
-            }
+            smallTestPart(test.size()).ifPresent(log);
         }
         InputCheck.lookAlikeLabels(read.dataset().schema().labels()).ifPresent(log);
         InputCheck.imbalance(read.dataset()).ifPresent(log);
