@@ -2,7 +2,6 @@ package dev.distillery.cli;
 
 import dev.distillery.compress.CompressJob;
 import dev.distillery.compress.DomainShift;
-import dev.distillery.data.Dataset;
 import dev.distillery.train.TrainConfig;
 import java.nio.file.Path;
 import java.util.List;
@@ -204,15 +203,7 @@ final class CompressCommands {
                     throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--test is the new domain's test"
                             + " data: give the new domain's examples with --data too");
                 }
-                CompressJob.Data own = super.data();
-                Dataset any = own.test();
-                if (any.schema().kind() != dev.distillery.data.Schema.Kind.DENSE || any.schema().featureShape().size() != 3) {
-                    // the shift turns images; a text or table model was told only "needs square images shaped ..."
-                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "this model reads "
-                            + dev.distillery.data.InputCheck.describe(any.schema()) + ": give the new domain's labeled examples"
-                            + " with --data (--shift turns an image model's own images)");
-                }
-                return own;
+                return super.data();
             }
             if (shift != null) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--data and --shift are two ways to name"

@@ -216,6 +216,12 @@ public final class CompressJob {
      */
     public Outcome lora(Path modelDir, Data data, DomainShift shift, int rank, float alpha, TrainConfig train, boolean fullToo,
             List<String> args) {
+        Schema schema = data.test().schema();
+        if (schema.kind() != Schema.Kind.DENSE || schema.featureShape().size() != 3) {
+            // a shift turns images; a text or table model was told only "needs square images shaped []"
+            throw new IllegalArgumentException("this model reads " + InputCheck.describe(schema) + ": a shift turns an image"
+                    + " model's own images; adapt it to labeled examples of the new domain instead (--data)");
+        }
         requireValidation(data, modelDir);
         Data shifted = new Data(shift.apply(data.train()), shift.apply(data.validation()), shift.apply(data.test()));
         Map<String, Object> config = config(modelDir, "shift", shift, "rank", rank, "alpha", alpha, "train", train,
