@@ -31,6 +31,15 @@ import org.slf4j.LoggerFactory;
  * {@code c10::initLogging()}, the function that reads {@code TORCH_CPP_LOG_LEVEL}; this class calls it, after the
  * NNPACK check, so the level is ERROR unless the user set {@code TORCH_CPP_LOG_LEVEL} themselves and the warning does
  * not show at all (PyTorch falls back to its own convolutions; the debug log says whether NNPACK is available).
+ *
+ * <p><b>Waiting threads.</b> libtorch's OpenMP runtime (GNU libgomp) makes a thread that waits for the others at the
+ * end of a parallel kernel spin 300,000 times before it sleeps. Alone on the cores that is cheap; when any other
+ * process wants them, the spinning thread burns the time slice the thread it waits for needs, at every kernel. With
+ * two busy processes beside it on 2 cores, one epoch of the width-8 CNN took 94.6 s instead of 12 s, the default CNN's
+ * 132.6 s instead of 14-18 s. A spin count of {@value #SPIN_COUNT} took them to 35.3 and 62.3 s and changed nothing
+ * measurable alone (the default CNN's epoch 13.6-17.8 s against 14.2-18.5, alternated). libgomp reads its environment
+ * once, when libtorch loads it, so this class sets {@code GOMP_SPINCOUNT} just before; a user's own
+ * {@code GOMP_SPINCOUNT} or {@code OMP_WAIT_POLICY} is left as it is.
  */
 public final class TorchRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(TorchRuntime.class);
@@ -38,6 +47,8 @@ public final class TorchRuntime {
     static final int ONEDNN_BLOCK = 16;
     /** Input channel counts up to this go to oneDNN's first-layer kernels, which pad nothing and were measured right. */
     static final int ONEDNN_SMALL_INPUT = 8;
+    /** How often an OpenMP thread waiting for the others checks before it sleeps (see the class comment). */
+    static final String SPIN_COUNT = "10000";
 
     private TorchRuntime() {}
 
@@ -165,7 +176,8 @@ public final class TorchRuntime {
         boolean oneDnn = true;
 
         Native() {
-            engine = Engine.getInstance(); // loads libtorch
+            boundOpenMpSpinning();
+            engine = Engine.getInstance(); // loads libtorch, and with it libgomp, which reads its settings now
             NativeLibrary torch = NativeLibrary.getInstance("torch_cpu");
             quietNativeLog(torch);
             context = torch.getFunction("_ZN2at13globalContextEv").invokePointer(new Object[0]);
@@ -187,6 +199,13 @@ public final class TorchRuntime {
 
         void setThreads(int threads) {
             setNumThreads.invokeVoid(new Object[] {threads});
+        }
+
+        /** Sets {@code GOMP_SPINCOUNT} for the OpenMP runtime libtorch is about to load, unless the user chose. */
+        private static void boundOpenMpSpinning() {
+            if (System.getenv("GOMP_SPINCOUNT") == null && System.getenv("OMP_WAIT_POLICY") == null) {
+                NativeLibrary.getInstance("c").getFunction("setenv").invokeInt(new Object[] {"GOMP_SPINCOUNT", SPIN_COUNT, 0});
+            }
         }
 
         private static void quietNativeLog(NativeLibrary torch) {

@@ -54,6 +54,18 @@ class TorchRuntimeTest {
     }
 
     @Test
+    void theOpenMpRuntimeIsToldToSpinBrieflyUnlessTheUserChose() {
+        TorchRuntime.engine();
+        String set = com.sun.jna.NativeLibrary.getInstance("c").getFunction("getenv")
+                .invokeString(new Object[] {"GOMP_SPINCOUNT"}, false);
+        if (System.getenv("GOMP_SPINCOUNT") != null || System.getenv("OMP_WAIT_POLICY") != null) {
+            assertThat(set).as("the user's own setting stays").isEqualTo(System.getenv("GOMP_SPINCOUNT"));
+        } else {
+            assertThat(set).isEqualTo(TorchRuntime.SPIN_COUNT);
+        }
+    }
+
+    @Test
     void aNetworkWithRowTrainedTablesRunsTheEngineOnOneThreadAndScopesRestore() {
         Block ngram = NgramBagSpec.DEFAULT.build(dev.distillery.TestData.texts(2, 1).schema());
         Block dense = conv(32);
