@@ -52,11 +52,7 @@ public final class InputCheck {
         List<String> unseen = have.stream().filter(n -> !want.contains(n) && CsvFormat.categoryOf(n) != null
                 && want.stream().anyMatch(w -> CsvFormat.categoryOf(n).equals(CsvFormat.categoryOf(w)))).toList();
         if (!unseen.isEmpty()) {
-            String n = unseen.get(0);
-            String column = CsvFormat.categoryOf(n);
-            throw new DataFormatException(data.name(), "column '" + column + "' holds '" + n.substring(column.length() + 1)
-                    + "', a category the model was not trained on", "one of " + want.stream()
-                    .filter(w -> column.equals(CsvFormat.categoryOf(w))).map(w -> w.substring(column.length() + 1)).toList());
+            throw unseenCategory(data, have, want, CsvFormat.categoryOf(unseen.get(0)), unseen);
         }
         List<String> missing = Schema.columnsOf(want.stream().filter(n -> !have.contains(n)
                 && !(CsvFormat.categoryOf(n) != null && categoryColumns.contains(CsvFormat.categoryOf(n)))).toList());
@@ -83,6 +79,42 @@ public final class InputCheck {
         // as wide as the model's features: a file may hold fewer of a column's categories than the training file did
         Schema schema = Schema.dense(List.of((long) want.size()), data.schema().labels()).withFeatureNames(want);
         return new Dataset(data.name(), schema, reordered);
+    }
+
+    /**
+     * The error for values of category {@code column} the model never saw: it names the first record holding one, as
+     * every bad-input error does, and how many records hold each, so one stray value reads differently from a category
+     * the model was never trained on. {@code have} names {@code data}'s features; {@code unseen} holds the bad ones.
+     */
+    private static DataFormatException unseenCategory(Dataset data, List<String> have, List<String> want, String column,
+            List<String> unseen) {
+        List<String> values = unseen.stream().filter(n -> column.equals(CsvFormat.categoryOf(n))).toList();
+        Map<String, Long> holding = new TreeMap<>();
+        Example first = null;
+        String firstValue = values.get(0).substring(column.length() + 1);
+        for (Example e : data.examples()) {
+            for (String n : values) {
+                if (e.features()[have.indexOf(n)] != 0f) {
+                    String value = n.substring(column.length() + 1);
+                    holding.merge(value, 1L, Long::sum);
+                    if (first == null) {
+                        first = e;
+                        firstValue = value;
+                    }
+                }
+            }
+        }
+        return new DataFormatException(first == null ? data.name() : recordLocation(data.name(), first), "column '" + column
+                + "' holds '" + firstValue + "', a category the model was not trained on" + (holding.isEmpty() ? "" : " (in all: "
+                + holding.entrySet().stream().limit(5).map(h -> "'" + h.getKey() + "' on " + h.getValue() + " record"
+                + (h.getValue() == 1 ? "" : "s")).collect(Collectors.joining(", ")) + (holding.size() > 5 ? ", ..." : "") + ")"),
+                "one of " + want.stream().filter(w -> column.equals(CsvFormat.categoryOf(w)))
+                        .map(w -> w.substring(column.length() + 1)).toList());
+    }
+
+    /** Where a record is, for an error: "new.csv: record line-7", with its source file where that is another. */
+    private static String recordLocation(String where, Example e) {
+        return where + ": record " + e.id() + (e.source().isEmpty() || where.endsWith(e.source()) ? "" : " (" + e.source() + ")");
     }
 
     /**
@@ -236,7 +268,7 @@ public final class InputCheck {
     /** Checks each of {@code examples}, read from {@code where}, against {@code model}; the first bad record throws. */
     public static void checkRecords(String where, List<Example> examples, Schema model, Labels labels) {
         for (Example e : examples) {
-            String record = where + ": record " + e.id() + (e.source().isEmpty() || where.endsWith(e.source()) ? "" : " (" + e.source() + ")");
+            String record = recordLocation(where, e);
             if (e.isText() != (model.kind() == Schema.Kind.TEXT)) {
                 throw new DataFormatException(record, e.isText() ? "is text" : "has " + e.featureLength() + " numeric features",
                         describe(model) + ", as the model was trained on");

@@ -116,8 +116,24 @@ class InputCheckTest {
 
         Dataset east = fewer.withSchema(fewer.schema().withFeatureNames(List.of("age", "region=east")));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> InputCheck.conform(east, model, InputCheck.Labels.IGNORED))
-                .hasMessageContaining("new.csv: column 'region' holds 'east', a category the model was not trained on")
+                .hasMessageContaining("new.csv: record r1 (f): column 'region' holds 'east', a category the model was not trained on")
                 .hasMessageContaining("one of [north, south]");
+    }
+
+    @Test
+    void anUnseenCategoryNamesTheFirstRecordHoldingItAndHowManyDo() {
+        Schema model = Schema.dense(List.of(3L), List.of("a", "b")).withFeatureNames(List.of("age", "city=Paris", "city=Rome"));
+        // columns age, city=Oslo, city=Paris, city=Lima: line-2 Paris, line-3 Lima, line-4 Oslo, line-5 Lima
+        Dataset file = Dataset.infer("new.csv", List.of(
+                Example.dense("line-2", new float[] {30, 0, 1, 0}, null, "new.csv"),
+                Example.dense("line-3", new float[] {40, 0, 0, 1}, null, "new.csv"),
+                Example.dense("line-4", new float[] {50, 1, 0, 0}, null, "new.csv"),
+                Example.dense("line-5", new float[] {60, 0, 0, 1}, null, "new.csv")), null);
+        Dataset named = file.withSchema(file.schema().withFeatureNames(List.of("age", "city=Oslo", "city=Paris", "city=Lima")));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> InputCheck.conform(named, model, InputCheck.Labels.IGNORED))
+                .hasMessageContaining("new.csv: record line-3: column 'city' holds 'Lima', a category the model was not trained on"
+                        + " (in all: 'Lima' on 2 records, 'Oslo' on 1 record)")
+                .hasMessageContaining("one of [Paris, Rome]");
     }
 
     @Test
