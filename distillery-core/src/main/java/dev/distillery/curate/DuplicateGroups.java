@@ -35,6 +35,7 @@ public final class DuplicateGroups {
         /** A line for the console and the run record. */
         public String describe() {
             return groups == 0 ? "no duplicates to keep together"
+                    : groups == 1 ? String.format("%,d examples, exact or near duplicates of each other, kept on one side", examplesInGroups)
                     : String.format("%,d examples in %,d groups of exact or near duplicates kept on one side each", examplesInGroups,
                             groups);
         }

@@ -103,4 +103,13 @@ class DuplicateGroupsTest {
         Splits.Pair plain = Splits.split(d, 0.5, 1, "train", "test");
         assertThat(DuplicateGroups.testExamplesDuplicatedInTraining(plain.first(), plain.second())).isPositive();
     }
+
+    @Test
+    void aSplitSaysWhatItKeptTogetherInWordsThatFitTheCount() {
+        assertThat(new DuplicateGroups.Split(null, 0, 0).describe()).isEqualTo("no duplicates to keep together");
+        assertThat(new DuplicateGroups.Split(null, 1, 2).describe())
+                .isEqualTo("2 examples, exact or near duplicates of each other, kept on one side");
+        assertThat(new DuplicateGroups.Split(null, 3, 1_684).describe())
+                .isEqualTo("1,684 examples in 3 groups of exact or near duplicates kept on one side each");
+    }
 }
