@@ -315,11 +315,23 @@ class CliTest extends CliTestBase {
     }
 
     @Test
-    void aSimulatedFederationSaysWhichModelItTrainsAndAFileWithoutATestSetIsToldHowToSplitIt() throws Exception {
+    void aSimulatedFederationSaysWhichModelItTrainsAndHoldsOutATestPartWhereNoTestSetIsGiven() throws Exception {
         Path f = spamFile(40);
-        Result alone = run("federate", "--data", f.toString());
-        assertThat(alone.exitCode()).isEqualTo(2);
-        assertThat(alone.err()).contains("Missing required options: --data and --test", "distillery data split FILE --out DIR");
+        Result none = run("federate", "--clients", "2");
+        assertThat(none.exitCode()).isEqualTo(2);
+        assertThat(none.err()).contains("Missing required option: --data");
+        Result badFraction = run("federate", "--data", f.toString(), "--test-fraction", "1");
+        assertThat(badFraction.exitCode()).isEqualTo(2);
+        assertThat(badFraction.err()).contains("--test-fraction must be between 0 and 1");
+        // as train does: a stratified part of --data held out before the rest is split over the clients
+        Result alone = run("federate", "--data", f.toString(), "--test-fraction", "0.25", "--clients", "2", "--rounds", "1");
+        assertThat(alone.exitCode()).as(alone.err()).isZero();
+        assertThat(alone.out()).contains("test split: ", "2 clients (dirichlet:0.3): [", "1 round of 1 local epoch, ");
+        var clients = java.util.regex.Pattern.compile("2 clients \\(dirichlet:0.3\\): \\[(\\d+), (\\d+)\\]").matcher(alone.out());
+        assertThat(clients.find()).as(alone.out()).isTrue();
+        int messages = Files.readAllLines(f).size();
+        assertThat(Integer.parseInt(clients.group(1)) + Integer.parseInt(clients.group(2))).as("the messages less a quarter")
+                .isEqualTo(messages * 3 / 4);
         Path split = dir.resolve("split");
         assertThat(run("data", "split", f.toString(), "--out", split.toString()).exitCode()).isZero();
         Result fed = run("federate", "--data", split.resolve("train.jsonl").toString(), "--test", split.resolve("test.jsonl").toString(),

@@ -1,5 +1,6 @@
 package dev.distillery.federated;
 
+import dev.distillery.curate.DuplicateGroups;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.MissingValues;
 import dev.distillery.data.Example;
@@ -15,6 +16,7 @@ import dev.distillery.run.RunStore;
 import dev.distillery.run.Stage;
 import dev.distillery.run.StageRunner;
 import dev.distillery.train.TrainConfig;
+import dev.distillery.train.TrainJob;
 import dev.distillery.train.TrainListener;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +27,9 @@ import java.util.Map;
 /** {@code distillery federate} as a library call: the simulation of {@link FederatedTraining}, recorded as a run. */
 public final class FederateJob {
     /** The recorded configuration. */
-    public record Settings(String data, String test, ModelSpec model, TrainConfig local, FederatedTraining.Settings federation) {}
+    /** @param testFraction the share of {@code data} held out for testing when {@code test} is null, else null */
+    public record Settings(String data, String test, Double testFraction, ModelSpec model, TrainConfig local,
+            FederatedTraining.Settings federation) {}
 
     public record Outcome(Run run, Settings settings, FederatedTraining.Outcome result) {}
 
@@ -39,16 +43,29 @@ public final class FederateJob {
         this.listener = listener == null ? TrainListener.NONE : listener;
     }
 
-    public Outcome run(String dataRef, String testRef, ModelSpec spec, TrainConfig local, FederatedTraining.Settings federation, OnError onError,
-            List<String> args) {
-        Dataset train = MissingValues.learn(catalog.loadDataset(dataRef, onError, listener::onMessage), listener::onMessage)
-                .filter(dataRef, Example::hasLabel);
-        Dataset test = InputCheck.labeledOnly(InputCheck.conform(catalog.loadDatasetFor(testRef, train.schema(), onError, listener::onMessage), train.schema(),
-                InputCheck.Labels.MUST_BE_KNOWN), "scored", listener::onMessage);
+    /**
+     * Simulates the federation on {@code dataRef}'s labeled records, scored on {@code testRef} or, when that is null, on
+     * the stratified {@code testFraction} held out of {@code dataRef} before it is split over the clients.
+     */
+    public Outcome run(String dataRef, String testRef, double testFraction, ModelSpec spec, TrainConfig local,
+            FederatedTraining.Settings federation, OnError onError, List<String> args) {
+        Dataset all = catalog.loadDataset(dataRef, onError, listener::onMessage);
+        Dataset labeled = all.filter(dataRef, Example::hasLabel);
+        if (labeled.size() < all.size()) {
+            listener.onMessage(String.format("%,d of %,d records of %s have no label and are not trained on", all.size() - labeled.size(),
+                    all.size(), dataRef));
+        }
+        TrainJob.HeldOut parts = testRef == null
+                ? TrainJob.holdOutTest(new DuplicateGroups(), labeled, testFraction, federation.seed(), listener::onMessage)
+                : testSet(MissingValues.learn(labeled, listener::onMessage), testRef, onError);
+        Dataset train = parts.train();
+        Dataset test = InputCheck.labeledOnly(parts.test(), "scored", listener::onMessage);
         ModelSpec model = networkFor(spec, train.schema());
-        Settings settings = new Settings(dataRef, testRef, model, local, federation);
+        Settings settings = new Settings(dataRef, testRef, testRef == null ? testFraction : null, model, local, federation);
         List<Path> inputs = new ArrayList<>(catalog.inputFiles(dataRef, listener::onMessage));
-        inputs.addAll(catalog.inputFiles(testRef, listener::onMessage));
+        if (testRef != null) {
+            inputs.addAll(catalog.inputFiles(testRef, listener::onMessage));
+        }
         return new StageRunner(runs).run(Stage.<Settings, Outcome>named("federate", settings)
                 .seeded(federation.seed())
                 .reads(inputs)
@@ -73,6 +90,13 @@ public final class FederateJob {
                     return out;
                 })
                 .reports(FederateJob::results, FederateJob::summary), args);
+    }
+
+    /** {@code train} with the test set {@code testRef}, read for the model {@code train} makes. */
+    private TrainJob.HeldOut testSet(Dataset train, String testRef, OnError onError) {
+        Dataset test = InputCheck.conform(catalog.loadDatasetFor(testRef, train.schema(), onError, listener::onMessage), train.schema(),
+                InputCheck.Labels.MUST_BE_KNOWN);
+        return new TrainJob.HeldOut(train, test, null);
     }
 
     /** The recorded configuration of a coordinator. */

@@ -187,7 +187,6 @@ public final class TrainJob {
         }
     }
 
-    /** Reads and splits the data exactly as {@code spec} says; same spec, same splits. */
     /**
      * A warning when a test part cut from the data holds fewer than {@link #FIRM_TEST_SIZE} examples: each then moves
      * the test accuracy by whole points, which a figure to the fourth decimal hides.
@@ -199,6 +198,27 @@ public final class TrainJob {
                         examples == 1 ? "" : "s", 100.0 / examples));
     }
 
+    /** A data set's training part and the test part held out of it, with the split that made them (null: a test set of its own). */
+    public record HeldOut(Dataset train, Dataset test, DuplicateGroups.Split split) {}
+
+    /**
+     * The test part a command holds out of its data when it is given no test set: a stratified {@code fraction}, each
+     * group of duplicates on one side ({@code duplicates} remembers the examples' keys for later groupings), missing
+     * values filled with medians over the training part alone, which the model keeps for all it reads later; the test
+     * part gets the model's values, as any data read for the model does. Says what it kept together, and warns of a
+     * small test part.
+     */
+    public static HeldOut holdOutTest(DuplicateGroups duplicates, Dataset data, double fraction, long seed, Consumer<String> log) {
+        DuplicateGroups.Split parts = duplicates.splitOf(data, fraction, seed, "train", "test");
+        log.accept("test split: " + parts.describe());
+        Dataset train = MissingValues.learn(parts.parts().first(), log);
+        Dataset test = InputCheck.conform(MissingValues.fill(parts.parts().second(), train.schema(), log), train.schema(),
+                InputCheck.Labels.MUST_BE_KNOWN);
+        smallTestPart(test.size()).ifPresent(log);
+        return new HeldOut(train, test, parts);
+    }
+
+    /** Reads and splits the data exactly as {@code spec} says; same spec, same splits. */
     public Splits3 prepare(TrainSpec spec) {
         Consumer<String> log = listener::onMessage;
         DataCatalog catalog = this.catalog.withColumns(spec.columns()); // every file of the run by the same columns
@@ -230,8 +250,7 @@ public final class TrainJob {
         DuplicateGroups duplicates = new DuplicateGroups(); // the splits and the leak check share their examples' keys
         Dataset train;
         Dataset test;
-        // Missing values are filled with medians over the training part alone, which the model keeps for all it reads
-        // later; the test part gets the model's values, as any data read for the model does.
+        // Missing values are filled with medians over the training part alone (see holdOutTest).
         if (spec.test() != null) {
             train = MissingValues.learn(read.dataset(), log);
             ReadResult t = catalog.loadFor(spec.test(), train.schema(), onError, log);
@@ -239,13 +258,10 @@ public final class TrainJob {
             reasons.addAll(t.skipReasons());
             test = InputCheck.conform(t.dataset(), train.schema(), InputCheck.Labels.MUST_BE_KNOWN);
         } else {
-            DuplicateGroups.Split parts = duplicates.splitOf(read.dataset(), spec.testFraction(), seed, "train", "test");
-            log.accept("test split: " + parts.describe());
-            keptTogether += parts.examplesInGroups();
-            train = MissingValues.learn(parts.parts().first(), log);
-            test = InputCheck.conform(MissingValues.fill(parts.parts().second(), train.schema(), log), train.schema(),
-                    InputCheck.Labels.MUST_BE_KNOWN);
-            smallTestPart(test.size()).ifPresent(log);
+            HeldOut parts = holdOutTest(duplicates, read.dataset(), spec.testFraction(), seed, log);
+            keptTogether += parts.split().examplesInGroups();
+            train = parts.train();
+            test = parts.test();
         }
         InputCheck.lookAlikeLabels(read.dataset().schema().labels()).ifPresent(log);
         InputCheck.imbalance(read.dataset()).ifPresent(log);
