@@ -323,13 +323,16 @@ class CliTest extends CliTestBase {
         Result badFraction = run("federate", "--data", f.toString(), "--test-fraction", "1");
         assertThat(badFraction.exitCode()).isEqualTo(2);
         assertThat(badFraction.err()).contains("--test-fraction must be between 0 and 1");
-        // as train does: a stratified part of --data held out before the rest is split over the clients
+        // as train does: a stratified part of --data held out before the rest is split over the clients; a record
+        // without a label is counted, not dropped unsaid
+        int messages = Files.readAllLines(f).size();
+        Files.writeString(f, "{\"id\":\"unlabeled\",\"text\":\"free money\"}\n", java.nio.file.StandardOpenOption.APPEND);
         Result alone = run("federate", "--data", f.toString(), "--test-fraction", "0.25", "--clients", "2", "--rounds", "1");
         assertThat(alone.exitCode()).as(alone.err()).isZero();
-        assertThat(alone.out()).contains("test split: ", "2 clients (dirichlet:0.3): [", "1 round of 1 local epoch, ");
+        assertThat(alone.out()).contains("1 of " + (messages + 1) + " records of " + f + " have no label and are not trained on",
+                "test split: ", "2 clients (dirichlet:0.3): [", "1 round of 1 local epoch, ");
         var clients = java.util.regex.Pattern.compile("2 clients \\(dirichlet:0.3\\): \\[(\\d+), (\\d+)\\]").matcher(alone.out());
         assertThat(clients.find()).as(alone.out()).isTrue();
-        int messages = Files.readAllLines(f).size();
         assertThat(Integer.parseInt(clients.group(1)) + Integer.parseInt(clients.group(2))).as("the messages less a quarter")
                 .isEqualTo(messages * 3 / 4);
         Path split = dir.resolve("split");
