@@ -105,11 +105,15 @@ public final class InputCheck {
             }
         }
         return new DataFormatException(first == null ? data.name() : recordLocation(data.name(), first), "column '" + column
-                + "' holds '" + firstValue + "', a category the model was not trained on" + (holding.isEmpty() ? "" : " (in all: "
-                + holding.entrySet().stream().limit(5).map(h -> "'" + h.getKey() + "' on " + h.getValue() + " record"
-                + (h.getValue() == 1 ? "" : "s")).collect(Collectors.joining(", ")) + (holding.size() > 5 ? ", ..." : "") + ")"),
+                + "' holds '" + firstValue + "', a category the model was not trained on" + (holding.isEmpty() ? "" : inAll(holding)),
                 "one of " + want.stream().filter(w -> column.equals(CsvFormat.categoryOf(w)))
                         .map(w -> w.substring(column.length() + 1)).toList());
+    }
+
+    /** " (in all: 'a' on 2 records, 'b' on 1 record)": how many records hold each value, the first five named. */
+    private static String inAll(Map<String, Long> records) {
+        return " (in all: " + records.entrySet().stream().limit(5).map(r -> "'" + r.getKey() + "' on " + r.getValue() + " record"
+                + (r.getValue() == 1 ? "" : "s")).collect(Collectors.joining(", ")) + (records.size() > 5 ? ", ..." : "") + ")";
     }
 
     /** Where a record is, for an error: "new.csv: record line-7", with its source file where that is another. */
@@ -290,9 +294,7 @@ public final class InputCheck {
                 // the first such record, with how many there are in all: one stray label or a class the model never saw
                 Map<String, Long> unknown = examples.stream().filter(x -> x.hasLabel() && !model.labels().contains(x.label().get()))
                         .collect(Collectors.groupingBy(x -> x.label().get(), java.util.TreeMap::new, Collectors.counting()));
-                throw new DataFormatException(record, "label '" + e.label().get() + "' is not one the model knows (in all: "
-                        + unknown.entrySet().stream().limit(5).map(u -> "'" + u.getKey() + "' on " + u.getValue() + " record"
-                        + (u.getValue() == 1 ? "" : "s")).collect(Collectors.joining(", ")) + (unknown.size() > 5 ? ", ..." : "") + ")",
+                throw new DataFormatException(record, "label '" + e.label().get() + "' is not one the model knows" + inAll(unknown),
                         "one of " + model.labels());
             }
         }
