@@ -269,11 +269,10 @@ public final class CompressJob {
             if (testRef != null) {
                 test = labeledFor(testRef, schema, onError);
             } else {
-                DuplicateGroups.Split parts = DuplicateGroups.split(all, testFraction, seed, "train", "test");
-                listener.onMessage("test split of " + ref + ": " + parts.describe());
-                train = parts.parts().first();
-                test = parts.parts().second();
-                TrainJob.smallTestPart(test.size()).ifPresent(listener::onMessage);
+                Splits.Pair parts = TrainJob.splitOffTest(new DuplicateGroups(), all, testFraction, seed, "test split of " + ref,
+                        listener::onMessage).parts();
+                train = parts.first();
+                test = parts.second();
             }
             if (train.isEmpty() || test.isEmpty()) {
                 throw new IllegalArgumentException(ref + " holds " + all.size() + " labeled examples, too few to adapt on and"

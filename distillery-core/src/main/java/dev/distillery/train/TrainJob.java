@@ -191,7 +191,7 @@ public final class TrainJob {
      * A warning when a test part cut from the data holds fewer than {@link #FIRM_TEST_SIZE} examples: each then moves
      * the test accuracy by whole points, which a figure to the fourth decimal hides.
      */
-    public static java.util.Optional<String> smallTestPart(int examples) {
+    private static java.util.Optional<String> smallTestPart(int examples) {
         return examples >= FIRM_TEST_SIZE || examples == 0 ? java.util.Optional.empty()
                 : java.util.Optional.of(String.format("warning: the test part holds %d example%s, so each moves test accuracy"
                         + " by %.0f points; give a test set of its own (--test) for a firmer figure", examples,
@@ -209,13 +209,24 @@ public final class TrainJob {
      * small test part.
      */
     public static HeldOut holdOutTest(DuplicateGroups duplicates, Dataset data, double fraction, long seed, Consumer<String> log) {
-        DuplicateGroups.Split parts = duplicates.splitOf(data, fraction, seed, "train", "test");
-        log.accept("test split: " + parts.describe());
+        DuplicateGroups.Split parts = splitOffTest(duplicates, data, fraction, seed, "test split", log);
         Dataset train = MissingValues.learn(parts.parts().first(), log);
         Dataset test = InputCheck.conform(MissingValues.fill(parts.parts().second(), train.schema(), log), train.schema(),
                 InputCheck.Labels.MUST_BE_KNOWN);
-        smallTestPart(test.size()).ifPresent(log);
         return new HeldOut(train, test, parts);
+    }
+
+    /**
+     * The split of {@link #holdOutTest} alone, for data a model has already conformed (compress's new domain): a
+     * stratified {@code fraction} as the test part, each group of duplicates on one side; says under {@code heading}
+     * what it kept together and warns of a small test part.
+     */
+    public static DuplicateGroups.Split splitOffTest(DuplicateGroups duplicates, Dataset data, double fraction, long seed,
+            String heading, Consumer<String> log) {
+        DuplicateGroups.Split parts = duplicates.splitOf(data, fraction, seed, "train", "test");
+        log.accept(heading + ": " + parts.describe());
+        smallTestPart(parts.parts().second().size()).ifPresent(log);
+        return parts;
     }
 
     /** Reads and splits the data exactly as {@code spec} says; same spec, same splits. */
