@@ -164,13 +164,8 @@ final class CompressCommands {
                 description = "The new domain's labeled examples: a data set or file, with the model's labels.")
         String target;
 
-        @Option(names = "--test", paramLabel = "DATA", description = "With --data: labeled test examples of the new domain;"
-                + " if absent, --test-fraction of --data is held out.")
-        String targetTest;
-
-        @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.2",
-                description = "With --data and no --test: stratified share held out for testing. Default: ${DEFAULT-VALUE}.")
-        double testFraction;
+        @Mixin
+        TestSetOptions testSet;
 
         @Option(names = "--shift", paramLabel = "NAME",
                 description = "Without --data, an image model's own data shifted: invert (1 - x) or rotate90. Default: invert.")
@@ -199,7 +194,7 @@ final class CompressCommands {
         @Override
         CompressJob.Data data() {
             if (target == null) {
-                if (targetTest != null) {
+                if (testSet.test != null) {
                     throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--test is the new domain's test"
                             + " data: give the new domain's examples with --data too");
                 }
@@ -209,7 +204,8 @@ final class CompressCommands {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--data and --shift are two ways to name"
                         + " the new domain: give one");
             }
-            return job.targetData(modelDir, target, targetTest, testFraction, fineTune.seed, onError.policy);
+            testSet.check();
+            return job.targetData(modelDir, target, testSet.test, testSet.fraction, fineTune.seed, onError.policy);
         }
 
         /**
@@ -222,7 +218,7 @@ final class CompressCommands {
                 return null;
             }
             return "to see whether adapting beats starting afresh, train on the new examples alone: distillery train --data "
-                    + target + (targetTest != null ? " --test " + targetTest : " --test-fraction " + testFraction)
+                    + target + (testSet.test != null ? " --test " + testSet.test : " --test-fraction " + testSet.fraction)
                     + (columns.label != null ? " --label-column " + columns.label : "")
                     + (columns.text != null ? " --text-column " + columns.text : "");
         }
@@ -230,7 +226,7 @@ final class CompressCommands {
         @Override
         CompressJob.Outcome run(CompressJob.Data data, List<String> args) {
             if (target != null) { // the model's own learning rate (an n-gram table's 1e-2 moved nothing at 1e-3 in 200 steps)
-                return job.lora(modelDir, data, target, targetTest, rank, alpha, fineTune.config(3, TrainConfig.MODEL_DEFAULT),
+                return job.lora(modelDir, data, target, testSet.test, rank, alpha, fineTune.config(3, TrainConfig.MODEL_DEFAULT),
                         full, args);
             }
             return job.lora(modelDir, data, DomainShift.parse(shift == null ? "invert" : shift), rank, alpha,

@@ -31,14 +31,8 @@ final class FederateCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DATA", description = "Labeled training data, split over the clients (required).")
     String data;
 
-    @Option(names = "--test", paramLabel = "DATA", description = "Labeled test data the global model is scored on; if absent,"
-            + " --test-fraction of --data is held out before it is split over the clients.")
-    String test;
-
-    @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.2",
-            description = "Share of --data held out for testing when --test is absent (stratified; duplicates kept on one side)."
-                    + " Default: ${DEFAULT-VALUE}.")
-    double testFraction;
+    @Mixin
+    TestSetOptions testSet;
 
     @Option(names = "--clients", defaultValue = "10", paramLabel = "N", description = "Clients (ignored by by:FIELD). Default: ${DEFAULT-VALUE}.")
     int clients;
@@ -87,20 +81,13 @@ final class FederateCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: --data "
                     + "(or a subcommand: coordinator, join)");
         }
-        if (test != null && spec.commandLine().getParseResult().hasMatchedOption("--test-fraction")) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--test and --test-fraction both given: the"
-                    + " fraction is held out only when there is no test set");
-        }
-        if (!(testFraction > 0 && testFraction < 1)) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--test-fraction must be between 0 and 1,"
-                    + " exclusive, got " + testFraction);
-        }
+        testSet.check();
         ModelSpec model = federatedModel(options);
         FederatedTraining.Settings federation = new FederatedTraining.Settings(clients, Partition.parse(split), schedule.rounds, schedule.localEpochs, schedule.fraction,
                 algorithm, algorithm.equals("fedprox") ? mu : 0, secure, dropout, clip, noise, delta, options.trainConfig().seed(),
                 schedule.serverOptimizer, schedule.serverLr());
         Context ctx = Context.fromEnvironment();
-        FederateJob.Outcome o = new FederateJob(ctx.catalog().withColumns(columns.names()), ctx.runs(), new ConsoleProgress(System.out)).run(data, test, testFraction, model,
+        FederateJob.Outcome o = new FederateJob(ctx.catalog().withColumns(columns.names()), ctx.runs(), new ConsoleProgress(System.out)).run(data, testSet.test, testSet.fraction, model,
                 options.trainConfig(), federation, options.optimizer.onError.policy,
                 List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));
         System.out.println();

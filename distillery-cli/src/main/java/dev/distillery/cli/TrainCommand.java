@@ -32,12 +32,8 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataArgument dataArgument;
 
-    @Option(names = "--test", paramLabel = "DATA", description = "Test data; if absent, --test-fraction of DATA is held out.")
-    String test;
-
-    @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.2",
-            description = "Stratified share of DATA held out for testing when --test is absent. Default: ${DEFAULT-VALUE}.")
-    double testFraction;
+    @Mixin
+    TestSetOptions testSet;
 
     @Option(names = "--val-fraction", paramLabel = "F", defaultValue = "0.1",
             description = "Share of the training part held out for early stopping; 0 for none. Default: ${DEFAULT-VALUE}.")
@@ -121,6 +117,7 @@ final class TrainCommand implements Callable<Integer> {
             return ResumeCommand.rerun(resume);
         }
         String data = dataArgument.ref();
+        testSet.check();
         SelfTraining.Method method = SelfTraining.Method.parse(sslMethod);
         requireFixMatch(method, sslViews, "--ssl-views");
         requireFixMatch(method, sslEma, "--ssl-ema");
@@ -128,7 +125,7 @@ final class TrainCommand implements Callable<Integer> {
         SelfTraining ssl = unlabeled == null ? null
                 : new SelfTraining(unlabeled, sslRounds, sslThreshold, sslEpochs != null ? sslEpochs : options.trainConfig().epochs(),
                         method, sslLearningRate, views, sslEma);
-        TrainSpec trainSpec = new TrainSpec(data, test, testFraction, validationFraction, labeled,
+        TrainSpec trainSpec = new TrainSpec(data, testSet.test, testSet.fraction, validationFraction, labeled,
                 options.modelSpec(), options.trainConfig(), options.optimizer.onError.policy, ssl, extra, corrections)
                 .withColumns(columns.names());
         Context ctx = Context.fromEnvironment();

@@ -279,6 +279,12 @@ class CliTest extends CliTestBase {
         // one way to name the new domain at a time; labels the model does not know are refused before any training
         assertThat(run("lora", base.runId(), "--data", target.toString(), "--shift", "invert").exitCode()).isEqualTo(2);
         assertThat(run("lora", base.runId(), "--test", target.toString()).exitCode()).isEqualTo(2);
+        Result both = run("lora", base.runId(), "--data", target.toString(), "--test", target.toString(), "--test-fraction", "0.3");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("--test and --test-fraction both given");
+        Result badFraction = run("lora", base.runId(), "--data", target.toString(), "--test-fraction", "1.5");
+        assertThat(badFraction.exitCode()).isEqualTo(2);
+        assertThat(badFraction.err()).contains("--test-fraction must be between 0 and 1, exclusive, got 1.5");
         Result noDomain = run("lora", base.runId()); // the image shift cannot turn texts
         assertThat(noDomain.exitCode()).isEqualTo(2);
         assertThat(noDomain.err()).contains("this model reads text", "--data");
@@ -323,6 +329,12 @@ class CliTest extends CliTestBase {
         Result badFraction = run("federate", "--data", f.toString(), "--test-fraction", "1");
         assertThat(badFraction.exitCode()).isEqualTo(2);
         assertThat(badFraction.err()).contains("--test-fraction must be between 0 and 1");
+        // a fraction beside a test set would be ignored without a word: refused, as train and lora refuse it
+        for (String command : List.of("federate", "train")) {
+            Result both = run(command, "--data", f.toString(), "--test", f.toString(), "--test-fraction", "0.3");
+            assertThat(both.exitCode()).as(command).isEqualTo(2);
+            assertThat(both.err()).as(command).contains("--test and --test-fraction both given");
+        }
         // as train does: a stratified part of --data held out before the rest is split over the clients; a record
         // without a label is counted, not dropped unsaid
         int messages = Files.readAllLines(f).size();
