@@ -11,6 +11,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import dev.distillery.model.Scalars;
 import java.util.Random;
 
 /**
@@ -75,7 +76,7 @@ public final class LoraLinear extends AbstractBlock {
         NDArray a = store.getValue(loraA, x.getDevice(), training);
         NDArray b = store.getValue(loraB, x.getDevice(), training);
         NDArray update = Linear.linear(Linear.linear(x, a).singletonOrThrow(), b).singletonOrThrow();
-        return new NDList(out.add(update.mul(scale)));
+        return new NDList(out.add(update.mul(Scalars.like(update, scale))));
     }
 
     @Override

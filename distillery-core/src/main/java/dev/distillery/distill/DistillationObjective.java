@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.distillery.data.Example;
 import dev.distillery.data.Schema;
+import dev.distillery.model.Scalars;
 import dev.distillery.train.Objective;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +70,7 @@ public final class DistillationObjective implements Objective {
             }
         }
         NDArray p = m.create(softTargets, new ai.djl.ndarray.types.Shape(n, k));
-        NDArray logStudentT = logits.div(temperature).logSoftmax(1);
+        NDArray logStudentT = logits.div(Scalars.like(logits, temperature)).logSoftmax(1);
         // KL(p || q) = sum p (log p - log q); 0 log 0 = 0, so clip only inside the log.
         NDArray kl = p.mul(p.maximum(1e-12f).log().sub(logStudentT)).sum(new int[] {1});
         NDArray ce = m.create(hard, new ai.djl.ndarray.types.Shape(n, k)).mul(logits.logSoftmax(1)).sum(new int[] {1}).neg();

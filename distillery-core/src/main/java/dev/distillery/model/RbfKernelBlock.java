@@ -55,8 +55,9 @@ final class RbfKernelBlock extends AbstractBlock implements QuantizedWeights.Tab
         NDArray z = x.sub(ps.getValue(mean, device, training)).div(ps.getValue(scale, device, training)).toType(DataType.FLOAT64, false);
         NDArray sv = ps.getValue(supportVectors, device, training).toType(DataType.FLOAT64, false);
         // |z - sv|^2 = |z|^2 - 2 z.sv + |sv|^2, clamped at 0 against rounding
-        NDArray distances = z.square().sum(new int[] {1}, true).sub(z.matMul(sv.transpose()).mul(2))
-                .add(sv.square().sum(new int[] {1}).expandDims(0)).maximum(0);
+        NDArray distances = z.square().sum(new int[] {1}, true).sub(z.matMul(sv.transpose()).mul(Scalars.like(z, 2)))
+                .add(sv.square().sum(new int[] {1}).expandDims(0));
+        distances = distances.maximum(Scalars.like(distances, 0));
         NDArray kernel = distances.mul(ps.getValue(gamma, device, training).toType(DataType.FLOAT64, false).neg()).exp();
         NDArray logits = kernel.matMul(ps.getValue(coefficients, device, training).toType(DataType.FLOAT64, false))
                 .add(ps.getValue(bias, device, training).toType(DataType.FLOAT64, false));

@@ -75,8 +75,8 @@ final class TfidfLinearBlock extends AbstractBlock implements QuantizedWeights.T
         NDArray x = tf.mul(Embedding.embedding(ids, idfTable, SparseFormat.DENSE).singletonOrThrow().squeeze(2));
         NDArray isChar = ids.gte(charStart).toType(DataType.FLOAT32, false);
         NDArray squares = x.square();
-        NDArray charNorm = squares.mul(isChar).sum(new int[] {1}, true).sqrt().maximum(1e-12f);
-        NDArray wordNorm = squares.mul(isChar.neg().add(1f)).sum(new int[] {1}, true).sqrt().maximum(1e-12f);
+        NDArray charNorm = squares.mul(isChar).sum(new int[] {1}, true).sqrt().maximum(Scalars.like(squares, 1e-12f));
+        NDArray wordNorm = squares.mul(isChar.neg().add(1f)).sum(new int[] {1}, true).sqrt().maximum(Scalars.like(squares, 1e-12f));
         NDArray scaled = x.div(isChar.mul(charNorm).add(isChar.neg().add(1f).mul(wordNorm)));
         NDArray rows = Embedding.embedding(ids, ps.getValue(weights, ids.getDevice(), training), SparseFormat.DENSE)
                 .singletonOrThrow();

@@ -17,6 +17,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.PairList;
+import dev.distillery.model.Scalars;
 import dev.distillery.train.TrainingStep;
 import dev.distillery.model.TorchRuntime;
 import java.util.ArrayList;
@@ -125,7 +126,8 @@ public final class ConditionalVae implements AutoCloseable {
     static NDArray negativeElbo(NDArray x, NDArray logits, NDArray mu, NDArray logVar) {
         // softplus(l) - x * l is -log Bernoulli(x | sigmoid(l)), stable for large |l|.
         NDArray reconstruction = Activation.softPlus(logits).sub(x.mul(logits)).sum(new int[] {1});
-        NDArray kl = logVar.add(1).sub(mu.square()).sub(logVar.exp()).sum(new int[] {1}).mul(-0.5);
+        NDArray kl = logVar.add(1).sub(mu.square()).sub(logVar.exp()).sum(new int[] {1});
+        kl = kl.mul(Scalars.like(kl, -0.5f));
         return reconstruction.add(kl).mean();
     }
 

@@ -11,6 +11,7 @@ import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
 import dev.distillery.data.Schema;
 import dev.distillery.model.Classifier;
+import dev.distillery.model.Scalars;
 import dev.distillery.transform.ImageTransforms;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -142,16 +143,10 @@ final class FixMatch implements ClassifierTrainer.Method, AutoCloseable {
         try (GradientCollector gc = trainer.newGradientCollector()) {
             NDArray logits = trainer.forward(x).singletonOrThrow();
             NDArray labeledLogits = logits.get("0:" + nl);
-            NDArray weak = logits.get(nl + ":" + (nl + nu)).stopGradient();
-            NDArray strong = logits.get((nl + nu) + ":");
             NDArray labels = manager.create(ClassifierTrainer.labelIndices(schema, batchL));
-            NDArray supervised = Objective.CROSS_ENTROPY.evaluate(new NDList(labels), new NDList(labeledLogits));
-            NDArray probs = weak.softmax(1);
-            NDArray pseudo = probs.argMax(1);
-            NDArray mask = probs.max(new int[] {1}).gte(threshold).toType(DataType.FLOAT32, false);
-            NDArray oneHot = pseudo.oneHot(schema.numClasses()).toType(DataType.FLOAT32, false);
-            NDArray unsupervisedPerExample = strong.logSoftmax(1).mul(oneHot).sum(new int[] {1}).neg().mul(mask);
-            NDArray loss = NDArrays.add(supervised, unsupervisedPerExample.mean().mul(UNLABELED_WEIGHT));
+            BatchLoss batchLoss = batchLoss(labeledLogits, logits.get(nl + ":" + (nl + nu)), logits.get((nl + nu) + ":"), labels,
+                    threshold);
+            NDArray loss = batchLoss.loss();
             gc.backward(loss);
             long[] predicted = labeledLogits.argMax(1).toLongArray();
             float[] truth = ClassifierTrainer.labelIndices(schema, batchL);
@@ -159,10 +154,27 @@ final class FixMatch implements ClassifierTrainer.Method, AutoCloseable {
             for (int i = 0; i < nl; i++) {
                 hits += predicted[i] == (long) truth[i] ? 1 : 0;
             }
-            confident += (long) mask.sum().getFloat();
+            confident += (long) batchLoss.confident().sum().getFloat();
             seen += nu;
             return new ClassifierTrainer.StepStats(loss.getFloat(), 1, hits, nl);
         }
+    }
+
+    /** One batch's loss, and 1 for each unlabeled example whose weak view was confident enough to teach (else 0). */
+    record BatchLoss(NDArray loss, NDArray confident) {}
+
+    /**
+     * Cross-entropy of the labeled views with their labels, plus {@link #UNLABELED_WEIGHT} times the mean over the
+     * unlabeled examples of the cross-entropy of the strong view with the weak view's predicted class, for weak views
+     * whose top probability reaches {@code threshold} (the weak views teach and are not taught: no gradient).
+     */
+    static BatchLoss batchLoss(NDArray labeledLogits, NDArray weakLogits, NDArray strongLogits, NDArray labels, double threshold) {
+        NDArray supervised = Objective.CROSS_ENTROPY.evaluate(new NDList(labels), new NDList(labeledLogits));
+        NDArray probs = weakLogits.stopGradient().softmax(1);
+        NDArray mask = probs.max(new int[] {1}).gte(threshold).toType(DataType.FLOAT32, false);
+        NDArray oneHot = probs.argMax(1).oneHot(Math.toIntExact(probs.getShape().get(1))).toType(DataType.FLOAT32, false);
+        NDArray unsupervised = strongLogits.logSoftmax(1).mul(oneHot).sum(new int[] {1}).neg().mul(mask).mean();
+        return new BatchLoss(NDArrays.add(supervised, unsupervised.mul(Scalars.like(unsupervised, UNLABELED_WEIGHT))), mask);
     }
 
     @Override

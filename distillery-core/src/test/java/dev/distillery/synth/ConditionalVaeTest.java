@@ -26,6 +26,22 @@ class ConditionalVaeTest {
         }
     }
 
+    @Test
+    void negativeElboGivesTheSameGradientWhenTheGarbageCollectorRunsBeforeTheBackwardPass() {
+        // The KL term is scaled by -0.5; a scalar autograd keeps must outlive the backward pass (see Scalars).
+        java.util.function.Function<NDArray, NDArray> loss = muAndLogVar -> {
+            NDManager m = muAndLogVar.getManager();
+            NDArray x = m.create(new float[] {1f, 0f, 0f, 1f}, new ai.djl.ndarray.types.Shape(2, 2));
+            NDArray logits = m.create(new float[] {0f, 2f, -1f, 1f}, new ai.djl.ndarray.types.Shape(2, 2));
+            return ConditionalVae.negativeElbo(x, logits, muAndLogVar.get(":, 0:1"), muAndLogVar.get(":, 1:2"));
+        };
+        float[] values = {1f, 0.5f, -0.3f, -1f};
+        float[] plain = dev.distillery.model.GarbageCollection.gradient(loss, values, new ai.djl.ndarray.types.Shape(2, 2), false);
+        assertThat(plain).isNotEqualTo(new float[plain.length]);
+        assertThat(dev.distillery.model.GarbageCollection.gradient(loss, values, new ai.djl.ndarray.types.Shape(2, 2), true))
+                .containsExactly(plain);
+    }
+
     /** Class 0 lights the left half of a 4x4 image, class 1 the right half; samples must follow the class asked for. */
     @Test
     void samplesFollowTheRequestedClass() {
