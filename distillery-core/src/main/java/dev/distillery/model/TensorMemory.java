@@ -33,8 +33,10 @@ public final class TensorMemory {
 
     /**
      * The tensor's bytes in native order. PyTorch's engine hands out the tensor's own storage (a direct buffer, which
-     * reads and writes the tensor) when the tensor is dense and contiguous on the CPU; otherwise a copy on the heap,
-     * which reads right but does not write through: callers that write check {@code isDirect()}.
+     * reads and writes the tensor) when the tensor is dense and contiguous on the CPU; otherwise a direct buffer over a
+     * contiguous copy (DJL 0.36's {@code JniUtils.getByteBuffer}), which reads right but does not write through. The
+     * tensors written through here (the n-gram tables, their optimizer moments, parameters read from a stream) are
+     * created dense and contiguous.
      */
     public static ByteBuffer bytes(NDArray array) {
         return array.toByteBuffer(true).order(ByteOrder.nativeOrder());

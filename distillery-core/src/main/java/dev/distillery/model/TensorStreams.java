@@ -87,7 +87,10 @@ public final class TensorStreams {
         if (to.isDirect()) {
             to.put(from);
         } else {
-            target.set(from);
+            // Never set() a direct buffer over the source's memory: the target would share, and outlive, that memory.
+            ByteBuffer values = ByteBuffer.allocate(from.remaining()).order(ByteOrder.nativeOrder());
+            values.put(from).flip();
+            target.set(values);
         }
     }
 
