@@ -125,10 +125,7 @@ final class DataCommand implements Runnable {
             System.out.println("labels:");
             d.labelCounts().forEach((k, v) -> System.out.printf("  %-14s %,8d%n", k, v));
             InputCheck.lookAlikeLabels(d.labelCounts().keySet()).ifPresent(System.out::println);
-            if (r.skipped() > 0) {
-                System.out.println("skipped:  " + r.skipped() + " bad records");
-                r.skipReasons().stream().limit(5).forEach(s -> System.out.println("  " + s));
-            }
+            r.skippedReport().forEach(System.out::println);
             for (Example e : d.examples().subList(0, Math.min(head, d.size()))) {
                 System.out.println("- " + e.id() + " [" + e.label().orElse("unlabeled") + "] "
                         + (e.isText() ? dev.distillery.data.PersonalData.excerpt(e.text(), 120) : d.schema().featureShape().size() == 1

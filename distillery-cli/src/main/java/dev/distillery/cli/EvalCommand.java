@@ -1,5 +1,6 @@
 package dev.distillery.cli;
 
+import dev.distillery.data.ReadResult;
 import dev.distillery.eval.EvalJob;
 import dev.distillery.eval.SpeedReport;
 import java.nio.file.Path;
@@ -35,9 +36,7 @@ final class EvalCommand implements Callable<Integer> {
         Path modelDir = ModelRef.resolve(ctx, model);
         EvalJob.Outcome o = new EvalJob(columns.applyTo(ctx.catalog()), ctx.runs(), System.out::println)
                 .run(modelDir, data, onError.policy, thresholds, args());
-        if (o.skipped() > 0) {
-            System.out.println("skipped " + o.skipped() + " bad records");
-        }
+        ReadResult.skippedReport(o.skipped(), o.skipReasons(), null).forEach(System.out::println);
         String memory = dev.distillery.train.TrainedOn.warning(ctx.catalog(), ctx.runs(), modelDir, data);
         if (memory != null) {
             System.out.println(memory);

@@ -1,5 +1,6 @@
 package dev.distillery.cli;
 
+import dev.distillery.data.ReadResult;
 import dev.distillery.label.ActiveLearningJob;
 import dev.distillery.label.ActiveLearningSimulation;
 import dev.distillery.label.LabelIssuesJob;
@@ -75,9 +76,7 @@ final class LabelCommand implements Runnable {
             // the pool is read by the columns the project was started with, without the options given again
             var names = dev.distillery.label.LabelingProject.columnsFor(project, columns.names());
             var read = ctx.catalog().withColumns(names).load(pool, train.optimizer.onError.policy, System.out::println);
-            if (read.skipped() > 0) {
-                System.out.println("skipped " + read.skipped() + " bad records in " + pool);
-            }
+            ReadResult.skippedReport(read.skipped(), read.skipReasons(), pool).forEach(System.out::println);
             List<String> labelSet = labels != null ? labels : read.dataset().schema().labels();
             var proj = dev.distillery.label.LabelingProject.openOrCreate(project, pool, labelSet, columns.names());
             var batch = proj.next(read.dataset(), n, Strategy.parse(strategy), train.modelSpec(), train.trainConfig(),

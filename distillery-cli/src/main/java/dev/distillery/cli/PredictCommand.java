@@ -84,9 +84,7 @@ final class PredictCommand implements Callable<Integer> {
             } else {
                 ReadResult read = columns.applyTo(ctx.catalog()).loadFor(input.data, classifier.schema(), onError.policy,
                         System.err::println);
-                if (read.skipped() > 0) {
-                    System.err.println("skipped " + read.skipped() + " bad records");
-                }
+                read.skippedReport().forEach(System.err::println);
                 examples.addAll(InputCheck.conform(read.dataset(), classifier.schema(), InputCheck.Labels.IGNORED).examples());
             }
             InputCheck.checkRecords(input.texts != null ? "--text" : input.data, examples, classifier.schema(), InputCheck.Labels.IGNORED);

@@ -1,5 +1,6 @@
 package dev.distillery.cli;
 
+import dev.distillery.data.ReadResult;
 import dev.distillery.train.TrainJob;
 import java.io.PrintStream;
 
@@ -9,10 +10,7 @@ final class Printing {
 
     static void outcome(PrintStream out, TrainJob.Outcome o) {
         var data = o.data();
-        if (data.skipped() > 0) {
-            out.printf("skipped %d bad records; first reasons:%n", data.skipped());
-            data.skipReasons().stream().limit(5).forEach(r -> out.println("  " + r));
-        }
+        ReadResult.skippedReport(data.skipped(), data.skipReasons(), null).forEach(out::println);
         out.println();
         out.println("  result                     value");
         out.println("  -------------------------  ------------------------------");

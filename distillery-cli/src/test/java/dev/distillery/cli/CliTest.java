@@ -154,7 +154,7 @@ class CliTest extends CliTestBase {
         assertThat(failed.err()).contains("mail.jsonl:line 81").contains("malformed JSON");
         Result skipped = run("train", "--data", f.toString(), "--epochs", "1", "--on-error", "skip", "--lr", "0.02");
         assertThat(skipped.exitCode()).isZero();
-        assertThat(skipped.out()).contains("skipped 1 bad records");
+        assertThat(skipped.out()).contains("skipped 1 bad record:\n  " + f + ":line 81: malformed JSON");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.distillery.curate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distillery.data.OnError;
+import dev.distillery.data.ReadResult;
 import dev.distillery.report.Plots;
 import dev.distillery.run.Run;
 import dev.distillery.run.RunStore;
@@ -64,9 +65,7 @@ public final class CurateJob {
             Consumer<String> log) {
         return test -> {
             DocFiles.Read read = DocFiles.read(Path.of(test), onError, textColumn);
-            if (read.skipped() > 0) {
-                log.accept("skipped " + read.skipped() + " bad records in " + test);
-            }
+            ReadResult.skippedReport(read.skipped(), List.of(), test).forEach(log);
             return read.docs().stream().map(Doc::text).toList();
         };
     }
@@ -89,9 +88,7 @@ public final class CurateJob {
                 out.close(); // the compressed stream's end; the file itself is closed again, harmlessly, by AtomicFiles
             }
         });
-        if (source.skipped() > 0) {
-            log.accept("skipped " + source.skipped() + " bad records in " + input);
-        }
+        ReadResult.skippedReport(source.skipped(), List.of(), input.toString()).forEach(log);
         if (pairsOut != null) {
             writePairs(curator, pairsOut);
         }

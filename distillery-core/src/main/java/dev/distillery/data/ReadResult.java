@@ -18,4 +18,32 @@ public record ReadResult(Dataset dataset, int skipped, List<String> skipReasons,
     }
 
     static final int MAX_REASONS = 20;
+
+    /** Reasons a console report shows; the count says how many more there were. */
+    static final int SHOWN_REASONS = 5;
+
+    /** {@link #skippedReport(int, List, String)} of this read. */
+    public List<String> skippedReport() {
+        return skippedReport(skipped, skipReasons, null);
+    }
+
+    /**
+     * What {@code --on-error skip} left out, as console lines, the one form every command prints: how many records
+     * ({@code source}, if not null, says of which input), then the first reasons (each names the file and the line or
+     * record, and what was expected) and how many more there were. No lines when nothing was left out.
+     */
+    public static List<String> skippedReport(int skipped, List<String> reasons, String source) {
+        if (skipped == 0) {
+            return List.of();
+        }
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add(String.format("skipped %,d bad record%s%s%s", skipped, skipped == 1 ? "" : "s",
+                source == null ? "" : " in " + source, reasons.isEmpty() ? "" : ":"));
+        int shown = Math.min(SHOWN_REASONS, reasons.size());
+        reasons.subList(0, shown).forEach(r -> lines.add("  " + r));
+        if (shown > 0 && skipped > shown) {
+            lines.add(String.format("  and %,d more", skipped - shown));
+        }
+        return lines;
+    }
 }

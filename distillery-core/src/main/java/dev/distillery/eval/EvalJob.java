@@ -26,7 +26,8 @@ public final class EvalJob {
      * {@code skipped}: bad records left out under {@code --on-error skip}; {@code unlabeled}: good records without a
      * label, which cannot be scored (counted, so that nothing is left out unsaid).
      */
-    public record Outcome(Run run, Path model, String data, Evaluation evaluation, SpeedReport speed, int skipped, int unlabeled) {}
+    public record Outcome(Run run, Path model, String data, Evaluation evaluation, SpeedReport speed, int skipped,
+            List<String> skipReasons, int unlabeled) {}
 
     /** The recorded configuration of an evaluation. */
     public record Settings(String model, String data, @JsonProperty("on_error") String onError,
@@ -65,7 +66,7 @@ public final class EvalJob {
                         Evaluation eval = decision.isEmpty() ? Evaluation.of(classifier, labeled) : decided(classifier, labeled, decision);
                         SpeedReport speed = SpeedReport.measure(classifier, labeled.examples().subList(0, Math.min(TIMED, labeled.size())),
                                 200, TIMED, 10, Classifier.sizeOnDisk(modelDir));
-                        return new Outcome(run, modelDir, dataRef, eval, speed, read.skipped(), unlabeled);
+                        return new Outcome(run, modelDir, dataRef, eval, speed, read.skipped(), read.skipReasons(), unlabeled);
                     })
                     .reports(EvalJob::results, EvalJob::summary), args);
         }
