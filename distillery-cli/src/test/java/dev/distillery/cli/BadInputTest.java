@@ -275,7 +275,7 @@ class BadInputTest extends CliTestBase {
         assertThat(strict.err()).contains("test.jsonl:line 2", "--on-error skip");
         Result lenient = run("curate", corpus.toString(), "--out", out.toString(), "--test", test.toString(), "--on-error", "skip");
         assertThat(lenient.exitCode()).as(lenient.err()).isZero();
-        assertThat(lenient.out()).contains("skipped 1 bad record in " + test);
+        assertThat(lenient.out()).contains("skipped 1 bad record in " + test + ":\n  " + test + ":line 2: ");
     }
 
     @Test

@@ -65,7 +65,7 @@ public final class CurateJob {
             Consumer<String> log) {
         return test -> {
             DocFiles.Read read = DocFiles.read(Path.of(test), onError, textColumn);
-            ReadResult.skippedReport(read.skipped(), List.of(), test).forEach(log);
+            ReadResult.skippedReport(read.skipped(), read.skipReasons(), test).forEach(log);
             return read.docs().stream().map(Doc::text).toList();
         };
     }
@@ -88,7 +88,7 @@ public final class CurateJob {
                 out.close(); // the compressed stream's end; the file itself is closed again, harmlessly, by AtomicFiles
             }
         });
-        ReadResult.skippedReport(source.skipped(), List.of(), input.toString()).forEach(log);
+        ReadResult.skippedReport(source.skipped(), source.skipReasons(), input.toString()).forEach(log);
         if (pairsOut != null) {
             writePairs(curator, pairsOut);
         }
@@ -147,7 +147,8 @@ public final class CurateJob {
             s.removed().forEach((why, n) -> sb.append(String.format("    removed %,8d  %s%n", n, why)));
             s.changes().forEach((what, n) -> sb.append(String.format("    %-16s %,d%n", what, n)));
         }
-        sb.append(String.format("%,d records in (%,d bad records skipped), %,d out%n", read, skipped, out));
+        sb.append(String.format("%,d record%s in (%,d bad record%s skipped), %,d out%n", read, read == 1 ? "" : "s", skipped,
+                skipped == 1 ? "" : "s", out));
         return sb.toString();
     }
 

@@ -7,6 +7,7 @@ import dev.distillery.data.BadRecordException;
 import dev.distillery.data.CsvFormat;
 import dev.distillery.data.DataFormatException;
 import dev.distillery.data.OnError;
+import dev.distillery.data.ReadResult;
 import dev.distillery.data.Utf8Lines;
 import dev.distillery.util.AtomicFiles;
 import java.io.IOException;
@@ -31,8 +32,11 @@ public final class DocFiles {
 
     private DocFiles() {}
 
-    /** The records read and how many bad records were skipped (always 0 under {@link OnError#FAIL}, which throws instead). */
-    public record Read(List<Doc> docs, int skipped) {}
+    /**
+     * The records read, how many bad records were skipped (always 0 under {@link OnError#FAIL}, which throws instead)
+     * and why the first of them were.
+     */
+    public record Read(List<Doc> docs, int skipped, List<String> skipReasons) {}
 
     /**
      * Fails with one clear error unless {@code file} is a readable file holding at least one non-blank line: curating a
@@ -74,7 +78,7 @@ public final class DocFiles {
         List<Doc> docs = new ArrayList<>();
         FileSource source = source(file, onError, textKey);
         source.read(4096, docs::addAll);
-        return new Read(docs, source.skipped());
+        return new Read(docs, source.skipped(), source.skipReasons());
     }
 
     /** {@code file} as a {@link DocSource}, never held whole: CSV (by its name) or JSON Lines; the text under {@code textKey}. */
@@ -101,6 +105,7 @@ public final class DocFiles {
         /** What a record of this file should look like, in its errors. */
         private final String expected;
         private int skipped = -1;
+        private List<String> skipReasons = List.of();
         private long records;
 
         FileSource(Path file, OnError onError, String textKey, String expected) {
@@ -114,6 +119,11 @@ public final class DocFiles {
         /** Bad records skipped; known after the first read. */
         public int skipped() {
             return Math.max(skipped, 0);
+        }
+
+        /** Why the first bad records were skipped (file, line, problem, what was expected); known after the first read. */
+        public List<String> skipReasons() {
+            return skipReasons;
         }
 
         /** Records read; known after the first read. */
@@ -130,6 +140,7 @@ public final class DocFiles {
             // Every read drops the same duplicates (a later read must see the records the first one counted).
             Set<String> ids = new HashSet<>();
             int[] bad = {0};
+            List<String> reasons = new ArrayList<>();
             long[] count = {0};
             try {
                 parse(chunkSize, parsed -> {
@@ -143,10 +154,14 @@ public final class DocFiles {
                             problem = "duplicate id '" + p.doc().id() + "'";
                         }
                         if (problem != null) {
+                            BadRecordException error = new BadRecordException(file + ":line " + p.lineNo(), problem, expected);
                             if (onError == OnError.FAIL) {
-                                throw new BadRecordException(file + ":line " + p.lineNo(), problem, expected);
+                                throw error;
                             }
                             bad[0]++;
+                            if (reasons.size() < ReadResult.MAX_REASONS) {
+                                reasons.add(error.getMessage());
+                            }
                             continue;
                         }
                         docs.add(p.doc());
@@ -159,6 +174,7 @@ public final class DocFiles {
             }
             if (first) {
                 skipped = bad[0];
+                skipReasons = List.copyOf(reasons);
                 records = count[0];
             } else if (count[0] != records) {
                 throw new IllegalStateException(file + " changed while it was being curated (" + records + " records, now " + count[0] + ")");
@@ -330,7 +346,7 @@ public final class DocFiles {
                 return new Parsed(null, "not JSON (the line does not start with '{'): curate reads JSON Lines, or CSV"
                         + " from a file whose name ends in .csv, not plain text", lineNo);
             }
-            return new Parsed(null, "malformed JSON: " + e.getOriginalMessage(), lineNo);
+            return new Parsed(null, dev.distillery.data.JsonObjects.malformed(e), lineNo);
         }
     }
 

@@ -16,7 +16,7 @@ import java.nio.file.Path;
  * to_json(orient="records")}, most APIs' and databases' exports, pretty-printed or not). Both readers of JSON files
  * ({@link JsonlFormat}, {@link JsonRecords}) take their records from here, so both read both layouts.
  */
-final class JsonObjects {
+public final class JsonObjects {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private JsonObjects() {}
@@ -49,7 +49,7 @@ final class JsonObjects {
                 try {
                     node = MAPPER.readTree(read.text());
                 } catch (JsonProcessingException e) {
-                    bad.accept(read.number(), "malformed JSON: " + e.getOriginalMessage(), "one JSON object per line");
+                    bad.accept(read.number(), malformed(e), "one JSON object per line");
                     continue;
                 }
                 if (node == null || !node.isObject()) {
@@ -90,7 +90,7 @@ final class JsonObjects {
                 }
             } catch (JsonProcessingException e) {
                 throw new DataFormatException(file + ":line " + Math.max(line, e.getLocation() == null ? line
-                        : e.getLocation().getLineNr()), "malformed JSON: " + e.getOriginalMessage(), "a JSON array of objects", e);
+                        : e.getLocation().getLineNr()), malformed(e), "a JSON array of objects", e);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file, e);
@@ -110,5 +110,17 @@ final class JsonObjects {
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file, e);
         }
+    }
+
+    /** Jackson's "Unrecognized token 'jane'": the quoted token is part of a record. */
+    private static final java.util.regex.Pattern QUOTED_TOKEN = java.util.regex.Pattern.compile("Unrecognized token '[^']*'");
+
+    /**
+     * "malformed JSON: " and what the parser found wrong, without the token it quotes from the record: a record may hold
+     * personal data, and an error message or a skip report is no place for it.
+     */
+    public static String malformed(JsonProcessingException e) {
+        String message = e.getOriginalMessage() == null ? "unreadable" : e.getOriginalMessage();
+        return "malformed JSON: " + QUOTED_TOKEN.matcher(message).replaceFirst("Unrecognized token (not shown)");
     }
 }

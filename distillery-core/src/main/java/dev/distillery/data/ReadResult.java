@@ -17,7 +17,8 @@ public record ReadResult(Dataset dataset, int skipped, List<String> skipReasons,
         this(dataset, skipped, skipReasons, List.of());
     }
 
-    static final int MAX_REASONS = 20;
+    /** Reasons kept for skipped records; the count goes on. */
+    public static final int MAX_REASONS = 20;
 
     /** Reasons a console report shows; the count says how many more there were. */
     static final int SHOWN_REASONS = 5;

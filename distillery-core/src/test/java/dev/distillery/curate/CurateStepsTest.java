@@ -171,6 +171,12 @@ class CurateStepsTest {
         Path brokenJson = dir.resolve("broken.jsonl");
         Files.writeString(brokenJson, "{\"text\": oops}\n");
         assertThatThrownBy(() -> DocFiles.read(brokenJson, OnError.FAIL)).hasMessageContaining("malformed JSON");
+        // the parser quotes the token it choked on, part of a record: not shown, in the error or in the skip report
+        Files.writeString(brokenJson, "{\"text\": \"fine\"}\n{\"text\": jane.doe@example.com wrote}\n");
+        assertThatThrownBy(() -> DocFiles.read(brokenJson, OnError.FAIL)).hasMessageContaining("line 2: malformed JSON: "
+                + "Unrecognized token (not shown)").hasMessageNotContaining("jane");
+        assertThat(DocFiles.read(brokenJson, OnError.SKIP).skipReasons()).singleElement().asString()
+                .contains("Unrecognized token (not shown)").doesNotContain("jane");
         for (String array : List.of("[{\"text\": \"a\"}, {\"text\": \"b\"}]\n", "[\n  {\"text\": \"a\"}\n]\n")) {
             Path json = Files.writeString(dir.resolve("corpus.json"), array);
             assertThatThrownBy(() -> DocFiles.read(json, OnError.FAIL)).hasMessageContaining(json + ":line 1: a JSON array")

@@ -124,6 +124,9 @@ class JsonlFormatTest {
         Files.writeString(broken, "[\n{\"text\": \"a\", \"label\": \"x\"},\n{\"text\": \"b\" \"label\": \"y\"}\n]");
         assertThatThrownBy(() -> DataFiles.read(broken, OnError.SKIP)).isInstanceOf(DataFormatException.class)
                 .hasMessageContaining("broken.json:line 3").hasMessageContaining("malformed JSON");
+        Path named = Files.writeString(dir.resolve("named.jsonl"), "{\"text\": \"a\", \"label\": \"x\"}\n{\"text\": jane, \"label\": \"y\"}\n");
+        assertThat(DataFiles.read(named, OnError.SKIP).skipReasons()).singleElement().asString()
+                .contains("named.jsonl:line 2: malformed JSON: Unrecognized token (not shown)").doesNotContain("jane");
         Path unclosed = dir.resolve("unclosed.json");
         Files.writeString(unclosed, "[{\"text\": \"a\", \"label\": \"x\"},\n");
         assertThatThrownBy(() -> DataFiles.read(unclosed, OnError.SKIP)).isInstanceOf(DataFormatException.class)
