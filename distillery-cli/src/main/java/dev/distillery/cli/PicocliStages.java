@@ -19,7 +19,7 @@ import picocli.CommandLine;
  */
 final class PicocliStages implements StageCommands {
     /** Commands that never end (servers) or that would nest recipes: not stages. */
-    private static final Set<String> NOT_STAGES = Set.of("run", "serve", "resume", "help");
+    private static final Set<String> NOT_STAGES = Set.of("run", "serve", "ui", "resume", "help");
     /** Commands whose runs keep checkpoints, so a killed one continues (see `distillery resume`). */
     private static final Set<String> RESUMABLE = Set.of("train", "distill", "prune", "factorize", "lora", "compress", "label simulate");
 
@@ -30,6 +30,10 @@ final class PicocliStages implements StageCommands {
                     + "train, distill, quantize, export, eval, curate, data split");
         }
         CommandLine cl = Main.commandLine();
+        if (!cl.getSubcommands().containsKey(argv.get(0))) {
+            List<String> commands = cl.getSubcommands().keySet().stream().filter(c -> !NOT_STAGES.contains(c)).sorted().toList();
+            throw new DataFormatException(where, "'" + argv.get(0) + "' is not a distillery command", "one of " + commands);
+        }
         try {
             CommandLine.ParseResult parsed = cl.parseArgs(argv.toArray(String[]::new));
             CommandLine.ParseResult leaf = parsed;

@@ -104,6 +104,10 @@ class RecipeTest extends CliTestBase {
         assertThat(typo.exitCode()).isEqualTo(2);
         assertThat(typo.err()).contains("tiny.yaml:7 (stage teacher)").contains("--widht");
         assertThat(dir.resolve("home/runs")).doesNotExist(); // nothing ran
+        Files.writeString(recipe, RECIPE.formatted(data).replace("command: train", "command: trian"));
+        Result unknown = run("run", recipe.toString(), "--plan");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("(stage teacher): 'trian' is not a distillery command (expected one of [", " train]");
 
         Files.writeString(recipe, RECIPE.formatted(data).replace("data: \"${stages.split.out}/test.jsonl\"", "data: missing.jsonl"));
         Result failed = run("run", recipe.toString());

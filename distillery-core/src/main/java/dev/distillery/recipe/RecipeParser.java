@@ -90,6 +90,18 @@ public final class RecipeParser {
                 throw new DataFormatException(at(file, lines, pointer), "stage " + stageName + " has no command", "command: train (or data split, quantize, ...)");
             }
             List<String> command = List.of(s.get("command").asText().trim().split("\\s+"));
+            // A whole command line under command: would run, but the references in it would go unseen by the order of
+            // the stages: a student could run before its teacher.
+            int firstOption = 0;
+            while (firstOption < command.size() && !command.get(firstOption).startsWith("-") && !command.get(firstOption).contains("${")) {
+                firstOption++;
+            }
+            if (firstOption < command.size()) {
+                throw new DataFormatException(at(file, lines, pointer + "/command"), "stage " + stageName + "'s command holds"
+                        + " options or references ('" + String.join(" ", command.subList(firstOption, command.size())) + "')",
+                        "the command alone (command: " + (firstOption == 0 ? "train" : String.join(" ", command.subList(0, firstOption))) + "), its"
+                                + " options under with: (with: {data: ..., epochs: 3}) and its arguments under args:");
+            }
             List<String> args = new ArrayList<>();
             if (s.has("args")) {
                 if (!s.get("args").isArray()) {

@@ -66,6 +66,9 @@ class RecipeParserTest {
                 {GOOD.replace("args: [data.jsonl]", "args: [data.jsonl]\n    after: [check]"), "", "in a cycle"},
                 {GOOD.replace("command: quantize", "commmand: quantize"), ":14", "unknown key 'commmand'"},
                 {"stages: [1, 2\n", ":", "not valid YAML"},
+                // a whole command line under command: would hide its references from the stages' order
+                {GOOD.replace("command: quantize", "command: quantize ${stages.teacher.run} --bits 8"), ":14",
+                        "stage small's command holds options or references ('${stages.teacher.run} --bits 8')"},
         };
         for (String[] c : cases) {
             Path f = write(c[0]);
