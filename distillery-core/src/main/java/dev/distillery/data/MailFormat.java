@@ -45,7 +45,10 @@ public final class MailFormat {
             throw new UncheckedIOException("could not read " + path, e);
         }
         if (Files.isDirectory(path) && collector.examples().isEmpty() && collector.skipped() == 0) {
-            throw new DataFormatException(path.toString(), "is a directory without e-mail in it",
+            // A directory `data split` wrote (train.jsonl, test.jsonl) is a likely slip: name its data files.
+            List<String> dataFiles = dataFilesIn(path);
+            throw new DataFormatException(path.toString(), "is a directory without e-mail in it" + (dataFiles.isEmpty() ? ""
+                    : "; it holds the data files " + dev.distillery.util.Listing.firstOf(dataFiles, 5, ", ") + ": name one"),
                     "a data file (.jsonl, .csv, IDX), or a directory of .eml files, mbox files or a maildir");
         }
         if (undecodable[0] > 0) {
@@ -54,6 +57,16 @@ public final class MailFormat {
         }
         ReadResult r = collector.finish(null);
         return new ReadResult(r.dataset(), r.skipped(), r.skipReasons(), warnings);
+    }
+
+    /** The names of the data files (JSON Lines, CSV, IDX) directly in {@code dir}, sorted. */
+    private static List<String> dataFilesIn(Path dir) {
+        try (var files = Files.list(dir)) {
+            return files.filter(Files::isRegularFile).filter(f -> DataFiles.isJsonLines(f) || DataFiles.isCsv(f)
+                    || DataFiles.isIdx(f.getFileName().toString())).map(f -> f.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     private static void readDirectory(Path dir, RecordCollector collector, int[] undecodable, List<String> warnings) throws IOException {

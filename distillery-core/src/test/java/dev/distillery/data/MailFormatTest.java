@@ -64,7 +64,8 @@ class MailFormatTest {
         Files.createDirectories(dir.resolve("not-mail"));
         Files.writeString(dir.resolve("not-mail/data.jsonl"), "{\"text\": \"x\"}\n");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> DataFiles.read(dir.resolve("not-mail"), OnError.FAIL))
-                .isInstanceOf(DataFormatException.class).hasMessageContaining("is a directory without e-mail");
+                .isInstanceOf(DataFormatException.class).hasMessageContaining("is a directory without e-mail in it; it holds the"
+                        + " data files data.jsonl: name one");
         ReadResult md = DataFiles.read(dir.resolve("maildir"), OnError.FAIL);
         assertThat(md.dataset().examples()).extracting(Example::id).containsExactly("cur/1700000000.1.host:2,S", "new/1700000001.2.host");
     }
