@@ -117,6 +117,16 @@ class ExportCommandTest extends CliTestBase {
         Result auto = run("export", runIdOf(run("train", "--data", f.toString())));
         assertThat(auto.exitCode()).as(auto.err() + auto.out()).isZero();
         assertThat(auto.out()).contains("the test split of " + f, ": passed");
+        // on dense features the card names the model without the text hash width, which it does not have
+        StringBuilder table = new StringBuilder("x1,x2,label\n");
+        for (int i = 0; i < 40; i++) {
+            table.append(i % 7).append(',').append((i * 3) % 5).append(',').append(i % 2 == 0 ? "a" : "b").append('\n');
+        }
+        Path dense = Files.writeString(dir.resolve("dense.csv"), table);
+        Result denseExport = run("export", runIdOf(run("train", "--data", dense.toString(), "--model", "linear")));
+        assertThat(denseExport.exitCode()).as(denseExport.err() + denseExport.out()).isZero();
+        assertThat(Files.readString(exportDirOf(denseExport).resolve("MODEL_CARD.md"))).contains("| architecture | `LinearSpec[c=")
+                .doesNotContain("width=");
         JsonNode card = JSON.readTree(exportDirOf(export).resolve("featurizer.json").toFile());
         assertThat(Files.readString(exportDirOf(export).resolve("MODEL_CARD.md"))).contains("TF-IDF feature ids")
                 .containsPattern("chosen by cross-validation \\| (logistic|squared hinge) loss, C [0-9.]+ \\|")

@@ -23,7 +23,7 @@ final class ModelCard {
         StringBuilder md = new StringBuilder();
         md.append("# Model card\n\n");
         md.append("| | |\n|---|---|\n");
-        md.append("| architecture | `").append(model.spec()).append("` |\n");
+        md.append("| architecture | `").append(model.spec().describe(model.schema())).append("` |\n");
         md.append("| labels (output order) | ").append(String.join(", ", model.schema().labels())).append(" |\n");
         md.append(String.format("| parameters | %,d |%n", model.parameterCount()));
         md.append("| weights | ").append(weightBits == 32 ? "float32, as trained"
