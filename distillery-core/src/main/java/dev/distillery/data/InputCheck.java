@@ -241,7 +241,7 @@ public final class InputCheck {
      */
     public static Optional<String> lookAlikeLabels(Collection<String> labels) {
         Map<String, List<String>> byKey = labels.stream().distinct()
-                .collect(Collectors.groupingBy(l -> l.strip().toLowerCase(Locale.ROOT), TreeMap::new, Collectors.toList()));
+                .collect(Collectors.groupingBy(InputCheck::lookAlikeKey, TreeMap::new, Collectors.toList()));
         List<String> groups = byKey.values().stream().filter(g -> g.size() > 1)
                 .map(g -> g.stream().map(l -> "'" + l + "'").collect(Collectors.joining(", "))).toList();
         if (groups.isEmpty()) {
@@ -249,6 +249,17 @@ public final class InputCheck {
         }
         return Optional.of("warning: labels " + Listing.firstOf(groups, 5, "; ") + " differ only in case or surrounding white space,"
                 + " so each is a class of its own; if they mean one class, write them the same in the data");
+    }
+
+    /** Labels that differ only in case or surrounding white space share this key. */
+    private static String lookAlikeKey(String label) {
+        return label.strip().toLowerCase(Locale.ROOT);
+    }
+
+    /** " (did you mean 'malignant'?)" when {@code label} differs from one the model knows only by case or spaces. */
+    private static String meant(String label, List<String> known) {
+        return known.stream().filter(k -> lookAlikeKey(k).equals(lookAlikeKey(label))).findFirst()
+                .map(k -> " (did you mean '" + k + "'?)").orElse("");
     }
 
     /**
@@ -294,8 +305,8 @@ public final class InputCheck {
                 // the first such record, with how many there are in all: one stray label or a class the model never saw
                 Map<String, Long> unknown = examples.stream().filter(x -> x.hasLabel() && !model.labels().contains(x.label().get()))
                         .collect(Collectors.groupingBy(x -> x.label().get(), java.util.TreeMap::new, Collectors.counting()));
-                throw new DataFormatException(record, "label '" + e.label().get() + "' is not one the model knows" + inAll(unknown),
-                        "one of " + model.labels());
+                throw new DataFormatException(record, "label '" + e.label().get() + "' is not one the model knows"
+                        + meant(e.label().get(), model.labels()) + inAll(unknown), "one of " + model.labels());
             }
         }
     }

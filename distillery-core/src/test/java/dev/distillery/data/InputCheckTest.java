@@ -78,7 +78,13 @@ class InputCheckTest {
                 Example.text("3", "z", "phishing", "f"), Example.text("4", "w", "scam", "f"));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> InputCheck.checkRecords("new.jsonl", newClass, model,
                 InputCheck.Labels.MUST_BE_KNOWN)).hasMessageContaining("record 2 (f): label 'phishing' is not one the model knows")
-                .hasMessageContaining("in all: 'phishing' on 2 records, 'scam' on 1 record").hasMessageContaining("[ham, spam]");
+                .hasMessageContaining("in all: 'phishing' on 2 records, 'scam' on 1 record").hasMessageContaining("[ham, spam]")
+                .hasMessageNotContaining("did you mean");
+        // a label written in another case or with spaces around it is most likely the known one
+        List<Example> shouted = List.of(Example.text("1", "x", "spam", "f"), Example.text("2", "y", " Spam", "f"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> InputCheck.checkRecords("new.jsonl", shouted, model,
+                InputCheck.Labels.MUST_BE_KNOWN)).hasMessageContaining("label ' Spam' is not one the model knows (did you mean"
+                        + " 'spam'?)");
     }
 
     @Test
