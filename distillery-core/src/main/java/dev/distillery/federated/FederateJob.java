@@ -26,8 +26,11 @@ import java.util.Map;
 
 /** {@code distillery federate} as a library call: the simulation of {@link FederatedTraining}, recorded as a run. */
 public final class FederateJob {
-    /** The recorded configuration. */
-    /** @param testFraction the share of {@code data} held out for testing when {@code test} is null, else null */
+    /**
+     * The recorded configuration.
+     *
+     * @param testFraction the share of {@code data} held out for testing when {@code test} is null, else null
+     */
     public record Settings(String data, String test, Double testFraction, ModelSpec model, TrainConfig local,
             FederatedTraining.Settings federation) {}
 

@@ -1,5 +1,7 @@
 package dev.distillery.model;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -25,6 +27,16 @@ public final class GarbageCollection {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Checks that {@code loss}'s gradient with respect to an input of {@code values} in {@code shape} is not all zero
+     * (there is something to compare) and is the same, bit for bit, with a full collection before the backward pass.
+     */
+    public static void assertSameGradient(Function<NDArray, NDArray> loss, float[] values, Shape shape) {
+        float[] plain = gradient(loss, values, shape, false);
+        assertThat(plain).as("a gradient to compare").isNotEqualTo(new float[plain.length]);
+        assertThat(gradient(loss, values, shape, true)).as("with a collection before the backward pass").containsExactly(plain);
     }
 
     /**

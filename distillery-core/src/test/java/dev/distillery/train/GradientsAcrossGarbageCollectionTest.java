@@ -1,6 +1,6 @@
 package dev.distillery.train;
 
-import static dev.distillery.model.GarbageCollection.gradient;
+import static dev.distillery.model.GarbageCollection.assertSameGradient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.engine.Engine;
@@ -75,11 +75,5 @@ class GradientsAcrossGarbageCollectionTest {
         assertThat(runs[0]).as("the gradient of the adapter's B (it starts at zero, so A's gradient is zero too)")
                 .isNotEqualTo(new float[runs[0].length]);
         assertThat(runs[1]).containsExactly(runs[0]);
-    }
-
-    private static void assertSameGradient(Function<NDArray, NDArray> loss, float[] values, Shape shape) {
-        float[] plain = gradient(loss, values, shape, false);
-        assertThat(plain).as("a gradient to compare").isNotEqualTo(new float[plain.length]);
-        assertThat(gradient(loss, values, shape, true)).as("with a collection before the backward pass").containsExactly(plain);
     }
 }
