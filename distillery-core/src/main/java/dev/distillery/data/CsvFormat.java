@@ -364,7 +364,16 @@ public final class CsvFormat {
      */
     record ColumnKinds(Map<Integer, List<String>> categories, Map<Integer, String> personal, java.util.Set<Integer> dates,
             java.util.Set<Integer> identifiers, java.util.Set<Integer> rowNumbers, java.util.Set<Integer> manyWords,
-            java.util.Set<Integer> freeText, java.util.Set<Integer> empty, boolean decimalComma) {}
+            java.util.Set<Integer> freeText, java.util.Set<Integer> empty, boolean decimalComma, List<String> header) {}
+
+    /**
+     * The names of {@code table}'s free-text columns (sentences beside a table's numbers and categories, which its model
+     * does not read: {@link ColumnKinds#freeText}), in column order; none for a text file.
+     */
+    static List<String> freeTextColumns(Table table, ColumnNames names) {
+        ColumnKinds kinds = columnKinds(table, names, List.of());
+        return kinds.freeText().stream().sorted().map(kinds.header()::get).toList();
+    }
 
     /** True if {@code value} is a date or a time of day, which a file's column of is not read ({@link #DATE_OR_TIME}). */
     static boolean isDateOrTime(String value) {
@@ -623,7 +632,7 @@ public final class CsvFormat {
         ColumnKinds kinds() {
             if (text) {
                 return new ColumnKinds(Map.of(), Map.of(), java.util.Set.of(), java.util.Set.of(), java.util.Set.of(), java.util.Set.of(),
-                        java.util.Set.of(), java.util.Set.of(), decimalComma);
+                        java.util.Set.of(), java.util.Set.of(), decimalComma, headerNames());
             }
             personNames();
             // A spreadsheet's empty columns ("age,income,label,,," on every line): no name and no value, nothing to read.
@@ -695,7 +704,11 @@ public final class CsvFormat {
             return new ColumnKinds(out, Map.copyOf(personal), java.util.Set.copyOf(dates), java.util.Set.copyOf(ids),
                     java.util.Set.copyOf(rows),
                     java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(manyWords)), // in column order
-                    java.util.Set.copyOf(freeText), java.util.Collections.unmodifiableSortedSet(empty), decimalComma);
+                    java.util.Set.copyOf(freeText), java.util.Collections.unmodifiableSortedSet(empty), decimalComma, headerNames());
+        }
+
+        private List<String> headerNames() {
+            return header == null ? List.of() : java.util.Arrays.stream(header).map(String::trim).toList();
         }
     }
 

@@ -65,6 +65,21 @@ public final class DataFiles {
     }
 
     /**
+     * The free-text columns of a table file (a CSV file or a JSON Lines table) read with {@code names}: columns of
+     * sentences beside numbers and categories, which a table's model does not read; none for any other file.
+     */
+    public static List<String> freeTextColumns(Path file, ColumnNames names) {
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        if (isCsv(file)) {
+            return CsvFormat.freeTextColumns(CsvFormat.csv(file), names);
+        }
+        JsonRecords table = isJsonLines(file) ? JsonRecords.ifTable(file, names) : null;
+        return table == null ? List.of() : CsvFormat.freeTextColumns(table, names);
+    }
+
+    /**
      * For a file of another name whose first line holds columns (Excel's "Unicode Text" is a .txt of tab-separated
      * columns): what that line holds and the name that reads it; else null.
      */

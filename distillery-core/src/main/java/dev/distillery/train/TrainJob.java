@@ -112,7 +112,8 @@ public final class TrainJob {
     }
 
     /** Starts a new run of {@code spec} under {@code command} (e.g. "train", "quickstart"). */
-    public Outcome run(TrainSpec spec, String command, List<String> args) {
+    public Outcome run(TrainSpec given, String command, List<String> args) {
+        TrainSpec spec = TextColumnChoice.resolve(given, catalog, new TrainJob(catalog, runs, TrainListener.NONE)::prepare, listener);
         List<Path> inputs = new ArrayList<>(catalog.inputFiles(spec.data(), listener::onMessage));
         if (spec.test() != null) {
             inputs.addAll(catalog.inputFiles(spec.test(), listener::onMessage));
