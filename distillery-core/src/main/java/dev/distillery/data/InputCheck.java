@@ -284,6 +284,12 @@ public final class InputCheck {
     public static void checkRecords(String where, List<Example> examples, Schema model, Labels labels) {
         for (Example e : examples) {
             String record = recordLocation(where, e);
+            if (!e.isText() && model.kind() == Schema.Kind.TEXT) {
+                // a file without the model's text column is read as a table: name the column, not the features it became
+                throw new DataFormatException(record, "has no text under '" + model.columns().text() + "' (it holds "
+                        + e.featureLength() + " numeric features)", "the text to classify under '" + model.columns().text()
+                        + "', the column or key the model was trained to read");
+            }
             if (e.isText() != (model.kind() == Schema.Kind.TEXT)) {
                 throw new DataFormatException(record, e.isText() ? "is text" : "has " + e.featureLength() + " numeric features",
                         describe(model) + ", as the model was trained on");

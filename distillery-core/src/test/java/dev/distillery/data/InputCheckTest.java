@@ -88,6 +88,16 @@ class InputCheckTest {
     }
 
     @Test
+    void recordsWithoutTheTextColumnOfATextModelAreRefusedByThatColumnsName() {
+        Schema model = Dataset.infer("train", List.of(Example.text("a", "one", "ham", "f"), Example.text("b", "two", "spam", "f")),
+                null).schema().withColumns(new ColumnNames("team", "description"));
+        List<Example> table = List.of(Example.dense("1", new float[] {1, 2, 3}, "ham", "f"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> InputCheck.checkRecords("tickets.csv", table, model,
+                InputCheck.Labels.IGNORED)).hasMessageContaining("has no text under 'description' (it holds 3 numeric features)")
+                .hasMessageContaining("expected the text to classify under 'description'");
+    }
+
+    @Test
     void schemasSavedBeforeFeatureNamesReadAsUnnamedAndUnnamedOnesAreSavedAsBefore() throws Exception {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         Schema old = json.readValue("{\"kind\":\"DENSE\",\"featureShape\":[2],\"labels\":[\"a\",\"b\"]}", Schema.class);
