@@ -64,4 +64,27 @@ public final class TestData {
         }
         return Dataset.infer("texts", ex, null);
     }
+
+    /**
+     * A CSV table (in {@code dir}) of {@code rows} records: a number column, a free-text column and a label; the label follows the text's words
+     * when {@code textCarriesLabel}, else the number (the words then drawn alike for both classes).
+     */
+    public static java.nio.file.Path tableWithFreeText(java.nio.file.Path dir, int rows, boolean textCarriesLabel) throws java.io.IOException {
+        java.util.Random random = new java.util.Random(3);
+        String[][] words = {"screen battery keyboard cable power fan".split(" "), "password login account badge locked reset".split(" ")};
+        StringBuilder csv = new StringBuilder("size,description,label\n");
+        for (int i = 0; i < rows; i++) {
+            int label = i % 2;
+            double size = textCarriesLabel ? random.nextGaussian() : 3 * label + random.nextGaussian();
+            String[] vocabulary = words[textCarriesLabel ? label : random.nextInt(2)];
+            StringBuilder text = new StringBuilder("my device is not working today");
+            for (int w = 0; w < 6 + random.nextInt(6); w++) {
+                text.append(' ').append(vocabulary[random.nextInt(vocabulary.length)]);
+            }
+            csv.append(String.format(java.util.Locale.ROOT, "%.3f,%s,%s%n", size, text, label == 0 ? "hardware" : "access"));
+        }
+        java.nio.file.Path file = dir.resolve(textCarriesLabel ? "tickets.csv" : "measurements.csv");
+        java.nio.file.Files.writeString(file, csv);
+        return file;
+    }
 }

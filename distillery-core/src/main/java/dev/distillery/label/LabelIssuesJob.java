@@ -13,6 +13,7 @@ import dev.distillery.run.RunStore;
 import dev.distillery.run.Stage;
 import dev.distillery.run.StageRunner;
 import dev.distillery.train.CrossValidation;
+import dev.distillery.train.TextColumnChoice;
 import dev.distillery.train.TrainConfig;
 import dev.distillery.train.TrainListener;
 import dev.distillery.util.AtomicFiles;
@@ -38,7 +39,7 @@ public final class LabelIssuesJob {
     /** What the job found; {@code injected} is empty unless noise was injected. */
     public record Outcome(Run run, int examples, ConfidentLearning.Rule rule, List<ConfidentLearning.Issue> issues,
             Set<Integer> injected, Map<ConfidentLearning.Rule, Score> byRule, double outOfSampleAccuracy, int smallestClass,
-            List<Shown> mostCertain) {
+            List<Shown> mostCertain, String commonestLabel, double commonestShare) {
         /** How many of the most certain flags the summary shows with the example itself. */
         static final int SHOWN = 10;
 
@@ -47,6 +48,17 @@ public final class LabelIssuesJob {
          * probabilities near a guess flag most examples: 4 of 4 texts at 2 a class were "likely mislabeled".
          */
         static final int FEW_PER_CLASS = 5;
+
+        /**
+         * Out-of-sample accuracy within this much of always answering the commonest label: the model learned next to
+         * nothing from the features, and its flags are the labels it cannot tell from the commonest one.
+         */
+        static final double NEAR_GUESSING = 0.05;
+
+        /** Whether the model's out-of-sample accuracy is within {@link #NEAR_GUESSING} of the commonest label's share. */
+        public boolean nearGuessing() {
+            return outOfSampleAccuracy < commonestShare + NEAR_GUESSING;
+        }
 
         /** Precision of the chosen rule's flags against the injected flips; NaN without injected noise. */
         public double precision() {
@@ -95,6 +107,9 @@ public final class LabelIssuesJob {
         if (injectNoise < 0 || injectNoise >= 1) {
             throw new IllegalArgumentException("injected noise must be in [0, 1), got: " + injectNoise);
         }
+        // a table's one free-text column or its other columns, whichever the default model's kind reads better
+        DataCatalog catalog = spec != null ? this.catalog : this.catalog.withColumns(
+                TextColumnChoice.forAllLabels(dataRef, this.catalog.columns(), this.catalog, onError, config.seed(), listener));
         Dataset read = catalog.loadDataset(dataRef, onError, listener::onMessage);
         Dataset all = MissingValues.learn(read, listener::onMessage);
         Dataset data = all.filter(dataRef, Example::hasLabel);
@@ -193,7 +208,9 @@ public final class LabelIssuesJob {
         List<Shown> shown = issues.stream().limit(Outcome.SHOWN).map(i -> new Shown(data.get(i.index()).id(), labels.get(i.given()),
                 i.givenProbability(), labels.get(i.suggested()), i.suggestedProbability(), preview(asRead.get(i.index()), data.schema())))
                 .toList();
-        return new Outcome(run, data.size(), rule, issues, injected, byRule, right / (double) given.length, smallest, shown);
+        Map.Entry<String, Integer> commonest = java.util.Collections.max(data.labelCounts().entrySet(), Map.Entry.comparingByValue());
+        return new Outcome(run, data.size(), rule, issues, injected, byRule, right / (double) given.length, smallest, shown,
+                commonest.getKey(), commonest.getValue() / (double) data.size());
     }
 
     /**
@@ -245,6 +262,7 @@ public final class LabelIssuesJob {
         r.put("injected", o.injected().size());
         r.put("rule", o.rule().cliName());
         r.put("out_of_sample_accuracy", o.outOfSampleAccuracy());
+        r.put("commonest_label_share", o.commonestShare());
         if (!o.injected().isEmpty()) {
             r.put("precision", o.precision());
             r.put("recall", o.recall());
@@ -266,6 +284,12 @@ public final class LabelIssuesJob {
         sb.append("Rule: ").append(o.rule().cliName()).append(".\n");
         sb.append(String.format("Out-of-sample accuracy of the model on the given labels: %.4f (the flags are only as good as "
                 + "this model).%n", o.outOfSampleAccuracy()));
+        if (o.nearGuessing()) {
+            sb.append(String.format("%nCaution: that is within %.0f points of always answering the commonest label, '%s' (%.4f of"
+                    + " the examples): the model learned next to nothing from these features, so its flags say little about"
+                    + " the labels. Give it features that carry the labels (a text column: --text-column) or another --model.%n",
+                    100 * Outcome.NEAR_GUESSING, o.commonestLabel(), o.commonestShare()));
+        }
         if (o.smallestClass() < Outcome.FEW_PER_CLASS) {
             sb.append(String.format("%nCaution: the smallest class has %d examples, so each fold learns it from at most %d; the "
                     + "out-of-sample probabilities are close to guesses and the flags say little about the labels. Label "

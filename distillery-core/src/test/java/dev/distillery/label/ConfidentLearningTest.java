@@ -195,4 +195,31 @@ class ConfidentLearningTest {
         double sum = java.util.Arrays.stream(csv.get(1).split(",")).skip(2).limit(3).mapToDouble(Double::parseDouble).sum();
         assertThat(sum).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-4));
     }
+
+    @Test
+    void aTableWhoseFreeTextCarriesTheLabelsIsCheckedOnTheTextAndAModelThatLearnedNothingIsCalledSo(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String tickets = TestData.tableWithFreeText(dir, 120, true).toString();
+        TrainConfig cfg = new TrainConfig(10, 16, 1e-2f, TrainConfig.Optimizer.ADAM, TrainConfig.Schedule.COSINE, 0f, 0, 3);
+        List<String> messages = new java.util.ArrayList<>();
+        dev.distillery.train.TrainListener listener = new dev.distillery.train.TrainListener() {
+            @Override
+            public void onMessage(String message) {
+                messages.add(message);
+            }
+        };
+        LabelIssuesJob job = new LabelIssuesJob(new dev.distillery.data.sources.DataCatalog(dir.resolve("ds")),
+                new dev.distillery.run.RunStore(dir.resolve("runs")), listener);
+        LabelIssuesJob.Outcome onText = job.run(tickets, null, cfg, 4, 0, dev.distillery.data.OnError.FAIL, List.of());
+        assertThat(messages).anyMatch(m -> m.startsWith("columns: 'description' is read as the text"));
+        assertThat(onText.outOfSampleAccuracy()).isGreaterThan(0.9);
+        assertThat(onText.nearGuessing()).isFalse();
+        // the user's own model reads the table's columns, whose number says nothing of these labels
+        LabelIssuesJob.Outcome onTable = job.run(tickets, new MlpSpec(16, 1, 0f), cfg, 4, 0, dev.distillery.data.OnError.FAIL, List.of());
+        assertThat(onTable.nearGuessing()).as("accuracy %.3f against the commonest label's %.3f", onTable.outOfSampleAccuracy(),
+                onTable.commonestShare()).isTrue();
+        assertThat(java.nio.file.Files.readString(onTable.run().dir().resolve("summary.md")))
+                .contains("Caution: that is within 5 points of always answering the commonest label");
+        assertThat(java.nio.file.Files.readString(onText.run().dir().resolve("summary.md"))).doesNotContain("Caution: that is within");
+    }
 }

@@ -249,29 +249,6 @@ class TrainJobTest {
         assertThat(again.test().accuracy()).isEqualTo(o.test().accuracy());
     }
 
-    /**
-     * A table of {@code rows} records: a number column, a free-text column and a label; the label follows the text's words
-     * when {@code textCarriesLabel}, else the number (the words then drawn alike for both classes).
-     */
-    private Path tableWithFreeText(int rows, boolean textCarriesLabel) throws Exception {
-        java.util.Random random = new java.util.Random(3);
-        String[][] words = {"screen battery keyboard cable power fan".split(" "), "password login account badge locked reset".split(" ")};
-        StringBuilder csv = new StringBuilder("size,description,label\n");
-        for (int i = 0; i < rows; i++) {
-            int label = i % 2;
-            double size = textCarriesLabel ? random.nextGaussian() : 3 * label + random.nextGaussian();
-            String[] vocabulary = words[textCarriesLabel ? label : random.nextInt(2)];
-            StringBuilder text = new StringBuilder("my device is not working today");
-            for (int w = 0; w < 6 + random.nextInt(6); w++) {
-                text.append(' ').append(vocabulary[random.nextInt(vocabulary.length)]);
-            }
-            csv.append(String.format(java.util.Locale.ROOT, "%.3f,%s,%s%n", size, text, label == 0 ? "hardware" : "access"));
-        }
-        Path file = dir.resolve(textCarriesLabel ? "tickets.csv" : "measurements.csv");
-        Files.writeString(file, csv);
-        return file;
-    }
-
     private TrainJob.Outcome autoOn(Path data, String labeled, List<String> messages) {
         TrainConfig cfg = TrainConfig.defaults().withEpochs(1).withMinSteps(0);
         TrainSpec open = new TrainSpec(data.toString(), null, 0.25, 0.1, labeled, null, cfg, OnError.FAIL);
@@ -288,8 +265,8 @@ class TrainJobTest {
     @Test
     void aTableWhoseFreeTextCarriesTheLabelsIsTrainedOnTheTextAndItsRunReadsThatColumnAgain() throws Exception {
         List<String> messages = new java.util.ArrayList<>();
-        TrainJob.Outcome o = autoOn(tableWithFreeText(160, true), null, messages);
-        assertThat(messages).anyMatch(m -> m.startsWith("columns: the model reads 'description' as its text"));
+        TrainJob.Outcome o = autoOn(TestData.tableWithFreeText(dir, 160, true), null, messages);
+        assertThat(messages).anyMatch(m -> m.startsWith("columns: 'description' is read as the text"));
         assertThat(o.spec().columns().text()).isEqualTo("description");
         assertThat(((Map<?, ?>) o.run().config().get("columns")).get("text")).as("recorded, so eval and predict read it").isEqualTo("description");
         assertThat(o.test().accuracy()).isGreaterThan(0.9);
@@ -298,8 +275,8 @@ class TrainJobTest {
     @Test
     void aTableWhoseNumbersCarryTheLabelsKeepsItsColumnsBesideUninformativeText() throws Exception {
         List<String> messages = new java.util.ArrayList<>();
-        TrainJob.Outcome o = autoOn(tableWithFreeText(160, false), null, messages);
-        assertThat(messages).anyMatch(m -> m.startsWith("columns: the model reads the table's columns, not 'description'"));
+        TrainJob.Outcome o = autoOn(TestData.tableWithFreeText(dir, 160, false), null, messages);
+        assertThat(messages).anyMatch(m -> m.startsWith("columns: the table's columns are read, not 'description'"));
         assertThat(o.spec().columns().isDefault()).isTrue();
         assertThat(o.test().accuracy()).isGreaterThan(0.8);
     }
@@ -307,9 +284,9 @@ class TrainJobTest {
     @Test
     void theColumnChoiceLooksOnlyAtTheLabelsTheRunMayTrainOn() throws Exception {
         List<String> messages = new java.util.ArrayList<>();
-        autoOn(tableWithFreeText(160, true), "12", messages);
+        autoOn(TestData.tableWithFreeText(dir, 160, true), "12", messages);
         String judged = messages.stream().filter(m -> m.contains("cross-validation on")).findFirst().orElseThrow();
-        int labels = Integer.parseInt(judged.replaceAll(".*cross-validation on (\\d+) training labels.*", "$1"));
+        int labels = Integer.parseInt(judged.replaceAll(".*cross-validation on (\\d+) labels.*", "$1"));
         assertThat(labels).as(judged).isBetween(4, 12);
     }
 

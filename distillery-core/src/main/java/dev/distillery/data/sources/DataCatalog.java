@@ -57,6 +57,11 @@ public final class DataCatalog {
         return new DataCatalog(known, label, text);
     }
 
+    /** The columns a file is read by without a model: those named, else the defaults. */
+    public ColumnNames columns() {
+        return columnsFor(null);
+    }
+
     /** The columns a file is read by: those named, else {@code model}'s (null: no model yet), else the defaults. */
     private ColumnNames columnsFor(dev.distillery.data.Schema model) {
         ColumnNames base = model != null ? model.columns() : ColumnNames.DEFAULT;
