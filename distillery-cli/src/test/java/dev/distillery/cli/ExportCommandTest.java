@@ -127,8 +127,19 @@ class ExportCommandTest extends CliTestBase {
         assertThat(denseExport.exitCode()).as(denseExport.err() + denseExport.out()).isZero();
         assertThat(Files.readString(exportDirOf(denseExport).resolve("MODEL_CARD.md"))).contains("| architecture | `LinearSpec[c=")
                 .doesNotContain("width=");
+        // a text read from a column of another name: the card says which, as an application must feed that column
+        StringBuilder tickets = new StringBuilder("body,label\n");
+        for (int i = 0; i < 40; i++) {
+            tickets.append(i % 2 == 0 ? "screen battery cable broken " : "password login locked out ").append(i).append(',')
+                    .append(i % 2 == 0 ? "hardware" : "access").append('\n');
+        }
+        Path bodies = Files.writeString(dir.resolve("bodies.csv"), tickets);
+        Result bodyExport = run("export", runIdOf(run("train", "--data", bodies.toString(), "--text-column", "body", "--model", "linear")));
+        assertThat(bodyExport.exitCode()).as(bodyExport.err() + bodyExport.out()).isZero();
+        assertThat(Files.readString(exportDirOf(bodyExport).resolve("MODEL_CARD.md")))
+                .contains("the TF-IDF feature ids of the text (in the training data, column or key 'body')");
         JsonNode card = JSON.readTree(exportDirOf(export).resolve("featurizer.json").toFile());
-        assertThat(Files.readString(exportDirOf(export).resolve("MODEL_CARD.md"))).contains("TF-IDF feature ids")
+        assertThat(Files.readString(exportDirOf(export).resolve("MODEL_CARD.md"))).contains("TF-IDF feature ids of the text,")
                 .containsPattern("chosen by cross-validation \\| (logistic|squared hinge) loss, C [0-9.]+ \\|")
                 .doesNotContain("n-gram bucket ids");
         JsonNode recipe = card.get("recipe");

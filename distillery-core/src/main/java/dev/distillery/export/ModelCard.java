@@ -36,11 +36,13 @@ final class ModelCard {
         sourceMetrics(modelDir, md);
         md.append("\n## Inputs and outputs\n\n");
         String check = "; compute them as `featurizer.json` says and check your implementation against its test vectors.";
+        String text = "the text" + (model.schema().columns().text().equals(dev.distillery.data.ColumnNames.DEFAULT.text()) ? ""
+                : " (in the training data, column or key '" + model.schema().columns().text() + "')");
         md.append("Input `").append(OnnxExporter.INPUT).append("`: ").append(model.featurizer() instanceof TfidfFeaturizer
-                ? "float32 (batch, 2, length): the text's TF-IDF feature ids, then their sublinear term frequencies, 0 for "
+                ? "float32 (batch, 2, length): the TF-IDF feature ids of " + text + ", then their sublinear term frequencies, 0 for "
                         + "padding" + check
                 : model.schema().kind() == dev.distillery.data.Schema.Kind.TEXT
-                ? "int64 n-gram bucket ids (batch, length), 0 for padding" + check
+                ? "int64 n-gram bucket ids of " + text + " (batch, length), 0 for padding" + check
                 : "float32 features shaped (batch, " + String.join(", ", model.schema().featureShape().stream().map(String::valueOf).toList())
                         + "), as `featurizer.json` says" + (model.schema().featureNames().isEmpty() ? "" : ": the columns "
                         + String.join(", ", model.schema().featureNames()) + ", in that order") + ".").append("\n\n");
