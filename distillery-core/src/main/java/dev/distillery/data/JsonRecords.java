@@ -29,7 +29,7 @@ public final class JsonRecords implements CsvFormat.Table {
 
     /**
      * The file's records as a table, if its first record is one: no text and no {@code features}, but a column per key,
-     * numbers among them and no string long enough to be a text under another key (a review beside its stars); else null.
+     * numbers among them ({@link JsonlFormat#isTableRecord}); else null.
      */
     static JsonRecords ifTable(Path file, ColumnNames names) {
         boolean[] table = {false};

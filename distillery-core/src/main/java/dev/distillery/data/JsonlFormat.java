@@ -161,22 +161,12 @@ public final class JsonlFormat {
 
     /**
      * True if {@code node} is a table's row written as a record (pandas' to_json(orient="records", lines=True)): neither
-     * text nor features, but a column per key, numbers among them, and no string long enough to be a text under another
-     * key (a review beside its stars is one). A file whose first record is one is read as a table ({@link JsonRecords}).
+     * text nor features, but a column per key, numbers among them. A file whose first record is one is read as a table
+     * ({@link JsonRecords}), as a CSV file is: a key of sentences beside the numbers (a review beside its stars) is its
+     * free-text column, which {@code train} may read as the text ({@code TextColumnChoice}).
      */
     static boolean isTableRecord(JsonNode node, ColumnNames names) {
-        return !node.hasNonNull(names.text()) && !node.hasNonNull("features") && numbers(node, names) > 0 && noLongString(node);
-    }
-
-    /** True if none of a record's strings is longer than a category may be (a sentence is a text under another key). */
-    private static boolean noLongString(JsonNode node) {
-        for (var it = node.fields(); it.hasNext(); ) {
-            JsonNode v = it.next().getValue();
-            if (v.isTextual() && v.asText().length() > CsvFormat.MAX_CATEGORY_LENGTH) {
-                return false;
-            }
-        }
-        return true;
+        return !node.hasNonNull(names.text()) && !node.hasNonNull("features") && numbers(node, names) > 0;
     }
 
     /** How many of a record's keys, other than id, label and source, hold a number. */

@@ -99,9 +99,14 @@ class JsonlFormatTest {
         Path mixed = file("{\"text\":\"win a cruise\",\"label\":\"spam\"}", "{\"age\":30,\"label\":\"a\"}");
         assertThatThrownBy(() -> DataFiles.read(mixed, OnError.FAIL)).hasMessageContaining("data.jsonl:line 2")
                 .hasMessageContaining("a column per key (a table's record)").hasMessageContaining("every record like the first: \"text\"");
-        // a review beside its stars is a text under another key, said as such
-        Path review = file("{\"body\":\"Arrived broken and the seller never answered\",\"stars\":1,\"label\":\"neg\"}");
-        assertThatThrownBy(() -> JsonlFormat.read(review, OnError.FAIL)).hasMessageContaining("name it with --text-column body");
+        // a review beside its stars is a table with a free-text column, as the same rows in a CSV file are (train reads
+        // the text instead where it cross-validates better)
+        Path review = file("{\"body\":\"Arrived broken and the seller never answered\",\"stars\":1,\"label\":\"neg\"}",
+                "{\"body\":\"Works as described, would buy from them again\",\"stars\":5,\"label\":\"pos\"}");
+        ReadResult reviews = DataFiles.read(review, OnError.FAIL);
+        assertThat(reviews.dataset().schema().featureNames()).containsExactly("stars");
+        assertThat(reviews.warnings()).anyMatch(w -> w.contains("column 'body'") && w.contains("holds free text"));
+        assertThat(DataFiles.freeTextColumns(review, ColumnNames.DEFAULT)).containsExactly("body");
     }
 
     @Test
