@@ -138,13 +138,17 @@ public final class LabelSpreading {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("method", "label spreading, " + NEIGHBOURS + "-nearest-neighbour graph, alpha " + ALPHA);
         report.put("unlabeled_examples", unlabeled.size());
-        int folds = Math.min(LinearFit.MAX_FOLDS, labeled.labelCounts().values().stream().mapToInt(Integer::intValue).min().orElse(0));
+        // A class seen once cannot be held out and learned: its label stays in every fold's graph and is never scored
+        // (CrossValidation.withoutSingletons, as the model's own cross-validation leaves it out), so one such class does
+        // not switch the check off for all (an unchecked graph no better than chance once cut macro-F1 to 0.07).
+        Dataset checked = CrossValidation.withoutSingletons(labeled, "label spreading", null);
+        int folds = Math.min(LinearFit.MAX_FOLDS, CrossValidation.smallestClass(checked));
         double spreadAccuracy = Double.NaN;
         double withPseudoLabels = Double.NaN;
         double share = keptShare(schema);
         Graph chosen = graphs.get(0);
         if (folds >= 2) {
-            int[] fold = CrossValidation.folds(labeled, folds, seed);
+            int[] fold = foldsOf(labeled, checked, folds, seed);
             List<float[][][]> heldOut = new ArrayList<>(); // per graph, per fold: the scores with that fold's labels hidden
             for (Graph candidate : graphs) {
                 heldOut.add(candidate.graph().spreadByFold(labels, fold, folds, schema.numClasses()));
@@ -171,12 +175,12 @@ public final class LabelSpreading {
                     modelWith += model.hits(labeled.subset(labeled.name() + ":cv+spread", spread), held);
                 }
             }
-            spreadAccuracy = heldOutHits(heldOut.get(best), labels, fold) / (double) labeled.size();
+            spreadAccuracy = heldOutHits(heldOut.get(best), labels, fold) / (double) checked.size();
             report.put("cv_accuracy", spreadAccuracy);
             report.put("folds", folds);
             if (model != null) {
-                supervisedAccuracy = modelAlone / (double) labeled.size();
-                withPseudoLabels = modelWith / (double) labeled.size();
+                supervisedAccuracy = modelAlone / (double) checked.size();
+                withPseudoLabels = modelWith / (double) checked.size();
                 report.put("model_with_pseudo_labels_cv_accuracy", withPseudoLabels);
             }
         }
@@ -184,15 +188,15 @@ public final class LabelSpreading {
         report.put("labels_alone_cv_accuracy", supervisedAccuracy);
         // With the model's own check, its accuracy with the pseudo-labels is what competes; else spreading's own.
         double candidate = model != null ? withPseudoLabels : spreadAccuracy;
-        double majority = labeled.commonestLabelShare();
+        double majority = checked.commonestLabelShare();
         boolean informative = Double.isNaN(spreadAccuracy) || spreadAccuracy > majority;
         boolean spreadingBetter = model != null && spreadAccuracy > supervisedAccuracy && candidate < supervisedAccuracy;
         boolean use = Double.isNaN(candidate) || Double.isNaN(supervisedAccuracy)
                 || ((candidate >= supervisedAccuracy || spreadingBetter) && informative);
         report.put("used", use);
         if (folds < 2) {
-            listener.onMessage("label spreading: a class has a single label, so no fold can hold one out to check the spread "
-                    + "labels against the labels alone: using its pseudo-labels unchecked");
+            listener.onMessage("label spreading: fewer than two classes have two labels or more, so no fold can hold one out to"
+                    + " check the spread labels against the labels alone: using its pseudo-labels unchecked");
         } else {
             listener.onMessage(String.format("label spreading: %d-fold cross-validated accuracy %.4f %sagainst %.4f for the labels alone: %s",
                     folds, candidate, model != null ? String.format("for the model trained with its pseudo-labels (spreading alone %.4f) ",
@@ -329,7 +333,7 @@ public final class LabelSpreading {
         int bestHits = -1;
         for (int g = 0; g < graphs.size(); g++) {
             int hits = heldOutHits(heldOut.get(g), labels, fold);
-            accuracies.put(graphs.get(g).name(), hits / (double) fold.length);
+            accuracies.put(graphs.get(g).name(), hits / (double) java.util.Arrays.stream(fold).filter(f -> f >= 0).count());
             if (hits > bestHits) {
                 best = g;
                 bestHits = hits;
@@ -424,10 +428,34 @@ public final class LabelSpreading {
         return out;
     }
 
-    /** How many labels spreading gave their true class from the other folds ({@code byFold}: {@link #spreadByFold}). */
+    /**
+     * Each of {@code labeled}'s examples' fold: stratified folds of {@code checked} (its examples of the classes with two
+     * labels or more), -1 for the rest, which no fold holds out.
+     */
+    private static int[] foldsOf(Dataset labeled, Dataset checked, int folds, long seed) {
+        int[] ofChecked = CrossValidation.folds(checked, folds, seed);
+        Map<Example, Integer> position = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < checked.size(); i++) {
+            position.put(checked.get(i), i);
+        }
+        int[] fold = new int[labeled.size()];
+        for (int i = 0; i < fold.length; i++) {
+            Integer at = position.get(labeled.get(i));
+            fold[i] = at == null ? -1 : ofChecked[at];
+        }
+        return fold;
+    }
+
+    /**
+     * How many labels spreading gave their true class from the other folds ({@code byFold}: {@link #spreadByFold}); a
+     * label of no fold (-1) is not scored.
+     */
     private static int heldOutHits(float[][][] byFold, int[] labels, int[] fold) {
         int hits = 0;
         for (int i = 0; i < fold.length; i++) {
+            if (fold[i] < 0) {
+                continue;
+            }
             float[] scores = byFold[fold[i]][i];
             hits += reached(scores) && Classifier.argmax(scores) == labels[i] ? 1 : 0;
         }

@@ -112,6 +112,30 @@ class LabelSpreadingTest {
         assertThat(outcome.train().size()).isEqualTo(20);
     }
 
+    @Test
+    void aClassSeenOnceDoesNotSwitchTheCheckOffForTheOthers() {
+        // The flat features of the test above, plus one label of a third class: that label stays in every fold's graph
+        // and is never held out, and the other two classes are still checked (once, the check was skipped for all and
+        // a graph no better than guessing was used unchecked).
+        List<Example> ex = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ex.add(Example.dense("p" + i, new float[] {1f, 2f}, i % 4 == 0 ? "b" : "a", "flat"));
+        }
+        ex.add(Example.dense("once", new float[] {1f, 2f}, "c", "flat"));
+        Dataset labeled = Dataset.infer("flat", ex, List.of(2L));
+        List<Example> rest = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            rest.add(Example.dense("u" + i, new float[] {1f, 2f}, null, "flat"));
+        }
+        LabelSpreading.FoldScorer helped = (train, held) -> train.size() > 21 ? held.size() : 0;
+        LabelSpreading.Outcome outcome = LabelSpreading.pseudoLabel(labeled, labeled.subset("u", rest), Double.NaN, helped, 1,
+                TrainListener.NONE);
+        assertThat(outcome.report()).containsEntry("folds", 5).containsEntry("used", false);
+        assertThat((double) outcome.report().get("cv_accuracy")).as("scored on the 20 labels of the two classes")
+                .isLessThanOrEqualTo(0.75);
+        assertThat(outcome.train().size()).isEqualTo(21);
+    }
+
     /**
      * Two well-separated classes in the first two features, plus {@code extra} features of pure noise with standard
      * deviation {@code noise}: in large units the noise decides the neighbours unless standardized; barely varying, it
