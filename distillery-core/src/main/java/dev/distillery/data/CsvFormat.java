@@ -142,10 +142,13 @@ public final class CsvFormat {
                             + (column == cols[0].id() ? "read as the records' id" : "not read") + ", not as a feature (a model"
                             + " would learn the file's order)"));
                     kinds.manyWords().forEach(column -> collector.warn("column '" + cells[column].trim() + "' of " + file
-                            + (kinds.freeText().contains(column) ? " holds free text (a table's model reads numbers and categories)"
+                            + (kinds.freeText().contains(column) ? " holds free text (a table's model reads numbers and categories):"
+                            + " not read as a feature; " + (kinds.freeText().size() == 1 ? "train and label issues with their"
+                            + " default model read it as the text instead where it cross-validates better, and" : "")
+                            + " --text-column " + cells[column].trim() + " reads it as the text"
                             : " holds more than " + MAX_CATEGORIES + " distinct values, not all of them numbers, too many to be"
-                            + " categories (names, codes or free text)") + ": not read; if it is the text to classify, name it"
-                            + " with --text-column " + cells[column].trim()));
+                            + " categories (names, codes or free text): not read; if it is the text to classify, name it"
+                            + " with --text-column " + cells[column].trim())));
                     if (!kinds.empty().isEmpty()) {
                         collector.warn("column" + (kinds.empty().size() > 1 ? "s " : " ") + String.join(", ", kinds.empty().stream()
                                 .map(c -> Integer.toString(c + 1)).toList()) + " of " + file + " ha" + (kinds.empty().size() > 1 ? "ve" : "s")
