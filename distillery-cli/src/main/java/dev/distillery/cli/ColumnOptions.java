@@ -13,8 +13,8 @@ final class ColumnOptions {
     @Option(names = "--text-column", paramLabel = "NAME",
             description = "The column or key that holds the text to classify, e.g. body or review. Default: text (for a saved"
                     + " model: the one it was trained with; for train and label issues with their default model, on a table with"
-                    + " one column of free text beside others: that column where the linear model cross-validates better on"
-                    + " it than on the table's columns).")
+                    + " columns of free text beside others: the one on which the linear model cross-validates best, where that"
+                    + " beats the table's columns).")
     String text;
 
     ColumnNames names() {

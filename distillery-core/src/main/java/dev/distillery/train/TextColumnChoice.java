@@ -19,11 +19,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What a table with one column of free text beside its numbers and categories (a support ticket's description beside its
- * product and priority) is read as when the user names no text column: its columns as features, or that text. A table's
- * model cannot read both, and either may carry the labels' signal (the ticket's words; a patient's measurements beside
- * a nurse's note), so the linear model is cross-validated on each view of the same labels and the better one is read;
- * a tie keeps the table. {@code train} decides once, before its run is recorded, on its training labels alone, so
+ * What a table with columns of free text beside its numbers and categories (a support ticket's description beside its
+ * product and priority) is read as when the user names no text column: its columns as features, or one of those texts.
+ * A table's model cannot read both, and either may carry the labels' signal (the ticket's words; a patient's
+ * measurements beside a nurse's note), so the linear model is cross-validated on each view of the same labels and the
+ * best one is read; a tie keeps the table. {@code train} decides once, before its run is recorded, on its training labels alone, so
  * every later reading of the run's data (its test set, {@code eval}, {@code predict}) reads the same columns; {@code
  * label issues} decides on all the labels it checks.
  */
@@ -31,94 +31,116 @@ public final class TextColumnChoice {
     private TextColumnChoice() {}
 
     /**
-     * The one free-text column of the table file {@code ref} read with {@code names}, where the user named no text column
-     * ({@code names}' text is the default) and there is exactly one; else empty (a known data set, a text file, none or
-     * several such columns).
+     * The free-text columns of the table file {@code ref} read with {@code names}, where the user named no text column
+     * ({@code names}' text is the default); else none (also for a known data set or a text file).
      */
-    public static Optional<String> candidate(String ref, ColumnNames names, DataCatalog catalog) {
+    public static List<String> candidates(String ref, ColumnNames names, DataCatalog catalog) {
         if (!names.text().equals(ColumnNames.DEFAULT.text()) || catalog.isKnown(ref) || !Files.isRegularFile(Path.of(ref))) {
-            return Optional.empty();
+            return List.of();
         }
-        List<String> freeText = DataFiles.freeTextColumns(Path.of(ref), names);
-        return freeText.size() == 1 ? Optional.of(freeText.get(0)) : Optional.empty();
+        return DataFiles.freeTextColumns(Path.of(ref), names);
     }
 
     /**
-     * {@code names} with {@code ref}'s free-text column as the text where the linear model cross-validates better on it
-     * than on the table's columns, judged on every labeled record; {@code names} otherwise.
+     * {@code names} with the one of {@code ref}'s free-text columns as the text on which the linear model cross-validates
+     * best, where that beats the table's columns, judged on every labeled record; {@code names} otherwise.
      */
     public static ColumnNames forAllLabels(String ref, ColumnNames names, DataCatalog catalog, OnError onError, long seed,
             TrainListener listener) {
-        Optional<String> column = candidate(ref, names, catalog);
-        if (column.isEmpty()) {
+        List<String> columns = candidates(ref, names, catalog);
+        if (columns.isEmpty()) {
             return names;
         }
-        ColumnNames asText = new ColumnNames(names.label(), column.get());
         try {
             Dataset table = MissingValues.learn(labeled(catalog.withColumns(names).load(ref, onError, m -> { }).dataset()), m -> { });
-            Dataset text = labeled(catalog.withColumns(asText).load(ref, onError, m -> { }).dataset());
-            return readsTextBetter(table, text, column.get(), seed, listener) ? asText : names;
+            Map<String, Dataset> texts = new java.util.LinkedHashMap<>();
+            for (String column : columns) {
+                texts.put(column, labeled(catalog.withColumns(asText(names, column)).load(ref, onError, m -> { }).dataset()));
+            }
+            return bestText(table, texts, seed, listener).map(column -> asText(names, column)).orElse(names);
         } catch (DataFormatException | IllegalArgumentException e) {
             return names; // the job's own reading reports what is wrong with the file
         }
     }
 
     /**
-     * {@code spec}, reading its data's free-text column as the text where that is the better view; unchanged where the
-     * user named a model or a text column, the data is not a table file with exactly one free-text column, or its labels
+     * {@code spec}, reading one of its data's free-text columns as the text where that is the better view; unchanged
+     * where the user named a model or a text column, the data is not a table file with a free-text column, or its labels
      * are too few to cross-validate. {@code prepareQuietly} reads and splits the data as the run will, saying nothing.
      */
     static TrainSpec resolve(TrainSpec spec, DataCatalog catalog, java.util.function.Function<TrainSpec, TrainJob.Splits3> prepareQuietly,
             TrainListener listener) {
-        Optional<String> column = spec.model() == null ? candidate(spec.data(), spec.columns(), catalog) : Optional.empty();
-        if (column.isEmpty()) {
+        List<String> columns = spec.model() == null ? candidates(spec.data(), spec.columns(), catalog) : List.of();
+        if (columns.isEmpty()) {
             return spec;
         }
-        TrainSpec asText = spec.withColumns(new ColumnNames(spec.columns().label(), column.get()));
         try {
-            // The labels the run trains on (the table's split and --labeled budget), less any record the text's own split
-            // would test on, so the choice looks at no label that scores the model; both views are judged on those records.
+            // The labels the run trains on (the table's split and --labeled budget), less any record a text's own split
+            // would test on, so the choice looks at no label that scores the model; every view is judged on those records.
             TrainJob.Splits3 tableSplits = prepareQuietly.apply(spec);
             Dataset tableLabels = tableSplits.train().plus("labels", tableSplits.validation());
             Set<String> judged = new java.util.HashSet<>(ids(tableLabels));
             if (spec.test() == null) {
-                judged.removeAll(ids(prepareQuietly.apply(asText).test()));
+                for (String column : columns) {
+                    judged.removeAll(ids(prepareQuietly.apply(spec.withColumns(asText(spec.columns(), column))).test()));
+                }
             }
-            Dataset textRecords = catalog.withColumns(asText.columns()).load(spec.data(), spec.onError(), m -> { }).dataset();
+            Map<String, Dataset> texts = new java.util.LinkedHashMap<>();
+            for (String column : columns) {
+                Dataset records = catalog.withColumns(asText(spec.columns(), column)).load(spec.data(), spec.onError(), m -> { }).dataset();
+                texts.put(column, labeled(records).filter("text", e -> judged.contains(e.id())));
+            }
             Dataset table = tableLabels.filter("table", e -> judged.contains(e.id()));
-            Dataset text = labeled(textRecords).filter("text", e -> judged.contains(e.id()));
-            return readsTextBetter(table, text, column.get(), spec.train().seed(), listener) ? asText : spec;
+            return bestText(table, texts, spec.train().seed(), listener)
+                    .map(column -> spec.withColumns(asText(spec.columns(), column))).orElse(spec);
         } catch (DataFormatException | IllegalArgumentException e) {
             return spec; // the job's own reading reports what is wrong with the file
         }
     }
 
+    private static ColumnNames asText(ColumnNames names, String column) {
+        return new ColumnNames(names.label(), column);
+    }
+
     /**
-     * Whether the linear model cross-validates better on {@code text} (the records read with {@code column} as their
-     * text) than on {@code table} (the same records read as a table), said in two lines; false where some class has
-     * fewer than 2 labels to compare them on.
+     * The free-text column (a key of {@code texts}: the same records read with that column as their text) on which the
+     * linear model cross-validates best, if it beats {@code table} (the records read as a table); ties go to the table,
+     * then to the earlier column. Said in two lines; empty where some class has fewer than 2 labels to compare them on.
      */
-    private static boolean readsTextBetter(Dataset tableLabels, Dataset textLabels, String column, long seed, TrainListener listener) {
+    private static Optional<String> bestText(Dataset tableLabels, Map<String, Dataset> textLabels, long seed, TrainListener listener) {
+        String named = String.join(", ", textLabels.keySet().stream().map(c -> "'" + c + "'").toList());
+        String holds = named + (textLabels.size() == 1 ? " holds" : " hold") + " free text beside the table's other columns";
+        String instead = " (--text-column " + textLabels.keySet().iterator().next() + " reads " + (textLabels.size() == 1 ? "the" : "a")
+                + " text instead)";
         Dataset table = sample(tableLabels, seed);
-        Dataset text = sample(textLabels, seed);
-        if (CrossValidation.smallestClass(table) < 2 || CrossValidation.smallestClass(text) < 2) {
-            listener.onMessage("columns: '" + column + "' holds free text beside the table's other columns; with fewer than 2 labels"
-                    + " of some class the two cannot be compared, so the table's columns are read (--text-column " + column
-                    + " reads the text instead)");
-            return false;
+        Map<String, Dataset> texts = new java.util.LinkedHashMap<>();
+        textLabels.forEach((column, data) -> texts.put(column, sample(data, seed)));
+        int smallest = Math.min(CrossValidation.smallestClass(table),
+                texts.values().stream().mapToInt(CrossValidation::smallestClass).min().orElse(0));
+        if (smallest < 2) {
+            listener.onMessage("columns: " + holds + "; with fewer than 2 labels of some class they cannot be compared, so the"
+                    + " table's columns are read" + instead);
+            return Optional.empty();
         }
-        int folds = Math.min(LinearFit.MAX_FOLDS, Math.min(CrossValidation.smallestClass(table), CrossValidation.smallestClass(text)));
-        double tableAccuracy = linearAccuracy(table, folds, seed);
-        double textAccuracy = linearAccuracy(text, folds, seed);
-        boolean readText = textAccuracy > tableAccuracy;
-        listener.onMessage(String.format("columns: '%s' holds free text beside the table's other columns; linear, %d-fold"
-                + " cross-validation on %,d labels: the table's columns %.4f, the text %.4f", column, folds, table.size(),
-                tableAccuracy, textAccuracy));
-        listener.onMessage(readText
-                ? "columns: '" + column + "' is read as the text, not the table's other columns (--text-column names the text"
+        int folds = Math.min(LinearFit.MAX_FOLDS, smallest);
+        double best = linearAccuracy(table, folds, seed);
+        StringBuilder scores = new StringBuilder(String.format("the table's columns %.4f", best));
+        String chosen = null;
+        for (Map.Entry<String, Dataset> text : texts.entrySet()) {
+            double accuracy = linearAccuracy(text.getValue(), folds, seed);
+            scores.append(String.format(", %s %.4f", textLabels.size() == 1 ? "the text" : "'" + text.getKey() + "'", accuracy));
+            if (accuracy > best) {
+                best = accuracy;
+                chosen = text.getKey();
+            }
+        }
+        listener.onMessage(String.format("columns: %s; linear, %d-fold cross-validation on %,d labels: %s", holds, folds, table.size(),
+                scores));
+        listener.onMessage(chosen != null
+                ? "columns: '" + chosen + "' is read as the text, not the table's other columns (--text-column names the text"
                         + " column yourself)"
-                : "columns: the table's columns are read, not '" + column + "' (--text-column " + column + " reads the text instead)");
-        return readText;
+                : "columns: the table's columns are read, not " + named + instead);
+        return Optional.ofNullable(chosen);
     }
 
     private static Dataset labeled(Dataset data) {

@@ -282,6 +282,28 @@ class TrainJobTest {
     }
 
     @Test
+    void ofTwoFreeTextColumnsTheOneThatCarriesTheLabelsIsRead() throws Exception {
+        // the ticket table with a second column of sentences drawn alike for both classes, put first
+        List<String> lines = Files.readAllLines(TestData.tableWithFreeText(dir, 160, true));
+        java.util.Random random = new java.util.Random(5);
+        String[] filler = "please help again today still waiting since this morning for an answer".split(" ");
+        StringBuilder csv = new StringBuilder("note," + lines.get(0) + "\n");
+        for (String line : lines.subList(1, lines.size())) {
+            StringBuilder note = new StringBuilder("customer wrote");
+            for (int w = 0; w < 8; w++) {
+                note.append(' ').append(filler[random.nextInt(filler.length)]);
+            }
+            csv.append(note).append(',').append(line).append('\n');
+        }
+        Path data = Files.writeString(dir.resolve("two-texts.csv"), csv);
+        List<String> messages = new java.util.ArrayList<>();
+        TrainJob.Outcome o = autoOn(data, null, messages);
+        assertThat(messages).anyMatch(m -> m.startsWith("columns: 'note', 'description' hold free text"));
+        assertThat(o.spec().columns().text()).isEqualTo("description");
+        assertThat(o.test().accuracy()).isGreaterThan(0.9);
+    }
+
+    @Test
     void theColumnChoiceLooksOnlyAtTheLabelsTheRunMayTrainOn() throws Exception {
         List<String> messages = new java.util.ArrayList<>();
         autoOn(TestData.tableWithFreeText(dir, 160, true), "12", messages);
