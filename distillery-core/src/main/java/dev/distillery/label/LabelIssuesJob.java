@@ -107,7 +107,7 @@ public final class LabelIssuesJob {
         if (injectNoise < 0 || injectNoise >= 1) {
             throw new IllegalArgumentException("injected noise must be in [0, 1), got: " + injectNoise);
         }
-        // a table's one free-text column or its other columns, whichever the default model's kind reads better
+        // one of a table's free-text columns or its other columns, whichever the linear model cross-validates better on
         DataCatalog catalog = spec != null ? this.catalog : this.catalog.withColumns(
                 TextColumnChoice.forAllLabels(dataRef, this.catalog.columns(), this.catalog, onError, config.seed(), listener));
         Dataset read = catalog.loadDataset(dataRef, onError, listener::onMessage);

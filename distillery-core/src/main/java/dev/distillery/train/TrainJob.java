@@ -111,7 +111,10 @@ public final class TrainJob {
         this.listener = listener == null ? TrainListener.NONE : listener;
     }
 
-    /** Starts a new run of {@code spec} under {@code command} (e.g. "train", "quickstart"). */
+    /**
+     * Starts a new run of {@code given} under {@code command} (e.g. "train", "quickstart"), a table's free-text column read
+     * as the text where {@link TextColumnChoice} finds it the better view (the run records the columns it read).
+     */
     public Outcome run(TrainSpec given, String command, List<String> args) {
         TrainSpec spec = TextColumnChoice.resolve(given, catalog, new TrainJob(catalog, runs, TrainListener.NONE)::prepare, listener);
         List<Path> inputs = new ArrayList<>(catalog.inputFiles(spec.data(), listener::onMessage));
