@@ -170,7 +170,7 @@ public final class LabelSpreading {
                 }
                 if (model != null) {
                     List<Example> spread = new ArrayList<>(rest);
-                    spread.addAll(pseudoLabels(scores, all, labeled.size(), schema, share));
+                    spread.addAll(pseudoLabels(scores, all, labeled.size(), schema, share, prior(rest, schema)));
                     modelAlone += model.hits(labeled.subset(labeled.name() + ":cv", rest), held);
                     modelWith += model.hits(labeled.subset(labeled.name() + ":cv+spread", spread), held);
                 }
@@ -210,7 +210,7 @@ public final class LabelSpreading {
         }
         float[][] scores = chosen.graph().spread(labels, schema.numClasses());
         List<Example> train = new ArrayList<>(labeled.examples());
-        train.addAll(pseudoLabels(scores, all, labeled.size(), schema, share));
+        train.addAll(pseudoLabels(scores, all, labeled.size(), schema, share, prior(labeled.examples(), schema)));
         int unreached = 0;
         for (int i = labeled.size(); i < all.size(); i++) {
             unreached += reached(scores[i]) ? 0 : 1;
@@ -218,6 +218,9 @@ public final class LabelSpreading {
         int pseudo = train.size() - labeled.size();
         int leftOut = unlabeled.size() - unreached - pseudo;
         report.put("pseudo_labels", pseudo);
+        Map<String, Integer> byClass = new java.util.TreeMap<>();
+        train.subList(labeled.size(), train.size()).forEach(e -> byClass.merge(e.label().orElseThrow(), 1, Integer::sum));
+        report.put("pseudo_labels_by_class", byClass);
         report.put("pseudo_label_share", share);
         report.put("pseudo_labels_left_out", leftOut);
         report.put("unreached", unreached);
@@ -227,6 +230,15 @@ public final class LabelSpreading {
         listener.onMessage(String.format("label spreading: %,d pseudo-labels%s%,d unlabeled examples no label reached)", pseudo,
                 which, unreached));
         return new Outcome(labeled.subset(labeled.name() + "+spread", train), report);
+    }
+
+    /** Each class's share of {@code labeled}, in the schema's class order. */
+    static double[] prior(List<Example> labeled, Schema schema) {
+        double[] prior = new double[schema.numClasses()];
+        for (Example e : labeled) {
+            prior[schema.indexOf(e.label().orElseThrow())] += 1.0 / labeled.size();
+        }
+        return prior;
     }
 
     /** The share of each class's pseudo-labels kept for text ({@link #keptShare}): the most confident half. */
@@ -252,16 +264,20 @@ public final class LabelSpreading {
     /**
      * The pseudo-labels of the unlabeled examples ({@code all} from {@code firstUnlabeled} on): each reached example takes
      * the class with the largest score, and of each class's examples the {@code share} with the largest normalized score
-     * are kept (at least one), ties to the lower index, in the order of {@code all}.
+     * are kept (at least one), ties to the lower index, in the order of {@code all}; with a {@code prior} (each class's
+     * share of the labels), no class keeps more than its share of {@code share} of the reached examples.
      */
-    static List<Example> pseudoLabels(float[][] scores, List<Example> all, int firstUnlabeled, Schema schema, double share) {
+    static List<Example> pseudoLabels(float[][] scores, List<Example> all, int firstUnlabeled, Schema schema, double share,
+            double[] prior) {
         List<List<Integer>> byClass = new ArrayList<>();
         for (int c = 0; c < schema.numClasses(); c++) {
             byClass.add(new ArrayList<>());
         }
+        int reached = 0;
         for (int i = firstUnlabeled; i < all.size(); i++) {
             if (reached(scores[i])) {
                 byClass.get(Classifier.argmax(scores[i])).add(i);
+                reached++;
             }
         }
         boolean[] keep = new boolean[all.size()];
@@ -270,6 +286,9 @@ public final class LabelSpreading {
             List<Integer> members = byClass.get(c);
             members.sort((a, b) -> Float.compare(scores[b][cls], scores[a][cls])); // stable: ties keep the lower index first
             int kept = members.isEmpty() ? 0 : Math.max(1, (int) Math.round(members.size() * share));
+            if (prior != null && kept > 0) {
+                kept = Math.min(kept, Math.max(1, (int) Math.round(share * reached * prior[c])));
+            }
             members.subList(0, kept).forEach(i -> keep[i] = true);
         }
         List<Example> out = new ArrayList<>();

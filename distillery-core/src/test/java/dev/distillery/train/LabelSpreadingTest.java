@@ -287,12 +287,31 @@ class LabelSpreadingTest {
         // Example 0 is labeled; 1-6 spread to class 0 with falling confidence (3 and 4 tied), 7-8 to class 1, 9 unreached.
         float[][] scores = {{1, 0}, {0.9f, 0.1f}, {0.8f, 0.2f}, {0.7f, 0.3f}, {0.7f, 0.3f}, {0.6f, 0.4f}, {0.55f, 0.45f},
             {0.2f, 0.8f}, {0.4f, 0.6f}, {0, 0}};
-        List<Example> kept = LabelSpreading.pseudoLabels(scores, all, 1, texts.schema(), 0.5);
+        List<Example> kept = LabelSpreading.pseudoLabels(scores, all, 1, texts.schema(), 0.5, null);
         String first = texts.schema().labels().get(0);
         String second = texts.schema().labels().get(1);
         assertThat(kept).extracting(Example::id).containsExactly(all.get(1).id(), all.get(2).id(), all.get(3).id(), all.get(7).id());
         assertThat(kept).extracting(e -> e.label().orElseThrow()).containsExactly(first, first, first, second);
-        assertThat(LabelSpreading.pseudoLabels(scores, all, 1, texts.schema(), 1.0)).extracting(Example::id)
+        assertThat(LabelSpreading.pseudoLabels(scores, all, 1, texts.schema(), 1.0, null)).extracting(Example::id)
                 .containsExactlyElementsOf(all.subList(1, 9).stream().map(Example::id).toList()); // all but the unreached
+    }
+
+    @Test
+    void noClassKeepsMoreThanItsShareOfTheLabelsOfThePseudoLabels() {
+        Dataset texts = TestData.texts(10, 7);
+        List<Example> all = texts.examples().subList(0, 10);
+        // as above: 1-6 spread to class 0, 7-8 to class 1, 9 unreached; the labels are half of each class
+        float[][] scores = {{1, 0}, {0.9f, 0.1f}, {0.8f, 0.2f}, {0.7f, 0.3f}, {0.7f, 0.3f}, {0.6f, 0.4f}, {0.55f, 0.45f},
+            {0.2f, 0.8f}, {0.4f, 0.6f}, {0, 0}};
+        double[] halves = {0.5, 0.5};
+        // all kept (share 1): class 0 may keep half of the 8 reached, its 4 most confident; class 1 its 2
+        assertThat(LabelSpreading.pseudoLabels(scores, all, 1, texts.schema(), 1.0, halves)).extracting(Example::id)
+                .containsExactly(all.get(1).id(), all.get(2).id(), all.get(3).id(), all.get(4).id(), all.get(7).id(), all.get(8).id());
+        // the prior is each class's share of the labels given
+        Dataset labeled = texts.subset("l", List.of(texts.get(0), texts.get(1), texts.get(2), texts.get(3)));
+        double[] prior = LabelSpreading.prior(labeled.examples(), texts.schema());
+        assertThat(prior[0] + prior[1]).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-9));
+        long first = labeled.examples().stream().filter(e -> e.label().orElseThrow().equals(texts.schema().labels().get(0))).count();
+        assertThat(prior[0]).isCloseTo(first / 4.0, org.assertj.core.api.Assertions.within(1e-9));
     }
 }
