@@ -280,13 +280,18 @@ class LabelSpreadingTest {
         assertThat(right / (double) out.train().size()).isGreaterThan(0.9);
     }
 
+    /**
+     * Spread scores of ten texts: example 0 is labeled; 1-6 spread to class 0 with falling confidence (3 and 4 tied), 7-8
+     * to class 1, 9 unreached.
+     */
+    private static final float[][] SPREAD = {{1, 0}, {0.9f, 0.1f}, {0.8f, 0.2f}, {0.7f, 0.3f}, {0.7f, 0.3f}, {0.6f, 0.4f},
+        {0.55f, 0.45f}, {0.2f, 0.8f}, {0.4f, 0.6f}, {0, 0}};
+
     @Test
     void eachClassKeepsItsMostConfidentHalfOfPseudoLabels() {
         Dataset texts = TestData.texts(10, 7);
         List<Example> all = texts.examples().subList(0, 10);
-        // Example 0 is labeled; 1-6 spread to class 0 with falling confidence (3 and 4 tied), 7-8 to class 1, 9 unreached.
-        float[][] scores = {{1, 0}, {0.9f, 0.1f}, {0.8f, 0.2f}, {0.7f, 0.3f}, {0.7f, 0.3f}, {0.6f, 0.4f}, {0.55f, 0.45f},
-            {0.2f, 0.8f}, {0.4f, 0.6f}, {0, 0}};
+        float[][] scores = SPREAD;
         List<Example> kept = LabelSpreading.pseudoLabels(scores, all, 1, texts.schema(), 0.5, null);
         String first = texts.schema().labels().get(0);
         String second = texts.schema().labels().get(1);
@@ -300,9 +305,7 @@ class LabelSpreadingTest {
     void noClassKeepsMoreThanItsShareOfTheLabelsOfThePseudoLabels() {
         Dataset texts = TestData.texts(10, 7);
         List<Example> all = texts.examples().subList(0, 10);
-        // as above: 1-6 spread to class 0, 7-8 to class 1, 9 unreached; the labels are half of each class
-        float[][] scores = {{1, 0}, {0.9f, 0.1f}, {0.8f, 0.2f}, {0.7f, 0.3f}, {0.7f, 0.3f}, {0.6f, 0.4f}, {0.55f, 0.45f},
-            {0.2f, 0.8f}, {0.4f, 0.6f}, {0, 0}};
+        float[][] scores = SPREAD; // the labels are half of each class
         double[] halves = {0.5, 0.5};
         // all kept (share 1): class 0 may keep half of the 8 reached, its 4 most confident; class 1 its 2
         assertThat(LabelSpreading.pseudoLabels(scores, all, 1, texts.schema(), 1.0, halves)).extracting(Example::id)
