@@ -23,9 +23,10 @@ import java.util.Set;
  * product and priority) is read as when the user names no text column: its columns as features, or one of those texts.
  * A table's model cannot read both, and either may carry the labels' signal (the ticket's words; a patient's
  * measurements beside a nurse's note), so the linear model is cross-validated on each view of the same labels and the
- * best one is read; a tie keeps the table. {@code train} decides once, before its run is recorded, on its training labels alone, so
- * every later reading of the run's data (its test set, {@code eval}, {@code predict}) reads the same columns; {@code
- * label issues} decides on all the labels it checks.
+ * best one is read; a tie keeps the table. {@code train} decides once, before its run is recorded, on its training labels
+ * alone, so every later reading of the run's data (its test set, {@code eval}, {@code predict}) reads the same columns;
+ * {@code label issues} decides on all the labels it checks. Only a table with a free-text column pays for the choice:
+ * its file is read once more for each view.
  */
 public final class TextColumnChoice {
     private TextColumnChoice() {}
@@ -113,8 +114,9 @@ public final class TextColumnChoice {
         String instead = " (--text-column " + textLabels.keySet().iterator().next() + " reads " + (textLabels.size() == 1 ? "the" : "a")
                 + " text instead)";
         Dataset table = sample(tableLabels, seed);
+        Set<String> sampled = new java.util.HashSet<>(ids(table)); // every view judged on the very records of the table's sample
         Map<String, Dataset> texts = new java.util.LinkedHashMap<>();
-        textLabels.forEach((column, data) -> texts.put(column, sample(data, seed)));
+        textLabels.forEach((column, data) -> texts.put(column, data.filter(data.name(), e -> sampled.contains(e.id()))));
         int smallest = Math.min(CrossValidation.smallestClass(table),
                 texts.values().stream().mapToInt(CrossValidation::smallestClass).min().orElse(0));
         if (smallest < 2) {
