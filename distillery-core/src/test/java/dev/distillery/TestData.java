@@ -65,9 +65,20 @@ public final class TestData {
         return Dataset.infer("texts", ex, null);
     }
 
+    /** A listener that adds every message a job says to {@code messages}, for tests that check what was said. */
+    public static dev.distillery.train.TrainListener collecting(List<String> messages) {
+        return new dev.distillery.train.TrainListener() {
+            @Override
+            public void onMessage(String message) {
+                messages.add(message);
+            }
+        };
+    }
+
     /**
-     * A CSV table (in {@code dir}) of {@code rows} records: a number column, a free-text column and a label; the label follows the text's words
-     * when {@code textCarriesLabel}, else the number (the words then drawn alike for both classes).
+     * A CSV table (in {@code dir}) of {@code rows} records: a number column, a free-text column and a label; the label
+     * follows the text's words when {@code textCarriesLabel}, else the number (the words then drawn alike for both
+     * classes).
      */
     public static java.nio.file.Path tableWithFreeText(java.nio.file.Path dir, int rows, boolean textCarriesLabel) throws java.io.IOException {
         java.util.Random random = new java.util.Random(3);

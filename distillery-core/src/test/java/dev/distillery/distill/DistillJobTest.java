@@ -65,12 +65,7 @@ class DistillJobTest {
         Path teacherDir = Path.of(spec.teacher());
         Path test = Path.of(spec.test());
         List<String> messages = new ArrayList<>();
-        dev.distillery.train.TrainListener log = new dev.distillery.train.TrainListener() {
-            @Override
-            public void onMessage(String message) {
-                messages.add(message);
-            }
-        };
+        dev.distillery.train.TrainListener log = TestData.collecting(messages);
         DistillJob job = new DistillJob(new DataCatalog(dir.resolve("ds")), new RunStore(dir.resolve("runs")), dir.resolve("cache"), log);
         DistillJob.Outcome o = job.run(spec, teacherDir, List.of());
         assertThat(o.labeledSize()).isZero();
@@ -111,12 +106,7 @@ class DistillJobTest {
                 dir.resolve("table-transfer.jsonl").toString(), dir.resolve("table-test.jsonl").toString(), "0", 0.5f, 2f,
                 List.of(), false, 0, config(20), OnError.FAIL);
         List<String> messages = new ArrayList<>();
-        dev.distillery.train.TrainListener log = new dev.distillery.train.TrainListener() {
-            @Override
-            public void onMessage(String message) {
-                messages.add(message);
-            }
-        };
+        dev.distillery.train.TrainListener log = TestData.collecting(messages);
         DistillJob.Outcome o = new DistillJob(new DataCatalog(dir.resolve("ds")), new RunStore(dir.resolve("runs")),
                 dir.resolve("cache"), log).run(spec, Path.of(spec.teacher()), List.of());
         assertThat(o.teacher().accuracy()).isGreaterThan(0.9);
@@ -203,12 +193,7 @@ class DistillJobTest {
                 .hasMessage("killed");
         var interrupted = runs.open(runs.list().get(0).toString());
         List<String> messages = new ArrayList<>();
-        dev.distillery.train.TrainListener log = new dev.distillery.train.TrainListener() {
-            @Override
-            public void onMessage(String message) {
-                messages.add(message);
-            }
-        };
+        dev.distillery.train.TrainListener log = TestData.collecting(messages);
         DistillJob.Outcome resumed = new DistillJob(catalog, runs.resuming(interrupted), dir.resolve("cache"), log)
                 .run(spec, teacherDir, List.of());
         assertThat(messages).anyMatch(m -> m.contains("already trained"))

@@ -202,12 +202,7 @@ class ConfidentLearningTest {
         String tickets = TestData.tableWithFreeText(dir, 120, true).toString();
         TrainConfig cfg = new TrainConfig(10, 16, 1e-2f, TrainConfig.Optimizer.ADAM, TrainConfig.Schedule.COSINE, 0f, 0, 3);
         List<String> messages = new java.util.ArrayList<>();
-        dev.distillery.train.TrainListener listener = new dev.distillery.train.TrainListener() {
-            @Override
-            public void onMessage(String message) {
-                messages.add(message);
-            }
-        };
+        dev.distillery.train.TrainListener listener = TestData.collecting(messages);
         LabelIssuesJob job = new LabelIssuesJob(new dev.distillery.data.sources.DataCatalog(dir.resolve("ds")),
                 new dev.distillery.run.RunStore(dir.resolve("runs")), listener);
         LabelIssuesJob.Outcome onText = job.run(tickets, null, cfg, 4, 0, dev.distillery.data.OnError.FAIL, List.of());

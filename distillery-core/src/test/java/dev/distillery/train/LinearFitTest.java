@@ -197,12 +197,7 @@ class LinearFitTest {
         }
         Dataset train = data.subset("rare", kept);
         java.util.List<String> said = new java.util.ArrayList<>();
-        TrainListener listener = new TrainListener() {
-            @Override
-            public void onMessage(String message) {
-                said.add(message);
-            }
-        };
+        TrainListener listener = TestData.collecting(said);
         try (Classifier classifier = Classifier.create(LinearSpec.DEFAULT, data.schema())) {
             LinearFit.Fitted fitted = LinearFit.fit(classifier, train, null, 1, listener);
             assertThat(fitted.folds()).as("the other classes still choose C").isEqualTo(LinearFit.MAX_FOLDS);

@@ -252,12 +252,7 @@ class TrainJobTest {
     private TrainJob.Outcome autoOn(Path data, String labeled, List<String> messages) {
         TrainConfig cfg = TrainConfig.defaults().withEpochs(1).withMinSteps(0);
         TrainSpec open = new TrainSpec(data.toString(), null, 0.25, 0.1, labeled, null, cfg, OnError.FAIL);
-        TrainListener listener = new TrainListener() {
-            @Override
-            public void onMessage(String message) {
-                messages.add(message);
-            }
-        };
+        TrainListener listener = TestData.collecting(messages);
         return new TrainJob(new DataCatalog(dir.resolve("datasets")), new RunStore(dir.resolve("runs")), listener)
                 .run(open, "train", List.of());
     }
@@ -523,12 +518,7 @@ class TrainJobTest {
         Run interrupted = runs.list().stream().map(p -> runs.open(p.toString()))
                 .filter(r -> r.provenance().get("status").toString().startsWith("failed")).findFirst().orElseThrow();
         List<String> said = new java.util.ArrayList<>();
-        TrainListener listening = new TrainListener() {
-            @Override
-            public void onMessage(String message) {
-                said.add(message);
-            }
-        };
+        TrainListener listening = TestData.collecting(said);
         TrainJob.Outcome resumed = new TrainJob(catalog, runs.resuming(interrupted), listening).run(spec, "train", List.of());
         assertThat(said).anySatisfy(m -> assertThat(m).contains("fitted in one go by LIBLINEAR and keeps no checkpoint",
                 "fitted again from the start"));
