@@ -13,10 +13,7 @@ import picocli.CommandLine.Option;
         description = "Evaluate a saved model on labeled data: accuracy, macro-F1, confusion, latency and throughput.")
 final class EvalCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
-    ModelArgument modelArgument;
-
-    @Option(names = "--data", required = true, paramLabel = "DATA", description = "Labeled data: a known data set or a file.")
-    String data;
+    ModelAndData modelAndData;
 
     @picocli.CommandLine.Mixin
     OnErrorOption onError;
@@ -31,11 +28,12 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String model = modelArgument.ref();
+        String model = modelAndData.model();
+        String data = modelAndData.data();
         Context ctx = Context.fromEnvironment();
         Path modelDir = ModelRef.resolve(ctx, model);
         EvalJob.Outcome o = new EvalJob(columns.applyTo(ctx.catalog()), ctx.runs(), System.out::println)
-                .run(modelDir, data, onError.policy, thresholds, args());
+                .run(modelDir, data, onError.policy, thresholds, args(model, data));
         ReadResult.skippedReport(o.skipped(), o.skipReasons(), null).forEach(System.out::println);
         String memory = dev.distillery.train.TrainedOn.warning(ctx.catalog(), ctx.runs(), modelDir, data);
         if (memory != null) {
@@ -50,8 +48,8 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    private List<String> args() {
-        List<String> args = new java.util.ArrayList<>(List.of("--model", modelArgument.ref(), "--data", data));
+    private List<String> args(String model, String data) {
+        List<String> args = new java.util.ArrayList<>(List.of("--model", model, "--data", data));
         thresholds.forEach(t -> args.addAll(List.of("--threshold", t)));
         return args;
     }

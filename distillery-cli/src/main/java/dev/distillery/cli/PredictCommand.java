@@ -17,7 +17,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,7 +24,8 @@ import picocli.CommandLine.Option;
         description = "Predict labels with a saved model; writes one JSON object per example (id, label, probability, top-k).",
         footer = {"", "Examples:", "  distillery predict --model 20261123-141500-train-1a2b3c --text \"WIN a FREE cruise, click now\"",
                 "  distillery predict --model RUN --input fashion-mnist:test --output predictions.jsonl",
-                "  distillery predict RUN --data photo.jpg"})
+                "  distillery predict RUN photo.jpg",
+                "  distillery predict --model RUN tickets.csv --output predictions.csv"})
 final class PredictCommand implements Callable<Integer> {
     /**
      * Created on first use, not when the class loads: picocli loads every command class to build the command line, and
@@ -35,20 +35,12 @@ final class PredictCommand implements Callable<Integer> {
         static final ObjectMapper MAPPER = new ObjectMapper();
     }
 
+    /** DATA: a known data set, a .jsonl/.json/.csv/.tsv/IDX/e-mail file, an image or a folder of images (read at the model's size). */
     @picocli.CommandLine.Mixin
-    ModelArgument model;
+    ModelAndData modelAndData;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Input input;
-
-    static final class Input {
-        @Option(names = {"--input", "--data"}, paramLabel = "DATA",
-                description = "A known data set, a .jsonl/.json/.csv/.tsv/IDX/e-mail file, an image or a folder of images (read at the model's size and channels); --data, as train and eval name it, works too.")
-        String data;
-
-        @Option(names = "--text", paramLabel = "TEXT", description = "A text to classify (repeatable).")
-        List<String> texts;
-    }
+    @Option(names = "--text", paramLabel = "TEXT", description = "A text to classify (repeatable), instead of DATA.")
+    List<String> texts;
 
     @Option(names = "--output", paramLabel = "FILE", description = "Write the predictions here (atomically) instead of standard "
             + "output: JSON lines, or CSV (id, label, probability, true_label, top2_label, ...) for a name ending in .csv.")
@@ -74,20 +66,21 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Context ctx = Context.fromEnvironment();
-        try (Classifier classifier = Classifier.load(ModelRef.resolve(ctx, model.ref()))) {
+        String data = dataUnlessTexts();
+        try (Classifier classifier = Classifier.load(ModelRef.resolve(ctx, modelAndData.model()))) {
             decision = dev.distillery.eval.ClassThresholds.parse(thresholds, classifier.schema().labels()); // a typo fails first
             List<Example> examples = new ArrayList<>();
-            if (input.texts != null) {
-                for (int i = 0; i < input.texts.size(); i++) {
-                    examples.add(Example.text("text-" + (i + 1), input.texts.get(i), null, "--text"));
+            if (texts != null) {
+                for (int i = 0; i < texts.size(); i++) {
+                    examples.add(Example.text("text-" + (i + 1), texts.get(i), null, "--text"));
                 }
             } else {
-                ReadResult read = columns.applyTo(ctx.catalog()).loadFor(input.data, classifier.schema(), onError.policy,
+                ReadResult read = columns.applyTo(ctx.catalog()).loadFor(data, classifier.schema(), onError.policy,
                         System.err::println);
                 read.skippedReport().forEach(System.err::println);
                 examples.addAll(InputCheck.conform(read.dataset(), classifier.schema(), InputCheck.Labels.IGNORED).examples());
             }
-            InputCheck.checkRecords(input.texts != null ? "--text" : input.data, examples, classifier.schema(), InputCheck.Labels.IGNORED);
+            InputCheck.checkRecords(texts != null ? "--text" : data, examples, classifier.schema(), InputCheck.Labels.IGNORED);
             int blank = InputCheck.blankTexts(examples);
             if (blank > 0) {
                 System.err.printf("warning: %,d of %,d texts are empty or blank: the model reads no words in them, so their"
@@ -112,6 +105,19 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The data to predict on, or null when --text gives the texts instead: one of the two, never both. */
+    private String dataUnlessTexts() {
+        if (texts == null && !modelAndData.hasData()) {
+            throw new picocli.CommandLine.ParameterException(modelAndData.spec.commandLine(),
+                    "Missing what to predict on: the data (as DATA or as --data DATA) or texts (--text TEXT)");
+        }
+        if (texts != null && modelAndData.hasData()) {
+            throw new picocli.CommandLine.ParameterException(modelAndData.spec.commandLine(),
+                    "Both data and --text given: predict on one, the data (DATA or --data DATA) or the texts (--text TEXT)");
+        }
+        return texts == null ? modelAndData.data() : null;
     }
 
     /** The class indices, most probable first. */
