@@ -138,7 +138,8 @@ final class DataCommand implements Runnable {
     }
 
     @Command(name = "split", mixinStandardHelpOptions = true,
-            description = {"Write a seeded, stratified train/test split of a data set or file as two JSONL files, so that " +
+            description = {"Write a seeded, stratified train/test split of a data set or file as two files (a CSV, TSV or JSON Lines file's " +
+                            "own records; JSONL for other data), so that " +
                             "several commands (train a teacher, distill a student) test on the same examples.",
                     "Exact and near duplicates (texts: the same normalized content, or word 5-gram Jaccard >= 0.8, as " +
                             "curate's near-dedup finds them; images: identical pixels) stay on one side, so the test " +
@@ -153,13 +154,14 @@ final class DataCommand implements Runnable {
         @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed. Default: ${DEFAULT-VALUE}.")
         long seed;
 
-        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for train.jsonl and test.jsonl"
-                + " (train.csv and test.csv with --format csv).")
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for the two parts: train.jsonl"
+                + " and test.jsonl, or train.csv and test.csv (.tsv) for such a file.")
         java.nio.file.Path out;
 
-        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "jsonl",
-                description = "jsonl or csv (a table by column name, for a spreadsheet; a text set as id,label,text). Default:"
-                        + " ${DEFAULT-VALUE}.")
+        @Option(names = "--format", paramLabel = "FORMAT",
+                description = "jsonl or csv, written from the examples read (a table by the columns a model reads; a text"
+                        + " set as id,label,text). Default: a CSV, TSV or JSON Lines file's parts are its own records, every"
+                        + " column kept (those no model reads too); other data JSONL.")
         SplitJob.Format format;
 
         @picocli.CommandLine.Mixin
@@ -174,7 +176,7 @@ final class DataCommand implements Runnable {
             Context ctx = Context.fromEnvironment();
             List<String> args = new java.util.ArrayList<>(List.of(ref, "--test-fraction", Double.toString(testFraction),
                     "--seed", Long.toString(seed), "--out", out.toString()));
-            if (format != SplitJob.Format.JSONL) {
+            if (format != null) {
                 args.addAll(List.of("--format", format.name().toLowerCase(java.util.Locale.ROOT)));
             }
             if (!columns.names().isDefault()) {
@@ -182,8 +184,11 @@ final class DataCommand implements Runnable {
             }
             SplitJob.Outcome o = new SplitJob(ctx.catalog().withColumns(columns.names()), ctx.runs(), System.out::println)
                     .run(ref, testFraction, seed, out, format, onError.policy, args);
-            System.out.printf("wrote %,d training and %,d test examples to %s (seed %d%s)%n", o.train(), o.test(), out, seed,
-                    o.skipped() > 0 ? ", " + o.skipped() + " bad records skipped" : "");
+            System.out.printf("wrote %,d training and %,d test examples to %s (seed %d%s)%s%n", o.train(), o.test(), out, seed,
+                    o.skipped() > 0 ? ", " + o.skipped() + " bad records skipped" : "",
+                    o.copiedFrom() == null ? "" : ", as the records of " + o.copiedFrom().getFileName() + " with all their columns"
+                            + (o.leftOut().isEmpty() ? "" : " but " + String.join(", ", o.leftOut().stream().map(c -> "'" + c + "'").toList())
+                            + " (personal data)"));
             System.out.println(o.description() + "; test examples with a duplicate in training: " + o.testDuplicatedInTraining());
             System.out.println("run saved to " + o.run().dir());
             return 0;

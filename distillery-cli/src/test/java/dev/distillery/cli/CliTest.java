@@ -365,12 +365,14 @@ class CliTest extends CliTestBase {
         }
         Path table = Files.writeString(dir.resolve("loans.csv"), csv.toString());
         Path split = dir.resolve("csv-split");
-        Result s = run("data", "split", table.toString(), "--test-fraction", "0.25", "--format", "csv", "--out", split.toString());
+        Result s = run("data", "split", table.toString(), "--test-fraction", "0.25", "--out", split.toString());
         assertThat(s.exitCode()).as(s.err()).isZero();
         var original = dev.distillery.data.CsvFormat.read(table, dev.distillery.data.OnError.FAIL).dataset();
         var train = dev.distillery.data.CsvFormat.read(split.resolve("train.csv"), dev.distillery.data.OnError.FAIL).dataset();
         var test = dev.distillery.data.CsvFormat.read(split.resolve("test.csv"), dev.distillery.data.OnError.FAIL).dataset();
-        assertThat(Files.readAllLines(split.resolve("train.csv")).get(0)).isEqualTo("id,label,age,income,region");
+        // the file's own records, each under the id it was read with there (its line), the income as written
+        assertThat(Files.readAllLines(split.resolve("train.csv")).get(0)).isEqualTo("id,age,income,region,label");
+        assertThat(Files.readString(split.resolve("test.csv")) + Files.readString(split.resolve("train.csv"))).contains("line-9,27,,south,default");
         assertThat(train.size() + test.size()).isEqualTo(40);
         assertThat(test.size()).isEqualTo(10);
         assertThat(train.schema().featureNames()).isEqualTo(original.schema().featureNames());

@@ -21,18 +21,23 @@ import java.util.function.Consumer;
  * a spreadsheet), duplicates kept on one side, recorded as a run so that what trains on the parts can be traced back to the data they came from.
  */
 public final class SplitJob {
-    public record Outcome(Run run, Path out, int train, int test, int skipped, int testDuplicatedInTraining, String description) {}
+    /**
+     * {@code copiedFrom}: the file whose records the parts hold as they are, or null when they were written from the
+     * examples; {@code leftOut}: its columns of personal data, not copied.
+     */
+    public record Outcome(Run run, Path out, int train, int test, int skipped, int testDuplicatedInTraining, String description,
+            Path copiedFrom, List<String> leftOut) {}
 
-    /** The recorded configuration of a split. */
+    /** The recorded configuration of a split ({@code format}: the parts' extension). */
     public record Settings(String data, @JsonProperty("test_fraction") double testFraction, long seed, String out,
-            @JsonProperty("on_error") String onError, String format) {}
+            @JsonProperty("on_error") String onError, String format, @JsonProperty("copies_records") boolean copiesRecords) {}
 
-    /** The file format the parts are written in, by its extension. */
+    /** The file format the parts are written in from the examples read, by its extension. */
     public enum Format {
         JSONL, CSV;
 
-        String fileName(String part) {
-            return part + "." + name().toLowerCase(java.util.Locale.ROOT);
+        String extension() {
+            return name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 
@@ -46,6 +51,11 @@ public final class SplitJob {
         this.log = log == null ? s -> {} : log;
     }
 
+    /**
+     * Splits {@code ref} into {@code out}/train and test. {@code format} null: a CSV, TSV or JSON Lines file's parts are
+     * its own records ({@link #recordsToCopy}), anything else JSONL written from the examples; a format names what the
+     * parts are written in, the file's own records again where it is the file's own format.
+     */
     public Outcome run(String ref, double testFraction, long seed, Path out, Format format, OnError onError, List<String> args) {
         ReadResult r = catalog.load(ref, onError, log);
         if (r.dataset().labeledCount() == 0 && !r.dataset().schema().featureNames().isEmpty()) {
@@ -53,24 +63,76 @@ public final class SplitJob {
             log.accept("warning: none of the " + r.dataset().size() + " records of " + ref + " has a label, so the split is"
                     + " not stratified" + LikelyLabels.hint(r.dataset(), "split"));
         }
-        Path train = out.resolve(format.fileName("train"));
-        Path test = out.resolve(format.fileName("test"));
+        Path records = recordsToCopy(ref, r, format);
+        String extension = records != null ? DataFiles.recordsExtension(records) : (format == null ? Format.JSONL : format).extension();
+        Path train = out.resolve("train." + extension);
+        Path test = out.resolve("test." + extension);
         return new StageRunner(runs).run(Stage.<Settings, Outcome>named("data split", new Settings(ref, testFraction, seed, out.toString(),
-                        onError.name(), format.name().toLowerCase(java.util.Locale.ROOT)))
+                        onError.name(), extension, records != null))
                 .seeded(seed)
                 .reads(catalog.inputFiles(ref, log))
                 .does(run -> {
                     DuplicateGroups duplicates = new DuplicateGroups();
                     DuplicateGroups.Split split = duplicates.splitOf(r.dataset(), testFraction, seed, "train", "test");
                     var parts = split.parts();
-                    DataFiles.write(parts.first(), train);
-                    DataFiles.write(parts.second(), test);
+                    List<String> leftOut = List.of();
+                    if (records != null) {
+                        Map<dev.distillery.data.Example, Long> lineOf = new java.util.IdentityHashMap<>();
+                        for (int i = 0; i < r.dataset().size(); i++) {
+                            lineOf.put(r.dataset().get(i), r.recordLines()[i]);
+                        }
+                        boolean lineIds = idsAreLines(r);
+                        // personal data stays out of what the tool writes, as it stays out of what a model reads
+                        Map<String, String> personal = DataFiles.personalColumns(records, catalog.columns());
+                        personal.forEach((column, kind) -> log.accept("column '" + column + "' holds personal data (" + kind
+                                + "): left out of the parts, as no model reads it"));
+                        DataFiles.copyRecords(records, linesOf(parts.first(), lineOf)::contains, train, lineIds, personal.keySet());
+                        DataFiles.copyRecords(records, linesOf(parts.second(), lineOf)::contains, test, lineIds, personal.keySet());
+                        leftOut = List.copyOf(personal.keySet());
+                    } else {
+                        DataFiles.write(parts.first(), train);
+                        DataFiles.write(parts.second(), test);
+                    }
                     return new Outcome(run, out, parts.first().size(), parts.second().size(), r.skipped(),
-                            duplicates.testDuplicatedInTraining(parts.first(), parts.second()), split.describe());
+                            duplicates.testDuplicatedInTraining(parts.first(), parts.second()), split.describe(), records, leftOut);
                 })
                 .reports(SplitJob::results, o -> "# Split " + o.run().id() + "\n\n`" + ref + "` -> `" + out + "`: "
                         + o.train() + " training and " + o.test() + " test examples; " + o.description() + "\n")
                 .writes((run, o) -> Map.of("train", train, "test", test)), args);
+    }
+
+    /**
+     * The file whose records the parts are to hold as they are, or null to write the parts from the examples read: a
+     * CSV, TSV or JSON Lines file split into its own format. A table's examples hold only what a model reads, so parts
+     * written from them lost its other columns: a ticket table's free-text description, which {@code train} may choose
+     * as the text, its dates and identifiers.
+     */
+    private Path recordsToCopy(String ref, ReadResult r, Format format) {
+        if (catalog.isKnown(ref) || r.recordLines() == null) {
+            return null;
+        }
+        Path file = Path.of(ref);
+        if (!DataFiles.copiesRecords(file) || format != null && !format.extension().equals(DataFiles.recordsExtension(file))) {
+            return null;
+        }
+        long distinct = java.util.Arrays.stream(r.recordLines()).distinct().count();
+        return distinct == r.recordLines().length ? file : null; // one record a line, as copying them needs
+    }
+
+    /** Whether every record was read without an id of its own, under the one its line gave it ({@code line-N}). */
+    private static boolean idsAreLines(ReadResult r) {
+        for (int i = 0; i < r.dataset().size(); i++) {
+            if (!r.dataset().get(i).id().equals("line-" + r.recordLines()[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static java.util.Set<Long> linesOf(dev.distillery.data.Dataset part, Map<dev.distillery.data.Example, Long> lineOf) {
+        java.util.Set<Long> lines = new java.util.HashSet<>();
+        part.examples().forEach(e -> lines.add(lineOf.get(e)));
+        return lines;
     }
 
     static Map<String, Object> results(Outcome o) {

@@ -192,7 +192,7 @@ public final class CsvFormat {
             }
             Example e = cols[0].toExample(cells, "line-" + row.line(), file.getFileName().toString(), where, collector);
             if (e != null) {
-                collector.add(e);
+                collector.add(e, row.line());
             }
         });
         if (cols[0] == null) {
@@ -376,6 +376,14 @@ public final class CsvFormat {
     static List<String> freeTextColumns(Table table, ColumnNames names) {
         ColumnKinds kinds = columnKinds(table, names, List.of());
         return kinds.freeText().stream().sorted().map(kinds.header()::get).toList();
+    }
+
+    /** The columns of {@code table} that hold personal data, which no model reads, by name, each with what it holds. */
+    static Map<String, String> personalColumns(Table table, ColumnNames names) {
+        ColumnKinds kinds = columnKinds(table, names, List.of());
+        Map<String, String> personal = new java.util.LinkedHashMap<>();
+        new java.util.TreeMap<>(kinds.personal()).forEach((column, kind) -> personal.put(kinds.header().get(column), kind));
+        return personal;
     }
 
     /** True if {@code value} is a date or a time of day, which a file's column of is not read ({@link #DATE_OR_TIME}). */
@@ -976,6 +984,61 @@ public final class CsvFormat {
                     }
                     writeRow(gen, row);
                 }
+            }
+        });
+    }
+
+    /**
+     * Writes to {@code out} the header of the CSV or TSV {@code file} and each record whose first line {@code keep}
+     * accepts, every cell as it was (quoted where it needs to be) and with the file's separator: a part of a table that
+     * keeps the columns no model reads (free text, dates, identifiers), which {@link #write} cannot. With {@code lineIds}
+     * an id column comes first, and the columns named in {@code dropped} are left out ({@link DataFiles#copyRecords}).
+     */
+    static void copyRecords(Path file, java.util.function.LongPredicate keep, Path out, boolean lineIds, java.util.Set<String> dropped) {
+        char separator = separator(file);
+        String first;
+        try (Utf8Lines lines = Utf8Lines.open(file)) {
+            Utf8Lines.Line line = lines.next();
+            first = line == null || !line.valid() ? "" : line.text().strip();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("could not read " + file, e);
+        }
+        boolean separatorLine = SEPARATOR_LINE.matcher(first).matches(); // Excel's "sep=;", kept so the part reads the same
+        AtomicFiles.write(out, o -> {
+            CsvMapper mapper = new CsvMapper();
+            try (CsvGenerator gen = (CsvGenerator) mapper.getFactory().createGenerator(o)) {
+                gen.setSchema(CsvSchema.emptySchema().withColumnSeparator(separator));
+                if (separatorLine) {
+                    gen.writeRaw(first + "\n");
+                }
+                boolean[] header = {true};
+                java.util.Set<Integer> droppedAt = new java.util.HashSet<>();
+                stream(file, bad -> {}, row -> {
+                    if (header[0]) {
+                        for (int i = 0; i < row.cells().length; i++) {
+                            if (dropped.contains(row.cells()[i].trim())) {
+                                droppedAt.add(i);
+                            }
+                        }
+                    }
+                    if (header[0] || keep.test(row.line())) {
+                        List<String> cells = new ArrayList<>();
+                        for (int i = 0; i < row.cells().length; i++) {
+                            if (!droppedAt.contains(i)) {
+                                cells.add(row.cells()[i]);
+                            }
+                        }
+                        if (lineIds) {
+                            cells.add(0, header[0] ? "id" : "line-" + row.line());
+                        }
+                        try {
+                            writeRow(gen, cells);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+                    header[0] = false;
+                });
             }
         });
     }

@@ -172,6 +172,50 @@ public final class DataFiles {
         return Files.exists(candidate) ? candidate : null;
     }
 
+    /**
+     * Whether {@link #copyRecords} can write a part of {@code file} as its own records: a CSV or TSV file, or JSON Lines
+     * (one record a line; not a file of one array).
+     */
+    public static boolean copiesRecords(Path file) {
+        return Files.isRegularFile(file) && (isCsv(file) || isJsonLines(file) && !JsonObjects.startsWithArray(file));
+    }
+
+    /**
+     * Writes to {@code out} (atomically) the records of {@code file} whose first line {@code keep} accepts, as the file
+     * holds them (a table's header first): every column or key kept, those no model reads too, but the ones named in
+     * {@code dropped}. With {@code lineIds} each record first gets an id, {@code line-N} of its line in {@code file},
+     * the id it was read with there: a record without one would otherwise be read from the part under its line there,
+     * and lose its way back.
+     */
+    public static void copyRecords(Path file, java.util.function.LongPredicate keep, Path out, boolean lineIds,
+            java.util.Set<String> dropped) {
+        if (isCsv(file)) {
+            CsvFormat.copyRecords(file, keep, out, lineIds, dropped);
+        } else {
+            JsonlFormat.copyRecords(file, keep, out, lineIds, dropped);
+        }
+    }
+
+    /**
+     * The columns of a table file (CSV, or a JSON Lines table) read with {@code names} that hold personal data, which
+     * no model reads, by name, each with what it holds (such as "e-mail addresses"); none for any other file.
+     */
+    public static java.util.Map<String, String> personalColumns(Path file, ColumnNames names) {
+        if (!Files.isRegularFile(file)) {
+            return java.util.Map.of();
+        }
+        if (isCsv(file)) {
+            return CsvFormat.personalColumns(CsvFormat.csv(file), names);
+        }
+        JsonRecords table = isJsonLines(file) ? JsonRecords.ifTable(file, names) : null;
+        return table == null ? java.util.Map.of() : CsvFormat.personalColumns(table, names);
+    }
+
+    /** The extension {@link #copyRecords} gives a part of {@code file}: csv, tsv or jsonl. */
+    public static String recordsExtension(Path file) {
+        return withoutGz(file).endsWith(".tsv") ? "tsv" : isCsv(file) ? "csv" : "jsonl";
+    }
+
     public static void write(Dataset data, Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".csv")) {

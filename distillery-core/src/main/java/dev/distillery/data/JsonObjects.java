@@ -98,7 +98,7 @@ public final class JsonObjects {
     }
 
     /** Whether the file's first character other than white space (and a byte-order mark) is '['. */
-    private static boolean startsWithArray(Path file) {
+    static boolean startsWithArray(Path file) {
         try (InputStream in = Utf8Lines.bytes(file)) {
             for (int b; (b = in.read()) >= 0; ) {
                 if (b == 0xEF || b == 0xBB || b == 0xBF || Character.isWhitespace(b)) {

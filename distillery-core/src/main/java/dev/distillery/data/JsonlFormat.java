@@ -80,7 +80,7 @@ public final class JsonlFormat {
                     return; // counted as bad
                 }
             }
-            collector.add(example);
+            collector.add(example, lineNo);
         }
 
         void bad(int line, String problem, String expected) {
@@ -207,6 +207,47 @@ public final class JsonlFormat {
         }
         return names;
     }
+
+    /**
+     * Writes to {@code out} each line of {@code file} (one record a line) that {@code keep} accepts, as it is, but for
+     * an {@code "id": "line-N"} put first where {@code lineIds} asks and the keys named in {@code dropped} left out (see
+     * {@link DataFiles#copyRecords}).
+     */
+    static void copyRecords(Path file, java.util.function.LongPredicate keep, Path out, boolean lineIds, java.util.Set<String> dropped) {
+        AtomicFiles.write(out, o -> {
+            try (Utf8Lines lines = Utf8Lines.open(file)) {
+                for (Utf8Lines.Line line; (line = lines.next()) != null; ) {
+                    if (line.valid() && keep.test(line.number())) {
+                        String record = line.text().strip();
+                        String id = lineIds ? "line-" + line.number() : null;
+                        if (!dropped.isEmpty()) {
+                            record = withoutKeys(record, id, dropped);
+                        } else if (id != null) { // text put in, not the object rewritten: every other byte of the record stays
+                            String rest = record.substring(1).strip();
+                            record = "{\"id\":\"" + id + "\"" + (rest.startsWith("}") ? "" : ",") + rest;
+                        }
+                        o.write((record + "\n").getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+            }
+        });
+    }
+
+    /** The JSON object {@code record} without the keys in {@code dropped}, under {@code id} (first) unless it is null. */
+    private static String withoutKeys(String record, String id, java.util.Set<String> dropped) throws IOException {
+        ObjectNode node = (ObjectNode) MAPPER.readTree(record);
+        ObjectNode kept = MAPPER.createObjectNode();
+        if (id != null) {
+            kept.put("id", id);
+        }
+        node.fields().forEachRemaining(f -> {
+            if (!dropped.contains(f.getKey())) {
+                kept.set(f.getKey(), f.getValue());
+            }
+        });
+        return MAPPER.writeValueAsString(kept);
+    }
+
 
     /**
      * Writes {@code data} as JSON Lines, the label and text under the keys its schema's columns name ({@code partei},

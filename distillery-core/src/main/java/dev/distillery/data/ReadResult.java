@@ -5,12 +5,26 @@ import java.util.List;
 /**
  * A data set read from a file, with the records that were skipped under {@link OnError#SKIP}
  * (their count and the first few reasons) so that nothing disappears silently, and warnings about records that were
- * kept but not read cleanly (a mail part that did not decode, kept raw).
+ * kept but not read cleanly (a mail part that did not decode, kept raw), and, for a CSV or JSON Lines file, the line each
+ * example's record starts on ({@code recordLines}, in the data set's order; null for other sources), so that a part of
+ * the file can be written as its own records ({@link DataFiles#copyRecords}).
  */
-public record ReadResult(Dataset dataset, int skipped, List<String> skipReasons, List<String> warnings) {
+public record ReadResult(Dataset dataset, int skipped, List<String> skipReasons, List<String> warnings, long[] recordLines) {
     public ReadResult {
         skipReasons = List.copyOf(skipReasons);
         warnings = List.copyOf(warnings);
+        if (recordLines != null && recordLines.length != dataset.size()) {
+            throw new IllegalArgumentException(recordLines.length + " record lines for " + dataset.size() + " examples");
+        }
+    }
+
+    public ReadResult(Dataset dataset, int skipped, List<String> skipReasons, List<String> warnings) {
+        this(dataset, skipped, skipReasons, warnings, null);
+    }
+
+    /** This read with {@code same} in place of its data set: the same records, one example each, in the same order. */
+    public ReadResult withDataset(Dataset same) {
+        return new ReadResult(same, skipped, skipReasons, warnings, recordLines);
     }
 
     public ReadResult(Dataset dataset, int skipped, List<String> skipReasons) {

@@ -13,6 +13,9 @@ final class RecordCollector {
     private final List<Example> examples = new ArrayList<>();
     private final List<String> reasons = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
+    /** The line each example's record starts on, for the readers that know it; -1 where a reader does not. */
+    private long[] lines = new long[64];
+    private boolean everyLineKnown = true;
     private int skipped;
 
     RecordCollector(String file, OnError onError) {
@@ -21,6 +24,16 @@ final class RecordCollector {
     }
 
     void add(Example e) {
+        add(e, -1);
+    }
+
+    /** Adds {@code e}, read from the record that starts on {@code line} of the file. */
+    void add(Example e, long line) {
+        if (examples.size() == lines.length) {
+            lines = java.util.Arrays.copyOf(lines, lines.length * 2);
+        }
+        lines[examples.size()] = line;
+        everyLineKnown &= line >= 0;
         examples.add(e);
     }
 
@@ -63,6 +76,6 @@ final class RecordCollector {
         if (!featureNames.isEmpty() && data.schema().kind() == Schema.Kind.DENSE) {
             data = data.withSchema(data.schema().withFeatureNames(featureNames));
         }
-        return new ReadResult(data, skipped, reasons, warnings);
+        return new ReadResult(data, skipped, reasons, warnings, everyLineKnown ? java.util.Arrays.copyOf(lines, examples.size()) : null);
     }
 }

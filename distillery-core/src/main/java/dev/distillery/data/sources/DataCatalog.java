@@ -123,11 +123,11 @@ public final class DataCatalog {
                 ? DataFiles.readFor(Path.of(ref), onError, model, names) : DataFiles.read(Path.of(ref), onError, names, model != null);
         if (!names.isDefault()) {
             Dataset named = read.dataset().withSchema(read.dataset().schema().withColumns(names));
-            read = new ReadResult(named, read.skipped(), read.skipReasons(), read.warnings());
+            read = read.withDataset(named);
         }
         read.warnings().forEach(w -> log.accept("warning: " + w));
         if (model != null) {
-            read = new ReadResult(MissingValues.fill(read.dataset(), model, log), read.skipped(), read.skipReasons(), read.warnings());
+            read = read.withDataset(MissingValues.fill(read.dataset(), model, log));
         }
         return read;
     }
