@@ -725,12 +725,16 @@ public final class CsvFormat {
 
     /**
      * True for a header that names an identifier: its last word is "id" ("customer_id", "Customer ID", "customerId",
-     * "CustomerID"), not a word that ends in the letters ("paid", "valid").
+     * "CustomerID") or a number's ("ticket_no", "invoice number", "case_nr", "ItemNum"), not a word that ends in the
+     * letters ("paid", "valid", "piano"). Such a column is an identifier only while its values are distinct.
      */
     public static boolean namesAnIdentifier(String header) {
         String[] words = header.replaceAll("([a-z])([A-Z])", "$1 $2").split("[^A-Za-z0-9]+");
-        return words.length > 1 && words[words.length - 1].equalsIgnoreCase("id");
+        return words.length > 1 && IDENTIFIER_WORDS.contains(words[words.length - 1].toLowerCase(java.util.Locale.ROOT));
     }
+
+    /** The last words of an identifier's header: a ticket's number was read as a feature, a model learning the file's order. */
+    private static final java.util.Set<String> IDENTIFIER_WORDS = java.util.Set.of("id", "no", "nr", "number", "num");
 
     /** Fewest data rows over which a column counting 0, 1, 2, ... (or from 1) is taken for row numbers. */
     private static final int MIN_ROWS_NUMBERED = 10;

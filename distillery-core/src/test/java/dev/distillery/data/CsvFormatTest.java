@@ -258,8 +258,10 @@ class CsvFormatTest {
         assertThat(CsvFormat.read(one, OnError.FAIL, List.of("age"), ColumnNames.DEFAULT).dataset().get(0).id()).isEqualTo("9001");
         assertThat(CsvFormat.read(one, OnError.FAIL, List.of("customer_id", "age"), ColumnNames.DEFAULT).dataset().schema()
                 .featureNames()).containsExactly("customer_id", "age");
-        assertThat(List.of("customer_id", "Customer ID", "customerId", "CustomerID", "order-id")).allMatch(CsvFormat::namesAnIdentifier);
-        assertThat(List.of("paid", "valid", "id", "UUID", "idle_time")).noneMatch(CsvFormat::namesAnIdentifier);
+        assertThat(List.of("customer_id", "Customer ID", "customerId", "CustomerID", "order-id", "ticket_no", "Invoice Number",
+                "case_nr", "ItemNum")).allMatch(CsvFormat::namesAnIdentifier);
+        assertThat(List.of("paid", "valid", "id", "UUID", "idle_time", "piano", "number", "number_of_rooms"))
+                .noneMatch(CsvFormat::namesAnIdentifier);
     }
 
     @Test
