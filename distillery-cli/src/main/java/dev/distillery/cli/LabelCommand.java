@@ -79,8 +79,10 @@ final class LabelCommand implements Runnable {
             ReadResult.skippedReport(read.skipped(), read.skipReasons(), pool).forEach(System.out::println);
             List<String> labelSet = labels != null ? labels : read.dataset().schema().labels();
             var proj = dev.distillery.label.LabelingProject.openOrCreate(project, pool, labelSet, columns.names());
+            // annotators see each record as the pool file holds it, not only the columns a model reads
+            var records = ctx.catalog().isKnown(pool) ? null : dev.distillery.data.SourceRecords.of(java.nio.file.Path.of(pool), read, names);
             var batch = proj.next(read.dataset(), n, Strategy.parse(strategy), train.modelSpec(), train.trainConfig(),
-                    new ConsoleProgress(System.out));
+                    new ConsoleProgress(System.out), records);
             System.out.printf("batch %d: %d examples picked by %s (%d answers so far)%n", batch.number(), batch.ids().size(),
                     batch.strategy().label(), proj.answers().size());
             if (batch.stillOut() > 0) {

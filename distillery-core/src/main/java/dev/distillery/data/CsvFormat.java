@@ -1047,6 +1047,30 @@ public final class CsvFormat {
         });
     }
 
+    /**
+     * The records of {@code file} that start on the given {@code lines}, each as its columns and cells in the file's
+     * order, without the columns named in {@code dropped}.
+     */
+    static Map<Long, Map<String, String>> recordsAt(Path file, java.util.Set<Long> lines, java.util.Set<String> dropped) {
+        Map<Long, Map<String, String>> records = new java.util.HashMap<>();
+        String[][] header = {null};
+        stream(file, bad -> {}, row -> {
+            if (header[0] == null) {
+                header[0] = row.cells();
+            } else if (lines.contains(row.line()) && row.cells().length == header[0].length) {
+                Map<String, String> record = new java.util.LinkedHashMap<>();
+                for (int i = 0; i < row.cells().length; i++) {
+                    String name = header[0][i].trim();
+                    if (!dropped.contains(name)) {
+                        record.put(name, row.cells()[i]);
+                    }
+                }
+                records.put(row.line(), record);
+            }
+        });
+        return records;
+    }
+
     private static void writeRow(CsvGenerator gen, List<String> cells) throws IOException {
         gen.writeStartArray();
         for (String c : cells) {

@@ -197,6 +197,15 @@ public final class DataFiles {
     }
 
     /**
+     * The records of a file {@link #copiesRecords} can copy that start on the given {@code lines}, by line, each as its
+     * columns (or keys) and values in the file's order, without those named in {@code dropped}.
+     */
+    public static java.util.Map<Long, java.util.Map<String, String>> recordsAt(Path file, java.util.Set<Long> lines,
+            java.util.Set<String> dropped) {
+        return isCsv(file) ? CsvFormat.recordsAt(file, lines, dropped) : JsonlFormat.recordsAt(file, lines, dropped);
+    }
+
+    /**
      * The columns of a table file (CSV, or a JSON Lines table) read with {@code names} that hold personal data, which
      * no model reads, by name, each with what it holds (such as "e-mail addresses"); none for any other file.
      */

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * JSON Lines: one object per line with {@code text} or {@code features} (a flat number array; null for a missing value,
@@ -231,6 +232,31 @@ public final class JsonlFormat {
                 }
             }
         });
+    }
+
+    /**
+     * The records (one a line) of {@code file} on the given {@code lines}, each as its keys and values (a nested value
+     * as its JSON) in the record's order, without the keys named in {@code dropped}.
+     */
+    static Map<Long, Map<String, String>> recordsAt(Path file, java.util.Set<Long> lines, java.util.Set<String> dropped) {
+        Map<Long, Map<String, String>> records = new java.util.HashMap<>();
+        try (Utf8Lines all = Utf8Lines.open(file)) {
+            for (Utf8Lines.Line line; (line = all.next()) != null; ) {
+                if (line.valid() && lines.contains((long) line.number())) {
+                    JsonNode node = MAPPER.readTree(line.text());
+                    Map<String, String> record = new java.util.LinkedHashMap<>();
+                    node.fields().forEachRemaining(f -> {
+                        if (!dropped.contains(f.getKey())) {
+                            record.put(f.getKey(), f.getValue().isValueNode() ? f.getValue().asText() : f.getValue().toString());
+                        }
+                    });
+                    records.put((long) line.number(), record);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
+        }
+        return records;
     }
 
     /** The JSON object {@code record} without the keys in {@code dropped}, under {@code id} (first) unless it is null. */

@@ -148,6 +148,16 @@ public final class LabelingProject {
      * batch before importing the last one handed out the same examples twice).
      */
     public Batch next(Dataset pool, int n, Strategy strategy, ModelSpec spec, TrainConfig train, TrainListener listener) {
+        return next(pool, n, strategy, spec, train, listener, null);
+    }
+
+    /**
+     * {@link #next(Dataset, int, Strategy, ModelSpec, TrainConfig, TrainListener)}, the batch's files showing each
+     * example as {@code records} (null: none) holds it, every column of the pool file: a table's annotators saw only
+     * the columns a model reads, not the free-text description beside them, nor its dates.
+     */
+    public Batch next(Dataset pool, int n, Strategy strategy, ModelSpec spec, TrainConfig train, TrainListener listener,
+            dev.distillery.data.SourceRecords records) {
         Map<String, String> answers = answers();
         Set<String> out = outstanding(answers);
         Schema schema = pool.schema().withLabels(config.labels());
@@ -190,7 +200,7 @@ public final class LabelingProject {
         for (int i : picked) {
             batch.add(rest.get(i));
         }
-        return write(batch, schema, used, out.size());
+        return write(batch, schema, used, out.size(), records);
     }
 
     /**
@@ -247,7 +257,7 @@ public final class LabelingProject {
         return schema.kind() == Schema.Kind.TEXT ? View.TEXT : schema.featureShape().size() == 1 ? View.TABLE : View.IMAGE;
     }
 
-    private Batch write(List<Example> batch, Schema schema, Strategy used, int stillOut) {
+    private Batch write(List<Example> batch, Schema schema, Strategy used, int stillOut, dev.distillery.data.SourceRecords sources) {
         int number = 1;
         while (Files.exists(dir.resolve(String.format("batch-%03d.csv", number)))) {
             number++;
@@ -256,14 +266,15 @@ public final class LabelingProject {
         // The label beside the id, then what to judge: an annotator in a spreadsheet sees the text, the image's file or
         // the row's values without opening the JSONL. Import reads the id and label columns and ignores the rest.
         View view = viewOf(schema);
+        // the pool file's records as they are, every column, where it has them; else what the examples hold
+        Map<String, Map<String, String>> records = sources == null || view == View.IMAGE ? Map.of() : sources.of(batch);
         // a table's columns as its file had them: a category column once, with its value, not as its 0/1 features
-        List<String> columns = view == View.TABLE && !batch.isEmpty()
+        List<String> columns = !records.isEmpty() ? recordColumns(records)
+                : view == View.TABLE && !batch.isEmpty()
                 ? List.copyOf(Schema.rowByColumn(schema.featureNames(), batch.get(0).features()).keySet()) : List.of();
-        StringBuilder csv = new StringBuilder(switch (view) {
-            case TEXT -> "id,label,text\n";
-            case IMAGE -> "id,label,image\n";
-            case TABLE -> "id,label," + String.join(",", columns.stream().map(LabelingProject::csvCell).toList()) + "\n";
-        });
+        StringBuilder csv = new StringBuilder(!records.isEmpty() || view == View.TABLE
+                ? "id,label," + String.join(",", columns.stream().map(LabelingProject::csvCell).toList()) + "\n"
+                : view == View.TEXT ? "id,label,text\n" : "id,label,image\n");
         StringBuilder jsonl = new StringBuilder();
         ArrayNode tasks = LINE.createArrayNode();
         List<String> ids = new ArrayList<>();
@@ -274,11 +285,14 @@ public final class LabelingProject {
             row.put("id", e.id());
             ObjectNode data = LINE.createObjectNode();
             data.put("ref_id", e.id());
+            Map<String, String> record = records.get(e.id());
             switch (view) {
                 case TEXT -> {
                     row.put("text", e.text());
                     data.put("text", e.text());
-                    csv.append(csvCell(e.text()));
+                    if (records.isEmpty()) {
+                        csv.append(csvCell(e.text()));
+                    }
                 }
                 case IMAGE -> {
                     Path original = originalImage(e);
@@ -298,19 +312,28 @@ public final class LabelingProject {
                             features.add(v);
                         }
                     }
-                    ObjectNode item = data.putObject("item"); // Label Studio's Table shows an object's keys and values
-                    List<String> cells = new ArrayList<>();
-                    Schema.rowByColumn(schema.featureNames(), e.features()).forEach((column, value) -> {
-                        cells.add(csvCell(value.toString()));
-                        if (value instanceof String category) {
-                            item.put(column, category);
-                        } else {
-                            item.putPOJO(column, value);
-                        }
-                    });
-                    csv.append(String.join(",", cells));
-                    row.set("item", item.deepCopy()); // the columns by name, for whoever reads the JSONL (the dashboard)
+                    if (records.isEmpty()) {
+                        ObjectNode item = data.putObject("item"); // Label Studio's Table shows an object's keys and values
+                        List<String> cells = new ArrayList<>();
+                        Schema.rowByColumn(schema.featureNames(), e.features()).forEach((column, value) -> {
+                            cells.add(csvCell(value.toString()));
+                            if (value instanceof String category) {
+                                item.put(column, category);
+                            } else {
+                                item.putPOJO(column, value);
+                            }
+                        });
+                        csv.append(String.join(",", cells));
+                        row.set("item", item.deepCopy()); // the columns by name, for whoever reads the JSONL (the dashboard)
+                    }
                 }
+            }
+            if (!records.isEmpty()) {
+                ObjectNode item = data.putObject("item");
+                Map<String, String> cells = record == null ? Map.of() : record;
+                columns.forEach(column -> item.put(column, cells.getOrDefault(column, "")));
+                csv.append(String.join(",", columns.stream().map(c -> csvCell(cells.getOrDefault(c, ""))).toList()));
+                row.set("item", item.deepCopy());
             }
             csv.append('\n');
             row.putNull("label");
@@ -323,7 +346,7 @@ public final class LabelingProject {
         try {
             AtomicFiles.writeString(jsonlFile, jsonl.toString());
             AtomicFiles.writeString(lsFile, JSON.writeValueAsString(tasks));
-            AtomicFiles.writeString(dir.resolve("label-studio-config.xml"), labelStudioConfig(view));
+            AtomicFiles.writeString(dir.resolve("label-studio-config.xml"), labelStudioConfig(view, !records.isEmpty()));
             AtomicFiles.writeString(csvFile, csv.toString()); // last: its presence marks the batch as written
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -331,8 +354,19 @@ public final class LabelingProject {
         return new Batch(number, ids, used, csvFile, jsonlFile, lsFile, stillOut);
     }
 
-    private String labelStudioConfig(View view) {
+    /** The columns of {@code records}, in the order the first record that has each holds them. */
+    private static List<String> recordColumns(Map<String, Map<String, String>> records) {
+        java.util.Set<String> columns = new java.util.LinkedHashSet<>();
+        records.values().forEach(r -> columns.addAll(r.keySet()));
+        return List.copyOf(columns);
+    }
+
+    /** Label Studio's labeling view; {@code withRecord}: a text's other columns shown above it as a table. */
+    private String labelStudioConfig(View view, boolean withRecord) {
         StringBuilder sb = new StringBuilder("<View>\n");
+        if (withRecord && view == View.TEXT) {
+            sb.append("  <Table name=\"record\" value=\"$item\"/>\n");
+        }
         String object = switch (view) {
             case TEXT -> "text";
             case IMAGE -> "image";

@@ -253,7 +253,7 @@ final class ReviewPages {
         List<String> parts = new ArrayList<>();
         item.fields().forEachRemaining(f -> {
             if (!f.getValue().asText().isEmpty()) {
-                parts.add(f.getKey() + " " + f.getValue().asText());
+                parts.add(f.getKey() + " " + dev.distillery.data.PersonalData.redacted(f.getValue().asText()));
             }
         });
         return "<div class=\"text\">" + esc(String.join(" · ", parts)) + "</div>";

@@ -197,6 +197,31 @@ class LabelingProjectTest {
     }
 
     @Test
+    void annotatorsSeeEachRecordAsThePoolFileHoldsItButItsPersonalData() throws Exception {
+        Path tickets = Files.writeString(dir.resolve("tickets.csv"), "ticket_no,priority,opened,description,contact,label\n"
+                + "T-7,high,2026-03-01,the printer on floor two jams every morning,ann@example.com,\n"
+                + "T-8,low,2026-03-02,cannot log in since the password reset,bob@example.com,\n"
+                + "T-9,high,2026-03-04,screen flickers when the dock is attached,cy@example.com,\n");
+        var read = dev.distillery.data.DataFiles.read(tickets, dev.distillery.data.OnError.FAIL);
+        var records = dev.distillery.data.SourceRecords.of(tickets, read, dev.distillery.data.ColumnNames.DEFAULT);
+        LabelingProject project = LabelingProject.openOrCreate(dir.resolve("tickets"), tickets.toString(), List.of("hardware", "access"));
+        LabelingProject.Batch batch = project.next(read.dataset(), 3, Strategy.RANDOM, null, TRAIN, null, records);
+
+        // the model reads the priority alone; the annotator needs the description and the date beside it
+        List<dev.distillery.data.CsvFormat.Row> rows = dev.distillery.data.CsvFormat.rows(batch.csv());
+        assertThat(rows.get(0).cells()).containsExactly("id", "label", "ticket_no", "priority", "opened", "description");
+        assertThat(rows).anySatisfy(r -> assertThat(r.cells()).containsExactly("T-8", "", "T-8", "low", "2026-03-02",
+                "cannot log in since the password reset"));
+        String written = Files.readString(batch.csv()) + Files.readString(batch.jsonl()) + Files.readString(batch.labelStudio());
+        assertThat(written).contains("printer on floor two").doesNotContain("example.com");
+        JsonNode task = JSON.readTree(batch.labelStudio().toFile()).get(0).get("data");
+        assertThat(task.get("item").get("opened").asText()).startsWith("2026-03-0");
+        // the filled-in CSV imports as any batch does
+        Files.writeString(batch.csv(), Files.readString(batch.csv()).replaceFirst("\nT-8,,", "\nT-8,access,"));
+        assertThat(project.importAnswers(batch.csv()).added()).isEqualTo(1);
+    }
+
+    @Test
     void csvAndJsonlAnswersImportAndAWrongLabelNamesTheLine() throws Exception {
         LabelingProject project = LabelingProject.openOrCreate(dir, "pool.jsonl", List.of("ham", "spam"));
         Path csv = dir.resolve("answers.csv");
