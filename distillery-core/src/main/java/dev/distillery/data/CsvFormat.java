@@ -132,7 +132,7 @@ public final class CsvFormat {
                                 + String.join(", ", values) + " (a missing value, such as an empty cell, NA or none, as none of them)");
                     }
                 });
-                if (modelFeatures.isEmpty()) { // a model was trained without them: its files need no word on them
+                if (modelFeatures.isEmpty() && cols[0].text() < 0) { // a model was trained without them: its files need no word on them
                     kinds.identifiers().stream().filter(column -> !kinds.rowNumbers().contains(column)).forEach(column ->
                             collector.warn("column '" + cells[column].trim() + "' of " + file + " names an identifier and holds a"
                             + " different value on every record: " + (column == cols[0].id() ? "read as the records' id" : "not read")
@@ -482,6 +482,12 @@ public final class CsvFormat {
                 if (seen != null && !seen.add(cell)) {
                     identifiers.remove(i); // a value repeats: no identifier
                 }
+                if (text) {
+                    if (seen != null && !personalDataIn(cell).isEmpty()) {
+                        identifiers.remove(i); // an e-mail address as a record's id would reach every output that names it
+                    }
+                    continue; // a text file's other columns are no features: only its id is looked for
+                }
                 boolean number = isNumber(cell);
                 count(i, cell, number);
                 if (!numeric.contains(i) && !personal.containsKey(i)) {
@@ -489,6 +495,9 @@ public final class CsvFormat {
                 }
             }
             dataRows++;
+            if (text && identifiers.isEmpty() && rowNumbers.isEmpty()) {
+                throw new AllKnown();
+            }
         }
 
         /**
@@ -525,8 +534,8 @@ public final class CsvFormat {
                     modelCategories.add(i);
                 }
             }
-            if (text) {
-                throw new AllKnown(); // a text file has no categories
+            if (text && identifiers.isEmpty() && rowNumbers.isEmpty()) {
+                throw new AllKnown(); // a text file has no categories, and no column that may be its records' id
             }
         }
 
@@ -642,8 +651,13 @@ public final class CsvFormat {
 
         ColumnKinds kinds() {
             if (text) {
-                return new ColumnKinds(Map.of(), Map.of(), java.util.Set.of(), java.util.Set.of(), java.util.Set.of(), java.util.Set.of(),
-                        java.util.Set.of(), java.util.Set.of(), decimalComma, headerNames());
+                // Its id by the rules a table's is found by, so that a file's records keep their ids whichever column is
+                // read as the text (a table's choice of its free-text column compares the two readings record by record).
+                java.util.Set<Integer> ids = new java.util.TreeSet<>(identifiers(java.util.Set.of()));
+                java.util.Set<Integer> rows = rowNumbers(java.util.Set.of());
+                ids.addAll(rows);
+                return new ColumnKinds(Map.of(), Map.of(), java.util.Set.of(), inColumnOrder(ids), inColumnOrder(rows),
+                        java.util.Set.of(), java.util.Set.of(), java.util.Set.of(), decimalComma, headerNames());
             }
             personNames();
             // A spreadsheet's empty columns ("age,income,label,,," on every line): no name and no value, nothing to read.
@@ -656,20 +670,8 @@ public final class CsvFormat {
             }
             // An identifier is a column named so whose values never repeat (two rows at least, or one in a file read for
             // a model): not a feature, whatever its values are; unless the model reads it as one (trained before this).
-            java.util.Set<Integer> ids = new java.util.TreeSet<>();
-            identifiers.forEach((i, seen) -> {
-                boolean modelReadsIt = modelFeatures.contains(header[i].trim());
-                if ((seen.size() >= 2 || !modelFeatures.isEmpty()) && !modelReadsIt && !personal.containsKey(i)) {
-                    ids.add(i);
-                }
-            });
-            // Row numbers, likewise, over enough rows that counting 0, 1, 2, ... is no chance (a toy table's "x"), or any
-            // rows in a file read for a model, which has no such feature (a few rows to predict, with their index).
-            java.util.Set<Integer> rows = new java.util.TreeSet<>();
-            if (dataRows >= MIN_ROWS_NUMBERED || !modelFeatures.isEmpty() && dataRows > 0) {
-                rowNumbers.keySet().stream().filter(i -> !modelFeatures.contains(header[i].trim()) && !personal.containsKey(i))
-                        .forEach(rows::add);
-            }
+            java.util.Set<Integer> ids = new java.util.TreeSet<>(identifiers(personal.keySet()));
+            java.util.Set<Integer> rows = rowNumbers(personal.keySet());
             ids.addAll(rows);
             ids.forEach(i -> {
                 words.remove(i);
@@ -712,10 +714,40 @@ public final class CsvFormat {
             if (features > 1) {
                 words.forEach((column, values) -> out.put(column, List.copyOf(values)));
             }
-            return new ColumnKinds(out, Map.copyOf(personal), java.util.Set.copyOf(dates), java.util.Set.copyOf(ids),
-                    java.util.Set.copyOf(rows),
+            // in column order: the first identifier is the records' id, the same column in every reading of the file
+            return new ColumnKinds(out, Map.copyOf(personal), java.util.Set.copyOf(dates), inColumnOrder(ids), inColumnOrder(rows),
                     java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(manyWords)), // in column order
                     java.util.Set.copyOf(freeText), java.util.Collections.unmodifiableSortedSet(empty), decimalComma, headerNames());
+        }
+
+        private static java.util.Set<Integer> inColumnOrder(java.util.Set<Integer> columns) {
+            return java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(columns));
+        }
+
+        /** The identifier columns, but those in {@code personal}: their values never repeat (see {@link #kinds}). */
+        private java.util.Set<Integer> identifiers(java.util.Set<Integer> personal) {
+            java.util.Set<Integer> ids = new java.util.TreeSet<>();
+            identifiers.forEach((i, seen) -> {
+                boolean modelReadsIt = modelFeatures.contains(header[i].trim());
+                if ((seen.size() >= 2 || !modelFeatures.isEmpty()) && !modelReadsIt && !personal.contains(i)) {
+                    ids.add(i);
+                }
+            });
+            return ids;
+        }
+
+        /**
+         * The columns that number the rows, but those in {@code personal}: over enough rows that counting 0, 1, 2, ... is
+         * no chance (a toy table's "x"), or any rows in a file read for a model, which has no such feature (a few rows to
+         * predict, with their index).
+         */
+        private java.util.Set<Integer> rowNumbers(java.util.Set<Integer> personal) {
+            java.util.Set<Integer> rows = new java.util.TreeSet<>();
+            if (dataRows >= MIN_ROWS_NUMBERED || !modelFeatures.isEmpty() && dataRows > 0) {
+                rowNumbers.keySet().stream().filter(i -> !modelFeatures.contains(header[i].trim()) && !personal.contains(i))
+                        .forEach(rows::add);
+            }
+            return rows;
         }
 
         private List<String> headerNames() {

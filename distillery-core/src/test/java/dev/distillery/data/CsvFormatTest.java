@@ -265,6 +265,29 @@ class CsvFormatTest {
     }
 
     @Test
+    void aFilesRecordsKeepTheirIdsWhicheverColumnIsReadAsTheText() throws Exception {
+        StringBuilder csv = new StringBuilder("case_nr,size,note,contact_id,label\n");
+        for (int i = 0; i < 12; i++) {
+            csv.append("C").append(100 + 3 * i).append(',').append(i % 4).append(",the screen went dark after lunch on day ")
+                    .append(i).append(',').append("u").append(i).append("@example.com,").append(i % 2 == 0 ? "a" : "b").append('\n');
+        }
+        Path file = file(csv.toString());
+        List<String> asTable = CsvFormat.read(file, OnError.FAIL).dataset().examples().stream().map(Example::id).toList();
+        List<String> asText = CsvFormat.read(CsvFormat.csv(file), OnError.FAIL, List.of(), new ColumnNames("label", "note"), false)
+                .dataset().examples().stream().map(Example::id).toList();
+        assertThat(asTable).startsWith("C100", "C103");
+        assertThat(asText).as("the case number, not an e-mail address, nor the line").isEqualTo(asTable);
+        // pandas' index numbers a text file's rows as a table's
+        StringBuilder indexed = new StringBuilder(",note,label\n");
+        for (int i = 0; i < 12; i++) {
+            indexed.append(i).append(",the screen went dark after lunch on day ").append(i).append(',').append(i % 2 == 0 ? "a" : "b").append('\n');
+        }
+        Path rows = file(indexed.toString());
+        assertThat(CsvFormat.read(CsvFormat.csv(rows), OnError.FAIL, List.of(), new ColumnNames("label", "note"), false).dataset()
+                .get(3).id()).isEqualTo("3");
+    }
+
+    @Test
     void aColumnOfDatesOrTimesIsNotReadAndSaidWhileADateAmongNumbersIsRefused() throws Exception {
         ReadResult r = CsvFormat.read(file("booked,at,day,amount,label\n2024-03-15,14:30,15.03.2024,10.5,a\n2024-03-16T09:00:00Z,9:05,"
                 + "3/16/2024,12,b\n,NA,,7,a\n"), OnError.FAIL);
