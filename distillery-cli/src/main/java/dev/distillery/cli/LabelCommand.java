@@ -79,10 +79,20 @@ final class LabelCommand implements Runnable {
             ReadResult.skippedReport(read.skipped(), read.skipReasons(), pool).forEach(System.out::println);
             List<String> labelSet = labels != null ? labels : read.dataset().schema().labels();
             var proj = dev.distillery.label.LabelingProject.openOrCreate(project, pool, labelSet, columns.names());
+            ConsoleProgress progress = new ConsoleProgress(System.out);
+            if (train.modelSpec() == null && !proj.answers().isEmpty()) {
+                // as train does: a table's free-text column is read as the text where the answers say it is the better view
+                var chosen = dev.distillery.train.TextColumnChoice.forAnswers(pool, names, ctx.catalog(), train.optimizer.onError.policy,
+                        proj.config().labels(), proj.answers(), train.trainConfig().seed(), progress);
+                if (!chosen.equals(names)) {
+                    names = chosen;
+                    read = ctx.catalog().withColumns(names).load(pool, train.optimizer.onError.policy, m -> { });
+                }
+            }
             // annotators see each record as the pool file holds it, not only the columns a model reads
             var records = ctx.catalog().isKnown(pool) ? null : dev.distillery.data.SourceRecords.of(java.nio.file.Path.of(pool), read, names);
             var batch = proj.next(read.dataset(), n, Strategy.parse(strategy), train.modelSpec(), train.trainConfig(),
-                    new ConsoleProgress(System.out), records);
+                    progress, records);
             System.out.printf("batch %d: %d examples picked by %s (%d answers so far)%n", batch.number(), batch.ids().size(),
                     batch.strategy().label(), proj.answers().size());
             if (batch.stillOut() > 0) {
@@ -124,7 +134,10 @@ final class LabelCommand implements Runnable {
                 System.out.println("labeled examples not written: the pool cannot be read (" + e.getMessage() + ")");
                 return 0;
             }
-            var labeled = proj.writeLabeled(read.dataset());
+            Context ctx = Context.fromEnvironment();
+            var records = ctx.catalog().isKnown(pool) ? null
+                    : dev.distillery.data.SourceRecords.of(java.nio.file.Path.of(pool), read, proj.config().columns());
+            var labeled = proj.writeLabeled(read.dataset(), records);
             System.out.printf("wrote %s: %d labeled examples of %s%s%s%n", labeled.file(), labeled.examples(), pool,
                     labeled.notInPool() > 0 ? "; " + labeled.notInPool() + " answers name ids the pool does not hold" : "",
                     read.skipped() > 0 ? "; " + read.skipped() + " bad records of the pool skipped" : "");

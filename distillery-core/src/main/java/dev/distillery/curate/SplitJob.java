@@ -5,6 +5,7 @@ import dev.distillery.data.DataFiles;
 import dev.distillery.data.OnError;
 import dev.distillery.data.LikelyLabels;
 import dev.distillery.data.ReadResult;
+import dev.distillery.data.RecordCopy;
 import dev.distillery.data.sources.DataCatalog;
 import dev.distillery.run.Run;
 import dev.distillery.run.RunStore;
@@ -86,8 +87,8 @@ public final class SplitJob {
                         Map<String, String> personal = DataFiles.personalColumns(records, catalog.columns());
                         personal.forEach((column, kind) -> log.accept("column '" + column + "' holds personal data (" + kind
                                 + "): left out of the parts, as no model reads it"));
-                        DataFiles.copyRecords(records, linesOf(parts.first(), lineOf)::contains, train, lineIds, personal.keySet());
-                        DataFiles.copyRecords(records, linesOf(parts.second(), lineOf)::contains, test, lineIds, personal.keySet());
+                        DataFiles.copyRecords(records, RecordCopy.of(linesOf(parts.first(), lineOf)::contains, lineIds, personal.keySet()), train);
+                        DataFiles.copyRecords(records, RecordCopy.of(linesOf(parts.second(), lineOf)::contains, lineIds, personal.keySet()), test);
                         leftOut = List.copyOf(personal.keySet());
                     } else {
                         DataFiles.write(parts.first(), train);

@@ -1027,10 +1027,10 @@ public final class CsvFormat {
     /**
      * Writes to {@code out} the header of the CSV or TSV {@code file} and each record whose first line {@code keep}
      * accepts, every cell as it was (quoted where it needs to be) and with the file's separator: a part of a table that
-     * keeps the columns no model reads (free text, dates, identifiers), which {@link #write} cannot. With {@code lineIds}
-     * an id column comes first, and the columns named in {@code dropped} are left out ({@link DataFiles#copyRecords}).
+     * keeps the columns no model reads (free text, dates, identifiers), which {@link #write} cannot; {@code copy} says
+     * which records, with which ids and labels, and which columns are left out.
      */
-    static void copyRecords(Path file, java.util.function.LongPredicate keep, Path out, boolean lineIds, java.util.Set<String> dropped) {
+    static void copyRecords(Path file, RecordCopy copy, Path out) {
         char separator = separator(file);
         String first;
         try (Utf8Lines lines = Utf8Lines.open(file)) {
@@ -1049,22 +1049,39 @@ public final class CsvFormat {
                 }
                 boolean[] header = {true};
                 java.util.Set<Integer> droppedAt = new java.util.HashSet<>();
+                int[] labelAt = {-1}; // where the label goes, among the cells kept; past them where the file has none
                 stream(file, bad -> {}, row -> {
                     if (header[0]) {
                         for (int i = 0; i < row.cells().length; i++) {
-                            if (dropped.contains(row.cells()[i].trim())) {
+                            if (copy.dropped().contains(row.cells()[i].trim())) {
                                 droppedAt.add(i);
                             }
                         }
                     }
-                    if (header[0] || keep.test(row.line())) {
+                    if (header[0] || copy.keep().test(row.line())) {
                         List<String> cells = new ArrayList<>();
                         for (int i = 0; i < row.cells().length; i++) {
                             if (!droppedAt.contains(i)) {
                                 cells.add(row.cells()[i]);
                             }
                         }
-                        if (lineIds) {
+                        if (copy.labelOf() != null) {
+                            if (header[0]) {
+                                labelAt[0] = cells.stream().map(String::trim).toList().indexOf(copy.labelColumn());
+                                if (labelAt[0] < 0) {
+                                    labelAt[0] = cells.size();
+                                    cells.add(copy.labelColumn());
+                                }
+                            } else {
+                                String label = copy.labelOf().apply(row.line());
+                                if (labelAt[0] < cells.size()) {
+                                    cells.set(labelAt[0], label);
+                                } else {
+                                    cells.add(label);
+                                }
+                            }
+                        }
+                        if (copy.lineIds()) {
                             cells.add(0, header[0] ? "id" : "line-" + row.line());
                         }
                         try {

@@ -181,18 +181,14 @@ public final class DataFiles {
     }
 
     /**
-     * Writes to {@code out} (atomically) the records of {@code file} whose first line {@code keep} accepts, as the file
-     * holds them (a table's header first): every column or key kept, those no model reads too, but the ones named in
-     * {@code dropped}. With {@code lineIds} each record first gets an id, {@code line-N} of its line in {@code file},
-     * the id it was read with there: a record without one would otherwise be read from the part under its line there,
-     * and lose its way back.
+     * Writes to {@code out} (atomically) the records of {@code file} that {@code copy} names, as the file holds them (a
+     * table's header first): every column or key kept, those no model reads too, but the ones {@code copy} drops.
      */
-    public static void copyRecords(Path file, java.util.function.LongPredicate keep, Path out, boolean lineIds,
-            java.util.Set<String> dropped) {
+    public static void copyRecords(Path file, RecordCopy copy, Path out) {
         if (isCsv(file)) {
-            CsvFormat.copyRecords(file, keep, out, lineIds, dropped);
+            CsvFormat.copyRecords(file, copy, out);
         } else {
-            JsonlFormat.copyRecords(file, keep, out, lineIds, dropped);
+            JsonlFormat.copyRecords(file, copy, out);
         }
     }
 

@@ -210,19 +210,18 @@ public final class JsonlFormat {
     }
 
     /**
-     * Writes to {@code out} each line of {@code file} (one record a line) that {@code keep} accepts, as it is, but for
-     * an {@code "id": "line-N"} put first where {@code lineIds} asks and the keys named in {@code dropped} left out (see
-     * {@link DataFiles#copyRecords}).
+     * Writes to {@code out} each line of {@code file} (one record a line) that {@code copy} keeps, as it is, but for the
+     * id, label and keys {@code copy} puts in or leaves out (see {@link RecordCopy}).
      */
-    static void copyRecords(Path file, java.util.function.LongPredicate keep, Path out, boolean lineIds, java.util.Set<String> dropped) {
+    static void copyRecords(Path file, RecordCopy copy, Path out) {
         AtomicFiles.write(out, o -> {
             try (Utf8Lines lines = Utf8Lines.open(file)) {
                 for (Utf8Lines.Line line; (line = lines.next()) != null; ) {
-                    if (line.valid() && keep.test(line.number())) {
+                    if (line.valid() && copy.keep().test(line.number())) {
                         String record = line.text().strip();
-                        String id = lineIds ? "line-" + line.number() : null;
-                        if (!dropped.isEmpty()) {
-                            record = withoutKeys(record, id, dropped);
+                        String id = copy.lineIds() ? "line-" + line.number() : null;
+                        if (!copy.dropped().isEmpty() || copy.labelOf() != null) {
+                            record = rewritten(record, id, copy, line.number());
                         } else if (id != null) { // text put in, not the object rewritten: every other byte of the record stays
                             String rest = record.substring(1).strip();
                             record = "{\"id\":\"" + id + "\"" + (rest.startsWith("}") ? "" : ",") + rest;
@@ -232,6 +231,27 @@ public final class JsonlFormat {
                 }
             }
         });
+    }
+
+    /**
+     * The JSON object {@code record} of line {@code line} without the keys {@code copy} drops, under {@code id} (first)
+     * unless it is null, with the label {@code copy} gives it, if any.
+     */
+    private static String rewritten(String record, String id, RecordCopy copy, long line) throws IOException {
+        ObjectNode node = (ObjectNode) MAPPER.readTree(record);
+        ObjectNode kept = MAPPER.createObjectNode();
+        if (id != null) {
+            kept.put("id", id);
+        }
+        node.fields().forEachRemaining(f -> {
+            if (!copy.dropped().contains(f.getKey())) {
+                kept.set(f.getKey(), f.getValue());
+            }
+        });
+        if (copy.labelOf() != null) {
+            kept.put(copy.labelColumn(), copy.labelOf().apply(line));
+        }
+        return MAPPER.writeValueAsString(kept);
     }
 
     /**
@@ -258,22 +278,6 @@ public final class JsonlFormat {
         }
         return records;
     }
-
-    /** The JSON object {@code record} without the keys in {@code dropped}, under {@code id} (first) unless it is null. */
-    private static String withoutKeys(String record, String id, java.util.Set<String> dropped) throws IOException {
-        ObjectNode node = (ObjectNode) MAPPER.readTree(record);
-        ObjectNode kept = MAPPER.createObjectNode();
-        if (id != null) {
-            kept.put("id", id);
-        }
-        node.fields().forEachRemaining(f -> {
-            if (!dropped.contains(f.getKey())) {
-                kept.set(f.getKey(), f.getValue());
-            }
-        });
-        return MAPPER.writeValueAsString(kept);
-    }
-
 
     /**
      * Writes {@code data} as JSON Lines, the label and text under the keys its schema's columns name ({@code partei},

@@ -16,12 +16,17 @@ import java.util.Set;
 public final class SourceRecords {
     private final Path file;
     private final Map<String, Long> lineOfId;
-    private final Set<String> hidden;
+    private final Set<String> personal;
+    private final ColumnNames names;
+    /** Whether every record was read under the id its line gives it, {@code line-N}, having none of its own. */
+    private final boolean idsAreLines;
 
-    private SourceRecords(Path file, Map<String, Long> lineOfId, Set<String> hidden) {
+    private SourceRecords(Path file, Map<String, Long> lineOfId, Set<String> personal, ColumnNames names, boolean idsAreLines) {
         this.file = file;
         this.lineOfId = lineOfId;
-        this.hidden = hidden;
+        this.personal = personal;
+        this.names = names;
+        this.idsAreLines = idsAreLines;
     }
 
     /**
@@ -33,13 +38,34 @@ public final class SourceRecords {
             return null;
         }
         Map<String, Long> lineOfId = new HashMap<>();
+        boolean idsAreLines = true;
         for (int i = 0; i < read.dataset().size(); i++) {
-            lineOfId.put(read.dataset().get(i).id(), read.recordLines()[i]);
+            String id = read.dataset().get(i).id();
+            lineOfId.put(id, read.recordLines()[i]);
+            idsAreLines &= id.equals("line-" + read.recordLines()[i]);
         }
-        Set<String> hidden = new HashSet<>(DataFiles.personalColumns(file, names).keySet());
-        hidden.add(names.label());
-        hidden.add("id");
-        return new SourceRecords(file, lineOfId, hidden);
+        return new SourceRecords(file, lineOfId, Set.copyOf(DataFiles.personalColumns(file, names).keySet()), names, idsAreLines);
+    }
+
+    /** The file's format, as a copy of its records is named: csv, tsv or jsonl. */
+    public String extension() {
+        return DataFiles.recordsExtension(file);
+    }
+
+    /**
+     * Writes to {@code out} the records that {@code labels} (by id) gives a label, each as the file holds it but its
+     * personal data, under its id, with that label in the label column; returns how many.
+     */
+    public int writeLabeled(Map<String, String> labels, Path out) {
+        Map<Long, String> byLine = new HashMap<>();
+        labels.forEach((id, label) -> {
+            Long line = lineOfId.get(id);
+            if (line != null) {
+                byLine.put(line, label);
+            }
+        });
+        DataFiles.copyRecords(file, new RecordCopy(byLine::containsKey, idsAreLines, personal, names.label(), byLine::get), out);
+        return byLine.size();
     }
 
     /** Each example's record by its id, as its columns and values in the file's order; none for an id not read from it. */
@@ -51,6 +77,9 @@ public final class SourceRecords {
                 lines.add(line);
             }
         });
+        Set<String> hidden = new HashSet<>(personal);
+        hidden.add(names.label());
+        hidden.add("id");
         Map<Long, Map<String, String>> byLine = DataFiles.recordsAt(file, lines, hidden);
         Map<String, Map<String, String>> byId = new LinkedHashMap<>();
         for (Example e : examples) {

@@ -209,7 +209,22 @@ public final class LabelingProject {
      * no longer holds are counted apart, not written.
      */
     public Labeled writeLabeled(Dataset pool) {
+        return writeLabeled(pool, null);
+    }
+
+    /**
+     * {@link #writeLabeled(Dataset)}, from {@code records} (null: none) where the pool file has them: its answered
+     * records as it holds them, every column but those of personal data, with their labels, in its own format
+     * ({@code labeled.csv} for a CSV pool). Written from the examples, a table's lost the columns no model reads: the
+     * free-text description {@code train} may choose to read as the text.
+     */
+    public Labeled writeLabeled(Dataset pool, dev.distillery.data.SourceRecords records) {
         Map<String, String> answers = answers();
+        if (records != null) {
+            Path file = dir.resolve("labeled." + records.extension());
+            int written = records.writeLabeled(answers, file);
+            return new Labeled(file, written, answers.size() - written);
+        }
         List<Example> answered = new ArrayList<>();
         for (Example e : pool.examples()) {
             String label = answers.get(e.id());

@@ -48,15 +48,32 @@ public final class TextColumnChoice {
      */
     public static ColumnNames forAllLabels(String ref, ColumnNames names, DataCatalog catalog, OnError onError, long seed,
             TrainListener listener) {
+        return choose(ref, names, catalog, onError, TextColumnChoice::labeled, seed, listener);
+    }
+
+    /**
+     * {@link #forAllLabels}, judged on {@code answers} (record id to label, of the label set {@code labels}: a labeling
+     * project's) in place of the labels the file may hold.
+     */
+    public static ColumnNames forAnswers(String ref, ColumnNames names, DataCatalog catalog, OnError onError, List<String> labels,
+            Map<String, String> answers, long seed, TrainListener listener) {
+        return choose(ref, names, catalog, onError, data -> new Dataset(data.name(), data.schema().withLabels(labels),
+                data.examples().stream().filter(e -> answers.containsKey(e.id())).map(e -> e.withLabel(answers.get(e.id()))).toList()),
+                seed, listener);
+    }
+
+    /** The choice of {@link #forAllLabels}, on the labeled records {@code labeledOf} finds in each reading of {@code ref}. */
+    private static ColumnNames choose(String ref, ColumnNames names, DataCatalog catalog, OnError onError,
+            java.util.function.UnaryOperator<Dataset> labeledOf, long seed, TrainListener listener) {
         List<String> columns = candidates(ref, names, catalog);
         if (columns.isEmpty()) {
             return names;
         }
         try {
-            Dataset table = MissingValues.learn(labeled(catalog.withColumns(names).load(ref, onError, m -> { }).dataset()), m -> { });
+            Dataset table = MissingValues.learn(labeledOf.apply(catalog.withColumns(names).load(ref, onError, m -> { }).dataset()), m -> { });
             Map<String, Dataset> texts = new java.util.LinkedHashMap<>();
             for (String column : columns) {
-                texts.put(column, labeled(catalog.withColumns(asText(names, column)).load(ref, onError, m -> { }).dataset()));
+                texts.put(column, labeledOf.apply(catalog.withColumns(asText(names, column)).load(ref, onError, m -> { }).dataset()));
             }
             return bestText(table, texts, seed, listener).map(column -> asText(names, column)).orElse(names);
         } catch (DataFormatException | IllegalArgumentException e) {

@@ -219,6 +219,12 @@ class LabelingProjectTest {
         // the filled-in CSV imports as any batch does
         Files.writeString(batch.csv(), Files.readString(batch.csv()).replaceFirst("\nT-8,,", "\nT-8,access,"));
         assertThat(project.importAnswers(batch.csv()).added()).isEqualTo(1);
+        // and the answers are written as the pool's records, labeled: a data set whose description train can read
+        LabelingProject.Labeled labeled = project.writeLabeled(read.dataset(), records);
+        assertThat(labeled.file().getFileName().toString()).isEqualTo("labeled.csv");
+        assertThat(labeled.examples()).isEqualTo(1);
+        assertThat(Files.readAllLines(labeled.file())).containsExactly("ticket_no,priority,opened,description,label",
+                "T-8,low,2026-03-02,\"cannot log in since the password reset\",access");
     }
 
     @Test

@@ -277,6 +277,39 @@ class TrainJobTest {
     }
 
     @Test
+    void aTableWithAnIdentifierColumnIsComparedRecordByRecordWithItsText() throws Exception {
+        // ticket numbers, the records' id: read as the text, the file had given its records line ids instead, and no
+        // record of the table's reading was found in the text's ("with fewer than 2 labels of some class")
+        List<String> lines = Files.readAllLines(TestData.tableWithFreeText(dir, 160, true));
+        StringBuilder csv = new StringBuilder("ticket_no," + lines.get(0) + "\n");
+        for (int i = 1; i < lines.size(); i++) {
+            csv.append("T-").append(5000 + 7 * i).append(',').append(lines.get(i)).append('\n');
+        }
+        List<String> messages = new java.util.ArrayList<>();
+        TrainJob.Outcome o = autoOn(Files.writeString(dir.resolve("numbered.csv"), csv), null, messages);
+        assertThat(messages).anyMatch(m -> m.startsWith("columns: 'description' is read as the text"));
+        assertThat(o.test().accuracy()).isGreaterThan(0.9);
+    }
+
+    @Test
+    void aLabelingProjectsAnswersChooseTheTextColumnAsTrainsLabelsDo() throws Exception {
+        Path tickets = TestData.tableWithFreeText(dir, 160, true);
+        DataCatalog catalog = new DataCatalog(dir.resolve("datasets"));
+        Map<String, String> answers = new java.util.HashMap<>();
+        catalog.load(tickets.toString(), OnError.FAIL, m -> { }).dataset().examples().stream().limit(30)
+                .forEach(e -> answers.put(e.id(), e.label().orElseThrow()));
+        List<String> labels = List.of("access", "hardware");
+        List<String> messages = new java.util.ArrayList<>();
+        assertThat(TextColumnChoice.forAnswers(tickets.toString(), dev.distillery.data.ColumnNames.DEFAULT, catalog, OnError.FAIL,
+                labels, answers, 42, TestData.collecting(messages)).text()).isEqualTo("description");
+        assertThat(messages).anyMatch(m -> m.contains("cross-validation on 30 labels"));
+        // answers of one class cannot compare the readings: the table is read
+        answers.values().removeIf("access"::equals);
+        assertThat(TextColumnChoice.forAnswers(tickets.toString(), dev.distillery.data.ColumnNames.DEFAULT, catalog, OnError.FAIL,
+                labels, answers, 42, TestData.collecting(messages)).isDefault()).isTrue();
+    }
+
+    @Test
     void ofTwoFreeTextColumnsTheOneThatCarriesTheLabelsIsRead() throws Exception {
         // the ticket table with a second column of sentences drawn alike for both classes, put first
         List<String> lines = Files.readAllLines(TestData.tableWithFreeText(dir, 160, true));

@@ -1,0 +1,20 @@
+package dev.distillery.data;
+
+import java.util.Set;
+import java.util.function.LongFunction;
+import java.util.function.LongPredicate;
+
+/**
+ * What {@link DataFiles#copyRecords} writes of a CSV, TSV or JSON Lines file: the records whose first line {@code keep}
+ * accepts, as the file holds them but for the columns (or keys) named in {@code dropped}; with {@code lineIds} each
+ * under the id it was read with, {@code line-N} of its line, put first (a record without an id of its own would
+ * otherwise be read from the copy under its line there, and lose its way back); with {@code labelOf} (null: the labels
+ * as they are) each with the label it gives the record's line, in the column {@code labelColumn} (added where the file
+ * has none).
+ */
+public record RecordCopy(LongPredicate keep, boolean lineIds, Set<String> dropped, String labelColumn, LongFunction<String> labelOf) {
+    /** The records {@code keep} accepts, their labels as they are. */
+    public static RecordCopy of(LongPredicate keep, boolean lineIds, Set<String> dropped) {
+        return new RecordCopy(keep, lineIds, dropped, null, null);
+    }
+}
