@@ -27,6 +27,11 @@ public final class JsonRecords implements CsvFormat.Table {
                 (line, problem, expected) -> { });
     }
 
+    /** The file's records as a table's rows, whatever they hold: one column per key of any record. */
+    static JsonRecords all(Path file) {
+        return new JsonRecords(file);
+    }
+
     /**
      * The file's records as a table, if its first record is one: no text and no {@code features}, but a column per key,
      * numbers among them ({@link JsonlFormat#isTableRecord}); else null.

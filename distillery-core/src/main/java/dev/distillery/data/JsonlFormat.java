@@ -34,7 +34,7 @@ public final class JsonlFormat {
 
     /** {@link #read(Path, OnError)} with the label and text under the keys {@code names} says. */
     public static ReadResult read(Path file, OnError onError, ColumnNames columns) {
-        Records records = new Records(file, columns, new RecordCollector(file.toString(), onError));
+        Records records = new Records(file, columns, new RecordCollector(file.toString(), onError), idKey(file, columns));
         JsonObjects.each(file, records::object, records::bad);
         return records.collector.finish(records.shape, records.names == null ? List.of() : records.names);
     }
@@ -46,16 +46,21 @@ public final class JsonlFormat {
         private final RecordCollector collector;
         private List<Long> shape;
         private List<String> names;
+        /** The key whose value is a record's id where it has no "id" (see {@link #idKey}); null: none. */
+        private final String idKey;
 
-        Records(Path file, ColumnNames columns, RecordCollector collector) {
+        Records(Path file, ColumnNames columns, RecordCollector collector, String idKey) {
             this.file = file;
             this.columns = columns;
             this.collector = collector;
+            this.idKey = idKey;
         }
 
         void object(JsonNode node, int lineNo) {
             String where = "line " + lineNo;
-            Example example = toExample(node, columns, "line-" + lineNo, file.getFileName().toString(), where, collector);
+            JsonNode id = idKey == null ? null : JsonRecords.flat(node).get(idKey);
+            String defaultId = id != null && id.isValueNode() && !id.asText().isEmpty() ? id.asText() : "line-" + lineNo;
+            Example example = toExample(node, columns, defaultId, file.getFileName().toString(), where, collector);
             if (example == null) {
                 return;
             }
@@ -86,6 +91,39 @@ public final class JsonlFormat {
 
         void bad(int line, String problem, String expected) {
             collector.bad("line " + line, problem, expected);
+        }
+    }
+
+    /**
+     * The key that gives a text file's records their ids, where its records have keys beside the text: the identifier
+     * (a "ticket_no" whose values never repeat) or row number a table's reading of the same file takes its ids from
+     * ({@link CsvFormat}), so that the file's records keep their ids whichever key is read as the text; null for a file
+     * of texts alone or of records with an "id", named by it or by their line.
+     */
+    private static String idKey(Path file, ColumnNames names) {
+        boolean[] others = {false};
+        try {
+            JsonObjects.each(file, (node, line) -> {
+                java.util.Set<String> keys = new java.util.HashSet<>();
+                JsonRecords.flat(node).fieldNames().forEachRemaining(keys::add);
+                keys.removeAll(List.of("id", "source", "shape", "feature_names", names.label(), names.text()));
+                others[0] = node.hasNonNull(names.text()) && !node.hasNonNull("id") && !keys.isEmpty();
+                throw new FirstRecord();
+            }, (line, problem, expected) -> { });
+        } catch (FirstRecord seen) {
+            // only the first record was needed
+        }
+        if (!others[0]) {
+            return null;
+        }
+        CsvFormat.ColumnKinds kinds = CsvFormat.columnKinds(JsonRecords.all(file), names, List.of());
+        return kinds.identifiers().isEmpty() ? null : kinds.header().get(kinds.identifiers().iterator().next());
+    }
+
+    /** Ends {@link #idKey}'s look at the first record. */
+    private static final class FirstRecord extends RuntimeException {
+        FirstRecord() {
+            super(null, null, false, false);
         }
     }
 

@@ -277,4 +277,20 @@ class JsonlFormatTest {
                 .isInstanceOf(DataFormatException.class)
                 .hasMessageContaining("m7").hasMessageContaining("unknown label 'eggs'").hasMessageContaining("[ham, spam]");
     }
+
+    @Test
+    void aTablesRecordsKeepTheirIdsWhenAKeyOfFreeTextIsReadAsTheText() throws Exception {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 12; i++) {
+            lines.append("{\"order_no\": ").append(7000 + 3 * i).append(", \"stars\": ").append(i % 5)
+                    .append(", \"review\": \"the kettle broke after ").append(i).append(" weeks of use\", \"label\": \"")
+                    .append(i % 2 == 0 ? "a" : "b").append("\"}\n");
+        }
+        Path file = java.nio.file.Files.writeString(dir.resolve("reviews.jsonl"), lines);
+        List<String> asTable = DataFiles.read(file, OnError.FAIL).dataset().examples().stream().map(Example::id).toList();
+        List<String> asText = DataFiles.read(file, OnError.FAIL, new ColumnNames("label", "review")).dataset().examples().stream()
+                .map(Example::id).toList();
+        assertThat(asTable).startsWith("7000", "7003");
+        assertThat(asText).isEqualTo(asTable);
+    }
 }
