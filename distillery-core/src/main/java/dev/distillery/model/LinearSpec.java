@@ -22,9 +22,12 @@ import dev.distillery.data.Schema;
  * @param width hash buckets of the text features (both views together); ignored for dense features
  * @param c     the inverse regularization strength, or null to choose it by stratified cross-validation on the labels
  * @param loss  the loss, or null to choose it by the same cross-validation as {@code c}
+ * @param logitScale what the decision values are multiplied by to be the model's logits, chosen by the least held-out
+ *              log loss of the cross-validation that chose {@code c}; null to choose it with {@code c} (1 where a fixed C
+ *              and the logistic loss leave nothing to cross-validate)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record LinearSpec(int width, Double c, Loss loss) implements ModelSpec {
+public record LinearSpec(int width, Double c, Loss loss, Double logitScale) implements ModelSpec {
     public static final LinearSpec DEFAULT = new LinearSpec(1 << 20, null, null);
 
     /** What the solver minimizes beside the L2 penalty. */
@@ -45,6 +48,11 @@ public record LinearSpec(int width, Double c, Loss loss) implements ModelSpec {
         this(width, c, null);
     }
 
+    /** A spec whose logit scale is chosen with its C (see {@link #logitScale}). */
+    public LinearSpec(int width, Double c, Loss loss) {
+        this(width, c, loss, null);
+    }
+
     public LinearSpec {
         if (width < 4) {
             throw new IllegalArgumentException("width (hash buckets) must be >= 4, got: " + width);
@@ -52,22 +60,32 @@ public record LinearSpec(int width, Double c, Loss loss) implements ModelSpec {
         if (c != null && !(c > 0 && Double.isFinite(c))) {
             throw new IllegalArgumentException("c must be a positive number, got: " + c);
         }
+        if (logitScale != null && !(logitScale > 0 && Double.isFinite(logitScale))) {
+            throw new IllegalArgumentException("logitScale must be a positive number, got: " + logitScale);
+        }
     }
 
     @Override
     public ModelSpec withWidth(int newWidth) {
-        return new LinearSpec(newWidth, c, loss);
+        return new LinearSpec(newWidth, c, loss, logitScale);
     }
 
-    /** This spec with both settings fixed, as cross-validation chose them. */
+    /** This spec with both settings fixed, as cross-validation chose them (the logit scale left to be chosen with them). */
     public LinearSpec withSettings(Loss newLoss, double newC) {
-        return new LinearSpec(width, newC, newLoss);
+        return new LinearSpec(width, newC, newLoss, null);
+    }
+
+    /** This spec with its logit scale fixed (null: chosen with C). */
+    public LinearSpec withLogitScale(Double scale) {
+        return new LinearSpec(width, c, loss, scale);
     }
 
     /** On dense features without the hash width, which only text uses (a 3-feature model is not 1,048,576 wide). */
     @Override
     public String describe(Schema schema) {
-        return schema.kind() == Schema.Kind.TEXT ? toString() : "LinearSpec[c=" + c + ", loss=" + loss + "]";
+        String scale = logitScale == null ? "" : ", logit scale " + logitScale;
+        return schema.kind() == Schema.Kind.TEXT ? "LinearSpec[width=" + width + ", c=" + c + ", loss=" + loss + scale + "]"
+                : "LinearSpec[c=" + c + ", loss=" + loss + scale + "]";
     }
 
     @Override

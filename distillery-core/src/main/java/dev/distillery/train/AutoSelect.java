@@ -156,12 +156,15 @@ public final class AutoSelect {
             return new Choice(linear, List.of(new Score("linear", linear, Double.NaN, 0)), forPseudoLabels(linear, null));
         }
         int folds = Math.min(LinearFit.MAX_FOLDS, smallest);
-        Map<LinearFit.Setting, Double> linearCv;
+        LinearFit.CrossValidated validated;
         try (Classifier probe = Classifier.create(linear, train.schema())) {
-            linearCv = LinearFit.crossValidate(probe, LinearFit.settings(linear), train, folds, config.seed(), new java.util.IdentityHashMap<>());
+            validated = LinearFit.CrossValidated.of(probe, LinearFit.settings(linear), train, folds, config.seed(),
+                    new java.util.IdentityHashMap<>());
         }
+        Map<LinearFit.Setting, Double> linearCv = validated.accuracy();
         LinearFit.Setting best = LinearFit.best(linearCv);
-        LinearSpec fitted = linear.withSettings(best.loss(), best.c());
+        // the logit scale with C, from the same held-out logits: the fits of the chosen spec need no cross-validation again
+        LinearSpec fitted = linear.withSettings(best.loss(), best.c()).withLogitScale(validated.logitScale(train.schema(), train, best));
         table.add(new Score(name(fitted), fitted, linearCv.get(best), folds));
         listener.onMessage(String.format("auto: linear, %d-fold cross-validation: accuracy %.4f (%s)", folds, linearCv.get(best), best));
         double kernelWork = SvmFit.gridWork(train.schema(), train.size(), folds);
@@ -191,8 +194,9 @@ public final class AutoSelect {
         listener.onMessage("auto: chose " + chosen.name());
         Map<LinearFit.Setting, Double> logisticCv = new LinkedHashMap<>(linearCv);
         logisticCv.keySet().removeIf(s -> s.loss() != LinearSpec.Loss.LOGISTIC);
-        return new Choice(chosen.spec(), table, forPseudoLabels(chosen.spec(), linear.withSettings(LinearSpec.Loss.LOGISTIC,
-                pseudoLabelC(logisticCv, train))));
+        LinearFit.Setting pseudo = new LinearFit.Setting(LinearSpec.Loss.LOGISTIC, pseudoLabelC(logisticCv, train));
+        return new Choice(chosen.spec(), table, forPseudoLabels(chosen.spec(), linear.withSettings(pseudo.loss(), pseudo.c())
+                .withLogitScale(validated.heldOutLogits().containsKey(pseudo) ? validated.logitScale(train.schema(), train, pseudo) : null)));
     }
 
     /**

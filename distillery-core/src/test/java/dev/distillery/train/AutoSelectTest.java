@@ -33,6 +33,28 @@ class AutoSelectTest {
     }
 
     @Test
+    void theChosenLinearModelCarriesTheLogitScaleOfItsCrossValidation() {
+        // texts every C separates: the tie keeps C 0.01, whose logits alone gave a clear text a probability near chance
+        Dataset labeled = dev.distillery.TestData.texts(30, 3);
+        AutoSelect.Choice choice = AutoSelect.choose(labeled, TrainConfig.defaults().withEpochs(1).withMinSteps(0), TrainListener.NONE);
+        assertThat(choice.spec()).isInstanceOf(LinearSpec.class);
+        LinearSpec chosen = (LinearSpec) choice.spec();
+        assertThat(chosen.logitScale()).as(chosen.toString()).isNotNull().isGreaterThan(1.0);
+        assertThat(meanTopProbability(chosen, labeled)).as(chosen.toString())
+                .isGreaterThan(meanTopProbability(chosen.withLogitScale(1.0), labeled) + 0.1);
+    }
+
+    /** The mean probability of the most probable class, the model of {@code spec} fitted on {@code data}, on {@code data}. */
+    private static double meanTopProbability(LinearSpec spec, Dataset data) {
+        try (var classifier = dev.distillery.model.Classifier.create(spec, data.schema())) {
+            LinearFit.Fitted fitted = LinearFit.fit(classifier, data, null, 1, TrainListener.NONE);
+            assertThat(fitted.folds()).as("no cross-validation again for a scale already chosen").isZero();
+            float[][] p = classifier.probabilities(data.examples(), 64);
+            return java.util.Arrays.stream(p).mapToDouble(row -> Math.max(row[0], row[1])).average().orElseThrow();
+        }
+    }
+
+    @Test
     void thePseudoLabelsTakeTheCrossValidatedCUnlessNoCBeatGuessingTheCommonestClass() {
         List<Example> ex = new ArrayList<>();
         for (int i = 0; i < 40; i++) {

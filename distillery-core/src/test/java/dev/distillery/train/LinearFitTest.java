@@ -70,30 +70,36 @@ class LinearFitTest {
     }
 
     @Test
-    void theHingeModelsLogitsAreScaledToItsHeldOutLogLoss() {
-        // Margins of about +-1 make poor probabilities (0.73 for a clear case of two classes); the scale chosen on the
-        // cross-validation's held-out margins must lower the log loss on texts it never saw.
+    void theLogitsAreScaledToTheHeldOutLogLossForEitherLoss() {
+        // Margins of about +-1 make poor probabilities (0.73 for a clear case of two classes), and so does a logistic
+        // model with the small C that wins a tie on separable data (0.40 for clear cases of three classes): the scale
+        // chosen on the cross-validation's held-out logits must lower the log loss on texts it never saw.
         Dataset data = TestData.texts(60, 4);
         Splits.Pair parts = Splits.split(data, 0.3, 5, "train", "test");
-        LinearSpec hinge = new LinearSpec(1 << 12, 1.0, LinearSpec.Loss.SQUARED_HINGE);
-        try (Classifier classifier = Classifier.create(hinge, data.schema())) {
-            LinearFit.Fitted fitted = LinearFit.fit(classifier, parts.first(), null, 1, TrainListener.NONE);
-            assertThat(fitted.folds()).isEqualTo(LinearFit.MAX_FOLDS);
-            assertThat(fitted.logitScale()).isNotEqualTo(1.0);
-            LinearFit.Features features = LinearFit.Features.learn(classifier, parts.first());
-            Model solver = LinearFit.solve(features, features.rows(parts.first().examples()), labels(parts.first()), fitted.setting());
-            Feature[][] rows = features.rows(parts.second().examples());
-            double unscaled = 0;
-            for (int i = 0; i < rows.length; i++) {
-                double[] decision = new double[1];
-                de.bwaldvogel.liblinear.Linear.predictValues(solver, rows[i], decision);
-                // Two classes: logits +-decision/2 for the solver's first label, so p(first) = sigmoid(decision).
-                double first = 1 / (1 + Math.exp(-decision[0]));
-                boolean truthIsFirst = data.schema().indexOf(parts.second().get(i).label().orElseThrow()) == solver.getLabels()[0];
-                unscaled -= Math.log(truthIsFirst ? first : 1 - first);
+        // (the logistic model's C left open: a fixed C and the logistic loss leave nothing to cross-validate, scale 1)
+        for (LinearSpec spec : List.of(new LinearSpec(1 << 12, 1.0, LinearSpec.Loss.SQUARED_HINGE),
+                new LinearSpec(1 << 12, null, LinearSpec.Loss.LOGISTIC))) {
+            try (Classifier classifier = Classifier.create(spec, data.schema())) {
+                LinearFit.Fitted fitted = LinearFit.fit(classifier, parts.first(), null, 1, TrainListener.NONE);
+                assertThat(fitted.folds()).isEqualTo(LinearFit.MAX_FOLDS);
+                assertThat(fitted.logitScale()).as(spec.toString()).isGreaterThan(1.0);
+                LinearFit.Features features = LinearFit.Features.learn(classifier, parts.first());
+                Model solver = LinearFit.solve(features, features.rows(parts.first().examples()), labels(parts.first()), fitted.setting());
+                Feature[][] rows = features.rows(parts.second().examples());
+                double unscaled = 0;
+                int[] network = classifier.predict(parts.second().examples(), 64);
+                for (int i = 0; i < rows.length; i++) {
+                    double[] decision = new double[1];
+                    de.bwaldvogel.liblinear.Linear.predictValues(solver, rows[i], decision);
+                    // Two classes: logits +-decision/2 for the solver's first label, so p(first) = sigmoid(decision).
+                    double first = 1 / (1 + Math.exp(-decision[0]));
+                    boolean truthIsFirst = data.schema().indexOf(parts.second().get(i).label().orElseThrow()) == solver.getLabels()[0];
+                    unscaled -= Math.log(truthIsFirst ? first : 1 - first);
+                    assertThat(network[i]).as("the scale keeps every decision").isEqualTo((int) LinearFit.predict(solver, rows[i]));
+                }
+                unscaled /= rows.length;
+                assertThat(LinearFit.lossAndAccuracy(classifier, parts.second())[0]).as(spec.toString()).isLessThan(unscaled);
             }
-            unscaled /= rows.length;
-            assertThat(LinearFit.lossAndAccuracy(classifier, parts.second())[0]).isLessThan(unscaled);
         }
     }
 
@@ -159,7 +165,7 @@ class LinearFitTest {
             assertThat(fitted.cvAccuracy()).containsEntry(fitted.setting(), fitted.cvAccuracy().values().stream().max(Double::compare).get());
             assertThat(fitted.result().history().get(0).valAccuracy()).isGreaterThan(0.9);
             assertThat(classifier.spec()).as("the chosen settings, in place of the open ones")
-                    .isEqualTo(LinearSpec.DEFAULT.withSettings(fitted.setting().loss(), fitted.setting().c()));
+                    .isEqualTo(LinearSpec.DEFAULT.withSettings(fitted.setting().loss(), fitted.setting().c()).withLogitScale(fitted.logitScale()));
             classifier.save(dir.resolve("m"), Map.of());
             try (Classifier loaded = Classifier.load(dir.resolve("m"))) {
                 assertThat(loaded.spec()).isEqualTo(classifier.spec());
