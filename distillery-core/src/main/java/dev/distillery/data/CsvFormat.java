@@ -1044,6 +1044,7 @@ public final class CsvFormat {
             CsvMapper mapper = new CsvMapper();
             try (CsvGenerator gen = (CsvGenerator) mapper.getFactory().createGenerator(o)) {
                 gen.setSchema(CsvSchema.emptySchema().withColumnSeparator(separator));
+                gen.enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING); // a cell quoted only where it must be, as it was
                 if (separatorLine) {
                     gen.writeRaw(first + "\n");
                 }

@@ -224,7 +224,7 @@ class LabelingProjectTest {
         assertThat(labeled.file().getFileName().toString()).isEqualTo("labeled.csv");
         assertThat(labeled.examples()).isEqualTo(1);
         assertThat(Files.readAllLines(labeled.file())).containsExactly("ticket_no,priority,opened,description,label",
-                "T-8,low,2026-03-02,\"cannot log in since the password reset\",access");
+                "T-8,low,2026-03-02,cannot log in since the password reset,access");
     }
 
     @Test
