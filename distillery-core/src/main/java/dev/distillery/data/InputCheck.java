@@ -25,7 +25,18 @@ public final class InputCheck {
 
     /** {@code data} under the model's schema (its label order), after checking every record against it. */
     public static Dataset conform(Dataset data, Schema model, Labels labels) {
-        data = byName(data, model);
+        return conform(data, model, labels, null);
+    }
+
+    /**
+     * {@link #conform}, where {@code unseenCategories} is not null reading a category the model was never trained on as
+     * none of its column's categories, as a missing value is, and saying so there once, with the values and how many
+     * records hold each: for labeled data a model is scored on (train's test file, eval), where a value the training
+     * part never held is what a test measures. {@code data split} of a table with a column of many values put some of
+     * them in the test part alone, and training with that test part failed.
+     */
+    public static Dataset conform(Dataset data, Schema model, Labels labels, Consumer<String> unseenCategories) {
+        data = byName(data, model, unseenCategories);
         checkRecords(data.name(), data.examples(), model, labels);
         if (labels == Labels.IGNORED && data.examples().stream().anyMatch(e -> e.hasLabel() && !model.labels().contains(e.label().get()))) {
             // Labels the model does not know cannot live under its schema; predict reads them only to echo them.
@@ -40,6 +51,11 @@ public final class InputCheck {
      * and the data lacks, or the data has and the model never saw, are an error that names them.
      */
     public static Dataset byName(Dataset data, Schema model) {
+        return byName(data, model, null);
+    }
+
+    /** {@link #byName}, unseen categories read as none where {@code unseenCategories} takes word of them (see {@link #conform}). */
+    private static Dataset byName(Dataset data, Schema model, Consumer<String> unseenCategories) {
         List<String> want = model.featureNames();
         List<String> have = sameCategoriesAs(data.schema().featureNames(), want);
         if (want.isEmpty() || have.isEmpty() || want.equals(have)) {
@@ -51,12 +67,17 @@ public final class InputCheck {
                 .collect(java.util.stream.Collectors.toSet());
         List<String> unseen = have.stream().filter(n -> !want.contains(n) && CsvFormat.categoryOf(n) != null
                 && want.stream().anyMatch(w -> CsvFormat.categoryOf(n).equals(CsvFormat.categoryOf(w)))).toList();
-        if (!unseen.isEmpty()) {
+        if (!unseen.isEmpty() && unseenCategories == null) {
             throw unseenCategory(data, have, want, CsvFormat.categoryOf(unseen.get(0)), unseen);
+        }
+        if (!unseen.isEmpty()) {
+            for (String column : new java.util.TreeSet<>(unseen.stream().map(CsvFormat::categoryOf).toList())) {
+                unseenCategories.accept("warning: " + unseenWarning(data, have, column, unseen));
+            }
         }
         List<String> missing = Schema.columnsOf(want.stream().filter(n -> !have.contains(n)
                 && !(CsvFormat.categoryOf(n) != null && categoryColumns.contains(CsvFormat.categoryOf(n)))).toList());
-        List<String> unknown = Schema.columnsOf(have.stream().filter(n -> !want.contains(n)).toList());
+        List<String> unknown = Schema.columnsOf(have.stream().filter(n -> !want.contains(n) && !unseen.contains(n)).toList());
         if (!missing.isEmpty() || !unknown.isEmpty()) {
             String problem = (missing.isEmpty() ? "" : "lacks column" + (missing.size() > 1 ? "s " : " ") + quoted(missing))
                     + (missing.isEmpty() || unknown.isEmpty() ? "" : " and ")
@@ -108,6 +129,19 @@ public final class InputCheck {
                 + "' holds '" + firstValue + "', a category the model was not trained on" + (holding.isEmpty() ? "" : inAll(holding)),
                 "one of " + want.stream().filter(w -> column.equals(CsvFormat.categoryOf(w)))
                         .map(w -> w.substring(column.length() + 1)).toList());
+    }
+
+    /** The word on values of category {@code column} the model never saw, read as none of its categories. */
+    private static String unseenWarning(Dataset data, List<String> have, String column, List<String> unseen) {
+        Map<String, Long> holding = new TreeMap<>();
+        for (String n : unseen.stream().filter(n -> column.equals(CsvFormat.categoryOf(n))).toList()) {
+            long records = data.examples().stream().filter(e -> e.features()[have.indexOf(n)] != 0f).count();
+            holding.put(n.substring(column.length() + 1), records);
+        }
+        long records = holding.values().stream().mapToLong(Long::longValue).sum();
+        return String.format("%s: column '%s' holds %d value%s the model was not trained on, on %d record%s%s: each read as none"
+                        + " of its categories, as a missing value is (the figures include them so)", data.name(), column,
+                holding.size(), holding.size() == 1 ? "" : "s", records, records == 1 ? "" : "s", inAll(holding));
     }
 
     /** " (in all: 'a' on 2 records, 'b' on 1 record)": how many records hold each value, the first five named. */

@@ -53,7 +53,7 @@ public final class EvalJob {
             ClassThresholds decision = ClassThresholds.parse(thresholds, classifier.schema().labels());
             ReadResult read = catalog.loadFor(dataRef, classifier.schema(), onError, log);
             Dataset labeled = InputCheck.conform(InputCheck.labeledOnly(read.dataset(), "scored", log), classifier.schema(),
-                    InputCheck.Labels.MUST_BE_KNOWN);
+                    InputCheck.Labels.MUST_BE_KNOWN, log);
             if (labeled.isEmpty()) {
                 throw new IllegalArgumentException(dataRef + " has no labeled examples to evaluate on"
                         + InputCheck.labelColumnOf(classifier.schema()));

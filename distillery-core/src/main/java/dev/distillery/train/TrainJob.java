@@ -271,7 +271,7 @@ public final class TrainJob {
             ReadResult t = catalog.loadFor(spec.test(), train.schema(), onError, log);
             skipped += t.skipped();
             reasons.addAll(t.skipReasons());
-            test = InputCheck.conform(t.dataset(), train.schema(), InputCheck.Labels.MUST_BE_KNOWN);
+            test = InputCheck.conform(t.dataset(), train.schema(), InputCheck.Labels.MUST_BE_KNOWN, log);
         } else {
             HeldOut parts = holdOutTest(duplicates, read.dataset(), spec.testFraction(), seed, log);
             keptTogether += parts.split().examplesInGroups();

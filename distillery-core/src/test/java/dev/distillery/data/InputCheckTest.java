@@ -150,6 +150,15 @@ class InputCheckTest {
                 .hasMessageContaining("new.csv: record line-3: column 'city' holds 'Lima', a category the model was not trained on"
                         + " (in all: 'Lima' on 2 records, 'Oslo' on 1 record)")
                 .hasMessageContaining("one of [Paris, Rome]");
+
+        // data a model is scored on reads them as none of the column's categories, as a missing value, and says so once
+        List<String> said = new java.util.ArrayList<>();
+        Dataset scored = InputCheck.conform(named, model, InputCheck.Labels.IGNORED, said::add);
+        assertThat(scored.schema().featureNames()).isEqualTo(model.featureNames());
+        assertThat(scored.get(0).features()).containsExactly(30f, 1f, 0f);
+        assertThat(scored.get(1).features()).containsExactly(40f, 0f, 0f);
+        assertThat(said).singleElement().asString().contains("new.csv: column 'city' holds 2 values the model was not trained on,"
+                + " on 3 records (in all: 'Lima' on 2 records, 'Oslo' on 1 record): each read as none of its categories");
     }
 
     @Test
