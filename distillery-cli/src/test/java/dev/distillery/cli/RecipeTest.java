@@ -22,8 +22,8 @@ class RecipeTest extends CliTestBase {
               teacher:
                 command: train
                 with:
-                  data: "${stages.split.out}/train.jsonl"
-                  test: "${stages.split.out}/test.jsonl"
+                  data: "${stages.split.train}"
+                  test: "${stages.split.test}"
                   model: ngram
                   width: 8
                   epochs: 2
@@ -49,6 +49,36 @@ class RecipeTest extends CliTestBase {
             }
         }
         return m;
+    }
+
+    @Test
+    void aStageNamesTheSplitsPartsWhateverFormatTheyAreIn() throws Exception {
+        StringBuilder csv = new StringBuilder("age,income,note,label\n");
+        for (int i = 0; i < 40; i++) {
+            csv.append(20 + i).append(',').append(30 + (i % 2) * 40 + i % 7).append(",seen on day ").append(i).append(',')
+                    .append(i % 2 == 0 ? "low" : "high").append('\n');
+        }
+        Path data = Files.writeString(dir.resolve("loans.csv"), csv);
+        String recipe = """
+                name: table
+                stages:
+                  split:
+                    command: data split
+                    args: ["%s"]
+                    with: {test-fraction: 0.25, out: "${recipe.work}/split"}
+                  model:
+                    command: train
+                    with: {data: "${stages.split.%s}", test: "${stages.split.test}", model: linear}
+                """;
+        Files.writeString(dir.resolve("table.yaml"), recipe.formatted(data, "train"));
+        Result r = run("run", dir.resolve("table.yaml").toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("split/train.csv --test ", "split/test.csv", "test accuracy");
+
+        Files.writeString(dir.resolve("table.yaml"), recipe.formatted(data, "trian"));
+        Result typo = run("run", dir.resolve("table.yaml").toString(), "--plan");
+        assertThat(typo.exitCode()).isEqualTo(2);
+        assertThat(typo.err()).contains("unknown output 'trian'", "train or test");
     }
 
     @Test

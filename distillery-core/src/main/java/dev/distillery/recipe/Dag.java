@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 public record Dag(List<Recipe.Stage> order, Map<String, Set<String>> dependsOn) {
     /** {@code ${stages.NAME.OUTPUT}}: the run directory, its saved model, or the stage's {@code out} option. */
     static final Pattern REFERENCE = Pattern.compile("\\$\\{stages\\.([A-Za-z][A-Za-z0-9_-]*)\\.([a-z]+)}");
-    static final Set<String> OUTPUTS = Set.of("run", "model", "out");
+    /** What a stage's output may be named: its run, its model, its {@code out}, or a file its run recorded (data split's parts). */
+    static final Set<String> OUTPUTS = Set.of("run", "model", "out", "train", "test");
 
     public static Dag of(Recipe recipe) {
         Map<String, Set<String>> deps = new LinkedHashMap<>();
@@ -36,7 +37,7 @@ public record Dag(List<Recipe.Stage> order, Map<String, Set<String>> dependsOn) 
                     }
                     if (!OUTPUTS.contains(output)) {
                         throw new DataFormatException(where, "stage " + s.name() + " refers to an unknown output '" + output + "' of "
-                                + target, "run, model or out");
+                                + target, "run, model, out, train or test");
                     }
                     if (output.equals("out") && !t.options().containsKey("out")) {
                         throw new DataFormatException(where, "stage " + s.name() + " refers to " + target + ".out, but " + target

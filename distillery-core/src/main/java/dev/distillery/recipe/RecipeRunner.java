@@ -359,8 +359,29 @@ public final class RecipeRunner {
         return switch (parts[1]) {
             case "run" -> require(s.run(), reference, "wrote no run directory");
             case "model" -> require(s.run(), reference, "wrote no run directory") + "/model";
-            default -> require(s.out(), reference, "has no out");
+            case "out" -> require(s.out(), reference, "has no out");
+            default -> recordedOutput(require(s.run(), reference, "wrote no run directory"), parts[1], reference);
         };
+    }
+
+    /**
+     * The file a run recorded as its output {@code name} ({@code data split}'s parts, train and test): their names depend
+     * on the data (train.csv for a CSV file, train.jsonl otherwise), so a recipe names the part, not the file.
+     */
+    @SuppressWarnings("unchecked")
+    private static String recordedOutput(String run, String name, String reference) {
+        Map<String, Object> outputs;
+        try {
+            Map<String, Object> provenance = new ObjectMapper().readValue(java.nio.file.Path.of(run, Run.PROVENANCE).toFile(), Map.class);
+            outputs = (Map<String, Object>) provenance.getOrDefault("outputs", Map.of());
+        } catch (IOException e) {
+            throw new IllegalStateException(reference + ": the stage's run record cannot be read (" + e.getMessage() + ")", e);
+        }
+        if (!(outputs.get(name) instanceof Map<?, ?> output) || output.get("path") == null) {
+            throw new IllegalStateException(reference + ": the stage recorded no output '" + name + "' (its outputs: "
+                    + String.join(", ", outputs.keySet()) + ")");
+        }
+        return String.valueOf(output.get("path"));
     }
 
     private static String require(String v, String reference, String why) {
