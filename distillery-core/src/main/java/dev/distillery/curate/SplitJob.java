@@ -82,7 +82,7 @@ public final class SplitJob {
                         for (int i = 0; i < r.dataset().size(); i++) {
                             lineOf.put(r.dataset().get(i), r.recordLines()[i]);
                         }
-                        boolean lineIds = idsAreLines(r);
+                        boolean lineIds = r.idsAreLines();
                         // personal data stays out of what the tool writes, as it stays out of what a model reads
                         Map<String, String> personal = DataFiles.personalColumns(records, catalog.columns());
                         personal.forEach((column, kind) -> log.accept("column '" + column + "' holds personal data (" + kind
@@ -118,16 +118,6 @@ public final class SplitJob {
         }
         long distinct = java.util.Arrays.stream(r.recordLines()).distinct().count();
         return distinct == r.recordLines().length ? file : null; // one record a line, as copying them needs
-    }
-
-    /** Whether every record was read without an id of its own, under the one its line gave it ({@code line-N}). */
-    private static boolean idsAreLines(ReadResult r) {
-        for (int i = 0; i < r.dataset().size(); i++) {
-            if (!r.dataset().get(i).id().equals("line-" + r.recordLines()[i])) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static java.util.Set<Long> linesOf(dev.distillery.data.Dataset part, Map<dev.distillery.data.Example, Long> lineOf) {

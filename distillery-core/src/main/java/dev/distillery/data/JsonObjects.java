@@ -26,6 +26,27 @@ public final class JsonObjects {
         void accept(int line, String problem, String expected);
     }
 
+    /** The first object of {@code file} (a line's or the array's first), or null where it holds none; the rest is not read. */
+    static JsonNode first(Path file) {
+        JsonNode[] first = {null};
+        try {
+            each(file, (node, line) -> {
+                first[0] = node;
+                throw new Found();
+            }, (line, problem, expected) -> { });
+        } catch (Found stop) {
+            // only the first object was needed
+        }
+        return first[0];
+    }
+
+    /** Ends {@link #first}'s read at the first object. */
+    private static final class Found extends RuntimeException {
+        Found() {
+            super(null, null, false, false);
+        }
+    }
+
     /** Each object of {@code file} with the line it starts on to {@code objects}; each entry or line that is none to {@code bad}. */
     static void each(Path file, java.util.function.ObjIntConsumer<JsonNode> objects, Bad bad) {
         if (startsWithArray(file)) {

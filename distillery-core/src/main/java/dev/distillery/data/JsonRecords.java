@@ -37,16 +37,8 @@ public final class JsonRecords implements CsvFormat.Table {
      * numbers among them ({@link JsonlFormat#isTableRecord}); else null.
      */
     static JsonRecords ifTable(Path file, ColumnNames names) {
-        boolean[] table = {false};
-        try {
-            JsonObjects.each(file, (node, line) -> {
-                table[0] = JsonlFormat.isTableRecord(flat(node), names);
-                throw new Found();
-            }, (line, problem, expected) -> { });
-        } catch (Found first) {
-            // only the first record was needed
-        }
-        return table[0] ? new JsonRecords(file) : null;
+        JsonNode first = JsonObjects.first(file);
+        return first != null && JsonlFormat.isTableRecord(flat(first), names) ? new JsonRecords(file) : null;
     }
 
     @Override
@@ -104,12 +96,5 @@ public final class JsonRecords implements CsvFormat.Table {
                 out.set(prefix + f.getKey(), f.getValue());
             }
         });
-    }
-
-    /** Ends {@link #ifTable}'s look at the first record. */
-    private static final class Found extends RuntimeException {
-        Found() {
-            super(null, null, false, false);
-        }
     }
 }

@@ -101,30 +101,18 @@ public final class JsonlFormat {
      * of texts alone or of records with an "id", named by it or by their line.
      */
     private static String idKey(Path file, ColumnNames names) {
-        boolean[] others = {false};
-        try {
-            JsonObjects.each(file, (node, line) -> {
-                java.util.Set<String> keys = new java.util.HashSet<>();
-                JsonRecords.flat(node).fieldNames().forEachRemaining(keys::add);
-                keys.removeAll(List.of("id", "source", "shape", "feature_names", names.label(), names.text()));
-                others[0] = node.hasNonNull(names.text()) && !node.hasNonNull("id") && !keys.isEmpty();
-                throw new FirstRecord();
-            }, (line, problem, expected) -> { });
-        } catch (FirstRecord seen) {
-            // only the first record was needed
+        JsonNode first = JsonObjects.first(file);
+        if (first == null || !first.hasNonNull(names.text()) || first.hasNonNull("id")) {
+            return null;
         }
-        if (!others[0]) {
+        java.util.Set<String> others = new java.util.HashSet<>();
+        JsonRecords.flat(first).fieldNames().forEachRemaining(others::add);
+        others.removeAll(List.of("id", "source", "shape", "feature_names", names.label(), names.text()));
+        if (others.isEmpty()) {
             return null;
         }
         CsvFormat.ColumnKinds kinds = CsvFormat.columnKinds(JsonRecords.all(file), names, List.of());
         return kinds.identifiers().isEmpty() ? null : kinds.header().get(kinds.identifiers().iterator().next());
-    }
-
-    /** Ends {@link #idKey}'s look at the first record. */
-    private static final class FirstRecord extends RuntimeException {
-        FirstRecord() {
-            super(null, null, false, false);
-        }
     }
 
     private static Example toExample(JsonNode node, ColumnNames names, String defaultId, String source, String where, RecordCollector c) {

@@ -22,6 +22,22 @@ public record ReadResult(Dataset dataset, int skipped, List<String> skipReasons,
         this(dataset, skipped, skipReasons, warnings, null);
     }
 
+    /**
+     * Whether every record was read without an id of its own, under the one its line gives it ({@code line-N}): a copy
+     * of such records must carry that id, or it would be read under its lines in the copy.
+     */
+    public boolean idsAreLines() {
+        if (recordLines == null) {
+            return false;
+        }
+        for (int i = 0; i < dataset.size(); i++) {
+            if (!dataset.get(i).id().equals("line-" + recordLines[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** This read with {@code same} in place of its data set: the same records, one example each, in the same order. */
     public ReadResult withDataset(Dataset same) {
         return new ReadResult(same, skipped, skipReasons, warnings, recordLines);

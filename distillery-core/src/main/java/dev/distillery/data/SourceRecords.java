@@ -38,13 +38,11 @@ public final class SourceRecords {
             return null;
         }
         Map<String, Long> lineOfId = new HashMap<>();
-        boolean idsAreLines = true;
         for (int i = 0; i < read.dataset().size(); i++) {
-            String id = read.dataset().get(i).id();
-            lineOfId.put(id, read.recordLines()[i]);
-            idsAreLines &= id.equals("line-" + read.recordLines()[i]);
+            lineOfId.put(read.dataset().get(i).id(), read.recordLines()[i]);
         }
-        return new SourceRecords(file, lineOfId, Set.copyOf(DataFiles.personalColumns(file, names).keySet()), names, idsAreLines);
+        return new SourceRecords(file, lineOfId, Set.copyOf(DataFiles.personalColumns(file, names).keySet()), names,
+                read.idsAreLines());
     }
 
     /** The file's format, as a copy of its records is named: csv, tsv or jsonl. */
