@@ -573,16 +573,30 @@ public final class TrainJob {
         return 2 * AutoSelect.parameterSteps(model, both, folds, config) <= AutoSelect.MAX_PARAMETER_STEPS;
     }
 
+    /**
+     * A new classifier of {@code model} fitted on {@code train} as train fits it: by its solver (an svm sized to the data;
+     * quietly) or trained by steps under {@code config}, saying so to {@code listener}. The caller closes it.
+     */
+    static Classifier fitted(ModelSpec model, Dataset train, TrainConfig config, TrainListener listener) {
+        ModelSpec sized = model instanceof dev.distillery.model.SvmSpec svm ? svm.withCapacity(train.size()) : model;
+        Classifier classifier = Classifier.create(sized, train.schema());
+        try {
+            if (isSolved(sized)) {
+                solve(classifier, train, null, null, config.seed(), TrainListener.NONE);
+            } else {
+                new ClassifierTrainer(config, listener, null).train(classifier, train, null);
+            }
+            return classifier;
+        } catch (RuntimeException e) {
+            classifier.close();
+            throw e;
+        }
+    }
+
     /** Scores one cross-validation fold with {@code model} fitted or trained on the fold's training part, quietly. */
     static LabelSpreading.FoldScorer foldScorer(ModelSpec model, TrainConfig config) {
         return (train, held) -> {
-            ModelSpec sized = model instanceof dev.distillery.model.SvmSpec svm ? svm.withCapacity(train.size()) : model;
-            try (Classifier classifier = Classifier.create(sized, train.schema())) {
-                if (isSolved(sized)) {
-                    solve(classifier, train, null, null, config.seed(), TrainListener.NONE);
-                } else {
-                    new ClassifierTrainer(SmallData.capBatch(config, train.size()), TrainListener.NONE, null).train(classifier, train, null);
-                }
+            try (Classifier classifier = fitted(model, train, SmallData.capBatch(config, train.size()), TrainListener.NONE)) {
                 int[] predicted = classifier.predict(held, 256);
                 int hits = 0;
                 for (int i = 0; i < held.size(); i++) {
