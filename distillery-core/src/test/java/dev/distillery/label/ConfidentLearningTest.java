@@ -237,5 +237,12 @@ class ConfidentLearningTest {
             LabelIssuesJob.Outcome o = job.run(loans.toString(), spec, cfg, 4, 0, dev.distillery.data.OnError.FAIL, List.of());
             assertThat(o.outOfSampleAccuracy()).as(spec.toString()).isGreaterThan(0.85);
         }
+        // with no model named, the family train's --model auto chooses on these labels, as train does
+        List<String> messages = new java.util.ArrayList<>();
+        LabelIssuesJob.Outcome auto = new LabelIssuesJob(new dev.distillery.data.sources.DataCatalog(dir.resolve("ds")),
+                new dev.distillery.run.RunStore(dir.resolve("runs")), TestData.collecting(messages))
+                .run(loans.toString(), null, cfg, 4, 0, dev.distillery.data.OnError.FAIL, List.of());
+        assertThat(messages).anyMatch(m -> m.startsWith("auto: chose"));
+        assertThat(auto.outOfSampleAccuracy()).isGreaterThan(0.85);
     }
 }
