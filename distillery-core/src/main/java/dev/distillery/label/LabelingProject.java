@@ -13,8 +13,10 @@ import dev.distillery.data.CsvFormat;
 import dev.distillery.data.Schema;
 import dev.distillery.model.Classifier;
 import dev.distillery.model.ModelSpec;
-import dev.distillery.train.ClassifierTrainer;
+import dev.distillery.train.AutoSelect;
+import dev.distillery.train.CrossValidation;
 import dev.distillery.train.TrainConfig;
+import dev.distillery.train.TrainJob;
 import dev.distillery.train.TrainListener;
 import dev.distillery.util.AtomicFiles;
 import java.io.IOException;
@@ -183,13 +185,19 @@ public final class LabelingProject {
         if (used == Strategy.RANDOM) {
             picked = Strategy.RANDOM.select(new float[rest.size()][], null, null, n, rng);
         } else {
-            ModelSpec model = spec != null ? spec : ModelSpec.defaultFor(schema);
+            ModelSpec model = spec;
             // The model reads missing values filled in with the answers' medians; annotators see the rows as they are.
             java.util.function.Consumer<String> log = listener == null ? m -> { } : listener::onMessage;
             Dataset answered = MissingValues.learn(new Dataset("answers", schema, labeled), log);
             List<Example> scored = MissingValues.fill(new Dataset("pool", schema, rest), answered.schema(), log).examples();
-            try (Classifier c = Classifier.create(model, answered.schema())) {
-                new ClassifierTrainer(train, listener, null).train(c, answered, null);
+            if (model == null) { // --model auto: chosen on the answers as train chooses on its labels, up to 2,000 of them
+                model = answered.size() <= AutoSelect.CV_MAX_LABELS
+                        && CrossValidation.smallestClass(answered) >= 2
+                        ? AutoSelect.choose(answered, train, listener == null ? TrainListener.NONE : listener).spec()
+                        : ModelSpec.defaultFor(schema);
+            }
+            // fitted as train fits it: by its solver for the linear model and the svm, not by gradient steps
+            try (Classifier c = TrainJob.fitted(model, answered, train, listener == null ? TrainListener.NONE : listener)) {
                 float[][] probs = used.needsProbabilities() ? c.probabilities(scored, 1024) : new float[rest.size()][];
                 float[][] emb = used.needsEmbeddings() ? c.embeddings(scored, 1024) : null;
                 float[][] known = used.needsLabeledEmbeddings() ? c.embeddings(answered.examples(), 1024) : null;

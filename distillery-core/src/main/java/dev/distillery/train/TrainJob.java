@@ -577,7 +577,7 @@ public final class TrainJob {
      * A new classifier of {@code model} fitted on {@code train} as train fits it: by its solver (an svm sized to the data;
      * quietly) or trained by steps under {@code config}, saying so to {@code listener}. The caller closes it.
      */
-    static Classifier fitted(ModelSpec model, Dataset train, TrainConfig config, TrainListener listener) {
+    public static Classifier fitted(ModelSpec model, Dataset train, TrainConfig config, TrainListener listener) {
         ModelSpec sized = model instanceof dev.distillery.model.SvmSpec svm ? svm.withCapacity(train.size()) : model;
         Classifier classifier = Classifier.create(sized, train.schema());
         try {

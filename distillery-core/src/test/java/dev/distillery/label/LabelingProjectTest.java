@@ -228,6 +228,30 @@ class LabelingProjectTest {
     }
 
     @Test
+    void theRankingModelIsChosenOnTheAnswersAndFittedAsTrainFitsIt() throws Exception {
+        Dataset labeled = TestData.texts(15, 6);
+        Dataset pool = labeled.subset("pool", labeled.examples().stream().map(e -> e.withLabel(null)).toList());
+        LabelingProject project = LabelingProject.openOrCreate(dir, "pool.jsonl", labeled.schema().labels());
+        StringBuilder answers = new StringBuilder("id,label\n");
+        labeled.examples().stream().limit(8).forEach(e -> answers.append(e.id()).append(',').append(e.label().orElseThrow()).append('\n'));
+        project.importAnswers(Files.writeString(dir.resolve("answers.csv"), answers));
+
+        List<String> said = new java.util.ArrayList<>();
+        LabelingProject.Batch auto = project.next(pool, 5, Strategy.MARGIN, null, TRAIN, TestData.collecting(said));
+        assertThat(auto.strategy()).isEqualTo(Strategy.MARGIN);
+        assertThat(said).anyMatch(m -> m.startsWith("auto: chose"));
+        // the linear model by its solver, not by gradient steps, which end an epoch after epoch
+        int[] epochs = {0};
+        project.next(pool, 5, Strategy.MARGIN, dev.distillery.model.LinearSpec.DEFAULT, TRAIN, new dev.distillery.train.TrainListener() {
+            @Override
+            public void onEpochEnd(dev.distillery.train.EpochStats stats) {
+                epochs[0]++;
+            }
+        });
+        assertThat(epochs[0]).isZero();
+    }
+
+    @Test
     void csvAndJsonlAnswersImportAndAWrongLabelNamesTheLine() throws Exception {
         LabelingProject project = LabelingProject.openOrCreate(dir, "pool.jsonl", List.of("ham", "spam"));
         Path csv = dir.resolve("answers.csv");
