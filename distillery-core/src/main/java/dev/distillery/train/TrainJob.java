@@ -578,13 +578,18 @@ public final class TrainJob {
      * quietly) or trained by steps under {@code config}, saying so to {@code listener}. The caller closes it.
      */
     public static Classifier fitted(ModelSpec model, Dataset train, TrainConfig config, TrainListener listener) {
+        return fitted(model, train, config, listener, null);
+    }
+
+    /** {@link #fitted(ModelSpec, Dataset, TrainConfig, TrainListener)}, a network's training checkpointed in {@code checkpoints}. */
+    public static Classifier fitted(ModelSpec model, Dataset train, TrainConfig config, TrainListener listener, Path checkpoints) {
         ModelSpec sized = model instanceof dev.distillery.model.SvmSpec svm ? svm.withCapacity(train.size()) : model;
         Classifier classifier = Classifier.create(sized, train.schema());
         try {
             if (isSolved(sized)) {
                 solve(classifier, train, null, null, config.seed(), TrainListener.NONE);
             } else {
-                new ClassifierTrainer(config, listener, null).train(classifier, train, null);
+                new ClassifierTrainer(config, listener, checkpoints).train(classifier, train, null);
             }
             return classifier;
         } catch (RuntimeException e) {

@@ -29,4 +29,18 @@ class ActiveLearningSimulationTest {
         assertThat(ActiveLearningSimulation.labelsToReach(curves.get(Strategy.MARGIN), 0.9)).isBetween(6, 26);
         assertThat(ActiveLearningSimulation.labelsToReach(curves.get(Strategy.MARGIN), 1.01)).isEqualTo(-1);
     }
+
+    @Test
+    void theSolvedFamiliesAreFittedByTheirSolversRoundByRound() {
+        // by gradient steps the linear model lost accuracy as labels came on a wage table, and the svm was never built
+        Splits.Pair p = Splits.split(TestData.blobs(50, 4), 0.3, 1, "pool", "test");
+        TrainConfig cfg = new TrainConfig(5, 16, 1e-2f, TrainConfig.Optimizer.ADAM, TrainConfig.Schedule.COSINE, 0f, 0, 3);
+        var settings = new ActiveLearningSimulation.Settings(6, 10, 26, 30, 0.9);
+        for (var spec : List.of(dev.distillery.model.LinearSpec.DEFAULT, dev.distillery.model.SvmSpec.DEFAULT)) {
+            Map<Strategy, List<ActiveLearningSimulation.Point>> curves = new ActiveLearningSimulation(spec, cfg, settings, null)
+                    .run(p.first(), p.second(), List.of(Strategy.RANDOM, Strategy.MARGIN));
+            assertThat(curves.get(Strategy.MARGIN)).extracting(ActiveLearningSimulation.Point::labels).containsExactly(6, 16, 26);
+            assertThat(curves.get(Strategy.MARGIN).get(2).accuracy()).as(spec.toString()).isGreaterThan(0.9);
+        }
+    }
 }
