@@ -31,6 +31,11 @@ final class FederateCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DATA", description = "Labeled training data, split over the clients (required).")
     String data;
 
+    /** The data as the argument, as train and the other commands take it ({@code federate my.csv} was "Unmatched argument"). */
+    @picocli.CommandLine.Parameters(index = "0", arity = "0..1", paramLabel = "DATA",
+            description = "The data, as the argument instead of --data.")
+    String dataArgument;
+
     @Mixin
     TestSetOptions testSet;
 
@@ -77,10 +82,11 @@ final class FederateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (data == null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: --data "
-                    + "(or a subcommand: coordinator, join)");
+        if (data == null && dataArgument == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing the data: give it as DATA or as --data DATA"
+                    + " (or a subcommand: coordinator, join)");
         }
+        String data = ArgumentOrOption.one(spec, dataArgument, this.data, "the data", "DATA", "--data");
         testSet.check();
         ModelSpec model = federatedModel(options);
         FederatedTraining.Settings federation = new FederatedTraining.Settings(clients, Partition.parse(split), schedule.rounds, schedule.localEpochs, schedule.fraction,

@@ -18,7 +18,8 @@ class DataArgumentTest extends CliTestBase {
                 List.of("data", "inspect"),
                 List.of("data", "split", "--out", out.toString()),
                 List.of("label", "issues", "--model", "linear", "--folds", "2"),
-                List.of("curate", "--out", dir.resolve("clean.jsonl").toString()));
+                List.of("curate", "--out", dir.resolve("clean.jsonl").toString()),
+                List.of("federate", "--model", "ngram", "--width", "4", "--clients", "2", "--rounds", "1", "--seed", "1"));
         for (List<String> command : commands) {
             Result asArgument = run(with(command, data));
             Result asOption = run(with(command, "--data", data));
