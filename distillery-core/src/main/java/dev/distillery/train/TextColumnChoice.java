@@ -137,8 +137,9 @@ public final class TextColumnChoice {
         int smallest = Math.min(CrossValidation.smallestClass(table),
                 texts.values().stream().mapToInt(CrossValidation::smallestClass).min().orElse(0));
         if (smallest < 2) {
-            listener.onMessage("columns: " + holds + "; with fewer than 2 labels of some class they cannot be compared, so the"
-                    + " table's columns are read" + instead);
+            // the count the user can check: the labels it judged on, after those the run may test on were set aside
+            listener.onMessage(String.format("columns: %s; of the %,d labels judged on (none the run may test on), some class has"
+                    + " fewer than 2, so they cannot be compared and the table's columns are read%s", holds, table.size(), instead));
             return Optional.empty();
         }
         int folds = Math.min(LinearFit.MAX_FOLDS, smallest);
