@@ -14,7 +14,6 @@ import dev.distillery.data.Schema;
 import dev.distillery.model.Classifier;
 import dev.distillery.model.ModelSpec;
 import dev.distillery.train.AutoSelect;
-import dev.distillery.train.CrossValidation;
 import dev.distillery.train.TrainConfig;
 import dev.distillery.train.TrainJob;
 import dev.distillery.train.TrainListener;
@@ -190,11 +189,8 @@ public final class LabelingProject {
             java.util.function.Consumer<String> log = listener == null ? m -> { } : listener::onMessage;
             Dataset answered = MissingValues.learn(new Dataset("answers", schema, labeled), log);
             List<Example> scored = MissingValues.fill(new Dataset("pool", schema, rest), answered.schema(), log).examples();
-            if (model == null) { // --model auto: chosen on the answers as train chooses on its labels, up to 2,000 of them
-                model = answered.size() <= AutoSelect.CV_MAX_LABELS
-                        && CrossValidation.smallestClass(answered) >= 2
-                        ? AutoSelect.choose(answered, train, listener == null ? TrainListener.NONE : listener).spec()
-                        : ModelSpec.defaultFor(schema);
+            if (model == null) { // --model auto: chosen on the answers as train chooses on its labels
+                model = AutoSelect.chooseOrDefault(answered, train, listener);
             }
             // fitted as train fits it: by its solver for the linear model and the svm, not by gradient steps
             try (Classifier c = TrainJob.fitted(model, answered, train, listener == null ? TrainListener.NONE : listener)) {

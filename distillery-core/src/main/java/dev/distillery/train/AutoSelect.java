@@ -141,6 +141,18 @@ public final class AutoSelect {
     }
 
     /**
+     * What {@code --model auto} means for a command that fits one model on labels without train's validation duel
+     * ({@code label issues}, {@code label next}): {@link #choose}'s choice up to {@link #CV_MAX_LABELS} labels; beyond
+     * them, or with a class too small to cross-validate, the data kind's network ({@link ModelSpec#defaultFor}).
+     */
+    public static ModelSpec chooseOrDefault(Dataset labeled, TrainConfig config, TrainListener listener) {
+        if (labeled.size() > CV_MAX_LABELS || CrossValidation.smallestClass(labeled) < 2) {
+            return ModelSpec.defaultFor(labeled.schema());
+        }
+        return choose(labeled, config, listener == null ? TrainListener.NONE : listener).spec();
+    }
+
+    /**
      * Scores every candidate by cross-validation on {@code train} (all labeled) and picks the most accurate ({@link
      * #best}).
      */
