@@ -325,7 +325,7 @@ class CliTest extends CliTestBase {
         Path f = spamFile(40);
         Result none = run("federate", "--clients", "2");
         assertThat(none.exitCode()).isEqualTo(2);
-        assertThat(none.err()).contains("Missing required option: --data");
+        assertThat(none.err()).contains("Missing the data", "--data DATA", "a subcommand: coordinator, join");
         Result badFraction = run("federate", "--data", f.toString(), "--test-fraction", "1");
         assertThat(badFraction.exitCode()).isEqualTo(2);
         assertThat(badFraction.err()).contains("--test-fraction must be between 0 and 1");
