@@ -28,13 +28,9 @@ final class FederateCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "DATA", description = "Labeled training data, split over the clients (required).")
-    String data;
-
-    /** The data as the argument, as train and the other commands take it ({@code federate my.csv} was "Unmatched argument"). */
-    @picocli.CommandLine.Parameters(index = "0", arity = "0..1", paramLabel = "DATA",
-            description = "The data, as the argument instead of --data.")
-    String dataArgument;
+    /** The labeled training data, split over the clients: as the argument or --data, as every command takes its data. */
+    @Mixin
+    DataArgument data;
 
     @Mixin
     TestSetOptions testSet;
@@ -82,18 +78,17 @@ final class FederateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (data == null && dataArgument == null) {
+        if (data.argument == null && data.option == null) { // the one command with subcommands that may be meant instead
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing the data: give it as DATA or as --data DATA"
                     + " (or a subcommand: coordinator, join)");
         }
-        String data = ArgumentOrOption.one(spec, dataArgument, this.data, "the data", "DATA", "--data");
         testSet.check();
         ModelSpec model = federatedModel(options);
         FederatedTraining.Settings federation = new FederatedTraining.Settings(clients, Partition.parse(split), schedule.rounds, schedule.localEpochs, schedule.fraction,
                 algorithm, algorithm.equals("fedprox") ? mu : 0, secure, dropout, clip, noise, delta, options.trainConfig().seed(),
                 schedule.serverOptimizer, schedule.serverLr());
         Context ctx = Context.fromEnvironment();
-        FederateJob.Outcome o = new FederateJob(ctx.catalog().withColumns(columns.names()), ctx.runs(), new ConsoleProgress(System.out)).run(data, testSet.test, testSet.fraction, model,
+        FederateJob.Outcome o = new FederateJob(ctx.catalog().withColumns(columns.names()), ctx.runs(), new ConsoleProgress(System.out)).run(data.ref(), testSet.test, testSet.fraction, model,
                 options.trainConfig(), federation, options.optimizer.onError.policy,
                 List.of(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)));
         System.out.println();
