@@ -105,6 +105,32 @@ class DuplicateGroupsTest {
     }
 
     @Test
+    void rowsOfAFewCategoriesAreNotCopiesButAFewCopiedImagesAre() {
+        // 600 records of three one-hot categories (9 possible rows), as a ticket table's product and priority read:
+        // sharing a row is what such a table does, and grouping rows would split whole kinds of record off.
+        List<Example> records = new ArrayList<>();
+        Random rng = new Random(3);
+        for (int i = 0; i < 600; i++) {
+            float[] row = new float[6];
+            row[rng.nextInt(3)] = 1;
+            row[3 + rng.nextInt(3)] = 1;
+            records.add(Example.dense("t" + i, row, i % 2 == 0 ? "a" : "b", "table"));
+        }
+        Dataset table = Dataset.infer("tickets", records, null);
+        DuplicateGroups.Split split = DuplicateGroups.split(table, 0.2, 1, "train", "test");
+        assertThat(split.groups()).isZero();
+        assertThat(split.parts().second().size()).isEqualTo(120);
+        // the same rows, each a distinct image but for one copy in ten, are copied images and stay together
+        List<Example> images = new ArrayList<>(TestData.bars(200, 5).examples());
+        for (int i = 0; i < 20; i++) {
+            Example e = images.get(i);
+            images.add(Example.dense(e.id() + "-copy", e.features(), e.label().orElseThrow(), "copy"));
+        }
+        assertThat(DuplicateGroups.split(Dataset.infer("bars", images, List.of(1L, 8L, 8L)), 0.2, 1, "train", "test").groups())
+                .isEqualTo(20);
+    }
+
+    @Test
     void aSplitSaysWhatItKeptTogetherInWordsThatFitTheCount() {
         assertThat(new DuplicateGroups.Split(null, 0, 0).describe()).isEqualTo("no duplicates to keep together");
         assertThat(new DuplicateGroups.Split(null, 1, 2).describe())
