@@ -120,9 +120,9 @@ public final class CsvFormat {
                 }
                 List<String> unread = cols[0].unread();
                 if (!unread.isEmpty() && !forModel) { // a saved model reads what it was trained on; the rest is the file's own
-                    collector.warn("columns " + String.join(", ", unread) + " of " + file + " are not read: a text file reads"
-                            + " 'id', '" + names.text() + "', '" + names.label() + "' and 'source' (--label-column NAME reads the labels"
-                            + " from another)");
+                    collector.warn("columns " + String.join(", ", unread) + " of " + file + " are not read: with '" + names.text()
+                            + "' as the text, a model reads that column alone, beside the records' ids and labels (--label-column"
+                            + " NAME reads the labels from another)");
                 }
                 categories.forEach((column, values) -> {
                     String name = cells[column].trim();
@@ -886,7 +886,7 @@ public final class CsvFormat {
             return String.join(", ", problems.stream().distinct().toList());
         }
 
-        /** A text file's columns that nothing reads (a text file reads id, text, label and source), or none. */
+        /** A text file's columns that nothing reads (a text reading reads the id, text, label and source columns), or none. */
         List<String> unread() {
             List<String> out = new ArrayList<>();
             if (text >= 0) {
