@@ -255,6 +255,28 @@ class BadInputTest extends CliTestBase {
     }
 
     @Test
+    void aColumnOfAmountsIsRefusedAsLabelsByEveryCommandThatLearnsFromLabels() throws Exception {
+        // a wage table: wages to the cent repeat (5.00 on many rows), so most rows share their value, most values do not
+        StringBuilder rows = new StringBuilder("education,experience,wage\n");
+        Random rng = new Random(5);
+        for (int i = 0; i < 80; i++) {
+            String wage = i % 3 == 0 ? String.format(java.util.Locale.ROOT, "%.2f", 3 + 20 * rng.nextDouble()) : String.valueOf(4 + i % 4);
+            rows.append(8 + rng.nextInt(10)).append(',').append(rng.nextInt(40)).append(',').append(wage).append('\n');
+        }
+        Path wages = Files.writeString(dir.resolve("wages.csv"), rows);
+        for (String[] command : List.of(new String[] {"train", wages.toString()}, new String[] {"label", "issues", wages.toString()},
+                new String[] {"label", "simulate", wages.toString(), "--test", wages.toString()},
+                new String[] {"federate", wages.toString()})) {
+            String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(command), java.util.stream.Stream.of("--label-column",
+                    "wage")).toArray(String[]::new);
+            Result r = run(args);
+            assertThat(r.exitCode()).as(String.join(" ", command) + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("wages.csv: its labels look like numbers to predict", "different numbers on its 80 labeled"
+                    + " records", "bin it into classes");
+        }
+    }
+
+    @Test
     void aBadRecordSaysHowToSkipItAndEveryInputOfACommandFollowsItsPolicy() throws Exception {
         Path gaps = Files.writeString(dir.resolve("gaps.csv"), "x1,x2,label\n1,2,a\n1,2..5,b\n3,4,a\n");
         Result train = run("train", "--data", gaps.toString());

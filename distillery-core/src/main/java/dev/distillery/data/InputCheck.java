@@ -230,8 +230,9 @@ public final class InputCheck {
     static final int CLASSES_JUDGED_FROM = 20;
 
     /**
-     * Refuses labels that are not classes: where most labeled records carry a label no other record has, the column holds
-     * numbers to predict (prices, ages: a regression target), ids or free text, and training would fail later on a split
+     * Refuses labels that are not classes: where most labeled records carry a label no other record has, or the labels are
+     * more than {@value #CLASSES_JUDGED_FROM} numbers, most of them on a single record, the column holds numbers to predict
+     * (prices, wages, ages: a regression target), ids or free text, and training would fail later on a split
      * that cannot hold every label, or learn nothing. The error says which and what to do instead.
      */
     public static void notClasses(Dataset data, String where, String labelColumn) {
@@ -239,14 +240,24 @@ public final class InputCheck {
                 .collect(Collectors.groupingBy(e -> e.label().get(), TreeMap::new, Collectors.counting()));
         long labeled = counts.values().stream().mapToLong(Long::longValue).sum();
         List<String> once = counts.entrySet().stream().filter(e -> e.getValue() == 1).map(Map.Entry::getKey).toList();
-        if (labeled < CLASSES_JUDGED_FROM || 2 * once.size() <= labeled) {
+        if (labeled < CLASSES_JUDGED_FROM) {
             return;
         }
         boolean numbers = counts.keySet().stream().allMatch(InputCheck::isNumber);
         String examples = once.stream().limit(3).map(l -> "'" + l + "'").collect(Collectors.joining(", "));
-        throw new DataFormatException(where, String.format("its labels look like %s, not classes: %,d of its %,d labeled records"
-                + " have a label no other record has (%s, ...)", numbers ? "numbers to predict" : "ids or free text", once.size(),
-                labeled, examples), numbers
+        String problem;
+        if (2 * once.size() > labeled) {
+            problem = String.format("its labels look like %s, not classes: %,d of its %,d labeled records have a label no other"
+                    + " record has (%s, ...)", numbers ? "numbers to predict" : "ids or free text", once.size(), labeled, examples);
+        } else if (numbers && counts.size() > CLASSES_JUDGED_FROM && 2 * once.size() > counts.size()) {
+            // Measured amounts rounded to cents or whole years repeat (a wage of 5.00 on many records), so fewer than half
+            // of the records are alone; most of the values still are, which no set of classes does.
+            problem = String.format("its labels look like numbers to predict, not classes: %,d different numbers on its %,d labeled"
+                    + " records, %,d of them on a single record (%s, ...)", counts.size(), labeled, once.size(), examples);
+        } else {
+            return;
+        }
+        throw new DataFormatException(where, problem, numbers
                 ? "classes, each on several records: Distillery trains classifiers; to predict a number, bin it into classes"
                 + " first (such as low, medium, high)"
                 : "classes, each on several records; is '" + labelColumn + "' the column that holds them? (--label-column names"

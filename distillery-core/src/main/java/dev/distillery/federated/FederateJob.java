@@ -53,6 +53,7 @@ public final class FederateJob {
     public Outcome run(String dataRef, String testRef, double testFraction, ModelSpec spec, TrainConfig local,
             FederatedTraining.Settings federation, OnError onError, List<String> args) {
         Dataset all = catalog.loadDataset(dataRef, onError, listener::onMessage);
+        InputCheck.notClasses(all, dataRef, catalog.columns().label());
         Dataset labeled = all.filter(dataRef, Example::hasLabel);
         if (labeled.size() < all.size()) {
             listener.onMessage(String.format("%,d of %,d records of %s have no label and are not trained on", all.size() - labeled.size(),

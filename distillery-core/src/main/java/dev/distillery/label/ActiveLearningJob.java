@@ -42,7 +42,9 @@ public final class ActiveLearningJob {
 
     public Outcome run(String poolRef, String testRef, ModelSpec spec, TrainConfig config, ActiveLearningSimulation.Settings settings,
             List<Strategy> strategies, OnError onError, List<String> args) {
-        Dataset pool = InputCheck.labeledOnly(MissingValues.learn(load(poolRef, onError), listener::onMessage),
+        Dataset read = load(poolRef, onError);
+        InputCheck.notClasses(read, poolRef, catalog.columns().label());
+        Dataset pool = InputCheck.labeledOnly(MissingValues.learn(read, listener::onMessage),
                 "used (a simulation buys labels the pool already holds)", listener::onMessage);
         Dataset test = InputCheck.labeledOnly(InputCheck.conform(MissingValues.fill(load(testRef, onError), pool.schema(), listener::onMessage),
                 pool.schema(), InputCheck.Labels.MUST_BE_KNOWN), "scored",

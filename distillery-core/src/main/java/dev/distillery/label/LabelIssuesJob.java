@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.MissingValues;
 import dev.distillery.data.Example;
+import dev.distillery.data.InputCheck;
 import dev.distillery.data.OnError;
 import dev.distillery.data.sources.DataCatalog;
 import dev.distillery.model.ModelSpec;
@@ -112,6 +113,7 @@ public final class LabelIssuesJob {
         DataCatalog catalog = spec != null ? this.catalog : this.catalog.withColumns(
                 TextColumnChoice.forAllLabels(dataRef, this.catalog.columns(), this.catalog, onError, config.seed(), listener));
         Dataset read = catalog.loadDataset(dataRef, onError, listener::onMessage);
+        InputCheck.notClasses(read, dataRef, catalog.columns().label());
         Dataset all = MissingValues.learn(read, listener::onMessage);
         Dataset data = all.filter(dataRef, Example::hasLabel);
         // what a reviewer sees of a row is the row as it was read, a gap as a gap, not the median the models read there

@@ -45,6 +45,19 @@ class InputCheckTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> InputCheck.notClasses(labeled(names), "people.csv", "name"))
                 .hasMessageContaining("look like ids or free text").hasMessageContaining("is 'name' the column that holds them");
         InputCheck.notClasses(labeled(classes), "data.csv", "label");
+        // wages rounded to the cent repeat, so most records share their value, yet most of the values are on one record
+        List<String> wages = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            wages.add(i < 25 ? String.format(java.util.Locale.ROOT, "%.2f", 3.35 + i * 0.37) : String.valueOf(4 + i % 5));
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> InputCheck.notClasses(labeled(wages), "wages.csv", "wage"))
+                .hasMessageContaining("look like numbers to predict").hasMessageContaining("30 different numbers on its 60 labeled records,"
+                        + " 25 of them on a single record");
+        List<String> codes = new ArrayList<>(); // 30 numbered classes, most on a few records: classes, whatever they are named
+        for (int i = 0; i < 60; i++) {
+            codes.add(String.valueOf(i < 10 ? 100 + i : 200 + i % 20));
+        }
+        InputCheck.notClasses(labeled(codes), "codes.csv", "code");
         InputCheck.notClasses(labeled(prices.subList(0, 19)), "few.csv", "label"); // too few to judge
     }
 
