@@ -85,10 +85,12 @@ public final class ActiveLearningSimulation {
         Random rng = new Random(config.seed() * 31 + strategy.ordinal());
         List<Point> curve = new ArrayList<>();
         for (int round = 0; ; round++) {
-            int epochs = Math.max(config.epochs(),
-                    (int) Math.ceil(settings.stepsPerRound() * (double) config.batchSize() / bought.size()));
-            TrainConfig c = new TrainConfig(epochs, config.batchSize(), config.learningRate(), config.optimizer(),
-                    config.schedule(), config.weightDecay(), 0, config.seed() + round);
+            // At least stepsPerRound steps in the configured epochs, made of several passes over a small set: one epoch
+            // per step would have checkpointed a 131,072-row n-gram table and its moments after each of 4,267 one-step
+            // epochs (12 labels, batch 128: 400 GB written a round).
+            TrainConfig c = new TrainConfig(config.epochs(), config.batchSize(), config.learningRate(), config.optimizer(),
+                    config.schedule(), config.weightDecay(), 0, config.seed() + round,
+                    Math.max(config.minSteps(), settings.stepsPerRound()));
             Path phase = checkpoints == null ? null : checkpoints.resolve(strategy.label() + "-round-" + round);
             // fitted as train fits it: a linear model by gradient steps lost accuracy as labels came (0.33 to 0.24 on a
             // wage table), and the svm, built without its size, failed

@@ -31,6 +31,21 @@ class ActiveLearningSimulationTest {
     }
 
     @Test
+    void aRoundOnFewLabelsTakesItsStepsInTheConfiguredEpochsNotAnEpochAStep(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        // 6 labels and 30 steps a round: one-step epochs made 80 epochs, each checkpointed (on an n-gram model 100 MB each)
+        Splits.Pair p = Splits.split(TestData.blobs(50, 4), 0.3, 1, "pool", "test");
+        TrainConfig cfg = new TrainConfig(5, 16, 1e-2f, TrainConfig.Optimizer.ADAM, TrainConfig.Schedule.COSINE, 0f, 0, 3);
+        var settings = new ActiveLearningSimulation.Settings(6, 10, 16, 30, 0.9);
+        new ActiveLearningSimulation(new MlpSpec(8, 1, 0f), cfg, settings, null, dir).run(p.first(), p.second(), List.of(Strategy.RANDOM));
+        for (String round : List.of("random-round-0", "random-round-1")) {
+            com.fasterxml.jackson.databind.JsonNode result = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(dir.resolve(round).resolve("result.json").toFile());
+            assertThat(result.get("history")).as(round).hasSize(5);
+        }
+    }
+
+    @Test
     void theSolvedFamiliesAreFittedByTheirSolversRoundByRound() {
         // by gradient steps the linear model lost accuracy as labels came on a wage table, and the svm was never built
         Splits.Pair p = Splits.split(TestData.blobs(50, 4), 0.3, 1, "pool", "test");
