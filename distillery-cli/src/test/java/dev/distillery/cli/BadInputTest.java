@@ -222,6 +222,14 @@ class BadInputTest extends CliTestBase {
         assertThat(noLabels.exitCode()).isEqualTo(2);
         assertThat(noLabels.err()).contains("new.csv: none of its 1 records has a label", "use distillery predict");
         assertThat(noLabels.out()).doesNotContain("test accuracy");
+        // the same one check for every command that scores on a test set, before it trains anything
+        for (String[] command : List.of(new String[] {"label", "simulate", two.toString()}, new String[] {"federate", two.toString()})) {
+            List<String> args = new ArrayList<>(List.of(command));
+            args.addAll(List.of("--test", unlabeledTest.toString()));
+            Result r = run(args.toArray(String[]::new));
+            assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("new.csv: none of its 1 records has a label", "use distillery predict");
+        }
 
         // labels under another header are read as a category column, which the error names
         Path species = Files.writeString(dir.resolve("iris.csv"), "sepal,petal,species\n5.1,1.4,setosa\n7.0,4.7,versicolor\n");

@@ -489,8 +489,8 @@ class CliTest extends CliTestBase {
         assertThat(unlabeled.err()).doesNotContain("warning");
         Result cannot = run("eval", "--model", runId, "--data", fresh.toString());
         assertThat(cannot.exitCode()).isEqualTo(2);
-        assertThat(cannot.err()).contains("has no labeled examples to evaluate on (labels are read from the column or key 'species';"
-                + " --label-column names another)");
+        assertThat(cannot.err()).contains("fresh.csv: none of its 2 records has a label (labels are read from the column or key"
+                + " 'species'; --label-column names another)", "use distillery predict");
         // a hold-out file whose labels sit under another name: named for eval alone
         Path holdout = Files.writeString(dir.resolve("holdout.csv"), Files.readString(iris).replaceFirst("species", "kind"));
         Result named = run("eval", "--model", runId, "--data", holdout.toString(), "--label-column", "kind");

@@ -197,6 +197,21 @@ public final class InputCheck {
     }
 
     /**
+     * The labeled records of {@code data} ({@code where}: the file or part they come from), to score a model of
+     * {@code schema} on: those without a label are counted to {@code log}, and where none has one the data is refused
+     * before any training, not after it as "cannot evaluate zero examples".
+     */
+    public static Dataset scored(Dataset data, String where, Schema schema, Consumer<String> log) {
+        Dataset labeled = labeledOnly(data, "scored", log);
+        if (labeled.isEmpty()) {
+            String problem = data.isEmpty() ? "holds no records" : "none of its " + data.size() + " records has a label" + labelColumnOf(schema);
+            throw new DataFormatException(where, problem,
+                    "labeled test data to score the model on (to label new data with a trained model, use distillery predict)");
+        }
+        return labeled;
+    }
+
+    /**
      * Where a model of {@code schema} reads labels, for an error about a file that has none: " (labels are read from the
      * column or key 'queue'; --label-column names another)".
      */

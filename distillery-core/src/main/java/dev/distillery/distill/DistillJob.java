@@ -58,10 +58,7 @@ public final class DistillJob {
     public Outcome run(DistillSpec spec, Path teacherDir, List<String> args) {
         try (Classifier teacher = Classifier.load(teacherDir)) {
             Dataset transfer = load(spec.transfer(), spec, teacher);
-            Dataset test = InputCheck.labeledOnly(load(spec.test(), spec, teacher), "scored", listener::onMessage);
-            if (test.isEmpty()) {
-                throw new IllegalArgumentException(spec.test() + " has no labeled examples to test on");
-            }
+            Dataset test = InputCheck.scored(load(spec.test(), spec, teacher), spec.test(), teacher.schema(), listener::onMessage);
             int leaks = DuplicateGroups.testExamplesDuplicatedInTraining(transfer, test);
             if (leaks > 0) {
                 listener.onMessage(String.format("warning: %,d of %,d test examples have an exact or near duplicate in the transfer"

@@ -52,12 +52,8 @@ public final class EvalJob {
         try (Classifier classifier = Classifier.load(modelDir)) {
             ClassThresholds decision = ClassThresholds.parse(thresholds, classifier.schema().labels());
             ReadResult read = catalog.loadFor(dataRef, classifier.schema(), onError, log);
-            Dataset labeled = InputCheck.conform(InputCheck.labeledOnly(read.dataset(), "scored", log), classifier.schema(),
-                    InputCheck.Labels.MUST_BE_KNOWN, log);
-            if (labeled.isEmpty()) {
-                throw new IllegalArgumentException(dataRef + " has no labeled examples to evaluate on"
-                        + InputCheck.labelColumnOf(classifier.schema()));
-            }
+            Dataset labeled = InputCheck.conform(InputCheck.scored(read.dataset(), dataRef, classifier.schema(), log),
+                    classifier.schema(), InputCheck.Labels.MUST_BE_KNOWN, log);
             int unlabeled = read.dataset().size() - labeled.size();
             Settings settings = new Settings(modelDir.toString(), dataRef, onError.name(), List.copyOf(thresholds));
             return new StageRunner(runs).run(Stage.<Settings, Outcome>named("eval", settings)

@@ -63,7 +63,8 @@ public final class FederateJob {
                 ? TrainJob.holdOutTest(new DuplicateGroups(), labeled, testFraction, federation.seed(), listener::onMessage)
                 : testSet(MissingValues.learn(labeled, listener::onMessage), testRef, onError);
         Dataset train = parts.train();
-        Dataset test = InputCheck.labeledOnly(parts.test(), "scored", listener::onMessage);
+        Dataset test = InputCheck.scored(parts.test(), testRef != null ? testRef : "the test part of " + dataRef, train.schema(),
+                listener::onMessage);
         ModelSpec model = networkFor(spec, train.schema());
         Settings settings = new Settings(dataRef, testRef, testRef == null ? testFraction : null, model, local, federation);
         List<Path> inputs = new ArrayList<>(catalog.inputFiles(dataRef, listener::onMessage));
@@ -126,8 +127,8 @@ public final class FederateJob {
     public Coordinated coordinate(String testRef, ModelSpec spec, TrainConfig local, Coordinator.Settings federation, OnError onError,
             java.util.function.IntConsumer onListening, List<String> args) {
         // The coordinator holds only the test data: its medians are the fill values every client and the model use.
-        Dataset test = InputCheck.labeledOnly(MissingValues.learn(catalog.loadDataset(testRef, onError, listener::onMessage),
-                listener::onMessage), "scored", listener::onMessage);
+        Dataset read = MissingValues.learn(catalog.loadDataset(testRef, onError, listener::onMessage), listener::onMessage);
+        Dataset test = InputCheck.scored(read, testRef, read.schema(), listener::onMessage);
         ModelSpec model = networkFor(spec, test.schema());
         return new StageRunner(runs).run(Stage.<CoordinatorSettings, Coordinated>named("federate coordinator",
                         new CoordinatorSettings(testRef, model, local, federation))

@@ -12,6 +12,7 @@ import dev.distillery.run.Run;
 import dev.distillery.run.RunStore;
 import dev.distillery.run.Stage;
 import dev.distillery.run.StageRunner;
+import dev.distillery.train.TextColumnChoice;
 import dev.distillery.train.TrainConfig;
 import dev.distillery.train.TrainListener;
 import java.nio.file.Path;
@@ -42,13 +43,17 @@ public final class ActiveLearningJob {
 
     public Outcome run(String poolRef, String testRef, ModelSpec spec, TrainConfig config, ActiveLearningSimulation.Settings settings,
             List<Strategy> strategies, OnError onError, List<String> args) {
-        Dataset read = load(poolRef, onError);
+        // one of a table's free-text columns or its other columns, whichever the linear model cross-validates better on
+        // (the pool's labels only; the test set is not looked at), as train and label issues read a table
+        DataCatalog catalog = spec != null ? this.catalog : this.catalog.withColumns(
+                TextColumnChoice.forAllLabels(poolRef, this.catalog.columns(), this.catalog, onError, config.seed(), listener));
+        Dataset read = catalog.loadDataset(poolRef, onError, listener::onMessage);
         InputCheck.notClasses(read, poolRef, catalog.columns().label());
         Dataset pool = InputCheck.labeledOnly(MissingValues.learn(read, listener::onMessage),
                 "used (a simulation buys labels the pool already holds)", listener::onMessage);
-        Dataset test = InputCheck.labeledOnly(InputCheck.conform(MissingValues.fill(load(testRef, onError), pool.schema(), listener::onMessage),
-                pool.schema(), InputCheck.Labels.MUST_BE_KNOWN), "scored",
-                listener::onMessage);
+        Dataset testRead = catalog.loadDataset(testRef, onError, listener::onMessage);
+        Dataset test = InputCheck.conform(InputCheck.scored(MissingValues.fill(testRead, pool.schema(), listener::onMessage), testRef,
+                pool.schema(), listener::onMessage), pool.schema(), InputCheck.Labels.MUST_BE_KNOWN);
         ModelSpec model = spec != null ? spec : ModelSpec.defaultFor(pool.schema());
         Settings recorded = new Settings(poolRef, testRef, model, config, settings, strategies.stream().map(Strategy::label).toList());
         List<Path> inputs = new ArrayList<>(catalog.inputFiles(poolRef, listener::onMessage));
@@ -69,10 +74,6 @@ public final class ActiveLearningJob {
     /** The recorded configuration of a simulation. */
     public record Settings(String pool, String test, ModelSpec model, TrainConfig train,
             ActiveLearningSimulation.Settings settings, List<String> strategies) {}
-
-    private Dataset load(String ref, OnError onError) {
-        return catalog.loadDataset(ref, onError, listener::onMessage);
-    }
 
     static Map<String, Object> results(Outcome o) {
         Map<String, Object> r = new LinkedHashMap<>();

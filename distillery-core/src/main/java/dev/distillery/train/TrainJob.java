@@ -293,14 +293,8 @@ public final class TrainJob {
             log.accept(String.format("warning: %,d of %,d labeled training texts are empty or blank; they are trained on as they are",
                     emptyTexts, train.size()));
         }
-        int unlabeledTest = test.size() - InputCheck.labeledOnly(test, "scored", log).size(); // counted and said by the one check
-        if (unlabeledTest == test.size()) {
-            // found before training, not after it as "cannot evaluate zero examples"
-            String problem = test.isEmpty() ? "holds no records"
-                    : "none of its " + test.size() + " records has a label" + InputCheck.labelColumnOf(train.schema());
-            throw new DataFormatException(spec.test() != null ? spec.test() : "the test part of " + spec.data(), problem,
-                    "labeled test data to score the model on (to label new data with a trained model, use distillery predict)");
-        }
+        int unlabeledTest = test.size() - InputCheck.scored(test, spec.test() != null ? spec.test() : "the test part of " + spec.data(),
+                train.schema(), log).size(); // counted and said by the one check
         Dataset setAside = withoutLabels.isEmpty() ? null : withoutLabels;
         if (spec.labeled() != null) {
             int count = Splits.parseAmount(spec.labeled(), train.size());

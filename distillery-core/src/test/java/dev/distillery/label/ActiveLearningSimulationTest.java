@@ -46,6 +46,26 @@ class ActiveLearningSimulationTest {
     }
 
     @Test
+    void aTableWhoseFreeTextCarriesTheLabelsIsSimulatedOnTheTextAsTrainReadsIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path pool = TestData.tableWithFreeText(dir, 120, true);
+        java.util.List<String> lines = java.nio.file.Files.readAllLines(pool);
+        java.nio.file.Path test = java.nio.file.Files.write(dir.resolve("test.csv"), lines.subList(0, 41)); // header and 40 rows
+        java.nio.file.Files.write(pool, java.util.stream.Stream.concat(java.util.stream.Stream.of(lines.get(0)), lines.stream().skip(41))
+                .toList());
+        TrainConfig cfg = new TrainConfig(5, 16, 1e-2f, TrainConfig.Optimizer.ADAM, TrainConfig.Schedule.COSINE, 0f, 0, 3);
+        List<String> messages = new java.util.ArrayList<>();
+        ActiveLearningJob job = new ActiveLearningJob(new dev.distillery.data.sources.DataCatalog(dir.resolve("ds")),
+                new dev.distillery.run.RunStore(dir.resolve("runs")), TestData.collecting(messages));
+        ActiveLearningJob.Outcome o = job.run(pool.toString(), test.toString(), null, cfg,
+                new ActiveLearningSimulation.Settings(4, 12, 16, 100, 0.9), List.of(Strategy.RANDOM), dev.distillery.data.OnError.FAIL,
+                List.of());
+        assertThat(messages).anyMatch(m -> m.startsWith("columns: 'description' is read as the text"));
+        // the size column says nothing of these labels; the words do
+        assertThat(o.curves().get(Strategy.RANDOM).get(1).accuracy()).isGreaterThan(0.8);
+    }
+
+    @Test
     void theSolvedFamiliesAreFittedByTheirSolversRoundByRound() {
         // by gradient steps the linear model lost accuracy as labels came on a wage table, and the svm was never built
         Splits.Pair p = Splits.split(TestData.blobs(50, 4), 0.3, 1, "pool", "test");
