@@ -334,7 +334,7 @@ class CsvFormatTest {
                 + "2,asked for a higher limit before the holidays,y\n"), OnError.FAIL);
         assertThat(noted.dataset().schema().featureNames()).containsExactly("age");
         assertThat(noted.warnings()).singleElement().asString().contains("column 'note'", "holds free text", "not read",
-                "train, label issues and label next with their default model read it as the text instead where it cross-validates better",
+                "train, label issues, next and simulate with their default model read it as the text instead where it cross-validates better",
                 "--text-column note");
         // the file's only column besides the label: text under another name, refused with how to read it as text
         assertThatThrownBy(() -> CsvFormat.read(file("note,label\nthis customer called twice about the late fee,x\n"),
