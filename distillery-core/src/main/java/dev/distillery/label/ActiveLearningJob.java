@@ -54,7 +54,7 @@ public final class ActiveLearningJob {
         Dataset testRead = catalog.loadDataset(testRef, onError, listener::onMessage);
         Dataset test = InputCheck.conform(InputCheck.scored(MissingValues.fill(testRead, pool.schema(), listener::onMessage), testRef,
                 pool.schema(), listener::onMessage), pool.schema(), InputCheck.Labels.MUST_BE_KNOWN);
-        ModelSpec model = spec != null ? spec : ModelSpec.defaultFor(pool.schema());
+        ModelSpec model = spec; // none named: each round's --model auto choice (ActiveLearningSimulation)
         Settings recorded = new Settings(poolRef, testRef, model, config, settings, strategies.stream().map(Strategy::label).toList());
         List<Path> inputs = new ArrayList<>(catalog.inputFiles(poolRef, listener::onMessage));
         inputs.addAll(catalog.inputFiles(testRef, listener::onMessage));
@@ -71,7 +71,7 @@ public final class ActiveLearningJob {
                 .reports(ActiveLearningJob::results, ActiveLearningJob::summary), args);
     }
 
-    /** The recorded configuration of a simulation. */
+    /** The recorded configuration of a simulation ({@code model} null: each round fits what {@code --model auto} chooses). */
     public record Settings(String pool, String test, ModelSpec model, TrainConfig train,
             ActiveLearningSimulation.Settings settings, List<String> strategies) {}
 

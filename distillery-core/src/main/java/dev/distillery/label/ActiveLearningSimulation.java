@@ -53,6 +53,7 @@ public final class ActiveLearningSimulation {
     }
 
     /**
+     * @param spec        the model every round fits; null for the one {@code --model auto} chooses on each round's labels
      * @param checkpoints where each round's training keeps its checkpoints ({@code <strategy>-round-N}), so an
      *     interrupted simulation continues where it was; null for none
      */
@@ -94,11 +95,14 @@ public final class ActiveLearningSimulation {
             Path phase = checkpoints == null ? null : checkpoints.resolve(strategy.label() + "-round-" + round);
             // fitted as train fits it: a linear model by gradient steps lost accuracy as labels came (0.33 to 0.24 on a
             // wage table), and the svm, built without its size, failed
-            try (Classifier model = TrainJob.fitted(spec, pool.subset("bought", bought), c, null, phase)) {
+            Dataset boughtSet = pool.subset("bought", bought);
+            // no model named: the one --model auto chooses on the labels bought so far, as label next chooses on its answers
+            ModelSpec family = spec != null ? spec : dev.distillery.train.AutoSelect.chooseOrDefault(boughtSet, c, null);
+            try (Classifier model = TrainJob.fitted(family, boughtSet, c, null, phase)) {
                 double acc = Evaluation.of(model, test).accuracy();
                 curve.add(new Point(bought.size(), acc));
-                listener.onMessage(String.format("%-16s round %2d: %,6d labels, test accuracy %.4f", strategy.label(), round,
-                        bought.size(), acc));
+                listener.onMessage(String.format("%-16s round %2d: %,6d labels, test accuracy %.4f%s", strategy.label(), round,
+                        bought.size(), acc, spec != null ? "" : " (" + dev.distillery.train.AutoSelect.name(family) + ")"));
                 if (bought.size() >= settings.budget() || rest.isEmpty()) {
                     return curve;
                 }

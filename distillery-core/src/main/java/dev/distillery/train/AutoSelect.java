@@ -186,7 +186,7 @@ public final class AutoSelect {
         } else if (train.schema().kind() == dev.distillery.data.Schema.Kind.DENSE) {
             SvmFit.Search svm = SvmFit.crossValidate(train.schema(), train, folds, config.seed(), SvmFit.C_GRID,
                     SvmFit.gammaGrid(train.schema().featureSize()));
-            String name = String.format("svm (C %s, gamma %.4g)", svm.c(), svm.gamma());
+            String name = svmName(svm.c(), svm.gamma());
             table.add(new Score(name, SvmSpec.DEFAULT.withSettings(svm.c(), svm.gamma()), svm.accuracy(), folds));
             listener.onMessage(String.format("auto: %s, %d-fold cross-validation: accuracy %.4f", name, folds, svm.accuracy()));
         }
@@ -275,11 +275,19 @@ public final class AutoSelect {
     }
 
     /** How tables and reports name a spec: a linear model by its setting ("linear (logistic C 10)"), others by the spec. */
-    static String name(ModelSpec spec) {
+    /** A candidate as the choice's table names it: "linear (logistic C 0.01)", "svm (C 1.0, gamma 0.1667)", a network's spec. */
+    public static String name(ModelSpec spec) {
         if (spec instanceof LinearSpec linear && linear.c() != null) {
             return "linear (" + LinearFit.settings(linear).get(0) + ")";
         }
-        return spec instanceof LinearSpec ? "linear" : spec.toString();
+        if (spec instanceof SvmSpec svm && svm.c() != null && svm.gamma() != null) {
+            return svmName(svm.c(), svm.gamma());
+        }
+        return spec instanceof LinearSpec ? "linear" : spec instanceof SvmSpec ? "svm" : spec.toString();
+    }
+
+    private static String svmName(double c, double gamma) {
+        return String.format("svm (C %s, gamma %.4g)", c, gamma);
     }
 
     /** Trainable parameters times the optimizer steps of {@code folds} trainings on all but one fold each. */

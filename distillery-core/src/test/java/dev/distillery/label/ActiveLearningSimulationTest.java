@@ -63,6 +63,8 @@ class ActiveLearningSimulationTest {
         assertThat(messages).anyMatch(m -> m.startsWith("columns: 'description' is read as the text"));
         // the size column says nothing of these labels; the words do
         assertThat(o.curves().get(Strategy.RANDOM).get(1).accuracy()).isGreaterThan(0.8);
+        // no model named: each round fits what --model auto chooses on its labels, and says which
+        assertThat(messages).anyMatch(m -> m.startsWith("random") && m.contains("round  1:") && m.contains("(linear ("));
     }
 
     @Test
