@@ -42,7 +42,8 @@ final class CurateCommand implements Callable<Integer> {
 
     @Option(names = "--text-column", defaultValue = "text", paramLabel = "NAME",
             description = "The key (JSON Lines) or column (CSV) that holds the text, e.g. body or review, in DATA and in"
-                    + " --test; the output keeps it under that name. Default: ${DEFAULT-VALUE}.")
+                    + " --test; the output keeps it under that name. Default: ${DEFAULT-VALUE}, or where no column has that"
+                    + " name, a table's one column of free text (a description beside a product and a priority).")
     String textColumn;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Pipeline definition (YAML or JSON); default: the default pipeline.")
@@ -74,6 +75,16 @@ final class CurateCommand implements Callable<Integer> {
         }
         if (dev.distillery.curate.DocFiles.isCsv(output)) {
             throw new IllegalArgumentException("--out " + output + ": curate writes JSON Lines; give the output a .jsonl name");
+        }
+        if (!spec.commandLine().getParseResult().hasMatchedOption("--text-column")) {
+            // a table's one column of free text (a ticket's description beside its product and priority) is the text to
+            // clean, as train reads it; a file with a 'text' column, or several such columns, keeps the rule of the name
+            List<String> free = dev.distillery.data.DataFiles.freeTextColumns(input, dev.distillery.data.ColumnNames.DEFAULT);
+            if (free.size() == 1) {
+                textColumn = free.get(0);
+                System.out.println("curate: '" + textColumn + "' is read as the text, the file's one column of free text"
+                        + " (--text-column names another)");
+            }
         }
         Context ctx = Context.fromEnvironment();
         CurateConfig cfg = config != null ? CurateConfig.read(config) : CurateConfig.defaults(test == null ? null : test.toString());

@@ -396,6 +396,28 @@ class BadInputTest extends CliTestBase {
     }
 
     @Test
+    void curateCleansATablesOneColumnOfFreeTextWhereNoColumnIsNamedText() throws Exception {
+        StringBuilder rows = new StringBuilder("ticket_no,product,description,label\n");
+        String[] words = "the printer in our office will not connect to the network since the update this morning".split(" ");
+        Random rng = new Random(9);
+        for (int i = 0; i < 40; i++) {
+            StringBuilder text = new StringBuilder();
+            for (int w = 0; w < 12; w++) {
+                text.append(w == 0 ? "" : " ").append(words[rng.nextInt(words.length)]).append(w == 5 ? i : "");
+            }
+            rows.append(100 + i).append(',').append(i % 3 == 0 ? "app" : "web").append(',').append(text).append(',')
+                    .append(i % 2 == 0 ? "hardware" : "network").append('\n');
+        }
+        Path tickets = Files.writeString(dir.resolve("tickets.csv"), rows);
+        Path out = dir.resolve("clean.jsonl");
+        Result r = run("curate", tickets.toString(), "--out", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("'description' is read as the text, the file's one column of free text");
+        List<String> kept = Files.readAllLines(out);
+        assertThat(kept).isNotEmpty().allSatisfy(line -> assertThat(line).contains("\"description\":\"", "\"product\":"));
+    }
+
+    @Test
     void curateRefusesMissingDirectoryAndEmptyInputsByName() throws Exception {
         Path out = dir.resolve("out.jsonl");
         Result missing = run("curate", dir.resolve("nope.jsonl").toString(), "--out", out.toString());
