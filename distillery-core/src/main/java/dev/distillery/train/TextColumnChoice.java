@@ -75,7 +75,7 @@ public final class TextColumnChoice {
             for (String column : columns) {
                 texts.put(column, labeledOf.apply(catalog.withColumns(asText(names, column)).load(ref, onError, m -> { }).dataset()));
             }
-            return bestText(table, texts, seed, listener).map(column -> asText(names, column)).orElse(names);
+            return bestText(table, texts, "labels", seed, listener).map(column -> asText(names, column)).orElse(names);
         } catch (DataFormatException | IllegalArgumentException e) {
             return names; // the job's own reading reports what is wrong with the file
         }
@@ -109,7 +109,7 @@ public final class TextColumnChoice {
                 texts.put(column, labeled(records).filter("text", e -> judged.contains(e.id())));
             }
             Dataset table = tableLabels.filter("table", e -> judged.contains(e.id()));
-            return bestText(table, texts, spec.train().seed(), listener)
+            return bestText(table, texts, "labels judged on (none the run may test on)", spec.train().seed(), listener)
                     .map(column -> spec.withColumns(asText(spec.columns(), column))).orElse(spec);
         } catch (DataFormatException | IllegalArgumentException e) {
             return spec; // the job's own reading reports what is wrong with the file
@@ -123,9 +123,11 @@ public final class TextColumnChoice {
     /**
      * The free-text column (a key of {@code texts}: the same records read with that column as their text) on which the
      * linear model cross-validates best, if it beats {@code table} (the records read as a table); ties go to the table,
-     * then to the earlier column. Said in two lines; empty where some class has fewer than 2 labels to compare them on.
+     * then to the earlier column. Said in two lines ({@code judged} names the labels in the count); empty where some class
+     * has fewer than 2 labels to compare them on.
      */
-    private static Optional<String> bestText(Dataset tableLabels, Map<String, Dataset> textLabels, long seed, TrainListener listener) {
+    private static Optional<String> bestText(Dataset tableLabels, Map<String, Dataset> textLabels, String judged, long seed,
+            TrainListener listener) {
         String named = String.join(", ", textLabels.keySet().stream().map(c -> "'" + c + "'").toList());
         String holds = named + (textLabels.size() == 1 ? " holds" : " hold") + " free text beside the table's other columns";
         String instead = " (--text-column " + textLabels.keySet().iterator().next() + " reads " + (textLabels.size() == 1 ? "the" : "a")
@@ -137,9 +139,10 @@ public final class TextColumnChoice {
         int smallest = Math.min(CrossValidation.smallestClass(table),
                 texts.values().stream().mapToInt(CrossValidation::smallestClass).min().orElse(0));
         if (smallest < 2) {
-            // the count the user can check: the labels it judged on, after those the run may test on were set aside
-            listener.onMessage(String.format("columns: %s; of the %,d labels judged on (none the run may test on), some class has"
-                    + " fewer than 2, so they cannot be compared and the table's columns are read%s", holds, table.size(), instead));
+            // the count the user can check: the labels it judged on ({@code judged}: train's, after those the run may test
+            // on were set aside)
+            listener.onMessage(String.format("columns: %s; of the %,d %s, some class has fewer than 2, so they cannot be compared"
+                    + " and the table's columns are read%s", holds, table.size(), judged, instead));
             return Optional.empty();
         }
         int folds = Math.min(LinearFit.MAX_FOLDS, smallest);
