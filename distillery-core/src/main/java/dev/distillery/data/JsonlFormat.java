@@ -196,15 +196,29 @@ public final class JsonlFormat {
         return !node.hasNonNull(names.text()) && !node.hasNonNull("features") && numbers(node, names) > 0;
     }
 
-    /** How many of a record's keys, other than id, label and source, hold a number. */
+    /**
+     * How many of a record's keys, other than id, label and source, hold a number: a JSON number or, as a CSV cell would
+     * hold it, a string of one ({"ticket_no": "1000"}: curate's output of a CSV table, whose cells it passes on as strings).
+     */
     private static int numbers(JsonNode node, ColumnNames names) {
         int n = 0;
         for (var it = node.fields(); it.hasNext(); ) {
             var f = it.next();
             String key = f.getKey();
-            n += f.getValue().isNumber() && !key.equals("id") && !key.equals(names.label()) && !key.equals("source") ? 1 : 0;
+            n += isNumber(f.getValue()) && !key.equals("id") && !key.equals(names.label()) && !key.equals("source") ? 1 : 0;
         }
         return n;
+    }
+
+    private static boolean isNumber(JsonNode value) {
+        if (value.isNumber()) {
+            return true;
+        }
+        try {
+            return value.isTextual() && Float.isFinite(NumberCells.parse(value.asText().strip(), false));
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static List<Long> readShape(JsonNode node, int size, String where, RecordCollector c) {

@@ -107,6 +107,13 @@ class JsonlFormatTest {
         assertThat(reviews.dataset().schema().featureNames()).containsExactly("stars");
         assertThat(reviews.warnings()).anyMatch(w -> w.contains("column 'body'") && w.contains("holds free text"));
         assertThat(DataFiles.freeTextColumns(review, ColumnNames.DEFAULT)).containsExactly("body");
+        // every value a string, as curate passes a CSV table's cells on: the same table (numbers in strings read as numbers)
+        Path strings = file("{\"body\":\"Arrived broken and the seller never answered\",\"stars\":\"1\",\"label\":\"neg\"}",
+                "{\"body\":\"Works as described, would buy from them again\",\"stars\":\"5\",\"label\":\"pos\"}");
+        ReadResult fromStrings = DataFiles.read(strings, OnError.FAIL);
+        assertThat(fromStrings.dataset().schema().featureNames()).containsExactly("stars");
+        assertThat(fromStrings.dataset().get(1).features()).containsExactly(5f);
+        assertThat(DataFiles.freeTextColumns(strings, ColumnNames.DEFAULT)).containsExactly("body");
     }
 
     @Test
