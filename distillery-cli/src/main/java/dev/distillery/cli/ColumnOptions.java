@@ -12,7 +12,8 @@ final class ColumnOptions {
 
     @Option(names = "--text-column", paramLabel = "NAME",
             description = "The column or key that holds the text to classify, e.g. body or review. Default: text (for a saved"
-                    + " model: the one it was trained with; for train, label issues, label next and label simulate with their default model,"
+                    + " model: the one it was trained with; for train, label issues, label next and label simulate with their"
+                    + " default model,"
                     + " on a table with columns of free text beside others: the one on which the linear model cross-validates"
                     + " best (label next: on its answers), where that beats the table's columns).")
     String text;

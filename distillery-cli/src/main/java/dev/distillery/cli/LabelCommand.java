@@ -222,7 +222,8 @@ final class LabelCommand implements Runnable {
         int budget;
 
         @Option(names = "--steps", defaultValue = "400", paramLabel = "N",
-                description = "Optimizer steps per round, at least (an epoch of a small set makes several passes over it). Default: ${DEFAULT-VALUE}.")
+                description = "Optimizer steps per round, at least (an epoch of a small set makes several passes over it)."
+                        + " Default: ${DEFAULT-VALUE}.")
         int steps;
 
         @Option(names = "--target", defaultValue = "0.85", paramLabel = "ACC", description = "Test accuracy to reach. Default: ${DEFAULT-VALUE}.")

@@ -143,7 +143,8 @@ public final class CsvFormat {
                             + " would learn the file's order)"));
                     kinds.manyWords().forEach(column -> collector.warn("column '" + cells[column].trim() + "' of " + file
                             + (kinds.freeText().contains(column) ? " holds free text (a table's model reads numbers and categories):"
-                            + " not read as a feature; train, label issues, next and simulate with their default model read it as the text"
+                            + " not read as a feature; train, label issues, next and simulate with their default model read it as the"
+                            + " text"
                             + " instead where it cross-validates better, and --text-column " + cells[column].trim()
                             + " reads it as the text"
                             : " holds more than " + MAX_CATEGORIES + " distinct values, not all of them numbers, too many to be"

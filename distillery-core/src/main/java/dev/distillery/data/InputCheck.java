@@ -204,7 +204,8 @@ public final class InputCheck {
     public static Dataset scored(Dataset data, String where, Schema schema, Consumer<String> log) {
         Dataset labeled = labeledOnly(data, "scored", log);
         if (labeled.isEmpty()) {
-            String problem = data.isEmpty() ? "holds no records" : "none of its " + data.size() + " records has a label" + labelColumnOf(schema);
+            String problem = data.isEmpty() ? "holds no records"
+                    : "none of its " + data.size() + " records has a label" + labelColumnOf(schema);
             throw new DataFormatException(where, problem,
                     "labeled test data to score the model on (to label new data with a trained model, use distillery predict)");
         }
