@@ -37,7 +37,8 @@ final class CurateCommand implements Callable<Integer> {
     DataArgument data;
 
     @Option(names = "--out", required = true, paramLabel = "OUT",
-            description = "Output JSON Lines file (written atomically; gzip-compressed for a name ending in .gz).")
+            description = "Output file, written atomically: JSON Lines, or for a CSV or TSV input a .csv or .tsv of its columns;"
+                    + " gzip-compressed for a name ending in .gz.")
     Path output;
 
     @Option(names = "--text-column", defaultValue = "text", paramLabel = "NAME",
@@ -73,8 +74,9 @@ final class CurateCommand implements Callable<Integer> {
         if (config != null && test != null) {
             throw new IllegalArgumentException("--test applies to the default pipeline; with --config, add a decontaminate step");
         }
-        if (dev.distillery.curate.DocFiles.isCsv(output)) {
-            throw new IllegalArgumentException("--out " + output + ": curate writes JSON Lines; give the output a .jsonl name");
+        if (dev.distillery.curate.DocFiles.isCsv(output) && (!dev.distillery.curate.DocFiles.isCsv(input) || engine.equals("spark"))) {
+            throw new IllegalArgumentException("--out " + output + ": curate writes a CSV or TSV file only from one, with the"
+                    + " embedded engine (its columns, in its order); give the output a .jsonl name");
         }
         if (!spec.commandLine().getParseResult().hasMatchedOption("--text-column")) {
             // a table's one column of free text (a ticket's description beside its product and priority) is the text to

@@ -398,12 +398,13 @@ class BadInputTest extends CliTestBase {
     @Test
     void curateCleansATablesOneColumnOfFreeTextWhereNoColumnIsNamedText() throws Exception {
         StringBuilder rows = new StringBuilder("ticket_no,product,description,label\n");
-        String[] words = "the printer in our office will not connect to the network since the update this morning".split(" ");
+        String[][] words = {"the printer screen in our office is broken cracked and will not print since the fall".split(" "),
+            "my laptop will not connect to the network wifi router since the update this morning".split(" ")};
         Random rng = new Random(9);
         for (int i = 0; i < 40; i++) {
             StringBuilder text = new StringBuilder();
             for (int w = 0; w < 12; w++) {
-                text.append(w == 0 ? "" : " ").append(words[rng.nextInt(words.length)]).append(w == 5 ? i : "");
+                text.append(w == 0 ? "" : " ").append(words[i % 2][rng.nextInt(words[i % 2].length)]).append(w == 5 ? i : "");
             }
             rows.append(100 + i).append(',').append(i % 3 == 0 ? "app" : "web").append(',').append(text).append(',')
                     .append(i % 2 == 0 ? "hardware" : "network").append('\n');
@@ -415,6 +416,18 @@ class BadInputTest extends CliTestBase {
         assertThat(r.out()).contains("'description' is read as the text, the file's one column of free text");
         List<String> kept = Files.readAllLines(out);
         assertThat(kept).isNotEmpty().allSatisfy(line -> assertThat(line).contains("\"description\":\"", "\"product\":"));
+        // a CSV out of a CSV: the input's columns in its order, the kept records' cells as they were
+        Path csvOut = dir.resolve("clean.csv");
+        Result asCsv = run("curate", tickets.toString(), "--out", csvOut.toString());
+        assertThat(asCsv.exitCode()).as(asCsv.err()).isZero();
+        List<String> csvLines = Files.readAllLines(csvOut);
+        assertThat(csvLines.get(0)).isEqualTo("ticket_no,product,description,label");
+        assertThat(csvLines).hasSize(kept.size() + 1);
+        assertThat(rows.toString().lines().toList()).containsAll(csvLines);
+        // and train reads it as the ticket table it is, its text chosen
+        Result train = run("train", csvOut.toString());
+        assertThat(train.exitCode()).as(train.err()).isZero();
+        assertThat(train.out()).contains("columns: 'description' is read as the text");
     }
 
     @Test
@@ -430,10 +443,10 @@ class BadInputTest extends CliTestBase {
         Result none = run("curate", empty.toString(), "--out", out.toString());
         assertThat(none.exitCode()).isEqualTo(2);
         assertThat(none.err()).contains("empty.jsonl", "holds no records");
-        Path csv = Files.writeString(dir.resolve("corpus.csv"), "id,text\na,some words to keep\n");
-        Result csvOut = run("curate", csv.toString(), "--out", dir.resolve("clean.csv").toString());
+        Path jsonl = Files.writeString(dir.resolve("corpus.jsonl"), "{\"id\":\"a\",\"text\":\"some words to keep\"}\n");
+        Result csvOut = run("curate", jsonl.toString(), "--out", dir.resolve("clean.csv").toString());
         assertThat(csvOut.exitCode()).isEqualTo(2);
-        assertThat(csvOut.err()).contains("clean.csv", "curate writes JSON Lines");
+        assertThat(csvOut.err()).contains("clean.csv", "curate writes a CSV or TSV file only from one");
         assertThat(out).doesNotExist();
         Result missingTest = run("train", "--data", denseCsv("t.csv", 4, 20).toString(), "--test", dir.resolve("gone.csv").toString());
         assertThat(missingTest.exitCode()).isEqualTo(2);

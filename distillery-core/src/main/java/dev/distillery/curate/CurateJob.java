@@ -75,15 +75,25 @@ public final class CurateJob {
         Curator.Result[] result = new Curator.Result[1];
         // An output named .gz is written gzip-compressed, as every reader takes a .jsonl.gz.
         boolean gzip = output.getFileName().toString().endsWith(".gz");
+        // A CSV or TSV output (from a CSV or TSV input alone, CurateCommand checks): the input's columns, in its order.
+        DocFiles.CsvSource csvIn = DocFiles.isCsv(output) ? (DocFiles.CsvSource) source : null;
         AtomicFiles.write(output, file -> {
             java.io.OutputStream out = gzip ? new java.util.zip.GZIPOutputStream(file, 1 << 16) : file;
+            CsvRows csv = csvIn == null ? null : new CsvRows(out, output, csvIn);
             result[0] = curator.run(source, d -> {
                 try {
-                    DocFiles.write(d, out, textColumn);
+                    if (csv != null) {
+                        csv.write(d, textColumn);
+                    } else {
+                        DocFiles.write(d, out, textColumn);
+                    }
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
             }, log);
+            if (csv != null) {
+                csv.finish();
+            }
             if (gzip) {
                 out.close(); // the compressed stream's end; the file itself is closed again, harmlessly, by AtomicFiles
             }
@@ -95,6 +105,53 @@ public final class CurateJob {
         Outcome o = new Outcome(run, output, result[0].in(), source.skipped(), result[0]);
         plot(o, run.plotsDir().resolve("funnel.png"));
         return o;
+    }
+
+    /**
+     * The kept records as CSV rows, the header first: written when the first record is (the input's columns are known
+     * once its first read began) or, where none was kept, at the end. Separated as the input is, or by tabs for a .tsv
+     * name; a cell quoted only where it must be.
+     */
+    private static final class CsvRows {
+        private final java.io.OutputStream out;
+        private final Path output;
+        private final DocFiles.CsvSource input;
+        private com.fasterxml.jackson.dataformat.csv.CsvGenerator gen;
+
+        CsvRows(java.io.OutputStream out, Path output, DocFiles.CsvSource input) {
+            this.out = out;
+            this.output = output;
+            this.input = input;
+        }
+
+        void write(dev.distillery.curate.Doc d, String textColumn) throws java.io.IOException {
+            DocFiles.writeCsvRow(d, started().columns(), textColumn, gen);
+        }
+
+        void finish() throws java.io.IOException {
+            started();
+            gen.flush();
+        }
+
+        private DocFiles.CsvSource started() throws java.io.IOException {
+            if (gen == null) {
+                var mapper = new com.fasterxml.jackson.dataformat.csv.CsvMapper();
+                mapper.getFactory().disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+                gen = (com.fasterxml.jackson.dataformat.csv.CsvGenerator) mapper.getFactory().createGenerator(out);
+                boolean tabs = output.getFileName().toString().toLowerCase(java.util.Locale.ROOT).replaceFirst("\\.gz$", "")
+                        .endsWith(".tsv");
+                // a .csv keeps the input's separator (a semicolon file's decimal commas stay numbers), a .tsv takes tabs
+                char separator = tabs ? '\t' : input.separator();
+                gen.setSchema(com.fasterxml.jackson.dataformat.csv.CsvSchema.emptySchema().withColumnSeparator(separator));
+                gen.enable(com.fasterxml.jackson.dataformat.csv.CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING);
+                gen.writeStartArray();
+                for (String column : input.columns()) {
+                    gen.writeString(column);
+                }
+                gen.writeEndArray();
+            }
+            return input;
+        }
     }
 
     private static void writePairs(Curator curator, Path file) {

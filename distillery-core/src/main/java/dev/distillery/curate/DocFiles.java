@@ -212,8 +212,21 @@ public final class DocFiles {
      * columns as "text" and "id"), so the output, JSON Lines, keeps labels and the rest.
      */
     public static final class CsvSource extends FileSource {
+        /** The header's names as the records hold them (the text column as "text"); known after the first read. */
+        private volatile List<String> columns;
+
         CsvSource(Path file, OnError onError, String textKey) {
             super(file, onError, textKey, expectedCsv(textKey));
+        }
+
+        /** The character that separates the file's cells (comma, semicolon or tab). */
+        public char separator() {
+            return CsvFormat.separator(file);
+        }
+
+        /** The file's columns in its order, the text column under the name it has in the file; known after the first read. */
+        public List<String> columns() {
+            return columns.stream().map(c -> c.equals(TEXT) ? textKey : c).toList();
         }
 
         @Override
@@ -223,6 +236,7 @@ public final class DocFiles {
             CsvFormat.stream(file, line -> parsed.add(new Parsed(null, line.problem(), line.number())), row -> {
                 if (header[0] == null) {
                     header[0] = header(row.cells());
+                    columns = List.of(header[0]);
                     return;
                 }
                 parsed.add(record(header[0], row));
@@ -353,6 +367,21 @@ public final class DocFiles {
     /** Writes one record as a JSON line. */
     public static void write(Doc d, java.io.OutputStream out) throws IOException {
         write(d, out, TEXT);
+    }
+
+    /**
+     * Writes one record as a CSV row of {@code columns} (a CSV file's own, {@link CsvSource#columns}), its text under
+     * {@code textKey}: a column the record lacks is an empty cell.
+     */
+    public static void writeCsvRow(Doc d, List<String> columns, String textKey, com.fasterxml.jackson.dataformat.csv.CsvGenerator out)
+            throws IOException {
+        ObjectNode o = withTextUnder(d.fields(), textKey);
+        out.writeStartArray();
+        for (String column : columns) {
+            JsonNode value = o.get(column);
+            out.writeString(value == null || value.isNull() ? "" : value.asText());
+        }
+        out.writeEndArray();
     }
 
     /** Writes one record as a JSON line, its text under {@code textKey}, where the input held it. */

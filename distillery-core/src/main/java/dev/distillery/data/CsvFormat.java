@@ -248,7 +248,7 @@ public final class CsvFormat {
      * has one (spreadsheets in many European locales save CSV with semicolons; read with commas, such a file was one
      * column whose values were not numbers, and the error said to name a text column that was named already).
      */
-    static char separator(Path file) {
+    public static char separator(Path file) {
         try (Utf8Lines lines = Utf8Lines.open(file)) {
             Utf8Lines.Line header = lines.next();
             String h = header == null || !header.valid() ? "" : header.text();
