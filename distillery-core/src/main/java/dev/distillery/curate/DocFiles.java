@@ -209,7 +209,8 @@ public final class DocFiles {
     /**
      * CSV with a header row holding a {@code text} column (or the one named; any case) and optionally an {@code id}
      * column, as {@code train} reads it; every column passes through as a string field of the record (the text and id
-     * columns as "text" and "id"), so the output, JSON Lines, keeps labels and the rest.
+     * columns as "text" and "id"), so the output, JSON Lines or the same columns as CSV ({@link #columns}), keeps labels
+     * and the rest.
      */
     public static final class CsvSource extends FileSource {
         /** The header's names as the records hold them (the text column as "text"); known after the first read. */
