@@ -135,15 +135,11 @@ public final class CurateJob {
 
         private DocFiles.CsvSource started() throws java.io.IOException {
             if (gen == null) {
-                var mapper = new com.fasterxml.jackson.dataformat.csv.CsvMapper();
-                mapper.getFactory().disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-                gen = (com.fasterxml.jackson.dataformat.csv.CsvGenerator) mapper.getFactory().createGenerator(out);
                 boolean tabs = output.getFileName().toString().toLowerCase(java.util.Locale.ROOT).replaceFirst("\\.gz$", "")
                         .endsWith(".tsv");
-                // a .csv keeps the input's separator (a semicolon file's decimal commas stay numbers), a .tsv takes tabs
-                char separator = tabs ? '\t' : input.separator();
-                gen.setSchema(com.fasterxml.jackson.dataformat.csv.CsvSchema.emptySchema().withColumnSeparator(separator));
-                gen.enable(com.fasterxml.jackson.dataformat.csv.CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING);
+                // a .csv keeps the input's separator (a semicolon file's decimal commas stay numbers), a .tsv takes tabs;
+                // never closed here: the output stream is the caller's
+                gen = dev.distillery.data.CsvFormat.generator(out, tabs ? '\t' : input.separator());
                 gen.writeStartArray();
                 for (String column : input.columns()) {
                     gen.writeString(column);

@@ -1042,10 +1042,7 @@ public final class CsvFormat {
         }
         boolean separatorLine = SEPARATOR_LINE.matcher(first).matches(); // Excel's "sep=;", kept so the part reads the same
         AtomicFiles.write(out, o -> {
-            CsvMapper mapper = new CsvMapper();
-            try (CsvGenerator gen = (CsvGenerator) mapper.getFactory().createGenerator(o)) {
-                gen.setSchema(CsvSchema.emptySchema().withColumnSeparator(separator));
-                gen.enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING); // a cell quoted only where it must be, as it was
+            try (CsvGenerator gen = generator(o, separator)) {
                 if (separatorLine) {
                     gen.writeRaw(first + "\n");
                 }
@@ -1120,6 +1117,17 @@ public final class CsvFormat {
             }
         });
         return records;
+    }
+
+    /**
+     * A writer of CSV rows (each an array of strings) to {@code out}, cells separated by {@code separator} and quoted only
+     * where they must be, so a copied cell reads as it was.
+     */
+    public static CsvGenerator generator(java.io.OutputStream out, char separator) throws IOException {
+        CsvGenerator gen = (CsvGenerator) new CsvMapper().getFactory().createGenerator(out);
+        gen.setSchema(CsvSchema.emptySchema().withColumnSeparator(separator));
+        gen.enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING);
+        return gen;
     }
 
     private static void writeRow(CsvGenerator gen, List<String> cells) throws IOException {
