@@ -542,14 +542,7 @@ public final class CsvFormat {
 
         /** Whether {@code cell} reads as a finite number, plain or formatted (parsed once a cell, for both uses). */
         private boolean isNumber(String cell) {
-            if (cell.chars().noneMatch(c -> c >= '0' && c <= '9')) {
-                return false; // a word: no parse, and no exception thrown for every category cell of a large table
-            }
-            try {
-                return Float.isFinite(NumberCells.parse(cell, decimalComma));
-            } catch (NumberFormatException e) {
-                return false;
-            }
+            return NumberCells.isNumber(cell, decimalComma);
         }
 
         /**

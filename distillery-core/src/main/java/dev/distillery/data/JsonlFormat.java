@@ -211,14 +211,7 @@ public final class JsonlFormat {
     }
 
     private static boolean isNumber(JsonNode value) {
-        if (value.isNumber()) {
-            return true;
-        }
-        try {
-            return value.isTextual() && Float.isFinite(NumberCells.parse(value.asText().strip(), false));
-        } catch (NumberFormatException e) {
-            return false;
-        }
+        return value.isNumber() || value.isTextual() && NumberCells.isNumber(value.asText().strip(), false);
     }
 
     private static List<Long> readShape(JsonNode node, int size, String where, RecordCollector c) {

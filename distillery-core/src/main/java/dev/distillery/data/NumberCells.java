@@ -31,6 +31,18 @@ final class NumberCells {
                 + ")(?:" + decimal + "(?<fraction>\\d+))?\\s*(?<after>" + CURRENCY + ")?\\s*(?<percent>%)?");
     }
 
+    /** Whether {@code cell} reads as a finite number, plain or formatted, as {@link #parse} reads it. */
+    static boolean isNumber(String cell, boolean decimalComma) {
+        if (cell.chars().noneMatch(c -> c >= '0' && c <= '9')) {
+            return false; // a word: no parse, and no exception thrown for every category cell of a large table
+        }
+        try {
+            return Float.isFinite(parse(cell, decimalComma));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     /**
      * {@code cell}'s number, plain or formatted.
      *
