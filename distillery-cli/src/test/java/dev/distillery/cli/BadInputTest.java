@@ -428,6 +428,17 @@ class BadInputTest extends CliTestBase {
         Result train = run("train", csvOut.toString());
         assertThat(train.exitCode()).as(train.err()).isZero();
         assertThat(train.out()).contains("columns: 'description' is read as the text");
+        // a file of ids and one column of text under another name ("id,body"): that column, where --text-column was needed
+        StringBuilder bodies = new StringBuilder("id,body\n");
+        for (int i = 0; i < 40; i++) {
+            bodies.append(i + 1).append(",\"").append(rows.toString().lines().skip(i + 1).findFirst().orElseThrow().split(",")[2])
+                    .append("\"\n");
+        }
+        Result body = run("curate", Files.writeString(dir.resolve("bodies.csv"), bodies).toString(), "--out",
+                dir.resolve("bodies.jsonl").toString());
+        assertThat(body.exitCode()).as(body.err()).isZero();
+        assertThat(body.out()).contains("'body' is read as the text, the file's one column beside its id and labels");
+        assertThat(Files.readAllLines(dir.resolve("bodies.jsonl"))).isNotEmpty().allSatisfy(line -> assertThat(line).contains("\"body\":\""));
     }
 
     @Test

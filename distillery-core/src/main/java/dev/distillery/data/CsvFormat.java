@@ -368,7 +368,8 @@ public final class CsvFormat {
      */
     record ColumnKinds(Map<Integer, List<String>> categories, Map<Integer, String> personal, java.util.Set<Integer> dates,
             java.util.Set<Integer> identifiers, java.util.Set<Integer> rowNumbers, java.util.Set<Integer> manyWords,
-            java.util.Set<Integer> freeText, java.util.Set<Integer> empty, boolean decimalComma, List<String> header) {}
+            java.util.Set<Integer> freeText, java.util.Set<Integer> empty, boolean decimalComma, List<String> header,
+            int loneWords) {}
 
     /**
      * The names of {@code table}'s free-text columns (sentences beside a table's numbers and categories, which its model
@@ -377,6 +378,15 @@ public final class CsvFormat {
     static List<String> freeTextColumns(Table table, ColumnNames names) {
         ColumnKinds kinds = columnKinds(table, names, List.of());
         return kinds.freeText().stream().sorted().map(kinds.header()::get).toList();
+    }
+
+    /**
+     * The name of {@code table}'s one column to read beside its id and labels, where that column holds words, not
+     * numbers ({@link ColumnKinds#loneWords}); empty for a text file or a table with other columns to read.
+     */
+    static java.util.Optional<String> loneWordsColumn(Table table, ColumnNames names) {
+        ColumnKinds kinds = columnKinds(table, names, List.of());
+        return kinds.loneWords() < 0 ? java.util.Optional.empty() : java.util.Optional.of(kinds.header().get(kinds.loneWords()));
     }
 
     /** The columns of {@code table} that hold personal data, which no model reads, by name, each with what it holds. */
@@ -651,7 +661,7 @@ public final class CsvFormat {
                 java.util.Set<Integer> rows = rowNumbers(java.util.Set.of());
                 ids.addAll(rows);
                 return new ColumnKinds(Map.of(), Map.of(), java.util.Set.of(), inColumnOrder(ids), inColumnOrder(rows),
-                        java.util.Set.of(), java.util.Set.of(), java.util.Set.of(), decimalComma, headerNames());
+                        java.util.Set.of(), java.util.Set.of(), java.util.Set.of(), decimalComma, headerNames(), -1);
             }
             personNames();
             // A spreadsheet's empty columns ("age,income,label,,," on every line): no name and no value, nothing to read.
@@ -676,6 +686,7 @@ public final class CsvFormat {
             int features = Math.max(0, width) - reserved.size() - personal.size() - dates.size() - ids.size() - empty.size();
             manyWords.removeAll(ids);
             mixed(ids);
+            int loneWords = loneWords(ids, empty);
             if (!modelFeatures.isEmpty()) {
                 // In a file read for a model, a column of words the model has no feature of (a customer's name, a note)
                 // is passed over, as the model's training file's was or would have been; its own columns are checked
@@ -711,7 +722,28 @@ public final class CsvFormat {
             // in column order: the first identifier is the records' id, the same column in every reading of the file
             return new ColumnKinds(out, Map.copyOf(personal), java.util.Set.copyOf(dates), inColumnOrder(ids), inColumnOrder(rows),
                     java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(manyWords)), // in column order
-                    java.util.Set.copyOf(freeText), java.util.Collections.unmodifiableSortedSet(empty), decimalComma, headerNames());
+                    java.util.Set.copyOf(freeText), java.util.Collections.unmodifiableSortedSet(empty), decimalComma, headerNames(),
+                    loneWords);
+        }
+
+        /**
+         * The file's one column to read beside its id and labels, where most of its cells are not numbers (words, names of
+         * things, sentences: a list of words with their sentiment, of products with their category), else -1. Such a
+         * column is the text to classify under another name, as a table of one column of categories has nothing else to
+         * learn from; none in a file read for a model, which reads the columns it was trained on.
+         */
+        private int loneWords(java.util.Set<Integer> ids, java.util.Set<Integer> empty) {
+            if (!modelFeatures.isEmpty()) {
+                return -1;
+            }
+            List<Integer> readable = new ArrayList<>();
+            for (int i = 0; i < width; i++) {
+                if (!reserved.contains(i) && !personal.containsKey(i) && !dates.contains(i) && !ids.contains(i) && !empty.contains(i)) {
+                    readable.add(i);
+                }
+            }
+            return readable.size() == 1 && others.getOrDefault(readable.get(0), 0) > numbers.getOrDefault(readable.get(0), 0)
+                    ? readable.get(0) : -1;
         }
 
         private static java.util.Set<Integer> inColumnOrder(java.util.Set<Integer> columns) {
@@ -856,7 +888,9 @@ public final class CsvFormat {
             if (text < 0 && features.isEmpty()) {
                 String unread = kinds.personal().isEmpty() ? "" : " (" + String.join(", ", kinds.personal().entrySet().stream()
                         .map(c -> "'" + header[c.getKey()].trim() + "' holds personal data (" + c.getValue() + ")").toList())
-                        + ", not read)";
+                        + ", not read; if " + (kinds.personal().size() == 1 ? "it" : "one of them") + " is the text to classify,"
+                        + " name it with --text-column" + (kinds.personal().size() == 1
+                                ? " " + header[kinds.personal().keySet().iterator().next()].trim() : "") + ")";
                 throw new DataFormatException(file + ":line 1", "header has neither a text column nor feature columns" + unread,
                         "a '" + names.text() + "' column or numeric feature columns");
             }

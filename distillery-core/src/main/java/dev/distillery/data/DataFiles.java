@@ -80,6 +80,22 @@ public final class DataFiles {
     }
 
     /**
+     * The one column of a table file (a CSV file or a JSON Lines table) read with {@code names} to read beside its id and
+     * labels, where it holds words, not numbers ("word,sentiment"; "id,body"): the text under another name; empty for
+     * any other file.
+     */
+    public static java.util.Optional<String> loneWordsColumn(Path file, ColumnNames names) {
+        if (!Files.isRegularFile(file)) {
+            return java.util.Optional.empty();
+        }
+        if (isCsv(file)) {
+            return CsvFormat.loneWordsColumn(CsvFormat.csv(file), names);
+        }
+        JsonRecords table = isJsonLines(file) ? JsonRecords.ifTable(file, names) : null;
+        return table == null ? java.util.Optional.empty() : CsvFormat.loneWordsColumn(table, names);
+    }
+
+    /**
      * For a file of another name whose first line holds columns (Excel's "Unicode Text" is a .txt of tab-separated
      * columns): what that line holds and the name that reads it; else null.
      */

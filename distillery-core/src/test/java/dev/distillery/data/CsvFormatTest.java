@@ -110,6 +110,9 @@ class CsvFormatTest {
                 "--text-column handle").doesNotContain("PersonA");
         // the file's only feature column: text under another name, refused with how to read it as text, as before
         assertThatThrownBy(() -> CsvFormat.read(file(alone.toString()), OnError.FAIL)).hasMessageContaining("--text-column handle");
+        // which is what a command that resolves its columns first reads as the text (the reader alone refuses it)
+        assertThat(CsvFormat.loneWordsColumn(CsvFormat.csv(file(alone.toString())), ColumnNames.DEFAULT)).contains("handle");
+        assertThat(CsvFormat.loneWordsColumn(CsvFormat.csv(file(table.toString())), ColumnNames.DEFAULT)).as("beside 'age'").isEmpty();
         // a number among them: still mostly names, not read
         assertThat(CsvFormat.read(file(table + "42,30,yes\n"), OnError.FAIL).dataset().schema().featureNames()).containsExactly("age");
 
@@ -342,6 +345,22 @@ class CsvFormatTest {
     }
 
     @Test
+    void aTablesOneColumnOfWordsBesideItsIdAndLabelsIsItsLoneWordsColumn() throws Exception {
+        String words = "word,sentiment\nabandon,negative\nadore,positive\nawful,negative\n";
+        assertThat(CsvFormat.loneWordsColumn(CsvFormat.csv(file(words)), new ColumnNames("sentiment", null))).contains("word");
+        // the label column unnamed: two columns of words, neither known to be the labels
+        assertThat(CsvFormat.loneWordsColumn(CsvFormat.csv(file(words)), ColumnNames.DEFAULT)).isEmpty();
+        assertThat(CsvFormat.loneWordsColumn(CsvFormat.csv(file("id,body\n1,the late fee again\n2,a higher limit\n")),
+                ColumnNames.DEFAULT)).as("an id beside it").contains("body");
+        // numbers, a named text column, another column to read, personal data: none
+        assertThat(CsvFormat.loneWordsColumn(CsvFormat.csv(file("age,label\n30,a\n41,b\n")), ColumnNames.DEFAULT)).isEmpty();
+        assertThat(CsvFormat.loneWordsColumn(CsvFormat.csv(file("text,label\nfine,a\nbad,b\n")), ColumnNames.DEFAULT)).isEmpty();
+        assertThat(CsvFormat.loneWordsColumn(CsvFormat.csv(file("word,age,label\nfine,3,a\nbad,4,b\n")), ColumnNames.DEFAULT)).isEmpty();
+        assertThat(CsvFormat.loneWordsColumn(CsvFormat.csv(file("name,label\nAnna Kahn,a\nBen Ross,b\n")), ColumnNames.DEFAULT))
+                .as("a person's name is no text read unasked").isEmpty();
+    }
+
+    @Test
     void excelsSeparatorLineNamesTheSeparatorAndIsNoHeader() throws Exception {
         ReadResult semicolons = CsvFormat.read(file("sep=;\nalter;einkommen;label\n35;1,5;ja\n41;2;nein\n"), OnError.FAIL);
         assertThat(semicolons.dataset().schema().featureNames()).containsExactly("alter", "einkommen");
@@ -410,7 +429,8 @@ class CsvFormatTest {
         }
         // the only column beside the label: the refusal names it
         assertThatThrownBy(() -> CsvFormat.read(file("name,label\nAnna Kahn,a\nBen Ross,b\n"), OnError.FAIL))
-                .hasMessageContaining("'name' holds personal data (person name), not read").hasMessageNotContaining("Kahn");
+                .hasMessageContaining("'name' holds personal data (person name), not read; if it is the text to classify, name it"
+                        + " with --text-column").hasMessageNotContaining("Kahn");
         // a header of a thing's name, or cities named after people, stay categories
         ReadResult products = CsvFormat.read(file("age,product_name,city,label\n1,Gold Card,San Jose,a\n2,Basic,Saint Paul,b\n"
                 + "3,Gold Card,New York,a\n"), OnError.FAIL);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.distillery.eval.Evaluation;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.distillery.TestData;
+import dev.distillery.data.ColumnNames;
 import dev.distillery.data.Dataset;
 import dev.distillery.data.Example;
 import dev.distillery.data.JsonlFormat;
@@ -264,6 +265,30 @@ class TrainJobTest {
         assertThat(messages).anyMatch(m -> m.startsWith("columns: 'description' is read as the text"));
         assertThat(o.spec().columns().text()).isEqualTo("description");
         assertThat(((Map<?, ?>) o.run().config().get("columns")).get("text")).as("recorded, so eval and predict read it").isEqualTo("description");
+        assertThat(o.test().accuracy()).isGreaterThan(0.9);
+    }
+
+    @Test
+    void aTablesOneColumnOfWordsBesideItsNamedLabelColumnIsReadAsTheTextAndItsRunReadsItAgain() throws Exception {
+        // a list of words with their sentiment ("word,sentiment"): refused, with the label column named, as a table whose
+        // one feature column held no numbers, though nothing but a text model can learn from it
+        StringBuilder csv = new StringBuilder("word,sentiment\n");
+        java.util.Random random = new java.util.Random(3);
+        for (int i = 0; i < 160; i++) {
+            String stem = "" + (char) ('a' + random.nextInt(26)) + (char) ('a' + random.nextInt(26)) + (char) ('a' + random.nextInt(26));
+            csv.append(stem).append(i % 2 == 0 ? "ful,positive\n" : "less,negative\n");
+        }
+        Path words = Files.writeString(dir.resolve("words.csv"), csv);
+        List<String> messages = new java.util.ArrayList<>();
+        TrainConfig cfg = TrainConfig.defaults().withEpochs(1).withMinSteps(0);
+        TrainSpec spec = new TrainSpec(words.toString(), null, 0.25, 0.1, null, null, cfg, OnError.FAIL)
+                .withColumns(new ColumnNames("sentiment", null));
+        TrainJob.Outcome o = new TrainJob(new DataCatalog(dir.resolve("datasets")), new RunStore(dir.resolve("runs")),
+                TestData.collecting(messages)).run(spec, "train", List.of());
+        assertThat(messages).anyMatch(m -> m.startsWith("columns: 'word' is read as the text: it is the file's one column beside"
+                + " its id and labels ('sentiment')"));
+        assertThat(o.spec().columns()).isEqualTo(new ColumnNames("sentiment", "word"));
+        assertThat(((Map<?, ?>) o.run().config().get("columns")).get("text")).as("recorded, so eval and predict read it").isEqualTo("word");
         assertThat(o.test().accuracy()).isGreaterThan(0.9);
     }
 
