@@ -85,8 +85,10 @@ def baselines(train, test, unlabeled):
         # The vocabulary and IDF come from the labeled texts, fitted once rather than once per fold and C (the folds
         # then share the IDF, which only guides the choice of C). Fitting them on the unlabeled texts too was tried
         # and made this peer weaker with few labels (SpamAssassin, 100 labels: linear SVM 0.867 against 0.939).
+        # Character 2-5-grams, as Distillery's TF-IDF reads since 2026-12-07: on every text set tried they were at least
+        # as good for this peer as 3-5-grams (first names by gender, 1,000 labels: 0.783 against 0.755).
         features = make_union(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
-                              TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True))
+                              TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True))
         features.fit([r["text"] for r in train])
         X, X_test = features.transform([r["text"] for r in train]), features.transform([r["text"] for r in test])
         models = {"tfidf_lr": (LogisticRegression(max_iter=3000), {"C": [0.01, 0.1, 1, 10, 100]}),

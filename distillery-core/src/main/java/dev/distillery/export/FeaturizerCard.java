@@ -40,6 +40,8 @@ public final class FeaturizerCard {
         recipe.put("featurizer", "tfidf");
         recipe.put("buckets", tfidf.buckets());
         recipe.put("max_chars", TfidfFeaturizer.MAX_CHARS);
+        recipe.put("min_char_gram", tfidf.minCharGram());
+        recipe.put("max_char_gram", tfidf.maxCharGram());
         String fnv = "FNV-1a 64-bit over UTF-16 code units, each fed as its low byte then its high byte (UTF-16LE), offset "
                 + "basis 0xcbf29ce484222325, prime 0x100000001b3, wrapping signed 64-bit; floorMod is the non-negative remainder";
         recipe.put("steps", List.of(
@@ -50,7 +52,7 @@ public final class FeaturizerCard {
                 "half = buckets / 2 (integer division). " + fnv,
                 "for each word w at position i: the word id 1 + floorMod(fnv(w), half - 1); if a word follows, the bigram id "
                         + "1 + floorMod(fnv(w + ' ' + next), half - 1); then for the word padded with one space (U+0020) on "
-                        + "each side, for n = 3, 4, 5 and each start position, the character n-gram id half + "
+                        + "each side, for each n from min_char_gram to max_char_gram and each start position, the character n-gram id half + "
                         + "floorMod(fnv(U+0001 + gram), buckets - half)",
                 "count each distinct id; its term frequency is 1 + ln(count) computed in double precision and rounded to "
                         + "float32; list the distinct ids in ascending order",

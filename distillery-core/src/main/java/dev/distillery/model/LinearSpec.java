@@ -12,7 +12,7 @@ import dev.distillery.data.Schema;
  * The classic strong baseline as a model of the toolkit: an L2-regularized linear classifier, logistic regression or a
  * linear SVM (squared hinge loss), fitted by LIBLINEAR (one-vs-rest) rather than by gradient steps. On dense features it
  * sees each feature standardized (folded into the weights, so the network is one linear layer over the raw features); on
- * text it sees TF-IDF features, word 1-2-grams and character 3-5-grams hashed into {@code width} buckets
+ * text it sees TF-IDF features, word 1-2-grams and character 2-5-grams hashed into {@code width} buckets
  * ({@link TfidfFeaturizer}; 2^20 by default, 4 MiB a class in memory, on disk only the buckets the training texts have:
  * at 2^18 collisions cost about a point, sotu-party
  * with all labels 0.8276 against 0.8377 at 2^20, sotu-era 100 labels 0.7699 against 0.7765). It trains in seconds, predicts
@@ -25,9 +25,11 @@ import dev.distillery.data.Schema;
  * @param logitScale what the decision values are multiplied by to be the model's logits, chosen by the least held-out
  *              log loss of the cross-validation that chose {@code c}; null to choose it with {@code c} (1 where a fixed C
  *              and the logistic loss leave nothing to cross-validate)
+ * @param minCharGram the shortest character gram of the text features ({@link TfidfFeaturizer#MIN_CHAR_GRAM}); null in
+ *              the specs saved before it was recorded, whose models read 3-5-grams
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record LinearSpec(int width, Double c, Loss loss, Double logitScale) implements ModelSpec {
+public record LinearSpec(int width, Double c, Loss loss, Double logitScale, Integer minCharGram) implements ModelSpec {
     public static final LinearSpec DEFAULT = new LinearSpec(1 << 20, null, null);
 
     /** What the solver minimizes beside the L2 penalty. */
@@ -53,6 +55,11 @@ public record LinearSpec(int width, Double c, Loss loss, Double logitScale) impl
         this(width, c, loss, null);
     }
 
+    /** A spec of today's text features ({@link TfidfFeaturizer#MIN_CHAR_GRAM}). */
+    public LinearSpec(int width, Double c, Loss loss, Double logitScale) {
+        this(width, c, loss, logitScale, TfidfFeaturizer.MIN_CHAR_GRAM);
+    }
+
     public LinearSpec {
         if (width < 4) {
             throw new IllegalArgumentException("width (hash buckets) must be >= 4, got: " + width);
@@ -67,17 +74,17 @@ public record LinearSpec(int width, Double c, Loss loss, Double logitScale) impl
 
     @Override
     public ModelSpec withWidth(int newWidth) {
-        return new LinearSpec(newWidth, c, loss, logitScale);
+        return new LinearSpec(newWidth, c, loss, logitScale, minCharGram);
     }
 
     /** This spec with both settings fixed, as cross-validation chose them (the logit scale left to be chosen with them). */
     public LinearSpec withSettings(Loss newLoss, double newC) {
-        return new LinearSpec(width, newC, newLoss, null);
+        return new LinearSpec(width, newC, newLoss, null, minCharGram);
     }
 
     /** This spec with its logit scale fixed (null: chosen with C). */
     public LinearSpec withLogitScale(Double scale) {
-        return new LinearSpec(width, c, loss, scale);
+        return new LinearSpec(width, c, loss, scale, minCharGram);
     }
 
     /** On dense features without the hash width, which only text uses (a 3-feature model is not 1,048,576 wide). */
@@ -122,6 +129,8 @@ public record LinearSpec(int width, Double c, Loss loss, Double logitScale) impl
 
     @Override
     public Featurizer featurizer(Schema schema) {
-        return schema.kind() == Schema.Kind.TEXT ? new TfidfFeaturizer(width) : new DenseFeaturizer(schema, false);
+        return schema.kind() == Schema.Kind.TEXT
+                ? new TfidfFeaturizer(width, minCharGram == null ? TfidfFeaturizer.LEGACY_MIN_CHAR_GRAM : minCharGram)
+                : new DenseFeaturizer(schema, false);
     }
 }

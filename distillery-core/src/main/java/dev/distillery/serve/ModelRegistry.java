@@ -11,6 +11,7 @@ import dev.distillery.model.Classifier;
 import dev.distillery.model.NgramBagSpec;
 import dev.distillery.model.Featurizer;
 import dev.distillery.model.LinearSpec;
+import dev.distillery.model.TfidfFeaturizer;
 import dev.distillery.model.ModelSpec;
 import dev.distillery.run.Provenance;
 import java.io.IOException;
@@ -186,7 +187,9 @@ public final class ModelRegistry implements AutoCloseable {
                 JsonNode r = card.path("recipe");
                 // exports written before the TF-IDF model could be exported name no featurizer: they are n-gram models
                 ModelSpec spec = "tfidf".equals(r.path("featurizer").asText("ngram"))
-                        ? new LinearSpec(r.path("buckets").asInt(), 1.0)
+                        // exports written before the recipe named its shortest character gram read 3-5-grams
+                        ? new LinearSpec(r.path("buckets").asInt(), 1.0, null, null,
+                                r.path("min_char_gram").asInt(TfidfFeaturizer.LEGACY_MIN_CHAR_GRAM))
                         : new NgramBagSpec(1, r.path("buckets").asInt(), r.path("ngrams").asInt(), r.path("max_tokens").asInt());
                 text = spec.featurizer(schema);
             } else {
