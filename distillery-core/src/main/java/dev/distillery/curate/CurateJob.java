@@ -202,7 +202,27 @@ public final class CurateJob {
         }
         sb.append(String.format("%,d record%s in (%,d bad record%s skipped), %,d out%n", read, read == 1 ? "" : "s", skipped,
                 skipped == 1 ? "" : "s", out));
+        nothingLeft(reports, out).ifPresent(why -> sb.append(why).append('\n'));
         return sb.toString();
+    }
+
+    /**
+     * Where no record is left, which step removed the most and why, and what to change: a file of short texts (words,
+     * names, titles) met the quality rules written for documents, every record "fewer than 5 words", and the output was
+     * empty with nothing said but the counts.
+     */
+    static java.util.Optional<String> nothingLeft(List<StepReport> reports, long out) {
+        if (out > 0) {
+            return java.util.Optional.empty();
+        }
+        return reports.stream().filter(s -> s.in() > s.out()).max(java.util.Comparator.comparingLong(s -> s.in() - s.out()))
+                .map(s -> {
+                    String why = s.removed().entrySet().stream().max(Map.Entry.comparingByValue())
+                            .map(e -> String.format(", %,d of them for '%s'", e.getValue(), e.getKey())).orElse("");
+                    return String.format("warning: no record is left: '%s' removed %,d%s. Its rules are written for documents;"
+                            + " for short texts (words, names, titles, single sentences) give --config a pipeline whose '%s'"
+                            + " step has looser options or leaves it out", s.step(), s.in() - s.out(), why, s.step());
+                });
     }
 
     static String summary(Outcome o) {

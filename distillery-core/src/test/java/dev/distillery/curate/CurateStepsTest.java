@@ -43,6 +43,18 @@ class CurateStepsTest {
     }
 
     @Test
+    void aFunnelWithNoRecordLeftNamesTheStepThatRemovedTheMostAndHowToLoosenIt() {
+        List<StepReport> words = List.of(StepReport.of("normalize", 300, 300, 0, Map.of(), Map.of()),
+                StepReport.of("exact-dedup", 300, 290, 0, Map.of("exact duplicate", 10L), Map.of()),
+                StepReport.of("quality", 290, 0, 0, Map.of("fewer than 5 words", 280L, "too many symbols", 10L), Map.of()),
+                StepReport.of("pii", 0, 0, 0, Map.of(), Map.of()));
+        assertThat(CurateJob.table(words, 300, 0, 0)).contains("warning: no record is left: 'quality' removed 290, 280 of them"
+                + " for 'fewer than 5 words'", "give --config a pipeline whose 'quality' step has looser options");
+        List<StepReport> some = List.of(StepReport.of("quality", 290, 5, 0, Map.of("fewer than 5 words", 285L), Map.of()));
+        assertThat(CurateJob.table(some, 290, 0, 5)).doesNotContain("warning");
+    }
+
+    @Test
     void normalizeFoldsCompatibilityFormsAndWhitespace() {
         assertThat(Normalize.text("ｆｕｌｌ\u00A0width\t\tand  ﬁne\r\n\n\n\nend\u0007")).isEqualTo("full width and fine\n\nend");
         StepReport r = new StepReport("normalize");
