@@ -144,11 +144,13 @@ class ExportCommandTest extends CliTestBase {
                 .doesNotContain("n-gram bucket ids");
         JsonNode recipe = card.get("recipe");
         assertThat(recipe.get("featurizer").asText()).isEqualTo("tfidf");
+        assertThat(recipe.get("min_char_gram").asInt()).isEqualTo(2);
+        assertThat(recipe.get("max_char_gram").asInt()).isEqualTo(5);
         assertThat(card.get("input").get("shape").toString()).isEqualTo("[\"batch\",2,\"length\"]");
         assertThat(card.get("test_vectors")).hasSizeGreaterThanOrEqualTo(5);
         for (JsonNode v : card.get("test_vectors")) {
             java.util.TreeMap<Long, Integer> counts = tfidfRecipeCounts(v.get("text").asText(), recipe.get("buckets").asInt(),
-                    recipe.get("max_chars").asInt());
+                    recipe.get("max_chars").asInt(), recipe.get("min_char_gram").asInt(), recipe.get("max_char_gram").asInt());
             List<Long> ids = new ArrayList<>();
             v.get("ids").forEach(id -> ids.add(id.asLong()));
             assertThat(ids).as(v.get("text").asText()).containsExactlyElementsOf(counts.keySet());
@@ -160,7 +162,8 @@ class ExportCommandTest extends CliTestBase {
     }
 
     /** featurizer.json's TF-IDF recipe, from its words: each distinct id with its count. */
-    private static java.util.TreeMap<Long, Integer> tfidfRecipeCounts(String text, int buckets, int maxChars) {
+    private static java.util.TreeMap<Long, Integer> tfidfRecipeCounts(String text, int buckets, int maxChars, int minGram,
+            int maxGram) {
         List<String> words = recipeWords((text.length() > maxChars ? text.substring(0, maxChars) : text), Integer.MAX_VALUE);
         long half = buckets / 2;
         java.util.TreeMap<Long, Integer> counts = new java.util.TreeMap<>();
@@ -170,7 +173,7 @@ class ExportCommandTest extends CliTestBase {
                 counts.merge(1 + Math.floorMod(fnv(words.get(i) + " " + words.get(i + 1)), half - 1), 1, Integer::sum);
             }
             String padded = " " + words.get(i) + " ";
-            for (int n = 3; n <= 5; n++) {
+            for (int n = minGram; n <= maxGram; n++) {
                 for (int s = 0; s + n <= padded.length(); s++) {
                     counts.merge(half + Math.floorMod(fnv("\u0001" + padded.substring(s, s + n)), buckets - half), 1, Integer::sum);
                 }

@@ -108,9 +108,32 @@ class ModelRegistryTest {
 
     @Test
     void aTfidfModelIsServedOnOnnxRuntimeFromItsRunAndFromItsExport() throws Exception {
+        servedLikeDjlFromTheModelAndItsExport(randomTfidf(new dev.distillery.model.LinearSpec(2048, 1.0), "tfidf"), TestData.texts(6, 2));
+    }
+
+    @Test
+    void aTfidfModelOfCharacter3To5GramsIsServedAsItsModelReadsFromAnExportThatDoesNotNameItsGrams() throws Exception {
+        // saved before the shortest character gram was 2 and recorded (its spec has none), exported before the recipe named it
+        Path modelDir = randomTfidf(new dev.distillery.model.LinearSpec(2048, 1.0, null, null, null), "tfidf-3-5");
+        Path export = servedLikeDjlFromTheModelAndItsExport(modelDir, TestData.texts(6, 2));
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var card = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(export.resolve("featurizer.json").toFile());
+        var recipe = (com.fasterxml.jackson.databind.node.ObjectNode) card.get("recipe");
+        assertThat(recipe.get("min_char_gram").asInt()).isEqualTo(3);
+        recipe.remove(List.of("min_char_gram", "max_char_gram"));
+        json.writeValue(export.resolve("featurizer.json").toFile(), card);
+        // its test vectors are checked on load: read with 2-5-grams, they would not give the logits the card lists
+        try (Predictor older = ModelRegistry.load(export, ModelRegistry.Runtime.DJL, 1);
+                Predictor d = ModelRegistry.load(modelDir, ModelRegistry.Runtime.DJL, 1)) {
+            assertClose(older.probabilities(TestData.texts(6, 2).examples()), d.probabilities(TestData.texts(6, 2).examples()));
+        }
+    }
+
+    /** A text linear model of {@code spec} with random weights, saved under {@code name}. */
+    private Path randomTfidf(dev.distillery.model.LinearSpec spec, String name) {
         Dataset data = TestData.texts(6, 2);
-        Path modelDir = dir.resolve("tfidf");
-        try (Classifier c = Classifier.create(new dev.distillery.model.LinearSpec(2048, 1.0), data.schema())) {
+        Path modelDir = dir.resolve(name);
+        try (Classifier c = Classifier.create(spec, data.schema())) {
             c.block().initialize(c.model().getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, c.featurizer().inputShape(2));
             java.util.Random random = new java.util.Random(3);
             for (var p : c.block().getParameters()) { // the model starts at zero weights: give it some to reproduce
@@ -122,7 +145,7 @@ class ModelRegistryTest {
             }
             c.save(modelDir, Map.of());
         }
-        servedLikeDjlFromTheModelAndItsExport(modelDir, data);
+        return modelDir;
     }
 
     /**
