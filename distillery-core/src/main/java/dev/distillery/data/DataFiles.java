@@ -91,8 +91,16 @@ public final class DataFiles {
         if (isCsv(file)) {
             return CsvFormat.loneWordsColumn(CsvFormat.csv(file), names);
         }
-        JsonRecords table = isJsonLines(file) ? JsonRecords.ifTable(file, names) : null;
-        return table == null ? java.util.Optional.empty() : CsvFormat.loneWordsColumn(table, names);
+        if (!isJsonLines(file)) {
+            return java.util.Optional.empty();
+        }
+        JsonRecords table = JsonRecords.ifTable(file, names);
+        if (table != null) {
+            return CsvFormat.loneWordsColumn(table, names);
+        }
+        // records of strings alone are no table: the first record's one key beside id and label is the text's
+        com.fasterxml.jackson.databind.JsonNode first = JsonObjects.first(file);
+        return first == null || !first.isObject() ? java.util.Optional.empty() : JsonlFormat.loneStringKey(first, names);
     }
 
     /**

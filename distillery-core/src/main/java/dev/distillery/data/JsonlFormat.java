@@ -145,12 +145,7 @@ public final class JsonlFormat {
         }
         if (hasText == hasFeatures) {
             // A text under another key ("body", "review") is the usual cause: name the keys that hold strings.
-            List<String> strings = new ArrayList<>();
-            node.fields().forEachRemaining(f -> {
-                if (f.getValue().isTextual() && !f.getKey().equals("id") && !f.getKey().equals(names.label()) && !f.getKey().equals("source")) {
-                    strings.add(f.getKey());
-                }
-            });
+            List<String> strings = stringKeys(node, names);
             String longest = strings.stream().max(java.util.Comparator.comparingInt(k -> node.get(k).asText().length())).orElse(null);
             c.bad(where, hasText ? "both " + names.text() + " and features" : "neither " + names.text() + " nor features"
                     + (strings.isEmpty() ? "" : " (its keys of strings: " + String.join(", ", strings) + "; if '" + longest
@@ -192,6 +187,36 @@ public final class JsonlFormat {
      * ({@link JsonRecords}), as a CSV file is: a key of sentences beside the numbers (a review beside its stars) is its
      * free-text column, which {@code train} may read as the text ({@code TextColumnChoice}).
      */
+    /** The keys of {@code node} that hold a string, other than id, label and source, in the record's order. */
+    private static List<String> stringKeys(JsonNode node, ColumnNames names) {
+        List<String> strings = new ArrayList<>();
+        node.fields().forEachRemaining(f -> {
+            if (f.getValue().isTextual() && !f.getKey().equals("id") && !f.getKey().equals(names.label()) && !f.getKey().equals("source")) {
+                strings.add(f.getKey());
+            }
+        });
+        return strings;
+    }
+
+    /**
+     * The one key of {@code first} (a file's first record, read with {@code names}) beside its id, label and source, where
+     * it holds a string that is not a number and the record has neither a text nor features ({"word": "abandon",
+     * "sentiment": "negative"}): the text under another key; else empty.
+     */
+    static java.util.Optional<String> loneStringKey(JsonNode first, ColumnNames names) {
+        if (first.hasNonNull(names.text()) || first.hasNonNull("features")) {
+            return java.util.Optional.empty();
+        }
+        int others = 0;
+        for (var it = first.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            others += key.equals("id") || key.equals(names.label()) || key.equals("source") ? 0 : 1;
+        }
+        List<String> strings = stringKeys(first, names);
+        return others == 1 && strings.size() == 1 && !isNumber(first.get(strings.get(0))) ? java.util.Optional.of(strings.get(0))
+                : java.util.Optional.empty();
+    }
+
     static boolean isTableRecord(JsonNode node, ColumnNames names) {
         return !node.hasNonNull(names.text()) && !node.hasNonNull("features") && numbers(node, names) > 0;
     }

@@ -178,6 +178,17 @@ class JsonlFormatTest {
     }
 
     @Test
+    void aRecordsOneKeyOfWordsBesideItsIdAndLabelIsTheFilesLoneWordsColumn() throws Exception {
+        Path words = file("{\"word\":\"abandon\",\"sentiment\":\"negative\"}", "{\"word\":\"adore\",\"sentiment\":\"positive\"}");
+        assertThat(DataFiles.loneWordsColumn(words, new ColumnNames("sentiment", null))).contains("word");
+        assertThat(DataFiles.loneWordsColumn(words, ColumnNames.DEFAULT)).as("its labels not named: two keys").isEmpty();
+        assertThat(DataFiles.loneWordsColumn(file("{\"id\":\"7\",\"body\":\"the late fee\"}"), ColumnNames.DEFAULT)).contains("body");
+        assertThat(DataFiles.loneWordsColumn(file("{\"text\":\"fine\",\"label\":\"a\"}"), ColumnNames.DEFAULT)).isEmpty();
+        assertThat(DataFiles.loneWordsColumn(file("{\"age\":\"41\",\"label\":\"a\"}"), ColumnNames.DEFAULT)).as("a number").isEmpty();
+        assertThat(DataFiles.loneWordsColumn(file("{\"word\":\"fine\",\"age\":3,\"label\":\"a\"}"), ColumnNames.DEFAULT)).isEmpty();
+    }
+
+    @Test
     void readsTextRecordsWithDefaultsAndNumericLabels() throws Exception {
         Path f = file("{\"id\":\"a\",\"text\":\"hello\",\"label\":\"ham\"}", "", "{\"text\":\"win money\",\"label\":\"spam\"}",
                 "{\"text\":\"no label\"}");
