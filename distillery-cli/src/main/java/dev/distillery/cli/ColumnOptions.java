@@ -15,7 +15,8 @@ final class ColumnOptions {
                     + " model: the one it was trained with; for train, label issues, label next and label simulate with their"
                     + " default model,"
                     + " on a table with columns of free text beside others: the one on which the linear model cross-validates"
-                    + " best (label next: on its answers), where that beats the table's columns).")
+                    + " best (label next: on its answers), where that beats the table's columns; for a table whose one column"
+                    + " beside its id and labels holds words, not numbers: that column).")
     String text;
 
     ColumnNames names() {

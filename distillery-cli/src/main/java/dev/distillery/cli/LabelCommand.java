@@ -74,8 +74,8 @@ final class LabelCommand implements Runnable {
             String pool = poolArgument.ref();
             Context ctx = Context.fromEnvironment();
             // the pool is read by the columns the project was started with, without the options given again
-            var names = dev.distillery.train.TextColumnChoice.withLoneText(pool,
-                    dev.distillery.label.LabelingProject.columnsFor(project, columns.names()), ctx.catalog(), System.out::println);
+            var names = ctx.catalog().withLoneText(pool, dev.distillery.label.LabelingProject.columnsFor(project, columns.names()),
+                    System.out::println);
             var read = ctx.catalog().withColumns(names).load(pool, train.optimizer.onError.policy, System.out::println);
             ReadResult.skippedReport(read.skipped(), read.skipReasons(), pool).forEach(System.out::println);
             List<String> labelSet = labels != null ? labels : read.dataset().schema().labels();

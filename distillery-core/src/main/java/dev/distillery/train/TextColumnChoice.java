@@ -43,24 +43,6 @@ public final class TextColumnChoice {
     }
 
     /**
-     * {@code names} with the text column {@code ref}'s file implies where the user named none: a table's one column beside
-     * its id and labels, where that column holds words, not numbers (a list of words with their sentiment, of products
-     * with their category), which nothing but a text model can learn from; said through {@code say}. {@code names}
-     * otherwise (also for a known data set or a text file).
-     */
-    public static ColumnNames withLoneText(String ref, ColumnNames names, DataCatalog catalog, java.util.function.Consumer<String> say) {
-        if (!names.text().equals(ColumnNames.DEFAULT.text()) || catalog.isKnown(ref) || !Files.isRegularFile(Path.of(ref))) {
-            return names;
-        }
-        return DataFiles.loneWordsColumn(Path.of(ref), names).map(column -> {
-            say.accept("columns: '" + column + "' is read as the text: it is the file's one column beside its id and "
-                    + (names.label().equals(ColumnNames.DEFAULT.label()) ? "labels" : "labels ('" + names.label() + "')")
-                    + ", and it holds words, not numbers (--text-column names the text column yourself)");
-            return asText(names, column);
-        }).orElse(names);
-    }
-
-    /**
      * {@code names} with the one of {@code ref}'s free-text columns as the text on which the linear model cross-validates
      * best, where that beats the table's columns, judged on every labeled record; {@code names} otherwise.
      */
@@ -83,7 +65,7 @@ public final class TextColumnChoice {
     /** The choice of {@link #forAllLabels}, on the labeled records {@code labeledOf} finds in each reading of {@code ref}. */
     private static ColumnNames choose(String ref, ColumnNames names, DataCatalog catalog, OnError onError,
             java.util.function.UnaryOperator<Dataset> labeledOf, long seed, TrainListener listener) {
-        ColumnNames lone = withLoneText(ref, names, catalog, listener::onMessage);
+        ColumnNames lone = catalog.withLoneText(ref, names, listener::onMessage);
         if (!lone.equals(names)) {
             return lone;
         }
@@ -110,7 +92,7 @@ public final class TextColumnChoice {
      */
     static TrainSpec resolve(TrainSpec spec, DataCatalog catalog, java.util.function.Function<TrainSpec, TrainJob.Splits3> prepareQuietly,
             TrainListener listener) {
-        ColumnNames lone = withLoneText(spec.data(), spec.columns(), catalog, listener::onMessage);
+        ColumnNames lone = catalog.withLoneText(spec.data(), spec.columns(), listener::onMessage);
         if (!lone.equals(spec.columns())) {
             return spec.withColumns(lone); // whatever the model: a text model is the one that can read it
         }

@@ -93,6 +93,25 @@ public final class DataCatalog {
         return find(ref.split(":", 2)[0]).isPresent() && !java.nio.file.Files.exists(Path.of(ref));
     }
 
+    /**
+     * {@code names} with the text column {@code ref}'s file implies where none is named: a table's one column beside its
+     * id and labels, where that column holds words, not numbers (a list of words with their sentiment, of products with
+     * their category), which nothing but a text model can learn from; said through {@code say}. {@code names} otherwise
+     * (also for a known data set or a text file). Every file read without a model goes through it ({@link #loadFor});
+     * {@code train} asks first, so its run records the column for the reads of its model.
+     */
+    public ColumnNames withLoneText(String ref, ColumnNames names, Consumer<String> say) {
+        if (!names.text().equals(ColumnNames.DEFAULT.text()) || isKnown(ref) || !java.nio.file.Files.isRegularFile(Path.of(ref))) {
+            return names;
+        }
+        return DataFiles.loneWordsColumn(Path.of(ref), names).map(column -> {
+            say.accept("columns: '" + column + "' is read as the text: it is the file's one column beside its id and "
+                    + (names.label().equals(ColumnNames.DEFAULT.label()) ? "labels" : "labels ('" + names.label() + "')")
+                    + ", and it holds words, not numbers (--text-column names the text column yourself)");
+            return new ColumnNames(names.label(), column);
+        }).orElse(names);
+    }
+
     /** Loads {@code ref}; known data sets are fetched first if they are not cached. */
     public ReadResult load(String ref, OnError onError, Consumer<String> log) {
         return loadFor(ref, null, onError, log);
@@ -118,7 +137,7 @@ public final class DataCatalog {
                     "a file, or a known data set: " + String.join(", ", known.stream().map(KnownDataset::name).toList()));
         }
         // a model reads a file by the columns it was trained with, unless the caller names others
-        ColumnNames names = columnsFor(model);
+        ColumnNames names = model == null ? withLoneText(ref, columnsFor(null), log) : columnsFor(model);
         ReadResult read = model != null && model.kind() == dev.distillery.data.Schema.Kind.DENSE
                 ? DataFiles.readFor(Path.of(ref), onError, model, names) : DataFiles.read(Path.of(ref), onError, names, model != null);
         if (!names.isDefault()) {

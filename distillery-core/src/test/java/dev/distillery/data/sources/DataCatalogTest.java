@@ -43,6 +43,24 @@ class DataCatalogTest {
     }
 
     @Test
+    void aTableOfOneColumnOfWordsBesideItsLabelsIsLoadedAsTextAndItsSchemaNamesTheColumn() throws IOException {
+        // as data inspect and data split load a file: "word,sentiment" with --label-column sentiment was refused by line
+        Path words = Files.writeString(root.resolve("words.csv"), "word,sentiment\nabandon,negative\nadore,positive\n");
+        DataCatalog catalog = new DataCatalog(List.of()).withColumns(new dev.distillery.data.ColumnNames("sentiment", null));
+        List<String> said = new ArrayList<>();
+        Dataset data = catalog.load(words.toString(), dev.distillery.data.OnError.FAIL, said::add).dataset();
+        assertThat(data.schema().kind()).isEqualTo(dev.distillery.data.Schema.Kind.TEXT);
+        assertThat(data.get(0).text()).isEqualTo("abandon");
+        assertThat(data.schema().columns()).isEqualTo(new dev.distillery.data.ColumnNames("sentiment", "word"));
+        assertThat(said).singleElement().asString().startsWith("columns: 'word' is read as the text");
+        // a column the user names is read as named, and a model reads by its own columns, without a word
+        said.clear();
+        assertThat(catalog.withColumns("sentiment", "word").load(words.toString(), dev.distillery.data.OnError.FAIL, said::add)
+                .dataset().size()).isEqualTo(2);
+        assertThat(said).isEmpty();
+    }
+
+    @Test
     void theInputsOfADataSetNotYetFetchedAreItsFilesAfterFetchingItWhenAJobAsks() {
         Fake fake = new Fake();
         DataCatalog catalog = new DataCatalog(List.of(fake));
