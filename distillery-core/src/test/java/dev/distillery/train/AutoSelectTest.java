@@ -33,6 +33,27 @@ class AutoSelectTest {
     }
 
     @Test
+    void moreLabelsThanCrossValidationTakesAreChosenForByTrainsDuelNotGivenTheDataKindsNetwork() {
+        // one made-up word a text, its class in its ending: the n-gram network, which reads whole words, learns nothing
+        // from words it has not seen; the linear model reads their character grams (label issues fitted the network)
+        java.util.Random random = new java.util.Random(5);
+        List<Example> words = new ArrayList<>();
+        for (int i = 0; i < AutoSelect.CV_MAX_LABELS + 100; i++) {
+            StringBuilder stem = new StringBuilder();
+            for (int k = 0; k < 5; k++) {
+                stem.append((char) ('a' + random.nextInt(26)));
+            }
+            words.add(Example.text("w" + i, stem + (i % 2 == 0 ? "ful" : "less"), i % 2 == 0 ? "good" : "bad", "synthetic"));
+        }
+        List<String> said = new ArrayList<>();
+        var chosen = AutoSelect.chooseOrDefault(Dataset.infer("words", words, null),
+                TrainConfig.defaults().withEpochs(2).withMinSteps(0), dev.distillery.TestData.collecting(said));
+        assertThat(chosen).isEqualTo(LinearSpec.DEFAULT);
+        assertThat(said).anyMatch(m -> m.startsWith("auto: 2,100 labels, more than cross-validation takes: the linear model and"
+                + " NgramBagSpec")).anyMatch(m -> m.startsWith("auto: chose linear (the network alone right on"));
+    }
+
+    @Test
     void theChosenLinearModelCarriesTheLogitScaleOfItsCrossValidation() {
         // texts every C separates: the tie keeps C 0.01, whose logits alone gave a clear text a probability near chance
         Dataset labeled = dev.distillery.TestData.texts(30, 3);
