@@ -181,12 +181,6 @@ public final class JsonlFormat {
         return Example.denseOwned(id, f, label, src);
     }
 
-    /**
-     * True if {@code node} is a table's row written as a record (pandas' to_json(orient="records", lines=True)): neither
-     * text nor features, but a column per key, numbers among them. A file whose first record is one is read as a table
-     * ({@link JsonRecords}), as a CSV file is: a key of sentences beside the numbers (a review beside its stars) is its
-     * free-text column, which {@code train} may read as the text ({@code TextColumnChoice}).
-     */
     /** The keys of {@code node} that hold a string, other than id, label and source, in the record's order. */
     private static List<String> stringKeys(JsonNode node, ColumnNames names) {
         List<String> strings = new ArrayList<>();
@@ -217,6 +211,12 @@ public final class JsonlFormat {
                 : java.util.Optional.empty();
     }
 
+    /**
+     * True if {@code node} is a table's row written as a record (pandas' to_json(orient="records", lines=True)): neither
+     * text nor features, but a column per key, numbers among them. A file whose first record is one is read as a table
+     * ({@link JsonRecords}), as a CSV file is: a key of sentences beside the numbers (a review beside its stars) is its
+     * free-text column, which {@code train} may read as the text ({@code TextColumnChoice}).
+     */
     static boolean isTableRecord(JsonNode node, ColumnNames names) {
         return !node.hasNonNull(names.text()) && !node.hasNonNull("features") && numbers(node, names) > 0;
     }
