@@ -18,7 +18,7 @@ final class TrainOptions {
                     + "linear (logistic regression or linear SVM by LIBLINEAR, loss and C by cross-validation, dense or text), "
                     + "svm (RBF-kernel SVM by LIBSVM, dense features or small images), auto (compares them by cross-validation on "
                     + "up to 2,000 labels; beyond them the linear model against the data kind's network on a validation split, or"
-                    + " for the label commands a 10% hold-out, the network kept only if it wins beyond chance). Default:"
+                    + " for the label commands a 10%% hold-out, the network kept only if it wins beyond chance). Default:"
                     + " ${DEFAULT-VALUE}.")
     ModelType model;
 

@@ -22,6 +22,31 @@ class CliTest extends CliTestBase {
     }
 
     @Test
+    void everyCommandsHelpRendersWithoutAWarning() {
+        // a '%' in a description is a format directive to picocli: "a 10% hold-out" printed three warnings over --help
+        List<List<String>> paths = new ArrayList<>();
+        collect(Main.commandLine(), new ArrayList<>(), paths);
+        assertThat(paths).hasSizeGreaterThan(20);
+        for (List<String> path : paths) {
+            Result r = run(with(path, "--help"));
+            assertThat(r.exitCode()).as(String.join(" ", path)).isZero();
+            assertThat(r.err()).as(String.join(" ", path)).doesNotContain("WARN");
+            assertThat(r.out()).as(String.join(" ", path)).contains("Usage:");
+        }
+    }
+
+    private static void collect(CommandLine command, List<String> path, List<List<String>> out) {
+        out.add(List.copyOf(path));
+        command.getSubcommands().forEach((name, sub) -> {
+            if (sub.getCommandName().equals(name)) { // aliases are the same command
+                List<String> deeper = new ArrayList<>(path);
+                deeper.add(name);
+                collect(sub, deeper, out);
+            }
+        });
+    }
+
+    @Test
     void trainAndDataFetchHelpNameEveryKnownDataSet() {
         String train = run("train", "--help").out().replaceAll("\\s+", " ");
         String fetch = run("data", "fetch", "--help").out().replaceAll("\\s+", " ");
