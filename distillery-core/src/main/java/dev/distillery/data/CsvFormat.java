@@ -389,6 +389,20 @@ public final class CsvFormat {
         return kinds.loneWords() < 0 ? java.util.Optional.empty() : java.util.Optional.of(kinds.header().get(kinds.loneWords()));
     }
 
+    /** The names in {@code table}'s header row, trimmed (none for an empty file); the rows below it are not read. */
+    static List<String> header(Table table) {
+        String[][] first = {null};
+        try {
+            table.stream(bad -> { }, row -> {
+                first[0] = row.cells();
+                throw new AllKnown();
+            });
+        } catch (AllKnown stop) {
+            // the header was all that was needed
+        }
+        return first[0] == null ? List.of() : java.util.Arrays.stream(first[0]).map(String::trim).toList();
+    }
+
     /** The columns of {@code table} that hold personal data, which no model reads, by name, each with what it holds. */
     static Map<String, String> personalColumns(Table table, ColumnNames names) {
         ColumnKinds kinds = columnKinds(table, names, List.of());

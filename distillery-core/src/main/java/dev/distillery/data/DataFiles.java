@@ -79,6 +79,18 @@ public final class DataFiles {
         return table == null ? List.of() : CsvFormat.freeTextColumns(table, names);
     }
 
+    /** The column names of a table file (a CSV file or a JSON Lines table) read with {@code names}; empty for any other file. */
+    public static java.util.Optional<List<String>> tableColumns(Path file, ColumnNames names) {
+        if (!Files.isRegularFile(file)) {
+            return java.util.Optional.empty();
+        }
+        if (isCsv(file)) {
+            return java.util.Optional.of(CsvFormat.header(CsvFormat.csv(file)));
+        }
+        JsonRecords table = isJsonLines(file) ? JsonRecords.ifTable(file, names) : null;
+        return table == null ? java.util.Optional.empty() : java.util.Optional.of(CsvFormat.header(table));
+    }
+
     /**
      * The one column of a table file (a CSV file or a JSON Lines table) read with {@code names} to read beside its id and
      * labels, where it holds words, not numbers ("word,sentiment"; "id,body"): the text under another name; empty for

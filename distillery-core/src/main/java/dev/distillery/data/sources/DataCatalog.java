@@ -138,6 +138,15 @@ public final class DataCatalog {
         }
         // a model reads a file by the columns it was trained with, unless the caller names others
         ColumnNames names = model == null ? withLoneText(ref, columnsFor(null), log) : columnsFor(model);
+        if (model != null && model.kind() == dev.distillery.data.Schema.Kind.TEXT) {
+            // a text model's table without its text column was read as numeric features and refused by its first word
+            DataFiles.tableColumns(Path.of(ref), names).filter(columns -> columns.stream().noneMatch(names::isText))
+                    .ifPresent(columns -> {
+                        throw new dev.distillery.data.DataFormatException(ref + ":line 1", "no column '" + names.text()
+                                + "', the text the model reads (its columns: " + String.join(", ", columns) + ")",
+                                "a column '" + names.text() + "', or --text-column naming the column that holds the text");
+                    });
+        }
         ReadResult read = model != null && model.kind() == dev.distillery.data.Schema.Kind.DENSE
                 ? DataFiles.readFor(Path.of(ref), onError, model, names) : DataFiles.read(Path.of(ref), onError, names, model != null);
         if (!names.isDefault()) {

@@ -61,6 +61,25 @@ class DataCatalogTest {
     }
 
     @Test
+    void aTextModelsTableWithoutItsTextColumnIsRefusedByThatColumnsName() throws IOException {
+        // read as a table of numeric features, it was refused by its first word: "column 1 ('term') is 'applauding'"
+        var names = new dev.distillery.data.ColumnNames("sentiment", "word");
+        var model = dev.distillery.data.Schema.text(List.of("negative", "positive")).withColumns(names);
+        Path renamed = Files.writeString(root.resolve("terms.csv"), "term,sentiment\napplauding,positive\n");
+        DataCatalog catalog = new DataCatalog(List.of());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> catalog.loadFor(renamed.toString(), model,
+                dev.distillery.data.OnError.FAIL, s -> { })).isInstanceOf(dev.distillery.data.DataFormatException.class)
+                .hasMessageContaining("terms.csv:line 1")
+                .hasMessageContaining("no column 'word', the text the model reads (its columns: term, sentiment)");
+        // named, the column is read; a file with the model's column needs no name
+        assertThat(catalog.withColumns(null, "term").loadFor(renamed.toString(), model, dev.distillery.data.OnError.FAIL, s -> { })
+                .dataset().get(0).text()).isEqualTo("applauding");
+        Path words = Files.writeString(root.resolve("words2.csv"), "word,sentiment\nadore,positive\n");
+        assertThat(catalog.loadFor(words.toString(), model, dev.distillery.data.OnError.FAIL, s -> { }).dataset().get(0).text())
+                .isEqualTo("adore");
+    }
+
+    @Test
     void theInputsOfADataSetNotYetFetchedAreItsFilesAfterFetchingItWhenAJobAsks() {
         Fake fake = new Fake();
         DataCatalog catalog = new DataCatalog(List.of(fake));
