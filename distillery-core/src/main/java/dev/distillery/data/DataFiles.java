@@ -69,26 +69,26 @@ public final class DataFiles {
      * sentences beside numbers and categories, which a table's model does not read; none for any other file.
      */
     public static List<String> freeTextColumns(Path file, ColumnNames names) {
-        if (!Files.isRegularFile(file)) {
-            return List.of();
-        }
-        if (isCsv(file)) {
-            return CsvFormat.freeTextColumns(CsvFormat.csv(file), names);
-        }
-        JsonRecords table = isJsonLines(file) ? JsonRecords.ifTable(file, names) : null;
-        return table == null ? List.of() : CsvFormat.freeTextColumns(table, names);
+        return table(file, names).map(t -> CsvFormat.freeTextColumns(t, names)).orElse(List.of());
     }
 
-    /** The column names of a table file (a CSV file or a JSON Lines table) read with {@code names}; empty for any other file. */
-    public static java.util.Optional<List<String>> tableColumns(Path file, ColumnNames names) {
+    /**
+     * {@code file} as a table read with {@code names}: a CSV file, or a JSON Lines file whose records are a table's rows
+     * ({@link JsonRecords}); empty for any other file, or none.
+     */
+    private static java.util.Optional<CsvFormat.Table> table(Path file, ColumnNames names) {
         if (!Files.isRegularFile(file)) {
             return java.util.Optional.empty();
         }
         if (isCsv(file)) {
-            return java.util.Optional.of(CsvFormat.header(CsvFormat.csv(file)));
+            return java.util.Optional.of(CsvFormat.csv(file));
         }
-        JsonRecords table = isJsonLines(file) ? JsonRecords.ifTable(file, names) : null;
-        return table == null ? java.util.Optional.empty() : java.util.Optional.of(CsvFormat.header(table));
+        return java.util.Optional.ofNullable(isJsonLines(file) ? JsonRecords.ifTable(file, names) : null);
+    }
+
+    /** The column names of a table file (a CSV file or a JSON Lines table) read with {@code names}; empty for any other file. */
+    public static java.util.Optional<List<String>> tableColumns(Path file, ColumnNames names) {
+        return table(file, names).map(CsvFormat::header);
     }
 
     /**
@@ -97,21 +97,12 @@ public final class DataFiles {
      * any other file.
      */
     public static java.util.Optional<String> loneWordsColumn(Path file, ColumnNames names) {
-        if (!Files.isRegularFile(file)) {
-            return java.util.Optional.empty();
-        }
-        if (isCsv(file)) {
-            return CsvFormat.loneWordsColumn(CsvFormat.csv(file), names);
-        }
-        if (!isJsonLines(file)) {
-            return java.util.Optional.empty();
-        }
-        JsonRecords table = JsonRecords.ifTable(file, names);
-        if (table != null) {
-            return CsvFormat.loneWordsColumn(table, names);
+        java.util.Optional<CsvFormat.Table> table = table(file, names);
+        if (table.isPresent()) {
+            return CsvFormat.loneWordsColumn(table.get(), names);
         }
         // records of strings alone are no table: the first record's one key beside id and label is the text's
-        com.fasterxml.jackson.databind.JsonNode first = JsonObjects.first(file);
+        com.fasterxml.jackson.databind.JsonNode first = Files.isRegularFile(file) && isJsonLines(file) ? JsonObjects.first(file) : null;
         return first == null || !first.isObject() ? java.util.Optional.empty() : JsonlFormat.loneStringKey(first, names);
     }
 
@@ -242,14 +233,7 @@ public final class DataFiles {
      * no model reads, by name, each with what it holds (such as "e-mail addresses"); none for any other file.
      */
     public static java.util.Map<String, String> personalColumns(Path file, ColumnNames names) {
-        if (!Files.isRegularFile(file)) {
-            return java.util.Map.of();
-        }
-        if (isCsv(file)) {
-            return CsvFormat.personalColumns(CsvFormat.csv(file), names);
-        }
-        JsonRecords table = isJsonLines(file) ? JsonRecords.ifTable(file, names) : null;
-        return table == null ? java.util.Map.of() : CsvFormat.personalColumns(table, names);
+        return table(file, names).map(t -> CsvFormat.personalColumns(t, names)).orElse(java.util.Map.of());
     }
 
     /** The extension {@link #copyRecords} gives a part of {@code file}: csv, tsv or jsonl. */
