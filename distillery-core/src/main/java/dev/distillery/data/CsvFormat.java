@@ -385,9 +385,20 @@ public final class CsvFormat {
      * numbers ({@link ColumnKinds#loneWords}); empty for a text file or a table with other columns to read.
      */
     static java.util.Optional<String> loneWordsColumn(Table table, ColumnNames names) {
+        // Every file read without a model is asked this: a table whose header names more than a few other columns is
+        // answered from its header, not by a pass over its rows (its other columns would all have to be personal data,
+        // dates, identifiers or empty).
+        long others = header(table).stream().filter(c -> !c.isBlank() && !c.equalsIgnoreCase("id") && !c.equalsIgnoreCase("source")
+                && !names.isLabel(c) && !names.isText(c)).count();
+        if (others == 0 || others > LONE_WORDS_MAX_COLUMNS) {
+            return java.util.Optional.empty();
+        }
         ColumnKinds kinds = columnKinds(table, names, List.of());
         return kinds.loneWords() < 0 ? java.util.Optional.empty() : java.util.Optional.of(kinds.header().get(kinds.loneWords()));
     }
+
+    /** The most columns beside id, label and source a header may name for {@link #loneWordsColumn} to read its rows. */
+    static final int LONE_WORDS_MAX_COLUMNS = 3;
 
     /** The names in {@code table}'s header row, trimmed (none for an empty file); the rows below it are not read. */
     static List<String> header(Table table) {
