@@ -82,15 +82,13 @@ final class CurateCommand implements Callable<Integer> {
             // a table's one column of free text (a ticket's description beside its product and priority) is the text to
             // clean, as train reads it; a file with a 'text' column, or several such columns, keeps the rule of the name
             List<String> free = dev.distillery.data.DataFiles.freeTextColumns(input, dev.distillery.data.ColumnNames.DEFAULT);
-            var lone = dev.distillery.data.DataFiles.loneWordsColumn(input, dev.distillery.data.ColumnNames.DEFAULT);
-            if (free.size() == 1) {
-                textColumn = free.get(0);
-                System.out.println("curate: '" + textColumn + "' is read as the text, the file's one column of free text"
-                        + " (--text-column names another)");
-            } else if (lone.isPresent()) { // "id,body": its one column beside the id is the text under another name
-                textColumn = lone.get();
-                System.out.println("curate: '" + textColumn + "' is read as the text, the file's one column beside its id and"
-                        + " labels (--text-column names another)");
+            // else "id,body": its one column beside the id is the text under another name (asked only then: a pass over the file)
+            var chosen = free.size() == 1 ? java.util.Optional.of(free.get(0))
+                    : dev.distillery.data.DataFiles.loneWordsColumn(input, dev.distillery.data.ColumnNames.DEFAULT);
+            if (chosen.isPresent()) {
+                textColumn = chosen.get();
+                System.out.println("curate: '" + textColumn + "' is read as the text, the file's one column "
+                        + (free.size() == 1 ? "of free text" : "beside its id and labels") + " (--text-column names another)");
             }
         }
         Context ctx = Context.fromEnvironment();
