@@ -64,10 +64,11 @@ class ClassifierTest {
         long denseBytes = (1L << 16) * (data.schema().numClasses() + 1) * 4;
         assertThat(Classifier.sizeOnDisk(saved)).isLessThan(denseBytes / 4);
         try (Classifier loaded = Classifier.load(saved)) {
-            float[][] after = loaded.probabilities(data.examples(), 3);
+            // in batches of 4 as before: batches of another size pad their texts to other lengths, which may move a sum by
+            // a unit in the last place, and the sparse rows must give the very answers of the dense tables
+            float[][] after = loaded.probabilities(data.examples(), 4);
             for (int i = 0; i < before.length; i++) {
-                // batches of 4 and of 3 pad their texts to other lengths, which may move a sum by a unit in the last place
-                assertThat(after[i]).as("example " + i).containsExactly(before[i], org.assertj.core.data.Offset.offset(1e-6f));
+                assertThat(after[i]).as("example " + i).containsExactly(before[i]);
             }
         }
     }
