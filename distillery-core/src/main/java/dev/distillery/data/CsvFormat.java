@@ -19,7 +19,7 @@ import java.util.function.Consumer;
 
 /**
  * CSV with a header row (RFC 4180 quoting; separated by commas, or by semicolons or tabs where the header has no
- * comma). Columns named {@code id}, {@code label} and {@code source} are optional. A {@code text} column makes a text
+ * comma, or by spaces where it has none of these; {@link #dialect}). Columns named {@code id}, {@code label} and {@code source} are optional. A {@code text} column makes a text
  * data set; otherwise every other column is a feature: a number, or where a column holds only short words (beside at
  * least one other feature column), a category, read as one 0/1 feature per value and named "column=value". A missing
  * value (an empty cell, NA, NaN, null, none, ? or -) is read as NaN in a numeric column, filled in before any model reads
@@ -225,9 +225,12 @@ public final class CsvFormat {
     public static void stream(Path file, Consumer<Utf8Lines.Line> badLine, Consumer<Row> rows) {
         CsvMapper mapper = new CsvMapper();
         mapper.enable(CsvParser.Feature.WRAP_AS_ARRAY);
-        char separator = separator(file);
-        try (Reader text = new LinesReader(Utf8Lines.open(file), badLine); CsvParser parser = (CsvParser) mapper.getFactory().createParser(text)) {
-            parser.setSchema(CsvSchema.emptySchema().withColumnSeparator(separator));
+        Dialect dialect = dialect(file);
+        char separator = dialect.separator();
+        java.util.function.UnaryOperator<String> line = separator == ' ' ? l -> oneSpaceApart(l, dialect.quote()) : l -> l;
+        try (Reader text = new LinesReader(Utf8Lines.open(file), badLine, line);
+                CsvParser parser = (CsvParser) mapper.getFactory().createParser(text)) {
+            parser.setSchema(CsvSchema.emptySchema().withColumnSeparator(separator).withQuoteChar(dialect.quote()));
             parser.nextToken(); // WRAP_AS_ARRAY puts all rows inside one outer array
             boolean first = true;
             for (Row row; (row = nextRow(parser, file)) != null; ) {
@@ -243,23 +246,110 @@ public final class CsvFormat {
         }
     }
 
-    /**
-     * The column separator, told by the header line: a comma, or where the header has none, a semicolon or a tab if it
-     * has one (spreadsheets in many European locales save CSV with semicolons; read with commas, such a file was one
-     * column whose values were not numbers, and the error said to name a text column that was named already).
-     */
+    /** The column separator of {@code file}: {@link #dialect}'s. */
     public static char separator(Path file) {
+        return dialect(file).separator();
+    }
+
+    /** How a table's cells are separated ({@code ' '}: by runs of spaces) and quoted. */
+    record Dialect(char separator, char quote) {}
+
+    /** Data lines whose cell counts must match the header's for a table to be read as separated by spaces. */
+    private static final int SPACE_LINES_CHECKED = 5;
+
+    /**
+     * The separator and quote, told by the header line: a comma, or where the header has none, a semicolon or a tab if it
+     * has one (spreadsheets in many European locales save CSV with semicolons; read with commas, such a file was one
+     * column whose values were not numbers, and the error said to name a text column that was named already); where it
+     * has none of these, runs of spaces if the first data lines have as many cells as the header (R's and statistics
+     * packages' tables; a one-column file whose header has a space stays one column). Cells are quoted with double
+     * quotes, or with single quotes where every header cell is ('popul'\t'TVnews', as some tools write them): read with
+     * double quotes, --label-column vote found no column 'vote'.
+     */
+    static Dialect dialect(Path file) {
         try (Utf8Lines lines = Utf8Lines.open(file)) {
             Utf8Lines.Line header = lines.next();
             String h = header == null || !header.valid() ? "" : header.text();
             java.util.regex.Matcher named = SEPARATOR_LINE.matcher(h.strip());
             if (named.matches()) {
-                return named.group(1).charAt(0); // Excel's first line "sep=;", which its own CSV files may begin with
+                return new Dialect(named.group(1).charAt(0), '"'); // Excel's first line "sep=;", which its own CSV files may begin with
             }
-            return h.indexOf(',') >= 0 ? ',' : h.indexOf(';') >= 0 ? ';' : h.indexOf('\t') >= 0 ? '\t' : ',';
+            char separator = h.indexOf(',') >= 0 ? ',' : h.indexOf(';') >= 0 ? ';' : h.indexOf('\t') >= 0 ? '\t' : ' ';
+            char quote = singleQuoted(h, separator) ? '\'' : '"';
+            if (separator == ' ' && !spaceSeparated(h, lines, quote)) {
+                separator = ',';
+            }
+            return new Dialect(separator, quote);
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file, e);
         }
+    }
+
+    /** Whether every cell of {@code header} is wrapped in single quotes (and none holds a double quote). */
+    private static boolean singleQuoted(String header, char separator) {
+        if (header.indexOf('"') >= 0) {
+            return false;
+        }
+        String[] cells = separator == ' ' ? header.strip().split(" +") : header.split(java.util.regex.Pattern.quote(String.valueOf(separator)), -1);
+        return java.util.Arrays.stream(cells).map(String::strip).allMatch(c -> c.length() >= 2 && c.startsWith("'") && c.endsWith("'"));
+    }
+
+    /** Whether {@code header} and the next data lines split by spaces into the same number (at least two) of cells. */
+    private static boolean spaceSeparated(String header, Utf8Lines lines, char quote) throws IOException {
+        int columns = spaceCells(header, quote);
+        if (columns < 2) {
+            return false;
+        }
+        int checked = 0;
+        for (Utf8Lines.Line line; checked < SPACE_LINES_CHECKED && (line = lines.next()) != null; ) {
+            if (!line.valid() || line.text().isBlank()) {
+                continue;
+            }
+            if (spaceCells(line.text(), quote) != columns) {
+                return false;
+            }
+            checked++;
+        }
+        return checked > 0;
+    }
+
+    private static int spaceCells(String line, char quote) {
+        String one = oneSpaceApart(line, quote);
+        if (one.isEmpty()) {
+            return 0;
+        }
+        int cells = 1;
+        boolean quoted = false;
+        for (int i = 0; i < one.length(); i++) {
+            char c = one.charAt(i);
+            if (c == quote) {
+                quoted = !quoted;
+            } else if (c == ' ' && !quoted) {
+                cells++;
+            }
+        }
+        return cells;
+    }
+
+    /** {@code line} stripped, each run of spaces or tabs outside quotes made one space, so cells aligned in columns read. */
+    static String oneSpaceApart(String line, char quote) {
+        StringBuilder out = new StringBuilder(line.length());
+        boolean quoted = false;
+        String s = line.strip();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == quote) {
+                quoted = !quoted;
+            }
+            if (!quoted && (c == ' ' || c == '\t')) {
+                if (out.charAt(out.length() - 1) != ' ') {
+                    out.append(' ');
+                }
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     /** A first line that names the separator, as Excel writes and reads it: "sep=;". */
@@ -269,12 +359,14 @@ public final class CsvFormat {
     private static final class LinesReader extends Reader {
         private final Utf8Lines lines;
         private final Consumer<Utf8Lines.Line> badLine;
+        private final java.util.function.UnaryOperator<String> transform;
         private String current = "";
         private int at;
 
-        LinesReader(Utf8Lines lines, Consumer<Utf8Lines.Line> badLine) {
+        LinesReader(Utf8Lines lines, Consumer<Utf8Lines.Line> badLine, java.util.function.UnaryOperator<String> transform) {
             this.lines = lines;
             this.badLine = badLine;
+            this.transform = transform;
         }
 
         @Override
@@ -287,7 +379,7 @@ public final class CsvFormat {
                 if (!line.valid()) {
                     badLine.accept(line);
                 }
-                current = (line.valid() ? line.text() : "") + "\n";
+                current = (line.valid() ? transform.apply(line.text()) : "") + "\n";
                 at = 0;
             }
             int n = Math.min(length, current.length() - at);

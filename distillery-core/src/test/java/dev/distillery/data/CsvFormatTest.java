@@ -361,6 +361,29 @@ class CsvFormatTest {
     }
 
     @Test
+    void tablesOfStatisticsPackagesAreReadSeparatedBySpacesAndQuotedBySingleQuotes() throws Exception {
+        // statsmodels' spector.csv: single spaces, names in single quotes; read with commas it was one column of text
+        Dataset spaces = CsvFormat.read(file("'OBS' 'GPA' 'TUCE' 'PSI' 'GRADE'\n1 2.66 20 0 0\n2 2.89 22 0 1\n"), OnError.FAIL,
+                List.of(), new ColumnNames("GRADE", null)).dataset();
+        assertThat(spaces.schema().featureNames()).containsExactly("OBS", "GPA", "TUCE", "PSI");
+        assertThat(spaces.get(1).features()).containsExactly(2f, 2.89f, 22f, 0f);
+        assertThat(spaces.get(1).label()).contains("1");
+        // columns aligned by runs of spaces, a quoted cell with spaces inside
+        Dataset aligned = CsvFormat.read(file("  x1    x2   region     label\n 1.5     2   \"north end\"  a\n  3   -0.4   south      b\n"),
+                OnError.FAIL).dataset();
+        assertThat(aligned.schema().featureNames()).containsExactly("x1", "x2", "region=north end", "region=south");
+        assertThat(aligned.get(1).features()).containsExactly(3f, -0.4f, 0f, 1f);
+        // statsmodels' anes96.csv: tabs, names in single quotes
+        Dataset tabs = CsvFormat.read(file("'popul'\t'TVnews'\t'vote'\n0\t7\t1\n5\t1\t0\n"), OnError.FAIL, List.of(),
+                new ColumnNames("vote", null)).dataset();
+        assertThat(tabs.schema().featureNames()).containsExactly("popul", "TVnews");
+        assertThat(tabs.get(0).label()).contains("1");
+        // a one-column text file whose header has a space stays one column, as does a header of one quoted name
+        assertThat(CsvFormat.rows(file("review text\nthe food was cold\ngreat\n")).get(1).cells()).containsExactly("the food was cold");
+        assertThat(CsvFormat.rows(file("text\nit's fine, mostly\n")).get(1).cells()).containsExactly("it's fine", " mostly");
+    }
+
+    @Test
     void excelsSeparatorLineNamesTheSeparatorAndIsNoHeader() throws Exception {
         ReadResult semicolons = CsvFormat.read(file("sep=;\nalter;einkommen;label\n35;1,5;ja\n41;2;nein\n"), OnError.FAIL);
         assertThat(semicolons.dataset().schema().featureNames()).containsExactly("alter", "einkommen");
