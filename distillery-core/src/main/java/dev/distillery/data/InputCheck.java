@@ -247,7 +247,7 @@ public final class InputCheck {
 
     /**
      * Refuses labels that are not classes: where most labeled records carry a label no other record has, or the labels are
-     * more than {@value #CLASSES_JUDGED_FROM} numbers, most of them on a single record, the column holds numbers to predict
+     * more than {@value #CLASSES_JUDGED_FROM} numbers, most of them on a single record or most with a fractional part, the column holds numbers to predict
      * (prices, wages, ages: a regression target), ids or free text, and training would fail later on a split
      * that cannot hold every label, or learn nothing. The error says which and what to do instead.
      */
@@ -270,6 +270,13 @@ public final class InputCheck {
             // of the records are alone; most of the values still are, which no set of classes does.
             problem = String.format("its labels look like numbers to predict, not classes: %,d different numbers on its %,d labeled"
                     + " records, %,d of them on a single record (%s, ...)", counts.size(), labeled, once.size(), examples);
+        } else if (numbers && counts.size() > CLASSES_JUDGED_FROM && 2 * fractions(counts.keySet()) > counts.size()) {
+            // Classes coded as numbers are whole numbers; dozens of values most of them with fractions (0.2434782, 1.3999996:
+            // statsmodels' affairs per year) are a measured amount, even where a few values are common (0 on 68%).
+            problem = String.format("its labels look like numbers to predict, not classes: %,d different numbers on its %,d labeled"
+                    + " records, %,d of them with a fractional part (%s, ...)", counts.size(), labeled,
+                    fractions(counts.keySet()), counts.keySet().stream().filter(l -> !isWhole(l)).limit(3)
+                            .map(l -> "'" + l + "'").collect(Collectors.joining(", ")));
         } else {
             return;
         }
@@ -278,6 +285,15 @@ public final class InputCheck {
                 + " first (such as low, medium, high)"
                 : "classes, each on several records; is '" + labelColumn + "' the column that holds them? (--label-column names"
                 + " another)");
+    }
+
+    private static long fractions(java.util.Collection<String> numbers) {
+        return numbers.stream().filter(l -> !isWhole(l)).count();
+    }
+
+    private static boolean isWhole(String number) {
+        double x = Double.parseDouble(number.strip());
+        return x == Math.rint(x);
     }
 
     private static boolean isNumber(String s) {

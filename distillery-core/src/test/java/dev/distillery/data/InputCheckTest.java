@@ -59,6 +59,19 @@ class InputCheckTest {
         }
         InputCheck.notClasses(labeled(codes), "codes.csv", "code");
         InputCheck.notClasses(labeled(prices.subList(0, 19)), "few.csv", "label"); // too few to judge
+        // statsmodels' affairs per year: 0 on most records, 24 other values each on several, all with fractions
+        List<String> rates = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            rates.add(i < 120 ? "0" : String.format(java.util.Locale.ROOT, "%.7f", 0.1 + (i % 24) / 7.0));
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> InputCheck.notClasses(labeled(rates), "fair.csv", "affairs"))
+                .hasMessageContaining("look like numbers to predict").hasMessageContaining("25 different numbers on its 200 labeled"
+                        + " records, 24 of them with a fractional part ('0.1000000', ").hasMessageContaining("bin it into classes");
+        List<String> halfStars = new ArrayList<>(); // ratings in half stars: few values, classes
+        for (int i = 0; i < 200; i++) {
+            halfStars.add(String.valueOf(0.5 * (1 + i % 10)));
+        }
+        InputCheck.notClasses(labeled(halfStars), "ratings.csv", "stars");
     }
 
     @Test
