@@ -128,6 +128,18 @@ class DuplicateGroupsTest {
         }
         assertThat(DuplicateGroups.split(Dataset.infer("bars", images, List.of(1L, 8L, 8L)), 0.2, 1, "train", "test").groups())
                 .isEqualTo(20);
+        // an icon theme: 40 pictures, each under five names (symbolic links); as few distinct rows as a table of
+        // categories, yet every alias is a copy of its picture
+        List<Example> pictures = TestData.bars(20, 5).examples();
+        List<Example> aliases = new ArrayList<>();
+        for (int copy = 0; copy < 5; copy++) {
+            for (Example e : pictures) {
+                aliases.add(Example.dense(e.id() + "-" + copy, e.features().clone(), e.label().orElseThrow(), "icons"));
+            }
+        }
+        DuplicateGroups.Split icons = DuplicateGroups.split(Dataset.infer("icons", aliases, List.of(1L, 8L, 8L)), 0.2, 1, "train", "test");
+        assertThat(icons.groups()).isEqualTo(40);
+        assertThat(DuplicateGroups.testExamplesDuplicatedInTraining(icons.parts().first(), icons.parts().second())).isZero();
     }
 
     @Test
