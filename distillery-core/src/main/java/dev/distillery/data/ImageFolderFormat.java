@@ -221,13 +221,54 @@ public final class ImageFolderFormat {
         }
     }
 
-    /** The decoded image, or null where ImageIO cannot read the file. */
+    /** The decoded image ({@link #opaque}), or null where ImageIO cannot read the file. */
     private static BufferedImage decode(Path file) {
         try {
-            return javax.imageio.ImageIO.read(file.toFile());
+            return opaque(javax.imageio.ImageIO.read(file.toFile()));
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * {@code image} with its transparency laid over black (each channel times its alpha), or itself where it has none.
+     * A transparent pixel's color is not part of the picture: icons keep leftover colors there (a tenth of Tango's
+     * transparent pixels hold one), and scaling an image drew it over black while an image read at its own size kept
+     * those colors, so two copies of one icon at different sizes read differently.
+     */
+    static BufferedImage opaque(BufferedImage image) {
+        if (image == null || !image.getColorModel().hasAlpha()) {
+            return image;
+        }
+        int w = image.getWidth();
+        int h = image.getHeight();
+        java.awt.image.ColorModel model = image.getColorModel();
+        if (model.getNumColorComponents() == 1) {
+            // gray and alpha as the raster holds them: getRGB would pass the gray through a linear color space
+            float grayMax = (1 << model.getComponentSize(0)) - 1;
+            float alphaMax = (1 << model.getComponentSize(1)) - 1;
+            BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    float v = image.getRaster().getSample(x, y, 0) / grayMax * (image.getRaster().getSample(x, y, 1) / alphaMax);
+                    out.getRaster().setSample(x, y, 0, Math.round(v * 255));
+                }
+            }
+            return out;
+        }
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int argb = image.getRGB(x, y);
+                int alpha = argb >>> 24;
+                int rgb = 0;
+                for (int shift = 16; shift >= 0; shift -= 8) {
+                    rgb |= Math.round(((argb >> shift) & 0xff) * alpha / 255f) << shift;
+                }
+                out.setRGB(x, y, rgb);
+            }
+        }
+        return out;
     }
 
     /**
@@ -317,6 +358,7 @@ public final class ImageFolderFormat {
         int channels = Math.toIntExact(shape.get(0));
         int height = Math.toIntExact(shape.get(1));
         int width = Math.toIntExact(shape.get(2));
+        image = opaque(image);
         boolean gray = isGray(image);
         if (image.getWidth() != width || image.getHeight() != height) {
             image = scaled(image, width, height, gray);

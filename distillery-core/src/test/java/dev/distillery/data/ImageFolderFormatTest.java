@@ -101,6 +101,40 @@ class ImageFolderFormatTest {
     }
 
     @Test
+    void transparencyIsLaidOverBlackSoAHiddenColorIsNoPartOfThePicture() throws Exception {
+        // an icon: a transparent pixel that keeps a leftover red, a half-transparent white one, an opaque blue one
+        BufferedImage icon = new BufferedImage(4, 4, BufferedImage.TYPE_INT_ARGB);
+        icon.setRGB(0, 0, 0x00ff0000);
+        icon.setRGB(1, 0, 0x80ffffff);
+        icon.setRGB(2, 0, 0xff0000ff);
+        Files.createDirectories(dir.resolve("a"));
+        ImageIO.write(icon, "png", dir.resolve("a/icon.png").toFile());
+        // the same in a gray-and-alpha PNG: one channel, read from the raster's samples
+        java.awt.image.ComponentColorModel ga = new java.awt.image.ComponentColorModel(
+                java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY), true, false,
+                java.awt.Transparency.TRANSLUCENT, java.awt.image.DataBuffer.TYPE_BYTE);
+        BufferedImage grayAlpha = new BufferedImage(ga, ga.createCompatibleWritableRaster(4, 4), false, null);
+        grayAlpha.getRaster().setPixel(0, 0, new int[] {255, 0});
+        grayAlpha.getRaster().setPixel(1, 0, new int[] {255, 128});
+        grayAlpha.getRaster().setPixel(2, 0, new int[] {60, 255});
+        Files.createDirectories(dir.resolve("g/b"));
+        ImageIO.write(grayAlpha, "png", dir.resolve("g/b/icon.png").toFile());
+
+        float[] color = DataFiles.read(dir.resolve("a"), OnError.FAIL).dataset().examples().get(0).features();
+        int plane = 16;
+        assertThat(new float[] {color[0], color[plane], color[2 * plane]}).as("transparent red").containsExactly(0f, 0f, 0f);
+        assertThat(color[1]).as("half-transparent white").isEqualTo(128 / 255f);
+        assertThat(color[2 * plane + 2]).as("opaque blue").isEqualTo(1f);
+        Dataset gray = DataFiles.read(dir.resolve("g"), OnError.FAIL).dataset();
+        assertThat(gray.schema().featureShape()).containsExactly(1L, 4L, 4L);
+        assertThat(gray.examples().get(0).features()[0]).isZero();
+        assertThat(gray.examples().get(0).features()[1]).isEqualTo(128 / 255f);
+        assertThat(gray.examples().get(0).features()[2]).isEqualTo(60 / 255f);
+        // a model reads an image it is given (predict, serve) the same way
+        assertThat(ImageFolderFormat.asModelInput(icon, List.of(3L, 4L, 4L))).containsExactly(color);
+    }
+
+    @Test
     void oneImageFileIsReadAsAnUnlabeledExampleNamedByTheFile() throws Exception {
         Path file = gray("photos/ok/a.png", 8, 6, 200, "png");
         ReadResult r = DataFiles.read(file, OnError.FAIL);
