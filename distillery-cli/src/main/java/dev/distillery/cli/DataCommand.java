@@ -125,6 +125,7 @@ final class DataCommand implements Runnable {
             System.out.println("labels:");
             d.labelCounts().forEach((k, v) -> System.out.printf("  %-14s %,8d%n", k, v));
             InputCheck.lookAlikeLabels(d.labelCounts().keySet()).ifPresent(System.out::println);
+            dev.distillery.curate.DuplicateGroups.describe(d).ifPresent(System.out::println);
             r.skippedReport().forEach(System.out::println);
             for (Example e : d.examples().subList(0, Math.min(head, d.size()))) {
                 System.out.println("- " + e.id() + " [" + e.label().orElse("unlabeled") + "] "

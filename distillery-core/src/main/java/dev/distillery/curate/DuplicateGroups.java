@@ -47,6 +47,39 @@ public final class DuplicateGroups {
         return new DuplicateGroups().groups(data);
     }
 
+    /**
+     * What {@link #of} finds in {@code data}, in a line for {@code data inspect}, or empty where it finds no copies: how
+     * many examples are copies of another and in how many groups, and the groups whose copies carry different labels
+     * (the same picture or text under two classes: a label error, or classes a model cannot tell apart), the first few
+     * named by their ids.
+     */
+    public static java.util.Optional<String> describe(Dataset data) {
+        int[] group = of(data);
+        Map<Integer, List<Example>> members = new java.util.TreeMap<>();
+        for (int i = 0; i < group.length; i++) {
+            members.computeIfAbsent(group[i], g -> new ArrayList<>()).add(data.get(i));
+        }
+        List<List<Example>> copies = members.values().stream().filter(m -> m.size() > 1).toList();
+        if (copies.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        List<List<Example>> mixed = copies.stream()
+                .filter(m -> m.stream().map(e -> e.label().orElse(null)).filter(java.util.Objects::nonNull).distinct().count() > 1)
+                .toList();
+        int inCopies = copies.stream().mapToInt(List::size).sum();
+        StringBuilder line = new StringBuilder(String.format("duplicates: %,d of %,d examples in %,d groups of exact or near copies"
+                + " (%,d distinct); every split keeps a group on one side", inCopies, data.size(), copies.size(),
+                data.size() - inCopies + copies.size()));
+        if (!mixed.isEmpty()) {
+            line.append(mixed.size() == 1 ? "; 1 group holds different labels: "
+                    : String.format("; %,d groups hold different labels, such as ", mixed.size())).append(mixed.stream().limit(3)
+                    .map(m -> m.stream().limit(3).map(e -> e.id() + " [" + e.label().orElse("unlabeled") + "]")
+                            .collect(java.util.stream.Collectors.joining(" = ")))
+                    .collect(java.util.stream.Collectors.joining("; ")));
+        }
+        return java.util.Optional.of(line.toString());
+    }
+
     /** {@link #of}, with the keys of examples seen before reused. */
     public int[] groups(Dataset data) {
         List<Example> examples = data.examples();

@@ -143,6 +143,21 @@ class DuplicateGroupsTest {
     }
 
     @Test
+    void aSummaryCountsTheCopiesAndNamesThoseUnderDifferentLabels() {
+        List<Example> pictures = new ArrayList<>(TestData.bars(10, 5).examples());
+        Example first = pictures.get(0);
+        pictures.add(Example.dense("alias-same", first.features().clone(), first.label().orElseThrow(), "icons"));
+        pictures.add(Example.dense("alias-other", first.features().clone(), "elsewhere", "icons"));
+        Example second = pictures.get(1);
+        pictures.add(Example.dense("alias-2", second.features().clone(), second.label().orElseThrow(), "icons"));
+        assertThat(DuplicateGroups.describe(Dataset.infer("icons", pictures, List.of(1L, 8L, 8L)))).hasValue("duplicates: 5 of 23"
+                + " examples in 2 groups of exact or near copies (20 distinct); every split keeps a group on one side; 1 group holds"
+                + " different labels: " + first.id() + " [" + first.label().orElseThrow() + "] = alias-same ["
+                + first.label().orElseThrow() + "] = alias-other [elsewhere]");
+        assertThat(DuplicateGroups.describe(TestData.bars(10, 5))).isEmpty();
+    }
+
+    @Test
     void aSplitSaysWhatItKeptTogetherInWordsThatFitTheCount() {
         assertThat(new DuplicateGroups.Split(null, 0, 0).describe()).isEqualTo("no duplicates to keep together");
         assertThat(new DuplicateGroups.Split(null, 1, 2).describe())
