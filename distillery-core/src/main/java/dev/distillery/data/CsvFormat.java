@@ -104,6 +104,13 @@ public final class CsvFormat {
         }, row -> {
             String[] cells = row.cells();
             if (cols[0] == null) {
+                if (!(table instanceof JsonRecords) && cells.length > 1
+                        && java.util.Arrays.stream(cells).allMatch(c -> NumberCells.isNumber(c.strip(), table.decimalComma()))) {
+                    // scikit-learn's digits.csv and other exported matrices: the first record taken for names
+                    throw new DataFormatException(file + ":line " + row.line(), "the header's cells are all numbers (" + quotedStart(cells)
+                            + "): the file seems to have no header line", "a first line naming each column, such as x1,x2,...,label"
+                            + " (the labels under 'label', or --label-column NAME)");
+                }
                 cols[0] = Columns.of(cells, file, kinds, names);
                 if (!forModel && !names.isDefault() && cols[0].label() < 0 && !names.label().equals(ColumnNames.DEFAULT.label())) {
                     collector.warn(file + " has no column '" + names.label() + "' (the label column): its records are read"
@@ -186,6 +193,13 @@ public final class CsvFormat {
                 throw new DataFormatException(file + ":" + where, cells.length + " columns", "1 column like line 1, which holds"
                         + " one cell ('" + cols[0].names()[0].strip() + "'): if it is a title above the header, remove it, the"
                         + " header must be the file's first line");
+            }
+            if (firstRow && cells.length != cols[0].width() && !(table instanceof JsonRecords) && java.util.Arrays.stream(cols[0].names())
+                    .anyMatch(c -> NumberCells.isNumber(c.strip(), table.decimalComma()))) {
+                // scikit-learn's wine_data.csv begins "178,13,class_0,...": counts above headerless rows, no header
+                throw new DataFormatException(file + ":" + where, cells.length + " columns", cols[0].width() + " columns like line 1,"
+                        + " which holds numbers among its names (" + quotedStart(cols[0].names()) + "): if it is no header (a count"
+                        + " of rows and columns), replace it with a line naming each of the " + cells.length + " columns");
             }
             if (cells.length != cols[0].width()) {
                 collector.bad(where, cells.length + " columns", cols[0].width() + " columns like the header");
@@ -350,6 +364,12 @@ public final class CsvFormat {
             }
         }
         return out.toString();
+    }
+
+    /** The first few of {@code cells}, quoted, for an error about a header: "'0', '0', '5', ...". */
+    private static String quotedStart(String[] cells) {
+        return java.util.Arrays.stream(cells).limit(4).map(c -> "'" + c.strip() + "'").collect(java.util.stream.Collectors.joining(", "))
+                + (cells.length > 4 ? ", ..." : "");
     }
 
     /** A first line that names the separator, as Excel writes and reads it: "sep=;". */

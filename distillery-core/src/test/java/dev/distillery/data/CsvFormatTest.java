@@ -361,6 +361,23 @@ class CsvFormatTest {
     }
 
     @Test
+    void aFileWithoutAHeaderLineIsSaidToLackOneNotReadByItsFirstRecord() throws Exception {
+        // scikit-learn's digits.csv: rows of numbers only; the first was taken for column names and the error said no label
+        assertThatThrownBy(() -> CsvFormat.read(file("0,0,5,13,0\n0,1,12,13,1\n"), OnError.SKIP)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("data.csv:line 1: the header's cells are all numbers ('0', '0', '5', '13', ...)")
+                .hasMessageContaining("the file seems to have no header line").hasMessageContaining("a first line naming each column");
+        // its wine_data.csv: counts and class names above rows of 14 numbers
+        assertThatThrownBy(() -> CsvFormat.read(file("178,13,class_0,class_1,class_2\n14.23,1.71,2.43,15.6,127,2.8,3.06,0.28,2.29,"
+                + "5.64,1.04,3.92,1065,0\n"), OnError.SKIP)).isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("line 2: 14 columns").hasMessageContaining("line 1, which holds numbers among its names ('178', '13',")
+                .hasMessageContaining("replace it with a line naming each of the 14 columns");
+        // a header with years among its names is a header; a short row under it stays one bad record
+        ReadResult years = CsvFormat.read(file("region,2019,2020,label\nnorth,1,2,a\nsouth,3\nsouth,3,4,b\n"), OnError.SKIP);
+        assertThat(years.dataset().schema().featureNames()).contains("2019", "2020");
+        assertThat(years.skipped()).isEqualTo(1);
+    }
+
+    @Test
     void tablesOfStatisticsPackagesAreReadSeparatedBySpacesAndQuotedBySingleQuotes() throws Exception {
         // statsmodels' spector.csv: single spaces, names in single quotes; read with commas it was one column of text
         Dataset spaces = CsvFormat.read(file("'OBS' 'GPA' 'TUCE' 'PSI' 'GRADE'\n1 2.66 20 0 0\n2 2.89 22 0 1\n"), OnError.FAIL,
