@@ -121,7 +121,7 @@ public final class ExportJob {
 
     private Outcome write(Classifier model, Path modelDir, Dataset data, String parityRef, Path target, Run run) {
         byte[] onnx = OnnxExporter.export(model, Provenance.version()).toByteArray();
-        log.accept(String.format("exported %s (%,d bytes); checking parity on %,d examples of %s", model.spec(), onnx.length,
+        log.accept(String.format("exported %s (%,d bytes); checking parity on %,d examples of %s", model.spec().describe(model.schema()), onnx.length,
                 data.size(), parityRef));
         Parity parity;
         float[][] vectorLogits;
