@@ -60,7 +60,8 @@ public final class Decontaminate implements RecordStep, java.io.Serializable {
     }
 
     static void grams(String text, int n, Set<Long> into) {
-        String[] w = dev.distillery.util.Patterns.WORD_BREAK.split(Normalize.key(text));
+        // each letter of a script written without spaces is a word, so Chinese text has n-grams of characters
+        String[] w = dev.distillery.util.Scripts.apart(dev.distillery.util.Patterns.WORD_BREAK.split(Normalize.key(text)));
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i + n <= w.length; i++) {
             sb.setLength(0);

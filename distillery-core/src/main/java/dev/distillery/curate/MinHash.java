@@ -65,7 +65,11 @@ public final class MinHash implements java.io.Serializable {
         return distinct == out.length ? out : Arrays.copyOf(out, distinct);
     }
 
-    /** Start and end (exclusive) of each maximal run of letter and number code points (Unicode L and N) in {@code s}. */
+    /**
+     * Start and end (exclusive) of each maximal run of letter and number code points (Unicode L and N) in {@code s}, a
+     * letter of a script written without spaces a word of its own ({@link dev.distillery.util.Scripts}), so Chinese
+     * text is shingled by characters rather than by clauses.
+     */
     private static int[] wordBounds(String s) {
         int[] bounds = new int[32];
         int n = 0;
@@ -73,19 +77,27 @@ public final class MinHash implements java.io.Serializable {
         for (int i = 0; i <= s.length(); ) {
             int cp = i < s.length() ? s.codePointAt(i) : -1;
             boolean inWord = cp >= 0 && isLetterOrNumber(cp);
-            if (inWord && start < 0) {
-                start = i;
-            } else if (!inWord && start >= 0) {
-                if (n + 2 > bounds.length) {
-                    bounds = Arrays.copyOf(bounds, 2 * bounds.length);
-                }
+            boolean alone = inWord && dev.distillery.util.Scripts.unspaced(cp);
+            if (start >= 0 && (!inWord || alone)) {
+                bounds = room(bounds, n);
                 bounds[n++] = start;
                 bounds[n++] = i;
                 start = -1;
             }
+            if (alone) {
+                bounds = room(bounds, n);
+                bounds[n++] = i;
+                bounds[n++] = i + Character.charCount(cp);
+            } else if (inWord && start < 0) {
+                start = i;
+            }
             i += cp >= 0 ? Character.charCount(cp) : 1;
         }
         return Arrays.copyOf(bounds, n);
+    }
+
+    private static int[] room(int[] bounds, int n) {
+        return n + 2 > bounds.length ? Arrays.copyOf(bounds, 2 * bounds.length) : bounds;
     }
 
     /** The regular expression classes {@code \p{L}} and {@code \p{N}}: the letter and number general categories. */

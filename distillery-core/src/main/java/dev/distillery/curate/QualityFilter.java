@@ -32,7 +32,9 @@ public final class QualityFilter implements RecordStep, java.io.Serializable {
 
     /** Why {@code text} fails, or null if it passes every rule. */
     public String failure(String text) {
-        String[] words = text.trim().isEmpty() ? new String[0] : dev.distillery.util.Patterns.WHITESPACE.split(text.trim());
+        // Chinese, Japanese or Thai: each character a word (Scripts), not a whole clause between spaces
+        String[] words = text.trim().isEmpty() ? new String[0]
+                : dev.distillery.util.Scripts.apart(dev.distillery.util.Patterns.WHITESPACE.split(text.trim()));
         int n = words.length;
         if (rules.minWords() > 0 && n < rules.minWords()) {
             return "fewer than " + rules.minWords() + " words";
@@ -41,10 +43,14 @@ public final class QualityFilter implements RecordStep, java.io.Serializable {
             return "more than " + rules.maxWords() + " words";
         }
         double letters = 0;
+        int spaced = 0;
         int symbols = 0;
         int alpha = 0;
         for (String w : words) {
-            letters += w.length();
+            if (!dev.distillery.util.Scripts.hasUnspaced(w)) { // a character of such a script has no word length to judge
+                letters += w.length();
+                spaced++;
+            }
             if (w.equals("#") || w.contains("...") || w.contains("…")) {
                 symbols++;
             }
@@ -52,11 +58,12 @@ public final class QualityFilter implements RecordStep, java.io.Serializable {
                 alpha++;
             }
         }
-        double mean = n == 0 ? 0 : letters / n;
-        if (!Double.isNaN(rules.minMeanWordLength()) && mean < rules.minMeanWordLength()) {
+        boolean judgeLength = 2 * spaced > n; // a mostly Chinese text's few Latin words and punctuation say nothing of it
+        double mean = spaced == 0 ? 0 : letters / spaced;
+        if (judgeLength && !Double.isNaN(rules.minMeanWordLength()) && mean < rules.minMeanWordLength()) {
             return "mean word length below " + rules.minMeanWordLength();
         }
-        if (!Double.isNaN(rules.maxMeanWordLength()) && mean > rules.maxMeanWordLength()) {
+        if (judgeLength && !Double.isNaN(rules.maxMeanWordLength()) && mean > rules.maxMeanWordLength()) {
             return "mean word length above " + rules.maxMeanWordLength();
         }
         if (!Double.isNaN(rules.maxSymbolRatio()) && n > 0 && symbols / (double) n > rules.maxSymbolRatio()) {

@@ -123,6 +123,14 @@ class CurateStepsTest {
         assertThat(f.failure("spam spam spam spam spam spam spam spam spam spam spam spam")).startsWith("most frequent word 2-gram");
         assertThat(f.failure("line one here\nline one here\nline one here\nline one here\nother text")).startsWith("duplicate-line");
         assertThat(f.failure("A perfectly ordinary sentence about the weather in spring.")).isNull();
+        // scripts written without spaces: each character a word, and no word length to judge
+        assertThat(f.failure("少年十五二十时，步行夺得胡马骑。射杀山中白额虎，肯数邺下黄须儿。")).isNull();
+        assertThat(f.failure("今日は良い天気ですね。散歩に行きましょう。")).isNull();
+        assertThat(f.failure("我们用 GPT 模型做分类实验")).isNull();
+        assertThat(f.failure("你好。")).isEqualTo("fewer than 5 words");
+        assertThat(f.failure("spam spam spam spam spam spam spam spam spam spam spam 我")).as("the other rules still apply")
+                .isEqualTo("most frequent word 2-gram covers more than 0.3");
+        assertThat(f.failure("a b c d e f g 我")).isEqualTo("mean word length below 2.0");
     }
 
     @Test
@@ -152,6 +160,10 @@ class CurateStepsTest {
         assertThat(ids(kept)).containsExactly("template", "clean");
         assertThat(r.removed()).hasSize(1);
         assertThat(d.overlap("The quick brown fox jumps over the lazy dog while the cat sleeps on the warm mat")).isEqualTo(1.0);
+        // a Chinese test record has n-grams of 13 characters, not of clauses: its copy inside a longer text is found
+        Decontaminate zh = new Decontaminate(List.of("射杀山中白额虎，肯数邺下黄须儿。一身转战三千里"), 13, 0.5, 3);
+        assertThat(zh.overlap("少年十五二十时。射杀山中白额虎，肯数邺下黄须儿。一身转战三千里")).isGreaterThan(0.5);
+        assertThat(zh.overlap("少年十五二十时，步行夺得胡马骑。汉兵奋迅如霹雳，虏骑奔腾畏蒺藜")).isZero();
     }
 
     @Test

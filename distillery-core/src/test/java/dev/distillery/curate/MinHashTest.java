@@ -11,10 +11,15 @@ import org.junit.jupiter.api.Test;
 
 class MinHashTest {
 
-    /** The shingles as first written: a regular expression split, each n-gram built as a string and hashed. */
+    /**
+     * The shingles as first written: a regular expression split (each letter of a script written without spaces then
+     * a word of its own), each n-gram built as a string and hashed.
+     */
     private static long[] reference(String text, int shingle) {
-        String[] words = Patterns.WORD_BREAK.split(text.toLowerCase(Locale.ROOT));
-        int start = words.length > 0 && words[0].isEmpty() ? 1 : 0;
+        String[] split = Patterns.WORD_BREAK.split(text.toLowerCase(Locale.ROOT));
+        String[] words = dev.distillery.util.Scripts.apart(Arrays.copyOfRange(split, split.length > 0 && split[0].isEmpty() ? 1 : 0,
+                split.length));
+        int start = 0;
         int n = words.length - start;
         if (n <= 0) {
             return new long[0];
@@ -40,7 +45,7 @@ class MinHashTest {
      * a capital whose lower case is longer (dotted I), and repeated words (repeated shingles).
      */
     private static final String[] PIECES = {"the", "The", "cat", "sat", " ", "  ", "\t", "\n", ",", "...", "-", "42", "ß",
-        "café", "e\u0301", "\u00b2", "\u216b", "\u0660\u0661", "日本語", "Привет", "\ud835\udc00", "\ud83d\ude00", "\ud800",
+        "café", "e\u0301", "\u00b2", "\u216b", "\u0660\u0661", "日本語", "ひらがな", "GPT模型", "ภาษาไทย", "Привет", "\ud835\udc00", "\ud83d\ude00", "\ud800",
         "\udc00", "İ", "x", "x x x x x x", "_", "'s"};
 
     @Test
@@ -61,6 +66,18 @@ class MinHashTest {
             assertThat(minHash.shingles(t)).as("5-grams of [%s]", t).containsExactly(reference(t, 5));
             assertThat(pairs.shingles(t)).as("2-grams of [%s]", t).containsExactly(reference(t, 2));
         }
+    }
+
+    @Test
+    void chineseIsShingledByCharactersSoACopyWithOneCharacterChangedIsNear() {
+        MinHash minHash = new MinHash(5, 16, 42);
+        assertThat(minHash.shingles("少年十五二十时，步行夺得胡马骑。")).hasSize(10); // 14 characters, two clauses
+        String poem = "少年十五二十时，步行夺得胡马骑。射杀山中白额虎，肯数邺下黄须儿。一身转战三千里，一剑曾当百万师。"
+                + "汉兵奋迅如霹雳，虏骑奔腾畏蒺藜。卫青不败由天幸，李广无功缘数奇。自从弃置便衰朽，世事蹉跎成白首。";
+        String copy = poem.replace("白额虎", "白头虎");
+        assertThat(MinHash.jaccard(minHash.shingles(poem), minHash.shingles(copy))).isGreaterThan(0.8);
+        // by clauses, as before, one changed character changed 5 of the 12 shingles of 5 clauses
+        assertThat(MinHash.jaccard(minHash.shingles(poem), minHash.shingles(poem.replace("一剑", "两剑")))).isGreaterThan(0.8);
     }
 
     @Test
