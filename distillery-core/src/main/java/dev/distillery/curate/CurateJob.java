@@ -77,6 +77,9 @@ public final class CurateJob {
         boolean gzip = output.getFileName().toString().endsWith(".gz");
         // A CSV or TSV output (from a CSV or TSV input alone, CurateCommand checks): the input's columns, in its order.
         DocFiles.CsvSource csvIn = DocFiles.isCsv(output) ? (DocFiles.CsvSource) source : null;
+        // JSON Lines from a semicolon or tab CSV: its numbers as that file reads them ("820,97" -> "820.97", "1.250,50 €"
+        // -> "1250.50"), which a JSON file's reader, decimal points only, would otherwise not read as numbers
+        boolean decimalComma = source instanceof DocFiles.CsvSource csvSource && csvSource.separator() != ',';
         AtomicFiles.write(output, file -> {
             java.io.OutputStream out = gzip ? new java.util.zip.GZIPOutputStream(file, 1 << 16) : file;
             CsvRows csv = csvIn == null ? null : new CsvRows(out, output, csvIn);
@@ -85,7 +88,7 @@ public final class CurateJob {
                     if (csv != null) {
                         csv.write(d, textColumn);
                     } else {
-                        DocFiles.write(d, out, textColumn);
+                        DocFiles.write(decimalComma ? DocFiles.withDecimalPoints(d) : d, out, textColumn);
                     }
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);

@@ -385,6 +385,24 @@ public final class DocFiles {
         out.writeEndArray();
     }
 
+    /**
+     * {@code d} with each field but its text and id that is a number of a decimal-comma file ("820,97", "1.250,50 €",
+     * "63 %") written as a plain number with a decimal point ({@link CsvFormat#plainDecimal}), exactly.
+     */
+    public static Doc withDecimalPoints(Doc d) {
+        ObjectNode fields = d.fields().deepCopy();
+        d.fields().fieldNames().forEachRemaining(name -> {
+            JsonNode value = fields.get(name);
+            if (!name.equals(TEXT) && !name.equals("id") && value.isTextual()) {
+                String plain = CsvFormat.plainDecimal(value.asText(), true);
+                if (plain != null && !plain.equals(value.asText())) {
+                    fields.put(name, plain);
+                }
+            }
+        });
+        return new Doc(d.id(), d.text(), fields);
+    }
+
     /** Writes one record as a JSON line, its text under {@code textKey}, where the input held it. */
     public static void write(Doc d, java.io.OutputStream out, String textKey) throws IOException {
         ObjectNode o = withTextUnder(d.fields(), textKey);

@@ -366,6 +366,14 @@ public final class CsvFormat {
         return out.toString();
     }
 
+    /**
+     * {@code cell} as a plain number with a decimal point, exactly, as a file of {@code decimalComma} numbers reads it
+     * ("820,97" -> "820.97", "1.250,50 €" -> "1250.50"); a plain number as it is; null where it is no number.
+     */
+    public static String plainDecimal(String cell, boolean decimalComma) {
+        return NumberCells.plainDecimal(cell.strip(), decimalComma);
+    }
+
     /** The first few of {@code cells}, quoted, for an error about a header: "'0', '0', '5', ...". */
     private static String quotedStart(String[] cells) {
         return java.util.Arrays.stream(cells).limit(4).map(c -> "'" + c.strip() + "'").collect(java.util.stream.Collectors.joining(", "))
@@ -921,10 +929,16 @@ public final class CsvFormat {
     /**
      * True for a header that names an identifier: its last word is "id" ("customer_id", "Customer ID", "customerId",
      * "CustomerID") or a number's ("ticket_no", "invoice number", "case_nr", "ItemNum"), not a word that ends in the
-     * letters ("paid", "valid", "piano"). Such a column is an identifier only while its values are distinct.
+     * letters ("paid", "valid", "piano"); one word that ends in German "nr" or "nummer" ("Vorgangsnr", "Kundennummer").
+     * Such a column is an identifier only while its values are distinct.
      */
     public static boolean namesAnIdentifier(String header) {
         String[] words = header.replaceAll("([a-z])([A-Z])", "$1 $2").split("[^A-Za-z0-9]+");
+        if (words.length == 1) {
+            // German and Dutch write the number into one word: "Vorgangsnr", "Kundennummer", "Auftragsnr."
+            String word = words[0].toLowerCase(java.util.Locale.ROOT);
+            return word.endsWith("nummer") ? word.length() > "nummer".length() : word.endsWith("nr") && word.length() > 4;
+        }
         return words.length > 1 && IDENTIFIER_WORDS.contains(words[words.length - 1].toLowerCase(java.util.Locale.ROOT));
     }
 

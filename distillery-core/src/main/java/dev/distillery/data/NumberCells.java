@@ -73,6 +73,31 @@ final class NumberCells {
 
     /** The number a formatted cell shows, or null if it is not one (a plain number is not "formatted"). */
     static Float formatted(String cell, boolean decimalComma) {
+        java.math.BigDecimal value = formattedDecimal(cell, decimalComma);
+        return value == null ? null : value.floatValue();
+    }
+
+    /**
+     * {@code cell} as a plain number with a decimal point, exactly ("820,97" -> "820.97", "1.250,00 €" -> "1250.00",
+     * "63%" -> "0.63"), a plain number as it is; null where it is no number. What a file of another form (JSON Lines)
+     * needs to read the cell as this file's rules read it.
+     */
+    static String plainDecimal(String cell, boolean decimalComma) {
+        if (decimalComma && DECIMAL_COMMA.matcher(cell).matches()) {
+            return cell.replace(',', '.');
+        }
+        if (!isNumber(cell, decimalComma)) {
+            return null;
+        }
+        try {
+            Float.parseFloat(cell);
+            return cell;
+        } catch (NumberFormatException e) {
+            return formattedDecimal(cell, decimalComma).toPlainString();
+        }
+    }
+
+    private static java.math.BigDecimal formattedDecimal(String cell, boolean decimalComma) {
         String c = cell.strip();
         boolean accountingNegative = false;
         if (c.length() > 2 && c.startsWith("(") && c.endsWith(")")) {
@@ -96,10 +121,10 @@ final class NumberCells {
         }
         String digits = m.group("whole").replaceAll("\\D", "")
                 + (m.group("fraction") != null ? "." + m.group("fraction") : "");
-        double value = Double.parseDouble(digits);
+        java.math.BigDecimal value = new java.math.BigDecimal(digits);
         if (accountingNegative || !(m.group("sign") + m.group("sign2")).isEmpty() && !(m.group("sign") + m.group("sign2")).equals("+")) {
-            value = -value;
+            value = value.negate();
         }
-        return (float) (m.group("percent") != null ? value / 100 : value);
+        return m.group("percent") != null ? value.movePointLeft(2) : value;
     }
 }

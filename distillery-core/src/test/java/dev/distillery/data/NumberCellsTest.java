@@ -32,6 +32,24 @@ class NumberCellsTest {
     }
 
     @Test
+    void aCellIsWrittenAsThePlainDecimalItReadsAsExactly() {
+        assertThat(NumberCells.plainDecimal("820,97", true)).isEqualTo("820.97");
+        assertThat(NumberCells.plainDecimal("1.250,5", true)).isEqualTo("1250.5");
+        assertThat(NumberCells.plainDecimal("1.234.567,891 €", true)).isEqualTo("1234567.891");
+        assertThat(NumberCells.plainDecimal("7,5%", true)).isEqualTo("0.075");
+        assertThat(NumberCells.plainDecimal("1.200,50-", true)).isEqualTo("-1200.50");
+        assertThat(NumberCells.plainDecimal("20000", true)).isEqualTo("20000");
+        assertThat(NumberCells.plainDecimal("-4e-1", true)).isEqualTo("-4e-1");
+        assertThat(NumberCells.plainDecimal("$1,200.50", false)).isEqualTo("1200.50");
+        assertThat(NumberCells.plainDecimal("Rechnung", true)).isNull();
+        // whatever the form, the plain decimal reads as the number the cell reads as
+        for (String cell : new String[] {"820,97", "1.250", "1.250,5", "7,5%", "(40)", "1'250", "32\u00A0611", ",5", "-0,25", "1e3"}) {
+            assertThat(Float.parseFloat(NumberCells.plainDecimal(cell, true))).as(cell).isEqualTo(NumberCells.parse(cell, true));
+        }
+        assertThat(NumberCells.plainDecimal("1,250.00", true)).isNull();
+    }
+
+    @Test
     void plainNumbersAreNotFormattedAndAmbiguousOnesAreNoNumbers() {
         assertThat(NumberCells.formatted("1200", false)).isNull();
         assertThat(NumberCells.parse("-4e-1", false)).isEqualTo(-0.4f);
