@@ -79,7 +79,8 @@ public final class CurateJob {
         DocFiles.CsvSource csvIn = DocFiles.isCsv(output) ? (DocFiles.CsvSource) source : null;
         // JSON Lines from a semicolon or tab CSV: its numbers as that file reads them ("820,97" -> "820.97", "1.250,50 €"
         // -> "1250.50"), which a JSON file's reader, decimal points only, would otherwise not read as numbers
-        boolean decimalComma = source instanceof DocFiles.CsvSource csvSource && csvSource.separator() != ',';
+        boolean decimalComma = csvIn == null && source instanceof DocFiles.CsvSource csvSource && csvSource.separator() != ',';
+        java.util.Set<String> pointDecimals = decimalComma ? dev.distillery.data.CsvFormat.pointDecimalColumns(input) : java.util.Set.of();
         AtomicFiles.write(output, file -> {
             java.io.OutputStream out = gzip ? new java.util.zip.GZIPOutputStream(file, 1 << 16) : file;
             CsvRows csv = csvIn == null ? null : new CsvRows(out, output, csvIn);
@@ -88,7 +89,7 @@ public final class CurateJob {
                     if (csv != null) {
                         csv.write(d, textColumn);
                     } else {
-                        DocFiles.write(decimalComma ? DocFiles.withDecimalPoints(d) : d, out, textColumn);
+                        DocFiles.write(decimalComma ? DocFiles.withDecimalPoints(d, pointDecimals) : d, out, textColumn);
                     }
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);

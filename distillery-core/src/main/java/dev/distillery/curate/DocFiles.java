@@ -387,14 +387,15 @@ public final class DocFiles {
 
     /**
      * {@code d} with each field but its text and id that is a number of a decimal-comma file ("820,97", "1.250,50 €",
-     * "63 %") written as a plain number with a decimal point ({@link CsvFormat#plainDecimal}), exactly.
+     * "63 %", and "1.250" outside {@code pointDecimalColumns}) written as a plain number with a decimal point
+     * ({@link CsvFormat#plainDecimal}), exactly.
      */
-    public static Doc withDecimalPoints(Doc d) {
+    public static Doc withDecimalPoints(Doc d, Set<String> pointDecimalColumns) {
         ObjectNode fields = d.fields().deepCopy();
         d.fields().fieldNames().forEachRemaining(name -> {
             JsonNode value = fields.get(name);
             if (!name.equals(TEXT) && !name.equals("id") && value.isTextual()) {
-                String plain = CsvFormat.plainDecimal(value.asText(), true);
+                String plain = CsvFormat.plainDecimal(value.asText(), true, !pointDecimalColumns.contains(name));
                 if (plain != null && !plain.equals(value.asText())) {
                     fields.put(name, plain);
                 }

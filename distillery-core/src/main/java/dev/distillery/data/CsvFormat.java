@@ -224,7 +224,7 @@ public final class CsvFormat {
             cols[0].formatted().forEach((column, cell) -> collector.warn("column '" + cols[0].names()[column].trim() + "' of "
                     + file + " holds numbers written with a currency symbol, thousands separators, a percent sign or as an"
                     + " accountant's negative: each is read as the number it shows ('" + cell + "' as "
-                    + new java.math.BigDecimal(Float.toString(NumberCells.parse(cell, cols[0].decimalComma()))).stripTrailingZeros().toPlainString()
+                    + new java.math.BigDecimal(Float.toString(cols[0].number(column, cell))).stripTrailingZeros().toPlainString()
                     + "; a percentage as its fraction)"));
         }
         return collector.finish(null, cols[0].featureNames());
@@ -368,10 +368,33 @@ public final class CsvFormat {
 
     /**
      * {@code cell} as a plain number with a decimal point, exactly, as a file of {@code decimalComma} numbers reads it
-     * ("820,97" -> "820.97", "1.250,50 €" -> "1250.50"); a plain number as it is; null where it is no number.
+     * ("820,97" -> "820.97", "1.250,50 €" -> "1250.50", "1.250" -> "1250" in a column whose points group thousands:
+     * {@link #pointDecimalColumns}); a plain number as it is; null where it is no number.
      */
-    public static String plainDecimal(String cell, boolean decimalComma) {
-        return NumberCells.plainDecimal(cell.strip(), decimalComma);
+    public static String plainDecimal(String cell, boolean decimalComma, boolean pointsGroup) {
+        return NumberCells.plainDecimal(cell.strip(), decimalComma, pointsGroup);
+    }
+
+    /**
+     * The columns of the CSV {@code file} with a number written with a decimal point ("2.5", "0.750"): in a decimal-comma
+     * file their "1.250" is 1.25, in its other columns 1250, as {@link #read} takes them. One pass over the file.
+     */
+    public static java.util.Set<String> pointDecimalColumns(Path file) {
+        java.util.Set<String> columns = new java.util.HashSet<>();
+        String[][] header = {null};
+        stream(file, bad -> {}, row -> {
+            if (header[0] == null) {
+                header[0] = row.cells();
+                return;
+            }
+            for (int i = 0; i < Math.min(row.cells().length, header[0].length); i++) {
+                String cell = row.cells()[i].strip();
+                if (NumberCells.hasDecimalPoint(cell)) {
+                    columns.add(header[0][i].strip());
+                }
+            }
+        });
+        return columns;
     }
 
     /** The first few of {@code cells}, quoted, for an error about a header: "'0', '0', '5', ...". */
@@ -489,7 +512,7 @@ public final class CsvFormat {
     record ColumnKinds(Map<Integer, List<String>> categories, Map<Integer, String> personal, java.util.Set<Integer> dates,
             java.util.Set<Integer> identifiers, java.util.Set<Integer> rowNumbers, java.util.Set<Integer> manyWords,
             java.util.Set<Integer> freeText, java.util.Set<Integer> empty, boolean decimalComma, List<String> header,
-            int loneWords) {}
+            int loneWords, java.util.Set<Integer> pointDecimals) {}
 
     /**
      * The names of {@code table}'s free-text columns (sentences beside a table's numbers and categories, which its model
@@ -593,6 +616,8 @@ public final class CsvFormat {
         private final Map<Integer, java.util.Set<String>> distinct = new java.util.HashMap<>();
         /** Columns with a cell longer than a category may be: text, refused with how to read it as text. */
         private final java.util.Set<Integer> sentences = new java.util.HashSet<>();
+        /** Columns with a number written with a decimal point ("2.5"): in a decimal-comma file, their "1.250" is 1.25. */
+        private final java.util.Set<Integer> pointDecimals = new java.util.HashSet<>();
         /** Columns the model reads as categories ("region" of "region=north"): read so, however many values a file has. */
         private final java.util.Set<Integer> modelCategories = new java.util.HashSet<>();
         /** Columns named as identifiers ("customer_id"), with the values seen, while no value repeats. */
@@ -645,6 +670,9 @@ public final class CsvFormat {
                     continue; // a text file's other columns are no features: only its id is looked for
                 }
                 boolean number = isNumber(cell);
+                if (number && decimalComma && NumberCells.hasDecimalPoint(cell)) {
+                    pointDecimals.add(i);
+                }
                 count(i, cell, number);
                 if (!numeric.contains(i) && !personal.containsKey(i)) {
                     sort(i, cell, number);
@@ -806,7 +834,7 @@ public final class CsvFormat {
                 java.util.Set<Integer> rows = rowNumbers(java.util.Set.of());
                 ids.addAll(rows);
                 return new ColumnKinds(Map.of(), Map.of(), java.util.Set.of(), inColumnOrder(ids), inColumnOrder(rows),
-                        java.util.Set.of(), java.util.Set.of(), java.util.Set.of(), decimalComma, headerNames(), -1);
+                        java.util.Set.of(), java.util.Set.of(), java.util.Set.of(), decimalComma, headerNames(), -1, java.util.Set.of());
             }
             personNames();
             // A spreadsheet's empty columns ("age,income,label,,," on every line): no name and no value, nothing to read.
@@ -868,7 +896,7 @@ public final class CsvFormat {
             return new ColumnKinds(out, Map.copyOf(personal), java.util.Set.copyOf(dates), inColumnOrder(ids), inColumnOrder(rows),
                     java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(manyWords)), // in column order
                     java.util.Set.copyOf(freeText), java.util.Collections.unmodifiableSortedSet(empty), decimalComma, headerNames(),
-                    loneWords);
+                    loneWords, java.util.Set.copyOf(pointDecimals));
         }
 
         /**
@@ -1012,8 +1040,8 @@ public final class CsvFormat {
      * sign ({@link NumberCells}), each with its first such cell.
      */
     private record Columns(String[] names, int id, int label, int source, int text, int[] features,
-            Map<Integer, List<String>> categories, boolean decimalComma, Map<Integer, String> formatted,
-            Map<Integer, SpreadsheetErrors> errors) {
+            Map<Integer, List<String>> categories, boolean decimalComma, java.util.Set<Integer> pointDecimals,
+            Map<Integer, String> formatted, Map<Integer, SpreadsheetErrors> errors) {
         static Columns of(String[] header, Path file, ColumnKinds kinds, ColumnNames names) {
             Map<Integer, List<String>> categories = kinds.categories();
             int id = -1, label = -1, source = -1, text = -1;
@@ -1047,7 +1075,17 @@ public final class CsvFormat {
             }
             int[] f = text >= 0 ? new int[0] : features.stream().mapToInt(Integer::intValue).toArray();
             return new Columns(header, id, label, source, text, f, text >= 0 ? Map.of() : categories, kinds.decimalComma(),
-                    new java.util.TreeMap<>(), new java.util.TreeMap<>());
+                    kinds.pointDecimals(), new java.util.TreeMap<>(), new java.util.TreeMap<>());
+        }
+
+        /** Whether {@code cell} of {@code column} is a number whose points group thousands ({@link NumberCells#pointsMayGroup}). */
+        boolean pointsGroup(int column, String cell) {
+            return decimalComma && !pointDecimals.contains(column) && NumberCells.pointsMayGroup(cell);
+        }
+
+        /** {@code cell} of {@code column} as a number, as records read it. */
+        float number(int column, String cell) {
+            return NumberCells.parse(cell, decimalComma, !pointDecimals.contains(column));
         }
 
         /** What keeps the feature columns' names from serving: the blank and the repeated ones. */
@@ -1137,7 +1175,12 @@ public final class CsvFormat {
                 boolean word = false;
                 float value;
                 try {
-                    value = NumberCells.plain(cell, decimalComma);
+                    if (pointsGroup(features[i], cell)) {
+                        value = NumberCells.parse(cell, true, true); // "1.250" in a German export: 1250
+                        formatted.putIfAbsent(features[i], cell);
+                    } else {
+                        value = NumberCells.plain(cell, decimalComma);
+                    }
                 } catch (NumberFormatException e) {
                     Float shown = NumberCells.formatted(cell, decimalComma);
                     value = shown != null ? shown : Float.NaN;

@@ -18,6 +18,15 @@ final class NumberCells {
     /** A number with a decimal comma ("41000,50"), as spreadsheets in locales that separate CSV cells by semicolons write it. */
     private static final Pattern DECIMAL_COMMA = Pattern.compile("[-+]?\\d*,\\d+([eE][-+]?\\d+)?");
 
+    /**
+     * "1.250", "12.000", "1.250.000": points before groups of three digits. In a decimal-comma file the points group
+     * thousands (German exports), unless the column writes decimals with a point elsewhere ({@link #hasDecimalPoint}).
+     */
+    private static final Pattern POINT_GROUPS = Pattern.compile("[-+\u2212]?[1-9]\\d{0,2}(?:\\.\\d{3})+");
+
+    /** "2.5", "0.750", "1234.5": a decimal point that no grouping of thousands explains. */
+    private static final Pattern POINT_DECIMAL = Pattern.compile("[-+]?\\d*\\.\\d+(?:[eE][-+]?\\d+)?");
+
     private static final String CURRENCY = "(?:[$€£¥₹]|USD|EUR|GBP|CHF)";
 
     /** Decimal point; thousands grouped by commas (or not grouped): "$32,611.50", "-1,200", "12.5%". */
@@ -41,6 +50,24 @@ final class NumberCells {
         } catch (NumberFormatException e) {
             return false;
         }
+    }
+
+    /** Whether {@code cell}'s points may group thousands ("1.250"), which a decimal-comma file's column decides. */
+    static boolean pointsMayGroup(String cell) {
+        return cell.indexOf('.') >= 0 && POINT_GROUPS.matcher(cell).matches();
+    }
+
+    /** Whether {@code cell} is a number with a decimal point that cannot be a grouping of thousands ("2.5", "0.750"). */
+    static boolean hasDecimalPoint(String cell) {
+        return cell.indexOf('.') >= 0 && POINT_DECIMAL.matcher(cell).matches() && !POINT_GROUPS.matcher(cell).matches();
+    }
+
+    /**
+     * {@code cell}'s number in a column whose points group thousands ({@code pointsGroup}: a decimal-comma file's column
+     * without a decimal point anywhere, so "1.250" is 1250), else as {@link #parse(String, boolean)} reads it.
+     */
+    static float parse(String cell, boolean decimalComma, boolean pointsGroup) {
+        return decimalComma && pointsGroup && pointsMayGroup(cell) ? formatted(cell, true) : parse(cell, decimalComma);
     }
 
     /**
@@ -79,10 +106,14 @@ final class NumberCells {
 
     /**
      * {@code cell} as a plain number with a decimal point, exactly ("820,97" -> "820.97", "1.250,00 €" -> "1250.00",
-     * "63%" -> "0.63"), a plain number as it is; null where it is no number. What a file of another form (JSON Lines)
+     * "63%" -> "0.63", and "1.250" -> "1250" where {@code pointsGroup}), a plain number as it is; null where it is no
+     * number. What a file of another form (JSON Lines)
      * needs to read the cell as this file's rules read it.
      */
-    static String plainDecimal(String cell, boolean decimalComma) {
+    static String plainDecimal(String cell, boolean decimalComma, boolean pointsGroup) {
+        if (decimalComma && pointsGroup && pointsMayGroup(cell)) {
+            return formattedDecimal(cell, true).toPlainString();
+        }
         if (decimalComma && DECIMAL_COMMA.matcher(cell).matches()) {
             return cell.replace(',', '.');
         }

@@ -254,19 +254,23 @@ class CurateStepsTest {
     @Test
     void jsonLinesFromASemicolonFileHoldItsNumbersAsThatFileReadsThem() throws Exception {
         String text = "Die Rechnung wurde zweimal abgebucht, bitte erstatten Sie den Betrag";
-        Path in = Files.writeString(dir.resolve("tickets.csv"), "Vorgangsnr;Betrag;Gebühr;Note;text;label\n"
-                + "20000;820,97;1.250,5;2,5;" + text + ";Rechnung\n");
+        Path in = Files.writeString(dir.resolve("tickets.csv"), "Vorgangsnr;Betrag;Gebühr;Note;Gewicht;text;label\n"
+                + "20000;820,97;1.250,5;2,5;1.250;" + text + ";Rechnung\n"
+                + "20001;12.000;3;1,0;2.5;Ganz andere Worte über die Lieferung, die heute nicht ankam;Lieferung\n");
         CurateJob job = new CurateJob(new dev.distillery.run.RunStore(dir.resolve("runs")), null);
         job.run(in, "text", dir.resolve("out.jsonl"), CurateConfig.defaults(null), OnError.FAIL, null, List.of());
-        com.fasterxml.jackson.databind.JsonNode out = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(Files.readString(dir.resolve("out.jsonl")));
+        List<String> lines = Files.readAllLines(dir.resolve("out.jsonl"));
+        com.fasterxml.jackson.databind.JsonNode out = new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.get(0));
         assertThat(out.get("Betrag").asText()).isEqualTo("820.97");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.get(1)).get("Betrag").asText())
+                .as("points that group thousands").isEqualTo("12000");
+        assertThat(out.get("Gewicht").asText()).as("a column that writes decimals with a point: 1.25").isEqualTo("1.250");
         assertThat(out.get("Gebühr").asText()).isEqualTo("1250.5");
         assertThat(out.get("Vorgangsnr").asText()).isEqualTo("20000");
         assertThat(out.get("text").asText()).isEqualTo(text);
         // the same file as CSV keeps its cells as they were
         job.run(in, "text", dir.resolve("out.csv"), CurateConfig.defaults(null), OnError.FAIL, null, List.of());
-        assertThat(Files.readString(dir.resolve("out.csv"))).contains("20000;820,97;1.250,5;2,5;");
+        assertThat(Files.readString(dir.resolve("out.csv"))).contains("20000;820,97;1.250,5;2,5;1.250;");
         // a comma-separated file's cells stay as they were
         Path commas = Files.writeString(dir.resolve("commas.csv"), "amount,text\n\"1,250\",\"" + text + "\"\n");
         job.run(commas, "text", dir.resolve("commas.jsonl"), CurateConfig.defaults(null), OnError.FAIL, null, List.of());

@@ -74,6 +74,11 @@ class CsvFormatTest {
         Dataset decimals = CsvFormat.read(file("x1;x2;region;label\n1,5;-0,25;nord;a\n,5;2;süd;b\n"), OnError.FAIL).dataset();
         assertThat(decimals.get(0).features()).containsExactly(1.5f, -0.25f, 1f, 0f);
         assertThat(decimals.get(1).features()).containsExactly(0.5f, 2f, 0f, 1f);
+        // points there group thousands ("1.250" is 1250, said), unless the column writes decimals with a point elsewhere
+        ReadResult grouped = CsvFormat.read(file("betrag;gewicht;label\n1.250;2.5;a\n820,97;1.250;b\n12.000;3;a\n"), OnError.FAIL);
+        assertThat(grouped.dataset().examples()).extracting(e -> e.features()[0]).containsExactly(1250f, 820.97f, 12000f);
+        assertThat(grouped.dataset().examples()).extracting(e -> e.features()[1]).containsExactly(2.5f, 1.25f, 3f);
+        assertThat(grouped.warnings()).anySatisfy(w -> assertThat(w).contains("column 'betrag'", "'1.250' as 1250"));
         // in a comma-separated file a quoted "1,5" is no number: said with the likely cause
         assertThatThrownBy(() -> CsvFormat.read(file("x1,x2,label\n\"1,5\",2,a\n"), OnError.FAIL)).isInstanceOf(DataFormatException.class)
                 .hasMessageContaining("'1,5'").hasMessageContaining("decimal point, not a comma");

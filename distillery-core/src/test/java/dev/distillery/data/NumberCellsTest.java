@@ -33,20 +33,44 @@ class NumberCellsTest {
 
     @Test
     void aCellIsWrittenAsThePlainDecimalItReadsAsExactly() {
-        assertThat(NumberCells.plainDecimal("820,97", true)).isEqualTo("820.97");
-        assertThat(NumberCells.plainDecimal("1.250,5", true)).isEqualTo("1250.5");
-        assertThat(NumberCells.plainDecimal("1.234.567,891 €", true)).isEqualTo("1234567.891");
-        assertThat(NumberCells.plainDecimal("7,5%", true)).isEqualTo("0.075");
-        assertThat(NumberCells.plainDecimal("1.200,50-", true)).isEqualTo("-1200.50");
-        assertThat(NumberCells.plainDecimal("20000", true)).isEqualTo("20000");
-        assertThat(NumberCells.plainDecimal("-4e-1", true)).isEqualTo("-4e-1");
-        assertThat(NumberCells.plainDecimal("$1,200.50", false)).isEqualTo("1200.50");
-        assertThat(NumberCells.plainDecimal("Rechnung", true)).isNull();
+        assertThat(NumberCells.plainDecimal("820,97", true, true)).isEqualTo("820.97");
+        assertThat(NumberCells.plainDecimal("1.250,5", true, true)).isEqualTo("1250.5");
+        assertThat(NumberCells.plainDecimal("1.234.567,891 €", true, true)).isEqualTo("1234567.891");
+        assertThat(NumberCells.plainDecimal("7,5%", true, true)).isEqualTo("0.075");
+        assertThat(NumberCells.plainDecimal("1.200,50-", true, true)).isEqualTo("-1200.50");
+        assertThat(NumberCells.plainDecimal("20000", true, true)).isEqualTo("20000");
+        assertThat(NumberCells.plainDecimal("-4e-1", true, true)).isEqualTo("-4e-1");
+        assertThat(NumberCells.plainDecimal("$1,200.50", false, false)).isEqualTo("1200.50");
+        assertThat(NumberCells.plainDecimal("Rechnung", true, true)).isNull();
+        assertThat(NumberCells.plainDecimal("1,250.00", true, true)).isNull();
+        // "1.250": thousands where the column's points group them, 1.25 where it writes decimals with a point
+        assertThat(NumberCells.plainDecimal("1.250", true, true)).isEqualTo("1250");
+        assertThat(NumberCells.plainDecimal("1.250", true, false)).isEqualTo("1.250");
+        assertThat(NumberCells.plainDecimal("1.250", false, true)).as("a comma file's point is a decimal point").isEqualTo("1.250");
         // whatever the form, the plain decimal reads as the number the cell reads as
-        for (String cell : new String[] {"820,97", "1.250", "1.250,5", "7,5%", "(40)", "1'250", "32\u00A0611", ",5", "-0,25", "1e3"}) {
-            assertThat(Float.parseFloat(NumberCells.plainDecimal(cell, true))).as(cell).isEqualTo(NumberCells.parse(cell, true));
+        for (String cell : new String[] {"820,97", "1.250", "12.000.000", "1.250,5", "7,5%", "(40)", "1'250", "32\u00A0611", ",5",
+            "-0,25", "1e3", "0.750"}) {
+            for (boolean pointsGroup : new boolean[] {true, false}) {
+                assertThat(Float.parseFloat(NumberCells.plainDecimal(cell, true, pointsGroup))).as(cell)
+                        .isEqualTo(NumberCells.parse(cell, true, pointsGroup));
+            }
         }
-        assertThat(NumberCells.plainDecimal("1,250.00", true)).isNull();
+    }
+
+    @Test
+    void aPointThatMayGroupThousandsIsToldFromADecimalPoint() {
+        for (String groups : new String[] {"1.250", "12.000", "-1.250.000", "999.999"}) {
+            assertThat(NumberCells.pointsMayGroup(groups)).as(groups).isTrue();
+            assertThat(NumberCells.hasDecimalPoint(groups)).as(groups).isFalse();
+        }
+        for (String decimal : new String[] {"2.5", "0.750", "1234.5", "12.34", ".5", "1.2500", "3.14e2"}) {
+            assertThat(NumberCells.pointsMayGroup(decimal)).as(decimal).isFalse();
+            assertThat(NumberCells.hasDecimalPoint(decimal)).as(decimal).isTrue();
+        }
+        assertThat(NumberCells.hasDecimalPoint("820,97")).isFalse();
+        assertThat(NumberCells.pointsMayGroup("1.250,5")).as("a decimal comma: formatted, grouped either way").isFalse();
+        assertThat(NumberCells.parse("1.250", true, true)).isEqualTo(1250f);
+        assertThat(NumberCells.parse("1.250", true, false)).isEqualTo(1.25f);
     }
 
     @Test
