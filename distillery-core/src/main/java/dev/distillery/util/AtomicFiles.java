@@ -33,7 +33,7 @@ public final class AtomicFiles {
         try {
             Files.createDirectories(dir);
             deleteStaleTemporaries(dir, target.getFileName().toString());
-            Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+            Path tmp = newSibling(dir, "." + target.getFileName(), ".tmp", false);
             try {
                 try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                     writer.write(out);
@@ -72,11 +72,11 @@ public final class AtomicFiles {
         Path parent = target.toAbsolutePath().getParent();
         try {
             Files.createDirectories(parent);
-            Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp");
+            Path tmp = newSibling(parent, "." + target.getFileName() + ".tmp", "", true);
             try {
                 writer.write(tmp);
                 if (Files.exists(target)) {
-                    Path old = Files.createTempDirectory(parent, "." + target.getFileName() + ".old");
+                    Path old = newSibling(parent, "." + target.getFileName() + ".old", "", true);
                     Files.delete(old);
                     move(target, old);
                     move(tmp, target);
@@ -89,6 +89,23 @@ public final class AtomicFiles {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("could not write directory " + target, e);
+        }
+    }
+
+    /**
+     * A new empty file or directory in {@code dir} named {@code prefix}, random digits and {@code suffix}, with the
+     * permissions the user's umask gives anything new. Files.createTempFile and createTempDirectory make them the owner's
+     * alone (0600, 0700), so every prediction file, curated corpus and ONNX export was unreadable to a colleague's
+     * account or the service that was to deploy it.
+     */
+    private static Path newSibling(Path dir, String prefix, String suffix, boolean directory) throws IOException {
+        while (true) {
+            Path path = dir.resolve(prefix + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong()) + suffix);
+            try {
+                return directory ? Files.createDirectory(path) : Files.createFile(path);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // another writer's name: draw again
+            }
         }
     }
 

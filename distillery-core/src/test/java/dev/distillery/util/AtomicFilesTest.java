@@ -28,6 +28,26 @@ class AtomicFilesTest {
     }
 
     @Test
+    void writtenFilesAndDirectoriesTakeThePermissionsOfAnythingNewNotTheOwnersAlone() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        // what the user's umask gives a new file and directory here (0644 and 0755 under the usual 022)
+        var newFile = Files.getPosixFilePermissions(Files.createFile(dir.resolve("reference")));
+        var newDirectory = Files.getPosixFilePermissions(Files.createDirectory(dir.resolve("reference-dir")));
+        Path predictions = dir.resolve("predictions.csv");
+        AtomicFiles.writeString(predictions, "id,label\n");
+        assertThat(Files.getPosixFilePermissions(predictions)).isEqualTo(newFile);
+        Path export = dir.resolve("export");
+        AtomicFiles.writeDirectory(export, d -> Files.writeString(d.resolve("model.onnx"), "x"));
+        assertThat(Files.getPosixFilePermissions(export)).isEqualTo(newDirectory);
+        AtomicFiles.writeDirectory(export, d -> Files.writeString(d.resolve("model.onnx"), "y")); // replacing an older one
+        assertThat(Files.getPosixFilePermissions(export)).isEqualTo(newDirectory);
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).as("no temporary left")
+                    .containsExactlyInAnyOrder("reference", "reference-dir", "predictions.csv", "export");
+        }
+    }
+
+    @Test
     void directoryIsReplacedWholeOrNotAtAll() throws Exception {
         Path target = dir.resolve("model");
         AtomicFiles.writeDirectory(target, d -> Files.writeString(d.resolve("a"), "1"));
