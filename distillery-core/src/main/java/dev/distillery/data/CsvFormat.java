@@ -956,7 +956,7 @@ public final class CsvFormat {
 
     /**
      * True for a header that names an identifier: its last word is "id" ("customer_id", "Customer ID", "customerId",
-     * "CustomerID") or a number's ("ticket_no", "invoice number", "case_nr", "ItemNum"), not a word that ends in the
+     * "CustomerID"), "uuid" or "guid" ("order_uuid", a database export's key) or a number's ("ticket_no", "invoice number", "case_nr", "ItemNum"), not a word that ends in the
      * letters ("paid", "valid", "piano"); one word that ends in German "nr" or "nummer" ("Vorgangsnr", "Kundennummer").
      * Such a column is an identifier only while its values are distinct.
      */
@@ -971,7 +971,7 @@ public final class CsvFormat {
     }
 
     /** The last words of an identifier's header: a ticket's number was read as a feature, a model learning the file's order. */
-    private static final java.util.Set<String> IDENTIFIER_WORDS = java.util.Set.of("id", "no", "nr", "number", "num");
+    private static final java.util.Set<String> IDENTIFIER_WORDS = java.util.Set.of("id", "no", "nr", "number", "num", "uuid", "guid");
 
     /** Fewest data rows over which a column counting 0, 1, 2, ... (or from 1) is taken for row numbers. */
     private static final int MIN_ROWS_NUMBERED = 10;

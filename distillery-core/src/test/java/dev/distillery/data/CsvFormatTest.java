@@ -267,7 +267,7 @@ class CsvFormatTest {
         assertThat(CsvFormat.read(one, OnError.FAIL, List.of("customer_id", "age"), ColumnNames.DEFAULT).dataset().schema()
                 .featureNames()).containsExactly("customer_id", "age");
         assertThat(List.of("customer_id", "Customer ID", "customerId", "CustomerID", "order-id", "ticket_no", "Invoice Number",
-                "case_nr", "ItemNum", "Vorgangsnr", "Kundennummer", "Auftragsnr.")).allMatch(CsvFormat::namesAnIdentifier);
+                "case_nr", "ItemNum", "Vorgangsnr", "Kundennummer", "Auftragsnr.", "order_uuid", "SessionGuid")).allMatch(CsvFormat::namesAnIdentifier);
         assertThat(List.of("paid", "valid", "id", "UUID", "idle_time", "piano", "number", "number_of_rooms", "Nummer", "Nr"))
                 .noneMatch(CsvFormat::namesAnIdentifier);
     }
