@@ -86,13 +86,25 @@ public final class ActiveLearningSimulation {
         Random rng = new Random(config.seed() * 31 + strategy.ordinal());
         List<Point> curve = new ArrayList<>();
         for (int round = 0; ; round++) {
+            Path phase = checkpoints == null ? null : checkpoints.resolve(strategy.label() + "-round-" + round);
+            RoundRecord done = RoundRecord.read(phase);
+            if (done != null) { // finished before the run was stopped: its accuracy and picks, without its model
+                curve.add(new Point(bought.size(), done.accuracy()));
+                listener.onMessage(String.format("%-16s round %2d: %,6d labels, test accuracy %.4f (done before)", strategy.label(),
+                        round, bought.size(), done.accuracy()));
+                if (done.picked() == null) {
+                    return curve;
+                }
+                rng = done.rng();
+                rest = buy(done.picked(), rest, bought);
+                continue;
+            }
             // At least stepsPerRound steps in the configured epochs, made of several passes over a small set: one epoch
             // per step would have checkpointed a 131,072-row n-gram table and its moments after each of 4,267 one-step
             // epochs (12 labels, batch 128: 400 GB written a round).
             TrainConfig c = new TrainConfig(config.epochs(), config.batchSize(), config.learningRate(), config.optimizer(),
                     config.schedule(), config.weightDecay(), 0, config.seed() + round,
                     Math.max(config.minSteps(), settings.stepsPerRound()));
-            Path phase = checkpoints == null ? null : checkpoints.resolve(strategy.label() + "-round-" + round);
             // fitted as train fits it: a linear model by gradient steps lost accuracy as labels came (0.33 to 0.24 on a
             // wage table), and the svm, built without its size, failed
             Dataset boughtSet = pool.subset("bought", bought);
@@ -104,6 +116,7 @@ public final class ActiveLearningSimulation {
                 listener.onMessage(String.format("%-16s round %2d: %,6d labels, test accuracy %.4f%s", strategy.label(), round,
                         bought.size(), acc, spec != null ? "" : " (" + dev.distillery.train.AutoSelect.name(family) + ")"));
                 if (bought.size() >= settings.budget() || rest.isEmpty()) {
+                    RoundRecord.write(phase, new RoundRecord(acc, null, null));
                     return curve;
                 }
                 int n = Math.min(settings.batch(), settings.budget() - bought.size());
@@ -111,21 +124,91 @@ public final class ActiveLearningSimulation {
                 float[][] embeddings = strategy.needsEmbeddings() ? model.embeddings(rest, 1024) : null;
                 float[][] labeled = strategy.needsLabeledEmbeddings() ? model.embeddings(bought, 1024) : null;
                 int[] picked = strategy.select(probs, embeddings, labeled, n, rng);
-                Set<Integer> chosen = new HashSet<>();
+                List<String> ids = new ArrayList<>(picked.length);
                 for (int i : picked) {
-                    chosen.add(i);
-                    bought.add(rest.get(i));
+                    ids.add(rest.get(i).id());
                 }
-                List<Example> remaining = new ArrayList<>(rest.size() - picked.length);
-                for (int i = 0; i < rest.size(); i++) {
-                    if (!chosen.contains(i)) {
-                        remaining.add(rest.get(i));
-                    }
-                }
-                rest = remaining;
+                rest = buy(ids, rest, bought);
+                RoundRecord.write(phase, new RoundRecord(acc, ids, RoundRecord.state(rng)));
             }
         }
     }
+
+    /** Moves the examples of {@code rest} named by {@code ids} to {@code bought}, in that order; the rest as it was. */
+    private static List<Example> buy(List<String> ids, List<Example> rest, List<Example> bought) {
+        Map<String, Example> byId = new java.util.HashMap<>();
+        rest.forEach(e -> byId.put(e.id(), e));
+        Set<String> chosen = new HashSet<>(ids);
+        for (String id : ids) {
+            bought.add(byId.get(id));
+        }
+        List<Example> remaining = new ArrayList<>(rest.size() - ids.size());
+        for (Example e : rest) {
+            if (!chosen.contains(e.id())) {
+                remaining.add(e);
+            }
+        }
+        return remaining;
+    }
+
+    /**
+     * What a finished round leaves for a resumed simulation: its test accuracy, the ids it bought in order (null for the
+     * last round) and the strategy's random state after its pick, in {@code round.json}. Its model's weights are deleted
+     * then: every round kept them for a resumed run to pick again from (16 MB an n-gram model, 1.4 GB for a default
+     * simulation of six strategies), where the picks themselves are a few kilobytes and give the same curves.
+     */
+    record RoundRecord(double accuracy, List<String> picked, String randomState) {
+        static final String FILE = "round.json";
+
+        static RoundRecord read(Path phase) {
+            Path file = phase == null ? null : phase.resolve(FILE);
+            if (file == null || !java.nio.file.Files.isRegularFile(file)) {
+                return null;
+            }
+            try {
+                return JSON.readValue(file.toFile(), RoundRecord.class);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("could not read " + file, e);
+            }
+        }
+
+        static void write(Path phase, RoundRecord record) {
+            if (phase == null) {
+                return;
+            }
+            try {
+                dev.distillery.util.AtomicFiles.write(phase.resolve(FILE), out -> JSON.writeValue(out, record));
+                java.nio.file.Files.deleteIfExists(phase.resolve("final.params"));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("could not clear " + phase, e);
+            }
+        }
+
+        /** {@code rng}'s state as Java serializes it (its seed and cached Gaussian), in Base64. */
+        static String state(Random rng) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+                out.writeObject(rng);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return java.util.Base64.getEncoder().encodeToString(bytes.toByteArray());
+        }
+
+        /** The strategy's random state after this round's pick ({@link #state}). */
+        Random rng() {
+            try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(
+                    java.util.Base64.getDecoder().decode(randomState)))) {
+                // a java.util.Random and nothing else: the file is read back, never trusted to name other classes
+                in.setObjectInputFilter(java.io.ObjectInputFilter.Config.createFilter("java.util.Random;!*"));
+                return (Random) in.readObject();
+            } catch (java.io.IOException | ClassNotFoundException e) {
+                throw new IllegalStateException("a round's saved random state could not be read", e);
+            }
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** Labels at the first round whose accuracy reaches {@code target}, or -1 if the curve never does. */
     public static int labelsToReach(List<Point> curve, double target) {

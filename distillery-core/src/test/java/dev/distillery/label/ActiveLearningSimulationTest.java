@@ -46,6 +46,51 @@ class ActiveLearningSimulationTest {
     }
 
     @Test
+    void aFinishedRoundKeepsItsPicksNotItsWeightsAndAResumedRunDrawsTheSameCurves(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Splits.Pair p = Splits.split(TestData.blobs(50, 4), 0.3, 1, "pool", "test");
+        TrainConfig cfg = new TrainConfig(5, 16, 1e-2f, TrainConfig.Optimizer.ADAM, TrainConfig.Schedule.COSINE, 0f, 0, 3);
+        var settings = new ActiveLearningSimulation.Settings(6, 10, 36, 30, 0.9);
+        List<Strategy> strategies = List.of(Strategy.RANDOM, Strategy.MARGIN);
+        java.nio.file.Path whole = dir.resolve("whole");
+        var uninterrupted = new ActiveLearningSimulation(new MlpSpec(8, 1, 0f), cfg, settings, null, whole).run(p.first(), p.second(),
+                strategies);
+        try (var files = java.nio.file.Files.walk(whole)) {
+            assertThat(files.map(f -> f.getFileName().toString())).as("no round keeps its weights").doesNotContain("final.params")
+                    .contains("round.json");
+        }
+        // stopped after round 1 of random: the later rounds, and margin's, never ran
+        java.nio.file.Path stopped = dir.resolve("stopped");
+        java.nio.file.Files.createDirectories(stopped);
+        for (String round : List.of("random-round-0", "random-round-1")) {
+            copyTree(whole.resolve(round), stopped.resolve(round));
+        }
+        List<String> messages = new java.util.ArrayList<>();
+        var resumed = new ActiveLearningSimulation(new MlpSpec(8, 1, 0f), cfg, settings, TestData.collecting(messages), stopped)
+                .run(p.first(), p.second(), strategies);
+        assertThat(resumed).isEqualTo(uninterrupted); // the random picks after round 1 too: its random state was kept
+        assertThat(messages).filteredOn(m -> m.contains("(done before)")).hasSize(2);
+        // run again when done: every round from its record, nothing trained
+        messages.clear();
+        assertThat(new ActiveLearningSimulation(new MlpSpec(8, 1, 0f), cfg, settings, TestData.collecting(messages), whole)
+                .run(p.first(), p.second(), strategies)).isEqualTo(uninterrupted);
+        assertThat(messages).allMatch(m -> m.contains("(done before)"));
+    }
+
+    private static void copyTree(java.nio.file.Path from, java.nio.file.Path to) throws java.io.IOException {
+        try (var files = java.nio.file.Files.walk(from)) {
+            for (java.nio.file.Path f : files.toList()) {
+                java.nio.file.Path target = to.resolve(from.relativize(f).toString());
+                if (java.nio.file.Files.isDirectory(f)) {
+                    java.nio.file.Files.createDirectories(target);
+                } else {
+                    java.nio.file.Files.copy(f, target);
+                }
+            }
+        }
+    }
+
+    @Test
     void aTableWhoseFreeTextCarriesTheLabelsIsSimulatedOnTheTextAsTrainReadsIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         java.nio.file.Path pool = TestData.tableWithFreeText(dir, 120, true);
