@@ -65,6 +65,9 @@ public final class DistillJob {
                         + " set, which the student learns from; test figures partly measure memory (split one file with"
                         + " 'distillery data split', which keeps duplicates on one side)", leaks, test.size()));
             }
+            if (spec.student() instanceof dev.distillery.model.NgramBagSpec) {
+                dev.distillery.data.InputCheck.wholeWordsWarning(transfer.examples()).ifPresent(listener::onMessage);
+            }
             transfer = keepLabels(transfer, spec.labeled(), spec.train().seed());
             int labeledCount = (int) transfer.labeledCount();
             transfer = withTeacherViews(transfer, spec.teacherViews(), spec.train().seed());

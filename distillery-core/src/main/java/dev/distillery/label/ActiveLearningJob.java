@@ -55,6 +55,9 @@ public final class ActiveLearningJob {
         Dataset test = InputCheck.conform(InputCheck.scored(MissingValues.fill(testRead, pool.schema(), listener::onMessage), testRef,
                 pool.schema(), listener::onMessage), pool.schema(), InputCheck.Labels.MUST_BE_KNOWN);
         ModelSpec model = spec; // none named: each round's --model auto choice (ActiveLearningSimulation)
+        if (model instanceof dev.distillery.model.NgramBagSpec) {
+            InputCheck.wholeWordsWarning(pool.examples()).ifPresent(listener::onMessage);
+        }
         Settings recorded = new Settings(poolRef, testRef, model, config, settings, strategies.stream().map(Strategy::label).toList());
         List<Path> inputs = new ArrayList<>(catalog.inputFiles(poolRef, listener::onMessage));
         inputs.addAll(catalog.inputFiles(testRef, listener::onMessage));

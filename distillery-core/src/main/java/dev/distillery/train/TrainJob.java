@@ -293,6 +293,9 @@ public final class TrainJob {
             log.accept(String.format("warning: %,d of %,d labeled training texts are empty or blank; they are trained on as they are",
                     emptyTexts, train.size()));
         }
+        if (spec.model() instanceof dev.distillery.model.NgramBagSpec) {
+            InputCheck.wholeWordsWarning(train.examples()).ifPresent(log);
+        }
         int unlabeledTest = test.size() - InputCheck.scored(test, spec.test() != null ? spec.test() : "the test part of " + spec.data(),
                 train.schema(), log).size(); // counted and said by the one check
         Dataset setAside = withoutLabels.isEmpty() ? null : withoutLabels;

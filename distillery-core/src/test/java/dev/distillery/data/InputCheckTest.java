@@ -75,6 +75,21 @@ class InputCheckTest {
     }
 
     @Test
+    void aModelOfWholeWordsIsWarnedOfTextsThatAreSingleWords() {
+        List<Example> words = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            words.add(Example.text("w" + i, i == 0 ? "cool stuff" : "word" + (char) ('a' + i % 26), i % 2 == 0 ? "pos" : "neg", "afinn"));
+        }
+        assertThat(InputCheck.wholeWordsWarning(words)).hasValueSatisfying(w -> assertThat(w)
+                .startsWith("warning: 39 of 40 training texts (98%) are a single word").contains("--model linear"));
+        List<Example> sentences = new ArrayList<>(words.subList(0, 30));
+        for (int i = 0; i < 10; i++) {
+            sentences.add(Example.text("s" + i, "a sentence of several words", "pos", "mail"));
+        }
+        assertThat(InputCheck.wholeWordsWarning(sentences)).isEmpty(); // 29 of 40: a mix, not a list of words
+    }
+
+    @Test
     void labelsThatDifferOnlyInCaseOrSpacesAreNamedTogether() {
         assertThat(InputCheck.lookAlikeLabels(List.of("ham", "spam", "spam ", "Spam", "Ham", "other"))).hasValueSatisfying(w ->
                 assertThat(w).contains("'ham', 'Ham'; 'spam', 'spam ', 'Spam'").doesNotContain("other"));
