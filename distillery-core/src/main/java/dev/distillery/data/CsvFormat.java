@@ -19,8 +19,8 @@ import java.util.function.Consumer;
 
 /**
  * CSV with a header row (RFC 4180 quoting; separated by commas, or by semicolons or tabs where the header has no
- * comma, or by spaces where it has none of these; {@link #dialect}). Columns named {@code id}, {@code label} and {@code source} are optional. A {@code text} column makes a text
- * data set; otherwise every other column is a feature: a number, or where a column holds only short words (beside at
+ * comma, or by spaces where it has none of these; {@link #dialect}). Columns named {@code id}, {@code label} and
+ * {@code source} are optional. A {@code text} column makes a text data set; otherwise every other column is a feature: a number, or where a column holds only short words (beside at
  * least one other feature column), a category, read as one 0/1 feature per value and named "column=value". A missing
  * value (an empty cell, NA, NaN, null, none, ? or -) is read as NaN in a numeric column, filled in before any model reads
  * it ({@link MissingValues}), and as none of the values in a category column.
@@ -304,7 +304,8 @@ public final class CsvFormat {
         if (header.indexOf('"') >= 0) {
             return false;
         }
-        String[] cells = separator == ' ' ? header.strip().split(" +") : header.split(java.util.regex.Pattern.quote(String.valueOf(separator)), -1);
+        String[] cells = separator == ' ' ? header.strip().split(" +")
+                : header.split(java.util.regex.Pattern.quote(String.valueOf(separator)), -1);
         return java.util.Arrays.stream(cells).map(String::strip).allMatch(c -> c.length() >= 2 && c.startsWith("'") && c.endsWith("'"));
     }
 
@@ -956,8 +957,8 @@ public final class CsvFormat {
 
     /**
      * True for a header that names an identifier: its last word is "id" ("customer_id", "Customer ID", "customerId",
-     * "CustomerID"), "uuid" or "guid" ("order_uuid", a database export's key) or a number's ("ticket_no", "invoice number", "case_nr", "ItemNum"), not a word that ends in the
-     * letters ("paid", "valid", "piano"); one word that ends in German "nr" or "nummer" ("Vorgangsnr", "Kundennummer").
+     * "CustomerID"), "uuid" or "guid" ("order_uuid", a database export's key) or a number's ("ticket_no", "invoice
+     * number", "case_nr", "ItemNum"), not a word that ends in the letters ("paid", "valid", "piano"); one word that ends in German "nr" or "nummer" ("Vorgangsnr", "Kundennummer").
      * Such a column is an identifier only while its values are distinct.
      */
     public static boolean namesAnIdentifier(String header) {

@@ -247,9 +247,9 @@ public final class InputCheck {
 
     /**
      * Refuses labels that are not classes: where most labeled records carry a label no other record has, or the labels are
-     * more than {@value #CLASSES_JUDGED_FROM} numbers, most of them on a single record or most with a fractional part, the column holds numbers to predict
-     * (prices, wages, ages: a regression target), ids or free text, and training would fail later on a split
-     * that cannot hold every label, or learn nothing. The error says which and what to do instead.
+     * more than {@value #CLASSES_JUDGED_FROM} numbers, most of them on a single record or most with a fractional part, the
+     * column holds numbers to predict (prices, wages, ages: a regression target), ids or free text, and training would
+     * fail later on a split that cannot hold every label, or learn nothing. The error says which and what to do instead.
      */
     public static void notClasses(Dataset data, String where, String labelColumn) {
         Map<String, Long> counts = data.examples().stream().filter(Example::hasLabel)
