@@ -252,6 +252,12 @@ public final class CsvFormat {
                     first = false;
                     continue; // Excel's "sep=;" line names the separator; the header follows it
                 }
+                if (first && dialect.rowNames()) { // R's write.table names no column above its row names
+                    String[] named = new String[row.cells().length + 1];
+                    named[0] = "";
+                    System.arraycopy(row.cells(), 0, named, 1, row.cells().length);
+                    row = new Row(named, row.line());
+                }
                 first = false;
                 rows.accept(row);
             }
@@ -265,8 +271,11 @@ public final class CsvFormat {
         return dialect(file).separator();
     }
 
-    /** How a table's cells are separated ({@code ' '}: by runs of spaces) and quoted. */
-    record Dialect(char separator, char quote) {}
+    /**
+     * How a table's cells are separated ({@code ' '}: by runs of spaces) and quoted, and whether its rows begin with a
+     * name the header has no column for ({@code rowNames}: R's {@code write.table} with its defaults).
+     */
+    record Dialect(char separator, char quote, boolean rowNames) {}
 
     /** Data lines whose cell counts must match the header's for a table to be read as separated by spaces. */
     private static final int SPACE_LINES_CHECKED = 5;
@@ -275,8 +284,8 @@ public final class CsvFormat {
      * The separator and quote, told by the header line: a comma, or where the header has none, a semicolon or a tab if it
      * has one (spreadsheets in many European locales save CSV with semicolons; read with commas, such a file was one
      * column whose values were not numbers, and the error said to name a text column that was named already); where it
-     * has none of these, runs of spaces if the first data lines have as many cells as the header (R's and statistics
-     * packages' tables; a one-column file whose header has a space stays one column). Cells are quoted with double
+     * has none of these, runs of spaces if the first data lines have as many cells as the header, or each one more, a row
+     * name (R's and statistics packages' tables; a one-column file whose header has a space stays one column). Cells are quoted with double
      * quotes, or with single quotes where every header cell is ('popul'\t'TVnews', as some tools write them): read with
      * double quotes, --label-column vote found no column 'vote'.
      */
@@ -286,14 +295,16 @@ public final class CsvFormat {
             String h = header == null || !header.valid() ? "" : header.text();
             java.util.regex.Matcher named = SEPARATOR_LINE.matcher(h.strip());
             if (named.matches()) {
-                return new Dialect(named.group(1).charAt(0), '"'); // Excel's first line "sep=;", which its own CSV files may begin with
+                // Excel's first line "sep=;", which its own CSV files may begin with
+                return new Dialect(named.group(1).charAt(0), '"', false);
             }
             char separator = h.indexOf(',') >= 0 ? ',' : h.indexOf(';') >= 0 ? ';' : h.indexOf('\t') >= 0 ? '\t' : ' ';
             char quote = singleQuoted(h, separator) ? '\'' : '"';
-            if (separator == ' ' && !spaceSeparated(h, lines, quote)) {
+            int extra = separator == ' ' ? extraCells(h, lines, quote) : 0;
+            if (extra < 0) {
                 separator = ',';
             }
-            return new Dialect(separator, quote);
+            return new Dialect(separator, quote, extra == 1);
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file, e);
         }
@@ -309,23 +320,30 @@ public final class CsvFormat {
         return java.util.Arrays.stream(cells).map(String::strip).allMatch(c -> c.length() >= 2 && c.startsWith("'") && c.endsWith("'"));
     }
 
-    /** Whether {@code header} and the next data lines split by spaces into the same number (at least two) of cells. */
-    private static boolean spaceSeparated(String header, Utf8Lines lines, char quote) throws IOException {
+    /**
+     * Split by spaces, how many more cells than {@code header} (at least two) each of the next data lines holds: 0, or 1
+     * on every line for row names before them (R's {@code write.table}: {@code "x" "y"} above {@code "1" 5.1 3.5}); -1
+     * where the lines are not such a table.
+     */
+    private static int extraCells(String header, Utf8Lines lines, char quote) throws IOException {
         int columns = spaceCells(header, quote);
         if (columns < 2) {
-            return false;
+            return -1;
         }
+        int extra = -1;
         int checked = 0;
         for (Utf8Lines.Line line; checked < SPACE_LINES_CHECKED && (line = lines.next()) != null; ) {
             if (!line.valid() || line.text().isBlank()) {
                 continue;
             }
-            if (spaceCells(line.text(), quote) != columns) {
-                return false;
+            int more = spaceCells(line.text(), quote) - columns;
+            if (more != 0 && more != 1 || checked > 0 && more != extra) {
+                return -1;
             }
+            extra = more;
             checked++;
         }
-        return checked > 0;
+        return extra;
     }
 
     private static int spaceCells(String line, char quote) {

@@ -400,6 +400,15 @@ class CsvFormatTest {
                 new ColumnNames("vote", null)).dataset();
         assertThat(tabs.schema().featureNames()).containsExactly("popul", "TVnews");
         assertThat(tabs.get(0).label()).contains("1");
+        // R's write.table: quoted names, and a row name before each row that the header has no column for
+        Path rTable = file("\"sepal\" \"petal\" \"species\"\n" + java.util.stream.IntStream.rangeClosed(1, 12)
+                .mapToObj(i -> "\"" + i + "\" " + (4 + i % 3) + ".1 1." + i % 7 + " \"" + (i % 2 == 0 ? "setosa" : "virginica") + "\"\n")
+                .collect(java.util.stream.Collectors.joining()));
+        ReadResult r = CsvFormat.read(rTable, OnError.FAIL, List.of(), new ColumnNames("species", null));
+        assertThat(r.dataset().schema().featureNames()).containsExactly("sepal", "petal");
+        assertThat(r.dataset().get(0).id()).as("the row names: each row's number, its id").isEqualTo("1");
+        assertThat(r.dataset().get(0).features()).containsExactly(5.1f, 1.1f);
+        assertThat(r.dataset().get(0).label()).contains("virginica");
         // a one-column text file whose header has a space stays one column, as does a header of one quoted name
         assertThat(CsvFormat.rows(file("review text\nthe food was cold\ngreat\n")).get(1).cells()).containsExactly("the food was cold");
         assertThat(CsvFormat.rows(file("text\nit's fine, mostly\n")).get(1).cells()).containsExactly("it's fine", " mostly");
