@@ -346,7 +346,8 @@ public final class CsvFormat {
         return extra;
     }
 
-    private static int spaceCells(String line, char quote) {
+    /** How many cells {@code line} holds, split by runs of spaces outside {@code quote}s. */
+    static int spaceCells(String line, char quote) {
         String one = oneSpaceApart(line, quote);
         if (one.isEmpty()) {
             return 0;

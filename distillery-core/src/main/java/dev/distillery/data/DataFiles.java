@@ -130,6 +130,10 @@ public final class DataFiles {
                 return new String[] {(Math.max(commas, semicolons) + 1) + (commas >= semicolons ? " comma" : " semicolon")
                         + "-separated cells", ".csv"};
             }
+            CsvFormat.Dialect dialect = CsvFormat.dialect(file); // a statistics package's .dat or .txt: cells between spaces
+            if (dialect.separator() == ' ') {
+                return new String[] {CsvFormat.spaceCells(line, dialect.quote()) + " cells separated by spaces", ".csv"};
+            }
             return null;
         } catch (java.io.IOException | RuntimeException e) {
             return null; // unreadable: the plain unknown-type message

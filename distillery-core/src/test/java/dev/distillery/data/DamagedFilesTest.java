@@ -61,6 +61,12 @@ class DamagedFilesTest {
         assertThatThrownBy(() -> DataFiles.read(txt, OnError.FAIL)).isInstanceOf(DataFormatException.class)
                 .hasMessageContaining("export.txt: unknown file type, though its first line holds 3 tab-separated cells")
                 .hasMessageContaining("a name ending in .tsv");
+        // a statistics package's .dat: cells between spaces, named so, with the name that reads it
+        Path dat = Files.writeString(dir.resolve("spector.dat"), "'OBS' 'GPA' 'GRADE'\n1 2.66 0\n2 2.89 1\n");
+        assertThatThrownBy(() -> DataFiles.read(dat, OnError.FAIL)).hasMessageContaining("spector.dat: unknown file type, though its"
+                + " first line holds 3 cells separated by spaces").hasMessageContaining("a name ending in .csv");
+        Path notes = Files.writeString(dir.resolve("notes.txt"), "some notes here\nand a second line of them\n");
+        assertThatThrownBy(() -> DataFiles.read(notes, OnError.FAIL)).hasMessageContaining("notes.txt: unknown file type (expected");
         Path parquet = Files.write(dir.resolve("t.parquet"), new byte[] {'P', 'A', 'R', '1'});
         assertThatThrownBy(() -> DataFiles.read(parquet, OnError.FAIL)).hasMessageContaining("a columnar file (parquet)")
                 .hasMessageContaining("to_csv");
