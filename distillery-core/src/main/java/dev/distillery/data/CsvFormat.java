@@ -285,9 +285,9 @@ public final class CsvFormat {
      * has one (spreadsheets in many European locales save CSV with semicolons; read with commas, such a file was one
      * column whose values were not numbers, and the error said to name a text column that was named already); where it
      * has none of these, runs of spaces if the first data lines have as many cells as the header, or each one more, a row
-     * name (R's and statistics packages' tables; a one-column file whose header has a space stays one column). Cells are quoted with double
-     * quotes, or with single quotes where every header cell is ('popul'\t'TVnews', as some tools write them): read with
-     * double quotes, --label-column vote found no column 'vote'.
+     * name (R's and statistics packages' tables; a one-column file whose header has a space stays one column). Cells are
+     * quoted with double quotes, or with single quotes where every header cell is ('popul'\t'TVnews', as some tools
+     * write them): read with double quotes, --label-column vote found no column 'vote'.
      */
     static Dialect dialect(Path file) {
         try (Utf8Lines lines = Utf8Lines.open(file)) {
