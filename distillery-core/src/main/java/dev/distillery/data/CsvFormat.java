@@ -60,7 +60,7 @@ public final class CsvFormat {
 
     /** {@code file} as a table of CSV rows. */
     static Table csv(Path file) {
-        char separator = separator(file);
+        Dialect dialect = dialect(file); // once a table: each of its passes reads the file by it
         return new Table() {
             @Override
             public Path file() {
@@ -69,12 +69,12 @@ public final class CsvFormat {
 
             @Override
             public boolean decimalComma() {
-                return separator != ',';
+                return dialect.separator() != ',';
             }
 
             @Override
             public void stream(Consumer<BadRow> bad, Consumer<Row> rows) {
-                CsvFormat.stream(file, line -> bad.accept(new BadRow(line.number(), line.problem(), "UTF-8 text")), rows);
+                CsvFormat.stream(file, dialect, line -> bad.accept(new BadRow(line.number(), line.problem(), "UTF-8 text")), rows);
             }
         };
     }
@@ -237,9 +237,12 @@ public final class CsvFormat {
      * their numbers.
      */
     public static void stream(Path file, Consumer<Utf8Lines.Line> badLine, Consumer<Row> rows) {
+        stream(file, dialect(file), badLine, rows);
+    }
+
+    private static void stream(Path file, Dialect dialect, Consumer<Utf8Lines.Line> badLine, Consumer<Row> rows) {
         CsvMapper mapper = new CsvMapper();
         mapper.enable(CsvParser.Feature.WRAP_AS_ARRAY);
-        Dialect dialect = dialect(file);
         char separator = dialect.separator();
         java.util.function.UnaryOperator<String> line = separator == ' ' ? l -> oneSpaceApart(l, dialect.quote()) : l -> l;
         try (Reader text = new LinesReader(Utf8Lines.open(file), badLine, line);
