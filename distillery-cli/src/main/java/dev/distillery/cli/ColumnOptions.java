@@ -23,6 +23,20 @@ final class ColumnOptions {
         return new ColumnNames(label, text);
     }
 
+    /**
+     * The options that name {@code names}' columns where they are not the defaults (" --label-column class"), for a
+     * command the user is told to run next, which must read the labels where they are.
+     */
+    static String asOptions(ColumnNames names) {
+        return (names.label().equalsIgnoreCase(ColumnNames.DEFAULT.label()) ? "" : " --label-column " + shellWord(names.label()))
+                + (names.text().equalsIgnoreCase(ColumnNames.DEFAULT.text()) ? "" : " --text-column " + shellWord(names.text()));
+    }
+
+    /** {@code word} as a shell reads it back: in single quotes where it holds anything but plain name characters. */
+    private static String shellWord(String word) {
+        return word.matches("[A-Za-z0-9_.,:/=+-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
+    }
+
     /** {@code catalog} reading the columns named here; for a saved model, its own where one is not named. */
     dev.distillery.data.sources.DataCatalog applyTo(dev.distillery.data.sources.DataCatalog catalog) {
         return catalog.withColumns(label, text);

@@ -219,8 +219,7 @@ final class CompressCommands {
             }
             return "to see whether adapting beats starting afresh, train on the new examples alone: distillery train --data "
                     + target + (testSet.test != null ? " --test " + testSet.test : " --test-fraction " + testSet.fraction)
-                    + (columns.label != null ? " --label-column " + columns.label : "")
-                    + (columns.text != null ? " --text-column " + columns.text : "");
+                    + ColumnOptions.asOptions(columns.names());
         }
 
         @Override

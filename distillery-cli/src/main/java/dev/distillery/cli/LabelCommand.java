@@ -142,7 +142,7 @@ final class LabelCommand implements Runnable {
             System.out.printf("wrote %s: %d labeled examples of %s%s%s%n", labeled.file(), labeled.examples(), pool,
                     labeled.notInPool() > 0 ? "; " + labeled.notInPool() + " answers name ids the pool does not hold" : "",
                     read.skipped() > 0 ? "; " + read.skipped() + " bad records of the pool skipped" : "");
-            System.out.println("  train on them: distillery train --data " + labeled.file());
+            System.out.println("  train on them: distillery train --data " + labeled.file() + ColumnOptions.asOptions(proj.config().columns()));
             return 0;
         }
     }

@@ -591,6 +591,34 @@ class CliTest extends CliTestBase {
     }
 
     @Test
+    void theCommandToTrainOnAProjectsAnswersReadsTheLabelsWhereThePoolHasThem() throws Exception {
+        StringBuilder iris = new StringBuilder("sepal,petal,species\n");
+        for (int i = 0; i < 12; i++) {
+            iris.append(5 + i * 0.1).append(',').append(i % 2 == 0 ? 1.4 : 4.7).append(",\n");
+        }
+        Path pool = Files.writeString(dir.resolve("pool.csv"), iris);
+        Path project = dir.resolve("species-project");
+        Result next = run("label", "next", pool.toString(), "--project", project.toString(), "--n", "6", "--label-column", "species",
+                "--labels", "setosa,versicolor");
+        assertThat(next.exitCode()).as(next.err()).isZero();
+        List<String> filled = new ArrayList<>();
+        for (String row : Files.readAllLines(project.resolve("batch-001.csv"))) {
+            String[] cells = row.split(",");
+            filled.add(row.startsWith("id,") ? "id,label" : cells[0] + "," + (cells[3].equals("1.4") ? "setosa" : "versicolor"));
+        }
+        Path answers = Files.write(dir.resolve("species-answers.csv"), filled);
+        Result imported = run("label", "import", answers.toString(), "--project", project.toString());
+        assertThat(imported.exitCode()).as(imported.err()).isZero();
+        // the command it prints is run as given: the labels are under 'species' in the labeled file too
+        String command = imported.out().lines().filter(l -> l.contains("train on them: ")).findFirst().orElseThrow()
+                .replaceFirst(".*train on them: distillery ", "");
+        assertThat(command).endsWith(" --label-column species");
+        Result train = run((command + " --model linear").split(" "));
+        assertThat(train.exitCode()).as(command + ": " + train.err()).isZero();
+        assertThat(train.out()).contains("test accuracy");
+    }
+
+    @Test
     void dataListWorksOnAnEmptyCache() {
         Result r = run("data", "list");
         assertThat(r.exitCode()).isZero();
