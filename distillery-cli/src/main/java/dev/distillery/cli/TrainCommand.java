@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
         description = {"Train a classifier, evaluate it on a test set and save it in a new run directory.",
                 "DATA is a known data set (fashion-mnist, fashion-mnist:test, spamassassin, digits, wine, breast-cancer,"
                         + " sotu-era, sotu-party; see 'distillery data fetch') or a .jsonl or .json (records, or one array of"
-                        + " them), .csv or .tsv, .eml or .mbox file, an IDX file, or a directory of mail or of images"
+                        + " them), .csv or .tsv, .arff, .eml or .mbox file, an IDX file, or a directory of mail or of images"
                         + " (photos/LABEL/*.png, .jpg, .gif, .bmp, .tif)."},
         footer = {"", "Examples:",
                 "  distillery train --data fashion-mnist --test fashion-mnist:test --epochs 10",

@@ -43,7 +43,8 @@ public final class CsvFormat {
     }
 
     /**
-     * Where a table's rows come from: a CSV file, or a JSON Lines file of records ({@link JsonRecords}); the header row
+     * Where a table's rows come from: a CSV file, a JSON Lines file of records ({@link JsonRecords}) or an ARFF file
+     * ({@link ArffFormat}); the header row
      * first, then the data rows, each with its line; a line that is no row goes to {@code bad}.
      */
     interface Table {
@@ -53,6 +54,14 @@ public final class CsvFormat {
         boolean decimalComma();
 
         void stream(Consumer<BadRow> bad, Consumer<Row> rows);
+
+        /**
+         * Whether the header is a line like the rows, so a file without one has its first row taken for names (a CSV
+         * file); not where the names are declared apart from the rows (a JSON record's keys, ARFF's attributes).
+         */
+        default boolean headerMayBeARow() {
+            return false;
+        }
     }
 
     /** A line of a table's file that is no row: why, and what was expected. */
@@ -70,6 +79,11 @@ public final class CsvFormat {
             @Override
             public boolean decimalComma() {
                 return dialect.separator() != ',';
+            }
+
+            @Override
+            public boolean headerMayBeARow() {
+                return true;
             }
 
             @Override
@@ -104,7 +118,7 @@ public final class CsvFormat {
         }, row -> {
             String[] cells = row.cells();
             if (cols[0] == null) {
-                if (!(table instanceof JsonRecords) && cells.length > 1
+                if (table.headerMayBeARow() && cells.length > 1
                         && java.util.Arrays.stream(cells).allMatch(c -> NumberCells.isNumber(c.strip(), table.decimalComma()))) {
                     // scikit-learn's digits.csv and other exported matrices: the first record taken for names
                     throw new DataFormatException(file + ":line " + row.line(), "the header's cells are all numbers (" + quotedStart(cells)
@@ -194,7 +208,7 @@ public final class CsvFormat {
                         + " one cell ('" + cols[0].names()[0].strip() + "'): if it is a title above the header, remove it, the"
                         + " header must be the file's first line");
             }
-            if (firstRow && cells.length != cols[0].width() && !(table instanceof JsonRecords) && java.util.Arrays.stream(cols[0].names())
+            if (firstRow && cells.length != cols[0].width() && table.headerMayBeARow() && java.util.Arrays.stream(cols[0].names())
                     .anyMatch(c -> NumberCells.isNumber(c.strip(), table.decimalComma()))) {
                 // scikit-learn's wine_data.csv begins "178,13,class_0,...": counts above headerless rows, no header
                 throw new DataFormatException(file + ":" + where, cells.length + " columns", cols[0].width() + " columns like line 1,"

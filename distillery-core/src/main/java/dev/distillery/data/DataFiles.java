@@ -7,8 +7,8 @@ import java.util.Locale;
 
 /**
  * Reads and writes any supported file by its name: {@code .jsonl} (records of text or features, or a table's rows as
- * records, read as CSV is: {@link JsonRecords}), {@code .csv}, e-mail ({@link MailFormat}), or a
- * directory of images ({@link ImageFolderFormat}).
+ * records, read as CSV is: {@link JsonRecords}), {@code .csv}, Weka's {@code .arff} (a table too: {@link ArffFormat}),
+ * e-mail ({@link MailFormat}), or a directory of images ({@link ImageFolderFormat}).
  */
 public final class DataFiles {
     private DataFiles() {}
@@ -25,7 +25,7 @@ public final class DataFiles {
     /** {@link #read(Path, OnError, ColumnNames)}, for a saved model when {@code forModel} (see {@link CsvFormat}). */
     public static ReadResult read(Path file, OnError onError, ColumnNames names, boolean forModel) {
         if (!Files.exists(file)) {
-            throw DataFormatException.notFound(file, "an existing .jsonl, .csv, IDX, e-mail or image file, or a directory of images or mail");
+            throw DataFormatException.notFound(file, "an existing .jsonl, .csv, .arff, IDX, e-mail or image file, or a directory of images or mail");
         }
         if (ImageFolderFormat.handles(file)) {
             return ImageFolderFormat.read(file, onError);
@@ -40,6 +40,9 @@ public final class DataFiles {
         }
         if (isCsv(file)) {
             return CsvFormat.read(CsvFormat.csv(file), onError, List.of(), names, forModel);
+        }
+        if (ArffFormat.handles(file)) {
+            return CsvFormat.read(ArffFormat.of(file), onError, List.of(), names, forModel);
         }
         if (isIdx(name)) {
             return IdxFormat.read(file, labelsFileFor(file), null);
@@ -58,8 +61,8 @@ public final class DataFiles {
             throw new DataFormatException(file.toString(), "unknown file type, though its first line holds " + table[0],
                     "a name ending in " + table[1] + " for a table of such columns: rename it");
         }
-        throw new DataFormatException(file.toString(), "unknown file type", "a name ending in .jsonl, .json, .csv, .tsv"
-                + " (each also .gz), .eml,"
+        throw new DataFormatException(file.toString(), "unknown file type", "a name ending in .jsonl, .json, .csv, .tsv,"
+                + " .arff (each also .gz), .eml,"
                 + " .mbox, .png, .jpg, .gif, .bmp or .tif, an IDX name such as train-images-idx3-ubyte[.gz], or a directory of"
                 + " images or mail");
     }
@@ -73,8 +76,8 @@ public final class DataFiles {
     }
 
     /**
-     * {@code file} as a table read with {@code names}: a CSV file, or a JSON Lines file whose records are a table's rows
-     * ({@link JsonRecords}); empty for any other file, or none.
+     * {@code file} as a table read with {@code names}: a CSV file, an ARFF file, or a JSON Lines file whose records are a
+     * table's rows ({@link JsonRecords}); empty for any other file, or none.
      */
     private static java.util.Optional<CsvFormat.Table> table(Path file, ColumnNames names) {
         if (!Files.isRegularFile(file)) {
@@ -82,6 +85,9 @@ public final class DataFiles {
         }
         if (isCsv(file)) {
             return java.util.Optional.of(CsvFormat.csv(file));
+        }
+        if (ArffFormat.handles(file)) {
+            return java.util.Optional.of(ArffFormat.of(file));
         }
         return java.util.Optional.ofNullable(isJsonLines(file) ? JsonRecords.ifTable(file, names) : null);
     }
@@ -166,8 +172,8 @@ public final class DataFiles {
 
     /**
      * {@code file} read for a model of schema {@code model}, its label and text in the columns {@code names} says: an image
-     * file or a folder of images is read at the model's size and channels ({@link ImageFolderFormat#readFor}); a CSV file
-     * (or a JSON Lines table) without a warning for the category columns the model knows; anything else as {@link #read}
+     * file or a folder of images is read at the model's size and channels ({@link ImageFolderFormat#readFor}); a table (CSV,
+     * ARFF or a JSON Lines table) without a warning for the category columns the model knows; anything else as {@link #read}
      * reads it.
      */
     public static ReadResult readFor(Path file, OnError onError, Schema model, ColumnNames names) {
@@ -175,12 +181,9 @@ public final class DataFiles {
         if (Files.exists(file) && ImageFolderFormat.isImageShape(modelShape) && ImageFolderFormat.handles(file)) {
             return ImageFolderFormat.readFor(file, onError, modelShape);
         }
-        if (isCsv(file)) {
-            return CsvFormat.read(CsvFormat.csv(file), onError, model.featureNames(), names, true);
-        }
-        JsonRecords table = Files.isRegularFile(file) && isJsonLines(file) ? JsonRecords.ifTable(file, names) : null;
-        if (table != null) {
-            return CsvFormat.read(table, onError, model.featureNames(), names, true);
+        java.util.Optional<CsvFormat.Table> table = table(file, names);
+        if (table.isPresent()) {
+            return CsvFormat.read(table.get(), onError, model.featureNames(), names, true);
         }
         return read(file, onError, names, true);
     }

@@ -44,6 +44,12 @@ public final class LikelyLabels {
         if (!categories.isEmpty()) {
             parts.add(String.join(", ", categories) + (categories.size() == 1 ? " was" : " were") + " read as categories");
         }
+        String named = labelNamed(numbers, categories);
+        if (named != null && numbers.size() + categories.size() > 1) {
+            // Weka's files end with 'class', as many exports name the labels' column: that one first, by name
+            return " ('" + named + "' is named as labels are: if it holds them, " + verb + " with --label-column " + named
+                    + "; " + String.join(" and ", parts) + ")";
+        }
         boolean one = numbers.size() + categories.size() == 1;
         String onlyName = one ? (numbers.isEmpty() ? categories.get(0) : numbers.get(0).substring(0, numbers.get(0).indexOf(" (")))
                 .replace("'", "") : null;
@@ -52,6 +58,21 @@ public final class LikelyLabels {
         return " (" + String.join(" and ", parts) + (one ? ": if it holds the labels, " + verb + " with --label-column " + onlyName
                 : ": if one holds the labels, " + verb + " with --label-column NAME" + text) + ")";
     }
+
+    /**
+     * The first of the candidates (each {@code 'name'}, a number's followed by its values) whose name says it holds the
+     * labels, as a Weka file's last attribute {@code class} does; else null.
+     */
+    private static String labelNamed(List<String> numbers, List<String> categories) {
+        return java.util.stream.Stream.concat(numbers.stream(), categories.stream())
+                .map(c -> c.substring(1, c.indexOf('\'', 1)))
+                .filter(name -> LABEL_NAME.matcher(name.strip()).matches())
+                .findFirst().orElse(null);
+    }
+
+    /** class, Class, class-att, class_label, classes, target, outcome, y, labels: names a labels' column goes by. */
+    private static final java.util.regex.Pattern LABEL_NAME = java.util.regex.Pattern.compile(
+            "(?i)(class(es)?([-_ ].*)?|target|outcome|y|labels)");
 
     /** Feature {@code j}'s distinct values if they are 2 to {@link #MAX_NUMBER_CLASSES} whole numbers, else null. */
     private static TreeSet<Float> fewWholeNumbers(Dataset data, int j) {

@@ -57,6 +57,20 @@ class ReaderPropertiesTest {
             0,0,a
             """;
 
+    private static final String ARFF = """
+            % a comment
+            @relation r
+            @attribute 'sepal length' numeric
+            @attribute kind {a,'b c'}
+            @attribute note string
+            @attribute class {yes,no}
+            @data
+            5.1,a,'it\\'s here',yes
+            4.9 'b c' "two, words" no
+            ?,?,?,yes
+            {0 2.5, 3 no}
+            """;
+
     @Provide
     Arbitrary<List<Mutation>> mutations() {
         Arbitrary<Mutation> one = Arbitraries.oneOf(
@@ -81,6 +95,13 @@ class ReaderPropertiesTest {
         check("text.csv", CSV, mutations, f -> CsvFormat.read(f, OnError.SKIP), false);
         check("dense.csv", DENSE_CSV, mutations, f -> CsvFormat.read(f, OnError.SKIP), false);
         check("dense.csv", DENSE_CSV, mutations, f -> CsvFormat.read(f, OnError.FAIL), false);
+    }
+
+    @Property(tries = 300, seed = "42")
+    void arffNeverThrowsAnythingElse(@ForAll("mutations") List<Mutation> mutations) throws Exception {
+        ColumnNames names = new ColumnNames("class", null);
+        check("data.arff", ARFF, mutations, f -> DataFiles.read(f, OnError.SKIP, names), false);
+        check("data.arff", ARFF, mutations, f -> DataFiles.read(f, OnError.FAIL, names), false);
     }
 
     @Property(tries = 300, seed = "42")
