@@ -50,6 +50,32 @@ class SvmFitTest {
     }
 
     @Test
+    void aFeatureConstantInTrainingMovesNothingLater() {
+        // the rings with a third column that is 1 on every training row (one site's, one batch's), scored with 5
+        List<Example> rows = new ArrayList<>();
+        for (Example e : rings(40, 3, 2).examples()) {
+            rows.add(Example.dense(e.id(), new float[] {e.features()[0], e.features()[1], 1f}, e.label().orElseThrow(), "t"));
+        }
+        Dataset train = Dataset.infer("rings3", rows, List.of(3L));
+        try (Classifier svmModel = Classifier.create(SvmSpec.DEFAULT.withCapacity(train.size()), train.schema());
+                Classifier linear = Classifier.create(LinearSpec.DEFAULT, train.schema())) {
+            SvmFit.fit(svmModel, train, null, 7, TrainListener.NONE);
+            LinearFit.fit(linear, train, null, 7, TrainListener.NONE);
+            List<Example> moved = rows.stream().map(e -> Example.dense(e.id(), new float[] {e.features()[0], e.features()[1], 5f},
+                    e.label().orElseThrow(), "t")).toList();
+            for (Classifier model : List.of(svmModel, linear)) {
+                float[][] before = model.probabilities(rows, 64);
+                float[][] after = model.probabilities(moved, 64);
+                for (int i = 0; i < before.length; i++) {
+                    assertThat(after[i]).as(model.spec() + ", row " + i).containsExactly(before[i], org.assertj.core.api.Assertions.within(1e-6f));
+                }
+            }
+            // scale 1 had let the kernel's every distance grow by 16
+            assertThat(accuracy(svmModel, Dataset.infer("moved", moved, List.of(3L)))).isGreaterThan(0.9);
+        }
+    }
+
+    @Test
     void aSpecIsDescribedByItsSettingsToFourFigures() {
         dev.distillery.data.Schema schema = dev.distillery.data.Schema.dense(List.of(2L), List.of("a", "b"));
         assertThat(new SvmSpec(240, 100.0, 1.2755102040816328E-4).describe(schema)).isEqualTo("SvmSpec[c=100, gamma=0.0001276]");
