@@ -55,7 +55,12 @@ final class ArffFormat implements CsvFormat.Table {
                 if (!line.valid()) {
                     throw new DataFormatException(where, line.problem(), "UTF-8 text");
                 }
-                List<Token> tokens = tokens(line.text(), where);
+                List<Token> tokens;
+                try {
+                    tokens = tokens(line.text());
+                } catch (BadValues e) {
+                    throw new DataFormatException(where, e.problem, e.expected);
+                }
                 if (tokens.isEmpty()) {
                     continue; // blank, or a comment
                 }
@@ -143,7 +148,7 @@ final class ArffFormat implements CsvFormat.Table {
                     continue;
                 }
                 try {
-                    List<Token> tokens = tokens(line.text(), "");
+                    List<Token> tokens = tokens(line.text());
                     if (!tokens.isEmpty()) {
                         rows.accept(new CsvFormat.Row(cells(tokens), line.number()));
                     }
@@ -158,19 +163,19 @@ final class ArffFormat implements CsvFormat.Table {
 
     /** A row's tokens as one cell per attribute, a missing value as an empty cell; or why they are no row. */
     private String[] cells(List<Token> tokens) {
-        boolean sparse = !tokens.get(0).quoted() && tokens.get(0).text().equals("{");
-        String[] cells = sparse ? sparseCells(tokens) : new String[attributes.size()];
-        if (!sparse) {
-            if (tokens.stream().anyMatch(t -> !t.quoted() && (t.text().equals("{") || t.text().equals("}")))) {
-                throw new BadValues("a value in braces after the row's values (an instance weight)", "a row without an instance weight, which is"
-                        + " not read: remove the weights, or give every row the same");
-            }
-            if (tokens.size() != attributes.size()) {
-                throw new BadValues(tokens.size() + " values", attributes.size() + " values, one for each @attribute");
-            }
-            for (int i = 0; i < cells.length; i++) {
-                cells[i] = checked(i, tokens.get(i));
-            }
+        if (!tokens.get(0).quoted() && tokens.get(0).text().equals("{")) {
+            return sparseCells(tokens);
+        }
+        if (tokens.stream().anyMatch(t -> !t.quoted() && (t.text().equals("{") || t.text().equals("}")))) {
+            throw new BadValues("a value in braces after the row's values (an instance weight)",
+                    "a row without an instance weight: weights are not read, so remove them");
+        }
+        if (tokens.size() != attributes.size()) {
+            throw new BadValues(tokens.size() + " values", attributes.size() + " values, one for each @attribute");
+        }
+        String[] cells = new String[attributes.size()];
+        for (int i = 0; i < cells.length; i++) {
+            cells[i] = checked(i, tokens.get(i));
         }
         return cells;
     }
@@ -242,7 +247,7 @@ final class ArffFormat implements CsvFormat.Table {
     /** A value, a name or a keyword of a line; {@code quoted} where it was in quotes, so "?" or "{" in quotes is itself. */
     private record Token(String text, boolean quoted) {}
 
-    /** Why a row is no row: the line's bad record. */
+    /** Why a line is no row (its bad record) or no header line (the file's error). */
     private static final class BadValues extends RuntimeException {
         private static final long serialVersionUID = 1L;
         final String problem;
@@ -259,7 +264,7 @@ final class ArffFormat implements CsvFormat.Table {
      * {@code line}'s tokens as Weka's reader splits them: separated by commas and white space, in single or double quotes
      * with backslash escapes, a brace a token of its own, the rest of the line after an unquoted {@code %} a comment.
      */
-    private static List<Token> tokens(String line, String where) {
+    private static List<Token> tokens(String line) {
         List<Token> tokens = new ArrayList<>();
         int i = 0;
         int n = line.length();
@@ -290,11 +295,8 @@ final class ArffFormat implements CsvFormat.Table {
                     }
                 }
                 if (j >= n) {
-                    String problem = "a value opened with " + c + " and not closed";
-                    if (where.isEmpty()) {
-                        throw new BadValues(problem, "the closing " + c + " on the same line (a quote inside written \\" + c + ")");
-                    }
-                    throw new DataFormatException(where, problem, "the closing " + c + " on the same line");
+                    throw new BadValues("a value opened with " + c + " and not closed", "the closing " + c + " on the same line"
+                            + " (a quote inside written \\" + c + ")");
                 }
                 tokens.add(new Token(text.toString(), true));
                 i = j + 1;

@@ -106,7 +106,8 @@ class ArffFormatTest {
                 {"@relation r\n@attribute k {a,b\n@data\n", ":line 2", "have no closing }"},
                 {"@relation r\n@attribute x numeric\n1,2\n", ":line 3", "'1' in the header"},
                 {"@relation r\n@attribute x numeric\n", "data.arff", "no @data line"},
-                {"@relation r\n@data\n1\n", ":line 2", "@data before any @attribute"}};
+                {"@relation r\n@data\n1\n", ":line 2", "@data before any @attribute"},
+                {"@relation r\n@attribute 'sepal length numeric\n@data\n", ":line 2", "a value opened with ' and not closed"}};
         for (String[] c : cases) {
             Path f = file(c[0]);
             assertThatThrownBy(() -> DataFiles.read(f, OnError.SKIP, CLASS)).as(c[0]).isInstanceOf(DataFormatException.class)
