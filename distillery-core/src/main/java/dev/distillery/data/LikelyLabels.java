@@ -23,17 +23,20 @@ public final class LikelyLabels {
     public static String hint(Dataset data, String verb) {
         List<String> names = data.schema().featureNames();
         List<String> numbers = new ArrayList<>();
+        List<String> candidates = new ArrayList<>(); // by name, in the order they are said
         for (int j = 0; j < names.size(); j++) {
             if (CsvFormat.categoryOf(names.get(j)) == null) {
                 TreeSet<Float> values = fewWholeNumbers(data, j);
                 if (values != null) {
+                    candidates.add(names.get(j));
                     numbers.add("'" + names.get(j) + "' (" + String.join(", ", values.stream()
                             .map(v -> Long.toString(v.longValue())).toList()) + ")");
                 }
             }
         }
-        List<String> categories = names.stream().map(CsvFormat::categoryOf).filter(Objects::nonNull).distinct()
-                .map(c -> "'" + c + "'").toList();
+        List<String> categoryNames = names.stream().map(CsvFormat::categoryOf).filter(Objects::nonNull).distinct().toList();
+        candidates.addAll(categoryNames);
+        List<String> categories = categoryNames.stream().map(c -> "'" + c + "'").toList();
         if (numbers.isEmpty() && categories.isEmpty()) {
             return "";
         }
@@ -44,30 +47,18 @@ public final class LikelyLabels {
         if (!categories.isEmpty()) {
             parts.add(String.join(", ", categories) + (categories.size() == 1 ? " was" : " were") + " read as categories");
         }
-        String named = labelNamed(numbers, categories);
-        if (named != null && numbers.size() + categories.size() > 1) {
+        String named = candidates.stream().filter(name -> LABEL_NAME.matcher(name.strip()).matches()).findFirst().orElse(null);
+        if (named != null && candidates.size() > 1) {
             // Weka's files end with 'class', as many exports name the labels' column: that one first, by name
             return " ('" + named + "' is named as labels are: if it holds them, " + verb + " with --label-column " + named
                     + "; " + String.join(" and ", parts) + ")";
         }
-        boolean one = numbers.size() + categories.size() == 1;
-        String onlyName = one ? (numbers.isEmpty() ? categories.get(0) : numbers.get(0).substring(0, numbers.get(0).indexOf(" (")))
-                .replace("'", "") : null;
+        boolean one = candidates.size() == 1;
+        String onlyName = one ? candidates.get(0) : null;
         // several columns of words: one may be short texts (reviews beside their sentiment)
         String text = categories.size() > 1 ? ", and if one is a text to classify, --text-column NAME" : "";
         return " (" + String.join(" and ", parts) + (one ? ": if it holds the labels, " + verb + " with --label-column " + onlyName
                 : ": if one holds the labels, " + verb + " with --label-column NAME" + text) + ")";
-    }
-
-    /**
-     * The first of the candidates (each {@code 'name'}, a number's followed by its values) whose name says it holds the
-     * labels, as a Weka file's last attribute {@code class} does; else null.
-     */
-    private static String labelNamed(List<String> numbers, List<String> categories) {
-        return java.util.stream.Stream.concat(numbers.stream(), categories.stream())
-                .map(c -> c.substring(1, c.indexOf('\'', 1)))
-                .filter(name -> LABEL_NAME.matcher(name.strip()).matches())
-                .findFirst().orElse(null);
     }
 
     /** class, Class, class-att, class_label, classes, target, outcome, y, labels: names a labels' column goes by. */
