@@ -608,12 +608,23 @@ public final class CsvFormat {
     }
 
     /**
-     * A date or a time of day, as spreadsheets and databases write them: 2024-03-15, 2024-03-15T14:30:00Z, 15.03.2024,
-     * 3/15/2024, 14:30. A column of them is not read: as numbers they are not, and as categories every day would be one.
+     * A date or a time of day, as spreadsheets, databases and charting libraries write them: 2024-03-15,
+     * 2024-03-15T14:30:00Z, 2012/01/01 (Vega's and Excel's year first with slashes, which was taken for a column of codes),
+     * 15.03.2024, 3/15/2024 2:30 PM, 15-Mar-2024, Mar 15, 2024, 14:30. A column of them is not read: as numbers they are
+     * not, and as categories every day would be one.
      */
-    private static final java.util.regex.Pattern DATE_OR_TIME = java.util.regex.Pattern.compile(
-            "\\d{4}-\\d{1,2}-\\d{1,2}([ T]\\d{1,2}:\\d{2}(:\\d{2}([.,]\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?)?"
-                    + "|\\d{1,2}[./]\\d{1,2}[./]\\d{2,4}( \\d{1,2}:\\d{2}(:\\d{2})?)?|\\d{1,2}:\\d{2}(:\\d{2})?");
+    private static final java.util.regex.Pattern DATE_OR_TIME = dateOrTime();
+
+    private static java.util.regex.Pattern dateOrTime() {
+        String time = "\\d{1,2}:\\d{2}(:\\d{2}([.,]\\d+)?)?( ?[AaPp][Mm])?";
+        String month = "(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?";
+        return java.util.regex.Pattern.compile(String.join("|",
+                "\\d{4}(?<sep>[-/.])\\d{1,2}\\k<sep>\\d{1,2}([ T]" + time + "(Z|[+-]\\d{2}:?\\d{2})?)?",
+                "\\d{1,2}[./]\\d{1,2}[./]\\d{2,4}( " + time + ")?",
+                "\\d{1,2}[- ]" + month + "[- ,]+\\d{2,4}( " + time + ")?",
+                month + " \\d{1,2},? \\d{4}( " + time + ")?",
+                time));
+    }
 
     static ColumnKinds columnKinds(Table table, ColumnNames names, List<String> modelFeatures) {
         KindsPass pass = new KindsPass(names, table.decimalComma(), modelFeatures);

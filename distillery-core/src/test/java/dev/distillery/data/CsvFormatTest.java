@@ -311,6 +311,14 @@ class CsvFormatTest {
                 .hasMessageContaining("line 2").hasMessageContaining("('x') is '2024-03-15'");
         assertThat(CsvFormat.isDateOrTime("12.5")).isFalse();
         assertThat(CsvFormat.isDateOrTime("1,5")).isFalse();
+        // as charting libraries, US spreadsheets and reports write them (Vega's seattle-weather.csv: 2012/01/01)
+        for (String date : List.of("2012/01/01", "2012.1.31", "2024-03-15 14:30:00.250", "3/15/2024 2:30 PM", "2:30 pm", "15-Mar-2024",
+                "15 March 2024", "Mar 15, 2024", "September 3 2021 09:15")) {
+            assertThat(CsvFormat.isDateOrTime(date)).as(date).isTrue();
+        }
+        for (String other : List.of("2012/01-01", "May", "March", "Mar 15", "A-2024", "12.5.7.1", "1234/5678")) {
+            assertThat(CsvFormat.isDateOrTime(other)).as(other).isFalse();
+        }
     }
 
     @Test
