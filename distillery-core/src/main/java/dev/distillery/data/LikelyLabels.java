@@ -61,9 +61,9 @@ public final class LikelyLabels {
                 : ": if one holds the labels, " + verb + " with --label-column NAME" + text) + ")";
     }
 
-    /** class, Class, class-att, class_label, classes, target, outcome, y, labels: names a labels' column goes by. */
+    /** class, Class, class-att, class_label, classes, target, outcome, y, label, labels: names a labels' column goes by. */
     private static final java.util.regex.Pattern LABEL_NAME = java.util.regex.Pattern.compile(
-            "(?i)(class(es)?([-_ ].*)?|target|outcome|y|labels)");
+            "(?i)(class(es)?([-_ ].*)?|target|outcome|y|labels?)");
 
     /** Feature {@code j}'s distinct values if they are 2 to {@link #MAX_NUMBER_CLASSES} whole numbers, else null. */
     private static TreeSet<Float> fewWholeNumbers(Dataset data, int j) {

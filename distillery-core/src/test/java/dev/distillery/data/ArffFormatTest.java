@@ -124,6 +124,11 @@ class ArffFormatTest {
         assertThat(d.examples()).allMatch(e -> e.label().isEmpty());
         assertThat(LikelyLabels.hint(d, "train")).startsWith(" ('class' is named as labels are: if it holds them, train with"
                 + " --label-column class; 'rooms' (1, 2, 3) holds a few whole numbers and 'housing', 'class' were read as categories");
+        // a column named 'label' read as a feature, because another was named as the labels' (the suthaharan sensor
+        // readings trained with --label-column anomaly)
+        Path sensor = Files.writeString(dir.resolve("sensor.csv"), "mote,humidity,label\n1,45.9,0\n2,46.1,1\n1,44.0,0\n");
+        assertThat(LikelyLabels.hint(DataFiles.read(sensor, OnError.FAIL, new ColumnNames("anomaly", null)).dataset(), "train"))
+                .startsWith(" ('label' is named as labels are: if it holds them, train with --label-column label; 'mote' (1, 2), 'label' (0, 1) hold");
         // where no column is named so, the hint is as it was: every candidate, none first
         Path g = Files.writeString(dir.resolve("g.arff"), "@relation r\n@attribute rooms {1,2,3}\n@attribute housing {own,rent}\n"
                 + "@data\n1,own\n2,rent\n3,own\n");
