@@ -163,10 +163,7 @@ public final class CsvFormat {
                             + (column == cols[0].id() ? "read as the records' id" : "not read") + ", not as a feature (a model"
                             + " would learn the file's order)"));
                     kinds.manyWords().forEach(column -> collector.warn("column '" + cells[column].trim() + "' of " + file
-                            + (kinds.constant().containsKey(column) ? " holds one value on every record ('"
-                            + kinds.constant().get(column) + "'): not read, as it tells no record from another (a later file's"
-                            + " values in it are passed over)"
-                            : kinds.freeText().contains(column) ? " holds free text (a table's model reads numbers and categories):"
+                            + (kinds.freeText().contains(column) ? " holds free text (a table's model reads numbers and categories):"
                             + " not read as a feature; train, label issues, next and simulate with their default model read it as the"
                             + " text"
                             + " instead where it cross-validates better, and --text-column " + cells[column].trim()
@@ -552,7 +549,7 @@ public final class CsvFormat {
     record ColumnKinds(Map<Integer, List<String>> categories, Map<Integer, String> personal, java.util.Set<Integer> dates,
             java.util.Set<Integer> identifiers, java.util.Set<Integer> rowNumbers, java.util.Set<Integer> manyWords,
             java.util.Set<Integer> freeText, java.util.Set<Integer> empty, boolean decimalComma, List<String> header,
-            int loneWords, java.util.Set<Integer> pointDecimals, Map<Integer, String> constant) {}
+            int loneWords, java.util.Set<Integer> pointDecimals) {}
 
     /**
      * The names of {@code table}'s free-text columns (sentences beside a table's numbers and categories, which its model
@@ -885,8 +882,7 @@ public final class CsvFormat {
                 java.util.Set<Integer> rows = rowNumbers(java.util.Set.of());
                 ids.addAll(rows);
                 return new ColumnKinds(Map.of(), Map.of(), java.util.Set.of(), inColumnOrder(ids), inColumnOrder(rows),
-                        java.util.Set.of(), java.util.Set.of(), java.util.Set.of(), decimalComma, headerNames(), -1, java.util.Set.of(),
-                        Map.of());
+                        java.util.Set.of(), java.util.Set.of(), java.util.Set.of(), decimalComma, headerNames(), -1, java.util.Set.of());
             }
             personNames();
             // A spreadsheet's empty columns ("age,income,label,,," on every line): no name and no value, nothing to read.
@@ -944,37 +940,11 @@ public final class CsvFormat {
             if (features > 1) {
                 words.forEach((column, values) -> out.put(column, List.copyOf(values)));
             }
-            Map<Integer, String> constant = constantCategories(out);
-            constant.keySet().forEach(column -> {
-                out.remove(column);
-                manyWords.add(column);
-            });
             // in column order: the first identifier is the records' id, the same column in every reading of the file
             return new ColumnKinds(out, Map.copyOf(personal), java.util.Set.copyOf(dates), inColumnOrder(ids), inColumnOrder(rows),
                     java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(manyWords)), // in column order
                     java.util.Set.copyOf(freeText), java.util.Collections.unmodifiableSortedSet(empty), decimalComma, headerNames(),
-                    loneWords, java.util.Set.copyOf(pointDecimals), Map.copyOf(constant));
-        }
-
-        /**
-         * The category columns of {@code categories} that hold one value on every record (palmerpenguins' raw 'Region',
-         * Anvers throughout; one site's extract), by column with that value: a model can learn nothing from them, and read
-         * as a category a later file's other value in them ("Palmer") was refused as one the model was never trained on.
-         * Not read, so a later file's values there are passed over as any column of words the model has no feature of is;
-         * none in a file read for a model (which reads what it was trained on), or where nothing else would be left.
-         */
-        private Map<Integer, String> constantCategories(Map<Integer, List<String>> categories) {
-            Map<Integer, String> constant = new java.util.TreeMap<>();
-            if (!modelFeatures.isEmpty()) {
-                return constant;
-            }
-            categories.forEach((column, values) -> {
-                boolean noneMissing = numbers.getOrDefault(column, 0) + others.getOrDefault(column, 0) == dataRows;
-                if (values.size() == 1 && noneMissing && dataRows > 1) {
-                    constant.put(column, values.get(0));
-                }
-            });
-            return numeric.size() + categories.size() > constant.size() ? constant : Map.of();
+                    loneWords, java.util.Set.copyOf(pointDecimals));
         }
 
         /**
