@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +22,12 @@ import java.util.function.Consumer;
 final class ArffFormat implements CsvFormat.Table {
     private enum Type { NUMERIC, NOMINAL, STRING, DATE }
 
-    private record Attribute(String name, Type type, List<String> values) {}
+    /** An attribute; a nominal one's values in declared order (the first is a sparse row's zero) and as a set to check by. */
+    private record Attribute(String name, Type type, List<String> values, java.util.Set<String> declared) {
+        Attribute(String name, Type type, List<String> values) {
+            this(name, type, values, java.util.Set.copyOf(values));
+        }
+    }
 
     private final Path file;
     private final List<Attribute> attributes;
@@ -47,7 +51,7 @@ final class ArffFormat implements CsvFormat.Table {
     /** {@code file}'s header read: its attributes, or a {@link DataFormatException} at the line that is none. */
     static ArffFormat of(Path file) {
         List<Attribute> attributes = new ArrayList<>();
-        Map<String, Integer> declaredOn = new LinkedHashMap<>();
+        Map<String, Integer> declaredOn = new java.util.HashMap<>();
         int firstAttribute = 0;
         try (Utf8Lines lines = Utf8Lines.open(file)) {
             for (Utf8Lines.Line line; (line = lines.next()) != null; ) {
@@ -237,7 +241,7 @@ final class ArffFormat implements CsvFormat.Table {
             } catch (NumberFormatException e) {
                 throw new BadValues("'" + shortened(v) + "' under numeric attribute '" + a.name() + "'", "a number, or ? where it is missing");
             }
-        } else if (a.type() == Type.NOMINAL && !a.values().contains(v)) {
+        } else if (a.type() == Type.NOMINAL && !a.declared().contains(v)) {
             throw new BadValues("'" + shortened(v) + "' under nominal attribute '" + a.name() + "'", "one of its declared values: "
                     + dev.distillery.util.Listing.firstOf(a.values(), 10, ", ") + "; or ? where it is missing");
         }
