@@ -42,6 +42,11 @@ final class ArffFormat implements CsvFormat.Table {
         this.dataLine = dataLine;
     }
 
+    @Override
+    public boolean declaresCategories(String column) {
+        return attributes.stream().anyMatch(a -> a.type() == Type.NOMINAL && a.name().equals(column));
+    }
+
     /** Whether {@code file} is read as ARFF, by its name: .arff, also gzipped. */
     static boolean handles(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);

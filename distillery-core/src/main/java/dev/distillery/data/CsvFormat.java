@@ -62,6 +62,14 @@ public final class CsvFormat {
         default boolean headerMayBeARow() {
             return false;
         }
+
+        /**
+         * Whether the file itself declares {@code column} a category column (an ARFF nominal attribute), so reading it
+         * as categories needs no word; a CSV file declares nothing, and a column found to hold categories is said.
+         */
+        default boolean declaresCategories(String column) {
+            return false;
+        }
     }
 
     /** A line of a table's file that is no row: why, and what was expected. */
@@ -148,7 +156,8 @@ public final class CsvFormat {
                 categories.forEach((column, values) -> {
                     String name = cells[column].trim();
                     // the values a model knows, case aside (InputCheck.sameCategoriesAs reads True as its true), need no word
-                    if (!values.stream().allMatch(v -> modelFeatures.stream().anyMatch(f -> f.equalsIgnoreCase(name + CATEGORY + v)))) {
+                    if (!table.declaresCategories(name)
+                            && !values.stream().allMatch(v -> modelFeatures.stream().anyMatch(f -> f.equalsIgnoreCase(name + CATEGORY + v)))) {
                         collector.warn("column '" + name + "' of " + file + " holds categories, each read as a 0/1 feature: "
                                 + String.join(", ", values) + " (a missing value, such as an empty cell, NA or none, as none of them)");
                     }

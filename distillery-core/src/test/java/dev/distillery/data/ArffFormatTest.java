@@ -55,6 +55,18 @@ class ArffFormatTest {
     }
 
     @Test
+    void aDeclaredNominalAttributeIsReadAsCategoriesWithoutAWordWhileAStringOneFoundToHoldThemIsSaid() throws Exception {
+        Path f = file("@relation r\n@attribute housing {own, rent, 'for free'}\n@attribute city string\n"
+                + "@attribute x numeric\n@attribute class {good, bad}\n@data\n"
+                + "own,Oslo,1,good\nrent,Bergen,2,bad\n'for free',Oslo,3,good\nown,Bergen,4,bad\n");
+        ReadResult read = DataFiles.read(f, OnError.FAIL, CLASS);
+        assertThat(read.dataset().schema().featureNames()).contains("housing=own", "housing=rent", "city=Oslo", "x");
+        // the file declared housing's values: reading them as categories is what it asked for
+        assertThat(read.warnings()).noneMatch(w -> w.contains("'housing'"));
+        assertThat(read.warnings()).anySatisfy(w -> assertThat(w).contains("column 'city'", "holds categories"));
+    }
+
+    @Test
     void aStringAttributeNamedTextIsTheTextWithWekasEscapesRead() throws Exception {
         Path f = file("@relation reuters\n@attribute Text string\n@attribute class-att {0,1}\n@data\n"
                 + "'BOND CORP\\nAtlas\\' talks, \"quoted\"',0\n\"second, text\",1\n");
