@@ -287,8 +287,10 @@ public final class LabelIssuesJob {
         sb.append(String.format("%,d examples checked, %,d flagged as likely mislabeled (%.2f%%).%n", o.examples(),
                 o.issues().size(), 100.0 * o.issues().size() / o.examples()));
         sb.append("Rule: ").append(o.rule().cliName()).append(".\n");
-        sb.append(String.format("Out-of-sample accuracy of the model on the given labels: %.4f (the flags are only as good as "
-                + "this model).%n", o.outOfSampleAccuracy()));
+        // beside what always answering the commonest label scores: on credit data a model of 0.76 flags a sixth of the
+        // records, and only the 0.70 of guessing says how little it knows beyond the labels' shares
+        sb.append(String.format("Out-of-sample accuracy of the model on the given labels: %.4f, against %.4f for always answering"
+                + " '%s' (the flags are only as good as this model).%n", o.outOfSampleAccuracy(), o.commonestShare(), o.commonestLabel()));
         if (o.nearGuessing()) {
             sb.append(String.format("%nCaution: that is within %.0f points of always answering the commonest label, '%s' (%.4f of"
                     + " the examples): the model learned next to nothing from these features, so its flags say little about"

@@ -215,7 +215,9 @@ class ConfidentLearningTest {
                 onTable.commonestShare()).isTrue();
         assertThat(java.nio.file.Files.readString(onTable.run().dir().resolve("summary.md")))
                 .contains("Caution: that is within 5 points of always answering the commonest label");
-        assertThat(java.nio.file.Files.readString(onText.run().dir().resolve("summary.md"))).doesNotContain("Caution: that is within");
+        assertThat(java.nio.file.Files.readString(onText.run().dir().resolve("summary.md"))).doesNotContain("Caution: that is within")
+                .contains(String.format("Out-of-sample accuracy of the model on the given labels: %.4f, against %.4f for always"
+                        + " answering '%s'", onText.outOfSampleAccuracy(), onText.commonestShare(), onText.commonestLabel()));
     }
 
     @Test
