@@ -165,11 +165,126 @@ public final class PersonalData {
         s = replaceIf(TRUNK_PHONE, s, m -> digitCount(m.group()) >= 9 && digitCount(m.group()) <= 12, m -> "[PHONE]", Kind.PHONE,
                 counts);
         String t = s;
-        s = replaceIf(PHONE, t, m -> m.group().replaceAll("\\D", "").length() >= 9 && isolated(t, m.start(), m.end()),
-                m -> "[PHONE]", Kind.PHONE, counts);
+        s = replaceIf(PHONE, t, m -> m.group().replaceAll("\\D", "").length() >= 9 && isolated(t, m.start(), m.end())
+                        && !afterIdentifierPrefix(t, m.start()), m -> "[PHONE]", Kind.PHONE, counts);
         s = replace(BIRTH_DATE, s, m -> m.group(1) + m.group(2) + "[DATE_OF_BIRTH]", Kind.DATE_OF_BIRTH, counts);
+        s = redactNamesBeforeEmails(s, counts);
         s = redactNames(s, counts);
         return new Result(release(s, held), counts);
+    }
+
+    /**
+     * Whether the number at {@code start} continues an identifier in capitals and a hyphen: a vulnerability's
+     * CVE-2026-760241, an advisory's DSA-5678-1, a ticket's INC-2024-555123. Their digits are shaped like a phone number's.
+     */
+    private static boolean afterIdentifierPrefix(String s, int start) {
+        int i = start - 1;
+        if (i < 1 || s.charAt(i) != '-') {
+            return false;
+        }
+        int letters = 0;
+        while (i - 1 - letters >= 0 && s.charAt(i - 1 - letters) >= 'A' && s.charAt(i - 1 - letters) <= 'Z') {
+            letters++;
+        }
+        int before = i - 1 - letters;
+        return letters >= 2 && (before < 0 || !Character.isLetterOrDigit(s.charAt(before)));
+    }
+
+    /** The most words before an e-mail address read as its owner's name ("Johannes Schauer Marin Rodrigues"). */
+    private static final int MOST_WORDS_BEFORE_EMAIL = 4;
+    /** The small words inside a family name: Marco d'Itri, Jeroen van der Kolff, Maria da Silva, Omar bin Said. */
+    private static final java.util.Set<String> NAME_PARTICLES = java.util.Set.of("van", "von", "der", "den", "de", "del", "della",
+            "di", "da", "dos", "das", "du", "le", "la", "ter", "ten", "bin", "ibn", "al", "el", "y");
+
+    /**
+     * The name an e-mail address is written with, as mail headers, sign-offs and changelogs write it: "Pino Toscano
+     * <[EMAIL]>", "Helmut Grohne ([EMAIL])", "\"Ann Lee\" <[EMAIL]>", "Marco d'Itri <[EMAIL]>". Before the bracketed
+     * address, two to four words of a name (capitalized words, initials, particles, a nickname in brackets) are a name
+     * whether or not a given name the name rule knows begins them; after a header's colon, a list's comma or a
+     * sign-off's "--", any one to four words are ("-- gregor herrmann <[EMAIL]>"). A word that is not a name
+     * ("From: Support Team <...>") is redacted too, which costs a word and leaks nothing.
+     */
+    private static String redactNamesBeforeEmails(String s, Map<Kind, Integer> counts) {
+        if (!s.contains("[EMAIL]")) {
+            return s;
+        }
+        StringBuilder out = new StringBuilder(s.length());
+        int copied = 0;
+        for (int at = s.indexOf("[EMAIL]"); at >= 0; at = s.indexOf("[EMAIL]", at + 1)) {
+            if (at == 0 || (s.charAt(at - 1) != '<' && s.charAt(at - 1) != '(')) {
+                continue;
+            }
+            int end = at - 1; // the bracket; spaces and a closing quote before it
+            while (end > copied && s.charAt(end - 1) == ' ') {
+                end--;
+            }
+            int nameEnd = end > copied && s.charAt(end - 1) == '"' ? end - 1 : end;
+            int from = nameBefore(s, copied, nameEnd);
+            if (from >= 0) {
+                out.append(s, copied, from).append("[NAME]");
+                copied = nameEnd;
+                counts.merge(Kind.NAME, 1, Integer::sum);
+            }
+        }
+        return copied == 0 ? s : out.append(s, copied, s.length()).toString();
+    }
+
+    /** Where the name ending at {@code end} (before an address) begins, or -1; nothing before {@code floor} is read. */
+    private static int nameBefore(String s, int floor, int end) {
+        int nameFrom = -1; // the earliest word of the run of name-like words
+        int nameWords = 0;
+        boolean capitalized = false;
+        int phraseFrom = -1; // the earliest word of any kind, while the words are few
+        int w = end;
+        for (int words = 0; words < MOST_WORDS_BEFORE_EMAIL; words++) {
+            int start = w;
+            while (start > floor && !Character.isWhitespace(s.charAt(start - 1)) && ":;,\"<>[]|".indexOf(s.charAt(start - 1)) < 0) {
+                start--;
+            }
+            if (start == w || s.startsWith("--", start) && start + 2 == w) {
+                break;
+            }
+            boolean nameLike = isNameWord(s, start, w) || NAME_PARTICLES.contains(s.substring(start, w))
+                    || s.startsWith("d'", start) || s.startsWith("d’", start)
+                    || s.charAt(start) == '(' && s.charAt(w - 1) == ')' && w - start > 2;
+            if (nameLike && nameWords == words) {
+                nameFrom = start;
+                nameWords++;
+                capitalized |= isNameWord(s, start, w);
+            }
+            phraseFrom = start;
+            int space = start;
+            while (space > floor && (s.charAt(space - 1) == ' ' || s.charAt(space - 1) == '\t')) {
+                space--;
+            }
+            boolean named = nameWords >= 2 && capitalized;
+            if (space <= floor) {
+                break; // the text's start: words before an address there may be a sentence ("Write to Support <...>")
+            }
+            if (":,;\"".indexOf(s.charAt(space - 1)) >= 0) {
+                return named ? nameFrom : phraseFrom; // a header's colon, a list's comma, a quote
+            }
+            if (space - 2 >= floor && s.startsWith("--", space - 2)
+                    && (space - 2 == floor || Character.isWhitespace(s.charAt(space - 3)))) {
+                return named ? nameFrom : phraseFrom; // a sign-off: "-- gregor herrmann <...>"
+            }
+            if (space == start || s.charAt(space - 1) == '\n' || s.charAt(space - 1) == '\r') {
+                break; // another character, or a line's start
+            }
+            w = space;
+        }
+        return nameWords >= 2 && capitalized ? nameFrom : -1;
+    }
+
+    /** Whether {@code s[start, end)} is a capitalized name ("Grohne", "O'Brien", "Groß-Weber"), an initial ("F.") or two ("PA"). */
+    private static boolean isNameWord(String s, int start, int end) {
+        if (end - start == 2 && Character.isUpperCase(s.charAt(start)) && s.charAt(start + 1) == '.') {
+            return true;
+        }
+        if (end - start == 2 && Character.isUpperCase(s.charAt(start)) && Character.isUpperCase(s.charAt(start + 1))) {
+            return true;
+        }
+        return capitalizedWordEnd(s, start) == end;
     }
 
     /** Words before a saint's or a person's name that make it a place: San Jose, Saint Paul, Fort William, Port Louis. */

@@ -123,6 +123,37 @@ class PiiTest {
     }
 
     @Test
+    void theNameAnEmailAddressIsWrittenWithIsRedactedWhateverItsGivenName() {
+        // Debian changelogs: names the given-name list does not know, each right before its bracketed address
+        assertThat(redacted("Thanks to Pino Toscano <pino@example.org> (Closes: #970223)"))
+                .isEqualTo("Thanks to [NAME] <[EMAIL]> (Closes: #970223)");
+        assertThat(redacted("Reported-by: Helmut Grohne <helmut@example.de>")).isEqualTo("Reported-by: [NAME] <[EMAIL]>");
+        assertThat(redacted("From: \"Xinyang Ge\" <xg@example.com>")).isEqualTo("From: \"[NAME]\" <[EMAIL]>");
+        assertThat(redacted("cc Johannes Schauer Marin Rodrigues (josch@example.org)")).isEqualTo("cc [NAME] ([EMAIL])");
+        assertThat(redacted("by Bjarni I. Gislason  <bg@example.is>")).isEqualTo("by [NAME]  <[EMAIL]>");
+        // particles, a nickname in brackets, initials in capitals; after a sign-off's "--" or a header's colon, any words
+        assertThat(redacted("-- Marco d'Itri <md@example.it>  Sat, 1 Jan 2022")).isEqualTo("-- [NAME] <[EMAIL]>  Sat, 1 Jan 2022");
+        assertThat(redacted("Jeroen van der Kolff <j@example.nl>")).isEqualTo("[NAME] <[EMAIL]>");
+        assertThat(redacted("Laszlo Boszormenyi (GCS) <g@example.hu>")).isEqualTo("[NAME] <[EMAIL]>");
+        assertThat(redacted("Maintainer: Abhijith PA <a@example.in>")).isEqualTo("Maintainer: [NAME] <[EMAIL]>");
+        assertThat(redacted("\n -- gregor herrmann <g@example.at>  Sun, 2 Jan")).isEqualTo("\n -- [NAME] <[EMAIL]>  Sun, 2 Jan");
+        assertThat(redacted("To: ann lee <a@example.com>, bob <b@example.com>")).isEqualTo("To: [NAME] <[EMAIL]>, [NAME] <[EMAIL]>");
+        // one capitalized word, or an address written bare after words, names nobody for sure: left to the name rule
+        assertThat(redacted("mail Support <help@example.com>")).isEqualTo("mail Support <[EMAIL]>");
+        assertThat(redacted("Write To help@example.com")).isEqualTo("Write To [EMAIL]");
+        assertThat(dev.distillery.data.PersonalData.redact("Pino Toscano <p@example.org>, Kjell Lund <k@example.org>").counts())
+                .containsEntry(dev.distillery.data.PersonalData.Kind.NAME, 2);
+    }
+
+    @Test
+    void aVulnerabilityOrAdvisoryNumberIsNoPhoneNumber() {
+        for (String kept : List.of("CVE-2026-760241: Memory corruption", "fixes CVE-2024-1234567.", "DSA-5678-123456 and INC-2024-555123")) {
+            assertThat(redacted(kept)).as(kept).isEqualTo(kept);
+        }
+        assertThat(redacted("Tel 2026-760-241")).isEqualTo("Tel [PHONE]"); // the same digits after a word are still a number
+    }
+
+    @Test
     void everyTextFieldIsRedactedUnlessTheFieldsOptionNamesFewer() {
         ObjectNode record = JSON.createObjectNode().put("id", "r1").put("text", "hi").put("author_email", "jo@example.com");
         record.putObject("meta").putArray("cc").add("ann@example.org");
