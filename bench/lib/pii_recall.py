@@ -128,7 +128,7 @@ def named_secret():
 
 
 def random_key():
-    return base64.b64encode(os.urandom(rng.choice([24, 30, 36]))).decode().rstrip("=")
+    return base64.b64encode(rng.randbytes(rng.choice([24, 30, 36]))).decode().rstrip("=")
 
 
 def camel():
