@@ -98,4 +98,23 @@ public final class TestData {
         java.nio.file.Files.writeString(file, csv);
         return file;
     }
+
+    /**
+     * A photo as a phone writes one: {@code image} as a JPEG file with an EXIF segment whose orientation tag is
+     * {@code orientation} (6: the stored pixels are to be turned a quarter clockwise to be seen upright).
+     */
+    public static byte[] jpegWithOrientation(java.awt.image.BufferedImage image, int orientation) throws java.io.IOException {
+        java.io.ByteArrayOutputStream jpeg = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "jpg", jpeg);
+        byte[] plain = jpeg.toByteArray();
+        // APP1 "Exif": a big-endian TIFF header and one IFD holding the orientation (tag 0x0112, SHORT, count 1)
+        byte[] exif = {(byte) 0xFF, (byte) 0xE1, 0, 34, 'E', 'x', 'i', 'f', 0, 0, 'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1,
+                0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0, 0, 0, 0, 0};
+        int afterApp0 = 2 + 2 + (((plain[4] & 0xff) << 8) | (plain[5] & 0xff)); // SOI, then JFIF's APP0 and its length
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(plain, 0, afterApp0);
+        out.write(exif);
+        out.write(plain, afterApp0, plain.length - afterApp0);
+        return out.toByteArray();
+    }
 }

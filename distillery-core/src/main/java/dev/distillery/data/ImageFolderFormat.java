@@ -221,13 +221,76 @@ public final class ImageFolderFormat {
         }
     }
 
-    /** The decoded image ({@link #opaque}), or null where ImageIO cannot read the file. */
+    /** The decoded image ({@link #decode(byte[])}), or null where ImageIO cannot read the file. */
     private static BufferedImage decode(Path file) {
         try {
-            return opaque(javax.imageio.ImageIO.read(file.toFile()));
+            return decode(Files.readAllBytes(file));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The image in an image file's {@code bytes}, as it is shown ({@link #opaque}, and turned as its EXIF orientation
+     * says: a phone stores a photo taken upright as the sensor saw it, sideways, with a tag that every viewer obeys), or
+     * null where ImageIO cannot read it. The one way a file's image is decoded, for a folder and for {@code serve} alike.
+     */
+    public static BufferedImage decode(byte[] bytes) {
+        try {
+            BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(bytes));
+            return image == null ? null : opaque(upright(image, exifOrientation(bytes)));
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** The EXIF orientation tag of an image file (1 to 8), 1 (as stored) where it has none or it cannot be read. */
+    static int exifOrientation(byte[] bytes) {
+        try {
+            com.drew.metadata.Metadata metadata = com.drew.imaging.ImageMetadataReader.readMetadata(
+                    new java.io.ByteArrayInputStream(bytes), bytes.length);
+            var exif = metadata.getFirstDirectoryOfType(com.drew.metadata.exif.ExifIFD0Directory.class);
+            int tag = com.drew.metadata.exif.ExifIFD0Directory.TAG_ORIENTATION;
+            int orientation = exif != null && exif.containsTag(tag) ? exif.getInt(tag) : 1;
+            return orientation >= 1 && orientation <= 8 ? orientation : 1;
+        } catch (com.drew.imaging.ImageProcessingException | com.drew.metadata.MetadataException | IOException | RuntimeException e) {
+            return 1; // no metadata it knows: the pixels as stored
+        }
+    }
+
+    /**
+     * {@code image} turned to EXIF {@code orientation} 1: 2 mirrored, 3 turned half round, 4 flipped, 5 transposed, 6
+     * turned a quarter clockwise, 7 transposed the other way, 8 a quarter counter-clockwise. Pixels are copied with
+     * their color model, so a gray photo stays gray.
+     */
+    static BufferedImage upright(BufferedImage image, int orientation) {
+        if (orientation == 1) {
+            return image;
+        }
+        int w = image.getWidth();
+        int h = image.getHeight();
+        boolean turned = orientation >= 5;
+        java.awt.image.WritableRaster from = image.getRaster();
+        java.awt.image.WritableRaster to = from.createCompatibleWritableRaster(turned ? h : w, turned ? w : h);
+        int[] pixel = new int[from.getNumBands()];
+        for (int y = 0; y < to.getHeight(); y++) {
+            for (int x = 0; x < to.getWidth(); x++) {
+                int sx = switch (orientation) {
+                    case 2, 3 -> w - 1 - x;
+                    case 5, 6 -> y;
+                    case 7, 8 -> w - 1 - y;
+                    default -> x; // 4
+                };
+                int sy = switch (orientation) {
+                    case 3, 4 -> h - 1 - y;
+                    case 5, 8 -> x;
+                    case 6, 7 -> h - 1 - x;
+                    default -> y; // 2
+                };
+                to.setPixel(x, y, from.getPixel(sx, sy, pixel));
+            }
+        }
+        return new BufferedImage(image.getColorModel(), to, image.isAlphaPremultiplied(), null);
     }
 
     /**

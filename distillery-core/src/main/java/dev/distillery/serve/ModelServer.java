@@ -420,8 +420,8 @@ public final class ModelServer implements AutoCloseable {
         }
         java.awt.image.BufferedImage decoded;
         try {
-            decoded = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(java.util.Base64.getMimeDecoder().decode(base64)));
-        } catch (IllegalArgumentException | java.io.IOException e) {
+            decoded = dev.distillery.data.ImageFolderFormat.decode(java.util.Base64.getMimeDecoder().decode(base64));
+        } catch (IllegalArgumentException e) {
             decoded = null;
         }
         if (decoded == null) {

@@ -135,6 +135,34 @@ class ImageFolderFormatTest {
     }
 
     @Test
+    void aPhoneSPhotoIsReadUprightAsItsExifOrientationSays() throws Exception {
+        // stored as the sensor saw it, 16 wide and 8 high: the left half dark, the right half light
+        BufferedImage stored = new BufferedImage(16, 8, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 16; x++) {
+                stored.getRaster().setSample(x, y, 0, x < 8 ? 20 : 230);
+            }
+        }
+        Files.createDirectories(dir.resolve("photos/part"));
+        Files.write(dir.resolve("photos/part/upright.jpg"), dev.distillery.TestData.jpegWithOrientation(stored, 6));
+        Dataset d = DataFiles.read(dir.resolve("photos"), OnError.FAIL).dataset();
+        // turned a quarter clockwise, as every viewer shows it: 8 wide and 16 high, the dark half on top
+        assertThat(d.schema().featureShape()).containsExactly(1L, 16L, 8L);
+        float[] px = d.get(0).features();
+        for (int x = 0; x < 8; x++) {
+            assertThat(px[2 * 8 + x]).as("top, x %d", x).isLessThan(0.3f);
+            assertThat(px[13 * 8 + x]).as("bottom, x %d", x).isGreaterThan(0.7f);
+        }
+        // each orientation undone: 3 turns half round, 8 a quarter counter-clockwise (the dark half at the bottom)
+        assertThat(ImageFolderFormat.upright(stored, 3).getRaster().getSample(15, 0, 0)).isEqualTo(20);
+        BufferedImage counter = ImageFolderFormat.upright(stored, 8);
+        assertThat(counter.getHeight()).isEqualTo(16);
+        assertThat(counter.getRaster().getSample(0, 15, 0)).isEqualTo(20);
+        assertThat(counter.getRaster().getSample(0, 0, 0)).isEqualTo(230);
+        assertThat(ImageFolderFormat.exifOrientation(Files.readAllBytes(gray("plain.png", 4, 4, 0, "png")))).isEqualTo(1);
+    }
+
+    @Test
     void oneImageFileIsReadAsAnUnlabeledExampleNamedByTheFile() throws Exception {
         Path file = gray("photos/ok/a.png", 8, 6, 200, "png");
         ReadResult r = DataFiles.read(file, OnError.FAIL);

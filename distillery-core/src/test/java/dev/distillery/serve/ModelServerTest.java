@@ -228,6 +228,26 @@ class ModelServerTest {
     }
 
     @Test
+    void aPhotoSentToServeIsTurnedUprightAsAFolderOfThemIsRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.awt.image.BufferedImage stored = new java.awt.image.BufferedImage(16, 8, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 16; x++) {
+                stored.getRaster().setSample(x, y, 0, x < 8 ? 20 : 230);
+            }
+        }
+        byte[] photo = TestData.jpegWithOrientation(stored, 6);
+        java.nio.file.Files.createDirectories(dir.resolve("a"));
+        java.nio.file.Files.write(dir.resolve("a/photo.jpg"), photo);
+        Dataset folder = dev.distillery.data.DataFiles.read(dir, dev.distillery.data.OnError.FAIL).dataset();
+        float[] served = ModelServer.image(java.util.Base64.getEncoder().encodeToString(photo), folder.schema(), "instance 0: ");
+        assertThat(served).containsExactly(folder.get(0).features());
+        assertThat(folder.schema().featureShape()).containsExactly(1L, 16L, 8L);
+        assertThat(served[7]).as("the top row's last pixel: the dark half on top").isLessThan(0.3f);
+        assertThat(served[15 * 8 + 7]).as("the bottom row's last pixel").isGreaterThan(0.7f);
+    }
+
+    @Test
     void aModelTrainedOnNamedColumnsTakesFeaturesByNameInAnyOrder() throws Exception {
         Dataset unnamed = TestData.blobs(4, 1);
         List<String> names = java.util.stream.IntStream.range(0, 8).mapToObj(j -> "col" + j).toList();
