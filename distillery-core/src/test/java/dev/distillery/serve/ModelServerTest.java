@@ -452,7 +452,8 @@ class ModelServerTest {
                 {"{\"instances\": [{\"text\": \"hello\"}]}", "400", "expected {\"features\": [...]}"},
                 {"{\"instances\": [{\"features\": [1, 2, 3, 4, 5, 6, 7, \"x\"]}]}", "400", "finite numbers"},
                 {instances(data, 8).replace("]}", "]}").replace("{\"instances\": [", "{\"instances\": [" + "{\"features\": [0,0,0,0,0,0,0,0]},".repeat(9)), "413", "at most 16"},
-                {"{\"instances\": [{\"features\": [" + "0.123456789,".repeat(3000) + "0]}]}", "413", ""},
+                {"{\"instances\": [{\"features\": [" + "0.123456789,".repeat(3000) + "0]}]}", "413",
+                        "larger than the 20,000 bytes this server takes (serve --max-request-bytes)"},
         };
         for (String[] c : cases) {
             HttpResponse<String> r = post("/v1/models/blobs/predict", c[0], null);
