@@ -99,8 +99,9 @@ public final class ModelServer implements AutoCloseable {
             }
             config.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getStatus() == 413
-                    ? String.format(java.util.Locale.ROOT, "the body is larger than the %,d bytes this server takes (serve --max-request-bytes): send"
-                            + " fewer instances a request", settings.maxRequestBytes()) : e.getMessage()));
+                    ? String.format(java.util.Locale.ROOT, "the body is larger than the %,d bytes this server takes"
+                            + " (serve --max-request-bytes): send fewer instances a request", settings.maxRequestBytes())
+                    : e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> error(ctx, 500, "internal error: " + e));
         });
     }
