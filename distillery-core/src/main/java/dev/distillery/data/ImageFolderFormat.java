@@ -26,14 +26,16 @@ import java.util.stream.Stream;
 public final class ImageFolderFormat {
     /** Largest height x width read as is: 64 x 64, about five times Fashion-MNIST's 28 x 28. */
     static final int MAX_PIXELS = 64 * 64;
-    private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff");
+    /** Read through ImageIO: the JDK's readers, and TwelveMonkeys' for WebP and for JPEGs in CMYK (print and scans). */
+    private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp");
     /**
-     * Image files the JDK's ImageIO cannot decode (a phone's HEIC, the web's WebP, camera raw): part of the folder, so
-     * each is a bad record said by its format (under --on-error skip, counted), not a photo silently left out.
+     * Image files no reader here decodes (a phone's HEIC, AVIF, camera raw): part of the folder, so each is a bad
+     * record said by its format (under --on-error skip, counted), not a photo silently left out.
      */
-    private static final Set<String> UNREAD = Set.of("webp", "heic", "heif", "avif", "jxl", "svg", "psd", "ico", "raw",
+    private static final Set<String> UNREAD = Set.of("heic", "heif", "avif", "jxl", "svg", "psd", "ico", "raw",
             "dng", "cr2", "nef", "arw");
-    private static final String READ = "a PNG, JPEG, GIF, BMP or TIFF file";
+    /** What a readable image file is, for an error about one that is not. */
+    public static final String READ = "a PNG, JPEG, GIF, BMP, TIFF or WebP file";
 
     private ImageFolderFormat() {}
 
@@ -67,7 +69,9 @@ public final class ImageFolderFormat {
     private static BufferedImage decodeOrReport(Path file, String id, RecordCollector collector) {
         String extension = extension(file);
         if (UNREAD.contains(extension)) {
-            collector.bad(id, "a " + extension.toUpperCase(Locale.ROOT) + " image, which is not read", READ + "; convert it,"
+            // "an AVIF image", "an SVG image" (said S-V-G), "a HEIC image"
+            String article = Set.of("avif", "svg", "ico", "nef", "arw").contains(extension) ? "an " : "a ";
+            collector.bad(id, article + extension.toUpperCase(Locale.ROOT) + " image, which is not read", READ + "; convert it,"
                     + " e.g. with ImageMagick: mogrify -format png *." + extension);
             return null;
         }

@@ -312,7 +312,7 @@ public final class ModelServer implements AutoCloseable {
                 if (!inst.path("features").isArray() && !inst.path("features").isObject()) {
                     throw new ApiError(400, where + "expected {\"features\": [...]} with " + InputCheck.describe(schema)
                             + (schema.featureNames().isEmpty() ? "" : ", or {\"features\": {\"NAME\": number, ...}} by column name")
-                            + (schema.featureShape().size() == 3 ? ", or {\"image\": \"<base64 PNG, JPEG, GIF, BMP or TIFF>\"}" : ""));
+                            + (schema.featureShape().size() == 3 ? ", or {\"image\": \"<base64 PNG, JPEG, GIF, BMP, TIFF or WebP>\"}" : ""));
                 }
                 out.add(Example.dense("instance-" + i, features(inst.get("features"), schema, where), null, "request"));
             }
@@ -428,7 +428,8 @@ public final class ModelServer implements AutoCloseable {
             decoded = null;
         }
         if (decoded == null) {
-            throw new ApiError(400, where + "\"image\" is not a base64-encoded PNG, JPEG, GIF, BMP or TIFF file");
+            throw new ApiError(400, where + "\"image\" is not a base64-encoded image: expected "
+                    + dev.distillery.data.ImageFolderFormat.READ);
         }
         try {
             return dev.distillery.data.ImageFolderFormat.asModelInput(decoded, schema.featureShape());

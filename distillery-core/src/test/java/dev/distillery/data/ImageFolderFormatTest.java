@@ -70,10 +70,10 @@ class ImageFolderFormatTest {
         gray("ok/scan.tif", 8, 6, 10, "tiff");
         Files.createDirectories(dir.resolve("bad"));
         Files.write(dir.resolve("bad/photo.heic"), new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c'});
-        Files.write(dir.resolve("bad/banner.webp"), new byte[] {'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'E', 'B', 'P'});
+        Files.write(dir.resolve("bad/banner.avif"), new byte[] {0, 0, 0, 28, 'f', 't', 'y', 'p', 'a', 'v', 'i', 'f'});
         assertThatThrownBy(() -> DataFiles.read(dir, OnError.FAIL)).isInstanceOf(BadRecordException.class)
-                .hasMessageContaining("bad/banner.webp: a WEBP image, which is not read")
-                .hasMessageContaining("mogrify -format png *.webp");
+                .hasMessageContaining("bad/banner.avif: an AVIF image, which is not read")
+                .hasMessageContaining("mogrify -format png *.avif");
         ReadResult r = DataFiles.read(dir, OnError.SKIP);
         assertThat(r.skipped()).isEqualTo(2);
         assertThat(r.skipReasons()).anySatisfy(reason -> assertThat(reason).contains("bad/photo.heic: a HEIC image"));
@@ -132,6 +132,25 @@ class ImageFolderFormatTest {
         assertThat(gray.examples().get(0).features()[2]).isEqualTo(60 / 255f);
         // a model reads an image it is given (predict, serve) the same way
         assertThat(ImageFolderFormat.asModelInput(icon, List.of(3L, 4L, 4L))).containsExactly(color);
+    }
+
+    @Test
+    void webImagesAndPrintJpegsInCmykAreReadInTheirOwnColors() throws Exception {
+        // 16 x 8, the left half RGB (20, 20, 20), the right (230, 230, 230): WebP lossless and lossy, and a JPEG in CMYK,
+        // whose colors the JDK's reader got wrong without a word (79 for 20)
+        for (String name : List.of("lossless.webp", "lossy.webp", "cmyk.jpg")) {
+            Path file = dir.resolve("web/a/" + name);
+            Files.createDirectories(file.getParent());
+            try (var in = getClass().getResourceAsStream("/images/" + name)) {
+                Files.copy(in, file);
+            }
+        }
+        Dataset d = DataFiles.read(dir.resolve("web"), OnError.FAIL).dataset();
+        assertThat(d.size()).isEqualTo(3);
+        for (Example e : d.examples()) {
+            assertThat(e.features()[0]).as(e.id() + ", left").isCloseTo(20 / 255f, org.assertj.core.data.Offset.offset(4 / 255f));
+            assertThat(e.features()[15]).as(e.id() + ", right").isCloseTo(230 / 255f, org.assertj.core.data.Offset.offset(4 / 255f));
+        }
     }
 
     @Test

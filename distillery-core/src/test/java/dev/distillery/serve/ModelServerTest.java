@@ -220,7 +220,7 @@ class ModelServerTest {
 
         HttpResponse<String> notAnImage = post("/v1/models/bars/predict", "{\"instances\": [{\"image\": \"aGVsbG8=\"}]}", null);
         assertThat(notAnImage.statusCode()).isEqualTo(400);
-        assertThat(notAnImage.body()).contains("instance 0", "not a base64-encoded PNG");
+        assertThat(notAnImage.body()).contains("instance 0", "not a base64-encoded image: expected a PNG, JPEG, GIF, BMP, TIFF or WebP file");
         registry.add("blobs", "1", "test", new DjlPredictor(model(TestData.blobs(2, 1))));
         HttpResponse<String> notAnImageModel = post("/v1/models/blobs/predict", "{\"instances\": [{\"image\": \"" + base64 + "\"}]}", null);
         assertThat(notAnImageModel.statusCode()).isEqualTo(400);
