@@ -235,6 +235,7 @@ public final class PersonalData {
         int nameWords = 0;
         boolean capitalized = false;
         int phraseFrom = -1; // the earliest word of any kind, while the words are few
+        int givenFrom = -1; // the earliest given name the name list knows in that run, after its first word
         int w = end;
         for (int words = 0; words < MOST_WORDS_BEFORE_EMAIL; words++) {
             int start = w;
@@ -251,6 +252,9 @@ public final class PersonalData {
                 nameFrom = start;
                 nameWords++;
                 capitalized |= isNameWord(s, start, w);
+                if (nameWords >= 2 && PersonNames.isGivenName(s.substring(start, w))) {
+                    givenFrom = start; // "Patient Anna Kahn": the name begins at the given name, the word before is none of it
+                }
             }
             phraseFrom = start;
             int space = start;
@@ -258,22 +262,23 @@ public final class PersonalData {
                 space--;
             }
             boolean named = nameWords >= 2 && capitalized;
+            int nameStart = givenFrom >= 0 ? givenFrom : nameFrom;
             if (space <= floor) {
                 break; // the text's start: words before an address there may be a sentence ("Write to Support <...>")
             }
             if (":,;\"".indexOf(s.charAt(space - 1)) >= 0) {
-                return named ? nameFrom : phraseFrom; // a header's colon, a list's comma, a quote
+                return named ? nameStart : phraseFrom; // a header's colon, a list's comma, a quote
             }
             if (space - 2 >= floor && s.startsWith("--", space - 2)
                     && (space - 2 == floor || Character.isWhitespace(s.charAt(space - 3)))) {
-                return named ? nameFrom : phraseFrom; // a sign-off: "-- gregor herrmann <...>"
+                return named ? nameStart : phraseFrom; // a sign-off: "-- gregor herrmann <...>"
             }
             if (space == start || s.charAt(space - 1) == '\n' || s.charAt(space - 1) == '\r') {
                 break; // another character, or a line's start
             }
             w = space;
         }
-        return nameWords >= 2 && capitalized ? nameFrom : -1;
+        return nameWords >= 2 && capitalized ? (givenFrom >= 0 ? givenFrom : nameFrom) : -1;
     }
 
     /** Whether {@code s[start, end)} is a capitalized name ("Grohne", "O'Brien", "Groß-Weber"), an initial ("F.") or two ("PA"). */
