@@ -360,6 +360,37 @@ public final class InputCheck {
                 + " so each is a class of its own; if they mean one class, write them the same in the data");
     }
 
+    /** What joins tags into one label, as a spreadsheet or a ticket system exports several: "billing;shipping". */
+    private static final List<String> TAG_SEPARATORS = List.of(";", "|", ",", "+");
+
+    /**
+     * A warning when labels are lists of other labels ("billing;shipping" beside "billing" and "shipping"): records
+     * tagged with several classes, each combination of which becomes a class of its own, learned from its few records
+     * alone. Distillery trains one label a record, so a user with tags should know before reading the figures.
+     */
+    public static Optional<String> labelLists(Map<String, Integer> labelCounts) {
+        for (String separator : TAG_SEPARATORS) {
+            Map<String, Integer> lists = new TreeMap<>();
+            labelCounts.forEach((label, n) -> {
+                List<String> parts = java.util.Arrays.stream(label.split(java.util.regex.Pattern.quote(separator)))
+                        .map(String::strip).toList();
+                if (parts.size() >= 2 && parts.stream().allMatch(labelCounts::containsKey)) {
+                    lists.put(label, n);
+                }
+            });
+            if (!lists.isEmpty()) {
+                int records = lists.values().stream().mapToInt(Integer::intValue).sum();
+                return Optional.of(String.format(Locale.ROOT, "warning: %d label%s %s lists of other labels joined by '%s' (%s), on"
+                        + " %,d record%s: each list is trained as a class of its own, as every record has one label here; for"
+                        + " tags, give each record its one main label, or train one model per tag with yes/no labels",
+                        lists.size(), lists.size() == 1 ? "" : "s", lists.size() == 1 ? "is" : "are", separator,
+                        Listing.firstOf(lists.entrySet().stream().map(e -> "'" + e.getKey() + "' on " + e.getValue()).toList(), 3,
+                                ", "), records, records == 1 ? "" : "s"));
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Labels that differ only in case or surrounding white space share this key. */
     private static String lookAlikeKey(String label) {
         return label.strip().toLowerCase(Locale.ROOT);

@@ -280,6 +280,7 @@ public final class TrainJob {
         }
         InputCheck.lookAlikeLabels(read.dataset().schema().labels()).ifPresent(log);
         InputCheck.imbalance(read.dataset()).ifPresent(log);
+        InputCheck.labelLists(read.dataset().labelCounts()).ifPresent(log);
         // The training part's records without a label: --unlabeled rest learns from them (and from labels --labeled sets aside).
         Dataset withoutLabels = train.filter(train.name() + ":without labels", e -> !e.hasLabel());
         if (!withoutLabels.isEmpty()) {

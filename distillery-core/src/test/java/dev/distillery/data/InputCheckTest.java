@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class InputCheckTest {
@@ -87,6 +88,17 @@ class InputCheckTest {
             sentences.add(Example.text("s" + i, "a sentence of several words", "pos", "mail"));
         }
         assertThat(InputCheck.wholeWordsWarning(sentences)).isEmpty(); // 29 of 40: a mix, not a list of words
+    }
+
+    @Test
+    void labelsThatListOtherLabelsAreSaidToBeTrainedAsClassesOfTheirOwn() {
+        Map<String, Integer> tagged = new java.util.TreeMap<>(Map.of("billing", 40, "shipping", 30, "refund", 20,
+                "billing;shipping", 4, "refund; billing", 2));
+        assertThat(InputCheck.labelLists(tagged)).hasValueSatisfying(w -> assertThat(w).contains("2 labels are lists of other"
+                + " labels joined by ';' ('billing;shipping' on 4, 'refund; billing' on 2), on 6 records", "train one model per tag"));
+        // a class whose name holds a separator is no list: its parts are no labels
+        assertThat(InputCheck.labelLists(Map.of("radio/tv", 5, "Washington, DC", 3, "New York", 4, "C++", 2, "Java", 3))).isEmpty();
+        assertThat(InputCheck.labelLists(Map.of("a", 5, "b", 3))).isEmpty();
     }
 
     @Test
