@@ -208,10 +208,10 @@ public final class DataFiles {
 
     /**
      * Whether {@link #copyRecords} can write a part of {@code file} as its own records: a CSV or TSV file, or JSON Lines
-     * (one record a line; not a file of one array).
+     * (one record a line; not a file of one array, nor an object holding one).
      */
     public static boolean copiesRecords(Path file) {
-        return Files.isRegularFile(file) && (isCsv(file) || isJsonLines(file) && !JsonObjects.startsWithArray(file));
+        return Files.isRegularFile(file) && (isCsv(file) || isJsonLines(file) && JsonObjects.oneRecordALine(file));
     }
 
     /**

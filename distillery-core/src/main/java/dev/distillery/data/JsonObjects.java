@@ -9,12 +9,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The JSON objects of a file, each with the line it starts on: one per line (JSON Lines, blank lines ignored), or, where
  * the file begins with {@code [}, the elements of one array, however they are laid out (pandas' {@code
- * to_json(orient="records")}, most APIs' and databases' exports, pretty-printed or not). Both readers of JSON files
- * ({@link JsonlFormat}, {@link JsonRecords}) take their records from here, so both read both layouts.
+ * to_json(orient="records")}, most APIs' and databases' exports, pretty-printed or not), or the elements of the one
+ * array of objects an object holds (an API's answer, {@code {"data": [...], "count": 60}}), or a single object written
+ * over several lines. Both readers of JSON files ({@link JsonlFormat}, {@link JsonRecords}) take their records from
+ * here, so both read every layout ({@link #layout}).
  */
 public final class JsonObjects {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -49,10 +52,88 @@ public final class JsonObjects {
 
     /** Each object of {@code file} with the line it starts on to {@code objects}; each entry or line that is none to {@code bad}. */
     static void each(Path file, java.util.function.ObjIntConsumer<JsonNode> objects, Bad bad) {
+        Layout layout = layout(file);
+        switch (layout.kind()) {
+            case ARRAY -> eachElement(file, null, objects, bad);
+            case WRAPPED -> eachElement(file, layout.key(), objects, bad);
+            case ONE_OBJECT -> {
+                try (InputStream in = Utf8Lines.bytes(file)) {
+                    objects.accept(MAPPER.readTree(in), 1);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("could not read " + file, e);
+                }
+            }
+            default -> eachLine(file, objects, bad);
+        }
+    }
+
+    /** How a JSON file holds its records. */
+    enum Kind {
+        /** One object a line: JSON Lines. */
+        LINES,
+        /** The elements of one array: {@code [{...}, {...}]}. */
+        ARRAY,
+        /** The elements of the one array of objects in one object, as APIs answer: {@code {"data": [{...}, ...]}}. */
+        WRAPPED,
+        /** One object written over several lines, holding no array of objects: one record, pretty-printed. */
+        ONE_OBJECT
+    }
+
+    /** A file's {@link Kind}, and for {@link Kind#WRAPPED} the key of its array. */
+    record Layout(Kind kind, String key) {}
+
+    /** Whether {@code file} holds one record a line, so its records can be copied by line (JSON Lines). */
+    static boolean oneRecordALine(Path file) {
+        return layout(file).kind() == Kind.LINES;
+    }
+
+    /**
+     * How {@code file} holds its records. A file that begins with '[' is an array; one that is a single object from its
+     * first character to its last is WRAPPED where exactly one of its keys holds an array of objects, else ONE_OBJECT
+     * where it spans several lines; anything else (a second object after the first, broken JSON) is read line by line,
+     * where each line's problem is said. A JSON Lines file is told apart at its second record.
+     */
+    static Layout layout(Path file) {
         if (startsWithArray(file)) {
-            eachElement(file, objects, bad);
-        } else {
-            eachLine(file, objects, bad);
+            return new Layout(Kind.ARRAY, null);
+        }
+        try (JsonParser parser = MAPPER.getFactory().createParser(Utf8Lines.bytes(file))) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return new Layout(Kind.LINES, null);
+            }
+            List<String> arraysOfObjects = new java.util.ArrayList<>();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (value == JsonToken.START_ARRAY) {
+                    JsonToken element = parser.nextToken();
+                    if (element == JsonToken.START_OBJECT) {
+                        arraysOfObjects.add(name);
+                    }
+                    for (; element != JsonToken.END_ARRAY; element = parser.nextToken()) {
+                        if (element == null) {
+                            return new Layout(Kind.LINES, null);
+                        }
+                        if (element.isStructStart()) {
+                            parser.skipChildren();
+                        }
+                    }
+                } else if (value != null && value.isStructStart()) {
+                    parser.skipChildren();
+                }
+            }
+            int lastLine = parser.currentLocation().getLineNr();
+            if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
+                return new Layout(Kind.LINES, null); // JSON Lines: another object follows the first
+            }
+            if (arraysOfObjects.size() == 1) {
+                return new Layout(Kind.WRAPPED, arraysOfObjects.get(0));
+            }
+            return new Layout(lastLine > 1 ? Kind.ONE_OBJECT : Kind.LINES, null);
+        } catch (JsonProcessingException e) {
+            return new Layout(Kind.LINES, null); // broken JSON: the lines say where
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
         }
     }
 
@@ -85,14 +166,23 @@ public final class JsonObjects {
     }
 
     /**
-     * The elements of the file's one array, streamed (a large export is never held whole). Broken JSON ends the read
-     * whatever the bad-record policy: after it the parser cannot find where the next element starts.
+     * The elements of the file's one array, or of the array under {@code key} of its one object, streamed (a large export
+     * is never held whole). Broken JSON ends the read whatever the bad-record policy: after it the parser cannot find
+     * where the next element starts.
      */
-    private static void eachElement(Path file, java.util.function.ObjIntConsumer<JsonNode> objects, Bad bad) {
+    private static void eachElement(Path file, String key, java.util.function.ObjIntConsumer<JsonNode> objects, Bad bad) {
         try (JsonParser parser = MAPPER.getFactory().createParser(Utf8Lines.bytes(file))) {
             int line = 1;
             try {
-                parser.nextToken(); // the array's start
+                parser.nextToken(); // the array's start, or the object's that holds it
+                if (key != null) {
+                    while (parser.nextToken() == JsonToken.FIELD_NAME && !key.equals(parser.currentName())) {
+                        if (parser.nextToken().isStructStart()) {
+                            parser.skipChildren();
+                        }
+                    }
+                    parser.nextToken(); // the array's start
+                }
                 for (JsonToken token; (token = parser.nextToken()) != JsonToken.END_ARRAY; ) {
                     line = parser.currentTokenLocation().getLineNr();
                     if (token == null) {
@@ -105,7 +195,7 @@ public final class JsonObjects {
                         bad.accept(line, "found " + node.getNodeType(), "a JSON object");
                     }
                 }
-                if (parser.nextToken() != null) {
+                if (key == null && parser.nextToken() != null) {
                     throw new DataFormatException(file + ":line " + parser.currentTokenLocation().getLineNr(),
                             "more after the array's end", "one JSON array of objects, or one object per line");
                 }

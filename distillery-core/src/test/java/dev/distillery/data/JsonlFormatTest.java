@@ -146,6 +146,30 @@ class JsonlFormatTest {
     }
 
     @Test
+    void anApiAnswerHoldingItsRecordsUnderOneKeyAndOnePrettyPrintedRecordAreRead() throws Exception {
+        // {"meta": ..., "data": [...]}, pretty-printed: it was "malformed JSON ... expected one JSON object per line"
+        Path wrapped = Files.writeString(dir.resolve("answer.json"), "{\n  \"meta\": {\"count\": 2, \"pages\": [1]},\n"
+                + "  \"data\": [\n    {\"id\": \"m1\", \"text\": \"win a cruise\", \"label\": \"spam\"},\n"
+                + "    {\"id\": \"m2\", \"text\": \"lunch?\", \"label\": \"ham\"}\n  ],\n  \"next\": null\n}\n");
+        ReadResult r = DataFiles.read(wrapped, OnError.FAIL);
+        assertThat(r.dataset().examples()).extracting(Example::id).containsExactly("m1", "m2");
+        assertThat(r.recordLines()).containsExactly(4, 5);
+        // on one line, as most APIs answer: it was one record, "neither text nor features"
+        Path oneLine = Files.writeString(dir.resolve("items.json"), "{\"items\": [{\"age\": 30, \"label\": \"a\"},"
+                + " {\"age\": 41, \"label\": \"b\"}], \"total\": 2}");
+        assertThat(DataFiles.read(oneLine, OnError.FAIL).dataset().size()).isEqualTo(2);
+        assertThat(DataFiles.copiesRecords(wrapped)).isFalse(); // its parts are written as JSON Lines
+        // one record written over several lines, as a user writes one to predict
+        Path one = Files.writeString(dir.resolve("one.json"), "{\n  \"text\": \"win a cruise\",\n  \"label\": \"spam\"\n}\n");
+        assertThat(DataFiles.read(one, OnError.FAIL).dataset().get(0).text()).isEqualTo("win a cruise");
+        // JSON Lines stay JSON Lines, a record's list of objects no wrapper: two records of one line each
+        Path lines = Files.writeString(dir.resolve("lines.jsonl"), "{\"text\": \"a\", \"label\": \"x\", \"spans\": [{\"at\": 1}]}\n"
+                + "{\"text\": \"b\", \"label\": \"y\", \"spans\": [{\"at\": 2}]}\n");
+        assertThat(DataFiles.read(lines, OnError.FAIL).dataset().size()).isEqualTo(2);
+        assertThat(DataFiles.copiesRecords(lines)).isTrue();
+    }
+
+    @Test
     void aLabelIsReadWithoutTheWhiteSpaceAroundItAndAnEmptyOneIsNoLabelAsInACsvFile() throws Exception {
         Path f = file("{\"text\": \"win cash\", \"label\": \"spam\"}", "{\"text\": \"hi bob\", \"label\": \"\"}",
                 "{\"text\": \"lunch\", \"label\": \" ham \"}", "{\"text\": \"meeting\", \"label\": \"ham\"}");
