@@ -330,6 +330,13 @@ public final class DocFiles {
                     + " (convert with: python3 -c \"import json,sys; [print(json.dumps(r)) for r in json.load(sys.stdin)]\""
                     + " < FILE.json > FILE.jsonl)", lineNo);
         }
+        if (lineNo == 1 && line.strip().equals("{")) {
+            // One object written over several lines: a pretty-printed record, or an API's answer with records under a key.
+            return new Parsed(null, "one JSON object written over several lines, which curate does not read: it streams JSON"
+                    + " Lines, one object per line (for records under a key, such as {\"data\": [...]}, convert with: python3 -c"
+                    + " \"import json,sys; [print(json.dumps(r)) for r in json.load(sys.stdin)['data']]\" < FILE.json > FILE.jsonl)",
+                    lineNo);
+        }
         try {
             JsonNode n = JSON.readTree(line);
             if (!(n instanceof ObjectNode obj)) {

@@ -206,6 +206,9 @@ class CurateStepsTest {
             assertThatThrownBy(() -> DocFiles.read(json, OnError.FAIL)).hasMessageContaining(json + ":line 1: a JSON array")
                     .hasMessageContaining("< FILE.json > FILE.jsonl");
         }
+        Path answer = Files.writeString(dir.resolve("answer.json"), "{\n  \"data\": [\n    {\"text\": \"a\"}\n  ]\n}\n");
+        assertThatThrownBy(() -> DocFiles.read(answer, OnError.FAIL)).hasMessageContaining(answer + ":line 1: one JSON object"
+                + " written over several lines").hasMessageContaining("json.load(sys.stdin)['data']");
     }
 
     @Test
