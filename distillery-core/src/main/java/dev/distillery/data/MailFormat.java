@@ -16,7 +16,10 @@ import java.util.stream.Stream;
  * <li>an mbox file ({@code .mbox}): one message per "From " separator line;</li>
  * <li>a maildir (a directory with {@code cur} or {@code new}): every file in {@code cur} and {@code new};</li>
  * <li>any other directory: every {@code .eml} file, maildir and mbox under it, labeled by the name of the subdirectory
- * of {@code dir} they are in ({@code mail/spam/1.eml} is "spam"; files directly in {@code dir} have no label).</li>
+ * of {@code dir} they are in ({@code mail/spam/1.eml} is "spam"; files directly in {@code dir} have no label), and
+ * every {@code .txt} file under it the same way, one document each, as scikit-learn's {@code load_files} reads a
+ * folder and the IMDB reviews ({@code train/pos/1_10.txt}) and 20 Newsgroups are laid out: UTF-8 (a byte-order mark
+ * dropped, UTF-16 by its mark), else Windows-1252, counted in the warnings.</li>
  * </ul>
  * Ids are the path relative to what was read ({@code spam/1.eml}, {@code box.mbox#3}). A message that cannot be parsed
  * is a bad record (skipped and counted under {@code --on-error skip}); a text part whose encoding is broken is kept
@@ -33,7 +36,7 @@ public final class MailFormat {
 
     public static ReadResult read(Path path, OnError onError) {
         RecordCollector collector = new RecordCollector(path.toString(), onError);
-        int[] undecodable = {0};
+        int[] undecodable = {0, 0}; // text parts of messages that did not decode; .txt files read as Windows-1252
         List<String> warnings = new ArrayList<>();
         try {
             if (Files.isDirectory(path)) {
@@ -47,13 +50,18 @@ public final class MailFormat {
         if (Files.isDirectory(path) && collector.examples().isEmpty() && collector.skipped() == 0) {
             // A directory `data split` wrote (train.jsonl, test.jsonl) is a likely slip: name its data files.
             List<String> dataFiles = dataFilesIn(path);
-            throw new DataFormatException(path.toString(), "is a directory without e-mail in it" + (dataFiles.isEmpty() ? ""
-                    : "; it holds the data files " + dev.distillery.util.Listing.firstOf(dataFiles, 5, ", ") + ": name one"),
-                    "a data file (.jsonl, .csv, IDX), or a directory of .eml files, mbox files or a maildir");
+            throw new DataFormatException(path.toString(), "is a directory without e-mail, text files or images in it"
+                    + (dataFiles.isEmpty() ? "" : "; it holds the data files " + dev.distillery.util.Listing.firstOf(dataFiles, 5, ", ")
+                    + ": name one"), "a data file (.jsonl, .csv, .arff, IDX), or a directory of .eml, .mbox or .txt files or"
+                    + " images, in subdirectories named by their labels, or a maildir");
         }
         if (undecodable[0] > 0) {
             warnings.add(0, String.format("%s: %,d text parts of %,d messages did not decode (broken base64) and were kept raw",
                     path, undecodable[0], collector.examples().size()));
+        }
+        if (undecodable[1] > 0) {
+            warnings.add(0, String.format("%s: %,d .txt file%s not UTF-8 and read as Windows-1252 (Western European)", path,
+                    undecodable[1], undecodable[1] == 1 ? " was" : "s were"));
         }
         ReadResult r = collector.finish(null);
         return new ReadResult(r.dataset(), r.skipped(), r.skipReasons(), warnings);
@@ -127,7 +135,9 @@ public final class MailFormat {
     private static void readFile(Path file, String id, String label, RecordCollector collector, int[] undecodable,
             List<String> warnings) throws IOException {
         byte[] raw = Files.readAllBytes(file);
-        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".mbox")) {
+        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".txt")) {
+            document(raw, id, label, file.toString(), collector, undecodable);
+        } else if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".mbox")) {
             List<byte[]> messages = splitMbox(raw);
             for (int i = 0; i < messages.size(); i++) {
                 message(messages.get(i), id + "#" + (i + 1), label, file.toString(), collector, undecodable);
@@ -145,6 +155,33 @@ public final class MailFormat {
         } catch (IOException | RuntimeException e) {
             collector.bad(id, "not a readable e-mail message: " + e.getMessage(), "an RFC 5322 message");
         }
+    }
+
+    /**
+     * A .txt file as one document: UTF-8 (its byte-order mark dropped), UTF-16 where its mark says so, else Windows-1252
+     * (counted in {@code undecodable[1]}); line ends as \n. A file with NUL bytes in it is no text: a bad record.
+     */
+    private static void document(byte[] raw, String id, String label, String source, RecordCollector collector, int[] undecodable) {
+        String text;
+        if (raw.length >= 2 && (raw[0] == (byte) 0xFF && raw[1] == (byte) 0xFE || raw[0] == (byte) 0xFE && raw[1] == (byte) 0xFF)) {
+            text = new String(raw, java.nio.charset.StandardCharsets.UTF_16); // the mark says which byte order
+        } else {
+            int from = raw.length >= 3 && raw[0] == (byte) 0xEF && raw[1] == (byte) 0xBB && raw[2] == (byte) 0xBF ? 3 : 0;
+            for (int i = from; i < raw.length; i++) {
+                if (raw[i] == 0) {
+                    collector.bad(id, "not a text file (it holds NUL bytes)", "a plain text file, UTF-8 or Windows-1252");
+                    return;
+                }
+            }
+            try {
+                text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                        .decode(java.nio.ByteBuffer.wrap(raw, from, raw.length - from)).toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                text = new String(raw, from, raw.length - from, java.nio.charset.Charset.forName("windows-1252"));
+                undecodable[1]++;
+            }
+        }
+        collector.add(Example.text(id, text.replace("\r\n", "\n").strip(), label, source));
     }
 
     /** The messages of an mbox: each starts at a line beginning "From " (at the start of the file or after a line break). */
@@ -173,8 +210,9 @@ public final class MailFormat {
         return Files.isDirectory(dir.resolve("cur")) || Files.isDirectory(dir.resolve("new"));
     }
 
+    /** A file this reader reads in a directory: an e-mail message, an mbox, or a text document. */
     private static boolean isMail(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return name.endsWith(".eml") || name.endsWith(".mbox");
+        return name.endsWith(".eml") || name.endsWith(".mbox") || name.endsWith(".txt");
     }
 }

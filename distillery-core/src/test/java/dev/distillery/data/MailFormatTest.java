@@ -64,9 +64,30 @@ class MailFormatTest {
         Files.createDirectories(dir.resolve("not-mail"));
         Files.writeString(dir.resolve("not-mail/data.jsonl"), "{\"text\": \"x\"}\n");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> DataFiles.read(dir.resolve("not-mail"), OnError.FAIL))
-                .isInstanceOf(DataFormatException.class).hasMessageContaining("is a directory without e-mail in it; it holds the"
-                        + " data files data.jsonl: name one");
+                .isInstanceOf(DataFormatException.class).hasMessageContaining("is a directory without e-mail, text files or images"
+                        + " in it; it holds the data files data.jsonl: name one");
         ReadResult md = DataFiles.read(dir.resolve("maildir"), OnError.FAIL);
         assertThat(md.dataset().examples()).extracting(Example::id).containsExactly("cur/1700000000.1.host:2,S", "new/1700000001.2.host");
+    }
+
+    @Test
+    void labelDirectoriesOfTextFilesAreReadAsScikitLearnsLoadFilesReadsThem() throws Exception {
+        // the IMDB reviews' layout: train/pos/*.txt, train/neg/*.txt, one review a file
+        write("reviews/pos/1_10.txt", "A joy from start to finish.\r\nSee it twice.\n");
+        write("reviews/neg/2_1.txt", "\uFEFFDull, and far too long.");
+        Files.write(dir.resolve("reviews/neg/3_2.txt"), "Ennuyeux, d\u00e9j\u00e0 vu.".getBytes(java.nio.charset.Charset.forName("windows-1252")));
+        Files.write(dir.resolve("reviews/pos/4_9.txt"), "Wonderful cast.".getBytes(StandardCharsets.UTF_16));
+        Files.write(dir.resolve("reviews/pos/5_8.txt"), new byte[] {'P', 'K', 3, 4, 0, 0, 0});
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DataFiles.read(dir.resolve("reviews"), OnError.FAIL))
+                .isInstanceOf(BadRecordException.class).hasMessageContaining("pos/5_8.txt: not a text file (it holds NUL bytes)");
+        ReadResult r = DataFiles.read(dir.resolve("reviews"), OnError.SKIP);
+        assertThat(r.skipped()).isEqualTo(1);
+        Dataset d = r.dataset();
+        assertThat(d.schema().kind()).isEqualTo(Schema.Kind.TEXT);
+        assertThat(d.schema().labels()).containsExactly("neg", "pos");
+        assertThat(d.examples()).extracting(Example::id).containsExactly("neg/2_1.txt", "neg/3_2.txt", "pos/1_10.txt", "pos/4_9.txt");
+        assertThat(d.examples()).extracting(Example::text).containsExactly("Dull, and far too long.", "Ennuyeux, d\u00e9j\u00e0 vu.",
+                "A joy from start to finish.\nSee it twice.", "Wonderful cast.");
+        assertThat(r.warnings()).singleElement().asString().contains("1 .txt file was not UTF-8 and read as Windows-1252");
     }
 }
