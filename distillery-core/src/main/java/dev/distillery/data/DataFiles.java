@@ -8,7 +8,7 @@ import java.util.Locale;
 /**
  * Reads and writes any supported file by its name: {@code .jsonl} (records of text or features, or a table's rows as
  * records, read as CSV is: {@link JsonRecords}), {@code .csv}, Weka's {@code .arff} (a table too: {@link ArffFormat}),
- * e-mail ({@link MailFormat}), or a directory of images ({@link ImageFolderFormat}).
+ * e-mail and label directories of .txt documents ({@link MailFormat}), or a directory of images ({@link ImageFolderFormat}).
  */
 public final class DataFiles {
     private DataFiles() {}
