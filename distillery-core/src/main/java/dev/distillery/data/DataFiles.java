@@ -25,7 +25,8 @@ public final class DataFiles {
     /** {@link #read(Path, OnError, ColumnNames)}, for a saved model when {@code forModel} (see {@link CsvFormat}). */
     public static ReadResult read(Path file, OnError onError, ColumnNames names, boolean forModel) {
         if (!Files.exists(file)) {
-            throw DataFormatException.notFound(file, "an existing .jsonl, .csv, .arff, IDX, e-mail or image file, or a directory of images or mail");
+            throw DataFormatException.notFound(file, "an existing .jsonl, .csv, .arff, IDX, e-mail or image file, or a directory of"
+                    + " images, mail or .txt documents");
         }
         if (ImageFolderFormat.handles(file)) {
             return ImageFolderFormat.read(file, onError);
@@ -61,10 +62,15 @@ public final class DataFiles {
             throw new DataFormatException(file.toString(), "unknown file type, though its first line holds " + table[0],
                     "a name ending in " + table[1] + " for a table of such columns: rename it");
         }
+        if (extension.equals("txt")) { // one document, or one text a line: the name cannot say which
+            throw new DataFormatException(file.toString(), "a text file, read as a document only in a directory of them",
+                    "for one document a file, a directory of .txt files (subdirectories naming their labels, or none); for one"
+                    + " text a line, JSON Lines ({\"text\": \"...\"} a line) or a CSV file with a 'text' column");
+        }
         throw new DataFormatException(file.toString(), "unknown file type", "a name ending in .jsonl, .json, .csv, .tsv,"
                 + " .arff (each also .gz), .eml,"
-                + " .mbox, .png, .jpg, .gif, .bmp or .tif, an IDX name such as train-images-idx3-ubyte[.gz], or a directory of"
-                + " images or mail");
+                + " .mbox, .png, .jpg, .gif, .bmp, .tif or .webp, an IDX name such as train-images-idx3-ubyte[.gz], or a"
+                + " directory of images, mail or .txt documents");
     }
 
     /**

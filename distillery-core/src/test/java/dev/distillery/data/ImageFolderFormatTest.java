@@ -191,9 +191,9 @@ class ImageFolderFormatTest {
             assertThat(e.features()[7]).isEqualTo(207 / 255f);
         });
         assertThat(r.dataset().schema().featureShape()).containsExactly(1L, 6L, 8L);
-        Path text = Files.writeString(dir.resolve("notes.txt"), "hello");
+        Path text = Files.writeString(dir.resolve("notes.dat"), "hello");
         assertThatThrownBy(() -> DataFiles.read(text, OnError.FAIL)).hasMessageContaining("unknown file type")
-                .hasMessageContaining(".png");
+                .hasMessageContaining(".png").hasMessageContaining(".webp");
     }
 
     @Test

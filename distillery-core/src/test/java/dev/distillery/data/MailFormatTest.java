@@ -89,5 +89,9 @@ class MailFormatTest {
         assertThat(d.examples()).extracting(Example::text).containsExactly("Dull, and far too long.", "Ennuyeux, d\u00e9j\u00e0 vu.",
                 "A joy from start to finish.\nSee it twice.", "Wonderful cast.");
         assertThat(r.warnings()).singleElement().asString().contains("1 .txt file was not UTF-8 and read as Windows-1252");
+        // one .txt file alone may be one document or one text a line: it says how to give either
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DataFiles.read(dir.resolve("reviews/pos/1_10.txt"), OnError.FAIL))
+                .isInstanceOf(DataFormatException.class).hasMessageContaining("a text file, read as a document only in a directory")
+                .hasMessageContaining("JSON Lines");
     }
 }
