@@ -16,7 +16,7 @@ import java.util.List;
  * the file begins with {@code [}, the elements of one array, however they are laid out (pandas' {@code
  * to_json(orient="records")}, most APIs' and databases' exports, pretty-printed or not), or the elements of the one
  * array of objects an object holds (an API's answer, {@code {"data": [...], "count": 60}}), or a single object written
- * over several lines. Both readers of JSON files ({@link JsonlFormat}, {@link JsonRecords}) take their records from
+ * over several lines, or such objects one after another (jq's output). Both readers of JSON files ({@link JsonlFormat}, {@link JsonRecords}) take their records from
  * here, so both read every layout ({@link #layout}).
  */
 public final class JsonObjects {
@@ -54,8 +54,7 @@ public final class JsonObjects {
     static void each(Path file, java.util.function.ObjIntConsumer<JsonNode> objects, Bad bad) {
         Layout layout = layout(file);
         switch (layout.kind()) {
-            case ARRAY -> eachElement(file, null, objects, bad);
-            case WRAPPED -> eachElement(file, layout.key(), objects, bad);
+            case ARRAY, WRAPPED, STREAM -> eachElement(file, layout, objects, bad);
             case ONE_OBJECT -> {
                 try (InputStream in = Utf8Lines.bytes(file)) {
                     objects.accept(MAPPER.readTree(in), 1);
@@ -76,7 +75,9 @@ public final class JsonObjects {
         /** The elements of the one array of objects in one object, as APIs answer: {@code {"data": [{...}, ...]}}. */
         WRAPPED,
         /** One object written over several lines, holding no array of objects: one record, pretty-printed. */
-        ONE_OBJECT
+        ONE_OBJECT,
+        /** Objects one after another, written over several lines each, as {@code jq} prints them without {@code -c}. */
+        STREAM
     }
 
     /** A file's {@link Kind}, and for {@link Kind#WRAPPED} the key of its array. */
@@ -123,8 +124,11 @@ public final class JsonObjects {
                 }
             }
             int lastLine = parser.currentLocation().getLineNr();
-            if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
-                return new Layout(Kind.LINES, null); // JSON Lines: another object follows the first
+            if (parser.currentToken() != JsonToken.END_OBJECT) {
+                return new Layout(Kind.LINES, null);
+            }
+            if (parser.nextToken() != null) { // another object follows the first: on the next line, or pretty-printed
+                return new Layout(lastLine > 1 ? Kind.STREAM : Kind.LINES, null);
             }
             if (arraysOfObjects.size() == 1) {
                 return new Layout(Kind.WRAPPED, arraysOfObjects.get(0));
@@ -170,11 +174,15 @@ public final class JsonObjects {
      * is never held whole). Broken JSON ends the read whatever the bad-record policy: after it the parser cannot find
      * where the next element starts.
      */
-    private static void eachElement(Path file, String key, java.util.function.ObjIntConsumer<JsonNode> objects, Bad bad) {
+    private static void eachElement(Path file, Layout layout, java.util.function.ObjIntConsumer<JsonNode> objects, Bad bad) {
+        String key = layout.key();
+        boolean stream = layout.kind() == Kind.STREAM;
         try (JsonParser parser = MAPPER.getFactory().createParser(Utf8Lines.bytes(file))) {
             int line = 1;
             try {
-                parser.nextToken(); // the array's start, or the object's that holds it
+                if (!stream) {
+                    parser.nextToken(); // the array's start, or the object's that holds it
+                }
                 if (key != null) {
                     while (parser.nextToken() == JsonToken.FIELD_NAME && !key.equals(parser.currentName())) {
                         if (parser.nextToken().isStructStart()) {
@@ -183,7 +191,8 @@ public final class JsonObjects {
                     }
                     parser.nextToken(); // the array's start
                 }
-                for (JsonToken token; (token = parser.nextToken()) != JsonToken.END_ARRAY; ) {
+                JsonToken end = stream ? null : JsonToken.END_ARRAY; // a stream ends with the file
+                for (JsonToken token; (token = parser.nextToken()) != end; ) {
                     line = parser.currentTokenLocation().getLineNr();
                     if (token == null) {
                         throw new DataFormatException(file + ":line " + line, "the array is not closed", "a JSON array of objects");
@@ -195,13 +204,14 @@ public final class JsonObjects {
                         bad.accept(line, "found " + node.getNodeType(), "a JSON object");
                     }
                 }
-                if (key == null && parser.nextToken() != null) {
+                if (!stream && key == null && parser.nextToken() != null) {
                     throw new DataFormatException(file + ":line " + parser.currentTokenLocation().getLineNr(),
                             "more after the array's end", "one JSON array of objects, or one object per line");
                 }
             } catch (JsonProcessingException e) {
                 throw new DataFormatException(file + ":line " + Math.max(line, e.getLocation() == null ? line
-                        : e.getLocation().getLineNr()), malformed(e), "a JSON array of objects", e);
+                        : e.getLocation().getLineNr()), malformed(e), stream ? "JSON objects one after another"
+                        : "a JSON array of objects", e);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file, e);

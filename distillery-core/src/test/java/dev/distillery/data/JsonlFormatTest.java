@@ -162,6 +162,12 @@ class JsonlFormatTest {
         // one record written over several lines, as a user writes one to predict
         Path one = Files.writeString(dir.resolve("one.json"), "{\n  \"text\": \"win a cruise\",\n  \"label\": \"spam\"\n}\n");
         assertThat(DataFiles.read(one, OnError.FAIL).dataset().get(0).text()).isEqualTo("win a cruise");
+        // objects one after another, pretty-printed, as jq prints them
+        Path stream = Files.writeString(dir.resolve("jq.json"), "{\n  \"text\": \"a\",\n  \"label\": \"x\"\n}\n"
+                + "{\n  \"text\": \"b\",\n  \"label\": \"y\"\n}\n");
+        ReadResult streamed = DataFiles.read(stream, OnError.FAIL);
+        assertThat(streamed.dataset().examples()).extracting(Example::text).containsExactly("a", "b");
+        assertThat(streamed.recordLines()).containsExactly(1, 5);
         // JSON Lines stay JSON Lines, a record's list of objects no wrapper: two records of one line each
         Path lines = Files.writeString(dir.resolve("lines.jsonl"), "{\"text\": \"a\", \"label\": \"x\", \"spans\": [{\"at\": 1}]}\n"
                 + "{\"text\": \"b\", \"label\": \"y\", \"spans\": [{\"at\": 2}]}\n");
