@@ -52,6 +52,10 @@ public final class PersonalData {
     private static final Literals SECRET_NAMES = Literals.ignoringCase("passw", "pwd", "secret", "token");
     private static final Literals PHONE_WORDS = Literals.ignoringCase("tel", "tél", "phone", "fon", "fax", "mobil", "cell", "handy",
             "whatsapp", "tlf", "appel");
+    private static final Literals SALUTATION_WORDS = Literals.ignoringCase("dear", "hi ", "hello", "hey", "hallo", "liebe",
+            "geehrte", "bonjour", "cher", "chère", "hola", "estimad", "ciao", "beste", "geachte");
+    private static final Literals CLOSING_WORDS = Literals.ignoringCase("regards", "best", "thank", "cheers", "sincerely", "yours",
+            "cordial", "grüße", "gruß", "saludo", "atentamente", "saluti", "groet", "bien à");
     private static final Literals KEY = Literals.ignoringCase("key");
     private static final Literals KEY_OWNERS = Literals.ignoringCase("api", "access", "private");
 
@@ -169,6 +173,10 @@ public final class PersonalData {
                         && !afterIdentifierPrefix(t, m.start()), m -> "[PHONE]", Kind.PHONE, counts);
         s = replace(BIRTH_DATE, s, m -> m.group(1) + m.group(2) + "[DATE_OF_BIRTH]", Kind.DATE_OF_BIRTH, counts);
         s = redactNamesBeforeEmails(s, counts);
+        s = replaceIf(SALUTATION, s, m -> java.util.Arrays.stream(m.group(3).split("[ \\t]+"))
+                        .noneMatch(w -> GREETED_NOBODY.contains(w.toLowerCase(java.util.Locale.ROOT))),
+                m -> m.group(1) + m.group(2) + "[NAME]", Kind.NAME, counts);
+        s = replace(SIGNATURE, s, m -> m.group(1) + "[NAME]", Kind.NAME, counts);
         s = redactNames(s, counts);
         return new Result(release(s, held), counts);
     }
@@ -192,6 +200,36 @@ public final class PersonalData {
 
     /** The most words before an e-mail address read as its owner's name ("Johannes Schauer Marin Rodrigues"). */
     private static final int MOST_WORDS_BEFORE_EMAIL = 4;
+    /** A name's word in a greeting or a signature: capitalized, with a lower-case letter ("Grohne", "O'Brien"), or an initial. */
+    private static final String NAME_WORD = "\\p{Lu}(?=[\\p{L}'’-]*\\p{Ll})[\\p{L}'’-]*";
+    /**
+     * A greeting and the name it greets, to the comma or the line's end: "Dear Helmut Grohne,", "Hi Xinyang!", "Sehr
+     * geehrter Herr Grohne,"; the name is group 3. Whom a greeting names is a person wherever the name rule would not know
+     * the given name.
+     */
+    private static final Guarded SALUTATION = Guarded.by(SALUTATION_WORDS::in, Pattern.compile("(?<![\\p{L}])((?i:dear|hi|hello|hey"
+            + "|hallo|liebe[r]?|sehr geehrte[rs]?|bonjour|cher|chère|hola|estimad[oa]|ciao|beste|geachte))([ \\t]+(?:(?:Mr|Mrs|Ms"
+            + "|Dr|Prof|Herr|Frau|Mme|M|Sr|Sra)\\.?[ \\t]+)?)(" + NAME_WORD + "(?:[ \\t]+" + NAME_WORD + "){0,2})(?=[ \\t]*(?:[,!:\\r\\n]|$))"));
+    /**
+     * A closing and the signature on the line after it, the name alone on its line: "Best regards,\nHelmut Grohne",
+     * "Mit freundlichen Grüßen\nX. Ge"; the name is group 2.
+     */
+    private static final Guarded SIGNATURE = Guarded.by(CLOSING_WORDS::in, Pattern.compile("(?im)^([ \\t]*(?:(?:best|kind|warm|warmest)"
+            + " regards|regards|best wishes|best|thanks|thank you|many thanks|cheers|sincerely|yours sincerely|yours truly|yours"
+            + "|cordially|mit freundlichen grüßen|freundliche grüße|viele grüße|beste grüße|liebe grüße|gruß|grüße|cordialement"
+            + "|bien à vous|saludos|un saludo|atentamente|cordiali saluti|met vriendelijke groet)[ \\t]*[,!.]?[ \\t]*\\r?\\n[ \\t]*)"
+            + "(?!(?i:regards|wishes|thanks|thank|best|kind|warm|many|cheers|sincerely|yours|mit|viele|beste|liebe|freundliche|grüße|gruß"
+            + "|saludos|cordialement)(?![\\p{L}]))(?-i:(" + NAME_WORD + "|\\p{Lu}\\.)(?:[ \\t]+(?:" + NAME_WORD + "|\\p{Lu}\\.)){0,3})[ \\t]*(?=\\r?\\n|$)"));
+    /** Words a greeting addresses that are no one's name: "Dear Customer,", "Hi Team!", "Hallo zusammen". */
+    private static final java.util.Set<String> GREETED_NOBODY = java.util.Set.of("team", "all", "everyone", "everybody", "sir",
+            "madam", "sirs", "customer", "customers", "colleague", "colleagues", "support", "friend", "friends", "there", "world",
+            "user", "users", "member", "members", "partner", "partners", "client", "clients", "folks", "guys", "zusammen",
+            "kollegen", "kolleginnen", "damen", "herren", "tous", "todos", "equipo", "collègues", "students", "parents",
+            "homeowner", "homeowners", "consumer", "consumers", "reader", "readers", "subscriber", "subscribers", "marketer",
+            "marketers", "webmaster", "shopper", "shoppers", "investor", "investors", "valued", "applicant", "candidate",
+            "patient", "patients", "doctor", "traveler", "travelers", "traveller", "travellers", "owner", "owners", "recipient",
+            "winner", "beneficiary", "fellow", "gentlemen", "ladies", "internet", "business", "website", "account", "holder");
+
     /** The small words inside a family name: Marco d'Itri, Jeroen van der Kolff, Maria da Silva, Omar bin Said. */
     private static final java.util.Set<String> NAME_PARTICLES = java.util.Set.of("van", "von", "der", "den", "de", "del", "della",
             "di", "da", "dos", "das", "du", "le", "la", "ter", "ten", "bin", "ibn", "al", "el", "y");
@@ -916,7 +954,7 @@ public final class PersonalData {
     /** Every guarded pattern, for the test that no text matches a pattern its look rules out. */
     static List<Guarded> guarded() {
         return List.of(PRIVATE_KEY, KNOWN_TOKEN, NAMED_SECRET, CREDENTIAL, EMAIL, IPV4, IPV6, IBAN, CARD, SSN, DNI,
-                INTERNATIONAL_PHONE, NAMED_PHONE, INTERNATIONAL_00, PAIRED_PHONE, TRUNK_PHONE, PHONE, BIRTH_DATE);
+                INTERNATIONAL_PHONE, NAMED_PHONE, INTERNATIONAL_00, PAIRED_PHONE, TRUNK_PHONE, PHONE, BIRTH_DATE, SALUTATION, SIGNATURE);
     }
 
     private static String replace(Guarded rule, String s, Function<Matcher, String> with, Kind kind, Map<Kind, Integer> counts) {

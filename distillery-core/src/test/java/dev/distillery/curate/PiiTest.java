@@ -148,6 +148,25 @@ class PiiTest {
     }
 
     @Test
+    void whomAGreetingAddressesAndWhoSignsAfterAClosingAreNames() {
+        assertThat(redacted("Dear Helmut Grohne,\nyour parcel is late.")).isEqualTo("Dear [NAME],\nyour parcel is late.");
+        assertThat(redacted("Hi Xinyang! Thanks for the report")).isEqualTo("Hi [NAME]! Thanks for the report");
+        assertThat(redacted("Sehr geehrter Herr Grohne,\nanbei")).isEqualTo("Sehr geehrter Herr [NAME],\nanbei");
+        assertThat(redacted("The fix is in.\n\nBest regards,\nBjarni I. Gislason\nACME Support"))
+                .isEqualTo("The fix is in.\n\nBest regards,\n[NAME]\nACME Support");
+        assertThat(redacted("Mit freundlichen Grüßen\r\nHelmut Grohne\r\n")).isEqualTo("Mit freundlichen Grüßen\r\n[NAME]\r\n");
+        assertThat(redacted("Cheers,\nPino")).isEqualTo("Cheers,\n[NAME]");
+        assertThat(redacted("Best\nRegards\nPino")).isEqualTo("Best\nRegards\n[NAME]"); // the closing's second line is no name
+        // greetings to no one in particular, and words after a greeting or a closing that are no name line, are kept
+        assertThat(redacted("Thanks.\nBest Regards\nPino")).isEqualTo("Thanks.\nBest Regards\n[NAME]");
+        for (String kept : List.of("Dear Customer,\nyour order", "Hi Team!", "Hello World", "Dear Sir or Madam,",
+                "Dear GlobalSCAPE Customer,", "Dear Internet Marketers,", "Dear Homeowner,",
+                "Thanks,\nthe support team", "Best regards,\nACME GmbH", "Thanks for the quick fix\nPino reported it")) {
+            assertThat(redacted(kept)).as(kept).isEqualTo(kept);
+        }
+    }
+
+    @Test
     void aVulnerabilityOrAdvisoryNumberIsNoPhoneNumber() {
         for (String kept : List.of("CVE-2026-760241: Memory corruption", "fixes CVE-2024-1234567.", "DSA-5678-123456 and INC-2024-555123")) {
             assertThat(redacted(kept)).as(kept).isEqualTo(kept);
