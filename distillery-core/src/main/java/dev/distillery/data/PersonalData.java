@@ -230,6 +230,12 @@ public final class PersonalData {
             "patient", "patients", "doctor", "traveler", "travelers", "traveller", "travellers", "owner", "owners", "recipient",
             "winner", "beneficiary", "fellow", "gentlemen", "ladies", "internet", "business", "website", "account", "holder");
 
+    /** Capitalized words before an address that are no part of its owner's name. */
+    private static final java.util.Set<String> NOT_NAMES = java.util.Set.of("quoting", "thanks", "thank", "from", "to", "cc", "by",
+            "reported", "patch", "forwarded", "sent", "reply", "contact", "email", "e-mail", "mail", "write", "wrote", "writes",
+            "dear", "hi", "hello", "maintainer", "author", "authors", "signed-off-by", "reviewed-by", "tested-by", "acked-by",
+            "reported-by", "in", "and", "or", "mailto");
+
     /** The small words inside a family name: Marco d'Itri, Jeroen van der Kolff, Maria da Silva, Omar bin Said. */
     private static final java.util.Set<String> NAME_PARTICLES = java.util.Set.of("van", "von", "der", "den", "de", "del", "della",
             "di", "da", "dos", "das", "du", "le", "la", "ter", "ten", "bin", "ibn", "al", "el", "y");
@@ -282,6 +288,9 @@ public final class PersonalData {
             }
             if (start == w || s.startsWith("--", start) && start + 2 == w) {
                 break;
+            }
+            if (NOT_NAMES.contains(s.substring(start, w).toLowerCase(java.util.Locale.ROOT))) {
+                break; // "Quoting Ronan Waide (...)", "Thanks Pino Toscano <...>": the name begins after the word
             }
             boolean nameLike = isNameWord(s, start, w) || NAME_PARTICLES.contains(s.substring(start, w))
                     || s.startsWith("d'", start) || s.startsWith("d’", start)

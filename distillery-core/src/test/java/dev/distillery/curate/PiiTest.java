@@ -138,6 +138,9 @@ class PiiTest {
         assertThat(redacted("Maintainer: Abhijith PA <a@example.in>")).isEqualTo("Maintainer: [NAME] <[EMAIL]>");
         assertThat(redacted("\n -- gregor herrmann <g@example.at>  Sun, 2 Jan")).isEqualTo("\n -- [NAME] <[EMAIL]>  Sun, 2 Jan");
         assertThat(redacted("To: ann lee <a@example.com>, bob <b@example.com>")).isEqualTo("To: [NAME] <[EMAIL]>, [NAME] <[EMAIL]>");
+        // words that introduce a name are no part of it
+        assertThat(redacted("Quoting Ronan Waide (rw@example.ie):")).isEqualTo("Quoting [NAME] ([EMAIL]):");
+        assertThat(redacted("Thanks Pino Toscano <p@example.org>")).isEqualTo("Thanks [NAME] <[EMAIL]>");
         // a word before a given name the list knows is no part of the name
         assertThat(redacted("Patient Anna Kahn (anna.kahn@example.org) reports")).isEqualTo("Patient [NAME] ([EMAIL]) reports");
         // one capitalized word, or an address written bare after words, names nobody for sure: left to the name rule
