@@ -201,14 +201,17 @@ public final class EmailText {
 
     /** Text in its declared charset; without one, UTF-8 if the bytes are valid UTF-8, else windows-1252. */
     private static String decodeBytes(byte[] bytes, String declaredCharset) {
-        if (declaredCharset == null) {
-            try {
-                return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-            } catch (java.nio.charset.CharacterCodingException e) {
-                // not UTF-8: the lenient default below
-            }
+        String utf8 = declaredCharset == null ? strictUtf8(bytes, 0) : null;
+        return utf8 != null ? utf8 : new String(bytes, charsetOf(declaredCharset));
+    }
+
+    /** {@code bytes} from {@code from} as UTF-8 text, or null where they are no valid UTF-8 (a legacy charset's text). */
+    static String strictUtf8(byte[] bytes, int from) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes, from, bytes.length - from)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
         }
-        return new String(bytes, charsetOf(declaredCharset));
     }
 
     /** The declared charset, or windows-1252 (a superset of Latin-1 that never fails) if unknown. */

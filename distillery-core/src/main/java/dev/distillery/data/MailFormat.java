@@ -93,7 +93,7 @@ public final class MailFormat {
             }
             if (Files.isDirectory(entry)) {
                 readLabeled(entry, name + "/", name, collector, undecodable, warnings);
-            } else if (isMail(entry)) {
+            } else if (isMailOrText(entry)) {
                 readFile(entry, name, null, collector, undecodable, warnings);
             }
         }
@@ -108,7 +108,7 @@ public final class MailFormat {
         }
         List<Path> files;
         try (Stream<Path> s = Files.walk(dir)) {
-            files = s.filter(Files::isRegularFile).filter(MailFormat::isMail).sorted().toList();
+            files = s.filter(Files::isRegularFile).filter(MailFormat::isMailOrText).sorted().toList();
         }
         for (Path f : files) {
             readFile(f, prefix + dir.relativize(f), label, collector, undecodable, warnings);
@@ -173,11 +173,9 @@ public final class MailFormat {
                     return;
                 }
             }
-            try {
-                text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                        .decode(java.nio.ByteBuffer.wrap(raw, from, raw.length - from)).toString();
-            } catch (java.nio.charset.CharacterCodingException e) {
-                text = new String(raw, from, raw.length - from, java.nio.charset.Charset.forName("windows-1252"));
+            text = EmailText.strictUtf8(raw, from); // as a message without a declared charset is read
+            if (text == null) {
+                text = new String(raw, from, raw.length - from, EmailText.charsetOf(null));
                 undecodable[1]++;
             }
         }
@@ -211,7 +209,7 @@ public final class MailFormat {
     }
 
     /** A file this reader reads in a directory: an e-mail message, an mbox, or a text document. */
-    private static boolean isMail(Path file) {
+    private static boolean isMailOrText(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         return name.endsWith(".eml") || name.endsWith(".mbox") || name.endsWith(".txt");
     }
