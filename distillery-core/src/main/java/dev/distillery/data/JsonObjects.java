@@ -16,8 +16,8 @@ import java.util.List;
  * the file begins with {@code [}, the elements of one array, however they are laid out (pandas' {@code
  * to_json(orient="records")}, most APIs' and databases' exports, pretty-printed or not), or the elements of the one
  * array of objects an object holds (an API's answer, {@code {"data": [...], "count": 60}}), or a single object written
- * over several lines, or such objects one after another (jq's output). Both readers of JSON files ({@link JsonlFormat}, {@link JsonRecords}) take their records from
- * here, so both read every layout ({@link #layout}).
+ * over several lines, or such objects one after another (jq's output). Both readers of JSON files ({@link
+ * JsonlFormat}, {@link JsonRecords}) take their records from here, so both read every layout ({@link #layout}).
  */
 public final class JsonObjects {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -91,8 +91,9 @@ public final class JsonObjects {
     /**
      * How {@code file} holds its records. A file that begins with '[' is an array; one that is a single object from its
      * first character to its last is WRAPPED where exactly one of its keys holds an array of objects, else ONE_OBJECT
-     * where it spans several lines; anything else (a second object after the first, broken JSON) is read line by line,
-     * where each line's problem is said. A JSON Lines file is told apart at its second record.
+     * where it spans several lines; a first object over several lines with another after it begins a STREAM; anything
+     * else (one object a line, broken JSON) is read line by line, where each line's problem is said. A JSON Lines file
+     * is told apart at its second record; a WRAPPED one is read through once here, before its records are.
      */
     static Layout layout(Path file) {
         if (startsWithArray(file)) {
