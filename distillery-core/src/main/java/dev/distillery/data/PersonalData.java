@@ -200,26 +200,30 @@ public final class PersonalData {
 
     /** The most words before an e-mail address read as its owner's name ("Johannes Schauer Marin Rodrigues"). */
     private static final int MOST_WORDS_BEFORE_EMAIL = 4;
-    /** A name's word in a greeting or a signature: capitalized, with a lower-case letter ("Grohne", "O'Brien"), or an initial. */
+    /** A name's word in a greeting or a signature: capitalized, with a lower-case letter ("Grohne", "O'Brien", "Groß-Weber"). */
     private static final String NAME_WORD = "\\p{Lu}(?=[\\p{L}'’-]*\\p{Ll})[\\p{L}'’-]*";
     /**
      * A greeting and the name it greets, to the comma or the line's end: "Dear Helmut Grohne,", "Hi Xinyang!", "Sehr
      * geehrter Herr Grohne,"; the name is group 3. Whom a greeting names is a person wherever the name rule would not know
      * the given name.
      */
-    private static final Guarded SALUTATION = Guarded.by(SALUTATION_WORDS::in, Pattern.compile("(?<![\\p{L}])((?i:dear|hi|hello|hey"
-            + "|hallo|liebe[r]?|sehr geehrte[rs]?|bonjour|cher|chère|hola|estimad[oa]|ciao|beste|geachte))([ \\t]+(?:(?:Mr|Mrs|Ms"
-            + "|Dr|Prof|Herr|Frau|Mme|M|Sr|Sra)\\.?[ \\t]+)?)(" + NAME_WORD + "(?:[ \\t]+" + NAME_WORD + "){0,2})(?=[ \\t]*(?:[,!:\\r\\n]|$))"));
+    private static final Guarded SALUTATION = Guarded.by(SALUTATION_WORDS::in, Pattern.compile("(?<![\\p{L}])((?i:dear|hi|hello"
+            + "|hey|hallo|liebe[r]?|sehr geehrte[rs]?|bonjour|cher|chère|hola|estimad[oa]|ciao|beste|geachte))"
+            + "([ \\t]+(?:(?:Mr|Mrs|Ms|Dr|Prof|Herr|Frau|Mme|M|Sr|Sra)\\.?[ \\t]+)?)"
+            + "(" + NAME_WORD + "(?:[ \\t]+" + NAME_WORD + "){0,2})(?=[ \\t]*(?:[,!:\\r\\n]|$))"));
     /**
      * A closing and the signature on the line after it, the name alone on its line: "Best regards,\nHelmut Grohne",
      * "Mit freundlichen Grüßen\nX. Ge"; the name is group 2.
      */
-    private static final Guarded SIGNATURE = Guarded.by(CLOSING_WORDS::in, Pattern.compile("(?im)^([ \\t]*(?:(?:best|kind|warm|warmest)"
-            + " regards|regards|best wishes|best|thanks|thank you|many thanks|cheers|sincerely|yours sincerely|yours truly|yours"
-            + "|cordially|mit freundlichen grüßen|freundliche grüße|viele grüße|beste grüße|liebe grüße|gruß|grüße|cordialement"
-            + "|bien à vous|saludos|un saludo|atentamente|cordiali saluti|met vriendelijke groet)[ \\t]*[,!.]?[ \\t]*\\r?\\n[ \\t]*)"
-            + "(?!(?i:regards|wishes|thanks|thank|best|kind|warm|many|cheers|sincerely|yours|mit|viele|beste|liebe|freundliche|grüße|gruß"
-            + "|saludos|cordialement)(?![\\p{L}]))(?-i:(" + NAME_WORD + "|\\p{Lu}\\.)(?:[ \\t]+(?:" + NAME_WORD + "|\\p{Lu}\\.)){0,3})[ \\t]*(?=\\r?\\n|$)"));
+    private static final Guarded SIGNATURE = Guarded.by(CLOSING_WORDS::in, Pattern.compile("(?im)^([ \\t]*(?:(?:best|kind|warm"
+            + "|warmest) regards|regards|best wishes|best|thanks|thank you|many thanks|cheers|sincerely|yours sincerely"
+            + "|yours truly|yours|cordially|mit freundlichen grüßen|freundliche grüße|viele grüße|beste grüße|liebe grüße|gruß"
+            + "|grüße|cordialement|bien à vous|saludos|un saludo|atentamente|cordiali saluti|met vriendelijke groet)"
+            + "[ \\t]*[,!.]?[ \\t]*\\r?\\n[ \\t]*)"
+            // the next line is no second line of the closing ("Best\nRegards\nAnna")
+            + "(?!(?i:regards|wishes|thanks|thank|best|kind|warm|many|cheers|sincerely|yours|mit|viele|beste|liebe|freundliche"
+            + "|grüße|gruß|saludos|cordialement)(?![\\p{L}]))"
+            + "(?-i:(" + NAME_WORD + "|\\p{Lu}\\.)(?:[ \\t]+(?:" + NAME_WORD + "|\\p{Lu}\\.)){0,3})[ \\t]*(?=\\r?\\n|$)"));
     /** Words a greeting addresses that are no one's name: "Dear Customer,", "Hi Team!", "Hallo zusammen". */
     private static final java.util.Set<String> GREETED_NOBODY = java.util.Set.of("team", "all", "everyone", "everybody", "sir",
             "madam", "sirs", "customer", "customers", "colleague", "colleagues", "support", "friend", "friends", "there", "world",
