@@ -121,11 +121,17 @@ public final class PersonalData {
             + "geb\\.|geboren(?: am)?|n[ée]e? le)(\\s*[:=]?\\s*)(\\d{4}-\\d{1,2}-\\d{1,2}|\\d{1,2}[./-]\\d{1,2}[./-]\\d{2,4}"
             + "|\\d{1,2}\\.?\\s+\\p{L}+\\.?\\s+\\d{4}|\\p{L}+\\.?\\s+\\d{1,2},?\\s+\\d{4})"));
     /**
+     * A name's word, for every pattern that reads names (the hand-written scan's {@link #capitalizedWordEnd} is the same
+     * rule): capitalized with a lower-case letter among its letters and apostrophes ("Grohne", "O'Brien", "McDonald"), one
+     * hyphen to a second such part ("Groß-Weber"); no word in capitals ("USA").
+     */
+    private static final String NAME_WORD = "\\p{Lu}(?=[\\p{L}'’]*\\p{Ll})[\\p{L}'’]+(?:-\\p{Lu}[\\p{L}'’]+)?";
+    /**
      * What may follow a given name in a full name: an initial, then a capitalized name, which may have capitals inside
      * ("O'Brien", "McDonald") and a second part after a hyphen, but is no word in capitals ("USA").
      */
-    private static final Pattern NEXT_NAME = Pattern.compile("\\s+(?:\\p{Lu}\\.\\s+)?\\p{Lu}(?=[\\p{L}'’]*\\p{Ll})[\\p{L}'’]+"
-            + "(?:-\\p{Lu}[\\p{L}'’]+)?(?![\\p{L}\\p{N}])");
+    private static final Pattern NEXT_NAME = Pattern.compile("\\s+(?:\\p{Lu}\\.\\s+)?" + NAME_WORD
+            + "(?![\\p{L}\\p{N}])");
 
     /** IBAN length by country (the SWIFT IBAN registry). */
     private static final Map<String, Integer> IBAN_LENGTH = ibanLengths("AD24 AE23 AL28 AT20 AZ28 BA20 BE16 BG22 BH22 BR29 BY28 CH21 "
@@ -200,8 +206,6 @@ public final class PersonalData {
 
     /** The most words before an e-mail address read as its owner's name ("Johannes Schauer Marin Rodrigues"). */
     private static final int MOST_WORDS_BEFORE_EMAIL = 4;
-    /** A name's word in a greeting or a signature: capitalized, with a lower-case letter ("Grohne", "O'Brien", "Groß-Weber"). */
-    private static final String NAME_WORD = "\\p{Lu}(?=[\\p{L}'’-]*\\p{Ll})[\\p{L}'’-]*";
     /**
      * A greeting and the name it greets, to the comma or the line's end: "Dear Helmut Grohne,", "Hi Xinyang!", "Sehr
      * geehrter Herr Grohne,"; the name is group 3. Whom a greeting names is a person wherever the name rule would not know
