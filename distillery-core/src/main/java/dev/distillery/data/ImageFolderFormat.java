@@ -34,8 +34,10 @@ public final class ImageFolderFormat {
      */
     private static final Set<String> UNREAD = Set.of("heic", "heif", "avif", "jxl", "svg", "psd", "ico", "raw",
             "dng", "cr2", "nef", "arw");
+    /** The image formats read, for a message that names them. */
+    public static final String FORMATS = "PNG, JPEG, GIF, BMP, TIFF or WebP";
     /** What a readable image file is, for an error about one that is not. */
-    public static final String READ = "a PNG, JPEG, GIF, BMP, TIFF or WebP file";
+    public static final String READ = "a " + FORMATS + " file";
 
     private ImageFolderFormat() {}
 

@@ -312,7 +312,8 @@ public final class ModelServer implements AutoCloseable {
                 if (!inst.path("features").isArray() && !inst.path("features").isObject()) {
                     throw new ApiError(400, where + "expected {\"features\": [...]} with " + InputCheck.describe(schema)
                             + (schema.featureNames().isEmpty() ? "" : ", or {\"features\": {\"NAME\": number, ...}} by column name")
-                            + (schema.featureShape().size() == 3 ? ", or {\"image\": \"<base64 PNG, JPEG, GIF, BMP, TIFF or WebP>\"}" : ""));
+                            + (schema.featureShape().size() == 3
+                                    ? ", or {\"image\": \"<base64 " + dev.distillery.data.ImageFolderFormat.FORMATS + ">\"}" : ""));
                 }
                 out.add(Example.dense("instance-" + i, features(inst.get("features"), schema, where), null, "request"));
             }
