@@ -28,6 +28,7 @@ public final class DataFiles {
             throw DataFormatException.notFound(file, "an existing .jsonl, .csv, .arff, IDX, e-mail or image file, or a directory of"
                     + " images, mail or .txt documents");
         }
+        SplitLayout.refuseIfSplit(file);
         if (ImageFolderFormat.handles(file)) {
             return ImageFolderFormat.read(file, onError);
         }
@@ -184,6 +185,7 @@ public final class DataFiles {
      */
     public static ReadResult readFor(Path file, OnError onError, Schema model, ColumnNames names) {
         List<Long> modelShape = model.featureShape();
+        SplitLayout.refuseIfSplit(file);
         if (Files.exists(file) && ImageFolderFormat.isImageShape(modelShape) && ImageFolderFormat.handles(file)) {
             return ImageFolderFormat.readFor(file, onError, modelShape);
         }
