@@ -12,10 +12,11 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "curate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Clean a text corpus (JSON Lines with a \"text\" field and optional \"id\", or a .csv file whose " +
-                        "header names a text column and optionally an id column; other fields pass through):",
+                        "header names a text column and optionally an id column; other fields pass through; or a directory of .eml, " +
+                        ".mbox or .txt documents, in subdirectories naming their labels or none, as train reads it):",
                 "Unicode normalization, exact and MinHash near-duplicate removal, optional semantic deduplication " +
                         "(MiniLM), Gopher/C4-style quality rules, language identification, PII redaction with typed " +
-                        "placeholders, and (with --test) decontamination against a test set. The file is streamed in chunks: " +
+                        "placeholders, and (with --test) decontamination against a test set. A file is streamed in chunks: " +
                         "memory holds one chunk and a compact key per record. Prints the funnel and writes the kept records, " +
                         "a run record with removed samples per reason, and a funnel plot.",
                 "Default pipeline: normalize, exact-dedup, near-dedup (Jaccard 0.8 on word 5-grams), quality, " +
@@ -23,6 +24,7 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Examples:", "  distillery curate mail.jsonl --out mail.clean.jsonl",
                 "  distillery curate train.jsonl --out train.clean.jsonl --test test.jsonl",
                 "  distillery curate tickets.csv --out tickets.clean.jsonl          # CSV in (id,text,label,...), JSON Lines out",
+                "  distillery curate reviews/ --out reviews.clean.jsonl             # label folders of .txt files: id,text,label",
                 "  distillery curate corpus.jsonl --out clean.jsonl --config curate.yaml", "",
                 "curate.yaml:", "  steps:", "    - normalize", "    - exact-dedup",
                 "    - near-dedup: {threshold: 0.8, shingle: 5, permutations: 128}",

@@ -48,7 +48,7 @@ public final class DocFiles {
             throw DataFormatException.notFound(file, expected);
         }
         if (Files.isDirectory(file)) {
-            throw new DataFormatException(file.toString(), "is a directory", expected);
+            return; // a directory of documents: its reader names what is wrong with it (DirectorySource)
         }
         if (!Files.isReadable(file)) {
             throw new DataFormatException(file.toString(), "is not readable (permissions)", expected);
@@ -83,6 +83,9 @@ public final class DocFiles {
 
     /** {@code file} as a {@link DocSource}, never held whole: CSV (by its name) or JSON Lines; the text under {@code textKey}. */
     public static FileSource source(Path file, OnError onError, String textKey) {
+        if (Files.isDirectory(file)) {
+            return new DirectorySource(file, onError, textKey);
+        }
         return isCsv(file) ? new CsvSource(file, onError, textKey) : new JsonlSource(file, onError, textKey);
     }
 
@@ -95,7 +98,7 @@ public final class DocFiles {
      * A file of records read chunk by chunk. The first read checks that ids are unique and counts bad records; later
      * reads skip the same records (the file must not change in between).
      */
-    public abstract static sealed class FileSource implements DocSource permits JsonlSource, CsvSource {
+    public abstract static sealed class FileSource implements DocSource permits JsonlSource, CsvSource, DirectorySource {
         final Path file;
         /** The file's name, which names a record without an id: {@code name#line}. */
         final String name;
@@ -294,6 +297,64 @@ public final class DocFiles {
                 id = name + "#" + line;
             }
             return new Parsed(new Doc(id, fields.get("text").asText(), fields), null, line);
+        }
+    }
+
+    /**
+     * A directory of documents read as {@code train} reads it ({@link dev.distillery.data.DataFiles#read}: .eml, .mbox and
+     * .txt files, label subdirectories, a maildir), each a record of its text, its path under the directory as its id and
+     * its subdirectory as its "label". The reader holds the documents in memory (read once, handed over on every pass); its
+     * bad records (an undecodable file) are counted with the source's.
+     */
+    public static final class DirectorySource extends FileSource {
+        private List<Parsed> records;
+        private int unreadable;
+        private List<String> unreadableReasons = List.of();
+
+        DirectorySource(Path dir, OnError onError, String textKey) {
+            super(dir, onError, textKey, "a directory of .eml, .mbox or .txt documents");
+        }
+
+        @Override
+        void parse(int chunkSize, Consumer<List<Parsed>> chunks) {
+            if (records == null) {
+                records = documents();
+            }
+            for (int i = 0; i < records.size(); i += chunkSize) {
+                chunks.accept(records.subList(i, Math.min(records.size(), i + chunkSize)));
+            }
+        }
+
+        private List<Parsed> documents() {
+            ReadResult read = dev.distillery.data.DataFiles.read(file, onError);
+            if (read.dataset().schema().kind() != dev.distillery.data.Schema.Kind.TEXT) {
+                throw new DataFormatException(file.toString(), "holds images, not text documents", "text to clean: a directory of .eml, .mbox or"
+                        + " .txt files, a JSON Lines file or a CSV file with a text column");
+            }
+            unreadable = read.skipped();
+            unreadableReasons = read.skipReasons();
+            List<Parsed> out = new ArrayList<>(read.dataset().size());
+            int n = 0;
+            for (dev.distillery.data.Example e : read.dataset().examples()) {
+                ObjectNode fields = JSON.createObjectNode();
+                fields.put("id", e.id());
+                fields.put(TEXT, e.text());
+                e.label().ifPresent(label -> fields.put("label", label));
+                out.add(new Parsed(new Doc(e.id(), e.text(), fields), null, ++n));
+            }
+            return out;
+        }
+
+        @Override
+        public int skipped() {
+            return super.skipped() + unreadable;
+        }
+
+        @Override
+        public List<String> skipReasons() {
+            List<String> all = new ArrayList<>(unreadableReasons);
+            all.addAll(super.skipReasons());
+            return all;
         }
     }
 

@@ -241,6 +241,31 @@ class CurateStepsTest {
     }
 
     @Test
+    void aDirectoryOfDocumentsIsCuratedWithItsLabelsAndPathsAndItsUnreadableFilesCounted() throws Exception {
+        Path mail = dir.resolve("mail");
+        Files.createDirectories(mail.resolve("spam"));
+        Files.createDirectories(mail.resolve("ham"));
+        Files.writeString(mail.resolve("spam/1.txt"), "Win a free prize today, write to win@example.com for the details");
+        Files.writeString(mail.resolve("spam/2.txt"), "Win a free prize today, write to win@example.com for the details");
+        Files.writeString(mail.resolve("ham/3.txt"), "The meeting moves to Thursday at ten, in the usual room upstairs");
+        Files.write(mail.resolve("ham/4.txt"), new byte[] {'a', 0, 'b', ' ', 'c'});
+        CurateJob job = new CurateJob(new dev.distillery.run.RunStore(dir.resolve("runs")), null);
+        assertThatThrownBy(() -> job.run(mail, "text", dir.resolve("out.jsonl"), CurateConfig.defaults(null), OnError.FAIL, null,
+                List.of())).isInstanceOf(DataFormatException.class).hasMessageContaining("ham/4.txt").hasMessageContaining("NUL");
+        CurateJob.Outcome o = job.run(mail, "text", dir.resolve("out.jsonl"), CurateConfig.defaults(null), OnError.SKIP, null,
+                List.of());
+        assertThat(o.skipped()).isEqualTo(1);
+        List<String> lines = Files.readAllLines(dir.resolve("out.jsonl"));
+        assertThat(lines).hasSize(2); // spam/2.txt repeats spam/1.txt
+        com.fasterxml.jackson.databind.JsonNode first = JSON.readTree(lines.get(0));
+        assertThat(first.get("id").asText()).isEqualTo("ham/3.txt");
+        assertThat(first.get("label").asText()).isEqualTo("ham");
+        com.fasterxml.jackson.databind.JsonNode second = JSON.readTree(lines.get(1));
+        assertThat(second.get("id").asText()).isEqualTo("spam/1.txt");
+        assertThat(second.get("text").asText()).contains("[EMAIL]").doesNotContain("win@example.com");
+    }
+
+    @Test
     void anOutputNamedGzIsWrittenCompressedAndReadBackAsTheSameRecords() throws Exception {
         Path in = Files.writeString(dir.resolve("in.jsonl"), "{\"id\":\"a\",\"text\":\"one two three four five six\"}\n"
                 + "{\"id\":\"b\",\"text\":\"seven eight nine ten eleven twelve\"}\n");

@@ -37,6 +37,10 @@ public final class SparkCurateJob {
     public static String run(Path input, String textColumn, Path output, CurateConfig config, String master, OnError onError,
             RunStore runs, List<String> args) {
         DocFiles.checkInput(input);
+        if (java.nio.file.Files.isDirectory(input)) {
+            throw new DataFormatException(input.toString(), "a directory of documents, which the Spark engine does not read",
+                    "a .jsonl file; the embedded engine (the default, without --engine spark) reads a directory of documents");
+        }
         if (DocFiles.isCsv(input)) {
             // Spark splits its input at line ends, and a quoted CSV cell may hold several lines.
             throw new DataFormatException(input.toString(), "the Spark engine reads JSON Lines, not CSV",
