@@ -50,6 +50,7 @@ public final class DocFiles {
         if (Files.isDirectory(file)) {
             return; // a directory of documents: its reader names what is wrong with it (DirectorySource)
         }
+        dev.distillery.data.DataFiles.refuseIfArchive(file);
         if (!Files.isReadable(file)) {
             throw new DataFormatException(file.toString(), "is not readable (permissions)", expected);
         }

@@ -28,6 +28,7 @@ public final class DataFiles {
             throw DataFormatException.notFound(file, "an existing .jsonl, .csv, .arff, IDX, e-mail or image file, or a directory of"
                     + " images, mail or .txt documents");
         }
+        refuseIfArchive(file);
         SplitLayout.refuseIfSplit(file);
         if (ImageFolderFormat.handles(file)) {
             return ImageFolderFormat.read(file, onError);
@@ -150,6 +151,37 @@ public final class DataFiles {
             return null;
         } catch (java.io.IOException | RuntimeException e) {
             return null; // unreadable: the plain unknown-type message
+        }
+    }
+
+    /**
+     * Throws for an archive or a compressed file other than gzip, by its name (data.zip, reviews.tar.gz, corpus.jsonl.xz),
+     * with the command that unpacks it: its bytes read as text would be "invalid UTF-8" or, for a tar of CSV files, a table
+     * of the tar's headers.
+     */
+    public static void refuseIfArchive(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        String f = file.toString();
+        String unpack = null;
+        if (name.endsWith(".zip")) {
+            unpack = "unzip " + f + " -d DIR";
+        } else if (name.matches(".*\\.(tar|tar\\.gz|tgz|tar\\.bz2|tbz2?|tar\\.xz|txz|tar\\.zst)")) {
+            unpack = "mkdir DIR && tar xf " + f + " -C DIR";
+        } else if (name.endsWith(".7z")) {
+            unpack = "7z x " + f + " -oDIR";
+        } else if (name.endsWith(".rar")) {
+            unpack = "unrar x " + f + " DIR/";
+        } else if (name.endsWith(".bz2")) {
+            unpack = "bunzip2 -k " + f;
+        } else if (name.endsWith(".xz")) {
+            unpack = "xz -dk " + f;
+        } else if (name.endsWith(".zst")) {
+            unpack = "zstd -d " + f;
+        }
+        if (unpack != null && Files.isRegularFile(file)) {
+            throw new DataFormatException(f, "an archive or compressed file, which is not read (one file gzipped, such as"
+                    + " data.csv.gz, is)", "its content: unpack it (" + unpack + ") and give the data file, or the directory of"
+                    + " label folders, it holds");
         }
     }
 

@@ -74,6 +74,33 @@ class DamagedFilesTest {
     }
 
     @Test
+    void anArchiveIsRefusedWithTheCommandThatUnpacksItWhileAGzippedFileIsRead() throws Exception {
+        String csv = "age,label\n30,a\n40,b\n";
+        Path zip = dir.resolve("data.zip");
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("data.csv"));
+            out.write(csv.getBytes(StandardCharsets.UTF_8));
+        }
+        for (var read : java.util.List.<org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+                () -> DataFiles.read(zip, OnError.FAIL), () -> DocFiles.checkInput(zip))) {
+            assertThatThrownBy(read).isInstanceOf(DataFormatException.class).hasMessageContaining("an archive")
+                    .hasMessageContaining("unzip " + zip + " -d DIR");
+        }
+        // a tar of CSV files, gzipped: its headers' text had been taken for a table of comma-separated cells
+        Path tar = dir.resolve("reviews.tar.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(tar))) {
+            out.write(("reviews/train.csv" + "\0".repeat(83) + "0000644\0" + csv).getBytes(StandardCharsets.UTF_8));
+        }
+        assertThatThrownBy(() -> DataFiles.read(tar, OnError.FAIL)).hasMessageContaining("tar xf " + tar + " -C DIR")
+                .hasMessageNotContaining("rename");
+        Path gz = dir.resolve("data.csv.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write(csv.getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(DataFiles.read(gz, OnError.FAIL).dataset().size()).isEqualTo(2);
+    }
+
+    @Test
     void aFileSavedAsWindows1252SaysWhatTheByteIsThereAndHowToConvertIt() throws Exception {
         Path f = dir.resolve("de.csv");
         Files.write(f, "alter;region;label\n35;süd;ja\n".getBytes(java.nio.charset.Charset.forName("windows-1252")));
