@@ -133,6 +133,9 @@ public final class ImageFolderFormat {
         if (found.isEmpty()) {
             return collector.finish(null); // names what was wrong: no records, or all bad
         }
+        found.stream().filter(f -> f.label() == null && f.id().contains("/")).collect(java.util.stream.Collectors.groupingBy(
+                f -> f.id().substring(0, f.id().indexOf('/')), java.util.TreeMap::new, java.util.stream.Collectors.counting()))
+                .forEach((folder, n) -> collector.warn(LabelText.unlabeledFolderNote(path.toString(), folder, n.intValue())));
         Target size = Target.of(sizes);
         int channels = gray ? 1 : 3;
         int resized = 0;
@@ -213,7 +216,7 @@ public final class ImageFolderFormat {
 
     /** The label of an image at {@code relative} under the folder: its subdirectory, or none directly in the folder. */
     private static String labelOf(Path relative) {
-        return relative.getNameCount() == 2 ? relative.getName(0).toString() : null;
+        return relative.getNameCount() == 2 ? LabelText.ofFolder(relative.getName(0).toString()) : null;
     }
 
     /** An image file that decoded, its id (the path under the directory) and its label (its subdirectory), or none. */

@@ -92,7 +92,12 @@ public final class MailFormat {
                 continue;
             }
             if (Files.isDirectory(entry)) {
-                readLabeled(entry, name + "/", name, collector, undecodable, warnings);
+                String label = LabelText.ofFolder(name);
+                int before = collector.examples().size();
+                readLabeled(entry, name + "/", label, collector, undecodable, warnings);
+                if (label == null) {
+                    warnings.add(LabelText.unlabeledFolderNote(dir.toString(), name, collector.examples().size() - before));
+                }
             } else if (isMailOrText(entry)) {
                 readFile(entry, name, null, collector, undecodable, warnings);
             }

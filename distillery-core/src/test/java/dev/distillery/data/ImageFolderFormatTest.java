@@ -38,6 +38,17 @@ class ImageFolderFormatTest {
     }
 
     @Test
+    void imagesInAFolderNamedUnlabeledHaveNoLabel() throws Exception {
+        gray("cat/a.png", 8, 6, 200, "png");
+        gray("dog/b.png", 8, 6, 100, "png");
+        gray("Unlabeled/c.png", 8, 6, 0, "png");
+        ReadResult r = DataFiles.read(dir, OnError.FAIL);
+        assertThat(r.dataset().schema().labels()).containsExactly("cat", "dog");
+        assertThat(r.dataset().examples()).filteredOn(e -> !e.hasLabel()).extracting(Example::id).containsExactly("Unlabeled/c.png");
+        assertThat(r.warnings()).singleElement().asString().contains("the 1 file in Unlabeled/ is read without a label");
+    }
+
+    @Test
     void subdirectoriesNameTheLabelsAndGrayPixelsKeepTheirValues() throws Exception {
         gray("ok/a.png", 8, 6, 200, "png");
         gray("ok/b.bmp", 8, 6, 100, "bmp");

@@ -44,6 +44,19 @@ class MailFormatTest {
     }
 
     @Test
+    void aFolderNamedAsUnlabeledDataHoldsRecordsWithoutALabelNotAClass() throws Exception {
+        write("reviews/pos/1.txt", "a wonderful film");
+        write("reviews/neg/2.txt", "a boring film");
+        write("reviews/unsup/3.txt", "a film I saw");
+        write("reviews/unsup/4.txt", "another film I saw");
+        ReadResult r = DataFiles.read(dir.resolve("reviews"), OnError.FAIL);
+        assertThat(r.dataset().schema().labels()).containsExactly("neg", "pos");
+        assertThat(r.dataset().examples().stream().filter(e -> !e.hasLabel()).map(Example::id)).containsExactly("unsup/3.txt",
+                "unsup/4.txt");
+        assertThat(r.warnings()).singleElement().asString().contains("the 2 files in unsup/ are read without a label");
+    }
+
+    @Test
     void mboxAndMaildirAreReadMessageByMessageAndBrokenBase64IsKeptRawAndCounted() throws Exception {
         String broken = "From: b@example.com\r\nSubject: garbled\r\nContent-Type: text/plain; charset=utf-8\r\n"
                 + "Content-Transfer-Encoding: base64\r\n\r\n" + "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==\r\n";
