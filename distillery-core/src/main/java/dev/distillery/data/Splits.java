@@ -24,8 +24,10 @@ public final class Splits {
     }
 
     /**
-     * Splits off {@code fraction} of the examples, stratified by label (unlabeled examples form
-     * their own stratum). Same seed, same split.
+     * Splits off {@code fraction} of the examples, stratified by label. Unlabeled examples all stay in the first part
+     * when any example has a label (the second, a test or validation part, is scored by its labels, while the first may
+     * learn from unlabeled records: held out, they were lost to both); in data without labels they are split as one
+     * stratum. Same seed, same split.
      */
     public static Pair split(Dataset data, double fraction, long seed, String firstName, String secondName) {
         int[] alone = new int[data.size()];
@@ -37,8 +39,8 @@ public final class Splits {
 
     /**
      * Like {@link #split(Dataset, double, long, String, String)}, keeping the examples that share a group number
-     * ({@code groups[i]} for example i) on the same side: a group goes where its first example's label stratum sends it,
-     * and a stratum takes groups until it has its share. With every example in its own group this is that split.
+     * ({@code groups[i]} for example i) on the same side: a group goes where its first labeled example's label stratum
+     * sends it, and a stratum takes groups until it has its share. With every example in its own group this is that split.
      */
     public static Pair split(Dataset data, double fraction, long seed, String firstName, String secondName, int[] groups) {
         if (!(fraction > 0 && fraction < 1)) {
@@ -55,7 +57,14 @@ public final class Splits {
         List<Example> second = new ArrayList<>();
         int largest = 0;
         List<List<List<Example>>> canGive = new ArrayList<>(); // labels that can give a group and keep one
-        for (List<List<Example>> stratum : strata(members.values(), seed).values()) {
+        Map<String, List<List<Example>>> strata = strata(members.values(), seed);
+        if (strata.size() > 1) {
+            List<List<Example>> unlabeled = strata.remove(UNLABELED);
+            if (unlabeled != null) {
+                unlabeled.forEach(first::addAll);
+            }
+        }
+        for (List<List<Example>> stratum : strata.values()) {
             int size = stratum.stream().mapToInt(List::size).sum();
             largest = Math.max(largest, size);
             if (stratum.size() >= 2) {
@@ -77,7 +86,7 @@ public final class Splits {
         // Tiny data (2 examples a label at 0.2): every label's share rounds to none although the whole split's does
         // not. Then the largest labels that can keep an example give the held-out part a group each, up to the whole
         // share, so that a run on such data still trains and reports (on few examples, which its sizes show).
-        long share = Math.round(data.size() * fraction);
+        long share = Math.round(strata.values().stream().flatMap(List::stream).mapToInt(List::size).sum() * fraction);
         if (second.isEmpty() && share >= 1 && !canGive.isEmpty()) {
             canGive.sort(Comparator.comparingInt((List<List<Example>> st) -> st.stream().mapToInt(List::size).sum()).reversed());
             Set<Example> moved = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -198,10 +207,14 @@ public final class Splits {
     }
 
     /** Groups by the label of their first example (unlabeled ones form their own stratum), each stratum shuffled. */
+    /** The stratum of groups without a label (no label is this string, which starts with a NUL). */
+    private static final String UNLABELED = "\u0000unlabeled";
+
     private static Map<String, List<List<Example>>> strata(java.util.Collection<List<Example>> groups, long seed) {
         Map<String, List<List<Example>>> byLabel = new LinkedHashMap<>();
         for (List<Example> group : groups) {
-            byLabel.computeIfAbsent(group.get(0).label().orElse("\u0000unlabeled"), k -> new ArrayList<>()).add(group);
+            String label = group.stream().map(Example::label).flatMap(java.util.Optional::stream).findFirst().orElse(UNLABELED);
+            byLabel.computeIfAbsent(label, k -> new ArrayList<>()).add(group);
         }
         Random rng = new Random(seed);
         for (List<List<Example>> stratum : byLabel.values()) {

@@ -46,6 +46,38 @@ class SplitsTest {
     }
 
     @Test
+    void unlabeledExamplesStayOnTheLearningSideUnlessNoExampleHasALabel() {
+        List<Example> ex = new ArrayList<>(data(10, 10).examples());
+        for (int i = 0; i < 30; i++) {
+            ex.add(Example.text("u" + i, "u" + i, null, ""));
+        }
+        ex.add(Example.text("copy-first", "c", null, "")); // an unlabeled copy listed before its labeled original
+        ex.add(Example.text("original", "c", "A", ""));
+        Dataset d = Dataset.infer("d", ex, null);
+        int[] groups = new int[d.size()];
+        for (int i = 0; i < groups.length; i++) {
+            groups[i] = i;
+        }
+        groups[d.size() - 1] = d.size() - 2; // the copy and its original: one group
+        for (long seed = 1; seed <= 5; seed++) {
+            Splits.Pair p = Splits.split(d, 0.2, seed, "train", "test", groups);
+            assertThat(p.second().examples()).allMatch(e -> e.hasLabel() || e.id().equals("copy-first"));
+            assertThat(p.first().size() - p.first().labeledCount()).isBetween(30L, 31L);
+            assertThat(p.second().labeledCount()).as("a fifth of the 21 labeled").isEqualTo(4);
+            // the group goes with its labeled original, unlabeled copy and all
+            boolean copyHeldOut = p.second().examples().stream().anyMatch(e -> e.id().equals("copy-first"));
+            boolean originalHeldOut = p.second().examples().stream().anyMatch(e -> e.id().equals("original"));
+            assertThat(copyHeldOut).isEqualTo(originalHeldOut);
+        }
+        // nothing labeled: the records themselves are split
+        List<Example> none = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            none.add(Example.text("u" + i, "u" + i, null, ""));
+        }
+        assertThat(Splits.split(Dataset.infer("d", none, null), 0.2, 7, "train", "test").second().size()).isEqualTo(2);
+    }
+
+    @Test
     void tinyDataStillGetsAHeldOutExample() {
         // 2 examples a label at 0.2: each label's share, 0.4, rounds to none, the whole split's, 0.8, to one.
         Splits.Pair p = Splits.split(data(2, 2), 0.2, 7, "train", "test");
