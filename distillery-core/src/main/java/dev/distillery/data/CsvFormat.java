@@ -1326,6 +1326,7 @@ public final class CsvFormat {
                 }
                 boolean[] header = {true};
                 java.util.Set<Integer> droppedAt = new java.util.HashSet<>();
+                Map<Integer, java.util.function.UnaryOperator<String>> rewriteAt = new java.util.HashMap<>();
                 int[] labelAt = {-1}; // where the label goes, among the cells kept; past them where the file has none
                 stream(file, bad -> {}, row -> {
                     if (header[0]) {
@@ -1333,13 +1334,16 @@ public final class CsvFormat {
                             if (copy.dropped().contains(row.cells()[i].trim())) {
                                 droppedAt.add(i);
                             }
+                            if (copy.rewrites().containsKey(row.cells()[i].trim())) {
+                                rewriteAt.put(i, copy.rewrites().get(row.cells()[i].trim()));
+                            }
                         }
                     }
                     if (header[0] || copy.keep().test(row.line())) {
                         List<String> cells = new ArrayList<>();
                         for (int i = 0; i < row.cells().length; i++) {
                             if (!droppedAt.contains(i)) {
-                                cells.add(row.cells()[i]);
+                                cells.add(header[0] || !rewriteAt.containsKey(i) ? row.cells()[i] : rewriteAt.get(i).apply(row.cells()[i]));
                             }
                         }
                         if (copy.labelOf() != null) {

@@ -39,13 +39,13 @@ public final class DataFiles {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (isJsonLines(file)) {
             JsonRecords table = JsonRecords.ifTable(file, names);
-            return table != null ? CsvFormat.read(table, onError, List.of(), names, forModel) : JsonlFormat.read(file, onError, names);
+            return table != null ? readTable(table, onError, names, forModel) : JsonlFormat.read(file, onError, names);
         }
         if (isCsv(file)) {
-            return CsvFormat.read(CsvFormat.csv(file), onError, List.of(), names, forModel);
+            return readTable(CsvFormat.csv(file), onError, names, forModel);
         }
         if (ArffFormat.handles(file)) {
-            return CsvFormat.read(ArffFormat.of(file), onError, List.of(), names, forModel);
+            return readTable(ArffFormat.of(file), onError, names, forModel);
         }
         if (isIdx(name)) {
             return IdxFormat.read(file, labelsFileFor(file), null);
@@ -75,12 +75,20 @@ public final class DataFiles {
                 + " directory of images, mail or .txt documents");
     }
 
+    /** A table's rows as a data set, or the images its column of image files names ({@link ImageManifest}). */
+    private static ReadResult readTable(CsvFormat.Table table, OnError onError, ColumnNames names, boolean forModel) {
+        java.util.Optional<String> images = ImageManifest.imageColumn(table, names);
+        return images.isPresent() ? ImageManifest.read(table, images.get(), names, onError, null)
+                : CsvFormat.read(table, onError, List.of(), names, forModel);
+    }
+
     /**
      * The free-text columns of a table file (a CSV file or a JSON Lines table) read with {@code names}: columns of
      * sentences beside numbers and categories, which a table's model does not read; none for any other file.
      */
     public static List<String> freeTextColumns(Path file, ColumnNames names) {
-        return table(file, names).map(t -> CsvFormat.freeTextColumns(t, names)).orElse(List.of());
+        return table(file, names).filter(t -> ImageManifest.imageColumn(t, names).isEmpty())
+                .map(t -> CsvFormat.freeTextColumns(t, names)).orElse(List.of());
     }
 
     /**
@@ -113,7 +121,8 @@ public final class DataFiles {
     public static java.util.Optional<String> loneWordsColumn(Path file, ColumnNames names) {
         java.util.Optional<CsvFormat.Table> table = table(file, names);
         if (table.isPresent()) {
-            return CsvFormat.loneWordsColumn(table.get(), names);
+            return ImageManifest.imageColumn(table.get(), names).isPresent() ? java.util.Optional.empty()
+                    : CsvFormat.loneWordsColumn(table.get(), names);
         }
         // records of strings alone are no table: the first record's one key beside id and label is the text's
         com.fasterxml.jackson.databind.JsonNode first = Files.isRegularFile(file) && isJsonLines(file) ? JsonObjects.first(file) : null;
@@ -223,7 +232,10 @@ public final class DataFiles {
         }
         java.util.Optional<CsvFormat.Table> table = table(file, names);
         if (table.isPresent()) {
-            return CsvFormat.read(table.get(), onError, model.featureNames(), names, true);
+            java.util.Optional<String> images = ImageFolderFormat.isImageShape(modelShape)
+                    ? ImageManifest.imageColumn(table.get(), names) : java.util.Optional.empty();
+            return images.isPresent() ? ImageManifest.read(table.get(), images.get(), names, onError, modelShape)
+                    : CsvFormat.read(table.get(), onError, model.featureNames(), names, true);
         }
         return read(file, onError, names, true);
     }
@@ -256,9 +268,16 @@ public final class DataFiles {
 
     /**
      * Writes to {@code out} (atomically) the records of {@code file} that {@code copy} names, as the file holds them (a
-     * table's header first): every column or key kept, those no model reads too, but the ones {@code copy} drops.
+     * table's header first): every column or key kept, those no model reads too, but the ones {@code copy} drops; an
+     * image manifest's file names written relative to {@code out}'s folder.
      */
     public static void copyRecords(Path file, RecordCopy copy, Path out) {
+        // an image manifest's file names, relative to its folder, would name no file from the copy's: rewritten to
+        java.util.Optional<CsvFormat.Table> table = table(file, ColumnNames.DEFAULT);
+        java.util.Optional<String> images = table.flatMap(t -> ImageManifest.imageColumn(t, ColumnNames.DEFAULT));
+        if (images.isPresent()) {
+            copy = copy.withRewrite(images.get(), ImageManifest.relocated(file, out.toAbsolutePath().getParent()));
+        }
         if (isCsv(file)) {
             CsvFormat.copyRecords(file, copy, out);
         } else {

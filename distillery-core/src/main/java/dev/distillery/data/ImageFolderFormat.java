@@ -68,18 +68,18 @@ public final class ImageFolderFormat {
      * The image in {@code file} decoded, or null after reporting it as a bad record: by its format where ImageIO reads
      * none of that kind, with how to convert it, else as unreadable (a damaged file).
      */
-    private static BufferedImage decodeOrReport(Path file, String id, RecordCollector collector) {
+    private static BufferedImage decodeOrReport(Path file, String where, RecordCollector collector) {
         String extension = extension(file);
         if (UNREAD.contains(extension)) {
             // "an AVIF image", "an SVG image" (said S-V-G), "a HEIC image"
             String article = Set.of("avif", "svg", "ico", "nef", "arw").contains(extension) ? "an " : "a ";
-            collector.bad(id, article + extension.toUpperCase(Locale.ROOT) + " image, which is not read", READ + "; convert it,"
+            collector.bad(where, article + extension.toUpperCase(Locale.ROOT) + " image, which is not read", READ + "; convert it,"
                     + " e.g. with ImageMagick: mogrify -format png *." + extension);
             return null;
         }
         BufferedImage image = decode(file);
         if (image == null) {
-            collector.bad(id, "not a readable image", READ);
+            collector.bad(where, "not a readable image", READ);
         }
         return image;
     }
@@ -115,31 +115,44 @@ public final class ImageFolderFormat {
      */
     public static ReadResult read(Path path, OnError onError) {
         RecordCollector collector = new RecordCollector(path.toString(), onError);
-        Path dir = baseOf(path);
         warnOfOtherFiles(path, collector);
-        List<Found> found = new ArrayList<>();
+        List<Entry> entries = entriesOf(path);
+        entries.stream().filter(e -> e.label() == null && e.id().contains("/")).collect(java.util.stream.Collectors.groupingBy(
+                e -> e.id().substring(0, e.id().indexOf('/')), java.util.TreeMap::new, java.util.stream.Collectors.counting()))
+                .forEach((folder, n) -> collector.warn(LabelText.unlabeledFolderNote(path.toString(), folder, n.intValue())));
+        return read(entries, collector, path.toString(), path.getFileName().toString());
+    }
+
+    /**
+     * One image to read: its file, its id (its path under the folder, or the manifest's cell), its label or none, where a
+     * problem with it is said (its id, or a manifest's line) and the manifest's line it is on (-1 in a folder).
+     */
+    record Entry(Path file, String id, String label, String where, long line) {}
+
+    /**
+     * Reads {@code entries} into {@code collector} in the two passes {@link #read(Path, OnError)} describes; their
+     * examples' source is {@code source}, a scaling warning names {@code location}.
+     */
+    static ReadResult read(List<Entry> entries, RecordCollector collector, String location, String source) {
+        List<Entry> found = new ArrayList<>();
         Map<String, Integer> sizes = new LinkedHashMap<>(); // in path order: the first seen wins a tie
         boolean gray = true;
-        for (Path file : filesOf(path)) {
-            String id = dir.relativize(file).toString().replace('\\', '/');
-            BufferedImage image = decodeOrReport(file, id, collector);
+        for (Entry entry : entries) {
+            BufferedImage image = decodeOrReport(entry.file(), entry.where(), collector);
             if (image == null) {
                 continue;
             }
-            found.add(new Found(file, id, labelOf(dir.relativize(file))));
+            found.add(entry);
             sizes.merge(image.getWidth() + "x" + image.getHeight(), 1, Integer::sum);
             gray = gray && isGray(image);
         }
         if (found.isEmpty()) {
             return collector.finish(null); // names what was wrong: no records, or all bad
         }
-        found.stream().filter(f -> f.label() == null && f.id().contains("/")).collect(java.util.stream.Collectors.groupingBy(
-                f -> f.id().substring(0, f.id().indexOf('/')), java.util.TreeMap::new, java.util.stream.Collectors.counting()))
-                .forEach((folder, n) -> collector.warn(LabelText.unlabeledFolderNote(path.toString(), folder, n.intValue())));
         Target size = Target.of(sizes);
         int channels = gray ? 1 : 3;
         int resized = 0;
-        for (Found f : found) {
+        for (Entry f : found) {
             BufferedImage image = decode(f.file());
             if (image == null) { // decoded in the first pass: the file changed in between
                 throw new UncheckedIOException(new IOException(f.file() + " changed while it was being read"));
@@ -148,10 +161,10 @@ public final class ImageFolderFormat {
                 image = scaled(image, size.width(), size.height(), gray);
                 resized++;
             }
-            collector.add(Example.denseOwned(f.id(), pixels(image, channels), f.label(), path.getFileName().toString()));
+            collector.add(Example.denseOwned(f.id(), pixels(image, channels), f.label(), source), f.line());
         }
         if (resized > 0) {
-            collector.warn(String.format("%s: %,d of %,d images scaled to %dx%d pixels (%s)", path, resized, found.size(),
+            collector.warn(String.format("%s: %,d of %,d images scaled to %dx%d pixels (%s)", location, resized, found.size(),
                     size.width(), size.height(), size.scaledDown() ? "the most common size, " + size.common()
                             + ", scaled down to at most " + MAX_PIXELS + " pixels" : "the most common size"));
         }
@@ -166,23 +179,25 @@ public final class ImageFolderFormat {
      */
     public static ReadResult readFor(Path path, OnError onError, List<Long> shape) {
         RecordCollector collector = new RecordCollector(path.toString(), onError);
-        Path dir = baseOf(path);
         warnOfOtherFiles(path, collector);
+        return readFor(entriesOf(path), collector, shape, path.toString(), path.getFileName().toString());
+    }
+
+    /** {@link #readFor(Path, OnError, List)} of {@code entries}, into {@code collector}. */
+    static ReadResult readFor(List<Entry> entries, RecordCollector collector, List<Long> shape, String location, String source) {
         int channels = Math.toIntExact(shape.get(0));
         int scaled = 0;
         int recolored = 0;
         int read = 0;
-        for (Path file : filesOf(path)) {
-            Path relative = dir.relativize(file);
-            String id = relative.toString().replace('\\', '/');
-            BufferedImage image = decodeOrReport(file, id, collector);
+        for (Entry entry : entries) {
+            BufferedImage image = decodeOrReport(entry.file(), entry.where(), collector);
             if (image == null) {
                 continue;
             }
             read++;
             scaled += image.getWidth() != shape.get(2) || image.getHeight() != shape.get(1) ? 1 : 0;
             recolored += isGray(image) == (channels == 1) ? 0 : 1;
-            collector.add(Example.denseOwned(id, asModelInput(image, shape), labelOf(relative), path.getFileName().toString()));
+            collector.add(Example.denseOwned(entry.id(), asModelInput(image, shape), entry.label(), source), entry.line());
         }
         List<String> changed = new ArrayList<>();
         if (scaled > 0) {
@@ -193,7 +208,7 @@ public final class ImageFolderFormat {
                     : "as color (three equal planes)"));
         }
         if (!changed.isEmpty()) {
-            collector.warn(String.format("%s: read as the model reads images, %dx%d pixels in %s: %s", path, shape.get(2),
+            collector.warn(String.format("%s: read as the model reads images, %dx%d pixels in %s: %s", location, shape.get(2),
                     shape.get(1), channels == 1 ? "gray" : "color", String.join(", ", changed)));
         }
         return collector.finish(shape);
@@ -209,18 +224,32 @@ public final class ImageFolderFormat {
         return Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
     }
 
-    /** The image files {@code path} names: a folder's, in path order, or the one file, which is read as an unlabeled folder of one. */
-    private static List<Path> filesOf(Path path) {
-        return Files.isDirectory(path) ? imageFiles(path) : List.of(path.toAbsolutePath());
+    /**
+     * The images {@code path} names: a folder's, in path order, each labeled by its subdirectory, or the one file, which
+     * is read as an unlabeled folder of one.
+     */
+    private static List<Entry> entriesOf(Path path) {
+        Path dir = baseOf(path);
+        List<Path> files = Files.isDirectory(path) ? imageFiles(path) : List.of(path.toAbsolutePath());
+        return files.stream().map(file -> {
+            Path relative = dir.relativize(file);
+            String id = relative.toString().replace('\\', '/');
+            return new Entry(file, id, labelOf(relative), id, -1);
+        }).toList();
+    }
+
+    /** Whether {@code name} (a file's name or path) ends as an image file's does, one read or one said unread. */
+    static boolean isImageName(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        int dot = lower.lastIndexOf('.');
+        return dot > 0 && dot > lower.lastIndexOf('/') && (EXTENSIONS.contains(lower.substring(dot + 1))
+                || UNREAD.contains(lower.substring(dot + 1)));
     }
 
     /** The label of an image at {@code relative} under the folder: its subdirectory, or none directly in the folder. */
     private static String labelOf(Path relative) {
         return relative.getNameCount() == 2 ? LabelText.ofFolder(relative.getName(0).toString()) : null;
     }
-
-    /** An image file that decoded, its id (the path under the directory) and its label (its subdirectory), or none. */
-    private record Found(Path file, String id, String label) {}
 
     private static List<Path> imageFiles(Path dir) {
         try (Stream<Path> files = Files.walk(dir, 2)) {

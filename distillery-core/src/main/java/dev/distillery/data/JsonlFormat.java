@@ -278,7 +278,7 @@ public final class JsonlFormat {
                     if (line.valid() && copy.keep().test(line.number())) {
                         String record = line.text().strip();
                         String id = copy.lineIds() ? "line-" + line.number() : null;
-                        if (!copy.dropped().isEmpty() || copy.labelOf() != null) {
+                        if (!copy.dropped().isEmpty() || copy.labelOf() != null || !copy.rewrites().isEmpty()) {
                             record = rewritten(record, id, copy, line.number());
                         } else if (id != null) { // text put in, not the object rewritten: every other byte of the record stays
                             String rest = record.substring(1).strip();
@@ -293,7 +293,7 @@ public final class JsonlFormat {
 
     /**
      * The JSON object {@code record} of line {@code line} without the keys {@code copy} drops, under {@code id} (first)
-     * unless it is null, with the label {@code copy} gives it, if any.
+     * unless it is null, with the label {@code copy} gives it, if any, and the values it rewrites rewritten.
      */
     private static String rewritten(String record, String id, RecordCopy copy, long line) throws IOException {
         ObjectNode node = (ObjectNode) MAPPER.readTree(record);
@@ -303,7 +303,9 @@ public final class JsonlFormat {
         }
         node.fields().forEachRemaining(f -> {
             if (!copy.dropped().contains(f.getKey())) {
-                kept.set(f.getKey(), f.getValue());
+                var rewrite = copy.rewrites().get(f.getKey());
+                kept.set(f.getKey(), rewrite != null && f.getValue().isTextual()
+                        ? MAPPER.getNodeFactory().textNode(rewrite.apply(f.getValue().asText())) : f.getValue());
             }
         });
         if (copy.labelOf() != null) {

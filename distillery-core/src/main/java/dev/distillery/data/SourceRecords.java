@@ -62,7 +62,7 @@ public final class SourceRecords {
                 byLine.put(line, label);
             }
         });
-        DataFiles.copyRecords(file, new RecordCopy(byLine::containsKey, idsAreLines, personal, names.label(), byLine::get), out);
+        DataFiles.copyRecords(file, RecordCopy.labeled(byLine::containsKey, idsAreLines, personal, names.label(), byLine::get), out);
         return byLine.size();
     }
 

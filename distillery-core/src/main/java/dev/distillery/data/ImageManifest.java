@@ -1,0 +1,179 @@
+package dev.distillery.data;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A table whose one column names image files and whose label column labels them ({@code train.csv} of
+ * {@code image,label} rows beside an {@code images/} folder: the layout of many exported and competition data sets). Its
+ * images are read as {@link ImageFolderFormat} reads a folder's, each file named by its cell, relative to the table's
+ * own directory (or absolute); a row whose file is missing or not an image is a bad record named by its line. Read as a
+ * table, the column of file names was a text model's input, which learned the names and never saw a pixel.
+ */
+final class ImageManifest {
+    private ImageManifest() {}
+
+    /** Rows looked at to tell a column of image file names: enough to see a pattern, few enough for a quick look. */
+    private static final int ROWS_LOOKED_AT = 1_000;
+
+    /**
+     * The column of {@code table} whose cells name image files (every non-blank one of the first rows ends as an image
+     * file's name, and at least one is not blank), not the label column; empty if it has none.
+     */
+    static Optional<String> imageColumn(CsvFormat.Table table, ColumnNames names) {
+        List<String> header = new ArrayList<>();
+        boolean[][] state = {null, null}; // per column: every non-blank cell an image name so far; some non-blank cell seen
+        int[] rows = {0};
+        try {
+            table.stream(bad -> { }, row -> {
+                String[] cells = row.cells();
+                if (header.isEmpty()) {
+                    for (String cell : cells) {
+                        header.add(cell.trim());
+                    }
+                    state[0] = new boolean[cells.length];
+                    state[1] = new boolean[cells.length];
+                    java.util.Arrays.fill(state[0], true);
+                    return;
+                }
+                for (int c = 0; c < Math.min(cells.length, header.size()); c++) {
+                    String cell = cells[c].strip();
+                    if (!cell.isEmpty()) {
+                        state[0][c] &= ImageFolderFormat.isImageName(cell);
+                        state[1][c] = true;
+                    }
+                }
+                if (++rows[0] >= ROWS_LOOKED_AT) {
+                    throw new Stop();
+                }
+            });
+        } catch (Stop enough) {
+            // the first rows tell
+        }
+        for (int c = 0; c < header.size(); c++) {
+            if (state[0][c] && state[1][c] && !names.isLabel(header.get(c))) {
+                return Optional.of(header.get(c));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The images {@code table}'s column {@code column} names, labeled by its label column, read for training (a null
+     * {@code modelShape}: at the images' own common size) or for a model of input {@code modelShape}.
+     */
+    static ReadResult read(CsvFormat.Table table, String column, ColumnNames names, OnError onError, List<Long> modelShape) {
+        Path file = table.file();
+        Path base = file.toAbsolutePath().getParent();
+        RecordCollector collector = new RecordCollector(file.toString(), onError);
+        List<ImageFolderFormat.Entry> entries = new ArrayList<>();
+        int[] index = {-1, -1, -1}; // the image, label and id columns
+        List<String> header = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        Path[] root = {null}; // what the cells are relative to, found from the first: the table's folder, or one in it
+        table.stream(bad -> collector.bad("line " + bad.line(), bad.problem(), bad.expected()), row -> {
+            String[] cells = row.cells();
+            if (header.isEmpty()) {
+                for (int c = 0; c < cells.length; c++) {
+                    String name = cells[c].trim();
+                    header.add(name);
+                    index[0] = name.equals(column) ? c : index[0];
+                    index[1] = names.isLabel(name) && index[1] < 0 ? c : index[1];
+                    index[2] = name.equalsIgnoreCase("id") && index[2] < 0 ? c : index[2];
+                }
+                return;
+            }
+            String where = "line " + row.line();
+            if (cells.length == 1 && cells[0].isBlank()) {
+                return; // a blank line
+            }
+            if (cells.length != header.size()) {
+                collector.bad(where, cells.length + " cells, not " + header.size() + " like the header", "one cell a column");
+                return;
+            }
+            String name = cells[index[0]].strip();
+            if (name.isEmpty()) {
+                collector.bad(where, "no image file named in column '" + column + "'", "the image's file, relative to "
+                        + base + " or absolute");
+                return;
+            }
+            if (root[0] == null) {
+                root[0] = rootFor(base, name);
+            }
+            Path image = root[0].resolve(name).normalize();
+            if (!Files.isRegularFile(image)) {
+                collector.bad(where + " (" + name + ")", "no such image file: " + image, "the image's file, relative to "
+                        + base + (root[0].equals(base) ? "" : " or its folder " + base.relativize(root[0])) + ", or absolute");
+                return;
+            }
+            String id = index[2] >= 0 && !cells[index[2]].isBlank() ? cells[index[2]].strip() : name;
+            if (!seen.add(id)) {
+                collector.bad(where, "duplicate id '" + id + "'", "each row's " + (index[2] >= 0 ? "id" : "image") + " once");
+                return;
+            }
+            String label = index[1] >= 0 ? LabelText.of(cells[index[1]]) : null;
+            entries.add(new ImageFolderFormat.Entry(image, id, label, where + " (" + name + ")", row.line()));
+        });
+        List<String> unread = header.stream().filter(h -> !h.equals(column) && !names.isLabel(h) && !h.equalsIgnoreCase("id")
+                && !h.isBlank()).toList();
+        if (!unread.isEmpty()) {
+            collector.warn(String.format("%s: read as images named in column '%s'; the other columns, %s, are not read", file,
+                    column, dev.distillery.util.Listing.firstQuoted(unread, 5)));
+        }
+        if (root[0] != null && !root[0].equals(base)) {
+            collector.warn(String.format("%s: the image files named in column '%s' are read from %s/, the folder beside the"
+                    + " table that holds them", file, column, base.relativize(root[0])));
+        }
+        String source = file.getFileName().toString();
+        return modelShape == null ? ImageFolderFormat.read(entries, collector, file.toString(), source)
+                : ImageFolderFormat.readFor(entries, collector, modelShape, file.toString(), source);
+    }
+
+    /**
+     * The folder the manifest's file names are relative to, from the first one, {@code name}: the table's own folder
+     * {@code base} where the file is there (or the name is absolute), else the one subfolder of {@code base} that holds
+     * it ({@code train.csv} naming {@code 1001.png} beside a {@code train/} folder of them), else {@code base}, whose
+     * missing file each row then reports.
+     */
+    private static Path rootFor(Path base, String name) {
+        if (Files.isRegularFile(base.resolve(name))) {
+            return base;
+        }
+        try (java.util.stream.Stream<Path> dirs = Files.list(base)) {
+            List<Path> holding = dirs.filter(Files::isDirectory).filter(d -> Files.isRegularFile(d.resolve(name))).limit(2).toList();
+            return holding.size() == 1 ? holding.get(0) : base;
+        } catch (java.io.IOException e) {
+            return base;
+        }
+    }
+
+    /**
+     * How a file name of {@code manifest}'s image column is written in a copy of its rows in {@code folder}: the same
+     * image, named relative to {@code folder} (with forward slashes), so that the copy reads as the manifest does; an
+     * absolute name stays as it is.
+     */
+    static java.util.function.UnaryOperator<String> relocated(Path manifest, Path folder) {
+        Path base = manifest.toAbsolutePath().getParent();
+        Path[] root = {null};
+        return name -> {
+            String stripped = name.strip();
+            if (stripped.isEmpty() || Path.of(stripped).isAbsolute()) {
+                return name;
+            }
+            if (root[0] == null) {
+                root[0] = rootFor(base, stripped);
+            }
+            return folder.toAbsolutePath().relativize(root[0].resolve(stripped).normalize()).toString().replace('\\', '/');
+        };
+    }
+
+    /** Ends the quick look at the first rows. */
+    private static final class Stop extends RuntimeException {
+        Stop() {
+            super(null, null, false, false);
+        }
+    }
+}
