@@ -34,11 +34,28 @@ public final class JsonRecords implements CsvFormat.Table {
 
     /**
      * The file's records as a table, if its first record is one: no text and no {@code features}, but a column per key,
-     * numbers among them ({@link JsonlFormat#isTableRecord}); else null.
+     * numbers among them ({@link JsonlFormat#isTableRecord}), or a key naming an image file ({@link ImageManifest}:
+     * {@code {"image": "images/a.png", "label": "cat"}}); else null.
      */
     static JsonRecords ifTable(Path file, ColumnNames names) {
         JsonNode first = JsonObjects.first(file);
-        return first != null && JsonlFormat.isTableRecord(flat(first), names) ? new JsonRecords(file) : null;
+        return first != null && (JsonlFormat.isTableRecord(flat(first), names) || namesAnImage(first, names)) ? new JsonRecords(file)
+                : null;
+    }
+
+    /** Whether {@code record} has no text but a string that names an image file under a key other than the label's. */
+    private static boolean namesAnImage(JsonNode record, ColumnNames names) {
+        if (!record.isObject() || record.has(names.text())) {
+            return false;
+        }
+        java.util.Iterator<java.util.Map.Entry<String, JsonNode>> fields = record.fields();
+        while (fields.hasNext()) {
+            java.util.Map.Entry<String, JsonNode> f = fields.next();
+            if (f.getValue().isTextual() && !names.isLabel(f.getKey()) && ImageFolderFormat.isImageName(f.getValue().asText().strip())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

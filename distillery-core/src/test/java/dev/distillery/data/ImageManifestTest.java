@@ -48,6 +48,12 @@ class ImageManifestTest {
         assertThat(d.get(1).features()[0]).isEqualTo(200 / 255f);
         assertThat(r.warnings()).anySatisfy(w -> assertThat(w).contains("read from images/"))
                 .anySatisfy(w -> assertThat(w).contains("the other columns, 'source', are not read"));
+        // JSON Lines records that name an image each are read the same way
+        Path jsonl = Files.writeString(dir.resolve("kag/train.jsonl"), "{\"image\": \"images/a.png\", \"label\": \"dark\"}\n"
+                + "{\"image\": \"images/b.png\", \"label\": \"light\"}\n");
+        Dataset fromJson = DataFiles.read(jsonl, OnError.FAIL).dataset();
+        assertThat(fromJson.schema().featureShape()).containsExactly(1L, 4L, 4L);
+        assertThat(fromJson.get(1).features()).isEqualTo(d.get(1).features());
         // no command takes the file names for a text to read
         assertThat(DataFiles.loneWordsColumn(csv, ColumnNames.DEFAULT)).isEmpty();
         assertThat(DataFiles.freeTextColumns(csv, ColumnNames.DEFAULT)).isEmpty();
