@@ -83,6 +83,16 @@ public final class DataFiles {
     }
 
     /**
+     * The image files of a table that names them ({@link ImageManifest}) by its records' ids, so that a labeling project
+     * shows annotators each photo itself; empty for any other file.
+     */
+    public static java.util.Map<String, Path> manifestImages(Path file, ColumnNames names) {
+        java.util.Optional<CsvFormat.Table> table = table(file, names);
+        java.util.Optional<String> images = table.flatMap(t -> ImageManifest.imageColumn(t, names));
+        return images.isPresent() ? ImageManifest.files(table.get(), images.get(), names) : java.util.Map.of();
+    }
+
+    /**
      * The free-text columns of a table file (a CSV file or a JSON Lines table) read with {@code names}: columns of
      * sentences beside numbers and categories, which a table's model does not read; none for any other file.
      */

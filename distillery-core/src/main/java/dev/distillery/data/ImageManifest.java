@@ -67,8 +67,25 @@ final class ImageManifest {
      */
     static ReadResult read(CsvFormat.Table table, String column, ColumnNames names, OnError onError, List<Long> modelShape) {
         Path file = table.file();
-        Path base = file.toAbsolutePath().getParent();
         RecordCollector collector = new RecordCollector(file.toString(), onError);
+        List<ImageFolderFormat.Entry> entries = entries(table, column, names, collector);
+        String source = file.getFileName().toString();
+        return modelShape == null ? ImageFolderFormat.read(entries, collector, file.toString(), source)
+                : ImageFolderFormat.readFor(entries, collector, modelShape, file.toString(), source);
+    }
+
+    /** Each record's image file by its id (its id column's, else its file name), for those whose file exists. */
+    static java.util.Map<String, Path> files(CsvFormat.Table table, String column, ColumnNames names) {
+        java.util.Map<String, Path> files = new java.util.HashMap<>();
+        entries(table, column, names, new RecordCollector(table.file().toString(), OnError.SKIP)).forEach(e -> files.put(e.id(), e.file()));
+        return files;
+    }
+
+    /** The rows of {@code table} as images to read; a bad row reported to {@code collector}, and the columns not read said. */
+    private static List<ImageFolderFormat.Entry> entries(CsvFormat.Table table, String column, ColumnNames names,
+            RecordCollector collector) {
+        Path file = table.file();
+        Path base = file.toAbsolutePath().getParent();
         List<ImageFolderFormat.Entry> entries = new ArrayList<>();
         int[] index = {-1, -1, -1}; // the image, label and id columns
         List<String> header = new ArrayList<>();
@@ -127,9 +144,7 @@ final class ImageManifest {
             collector.warn(String.format("%s: the image files named in column '%s' are read from %s/, the folder beside the"
                     + " table that holds them", file, column, base.relativize(root[0])));
         }
-        String source = file.getFileName().toString();
-        return modelShape == null ? ImageFolderFormat.read(entries, collector, file.toString(), source)
-                : ImageFolderFormat.readFor(entries, collector, modelShape, file.toString(), source);
+        return entries;
     }
 
     /**

@@ -404,9 +404,13 @@ public final class LabelingProject {
         return sb.append("  </Choices>\n</View>\n").toString();
     }
 
+    /** A table pool's image files by id, read once; null until asked. */
+    private java.util.Map<String, Path> manifestImages;
+
     /**
-     * The image file {@code e} was read from, when the pool is a directory of images (its id is the file's path in it):
-     * annotators should see the photo itself, not pixels drawn again (which only square gray images could be).
+     * The image file {@code e} was read from, when the pool is a directory of images (its id is the file's path in it)
+     * or a table naming image files: annotators should see the photo itself, not pixels drawn again (which only square
+     * gray images could be).
      */
     private Path originalImage(Example e) {
         if (config.pool() == null) {
@@ -414,6 +418,13 @@ public final class LabelingProject {
         }
         try {
             Path pool = Path.of(config.pool());
+            if (Files.isRegularFile(pool)) {
+                if (manifestImages == null) {
+                    manifestImages = dev.distillery.data.DataFiles.manifestImages(pool, dev.distillery.data.ColumnNames.DEFAULT);
+                }
+                Path image = manifestImages.get(e.id());
+                return image == null ? null : image.toAbsolutePath();
+            }
             Path file = pool.resolve(e.id()).normalize();
             return Files.isDirectory(pool) && file.startsWith(pool.normalize()) && Files.isRegularFile(file) ? file.toAbsolutePath() : null;
         } catch (RuntimeException ex) {

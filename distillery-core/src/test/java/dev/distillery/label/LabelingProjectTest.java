@@ -140,6 +140,19 @@ class LabelingProjectTest {
             assertThat(Path.of(row.cells()[2])).isEqualTo(photos.resolve(row.cells()[0]).toAbsolutePath()).exists();
         }
         assertThat(dir.resolve("project/images")).doesNotExist();
+
+        // a table naming the photos: the same, each shown as its file
+        Path list = Files.writeString(dir.resolve("list.csv"), "image\nphotos/p0.png\nphotos/p1.png\nphotos/p2.png\n");
+        Dataset listed = dev.distillery.data.DataFiles.read(list, dev.distillery.data.OnError.FAIL).dataset();
+        LabelingProject fromList = LabelingProject.openOrCreate(dir.resolve("listed"), list.toString(), List.of("ok", "scratch"));
+        List<dev.distillery.data.CsvFormat.Row> listedRows = dev.distillery.data.CsvFormat.rows(
+                fromList.next(listed, 2, Strategy.MARGIN, null, TRAIN, null).csv());
+        assertThat(listedRows).hasSize(3);
+        for (var row : listedRows.subList(1, listedRows.size())) {
+            assertThat(row.cells()[0]).startsWith("photos/p");
+            assertThat(Path.of(row.cells()[row.cells().length - 1])).isEqualTo(dir.resolve(row.cells()[0]).toAbsolutePath()).exists();
+        }
+        assertThat(dir.resolve("listed/images")).doesNotExist();
     }
 
     /** A labeling project over the table {@code csv} (written as {@code name}), its first batch of {@code n}, and the batch CSV's rows. */
