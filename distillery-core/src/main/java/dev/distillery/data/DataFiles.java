@@ -77,7 +77,7 @@ public final class DataFiles {
 
     /** A table's rows as a data set, or the images its column of image files names ({@link ImageManifest}). */
     private static ReadResult readTable(CsvFormat.Table table, OnError onError, ColumnNames names, boolean forModel) {
-        java.util.Optional<String> images = ImageManifest.imageColumn(table, names);
+        java.util.Optional<ImageManifest.Column> images = ImageManifest.imageColumn(table, names);
         return images.isPresent() ? ImageManifest.read(table, images.get(), names, onError, null)
                 : CsvFormat.read(table, onError, List.of(), names, forModel);
     }
@@ -88,7 +88,7 @@ public final class DataFiles {
      */
     public static java.util.Map<String, Path> manifestImages(Path file, ColumnNames names) {
         java.util.Optional<CsvFormat.Table> table = table(file, names);
-        java.util.Optional<String> images = table.flatMap(t -> ImageManifest.imageColumn(t, names));
+        java.util.Optional<ImageManifest.Column> images = table.flatMap(t -> ImageManifest.imageColumn(t, names));
         return images.isPresent() ? ImageManifest.files(table.get(), images.get(), names) : java.util.Map.of();
     }
 
@@ -242,7 +242,7 @@ public final class DataFiles {
         }
         java.util.Optional<CsvFormat.Table> table = table(file, names);
         if (table.isPresent()) {
-            java.util.Optional<String> images = ImageFolderFormat.isImageShape(modelShape)
+            java.util.Optional<ImageManifest.Column> images = ImageFolderFormat.isImageShape(modelShape)
                     ? ImageManifest.imageColumn(table.get(), names) : java.util.Optional.empty();
             return images.isPresent() ? ImageManifest.read(table.get(), images.get(), names, onError, modelShape)
                     : CsvFormat.read(table.get(), onError, model.featureNames(), names, true);
@@ -284,9 +284,10 @@ public final class DataFiles {
     public static void copyRecords(Path file, RecordCopy copy, Path out) {
         // an image manifest's file names, relative to its folder, would name no file from the copy's: rewritten to
         java.util.Optional<CsvFormat.Table> table = table(file, ColumnNames.DEFAULT);
-        java.util.Optional<String> images = table.flatMap(t -> ImageManifest.imageColumn(t, ColumnNames.DEFAULT));
+        java.util.Optional<ImageManifest.Column> images = table.flatMap(t -> ImageManifest.imageColumn(t, ColumnNames.DEFAULT));
         if (images.isPresent()) {
-            copy = copy.withRewrite(images.get(), ImageManifest.relocated(file, out.toAbsolutePath().getParent()));
+            copy = copy.withRewrite(images.get().name(), ImageManifest.relocated(file, out.toAbsolutePath().getParent(),
+                    images.get()));
         }
         if (isCsv(file)) {
             CsvFormat.copyRecords(file, copy, out);

@@ -20,11 +20,28 @@ final class ImageManifest {
     private static final int ROWS_LOOKED_AT = 1_000;
 
     /**
-     * The column of {@code table} whose cells name image files (every non-blank one of the first rows ends as an image
-     * file's name, and at least one is not blank), not the label column; empty if it has none.
+     * The column that names the images: as their files' names ({@code extension} null), or as their names without an
+     * extension, which every file has ({@code id,label} rows beside a {@code train/} folder of {@code <id>.png} files).
      */
-    static Optional<String> imageColumn(CsvFormat.Table table, ColumnNames names) {
+    record Column(String name, String extension) {
+        /** The file name a cell of this column stands for. */
+        String fileName(String cell) {
+            return extension == null ? cell : cell + "." + extension;
+        }
+    }
+
+    /** Extensions tried for a table of ids beside a folder of images named by them, in this order. */
+    private static final List<String> ID_EXTENSIONS = List.of("png", "jpg", "jpeg", "tif", "tiff", "bmp", "gif", "webp");
+
+    /**
+     * The column of {@code table} whose cells name image files (every non-blank one of the first rows ends as an image
+     * file's name, and at least one is not blank), not the label column; else, in a table of ids alone or beside labels,
+     * its id column when the first id with an image extension is a file beside the table or in one folder there; empty if
+     * neither.
+     */
+    static Optional<Column> imageColumn(CsvFormat.Table table, ColumnNames names) {
         List<String> header = new ArrayList<>();
+        List<String> firstRow = new ArrayList<>();
         boolean[][] state = {null, null}; // per column: every non-blank cell an image name so far; some non-blank cell seen
         int[] rows = {0};
         try {
@@ -38,6 +55,9 @@ final class ImageManifest {
                     state[1] = new boolean[cells.length];
                     java.util.Arrays.fill(state[0], true);
                     return;
+                }
+                if (firstRow.isEmpty()) {
+                    java.util.Arrays.stream(cells).map(String::strip).forEach(firstRow::add);
                 }
                 for (int c = 0; c < Math.min(cells.length, header.size()); c++) {
                     String cell = cells[c].strip();
@@ -55,7 +75,24 @@ final class ImageManifest {
         }
         for (int c = 0; c < header.size(); c++) {
             if (state[0][c] && state[1][c] && !names.isLabel(header.get(c))) {
-                return Optional.of(header.get(c));
+                return Optional.of(new Column(header.get(c), null));
+            }
+        }
+        List<Integer> others = new ArrayList<>();
+        for (int c = 0; c < header.size(); c++) {
+            if (!header.get(c).isBlank() && !names.isLabel(header.get(c))) {
+                others.add(c);
+            }
+        }
+        if (others.size() != 1 || firstRow.size() <= others.get(0) || firstRow.get(others.get(0)).isEmpty()) {
+            return Optional.empty();
+        }
+        String id = firstRow.get(others.get(0));
+        Path base = table.file().toAbsolutePath().getParent();
+        for (String extension : ID_EXTENSIONS) {
+            String name = id + "." + extension;
+            if (!id.contains("/") && Files.isRegularFile(rootFor(base, name).resolve(name))) {
+                return Optional.of(new Column(header.get(others.get(0)), extension));
             }
         }
         return Optional.empty();
@@ -65,7 +102,7 @@ final class ImageManifest {
      * The images {@code table}'s column {@code column} names, labeled by its label column, read for training (a null
      * {@code modelShape}: at the images' own common size) or for a model of input {@code modelShape}.
      */
-    static ReadResult read(CsvFormat.Table table, String column, ColumnNames names, OnError onError, List<Long> modelShape) {
+    static ReadResult read(CsvFormat.Table table, Column column, ColumnNames names, OnError onError, List<Long> modelShape) {
         Path file = table.file();
         RecordCollector collector = new RecordCollector(file.toString(), onError);
         List<ImageFolderFormat.Entry> entries = entries(table, column, names, collector);
@@ -75,14 +112,14 @@ final class ImageManifest {
     }
 
     /** Each record's image file by its id (its id column's, else its file name), for those whose file exists. */
-    static java.util.Map<String, Path> files(CsvFormat.Table table, String column, ColumnNames names) {
+    static java.util.Map<String, Path> files(CsvFormat.Table table, Column column, ColumnNames names) {
         java.util.Map<String, Path> files = new java.util.HashMap<>();
         entries(table, column, names, new RecordCollector(table.file().toString(), OnError.SKIP)).forEach(e -> files.put(e.id(), e.file()));
         return files;
     }
 
     /** The rows of {@code table} as images to read; a bad row reported to {@code collector}, and the columns not read said. */
-    private static List<ImageFolderFormat.Entry> entries(CsvFormat.Table table, String column, ColumnNames names,
+    private static List<ImageFolderFormat.Entry> entries(CsvFormat.Table table, Column column, ColumnNames names,
             RecordCollector collector) {
         Path file = table.file();
         Path base = file.toAbsolutePath().getParent();
@@ -97,7 +134,7 @@ final class ImageManifest {
                 for (int c = 0; c < cells.length; c++) {
                     String name = cells[c].trim();
                     header.add(name);
-                    index[0] = name.equals(column) ? c : index[0];
+                    index[0] = name.equals(column.name()) ? c : index[0];
                     index[1] = names.isLabel(name) && index[1] < 0 ? c : index[1];
                     index[2] = name.equalsIgnoreCase("id") && index[2] < 0 ? c : index[2];
                 }
@@ -111,9 +148,10 @@ final class ImageManifest {
                 collector.bad(where, cells.length + " cells, not " + header.size() + " like the header", "one cell a column");
                 return;
             }
-            String name = cells[index[0]].strip();
-            if (name.isEmpty()) {
-                collector.bad(where, "no image file named in column '" + column + "'", "the image's file, relative to "
+            String cell = cells[index[0]].strip();
+            String name = column.fileName(cell);
+            if (cell.isEmpty()) {
+                collector.bad(where, "no image file named in column '" + column.name() + "'", "the image's file, relative to "
                         + base + " or absolute");
                 return;
             }
@@ -126,7 +164,7 @@ final class ImageManifest {
                         + base + (root[0].equals(base) ? "" : " or its folder " + base.relativize(root[0])) + ", or absolute");
                 return;
             }
-            String id = index[2] >= 0 && !cells[index[2]].isBlank() ? cells[index[2]].strip() : name;
+            String id = index[2] >= 0 && !cells[index[2]].isBlank() ? cells[index[2]].strip() : cell;
             if (!seen.add(id)) {
                 collector.bad(where, "duplicate id '" + id + "'", "each row's " + (index[2] >= 0 ? "id" : "image") + " once");
                 return;
@@ -134,15 +172,16 @@ final class ImageManifest {
             String label = index[1] >= 0 ? LabelText.of(cells[index[1]]) : null;
             entries.add(new ImageFolderFormat.Entry(image, id, label, where + " (" + name + ")", row.line()));
         });
-        List<String> unread = header.stream().filter(h -> !h.equals(column) && !names.isLabel(h) && !h.equalsIgnoreCase("id")
+        List<String> unread = header.stream().filter(h -> !h.equals(column.name()) && !names.isLabel(h) && !h.equalsIgnoreCase("id")
                 && !h.isBlank()).toList();
         if (!unread.isEmpty()) {
             collector.warn(String.format("%s: read as images named in column '%s'; the other columns, %s, are not read", file,
-                    column, dev.distillery.util.Listing.firstQuoted(unread, 5)));
+                    column.name(), dev.distillery.util.Listing.firstQuoted(unread, 5)));
         }
         if (root[0] != null && !root[0].equals(base)) {
-            collector.warn(String.format("%s: the image files named in column '%s' are read from %s/, the folder beside the"
-                    + " table that holds them", file, column, base.relativize(root[0])));
+            collector.warn(String.format("%s: the image files %s in column '%s' are read from %s/, the folder beside the"
+                    + " table that holds them", file, column.extension() == null ? "named" : "named by the ids (as ." + column.extension()
+                    + " files)", column.name(), base.relativize(root[0])));
         }
         return entries;
     }
@@ -170,13 +209,13 @@ final class ImageManifest {
      * image, named relative to {@code folder} (with forward slashes), so that the copy reads as the manifest does; an
      * absolute name stays as it is.
      */
-    static java.util.function.UnaryOperator<String> relocated(Path manifest, Path folder) {
+    static java.util.function.UnaryOperator<String> relocated(Path manifest, Path folder, Column column) {
         Path base = manifest.toAbsolutePath().getParent();
         Path[] root = {null};
-        return name -> {
-            String stripped = name.strip();
+        return cell -> {
+            String stripped = cell.strip().isEmpty() ? "" : column.fileName(cell.strip());
             if (stripped.isEmpty() || Path.of(stripped).isAbsolute()) {
-                return name;
+                return cell;
             }
             if (root[0] == null) {
                 root[0] = rootFor(base, stripped);

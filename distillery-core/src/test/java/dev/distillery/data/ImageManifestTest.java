@@ -87,6 +87,27 @@ class ImageManifestTest {
     }
 
     @Test
+    void aTableOfIdsBesideAFolderOfImagesNamedByThemIsReadAsThoseImages() throws Exception {
+        gray("comp/train/1001.tif", 10);
+        gray("comp/train/1002.tif", 200);
+        gray("comp/test/2001.tif", 30);
+        Path train = Files.writeString(dir.resolve("comp/train_labels.csv"), "id,label\n1001,0\n1002,1\n");
+        ReadResult r = DataFiles.read(train, OnError.FAIL);
+        assertThat(r.dataset().examples()).extracting(Example::id).containsExactly("1001", "1002");
+        assertThat(r.dataset().schema().labels()).containsExactly("0", "1");
+        assertThat(r.dataset().get(1).features()[0]).isEqualTo(200 / 255f);
+        assertThat(r.warnings()).anySatisfy(w -> assertThat(w).contains("named by the ids (as .tif files)", "from train/"));
+        // the test ids alone, their images in test/, as a model reads them
+        Path test = Files.writeString(dir.resolve("comp/test.csv"), "id\n2001\n");
+        Dataset forModel = DataFiles.readFor(test, OnError.FAIL, r.dataset().schema(), ColumnNames.DEFAULT).dataset();
+        assertThat(forModel.get(0).id()).isEqualTo("2001");
+        assertThat(forModel.get(0).features()[0]).isEqualTo(30 / 255f);
+        // ids that name no file beside the table: a table as before (here, one without features)
+        Path other = Files.writeString(dir.resolve("comp/other.csv"), "id,label\n9999,0\n9998,1\n");
+        assertThatThrownBy(() -> DataFiles.read(other, OnError.FAIL)).hasMessageContaining("neither a text column nor feature columns");
+    }
+
+    @Test
     void aTableWithoutAColumnOfImageNamesIsATable() throws Exception {
         Path csv = Files.writeString(dir.resolve("t.csv"), "file,size,label\nreport.pdf,3,a\nnotes.png.txt,4,b\nx.png,5,a\n");
         assertThat(DataFiles.read(csv, OnError.FAIL).dataset().schema().featureShape()).isNotEqualTo(List.of(1L, 4L, 4L));
