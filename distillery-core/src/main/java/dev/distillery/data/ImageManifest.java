@@ -155,6 +155,11 @@ final class ImageManifest {
                         + base + " or absolute");
                 return;
             }
+            if (name.matches("(?i)[a-z][a-z0-9+.-]*://.*")) {
+                collector.bad(where, "a URL (" + dev.distillery.util.Listing.clipped(cell, 60) + "), which is not fetched",
+                        "the image's file: download the images (for example with wget -i) and name the files");
+                return;
+            }
             if (root[0] == null) {
                 root[0] = rootFor(base, name);
             }

@@ -65,6 +65,9 @@ class ImageManifestTest {
         Path csv = Files.writeString(dir.resolve("kag/train.csv"), "image,label\na.png,dark\ngone.png,light\nb.png,light\n");
         assertThatThrownBy(() -> DataFiles.read(csv, OnError.FAIL)).isInstanceOf(BadRecordException.class)
                 .hasMessageContaining(csv + ":line 3 (gone.png)").hasMessageContaining("no such image file");
+        Path urls = Files.writeString(dir.resolve("kag/urls.csv"), "image,label\nhttps://example.com/a.png,dark\n");
+        assertThatThrownBy(() -> DataFiles.read(urls, OnError.FAIL)).hasMessageContaining(urls + ":line 2: a URL")
+                .hasMessageContaining("download the images");
         ReadResult skipped = DataFiles.read(csv, OnError.SKIP);
         assertThat(skipped.skipped()).isEqualTo(1);
         assertThat(skipped.dataset().size()).isEqualTo(2);
