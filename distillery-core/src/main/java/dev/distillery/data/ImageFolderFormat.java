@@ -106,7 +106,8 @@ public final class ImageFolderFormat {
         }
     }
 
-    private static final Set<String> SYSTEM_FILES = Set.of("thumbs.db", "desktop.ini");
+    /** Files a system leaves in folders, never data, and not worth a word when passed over. */
+    static final Set<String> SYSTEM_FILES = Set.of("thumbs.db", "desktop.ini");
 
     /**
      * Reads the images in two passes, each decoding one image at a time: the first checks that each decodes and learns

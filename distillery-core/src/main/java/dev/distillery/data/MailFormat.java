@@ -55,6 +55,13 @@ public final class MailFormat {
                     + ": name one"), "a data file (.jsonl, .csv, .arff, IDX), or a directory of .eml, .mbox or .txt files or"
                     + " images, in subdirectories named by their labels, or a maildir");
         }
+        if (Files.isDirectory(path)) {
+            List<String> others = passedOver(path);
+            if (!others.isEmpty()) {
+                warnings.add(String.format("%s: %,d file%s passed over as neither mail nor text (%s)", path, others.size(),
+                        others.size() == 1 ? "" : "s", dev.distillery.util.Listing.firstOf(others, 3, ", ")));
+            }
+        }
         if (undecodable[0] > 0) {
             warnings.add(0, String.format("%s: %,d text parts of %,d messages did not decode (broken base64) and were kept raw",
                     path, undecodable[0], collector.examples().size()));
@@ -140,7 +147,8 @@ public final class MailFormat {
     private static void readFile(Path file, String id, String label, RecordCollector collector, int[] undecodable,
             List<String> warnings) throws IOException {
         byte[] raw = Files.readAllBytes(file);
-        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".txt")) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".txt") || hasNoExtension(name) && !looksLikeMail(raw)) {
             document(raw, id, label, file.toString(), collector, undecodable);
         } else if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".mbox")) {
             List<byte[]> messages = splitMbox(raw);
@@ -209,13 +217,59 @@ public final class MailFormat {
         return out;
     }
 
+    /**
+     * The files under {@code dir} this reader does not read (a .pdf or .docx among the documents), by their path in it;
+     * hidden files, the systems' own (Thumbs.db, desktop.ini) and a maildir's contents, all read, not among them.
+     */
+    private static List<String> passedOver(Path dir) {
+        if (isMaildir(dir)) {
+            return List.of();
+        }
+        List<String> others = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path entry : entries.sorted().toList()) {
+                String name = entry.getFileName().toString();
+                if (name.startsWith(".") || ImageFolderFormat.SYSTEM_FILES.contains(name.toLowerCase(Locale.ROOT))) {
+                    continue;
+                }
+                if (Files.isDirectory(entry)) {
+                    passedOver(entry).forEach(n -> others.add(name + "/" + n));
+                } else if (Files.isRegularFile(entry) && !isMailOrText(entry)) {
+                    others.add(name);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + dir, e);
+        }
+        return others;
+    }
+
     private static boolean isMaildir(Path dir) {
         return Files.isDirectory(dir.resolve("cur")) || Files.isDirectory(dir.resolve("new"));
     }
 
-    /** A file this reader reads in a directory: an e-mail message, an mbox, or a text document. */
+    /**
+     * A file this reader reads in a directory: an e-mail message, an mbox, a text document, or a file without an
+     * extension, which holds either (20 Newsgroups' {@code sci.space/61542}, SpamAssassin's
+     * {@code 00001.7c53336b37003a9286aba55d2945844c}, Enron's {@code inbox/1.}).
+     */
     private static boolean isMailOrText(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return name.endsWith(".eml") || name.endsWith(".mbox") || name.endsWith(".txt");
+        return name.endsWith(".eml") || name.endsWith(".mbox") || name.endsWith(".txt") || hasNoExtension(name);
+    }
+
+    /**
+     * Whether {@code name} has no extension: no dot after its first character, or after its last dot nothing, or
+     * something no extension looks like (a number, a hash: not a letter and up to four letters or digits).
+     */
+    private static boolean hasNoExtension(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot <= 0 || !name.substring(dot + 1).matches("[a-z][a-z0-9]{0,4}");
+    }
+
+    /** Whether {@code raw} begins as an e-mail message does: a header line ("From: ...", "Return-Path: ...") or mbox's "From ". */
+    private static boolean looksLikeMail(byte[] raw) {
+        String start = new String(raw, 0, Math.min(raw.length, 200), java.nio.charset.StandardCharsets.ISO_8859_1);
+        return start.matches("(?s)(From |[A-Za-z][A-Za-z0-9-]*: ).*");
     }
 }

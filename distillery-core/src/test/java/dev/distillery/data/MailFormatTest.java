@@ -57,6 +57,20 @@ class MailFormatTest {
     }
 
     @Test
+    void filesWithoutAnExtensionAreDocumentsOrMessagesAndOtherFilesAreSaid() throws Exception {
+        write("news/sci.space/61542", "From: a@example.com\nSubject: orbits\nLines: 1\n\nThe launch window opens at noon.\n");
+        write("news/sci.space/00001.7c53336b37003a9286aba55d2945844c", "Plain words about a rocket, no headers.\n");
+        write("news/rec.autos/1.", "Engines and wheels, as Enron's inbox/1. names a message.\n");
+        write("news/rec.autos/manual.pdf", "%PDF-1.4 not read");
+        ReadResult r = DataFiles.read(dir.resolve("news"), OnError.FAIL);
+        assertThat(r.dataset().examples()).extracting(Example::id).containsExactly("rec.autos/1.",
+                "sci.space/00001.7c53336b37003a9286aba55d2945844c", "sci.space/61542");
+        assertThat(r.dataset().get(2).text()).isEqualTo("orbits\n\nThe launch window opens at noon."); // headers read as mail
+        assertThat(r.dataset().get(1).text()).isEqualTo("Plain words about a rocket, no headers.");
+        assertThat(r.warnings()).singleElement().asString().contains("1 file passed over as neither mail nor text (rec.autos/manual.pdf)");
+    }
+
+    @Test
     void mboxAndMaildirAreReadMessageByMessageAndBrokenBase64IsKeptRawAndCounted() throws Exception {
         String broken = "From: b@example.com\r\nSubject: garbled\r\nContent-Type: text/plain; charset=utf-8\r\n"
                 + "Content-Transfer-Encoding: base64\r\n\r\n" + "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==\r\n";
