@@ -58,6 +58,14 @@ public final class JsonlFormat {
 
         void object(JsonNode node, int lineNo) {
             String where = "line " + lineNo;
+            if (LabelStudioTasks.isTask(node)) {
+                LabelStudioTasks.Record task = LabelStudioTasks.asRecord(node, columns);
+                if (task.record() == null) {
+                    collector.bad(where, task.problem(), task.expected());
+                    return;
+                }
+                node = task.record();
+            }
             JsonNode id = idKey == null ? null : JsonRecords.flat(node).get(idKey);
             String defaultId = id != null && id.isValueNode() && !id.asText().isEmpty() ? id.asText() : "line-" + lineNo;
             Example example = toExample(node, columns, defaultId, file.getFileName().toString(), where, collector);

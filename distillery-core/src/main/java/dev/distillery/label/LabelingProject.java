@@ -505,7 +505,7 @@ public final class LabelingProject {
                         throw new IllegalArgumentException(file + ", task " + (i + 1) + ": no data.ref_id; export tasks "
                                 + "imported from a Distillery batch");
                     }
-                    rows.add(new String[] {id, labelStudioChoice(t), "task " + (i + 1)});
+                    rows.add(new String[] {id, dev.distillery.data.LabelStudioTasks.choice(t), "task " + (i + 1)});
                 }
             } else if (trimmed.startsWith("{")) {
                 String[] lines = content.split("\n", -1);
@@ -548,20 +548,5 @@ public final class LabelingProject {
         } catch (IOException e) {
             throw new UncheckedIOException("could not read answers from " + file, e);
         }
-    }
-
-    private static String labelStudioChoice(JsonNode task) {
-        for (JsonNode annotation : task.path("annotations")) {
-            if (annotation.path("was_cancelled").asBoolean(false)) {
-                continue;
-            }
-            for (JsonNode result : annotation.path("result")) {
-                JsonNode choices = result.path("value").path("choices");
-                if (choices.isArray() && !choices.isEmpty()) {
-                    return choices.get(0).asText();
-                }
-            }
-        }
-        return null;
     }
 }

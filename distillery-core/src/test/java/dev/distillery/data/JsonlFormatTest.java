@@ -20,6 +20,26 @@ class JsonlFormatTest {
     }
 
     @Test
+    void aLabelStudioExportIsReadAsTheRecordsItsTasksStandFor() throws Exception {
+        String choice = "\"result\": [{\"value\": {\"choices\": [\"%s\"]}, \"type\": \"choices\"}]";
+        java.nio.file.Path export = java.nio.file.Files.writeString(dir.resolve("export.json"), "[\n"
+                + "{\"id\": 7, \"data\": {\"text\": \"great product\"}, \"annotations\": [{" + String.format(choice, "Positive")
+                + "}], \"predictions\": []},\n"
+                + "{\"id\": 8, \"data\": {\"review\": \"broke at once\", \"ref_id\": \"r-8\"}, \"annotations\": ["
+                + "{\"was_cancelled\": true, " + String.format(choice, "Positive") + "}, {" + String.format(choice, "Negative") + "}]},\n"
+                + "{\"id\": 9, \"data\": {\"text\": \"not looked at yet\"}, \"annotations\": [], \"predictions\": []}\n]\n");
+        Dataset d = DataFiles.read(export, OnError.FAIL).dataset();
+        assertThat(d.examples()).extracting(Example::id).containsExactly("7", "r-8", "9");
+        assertThat(d.examples()).extracting(Example::text).containsExactly("great product", "broke at once", "not looked at yet");
+        assertThat(d.examples()).extracting(e -> e.label().orElse(null)).containsExactly("Positive", "Negative", null);
+
+        java.nio.file.Path images = java.nio.file.Files.writeString(dir.resolve("images.json"),
+                "[{\"id\": 1, \"data\": {\"image\": \"/data/upload/1/cat.jpg\"}, \"annotations\": []}]");
+        assertThatThrownBy(() -> DataFiles.read(images, OnError.FAIL)).isInstanceOf(BadRecordException.class)
+                .hasMessageContaining("an image task");
+    }
+
+    @Test
     void aGzipCompressedFileIsReadAsItsContentIs() throws Exception {
         Path csv = dir.resolve("t.csv");
         Files.writeString(csv, "age,region,label\n30,north,a\n41,south,b\n");
