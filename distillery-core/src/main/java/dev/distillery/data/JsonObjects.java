@@ -55,13 +55,8 @@ public final class JsonObjects {
         Layout layout = layout(file);
         switch (layout.kind()) {
             case ARRAY, WRAPPED, STREAM -> eachElement(file, layout, objects, bad);
-            case ONE_OBJECT -> {
-                try (InputStream in = Utf8Lines.bytes(file)) {
-                    objects.accept(MAPPER.readTree(in), 1);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("could not read " + file, e);
-                }
-            }
+            case ONE_OBJECT -> objects.accept(tree(file), 1);
+            case COLUMNS -> Columnar.records(tree(file)).forEach(record -> objects.accept(record, 1));
             default -> eachLine(file, objects, bad);
         }
     }
@@ -77,7 +72,13 @@ public final class JsonObjects {
         /** One object written over several lines, holding no array of objects: one record, pretty-printed. */
         ONE_OBJECT,
         /** Objects one after another, written over several lines each, as {@code jq} prints them without {@code -c}. */
-        STREAM
+        STREAM,
+        /**
+         * One object that holds a table by its columns, as pandas writes one ({@code to_json()}'s default, {@code
+         * {"age": {"0": 30, "1": 41}, ...}}; {@code orient="index"}, {@code "split"}; {@code to_dict("list")}): its rows
+         * are the records ({@link Columnar}).
+         */
+        COLUMNS
     }
 
     /** A file's {@link Kind}, and for {@link Kind#WRAPPED} the key of its array. */
@@ -134,9 +135,21 @@ public final class JsonObjects {
             if (arraysOfObjects.size() == 1) {
                 return new Layout(Kind.WRAPPED, arraysOfObjects.get(0));
             }
+            if (Columnar.isTable(tree(file))) {
+                return new Layout(Kind.COLUMNS, null);
+            }
             return new Layout(lastLine > 1 ? Kind.ONE_OBJECT : Kind.LINES, null);
         } catch (JsonProcessingException e) {
             return new Layout(Kind.LINES, null); // broken JSON: the lines say where
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
+        }
+    }
+
+    /** The file's one JSON value, read whole. */
+    private static JsonNode tree(Path file) {
+        try (InputStream in = Utf8Lines.bytes(file)) {
+            return MAPPER.readTree(in);
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file, e);
         }

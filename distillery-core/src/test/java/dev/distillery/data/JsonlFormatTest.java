@@ -20,6 +20,32 @@ class JsonlFormatTest {
     }
 
     @Test
+    void aDataFrameWrittenByColumnsIsReadByItsRows() throws Exception {
+        // pandas' to_json() default, orient="index", orient="split" and to_dict("list"), each of the same three rows
+        java.util.Map<String, String> files = java.util.Map.of(
+                "columns.json", "{\"age\": {\"0\": 30, \"1\": 41, \"2\": 52}, \"label\": {\"0\": \"a\", \"1\": \"b\", \"2\": \"a\"}}",
+                "index.json", "{\"0\": {\"age\": 30, \"label\": \"a\"}, \"1\": {\"age\": 41, \"label\": \"b\"},"
+                        + " \"2\": {\"age\": 52, \"label\": \"a\"}}",
+                "split.json", "{\"columns\": [\"age\", \"label\"], \"index\": [0, 1, 2], \"data\": [[30, \"a\"], [41, \"b\"], [52, \"a\"]]}",
+                "lists.json", "{\n  \"age\": [30, 41, 52],\n  \"label\": [\"a\", \"b\", \"a\"]\n}\n");
+        for (var file : files.entrySet()) {
+            Dataset d = DataFiles.read(java.nio.file.Files.writeString(dir.resolve(file.getKey()), file.getValue()), OnError.FAIL).dataset();
+            assertThat(d.size()).as(file.getKey()).isEqualTo(3);
+            assertThat(d.examples()).as(file.getKey()).extracting(e -> e.features()[0]).containsExactly(30f, 41f, 52f);
+            assertThat(d.examples()).as(file.getKey()).extracting(e -> e.label().orElseThrow()).containsExactly("a", "b", "a");
+        }
+        Dataset text = DataFiles.read(java.nio.file.Files.writeString(dir.resolve("text.json"),
+                "{\"text\": {\"7\": \"great film\", \"9\": \"awful film\"}, \"label\": {\"7\": \"pos\", \"9\": \"neg\"}}"),
+                OnError.FAIL).dataset();
+        assertThat(text.examples()).extracting(Example::id).containsExactly("7", "9");
+        assertThat(text.examples()).extracting(Example::text).containsExactly("great film", "awful film");
+        // one record of features and their names stays one record
+        Dataset one = DataFiles.read(java.nio.file.Files.writeString(dir.resolve("one.jsonl"),
+                "{\"features\": [1, 2], \"feature_names\": [\"a\", \"b\"], \"label\": \"x\"}\n"), OnError.FAIL).dataset();
+        assertThat(one.size()).isEqualTo(1);
+    }
+
+    @Test
     void aLabelStudioExportIsReadAsTheRecordsItsTasksStandFor() throws Exception {
         String choice = "\"result\": [{\"value\": {\"choices\": [\"%s\"]}, \"type\": \"choices\"}]";
         java.nio.file.Path export = java.nio.file.Files.writeString(dir.resolve("export.json"), "[\n"
