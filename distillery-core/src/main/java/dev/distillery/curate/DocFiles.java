@@ -303,7 +303,7 @@ public final class DocFiles {
 
     /**
      * A directory of documents read as {@code train} reads it ({@link dev.distillery.data.DataFiles#read}: .eml, .mbox and
-     * .txt files, label subdirectories, a maildir), each a record of its text, its path under the directory as its id and
+     * .txt files and files without an extension, label subdirectories, a maildir), each a record of its text, its path under the directory as its id and
      * its subdirectory as its "label". The reader holds the documents in memory (read once, handed over on every pass); its
      * bad records (an undecodable file) are counted with the source's.
      */
@@ -329,8 +329,8 @@ public final class DocFiles {
         private List<Parsed> documents() {
             ReadResult read = dev.distillery.data.DataFiles.read(file, onError);
             if (read.dataset().schema().kind() != dev.distillery.data.Schema.Kind.TEXT) {
-                throw new DataFormatException(file.toString(), "holds images, not text documents", "text to clean: a directory of .eml, .mbox or"
-                        + " .txt files, a JSON Lines file or a CSV file with a text column");
+                throw new DataFormatException(file.toString(), "holds images, not text documents", "text to clean: a"
+                        + " directory of .eml, .mbox or .txt files, a JSON Lines file or a CSV file with a text column");
             }
             unreadable = read.skipped();
             unreadableReasons = read.skipReasons();

@@ -282,7 +282,8 @@ public final class DataFiles {
      * image manifest's file names written relative to {@code out}'s folder.
      */
     public static void copyRecords(Path file, RecordCopy copy, Path out) {
-        // an image manifest's file names, relative to its folder, would name no file from the copy's: rewritten to
+        // an image manifest's file names, relative to its folder, would name no file from the copy's: rewritten relative
+        // to the copy's folder
         java.util.Optional<CsvFormat.Table> table = table(file, ColumnNames.DEFAULT);
         java.util.Optional<ImageManifest.Column> images = table.flatMap(t -> ImageManifest.imageColumn(t, ColumnNames.DEFAULT));
         if (images.isPresent()) {

@@ -9,9 +9,10 @@ import java.util.Optional;
 /**
  * A table whose one column names image files and whose label column labels them ({@code train.csv} of
  * {@code image,label} rows beside an {@code images/} folder: the layout of many exported and competition data sets). Its
- * images are read as {@link ImageFolderFormat} reads a folder's, each file named by its cell, relative to the table's
- * own directory (or absolute); a row whose file is missing or not an image is a bad record named by its line. Read as a
- * table, the column of file names was a text model's input, which learned the names and never saw a pixel.
+ * images are read as {@link ImageFolderFormat} reads a folder's, each file named by its cell (or by its id and an image
+ * extension, {@link Column}), relative to the table's own directory or to the one folder in it that holds the first
+ * (or absolute); a row whose file is missing or not an image is a bad record named by its line. Read as a table, the
+ * column of file names was a text model's input, which learned the names and never saw a pixel.
  */
 final class ImageManifest {
     private ImageManifest() {}

@@ -260,7 +260,8 @@ public final class MailFormat {
 
     /**
      * Whether {@code name} has no extension: no dot after its first character, or after its last dot nothing, or
-     * something no extension looks like (a number, a hash: not a letter and up to four letters or digits).
+     * something no extension looks like (an extension is a letter and up to four letters or digits; a number or a hash
+     * is none).
      */
     private static boolean hasNoExtension(String name) {
         int dot = name.lastIndexOf('.');
