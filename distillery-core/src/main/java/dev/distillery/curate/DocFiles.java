@@ -404,6 +404,9 @@ public final class DocFiles {
             if (!(n instanceof ObjectNode obj)) {
                 return new Parsed(null, "not a JSON object", lineNo);
             }
+            if (!obj.has(textKey) && nested(obj, textKey) != null) {
+                obj = withNestedTextOnTop(obj, textKey); // "content.body": the text out of its object, back there on writing
+            }
             if (obj.has(textKey) && !obj.get(textKey).isTextual()) {
                 return new Parsed(null, "\"" + textKey + "\" is " + obj.get(textKey).getNodeType().name().toLowerCase(java.util.Locale.ROOT)
                         + ", not a string", lineNo);
@@ -488,7 +491,52 @@ public final class DocFiles {
      * the other fields: the output reads as the input did ({@code --text-column body} on both).
      */
     public static ObjectNode withTextUnder(ObjectNode fields, String textKey) {
+        if (textKey.contains(".") && fields.has(TEXT) && !fields.has(textKey)) {
+            String[] path = textKey.split("\\.");
+            ObjectNode o = fields.deepCopy();
+            JsonNode text = o.remove(TEXT);
+            ObjectNode parent = o;
+            for (int i = 0; i < path.length - 1; i++) {
+                parent = parent.get(path[i]) instanceof ObjectNode inner ? inner : parent.putObject(path[i]);
+            }
+            parent.set(path[path.length - 1], text);
+            return o;
+        }
         return renamed(fields, TEXT, textKey);
+    }
+
+    /**
+     * The string at the dotted path {@code textKey} of {@code obj} ("content.body": the "body" of its "content" object),
+     * or null where the record holds none there or {@code textKey} is no path.
+     */
+    private static JsonNode nested(ObjectNode obj, String textKey) {
+        if (!textKey.contains(".")) {
+            return null;
+        }
+        JsonNode at = obj;
+        for (String key : textKey.split("\\.")) {
+            at = at.isObject() ? at.get(key) : null;
+            if (at == null) {
+                return null;
+            }
+        }
+        return at;
+    }
+
+    /**
+     * A copy of {@code obj} with the value at the dotted path {@code textKey} moved to the top under {@code textKey}, which
+     * the rest of {@link #parse} reads as a top-level key; {@link #withTextUnder} puts it back in its object, so the raw
+     * text is never written beside the cleaned one.
+     */
+    private static ObjectNode withNestedTextOnTop(ObjectNode obj, String textKey) {
+        ObjectNode copy = obj.deepCopy();
+        String[] path = textKey.split("\\.");
+        ObjectNode parent = copy;
+        for (int i = 0; i < path.length - 1; i++) {
+            parent = (ObjectNode) parent.get(path[i]);
+        }
+        copy.set(textKey, parent.remove(path[path.length - 1]));
+        return copy;
     }
 
     /** A copy of {@code fields} with the key {@code from} named {@code to}, in its place among the others. */

@@ -66,6 +66,9 @@ public final class JsonlFormat {
                 }
                 node = task.record();
             }
+            if (!node.has(columns.text()) && columns.text().contains(".") || !node.has(columns.label()) && columns.label().contains(".")) {
+                node = JsonRecords.flat(node); // the text or label named by its path in nested objects, "content.body"
+            }
             JsonNode id = idKey == null ? null : JsonRecords.flat(node).get(idKey);
             String defaultId = id != null && id.isValueNode() && !id.asText().isEmpty() ? id.asText() : "line-" + lineNo;
             Example example = toExample(node, columns, defaultId, file.getFileName().toString(), where, collector);
@@ -153,8 +156,9 @@ public final class JsonlFormat {
         }
         if (hasText == hasFeatures) {
             // A text under another key ("body", "review") is the usual cause: name the keys that hold strings.
-            List<String> strings = stringKeys(node, names);
-            String longest = strings.stream().max(java.util.Comparator.comparingInt(k -> node.get(k).asText().length())).orElse(null);
+            JsonNode flat = JsonRecords.flat(node); // strings in nested objects too, by their path: "content.body"
+            List<String> strings = stringKeys(flat, names);
+            String longest = strings.stream().max(java.util.Comparator.comparingInt(k -> flat.get(k).asText().length())).orElse(null);
             c.bad(where, hasText ? "both " + names.text() + " and features" : "neither " + names.text() + " nor features"
                     + (strings.isEmpty() ? "" : " (its keys of strings: " + String.join(", ", strings) + "; if '" + longest
                     + "' holds the text, name it with --text-column " + longest + ")"),

@@ -266,6 +266,21 @@ class CurateStepsTest {
     }
 
     @Test
+    void aTextInANestedObjectIsCleanedInItsPlaceAndNeverWrittenRaw() throws Exception {
+        Path in = Files.writeString(dir.resolve("nested.jsonl"), "{\"id\": 1, \"content\": {\"body\": \"Write to anna.kahn@example.com"
+                + " about the invoice today\", \"lang\": \"en\"}, \"label\": \"billing\"}\n");
+        CurateJob job = new CurateJob(new dev.distillery.run.RunStore(dir.resolve("runs")), null);
+        job.run(in, "content.body", dir.resolve("out.jsonl"), CurateConfig.defaults(null), OnError.FAIL, null, List.of());
+        String out = Files.readString(dir.resolve("out.jsonl"));
+        assertThat(out).doesNotContain("anna.kahn@example.com");
+        com.fasterxml.jackson.databind.JsonNode record = JSON.readTree(out);
+        assertThat(record.at("/content/body").asText()).isEqualTo("Write to [EMAIL] about the invoice today");
+        assertThat(record.at("/content/lang").asText()).isEqualTo("en");
+        assertThat(record.has("text")).isFalse();
+        assertThat(record.has("content.body")).isFalse();
+    }
+
+    @Test
     void anOutputNamedGzIsWrittenCompressedAndReadBackAsTheSameRecords() throws Exception {
         Path in = Files.writeString(dir.resolve("in.jsonl"), "{\"id\":\"a\",\"text\":\"one two three four five six\"}\n"
                 + "{\"id\":\"b\",\"text\":\"seven eight nine ten eleven twelve\"}\n");

@@ -20,6 +20,17 @@ class JsonlFormatTest {
     }
 
     @Test
+    void aTextInANestedObjectIsNamedByItsPath() throws Exception {
+        java.nio.file.Path f = java.nio.file.Files.writeString(dir.resolve("nested.jsonl"),
+                "{\"id\": 1, \"content\": {\"body\": \"great film\", \"lang\": \"en\"}, \"meta\": {\"label\": \"pos\"}}\n");
+        assertThatThrownBy(() -> DataFiles.read(f, OnError.FAIL)).hasMessageContaining("its keys of strings: content.body,"
+                + " content.lang, meta.label; if 'content.body' holds the text, name it with --text-column content.body");
+        Dataset d = DataFiles.read(f, OnError.FAIL, new ColumnNames("meta.label", "content.body")).dataset();
+        assertThat(d.get(0).text()).isEqualTo("great film");
+        assertThat(d.get(0).label()).contains("pos");
+    }
+
+    @Test
     void aDataFrameWrittenByColumnsIsReadByItsRows() throws Exception {
         // pandas' to_json() default, orient="index", orient="split" and to_dict("list"), each of the same three rows
         java.util.Map<String, String> files = java.util.Map.of(
