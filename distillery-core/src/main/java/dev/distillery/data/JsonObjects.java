@@ -20,7 +20,9 @@ import java.util.List;
  * JsonlFormat}, {@link JsonRecords}) take their records from here, so both read every layout ({@link #layout}).
  */
 public final class JsonObjects {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Reads Python's json output too, whose missing numbers are NaN (read as missing) and whose overflows are Infinity. */
+    private static final ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     private JsonObjects() {}
 

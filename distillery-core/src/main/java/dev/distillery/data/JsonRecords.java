@@ -82,10 +82,15 @@ public final class JsonRecords implements CsvFormat.Table {
                             java.util.Locale.ROOT), "a number, a string, true, false or null: a table's cell"));
                     return;
                 }
-                cells[i] = value == null || value.isNull() ? "" : value.asText();
+                cells[i] = value == null || value.isNull() || isNaN(value) ? "" : value.asText();
             }
             rows.accept(new CsvFormat.Row(cells, line));
         }, (line, problem, expected) -> bad.accept(new CsvFormat.BadRow(line, problem, expected)));
+    }
+
+    /** Whether {@code value} is NaN, which Python's json module writes for a missing number (pandas' NaN): no value. */
+    static boolean isNaN(JsonNode value) {
+        return value.isNumber() && Double.isNaN(value.asDouble());
     }
 
     /**

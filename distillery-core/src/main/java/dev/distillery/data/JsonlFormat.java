@@ -23,7 +23,9 @@ import java.util.Map;
  * names survive {@code data split}). Blank lines are ignored.
  */
 public final class JsonlFormat {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Reads Python's json output too, whose missing numbers are NaN (read as missing) and whose overflows are Infinity. */
+    private static final ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
     private static final String FEATURE_NAMES = "feature_names";
 
     private JsonlFormat() {}
@@ -133,7 +135,7 @@ public final class JsonlFormat {
             return null;
         }
         String label = null;
-        if (node.hasNonNull(names.label())) {
+        if (node.hasNonNull(names.label()) && !JsonRecords.isNaN(node.get(names.label()))) {
             JsonNode l = node.get(names.label());
             if (!l.isValueNode()) {
                 // A list of labels is a multi-label record, which a classifier of one answer per example cannot learn.
@@ -180,7 +182,7 @@ public final class JsonlFormat {
         float[] f = new float[arr.size()];
         for (int i = 0; i < f.length; i++) {
             JsonNode v = arr.get(i);
-            if (v.isNull()) {
+            if (v.isNull() || JsonRecords.isNaN(v)) {
                 f[i] = Float.NaN; // a missing value: filled in before a model reads it (MissingValues)
                 continue;
             }

@@ -20,6 +20,24 @@ class JsonlFormatTest {
     }
 
     @Test
+    void pythonsNaNIsAMissingValueAndItsInfinityABadRecord() throws Exception {
+        java.nio.file.Path table = java.nio.file.Files.writeString(dir.resolve("py.jsonl"), "{\"age\": NaN, \"income\": 3, \"label\": \"a\"}\n"
+                + "{\"age\": 41, \"income\": 4, \"label\": NaN}\n{\"age\": 52, \"income\": 5, \"label\": \"b\"}\n");
+        Dataset d = DataFiles.read(table, OnError.FAIL).dataset();
+        assertThat(d.size()).isEqualTo(3);
+        assertThat(d.labeledCount()).isEqualTo(2);
+        assertThat(d.get(0).features()[0]).isNaN(); // missing, as an empty cell: filled before a model reads it
+        assertThat(d.get(0).features()[1]).isEqualTo(3f);
+        java.nio.file.Path features = java.nio.file.Files.writeString(dir.resolve("features.jsonl"),
+                "{\"features\": [1, NaN], \"label\": \"a\"}\n{\"features\": [2, 3], \"label\": \"b\"}\n");
+        assertThat(DataFiles.read(features, OnError.FAIL).dataset().size()).isEqualTo(2);
+        java.nio.file.Path overflow = java.nio.file.Files.writeString(dir.resolve("inf.jsonl"),
+                "{\"age\": 30, \"income\": 3, \"label\": \"a\"}\n{\"age\": Infinity, \"income\": 4, \"label\": \"b\"}\n");
+        assertThatThrownBy(() -> DataFiles.read(overflow, OnError.FAIL)).isInstanceOf(BadRecordException.class)
+                .hasMessageContaining("line 2").hasMessageContaining("'Infinity'");
+    }
+
+    @Test
     void aTextInANestedObjectIsNamedByItsPath() throws Exception {
         java.nio.file.Path f = java.nio.file.Files.writeString(dir.resolve("nested.jsonl"),
                 "{\"id\": 1, \"content\": {\"body\": \"great film\", \"lang\": \"en\"}, \"meta\": {\"label\": \"pos\"}}\n");
