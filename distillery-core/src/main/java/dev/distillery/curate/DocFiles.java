@@ -28,7 +28,7 @@ import java.util.function.Consumer;
  * input did, so the curated file reads with the options the original took.
  */
 public final class DocFiles {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.distillery.data.JsonObjects.mapper(); // Python's NaN read too
 
     private DocFiles() {}
 

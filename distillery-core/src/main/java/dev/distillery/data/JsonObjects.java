@@ -20,9 +20,17 @@ import java.util.List;
  * JsonlFormat}, {@link JsonRecords}) take their records from here, so both read every layout ({@link #layout}).
  */
 public final class JsonObjects {
-    /** Reads Python's json output too, whose missing numbers are NaN (read as missing) and whose overflows are Infinity. */
+    /**
+     * Reads Python's json output too, whose missing numbers are NaN (read as missing) and whose overflows are Infinity;
+     * writes them as the strings "NaN" and "Infinity" (Jackson's default), so what it writes is standard JSON.
+     */
     private static final ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
             .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+
+    /** The one mapper every reader of data files parses JSON with ({@link #MAPPER}). */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
 
     private JsonObjects() {}
 

@@ -23,9 +23,7 @@ import java.util.Map;
  * names survive {@code data split}). Blank lines are ignored.
  */
 public final class JsonlFormat {
-    /** Reads Python's json output too, whose missing numbers are NaN (read as missing) and whose overflows are Infinity. */
-    private static final ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+    private static final ObjectMapper MAPPER = JsonObjects.mapper();
     private static final String FEATURE_NAMES = "feature_names";
 
     private JsonlFormat() {}

@@ -281,6 +281,15 @@ class CurateStepsTest {
     }
 
     @Test
+    void pythonsNaNPassesThroughAsStandardJson() throws Exception {
+        Path in = Files.writeString(dir.resolve("py.jsonl"), "{\"text\": \"the invoice arrived twice this month\", \"amount\": NaN}\n");
+        CurateJob job = new CurateJob(new dev.distillery.run.RunStore(dir.resolve("runs")), null);
+        job.run(in, "text", dir.resolve("out.jsonl"), CurateConfig.defaults(null), OnError.FAIL, null, List.of());
+        // a reader of standard JSON (no NaN token) reads the output
+        assertThat(new ObjectMapper().readTree(Files.readString(dir.resolve("out.jsonl"))).get("amount").asText()).isEqualTo("NaN");
+    }
+
+    @Test
     void anOutputNamedGzIsWrittenCompressedAndReadBackAsTheSameRecords() throws Exception {
         Path in = Files.writeString(dir.resolve("in.jsonl"), "{\"id\":\"a\",\"text\":\"one two three four five six\"}\n"
                 + "{\"id\":\"b\",\"text\":\"seven eight nine ten eleven twelve\"}\n");
