@@ -27,13 +27,13 @@ public final class ImageFolderFormat {
     /** Largest height x width read as is: 64 x 64, about five times Fashion-MNIST's 28 x 28. */
     static final int MAX_PIXELS = 64 * 64;
     /** Read through ImageIO: the JDK's readers, and TwelveMonkeys' for WebP and for JPEGs in CMYK (print and scans). */
-    private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp");
+    private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "jpe", "jfif", "gif", "bmp", "tif", "tiff", "webp");
     /**
-     * Image files no reader here decodes (a phone's HEIC, AVIF, camera raw): part of the folder, so each is a bad
+     * Image files no reader here decodes (a phone's HEIC, AVIF, camera raw, a scanner's DICOM): part of the folder, so each is a bad
      * record said by its format (under --on-error skip, counted), not a photo silently left out.
      */
     private static final Set<String> UNREAD = Set.of("heic", "heif", "avif", "jxl", "svg", "psd", "ico", "raw",
-            "dng", "cr2", "nef", "arw");
+            "dng", "cr2", "nef", "arw", "dcm");
     /** The image formats read, for a message that names them. */
     public static final String FORMATS = "PNG, JPEG, GIF, BMP, TIFF or WebP";
     /** What a readable image file is, for an error about one that is not. */
@@ -73,7 +73,8 @@ public final class ImageFolderFormat {
         if (UNREAD.contains(extension)) {
             // "an AVIF image", "an SVG image" (said S-V-G), "a HEIC image"
             String article = Set.of("avif", "svg", "ico", "nef", "arw").contains(extension) ? "an " : "a ";
-            collector.bad(where, article + extension.toUpperCase(Locale.ROOT) + " image, which is not read", READ + "; convert it,"
+            String format = extension.equals("dcm") ? "DICOM" : extension.toUpperCase(Locale.ROOT); // a scanner's .dcm
+            collector.bad(where, article + format + " image, which is not read", READ + "; convert it,"
                     + " e.g. with ImageMagick: mogrify -format png *." + extension);
             return null;
         }

@@ -82,14 +82,17 @@ class ImageFolderFormatTest {
         Files.createDirectories(dir.resolve("bad"));
         Files.write(dir.resolve("bad/photo.heic"), new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c'});
         Files.write(dir.resolve("bad/banner.avif"), new byte[] {0, 0, 0, 28, 'f', 't', 'y', 'p', 'a', 'v', 'i', 'f'});
+        Files.write(dir.resolve("bad/xray.dcm"), new byte[132]); // a DICOM file: 128 bytes of preamble, then "DICM"
+        gray("ok/saved.jfif", 8, 6, 90, "jpeg"); // a JPEG as Windows names some: read
         assertThatThrownBy(() -> DataFiles.read(dir, OnError.FAIL)).isInstanceOf(BadRecordException.class)
                 .hasMessageContaining("bad/banner.avif: an AVIF image, which is not read")
                 .hasMessageContaining("mogrify -format png *.avif");
         ReadResult r = DataFiles.read(dir, OnError.SKIP);
-        assertThat(r.skipped()).isEqualTo(2);
-        assertThat(r.skipReasons()).anySatisfy(reason -> assertThat(reason).contains("bad/photo.heic: a HEIC image"));
-        assertThat(r.dataset().examples()).extracting(Example::id).containsExactly("ok/a.png", "ok/scan.tif");
-        assertThat(r.dataset().examples().get(1).features()[0]).isEqualTo(10 / 255f);
+        assertThat(r.skipped()).isEqualTo(3);
+        assertThat(r.skipReasons()).anySatisfy(reason -> assertThat(reason).contains("bad/photo.heic: a HEIC image"))
+                .anySatisfy(reason -> assertThat(reason).contains("bad/xray.dcm: a DICOM image, which is not read"));
+        assertThat(r.dataset().examples()).extracting(Example::id).containsExactly("ok/a.png", "ok/saved.jfif", "ok/scan.tif");
+        assertThat(r.dataset().examples().get(2).features()[0]).isEqualTo(10 / 255f);
     }
 
     @Test
