@@ -91,8 +91,11 @@ public final class JsonObjects {
         COLUMNS
     }
 
-    /** A file's {@link Kind}, and for {@link Kind#WRAPPED} the key of its array. */
-    record Layout(Kind kind, String key) {}
+    /**
+     * A file's {@link Kind}, and for {@link Kind#WRAPPED} the keys that lead to its array: one ({@code "data"}), or a path
+     * through nested objects ({@code response, docs} in Solr's answer; {@code hits, hits} in Elasticsearch's).
+     */
+    record Layout(Kind kind, List<String> path) {}
 
     /** Whether {@code file} holds one record a line, so its records can be copied by line (JSON Lines). */
     static boolean oneRecordALine(Path file) {
@@ -101,8 +104,9 @@ public final class JsonObjects {
 
     /**
      * How {@code file} holds its records. A file that begins with '[' is an array; one that is a single object from its
-     * first character to its last is WRAPPED where exactly one of its keys holds an array of objects, else ONE_OBJECT
-     * where it spans several lines; a first object over several lines with another after it begins a STREAM; anything
+     * first character to its last is WRAPPED where exactly one of its keys holds an array of objects (or, where none does,
+     * exactly one key of its nested objects, within {@link #WRAPPING_DEPTH}), else COLUMNS where it holds a table by its
+     * columns ({@link Columnar}), else ONE_OBJECT where it spans several lines; a first object over several lines with another after it begins a STREAM; anything
      * else (one object a line, broken JSON) is read line by line, where each line's problem is said. A JSON Lines file
      * is told apart at its second record; a WRAPPED one is read through once here, before its records are.
      */
@@ -114,26 +118,9 @@ public final class JsonObjects {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return new Layout(Kind.LINES, null);
             }
-            List<String> arraysOfObjects = new java.util.ArrayList<>();
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if (value == JsonToken.START_ARRAY) {
-                    JsonToken element = parser.nextToken();
-                    if (element == JsonToken.START_OBJECT) {
-                        arraysOfObjects.add(name);
-                    }
-                    for (; element != JsonToken.END_ARRAY; element = parser.nextToken()) {
-                        if (element == null) {
-                            return new Layout(Kind.LINES, null);
-                        }
-                        if (element.isStructStart()) {
-                            parser.skipChildren();
-                        }
-                    }
-                } else if (value != null && value.isStructStart()) {
-                    parser.skipChildren();
-                }
+            List<List<String>> arraysOfObjects = new java.util.ArrayList<>();
+            if (!arraysOfObjects(parser, List.of(), arraysOfObjects)) {
+                return new Layout(Kind.LINES, null);
             }
             int lastLine = parser.currentLocation().getLineNr();
             if (parser.currentToken() != JsonToken.END_OBJECT) {
@@ -142,8 +129,11 @@ public final class JsonObjects {
             if (parser.nextToken() != null) { // another object follows the first: on the next line, or pretty-printed
                 return new Layout(lastLine > 1 ? Kind.STREAM : Kind.LINES, null);
             }
-            if (arraysOfObjects.size() == 1) {
-                return new Layout(Kind.WRAPPED, arraysOfObjects.get(0));
+            // the one array of objects at the top, else the one in the nested objects
+            List<List<String>> top = arraysOfObjects.stream().filter(path -> path.size() == 1).toList();
+            List<List<String>> wrapped = top.isEmpty() ? arraysOfObjects : top;
+            if (wrapped.size() == 1) {
+                return new Layout(Kind.WRAPPED, wrapped.get(0));
             }
             if (Columnar.isTable(tree(file))) {
                 return new Layout(Kind.COLUMNS, null);
@@ -154,6 +144,64 @@ public final class JsonObjects {
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file, e);
         }
+    }
+
+    /** How deep into nested objects an array of records is looked for: Elasticsearch's hits.hits is two keys down. */
+    private static final int WRAPPING_DEPTH = 3;
+
+    /**
+     * Reads the object whose start {@code parser} is at to its end, adding to {@code found} the path of each array whose
+     * first element is an object, within {@link #WRAPPING_DEPTH} keys; false where the JSON ends too soon.
+     */
+    private static boolean arraysOfObjects(JsonParser parser, List<String> at, List<List<String>> found) throws IOException {
+        for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
+            if (token != JsonToken.FIELD_NAME) {
+                return false;
+            }
+            List<String> path = new java.util.ArrayList<>(at);
+            path.add(parser.currentName());
+            JsonToken value = parser.nextToken();
+            if (value == JsonToken.START_ARRAY) {
+                JsonToken element = parser.nextToken();
+                if (element == JsonToken.START_OBJECT) {
+                    found.add(List.copyOf(path));
+                }
+                for (; element != JsonToken.END_ARRAY; element = parser.nextToken()) {
+                    if (element == null) {
+                        return false;
+                    }
+                    if (element.isStructStart()) {
+                        parser.skipChildren();
+                    }
+                }
+            } else if (value == JsonToken.START_OBJECT && path.size() < WRAPPING_DEPTH) {
+                if (!arraysOfObjects(parser, path, found)) {
+                    return false;
+                }
+            } else if (value == null) {
+                return false;
+            } else if (value.isStructStart()) {
+                parser.skipChildren();
+            }
+        }
+        return true;
+    }
+
+    /**
+     * An Elasticsearch or OpenSearch hit ({@code {"_index", "_id", "_source": {...}}}) as the document it holds, its
+     * {@code _id} as its id where the document has none; any other object as it is.
+     */
+    private static JsonNode sourceOfHit(JsonNode node) {
+        JsonNode source = node.get("_source");
+        if (!node.has("_index") || source == null || !source.isObject()) {
+            return node;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode record = MAPPER.createObjectNode();
+        if (!source.has("id") && node.hasNonNull("_id")) {
+            record.put("id", node.get("_id").asText());
+        }
+        record.setAll((com.fasterxml.jackson.databind.node.ObjectNode) source);
+        return record;
     }
 
     /** The file's one JSON value, read whole. */
@@ -194,12 +242,13 @@ public final class JsonObjects {
     }
 
     /**
-     * The elements of the file's one array, or of the array under {@code key} of its one object, streamed (a large export
+     * The elements of the file's one array, or of the array its one object holds at the layout's path (an Elasticsearch
+     * hit as its document, {@link #sourceOfHit}), streamed (a large export
      * is never held whole). Broken JSON ends the read whatever the bad-record policy: after it the parser cannot find
      * where the next element starts.
      */
     private static void eachElement(Path file, Layout layout, java.util.function.ObjIntConsumer<JsonNode> objects, Bad bad) {
-        String key = layout.key();
+        List<String> path = layout.path();
         boolean stream = layout.kind() == Kind.STREAM;
         try (JsonParser parser = MAPPER.getFactory().createParser(Utf8Lines.bytes(file))) {
             int line = 1;
@@ -207,13 +256,15 @@ public final class JsonObjects {
                 if (!stream) {
                     parser.nextToken(); // the array's start, or the object's that holds it
                 }
-                if (key != null) {
-                    while (parser.nextToken() == JsonToken.FIELD_NAME && !key.equals(parser.currentName())) {
-                        if (parser.nextToken().isStructStart()) {
-                            parser.skipChildren();
+                if (path != null) {
+                    for (String key : path) { // into each object of the path, to the array's start
+                        while (parser.nextToken() == JsonToken.FIELD_NAME && !key.equals(parser.currentName())) {
+                            if (parser.nextToken().isStructStart()) {
+                                parser.skipChildren();
+                            }
                         }
+                        parser.nextToken();
                     }
-                    parser.nextToken(); // the array's start
                 }
                 JsonToken end = stream ? null : JsonToken.END_ARRAY; // a stream ends with the file
                 for (JsonToken token; (token = parser.nextToken()) != end; ) {
@@ -223,12 +274,12 @@ public final class JsonObjects {
                     }
                     JsonNode node = parser.readValueAsTree();
                     if (node.isObject()) {
-                        objects.accept(node, line);
+                        objects.accept(path != null ? sourceOfHit(node) : node, line);
                     } else {
                         bad.accept(line, "found " + node.getNodeType(), "a JSON object");
                     }
                 }
-                if (!stream && key == null && parser.nextToken() != null) {
+                if (!stream && path == null && parser.nextToken() != null) {
                     throw new DataFormatException(file + ":line " + parser.currentTokenLocation().getLineNr(),
                             "more after the array's end", "one JSON array of objects, or one object per line");
                 }

@@ -20,6 +20,22 @@ class JsonlFormatTest {
     }
 
     @Test
+    void recordsInAnArrayDeeperInTheAnswerAreReadAndSearchHitsAsTheirDocuments() throws Exception {
+        String docs = "[{\"text\": \"great film\", \"label\": \"pos\"}, {\"text\": \"awful film\", \"label\": \"neg\"}]";
+        java.nio.file.Path solr = java.nio.file.Files.writeString(dir.resolve("solr.json"),
+                "{\"responseHeader\": {\"status\": 0, \"params\": {\"q\": \"*\"}}, \"response\": {\"numFound\": 2, \"docs\": " + docs + "}}");
+        assertThat(DataFiles.read(solr, OnError.FAIL).dataset().examples()).extracting(Example::text)
+                .containsExactly("great film", "awful film");
+        java.nio.file.Path es = java.nio.file.Files.writeString(dir.resolve("es.json"), "{\"took\": 3, \"hits\": {\"total\":"
+                + " {\"value\": 2}, \"hits\": [{\"_index\": \"reviews\", \"_id\": \"r1\", \"_source\": {\"text\": \"great film\","
+                + " \"label\": \"pos\"}}, {\"_index\": \"reviews\", \"_id\": \"r2\", \"_source\": {\"text\": \"awful film\","
+                + " \"label\": \"neg\"}}]}}");
+        Dataset hits = DataFiles.read(es, OnError.FAIL).dataset();
+        assertThat(hits.examples()).extracting(Example::id).containsExactly("r1", "r2");
+        assertThat(hits.examples()).extracting(e -> e.label().orElseThrow()).containsExactly("pos", "neg");
+    }
+
+    @Test
     void pythonsNaNIsAMissingValueAndItsInfinityABadRecord() throws Exception {
         java.nio.file.Path table = java.nio.file.Files.writeString(dir.resolve("py.jsonl"), "{\"age\": NaN, \"income\": 3, \"label\": \"a\"}\n"
                 + "{\"age\": 41, \"income\": 4, \"label\": NaN}\n{\"age\": 52, \"income\": 5, \"label\": \"b\"}\n");
