@@ -60,8 +60,13 @@ public final class JsonObjects {
         }
     }
 
-    /** Each object of {@code file} with the line it starts on to {@code objects}; each entry or line that is none to {@code bad}. */
-    static void each(Path file, java.util.function.ObjIntConsumer<JsonNode> objects, Bad bad) {
+    /**
+     * Each object of {@code file} with the line it starts on to {@code records} (an Elasticsearch hit as its document,
+     * {@link #sourceOfHit}); each entry or line that is none to {@code bad}.
+     */
+    static void each(Path file, java.util.function.ObjIntConsumer<JsonNode> records, Bad bad) {
+        // a search engine's hit, however the file lays them out (elasticdump writes one a line), is its document
+        java.util.function.ObjIntConsumer<JsonNode> objects = (node, line) -> records.accept(sourceOfHit(node), line);
         Layout layout = layout(file);
         switch (layout.kind()) {
             case ARRAY, WRAPPED, STREAM -> eachElement(file, layout, objects, bad);
@@ -242,8 +247,7 @@ public final class JsonObjects {
     }
 
     /**
-     * The elements of the file's one array, or of the array its one object holds at the layout's path (an Elasticsearch
-     * hit as its document, {@link #sourceOfHit}), streamed (a large export
+     * The elements of the file's one array, or of the array its one object holds at the layout's path, streamed (a large export
      * is never held whole). Broken JSON ends the read whatever the bad-record policy: after it the parser cannot find
      * where the next element starts.
      */
@@ -274,7 +278,7 @@ public final class JsonObjects {
                     }
                     JsonNode node = parser.readValueAsTree();
                     if (node.isObject()) {
-                        objects.accept(path != null ? sourceOfHit(node) : node, line);
+                        objects.accept(node, line);
                     } else {
                         bad.accept(line, "found " + node.getNodeType(), "a JSON object");
                     }

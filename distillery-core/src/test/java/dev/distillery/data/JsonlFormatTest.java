@@ -33,6 +33,11 @@ class JsonlFormatTest {
         Dataset hits = DataFiles.read(es, OnError.FAIL).dataset();
         assertThat(hits.examples()).extracting(Example::id).containsExactly("r1", "r2");
         assertThat(hits.examples()).extracting(e -> e.label().orElseThrow()).containsExactly("pos", "neg");
+        // elasticdump's output: a hit a line
+        java.nio.file.Path dump = java.nio.file.Files.writeString(dir.resolve("dump.jsonl"), "{\"_index\": \"reviews\", \"_id\": \"r1\","
+                + " \"_source\": {\"text\": \"great film\", \"label\": \"pos\"}}\n{\"_index\": \"reviews\", \"_id\": \"r2\","
+                + " \"_source\": {\"text\": \"awful film\", \"label\": \"neg\"}}\n");
+        assertThat(DataFiles.read(dump, OnError.FAIL).dataset().examples()).extracting(Example::id).containsExactly("r1", "r2");
     }
 
     @Test
