@@ -100,7 +100,7 @@ public final class JsonRecords implements CsvFormat.Table {
     public static JsonNode flat(JsonNode node) {
         boolean nested = false;
         for (var it = node.elements(); it.hasNext() && !nested; ) {
-            nested = it.next().isObject();
+            nested = it.next().isObject(); // a nested object, or a MongoDB type's wrapper
         }
         if (!nested) {
             return node;
@@ -112,11 +112,28 @@ public final class JsonRecords implements CsvFormat.Table {
 
     private static void flatten(String prefix, JsonNode node, com.fasterxml.jackson.databind.node.ObjectNode out) {
         node.fields().forEachRemaining(f -> {
-            if (f.getValue().isObject()) {
-                flatten(prefix + f.getKey() + ".", f.getValue(), out);
+            JsonNode value = typed(f.getValue());
+            if (value.isObject()) {
+                flatten(prefix + f.getKey() + ".", value, out);
             } else {
-                out.set(prefix + f.getKey(), f.getValue());
+                out.set(prefix + f.getKey(), value);
             }
         });
     }
+
+    /**
+     * The value a MongoDB Extended JSON wrapper holds, as {@code mongoexport} writes one ({@code {"$oid": "65a1..."}},
+     * {@code {"$date": "2024-01-01T10:00:00Z"}}, {@code {"$numberLong": "1000"}}, and canonical mode's {@code {"$date":
+     * {"$numberLong": "1704103200000"}}}): as a cell, read as such a cell is, so "_id" is the record's identifier and
+     * "income" a number, not "_id.$oid", a category of a value a row, and "income.$numberLong"; anything else as it is.
+     */
+    private static JsonNode typed(JsonNode value) {
+        while (value.isObject() && value.size() == 1 && MONGO_TYPES.contains(value.fieldNames().next())) {
+            value = value.elements().next();
+        }
+        return value;
+    }
+
+    private static final java.util.Set<String> MONGO_TYPES = java.util.Set.of("$oid", "$date", "$numberInt", "$numberLong",
+            "$numberDouble", "$numberDecimal", "$uuid");
 }

@@ -20,6 +20,25 @@ class JsonlFormatTest {
     }
 
     @Test
+    void mongoExportsTypedValuesAreReadAsTheValuesTheyHold() throws Exception {
+        StringBuilder rows = new StringBuilder();
+        StringBuilder texts = new StringBuilder();
+        for (int i = 0; i < 12; i++) {
+            String oid = String.format("{\"$oid\": \"65a1%020d\"}", i);
+            rows.append(String.format("{\"_id\": %s, \"age\": %d, \"income\": {\"$numberLong\": \"%d\"}, \"label\": \"%s\","
+                    + " \"seen\": {\"$date\": \"2024-01-01T10:00:00Z\"}}%n", oid, 20 + i, 1000 * i, i % 2 == 0 ? "a" : "b"));
+            texts.append(String.format("{\"_id\": %s, \"text\": \"review %d\", \"label\": \"%s\"}%n", oid, i, i % 2 == 0 ? "a" : "b"));
+        }
+        ReadResult table = DataFiles.read(java.nio.file.Files.writeString(dir.resolve("mongo.jsonl"), rows), OnError.FAIL);
+        assertThat(table.dataset().schema().featureNames()).containsExactly("age", "income"); // the date: not read, said
+        assertThat(table.warnings()).anySatisfy(w -> assertThat(w).contains("column 'seen'", "dates or times"));
+        assertThat(table.dataset().get(3).id()).isEqualTo("65a100000000000000000003");
+        assertThat(table.dataset().get(3).features()[1]).isEqualTo(3000f);
+        Dataset text = DataFiles.read(java.nio.file.Files.writeString(dir.resolve("mongo-text.jsonl"), texts), OnError.FAIL).dataset();
+        assertThat(text.get(1).id()).isEqualTo("65a100000000000000000001");
+    }
+
+    @Test
     void recordsInAnArrayDeeperInTheAnswerAreReadAndSearchHitsAsTheirDocuments() throws Exception {
         String docs = "[{\"text\": \"great film\", \"label\": \"pos\"}, {\"text\": \"awful film\", \"label\": \"neg\"}]";
         java.nio.file.Path solr = java.nio.file.Files.writeString(dir.resolve("solr.json"),
