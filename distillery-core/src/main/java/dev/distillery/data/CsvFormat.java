@@ -164,8 +164,8 @@ public final class CsvFormat {
                 });
                 if (modelFeatures.isEmpty() && cols[0].text() < 0) { // a model was trained without them: its files need no word on them
                     kinds.identifiers().stream().filter(column -> !kinds.rowNumbers().contains(column)).forEach(column ->
-                            collector.warn("column '" + cells[column].trim() + "' of " + file + " names an identifier and holds a"
-                            + " different value on every record: " + (column == cols[0].id() ? "read as the records' id" : "not read")
+                            collector.warn("column '" + cells[column].trim() + "' of " + file + (namesAnIdentifier(cells[column].trim())
+                            ? " names an identifier and holds a" : " holds a") + " different value on every record: " + (column == cols[0].id() ? "read as the records' id" : "not read")
                             + ", not as a feature (a model could only memorize it)"));
                     kinds.rowNumbers().forEach(column -> collector.warn("column " + (column + 1) + " ('" + cells[column].trim()
                             + "') of " + file + " holds each row's number (0, 1, 2, ... or 1, 2, 3, ..., as pandas writes its index): "
@@ -907,6 +907,7 @@ public final class CsvFormat {
             java.util.Set<Integer> ids = new java.util.TreeSet<>(identifiers(personal.keySet()));
             java.util.Set<Integer> rows = rowNumbers(personal.keySet());
             ids.addAll(rows);
+            ids.addAll(keysUnderOtherNames());
             ids.forEach(i -> {
                 words.remove(i);
                 dates.remove(i);
@@ -978,6 +979,26 @@ public final class CsvFormat {
 
         private static java.util.Set<Integer> inColumnOrder(java.util.Set<Integer> columns) {
             return java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(columns));
+        }
+
+        /**
+         * The columns of words with a different value on every record (order codes, "ORD-2024-00017"; a key under no
+         * identifier's name) over enough rows that it is no chance: as categories, each value a feature seen once, which a
+         * model can only memorize, and no later record has; identifiers instead. None a model reads (trained before this).
+         */
+        private java.util.Set<Integer> keysUnderOtherNames() {
+            java.util.Set<Integer> keys = new java.util.TreeSet<>();
+            if (dataRows < MIN_ROWS_NUMBERED) {
+                return keys;
+            }
+            words.forEach((i, values) -> {
+                int cells = numbers.getOrDefault(i, 0) + others.getOrDefault(i, 0);
+                boolean modelReadsIt = modelCategories.contains(i) || modelFeatures.contains(header[i].trim());
+                if (cells == dataRows && values.size() == dataRows && !modelReadsIt && !personal.containsKey(i)) {
+                    keys.add(i);
+                }
+            });
+            return keys;
         }
 
         /** The identifier columns, but those in {@code personal}: their values never repeat (see {@link #kinds}). */

@@ -20,6 +20,22 @@ class CsvFormatTest {
     }
 
     @Test
+    void aColumnOfWordsWithADifferentValueOnEveryRecordIsAKeyNotACategory() throws Exception {
+        StringBuilder unique = new StringBuilder("ref,region,age,label\n");
+        for (int i = 0; i < 12; i++) {
+            unique.append(String.format("ORD-2024-%05d,%s,%d,%s%n", i * 7, i % 3 == 0 ? "north" : "south", 20 + i, i % 2 == 0 ? "a" : "b"));
+        }
+        ReadResult r = CsvFormat.read(file(unique.toString()), OnError.FAIL);
+        assertThat(r.dataset().schema().featureNames()).containsExactly("region=north", "region=south", "age");
+        assertThat(r.dataset().get(1).id()).isEqualTo("ORD-2024-00007");
+        assertThat(r.warnings()).anySatisfy(w -> assertThat(w).contains("column 'ref'", "holds a different value on every record",
+                "read as the records' id"));
+        // one value repeated: a category, as before
+        String repeated = unique.toString().replace("ORD-2024-00007", "ORD-2024-00000");
+        assertThat(CsvFormat.read(file(repeated), OnError.FAIL).dataset().schema().featureNames()).contains("ref=ORD-2024-00000");
+    }
+
+    @Test
     void readsQuotedTextWithCommasAndNewlines() throws Exception {
         Path f = file("id,label,text\nm1,spam,\"Buy now, \"\"cheap\"\"\nmulti-line\"\nm2,ham,hello\n");
         Dataset d = CsvFormat.read(f, OnError.FAIL).dataset();
