@@ -303,9 +303,9 @@ public final class DocFiles {
 
     /**
      * A directory of documents read as {@code train} reads it ({@link dev.distillery.data.DataFiles#read}: .eml, .mbox and
-     * .txt files and files without an extension, label subdirectories, a maildir), each a record of its text, its path under the directory as its id and
-     * its subdirectory as its "label". The reader holds the documents in memory (read once, handed over on every pass); its
-     * bad records (an undecodable file) are counted with the source's.
+     * .txt files and files without an extension, label subdirectories, a maildir), each a record of its text, its path
+     * under the directory as its id and its subdirectory as its "label". The reader holds the documents in memory (read
+     * once, handed over on every pass); its bad records (an undecodable file) are counted with the source's.
      */
     public static final class DirectorySource extends FileSource {
         private List<Parsed> records;

@@ -164,8 +164,9 @@ public final class CsvFormat {
                 });
                 if (modelFeatures.isEmpty() && cols[0].text() < 0) { // a model was trained without them: its files need no word on them
                     kinds.identifiers().stream().filter(column -> !kinds.rowNumbers().contains(column)).forEach(column ->
-                            collector.warn("column '" + cells[column].trim() + "' of " + file + (namesAnIdentifier(cells[column].trim())
-                            ? " names an identifier and holds a" : " holds a") + " different value on every record: " + (column == cols[0].id() ? "read as the records' id" : "not read")
+                            collector.warn("column '" + cells[column].trim() + "' of " + file
+                            + (namesAnIdentifier(cells[column].trim()) ? " names an identifier and holds a" : " holds a")
+                            + " different value on every record: " + (column == cols[0].id() ? "read as the records' id" : "not read")
                             + ", not as a feature (a model could only memorize it)"));
                     kinds.rowNumbers().forEach(column -> collector.warn("column " + (column + 1) + " ('" + cells[column].trim()
                             + "') of " + file + " holds each row's number (0, 1, 2, ... or 1, 2, 3, ..., as pandas writes its index): "

@@ -111,9 +111,10 @@ public final class JsonObjects {
      * How {@code file} holds its records. A file that begins with '[' is an array; one that is a single object from its
      * first character to its last is WRAPPED where exactly one of its keys holds an array of objects (or, where none does,
      * exactly one key of its nested objects, within {@link #WRAPPING_DEPTH}), else COLUMNS where it holds a table by its
-     * columns ({@link Columnar}), else ONE_OBJECT where it spans several lines; a first object over several lines with another after it begins a STREAM; anything
-     * else (one object a line, broken JSON) is read line by line, where each line's problem is said. A JSON Lines file
-     * is told apart at its second record; a WRAPPED one is read through once here, before its records are.
+     * columns ({@link Columnar}), else ONE_OBJECT where it spans several lines; a first object over several lines with
+     * another after it begins a STREAM; anything else (one object a line, broken JSON) is read line by line, where each
+     * line's problem is said. A JSON Lines file is told apart at its second record; a WRAPPED one is read through once
+     * here, before its records are.
      */
     static Layout layout(Path file) {
         if (startsWithArray(file)) {
