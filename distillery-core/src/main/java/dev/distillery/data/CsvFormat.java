@@ -983,8 +983,8 @@ public final class CsvFormat {
         }
 
         /**
-         * The columns of words with a different value on every record (order codes, "ORD-2024-00017"; a key under no
-         * identifier's name) over enough rows that it is no chance: as categories, each value a feature seen once, which a
+         * The columns of codes (words without a space) with a different value on every record (order codes,
+         * "ORD-2024-00017"; a key under no identifier's name) over enough rows that it is no chance: as categories, each value a feature seen once, which a
          * model can only memorize, and no later record has; identifiers instead. None a model reads (trained before this).
          */
         private java.util.Set<Integer> keysUnderOtherNames() {
@@ -995,7 +995,8 @@ public final class CsvFormat {
             words.forEach((i, values) -> {
                 int cells = numbers.getOrDefault(i, 0) + others.getOrDefault(i, 0);
                 boolean modelReadsIt = modelCategories.contains(i) || modelFeatures.contains(header[i].trim());
-                if (cells == dataRows && values.size() == dataRows && !modelReadsIt && !personal.containsKey(i)) {
+                boolean codes = values.stream().noneMatch(v -> v.chars().anyMatch(Character::isWhitespace)); // not "seen on day 3"
+                if (cells == dataRows && values.size() == dataRows && codes && !modelReadsIt && !personal.containsKey(i)) {
                     keys.add(i);
                 }
             });

@@ -33,6 +33,9 @@ class CsvFormatTest {
         // one value repeated: a category, as before
         String repeated = unique.toString().replace("ORD-2024-00007", "ORD-2024-00000");
         assertThat(CsvFormat.read(file(repeated), OnError.FAIL).dataset().schema().featureNames()).contains("ref=ORD-2024-00000");
+        // distinct phrases are no codes: a note's words, as before
+        String notes = unique.toString().replaceAll("ORD-2024-(\\d+)", "seen on day $1");
+        assertThat(CsvFormat.read(file(notes), OnError.FAIL).dataset().get(1).id()).isNotEqualTo("seen on day 00007");
     }
 
     @Test
