@@ -420,7 +420,7 @@ public final class LabelingProject {
             Path pool = Path.of(config.pool());
             if (Files.isRegularFile(pool)) {
                 if (manifestImages == null) {
-                    manifestImages = dev.distillery.data.DataFiles.manifestImages(pool, dev.distillery.data.ColumnNames.DEFAULT);
+                    manifestImages = dev.distillery.data.DataFiles.manifestImages(pool, config.columns()); // as the pool is read
                 }
                 Path image = manifestImages.get(e.id());
                 return image == null ? null : image.toAbsolutePath();

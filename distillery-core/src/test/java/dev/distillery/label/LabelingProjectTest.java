@@ -153,6 +153,18 @@ class LabelingProjectTest {
             assertThat(Path.of(row.cells()[row.cells().length - 1])).isEqualTo(dir.resolve(row.cells()[0]).toAbsolutePath()).exists();
         }
         assertThat(dir.resolve("listed/images")).doesNotExist();
+
+        // ids naming the photos, beside labels under another name: the project reads its pool by its own columns
+        dev.distillery.data.ColumnNames columns = new dev.distillery.data.ColumnNames("class", "text");
+        Path ids = Files.writeString(dir.resolve("ids.csv"), "id,class\np0,\np1,\np2,\n");
+        Dataset byId = dev.distillery.data.DataFiles.read(ids, dev.distillery.data.OnError.FAIL, columns).dataset();
+        LabelingProject fromIds = LabelingProject.openOrCreate(dir.resolve("by-id"), ids.toString(), List.of("ok", "scratch"), columns);
+        List<dev.distillery.data.CsvFormat.Row> idRows = dev.distillery.data.CsvFormat.rows(
+                fromIds.next(byId, 2, Strategy.MARGIN, null, TRAIN, null).csv());
+        for (var row : idRows.subList(1, idRows.size())) {
+            assertThat(Path.of(row.cells()[row.cells().length - 1])).isEqualTo(photos.resolve(row.cells()[0] + ".png").toAbsolutePath());
+        }
+        assertThat(dir.resolve("by-id/images")).doesNotExist();
     }
 
     /** A labeling project over the table {@code csv} (written as {@code name}), its first batch of {@code n}, and the batch CSV's rows. */
