@@ -59,9 +59,14 @@ public final class ImageFolderFormat {
     }
 
     private static String extension(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        int dot = name.lastIndexOf('.');
-        return dot > 0 ? name.substring(dot + 1) : "";
+        return extension(file.getFileName().toString());
+    }
+
+    /** The extension of a file's name or path, in lower case: after the last dot of its last part; "" for none. */
+    private static String extension(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        int dot = lower.lastIndexOf('.');
+        return dot > lower.lastIndexOf('/') + 1 ? lower.substring(dot + 1) : "";
     }
 
     /**
@@ -242,10 +247,8 @@ public final class ImageFolderFormat {
 
     /** Whether {@code name} (a file's name or path) ends as an image file's does, one read or one said unread. */
     static boolean isImageName(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        int dot = lower.lastIndexOf('.');
-        return dot > 0 && dot > lower.lastIndexOf('/') && (EXTENSIONS.contains(lower.substring(dot + 1))
-                || UNREAD.contains(lower.substring(dot + 1)));
+        String extension = extension(name);
+        return EXTENSIONS.contains(extension) || UNREAD.contains(extension);
     }
 
     /** The label of an image at {@code relative} under the folder: its subdirectory, or none directly in the folder. */
